@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# Stage 1: the engine and everything pure, natively on the host (no build-std).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
+cargo fmt --check
+cargo test --all-targets

@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# Stage 2: wasm tests in headless Chromium through wasm-bindgen-test (dedicated worker, real
+# rayon pool over shared memory). Uses the local chromedriver and wasm-bindgen-test-runner.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. scripts/env.sh
+# `--test pool_worker`: the wasm test binaries only; native tests are gated to the host.
+wasm-pack test --headless --chrome --release --chromedriver "$CHROMEDRIVER" -- --test pool_worker

@@ -1,0 +1,8 @@
+//! The engines and what they share. No web crates here: everything compiles and is tested
+//! natively, and runs unchanged inside the engine worker.
+
+pub mod clock;
+pub mod control;
+pub mod live;
+pub mod program;
+pub mod trace;

@@ -1,0 +1,261 @@
+//! The string catalogue. Every string the page shows comes from here, in English and
+//! Korean. Fixed strings are [`Key`]s (the `match` in [`t`] is exhaustive, so a key without
+//! both languages does not compile); strings with values are functions taking the values.
+
+use crate::knobs::KnobError;
+use crate::query::Note;
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum Lang {
+    #[default]
+    En,
+    Ko,
+}
+
+impl Lang {
+    pub const ALL: [Lang; 2] = [Lang::En, Lang::Ko];
+
+    /// The `lang` knob's value.
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::En => "en",
+            Lang::Ko => "ko",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Lang> {
+        Lang::ALL.into_iter().find(|l| l.code() == code)
+    }
+
+    /// The language's own name, for the switch.
+    pub fn native_name(self) -> &'static str {
+        match self {
+            Lang::En => "English",
+            Lang::Ko => "한국어",
+        }
+    }
+}
+
+/// A text given in both languages (lesson titles, teasers, explanations).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Text {
+    pub en: &'static str,
+    pub ko: &'static str,
+}
+
+impl Text {
+    pub fn get(self, lang: Lang) -> &'static str {
+        match lang {
+            Lang::En => self.en,
+            Lang::Ko => self.ko,
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Key {
+    Tagline,
+    Language,
+    IsolationBanner,
+    NotesHeading,
+    LessonsHeading,
+    NoLessonsYet,
+    GroupThreads,
+    GroupSynchronisation,
+    GroupGil,
+    GroupProcesses,
+    EngineHeading,
+    WorkerStarting,
+    WorkerNoPool,
+    PoolCheckHeading,
+    PoolCheckExplain,
+    PoolCheckRun,
+    Cancel,
+    Cancelled,
+    ColumnThreads,
+    ColumnWall,
+    ColumnDistinct,
+    ColumnSpeedup,
+    TimelineLabel,
+    TraceCondensed,
+    Milliseconds,
+    LiveUnavailable,
+}
+
+pub fn t(lang: Lang, key: Key) -> &'static str {
+    use Key::*;
+    let (en, ko) = match key {
+        Tagline => (
+            "Watch Python's threads, locks, GIL and processes really run.",
+            "파이썬의 스레드, 락, GIL, 프로세스가 실제로 어떻게 돌아가는지 지켜보세요.",
+        ),
+        Language => ("Language", "언어"),
+        IsolationBanner => (
+            "Live threads need cross-origin isolation, and this page is not isolated (no SharedArrayBuffer). The live engine is off; everything else works with the simulated engine.",
+            "실제 스레드로 실행하려면 교차 출처 격리(cross-origin isolation)가 필요한데, 이 페이지는 격리되어 있지 않습니다(SharedArrayBuffer 없음). 라이브 엔진은 꺼져 있고, 나머지는 모두 시뮬레이션 엔진으로 동작합니다.",
+        ),
+        NotesHeading => ("Some settings in the link were not used as given:", "링크의 일부 설정은 주어진 대로 쓰이지 않았습니다:"),
+        LessonsHeading => ("Lessons", "레슨"),
+        NoLessonsYet => (
+            "No lessons yet: they arrive one by one. The engine below already runs work on real threads.",
+            "아직 레슨이 없습니다. 하나씩 추가될 예정입니다. 아래 엔진은 이미 실제 스레드에서 작업을 실행합니다.",
+        ),
+        GroupThreads => ("Threads", "스레드"),
+        GroupSynchronisation => ("Synchronisation", "동기화"),
+        GroupGil => ("The GIL", "GIL"),
+        GroupProcesses => ("Processes", "프로세스"),
+        EngineHeading => ("Engine", "엔진"),
+        WorkerStarting => ("Starting the engine worker…", "엔진 워커를 시작하는 중…"),
+        WorkerNoPool => (
+            "The engine worker is ready, without live threads (the page is not isolated).",
+            "엔진 워커가 준비되었지만 실제 스레드는 없습니다(페이지가 격리되지 않음).",
+        ),
+        PoolCheckHeading => ("Check the thread pool", "스레드 풀 확인"),
+        PoolCheckExplain => (
+            "Runs the same CPU-bound work on 1, 2 and all cores' worth of pool threads and compares the times.",
+            "같은 CPU 작업을 풀 스레드 1개, 2개, 코어 수만큼에서 실행해 시간을 비교합니다.",
+        ),
+        PoolCheckRun => ("Run the check", "확인 실행"),
+        Cancel => ("Cancel", "취소"),
+        Cancelled => ("Cancelled.", "취소되었습니다."),
+        ColumnThreads => ("threads", "스레드"),
+        ColumnWall => ("wall time", "경과 시간"),
+        ColumnDistinct => ("distinct pool threads", "사용된 풀 스레드"),
+        ColumnSpeedup => ("speed-up", "속도 향상"),
+        TimelineLabel => ("Timeline of the last check: one lane per job", "마지막 확인의 타임라인: 작업마다 한 줄"),
+        TraceCondensed => ("trace condensed", "트레이스 요약됨"),
+        Milliseconds => ("ms", "ms"),
+        LiveUnavailable => (
+            "Live runs are unavailable on this page.",
+            "이 페이지에서는 라이브 실행을 쓸 수 없습니다.",
+        ),
+    };
+    match lang {
+        Lang::En => en,
+        Lang::Ko => ko,
+    }
+}
+
+pub fn group_name(lang: Lang, group: crate::lessons::Group) -> &'static str {
+    use crate::lessons::Group;
+    t(
+        lang,
+        match group {
+            Group::Threads => Key::GroupThreads,
+            Group::Synchronisation => Key::GroupSynchronisation,
+            Group::Gil => Key::GroupGil,
+            Group::Processes => Key::GroupProcesses,
+        },
+    )
+}
+
+pub fn worker_ready(lang: Lang, pool_threads: u32, cores: u32) -> String {
+    match lang {
+        Lang::En => format!("Ready: {pool_threads} pool threads, on a machine with {cores} cores."),
+        Lang::Ko => format!("준비됨: 풀 스레드 {pool_threads}개, 이 기기의 코어 {cores}개."),
+    }
+}
+
+pub fn worker_restarted(lang: Lang, reason: &str) -> String {
+    match lang {
+        Lang::En => format!("The engine worker stopped ({reason}); a fresh one was started."),
+        Lang::Ko => format!("엔진 워커가 멈췄습니다({reason}). 새 워커를 시작했습니다."),
+    }
+}
+
+pub fn worker_failed(lang: Lang, reason: &str) -> String {
+    match lang {
+        Lang::En => format!("The engine worker could not start: {reason}"),
+        Lang::Ko => format!("엔진 워커를 시작하지 못했습니다: {reason}"),
+    }
+}
+
+pub fn probe_progress(lang: Lang, done: u64, total: u64) -> String {
+    match lang {
+        Lang::En => format!("{done} of {total} jobs done"),
+        Lang::Ko => format!("작업 {total}개 중 {done}개 완료"),
+    }
+}
+
+pub fn measured_on(lang: Lang, threads: usize) -> String {
+    match lang {
+        Lang::En => format!("measured on {threads} threads of this machine"),
+        Lang::Ko => format!("이 기기의 스레드 {threads}개에서 측정"),
+    }
+}
+
+/// A note about the link, in the page's language.
+pub fn note(lang: Lang, note: &Note) -> String {
+    match (lang, note) {
+        (Lang::En, Note::UnknownLesson { given, known }) => {
+            if known.is_empty() {
+                format!("There is no lesson `{given}` (no lessons have landed yet); showing the index.")
+            } else {
+                format!("There is no lesson `{given}`; the lessons are {}. Showing the index.", known.join(", "))
+            }
+        }
+        (Lang::Ko, Note::UnknownLesson { given, known }) => {
+            if known.is_empty() {
+                format!("`{given}`라는 레슨은 없습니다(아직 추가된 레슨이 없음). 목록을 보여 줍니다.")
+            } else {
+                format!("`{given}`라는 레슨은 없습니다. 레슨: {}. 목록을 보여 줍니다.", known.join(", "))
+            }
+        }
+        (Lang::En, Note::IgnoredWithoutLesson { name, value }) => {
+            format!("`{name}={value}` was ignored: it is not a common setting and no lesson is open.")
+        }
+        (Lang::Ko, Note::IgnoredWithoutLesson { name, value }) => {
+            format!("`{name}={value}`는 무시되었습니다. 공통 설정이 아니고 열린 레슨도 없습니다.")
+        }
+        (Lang::En, Note::Knob(error)) => error.to_string(),
+        (Lang::Ko, Note::Knob(error)) => knob_error_ko(error),
+    }
+}
+
+fn knob_error_ko(error: &KnobError) -> String {
+    match error {
+        KnobError::Unknown { knob, allowed } => {
+            format!("알 수 없는 설정 `{knob}`. 가능한 설정: {}", allowed.join(", "))
+        }
+        KnobError::NotANumber { knob, value, allowed, default } => {
+            format!("`{knob}={value}`는 숫자가 아닙니다. 허용 범위: {allowed}. {default}을(를) 씁니다.")
+        }
+        KnobError::OutOfRange { knob, value, allowed, clamped } => {
+            format!("`{knob}={value}`는 범위를 벗어났습니다. 허용 범위: {allowed}. {clamped}을(를) 씁니다.")
+        }
+        KnobError::NotAChoice { knob, value, choices, default } => {
+            format!("`{knob}={value}`는 {} 중 하나가 아닙니다. {default}을(를) 씁니다.", choices.join(" | "))
+        }
+        KnobError::Repeated { knob, used } => format!("`{knob}`가 여러 번 주어졌습니다. {used}을(를) 씁니다."),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn language_codes_round_trip() {
+        for lang in Lang::ALL {
+            assert_eq!(Lang::from_code(lang.code()), Some(lang));
+        }
+        assert_eq!(Lang::from_code("fr"), None);
+    }
+
+    #[test]
+    fn korean_differs_from_english_where_words_are_translated() {
+        // `Milliseconds` is the same unit in both; every other key must be translated.
+        let keys = [
+            Key::Tagline,
+            Key::IsolationBanner,
+            Key::NotesHeading,
+            Key::LessonsHeading,
+            Key::PoolCheckRun,
+            Key::Cancel,
+        ];
+        for key in keys {
+            assert_ne!(t(Lang::En, key), t(Lang::Ko, key), "{key:?}");
+            assert!(!t(Lang::Ko, key).is_empty());
+        }
+    }
+}

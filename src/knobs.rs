@@ -1,0 +1,259 @@
+//! Knobs: the named settings of a run, the same in the URL, the CLI's `--set` and the
+//! host-page API. A knob's spec says its values and default; parsing a raw value either
+//! gives the value, a clamped value with a note, or a [`KnobError`] that says which knob,
+//! what was given and what is allowed.
+
+use std::fmt;
+
+/// What values a knob takes.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum KnobKind {
+    /// A whole number in `min..=max`; values outside are clamped (with a note).
+    Int { min: i64, max: i64 },
+    /// A whole number from 0 to `u64::MAX` (seeds).
+    Seed,
+    /// A decimal number in `min..=max`, clamped like `Int`.
+    Decimal { min: f64, max: f64 },
+    /// One of a fixed set of words.
+    Choice(&'static [&'static str]),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct KnobSpec {
+    pub name: &'static str,
+    pub kind: KnobKind,
+    /// The default as it would be written in a URL.
+    pub default: &'static str,
+}
+
+/// A knob's parsed value.
+#[derive(Clone, Debug, PartialEq)]
+pub enum KnobValue {
+    Int(i64),
+    Seed(u64),
+    Decimal(f64),
+    Choice(&'static str),
+}
+
+impl fmt::Display for KnobValue {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            KnobValue::Int(v) => write!(f, "{v}"),
+            KnobValue::Seed(v) => write!(f, "{v}"),
+            KnobValue::Decimal(v) => write!(f, "{v}"),
+            KnobValue::Choice(v) => f.write_str(v),
+        }
+    }
+}
+
+/// Why a raw knob value was not taken as given. Each variant names the knob, the value
+/// and what is allowed, so the message can say exactly that.
+#[derive(Clone, Debug, PartialEq)]
+pub enum KnobError {
+    /// No knob of this name (for this lesson). `allowed` lists the names there are.
+    Unknown { knob: String, allowed: Vec<&'static str> },
+    /// Not a number at all; the default is used.
+    NotANumber { knob: &'static str, value: String, allowed: String, default: &'static str },
+    /// A number outside the range; it was clamped to the nearest end.
+    OutOfRange { knob: &'static str, value: String, allowed: String, clamped: String },
+    /// Not one of the words; the default is used.
+    NotAChoice { knob: &'static str, value: String, choices: &'static [&'static str], default: &'static str },
+    /// Given more than once; the last value is used.
+    Repeated { knob: String, used: String },
+}
+
+impl KnobError {
+    pub fn knob(&self) -> &str {
+        match self {
+            KnobError::Unknown { knob, .. } | KnobError::Repeated { knob, .. } => knob,
+            KnobError::NotANumber { knob, .. }
+            | KnobError::OutOfRange { knob, .. }
+            | KnobError::NotAChoice { knob, .. } => knob,
+        }
+    }
+}
+
+impl fmt::Display for KnobError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            KnobError::Unknown { knob, allowed } => {
+                write!(f, "unknown knob `{knob}`; the knobs are {}", allowed.join(", "))
+            }
+            KnobError::NotANumber { knob, value, allowed, default } => {
+                write!(f, "`{knob}={value}` is not a number; allowed: {allowed}; using {default}")
+            }
+            KnobError::OutOfRange { knob, value, allowed, clamped } => {
+                write!(f, "`{knob}={value}` is out of range; allowed: {allowed}; using {clamped}")
+            }
+            KnobError::NotAChoice { knob, value, choices, default } => {
+                write!(f, "`{knob}={value}` is not one of {}; using {default}", choices.join(" | "))
+            }
+            KnobError::Repeated { knob, used } => write!(f, "`{knob}` is given more than once; using {used}"),
+        }
+    }
+}
+
+impl std::error::Error for KnobError {}
+
+impl KnobSpec {
+    /// Human-readable allowed values (`1 to 16`, `on | off`).
+    pub fn allowed(&self) -> String {
+        match self.kind {
+            KnobKind::Int { min, max } => format!("whole numbers from {min} to {max}"),
+            KnobKind::Seed => format!("whole numbers from 0 to {}", u64::MAX),
+            KnobKind::Decimal { min, max } => format!("numbers from {min} to {max}"),
+            KnobKind::Choice(choices) => choices.join(" | "),
+        }
+    }
+
+    pub fn default_value(&self) -> KnobValue {
+        self.parse(self.default).expect("a knob's default parses")
+    }
+
+    /// Parses strictly: any error means the value was not taken as given.
+    pub fn parse(&self, raw: &str) -> Result<KnobValue, KnobError> {
+        let raw = raw.trim();
+        match self.kind {
+            KnobKind::Int { min, max } => match raw.parse::<i128>() {
+                Ok(v) if v >= min as i128 && v <= max as i128 => Ok(KnobValue::Int(v as i64)),
+                Ok(v) => Err(KnobError::OutOfRange {
+                    knob: self.name,
+                    value: raw.to_string(),
+                    allowed: self.allowed(),
+                    clamped: (if v < min as i128 { min } else { max }).to_string(),
+                }),
+                Err(_) if looks_numeric(raw) && raw.parse::<f64>().is_ok() => {
+                    let v = raw.parse::<f64>().unwrap_or(0.0);
+                    let clamped = if v.is_nan() {
+                        self.default.to_string()
+                    } else {
+                        (v.round().clamp(min as f64, max as f64) as i64).to_string()
+                    };
+                    Err(KnobError::OutOfRange {
+                        knob: self.name,
+                        value: raw.to_string(),
+                        allowed: self.allowed(),
+                        clamped,
+                    })
+                }
+                Err(_) => Err(self.not_a_number(raw)),
+            },
+            KnobKind::Seed => raw.parse::<u64>().map(KnobValue::Seed).map_err(|_| self.not_a_number(raw)),
+            KnobKind::Decimal { min, max } => match raw.parse::<f64>() {
+                Ok(v) if v.is_finite() && (min..=max).contains(&v) => Ok(KnobValue::Decimal(v)),
+                Ok(v) if !v.is_nan() && looks_numeric(raw) => Err(KnobError::OutOfRange {
+                    knob: self.name,
+                    value: raw.to_string(),
+                    allowed: self.allowed(),
+                    clamped: v.clamp(min, max).to_string(),
+                }),
+                _ => Err(self.not_a_number(raw)),
+            },
+            KnobKind::Choice(choices) => {
+                choices.iter().find(|c| **c == raw).map(|c| KnobValue::Choice(c)).ok_or_else(|| KnobError::NotAChoice {
+                    knob: self.name,
+                    value: raw.to_string(),
+                    choices,
+                    default: self.default,
+                })
+            }
+        }
+    }
+
+    /// Parses leniently: the value to use (given, clamped or default) and the note, if any.
+    pub fn parse_or_fix(&self, raw: &str) -> (KnobValue, Option<KnobError>) {
+        match self.parse(raw) {
+            Ok(value) => (value, None),
+            Err(error) => {
+                let fixed = match &error {
+                    KnobError::OutOfRange { clamped, .. } => {
+                        self.parse(clamped).unwrap_or_else(|_| self.default_value())
+                    }
+                    _ => self.default_value(),
+                };
+                (fixed, Some(error))
+            }
+        }
+    }
+
+    fn not_a_number(&self, raw: &str) -> KnobError {
+        KnobError::NotANumber {
+            knob: self.name,
+            value: raw.to_string(),
+            allowed: self.allowed(),
+            default: self.default,
+        }
+    }
+}
+
+/// Digits, a sign, a point or an exponent only: `1e999` is a (huge) number, `inf` is not.
+fn looks_numeric(raw: &str) -> bool {
+    !raw.is_empty() && raw.chars().all(|c| c.is_ascii_digit() || matches!(c, '+' | '-' | '.' | 'e' | 'E'))
+}
+
+/// Knobs every lesson has (LESSONS.md, "Canonical ids and knobs").
+pub mod common {
+    use super::{KnobKind, KnobSpec};
+
+    pub const ENGINE: KnobSpec = KnobSpec { name: "engine", kind: KnobKind::Choice(&["sim", "live"]), default: "sim" };
+    pub const SEED: KnobSpec = KnobSpec { name: "seed", kind: KnobKind::Seed, default: "1" };
+    /// Virtual cores of the simulated machine. The page's default is the learner's
+    /// `hardwareConcurrency`, written into the link so a shared run is identical.
+    pub const CORES: KnobSpec = KnobSpec { name: "cores", kind: KnobKind::Int { min: 1, max: 64 }, default: "2" };
+    /// Real time per second of the program's own time, for live runs of long sleeps.
+    pub const TIME_SCALE: KnobSpec =
+        KnobSpec { name: "time_scale", kind: KnobKind::Decimal { min: 0.001, max: 1.0 }, default: "1" };
+    pub const OUTPUT: KnobSpec =
+        KnobSpec { name: "output", kind: KnobKind::Choice(&["tty", "pipe", "unbuffered"]), default: "tty" };
+    pub const GIL: KnobSpec = KnobSpec { name: "gil", kind: KnobKind::Choice(&["on", "off"]), default: "on" };
+    pub const PYTHON: KnobSpec = KnobSpec { name: "python", kind: KnobKind::Choice(&["3.9", "3.11"]), default: "3.11" };
+    pub const LANG: KnobSpec = KnobSpec { name: "lang", kind: KnobKind::Choice(&["en", "ko"]), default: "en" };
+
+    pub const ALL: &[KnobSpec] = &[ENGINE, SEED, CORES, TIME_SCALE, OUTPUT, GIL, PYTHON, LANG];
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const THREADS: KnobSpec = KnobSpec { name: "threads", kind: KnobKind::Int { min: 1, max: 16 }, default: "4" };
+
+    #[test]
+    fn in_range_values_are_taken_as_given() {
+        assert_eq!(THREADS.parse("7"), Ok(KnobValue::Int(7)));
+        assert_eq!(common::GIL.parse("off"), Ok(KnobValue::Choice("off")));
+        assert_eq!(common::SEED.parse("18446744073709551615"), Ok(KnobValue::Seed(u64::MAX)));
+    }
+
+    #[test]
+    fn out_of_range_numbers_are_clamped_with_a_note_naming_the_range() {
+        let (value, note) = THREADS.parse_or_fix("-1");
+        assert_eq!(value, KnobValue::Int(1));
+        let note = note.expect("a note");
+        assert!(note.to_string().contains("from 1 to 16"), "{note}");
+        assert_eq!(THREADS.parse_or_fix("1e999").0, KnobValue::Int(16));
+        assert_eq!(THREADS.parse_or_fix("99999999999999999999999").0, KnobValue::Int(16));
+    }
+
+    #[test]
+    fn garbage_falls_back_to_the_default_with_a_note() {
+        let (value, note) = THREADS.parse_or_fix("abc");
+        assert_eq!(value, KnobValue::Int(4));
+        assert!(matches!(note, Some(KnobError::NotANumber { .. })));
+        let (value, note) = common::SEED.parse_or_fix("1e999");
+        assert_eq!(value, KnobValue::Seed(1));
+        assert!(note.unwrap().to_string().contains("seed=1e999"));
+        let (value, note) = common::ENGINE.parse_or_fix("turbo");
+        assert_eq!(value, KnobValue::Choice("sim"));
+        assert!(note.unwrap().to_string().contains("sim | live"));
+        assert!(common::TIME_SCALE.parse("NaN").is_err());
+        assert!(common::TIME_SCALE.parse("inf").is_err());
+    }
+
+    #[test]
+    fn every_common_default_parses() {
+        for spec in common::ALL {
+            assert_eq!(spec.parse(spec.default).map(|v| v.to_string()), Ok(spec.default.to_string()), "{}", spec.name);
+        }
+    }
+}

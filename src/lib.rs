@@ -1,0 +1,24 @@
+//! Interleave: a concurrency playground for Python's threads, GIL and processes.
+//!
+//! Module map (what may live where):
+//! - [`engine`]: pure Rust, no web crates. Programs, traces, the control block, the live
+//!   engine on a thread pool. Tested natively with `cargo test`.
+//! - [`lessons`]: one file per lesson, from knobs to Program and Python source.
+//! - [`knobs`], [`query`], [`i18n`]: the page's state and words, pure and tested natively.
+//! - [`worker`]: the engine worker. Its message protocol is pure; the worker loop itself
+//!   and the page's side of it exist only on wasm32.
+//! - [`ui`]: the Yew front end. Its reducer is pure; components exist only on wasm32.
+//!
+//! - `cli` (native): the `interleave` command.
+//!
+//! Binaries in `src/bin/` are a few lines each over this library.
+
+#[cfg(not(target_arch = "wasm32"))]
+pub mod cli;
+pub mod engine;
+pub mod i18n;
+pub mod knobs;
+pub mod lessons;
+pub mod query;
+pub mod ui;
+pub mod worker;

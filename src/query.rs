@@ -1,0 +1,262 @@
+//! The page's state, entirely in the query string, so a link reproduces what the learner
+//! saw. Parsing never fails: bad values are clamped or replaced by defaults, and each such
+//! fix leaves a [`Note`] the page shows. Serialising writes only what differs from the
+//! defaults, in a fixed order, so a link round-trips exactly.
+
+use crate::i18n::Lang;
+use crate::knobs::{common, KnobError, KnobSpec, KnobValue};
+use crate::lessons::{self, LessonInfo};
+
+/// Something in the link that was not used as given.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Note {
+    UnknownLesson {
+        given: String,
+        known: Vec<&'static str>,
+    },
+    /// A lesson knob given while no lesson is open.
+    IgnoredWithoutLesson {
+        name: String,
+        value: String,
+    },
+    Knob(KnobError),
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct PageQuery {
+    pub lesson: Option<&'static LessonInfo>,
+    /// Common knobs in [`common::ALL`] order; `given` ones are written back to the link.
+    common: Vec<Setting>,
+    /// The open lesson's knobs, in the lesson's order.
+    lesson_knobs: Vec<Setting>,
+    pub notes: Vec<Note>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+struct Setting {
+    spec: KnobSpec,
+    value: KnobValue,
+    /// Given in the link (or set by the learner) rather than defaulted.
+    given: bool,
+}
+
+impl Setting {
+    fn defaults(specs: &[KnobSpec]) -> Vec<Setting> {
+        specs.iter().map(|spec| Setting { spec: *spec, value: spec.default_value(), given: false }).collect()
+    }
+}
+
+impl Default for PageQuery {
+    fn default() -> Self {
+        PageQuery { lesson: None, common: Setting::defaults(common::ALL), lesson_knobs: Vec::new(), notes: Vec::new() }
+    }
+}
+
+impl PageQuery {
+    /// Parses `?a=1&b=2` (with or without the `?`). Percent-escapes and `+` are decoded.
+    pub fn parse(search: &str) -> PageQuery {
+        let pairs: Vec<(String, String)> = search
+            .trim_start_matches('?')
+            .split('&')
+            .filter(|p| !p.is_empty())
+            .map(|pair| {
+                let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+                (percent_decode(k), percent_decode(v))
+            })
+            .collect();
+
+        let mut query = PageQuery::default();
+        // The last of repeated keys wins, with a note; first appearance sets the order.
+        let mut unique: Vec<(String, String, usize)> = Vec::new();
+        for (key, value) in pairs {
+            match unique.iter_mut().find(|(k, _, _)| *k == key) {
+                Some(slot) => {
+                    slot.1 = value;
+                    slot.2 += 1;
+                }
+                None => unique.push((key, value, 1)),
+            }
+        }
+        for (key, value, _) in unique.iter().filter(|(_, _, times)| *times > 1) {
+            query.notes.push(Note::Knob(KnobError::Repeated { knob: key.clone(), used: value.clone() }));
+        }
+        let unique: Vec<(String, String)> = unique.into_iter().map(|(k, v, _)| (k, v)).collect();
+
+        if let Some((_, id)) = unique.iter().find(|(k, _)| k == "lesson") {
+            match lessons::find(id) {
+                Some(lesson) => query.open_lesson(lesson),
+                None => query.notes.push(Note::UnknownLesson {
+                    given: id.clone(),
+                    known: lessons::LESSONS.iter().map(|l| l.id).collect(),
+                }),
+            }
+        }
+        for (key, value) in unique.iter().filter(|(k, _)| k != "lesson") {
+            if let Err(note) = query.set(key, value) {
+                query.notes.push(note);
+            }
+        }
+        query
+    }
+
+    /// Opens a lesson with its default knobs.
+    pub fn open_lesson(&mut self, lesson: &'static LessonInfo) {
+        self.lesson = Some(lesson);
+        self.lesson_knobs = Setting::defaults(lesson.knobs);
+    }
+
+    /// Back to the index.
+    pub fn close_lesson(&mut self) {
+        self.lesson = None;
+        self.lesson_knobs.clear();
+    }
+
+    /// Sets a knob from a raw value. The value used (clamped or default) is kept either way;
+    /// `Err` carries the note to show.
+    pub fn set(&mut self, name: &str, raw: &str) -> Result<(), Note> {
+        let lesson = self.lesson;
+        let slot = self.common.iter_mut().chain(self.lesson_knobs.iter_mut()).find(|s| s.spec.name == name);
+        let Some(slot) = slot else {
+            return Err(match lesson {
+                None => Note::IgnoredWithoutLesson { name: name.to_string(), value: raw.to_string() },
+                Some(lesson) => Note::Knob(KnobError::Unknown {
+                    knob: name.to_string(),
+                    allowed: lesson.knobs.iter().chain(common::ALL).map(|s| s.name).collect(),
+                }),
+            });
+        };
+        let (value, error) = slot.spec.parse_or_fix(raw);
+        slot.value = value;
+        slot.given = true;
+        error.map_or(Ok(()), |e| Err(Note::Knob(e)))
+    }
+
+    pub fn value(&self, name: &str) -> Option<&KnobValue> {
+        self.common.iter().chain(&self.lesson_knobs).find(|s| s.spec.name == name).map(|s| &s.value)
+    }
+
+    pub fn lang(&self) -> Lang {
+        match self.value("lang") {
+            Some(KnobValue::Choice(code)) => Lang::from_code(code).unwrap_or_default(),
+            _ => Lang::default(),
+        }
+    }
+
+    pub fn set_lang(&mut self, lang: Lang) {
+        // A language code from `Lang` always parses.
+        let _ = self.set("lang", lang.code());
+    }
+
+    /// Whether a knob was given in the link or by the learner (e.g. `cores`, whose default
+    /// in the page is the learner's own core count until chosen).
+    pub fn is_given(&self, name: &str) -> bool {
+        self.common.iter().chain(&self.lesson_knobs).any(|s| s.spec.name == name && s.given)
+    }
+
+    /// The query string, `?`-prefixed, or empty for the default page.
+    pub fn to_query_string(&self) -> String {
+        let mut parts = Vec::new();
+        if let Some(lesson) = self.lesson {
+            parts.push(format!("lesson={}", lesson.id));
+        }
+        for setting in self.lesson_knobs.iter().chain(&self.common) {
+            let is_default = setting.value == setting.spec.default_value();
+            if setting.given && !is_default || setting.given && setting.spec.name == "cores" {
+                parts.push(format!("{}={}", setting.spec.name, percent_encode(&setting.value.to_string())));
+            }
+        }
+        if parts.is_empty() {
+            String::new()
+        } else {
+            format!("?{}", parts.join("&"))
+        }
+    }
+}
+
+fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let hex = |b: u8| (b as char).to_digit(16).map(|d| d as u8);
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'+' => out.push(b' '),
+            b'%' => match (bytes.get(i + 1).copied().and_then(hex), bytes.get(i + 2).copied().and_then(hex)) {
+                (Some(high), Some(low)) => {
+                    out.push(high << 4 | low);
+                    i += 2;
+                }
+                _ => out.push(b'%'),
+            },
+            b => out.push(b),
+        }
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+fn percent_encode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_empty_link_is_the_default_page() {
+        let q = PageQuery::parse("");
+        assert!(q.lesson.is_none());
+        assert!(q.notes.is_empty());
+        assert_eq!(q.lang(), Lang::En);
+        assert_eq!(q.to_query_string(), "");
+    }
+
+    #[test]
+    fn a_bad_link_gives_one_note_per_problem_and_a_usable_page() {
+        let q = PageQuery::parse("?lesson=nope&threads=-1&threads=abc&seed=1e999");
+        assert!(q.lesson.is_none());
+        assert!(
+            q.notes.iter().any(|n| matches!(n, Note::UnknownLesson { given, .. } if given == "nope")),
+            "{:?}",
+            q.notes
+        );
+        assert!(q.notes.iter().any(
+            |n| matches!(n, Note::Knob(KnobError::Repeated { knob, used }) if knob == "threads" && used == "abc")
+        ));
+        assert!(q.notes.iter().any(|n| matches!(n, Note::IgnoredWithoutLesson { name, .. } if name == "threads")));
+        assert!(q.notes.iter().any(|n| matches!(n, Note::Knob(KnobError::NotANumber { knob: "seed", .. }))));
+        assert_eq!(q.value("seed"), Some(&KnobValue::Seed(1)));
+    }
+
+    #[test]
+    fn common_knobs_round_trip_through_the_link() {
+        let q = PageQuery::parse("?engine=live&seed=7&cores=2&lang=ko&gil=off&time_scale=0.25");
+        assert!(q.notes.is_empty(), "{:?}", q.notes);
+        assert_eq!(q.lang(), Lang::Ko);
+        let again = PageQuery::parse(&q.to_query_string());
+        assert_eq!(again, q);
+        assert_eq!(q.to_query_string(), "?engine=live&seed=7&cores=2&time_scale=0.25&gil=off&lang=ko");
+    }
+
+    #[test]
+    fn switching_language_changes_the_link() {
+        let mut q = PageQuery::parse("?seed=3");
+        q.set_lang(Lang::Ko);
+        assert_eq!(q.to_query_string(), "?seed=3&lang=ko");
+        q.set_lang(Lang::En);
+        assert_eq!(q.to_query_string(), "?seed=3");
+    }
+
+    #[test]
+    fn escapes_are_decoded_and_stray_percents_kept() {
+        assert_eq!(percent_decode("a%20b+c%zz%"), "a b c%zz%");
+        let q = PageQuery::parse("?engine=%6Cive");
+        assert_eq!(q.value("engine"), Some(&KnobValue::Choice("live")));
+    }
+}

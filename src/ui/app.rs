@@ -1,0 +1,220 @@
+//! The app: reads the link, starts the engine worker, and wires the reducer to the page.
+//! Side effects live here (worker messages, history, timers); decisions live in the reducer.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use js_sys::Reflect;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use yew::prelude::*;
+
+use crate::i18n::Lang;
+use crate::query::PageQuery;
+use crate::ui::components::engine_panel::EnginePanel;
+use crate::ui::components::header::Header;
+use crate::ui::components::isolation_banner::IsolationBanner;
+use crate::ui::components::lesson_index::LessonIndex;
+use crate::ui::components::link_notes::LinkNotes;
+use crate::ui::state::{Action, ProbePhase, State};
+use crate::worker::client::{ClientEvent, EngineClient};
+use crate::worker::protocol::{Request, Response};
+
+/// How long a Cancel may go unanswered before the worker is terminated and restarted.
+const CANCEL_GRACE_MS: i32 = 2000;
+
+pub fn start() {
+    yew::Renderer::<App>::new().render();
+}
+
+impl Reducible for State {
+    type Action = Action;
+
+    fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
+        let next = (*self).clone().reduce(action);
+        // The same Rc skips the render.
+        if next == *self {
+            self
+        } else {
+            Rc::new(next)
+        }
+    }
+}
+
+fn initial_state() -> State {
+    let window = web_sys::window().expect("a window");
+    let search = window.location().search().unwrap_or_default();
+    let isolated = Reflect::get(&window, &"crossOriginIsolated".into()).map(|v| v.is_truthy()).unwrap_or(false);
+    let cores = window.navigator().hardware_concurrency() as u32;
+    State::new(PageQuery::parse(&search), isolated, cores)
+}
+
+fn set_timeout(ms: i32, f: impl FnOnce() + 'static) {
+    if let Some(window) = web_sys::window() {
+        let callback = Closure::once_into_js(f);
+        let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(callback.unchecked_ref(), ms);
+    }
+}
+
+fn to_action(response: Response) -> Option<Action> {
+    Some(match response {
+        Response::Ready { isolated, pool_threads, hardware_concurrency } => {
+            Action::WorkerReady { isolated, pool_threads, hardware_concurrency }
+        }
+        Response::Progress { run, done, total, .. } => Action::ProbeProgress { run, done, total },
+        Response::ProbeDone { run, report } => Action::ProbeFinished { run, report },
+        Response::Failed { run, message } => Action::RunFailed { run, message },
+        // The finished report carries the whole probe trace; batches matter for lessons.
+        Response::Trace { .. } | Response::Panicked { .. } => return None,
+    })
+}
+
+#[function_component]
+pub fn App() -> Html {
+    let state = use_reducer(initial_state);
+    let client: Rc<RefCell<Option<EngineClient>>> = use_mut_ref(|| None);
+    let latest = use_mut_ref(|| state.clone());
+    *latest.borrow_mut() = state.clone();
+    let sent_upto = use_mut_ref(|| 0u64);
+
+    // Start the engine worker once; restart it when it panics or crashes.
+    {
+        let dispatcher = state.dispatcher();
+        let client = client.clone();
+        use_effect_with((), move |_| {
+            let slot = client.clone();
+            let on_failure = dispatcher.clone();
+            let on_event = move |event: ClientEvent| {
+                let restart_reason = match event {
+                    ClientEvent::Response(Response::Panicked { message }) => {
+                        Some(format!("a pool thread panicked: {message}"))
+                    }
+                    ClientEvent::Crashed(message) => Some(message),
+                    ClientEvent::Response(response) => {
+                        if let Some(action) = to_action(response) {
+                            dispatcher.dispatch(action);
+                        }
+                        None
+                    }
+                };
+                if let Some(reason) = restart_reason {
+                    let slot = slot.clone();
+                    let dispatcher = dispatcher.clone();
+                    // Restart outside the worker's own event handler.
+                    set_timeout(0, move || {
+                        if let Some(client) = slot.borrow().as_ref() {
+                            if let Err(error) = client.restart() {
+                                dispatcher.dispatch(Action::WorkerFailed(error));
+                                return;
+                            }
+                        }
+                        dispatcher.dispatch(Action::WorkerRestarted { reason });
+                    });
+                }
+            };
+            match EngineClient::start(on_event) {
+                Ok(started) => *client.borrow_mut() = Some(started),
+                Err(error) => on_failure.dispatch(Action::WorkerFailed(error)),
+            }
+            || ()
+        });
+    }
+
+    // Deliver what the reducer queued for the worker, each request once.
+    {
+        let client = client.clone();
+        let newest = state.outbox.last().map(|(seq, _)| *seq).unwrap_or(0);
+        let outbox = state.outbox.clone();
+        let sent_upto = sent_upto.clone();
+        use_effect_with(newest, move |_| {
+            let mut sent = sent_upto.borrow_mut();
+            if let Some(client) = client.borrow().as_ref() {
+                let already = *sent;
+                for (seq, request) in outbox.iter().filter(|(seq, _)| *seq > already) {
+                    client.send(request);
+                    *sent = *seq;
+                }
+            }
+            || ()
+        });
+    }
+
+    // Keep the link in step with the state, and the document's language with the page's.
+    {
+        let query = state.query.to_query_string();
+        let lang = state.lang();
+        use_effect_with((query, lang), move |(query, lang)| {
+            if let Some(window) = web_sys::window() {
+                let path = window.location().pathname().unwrap_or_default();
+                if let Ok(history) = window.history() {
+                    let _ = history.replace_state_with_url(&JsValue::NULL, "", Some(&format!("{path}{query}")));
+                }
+                if let Some(root) = window.document().and_then(|d| d.document_element()) {
+                    let _ = root.set_attribute("lang", lang.code());
+                }
+            }
+            || ()
+        });
+    }
+
+    // A test hook: `window.__interleave.panicWorker()` makes a pool thread panic.
+    {
+        let client = client.clone();
+        use_effect_with((), move |_| {
+            let hook = js_sys::Object::new();
+            let panic = Closure::<dyn Fn()>::new(move || {
+                if let Some(client) = client.borrow().as_ref() {
+                    client.send(&Request::PanicForTest);
+                }
+            });
+            let _ = Reflect::set(&hook, &"panicWorker".into(), panic.as_ref());
+            panic.forget();
+            if let Some(window) = web_sys::window() {
+                let _ = Reflect::set(&window, &"__interleave".into(), &hook);
+            }
+            || ()
+        });
+    }
+
+    let onlang = {
+        let dispatcher = state.dispatcher();
+        Callback::from(move |lang: Lang| dispatcher.dispatch(Action::SetLang(lang)))
+    };
+    let onstart = {
+        let dispatcher = state.dispatcher();
+        Callback::from(move |_| dispatcher.dispatch(Action::StartProbe))
+    };
+    let oncancel = {
+        let dispatcher = state.dispatcher();
+        let client = client.clone();
+        let latest = latest.clone();
+        Callback::from(move |_| {
+            dispatcher.dispatch(Action::Cancel);
+            // If the worker does not answer in time, the last resort: a fresh worker.
+            let client = client.clone();
+            let latest = latest.clone();
+            let dispatcher = dispatcher.clone();
+            set_timeout(CANCEL_GRACE_MS, move || {
+                if matches!(latest.borrow().probe, ProbePhase::Cancelling { .. }) {
+                    if let Some(client) = client.borrow().as_ref() {
+                        let _ = client.restart();
+                    }
+                    dispatcher.dispatch(Action::WorkerRestarted { reason: "it did not answer Cancel in time".into() });
+                }
+            });
+        })
+    };
+
+    let lang = state.lang();
+    html! {
+        <>
+            <Header lang={lang} onlang={onlang} />
+            <main>
+                if !state.isolated { <IsolationBanner lang={lang} /> }
+                <LinkNotes lang={lang} notes={state.query.notes.clone()} />
+                <LessonIndex lang={lang} />
+                <EnginePanel state={Rc::new((*state).clone())} onstart={onstart} oncancel={oncancel} />
+            </main>
+        </>
+    }
+}

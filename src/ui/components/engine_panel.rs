@@ -1,0 +1,97 @@
+use std::rc::Rc;
+
+use yew::prelude::*;
+
+use crate::i18n::{self, t, Key};
+use crate::ui::components::timeline::Timeline;
+use crate::ui::state::{ProbePhase, State, WorkerStatus};
+
+#[derive(Properties, PartialEq)]
+pub struct EnginePanelProps {
+    pub state: Rc<State>,
+    pub onstart: Callback<()>,
+    pub oncancel: Callback<()>,
+}
+
+fn ms(ns: u64) -> String {
+    format!("{:.1} ms", ns as f64 / 1e6)
+}
+
+/// The engine worker's status and the pool check: the same work on 1, 2 and all cores.
+#[function_component]
+pub fn EnginePanel(props: &EnginePanelProps) -> Html {
+    let state = &props.state;
+    let lang = state.lang();
+    let status = match &state.worker {
+        WorkerStatus::Starting => t(lang, Key::WorkerStarting).to_string(),
+        WorkerStatus::Ready { pool_threads } => i18n::worker_ready(lang, *pool_threads, state.hardware_concurrency),
+        WorkerStatus::NoPool => t(lang, Key::WorkerNoPool).to_string(),
+        WorkerStatus::Failed(message) => i18n::worker_failed(lang, message),
+    };
+    let status_class = match state.worker {
+        WorkerStatus::Ready { .. } => "ready",
+        WorkerStatus::Failed(_) => "failed",
+        _ => "waiting",
+    };
+    let can_start = matches!(state.worker, WorkerStatus::Ready { .. }) && !state.probe_running();
+    let progress = match &state.probe {
+        ProbePhase::Running { done, total, .. } => {
+            let fraction = if *total == 0 { 0.0 } else { *done as f64 / *total as f64 };
+            html! {
+                <div class="progress" id="probe-progress">
+                    <progress max="1" value={format!("{fraction:.3}")} />
+                    <span>{ i18n::probe_progress(lang, *done, *total) }</span>
+                </div>
+            }
+        }
+        ProbePhase::Cancelled => html! { <p class="cancelled" id="probe-cancelled">{ t(lang, Key::Cancelled) }</p> },
+        ProbePhase::Failed(message) => html! { <p class="failed">{ message }</p> },
+        _ => html! {},
+    };
+    let onstart = props.onstart.reform(|_: MouseEvent| ());
+    let oncancel = props.oncancel.reform(|_: MouseEvent| ());
+    html! {
+        <section class="engine" id="engine">
+            <h2>{ t(lang, Key::EngineHeading) }</h2>
+            <p class={classes!("worker-status", status_class)} id="worker-status">{ status }</p>
+            if let Some(reason) = &state.restarted {
+                <p class="restarted" id="worker-restarted">{ i18n::worker_restarted(lang, reason) }</p>
+            }
+            if !state.isolated {
+                <p class="muted">{ t(lang, Key::LiveUnavailable) }</p>
+            } else {
+                <h3>{ t(lang, Key::PoolCheckHeading) }</h3>
+                <p class="muted">{ t(lang, Key::PoolCheckExplain) }</p>
+                <div class="actions">
+                    <button id="probe-run" class="primary" disabled={!can_start} onclick={onstart}>{ t(lang, Key::PoolCheckRun) }</button>
+                    <button id="probe-cancel" disabled={!matches!(state.probe, ProbePhase::Running { .. })} onclick={oncancel}>{ t(lang, Key::Cancel) }</button>
+                </div>
+                { progress }
+                if !state.rows.is_empty() {
+                    <table class="probe-results" id="probe-results">
+                        <thead><tr>
+                            <th>{ t(lang, Key::ColumnThreads) }</th>
+                            <th>{ t(lang, Key::ColumnWall) }</th>
+                            <th>{ t(lang, Key::ColumnDistinct) }</th>
+                            <th>{ t(lang, Key::ColumnSpeedup) }</th>
+                        </tr></thead>
+                        <tbody>
+                            { for state.rows.iter().map(|row| html! {
+                                <tr data-jobs={row.jobs.to_string()} data-distinct={row.distinct_threads.to_string()}
+                                    data-wall-ns={row.wall_ns.to_string()}>
+                                    <td>{ row.jobs }</td>
+                                    <td>{ ms(row.wall_ns) }</td>
+                                    <td>{ row.distinct_threads }</td>
+                                    <td>{ row.speedup.map(|s| format!("{s:.2}×")).unwrap_or_default() }</td>
+                                </tr>
+                            }) }
+                        </tbody>
+                    </table>
+                }
+                if let Some(trace) = &state.last_trace {
+                    <Timeline lang={lang} trace={trace.clone()} />
+                }
+            }
+        </section>
+    }
+}

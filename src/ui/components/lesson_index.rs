@@ -1,0 +1,40 @@
+use yew::prelude::*;
+
+use crate::i18n::{self, t, Key, Lang};
+use crate::lessons::{Group, LESSONS};
+
+#[derive(Properties, PartialEq)]
+pub struct LessonIndexProps {
+    pub lang: Lang,
+}
+
+/// Every lesson, grouped as the tutorials group them, each with its one-line teaser.
+#[function_component]
+pub fn LessonIndex(props: &LessonIndexProps) -> Html {
+    let lang = props.lang;
+    let body = if LESSONS.is_empty() {
+        html! { <p class="empty">{ t(lang, Key::NoLessonsYet) }</p> }
+    } else {
+        html! {
+            { for Group::ALL.iter().filter(|g| LESSONS.iter().any(|l| l.group == **g)).map(|&group| html! {
+                <section class="group">
+                    <h3>{ i18n::group_name(lang, group) }</h3>
+                    <ul>
+                        { for LESSONS.iter().filter(|l| l.group == group).map(|lesson| html! {
+                            <li>
+                                <a href={format!("?lesson={}&lang={}", lesson.id, lang.code())}>{ lesson.title.get(lang) }</a>
+                                <span class="teaser">{ lesson.teaser.get(lang) }</span>
+                            </li>
+                        }) }
+                    </ul>
+                </section>
+            }) }
+        }
+    };
+    html! {
+        <section class="lesson-index" id="lesson-index">
+            <h2>{ t(lang, Key::LessonsHeading) }</h2>
+            { body }
+        </section>
+    }
+}

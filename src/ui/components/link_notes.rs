@@ -1,0 +1,26 @@
+use yew::prelude::*;
+
+use crate::i18n::{self, t, Key, Lang};
+use crate::query::Note;
+
+#[derive(Properties, PartialEq)]
+pub struct LinkNotesProps {
+    pub lang: Lang,
+    pub notes: Vec<Note>,
+}
+
+/// What in the link was not used as given, and what was used instead.
+#[function_component]
+pub fn LinkNotes(props: &LinkNotesProps) -> Html {
+    if props.notes.is_empty() {
+        return html! {};
+    }
+    html! {
+        <div class="banner notes" role="alert" id="link-notes">
+            <p>{ t(props.lang, Key::NotesHeading) }</p>
+            <ul>
+                { for props.notes.iter().map(|note| html! { <li>{ i18n::note(props.lang, note) }</li> }) }
+            </ul>
+        </div>
+    }
+}

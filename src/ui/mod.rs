@@ -1,0 +1,10 @@
+//! The Yew front end. [`state`] (the reducer) is pure and tested natively; the components
+//! and the app exist only on wasm32.
+
+pub mod state;
+pub mod timeline;
+
+#[cfg(target_arch = "wasm32")]
+pub mod app;
+#[cfg(target_arch = "wasm32")]
+pub mod components;

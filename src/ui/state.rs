@@ -1,0 +1,331 @@
+//! The page's state as a reducer: one [`State`], one [`Action`] per thing that happens, and
+//! every transition in one `match`. Pure, so it is tested without a browser. What the page
+//! must send to the engine worker is queued in [`State::outbox`]; the app delivers it.
+
+use std::rc::Rc;
+
+use crate::engine::control::StopReason;
+use crate::engine::live::probe::{ProbeReport, ProbeRequest};
+use crate::engine::trace::Trace;
+use crate::i18n::Lang;
+use crate::query::PageQuery;
+use crate::worker::protocol::Request;
+
+/// Work per probe run, in units; split over the jobs, so speed-ups compare equal work.
+pub const PROBE_UNITS: u64 = 400_000_000;
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum WorkerStatus {
+    Starting,
+    Ready {
+        pool_threads: u32,
+    },
+    /// Up, but without a pool: the page is not cross-origin isolated.
+    NoPool,
+    Failed(String),
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum ProbePhase {
+    Idle,
+    Running { run: u32, jobs: u32, done: u64, total: u64 },
+    Cancelling { run: u32 },
+    Cancelled,
+    Failed(String),
+}
+
+/// One row of the pool check: the same work on `jobs` threads.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ProbeRow {
+    pub jobs: u32,
+    pub wall_ns: u64,
+    pub distinct_threads: usize,
+    /// Time on one thread over time on `jobs` threads.
+    pub speedup: Option<f64>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct State {
+    pub query: PageQuery,
+    pub isolated: bool,
+    pub hardware_concurrency: u32,
+    pub worker: WorkerStatus,
+    /// Why the engine worker was last restarted, shown until the next run.
+    pub restarted: Option<String>,
+    pub probe: ProbePhase,
+    pub rows: Vec<ProbeRow>,
+    /// Job counts still to run in this check.
+    pub pending_jobs: Vec<u32>,
+    pub last_trace: Option<Rc<Trace>>,
+    next_run: u32,
+    /// Requests for the engine worker, numbered; the app sends each once.
+    pub outbox: Vec<(u64, Request)>,
+    next_outgoing: u64,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Action {
+    SetLang(Lang),
+    WorkerReady {
+        isolated: bool,
+        pool_threads: u32,
+        hardware_concurrency: u32,
+    },
+    WorkerRestarted {
+        reason: String,
+    },
+    WorkerFailed(String),
+    /// Run the pool check: 1, 2 and `hardwareConcurrency` jobs, one after another.
+    StartProbe,
+    ProbeProgress {
+        run: u32,
+        done: u64,
+        total: u64,
+    },
+    ProbeFinished {
+        run: u32,
+        report: ProbeReport,
+    },
+    RunFailed {
+        run: u32,
+        message: String,
+    },
+    Cancel,
+}
+
+impl State {
+    pub fn new(query: PageQuery, isolated: bool, hardware_concurrency: u32) -> Self {
+        State {
+            query,
+            isolated,
+            hardware_concurrency: hardware_concurrency.max(1),
+            worker: WorkerStatus::Starting,
+            restarted: None,
+            probe: ProbePhase::Idle,
+            rows: Vec::new(),
+            pending_jobs: Vec::new(),
+            last_trace: None,
+            next_run: 1,
+            outbox: Vec::new(),
+            next_outgoing: 1,
+        }
+    }
+
+    pub fn lang(&self) -> Lang {
+        self.query.lang()
+    }
+
+    pub fn probe_running(&self) -> bool {
+        matches!(self.probe, ProbePhase::Running { .. } | ProbePhase::Cancelling { .. })
+    }
+
+    /// The job counts of a full check: 1, 2 and the machine's cores, without repeats.
+    pub fn probe_plan(&self, pool_threads: u32) -> Vec<u32> {
+        let mut plan = vec![1, 2, self.hardware_concurrency];
+        plan.retain(|j| *j <= pool_threads.max(1));
+        plan.sort_unstable();
+        plan.dedup();
+        plan
+    }
+
+    fn send(&mut self, request: Request) {
+        self.outbox.push((self.next_outgoing, request));
+        self.next_outgoing += 1;
+        // Only the newest few can still be unsent; the app sends after every render.
+        let excess = self.outbox.len().saturating_sub(16);
+        self.outbox.drain(..excess);
+    }
+
+    fn start_next_probe(&mut self) {
+        if self.pending_jobs.is_empty() {
+            self.probe = ProbePhase::Idle;
+            return;
+        }
+        let jobs = self.pending_jobs.remove(0);
+        let run = self.next_run;
+        self.next_run += 1;
+        let request = ProbeRequest::split(PROBE_UNITS, jobs);
+        self.probe = ProbePhase::Running { run, jobs, done: 0, total: request.units_per_job * jobs as u64 };
+        self.send(Request::Probe { run, request });
+    }
+
+    fn current_run(&self) -> Option<u32> {
+        match self.probe {
+            ProbePhase::Running { run, .. } | ProbePhase::Cancelling { run } => Some(run),
+            _ => None,
+        }
+    }
+
+    pub fn reduce(mut self, action: Action) -> State {
+        match action {
+            Action::SetLang(lang) => self.query.set_lang(lang),
+            Action::WorkerReady { isolated, pool_threads, hardware_concurrency } => {
+                self.isolated = isolated;
+                self.hardware_concurrency = hardware_concurrency.max(1);
+                self.worker =
+                    if pool_threads > 0 { WorkerStatus::Ready { pool_threads } } else { WorkerStatus::NoPool };
+            }
+            Action::WorkerRestarted { reason } => {
+                self.worker = WorkerStatus::Starting;
+                self.restarted = Some(reason);
+                self.pending_jobs.clear();
+                if self.probe_running() {
+                    self.probe = ProbePhase::Cancelled;
+                }
+            }
+            Action::WorkerFailed(message) => {
+                self.worker = WorkerStatus::Failed(message);
+                self.pending_jobs.clear();
+                if self.probe_running() {
+                    self.probe = ProbePhase::Idle;
+                }
+            }
+            Action::StartProbe => {
+                let WorkerStatus::Ready { pool_threads } = self.worker else { return self };
+                if self.probe_running() {
+                    return self;
+                }
+                self.restarted = None;
+                self.rows.clear();
+                self.pending_jobs = self.probe_plan(pool_threads);
+                self.start_next_probe();
+            }
+            Action::ProbeProgress { run, done, total } => {
+                if let ProbePhase::Running { run: current, done: d, total: t, .. } = &mut self.probe {
+                    if *current == run {
+                        *d = done;
+                        *t = total;
+                    }
+                }
+            }
+            Action::ProbeFinished { run, report } => {
+                if self.current_run() != Some(run) {
+                    return self;
+                }
+                if report.stopped == Some(StopReason::Cancelled) || matches!(self.probe, ProbePhase::Cancelling { .. })
+                {
+                    self.pending_jobs.clear();
+                    self.probe = ProbePhase::Cancelled;
+                    self.last_trace = Some(Rc::new(report.to_trace()));
+                    return self;
+                }
+                let baseline = match report.request.jobs {
+                    1 => Some(report.wall),
+                    _ => self.rows.iter().find(|r| r.jobs == 1).map(|r| r.wall_ns),
+                };
+                self.rows.push(ProbeRow {
+                    jobs: report.request.jobs,
+                    wall_ns: report.wall,
+                    distinct_threads: report.distinct_threads(),
+                    speedup: baseline.filter(|_| report.wall > 0).map(|b| b as f64 / report.wall as f64),
+                });
+                self.last_trace = Some(Rc::new(report.to_trace()));
+                self.start_next_probe();
+            }
+            Action::RunFailed { run, message } => {
+                if self.current_run() == Some(run) {
+                    self.pending_jobs.clear();
+                    self.probe = ProbePhase::Failed(message);
+                }
+            }
+            Action::Cancel => {
+                if let Some(run) = self.current_run() {
+                    self.pending_jobs.clear();
+                    self.probe = ProbePhase::Cancelling { run };
+                    self.send(Request::Cancel { run });
+                }
+            }
+        }
+        self
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::live::probe::JobReport;
+
+    fn ready(hardware_concurrency: u32) -> State {
+        State::new(PageQuery::default(), true, hardware_concurrency).reduce(Action::WorkerReady {
+            isolated: true,
+            pool_threads: 17,
+            hardware_concurrency,
+        })
+    }
+
+    fn report(jobs: u32, wall: u64, stopped: Option<StopReason>) -> ProbeReport {
+        ProbeReport {
+            request: ProbeRequest::split(PROBE_UNITS, jobs),
+            jobs: (0..jobs)
+                .map(|j| JobReport { job: j, pool_thread: Some(j), start: 0, end: wall, checksum: 0, stopped })
+                .collect(),
+            wall,
+            stopped,
+        }
+    }
+
+    fn running(state: &State) -> (u32, u32) {
+        match state.probe {
+            ProbePhase::Running { run, jobs, .. } => (run, jobs),
+            ref other => panic!("not running: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_pool_check_runs_one_two_then_all_cores_and_computes_speedups() {
+        let mut state = ready(4).reduce(Action::StartProbe);
+        let mut walls = vec![(1, 400), (2, 200), (4, 125)].into_iter();
+        while let Some((jobs, wall)) = walls.next() {
+            let (run, running_jobs) = running(&state);
+            assert_eq!(running_jobs, jobs);
+            assert!(matches!(state.outbox.last(), Some((_, Request::Probe { run: r, .. })) if *r == run));
+            state = state.reduce(Action::ProbeFinished { run, report: report(jobs, wall, None) });
+        }
+        assert_eq!(state.probe, ProbePhase::Idle);
+        let speedups: Vec<Option<f64>> = state.rows.iter().map(|r| r.speedup).collect();
+        assert_eq!(speedups, vec![Some(1.0), Some(2.0), Some(3.2)]);
+    }
+
+    #[test]
+    fn cancel_sends_cancel_and_stops_the_plan() {
+        let state = ready(2).reduce(Action::StartProbe);
+        let (run, _) = running(&state);
+        let state = state.reduce(Action::Cancel);
+        assert_eq!(state.outbox.last().map(|(_, r)| r), Some(&Request::Cancel { run }));
+        let state = state.reduce(Action::ProbeFinished { run, report: report(1, 10, Some(StopReason::Cancelled)) });
+        assert_eq!(state.probe, ProbePhase::Cancelled);
+        assert!(state.pending_jobs.is_empty());
+        assert!(state.rows.is_empty());
+    }
+
+    #[test]
+    fn a_restart_mid_run_ends_the_run_and_says_why() {
+        let state = ready(2).reduce(Action::StartProbe).reduce(Action::WorkerRestarted { reason: "panic".into() });
+        assert_eq!(state.worker, WorkerStatus::Starting);
+        assert_eq!(state.probe, ProbePhase::Cancelled);
+        assert_eq!(state.restarted.as_deref(), Some("panic"));
+        // The fresh worker's handshake makes the check available again.
+        let state = state
+            .reduce(Action::WorkerReady { isolated: true, pool_threads: 17, hardware_concurrency: 2 })
+            .reduce(Action::StartProbe);
+        assert!(state.probe_running());
+    }
+
+    #[test]
+    fn reports_from_an_old_run_are_ignored() {
+        let state = ready(2).reduce(Action::StartProbe);
+        let (run, _) = running(&state);
+        let state = state.reduce(Action::ProbeFinished { run: run + 100, report: report(1, 10, None) });
+        assert_eq!(running(&state).0, run);
+    }
+
+    #[test]
+    fn without_a_pool_the_check_does_not_start() {
+        let state = State::new(PageQuery::default(), false, 2)
+            .reduce(Action::WorkerReady { isolated: false, pool_threads: 0, hardware_concurrency: 2 })
+            .reduce(Action::StartProbe);
+        assert_eq!(state.worker, WorkerStatus::NoPool);
+        assert_eq!(state.probe, ProbePhase::Idle);
+        assert!(state.outbox.is_empty());
+    }
+}

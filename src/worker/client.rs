@@ -1,0 +1,100 @@
+//! The page's side of the engine worker: start it, send requests, hand responses to a
+//! callback, and restart it (terminate and start fresh) when it panicked or did not answer
+//! a Cancel. Nothing here blocks the main thread.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use js_sys::{Array, Uint8Array};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::{ErrorEvent, MessageEvent, Worker, WorkerOptions, WorkerType};
+
+use crate::worker::engine_worker::ENGINE_WORKER_NAME;
+use crate::worker::protocol::{Request, Response};
+
+/// The engine worker's script, as Trunk names its loader.
+const WORKER_SCRIPT: &str = "./worker_loader.js";
+
+/// What the page hears from the engine worker.
+#[derive(Clone, Debug)]
+pub enum ClientEvent {
+    Response(Response),
+    /// The worker itself failed (an uncaught error or a trap); the message says what.
+    Crashed(String),
+}
+
+struct Live {
+    worker: Worker,
+    // Kept alive as long as the worker: dropping them would unhook the handlers.
+    _on_message: Closure<dyn FnMut(MessageEvent)>,
+    _on_error: Closure<dyn FnMut(ErrorEvent)>,
+}
+
+#[derive(Clone)]
+pub struct EngineClient {
+    live: Rc<RefCell<Option<Live>>>,
+    on_event: Rc<dyn Fn(ClientEvent)>,
+}
+
+impl PartialEq for EngineClient {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.live, &other.live)
+    }
+}
+
+impl EngineClient {
+    pub fn start(on_event: impl Fn(ClientEvent) + 'static) -> Result<EngineClient, String> {
+        let client = EngineClient { live: Rc::new(RefCell::new(None)), on_event: Rc::new(on_event) };
+        client.spawn()?;
+        Ok(client)
+    }
+
+    fn spawn(&self) -> Result<(), String> {
+        let options = WorkerOptions::new();
+        options.set_type(WorkerType::Module);
+        options.set_name(ENGINE_WORKER_NAME);
+        let worker = Worker::new_with_options(WORKER_SCRIPT, &options).map_err(|e| format!("{e:?}"))?;
+
+        let on_event = self.on_event.clone();
+        let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
+            let bytes = Uint8Array::new(&event.data()).to_vec();
+            match Response::decode(&bytes) {
+                Ok(response) => on_event(ClientEvent::Response(response)),
+                Err(error) => on_event(ClientEvent::Crashed(error.to_string())),
+            }
+        });
+        let on_event = self.on_event.clone();
+        let on_error = Closure::<dyn FnMut(ErrorEvent)>::new(move |event: ErrorEvent| {
+            event.prevent_default();
+            let message = event.message();
+            on_event(ClientEvent::Crashed(if message.is_empty() {
+                "the worker script failed".into()
+            } else {
+                message
+            }));
+        });
+        worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+        worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+        *self.live.borrow_mut() = Some(Live { worker, _on_message: on_message, _on_error: on_error });
+        Ok(())
+    }
+
+    pub fn send(&self, request: &Request) {
+        if let Some(live) = self.live.borrow().as_ref() {
+            let bytes = Uint8Array::from(request.encode().as_slice());
+            let _ = live.worker.post_message_with_transfer(&bytes, &Array::of1(&bytes.buffer()));
+        }
+    }
+
+    /// Terminates the worker (and with it every pool thread) and starts a fresh one, which
+    /// says "ready" again when its pool is up.
+    pub fn restart(&self) -> Result<(), String> {
+        if let Some(live) = self.live.borrow_mut().take() {
+            live.worker.set_onmessage(None);
+            live.worker.set_onerror(None);
+            live.worker.terminate();
+        }
+        self.spawn()
+    }
+}

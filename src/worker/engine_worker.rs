@@ -1,0 +1,197 @@
+//! The engine worker's side: start the pool, say "ready", then serve requests. Runs are
+//! started without blocking (actors are spawned onto the pool) and polled on a timer, so
+//! the message loop stays live and a Cancel is seen at once.
+
+use std::cell::RefCell;
+use std::sync::{Arc, Mutex};
+
+use js_sys::{Array, Reflect, Uint8Array};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
+
+use crate::engine::clock::Clock;
+use crate::engine::control::Control;
+use crate::engine::live::probe::{self, ProbeRun};
+use crate::engine::live::{GlobalPool, POOL_THREADS};
+use crate::engine::trace::TraceBatch;
+use crate::worker::clock::PerformanceClock;
+use crate::worker::protocol::{Request, Response};
+
+/// The name the page gives the engine worker. Pool threads load the same module (and so run
+/// the same `main`) but have no name, which is how `start` tells them apart.
+pub const ENGINE_WORKER_NAME: &str = "interleave-engine";
+
+/// How often a run is polled for progress, in milliseconds.
+const POLL_MS: i32 = 16;
+
+/// The last panic message of any thread; pool threads write it, the loop reports it.
+static PANIC: Mutex<Option<String>> = Mutex::new(None);
+
+struct ActiveProbe {
+    run: u32,
+    probe: ProbeRun,
+    control: Arc<Control>,
+    total: u64,
+    started: u64,
+}
+
+#[derive(Default)]
+struct EngineWorker {
+    pool_threads: u32,
+    active: Option<ActiveProbe>,
+    panic_reported: bool,
+    /// Polls left to watch for a panic when no run is active (after `PanicForTest`).
+    watch_polls: u32,
+}
+
+thread_local! {
+    static WORKER: RefCell<EngineWorker> = RefCell::new(EngineWorker::default());
+}
+
+fn scope() -> DedicatedWorkerGlobalScope {
+    js_sys::global().unchecked_into()
+}
+
+fn post(response: &Response) {
+    let bytes = Uint8Array::from(response.encode().as_slice());
+    let transfer = Array::of1(&bytes.buffer());
+    let _ = scope().post_message_with_transfer(&bytes, &transfer);
+}
+
+/// The worker's entry point (the `main` of `bin/worker.rs`).
+pub fn start() {
+    let Some(scope) = js_sys::global().dyn_into::<DedicatedWorkerGlobalScope>().ok() else { return };
+    if scope.name() != ENGINE_WORKER_NAME {
+        return;
+    }
+    std::panic::set_hook(Box::new(|info| {
+        let message = info.to_string();
+        web_sys::console::error_1(&JsValue::from_str(&message));
+        if let Ok(mut slot) = PANIC.lock() {
+            slot.get_or_insert(message);
+        }
+    }));
+    let on_message = Closure::<dyn FnMut(MessageEvent)>::new(|event: MessageEvent| {
+        let bytes = Uint8Array::new(&event.data()).to_vec();
+        match Request::decode(&bytes) {
+            Ok(request) => handle(request),
+            Err(error) => post(&Response::Failed { run: 0, message: error.to_string() }),
+        }
+    });
+    scope.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+    on_message.forget();
+    wasm_bindgen_futures::spawn_local(async move {
+        let isolated = Reflect::get(&js_sys::global(), &JsValue::from_str("crossOriginIsolated"))
+            .map(|v| v.is_truthy())
+            .unwrap_or(false);
+        let hardware_concurrency = scope.navigator().hardware_concurrency() as u32;
+        let mut pool_threads = 0;
+        // Without isolation the pool cannot share memory: initThreadPool would reject after
+        // spawning workers, so it is not tried.
+        if isolated {
+            let init = wasm_bindgen_futures::JsFuture::from(wasm_bindgen_rayon::init_thread_pool(POOL_THREADS));
+            match init.await {
+                Ok(_) => pool_threads = rayon::current_num_threads() as u32,
+                Err(error) => {
+                    let message = format!("the thread pool did not start: {error:?}");
+                    post(&Response::Failed { run: 0, message });
+                }
+            }
+        }
+        WORKER.with(|w| w.borrow_mut().pool_threads = pool_threads);
+        post(&Response::Ready { isolated, pool_threads, hardware_concurrency });
+    });
+}
+
+fn handle(request: Request) {
+    match request {
+        Request::Probe { run, request } => {
+            let refusal = WORKER.with(|w| {
+                let w = w.borrow();
+                if w.pool_threads == 0 {
+                    Some("live runs need the thread pool, which needs cross-origin isolation".to_string())
+                } else if request.jobs as usize > POOL_THREADS || request.jobs == 0 {
+                    Some(format!("a probe takes 1 to {POOL_THREADS} jobs, not {}", request.jobs))
+                } else {
+                    w.active.as_ref().map(|a| format!("run {} is still going", a.run))
+                }
+            });
+            if let Some(message) = refusal {
+                post(&Response::Failed { run, message });
+                return;
+            }
+            let clock: Arc<dyn Clock> = Arc::new(PerformanceClock);
+            let control = Arc::new(Control::new());
+            let started = clock.now();
+            let probe = probe::start(request, &GlobalPool, clock, control.clone());
+            let total = request.units_per_job * request.jobs as u64;
+            WORKER.with(|w| w.borrow_mut().active = Some(ActiveProbe { run, probe, control, total, started }));
+            schedule_poll();
+        }
+        Request::Cancel { run } => WORKER.with(|w| {
+            if let Some(active) = w.borrow().active.as_ref().filter(|a| a.run == run) {
+                active.control.cancel();
+            }
+        }),
+        Request::PanicForTest => {
+            WORKER.with(|w| w.borrow_mut().watch_polls = 2000 / POLL_MS as u32);
+            rayon::spawn(|| panic!("a test asked a pool thread to panic"));
+            schedule_poll();
+        }
+    }
+}
+
+fn schedule_poll() {
+    let callback = Closure::once_into_js(poll);
+    let _ = scope().set_timeout_with_callback_and_timeout_and_arguments_0(callback.unchecked_ref(), POLL_MS);
+}
+
+fn poll() {
+    if let Some(message) = PANIC.lock().ok().and_then(|slot| slot.clone()) {
+        let first = WORKER.with(|w| !std::mem::replace(&mut w.borrow_mut().panic_reported, true));
+        if first {
+            post(&Response::Panicked { message });
+        }
+        return;
+    }
+    let finished = WORKER.with(|w| {
+        let mut w = w.borrow_mut();
+        let active = w.active.as_mut()?;
+        match active.probe.poll() {
+            Some(report) => {
+                let run = active.run;
+                w.active = None;
+                Some((run, report))
+            }
+            None => {
+                let elapsed_ns = PerformanceClock.now().saturating_sub(active.started);
+                post(&Response::Progress {
+                    run: active.run,
+                    done: active.control.progress(),
+                    total: active.total,
+                    elapsed_ns,
+                });
+                None
+            }
+        }
+    });
+    match finished {
+        Some((run, report)) => {
+            let trace = report.to_trace();
+            let batch = TraceBatch { spans: trace.spans, marks: trace.marks, console: trace.console };
+            post(&Response::Trace { run, batch });
+            post(&Response::ProbeDone { run, report });
+        }
+        None => {
+            let again = WORKER.with(|w| {
+                let mut w = w.borrow_mut();
+                w.watch_polls = w.watch_polls.saturating_sub(1);
+                w.active.is_some() || w.watch_polls > 0
+            });
+            if again {
+                schedule_poll();
+            }
+        }
+    }
+}

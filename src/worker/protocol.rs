@@ -1,0 +1,526 @@
+//! The messages between the page and the engine worker, shared by both sides.
+//!
+//! Every message crosses as a compact binary buffer that is transferred, not copied:
+//! LEB128 integers, length-prefixed UTF-8, one tag byte per variant. Pure Rust, so the
+//! codec is tested natively; decoding untrusted bytes gives an error, never a panic.
+
+use crate::engine::control::StopReason;
+use crate::engine::live::probe::{JobReport, ProbeReport, ProbeRequest};
+use crate::engine::program::{ActorId, ObjectId};
+use crate::engine::trace::{ConsoleWrite, Mark, MarkKind, Span, SpanKind, TraceBatch, WaitOn};
+
+/// Page to worker.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Request {
+    /// Run the pool probe (CPU-bound jobs on the pool).
+    Probe { run: u32, request: ProbeRequest },
+    /// Stop a run; every actor sees the control block flip.
+    Cancel { run: u32 },
+    /// Make a pool thread panic, so tests can check that the page recovers.
+    PanicForTest,
+}
+
+/// Worker to page.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Response {
+    /// The handshake: the worker is up, with or without its thread pool.
+    Ready {
+        isolated: bool,
+        pool_threads: u32,
+        hardware_concurrency: u32,
+    },
+    Progress {
+        run: u32,
+        done: u64,
+        total: u64,
+        elapsed_ns: u64,
+    },
+    /// Part of a run's trace, streamed while it goes on.
+    Trace {
+        run: u32,
+        batch: TraceBatch,
+    },
+    ProbeDone {
+        run: u32,
+        report: ProbeReport,
+    },
+    /// The run could not start or failed; the message says why.
+    Failed {
+        run: u32,
+        message: String,
+    },
+    /// A pool thread panicked; the pool is no longer whole and the page restarts the worker.
+    Panicked {
+        message: String,
+    },
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DecodeError(pub &'static str);
+
+impl std::fmt::Display for DecodeError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "malformed engine message: {}", self.0)
+    }
+}
+
+impl std::error::Error for DecodeError {}
+
+#[derive(Default)]
+struct Writer(Vec<u8>);
+
+impl Writer {
+    fn u8(&mut self, v: u8) {
+        self.0.push(v);
+    }
+
+    fn uint(&mut self, mut v: u64) {
+        loop {
+            let byte = (v & 0x7f) as u8;
+            v >>= 7;
+            if v == 0 {
+                self.0.push(byte);
+                return;
+            }
+            self.0.push(byte | 0x80);
+        }
+    }
+
+    fn bool(&mut self, v: bool) {
+        self.u8(v as u8);
+    }
+
+    fn str(&mut self, s: &str) {
+        self.uint(s.len() as u64);
+        self.0.extend_from_slice(s.as_bytes());
+    }
+
+    fn opt(&mut self, v: Option<u64>) {
+        match v {
+            None => self.u8(0),
+            Some(v) => {
+                self.u8(1);
+                self.uint(v);
+            }
+        }
+    }
+}
+
+struct Reader<'a> {
+    bytes: &'a [u8],
+    at: usize,
+}
+
+impl<'a> Reader<'a> {
+    fn u8(&mut self) -> Result<u8, DecodeError> {
+        let b = *self.bytes.get(self.at).ok_or(DecodeError("ends early"))?;
+        self.at += 1;
+        Ok(b)
+    }
+
+    fn uint(&mut self) -> Result<u64, DecodeError> {
+        let mut v = 0u64;
+        for shift in (0..64).step_by(7) {
+            let b = self.u8()?;
+            v |= ((b & 0x7f) as u64) << shift;
+            if b & 0x80 == 0 {
+                return Ok(v);
+            }
+        }
+        Err(DecodeError("integer too long"))
+    }
+
+    fn u32(&mut self) -> Result<u32, DecodeError> {
+        u32::try_from(self.uint()?).map_err(|_| DecodeError("integer out of range"))
+    }
+
+    fn u16(&mut self) -> Result<u16, DecodeError> {
+        u16::try_from(self.uint()?).map_err(|_| DecodeError("index out of range"))
+    }
+
+    fn bool(&mut self) -> Result<bool, DecodeError> {
+        match self.u8()? {
+            0 => Ok(false),
+            1 => Ok(true),
+            _ => Err(DecodeError("bad flag")),
+        }
+    }
+
+    fn str(&mut self) -> Result<String, DecodeError> {
+        let len = self.uint()? as usize;
+        let end =
+            self.at.checked_add(len).filter(|e| *e <= self.bytes.len()).ok_or(DecodeError("string past the end"))?;
+        let s = std::str::from_utf8(&self.bytes[self.at..end]).map_err(|_| DecodeError("string not UTF-8"))?;
+        self.at = end;
+        Ok(s.to_string())
+    }
+
+    fn opt(&mut self) -> Result<Option<u64>, DecodeError> {
+        Ok(if self.bool()? { Some(self.uint()?) } else { None })
+    }
+
+    /// A count of items each at least `min_bytes` long: refuse counts the buffer cannot hold.
+    fn count(&mut self, min_bytes: usize) -> Result<usize, DecodeError> {
+        let n = self.uint()? as usize;
+        if n.saturating_mul(min_bytes) > self.bytes.len() - self.at {
+            return Err(DecodeError("count past the end"));
+        }
+        Ok(n)
+    }
+
+    fn finish(&self) -> Result<(), DecodeError> {
+        (self.at == self.bytes.len()).then_some(()).ok_or(DecodeError("trailing bytes"))
+    }
+}
+
+fn stop_code(reason: Option<StopReason>) -> u8 {
+    match reason {
+        None => 0,
+        Some(StopReason::Cancelled) => 1,
+        Some(StopReason::DeadlineExceeded) => 2,
+        Some(StopReason::Deadlock) => 3,
+    }
+}
+
+fn stop_from(code: u8) -> Result<Option<StopReason>, DecodeError> {
+    Ok(match code {
+        0 => None,
+        1 => Some(StopReason::Cancelled),
+        2 => Some(StopReason::DeadlineExceeded),
+        3 => Some(StopReason::Deadlock),
+        _ => return Err(DecodeError("bad stop reason")),
+    })
+}
+
+impl Request {
+    pub fn encode(&self) -> Vec<u8> {
+        let mut w = Writer::default();
+        match self {
+            Request::Probe { run, request } => {
+                w.u8(1);
+                w.uint(*run as u64);
+                w.uint(request.jobs as u64);
+                w.uint(request.units_per_job);
+            }
+            Request::Cancel { run } => {
+                w.u8(2);
+                w.uint(*run as u64);
+            }
+            Request::PanicForTest => w.u8(3),
+        }
+        w.0
+    }
+
+    pub fn decode(bytes: &[u8]) -> Result<Request, DecodeError> {
+        let mut r = Reader { bytes, at: 0 };
+        let request = match r.u8()? {
+            1 => Request::Probe { run: r.u32()?, request: ProbeRequest { jobs: r.u32()?, units_per_job: r.uint()? } },
+            2 => Request::Cancel { run: r.u32()? },
+            3 => Request::PanicForTest,
+            _ => return Err(DecodeError("unknown request")),
+        };
+        r.finish()?;
+        Ok(request)
+    }
+}
+
+impl Response {
+    pub fn encode(&self) -> Vec<u8> {
+        let mut w = Writer::default();
+        match self {
+            Response::Ready { isolated, pool_threads, hardware_concurrency } => {
+                w.u8(1);
+                w.bool(*isolated);
+                w.uint(*pool_threads as u64);
+                w.uint(*hardware_concurrency as u64);
+            }
+            Response::Progress { run, done, total, elapsed_ns } => {
+                w.u8(2);
+                w.uint(*run as u64);
+                w.uint(*done);
+                w.uint(*total);
+                w.uint(*elapsed_ns);
+            }
+            Response::Trace { run, batch } => {
+                w.u8(3);
+                w.uint(*run as u64);
+                write_batch(&mut w, batch);
+            }
+            Response::ProbeDone { run, report } => {
+                w.u8(4);
+                w.uint(*run as u64);
+                w.uint(report.request.jobs as u64);
+                w.uint(report.request.units_per_job);
+                w.uint(report.wall);
+                w.u8(stop_code(report.stopped));
+                w.uint(report.jobs.len() as u64);
+                for job in &report.jobs {
+                    w.uint(job.job as u64);
+                    w.opt(job.pool_thread.map(u64::from));
+                    w.uint(job.start);
+                    w.uint(job.end);
+                    w.uint(job.checksum);
+                    w.u8(stop_code(job.stopped));
+                }
+            }
+            Response::Failed { run, message } => {
+                w.u8(5);
+                w.uint(*run as u64);
+                w.str(message);
+            }
+            Response::Panicked { message } => {
+                w.u8(6);
+                w.str(message);
+            }
+        }
+        w.0
+    }
+
+    pub fn decode(bytes: &[u8]) -> Result<Response, DecodeError> {
+        let mut r = Reader { bytes, at: 0 };
+        let response = match r.u8()? {
+            1 => Response::Ready { isolated: r.bool()?, pool_threads: r.u32()?, hardware_concurrency: r.u32()? },
+            2 => Response::Progress { run: r.u32()?, done: r.uint()?, total: r.uint()?, elapsed_ns: r.uint()? },
+            3 => Response::Trace { run: r.u32()?, batch: read_batch(&mut r)? },
+            4 => {
+                let run = r.u32()?;
+                let request = ProbeRequest { jobs: r.u32()?, units_per_job: r.uint()? };
+                let wall = r.uint()?;
+                let stopped = stop_from(r.u8()?)?;
+                let n = r.count(6)?;
+                let mut jobs = Vec::with_capacity(n);
+                for _ in 0..n {
+                    jobs.push(JobReport {
+                        job: r.u32()?,
+                        pool_thread: r.opt()?.map(|t| t as u32),
+                        start: r.uint()?,
+                        end: r.uint()?,
+                        checksum: r.uint()?,
+                        stopped: stop_from(r.u8()?)?,
+                    });
+                }
+                Response::ProbeDone { run, report: ProbeReport { request, jobs, wall, stopped } }
+            }
+            5 => Response::Failed { run: r.u32()?, message: r.str()? },
+            6 => Response::Panicked { message: r.str()? },
+            _ => return Err(DecodeError("unknown response")),
+        };
+        r.finish()?;
+        Ok(response)
+    }
+}
+
+fn write_span_kind(w: &mut Writer, kind: SpanKind) {
+    let wait_on = |w: &mut Writer, on: WaitOn| match on {
+        WaitOn::Object(o) => {
+            w.u8(0);
+            w.uint(o.0 as u64);
+        }
+        WaitOn::Actor(a) => {
+            w.u8(1);
+            w.uint(a.0 as u64);
+        }
+    };
+    match kind {
+        SpanKind::Run => w.u8(0),
+        SpanKind::WaitGil => w.u8(1),
+        SpanKind::HoldGil => w.u8(2),
+        SpanKind::Sleep => w.u8(3),
+        SpanKind::Wait(on) => {
+            w.u8(4);
+            wait_on(w, on);
+        }
+        SpanKind::Hold(object) => {
+            w.u8(5);
+            w.uint(object.0 as u64);
+        }
+        SpanKind::Starting => w.u8(6),
+    }
+}
+
+fn read_span_kind(r: &mut Reader) -> Result<SpanKind, DecodeError> {
+    Ok(match r.u8()? {
+        0 => SpanKind::Run,
+        1 => SpanKind::WaitGil,
+        2 => SpanKind::HoldGil,
+        3 => SpanKind::Sleep,
+        4 => SpanKind::Wait(match r.u8()? {
+            0 => WaitOn::Object(ObjectId(r.u16()?)),
+            1 => WaitOn::Actor(ActorId(r.u16()?)),
+            _ => return Err(DecodeError("bad wait target")),
+        }),
+        5 => SpanKind::Hold(ObjectId(r.u16()?)),
+        6 => SpanKind::Starting,
+        _ => return Err(DecodeError("bad span kind")),
+    })
+}
+
+fn write_mark_kind(w: &mut Writer, kind: MarkKind) {
+    match kind {
+        MarkKind::Started => w.u8(0),
+        MarkKind::Exited => w.u8(1),
+        MarkKind::Printed(i) => {
+            w.u8(2);
+            w.uint(i as u64);
+        }
+        MarkKind::Sent { object, seq } => {
+            w.u8(3);
+            w.uint(object.0 as u64);
+            w.uint(seq as u64);
+        }
+        MarkKind::Received { object, seq } => {
+            w.u8(4);
+            w.uint(object.0 as u64);
+            w.uint(seq as u64);
+        }
+        MarkKind::GilDropRequest => w.u8(5),
+        MarkKind::Raised(i) => {
+            w.u8(6);
+            w.uint(i as u64);
+        }
+    }
+}
+
+fn read_mark_kind(r: &mut Reader) -> Result<MarkKind, DecodeError> {
+    Ok(match r.u8()? {
+        0 => MarkKind::Started,
+        1 => MarkKind::Exited,
+        2 => MarkKind::Printed(r.u32()?),
+        3 => MarkKind::Sent { object: ObjectId(r.u16()?), seq: r.u32()? },
+        4 => MarkKind::Received { object: ObjectId(r.u16()?), seq: r.u32()? },
+        5 => MarkKind::GilDropRequest,
+        6 => MarkKind::Raised(r.u32()?),
+        _ => return Err(DecodeError("bad mark kind")),
+    })
+}
+
+fn write_batch(w: &mut Writer, batch: &TraceBatch) {
+    w.uint(batch.spans.len() as u64);
+    for s in &batch.spans {
+        w.uint(s.actor.0 as u64);
+        write_span_kind(w, s.kind);
+        w.uint(s.start);
+        // Ends are written relative to starts: most spans are short, so this stays small.
+        w.uint(s.end - s.start);
+        w.uint(s.line as u64);
+        w.uint(s.count as u64);
+    }
+    w.uint(batch.marks.len() as u64);
+    for m in &batch.marks {
+        w.uint(m.actor.0 as u64);
+        write_mark_kind(w, m.kind);
+        w.uint(m.at);
+        w.uint(m.line as u64);
+    }
+    w.uint(batch.console.len() as u64);
+    for c in &batch.console {
+        w.uint(c.actor.0 as u64);
+        w.uint(c.at);
+        w.str(&c.text);
+    }
+}
+
+fn read_batch(r: &mut Reader) -> Result<TraceBatch, DecodeError> {
+    let mut batch = TraceBatch::default();
+    for _ in 0..r.count(6)? {
+        let actor = ActorId(r.u16()?);
+        let kind = read_span_kind(r)?;
+        let start = r.uint()?;
+        let end = start.checked_add(r.uint()?).ok_or(DecodeError("span end overflows"))?;
+        batch.spans.push(Span { actor, kind, start, end, line: r.u32()?, count: r.u32()? });
+    }
+    for _ in 0..r.count(4)? {
+        batch.marks.push(Mark { actor: ActorId(r.u16()?), kind: read_mark_kind(r)?, at: r.uint()?, line: r.u32()? });
+    }
+    for _ in 0..r.count(3)? {
+        batch.console.push(ConsoleWrite { actor: ActorId(r.u16()?), at: r.uint()?, text: r.str()? });
+    }
+    Ok(batch)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample_batch() -> TraceBatch {
+        TraceBatch {
+            spans: vec![
+                Span { actor: ActorId(0), kind: SpanKind::Run, start: 5, end: 900, line: 3, count: 1 },
+                Span {
+                    actor: ActorId(2),
+                    kind: SpanKind::Wait(WaitOn::Actor(ActorId(1))),
+                    start: 1 << 40,
+                    end: (1 << 40) + 7,
+                    line: 9,
+                    count: 12,
+                },
+                Span {
+                    actor: ActorId(1),
+                    kind: SpanKind::Hold(ObjectId(4)),
+                    start: 0,
+                    end: 0,
+                    line: 1,
+                    count: u32::MAX,
+                },
+            ],
+            marks: vec![
+                Mark { actor: ActorId(1), kind: MarkKind::Sent { object: ObjectId(3), seq: 2 }, at: 77, line: 4 },
+                Mark { actor: ActorId(0), kind: MarkKind::Printed(0), at: 78, line: 5 },
+            ],
+            console: vec![ConsoleWrite { actor: ActorId(0), at: 78, text: "안녕 world\n".into() }],
+        }
+    }
+
+    #[test]
+    fn every_message_round_trips() {
+        let requests = [
+            Request::Probe { run: 7, request: ProbeRequest { jobs: 17, units_per_job: u64::MAX } },
+            Request::Cancel { run: 7 },
+            Request::PanicForTest,
+        ];
+        for request in requests {
+            assert_eq!(Request::decode(&request.encode()), Ok(request));
+        }
+        let report = ProbeReport {
+            request: ProbeRequest { jobs: 2, units_per_job: 1000 },
+            jobs: vec![
+                JobReport { job: 0, pool_thread: Some(3), start: 10, end: 20, checksum: 99, stopped: None },
+                JobReport {
+                    job: 1,
+                    pool_thread: None,
+                    start: 11,
+                    end: 25,
+                    checksum: 1,
+                    stopped: Some(StopReason::Cancelled),
+                },
+            ],
+            wall: 15,
+            stopped: Some(StopReason::Cancelled),
+        };
+        let responses = [
+            Response::Ready { isolated: true, pool_threads: 17, hardware_concurrency: 2 },
+            Response::Progress { run: 1, done: 5, total: 10, elapsed_ns: 123_456 },
+            Response::Trace { run: 1, batch: sample_batch() },
+            Response::ProbeDone { run: 1, report },
+            Response::Failed { run: 2, message: "no such lesson".into() },
+            Response::Panicked { message: "boom".into() },
+        ];
+        for response in responses {
+            assert_eq!(Response::decode(&response.encode()), Ok(response));
+        }
+    }
+
+    #[test]
+    fn truncated_or_corrupt_bytes_are_errors_not_panics() {
+        let bytes = Response::Trace { run: 1, batch: sample_batch() }.encode();
+        for len in 0..bytes.len() {
+            assert!(Response::decode(&bytes[..len]).is_err(), "prefix of {len} bytes decoded");
+        }
+        let mut extra = bytes.clone();
+        extra.push(0);
+        assert!(Response::decode(&extra).is_err());
+        // A huge count must not allocate or loop: it is refused up front.
+        assert!(Response::decode(&[3, 1, 0xff, 0xff, 0xff, 0xff, 0x0f]).is_err());
+        assert!(Request::decode(&[9]).is_err());
+    }
+}

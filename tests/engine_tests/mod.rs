@@ -1,0 +1,3 @@
+mod live_pool;
+mod program;
+mod trace_stream;
