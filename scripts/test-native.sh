@@ -4,4 +4,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
 cargo fmt --check
-cargo test --all-targets
+cargo test --lib --bins --tests
+cargo check --benches --quiet

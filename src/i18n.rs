@@ -2,7 +2,7 @@
 //! Korean. Fixed strings are [`Key`]s (the `match` in [`t`] is exhaustive, so a key without
 //! both languages does not compile); strings with values are functions taking the values.
 
-use crate::knobs::KnobError;
+use crate::knobs::{KnobError, KnobKind};
 use crate::query::Note;
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
@@ -218,10 +218,13 @@ fn knob_error_ko(error: &KnobError) -> String {
             format!("알 수 없는 설정 `{knob}`. 가능한 설정: {}", allowed.join(", "))
         }
         KnobError::NotANumber { knob, value, allowed, default } => {
-            format!("`{knob}={value}`는 숫자가 아닙니다. 허용 범위: {allowed}. {default}을(를) 씁니다.")
+            format!("`{knob}={value}`는 숫자가 아닙니다. 허용 범위: {}. {default}을(를) 씁니다.", allowed_ko(allowed))
         }
         KnobError::OutOfRange { knob, value, allowed, clamped } => {
-            format!("`{knob}={value}`는 범위를 벗어났습니다. 허용 범위: {allowed}. {clamped}을(를) 씁니다.")
+            format!(
+                "`{knob}={value}`는 범위를 벗어났습니다. 허용 범위: {}. {clamped}을(를) 씁니다.",
+                allowed_ko(allowed)
+            )
         }
         KnobError::NotAChoice { knob, value, choices, default } => {
             format!("`{knob}={value}`는 {} 중 하나가 아닙니다. {default}을(를) 씁니다.", choices.join(" | "))
@@ -230,9 +233,31 @@ fn knob_error_ko(error: &KnobError) -> String {
     }
 }
 
+fn allowed_ko(kind: &KnobKind) -> String {
+    match *kind {
+        KnobKind::Int { min, max } => format!("{min}부터 {max}까지의 정수"),
+        KnobKind::Seed => format!("0부터 {}까지의 정수", u64::MAX),
+        KnobKind::Decimal { min, max } => format!("{min}부터 {max}까지의 수"),
+        KnobKind::Choice(choices) => choices.join(" | "),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn korean_notes_carry_no_english_words() {
+        let query = crate::query::PageQuery::parse("?lesson=nope&seed=1e999&engine=turbo&cores=999&x=1");
+        assert_eq!(query.notes.len(), 5, "{:?}", query.notes);
+        for n in &query.notes {
+            let text = note(Lang::Ko, n);
+            // Only the echoed link text and knob values may be Latin: strip the backticked parts.
+            let outside: String = text.split('`').step_by(2).collect();
+            let english = outside.split(|c: char| !c.is_ascii_alphabetic()).filter(|w| w.len() > 3 && *w != "live");
+            assert_eq!(english.collect::<Vec<_>>(), Vec::<&str>::new(), "{text}");
+        }
+    }
 
     #[test]
     fn language_codes_round_trip() {

@@ -53,9 +53,9 @@ pub enum KnobError {
     /// No knob of this name (for this lesson). `allowed` lists the names there are.
     Unknown { knob: String, allowed: Vec<&'static str> },
     /// Not a number at all; the default is used.
-    NotANumber { knob: &'static str, value: String, allowed: String, default: &'static str },
+    NotANumber { knob: &'static str, value: String, allowed: KnobKind, default: &'static str },
     /// A number outside the range; it was clamped to the nearest end.
-    OutOfRange { knob: &'static str, value: String, allowed: String, clamped: String },
+    OutOfRange { knob: &'static str, value: String, allowed: KnobKind, clamped: String },
     /// Not one of the words; the default is used.
     NotAChoice { knob: &'static str, value: String, choices: &'static [&'static str], default: &'static str },
     /// Given more than once; the last value is used.
@@ -80,10 +80,10 @@ impl fmt::Display for KnobError {
                 write!(f, "unknown knob `{knob}`; the knobs are {}", allowed.join(", "))
             }
             KnobError::NotANumber { knob, value, allowed, default } => {
-                write!(f, "`{knob}={value}` is not a number; allowed: {allowed}; using {default}")
+                write!(f, "`{knob}={value}` is not a number; allowed: {}; using {default}", allowed.describe())
             }
             KnobError::OutOfRange { knob, value, allowed, clamped } => {
-                write!(f, "`{knob}={value}` is out of range; allowed: {allowed}; using {clamped}")
+                write!(f, "`{knob}={value}` is out of range; allowed: {}; using {clamped}", allowed.describe())
             }
             KnobError::NotAChoice { knob, value, choices, default } => {
                 write!(f, "`{knob}={value}` is not one of {}; using {default}", choices.join(" | "))
@@ -95,15 +95,22 @@ impl fmt::Display for KnobError {
 
 impl std::error::Error for KnobError {}
 
-impl KnobSpec {
-    /// Human-readable allowed values (`1 to 16`, `on | off`).
-    pub fn allowed(&self) -> String {
-        match self.kind {
+impl KnobKind {
+    /// The allowed values in English; the page's catalogue has them in every language.
+    pub fn describe(&self) -> String {
+        match *self {
             KnobKind::Int { min, max } => format!("whole numbers from {min} to {max}"),
             KnobKind::Seed => format!("whole numbers from 0 to {}", u64::MAX),
             KnobKind::Decimal { min, max } => format!("numbers from {min} to {max}"),
             KnobKind::Choice(choices) => choices.join(" | "),
         }
+    }
+}
+
+impl KnobSpec {
+    /// Human-readable allowed values, in English (`whole numbers from 1 to 16`, `on | off`).
+    pub fn allowed(&self) -> String {
+        self.kind.describe()
     }
 
     pub fn default_value(&self) -> KnobValue {
@@ -119,7 +126,7 @@ impl KnobSpec {
                 Ok(v) => Err(KnobError::OutOfRange {
                     knob: self.name,
                     value: raw.to_string(),
-                    allowed: self.allowed(),
+                    allowed: self.kind,
                     clamped: (if v < min as i128 { min } else { max }).to_string(),
                 }),
                 Err(_) if looks_numeric(raw) && raw.parse::<f64>().is_ok() => {
@@ -129,12 +136,7 @@ impl KnobSpec {
                     } else {
                         (v.round().clamp(min as f64, max as f64) as i64).to_string()
                     };
-                    Err(KnobError::OutOfRange {
-                        knob: self.name,
-                        value: raw.to_string(),
-                        allowed: self.allowed(),
-                        clamped,
-                    })
+                    Err(KnobError::OutOfRange { knob: self.name, value: raw.to_string(), allowed: self.kind, clamped })
                 }
                 Err(_) => Err(self.not_a_number(raw)),
             },
@@ -144,7 +146,7 @@ impl KnobSpec {
                 Ok(v) if !v.is_nan() && looks_numeric(raw) => Err(KnobError::OutOfRange {
                     knob: self.name,
                     value: raw.to_string(),
-                    allowed: self.allowed(),
+                    allowed: self.kind,
                     clamped: v.clamp(min, max).to_string(),
                 }),
                 _ => Err(self.not_a_number(raw)),
@@ -177,12 +179,7 @@ impl KnobSpec {
     }
 
     fn not_a_number(&self, raw: &str) -> KnobError {
-        KnobError::NotANumber {
-            knob: self.name,
-            value: raw.to_string(),
-            allowed: self.allowed(),
-            default: self.default,
-        }
+        KnobError::NotANumber { knob: self.name, value: raw.to_string(), allowed: self.kind, default: self.default }
     }
 }
 

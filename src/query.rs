@@ -77,22 +77,24 @@ impl PageQuery {
                 None => unique.push((key, value, 1)),
             }
         }
-        for (key, value, _) in unique.iter().filter(|(_, _, times)| *times > 1) {
-            query.notes.push(Note::Knob(KnobError::Repeated { knob: key.clone(), used: value.clone() }));
-        }
-        let unique: Vec<(String, String)> = unique.into_iter().map(|(k, v, _)| (k, v)).collect();
-
-        if let Some((_, id)) = unique.iter().find(|(k, _)| k == "lesson") {
-            match lessons::find(id) {
-                Some(lesson) => query.open_lesson(lesson),
-                None => query.notes.push(Note::UnknownLesson {
-                    given: id.clone(),
-                    known: lessons::LESSONS.iter().map(|l| l.id).collect(),
-                }),
+        // The lesson first, so its knobs are known; then every key in link order, each with
+        // its notes (repeated, then the value's own) together.
+        let lesson = unique.iter().position(|(k, _, _)| k == "lesson");
+        let order = lesson.into_iter().chain((0..unique.len()).filter(|i| Some(*i) != lesson));
+        for i in order {
+            let (key, value, times) = &unique[i];
+            if *times > 1 {
+                query.notes.push(Note::Knob(KnobError::Repeated { knob: key.clone(), used: value.clone() }));
             }
-        }
-        for (key, value) in unique.iter().filter(|(k, _)| k != "lesson") {
-            if let Err(note) = query.set(key, value) {
+            if key == "lesson" {
+                match lessons::find(value) {
+                    Some(lesson) => query.open_lesson(lesson),
+                    None => query.notes.push(Note::UnknownLesson {
+                        given: value.clone(),
+                        known: lessons::LESSONS.iter().map(|l| l.id).collect(),
+                    }),
+                }
+            } else if let Err(note) = query.set(key, value) {
                 query.notes.push(note);
             }
         }

@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# Benchmarks: figures to read, not pass/fail. Native first, then the built page in Chromium.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. scripts/env.sh
+( unset CARGO_UNSTABLE_BUILD_STD; cargo bench --bench pool )
+dist="$PWD/target/e2e-dist"
+trunk build --release --dist "$dist"
+INTERLEAVE_DIST="$dist" node tests/e2e/bench.mjs

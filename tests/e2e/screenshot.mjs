@@ -1,0 +1,23 @@
+// Takes a screenshot of the built page, for looking at UI changes:
+//   node tests/e2e/screenshot.mjs OUT.png [QUERY] [--plain] [--probe] [--lang=ko]
+// --plain serves without isolation headers; --probe runs the pool check first.
+import { serve, launch, openPage } from './support.mjs';
+
+const [out, query = ''] = process.argv.slice(2).filter((a) => !a.startsWith('--'));
+const flags = new Set(process.argv.slice(2).filter((a) => a.startsWith('--')));
+const server = await serve({ isolated: !flags.has('--plain') });
+const browser = await launch();
+try {
+  const { page, errors } = await openPage(browser.context, server.url + query);
+  await page.waitForSelector('#lesson-index');
+  if (!flags.has('--plain')) await page.waitForSelector('#worker-status.ready', { timeout: 30_000 });
+  if (flags.has('--probe')) {
+    await page.click('#probe-run');
+    await page.waitForSelector('#probe-run:not([disabled])', { timeout: 120_000 });
+  }
+  await page.screenshot({ path: out, fullPage: true });
+  if (errors.length) console.error(errors.join('\n'));
+} finally {
+  await browser.close();
+  await server.close();
+}
