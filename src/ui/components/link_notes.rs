@@ -19,8 +19,16 @@ pub fn LinkNotes(props: &LinkNotesProps) -> Html {
         <div class="banner notes" role="alert" id="link-notes">
             <p>{ t(props.lang, Key::NotesHeading) }</p>
             <ul>
-                { for props.notes.iter().map(|note| html! { <li>{ i18n::note(props.lang, note) }</li> }) }
+                { for props.notes.iter().map(|note| html! { <li>{ with_code(&i18n::note(props.lang, note)) }</li> }) }
             </ul>
         </div>
     }
+}
+
+/// Renders `backticked` parts of a message as code.
+fn with_code(text: &str) -> Html {
+    text.split('`')
+        .enumerate()
+        .map(|(i, part)| if i % 2 == 1 { html! { <code>{ part }</code> } } else { html! { { part } } })
+        .collect()
 }
