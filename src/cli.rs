@@ -89,7 +89,7 @@ mod tests {
     #[test]
     fn bad_commands_and_values_name_what_is_allowed() {
         assert!(main(&args("frobnicate")).unwrap_err().contains("the commands are lessons, probe"));
-        assert!(main(&args("probe --jobs 0")).unwrap_err().contains("from 1 to 17"));
+        assert!(main(&args("probe --jobs 0")).unwrap_err().contains(&format!("from 1 to {POOL_THREADS}")));
         assert!(main(&args("probe --jobs")).unwrap_err().contains("needs a value"));
         assert!(main(&args("probe --fast 1")).unwrap_err().contains("unknown option `--fast`"));
     }

@@ -136,6 +136,23 @@ pub fn t(lang: Lang, key: Key) -> &'static str {
     }
 }
 
+/// A whole number with its thousands grouped by no-break spaces (`40 000`), as the lessons
+/// print figures in both languages.
+pub fn group_digits(n: i64) -> String {
+    let digits = n.unsigned_abs().to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push('\u{a0}');
+        }
+        out.push(c);
+    }
+    if n < 0 {
+        out.insert(0, '-');
+    }
+    out
+}
+
 pub fn group_name(lang: Lang, group: crate::lessons::Group) -> &'static str {
     use crate::lessons::Group;
     t(
@@ -191,14 +208,14 @@ pub fn note(lang: Lang, note: &Note) -> String {
             if known.is_empty() {
                 format!("There is no lesson `{given}` (no lessons have landed yet); showing the index.")
             } else {
-                format!("There is no lesson `{given}`; the lessons are {}. Showing the index.", known.join(", "))
+                format!("There is no lesson `{given}`; the lessons are {}. Showing the index.", code_list(known))
             }
         }
         (Lang::Ko, Note::UnknownLesson { given, known }) => {
             if known.is_empty() {
                 format!("`{given}`라는 레슨은 없습니다(아직 추가된 레슨이 없음). 목록을 보여 줍니다.")
             } else {
-                format!("`{given}`라는 레슨은 없습니다. 레슨: {}. 목록을 보여 줍니다.", known.join(", "))
+                format!("`{given}`라는 레슨은 없습니다. 레슨: {}. 목록을 보여 줍니다.", code_list(known))
             }
         }
         (Lang::En, Note::IgnoredWithoutLesson { name, value }) => {
@@ -210,6 +227,11 @@ pub fn note(lang: Lang, note: &Note) -> String {
         (Lang::En, Note::Knob(error)) => error.to_string(),
         (Lang::Ko, Note::Knob(error)) => knob_error_ko(error),
     }
+}
+
+/// Names set as code: `a`, `b`.
+fn code_list(names: &[&str]) -> String {
+    names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ")
 }
 
 fn knob_error_ko(error: &KnobError) -> String {
@@ -257,6 +279,14 @@ mod tests {
             let english = outside.split(|c: char| !c.is_ascii_alphabetic()).filter(|w| w.len() > 3 && *w != "live");
             assert_eq!(english.collect::<Vec<_>>(), Vec::<&str>::new(), "{text}");
         }
+    }
+
+    #[test]
+    fn figures_are_grouped_by_thousands() {
+        assert_eq!(group_digits(6212), "6\u{a0}212");
+        assert_eq!(group_digits(40_000), "40\u{a0}000");
+        assert_eq!(group_digits(-1_234_567), "-1\u{a0}234\u{a0}567");
+        assert_eq!(group_digits(999), "999");
     }
 
     #[test]

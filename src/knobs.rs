@@ -77,7 +77,11 @@ impl fmt::Display for KnobError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             KnobError::Unknown { knob, allowed } => {
-                write!(f, "unknown knob `{knob}`; the knobs are {}", allowed.join(", "))
+                write!(
+                    f,
+                    "unknown knob `{knob}`; the knobs are {}",
+                    allowed.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ")
+                )
             }
             KnobError::NotANumber { knob, value, allowed, default } => {
                 write!(f, "`{knob}={value}` is not a number; allowed: {}; using {default}", allowed.describe())
@@ -186,6 +190,76 @@ impl KnobSpec {
 /// Digits, a sign, a point or an exponent only: `1e999` is a (huge) number, `inf` is not.
 fn looks_numeric(raw: &str) -> bool {
     !raw.is_empty() && raw.chars().all(|c| c.is_ascii_digit() || matches!(c, '+' | '-' | '.' | 'e' | 'E'))
+}
+
+/// A full set of knob values for one run: every knob of the specs, given or defaulted.
+#[derive(Clone, Debug, PartialEq)]
+pub struct KnobValues {
+    values: Vec<(KnobSpec, KnobValue)>,
+}
+
+impl KnobValues {
+    pub fn defaults(specs: &[KnobSpec]) -> Self {
+        KnobValues { values: specs.iter().map(|s| (*s, s.default_value())).collect() }
+    }
+
+    /// The defaults of the common knobs and a lesson's own.
+    pub fn for_lesson(lesson_knobs: &[KnobSpec]) -> Self {
+        let mut values = KnobValues::defaults(common::ALL);
+        values.values.extend(lesson_knobs.iter().map(|s| (*s, s.default_value())));
+        values
+    }
+
+    /// Sets a knob strictly: a bad value is an error and changes nothing.
+    pub fn set(&mut self, name: &str, raw: &str) -> Result<(), KnobError> {
+        let Some(slot) = self.values.iter_mut().find(|(s, _)| s.name == name) else {
+            return Err(KnobError::Unknown {
+                knob: name.to_string(),
+                allowed: self.values.iter().map(|(s, _)| s.name).collect(),
+            });
+        };
+        slot.1 = slot.0.parse(raw)?;
+        Ok(())
+    }
+
+    pub fn get(&self, name: &str) -> Option<&KnobValue> {
+        self.values.iter().find(|(s, _)| s.name == name).map(|(_, v)| v)
+    }
+
+    /// A whole-number knob. Panics if the lesson asks for a knob it did not declare.
+    pub fn int(&self, name: &str) -> i64 {
+        match self.get(name) {
+            Some(KnobValue::Int(v)) => *v,
+            other => panic!("knob `{name}` is not a whole number: {other:?}"),
+        }
+    }
+
+    pub fn seed(&self) -> u64 {
+        match self.get("seed") {
+            Some(KnobValue::Seed(v)) => *v,
+            other => panic!("knob `seed` is not a seed: {other:?}"),
+        }
+    }
+
+    pub fn decimal(&self, name: &str) -> f64 {
+        match self.get(name) {
+            Some(KnobValue::Decimal(v)) => *v,
+            other => panic!("knob `{name}` is not a decimal: {other:?}"),
+        }
+    }
+
+    /// A word knob. Panics if the lesson asks for a knob it did not declare.
+    pub fn choice(&self, name: &str) -> &'static str {
+        match self.get(name) {
+            Some(KnobValue::Choice(v)) => v,
+            other => panic!("knob `{name}` is not a choice: {other:?}"),
+        }
+    }
+
+    /// `name=value` pairs of every knob, for messages and the CLI's JSON.
+    pub fn pairs(&self) -> Vec<(&'static str, String)> {
+        self.values.iter().map(|(s, v)| (s.name, v.to_string())).collect()
+    }
 }
 
 /// Knobs every lesson has (LESSONS.md, "Canonical ids and knobs").

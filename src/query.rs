@@ -155,6 +155,11 @@ impl PageQuery {
         self.common.iter().chain(&self.lesson_knobs).any(|s| s.spec.name == name && s.given)
     }
 
+    /// The values of the common knobs and the open lesson's, for a run.
+    pub fn knob_values(&self) -> Vec<(&'static str, String)> {
+        self.common.iter().chain(&self.lesson_knobs).map(|s| (s.spec.name, s.value.to_string())).collect()
+    }
+
     /// The query string, `?`-prefixed, or empty for the default page.
     pub fn to_query_string(&self) -> String {
         let mut parts = Vec::new();

@@ -57,6 +57,11 @@ impl Control {
         control
     }
 
+    /// Sets the absolute clock time past which the run stops.
+    pub fn set_deadline(&self, deadline: Nanos) {
+        self.deadline.store(deadline, Ordering::Relaxed);
+    }
+
     /// Asks every actor to stop. The first reason given wins.
     pub fn stop(&self, reason: StopReason) {
         let _ = self.stop.compare_exchange(0, reason.code(), Ordering::AcqRel, Ordering::Acquire);

@@ -5,4 +5,5 @@ pub mod clock;
 pub mod control;
 pub mod live;
 pub mod program;
+pub mod settings;
 pub mod trace;

@@ -162,6 +162,10 @@ pub struct Trace {
     /// Detail was dropped to stay within the event budget (metrics are still exact).
     pub condensed: bool,
     pub outcome: Outcome,
+    /// Final values of the main process's variables, as the program left them.
+    pub finals: Vec<(ObjectId, i64)>,
+    /// GIL hand-offs per process (a take by a different thread than the last holder).
+    pub gil_handoffs: Vec<u64>,
 }
 
 /// How many of the newest spans a new span may merge into.
@@ -407,7 +411,14 @@ impl Trace {
             wall,
             condensed,
             outcome,
+            finals: Vec::new(),
+            gil_handoffs: Vec::new(),
         }
+    }
+
+    /// The final value of a variable, if the run recorded it.
+    pub fn final_value(&self, object: ObjectId) -> Option<i64> {
+        self.finals.iter().find(|(o, _)| *o == object).map(|(_, v)| *v)
     }
 
     /// The console as one string, as a terminal would show it.

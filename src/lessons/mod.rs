@@ -26,8 +26,14 @@
 //! 12. `queue`                 — producers, consumers, bounded queues
 //! 13. `job_queue`             — `apply_async` and a result queue
 
-use crate::i18n::Text;
-use crate::knobs::KnobSpec;
+pub mod race_counter;
+pub mod source;
+
+use crate::engine::program::Program;
+use crate::engine::settings::{OutputMode, PythonModel, RunSettings};
+use crate::engine::trace::Trace;
+use crate::i18n::{Lang, Text};
+use crate::knobs::{KnobSpec, KnobValues};
 
 /// The index groups lessons as the tutorials do.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -42,20 +48,75 @@ impl Group {
     pub const ALL: [Group; 4] = [Group::Threads, Group::Synchronisation, Group::Gil, Group::Processes];
 }
 
-/// What the index and the knob form need to know about a lesson.
-#[derive(Clone, Copy, Debug, PartialEq)]
+/// A lesson as the engines need it: the Program to run and how to run it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Built {
+    pub program: Program,
+    pub settings: RunSettings,
+}
+
+/// What the learner should notice, computed from a run and worded by its outcome.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Findings {
+    /// The one-sentence result ("Lost 6 212 of 40 000 updates.").
+    pub headline: String,
+    /// Why, and what to try next.
+    pub details: Vec<String>,
+    /// The lesson's own figures, by name, for tests and the CLI's JSON.
+    pub figures: Vec<(&'static str, i64)>,
+}
+
+/// Everything about a lesson: its words, its knobs, and the two functions that make it
+/// run and explain the run. One file per lesson provides one of these.
+#[derive(Clone, Copy, Debug)]
 pub struct LessonInfo {
     pub id: &'static str,
     pub group: Group,
     pub title: Text,
     /// One line for the index.
     pub teaser: Text,
+    /// A short explanation in plain words, shown above the program.
+    pub explanation: Text,
     /// The lesson's own knobs (the common ones are in [`crate::knobs::common`]).
     pub knobs: &'static [KnobSpec],
+    /// Knobs to Program and settings; `Err` names what cannot be built.
+    pub build: fn(&KnobValues) -> Result<Built, String>,
+    pub findings: fn(&KnobValues, &Trace, Lang) -> Findings,
+}
+
+impl PartialEq for LessonInfo {
+    fn eq(&self, other: &Self) -> bool {
+        self.id == other.id
+    }
 }
 
 /// Every lesson that has landed, in catalogue order.
-pub const LESSONS: &[LessonInfo] = &[];
+pub const LESSONS: &[LessonInfo] = &[race_counter::LESSON];
+
+/// Run settings from the common knobs (`gil`, `python`, `output`, `time_scale`).
+pub fn settings_from(knobs: &KnobValues) -> RunSettings {
+    RunSettings {
+        gil: knobs.choice("gil") == "on",
+        python: PythonModel::from_knob(knobs.choice("python")).unwrap_or(PythonModel::V3_11),
+        output: match knobs.choice("output") {
+            "pipe" => OutputMode::Pipe,
+            "unbuffered" => OutputMode::Unbuffered,
+            _ => OutputMode::Tty,
+        },
+        time_scale: knobs.decimal("time_scale"),
+        ..RunSettings::default()
+    }
+}
+
+/// Builds a lesson from raw `name=value` pairs, strictly (for the worker and the CLI).
+pub fn build_from_pairs(lesson: &LessonInfo, pairs: &[(String, String)]) -> Result<(KnobValues, Built), String> {
+    let mut knobs = KnobValues::for_lesson(lesson.knobs);
+    for (name, value) in pairs {
+        knobs.set(name, value).map_err(|e| e.to_string())?;
+    }
+    let built = (lesson.build)(&knobs)?;
+    Ok((knobs, built))
+}
 
 pub fn find(id: &str) -> Option<&'static LessonInfo> {
     LESSONS.iter().find(|l| l.id == id)
@@ -64,6 +125,14 @@ pub fn find(id: &str) -> Option<&'static LessonInfo> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_lesson_builds_a_valid_program_with_its_defaults() {
+        for lesson in LESSONS {
+            let (_, built) = build_from_pairs(lesson, &[]).unwrap_or_else(|e| panic!("{}: {e}", lesson.id));
+            built.program.validate().unwrap_or_else(|e| panic!("{}: {e}", lesson.id));
+        }
+    }
 
     #[test]
     fn lesson_ids_are_unique_lowercase_words() {

@@ -143,6 +143,8 @@ mod tests {
             wall: 10_000_000,
             condensed: false,
             outcome: Outcome::Completed,
+            finals: vec![],
+            gil_handoffs: vec![],
         }
     }
 

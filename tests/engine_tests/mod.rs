@@ -1,3 +1,4 @@
 mod live_pool;
 mod program;
+mod race_live;
 mod trace_stream;

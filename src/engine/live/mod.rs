@@ -6,10 +6,13 @@
 //! thread is the caller's [`Spawner`]: rayon's global pool in the browser (built by
 //! wasm-bindgen-rayon), any rayon pool natively.
 
+pub mod futex;
+pub mod gil;
 pub mod probe;
+pub mod run;
 
 /// Puts a job on a pool thread and returns at once.
-pub trait Spawner {
+pub trait Spawner: Send + Sync {
     fn spawn(&self, job: Box<dyn FnOnce() + Send + 'static>);
     /// Threads of the pool, as far as the spawner knows.
     fn threads(&self) -> usize;
@@ -39,7 +42,8 @@ impl Spawner for GlobalPool {
     }
 }
 
-/// The pool size the live engine needs: the largest live actor count of any lesson, plus
-/// one spare so the watchdog's own work is never starved.
-pub const LIVE_ACTORS_MAX: usize = 16;
+/// The most actors a live run has: 16 threads and the main thread.
+pub const LIVE_ACTORS_MAX: usize = 17;
+/// The pool the live engine needs: every actor of the largest run on its own thread, plus
+/// one spare, so an actor never waits for a pool thread to come free.
 pub const POOL_THREADS: usize = LIVE_ACTORS_MAX + 1;

@@ -29,6 +29,12 @@ pub fn LinkNotes(props: &LinkNotesProps) -> Html {
 fn with_code(text: &str) -> Html {
     text.split('`')
         .enumerate()
-        .map(|(i, part)| if i % 2 == 1 { html! { <code>{ part }</code> } } else { html! { { part } } })
+        .map(|(i, part)| {
+            if i % 2 == 1 {
+                html! { <code>{ part }</code> }
+            } else {
+                html! { { part } }
+            }
+        })
         .collect()
 }

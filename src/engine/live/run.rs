@@ -1,0 +1,725 @@
+//! The live interpreter: each actor of a Program runs on a real pool thread.
+//!
+//! A plain variable is an atomic word read and written by separate operations, so a lost
+//! update happens exactly where real threads can interleave a read-modify-write. Locks are
+//! real, and every wait is a bounded futex sleep that re-checks the control block, so no
+//! worker is ever stuck past a Cancel or the deadline. With `gil=on` each process has a real
+//! [`Gil`] that changes hands only at check points: calls and backward jumps under the
+//! 3.10+ model, between any two operations under the 3.9 model.
+//!
+//! This first version runs threads of one process, with `Lock`; the other primitives and
+//! processes are refused with a clear message until they land.
+
+use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU32, Ordering};
+use std::sync::Arc;
+
+use crossbeam_channel::{Receiver, Sender, TryRecvError};
+
+use crate::engine::clock::Clock;
+use crate::engine::control::{Control, StopReason};
+use crate::engine::live::futex;
+use crate::engine::live::gil::{Gil, WAIT_SLICE};
+use crate::engine::live::Spawner;
+use crate::engine::program::{
+    ActorId, Cond, Introspect, Line, ObjectId, ObjectKind, OpKind, Program, ProgramError, TextPart, Wait, REGISTERS,
+};
+use crate::engine::settings::{PythonModel, RunSettings};
+use crate::engine::trace::{
+    ActorInfo, ActorRecorder, EngineKind, MarkKind, Nanos, Outcome, SpanKind, Trace, TraceBatch, WaitOn,
+};
+
+/// Operations between two looks at the clock and the control block.
+const CHECK_EVERY: u32 = 1024;
+/// How often an actor hands its new trace events to the run's owner.
+const BATCH_EVERY: Nanos = 25_000_000;
+
+/// Why a Program cannot run live (yet).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum StartError {
+    Invalid(ProgramError),
+    /// The live engine does not run this yet; the message names what.
+    Unsupported(String),
+    /// More actors than pool threads: some would never start.
+    TooManyActors {
+        actors: usize,
+        pool_threads: usize,
+    },
+}
+
+impl std::fmt::Display for StartError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            StartError::Invalid(e) => write!(f, "the program is not valid: {e}"),
+            StartError::Unsupported(what) => write!(f, "the live engine cannot run this yet: {what}"),
+            StartError::TooManyActors { actors, pool_threads } => {
+                write!(f, "{actors} threads need {actors} pool threads, and the pool has {pool_threads}")
+            }
+        }
+    }
+}
+
+impl std::error::Error for StartError {}
+
+struct LiveLock {
+    /// 0 when free, else the owner's actor index + 1.
+    owner: AtomicU32,
+    changes: AtomicU32,
+}
+
+struct ActorSlot {
+    started: AtomicBool,
+    /// 1 once finished; the futex word joiners sleep on.
+    done: AtomicU32,
+    pool_thread: AtomicU32,
+}
+
+/// What every actor of a run shares.
+struct Shared {
+    program: Program,
+    settings: RunSettings,
+    control: Arc<Control>,
+    clock: Arc<dyn Clock>,
+    spawner: Arc<dyn Spawner + Send + Sync>,
+    origin: Nanos,
+    gils: Vec<Gil>,
+    /// Plain variables, one copy per process: `vars[process][object]`.
+    vars: Vec<Vec<AtomicI64>>,
+    locks: Vec<Option<LiveLock>>,
+    actors: Vec<ActorSlot>,
+    /// Actors started and not yet finished; the run is over when it reaches 0.
+    running: AtomicU32,
+    messages: Sender<ActorMessage>,
+}
+
+enum ActorMessage {
+    Batch(TraceBatch),
+    Done { actor: ActorId, recorder: ActorRecorder },
+}
+
+/// What a poll of a live run brings.
+#[derive(Debug, Default)]
+pub struct LiveUpdate {
+    pub batches: Vec<TraceBatch>,
+    /// Operations done, of about `total_ops`.
+    pub done_ops: u64,
+    pub total_ops: u64,
+    pub finished: Option<Trace>,
+}
+
+/// A live run under way. Poll it; it never blocks.
+pub struct LiveRun {
+    shared: Arc<Shared>,
+    inbox: Receiver<ActorMessage>,
+    recorders: Vec<Option<ActorRecorder>>,
+    total_ops: u64,
+}
+
+/// Checks that the live engine can run a Program, before anything starts.
+pub fn check(program: &Program, pool_threads: usize) -> Result<(), StartError> {
+    program.validate().map_err(StartError::Invalid)?;
+    if program.processes.len() > 1 {
+        return Err(StartError::Unsupported("child processes".into()));
+    }
+    for object in &program.objects {
+        match object.kind {
+            ObjectKind::Var { .. } | ObjectKind::Lock => {}
+            ref other => return Err(StartError::Unsupported(format!("`{}` ({})", object.name, other.python_type()))),
+        }
+    }
+    for actor in &program.actors {
+        for op in &actor.ops {
+            if let OpKind::Loop { times: 0, .. } = op.kind {
+                return Err(StartError::Unsupported("a loop with no iterations".into()));
+            }
+        }
+    }
+    if program.actors.len() > pool_threads {
+        return Err(StartError::TooManyActors { actors: program.actors.len(), pool_threads });
+    }
+    Ok(())
+}
+
+/// About how many operations a Program runs: each op counted once per pass of its loops.
+pub fn estimate_ops(program: &Program) -> u64 {
+    program
+        .actors
+        .iter()
+        .map(|actor| {
+            let mut times = vec![1u64; actor.ops.len()];
+            for (i, op) in actor.ops.iter().enumerate() {
+                if let OpKind::Loop { to, times: n } = op.kind {
+                    for t in &mut times[to..=i] {
+                        *t = t.saturating_mul(n);
+                    }
+                }
+            }
+            times.iter().fold(0u64, |a, t| a.saturating_add(*t))
+        })
+        .fold(0u64, |a, t| a.saturating_add(t))
+}
+
+/// Starts the main thread of a Program on the pool and returns at once.
+pub fn start(
+    program: Program,
+    settings: RunSettings,
+    spawner: Arc<dyn Spawner + Send + Sync>,
+    clock: Arc<dyn Clock>,
+    control: Arc<Control>,
+) -> Result<LiveRun, StartError> {
+    check(&program, spawner.threads())?;
+    let (messages, inbox) = crossbeam_channel::unbounded();
+    let origin = clock.now();
+    control.set_deadline(origin.saturating_add(settings.deadline));
+    let processes = program.processes.len();
+    let shared = Arc::new(Shared {
+        gils: (0..processes).map(|_| Gil::new(settings.switch_interval)).collect(),
+        vars: (0..processes)
+            .map(|_| {
+                program
+                    .objects
+                    .iter()
+                    .map(|o| AtomicI64::new(if let ObjectKind::Var { initial } = o.kind { initial } else { 0 }))
+                    .collect()
+            })
+            .collect(),
+        locks: program
+            .objects
+            .iter()
+            .map(|o| {
+                matches!(o.kind, ObjectKind::Lock)
+                    .then(|| LiveLock { owner: AtomicU32::new(0), changes: AtomicU32::new(0) })
+            })
+            .collect(),
+        actors: program
+            .actors
+            .iter()
+            .map(|_| ActorSlot {
+                started: AtomicBool::new(false),
+                done: AtomicU32::new(0),
+                pool_thread: AtomicU32::new(u32::MAX),
+            })
+            .collect(),
+        running: AtomicU32::new(0),
+        program,
+        settings,
+        control,
+        clock,
+        spawner,
+        origin,
+        messages,
+    });
+    let total_ops = estimate_ops(&shared.program);
+    let recorders = shared.program.actors.iter().map(|_| None).collect();
+    spawn_actor(&shared, ActorId(0));
+    Ok(LiveRun { shared, inbox, recorders, total_ops })
+}
+
+fn spawn_actor(shared: &Arc<Shared>, actor: ActorId) {
+    shared.actors[actor.0 as usize].started.store(true, Ordering::Release);
+    shared.running.fetch_add(1, Ordering::AcqRel);
+    let shared = shared.clone();
+    shared.clone().spawner.spawn(Box::new(move || run_actor(shared, actor)));
+}
+
+impl LiveRun {
+    pub fn control(&self) -> &Arc<Control> {
+        &self.shared.control
+    }
+
+    pub fn poll(&mut self) -> LiveUpdate {
+        let mut update = LiveUpdate { total_ops: self.total_ops, ..LiveUpdate::default() };
+        loop {
+            match self.inbox.try_recv() {
+                Ok(ActorMessage::Batch(batch)) => update.batches.push(batch),
+                Ok(ActorMessage::Done { actor, recorder }) => self.recorders[actor.0 as usize] = Some(recorder),
+                Err(TryRecvError::Empty) | Err(TryRecvError::Disconnected) => break,
+            }
+        }
+        update.done_ops = self.shared.control.progress().min(self.total_ops);
+        if self.shared.running.load(Ordering::Acquire) == 0 && self.all_reported() {
+            update.finished = Some(self.finish());
+        }
+        update
+    }
+
+    /// Waits for the run to end (native callers only: the browser's loop must never block).
+    #[cfg(not(target_arch = "wasm32"))]
+    pub fn wait(mut self) -> Trace {
+        loop {
+            if let Some(trace) = self.poll().finished {
+                return trace;
+            }
+            match self.inbox.recv_timeout(std::time::Duration::from_millis(5)) {
+                Ok(ActorMessage::Batch(_)) => {}
+                Ok(ActorMessage::Done { actor, recorder }) => self.recorders[actor.0 as usize] = Some(recorder),
+                Err(_) => {}
+            }
+        }
+    }
+
+    fn all_reported(&self) -> bool {
+        self.shared
+            .actors
+            .iter()
+            .zip(&self.recorders)
+            .all(|(slot, recorder)| !slot.started.load(Ordering::Acquire) || recorder.is_some())
+    }
+
+    fn finish(&mut self) -> Trace {
+        let shared = &self.shared;
+        let wall = self
+            .recorders
+            .iter()
+            .flatten()
+            .flat_map(|r| r.spans.iter().map(|s| s.end).chain(r.marks.iter().map(|m| m.at)))
+            .max()
+            .unwrap_or(0);
+        let actors = shared
+            .program
+            .actors
+            .iter()
+            .zip(&shared.actors)
+            .map(|(def, slot)| ActorInfo {
+                name: def.name.clone(),
+                process: def.process,
+                pool_thread: Some(slot.pool_thread.load(Ordering::Relaxed)).filter(|t| *t != u32::MAX),
+            })
+            .collect();
+        let recorders = self
+            .recorders
+            .iter_mut()
+            .enumerate()
+            .map(|(i, r)| r.take().unwrap_or_else(|| ActorRecorder::new(ActorId(i as u16), shared.settings.budget)))
+            .collect();
+        let outcome = match shared.control.stopped() {
+            None => Outcome::Completed,
+            Some(StopReason::Cancelled) => Outcome::Cancelled,
+            Some(StopReason::DeadlineExceeded) => Outcome::DeadlineExceeded,
+            Some(StopReason::Deadlock) => Outcome::Cancelled,
+        };
+        let mut trace = Trace::from_recorders(EngineKind::Live, actors, recorders, wall, outcome);
+        trace.finals = shared
+            .program
+            .objects
+            .iter()
+            .enumerate()
+            .filter(|(_, o)| matches!(o.kind, ObjectKind::Var { .. }))
+            .map(|(i, _)| (ObjectId(i as u16), shared.vars[0][i].load(Ordering::SeqCst)))
+            .collect();
+        trace.gil_handoffs = shared.gils.iter().map(|g| if shared.settings.gil { g.handoffs() } else { 0 }).collect();
+        trace
+    }
+}
+
+/// How an actor's run ended early.
+enum Exit {
+    /// The control block said stop (the reason is there for the owner to read).
+    Stopped,
+    /// A Python exception ended the thread (already recorded).
+    Raised,
+}
+
+impl From<StopReason> for Exit {
+    fn from(_: StopReason) -> Exit {
+        Exit::Stopped
+    }
+}
+
+struct Actor {
+    shared: Arc<Shared>,
+    id: ActorId,
+    me: u32,
+    process: usize,
+    rec: ActorRecorder,
+    regs: [i64; REGISTERS],
+    holds_gil: bool,
+    line: Line,
+    last_batch: Nanos,
+}
+
+fn run_actor(shared: Arc<Shared>, id: ActorId) {
+    let slot = &shared.actors[id.0 as usize];
+    slot.pool_thread.store(rayon::current_thread_index().map_or(u32::MAX, |t| t as u32), Ordering::Relaxed);
+    let process = shared.program.actor(id).process.0 as usize;
+    let mut actor = Actor {
+        rec: ActorRecorder::new(id, shared.settings.budget),
+        shared: shared.clone(),
+        id,
+        me: id.0 as u32,
+        process,
+        regs: [0; REGISTERS],
+        holds_gil: false,
+        line: shared.program.actor(id).ops.first().map_or(1, |op| op.line),
+        last_batch: 0,
+    };
+    let started = actor.now();
+    actor.last_batch = started;
+    actor.rec.mark(MarkKind::Started, started, actor.line);
+    let result = actor.take_gil().map_err(Exit::from).and_then(|()| {
+        actor.rec.begin(SpanKind::Run, actor.now(), actor.line);
+        actor.interpret()
+    });
+    let end = actor.now();
+    // A stop needs no further action here: every other actor sees it in the control block.
+    let _ = result;
+    actor.rec.close_all(end);
+    actor.release_gil(end);
+    actor.rec.mark(MarkKind::Exited, end, actor.line);
+    // Locks this thread still holds stay held, as in Python; waiters leave on the deadline.
+    let Actor { rec, .. } = actor;
+    let _ = shared.messages.send(ActorMessage::Done { actor: id, recorder: rec });
+    slot.done.store(1, Ordering::Release);
+    futex::wake_all(&slot.done);
+    shared.running.fetch_sub(1, Ordering::AcqRel);
+}
+
+impl Actor {
+    /// Nanoseconds since the run began.
+    fn now(&self) -> Nanos {
+        self.shared.clock.now().saturating_sub(self.shared.origin)
+    }
+
+    fn gil(&self) -> Option<&Gil> {
+        self.shared.settings.gil.then(|| &self.shared.gils[self.process])
+    }
+
+    fn take_gil(&mut self) -> Result<(), StopReason> {
+        let shared = self.shared.clone();
+        let Some(gil) = shared.settings.gil.then(|| &shared.gils[self.process]) else { return Ok(()) };
+        let asked_at = self.now();
+        let report = gil.take(self.me, &*shared.clock, &shared.control)?;
+        let got_at = self.now();
+        if report.waited {
+            self.rec.push_span(SpanKind::WaitGil, asked_at, got_at, self.line);
+        }
+        if report.drop_requests > 0 {
+            self.rec.mark(MarkKind::GilDropRequest, got_at, self.line);
+        }
+        self.rec.begin(SpanKind::HoldGil, got_at, self.line);
+        self.holds_gil = true;
+        Ok(())
+    }
+
+    fn release_gil(&mut self, at: Nanos) {
+        if self.holds_gil {
+            if let Some(gil) = self.gil() {
+                gil.release(self.me);
+            }
+            self.rec.end(SpanKind::HoldGil, at);
+            self.holds_gil = false;
+        }
+    }
+
+    /// Leaves the interpreter for a blocking wait: Run ends, the GIL is released.
+    fn block(&mut self, kind: SpanKind) -> Nanos {
+        let at = self.now();
+        self.rec.end(SpanKind::Run, at);
+        self.release_gil(at);
+        self.rec.begin(kind, at, self.line);
+        at
+    }
+
+    /// Back from a blocking wait: the wait ends, the GIL is taken again, Run resumes.
+    fn unblock(&mut self, kind: SpanKind) -> Result<(), StopReason> {
+        let at = self.now();
+        self.rec.end(kind, at);
+        self.take_gil()?;
+        self.rec.begin(SpanKind::Run, self.now(), self.line);
+        Ok(())
+    }
+
+    /// A check point: hand the GIL over if another thread asked for it.
+    #[inline]
+    fn check_point(&mut self) -> Result<(), StopReason> {
+        let shared = self.shared.clone();
+        let Some(gil) = shared.settings.gil.then(|| &shared.gils[self.process]) else { return Ok(()) };
+        if !gil.drop_requested() {
+            return Ok(());
+        }
+        let at = self.now();
+        self.rec.end(SpanKind::Run, at);
+        self.rec.end(SpanKind::HoldGil, at);
+        self.holds_gil = false;
+        let report = gil.yield_if_asked(self.me, &*shared.clock, &shared.control);
+        let back = self.now();
+        match report {
+            Ok(_) => {
+                self.holds_gil = true;
+                self.rec.push_span(SpanKind::WaitGil, at, back, self.line);
+                self.rec.begin(SpanKind::HoldGil, back, self.line);
+                self.rec.begin(SpanKind::Run, back, self.line);
+                Ok(())
+            }
+            Err(reason) => Err(reason),
+        }
+    }
+
+    fn raise(&mut self, exception: &str, message: String) -> Exit {
+        let at = self.now();
+        self.rec.raise(at, self.line, exception, message);
+        Exit::Raised
+    }
+
+    fn var(&self, object: ObjectId) -> &AtomicI64 {
+        &self.shared.vars[self.process][object.0 as usize]
+    }
+
+    fn cond(&self, cond: Cond) -> bool {
+        match cond {
+            Cond::Eq(r, v) => self.regs[r.0 as usize] == v,
+            Cond::Ne(r, v) => self.regs[r.0 as usize] != v,
+            Cond::Lt(r, v) => self.regs[r.0 as usize] < v,
+        }
+    }
+
+    /// Python's time for `real` nanoseconds of this run, under `time_scale`.
+    fn program_micros(&self, real: Nanos) -> i64 {
+        (real as f64 / self.shared.settings.time_scale / 1000.0) as i64
+    }
+
+    fn interpret(&mut self) -> Result<(), Exit> {
+        let shared = self.shared.clone();
+        let ops = &shared.program.actor(self.id).ops;
+        let every_op_is_a_check_point = shared.settings.python == PythonModel::V3_9;
+        let mut loop_counts = vec![0u64; ops.len()];
+        let mut pc = 0usize;
+        let mut since_check = 0u32;
+        while pc < ops.len() {
+            let op = &ops[pc];
+            self.line = op.line;
+            if every_op_is_a_check_point || op.kind.is_check_point(pc) {
+                self.check_point()?;
+            }
+            since_check += 1;
+            if since_check == CHECK_EVERY {
+                since_check = 0;
+                self.periodic(CHECK_EVERY as u64)?;
+            }
+            let mut next = pc + 1;
+            match op.kind {
+                OpKind::Compute { units } => self.compute(units)?,
+                OpKind::Call => {}
+                OpKind::Set { reg, value } => self.regs[reg.0 as usize] = value,
+                OpKind::Add { reg, value } => {
+                    let r = &mut self.regs[reg.0 as usize];
+                    *r = r.wrapping_add(value);
+                }
+                OpKind::JumpIf { cond, to } => {
+                    if self.cond(cond) {
+                        next = to;
+                    }
+                }
+                OpKind::Jump { to } => next = to,
+                OpKind::Loop { to, times } => {
+                    let count = loop_counts[pc] + 1;
+                    if count < times {
+                        loop_counts[pc] = count;
+                        next = to;
+                    } else {
+                        loop_counts[pc] = 0;
+                    }
+                }
+                OpKind::Clock { reg } => self.regs[reg.0 as usize] = self.program_micros(self.now()),
+                OpKind::Sleep { micros } => self.sleep(micros)?,
+                OpKind::Print { ref text } => self.print(text),
+                OpKind::Introspect { what, reg } => self.regs[reg.0 as usize] = self.introspect(what),
+                // Two separate atomic operations: the gap between them is where updates get lost.
+                OpKind::Load { object, reg } => self.regs[reg.0 as usize] = self.var(object).load(Ordering::Relaxed),
+                OpKind::Store { object, reg } => self.var(object).store(self.regs[reg.0 as usize], Ordering::Relaxed),
+                OpKind::Acquire { object, wait, result } => {
+                    let acquired = self.acquire(object, wait)?;
+                    if let Some(r) = result {
+                        self.regs[r.0 as usize] = acquired as i64;
+                    }
+                }
+                OpKind::Release { object } => self.release(object)?,
+                OpKind::Start { actor } => {
+                    if shared.actors[actor.0 as usize].started.load(Ordering::Acquire) {
+                        return Err(self.raise("RuntimeError", "threads can only be started once".into()));
+                    }
+                    spawn_actor(&shared, actor);
+                }
+                OpKind::Join { actor, wait } => self.join(actor, wait)?,
+                ref other => {
+                    // `check` refuses Programs with these; reaching one is a bug worth saying.
+                    return Err(self.raise("NotImplementedError", format!("{other:?} in the live engine")));
+                }
+            }
+            pc = next;
+        }
+        self.periodic(since_check as u64)?;
+        Ok(())
+    }
+
+    /// Every so often: progress, the control block, and a trace batch for the page.
+    fn periodic(&mut self, ops: u64) -> Result<(), StopReason> {
+        self.shared.control.add_progress(ops);
+        let now = self.now();
+        self.shared.control.check(now + self.shared.origin)?;
+        if now.saturating_sub(self.last_batch) >= BATCH_EVERY {
+            self.last_batch = now;
+            let batch = self.rec.take_batch();
+            if !batch.is_empty() {
+                let _ = self.shared.messages.send(ActorMessage::Batch(batch));
+            }
+        }
+        Ok(())
+    }
+
+    /// Pure-Python work: `units` rounds of integer hashing, cancellable.
+    fn compute(&mut self, units: u64) -> Result<(), StopReason> {
+        let mut state = self.me as u64 | 1;
+        let mut left = units;
+        while left > 0 {
+            let slice = left.min(1 << 14);
+            for _ in 0..slice {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+            }
+            std::hint::black_box(state);
+            left -= slice;
+            self.shared.control.check(self.shared.clock.now())?;
+        }
+        Ok(())
+    }
+
+    /// `time.sleep`: releases the GIL; `sleep(0)` still gives other threads their turn.
+    fn sleep(&mut self, micros: u64) -> Result<(), StopReason> {
+        let real = (micros as f64 * 1000.0 * self.shared.settings.time_scale) as Nanos;
+        let start = self.block(SpanKind::Sleep);
+        let word = AtomicU32::new(0);
+        loop {
+            let now = self.now();
+            self.shared.control.check(now + self.shared.origin)?;
+            let left = (start + real).saturating_sub(now);
+            if left == 0 {
+                break;
+            }
+            futex::wait(&word, 0, left.min(WAIT_SLICE));
+        }
+        if real == 0 {
+            std::thread::yield_now();
+        }
+        self.unblock(SpanKind::Sleep)
+    }
+
+    fn print(&mut self, text: &[TextPart]) {
+        let shared = self.shared.clone();
+        let actor = shared.program.actor(self.id);
+        let mut line = String::new();
+        for part in text {
+            match part {
+                TextPart::Lit(s) => line.push_str(s),
+                TextPart::Reg(r) => line.push_str(&self.regs[r.0 as usize].to_string()),
+                TextPart::ActorName => line.push_str(&actor.name),
+                TextPart::Pid => line.push_str(&(1000 + actor.process.0 as u32).to_string()),
+            }
+        }
+        line.push('\n');
+        let at = self.now();
+        self.rec.print(at, self.line, line);
+    }
+
+    fn introspect(&self, what: Introspect) -> i64 {
+        let alive = |slot: &ActorSlot| slot.started.load(Ordering::Acquire) && slot.done.load(Ordering::Acquire) == 0;
+        match what {
+            Introspect::ActiveCount => self
+                .shared
+                .actors
+                .iter()
+                .zip(&self.shared.program.actors)
+                .filter(|(slot, def)| def.process.0 as usize == self.process && alive(slot))
+                .count() as i64,
+            Introspect::IsAlive(actor) => alive(&self.shared.actors[actor.0 as usize]) as i64,
+        }
+    }
+
+    /// Waits on `word` until `ready()` or the wait's own timeout. `Ok(false)` on timeout.
+    fn wait_on(&self, word: &AtomicU32, wait: Wait, ready: impl Fn() -> bool) -> Result<bool, StopReason> {
+        let start = self.now();
+        let limit = match wait {
+            Wait::Forever => Nanos::MAX,
+            Wait::NoWait => 0,
+            Wait::Timeout(micros) => (micros as f64 * 1000.0 * self.shared.settings.time_scale) as Nanos,
+        };
+        loop {
+            let seen = word.load(Ordering::Acquire);
+            if ready() {
+                return Ok(true);
+            }
+            let now = self.now();
+            self.shared.control.check(now + self.shared.origin)?;
+            let waited = now.saturating_sub(start);
+            if waited >= limit {
+                return Ok(false);
+            }
+            futex::wait(word, seen, (limit - waited).min(WAIT_SLICE));
+        }
+    }
+
+    fn lock(&self, object: ObjectId) -> &LiveLock {
+        self.shared.locks[object.0 as usize].as_ref().expect("`check` admits only Lock objects here")
+    }
+
+    fn acquire(&mut self, object: ObjectId, wait: Wait) -> Result<bool, StopReason> {
+        let shared = self.shared.clone();
+        let lock = shared.locks[object.0 as usize].as_ref().expect("a Lock");
+        let me = self.me + 1;
+        let try_lock = || lock.owner.compare_exchange(0, me, Ordering::Acquire, Ordering::Relaxed).is_ok();
+        // Like CPython: try without releasing the GIL; release it only to block.
+        let acquired = if try_lock() {
+            true
+        } else if wait == Wait::NoWait {
+            false
+        } else {
+            let kind = SpanKind::Wait(WaitOn::Object(object));
+            self.block(kind);
+            let got = self.wait_on(&lock.changes, wait, try_lock);
+            match got {
+                Ok(got) => {
+                    self.unblock(kind)?;
+                    got
+                }
+                Err(reason) => return Err(reason),
+            }
+        };
+        if acquired {
+            self.rec.begin(SpanKind::Hold(object), self.now(), self.line);
+        }
+        Ok(acquired)
+    }
+
+    fn release(&mut self, object: ObjectId) -> Result<(), Exit> {
+        // The hold ends when the lock is free: time it before, since the next owner may
+        // run (and time its own hold) before this thread gets to look at the clock again.
+        let at = self.now();
+        let lock = self.lock(object);
+        if lock.owner.swap(0, Ordering::Release) == 0 {
+            return Err(self.raise("RuntimeError", "release unlocked lock".into()));
+        }
+        lock.changes.fetch_add(1, Ordering::Release);
+        futex::wake_all(&lock.changes);
+        self.rec.end(SpanKind::Hold(object), at);
+        Ok(())
+    }
+
+    fn join(&mut self, actor: ActorId, wait: Wait) -> Result<(), Exit> {
+        let shared = self.shared.clone();
+        let slot = &shared.actors[actor.0 as usize];
+        if actor == self.id {
+            return Err(self.raise("RuntimeError", "cannot join current thread".into()));
+        }
+        if !slot.started.load(Ordering::Acquire) {
+            return Err(self.raise("RuntimeError", "cannot join thread before it is started".into()));
+        }
+        if slot.done.load(Ordering::Acquire) == 1 {
+            return Ok(());
+        }
+        let kind = SpanKind::Wait(WaitOn::Actor(actor));
+        self.block(kind);
+        self.wait_on(&slot.done, wait, || slot.done.load(Ordering::Acquire) == 1)?;
+        self.unblock(kind)?;
+        Ok(())
+    }
+}

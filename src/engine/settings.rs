@@ -1,0 +1,62 @@
+//! How a run is to behave, beyond the Program itself: the Python model and limits.
+
+use crate::engine::trace::{Nanos, TraceBudget};
+
+/// Where a thread may lose the GIL.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PythonModel {
+    /// Before 3.10: between any two operations, so `counter += 1` can be split.
+    V3_9,
+    /// 3.10 and later: only at calls and backward jumps.
+    V3_11,
+}
+
+impl PythonModel {
+    pub fn from_knob(value: &str) -> Option<PythonModel> {
+        match value {
+            "3.9" => Some(PythonModel::V3_9),
+            "3.11" => Some(PythonModel::V3_11),
+            _ => None,
+        }
+    }
+}
+
+/// How `print` reaches the console.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OutputMode {
+    /// Line-buffered: each line is one write.
+    Tty,
+    /// Block-buffered per process, flushed at exit.
+    Pipe,
+    /// `-u`: the text and the newline are two writes.
+    Unbuffered,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct RunSettings {
+    /// A GIL per process (`gil=on`), or free-threaded Python (`gil=off`).
+    pub gil: bool,
+    pub python: PythonModel,
+    /// `sys.getswitchinterval()`: how long a waiter waits before asking for the GIL.
+    pub switch_interval: Nanos,
+    pub output: OutputMode,
+    /// Real seconds per second of the program's own time (live runs of long sleeps).
+    pub time_scale: f64,
+    /// A run that has not ended after this long is stopped and reported as such.
+    pub deadline: Nanos,
+    pub budget: TraceBudget,
+}
+
+impl Default for RunSettings {
+    fn default() -> Self {
+        RunSettings {
+            gil: true,
+            python: PythonModel::V3_11,
+            switch_interval: 5_000_000,
+            output: OutputMode::Tty,
+            time_scale: 1.0,
+            deadline: 60_000_000_000,
+            budget: TraceBudget { events_per_actor: 4_000, merge_gap: 50_000 },
+        }
+    }
+}

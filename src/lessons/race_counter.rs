@@ -1,0 +1,406 @@
+//! Lesson 2, `race_counter`: N threads each do `counter += 1` K times.
+//!
+//! One description generates both the Python the learner reads and the Program the engines
+//! run: the `with lock:` line moves with `lock`, and the read-modify-write splits around a
+//! call or `time.sleep(0)` with `between`. The findings come from the run's final counter.
+
+use crate::engine::program::{
+    ActorDef, ActorId, ActorRole, ObjectDef, ObjectId, ObjectKind, Op, OpKind, ProcessDef, ProcessId, Program, Reg,
+    StartMethod, TextPart, Wait,
+};
+use crate::engine::trace::{Outcome, Trace};
+use crate::i18n::{group_digits, Lang, Text};
+use crate::knobs::{KnobKind, KnobSpec, KnobValues};
+use crate::lessons::source::Source;
+use crate::lessons::{settings_from, Built, Findings, Group, LessonInfo};
+
+const KNOBS: &[KnobSpec] = &[
+    KnobSpec { name: "threads", kind: KnobKind::Int { min: 1, max: 16 }, default: "4" },
+    KnobSpec { name: "increments", kind: KnobKind::Int { min: 1, max: 10_000_000 }, default: "1000000" },
+    KnobSpec { name: "lock", kind: KnobKind::Choice(&["none", "each", "loop"]), default: "none" },
+    KnobSpec { name: "between", kind: KnobKind::Choice(&["nothing", "call", "sleep0"]), default: "nothing" },
+];
+
+pub const LESSON: LessonInfo = LessonInfo {
+    id: "race_counter",
+    group: Group::Threads,
+    title: Text { en: "Race condition on a shared counter", ko: "공유 카운터의 경쟁 상태" },
+    teaser: Text {
+        en: "Threads add 1 to the same counter; watch updates get lost, and what a lock costs.",
+        ko: "여러 스레드가 같은 카운터에 1을 더합니다. 사라지는 업데이트와 락의 비용을 보세요.",
+    },
+    explanation: Text {
+        en:
+            "`counter += 1` is three steps: read the counter, add one, write it back. If another thread writes between \
+             this thread's read and write, that write is overwritten and an update is lost. Whether that can happen \
+             depends on where the lock is, on what sits between the read and the write, and on the GIL.",
+        ko:
+            "`counter += 1`은 세 단계입니다. 카운터를 읽고, 1을 더하고, 다시 씁니다. 한 스레드가 읽고 쓰는 사이에 다른 \
+             스레드가 값을 쓰면 그 값은 덮어써져 업데이트가 사라집니다. 이런 일이 일어날 수 있는지는 락의 위치, 읽기와 \
+             쓰기 사이에 무엇이 있는지, 그리고 GIL에 달려 있습니다.",
+    },
+    knobs: KNOBS,
+    build,
+    findings,
+};
+
+const COUNTER: ObjectId = ObjectId(0);
+const LOCK: ObjectId = ObjectId(1);
+const VALUE: Reg = Reg(0);
+
+fn op(kind: OpKind, line: u32) -> Op {
+    Op { kind, line }
+}
+
+fn build(knobs: &KnobValues) -> Result<Built, String> {
+    let threads = knobs.int("threads") as u16;
+    let increments = knobs.int("increments") as u64;
+    let lock = knobs.choice("lock");
+    let between = knobs.choice("between");
+    let expected = threads as i64 * increments as i64;
+
+    let mut src = Source::new();
+    src.line(0, "import threading");
+    if between == "sleep0" {
+        src.line(0, "import time");
+    }
+    src.blank();
+    src.line(0, "counter = 0");
+    if lock != "none" {
+        src.line(0, "lock = threading.Lock()");
+    }
+    src.blank();
+    if between == "call" {
+        src.blank();
+        src.line(0, "def pause():");
+        src.line(1, "pass  # any function call will do");
+    }
+    src.blank();
+    src.blank();
+    src.line(0, "def work():");
+    src.line(1, "global counter");
+
+    // The worker's body, with the lines its operations point at.
+    let mut ops = Vec::new();
+    let mut depth = 1;
+    let loop_lock = if lock == "loop" {
+        let with = src.line(depth, "with lock:");
+        ops.push(op(OpKind::Acquire { object: LOCK, wait: Wait::Forever, result: None }, with));
+        depth += 1;
+        Some(with)
+    } else {
+        None
+    };
+    let for_line = src.line(depth, &format!("for _ in range({increments}):"));
+    let body_start = ops.len();
+    depth += 1;
+    let each_lock = if lock == "each" {
+        let with = src.line(depth, "with lock:");
+        ops.push(op(OpKind::Acquire { object: LOCK, wait: Wait::Forever, result: None }, with));
+        depth += 1;
+        Some(with)
+    } else {
+        None
+    };
+    if between == "nothing" {
+        let line = src.line(depth, "counter += 1");
+        ops.push(op(OpKind::Load { object: COUNTER, reg: VALUE }, line));
+        ops.push(op(OpKind::Add { reg: VALUE, value: 1 }, line));
+        ops.push(op(OpKind::Store { object: COUNTER, reg: VALUE }, line));
+    } else {
+        let read = src.line(depth, "value = counter");
+        ops.push(op(OpKind::Load { object: COUNTER, reg: VALUE }, read));
+        if between == "call" {
+            let call = src.line(depth, "pause()");
+            ops.push(op(OpKind::Call, call));
+        } else {
+            let sleep = src.line(depth, "time.sleep(0)");
+            ops.push(op(OpKind::Sleep { micros: 0 }, sleep));
+        }
+        let write = src.line(depth, "counter = value + 1");
+        ops.push(op(OpKind::Add { reg: VALUE, value: 1 }, write));
+        ops.push(op(OpKind::Store { object: COUNTER, reg: VALUE }, write));
+    }
+    if let Some(with) = each_lock {
+        ops.push(op(OpKind::Release { object: LOCK }, with));
+    }
+    ops.push(op(OpKind::Loop { to: body_start, times: increments }, for_line));
+    if let Some(with) = loop_lock {
+        ops.push(op(OpKind::Release { object: LOCK }, with));
+    }
+
+    src.blank();
+    src.blank();
+    src.line(0, &format!("threads = [threading.Thread(target=work) for _ in range({threads})]"));
+    src.line(0, "for t in threads:");
+    let start_line = src.line(1, "t.start()");
+    src.line(0, "for t in threads:");
+    let join_line = src.line(1, "t.join()");
+    let print_line = src.line(0, &format!("print(f\"counter = {{counter}} (expected {expected})\")"));
+
+    let mut main_ops: Vec<Op> = (1..=threads).map(|t| op(OpKind::Start { actor: ActorId(t) }, start_line)).collect();
+    main_ops.extend((1..=threads).map(|t| op(OpKind::Join { actor: ActorId(t), wait: Wait::Forever }, join_line)));
+    main_ops.push(op(OpKind::Load { object: COUNTER, reg: VALUE }, print_line));
+    main_ops.push(op(
+        OpKind::Print {
+            text: vec![
+                TextPart::Lit("counter = ".into()),
+                TextPart::Reg(VALUE),
+                TextPart::Lit(format!(" (expected {expected})")),
+            ],
+        },
+        print_line,
+    ));
+
+    let mut actors = vec![ActorDef {
+        name: "MainThread".into(),
+        process: ProcessId(0),
+        role: ActorRole::ProcessMain,
+        daemon: false,
+        ops: main_ops,
+    }];
+    actors.extend((1..=threads).map(|t| ActorDef {
+        name: format!("Thread-{t} (work)"),
+        process: ProcessId(0),
+        role: ActorRole::Thread,
+        daemon: false,
+        ops: ops.clone(),
+    }));
+    let mut objects = vec![ObjectDef { name: "counter".into(), kind: ObjectKind::Var { initial: 0 } }];
+    if lock != "none" {
+        objects.push(ObjectDef { name: "lock".into(), kind: ObjectKind::Lock });
+    }
+    let program = Program {
+        source: src.finish(),
+        processes: vec![ProcessDef {
+            name: "MainProcess".into(),
+            parent: None,
+            start_method: StartMethod::Main,
+            daemon: false,
+        }],
+        actors,
+        objects,
+    };
+    Ok(Built { program, settings: settings_from(knobs) })
+}
+
+/// What a run of this lesson came to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Tally {
+    pub expected: i64,
+    pub counter: i64,
+    pub lost: i64,
+}
+
+pub fn tally(knobs: &KnobValues, trace: &Trace) -> Tally {
+    let expected = knobs.int("threads") * knobs.int("increments");
+    let counter = trace.final_value(COUNTER).unwrap_or(0);
+    Tally { expected, counter, lost: expected - counter }
+}
+
+fn findings(knobs: &KnobValues, trace: &Trace, lang: Lang) -> Findings {
+    let t = tally(knobs, trace);
+    let (lost, expected, counter) = (group_digits(t.lost), group_digits(t.expected), group_digits(t.counter));
+    let threads = knobs.int("threads");
+    let lock = knobs.choice("lock");
+    let between = knobs.choice("between");
+    let gil = knobs.choice("gil") == "on";
+    let old_model = knobs.choice("python") == "3.9";
+    let ko = lang == Lang::Ko;
+    let finished = trace.outcome == Outcome::Completed;
+
+    let headline = match (finished, t.lost > 0, ko) {
+        (false, _, false) => format!("The run did not finish: the counter stood at {counter} of {expected}."),
+        (false, _, true) => format!("실행이 끝나지 않았습니다. 카운터는 {expected} 중 {counter}였습니다."),
+        (true, true, false) => format!("Lost {lost} of {expected} updates: the counter ended at {counter}."),
+        (true, true, true) => {
+            format!("{expected}번의 업데이트 중 {lost}번이 사라졌습니다. 카운터는 {counter}로 끝났습니다.")
+        }
+        (true, false, false) => format!("No update lost: the counter is exactly {expected}."),
+        (true, false, true) => format!("사라진 업데이트가 없습니다. 카운터는 정확히 {expected}입니다."),
+    };
+
+    let why = if t.lost > 0 {
+        match (between, gil, old_model) {
+            ("sleep0", _, _) => Text {
+                en: "time.sleep(0) lets go of the GIL between the read and the write, so other threads run there; when this thread writes its old value + 1, their updates are overwritten.",
+                ko: "time.sleep(0)은 읽기와 쓰기 사이에서 GIL을 내려놓기 때문에 다른 스레드가 그 사이에 실행됩니다. 이 스레드가 예전 값 + 1을 쓰면 그 사이의 업데이트가 덮어써집니다.",
+            },
+            (_, false, _) => Text {
+                en: "Without a GIL the threads really run at the same time on different cores: two can read the same value and both write value + 1.",
+                ko: "GIL이 없으면 스레드들이 서로 다른 코어에서 정말 동시에 실행됩니다. 두 스레드가 같은 값을 읽고 둘 다 값 + 1을 쓸 수 있습니다.",
+            },
+            ("call", true, _) => Text {
+                en: "The call between the read and the write is a check point where the GIL can change hands; what other threads add meanwhile is overwritten when this thread writes its old value + 1.",
+                ko: "읽기와 쓰기 사이의 함수 호출은 GIL이 넘어갈 수 있는 체크포인트입니다. 그동안 다른 스레드가 더한 값은 이 스레드가 예전 값 + 1을 쓸 때 덮어써집니다.",
+            },
+            (_, true, true) => Text {
+                en: "Under the 3.9 model the GIL can change hands between any two bytecodes, so even the read and the write of counter += 1 can be split.",
+                ko: "3.9 모델에서는 아무 두 바이트코드 사이에서도 GIL이 넘어갈 수 있어서 counter += 1의 읽기와 쓰기조차 나뉠 수 있습니다.",
+            },
+            _ => Text {
+                en: "Another thread wrote between this thread's read and write.",
+                ko: "이 스레드가 읽고 쓰는 사이에 다른 스레드가 값을 썼습니다.",
+            },
+        }
+    } else if threads == 1 {
+        Text {
+            en: "There is only one thread, so nothing can come between its read and its write.",
+            ko: "스레드가 하나뿐이라 읽기와 쓰기 사이에 끼어들 것이 없습니다.",
+        }
+    } else if lock == "each" {
+        Text {
+            en: "The lock lets one thread at a time through the read-modify-write, so no write is overwritten; the price is a lock acquire and release for every increment.",
+            ko: "락이 읽기-수정-쓰기를 한 번에 한 스레드만 지나가게 하므로 덮어써지는 값이 없습니다. 대신 증가할 때마다 락을 얻고 놓는 비용이 듭니다.",
+        }
+    } else if lock == "loop" {
+        Text {
+            en: "The lock is held for the whole loop, so the threads run one after another: exact, cheap in locking, and with no parallelism at all.",
+            ko: "락을 반복문 전체 동안 쥐고 있어서 스레드들이 차례로 실행됩니다. 정확하고 락 비용도 적지만 병렬성은 전혀 없습니다.",
+        }
+    } else if gil && between == "nothing" && !old_model {
+        Text {
+            en: "Since Python 3.10 a thread only lets go of the GIL at calls and loop back-edges, and counter += 1 contains neither, so it runs whole. Switch the GIL off, or put a call between the read and the write, to see the race.",
+            ko: "파이썬 3.10부터 스레드는 함수 호출과 반복문의 되돌아가는 지점에서만 GIL을 내려놓는데, counter += 1에는 둘 다 없어서 통째로 실행됩니다. GIL을 끄거나 읽기와 쓰기 사이에 호출을 넣으면 경쟁이 보입니다.",
+        }
+    } else {
+        Text {
+            en: "Nothing here prevents a lost update: this run was lucky. Run it again or raise the increments.",
+            ko: "여기에는 업데이트 손실을 막는 장치가 없습니다. 이번 실행은 운이 좋았을 뿐입니다. 다시 실행하거나 횟수를 늘려 보세요.",
+        }
+    };
+
+    let wall_ms = trace.wall as f64 / 1e6;
+    let handoffs = trace.gil_handoffs.first().copied().unwrap_or(0);
+    let timing = match (gil, ko) {
+        (true, false) => format!("The run took {wall_ms:.1} ms, with {} GIL hand-offs.", group_digits(handoffs as i64)),
+        (true, true) => {
+            format!("실행에 {wall_ms:.1} ms가 걸렸고 GIL이 {}번 넘어갔습니다.", group_digits(handoffs as i64))
+        }
+        (false, false) => format!("The run took {wall_ms:.1} ms, with no GIL."),
+        (false, true) => format!("GIL 없이 실행에 {wall_ms:.1} ms가 걸렸습니다."),
+    };
+
+    Findings {
+        headline,
+        details: vec![why.get(lang).to_string(), timing],
+        figures: vec![
+            ("expected", t.expected),
+            ("counter", t.counter),
+            ("lost", t.lost),
+            ("gil_handoffs", handoffs as i64),
+        ],
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::settings::PythonModel;
+    use crate::lessons::build_from_pairs;
+    use crate::lessons::source::line_text;
+
+    fn built(pairs: &[(&str, &str)]) -> Built {
+        let pairs: Vec<(String, String)> = pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        build_from_pairs(&LESSON, &pairs).unwrap().1
+    }
+
+    /// Every operation points at the Python line it comes from.
+    fn assert_lines_match(program: &Program) {
+        for actor in &program.actors {
+            for op in &actor.ops {
+                let text = line_text(&program.source, op.line).trim();
+                let fits = match &op.kind {
+                    OpKind::Load { .. } => {
+                        text == "counter += 1" || text == "value = counter" || text.starts_with("print(")
+                    }
+                    OpKind::Add { .. } | OpKind::Store { .. } => {
+                        text == "counter += 1" || text == "counter = value + 1"
+                    }
+                    OpKind::Call => text == "pause()",
+                    OpKind::Sleep { .. } => text == "time.sleep(0)",
+                    OpKind::Acquire { .. } | OpKind::Release { .. } => text == "with lock:",
+                    OpKind::Loop { .. } => text.starts_with("for _ in range("),
+                    OpKind::Start { .. } => text == "t.start()",
+                    OpKind::Join { .. } => text == "t.join()",
+                    OpKind::Print { .. } => text.starts_with("print("),
+                    other => panic!("unexpected op {other:?}"),
+                };
+                assert!(fits, "{:?} points at line {}: {text:?}\n{}", op.kind, op.line, program.source);
+            }
+        }
+    }
+
+    #[test]
+    fn every_operation_points_at_its_python_line_in_every_variant() {
+        for lock in ["none", "each", "loop"] {
+            for between in ["nothing", "call", "sleep0"] {
+                let b = built(&[("lock", lock), ("between", between), ("threads", "3")]);
+                b.program.validate().unwrap();
+                assert_lines_match(&b.program);
+                assert_eq!(b.program.actors.len(), 4);
+            }
+        }
+    }
+
+    #[test]
+    fn the_with_lock_line_moves_with_the_lock_knob() {
+        let indent_of =
+            |src: &str, needle: &str| src.lines().find(|l| l.trim() == needle).map(|l| l.len() - l.trim_start().len());
+        let none = built(&[("lock", "none")]).program.source;
+        assert!(!none.contains("lock"));
+        let each = built(&[("lock", "each")]).program.source;
+        assert_eq!(indent_of(&each, "with lock:"), Some(8), "{each}");
+        let around = built(&[("lock", "loop")]).program.source;
+        assert_eq!(indent_of(&around, "with lock:"), Some(4), "{around}");
+        assert!(around.find("with lock:") < around.find("for _ in range("));
+    }
+
+    #[test]
+    fn the_call_or_sleep_appears_with_between() {
+        let call = built(&[("between", "call")]).program.source;
+        assert!(call.contains("def pause():") && call.contains("        pause()"));
+        let sleep = built(&[("between", "sleep0")]).program.source;
+        assert!(sleep.contains("import time") && sleep.contains("time.sleep(0)"));
+        assert!(!built(&[]).program.source.contains("pause"));
+    }
+
+    #[test]
+    fn the_read_and_write_of_a_bare_increment_have_no_check_point_between_them() {
+        let b = built(&[]);
+        let ops = &b.program.actors[1].ops;
+        let load = ops.iter().position(|o| matches!(o.kind, OpKind::Load { .. })).unwrap();
+        let store = ops.iter().position(|o| matches!(o.kind, OpKind::Store { .. })).unwrap();
+        assert!((load..=store).all(|i| !ops[i].kind.is_check_point(i)));
+        let b = built(&[("between", "call")]);
+        let ops = &b.program.actors[1].ops;
+        assert!(ops.iter().enumerate().any(|(i, o)| o.kind.is_check_point(i) && matches!(o.kind, OpKind::Call)));
+    }
+
+    #[test]
+    fn the_python_version_and_gil_knobs_reach_the_settings() {
+        let b = built(&[("gil", "off"), ("python", "3.9")]);
+        assert!(!b.settings.gil);
+        assert_eq!(b.settings.python, PythonModel::V3_9);
+    }
+
+    #[test]
+    fn the_generated_python_runs_in_cpython_and_prints_what_the_program_prints() {
+        // The real interpreter is the judge of the text we show: it must at least run.
+        let Ok(python) = which_python() else { return };
+        for (lock, between) in [("none", "nothing"), ("each", "call"), ("loop", "sleep0")] {
+            let b = built(&[("lock", lock), ("between", between), ("threads", "2"), ("increments", "1000")]);
+            let out = std::process::Command::new(&python).arg("-c").arg(&b.program.source).output().unwrap();
+            assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+            let text = String::from_utf8(out.stdout).unwrap();
+            assert!(text.starts_with("counter = ") && text.trim_end().ends_with("(expected 2000)"), "{text}");
+            if lock != "none" {
+                assert_eq!(text.trim_end(), "counter = 2000 (expected 2000)");
+            }
+        }
+    }
+
+    fn which_python() -> Result<String, ()> {
+        std::process::Command::new("python3").arg("--version").output().map(|_| "python3".to_string()).map_err(|_| ())
+    }
+}
