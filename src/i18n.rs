@@ -80,6 +80,32 @@ pub enum Key {
     TraceCondensed,
     Milliseconds,
     LiveUnavailable,
+    ZoomIn,
+    ZoomOut,
+    ZoomReset,
+    StateRun,
+    StateWaitGil,
+    StateSleep,
+    StateWait,
+    StateHold,
+    StatePrint,
+    ConsoleEmpty,
+    OutcomeCancelled,
+    OutcomeDeadline,
+    OutcomeDeadlock,
+    FindingsHeading,
+    TimingsHeading,
+    WallTime,
+    GilHandoffs,
+    ColumnThread,
+    Cancelling,
+    LiveNeedsIsolation,
+    SimNotYet,
+    UseLive,
+    Run,
+    CodeHeading,
+    ConsoleHeading,
+    RunTimelineLabel,
 }
 
 pub fn t(lang: Lang, key: Key) -> &'static str {
@@ -128,6 +154,44 @@ pub fn t(lang: Lang, key: Key) -> &'static str {
         LiveUnavailable => (
             "Live runs are unavailable on this page.",
             "이 페이지에서는 라이브 실행을 쓸 수 없습니다.",
+        ),
+        ZoomIn => ("Zoom in", "확대"),
+        ZoomOut => ("Zoom out", "축소"),
+        ZoomReset => ("Whole run", "전체 보기"),
+        StateRun => ("running", "실행 중"),
+        StateWaitGil => ("waiting for the GIL", "GIL 대기"),
+        StateSleep => ("sleeping", "잠자는 중"),
+        StateWait => ("blocked", "막힘"),
+        StateHold => ("holding a lock", "락 보유"),
+        StatePrint => ("print", "출력"),
+        ConsoleEmpty => ("Nothing printed yet.", "아직 출력이 없습니다."),
+        OutcomeCancelled => ("Cancelled before the end.", "끝나기 전에 취소되었습니다."),
+        OutcomeDeadline => (
+            "Stopped: the run went past its time limit.",
+            "중단됨: 실행이 제한 시간을 넘었습니다.",
+        ),
+        OutcomeDeadlock => ("Deadlock: nobody could move.", "교착 상태: 아무도 움직일 수 없었습니다."),
+        FindingsHeading => ("What to notice", "눈여겨볼 점"),
+        TimingsHeading => ("Timings", "시간"),
+        WallTime => ("Wall time", "경과 시간"),
+        GilHandoffs => ("GIL hand-offs", "GIL 전달 횟수"),
+        ColumnThread => ("thread", "스레드"),
+        Cancelling => ("Cancelling…", "취소하는 중…"),
+        LiveNeedsIsolation => (
+            "This lesson runs on live threads, which need a cross-origin isolated page; the simulated engine arrives in a later release.",
+            "이 레슨은 실제 스레드에서 실행되며, 교차 출처 격리된 페이지가 필요합니다. 시뮬레이션 엔진은 이후 릴리스에서 추가됩니다.",
+        ),
+        SimNotYet => (
+            "The simulated engine (engine=sim) is not built yet; this lesson runs on live threads.",
+            "시뮬레이션 엔진(engine=sim)은 아직 없습니다. 이 레슨은 실제 스레드에서 실행됩니다.",
+        ),
+        UseLive => ("Use live threads", "실제 스레드 사용"),
+        Run => ("Run", "실행"),
+        CodeHeading => ("Program", "프로그램"),
+        ConsoleHeading => ("Console", "콘솔"),
+        RunTimelineLabel => (
+            "Timeline: one lane per thread, the GIL track on top; click a print mark or a console line",
+            "타임라인: 스레드마다 한 줄, 맨 위는 GIL. 출력 표시나 콘솔 줄을 눌러 보세요",
         ),
     };
     match lang {
@@ -191,6 +255,14 @@ pub fn probe_progress(lang: Lang, done: u64, total: u64) -> String {
     match lang {
         Lang::En => format!("{done} of {total} jobs done"),
         Lang::Ko => format!("작업 {total}개 중 {done}개 완료"),
+    }
+}
+
+pub fn elapsed(lang: Lang, ns: u64) -> String {
+    let seconds = ns as f64 / 1e9;
+    match lang {
+        Lang::En => format!("{seconds:.1} s elapsed"),
+        Lang::Ko => format!("{seconds:.1}초 경과"),
     }
 }
 

@@ -13,6 +13,10 @@
 //!
 //! Binaries in `src/bin/` are a few lines each over this library.
 
+// The live engine's blocking waits in shared wasm memory (`memory.atomic.wait32`); the
+// wasm build is on the pinned nightly anyway, for build-std.
+#![cfg_attr(target_arch = "wasm32", feature(stdarch_wasm_atomic_wait))]
+
 #[cfg(not(target_arch = "wasm32"))]
 pub mod cli;
 pub mod engine;

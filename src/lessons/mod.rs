@@ -79,6 +79,8 @@ pub struct LessonInfo {
     pub explanation: Text,
     /// The lesson's own knobs (the common ones are in [`crate::knobs::common`]).
     pub knobs: &'static [KnobSpec],
+    /// The common knobs that change this lesson, shown in its form.
+    pub common_knobs: &'static [&'static str],
     /// Knobs to Program and settings; `Err` names what cannot be built.
     pub build: fn(&KnobValues) -> Result<Built, String>,
     pub findings: fn(&KnobValues, &Trace, Lang) -> Findings,

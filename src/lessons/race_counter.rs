@@ -40,6 +40,7 @@ pub const LESSON: LessonInfo = LessonInfo {
              쓰기 사이에 무엇이 있는지, 그리고 GIL에 달려 있습니다.",
     },
     knobs: KNOBS,
+    common_knobs: &["engine", "gil", "python"],
     build,
     findings,
 };

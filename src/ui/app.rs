@@ -10,13 +10,15 @@ use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 use crate::i18n::Lang;
+use crate::lessons::LessonInfo;
 use crate::query::PageQuery;
 use crate::ui::components::engine_panel::EnginePanel;
 use crate::ui::components::header::Header;
 use crate::ui::components::isolation_banner::IsolationBanner;
 use crate::ui::components::lesson_index::LessonIndex;
+use crate::ui::components::lesson_page::{open_lesson, LessonPage};
 use crate::ui::components::link_notes::LinkNotes;
-use crate::ui::state::{Action, ProbePhase, State};
+use crate::ui::state::{Action, ProbePhase, RunPhase, State};
 use crate::worker::client::{ClientEvent, EngineClient};
 use crate::worker::protocol::{Request, Response};
 
@@ -61,11 +63,12 @@ fn to_action(response: Response) -> Option<Action> {
         Response::Ready { isolated, pool_threads, hardware_concurrency } => {
             Action::WorkerReady { isolated, pool_threads, hardware_concurrency }
         }
-        Response::Progress { run, done, total, .. } => Action::ProbeProgress { run, done, total },
+        Response::Progress { run, done, total, elapsed_ns } => Action::RunProgress { run, done, total, elapsed_ns },
         Response::ProbeDone { run, report } => Action::ProbeFinished { run, report },
+        Response::RunDone { run, trace } => Action::RunFinished { run, trace },
         Response::Failed { run, message } => Action::RunFailed { run, message },
-        // The finished report carries the whole probe trace; batches matter for lessons.
-        Response::Trace { .. } | Response::Panicked { .. } => return None,
+        Response::Trace { run, batch } => Action::RunBatch { run, batch },
+        Response::Panicked { .. } => return None,
     })
 }
 
@@ -157,9 +160,11 @@ pub fn App() -> Html {
         });
     }
 
-    // A test hook: `window.__interleave.panicWorker()` makes a pool thread panic.
+    // Test hooks: `window.__interleave.panicWorker()` makes a pool thread panic;
+    // `window.__interleave.lastRun()` describes the last finished run's trace as JSON.
     {
         let client = client.clone();
+        let latest = latest.clone();
         use_effect_with((), move |_| {
             let hook = js_sys::Object::new();
             let panic = Closure::<dyn Fn()>::new(move || {
@@ -169,6 +174,15 @@ pub fn App() -> Html {
             });
             let _ = Reflect::set(&hook, &"panicWorker".into(), panic.as_ref());
             panic.forget();
+            let last_run = Closure::<dyn Fn() -> JsValue>::new(move || {
+                let state = latest.borrow();
+                match state.finished.as_ref() {
+                    Some(run) => JsValue::from_str(&crate::ui::debug::trace_json(&run.trace)),
+                    None => JsValue::NULL,
+                }
+            });
+            let _ = Reflect::set(&hook, &"lastRun".into(), last_run.as_ref());
+            last_run.forget();
             if let Some(window) = web_sys::window() {
                 let _ = Reflect::set(&window, &"__interleave".into(), &hook);
             }
@@ -195,7 +209,11 @@ pub fn App() -> Html {
             let latest = latest.clone();
             let dispatcher = dispatcher.clone();
             set_timeout(CANCEL_GRACE_MS, move || {
-                if matches!(latest.borrow().probe, ProbePhase::Cancelling { .. }) {
+                let state = latest.borrow();
+                let stuck = matches!(state.probe, ProbePhase::Cancelling { .. })
+                    || matches!(state.run, RunPhase::Cancelling { .. });
+                drop(state);
+                if stuck {
                     if let Some(client) = client.borrow().as_ref() {
                         let _ = client.restart();
                     }
@@ -205,15 +223,41 @@ pub fn App() -> Html {
         })
     };
 
+    let onopen = {
+        let dispatcher = state.dispatcher();
+        Callback::from(move |lesson: &'static LessonInfo| {
+            dispatcher.dispatch(Action::OpenLesson(lesson));
+            // Live threads until the simulated engine lands.
+            dispatcher.dispatch(Action::SetKnob { name: "engine".into(), value: "live".into() });
+        })
+    };
+    let onback = {
+        let dispatcher = state.dispatcher();
+        Callback::from(move |_| dispatcher.dispatch(Action::CloseLesson))
+    };
+    let onknob = {
+        let dispatcher = state.dispatcher();
+        Callback::from(move |(name, value): (String, String)| dispatcher.dispatch(Action::SetKnob { name, value }))
+    };
+    let onrun = {
+        let dispatcher = state.dispatcher();
+        Callback::from(move |_| dispatcher.dispatch(Action::RunLesson))
+    };
+
     let lang = state.lang();
+    let shared = Rc::new((*state).clone());
     html! {
         <>
             <Header lang={lang} onlang={onlang} />
             <main>
                 if !state.isolated { <IsolationBanner lang={lang} /> }
                 <LinkNotes lang={lang} notes={state.query.notes.clone()} />
-                <LessonIndex lang={lang} />
-                <EnginePanel state={Rc::new((*state).clone())} onstart={onstart} oncancel={oncancel} />
+                if let Some(lesson) = open_lesson(&state) {
+                    <LessonPage state={shared} lesson={lesson} onknob={onknob} onrun={onrun} oncancel={oncancel} onback={onback} />
+                } else {
+                    <LessonIndex lang={lang} onopen={onopen} />
+                    <EnginePanel state={shared} onstart={onstart} oncancel={oncancel} />
+                }
             </main>
         </>
     }

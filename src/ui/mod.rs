@@ -1,6 +1,8 @@
 //! The Yew front end. [`state`] (the reducer) is pure and tested natively; the components
 //! and the app exist only on wasm32.
 
+pub mod debug;
+pub mod highlight;
 pub mod state;
 pub mod timeline;
 

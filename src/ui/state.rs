@@ -6,9 +6,11 @@ use std::rc::Rc;
 
 use crate::engine::control::StopReason;
 use crate::engine::live::probe::{ProbeReport, ProbeRequest};
-use crate::engine::trace::Trace;
+use crate::engine::trace::{ConsoleWrite, Trace, TraceBatch};
 use crate::i18n::Lang;
-use crate::query::PageQuery;
+use crate::knobs::KnobValues;
+use crate::lessons::LessonInfo;
+use crate::query::{Note, PageQuery};
 use crate::worker::protocol::Request;
 
 /// Work per probe run, in units; split over the jobs, so speed-ups compare equal work.
@@ -34,6 +36,22 @@ pub enum ProbePhase {
     Failed(String),
 }
 
+/// A lesson run's life.
+#[derive(Clone, Debug, PartialEq)]
+pub enum RunPhase {
+    Idle,
+    Running { run: u32, done: u64, total: u64, elapsed_ns: u64 },
+    Cancelling { run: u32 },
+    Failed(String),
+}
+
+/// A finished lesson run: its trace and the knobs it ran with (the findings need both).
+#[derive(Clone, Debug, PartialEq)]
+pub struct FinishedRun {
+    pub trace: Rc<Trace>,
+    pub knobs: KnobValues,
+}
+
 /// One row of the pool check: the same work on `jobs` threads.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ProbeRow {
@@ -57,6 +75,14 @@ pub struct State {
     /// Job counts still to run in this check.
     pub pending_jobs: Vec<u32>,
     pub last_trace: Option<Rc<Trace>>,
+    pub run: RunPhase,
+    /// The knobs of the run under way, kept for its findings.
+    running_knobs: Option<KnobValues>,
+    /// Console writes streamed while a lesson run goes on.
+    pub streamed: Vec<ConsoleWrite>,
+    pub finished: Option<Rc<FinishedRun>>,
+    /// Notes about knob values the learner typed (clamped or refused).
+    pub form_notes: Vec<Note>,
     next_run: u32,
     /// Requests for the engine worker, numbered; the app sends each once.
     pub outbox: Vec<(u64, Request)>,
@@ -91,6 +117,29 @@ pub enum Action {
         message: String,
     },
     Cancel,
+    OpenLesson(&'static LessonInfo),
+    CloseLesson,
+    /// The learner changed a knob in the form.
+    SetKnob {
+        name: String,
+        value: String,
+    },
+    /// Run the open lesson with the knobs in the link.
+    RunLesson,
+    RunProgress {
+        run: u32,
+        done: u64,
+        total: u64,
+        elapsed_ns: u64,
+    },
+    RunBatch {
+        run: u32,
+        batch: TraceBatch,
+    },
+    RunFinished {
+        run: u32,
+        trace: Trace,
+    },
 }
 
 impl State {
@@ -105,6 +154,11 @@ impl State {
             rows: Vec::new(),
             pending_jobs: Vec::new(),
             last_trace: None,
+            run: RunPhase::Idle,
+            running_knobs: None,
+            streamed: Vec::new(),
+            finished: None,
+            form_notes: Vec::new(),
             next_run: 1,
             outbox: Vec::new(),
             next_outgoing: 1,
@@ -117,6 +171,38 @@ impl State {
 
     pub fn probe_running(&self) -> bool {
         matches!(self.probe, ProbePhase::Running { .. } | ProbePhase::Cancelling { .. })
+    }
+
+    pub fn lesson_running(&self) -> bool {
+        matches!(self.run, RunPhase::Running { .. } | RunPhase::Cancelling { .. })
+    }
+
+    /// Whether anything runs on the pool now (one run at a time).
+    pub fn busy(&self) -> bool {
+        self.probe_running() || self.lesson_running()
+    }
+
+    fn current_lesson_run(&self) -> Option<u32> {
+        match self.run {
+            RunPhase::Running { run, .. } | RunPhase::Cancelling { run } => Some(run),
+            _ => None,
+        }
+    }
+
+    fn take_run_id(&mut self) -> u32 {
+        let run = self.next_run;
+        self.next_run += 1;
+        run
+    }
+
+    /// The knob values of the link, for a run (the link's values are always valid).
+    pub fn knob_values(&self) -> Option<KnobValues> {
+        let lesson = self.query.lesson?;
+        let mut values = KnobValues::for_lesson(lesson.knobs);
+        for (name, value) in self.query.knob_values() {
+            values.set(name, &value).ok()?;
+        }
+        Some(values)
     }
 
     /// The job counts of a full check: 1, 2 and the machine's cores, without repeats.
@@ -142,8 +228,7 @@ impl State {
             return;
         }
         let jobs = self.pending_jobs.remove(0);
-        let run = self.next_run;
-        self.next_run += 1;
+        let run = self.take_run_id();
         let request = ProbeRequest::split(PROBE_UNITS, jobs);
         self.probe = ProbePhase::Running { run, jobs, done: 0, total: request.units_per_job * jobs as u64 };
         self.send(Request::Probe { run, request });
@@ -153,6 +238,15 @@ impl State {
         match self.probe {
             ProbePhase::Running { run, .. } | ProbePhase::Cancelling { run } => Some(run),
             _ => None,
+        }
+    }
+
+    fn clear_run(&mut self) {
+        self.finished = None;
+        self.streamed.clear();
+        self.form_notes.clear();
+        if !self.lesson_running() {
+            self.run = RunPhase::Idle;
         }
     }
 
@@ -172,6 +266,9 @@ impl State {
                 if self.probe_running() {
                     self.probe = ProbePhase::Cancelled;
                 }
+                if self.lesson_running() {
+                    self.run = RunPhase::Failed(self.restarted.clone().unwrap_or_default());
+                }
             }
             Action::WorkerFailed(message) => {
                 self.worker = WorkerStatus::Failed(message);
@@ -179,10 +276,13 @@ impl State {
                 if self.probe_running() {
                     self.probe = ProbePhase::Idle;
                 }
+                if self.lesson_running() {
+                    self.run = RunPhase::Idle;
+                }
             }
             Action::StartProbe => {
                 let WorkerStatus::Ready { pool_threads } = self.worker else { return self };
-                if self.probe_running() {
+                if self.busy() {
                     return self;
                 }
                 self.restarted = None;
@@ -226,6 +326,9 @@ impl State {
                 if self.current_run() == Some(run) {
                     self.pending_jobs.clear();
                     self.probe = ProbePhase::Failed(message);
+                } else if self.current_lesson_run() == Some(run) {
+                    self.running_knobs = None;
+                    self.run = RunPhase::Failed(message);
                 }
             }
             Action::Cancel => {
@@ -233,6 +336,63 @@ impl State {
                     self.pending_jobs.clear();
                     self.probe = ProbePhase::Cancelling { run };
                     self.send(Request::Cancel { run });
+                } else if let Some(run) = self.current_lesson_run() {
+                    self.run = RunPhase::Cancelling { run };
+                    self.send(Request::Cancel { run });
+                }
+            }
+            Action::OpenLesson(lesson) => {
+                self.query.open_lesson(lesson);
+                self.clear_run();
+            }
+            Action::CloseLesson => {
+                self.query.close_lesson();
+                self.clear_run();
+            }
+            Action::SetKnob { name, value } => {
+                self.form_notes.retain(|n| !matches!(n, Note::Knob(e) if e.knob() == name));
+                if let Err(note) = self.query.set(&name, &value) {
+                    self.form_notes.push(note);
+                }
+            }
+            Action::RunLesson => {
+                if self.busy() || !matches!(self.worker, WorkerStatus::Ready { .. }) {
+                    return self;
+                }
+                let (Some(lesson), Some(knobs)) = (self.query.lesson, self.knob_values()) else { return self };
+                let run = self.take_run_id();
+                let pairs = knobs.pairs().into_iter().map(|(k, v)| (k.to_string(), v)).collect();
+                self.send(Request::Run { run, lesson: lesson.id.to_string(), knobs: pairs });
+                self.running_knobs = Some(knobs);
+                self.streamed.clear();
+                self.restarted = None;
+                self.run = RunPhase::Running { run, done: 0, total: 0, elapsed_ns: 0 };
+            }
+            Action::RunProgress { run, done, total, elapsed_ns } => {
+                if self.current_run() == Some(run) {
+                    return self.reduce(Action::ProbeProgress { run, done, total });
+                }
+                if let RunPhase::Running { run: current, .. } = self.run {
+                    if current == run {
+                        self.run = RunPhase::Running { run, done, total, elapsed_ns };
+                    }
+                }
+            }
+            Action::RunBatch { run, batch } => {
+                if self.current_lesson_run() == Some(run) {
+                    self.streamed.extend(batch.console);
+                    self.streamed.sort_by_key(|w| (w.at, w.actor));
+                }
+            }
+            Action::RunFinished { run, trace } => {
+                if self.current_lesson_run() != Some(run) {
+                    return self;
+                }
+                let knobs = self.running_knobs.take().or_else(|| self.knob_values());
+                self.run = RunPhase::Idle;
+                self.streamed.clear();
+                if let Some(knobs) = knobs {
+                    self.finished = Some(Rc::new(FinishedRun { trace: Rc::new(trace), knobs }));
                 }
             }
         }
@@ -317,6 +477,56 @@ mod tests {
         let (run, _) = running(&state);
         let state = state.reduce(Action::ProbeFinished { run: run + 100, report: report(1, 10, None) });
         assert_eq!(running(&state).0, run);
+    }
+
+    #[test]
+    fn a_lesson_run_sends_the_link_knobs_and_keeps_them_for_the_findings() {
+        let lesson = crate::lessons::find("race_counter").unwrap();
+        let state = ready(2)
+            .reduce(Action::OpenLesson(lesson))
+            .reduce(Action::SetKnob { name: "threads".into(), value: "3".into() });
+        let state = state.reduce(Action::RunLesson);
+        let Some((_, Request::Run { run, lesson: id, knobs })) = state.outbox.last().cloned() else {
+            panic!("no run sent")
+        };
+        assert_eq!(id, "race_counter");
+        assert!(knobs.contains(&("threads".to_string(), "3".to_string())));
+        // The learner changes a knob during the run: the findings still use the run's own.
+        let state = state.reduce(Action::SetKnob { name: "threads".into(), value: "8".into() });
+        let trace = Trace::from_recorders(
+            crate::engine::trace::EngineKind::Live,
+            vec![],
+            vec![],
+            0,
+            crate::engine::trace::Outcome::Completed,
+        );
+        let state = state.reduce(Action::RunFinished { run, trace });
+        assert_eq!(state.run, RunPhase::Idle);
+        assert_eq!(state.finished.as_ref().unwrap().knobs.int("threads"), 3);
+    }
+
+    #[test]
+    fn a_bad_knob_value_from_the_form_is_clamped_with_a_note_that_goes_once_fixed() {
+        let lesson = crate::lessons::find("race_counter").unwrap();
+        let state = ready(2)
+            .reduce(Action::OpenLesson(lesson))
+            .reduce(Action::SetKnob { name: "threads".into(), value: "99".into() });
+        assert_eq!(state.query.value("threads"), Some(&crate::knobs::KnobValue::Int(16)));
+        assert_eq!(state.form_notes.len(), 1);
+        let state = state.reduce(Action::SetKnob { name: "threads".into(), value: "5".into() });
+        assert!(state.form_notes.is_empty());
+    }
+
+    #[test]
+    fn one_run_at_a_time() {
+        let lesson = crate::lessons::find("race_counter").unwrap();
+        let state = ready(2).reduce(Action::OpenLesson(lesson)).reduce(Action::RunLesson);
+        let sent = state.outbox.len();
+        let state = state.reduce(Action::RunLesson).reduce(Action::StartProbe);
+        assert_eq!(state.outbox.len(), sent);
+        let state = state.reduce(Action::Cancel);
+        assert!(matches!(state.outbox.last(), Some((_, Request::Cancel { .. }))));
+        assert!(matches!(state.run, RunPhase::Cancelling { .. }));
     }
 
     #[test]

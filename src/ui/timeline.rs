@@ -1,16 +1,66 @@
-//! The timeline's geometry as a pure function of a Trace: one lane per actor, grouped by
-//! process, spans as boxes on a shared time axis. The component only draws what this says.
+//! The timeline's geometry as a pure function of a Trace and a time window: per process a
+//! GIL track and one lane per thread; spans as boxes (lock holds as thin bars under them),
+//! console writes and exceptions as marks, a time axis. Boxes that meet within a pixel are
+//! merged, so even a huge trace draws as at most a few boxes per pixel column and lane.
 
-use crate::engine::trace::{Nanos, SpanKind, Trace};
+use crate::engine::program::ProcessId;
+use crate::engine::trace::{MarkKind, Nanos, SpanKind, Trace};
 
 /// Where the drawing area starts, after the lane labels.
 pub const LABEL_WIDTH: f64 = 170.0;
 pub const LANE_HEIGHT: f64 = 22.0;
 pub const AXIS_HEIGHT: f64 = 24.0;
 
+/// Colours for threads, shared by the console and the timeline.
+pub const ACTOR_COLORS: [&str; 8] =
+    ["#2563eb", "#d97706", "#059669", "#db2777", "#7c3aed", "#0891b2", "#65a30d", "#dc2626"];
+
+pub fn actor_color(actor: u16) -> &'static str {
+    ACTOR_COLORS[actor as usize % ACTOR_COLORS.len()]
+}
+
+/// The part of the run on screen.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct View {
+    pub from: Nanos,
+    pub to: Nanos,
+}
+
+impl View {
+    pub fn whole(trace: &Trace) -> View {
+        View { from: 0, to: run_end(trace).max(1) }
+    }
+
+    /// Half as wide, around `center`, never narrower than a microsecond.
+    pub fn zoom_in(self, center: Nanos) -> View {
+        let half = ((self.to - self.from) / 4).max(500);
+        let center = center.clamp(self.from, self.to);
+        View { from: center.saturating_sub(half), to: center + half }
+    }
+
+    /// Twice as wide, within the whole run.
+    pub fn zoom_out(self, whole: View) -> View {
+        let width = (self.to - self.from).saturating_mul(2).min(whole.to - whole.from);
+        let center = self.from + (self.to - self.from) / 2;
+        // Keep the window inside the run: shift it rather than cut it at either end.
+        let from = center.saturating_sub(width / 2).max(whole.from).min(whole.to - width);
+        View { from, to: from + width }
+    }
+}
+
+fn run_end(trace: &Trace) -> Nanos {
+    trace.wall.max(trace.spans.iter().map(|s| s.end).max().unwrap_or(0))
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum LaneKind {
+    Gil(ProcessId),
+    Actor(u16),
+}
+
 #[derive(Clone, Debug, PartialEq)]
 pub struct Lane {
-    pub actor: u16,
+    pub kind: LaneKind,
     pub label: String,
     pub pool_thread: Option<u32>,
     pub y: f64,
@@ -23,6 +73,20 @@ pub struct SpanBox {
     pub width: f64,
     /// CSS class of the state it shows (`run`, `wait-gil`, ...).
     pub class: &'static str,
+    /// Thin bars (lock holds) sit under the lane's state boxes.
+    pub thin: bool,
+    /// On a GIL track, the holder (its colour).
+    pub holder: Option<u16>,
+    pub title: String,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct MarkDot {
+    pub lane: usize,
+    pub x: f64,
+    pub class: &'static str,
+    /// For a print: its index in the console.
+    pub console: Option<u32>,
     pub title: String,
 }
 
@@ -38,7 +102,9 @@ pub struct Layout {
     pub height: f64,
     pub lanes: Vec<Lane>,
     pub boxes: Vec<SpanBox>,
+    pub marks: Vec<MarkDot>,
     pub ticks: Vec<Tick>,
+    pub view: View,
 }
 
 pub fn span_class(kind: SpanKind) -> &'static str {
@@ -53,9 +119,9 @@ pub fn span_class(kind: SpanKind) -> &'static str {
     }
 }
 
-/// A round step for about five ticks over `wall` nanoseconds (1, 2 or 5 times a power of ten).
-fn tick_step(wall: Nanos) -> Nanos {
-    let target = wall.div_ceil(5).max(1);
+/// A round step for about five ticks over `width` nanoseconds (1, 2 or 5 times a power of ten).
+fn tick_step(width: Nanos) -> Nanos {
+    let target = width.div_ceil(5).max(1);
     let mut power = 1u64;
     while power.saturating_mul(10) <= target {
         power *= 10;
@@ -63,7 +129,7 @@ fn tick_step(wall: Nanos) -> Nanos {
     [1, 2, 5, 10].into_iter().map(|m| m * power).find(|step| *step >= target).unwrap_or(power * 10)
 }
 
-fn format_ms(ns: Nanos) -> String {
+pub fn format_ms(ns: Nanos) -> String {
     let ms = ns as f64 / 1e6;
     if ms >= 10.0 || ms == 0.0 {
         format!("{ms:.0}")
@@ -74,70 +140,150 @@ fn format_ms(ns: Nanos) -> String {
     }
 }
 
-pub fn layout(trace: &Trace, width: f64) -> Layout {
+pub fn layout(trace: &Trace, width: f64, view: Option<View>) -> Layout {
+    let view = view.unwrap_or_else(|| View::whole(trace));
     let plot = (width - LABEL_WIDTH).max(10.0);
-    let wall = trace.wall.max(trace.spans.iter().map(|s| s.end).max().unwrap_or(0)).max(1);
-    let x_of = |t: Nanos| LABEL_WIDTH + plot * (t as f64 / wall as f64);
+    let span = (view.to - view.from).max(1) as f64;
+    let x_of = |t: Nanos| LABEL_WIDTH + plot * ((t.clamp(view.from, view.to) - view.from) as f64 / span);
 
-    // Lanes in process order, then actor order.
-    let mut order: Vec<usize> = (0..trace.actors.len()).collect();
-    order.sort_by_key(|&i| (trace.actors[i].process, i));
-    let lanes: Vec<Lane> = order
-        .iter()
-        .enumerate()
-        .map(|(row, &i)| Lane {
-            actor: i as u16,
-            label: trace.actors[i].name.clone(),
-            pool_thread: trace.actors[i].pool_thread,
-            y: row as f64 * LANE_HEIGHT,
-        })
-        .collect();
+    // Per process, in order: the GIL track (if the process ever held its GIL), then threads.
+    let mut processes: Vec<ProcessId> = trace.actors.iter().map(|a| a.process).collect();
+    processes.sort();
+    processes.dedup();
+    let held_gil = |p: ProcessId| {
+        trace
+            .spans
+            .iter()
+            .any(|s| s.kind == SpanKind::HoldGil && trace.actors.get(s.actor.0 as usize).map(|a| a.process) == Some(p))
+    };
+    let mut lanes = Vec::new();
+    for process in processes {
+        if held_gil(process) {
+            let label = if process.0 == 0 { "GIL".to_string() } else { format!("GIL (process {})", process.0) };
+            lanes.push(Lane { kind: LaneKind::Gil(process), label, pool_thread: None, y: 0.0 });
+        }
+        for (i, actor) in trace.actors.iter().enumerate().filter(|(_, a)| a.process == process) {
+            lanes.push(Lane {
+                kind: LaneKind::Actor(i as u16),
+                label: actor.name.clone(),
+                pool_thread: actor.pool_thread,
+                y: 0.0,
+            });
+        }
+    }
+    for (row, lane) in lanes.iter_mut().enumerate() {
+        lane.y = row as f64 * LANE_HEIGHT;
+    }
+    let actor_lane = |actor: u16| lanes.iter().position(|l| l.kind == LaneKind::Actor(actor));
+    let gil_lane = |actor: u16| {
+        let process = trace.actors.get(actor as usize)?.process;
+        lanes.iter().position(|l| l.kind == LaneKind::Gil(process))
+    };
 
-    let boxes = trace
+    let mut boxes: Vec<SpanBox> = trace
         .spans
         .iter()
-        .filter_map(|span| {
-            let lane = lanes.iter().position(|l| l.actor == span.actor.0)?;
-            let x = x_of(span.start);
+        .filter(|s| s.end >= view.from && s.start <= view.to)
+        .filter_map(|s| {
+            let (lane, holder) = match s.kind {
+                SpanKind::HoldGil => (gil_lane(s.actor.0)?, Some(s.actor.0)),
+                _ => (actor_lane(s.actor.0)?, None),
+            };
+            let x = x_of(s.start);
+            let name = trace.actors.get(s.actor.0 as usize).map_or("", |a| a.name.as_str());
+            let times = if s.count > 1 { format!(", ×{}", s.count) } else { String::new() };
             Some(SpanBox {
                 lane,
                 x,
-                // At least a pixel wide, so a short span is still visible.
-                width: (x_of(span.end) - x).max(1.0),
-                class: span_class(span.kind),
+                width: (x_of(s.end) - x).max(1.0),
+                class: span_class(s.kind),
+                thin: matches!(s.kind, SpanKind::Hold(_)),
+                holder,
                 title: format!(
-                    "{} {}–{} ms{}",
-                    span_class(span.kind),
-                    format_ms(span.start),
-                    format_ms(span.end),
-                    if span.count > 1 { format!(" (×{})", span.count) } else { String::new() }
+                    "{name}: {} {}–{} ms (line {}{times})",
+                    span_class(s.kind),
+                    format_ms(s.start),
+                    format_ms(s.end),
+                    s.line
                 ),
             })
         })
         .collect();
+    boxes = merge_touching(boxes);
 
-    let step = tick_step(wall);
-    let ticks = (0..=wall / step).map(|k| Tick { x: x_of(k * step), label: format_ms(k * step) }).collect();
-    Layout { width, height: lanes.len() as f64 * LANE_HEIGHT + AXIS_HEIGHT, lanes, boxes, ticks }
+    let marks = trace
+        .marks
+        .iter()
+        .filter(|m| m.at >= view.from && m.at <= view.to)
+        .filter_map(|m| {
+            let lane = actor_lane(m.actor.0)?;
+            let (class, console, title) = match m.kind {
+                MarkKind::Printed(i) => {
+                    let text = trace.console.get(i as usize).map_or("", |w| w.text.trim_end());
+                    ("print", Some(i), format!("print at {} ms: {text}", format_ms(m.at)))
+                }
+                MarkKind::Raised(i) => {
+                    let e = trace.errors.get(i as usize);
+                    ("error", None, e.map_or(String::new(), |e| format!("{}: {}", e.exception, e.message)))
+                }
+                _ => return None,
+            };
+            Some(MarkDot { lane, x: x_of(m.at), class, console, title })
+        })
+        .collect();
+
+    let step = tick_step(view.to - view.from);
+    let first = view.from.div_ceil(step);
+    let ticks = (first..=view.to / step).map(|k| Tick { x: x_of(k * step), label: format_ms(k * step) }).collect();
+    Layout { width, height: lanes.len() as f64 * LANE_HEIGHT + AXIS_HEIGHT, lanes, boxes, marks, ticks, view }
+}
+
+/// Merges boxes of the same lane, kind and holder that touch (within half a pixel).
+fn merge_touching(mut boxes: Vec<SpanBox>) -> Vec<SpanBox> {
+    boxes.sort_by(|a, b| {
+        (a.lane, a.thin, a.class, a.holder).cmp(&(b.lane, b.thin, b.class, b.holder)).then(a.x.total_cmp(&b.x))
+    });
+    let mut merged: Vec<SpanBox> = Vec::with_capacity(boxes.len());
+    let mut counts: Vec<usize> = Vec::new();
+    for b in boxes {
+        if let Some(last) = merged.last_mut() {
+            let same = (last.lane, last.thin, last.class, last.holder) == (b.lane, b.thin, b.class, b.holder);
+            if same && b.x <= last.x + last.width + 0.5 {
+                last.width = last.width.max(b.x + b.width - last.x);
+                *counts.last_mut().unwrap() += 1;
+                continue;
+            }
+        }
+        merged.push(b);
+        counts.push(1);
+    }
+    for (b, n) in merged.iter_mut().zip(counts) {
+        if n > 1 {
+            b.title = format!("{} (+{} more in this pixel range; zoom in)", b.title, n - 1);
+        }
+    }
+    merged
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::program::{ActorId, ProcessId};
-    use crate::engine::trace::{ActorInfo, EngineKind, Outcome, Span};
+    use crate::engine::program::{ActorId, ObjectId};
+    use crate::engine::trace::{ActorInfo, ConsoleWrite, EngineKind, Mark, Outcome, Span};
 
-    fn trace() -> Trace {
+    fn span(actor: u16, kind: SpanKind, start: Nanos, end: Nanos) -> Span {
+        Span { actor: ActorId(actor), kind, start, end, line: 1, count: 1 }
+    }
+
+    fn trace(spans: Vec<Span>) -> Trace {
         let info =
             |name: &str, process| ActorInfo { name: name.into(), process: ProcessId(process), pool_thread: Some(0) };
-        let span =
-            |actor, start, end| Span { actor: ActorId(actor), kind: SpanKind::Run, start, end, line: 1, count: 1 };
         Trace {
             engine: EngineKind::Live,
             actors: vec![info("child", 1), info("main", 0)],
-            spans: vec![span(0, 0, 5_000_000), span(1, 5_000_000, 10_000_000)],
-            marks: vec![],
-            console: vec![],
+            spans,
+            marks: vec![Mark { actor: ActorId(1), kind: MarkKind::Printed(0), at: 9_000_000, line: 3 }],
+            console: vec![ConsoleWrite { actor: ActorId(1), at: 9_000_000, text: "done\n".into() }],
             errors: vec![],
             metrics: vec![],
             wall: 10_000_000,
@@ -149,19 +295,49 @@ mod tests {
     }
 
     #[test]
-    fn lanes_follow_processes_and_spans_sit_on_the_time_axis() {
-        let layout = layout(&trace(), LABEL_WIDTH + 1000.0);
-        assert_eq!(layout.lanes.iter().map(|l| l.label.as_str()).collect::<Vec<_>>(), ["main", "child"]);
-        let child = &layout.boxes[0];
-        assert_eq!(layout.lanes[child.lane].label, "child");
+    fn lanes_follow_processes_with_a_gil_track_where_a_gil_was_held() {
+        let t = trace(vec![
+            span(0, SpanKind::Run, 0, 5_000_000),
+            span(1, SpanKind::Run, 5_000_000, 10_000_000),
+            span(1, SpanKind::HoldGil, 5_000_000, 10_000_000),
+        ]);
+        let l = layout(&t, LABEL_WIDTH + 1000.0, None);
+        let labels: Vec<&str> = l.lanes.iter().map(|l| l.label.as_str()).collect();
+        assert_eq!(labels, ["GIL", "main", "child"]);
+        let gil_box = l.boxes.iter().find(|b| b.class == "hold-gil").unwrap();
+        assert_eq!((gil_box.lane, gil_box.holder), (0, Some(1)));
+        let child = l.boxes.iter().find(|b| l.lanes[b.lane].label == "child").unwrap();
         assert_eq!((child.x, child.width), (LABEL_WIDTH, 500.0));
-        assert_eq!(layout.boxes[1].x, LABEL_WIDTH + 500.0);
+        assert_eq!(l.marks.len(), 1);
+        assert_eq!(l.marks[0].console, Some(0));
+        assert!(l.marks[0].title.contains("done"));
+    }
+
+    #[test]
+    fn a_million_tiny_spans_draw_as_a_handful_of_boxes() {
+        let spans = (0..100_000u64).map(|i| span(1, SpanKind::Hold(ObjectId(1)), i * 100, i * 100 + 50)).collect();
+        let l = layout(&trace(spans), LABEL_WIDTH + 800.0, None);
+        assert!(l.boxes.len() <= 2, "{} boxes", l.boxes.len());
+        assert!(l.boxes[0].thin);
+        assert!(l.boxes[0].title.contains("zoom in"));
+    }
+
+    #[test]
+    fn zooming_in_shows_only_the_window_and_ticks_inside_it() {
+        let t = trace(vec![span(0, SpanKind::Run, 0, 2_000_000), span(0, SpanKind::Sleep, 8_000_000, 9_000_000)]);
+        let whole = View::whole(&t);
+        let view = whole.zoom_in(8_500_000).zoom_in(8_500_000);
+        assert!(view.to - view.from <= 2_500_000, "{view:?}");
+        let l = layout(&t, LABEL_WIDTH + 1000.0, Some(view));
+        assert_eq!(l.boxes.len(), 1, "only the sleep is inside the window");
+        assert!(l.ticks.iter().all(|tick| tick.x >= LABEL_WIDTH && tick.x <= LABEL_WIDTH + 1000.0));
+        assert_eq!(view.zoom_out(whole).zoom_out(whole).zoom_out(whole), whole);
     }
 
     #[test]
     fn ticks_are_round_and_cover_the_run() {
-        let layout = layout(&trace(), 1170.0);
-        let labels: Vec<&str> = layout.ticks.iter().map(|t| t.label.as_str()).collect();
+        let l = layout(&trace(vec![span(0, SpanKind::Run, 0, 10_000_000)]), 1170.0, None);
+        let labels: Vec<&str> = l.ticks.iter().map(|t| t.label.as_str()).collect();
         assert_eq!(labels, ["0", "2.0", "4.0", "6.0", "8.0", "10"]);
         assert_eq!(tick_step(7), 2);
         assert_eq!(tick_step(1_000_000_000), 200_000_000);

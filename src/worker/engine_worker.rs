@@ -13,8 +13,10 @@ use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
 use crate::engine::clock::Clock;
 use crate::engine::control::Control;
 use crate::engine::live::probe::{self, ProbeRun};
+use crate::engine::live::run::{self as live_run, LiveRun};
 use crate::engine::live::{GlobalPool, POOL_THREADS};
 use crate::engine::trace::TraceBatch;
+use crate::lessons;
 use crate::worker::clock::PerformanceClock;
 use crate::worker::protocol::{Request, Response};
 
@@ -28,18 +30,23 @@ const POLL_MS: i32 = 16;
 /// The last panic message of any thread; pool threads write it, the loop reports it.
 static PANIC: Mutex<Option<String>> = Mutex::new(None);
 
-struct ActiveProbe {
+/// What the pool is busy with: the probe, or a lesson on the live engine.
+enum Work {
+    Probe { probe: ProbeRun, total: u64 },
+    Lesson(LiveRun),
+}
+
+struct Active {
     run: u32,
-    probe: ProbeRun,
+    work: Work,
     control: Arc<Control>,
-    total: u64,
     started: u64,
 }
 
 #[derive(Default)]
 struct EngineWorker {
     pool_threads: u32,
-    active: Option<ActiveProbe>,
+    active: Option<Active>,
     panic_reported: bool,
     /// Polls left to watch for a panic when no run is active (after `PanicForTest`).
     watch_polls: u32,
@@ -104,30 +111,62 @@ pub fn start() {
     });
 }
 
+/// Why a new run cannot start now, if it cannot.
+fn refusal(needs_pool: bool) -> Option<String> {
+    WORKER.with(|w| {
+        let w = w.borrow();
+        if needs_pool && w.pool_threads == 0 {
+            Some("live runs need the thread pool, which needs cross-origin isolation".to_string())
+        } else {
+            w.active.as_ref().map(|a| format!("run {} is still going", a.run))
+        }
+    })
+}
+
+fn begin(run: u32, work: Work, control: Arc<Control>) {
+    let started = PerformanceClock.now();
+    WORKER.with(|w| w.borrow_mut().active = Some(Active { run, work, control, started }));
+    schedule_poll();
+}
+
+/// Builds a lesson from its knobs and starts it; `Err` says why it cannot run.
+fn start_lesson(lesson: &str, knobs: &[(String, String)], control: Arc<Control>) -> Result<LiveRun, String> {
+    let info = lessons::find(lesson).ok_or_else(|| format!("there is no lesson `{lesson}`"))?;
+    let (values, built) = lessons::build_from_pairs(info, knobs)?;
+    if values.choice("engine") != "live" {
+        return Err("the simulated engine is not built yet: choose engine=live".to_string());
+    }
+    live_run::start(built.program, built.settings, Arc::new(GlobalPool), Arc::new(PerformanceClock), control)
+        .map_err(|e| e.to_string())
+}
+
 fn handle(request: Request) {
     match request {
         Request::Probe { run, request } => {
-            let refusal = WORKER.with(|w| {
-                let w = w.borrow();
-                if w.pool_threads == 0 {
-                    Some("live runs need the thread pool, which needs cross-origin isolation".to_string())
-                } else if request.jobs as usize > POOL_THREADS || request.jobs == 0 {
-                    Some(format!("a probe takes 1 to {POOL_THREADS} jobs, not {}", request.jobs))
-                } else {
-                    w.active.as_ref().map(|a| format!("run {} is still going", a.run))
-                }
-            });
-            if let Some(message) = refusal {
+            if request.jobs as usize > POOL_THREADS || request.jobs == 0 {
+                let message = format!("a probe takes 1 to {POOL_THREADS} jobs, not {}", request.jobs);
                 post(&Response::Failed { run, message });
                 return;
             }
-            let clock: Arc<dyn Clock> = Arc::new(PerformanceClock);
+            if let Some(message) = refusal(true) {
+                post(&Response::Failed { run, message });
+                return;
+            }
             let control = Arc::new(Control::new());
-            let started = clock.now();
-            let probe = probe::start(request, &GlobalPool, clock, control.clone());
+            let probe = probe::start(request, &GlobalPool, Arc::new(PerformanceClock), control.clone());
             let total = request.units_per_job * request.jobs as u64;
-            WORKER.with(|w| w.borrow_mut().active = Some(ActiveProbe { run, probe, control, total, started }));
-            schedule_poll();
+            begin(run, Work::Probe { probe, total }, control);
+        }
+        Request::Run { run, lesson, knobs } => {
+            if let Some(message) = refusal(true) {
+                post(&Response::Failed { run, message });
+                return;
+            }
+            let control = Arc::new(Control::new());
+            match start_lesson(&lesson, &knobs, control.clone()) {
+                Ok(live) => begin(run, Work::Lesson(live), control),
+                Err(message) => post(&Response::Failed { run, message }),
+            }
         }
         Request::Cancel { run } => WORKER.with(|w| {
             if let Some(active) = w.borrow().active.as_ref().filter(|a| a.run == run) {
@@ -158,31 +197,42 @@ fn poll() {
     let finished = WORKER.with(|w| {
         let mut w = w.borrow_mut();
         let active = w.active.as_mut()?;
-        match active.probe.poll() {
-            Some(report) => {
-                let run = active.run;
-                w.active = None;
-                Some((run, report))
+        let run = active.run;
+        let elapsed_ns = PerformanceClock.now().saturating_sub(active.started);
+        let done = match &mut active.work {
+            Work::Probe { probe, total } => match probe.poll() {
+                Some(report) => {
+                    let trace = report.to_trace();
+                    let batch = TraceBatch { spans: trace.spans, marks: trace.marks, console: trace.console };
+                    post(&Response::Trace { run, batch });
+                    Some(Response::ProbeDone { run, report })
+                }
+                None => {
+                    post(&Response::Progress { run, done: active.control.progress(), total: *total, elapsed_ns });
+                    None
+                }
+            },
+            Work::Lesson(live) => {
+                let update = live.poll();
+                for batch in update.batches {
+                    post(&Response::Trace { run, batch });
+                }
+                match update.finished {
+                    Some(trace) => Some(Response::RunDone { run, trace }),
+                    None => {
+                        post(&Response::Progress { run, done: update.done_ops, total: update.total_ops, elapsed_ns });
+                        None
+                    }
+                }
             }
-            None => {
-                let elapsed_ns = PerformanceClock.now().saturating_sub(active.started);
-                post(&Response::Progress {
-                    run: active.run,
-                    done: active.control.progress(),
-                    total: active.total,
-                    elapsed_ns,
-                });
-                None
-            }
+        };
+        if done.is_some() {
+            w.active = None;
         }
+        done
     });
     match finished {
-        Some((run, report)) => {
-            let trace = report.to_trace();
-            let batch = TraceBatch { spans: trace.spans, marks: trace.marks, console: trace.console };
-            post(&Response::Trace { run, batch });
-            post(&Response::ProbeDone { run, report });
-        }
+        Some(response) => post(&response),
         None => {
             let again = WORKER.with(|w| {
                 let mut w = w.borrow_mut();

@@ -6,14 +6,20 @@
 
 use crate::engine::control::StopReason;
 use crate::engine::live::probe::{JobReport, ProbeReport, ProbeRequest};
+use crate::engine::program::ProcessId;
 use crate::engine::program::{ActorId, ObjectId};
-use crate::engine::trace::{ConsoleWrite, Mark, MarkKind, Span, SpanKind, TraceBatch, WaitOn};
+use crate::engine::trace::{
+    ActorInfo, ActorMetrics, ConsoleWrite, EngineKind, Mark, MarkKind, Outcome, PythonError, Span, SpanKind, Trace,
+    TraceBatch, WaitEdge, WaitOn,
+};
 
 /// Page to worker.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Request {
     /// Run the pool probe (CPU-bound jobs on the pool).
     Probe { run: u32, request: ProbeRequest },
+    /// Run a lesson with knobs given as `name=value` (checked again by the worker).
+    Run { run: u32, lesson: String, knobs: Vec<(String, String)> },
     /// Stop a run; every actor sees the control block flip.
     Cancel { run: u32 },
     /// Make a pool thread panic, so tests can check that the page recovers.
@@ -43,6 +49,11 @@ pub enum Response {
     ProbeDone {
         run: u32,
         report: ProbeReport,
+    },
+    /// A lesson run ended (completed, cancelled or stopped); the whole trace.
+    RunDone {
+        run: u32,
+        trace: Trace,
     },
     /// The run could not start or failed; the message says why.
     Failed {
@@ -207,6 +218,16 @@ impl Request {
                 w.uint(*run as u64);
             }
             Request::PanicForTest => w.u8(3),
+            Request::Run { run, lesson, knobs } => {
+                w.u8(4);
+                w.uint(*run as u64);
+                w.str(lesson);
+                w.uint(knobs.len() as u64);
+                for (name, value) in knobs {
+                    w.str(name);
+                    w.str(value);
+                }
+            }
         }
         w.0
     }
@@ -217,6 +238,16 @@ impl Request {
             1 => Request::Probe { run: r.u32()?, request: ProbeRequest { jobs: r.u32()?, units_per_job: r.uint()? } },
             2 => Request::Cancel { run: r.u32()? },
             3 => Request::PanicForTest,
+            4 => {
+                let run = r.u32()?;
+                let lesson = r.str()?;
+                let n = r.count(2)?;
+                let mut knobs = Vec::with_capacity(n);
+                for _ in 0..n {
+                    knobs.push((r.str()?, r.str()?));
+                }
+                Request::Run { run, lesson, knobs }
+            }
             _ => return Err(DecodeError("unknown request")),
         };
         r.finish()?;
@@ -272,6 +303,11 @@ impl Response {
                 w.u8(6);
                 w.str(message);
             }
+            Response::RunDone { run, trace } => {
+                w.u8(7);
+                w.uint(*run as u64);
+                write_trace(&mut w, trace);
+            }
         }
         w.0
     }
@@ -303,6 +339,7 @@ impl Response {
             }
             5 => Response::Failed { run: r.u32()?, message: r.str()? },
             6 => Response::Panicked { message: r.str()? },
+            7 => Response::RunDone { run: r.u32()?, trace: read_trace(&mut r)? },
             _ => return Err(DecodeError("unknown response")),
         };
         r.finish()?;
@@ -311,16 +348,6 @@ impl Response {
 }
 
 fn write_span_kind(w: &mut Writer, kind: SpanKind) {
-    let wait_on = |w: &mut Writer, on: WaitOn| match on {
-        WaitOn::Object(o) => {
-            w.u8(0);
-            w.uint(o.0 as u64);
-        }
-        WaitOn::Actor(a) => {
-            w.u8(1);
-            w.uint(a.0 as u64);
-        }
-    };
     match kind {
         SpanKind::Run => w.u8(0),
         SpanKind::WaitGil => w.u8(1),
@@ -328,7 +355,7 @@ fn write_span_kind(w: &mut Writer, kind: SpanKind) {
         SpanKind::Sleep => w.u8(3),
         SpanKind::Wait(on) => {
             w.u8(4);
-            wait_on(w, on);
+            write_wait_on(w, on);
         }
         SpanKind::Hold(object) => {
             w.u8(5);
@@ -344,11 +371,7 @@ fn read_span_kind(r: &mut Reader) -> Result<SpanKind, DecodeError> {
         1 => SpanKind::WaitGil,
         2 => SpanKind::HoldGil,
         3 => SpanKind::Sleep,
-        4 => SpanKind::Wait(match r.u8()? {
-            0 => WaitOn::Object(ObjectId(r.u16()?)),
-            1 => WaitOn::Actor(ActorId(r.u16()?)),
-            _ => return Err(DecodeError("bad wait target")),
-        }),
+        4 => SpanKind::Wait(read_wait_on(r)?),
         5 => SpanKind::Hold(ObjectId(r.u16()?)),
         6 => SpanKind::Starting,
         _ => return Err(DecodeError("bad span kind")),
@@ -438,6 +461,159 @@ fn read_batch(r: &mut Reader) -> Result<TraceBatch, DecodeError> {
     Ok(batch)
 }
 
+fn write_wait_on(w: &mut Writer, on: WaitOn) {
+    match on {
+        WaitOn::Object(o) => {
+            w.u8(0);
+            w.uint(o.0 as u64);
+        }
+        WaitOn::Actor(a) => {
+            w.u8(1);
+            w.uint(a.0 as u64);
+        }
+    }
+}
+
+fn read_wait_on(r: &mut Reader) -> Result<WaitOn, DecodeError> {
+    Ok(match r.u8()? {
+        0 => WaitOn::Object(ObjectId(r.u16()?)),
+        1 => WaitOn::Actor(ActorId(r.u16()?)),
+        _ => return Err(DecodeError("bad wait target")),
+    })
+}
+
+fn write_trace(w: &mut Writer, trace: &Trace) {
+    w.u8(match trace.engine {
+        EngineKind::Simulated => 0,
+        EngineKind::Live => 1,
+    });
+    w.uint(trace.actors.len() as u64);
+    for a in &trace.actors {
+        w.str(&a.name);
+        w.uint(a.process.0 as u64);
+        w.opt(a.pool_thread.map(u64::from));
+    }
+    write_batch(
+        w,
+        &TraceBatch { spans: trace.spans.clone(), marks: trace.marks.clone(), console: trace.console.clone() },
+    );
+    w.uint(trace.errors.len() as u64);
+    for e in &trace.errors {
+        w.uint(e.actor.0 as u64);
+        w.uint(e.line as u64);
+        w.str(&e.exception);
+        w.str(&e.message);
+    }
+    w.uint(trace.metrics.len() as u64);
+    for m in &trace.metrics {
+        for v in [m.busy, m.waiting_gil, m.blocked, m.sleeping, m.gil_acquisitions, m.ops] {
+            w.uint(v);
+        }
+    }
+    w.uint(trace.wall);
+    w.bool(trace.condensed);
+    match &trace.outcome {
+        Outcome::Completed => w.u8(0),
+        Outcome::Deadlock { cycle } => {
+            w.u8(1);
+            w.uint(cycle.len() as u64);
+            for edge in cycle {
+                w.uint(edge.waiter.0 as u64);
+                write_wait_on(w, edge.on);
+                w.uint(edge.holder.0 as u64);
+            }
+        }
+        Outcome::DeadlineExceeded => w.u8(2),
+        Outcome::Cancelled => w.u8(3),
+        Outcome::Panicked(message) => {
+            w.u8(4);
+            w.str(message);
+        }
+    }
+    w.uint(trace.finals.len() as u64);
+    for (object, value) in &trace.finals {
+        w.uint(object.0 as u64);
+        // Zig-zag, so negative values stay short.
+        w.uint(((value << 1) ^ (value >> 63)) as u64);
+    }
+    w.uint(trace.gil_handoffs.len() as u64);
+    for h in &trace.gil_handoffs {
+        w.uint(*h);
+    }
+}
+
+fn read_trace(r: &mut Reader) -> Result<Trace, DecodeError> {
+    let engine = match r.u8()? {
+        0 => EngineKind::Simulated,
+        1 => EngineKind::Live,
+        _ => return Err(DecodeError("bad engine")),
+    };
+    let mut actors = Vec::new();
+    for _ in 0..r.count(3)? {
+        actors.push(ActorInfo {
+            name: r.str()?,
+            process: ProcessId(r.u16()?),
+            pool_thread: r.opt()?.map(|t| t as u32),
+        });
+    }
+    let batch = read_batch(r)?;
+    let mut errors = Vec::new();
+    for _ in 0..r.count(4)? {
+        errors.push(PythonError { actor: ActorId(r.u16()?), line: r.u32()?, exception: r.str()?, message: r.str()? });
+    }
+    let mut metrics = Vec::new();
+    for _ in 0..r.count(6)? {
+        metrics.push(ActorMetrics {
+            busy: r.uint()?,
+            waiting_gil: r.uint()?,
+            blocked: r.uint()?,
+            sleeping: r.uint()?,
+            gil_acquisitions: r.uint()?,
+            ops: r.uint()?,
+        });
+    }
+    let wall = r.uint()?;
+    let condensed = r.bool()?;
+    let outcome = match r.u8()? {
+        0 => Outcome::Completed,
+        1 => {
+            let mut cycle = Vec::new();
+            for _ in 0..r.count(4)? {
+                cycle.push(WaitEdge { waiter: ActorId(r.u16()?), on: read_wait_on(r)?, holder: ActorId(r.u16()?) });
+            }
+            Outcome::Deadlock { cycle }
+        }
+        2 => Outcome::DeadlineExceeded,
+        3 => Outcome::Cancelled,
+        4 => Outcome::Panicked(r.str()?),
+        _ => return Err(DecodeError("bad outcome")),
+    };
+    let mut finals = Vec::new();
+    for _ in 0..r.count(2)? {
+        let object = ObjectId(r.u16()?);
+        let z = r.uint()?;
+        finals.push((object, ((z >> 1) as i64) ^ -((z & 1) as i64)));
+    }
+    let mut gil_handoffs = Vec::new();
+    for _ in 0..r.count(1)? {
+        gil_handoffs.push(r.uint()?);
+    }
+    Ok(Trace {
+        engine,
+        actors,
+        spans: batch.spans,
+        marks: batch.marks,
+        console: batch.console,
+        errors,
+        metrics,
+        wall,
+        condensed,
+        outcome,
+        finals,
+        gil_handoffs,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -471,12 +647,45 @@ mod tests {
         }
     }
 
+    fn sample_trace() -> Trace {
+        let batch = sample_batch();
+        Trace {
+            engine: EngineKind::Live,
+            actors: vec![ActorInfo { name: "MainThread".into(), process: ProcessId(0), pool_thread: Some(4) }],
+            spans: batch.spans,
+            marks: batch.marks,
+            console: batch.console,
+            errors: vec![PythonError {
+                actor: ActorId(1),
+                line: 7,
+                exception: "RuntimeError".into(),
+                message: "release unlocked lock".into(),
+            }],
+            metrics: vec![ActorMetrics {
+                busy: 1,
+                waiting_gil: 2,
+                blocked: 3,
+                sleeping: 4,
+                gil_acquisitions: 5,
+                ops: 6,
+            }],
+            wall: 123_456_789,
+            condensed: true,
+            outcome: Outcome::Deadlock {
+                cycle: vec![WaitEdge { waiter: ActorId(1), on: WaitOn::Object(ObjectId(2)), holder: ActorId(2) }],
+            },
+            finals: vec![(ObjectId(0), -40_000), (ObjectId(1), i64::MAX)],
+            gil_handoffs: vec![812],
+        }
+    }
+
     #[test]
     fn every_message_round_trips() {
         let requests = [
             Request::Probe { run: 7, request: ProbeRequest { jobs: 17, units_per_job: u64::MAX } },
             Request::Cancel { run: 7 },
             Request::PanicForTest,
+            Request::Run { run: 3, lesson: "race_counter".into(), knobs: vec![("threads".into(), "4".into())] },
         ];
         for request in requests {
             assert_eq!(Request::decode(&request.encode()), Ok(request));
@@ -504,6 +713,7 @@ mod tests {
             Response::ProbeDone { run: 1, report },
             Response::Failed { run: 2, message: "no such lesson".into() },
             Response::Panicked { message: "boom".into() },
+            Response::RunDone { run: 4, trace: sample_trace() },
         ];
         for response in responses {
             assert_eq!(Response::decode(&response.encode()), Ok(response));

@@ -27,7 +27,7 @@ test('the page loads cross-origin isolated, with the index and a ready pool, and
   await page.waitForSelector('#lesson-index');
   assert.equal(await page.evaluate(() => crossOriginIsolated), true);
   await ready(page);
-  assert.match(await page.textContent('#worker-status'), /17 pool threads/);
+  assert.match(await page.textContent('#worker-status'), /18 pool threads/);
   assert.equal(await page.locator('#isolation-banner').count(), 0);
   assert.equal(await page.locator('#link-notes').count(), 0);
   assert.deepEqual(errors, []);

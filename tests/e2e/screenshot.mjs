@@ -1,6 +1,7 @@
 // Takes a screenshot of the built page, for looking at UI changes:
 //   node tests/e2e/screenshot.mjs OUT.png [QUERY] [--plain] [--probe] [--lang=ko]
-// --plain serves without isolation headers; --probe runs the pool check first.
+// --plain serves without isolation headers; --probe runs the pool check first;
+// --run presses Run on a lesson page and waits for the result.
 import { serve, launch, openPage } from './support.mjs';
 
 const [out, query = ''] = process.argv.slice(2).filter((a) => !a.startsWith('--'));
@@ -9,8 +10,15 @@ const server = await serve({ isolated: !flags.has('--plain') });
 const browser = await launch();
 try {
   const { page, errors } = await openPage(browser.context, server.url + query);
-  await page.waitForSelector('#lesson-index');
-  if (!flags.has('--plain')) await page.waitForSelector('#worker-status.ready', { timeout: 30_000 });
+  await page.waitForSelector('#lesson-index, #lesson');
+  const onLesson = (await page.locator('#lesson').count()) > 0;
+  if (!flags.has('--plain')) {
+    await page.waitForSelector(onLesson ? '#run:not([disabled])' : '#worker-status.ready', { timeout: 30_000 });
+  }
+  if (flags.has('--run')) {
+    await page.click('#run');
+    await page.waitForSelector('#summary', { timeout: 120_000 });
+  }
   if (flags.has('--probe')) {
     await page.click('#probe-run');
     await page.waitForSelector('#probe-run:not([disabled])', { timeout: 120_000 });

@@ -208,8 +208,14 @@ mod tests {
         let expected = elapsed.as_nanos() as f64 / 5e6;
         // Never faster than the interval allows; and it keeps switching (a loaded machine
         // delays each hand-off, so the lower bound is loose).
-        assert!(handoffs as f64 <= expected * 1.5 + 2.0, "{handoffs} hand-offs in {elapsed:?}: faster than the interval");
-        assert!(handoffs as f64 >= expected * 0.25, "{handoffs} hand-offs in {elapsed:?}, expected about {expected:.0}");
+        assert!(
+            handoffs as f64 <= expected * 1.5 + 2.0,
+            "{handoffs} hand-offs in {elapsed:?}: faster than the interval"
+        );
+        assert!(
+            handoffs as f64 >= expected * 0.25,
+            "{handoffs} hand-offs in {elapsed:?}, expected about {expected:.0}"
+        );
     }
 
     #[test]

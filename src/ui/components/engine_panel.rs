@@ -89,9 +89,16 @@ pub fn EnginePanel(props: &EnginePanelProps) -> Html {
                     </table>
                 }
                 if let Some(trace) = &state.last_trace {
-                    <Timeline lang={lang} trace={trace.clone()} />
+                    <Timeline lang={lang} trace={trace.clone()} caption={probe_caption(lang, trace)} />
                 }
             }
         </section>
     }
+}
+
+fn probe_caption(lang: crate::i18n::Lang, trace: &crate::engine::trace::Trace) -> String {
+    let mut threads: Vec<u32> = trace.actors.iter().filter_map(|a| a.pool_thread).collect();
+    threads.sort_unstable();
+    threads.dedup();
+    format!("{} · {}", t(lang, Key::TimelineLabel), i18n::measured_on(lang, threads.len()))
 }

@@ -1,11 +1,12 @@
 use yew::prelude::*;
 
 use crate::i18n::{self, t, Key, Lang};
-use crate::lessons::{Group, LESSONS};
+use crate::lessons::{Group, LessonInfo, LESSONS};
 
 #[derive(Properties, PartialEq)]
 pub struct LessonIndexProps {
     pub lang: Lang,
+    pub onopen: Callback<&'static LessonInfo>,
 }
 
 /// Every lesson, grouped as the tutorials group them, each with its one-line teaser.
@@ -20,11 +21,20 @@ pub fn LessonIndex(props: &LessonIndexProps) -> Html {
                 <section class="group">
                     <h3>{ i18n::group_name(lang, group) }</h3>
                     <ul>
-                        { for LESSONS.iter().filter(|l| l.group == group).map(|lesson| html! {
-                            <li>
-                                <a href={format!("?lesson={}&lang={}", lesson.id, lang.code())}>{ lesson.title.get(lang) }</a>
-                                <span class="teaser">{ lesson.teaser.get(lang) }</span>
-                            </li>
+                        { for LESSONS.iter().filter(|l| l.group == group).map(|lesson| {
+                            let onopen = props.onopen.clone();
+                            let onclick = Callback::from(move |e: MouseEvent| {
+                                e.prevent_default();
+                                onopen.emit(lesson)
+                            });
+                            // Live threads until the simulated engine lands.
+                            let href = format!("?lesson={}&engine=live&lang={}", lesson.id, lang.code());
+                            html! {
+                                <li>
+                                    <a href={href} data-lesson={lesson.id} {onclick}>{ lesson.title.get(lang) }</a>
+                                    <span class="teaser">{ lesson.teaser.get(lang) }</span>
+                                </li>
+                            }
                         }) }
                     </ul>
                 </section>

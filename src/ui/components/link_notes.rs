@@ -2,6 +2,7 @@ use yew::prelude::*;
 
 use crate::i18n::{self, t, Key, Lang};
 use crate::query::Note;
+use crate::ui::components::lesson_page::with_code;
 
 #[derive(Properties, PartialEq)]
 pub struct LinkNotesProps {
@@ -23,18 +24,4 @@ pub fn LinkNotes(props: &LinkNotesProps) -> Html {
             </ul>
         </div>
     }
-}
-
-/// Renders `backticked` parts of a message as code.
-fn with_code(text: &str) -> Html {
-    text.split('`')
-        .enumerate()
-        .map(|(i, part)| {
-            if i % 2 == 1 {
-                html! { <code>{ part }</code> }
-            } else {
-                html! { { part } }
-            }
-        })
-        .collect()
 }

@@ -1,8 +1,13 @@
 //! One component per file. Callback props are named `on…`.
 
+pub mod code_view;
+pub mod console_view;
 pub mod engine_panel;
 pub mod header;
 pub mod isolation_banner;
+pub mod knob_form;
 pub mod lesson_index;
+pub mod lesson_page;
 pub mod link_notes;
+pub mod run_summary;
 pub mod timeline;

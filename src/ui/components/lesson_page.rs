@@ -1,0 +1,168 @@
+use std::rc::Rc;
+
+use yew::prelude::*;
+
+use crate::engine::trace::Nanos;
+use crate::i18n::{self, t, Key};
+use crate::knobs::{common, KnobValue};
+use crate::lessons::{self, LessonInfo};
+use crate::ui::components::code_view::CodeView;
+use crate::ui::components::console_view::ConsoleView;
+use crate::ui::components::knob_form::KnobForm;
+use crate::ui::components::run_summary::RunSummary;
+use crate::ui::components::timeline::Timeline;
+use crate::ui::state::{RunPhase, State, WorkerStatus};
+
+#[derive(Properties, PartialEq)]
+pub struct LessonPageProps {
+    pub state: Rc<State>,
+    pub lesson: &'static LessonInfo,
+    pub onknob: Callback<(String, String)>,
+    pub onrun: Callback<()>,
+    pub oncancel: Callback<()>,
+    pub onback: Callback<()>,
+}
+
+/// A lesson: its explanation and program, the knobs, Run and Cancel, and the run view
+/// (console, timeline, timings, what to notice), all drawn from the last trace.
+#[function_component]
+pub fn LessonPage(props: &LessonPageProps) -> Html {
+    let state = &props.state;
+    let lesson = props.lesson;
+    let lang = state.lang();
+    let selected = use_state(|| None::<u32>);
+    // A new run clears the picked console line.
+    {
+        let selected = selected.clone();
+        use_effect_with(state.finished.clone(), move |_| {
+            selected.set(None);
+            || ()
+        });
+    }
+
+    // The source always matches the knobs in the link.
+    let source =
+        state.knob_values().and_then(|knobs| (lesson.build)(&knobs).ok()).map(|b| b.program.source).unwrap_or_default();
+    let mut specs = lesson.knobs.to_vec();
+    specs.extend(common::ALL.iter().filter(|c| lesson.common_knobs.contains(&c.name)).copied());
+
+    let engine_is_live = state.query.value("engine") == Some(&KnobValue::Choice("live"));
+    let running = state.lesson_running();
+    let can_run = engine_is_live && matches!(state.worker, WorkerStatus::Ready { .. }) && !state.busy();
+    let finished = state.finished.clone();
+
+    let (writes, errors, names) = match (&finished, running) {
+        (Some(run), false) => (
+            run.trace.console.clone(),
+            run.trace.errors.clone(),
+            run.trace.actors.iter().map(|a| a.name.clone()).collect::<Vec<_>>(),
+        ),
+        _ => (state.streamed.clone(), Vec::new(), Vec::new()),
+    };
+    let focus: Option<Nanos> = selected.and_then(|i| writes.get(i as usize)).map(|w| w.at);
+    let marked_line = selected.and_then(|i| {
+        let run = finished.as_ref()?;
+        run.trace.marks.iter().find(|m| m.kind == crate::engine::trace::MarkKind::Printed(i)).map(|m| m.line)
+    });
+    let onselect = {
+        let selected = selected.clone();
+        Callback::from(move |i: u32| selected.set(Some(i)))
+    };
+
+    let progress = match &state.run {
+        RunPhase::Running { done, total, elapsed_ns, .. } => {
+            let fraction = if *total == 0 { 0.0 } else { *done as f64 / *total as f64 };
+            html! {
+                <div class="progress" id="run-progress">
+                    <progress max="1" value={format!("{fraction:.3}")} />
+                    <span>{ i18n::elapsed(lang, *elapsed_ns) }</span>
+                </div>
+            }
+        }
+        RunPhase::Cancelling { .. } => {
+            html! { <div class="progress" id="run-progress"><span>{ t(lang, Key::Cancelling) }</span></div> }
+        }
+        RunPhase::Failed(message) => html! { <p class="failed" id="run-failed">{ message }</p> },
+        RunPhase::Idle => html! {},
+    };
+    let notice = if !state.isolated {
+        Some(html! { <p class="notice" id="engine-notice">{ t(lang, Key::LiveNeedsIsolation) }</p> })
+    } else if !engine_is_live {
+        let onknob = props.onknob.clone();
+        Some(html! {
+            <p class="notice" id="engine-notice">
+                { t(lang, Key::SimNotYet) }{ " " }
+                <button id="use-live" onclick={move |_| onknob.emit(("engine".into(), "live".into()))}>{ t(lang, Key::UseLive) }</button>
+            </p>
+        })
+    } else {
+        None
+    };
+    let onrun = props.onrun.reform(|_: MouseEvent| ());
+    let oncancel = props.oncancel.reform(|_: MouseEvent| ());
+    let onback = {
+        let onback = props.onback.clone();
+        Callback::from(move |e: MouseEvent| {
+            e.prevent_default();
+            onback.emit(())
+        })
+    };
+
+    html! {
+        <article class="lesson" id="lesson" data-lesson={lesson.id}>
+            <a class="back" href="?" onclick={onback}>{ "← " }{ t(lang, Key::LessonsHeading) }</a>
+            <h2>{ lesson.title.get(lang) }</h2>
+            <p class="explanation">{ with_code(lesson.explanation.get(lang)) }</p>
+            <section class="controls">
+                <KnobForm query={state.query.clone()} specs={specs} disabled={running} onchange={props.onknob.clone()} />
+                if !state.form_notes.is_empty() {
+                    <ul class="form-notes" id="form-notes">
+                        { for state.form_notes.iter().map(|n| html! { <li>{ with_code(&i18n::note(lang, n)) }</li> }) }
+                    </ul>
+                }
+                { notice.unwrap_or_default() }
+                <div class="actions">
+                    <button id="run" class="primary" disabled={!can_run} onclick={onrun}>{ t(lang, Key::Run) }</button>
+                    <button id="cancel" disabled={!matches!(state.run, RunPhase::Running { .. })} onclick={oncancel}>{ t(lang, Key::Cancel) }</button>
+                </div>
+                { progress }
+                if let Some(reason) = &state.restarted {
+                    <p class="restarted" id="worker-restarted">{ i18n::worker_restarted(lang, reason) }</p>
+                }
+            </section>
+            <div class="panes">
+                <section class="pane">
+                    <h3>{ t(lang, Key::CodeHeading) }</h3>
+                    <CodeView source={source} marked={marked_line} />
+                </section>
+                <section class="pane">
+                    <h3>{ t(lang, Key::ConsoleHeading) }</h3>
+                    <ConsoleView lang={lang} writes={writes} errors={errors} names={names} selected={*selected} onselect={onselect.clone()} />
+                </section>
+            </div>
+            if let (Some(run), false) = (&finished, running) {
+                <Timeline lang={lang} trace={run.trace.clone()} caption={t(lang, Key::RunTimelineLabel)} focus={focus} onprint={onselect} />
+                <RunSummary lang={lang} lesson={lesson} run={run.clone()} />
+            }
+        </article>
+    }
+}
+
+/// Renders `backticked` parts of a text as code.
+pub fn with_code(text: &str) -> Html {
+    text.split('`')
+        .enumerate()
+        .map(|(i, part)| {
+            if i % 2 == 1 {
+                html! { <code>{ part }</code> }
+            } else {
+                html! { { part } }
+            }
+        })
+        .collect()
+}
+
+/// The lesson for the link, if one is open.
+pub fn open_lesson(state: &State) -> Option<&'static LessonInfo> {
+    state.query.lesson.and_then(|l| lessons::find(l.id))
+}

@@ -1,0 +1,84 @@
+use yew::prelude::*;
+
+use crate::engine::trace::{EngineKind, Outcome};
+use crate::i18n::{self, group_digits, t, Key, Lang};
+use crate::lessons::LessonInfo;
+use crate::ui::state::FinishedRun;
+use crate::ui::timeline::actor_color;
+
+#[derive(Properties, PartialEq)]
+pub struct RunSummaryProps {
+    pub lang: Lang,
+    pub lesson: &'static LessonInfo,
+    pub run: std::rc::Rc<FinishedRun>,
+}
+
+fn ms(ns: u64) -> String {
+    format!("{:.1} ms", ns as f64 / 1e6)
+}
+
+/// What to notice (computed from the run) and the timings.
+#[function_component]
+pub fn RunSummary(props: &RunSummaryProps) -> Html {
+    let lang = props.lang;
+    let trace = &props.run.trace;
+    let findings = (props.lesson.findings)(&props.run.knobs, trace, lang);
+    let outcome = match &trace.outcome {
+        Outcome::Completed => None,
+        Outcome::Cancelled => Some(t(lang, Key::OutcomeCancelled).to_string()),
+        Outcome::DeadlineExceeded => Some(t(lang, Key::OutcomeDeadline).to_string()),
+        Outcome::Deadlock { .. } => Some(t(lang, Key::OutcomeDeadlock).to_string()),
+        Outcome::Panicked(message) => Some(message.clone()),
+    };
+    let distinct = {
+        let mut threads: Vec<u32> = trace.actors.iter().filter_map(|a| a.pool_thread).collect();
+        threads.sort_unstable();
+        threads.dedup();
+        threads.len()
+    };
+    html! {
+        <section class="summary" id="summary">
+            <div class="findings" id="findings" data-figures={figures_attr(&findings.figures)}>
+                <h3>{ t(lang, Key::FindingsHeading) }</h3>
+                if let Some(outcome) = outcome { <p class="outcome">{ outcome }</p> }
+                <p class="headline" id="headline">{ &findings.headline }</p>
+                { for findings.details.iter().map(|d| html! { <p>{ d }</p> }) }
+            </div>
+            <div class="timings" id="timings">
+                <h3>{ t(lang, Key::TimingsHeading) }</h3>
+                <p>
+                    { t(lang, Key::WallTime) }{ ": " }<strong id="wall-time">{ ms(trace.wall) }</strong>
+                    if trace.engine == EngineKind::Live { { " · " }<span id="measured-on">{ i18n::measured_on(lang, distinct) }</span> }
+                </p>
+                if !trace.gil_handoffs.is_empty() && trace.gil_handoffs.iter().any(|h| *h > 0) {
+                    <p>{ t(lang, Key::GilHandoffs) }{ ": " }<strong id="gil-handoffs">{ group_digits(trace.gil_handoffs.iter().sum::<u64>() as i64) }</strong></p>
+                }
+                <table class="per-thread">
+                    <thead><tr>
+                        <th>{ t(lang, Key::ColumnThread) }</th>
+                        <th>{ t(lang, Key::StateRun) }</th>
+                        <th>{ t(lang, Key::StateWaitGil) }</th>
+                        <th>{ t(lang, Key::StateWait) }</th>
+                        <th>{ t(lang, Key::StateSleep) }</th>
+                    </tr></thead>
+                    <tbody>
+                        { for trace.actors.iter().zip(&trace.metrics).enumerate().map(|(i, (actor, m))| html! {
+                            <tr>
+                                <td><span class="dot" style={format!("background: {}", actor_color(i as u16))} />{ &actor.name }</td>
+                                <td>{ ms(m.busy) }</td>
+                                <td>{ ms(m.waiting_gil) }</td>
+                                <td>{ ms(m.blocked) }</td>
+                                <td>{ ms(m.sleeping) }</td>
+                            </tr>
+                        }) }
+                    </tbody>
+                </table>
+            </div>
+        </section>
+    }
+}
+
+/// The lesson's figures as `name=value;...`, for tests and for anyone scraping the page.
+fn figures_attr(figures: &[(&'static str, i64)]) -> String {
+    figures.iter().map(|(name, value)| format!("{name}={value}")).collect::<Vec<_>>().join(";")
+}
