@@ -3,6 +3,7 @@
 
 pub mod clock;
 pub mod control;
+pub mod costs;
 pub mod live;
 pub mod program;
 pub mod settings;

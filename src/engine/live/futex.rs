@@ -84,7 +84,7 @@ mod imp {
     pub fn wake_all(_word: &AtomicU32) {}
 }
 
-#[cfg(test)]
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
     use std::sync::atomic::Ordering;

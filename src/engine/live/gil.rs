@@ -148,20 +148,28 @@ impl Gil {
         }
         let switches_before = self.switches();
         self.release(me);
-        // Forced switching: not until someone else took it (or nobody is waiting any more).
+        // Forced switching: not until someone else took it.
+        self.await_other_taker(switches_before, clock, control)?;
+        self.take(me, clock, control).map(Some)
+    }
+
+    /// After releasing the GIL: waits until another thread has taken it since `switches`
+    /// was read, or until nobody waits for it. A thread coming back from a blocking call
+    /// such as `time.sleep(0)` is slower than a waiter that was already signalled, so in
+    /// CPython the waiter wins; this makes the live engine agree.
+    pub fn await_other_taker(&self, switches: u64, clock: &dyn Clock, control: &Control) -> Result<(), StopReason> {
         loop {
             let seen = self.changes.load(Ordering::Acquire);
-            if self.switches() != switches_before || self.waiters.load(Ordering::Acquire) == 0 {
-                break;
+            if self.switches() != switches || self.waiters.load(Ordering::Acquire) == 0 {
+                return Ok(());
             }
             control.check(clock.now())?;
             futex::wait(&self.changes, seen, WAIT_SLICE);
         }
-        self.take(me, clock, control).map(Some)
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
     use crate::engine::clock::HostClock;

@@ -17,6 +17,7 @@ use crossbeam_channel::{Receiver, Sender, TryRecvError};
 
 use crate::engine::clock::Clock;
 use crate::engine::control::{Control, StopReason};
+use crate::engine::costs;
 use crate::engine::live::futex;
 use crate::engine::live::gil::{Gil, WAIT_SLICE};
 use crate::engine::live::Spawner;
@@ -584,9 +585,13 @@ impl Actor {
         Ok(())
     }
 
-    /// `time.sleep`: releases the GIL; `sleep(0)` still gives other threads their turn.
+    /// `time.sleep`: releases the GIL, and comes back only after a waiting thread has had
+    /// it, so even `sleep(0)` hands the GIL over, as it does in CPython.
     fn sleep(&mut self, micros: u64) -> Result<(), StopReason> {
+        // Even sleep(0) takes CPython real time (see the cost table).
+        let micros = micros.max(costs::SLEEP_ZERO);
         let real = (micros as f64 * 1000.0 * self.shared.settings.time_scale) as Nanos;
+        let switches = self.gil().map(Gil::switches);
         let start = self.block(SpanKind::Sleep);
         let word = AtomicU32::new(0);
         loop {
@@ -598,8 +603,8 @@ impl Actor {
             }
             futex::wait(&word, 0, left.min(WAIT_SLICE));
         }
-        if real == 0 {
-            std::thread::yield_now();
+        if let (Some(gil), Some(switches)) = (self.gil(), switches) {
+            gil.await_other_taker(switches, &*self.shared.clock, &self.shared.control)?;
         }
         self.unblock(SpanKind::Sleep)
     }

@@ -1,0 +1,101 @@
+//! Browser tests of the live engine in a dedicated worker (as in the engine worker): the
+//! race lesson on the real rayon pool over shared memory. Lost updates without a GIL, none
+//! under the 3.11 GIL for a bare increment, hand-offs about once per switch interval, and
+//! the GIL released by a blocking call. Each fails if its mechanism is removed.
+#![cfg(target_arch = "wasm32")]
+
+use std::sync::Arc;
+
+use interleave::engine::control::Control;
+use interleave::engine::live::run::{self, LiveRun};
+use interleave::engine::live::{GlobalPool, POOL_THREADS};
+use interleave::engine::trace::{Outcome, SpanKind, Trace};
+use interleave::lessons::build_from_pairs;
+use interleave::lessons::race_counter::{tally, Tally, LESSON};
+use interleave::worker::clock::PerformanceClock;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_dedicated_worker);
+
+async fn ensure_pool() {
+    thread_local!(static STARTED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) });
+    if STARTED.with(|s| s.replace(true)) {
+        return;
+    }
+    JsFuture::from(wasm_bindgen_rayon::init_thread_pool(POOL_THREADS)).await.expect("the pool starts");
+}
+
+async fn sleep_ms(ms: i32) {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        let scope: web_sys::WorkerGlobalScope = js_sys::global().unchecked_into();
+        scope.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms).unwrap();
+    });
+    JsFuture::from(promise).await.unwrap();
+}
+
+async fn finish(mut live: LiveRun) -> Trace {
+    loop {
+        if let Some(trace) = live.poll().finished {
+            return trace;
+        }
+        sleep_ms(5).await;
+    }
+}
+
+async fn run_race(pairs: &[(&str, &str)]) -> (Tally, Trace) {
+    ensure_pool().await;
+    let pairs: Vec<(String, String)> = pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+    let (knobs, built) = build_from_pairs(&LESSON, &pairs).unwrap();
+    let live = run::start(
+        built.program,
+        built.settings,
+        Arc::new(GlobalPool),
+        Arc::new(PerformanceClock),
+        Arc::new(Control::new()),
+    )
+    .expect("starts");
+    let trace = finish(live).await;
+    assert_eq!(trace.outcome, Outcome::Completed);
+    (tally(&knobs, &trace), trace)
+}
+
+#[wasm_bindgen_test]
+async fn without_a_gil_real_threads_lose_updates() {
+    let (tally, trace) = run_race(&[("threads", "4"), ("increments", "1000000"), ("gil", "off")]).await;
+    assert!(tally.lost > 0, "{tally:?}");
+    let runs: Vec<_> = trace.spans.iter().filter(|s| s.kind == SpanKind::Run && s.actor.0 > 0).collect();
+    let pool = |a: u16| trace.actors[a as usize].pool_thread;
+    assert!(
+        runs.iter()
+            .any(|a| runs.iter().any(|b| pool(a.actor.0) != pool(b.actor.0) && a.start < b.end && b.start < a.end)),
+        "no overlap on distinct pool threads"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn under_the_3_11_gil_a_bare_increment_loses_nothing_though_the_gil_changes_hands() {
+    let (tally, trace) = run_race(&[("threads", "4"), ("increments", "1000000"), ("gil", "on")]).await;
+    assert_eq!(tally.lost, 0, "{tally:?}");
+    let handoffs = trace.gil_handoffs[0] as f64;
+    let expected = trace.wall as f64 / 5e6;
+    assert!(
+        handoffs >= expected * 0.25 && handoffs <= expected * 2.0 + 10.0,
+        "{handoffs} hand-offs, about {expected:.0} expected"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn a_check_point_between_read_and_write_loses_updates_under_the_gil() {
+    let (tally, _) = run_race(&[("threads", "4"), ("increments", "1000000"), ("gil", "on"), ("between", "call")]).await;
+    assert!(tally.lost > 0, "{tally:?}");
+}
+
+#[wasm_bindgen_test]
+async fn a_blocking_call_releases_the_gil() {
+    let (tally, trace) =
+        run_race(&[("threads", "2"), ("increments", "2000"), ("gil", "on"), ("between", "sleep0")]).await;
+    assert!(tally.lost > 0, "{tally:?}");
+    assert!(trace.spans.iter().any(|s| s.kind == SpanKind::Sleep));
+}
