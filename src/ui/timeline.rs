@@ -343,3 +343,96 @@ mod tests {
         assert_eq!(tick_step(1_000_000_000), 200_000_000);
     }
 }
+
+/// Escapes text for SVG markup.
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+}
+
+/// The whole timeline as SVG markup: one string, built in one pass, so a big trace costs
+/// the page one parse instead of a virtual-DOM diff of thousands of nodes. Print marks
+/// carry `data-console` for the click handler.
+pub fn svg_markup(l: &Layout, focus: Option<Nanos>, label: &str, unit: &str) -> String {
+    use std::fmt::Write;
+    let axis_y = l.height - AXIS_HEIGHT;
+    let mut s = String::with_capacity(256 + 160 * (l.boxes.len() + l.marks.len()));
+    let _ = write!(
+        s,
+        r#"<svg viewBox="0 0 {} {}" role="img" aria-label="{}" xmlns="http://www.w3.org/2000/svg">"#,
+        l.width,
+        l.height,
+        escape(label)
+    );
+    for lane in &l.lanes {
+        let gil = matches!(lane.kind, LaneKind::Gil(_));
+        let pool = lane.pool_thread.map(|p| format!(" · pool #{p}")).unwrap_or_default();
+        let _ = write!(
+            s,
+            r#"<g class="lane{}"><rect class="lane-bg" x="0" y="{}" width="{}" height="{LANE_HEIGHT}"/><text x="6" y="{}">{}{}</text></g>"#,
+            if gil { " gil-lane" } else { "" },
+            lane.y,
+            l.width,
+            lane.y + 15.0,
+            escape(&lane.label),
+            pool
+        );
+    }
+    for b in &l.boxes {
+        let lane_y = l.lanes[b.lane].y;
+        let (y, h) = if b.thin { (lane_y + LANE_HEIGHT - 6.0, 3.0) } else { (lane_y + 3.0, LANE_HEIGHT - 9.0) };
+        let style = b.holder.map(|a| format!(r#" style="fill: {}""#, actor_color(a))).unwrap_or_default();
+        let _ = write!(
+            s,
+            r#"<rect class="span {}"{style} x="{:.1}" y="{y:.1}" width="{:.1}" height="{h:.1}"><title>{}</title></rect>"#,
+            b.class,
+            b.x,
+            b.width,
+            escape(&b.title)
+        );
+    }
+    for m in &l.marks {
+        let y = l.lanes[m.lane].y + 3.0;
+        let data = m.console.map(|i| format!(r#" data-console="{i}""#)).unwrap_or_default();
+        let _ = write!(
+            s,
+            r#"<rect class="mark {}"{data} x="{:.1}" y="{y:.1}" width="3" height="{}"><title>{}</title></rect>"#,
+            m.class,
+            m.x - 1.5,
+            LANE_HEIGHT - 6.0,
+            escape(&m.title)
+        );
+    }
+    if let Some(focus) = focus.filter(|f| *f >= l.view.from && *f <= l.view.to) {
+        let span = (l.view.to - l.view.from).max(1) as f64;
+        let x = LABEL_WIDTH + (l.width - LABEL_WIDTH) * ((focus - l.view.from) as f64 / span);
+        let _ = write!(s, r#"<line class="focus" x1="{x:.1}" x2="{x:.1}" y1="0" y2="{axis_y}"/>"#);
+    }
+    let _ = write!(s, r#"<line class="axis" x1="{LABEL_WIDTH}" x2="{}" y1="{axis_y}" y2="{axis_y}"/>"#, l.width);
+    for tick in &l.ticks {
+        let _ = write!(s, r#"<text class="tick" x="{:.1}" y="{}">{}</text>"#, tick.x, axis_y + 16.0, tick.label);
+    }
+    let _ = write!(s, r#"<text class="tick unit" x="6" y="{}">{}</text></svg>"#, axis_y + 16.0, escape(unit));
+    s
+}
+
+#[cfg(test)]
+mod markup_tests {
+    use super::*;
+    use crate::engine::program::ActorId;
+    use crate::engine::trace::{ActorInfo, ConsoleWrite, EngineKind, Mark, Outcome, Span};
+
+    #[test]
+    fn the_markup_escapes_text_and_tags_print_marks_for_clicks() {
+        let mut trace = Trace::from_recorders(EngineKind::Live, vec![], vec![], 10, Outcome::Completed);
+        trace.actors = vec![ActorInfo { name: "<main>".into(), process: ProcessId(0), pool_thread: Some(2) }];
+        trace.spans = vec![Span { actor: ActorId(0), kind: SpanKind::Run, start: 0, end: 10, line: 1, count: 1 }];
+        trace.marks = vec![Mark { actor: ActorId(0), kind: MarkKind::Printed(0), at: 5, line: 1 }];
+        trace.console = vec![ConsoleWrite { actor: ActorId(0), at: 5, text: "a & b\n".into() }];
+        let svg = svg_markup(&layout(&trace, 500.0, None), Some(5), "Timeline", "ms");
+        assert!(svg.starts_with("<svg") && svg.ends_with("</svg>"));
+        assert!(svg.contains("&lt;main&gt; · pool #2"));
+        assert!(svg.contains(r#"data-console="0""#) && svg.contains("a &amp; b"));
+        assert!(svg.contains(r#"class="focus""#));
+        assert!(!svg.contains("<main>"));
+    }
+}

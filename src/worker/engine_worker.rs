@@ -24,8 +24,11 @@ use crate::worker::protocol::{Request, Response};
 /// the same `main`) but have no name, which is how `start` tells them apart.
 pub const ENGINE_WORKER_NAME: &str = "interleave-engine";
 
-/// How often a run is polled for progress, in milliseconds.
+/// How often a run is polled, in milliseconds.
 const POLL_MS: i32 = 16;
+/// How often progress goes to the page: each message costs the page a render, and on a
+/// two-core machine the page shares a core with the pool.
+const PROGRESS_EVERY_NS: u64 = 100_000_000;
 
 /// The last panic message of any thread; pool threads write it, the loop reports it.
 static PANIC: Mutex<Option<String>> = Mutex::new(None);
@@ -41,6 +44,7 @@ struct Active {
     work: Work,
     control: Arc<Control>,
     started: u64,
+    last_progress: u64,
 }
 
 #[derive(Default)]
@@ -125,7 +129,7 @@ fn refusal(needs_pool: bool) -> Option<String> {
 
 fn begin(run: u32, work: Work, control: Arc<Control>) {
     let started = PerformanceClock.now();
-    WORKER.with(|w| w.borrow_mut().active = Some(Active { run, work, control, started }));
+    WORKER.with(|w| w.borrow_mut().active = Some(Active { run, work, control, started, last_progress: started }));
     schedule_poll();
 }
 
@@ -198,7 +202,12 @@ fn poll() {
         let mut w = w.borrow_mut();
         let active = w.active.as_mut()?;
         let run = active.run;
-        let elapsed_ns = PerformanceClock.now().saturating_sub(active.started);
+        let now = PerformanceClock.now();
+        let elapsed_ns = now.saturating_sub(active.started);
+        let progress_due = now.saturating_sub(active.last_progress) >= PROGRESS_EVERY_NS;
+        if progress_due {
+            active.last_progress = now;
+        }
         let done = match &mut active.work {
             Work::Probe { probe, total } => match probe.poll() {
                 Some(report) => {
@@ -208,7 +217,9 @@ fn poll() {
                     Some(Response::ProbeDone { run, report })
                 }
                 None => {
-                    post(&Response::Progress { run, done: active.control.progress(), total: *total, elapsed_ns });
+                    if progress_due {
+                        post(&Response::Progress { run, done: active.control.progress(), total: *total, elapsed_ns });
+                    }
                     None
                 }
             },
@@ -220,7 +231,14 @@ fn poll() {
                 match update.finished {
                     Some(trace) => Some(Response::RunDone { run, trace }),
                     None => {
-                        post(&Response::Progress { run, done: update.done_ops, total: update.total_ops, elapsed_ns });
+                        if progress_due {
+                            post(&Response::Progress {
+                                run,
+                                done: update.done_ops,
+                                total: update.total_ops,
+                                elapsed_ns,
+                            });
+                        }
                         None
                     }
                 }

@@ -65,6 +65,9 @@ struct LiveLock {
     /// 0 when free, else the owner's actor index + 1.
     owner: AtomicU32,
     changes: AtomicU32,
+    /// Threads blocked in `acquire`: a release wakes them only when there are any, since a
+    /// wake is a system call and an uncontended release should cost next to nothing.
+    waiters: AtomicU32,
 }
 
 struct ActorSlot {
@@ -187,8 +190,11 @@ pub fn start(
             .objects
             .iter()
             .map(|o| {
-                matches!(o.kind, ObjectKind::Lock)
-                    .then(|| LiveLock { owner: AtomicU32::new(0), changes: AtomicU32::new(0) })
+                matches!(o.kind, ObjectKind::Lock).then(|| LiveLock {
+                    owner: AtomicU32::new(0),
+                    changes: AtomicU32::new(0),
+                    waiters: AtomicU32::new(0),
+                })
             })
             .collect(),
         actors: program
@@ -671,7 +677,7 @@ impl Actor {
         let shared = self.shared.clone();
         let lock = shared.locks[object.0 as usize].as_ref().expect("a Lock");
         let me = self.me + 1;
-        let try_lock = || lock.owner.compare_exchange(0, me, Ordering::Acquire, Ordering::Relaxed).is_ok();
+        let try_lock = || lock.owner.compare_exchange(0, me, Ordering::SeqCst, Ordering::Relaxed).is_ok();
         // Like CPython: try without releasing the GIL; release it only to block.
         let acquired = if try_lock() {
             true
@@ -680,7 +686,11 @@ impl Actor {
         } else {
             let kind = SpanKind::Wait(WaitOn::Object(object));
             self.block(kind);
+            // SeqCst with the release's check: either it sees this waiter and wakes it, or
+            // this waiter's next try sees the lock free.
+            lock.waiters.fetch_add(1, Ordering::SeqCst);
             let got = self.wait_on(&lock.changes, wait, try_lock);
+            lock.waiters.fetch_sub(1, Ordering::SeqCst);
             match got {
                 Ok(got) => {
                     self.unblock(kind)?;
@@ -700,11 +710,13 @@ impl Actor {
         // run (and time its own hold) before this thread gets to look at the clock again.
         let at = self.now();
         let lock = self.lock(object);
-        if lock.owner.swap(0, Ordering::Release) == 0 {
+        if lock.owner.swap(0, Ordering::SeqCst) == 0 {
             return Err(self.raise("RuntimeError", "release unlocked lock".into()));
         }
-        lock.changes.fetch_add(1, Ordering::Release);
-        futex::wake_all(&lock.changes);
+        if lock.waiters.load(Ordering::SeqCst) > 0 {
+            lock.changes.fetch_add(1, Ordering::Release);
+            futex::wake_all(&lock.changes);
+        }
         self.rec.end(SpanKind::Hold(object), at);
         Ok(())
     }

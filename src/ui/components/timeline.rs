@@ -4,9 +4,9 @@ use yew::prelude::*;
 
 use crate::engine::trace::{Nanos, Trace};
 use crate::i18n::{t, Key, Lang};
-use crate::ui::timeline::{actor_color, format_ms, layout, View, AXIS_HEIGHT, LABEL_WIDTH, LANE_HEIGHT};
+use crate::ui::timeline::{format_ms, layout, svg_markup, View};
 
-#[derive(Properties, PartialEq)]
+#[derive(Properties)]
 pub struct TimelineProps {
     pub lang: Lang,
     pub trace: Rc<Trace>,
@@ -19,9 +19,22 @@ pub struct TimelineProps {
     pub onprint: Callback<u32>,
 }
 
+impl PartialEq for TimelineProps {
+    // The same trace is the same allocation: comparing it by value would cost as much as
+    // drawing it.
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.trace, &other.trace)
+            && self.lang == other.lang
+            && self.caption == other.caption
+            && self.focus == other.focus
+            && self.onprint == other.onprint
+    }
+}
+
 const WIDTH: f64 = 960.0;
 
-/// The trace as SVG, a pure drawing of [`layout`], with zoom buttons.
+/// The trace as SVG ([`svg_markup`] of [`layout`]), with zoom buttons; clicks on print
+/// marks are caught once, on the container.
 #[function_component]
 pub fn Timeline(props: &TimelineProps) -> Html {
     let lang = props.lang;
@@ -30,17 +43,23 @@ pub fn Timeline(props: &TimelineProps) -> Html {
     // A new trace starts at the whole run.
     {
         let view = view.clone();
-        use_effect_with(props.trace.clone(), move |_| {
+        use_effect_with(Rc::as_ptr(&props.trace) as usize, move |_| {
             view.set(whole);
             || ()
         });
     }
     let current = if view.to <= whole.to { *view } else { whole };
-    let l = layout(&props.trace, WIDTH, Some(current));
-    let axis_y = l.height - AXIS_HEIGHT;
-    let x_of = |at: Nanos| {
-        let span = (current.to - current.from).max(1) as f64;
-        LABEL_WIDTH + (WIDTH - LABEL_WIDTH) * ((at.clamp(current.from, current.to) - current.from) as f64 / span)
+    let markup = {
+        let trace = props.trace.clone();
+        let (focus, label, unit) = (props.focus, props.caption.clone(), t(lang, Key::Milliseconds));
+        use_memo((Rc::as_ptr(&trace) as usize, current, focus, label.clone(), unit), move |_| {
+            Html::from_html_unchecked(AttrValue::from(svg_markup(
+                &layout(&trace, WIDTH, Some(current)),
+                focus,
+                &label,
+                unit,
+            )))
+        })
     };
     let center = props
         .focus
@@ -58,6 +77,15 @@ pub fn Timeline(props: &TimelineProps) -> Html {
         let view = view.clone();
         Callback::from(move |_| view.set(whole))
     };
+    let onclick = {
+        let onprint = props.onprint.clone();
+        Callback::from(move |e: MouseEvent| {
+            let Some(target) = e.target_dyn_into::<web_sys::Element>() else { return };
+            if let Some(i) = target.get_attribute("data-console").and_then(|v| v.parse().ok()) {
+                onprint.emit(i);
+            }
+        })
+    };
     html! {
         <figure class="timeline" id="timeline">
             <figcaption>
@@ -70,47 +98,7 @@ pub fn Timeline(props: &TimelineProps) -> Html {
                     <span class="window">{ format!("{}–{} {}", format_ms(current.from), format_ms(current.to), t(lang, Key::Milliseconds)) }</span>
                 </span>
             </figcaption>
-            <svg viewBox={format!("0 0 {} {}", l.width, l.height)} role="img" aria-label={props.caption.clone()}>
-                { for l.lanes.iter().map(|lane| html! {
-                    <g class={classes!("lane", matches!(lane.kind, crate::ui::timeline::LaneKind::Gil(_)).then_some("gil-lane"))}>
-                        <rect class="lane-bg" x="0" y={lane.y.to_string()} width={l.width.to_string()} height={LANE_HEIGHT.to_string()} />
-                        <text x="6" y={(lane.y + 15.0).to_string()}>
-                            { &lane.label }
-                            { lane.pool_thread.map(|p| format!(" · pool #{p}")).unwrap_or_default() }
-                        </text>
-                    </g>
-                }) }
-                { for l.boxes.iter().map(|b| {
-                    let lane_y = l.lanes[b.lane].y;
-                    let (y, h) = if b.thin { (lane_y + LANE_HEIGHT - 6.0, 3.0) } else { (lane_y + 3.0, LANE_HEIGHT - 9.0) };
-                    let style = b.holder.map(|a| format!("fill: {}", actor_color(a)));
-                    html! {
-                        <rect class={classes!("span", b.class)} style={style} x={format!("{:.1}", b.x)} y={format!("{y:.1}")}
-                              width={format!("{:.1}", b.width)} height={format!("{h:.1}")}>
-                            <title>{ &b.title }</title>
-                        </rect>
-                    }
-                }) }
-                { for l.marks.iter().map(|m| {
-                    let y = l.lanes[m.lane].y + 3.0;
-                    let onprint = props.onprint.clone();
-                    let index = m.console;
-                    html! {
-                        <rect class={classes!("mark", m.class)} x={format!("{:.1}", m.x - 1.5)} y={format!("{y:.1}")} width="3" height={(LANE_HEIGHT - 6.0).to_string()}
-                              onclick={move |_| if let Some(i) = index { onprint.emit(i) }}>
-                            <title>{ &m.title }</title>
-                        </rect>
-                    }
-                }) }
-                if let Some(focus) = props.focus.filter(|f| *f >= current.from && *f <= current.to) {
-                    <line class="focus" x1={format!("{:.1}", x_of(focus))} x2={format!("{:.1}", x_of(focus))} y1="0" y2={axis_y.to_string()} />
-                }
-                <line class="axis" x1={LABEL_WIDTH.to_string()} x2={l.width.to_string()} y1={axis_y.to_string()} y2={axis_y.to_string()} />
-                { for l.ticks.iter().map(|tick| html! {
-                    <text class="tick" x={format!("{:.1}", tick.x)} y={(axis_y + 16.0).to_string()}>{ &tick.label }</text>
-                }) }
-                <text class="tick unit" x="6" y={(axis_y + 16.0).to_string()}>{ t(lang, Key::Milliseconds) }</text>
-            </svg>
+            <div class="timeline-svg" {onclick}>{ (*markup).clone() }</div>
             <Legend lang={lang} />
         </figure>
     }
