@@ -6,22 +6,142 @@ use std::sync::Arc;
 use crate::engine::clock::HostClock;
 use crate::engine::control::Control;
 use crate::engine::live::probe::{self, ProbeRequest};
-use crate::engine::live::POOL_THREADS;
-use crate::lessons::LESSONS;
+use crate::engine::live::{run as live_run, Spawner, POOL_THREADS};
+use crate::engine::trace::Outcome;
+use crate::i18n::Lang;
+use crate::lessons::{self, LESSONS};
 
 const USAGE: &str = "usage:
   interleave lessons                      list lesson ids with their knobs
+  interleave run LESSON [--set KNOB=VALUE]... [--engine sim|live] [--seed N] [--json]
+                                          run a lesson: its console, then a summary
   interleave probe [--jobs N] [--units N]  run CPU-bound jobs on a real thread pool
 ";
 
 pub fn main(args: &[String]) -> Result<String, String> {
     match args.first().map(String::as_str) {
         Some("lessons") => Ok(lessons()),
+        Some("run") => run(&args[1..]),
         Some("probe") => probe(&args[1..]),
         Some("help") | Some("--help") | Some("-h") => Ok(USAGE.to_string()),
-        Some(other) => Err(format!("unknown command `{other}`; the commands are lessons, probe\n{USAGE}")),
+        Some(other) => Err(format!("unknown command `{other}`; the commands are lessons, run, probe\n{USAGE}")),
         None => Err(format!("no command given\n{USAGE}")),
     }
+}
+
+/// A JSON string literal.
+fn json_string(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+fn run(args: &[String]) -> Result<String, String> {
+    let ids = || LESSONS.iter().map(|l| l.id).collect::<Vec<_>>().join(", ");
+    let id = args
+        .first()
+        .filter(|a| !a.starts_with("--"))
+        .ok_or_else(|| format!("run needs a lesson; the lessons are {}", ids()))?;
+    let lesson = lessons::find(id).ok_or_else(|| format!("there is no lesson `{id}`; the lessons are {}", ids()))?;
+    let mut pairs: Vec<(String, String)> = Vec::new();
+    let mut json = false;
+    let mut engine_given = false;
+    let mut rest = args[1..].iter();
+    while let Some(arg) = rest.next() {
+        let mut value = |flag: &str| rest.next().cloned().ok_or_else(|| format!("{flag} needs a value"));
+        match arg.as_str() {
+            "--json" => json = true,
+            "--set" => {
+                let setting = value("--set")?;
+                let (name, v) =
+                    setting.split_once('=').ok_or_else(|| format!("--set {setting}: expected KNOB=VALUE"))?;
+                pairs.push((name.to_string(), v.to_string()));
+            }
+            "--engine" => {
+                engine_given = true;
+                pairs.push(("engine".into(), value("--engine")?));
+            }
+            "--seed" => pairs.push(("seed".into(), value("--seed")?)),
+            other => {
+                return Err(format!(
+                    "unknown option `{other}` for run; the options are --set KNOB=VALUE, --engine, --seed, --json"
+                ))
+            }
+        }
+    }
+    engine_given |= pairs.iter().any(|(k, _)| k == "engine");
+    if !engine_given {
+        // The simulated engine is the default in links, but it has not landed yet.
+        pairs.push(("engine".into(), "live".into()));
+    }
+    let (knobs, built) = lessons::build_from_pairs(lesson, &pairs)?;
+    if knobs.choice("engine") != "live" {
+        return Err("the simulated engine (--engine sim) is not built yet; use --engine live".into());
+    }
+    let pool: Arc<dyn Spawner> =
+        Arc::new(rayon::ThreadPoolBuilder::new().num_threads(POOL_THREADS).build().map_err(|e| e.to_string())?);
+    let trace = live_run::start(built.program, built.settings, pool, Arc::new(HostClock), Arc::new(Control::new()))
+        .map_err(|e| e.to_string())?
+        .wait();
+    let findings = (lesson.findings)(&knobs, &trace, Lang::En);
+    let deadlock = match &trace.outcome {
+        Outcome::Deadlock { cycle } => Some(
+            cycle
+                .iter()
+                .map(|e| {
+                    format!(
+                        "{} waits for {:?} held by {}",
+                        trace.actors[e.waiter.0 as usize].name, e.on, trace.actors[e.holder.0 as usize].name
+                    )
+                })
+                .collect::<Vec<_>>(),
+        ),
+        _ => None,
+    };
+    if json {
+        let knob_fields: Vec<String> =
+            knobs.pairs().iter().map(|(k, v)| format!("{}:{}", json_string(k), json_string(v))).collect();
+        let figures: Vec<String> = findings.figures.iter().map(|(k, v)| format!("{}:{v}", json_string(k))).collect();
+        let details: Vec<String> = findings.details.iter().map(|d| json_string(d)).collect();
+        let deadlock = deadlock.map_or("null".to_string(), |edges| {
+            format!("[{}]", edges.iter().map(|e| json_string(e)).collect::<Vec<_>>().join(","))
+        });
+        return Ok(format!(
+            "{{\"lesson\":{},\"knobs\":{{{}}},\"engine\":\"live\",\"seed\":{},\"python_time_s\":{:.6},\"time_measured\":true,\"outcome\":{},\"console\":{},\"findings\":{{\"headline\":{},\"details\":[{}],\"figures\":{{{}}}}},\"deadlock\":{}}}\n",
+            json_string(lesson.id),
+            knob_fields.join(","),
+            knobs.seed(),
+            trace.wall as f64 / 1e9,
+            json_string(&format!("{:?}", trace.outcome).to_lowercase()),
+            json_string(&trace.console_text()),
+            json_string(&findings.headline),
+            details.join(","),
+            figures.join(","),
+            deadlock,
+        ));
+    }
+    let mut out = trace.console_text();
+    out.push_str(&format!("\n--- {} (live engine, measured {:.1} ms)\n", lesson.id, trace.wall as f64 / 1e6));
+    out.push_str(&format!("{}\n", findings.headline));
+    for detail in &findings.details {
+        out.push_str(&format!("{detail}\n"));
+    }
+    if let Some(edges) = deadlock {
+        out.push_str(&format!("deadlock: {}\n", edges.join("; ")));
+    }
+    Ok(out)
 }
 
 fn lessons() -> String {
@@ -88,10 +208,50 @@ mod tests {
 
     #[test]
     fn bad_commands_and_values_name_what_is_allowed() {
-        assert!(main(&args("frobnicate")).unwrap_err().contains("the commands are lessons, probe"));
+        assert!(main(&args("frobnicate")).unwrap_err().contains("the commands are lessons, run, probe"));
         assert!(main(&args("probe --jobs 0")).unwrap_err().contains(&format!("from 1 to {POOL_THREADS}")));
         assert!(main(&args("probe --jobs")).unwrap_err().contains("needs a value"));
         assert!(main(&args("probe --fast 1")).unwrap_err().contains("unknown option `--fast`"));
+    }
+
+    #[test]
+    fn run_prints_the_console_then_the_findings() {
+        let out = main(&args("run race_counter --set threads=2 --set increments=1000 --set lock=each")).unwrap();
+        assert!(out.starts_with("counter = 2000 (expected 2000)\n"), "{out}");
+        assert!(out.contains("No update lost"), "{out}");
+    }
+
+    #[test]
+    fn run_json_has_the_promised_fields() {
+        let out = main(&args("run race_counter --set threads=2 --set increments=500 --engine live --json")).unwrap();
+        for field in [
+            "\"lesson\":\"race_counter\"",
+            "\"knobs\":{",
+            "\"engine\":\"live\"",
+            "\"seed\":1",
+            "\"python_time_s\":",
+            "\"console\":\"counter = ",
+            "\"findings\":{\"headline\":",
+            "\"deadlock\":null",
+        ] {
+            assert!(out.contains(field), "{field} missing from {out}");
+        }
+        assert!(out.contains("\"threads\":\"2\""));
+        // The console's newline is escaped: one line of JSON.
+        assert_eq!(out.trim_end().lines().count(), 1);
+    }
+
+    #[test]
+    fn run_refuses_bad_lessons_knobs_and_values_by_name() {
+        assert!(main(&args("run nope"))
+            .unwrap_err()
+            .contains("there is no lesson `nope`; the lessons are race_counter"));
+        let e = main(&args("run race_counter --set colour=red")).unwrap_err();
+        assert!(e.contains("unknown knob `colour`") && e.contains("`threads`"), "{e}");
+        let e = main(&args("run race_counter --set threads=99")).unwrap_err();
+        assert!(e.contains("threads=99") && e.contains("from 1 to 16"), "{e}");
+        assert!(main(&args("run race_counter --set threads")).unwrap_err().contains("expected KNOB=VALUE"));
+        assert!(main(&args("run race_counter --engine sim")).unwrap_err().contains("not built yet"));
     }
 
     #[test]
