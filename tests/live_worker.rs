@@ -99,3 +99,43 @@ async fn a_blocking_call_releases_the_gil() {
     assert!(tally.lost > 0, "{tally:?}");
     assert!(trace.spans.iter().any(|s| s.kind == SpanKind::Sleep));
 }
+
+#[wasm_bindgen_test]
+async fn forced_switching_hands_the_gil_to_the_waiter_on_another_pool_thread() {
+    use interleave::engine::live::gil::Gil;
+    ensure_pool().await;
+    let gil = Arc::new(Gil::new(1_000_000));
+    let control = Arc::new(Control::new());
+    // This test's own thread (a dedicated worker: blocking waits are allowed) holds the GIL.
+    gil.take(0, &PerformanceClock, &control).unwrap();
+    let (sender, reports) = crossbeam_channel::bounded(1);
+    {
+        let (gil, control) = (gil.clone(), control.clone());
+        rayon::spawn(move || {
+            let report = gil.take(1, &PerformanceClock, &control).unwrap();
+            gil.release(1);
+            sender.send(report).unwrap();
+        });
+    }
+    // Pass check points until asked, as the interpreter does; then the drop must go to the
+    // waiter, and only after it is done does the holder get the GIL back.
+    while !gil.drop_requested() {
+        std::hint::spin_loop();
+    }
+    gil.yield_if_asked(0, &PerformanceClock, &control).unwrap().expect("a drop was asked for");
+    // 0 -> 1 -> 0: the waiter had the GIL before the holder got it back.
+    assert_eq!(gil.handoffs(), 2);
+    // Its report is sent after its release, so it may still be on the way.
+    let word = std::sync::atomic::AtomicU32::new(0);
+    let report = (0..2000)
+        .find_map(|_| {
+            let report = reports.try_recv().ok();
+            if report.is_none() {
+                interleave::engine::live::futex::wait(&word, 0, 1_000_000);
+            }
+            report
+        })
+        .expect("the waiter reported");
+    assert!(report.waited && report.drop_requests >= 1, "{report:?}");
+    gil.release(0);
+}

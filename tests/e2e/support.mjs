@@ -23,10 +23,17 @@ const ISOLATION = {
   'Cross-Origin-Embedder-Policy': 'require-corp',
 };
 
-/** Serves DIST on 127.0.0.1 at a free port; `isolated` adds COOP/COEP. */
-export async function serve({ isolated }) {
+/** Serves DIST on 127.0.0.1 at a free port; `isolated` adds COOP/COEP; `documentIsolated`
+ * adds only Document-Isolation-Policy (how a framed page isolates itself); `pages` maps
+ * extra paths to HTML bodies (host pages for embedding tests). */
+export async function serve({ isolated, documentIsolated = false, pages = {} }) {
   const server = createServer(async (req, res) => {
     const path = decodeURIComponent(new URL(req.url, 'http://x').pathname);
+    if (pages[path]) {
+      res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' });
+      res.end(pages[path]);
+      return;
+    }
     const file = normalize(join(DIST, path.endsWith('/') ? path + 'index.html' : path));
     if (!file.startsWith(DIST)) {
       res.writeHead(403).end();
@@ -38,6 +45,7 @@ export async function serve({ isolated }) {
         'Content-Type': TYPES[extname(file)] || 'application/octet-stream',
         'Cache-Control': 'no-store',
         ...(isolated ? ISOLATION : {}),
+        ...(documentIsolated ? { 'Document-Isolation-Policy': 'isolate-and-credentialless' } : {}),
       });
       res.end(body);
     } catch {
