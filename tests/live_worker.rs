@@ -13,27 +13,13 @@ use interleave::engine::trace::{Outcome, SpanKind, Trace};
 use interleave::lessons::build_from_pairs;
 use interleave::lessons::race_counter::{tally, Tally, LESSON};
 use interleave::worker::clock::PerformanceClock;
-use wasm_bindgen::JsCast;
-use wasm_bindgen_futures::JsFuture;
 use wasm_bindgen_test::*;
 
+mod wasm_support;
+
+use wasm_support::{ensure_pool, sleep_ms};
+
 wasm_bindgen_test_configure!(run_in_dedicated_worker);
-
-async fn ensure_pool() {
-    thread_local!(static STARTED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) });
-    if STARTED.with(|s| s.replace(true)) {
-        return;
-    }
-    JsFuture::from(wasm_bindgen_rayon::init_thread_pool(POOL_THREADS)).await.expect("the pool starts");
-}
-
-async fn sleep_ms(ms: i32) {
-    let promise = js_sys::Promise::new(&mut |resolve, _| {
-        let scope: web_sys::WorkerGlobalScope = js_sys::global().unchecked_into();
-        scope.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms).unwrap();
-    });
-    JsFuture::from(promise).await.unwrap();
-}
 
 async fn finish(mut live: LiveRun) -> Trace {
     loop {
@@ -45,7 +31,7 @@ async fn finish(mut live: LiveRun) -> Trace {
 }
 
 async fn run_race(pairs: &[(&str, &str)]) -> (Tally, Trace) {
-    ensure_pool().await;
+    ensure_pool(POOL_THREADS).await;
     let pairs: Vec<(String, String)> = pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
     let (knobs, built) = build_from_pairs(&LESSON, &pairs).unwrap();
     let live = run::start(
@@ -103,7 +89,7 @@ async fn a_blocking_call_releases_the_gil() {
 #[wasm_bindgen_test]
 async fn forced_switching_hands_the_gil_to_the_waiter_on_another_pool_thread() {
     use interleave::engine::live::gil::Gil;
-    ensure_pool().await;
+    ensure_pool(POOL_THREADS).await;
     let gil = Arc::new(Gil::new(1_000_000));
     let control = Arc::new(Control::new());
     // This test's own thread (a dedicated worker: blocking waits are allowed) holds the GIL.

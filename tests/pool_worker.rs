@@ -11,30 +11,13 @@ use interleave::engine::control::{Control, StopReason};
 use interleave::engine::live::probe::{self, ProbeReport, ProbeRequest, ProbeRun};
 use interleave::engine::live::GlobalPool;
 use interleave::worker::clock::PerformanceClock;
-use wasm_bindgen::JsCast;
-use wasm_bindgen_futures::JsFuture;
 use wasm_bindgen_test::*;
 
+mod wasm_support;
+
+use wasm_support::{ensure_pool, sleep_ms};
+
 wasm_bindgen_test_configure!(run_in_dedicated_worker);
-
-/// The pool is built once per test binary.
-async fn ensure_pool(threads: usize) {
-    thread_local!(static STARTED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) });
-    if STARTED.with(|s| s.replace(true)) {
-        return;
-    }
-    let isolated = js_sys::Reflect::get(&js_sys::global(), &"crossOriginIsolated".into()).unwrap().is_truthy();
-    assert!(isolated, "the test page must be cross-origin isolated for a shared-memory pool");
-    JsFuture::from(wasm_bindgen_rayon::init_thread_pool(threads)).await.expect("the pool starts");
-}
-
-async fn sleep_ms(ms: i32) {
-    let promise = js_sys::Promise::new(&mut |resolve, _| {
-        let scope: web_sys::WorkerGlobalScope = js_sys::global().unchecked_into();
-        scope.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms).unwrap();
-    });
-    JsFuture::from(promise).await.unwrap();
-}
 
 /// Polls a run without blocking the worker, as the engine worker's loop does.
 async fn finish(mut run: ProbeRun) -> ProbeReport {

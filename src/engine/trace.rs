@@ -421,6 +421,14 @@ impl Trace {
         self.finals.iter().find(|(o, _)| *o == object).map(|(_, v)| *v)
     }
 
+    /// How many distinct pool threads the run's actors ran on (live runs: proof of real threads).
+    pub fn pool_threads_used(&self) -> usize {
+        let mut threads: Vec<u32> = self.actors.iter().filter_map(|a| a.pool_thread).collect();
+        threads.sort_unstable();
+        threads.dedup();
+        threads.len()
+    }
+
     /// The console as one string, as a terminal would show it.
     pub fn console_text(&self) -> String {
         self.console.iter().map(|w| w.text.as_str()).collect()

@@ -84,25 +84,20 @@ fn build(knobs: &KnobValues) -> Result<Built, String> {
     // The worker's body, with the lines its operations point at.
     let mut ops = Vec::new();
     let mut depth = 1;
-    let loop_lock = if lock == "loop" {
-        let with = src.line(depth, "with lock:");
-        ops.push(op(OpKind::Acquire { object: LOCK, wait: Wait::Forever, result: None }, with));
-        depth += 1;
-        Some(with)
-    } else {
-        None
+    // `with lock:` at this depth when `wanted`: acquire here, and the release goes on its line.
+    let with_lock = |src: &mut Source, ops: &mut Vec<Op>, depth: &mut usize, wanted: bool| {
+        wanted.then(|| {
+            let with = src.line(*depth, "with lock:");
+            ops.push(op(OpKind::Acquire { object: LOCK, wait: Wait::Forever, result: None }, with));
+            *depth += 1;
+            with
+        })
     };
+    let loop_lock = with_lock(&mut src, &mut ops, &mut depth, lock == "loop");
     let for_line = src.line(depth, &format!("for _ in range({increments}):"));
     let body_start = ops.len();
     depth += 1;
-    let each_lock = if lock == "each" {
-        let with = src.line(depth, "with lock:");
-        ops.push(op(OpKind::Acquire { object: LOCK, wait: Wait::Forever, result: None }, with));
-        depth += 1;
-        Some(with)
-    } else {
-        None
-    };
+    let each_lock = with_lock(&mut src, &mut ops, &mut depth, lock == "each");
     if between == "nothing" {
         let line = src.line(depth, "counter += 1");
         ops.push(op(OpKind::Load { object: COUNTER, reg: VALUE }, line));

@@ -97,8 +97,5 @@ pub fn EnginePanel(props: &EnginePanelProps) -> Html {
 }
 
 fn probe_caption(lang: crate::i18n::Lang, trace: &crate::engine::trace::Trace) -> String {
-    let mut threads: Vec<u32> = trace.actors.iter().filter_map(|a| a.pool_thread).collect();
-    threads.sort_unstable();
-    threads.dedup();
-    format!("{} · {}", t(lang, Key::TimelineLabel), i18n::measured_on(lang, threads.len()))
+    format!("{} · {}", t(lang, Key::TimelineLabel), i18n::measured_on(lang, trace.pool_threads_used()))
 }

@@ -30,12 +30,6 @@ pub fn RunSummary(props: &RunSummaryProps) -> Html {
         Outcome::Deadlock { .. } => Some(t(lang, Key::OutcomeDeadlock).to_string()),
         Outcome::Panicked(message) => Some(message.clone()),
     };
-    let distinct = {
-        let mut threads: Vec<u32> = trace.actors.iter().filter_map(|a| a.pool_thread).collect();
-        threads.sort_unstable();
-        threads.dedup();
-        threads.len()
-    };
     html! {
         <section class="summary" id="summary">
             <div class="findings" id="findings" data-figures={figures_attr(&findings.figures)}>
@@ -48,7 +42,7 @@ pub fn RunSummary(props: &RunSummaryProps) -> Html {
                 <h3>{ t(lang, Key::TimingsHeading) }</h3>
                 <p>
                     { t(lang, Key::WallTime) }{ ": " }<strong id="wall-time">{ ms(trace.wall) }</strong>
-                    if trace.engine == EngineKind::Live { { " · " }<span id="measured-on">{ i18n::measured_on(lang, distinct) }</span> }
+                    if trace.engine == EngineKind::Live { { " · " }<span id="measured-on">{ i18n::measured_on(lang, trace.pool_threads_used()) }</span> }
                 </p>
                 if !trace.gil_handoffs.is_empty() && trace.gil_handoffs.iter().any(|h| *h > 0) {
                     <p>{ t(lang, Key::GilHandoffs) }{ ": " }<strong id="gil-handoffs">{ group_digits(trace.gil_handoffs.iter().sum::<u64>() as i64) }</strong></p>
