@@ -1,33 +1,114 @@
 #!/usr/bin/env python3
 """Measures the entries of the cost table (src/engine/costs.rs) on this machine's CPython.
 
-Run: python3 scripts/calibrate.py. Prints one line per entry: its name, the value
-measured, and the value in the table, so a drift shows at a glance.
+Run: python3 scripts/calibrate.py. Prints one line per entry: its name, the value measured
+here, and the value in the table (nanoseconds), so a drift shows at a glance.
 """
+import contextlib
+import io
+import multiprocessing as mp
 import re
 import sys
+import threading
 import time
 from pathlib import Path
 
 TABLE = Path(__file__).resolve().parent.parent / "src" / "engine" / "costs.rs"
+counter = 0
+lock = threading.Lock()
 
 
-def table_value(name):
-    match = re.search(rf"pub const {name}: \w+ = (\d+);", TABLE.read_text())
-    return int(match.group(1)) if match else None
+def table():
+    text = TABLE.read_text()
+    values = {}
+    for name, expr in re.findall(r"pub const (\w+): Nanos = ([\w_]+);", text):
+        values[name] = values[expr] if expr in values else int(expr.replace("_", ""))
+    return values
 
 
-def sleep_zero_us(n=20_000):
+def per_iteration(body, n):
     start = time.perf_counter()
+    body(n)
+    return (time.perf_counter() - start) / n * 1e9
+
+
+def empty(n):
+    for _ in range(n):
+        pass
+
+
+def increments(n):
+    global counter
+    for _ in range(n):
+        counter += 1
+
+
+def pause():
+    pass
+
+
+def calls(n):
+    for _ in range(n):
+        pause()
+
+
+def locked(n):
+    global counter
+    for _ in range(n):
+        with lock:
+            counter += 1
+
+
+def prints(n):
+    with contextlib.redirect_stdout(io.StringIO()):
+        for _ in range(n):
+            print("counter = 1")
+
+
+def sleeps(n):
     for _ in range(n):
         time.sleep(0)
-    return (time.perf_counter() - start) / n * 1e6
+
+
+def noop():
+    pass
+
+
+def thread_starts(n):
+    for _ in range(n):
+        t = threading.Thread(target=noop)
+        t.start()
+        t.join()
+
+
+def process_starts(method):
+    def body(n):
+        ctx = mp.get_context(method)
+        for _ in range(n):
+            p = ctx.Process(target=noop)
+            p.start()
+            p.join()
+    return body
 
 
 def main():
-    print(f"CPython {sys.version.split()[0]} on {sys.platform}")
-    for name, measure, unit in [("SLEEP_ZERO", sleep_zero_us, "us")]:
-        print(f"{name:<12} measured {measure():8.1f} {unit}   table {table_value(name)} {unit}")
+    n = 2_000_000
+    loop = per_iteration(empty, n)
+    measured = {
+        "LOOP": loop,
+        "STEP": (per_iteration(increments, n) - loop) / 3,
+        "CALL": per_iteration(calls, n) - loop,
+        "LOCK_OP": (per_iteration(locked, n) - per_iteration(increments, n)) / 2,
+        "PRINT": per_iteration(prints, 200_000),
+        "SLEEP_ZERO": per_iteration(sleeps, 20_000),
+        "THREAD_START": per_iteration(thread_starts, 2_000),
+        "FORK_START": per_iteration(process_starts("fork"), 30),
+        "SPAWN_START": per_iteration(process_starts("spawn"), 5),
+    }
+    values = table()
+    print(f"CPython {sys.version.split()[0]} on {sys.platform}; nanoseconds")
+    for name, value in measured.items():
+        print(f"{name:<13} measured {value:14.1f}   table {values.get(name)}")
 
 
 if __name__ == "__main__":

@@ -1,11 +1,37 @@
 //! The cost table: how long things take in CPython 3.11, in one place, so neither engine
-//! tunes a figure per lesson. Each entry says how it was measured; `scripts/calibrate.py`
-//! measures them again on any machine (`python3 scripts/calibrate.py`).
+//! tunes a figure per lesson. The simulated engine charges these in virtual time; the live
+//! engine uses the ones that are waits rather than work (`SLEEP_ZERO`).
+//!
+//! Measured with `python3 scripts/calibrate.py` on a 2-core Debian machine, CPython 3.11.7;
+//! the script prints each entry beside what it measures on any machine. All in nanoseconds.
 
-use crate::engine::program::Micros;
+use crate::engine::trace::Nanos;
 
+/// One simple bytecode-sized step (`Load`, `Store`, `Add`, `Set`, a forward jump):
+/// `counter += 1` on a global adds about 20 ns to a loop iteration, for three steps.
+pub const STEP: Nanos = 7;
+/// A loop's back-edge: an empty `for _ in range(n)` iteration, 11.5 ns.
+pub const LOOP: Nanos = 11;
+/// A call of a small Python function (`pause()`), about 12 ns on top of the loop.
+pub const CALL: Nanos = 12;
+/// One unit of `Compute`: a bytecode-sized step of pure work.
+pub const COMPUTE_UNIT: Nanos = STEP;
+/// `lock.acquire()` or `release()` uncontended: `with lock:` adds about 140 ns a round.
+pub const LOCK_OP: Nanos = 70;
+/// A `print` of a short line (180 ns into a buffer, more with the write on a terminal).
+pub const PRINT: Nanos = 1_000;
+/// `t.start()` of a thread until it runs (start and join measured at 109 µs together).
+pub const THREAD_START: Nanos = 100_000;
+/// `p.start()` with `fork` until the child runs (start and join: 2.7 ms).
+pub const FORK_START: Nanos = 2_700_000;
+/// `p.start()` with `spawn`: a fresh interpreter imports the module (58 ms).
+pub const SPAWN_START: Nanos = 58_000_000;
 /// `time.sleep(0)`: not free. On Linux it is a `clock_nanosleep` of zero, which the
-/// kernel's timer slack turns into tens of microseconds (84 µs measured on a 2-core Debian
-/// machine, CPython 3.11.7). The live engine sleeps at least this long, so a waiting
-/// thread gets the GIL first, as it does in CPython.
-pub const SLEEP_ZERO: Micros = 80;
+/// kernel's timer slack turns into tens of microseconds (84 µs measured). The live engine
+/// sleeps at least this long, so a waiting thread gets the GIL first, as in CPython.
+pub const SLEEP_ZERO: Nanos = 80_000;
+/// A blocked thread woken by a release (a lock, the GIL) starts running this much later.
+pub const WAKE: Nanos = 5_000;
+/// How long an operating system lets a thread run before it may give its core to another
+/// ready thread (only matters with more running threads than cores and no GIL).
+pub const OS_SLICE: Nanos = 3_000_000;

@@ -7,4 +7,5 @@ pub mod costs;
 pub mod live;
 pub mod program;
 pub mod settings;
+pub mod sim;
 pub mod trace;

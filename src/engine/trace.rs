@@ -125,6 +125,11 @@ pub enum Outcome {
     Deadlock {
         cycle: Vec<WaitEdge>,
     },
+    /// Nobody can move, with no cycle: each listed actor waits for something nobody will
+    /// ever do (an event never set, a queue never filled).
+    Stuck {
+        waiting: Vec<(ActorId, WaitOn)>,
+    },
     /// Something is still moving but nothing finished before the deadline.
     DeadlineExceeded,
     Cancelled,

@@ -529,6 +529,14 @@ fn write_trace(w: &mut Writer, trace: &Trace) {
             w.u8(4);
             w.str(message);
         }
+        Outcome::Stuck { waiting } => {
+            w.u8(5);
+            w.uint(waiting.len() as u64);
+            for (actor, on) in waiting {
+                w.uint(actor.0 as u64);
+                write_wait_on(w, *on);
+            }
+        }
     }
     w.uint(trace.finals.len() as u64);
     for (object, value) in &trace.finals {
@@ -586,6 +594,13 @@ fn read_trace(r: &mut Reader) -> Result<Trace, DecodeError> {
         2 => Outcome::DeadlineExceeded,
         3 => Outcome::Cancelled,
         4 => Outcome::Panicked(r.str()?),
+        5 => {
+            let mut waiting = Vec::new();
+            for _ in 0..r.count(3)? {
+                waiting.push((ActorId(r.u16()?), read_wait_on(r)?));
+            }
+            Outcome::Stuck { waiting }
+        }
         _ => return Err(DecodeError("bad outcome")),
     };
     let mut finals = Vec::new();

@@ -595,7 +595,7 @@ impl Actor {
     /// it, so even `sleep(0)` hands the GIL over, as it does in CPython.
     fn sleep(&mut self, micros: u64) -> Result<(), StopReason> {
         // Even sleep(0) takes CPython real time (see the cost table).
-        let micros = micros.max(costs::SLEEP_ZERO);
+        let micros = micros.max(costs::SLEEP_ZERO / 1000);
         let real = (micros as f64 * 1000.0 * self.shared.settings.time_scale) as Nanos;
         let switches = self.gil().map(Gil::switches);
         let start = self.block(SpanKind::Sleep);

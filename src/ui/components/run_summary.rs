@@ -27,7 +27,7 @@ pub fn RunSummary(props: &RunSummaryProps) -> Html {
         Outcome::Completed => None,
         Outcome::Cancelled => Some(t(lang, Key::OutcomeCancelled).to_string()),
         Outcome::DeadlineExceeded => Some(t(lang, Key::OutcomeDeadline).to_string()),
-        Outcome::Deadlock { .. } => Some(t(lang, Key::OutcomeDeadlock).to_string()),
+        Outcome::Deadlock { .. } | Outcome::Stuck { .. } => Some(t(lang, Key::OutcomeDeadlock).to_string()),
         Outcome::Panicked(message) => Some(message.clone()),
     };
     html! {

@@ -1,0 +1,36 @@
+//! The simulated engine: a deterministic interpreter of a Program in virtual time, on
+//! virtual cores, modelling how CPython 3.11 (or the 3.9 model, or free-threaded Python)
+//! would run it. No threads, no shared memory, integers only: the same Program, settings,
+//! cores and seed give the same Trace on every target.
+//!
+//! How time passes:
+//! - Every operation costs what the cost table says ([`crate::engine::costs`]), with a
+//!   seeded jitter of up to ±12.5 %, so different seeds show the different interleavings
+//!   Python really produces.
+//! - An actor runs only on a core; with more runnable actors than cores, one keeps its
+//!   core for an OS time slice before another may take it.
+//! - With `gil=on`, an actor runs Python only while holding its process's GIL. A waiter
+//!   asks for it after the switch interval; the holder lets go at its next check point
+//!   (calls and backward jumps; any operation under the 3.9 model) and waits until another
+//!   thread has it (forced switching). Blocking operations release it.
+//!
+//! Choices the model makes (ties in time, who gets a released lock or GIL) are drawn from
+//! the seed and recorded as the run's schedule; a recorded schedule replays exactly.
+
+mod rng;
+mod world;
+
+pub use world::{Sim, SimError, SimSettings, StepResult};
+
+use crate::engine::program::Program;
+use crate::engine::trace::Trace;
+
+/// Runs a Program to its end (or a deadlock, or the step limit).
+pub fn run(program: Program, settings: SimSettings) -> Result<Trace, SimError> {
+    let mut sim = Sim::new(program, settings)?;
+    loop {
+        if let StepResult::Finished(trace) = sim.run_slice(u64::MAX)? {
+            return Ok(*trace);
+        }
+    }
+}

@@ -1,0 +1,1571 @@
+//! The simulated world: actors, cores, GILs, shared objects, and the step that moves
+//! virtual time forward one operation or one timer at a time.
+
+use std::collections::VecDeque;
+
+use crate::engine::costs;
+use crate::engine::program::{
+    ActorId, ActorRole, Cond, Introspect, ObjectId, ObjectKind, Op, OpKind, Operand, Program, ProgramError,
+    StartMethod, TextPart, Wait, REGISTERS,
+};
+use crate::engine::settings::{OutputMode, PythonModel, RunSettings};
+use crate::engine::sim::rng::Rng;
+use crate::engine::trace::{
+    ActorInfo, ActorRecorder, EngineKind, MarkKind, Nanos, Outcome, SpanKind, Trace, WaitEdge, WaitOn,
+};
+
+/// How a simulated run is set up.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SimSettings {
+    pub run: RunSettings,
+    /// Virtual cores of the simulated machine.
+    pub cores: u32,
+    pub seed: u64,
+    /// A run that takes more steps than this ends with [`SimError::StepLimit`].
+    pub max_steps: u64,
+    /// A recorded schedule to replay instead of drawing choices from the seed.
+    pub schedule: Option<Vec<u16>>,
+}
+
+impl Default for SimSettings {
+    fn default() -> Self {
+        SimSettings { run: RunSettings::default(), cores: 2, seed: 1, max_steps: 200_000_000, schedule: None }
+    }
+}
+
+/// Why a simulated run could not go on.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SimError {
+    Invalid(ProgramError),
+    /// The run took more steps than allowed; it may not end at all.
+    StepLimit {
+        steps: u64,
+    },
+    /// A replayed schedule names an actor that cannot run at that point.
+    ScheduleMismatch {
+        choice: usize,
+        actor: u16,
+    },
+}
+
+impl std::fmt::Display for SimError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            SimError::Invalid(e) => write!(f, "the program is not valid: {e}"),
+            SimError::StepLimit { steps } => {
+                write!(f, "the run went past the step limit ({steps} operations) without ending")
+            }
+            SimError::ScheduleMismatch { choice, actor } => {
+                write!(f, "the schedule does not fit this run: at choice {choice}, thread {actor} cannot run")
+            }
+        }
+    }
+}
+
+impl std::error::Error for SimError {}
+
+/// What a slice of a run came to.
+#[derive(Debug)]
+pub enum StepResult {
+    Running { steps: u64, now: Nanos },
+    Finished(Box<Trace>),
+}
+
+/// Why a blocked actor is waiting, and until when at most.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Block {
+    /// Waiting for its process's GIL; asks for it at `asked`, unless a switch happened.
+    Gil {
+        asked: Nanos,
+        switches: u64,
+    },
+    /// Paying a cost that releases the GIL (sleep, start, a write) until `until`.
+    Pause {
+        until: Nanos,
+        kind: SpanKind,
+    },
+    Acquire {
+        object: ObjectId,
+        until: Option<Nanos>,
+    },
+    CondWait {
+        object: ObjectId,
+        until: Option<Nanos>,
+    },
+    Event {
+        object: ObjectId,
+        until: Option<Nanos>,
+    },
+    Barrier {
+        object: ObjectId,
+    },
+    Join {
+        actor: ActorId,
+        until: Option<Nanos>,
+    },
+    Put {
+        object: ObjectId,
+        until: Option<Nanos>,
+    },
+    Get {
+        object: ObjectId,
+        until: Option<Nanos>,
+    },
+    Recv {
+        object: ObjectId,
+        end: u8,
+    },
+}
+
+impl Block {
+    /// When a timer ends this wait, if one does.
+    fn deadline(&self, interval: Nanos) -> Option<Nanos> {
+        match *self {
+            Block::Gil { asked, .. } => Some(asked + interval),
+            Block::Pause { until, .. } => Some(until),
+            Block::Acquire { until, .. }
+            | Block::CondWait { until, .. }
+            | Block::Event { until, .. }
+            | Block::Join { until, .. }
+            | Block::Put { until, .. }
+            | Block::Get { until, .. } => until,
+            Block::Barrier { .. } | Block::Recv { .. } => None,
+        }
+    }
+
+    fn wait_on(&self) -> Option<WaitOn> {
+        match *self {
+            Block::Acquire { object, .. }
+            | Block::CondWait { object, .. }
+            | Block::Event { object, .. }
+            | Block::Barrier { object }
+            | Block::Put { object, .. }
+            | Block::Get { object, .. }
+            | Block::Recv { object, .. } => Some(WaitOn::Object(object)),
+            Block::Join { actor, .. } => Some(WaitOn::Actor(actor)),
+            Block::Gil { .. } | Block::Pause { .. } => None,
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Phase {
+    NotStarted,
+    /// Wants to run at its clock: on a core, or queued for one.
+    Runnable,
+    Blocked(Block),
+    Done,
+}
+
+/// How a blocking operation ended, delivered by whoever ended it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Wake {
+    /// The operation completed; the value goes to its result register, if it has one.
+    Value(i64),
+    /// The operation raised.
+    Raise(&'static str, String),
+}
+
+struct Actor {
+    process: usize,
+    daemon: bool,
+    phase: Phase,
+    /// When runnable: the time of its next step.
+    clock: Nanos,
+    pc: usize,
+    regs: [i64; REGISTERS],
+    loop_counts: Vec<u64>,
+    core: Option<usize>,
+    holds_gil: bool,
+    /// The open state span (Run, WaitGil, Sleep, Wait, Starting).
+    activity: Option<SpanKind>,
+    rec: ActorRecorder,
+    wake: Option<Wake>,
+    /// A value waiting to go onto a full queue.
+    pending_put: i64,
+    /// An RLock's count, kept while a Condition wait has released it.
+    cond_count: u32,
+    /// The second write of an unbuffered print, still to come.
+    pending_newline: bool,
+    started: bool,
+}
+
+#[derive(Default)]
+struct Gil {
+    holder: Option<usize>,
+    last_holder: Option<usize>,
+    drop_request: bool,
+    switches: u64,
+    handoffs: u64,
+}
+
+enum Object {
+    Var,
+    Value(i64),
+    Lock { owner: Option<usize>, count: u32, reentrant: bool, waiters: Vec<usize> },
+    Semaphore { value: u32, initial: u32, bounded: bool, waiters: Vec<usize> },
+    Condition { lock: ObjectId, waiters: VecDeque<usize> },
+    Event { set: bool, waiters: Vec<usize> },
+    Barrier { parties: u32, arrived: Vec<usize>, broken: bool },
+    Queue { items: VecDeque<i64>, maxsize: u32, getters: VecDeque<usize>, putters: VecDeque<usize>, sent: u32 },
+    Pipe { duplex: bool, inbox: [VecDeque<i64>; 2], closed: [bool; 2], receivers: [VecDeque<usize>; 2], sent: u32 },
+}
+
+pub struct Sim {
+    program: Program,
+    settings: SimSettings,
+    rng: Rng,
+    actors: Vec<Actor>,
+    cores: Vec<Option<(usize, Nanos)>>,
+    /// Runnable actors without a core, in the order they became ready.
+    ready: VecDeque<usize>,
+    gils: Vec<Gil>,
+    /// Plain variables, one copy per process: `vars[process][object]`.
+    vars: Vec<Vec<i64>>,
+    objects: Vec<Object>,
+    /// Block-buffered output per process (`output=pipe`), flushed at the process's exit.
+    buffers: Vec<String>,
+    process_started: Vec<bool>,
+    process_exited: Vec<bool>,
+    now: Nanos,
+    steps: u64,
+    choices: Vec<u16>,
+    replay: Option<(Vec<u16>, usize)>,
+    outcome: Option<Outcome>,
+}
+
+/// Seeded jitter of up to ±12.5 % on a cost, integer-only.
+fn jitter(rng: &mut Rng, cost: Nanos) -> Nanos {
+    let offset = rng.below(257) as i64 - 128;
+    (cost as i64 + cost as i64 * offset / 1024).max(1) as Nanos
+}
+
+impl Sim {
+    pub fn new(program: Program, settings: SimSettings) -> Result<Sim, SimError> {
+        program.validate().map_err(SimError::Invalid)?;
+        let budget = settings.run.budget;
+        let actors = program
+            .actors
+            .iter()
+            .enumerate()
+            .map(|(i, def)| Actor {
+                process: def.process.0 as usize,
+                daemon: def.daemon,
+                phase: Phase::NotStarted,
+                clock: 0,
+                pc: 0,
+                regs: [0; REGISTERS],
+                loop_counts: vec![0; def.ops.len()],
+                core: None,
+                holds_gil: false,
+                activity: None,
+                rec: ActorRecorder::new(ActorId(i as u16), budget),
+                wake: None,
+                pending_put: 0,
+                cond_count: 0,
+                pending_newline: false,
+                started: false,
+            })
+            .collect();
+        let objects = program
+            .objects
+            .iter()
+            .map(|o| match o.kind {
+                ObjectKind::Var { .. } => Object::Var,
+                ObjectKind::SharedValue { initial, .. } => Object::Value(initial),
+                ObjectKind::Lock => Object::Lock { owner: None, count: 0, reentrant: false, waiters: Vec::new() },
+                ObjectKind::RLock => Object::Lock { owner: None, count: 0, reentrant: true, waiters: Vec::new() },
+                ObjectKind::Semaphore { permits, bounded } => {
+                    Object::Semaphore { value: permits, initial: permits, bounded, waiters: Vec::new() }
+                }
+                ObjectKind::Condition { lock } => Object::Condition { lock, waiters: VecDeque::new() },
+                ObjectKind::Event => Object::Event { set: false, waiters: Vec::new() },
+                ObjectKind::Barrier { parties } => Object::Barrier { parties, arrived: Vec::new(), broken: false },
+                ObjectKind::Queue { maxsize } => Object::Queue {
+                    items: VecDeque::new(),
+                    maxsize,
+                    getters: VecDeque::new(),
+                    putters: VecDeque::new(),
+                    sent: 0,
+                },
+                ObjectKind::Pipe { duplex } => Object::Pipe {
+                    duplex,
+                    inbox: [VecDeque::new(), VecDeque::new()],
+                    closed: [false; 2],
+                    receivers: [VecDeque::new(), VecDeque::new()],
+                    sent: 0,
+                },
+            })
+            .collect();
+        let initial: Vec<i64> = program
+            .objects
+            .iter()
+            .map(|o| if let ObjectKind::Var { initial } = o.kind { initial } else { 0 })
+            .collect();
+        let processes = program.processes.len();
+        let replay = settings.schedule.clone().map(|s| (s, 0));
+        let mut sim = Sim {
+            rng: Rng::new(settings.seed),
+            cores: vec![None; settings.cores.max(1) as usize],
+            ready: VecDeque::new(),
+            gils: (0..processes).map(|_| Gil::default()).collect(),
+            vars: vec![initial; processes],
+            objects,
+            buffers: vec![String::new(); processes],
+            process_started: vec![false; processes],
+            process_exited: vec![false; processes],
+            actors,
+            program,
+            settings,
+            now: 0,
+            steps: 0,
+            choices: Vec::new(),
+            replay,
+            outcome: None,
+        };
+        sim.process_started[0] = true;
+        sim.make_runnable(0, 0);
+        Ok(sim)
+    }
+
+    /// The choices made so far: the schedule that replays this run.
+    pub fn schedule(&self) -> &[u16] {
+        &self.choices
+    }
+
+    pub fn steps(&self) -> u64 {
+        self.steps
+    }
+
+    /// Picks one of several candidates: from the replayed schedule, or from the seed. The
+    /// seed is drawn either way, so a replay stays in step with the run it replays.
+    fn choose(&mut self, candidates: &[usize]) -> Result<usize, SimError> {
+        if candidates.len() == 1 {
+            return Ok(candidates[0]);
+        }
+        let drawn = candidates[self.rng.below(candidates.len() as u64) as usize];
+        let chosen = match &mut self.replay {
+            Some((schedule, at)) => {
+                let Some(&actor) = schedule.get(*at) else { return Ok(drawn) };
+                *at += 1;
+                if !candidates.contains(&(actor as usize)) {
+                    return Err(SimError::ScheduleMismatch { choice: *at - 1, actor });
+                }
+                actor as usize
+            }
+            None => drawn,
+        };
+        self.choices.push(chosen as u16);
+        Ok(chosen)
+    }
+
+    fn cost(&mut self, base: Nanos) -> Nanos {
+        jitter(&mut self.rng, base)
+    }
+
+    // --- spans -------------------------------------------------------------------------
+
+    fn set_activity(&mut self, a: usize, kind: Option<SpanKind>, at: Nanos) {
+        let actor = &mut self.actors[a];
+        if actor.activity == kind {
+            return;
+        }
+        if let Some(old) = actor.activity.take() {
+            actor.rec.end(old, at);
+        }
+        if let Some(new) = kind {
+            let line = self.program.actors[a].ops.get(actor.pc).map_or(1, |op| op.line);
+            actor.rec.begin(new, at, line);
+            actor.activity = Some(new);
+        }
+    }
+
+    fn line(&self, a: usize) -> u32 {
+        let ops = &self.program.actors[a].ops;
+        ops.get(self.actors[a].pc).or(ops.last()).map_or(1, |op| op.line)
+    }
+
+    // --- cores -------------------------------------------------------------------------
+
+    /// The actor may run from `at`: on a free core, or queued for one.
+    fn make_runnable(&mut self, a: usize, at: Nanos) {
+        let actor = &mut self.actors[a];
+        actor.phase = Phase::Runnable;
+        actor.clock = at;
+        if actor.core.is_some() {
+            return;
+        }
+        match self.cores.iter().position(Option::is_none) {
+            Some(core) => {
+                self.cores[core] = Some((a, at + costs::OS_SLICE));
+                self.actors[a].core = Some(core);
+            }
+            None => self.ready.push_back(a),
+        }
+    }
+
+    /// The actor leaves its core at `at`; the first queued actor takes it.
+    fn free_core(&mut self, a: usize, at: Nanos) {
+        let Some(core) = self.actors[a].core.take() else {
+            self.ready.retain(|r| *r != a);
+            return;
+        };
+        self.cores[core] = None;
+        if let Some(next) = self.ready.pop_front() {
+            self.cores[core] = Some((next, at.max(self.actors[next].clock) + costs::OS_SLICE));
+            let actor = &mut self.actors[next];
+            actor.core = Some(core);
+            actor.clock = actor.clock.max(at);
+        }
+    }
+
+    // --- the GIL -----------------------------------------------------------------------
+
+    fn take_gil(&mut self, a: usize, at: Nanos) {
+        let p = self.actors[a].process;
+        let gil = &mut self.gils[p];
+        gil.holder = Some(a);
+        gil.switches += 1;
+        gil.drop_request = false;
+        if gil.last_holder.is_some_and(|last| last != a) {
+            gil.handoffs += 1;
+        }
+        gil.last_holder = Some(a);
+        self.actors[a].holds_gil = true;
+        let line = self.line(a);
+        self.actors[a].rec.begin(SpanKind::HoldGil, at, line);
+    }
+
+    /// Releases the GIL at `at` and hands it to one of its waiters, if any.
+    fn release_gil(&mut self, a: usize, at: Nanos) -> Result<(), SimError> {
+        if !self.actors[a].holds_gil {
+            return Ok(());
+        }
+        self.actors[a].holds_gil = false;
+        self.actors[a].rec.end(SpanKind::HoldGil, at);
+        let p = self.actors[a].process;
+        self.gils[p].holder = None;
+        let waiters: Vec<usize> = (0..self.actors.len())
+            .filter(|&w| {
+                w != a
+                    && self.actors[w].process == p
+                    && matches!(self.actors[w].phase, Phase::Blocked(Block::Gil { .. }))
+            })
+            .collect();
+        if waiters.is_empty() {
+            return Ok(());
+        }
+        let next = self.choose(&waiters)?;
+        let woke = at + self.cost(costs::WAKE);
+        self.set_activity(next, None, woke);
+        self.take_gil(next, woke);
+        self.make_runnable(next, woke);
+        Ok(())
+    }
+
+    /// Leaves the interpreter at `at` for a wait: Run ends, the GIL and the core are given up.
+    fn block(&mut self, a: usize, block: Block, at: Nanos) -> Result<(), SimError> {
+        self.release_gil(a, at)?;
+        self.free_core(a, at);
+        let kind = match block {
+            Block::Gil { .. } => SpanKind::WaitGil,
+            Block::Pause { kind, .. } => kind,
+            other => other.wait_on().map_or(SpanKind::Sleep, SpanKind::Wait),
+        };
+        self.set_activity(a, Some(kind), at);
+        self.actors[a].phase = Phase::Blocked(block);
+        Ok(())
+    }
+
+    /// Ends a wait at `at` with `wake`, which completes the blocked operation; the actor
+    /// runs again once it has a core (and the GIL).
+    fn wake(&mut self, a: usize, wake: Wake, at: Nanos) {
+        self.actors[a].wake = Some(wake);
+        self.resume(a, at);
+    }
+
+    /// Ends a pause at `at` (its operation was already done before it paused).
+    fn resume(&mut self, a: usize, at: Nanos) {
+        self.set_activity(a, None, at);
+        self.make_runnable(a, at);
+    }
+
+    // --- the run -----------------------------------------------------------------------
+
+    /// Runs at most `max_steps` steps (operations and timers).
+    pub fn run_slice(&mut self, max_steps: u64) -> Result<StepResult, SimError> {
+        for _ in 0..max_steps {
+            if self.outcome.is_some() {
+                break;
+            }
+            self.step()?;
+        }
+        match self.outcome.take() {
+            Some(outcome) => Ok(StepResult::Finished(Box::new(self.finish(outcome)))),
+            None => Ok(StepResult::Running { steps: self.steps, now: self.now }),
+        }
+    }
+
+    fn step(&mut self) -> Result<(), SimError> {
+        self.steps += 1;
+        if self.steps > self.settings.max_steps {
+            return Err(SimError::StepLimit { steps: self.settings.max_steps });
+        }
+        let interval = self.settings.run.switch_interval;
+        // The earliest runnable actor on a core, and the earliest timer.
+        let mut next_run: Option<Nanos> = None;
+        for actor in &self.actors {
+            if actor.phase == Phase::Runnable && actor.core.is_some() {
+                next_run = Some(next_run.map_or(actor.clock, |t| t.min(actor.clock)));
+            }
+        }
+        let mut next_timer: Option<(Nanos, usize)> = None;
+        for (i, actor) in self.actors.iter().enumerate() {
+            if let Phase::Blocked(block) = actor.phase {
+                if let Some(t) = block.deadline(interval) {
+                    if next_timer.is_none_or(|(best, _)| t < best) {
+                        next_timer = Some((t, i));
+                    }
+                }
+            }
+        }
+        match (next_run, next_timer) {
+            (None, None) => {
+                self.outcome = Some(self.stuck_or_done());
+                Ok(())
+            }
+            (run, Some((t, a))) if run.is_none_or(|r| t < r) => {
+                self.now = self.now.max(t);
+                self.fire_timer(a, t)
+            }
+            (Some(t), _) => {
+                let candidates: Vec<usize> = (0..self.actors.len())
+                    .filter(|&i| {
+                        let actor = &self.actors[i];
+                        actor.phase == Phase::Runnable && actor.core.is_some() && actor.clock == t
+                    })
+                    .collect();
+                let a = self.choose(&candidates)?;
+                self.now = self.now.max(t);
+                self.step_actor(a, t)
+            }
+            (None, Some(_)) => unreachable!("covered by the timer arm"),
+        }
+    }
+
+    fn fire_timer(&mut self, a: usize, at: Nanos) -> Result<(), SimError> {
+        let Phase::Blocked(block) = self.actors[a].phase else { return Ok(()) };
+        match block {
+            Block::Gil { switches, .. } => {
+                let p = self.actors[a].process;
+                // A whole interval without a switch: ask the holder to drop it.
+                if self.gils[p].switches == switches && self.gils[p].holder.is_some() {
+                    self.gils[p].drop_request = true;
+                    let line = self.line(a);
+                    self.actors[a].rec.mark(MarkKind::GilDropRequest, at, line);
+                }
+                self.actors[a].phase = Phase::Blocked(Block::Gil { asked: at, switches: self.gils[p].switches });
+            }
+            Block::Pause { .. } => self.resume(a, at),
+            Block::Acquire { object, .. } => {
+                self.remove_waiter(object, a);
+                self.wake(a, Wake::Value(0), at);
+            }
+            Block::CondWait { object, .. } => {
+                if let Object::Condition { waiters, .. } = &mut self.objects[object.0 as usize] {
+                    waiters.retain(|w| *w != a);
+                }
+                // Timed out: it still re-acquires the lock, then `wait` returns False.
+                self.reacquire_after_wait(a, object, 0, at);
+            }
+            Block::Event { object, .. } => {
+                self.remove_waiter(object, a);
+                self.wake(a, Wake::Value(0), at);
+            }
+            Block::Join { .. } => self.wake(a, Wake::Value(0), at),
+            Block::Put { object, .. } => {
+                if let Object::Queue { putters, .. } = &mut self.objects[object.0 as usize] {
+                    putters.retain(|w| *w != a);
+                }
+                self.wake(a, Wake::Raise("queue.Full", String::new()), at);
+            }
+            Block::Get { object, .. } => {
+                if let Object::Queue { getters, .. } = &mut self.objects[object.0 as usize] {
+                    getters.retain(|w| *w != a);
+                }
+                self.wake(a, Wake::Raise("_queue.Empty", String::new()), at);
+            }
+            Block::Barrier { .. } | Block::Recv { .. } => {}
+        }
+        Ok(())
+    }
+
+    fn remove_waiter(&mut self, object: ObjectId, a: usize) {
+        match &mut self.objects[object.0 as usize] {
+            Object::Lock { waiters, .. } | Object::Semaphore { waiters, .. } | Object::Event { waiters, .. } => {
+                waiters.retain(|w| *w != a)
+            }
+            _ => {}
+        }
+    }
+
+    /// One step of actor `a` at time `at`: the GIL if needed, then one operation.
+    fn step_actor(&mut self, a: usize, at: Nanos) -> Result<(), SimError> {
+        // An OS time slice ran out and someone waits for a core: give it up.
+        if let Some(core) = self.actors[a].core {
+            if let Some((_, slice_end)) = self.cores[core] {
+                if slice_end <= at && !self.ready.is_empty() {
+                    self.set_activity(a, None, at);
+                    self.free_core(a, at);
+                    self.ready.push_back(a);
+                    return Ok(());
+                }
+            }
+        }
+        if !self.actors[a].started {
+            self.actors[a].started = true;
+            let line = self.line(a);
+            self.actors[a].rec.mark(MarkKind::Started, at, line);
+        }
+        let gil_on = self.settings.run.gil;
+        if gil_on && !self.actors[a].holds_gil {
+            let p = self.actors[a].process;
+            if self.gils[p].holder.is_none() {
+                self.take_gil(a, at);
+            } else {
+                let switches = self.gils[p].switches;
+                return self.block(a, Block::Gil { asked: at, switches }, at);
+            }
+        }
+        self.set_activity(a, Some(SpanKind::Run), at);
+        if self.actors[a].pending_newline {
+            self.actors[a].pending_newline = false;
+            return self.write(a, "\n".to_string(), costs::PRINT / 2, at);
+        }
+        if let Some(wake) = self.actors[a].wake.take() {
+            return self.complete_blocking(a, wake, at);
+        }
+        let pc = self.actors[a].pc;
+        let Some(op) = self.program.actors[a].ops.get(pc).cloned() else {
+            return self.exit(a, at);
+        };
+        // A check point with a drop request: let go, and wait for the GIL like the others.
+        if gil_on && self.gils[self.actors[a].process].drop_request {
+            let every_op = self.settings.run.python == PythonModel::V3_9;
+            if every_op || op.kind.is_check_point(pc) {
+                let switches = self.gils[self.actors[a].process].switches;
+                return self.block(a, Block::Gil { asked: at, switches }, at);
+            }
+        }
+        self.actors[a].rec.metrics.ops += 1;
+        self.execute(a, &op, at)
+    }
+
+    /// Runs a non-blocking operation, or starts a blocking one.
+    fn execute(&mut self, a: usize, op: &Op, at: Nanos) -> Result<(), SimError> {
+        let mut next = self.actors[a].pc + 1;
+        let mut cost = costs::STEP;
+        let reg = |r: crate::engine::program::Reg| r.0 as usize;
+        match op.kind {
+            OpKind::Compute { units } => cost = units.saturating_mul(costs::COMPUTE_UNIT),
+            OpKind::Call => cost = costs::CALL,
+            OpKind::Set { reg: r, value } => self.actors[a].regs[reg(r)] = value,
+            OpKind::Add { reg: r, value } => {
+                let v = &mut self.actors[a].regs[reg(r)];
+                *v = v.wrapping_add(value);
+            }
+            OpKind::JumpIf { cond, to } => {
+                if self.cond(a, cond) {
+                    next = to;
+                }
+            }
+            OpKind::Jump { to } => next = to,
+            OpKind::Loop { to, times } => {
+                cost = costs::LOOP;
+                let pc = self.actors[a].pc;
+                let count = &mut self.actors[a].loop_counts[pc];
+                *count += 1;
+                if *count < times {
+                    next = to;
+                } else {
+                    *count = 0;
+                }
+            }
+            OpKind::Clock { reg: r } => self.actors[a].regs[reg(r)] = (at / 1000) as i64,
+            OpKind::Introspect { what, reg: r } => {
+                let value = self.introspect(a, what);
+                self.actors[a].regs[reg(r)] = value;
+            }
+            OpKind::Load { object, reg: r } => {
+                let value = match self.objects[object.0 as usize] {
+                    Object::Value(v) => {
+                        cost += 2 * costs::LOCK_OP;
+                        v
+                    }
+                    _ => self.vars[self.actors[a].process][object.0 as usize],
+                };
+                self.actors[a].regs[reg(r)] = value;
+            }
+            OpKind::Store { object, reg: r } => {
+                let value = self.actors[a].regs[reg(r)];
+                let p = self.actors[a].process;
+                match &mut self.objects[object.0 as usize] {
+                    Object::Value(v) => {
+                        cost += 2 * costs::LOCK_OP;
+                        *v = value;
+                    }
+                    _ => self.vars[p][object.0 as usize] = value,
+                }
+            }
+            OpKind::QueueEmpty { object, reg: r } | OpKind::QueueFull { object, reg: r } => {
+                let value = match &self.objects[object.0 as usize] {
+                    Object::Queue { items, maxsize, .. } => match op.kind {
+                        OpKind::QueueEmpty { .. } => items.is_empty(),
+                        _ => *maxsize > 0 && items.len() >= *maxsize as usize,
+                    },
+                    _ => false,
+                };
+                self.actors[a].regs[reg(r)] = value as i64;
+            }
+            // Everything else may block, raise, or wake others.
+            _ => return self.execute_sync(a, op, at),
+        }
+        let cost = self.cost(cost);
+        self.actors[a].pc = next;
+        self.actors[a].clock = at + cost;
+        Ok(())
+    }
+
+    fn cond(&self, a: usize, cond: Cond) -> bool {
+        let regs = &self.actors[a].regs;
+        match cond {
+            Cond::Eq(r, v) => regs[r.0 as usize] == v,
+            Cond::Ne(r, v) => regs[r.0 as usize] != v,
+            Cond::Lt(r, v) => regs[r.0 as usize] < v,
+        }
+    }
+
+    fn operand(&self, a: usize, operand: &Operand) -> i64 {
+        match *operand {
+            Operand::Const(v) => v,
+            Operand::Reg(r) => self.actors[a].regs[r.0 as usize],
+        }
+    }
+
+    fn introspect(&self, a: usize, what: Introspect) -> i64 {
+        let alive = |i: usize| matches!(self.actors[i].phase, Phase::Runnable | Phase::Blocked(_));
+        match what {
+            Introspect::ActiveCount => (0..self.actors.len())
+                .filter(|&i| self.actors[i].process == self.actors[a].process && alive(i))
+                .count() as i64,
+            Introspect::IsAlive(actor) => alive(actor.0 as usize) as i64,
+        }
+    }
+
+    /// Moves on past the current operation after `cost`.
+    fn advance(&mut self, a: usize, at: Nanos, cost: Nanos) {
+        let cost = self.cost(cost);
+        self.actors[a].pc += 1;
+        self.actors[a].clock = at + cost;
+    }
+
+    /// Raises a Python exception in actor `a`: the thread prints it and ends.
+    fn raise(&mut self, a: usize, exception: &str, message: String, at: Nanos) -> Result<(), SimError> {
+        let line = self.line(a);
+        self.actors[a].rec.raise(at, line, exception, message);
+        self.exit(a, at)
+    }
+
+    fn result_register(op: &OpKind) -> Option<crate::engine::program::Reg> {
+        match *op {
+            OpKind::Acquire { result, .. } | OpKind::EventWait { result, .. } | OpKind::BarrierWait { result, .. } => {
+                result
+            }
+            OpKind::Get { reg, .. } | OpKind::Recv { reg, .. } => Some(reg),
+            _ => None,
+        }
+    }
+
+    /// A blocking operation ended: store its result or raise, and move on.
+    fn complete_blocking(&mut self, a: usize, wake: Wake, at: Nanos) -> Result<(), SimError> {
+        let op = self.program.actors[a].ops[self.actors[a].pc].kind.clone();
+        match wake {
+            Wake::Raise(exception, message) => self.raise(a, exception, message, at),
+            Wake::Value(value) => {
+                if let Some(r) = Self::result_register(&op) {
+                    self.actors[a].regs[r.0 as usize] = value;
+                }
+                if let (OpKind::Acquire { object, .. } | OpKind::CondWait { object, .. }, 1) = (&op, value) {
+                    let lock = self.lock_of(*object);
+                    let line = self.line(a);
+                    self.actors[a].rec.begin(SpanKind::Hold(lock), at, line);
+                }
+                self.advance(a, at, costs::STEP);
+                Ok(())
+            }
+        }
+    }
+
+    /// The lock object behind a lock-like object (a Condition's lock, or itself).
+    fn lock_of(&self, object: ObjectId) -> ObjectId {
+        match self.objects[object.0 as usize] {
+            Object::Condition { lock, .. } => lock,
+            _ => object,
+        }
+    }
+
+    fn wait_until(&self, wait: Wait, at: Nanos) -> Option<Nanos> {
+        match wait {
+            Wait::Timeout(micros) => Some(at + micros * 1000),
+            Wait::Forever | Wait::NoWait => None,
+        }
+    }
+
+    fn execute_sync(&mut self, a: usize, op: &Op, at: Nanos) -> Result<(), SimError> {
+        match op.kind {
+            OpKind::Sleep { micros } => {
+                let until = at + (micros * 1000).max(costs::SLEEP_ZERO);
+                self.actors[a].pc += 1;
+                self.pause(a, until, SpanKind::Sleep, at)
+            }
+            OpKind::Print { ref text } => {
+                let line = self.format(a, text);
+                match self.settings.run.output {
+                    OutputMode::Pipe => {
+                        let p = self.actors[a].process;
+                        self.buffers[p].push_str(&line);
+                        self.buffers[p].push('\n');
+                        self.advance(a, at, costs::PRINT / 5);
+                        Ok(())
+                    }
+                    OutputMode::Tty => {
+                        self.actors[a].pc += 1;
+                        self.write(a, line + "\n", costs::PRINT, at)
+                    }
+                    // `-u`: the text and the newline are two writes, and the GIL is let go
+                    // around each, so another thread's output can land between them.
+                    OutputMode::Unbuffered => {
+                        self.actors[a].pc += 1;
+                        self.actors[a].pending_newline = true;
+                        self.write(a, line, costs::PRINT / 2, at)
+                    }
+                }
+            }
+            OpKind::Acquire { object, wait, .. } => self.acquire(a, object, wait, at),
+            OpKind::Release { object } => self.release(a, object, at),
+            OpKind::CondWait { object, wait } => self.cond_wait(a, object, wait, at),
+            OpKind::CondNotify { object, all } => self.cond_notify(a, object, all, at),
+            OpKind::EventSet { object } => {
+                if let Object::Event { set, waiters } = &mut self.objects[object.0 as usize] {
+                    *set = true;
+                    let woken = std::mem::take(waiters);
+                    for w in woken {
+                        let t = at + self.cost(costs::WAKE);
+                        self.wake(w, Wake::Value(1), t);
+                    }
+                }
+                self.advance(a, at, costs::LOCK_OP);
+                Ok(())
+            }
+            OpKind::EventClear { object } => {
+                if let Object::Event { set, .. } = &mut self.objects[object.0 as usize] {
+                    *set = false;
+                }
+                self.advance(a, at, costs::LOCK_OP);
+                Ok(())
+            }
+            OpKind::EventWait { object, wait, result } => {
+                let is_set = matches!(self.objects[object.0 as usize], Object::Event { set: true, .. });
+                if is_set || wait == Wait::NoWait {
+                    if let Some(r) = result {
+                        self.actors[a].regs[r.0 as usize] = is_set as i64;
+                    }
+                    self.advance(a, at, costs::LOCK_OP);
+                    return Ok(());
+                }
+                if let Object::Event { waiters, .. } = &mut self.objects[object.0 as usize] {
+                    waiters.push(a);
+                }
+                self.block(a, Block::Event { object, until: self.wait_until(wait, at) }, at)
+            }
+            OpKind::BarrierWait { object, .. } => self.barrier_wait(a, object, at),
+            OpKind::BarrierAbort { object } => {
+                self.break_barrier(object, at);
+                self.advance(a, at, costs::LOCK_OP);
+                Ok(())
+            }
+            OpKind::Put { object, ref value, wait } => {
+                let value = self.operand(a, value);
+                self.put(a, object, value, wait, at)
+            }
+            OpKind::Get { object, wait, .. } => self.get(a, object, wait, at),
+            OpKind::Send { object, end, ref value } => {
+                let value = self.operand(a, value);
+                self.send(a, object, end, value, at)
+            }
+            OpKind::Recv { object, end, .. } => self.recv(a, object, end, at),
+            OpKind::Close { object, end } => self.close(a, object, end, at),
+            OpKind::Start { actor } => self.start(a, actor.0 as usize, at),
+            OpKind::Join { actor, wait } => self.join(a, actor.0 as usize, wait, at),
+            ref other => unreachable!("{other:?} is handled in execute"),
+        }
+    }
+
+    /// Pays `until - at` with the GIL released (a sleep, a write, a start).
+    fn pause(&mut self, a: usize, until: Nanos, kind: SpanKind, at: Nanos) -> Result<(), SimError> {
+        self.block(a, Block::Pause { until, kind }, at)
+    }
+
+    fn format(&self, a: usize, text: &[TextPart]) -> String {
+        let def = &self.program.actors[a];
+        let mut line = String::new();
+        for part in text {
+            match part {
+                TextPart::Lit(s) => line.push_str(s),
+                TextPart::Reg(r) => line.push_str(&self.actors[a].regs[r.0 as usize].to_string()),
+                TextPart::ActorName => line.push_str(&def.name),
+                TextPart::Pid => line.push_str(&(1000 + def.process.0 as u32).to_string()),
+            }
+        }
+        line
+    }
+
+    /// One write to the terminal, recorded now; the write system call releases the GIL.
+    fn write(&mut self, a: usize, text: String, cost: Nanos, at: Nanos) -> Result<(), SimError> {
+        let line = self.program.actors[a].ops.get(self.actors[a].pc.saturating_sub(1)).map_or(1, |op| op.line);
+        self.actors[a].rec.print(at, line, text);
+        let until = at + self.cost(cost);
+        self.pause(a, until, SpanKind::Run, at)
+    }
+
+    // --- locks ---------------------------------------------------------------------------
+
+    fn acquire(&mut self, a: usize, object: ObjectId, wait: Wait, at: Nanos) -> Result<(), SimError> {
+        let lock = self.lock_of(object);
+        let granted = match &mut self.objects[lock.0 as usize] {
+            Object::Lock { owner, count, reentrant, .. } => match *owner {
+                None => {
+                    *owner = Some(a);
+                    *count = 1;
+                    true
+                }
+                Some(o) if o == a && *reentrant => {
+                    *count += 1;
+                    true
+                }
+                Some(_) => false,
+            },
+            Object::Semaphore { value, .. } => {
+                if *value > 0 {
+                    *value -= 1;
+                    true
+                } else {
+                    false
+                }
+            }
+            _ => unreachable!("validated: acquire on a lock-like object"),
+        };
+        let result = match &self.program.actors[a].ops[self.actors[a].pc].kind {
+            OpKind::Acquire { result, .. } => *result,
+            _ => None,
+        };
+        if granted || wait == Wait::NoWait {
+            if let Some(r) = result {
+                self.actors[a].regs[r.0 as usize] = granted as i64;
+            }
+            if granted {
+                let line = self.line(a);
+                self.actors[a].rec.begin(SpanKind::Hold(lock), at, line);
+            }
+            self.advance(a, at, costs::LOCK_OP);
+            return Ok(());
+        }
+        match &mut self.objects[lock.0 as usize] {
+            Object::Lock { waiters, .. } | Object::Semaphore { waiters, .. } => waiters.push(a),
+            _ => {}
+        }
+        self.block(a, Block::Acquire { object: lock, until: self.wait_until(wait, at) }, at)
+    }
+
+    /// Gives a freed lock (or permit) to one of its waiters, chosen as the OS would: not in
+    /// order of arrival.
+    fn grant(&mut self, lock: ObjectId, at: Nanos) -> Result<(), SimError> {
+        let waiters = match &self.objects[lock.0 as usize] {
+            Object::Lock { waiters, .. } | Object::Semaphore { waiters, .. } => waiters.clone(),
+            _ => return Ok(()),
+        };
+        if waiters.is_empty() {
+            return Ok(());
+        }
+        let next = self.choose(&waiters)?;
+        match &mut self.objects[lock.0 as usize] {
+            Object::Lock { owner, count, waiters, .. } => {
+                waiters.retain(|w| *w != next);
+                *owner = Some(next);
+                // A Condition waiter gets back the count it had; anyone else starts at 1.
+                *count = std::mem::replace(&mut self.actors[next].cond_count, 0).max(1);
+            }
+            Object::Semaphore { value, waiters, .. } => {
+                waiters.retain(|w| *w != next);
+                *value -= 1;
+            }
+            _ => {}
+        }
+        let woke = at + self.cost(costs::WAKE);
+        self.wake(next, Wake::Value(1), woke);
+        Ok(())
+    }
+
+    fn release(&mut self, a: usize, object: ObjectId, at: Nanos) -> Result<(), SimError> {
+        let lock = self.lock_of(object);
+        // Whose hold ends: a Lock's owner (anyone may release a Lock in Python), else the releaser.
+        let mut holder = a;
+        let outcome: Result<bool, (&'static str, &'static str)> = match &mut self.objects[lock.0 as usize] {
+            Object::Lock { owner, count, reentrant: false, .. } => match *owner {
+                None => Err(("RuntimeError", "release unlocked lock")),
+                Some(o) => {
+                    holder = o;
+                    *owner = None;
+                    *count = 0;
+                    Ok(true)
+                }
+            },
+            Object::Lock { owner, count, reentrant: true, .. } => {
+                if *owner != Some(a) {
+                    Err(("RuntimeError", "cannot release un-acquired lock"))
+                } else {
+                    *count -= 1;
+                    if *count == 0 {
+                        *owner = None;
+                    }
+                    Ok(*count == 0)
+                }
+            }
+            Object::Semaphore { value, initial, bounded, .. } => {
+                if *bounded && *value >= *initial {
+                    Err(("ValueError", "Semaphore released too many times"))
+                } else {
+                    *value += 1;
+                    Ok(true)
+                }
+            }
+            _ => unreachable!("validated: release on a lock-like object"),
+        };
+        match outcome {
+            Err((exception, message)) => self.raise(a, exception, message.to_string(), at),
+            Ok(freed) => {
+                if freed {
+                    self.actors[holder].rec.end(SpanKind::Hold(lock), at);
+                    self.grant(lock, at)?;
+                }
+                self.advance(a, at, costs::LOCK_OP);
+                Ok(())
+            }
+        }
+    }
+
+    fn owns(&self, a: usize, lock: ObjectId) -> Option<u32> {
+        match self.objects[lock.0 as usize] {
+            Object::Lock { owner: Some(o), count, .. } if o == a => Some(count),
+            _ => None,
+        }
+    }
+
+    fn cond_wait(&mut self, a: usize, object: ObjectId, wait: Wait, at: Nanos) -> Result<(), SimError> {
+        let lock = self.lock_of(object);
+        let Some(count) = self.owns(a, lock) else {
+            return self.raise(a, "RuntimeError", "cannot wait on un-acquired lock".into(), at);
+        };
+        // Release the lock completely (an RLock whatever its count), remembering the count.
+        if let Object::Lock { owner, count: c, .. } = &mut self.objects[lock.0 as usize] {
+            *owner = None;
+            *c = 0;
+        }
+        self.actors[a].cond_count = count;
+        self.actors[a].rec.end(SpanKind::Hold(lock), at);
+        self.grant(lock, at)?;
+        if let Object::Condition { waiters, .. } = &mut self.objects[object.0 as usize] {
+            waiters.push_back(a);
+        }
+        self.block(a, Block::CondWait { object, until: self.wait_until(wait, at) }, at)
+    }
+
+    /// After a notify or a timeout, a Condition waiter must get its lock back before
+    /// `wait` returns (`result`: 1 notified, 0 timed out).
+    fn reacquire_after_wait(&mut self, a: usize, object: ObjectId, result: i64, at: Nanos) {
+        let lock = self.lock_of(object);
+        let free = matches!(self.objects[lock.0 as usize], Object::Lock { owner: None, .. });
+        if free {
+            if let Object::Lock { owner, count, .. } = &mut self.objects[lock.0 as usize] {
+                *owner = Some(a);
+                *count = std::mem::replace(&mut self.actors[a].cond_count, 0).max(1);
+            }
+            // Completing the wait shows the hold again.
+            self.wake(a, Wake::Value(result), at);
+        } else {
+            if let Object::Lock { waiters, .. } = &mut self.objects[lock.0 as usize] {
+                waiters.push(a);
+            }
+            self.set_activity(a, Some(SpanKind::Wait(WaitOn::Object(lock))), at);
+            self.actors[a].phase = Phase::Blocked(Block::Acquire { object: lock, until: None });
+        }
+    }
+
+    fn cond_notify(&mut self, a: usize, object: ObjectId, all: bool, at: Nanos) -> Result<(), SimError> {
+        let lock = self.lock_of(object);
+        if self.owns(a, lock).is_none() {
+            return self.raise(a, "RuntimeError", "cannot notify on un-acquired lock".into(), at);
+        }
+        // CPython's Condition wakes its waiters in the order they began to wait.
+        let woken: Vec<usize> = match &mut self.objects[object.0 as usize] {
+            Object::Condition { waiters, .. } => {
+                let n = if all { waiters.len() } else { waiters.len().min(1) };
+                waiters.drain(..n).collect()
+            }
+            _ => Vec::new(),
+        };
+        for w in woken {
+            self.reacquire_after_wait(w, object, 1, at);
+        }
+        self.advance(a, at, costs::LOCK_OP);
+        Ok(())
+    }
+
+    // --- barriers --------------------------------------------------------------------------
+
+    fn barrier_wait(&mut self, a: usize, object: ObjectId, at: Nanos) -> Result<(), SimError> {
+        let (broken, arrived, parties) = match &mut self.objects[object.0 as usize] {
+            Object::Barrier { parties, arrived, broken } => {
+                if !*broken {
+                    arrived.push(a);
+                }
+                (*broken, arrived.len() as u32, *parties)
+            }
+            _ => unreachable!("validated"),
+        };
+        if broken {
+            return self.raise(a, "threading.BrokenBarrierError", String::new(), at);
+        }
+        if arrived < parties {
+            return self.block(a, Block::Barrier { object }, at);
+        }
+        // The last to arrive lets everyone through together; each gets its arrival index.
+        let all = match &mut self.objects[object.0 as usize] {
+            Object::Barrier { arrived, .. } => std::mem::take(arrived),
+            _ => Vec::new(),
+        };
+        for (index, w) in all.iter().copied().enumerate() {
+            if w == a {
+                if let Some(r) = Self::result_register(&self.program.actors[a].ops[self.actors[a].pc].kind) {
+                    self.actors[a].regs[r.0 as usize] = index as i64;
+                }
+            } else {
+                let t = at + self.cost(costs::WAKE);
+                self.wake(w, Wake::Value(index as i64), t);
+            }
+        }
+        self.advance(a, at, costs::LOCK_OP);
+        Ok(())
+    }
+
+    fn break_barrier(&mut self, object: ObjectId, at: Nanos) {
+        let waiting = match &mut self.objects[object.0 as usize] {
+            Object::Barrier { arrived, broken, .. } => {
+                *broken = true;
+                std::mem::take(arrived)
+            }
+            _ => Vec::new(),
+        };
+        for w in waiting {
+            self.wake(w, Wake::Raise("threading.BrokenBarrierError", String::new()), at);
+        }
+    }
+
+    // --- queues and pipes ------------------------------------------------------------------
+
+    fn message_mark(&mut self, a: usize, kind: MarkKind, at: Nanos) {
+        let line = self.line(a);
+        self.actors[a].rec.mark(kind, at, line);
+    }
+
+    fn put(&mut self, a: usize, object: ObjectId, value: i64, wait: Wait, at: Nanos) -> Result<(), SimError> {
+        let Object::Queue { items, maxsize, getters, sent, .. } = &mut self.objects[object.0 as usize] else {
+            unreachable!("validated")
+        };
+        if *maxsize > 0 && items.len() >= *maxsize as usize {
+            if wait == Wait::NoWait {
+                return self.raise(a, "queue.Full", String::new(), at);
+            }
+            if let Object::Queue { putters, .. } = &mut self.objects[object.0 as usize] {
+                putters.push_back(a);
+            }
+            self.actors[a].pending_put = value;
+            return self.block(a, Block::Put { object, until: self.wait_until(wait, at) }, at);
+        }
+        *sent += 1;
+        let seq = *sent;
+        // A waiting getter takes the item at once; otherwise it waits in the queue.
+        match getters.pop_front() {
+            Some(g) => {
+                let t = at + self.cost(costs::WAKE);
+                self.wake(g, Wake::Value(value), t);
+                self.message_mark(g, MarkKind::Received { object, seq }, t);
+            }
+            None => items.push_back(value),
+        }
+        self.message_mark(a, MarkKind::Sent { object, seq }, at);
+        self.advance(a, at, 4 * costs::LOCK_OP);
+        Ok(())
+    }
+
+    fn get(&mut self, a: usize, object: ObjectId, wait: Wait, at: Nanos) -> Result<(), SimError> {
+        let Object::Queue { items, getters, putters, sent, .. } = &mut self.objects[object.0 as usize] else {
+            unreachable!("validated")
+        };
+        let Some(value) = items.pop_front() else {
+            if wait == Wait::NoWait {
+                return self.raise(a, "_queue.Empty", String::new(), at);
+            }
+            getters.push_back(a);
+            return self.block(a, Block::Get { object, until: self.wait_until(wait, at) }, at);
+        };
+        let seq = *sent - items.len() as u32;
+        // Room now: the first blocked putter's item goes in.
+        if let Some(p) = putters.pop_front() {
+            items.push_back(self.actors[p].pending_put);
+            *sent += 1;
+            let t = at + self.cost(costs::WAKE);
+            self.wake(p, Wake::Value(0), t);
+        }
+        if let Some(r) = Self::result_register(&self.program.actors[a].ops[self.actors[a].pc].kind) {
+            self.actors[a].regs[r.0 as usize] = value;
+        }
+        self.message_mark(a, MarkKind::Received { object, seq }, at);
+        self.advance(a, at, 4 * costs::LOCK_OP);
+        Ok(())
+    }
+
+    fn send(&mut self, a: usize, object: ObjectId, end: u8, value: i64, at: Nanos) -> Result<(), SimError> {
+        let Object::Pipe { duplex, inbox, closed, receivers, sent } = &mut self.objects[object.0 as usize] else {
+            unreachable!("validated")
+        };
+        let to = 1 - end as usize;
+        // A one-way pipe receives on end 0 and sends on end 1, as `Pipe(duplex=False)`.
+        if !*duplex && end == 0 {
+            return self.raise(a, "OSError", "connection is read-only".into(), at);
+        }
+        if closed[end as usize] {
+            return self.raise(a, "OSError", "handle is closed".into(), at);
+        }
+        if closed[to] {
+            return self.raise(a, "BrokenPipeError", "[Errno 32] Broken pipe".into(), at);
+        }
+        *sent += 1;
+        let seq = *sent;
+        match receivers[to].pop_front() {
+            Some(r) => {
+                let t = at + self.cost(costs::WAKE);
+                self.wake(r, Wake::Value(value), t);
+                self.message_mark(r, MarkKind::Received { object, seq }, t);
+            }
+            None => inbox[to].push_back(value),
+        }
+        self.message_mark(a, MarkKind::Sent { object, seq }, at);
+        self.advance(a, at, 4 * costs::LOCK_OP);
+        Ok(())
+    }
+
+    fn recv(&mut self, a: usize, object: ObjectId, end: u8, at: Nanos) -> Result<(), SimError> {
+        let Object::Pipe { duplex, inbox, closed, receivers, sent } = &mut self.objects[object.0 as usize] else {
+            unreachable!("validated")
+        };
+        if !*duplex && end == 1 {
+            return self.raise(a, "OSError", "connection is write-only".into(), at);
+        }
+        let e = end as usize;
+        if let Some(value) = inbox[e].pop_front() {
+            let seq = *sent - inbox[e].len() as u32;
+            if let Some(r) = Self::result_register(&self.program.actors[a].ops[self.actors[a].pc].kind) {
+                self.actors[a].regs[r.0 as usize] = value;
+            }
+            self.message_mark(a, MarkKind::Received { object, seq }, at);
+            self.advance(a, at, 4 * costs::LOCK_OP);
+            return Ok(());
+        }
+        if closed[1 - e] {
+            return self.raise(a, "EOFError", String::new(), at);
+        }
+        receivers[e].push_back(a);
+        self.block(a, Block::Recv { object, end }, at)
+    }
+
+    fn close(&mut self, a: usize, object: ObjectId, end: u8, at: Nanos) -> Result<(), SimError> {
+        let waiting: Vec<usize> = match &mut self.objects[object.0 as usize] {
+            Object::Pipe { closed, receivers, .. } => {
+                closed[end as usize] = true;
+                receivers[1 - end as usize].drain(..).collect()
+            }
+            _ => Vec::new(),
+        };
+        // Receivers on the other end with nothing left to read get EOFError.
+        for r in waiting {
+            self.wake(r, Wake::Raise("EOFError", String::new()), at);
+        }
+        self.advance(a, at, costs::LOCK_OP);
+        Ok(())
+    }
+
+    // --- threads and processes ---------------------------------------------------------
+
+    fn start(&mut self, a: usize, target: usize, at: Nanos) -> Result<(), SimError> {
+        if self.actors[target].phase != Phase::NotStarted {
+            let message = match self.program.actors[target].role {
+                ActorRole::Thread => "threads can only be started once",
+                ActorRole::ProcessMain => "cannot start a process twice",
+            };
+            return self.raise(a, "RuntimeError", message.into(), at);
+        }
+        let cost = match self.program.actors[target].role {
+            ActorRole::Thread => costs::THREAD_START,
+            ActorRole::ProcessMain => {
+                let p = self.actors[target].process;
+                let def = &self.program.processes[p];
+                let parent = def.parent.map_or(0, |q| q.0 as usize);
+                // fork copies the parent's memory as it is now; spawn starts afresh.
+                if def.start_method == StartMethod::Fork {
+                    self.vars[p] = self.vars[parent].clone();
+                }
+                self.process_started[p] = true;
+                match def.start_method {
+                    StartMethod::Spawn => costs::SPAWN_START,
+                    _ => costs::FORK_START,
+                }
+            }
+        };
+        let ready = at + self.cost(cost);
+        // The new thread or process exists from now, and runs once started.
+        self.actors[target].phase = Phase::Blocked(Block::Pause { until: ready, kind: SpanKind::Starting });
+        self.set_activity(target, Some(SpanKind::Starting), at);
+        // `start()` returns once the new thread or process is running.
+        self.actors[a].pc += 1;
+        self.pause(a, ready, SpanKind::Starting, at)
+    }
+
+    fn join(&mut self, a: usize, target: usize, wait: Wait, at: Nanos) -> Result<(), SimError> {
+        if target == a {
+            return self.raise(a, "RuntimeError", "cannot join current thread".into(), at);
+        }
+        if self.actors[target].phase == Phase::NotStarted {
+            let (exception, message) = match self.program.actors[target].role {
+                ActorRole::Thread => ("RuntimeError", "cannot join thread before it is started"),
+                ActorRole::ProcessMain => ("AssertionError", "can only join a started process"),
+            };
+            return self.raise(a, exception, message.into(), at);
+        }
+        if self.joined(target) {
+            self.advance(a, at, costs::STEP);
+            return Ok(());
+        }
+        self.block(a, Block::Join { actor: ActorId(target as u16), until: self.wait_until(wait, at) }, at)
+    }
+
+    /// Whether a join on `target` is over: a thread ended, or a process exited.
+    fn joined(&self, target: usize) -> bool {
+        match self.program.actors[target].role {
+            ActorRole::Thread => self.actors[target].phase == Phase::Done,
+            ActorRole::ProcessMain => self.process_exited[self.actors[target].process],
+        }
+    }
+
+    /// Actor `a` ends at `at`: everything it holds is let go, and its joiners wake.
+    fn exit(&mut self, a: usize, at: Nanos) -> Result<(), SimError> {
+        self.release_gil(a, at)?;
+        self.free_core(a, at);
+        self.set_activity(a, None, at);
+        let line = self.line(a);
+        let actor = &mut self.actors[a];
+        actor.rec.close_all(at);
+        actor.rec.mark(MarkKind::Exited, at, line);
+        actor.phase = Phase::Done;
+        self.wake_joiners(at);
+        self.check_process_exit(self.actors[a].process, at)
+    }
+
+    fn wake_joiners(&mut self, at: Nanos) {
+        for j in 0..self.actors.len() {
+            if let Phase::Blocked(Block::Join { actor, .. }) = self.actors[j].phase {
+                if self.joined(actor.0 as usize) {
+                    self.wake(j, Wake::Value(0), at);
+                }
+            }
+        }
+    }
+
+    /// A process exits once its main thread and its non-daemon threads are done and its
+    /// non-daemon children have exited; then its daemon threads and children are ended.
+    fn check_process_exit(&mut self, p: usize, at: Nanos) -> Result<(), SimError> {
+        if self.process_exited[p] || !self.process_started[p] {
+            return Ok(());
+        }
+        let alive = |s: &Sim, i: usize| matches!(s.actors[i].phase, Phase::Runnable | Phase::Blocked(_));
+        let threads_left =
+            (0..self.actors.len()).any(|i| self.actors[i].process == p && !self.actors[i].daemon && alive(self, i));
+        let children_left = self.program.processes.iter().enumerate().any(|(c, def)| {
+            def.parent.map(|q| q.0 as usize) == Some(p)
+                && !def.daemon
+                && self.process_started[c]
+                && !self.process_exited[c]
+        });
+        if threads_left || children_left {
+            return Ok(());
+        }
+        self.process_exited[p] = true;
+        // Block-buffered output reaches the console when the process exits.
+        if !self.buffers[p].is_empty() {
+            let text = std::mem::take(&mut self.buffers[p]);
+            if let Some(main) = (0..self.actors.len()).find(|&i| self.actors[i].process == p) {
+                let line = self.line(main);
+                self.actors[main].rec.print(at, line, text);
+            }
+        }
+        let doomed: Vec<usize> = (0..self.actors.len())
+            .filter(|&i| {
+                let process = self.actors[i].process;
+                let daemon_child = self.program.processes[process].parent.map(|q| q.0 as usize) == Some(p)
+                    && self.program.processes[process].daemon;
+                (process == p || daemon_child) && alive(self, i)
+            })
+            .collect();
+        for d in doomed {
+            self.kill(d, at);
+        }
+        for (c, def) in self.program.processes.iter().enumerate() {
+            if def.parent.map(|q| q.0 as usize) == Some(p) && def.daemon && self.process_started[c] {
+                self.process_exited[c] = true;
+            }
+        }
+        self.wake_joiners(at);
+        // A parent may have been waiting for this child to exit.
+        if let Some(parent) = self.program.processes[p].parent {
+            self.check_process_exit(parent.0 as usize, at)?;
+        }
+        Ok(())
+    }
+
+    /// Ends an actor from outside (a daemon at its owner's exit).
+    fn kill(&mut self, d: usize, at: Nanos) {
+        let p = self.actors[d].process;
+        if self.actors[d].holds_gil {
+            self.actors[d].holds_gil = false;
+            self.gils[p].holder = None;
+        }
+        self.free_core(d, at);
+        self.set_activity(d, None, at);
+        let line = self.line(d);
+        let actor = &mut self.actors[d];
+        actor.rec.close_all(at);
+        actor.rec.mark(MarkKind::Exited, at, line);
+        actor.phase = Phase::Done;
+        for object in &mut self.objects {
+            match object {
+                Object::Lock { waiters, .. } | Object::Semaphore { waiters, .. } | Object::Event { waiters, .. } => {
+                    waiters.retain(|w| *w != d)
+                }
+                Object::Condition { waiters, .. } => waiters.retain(|w| *w != d),
+                Object::Queue { getters, putters, .. } => {
+                    getters.retain(|w| *w != d);
+                    putters.retain(|w| *w != d);
+                }
+                Object::Pipe { receivers, .. } => receivers.iter_mut().for_each(|r| r.retain(|w| *w != d)),
+                Object::Barrier { arrived, .. } => arrived.retain(|w| *w != d),
+                Object::Var | Object::Value(_) => {}
+            }
+        }
+    }
+
+    // --- the end ---------------------------------------------------------------------------
+
+    /// Nothing can run and no timer is set: done, or stuck (with the cycle if there is one).
+    fn stuck_or_done(&self) -> Outcome {
+        let blocked: Vec<usize> =
+            (0..self.actors.len()).filter(|&i| matches!(self.actors[i].phase, Phase::Blocked(_))).collect();
+        if blocked.is_empty() {
+            return Outcome::Completed;
+        }
+        // Who each blocked actor waits for, where someone holds it.
+        let holder_of = |i: usize| -> Option<(WaitOn, usize)> {
+            let Phase::Blocked(block) = self.actors[i].phase else { return None };
+            match block {
+                Block::Acquire { object, .. } => match self.objects[object.0 as usize] {
+                    Object::Lock { owner: Some(o), .. } => Some((WaitOn::Object(object), o)),
+                    _ => None,
+                },
+                Block::Join { actor, .. } => Some((WaitOn::Actor(actor), actor.0 as usize)),
+                _ => None,
+            }
+        };
+        for &start in &blocked {
+            // Follow waits-for edges; a revisit of the path is the cycle.
+            let mut path = vec![start];
+            let mut at = start;
+            while let Some((_, holder)) = holder_of(at) {
+                if let Some(pos) = path.iter().position(|&p| p == holder) {
+                    let cycle = path[pos..]
+                        .iter()
+                        .map(|&w| {
+                            let (on, h) = holder_of(w).expect("on the path");
+                            WaitEdge { waiter: ActorId(w as u16), on, holder: ActorId(h as u16) }
+                        })
+                        .collect();
+                    return Outcome::Deadlock { cycle };
+                }
+                path.push(holder);
+                at = holder;
+            }
+        }
+        Outcome::Stuck {
+            waiting: blocked
+                .iter()
+                .filter_map(|&i| match self.actors[i].phase {
+                    Phase::Blocked(block) => block.wait_on().map(|on| (ActorId(i as u16), on)),
+                    _ => None,
+                })
+                .collect(),
+        }
+    }
+
+    fn finish(&mut self, outcome: Outcome) -> Trace {
+        let end = self.now;
+        for a in 0..self.actors.len() {
+            self.set_activity(a, None, end);
+            self.actors[a].rec.close_all(end);
+        }
+        let infos = self
+            .program
+            .actors
+            .iter()
+            .map(|def| ActorInfo { name: def.name.clone(), process: def.process, pool_thread: None })
+            .collect();
+        let budget = self.settings.run.budget;
+        let recorders = self
+            .actors
+            .iter_mut()
+            .enumerate()
+            .map(|(i, a)| std::mem::replace(&mut a.rec, ActorRecorder::new(ActorId(i as u16), budget)))
+            .collect();
+        let mut trace = Trace::from_recorders(EngineKind::Simulated, infos, recorders, end, outcome);
+        trace.finals = self
+            .program
+            .objects
+            .iter()
+            .enumerate()
+            .filter_map(|(i, o)| match (&o.kind, &self.objects[i]) {
+                (ObjectKind::Var { .. }, _) => Some((ObjectId(i as u16), self.vars[0][i])),
+                (_, Object::Value(v)) => Some((ObjectId(i as u16), *v)),
+                _ => None,
+            })
+            .collect();
+        trace.gil_handoffs = self.gils.iter().map(|g| if self.settings.run.gil { g.handoffs } else { 0 }).collect();
+        trace
+    }
+}
