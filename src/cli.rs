@@ -7,6 +7,7 @@ use crate::engine::clock::HostClock;
 use crate::engine::control::Control;
 use crate::engine::live::probe::{self, ProbeRequest};
 use crate::engine::live::{run as live_run, Spawner, POOL_THREADS};
+use crate::engine::sim;
 use crate::engine::trace::Outcome;
 use crate::i18n::Lang;
 use crate::lessons::{self, LESSONS};
@@ -57,7 +58,6 @@ fn run(args: &[String]) -> Result<String, String> {
     let lesson = lessons::find(id).ok_or_else(|| format!("there is no lesson `{id}`; the lessons are {}", ids()))?;
     let mut pairs: Vec<(String, String)> = Vec::new();
     let mut json = false;
-    let mut engine_given = false;
     let mut rest = args[1..].iter();
     while let Some(arg) = rest.next() {
         let mut value = |flag: &str| rest.next().cloned().ok_or_else(|| format!("{flag} needs a value"));
@@ -69,10 +69,7 @@ fn run(args: &[String]) -> Result<String, String> {
                     setting.split_once('=').ok_or_else(|| format!("--set {setting}: expected KNOB=VALUE"))?;
                 pairs.push((name.to_string(), v.to_string()));
             }
-            "--engine" => {
-                engine_given = true;
-                pairs.push(("engine".into(), value("--engine")?));
-            }
+            "--engine" => pairs.push(("engine".into(), value("--engine")?)),
             "--seed" => pairs.push(("seed".into(), value("--seed")?)),
             other => {
                 return Err(format!(
@@ -81,20 +78,18 @@ fn run(args: &[String]) -> Result<String, String> {
             }
         }
     }
-    engine_given |= pairs.iter().any(|(k, _)| k == "engine");
-    if !engine_given {
-        // The simulated engine is the default in links, but it has not landed yet.
-        pairs.push(("engine".into(), "live".into()));
-    }
     let (knobs, built) = lessons::build_from_pairs(lesson, &pairs)?;
-    if knobs.choice("engine") != "live" {
-        return Err("the simulated engine (--engine sim) is not built yet; use --engine live".into());
-    }
-    let pool: Arc<dyn Spawner> =
-        Arc::new(rayon::ThreadPoolBuilder::new().num_threads(POOL_THREADS).build().map_err(|e| e.to_string())?);
-    let trace = live_run::start(built.program, built.settings, pool, Arc::new(HostClock), Arc::new(Control::new()))
-        .map_err(|e| e.to_string())?
-        .wait();
+    let live = knobs.choice("engine") == "live";
+    let trace = if live {
+        let pool: Arc<dyn Spawner> =
+            Arc::new(rayon::ThreadPoolBuilder::new().num_threads(POOL_THREADS).build().map_err(|e| e.to_string())?);
+        live_run::start(built.program, built.settings, pool, Arc::new(HostClock), Arc::new(Control::new()))
+            .map_err(|e| e.to_string())?
+            .wait()
+    } else {
+        sim::run(built.program, lessons::sim_settings(&knobs, built.settings)).map_err(|e| e.to_string())?
+    };
+    let engine = if live { "live" } else { "sim" };
     let findings = (lesson.findings)(&knobs, &trace, Lang::En);
     let deadlock = match &trace.outcome {
         Outcome::Deadlock { cycle } => Some(
@@ -119,7 +114,7 @@ fn run(args: &[String]) -> Result<String, String> {
             format!("[{}]", edges.iter().map(|e| json_string(e)).collect::<Vec<_>>().join(","))
         });
         return Ok(format!(
-            "{{\"lesson\":{},\"knobs\":{{{}}},\"engine\":\"live\",\"seed\":{},\"python_time_s\":{:.6},\"time_measured\":true,\"outcome\":{},\"console\":{},\"findings\":{{\"headline\":{},\"details\":[{}],\"figures\":{{{}}}}},\"deadlock\":{}}}\n",
+            "{{\"lesson\":{},\"knobs\":{{{}}},\"engine\":\"{engine}\",\"seed\":{},\"python_time_s\":{:.6},\"time_measured\":{live},\"outcome\":{},\"console\":{},\"findings\":{{\"headline\":{},\"details\":[{}],\"figures\":{{{}}}}},\"deadlock\":{}}}\n",
             json_string(lesson.id),
             knob_fields.join(","),
             knobs.seed(),
@@ -133,7 +128,8 @@ fn run(args: &[String]) -> Result<String, String> {
         ));
     }
     let mut out = trace.console_text();
-    out.push_str(&format!("\n--- {} (live engine, measured {:.1} ms)\n", lesson.id, trace.wall as f64 / 1e6));
+    let time = if live { "live engine, measured" } else { "simulated engine, Python time" };
+    out.push_str(&format!("\n--- {} ({time} {:.1} ms)\n", lesson.id, trace.wall as f64 / 1e6));
     out.push_str(&format!("{}\n", findings.headline));
     for detail in &findings.details {
         out.push_str(&format!("{detail}\n"));
@@ -251,7 +247,20 @@ mod tests {
         let e = main(&args("run race_counter --set threads=99")).unwrap_err();
         assert!(e.contains("threads=99") && e.contains("from 1 to 16"), "{e}");
         assert!(main(&args("run race_counter --set threads")).unwrap_err().contains("expected KNOB=VALUE"));
-        assert!(main(&args("run race_counter --engine sim")).unwrap_err().contains("not built yet"));
+        assert!(main(&args("run race_counter --engine turbo")).unwrap_err().contains("sim | live"));
+    }
+
+    #[test]
+    fn the_simulated_engine_is_the_default_and_a_seed_gives_the_same_output_every_time() {
+        let run = || {
+            main(&args("run race_counter --set threads=3 --set increments=200000 --set between=call --seed 9 --json"))
+                .unwrap()
+        };
+        let first = run();
+        assert!(first.contains("\"engine\":\"sim\"") && first.contains("\"time_measured\":false"), "{first}");
+        assert_eq!(run(), first);
+        let deadlock_free = main(&args("run race_counter --set lock=each --set increments=1000")).unwrap();
+        assert!(deadlock_free.contains("simulated engine, Python time"));
     }
 
     #[test]

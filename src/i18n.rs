@@ -100,8 +100,8 @@ pub enum Key {
     ColumnThread,
     Cancelling,
     LiveNeedsIsolation,
-    SimNotYet,
-    UseLive,
+    UseSim,
+    PythonTime,
     Run,
     CodeHeading,
     ConsoleHeading,
@@ -178,14 +178,11 @@ pub fn t(lang: Lang, key: Key) -> &'static str {
         ColumnThread => ("thread", "스레드"),
         Cancelling => ("Cancelling…", "취소하는 중…"),
         LiveNeedsIsolation => (
-            "This lesson runs on live threads, which need a cross-origin isolated page; the simulated engine arrives in a later release.",
-            "이 레슨은 실제 스레드에서 실행되며, 교차 출처 격리된 페이지가 필요합니다. 시뮬레이션 엔진은 이후 릴리스에서 추가됩니다.",
+            "Live threads (engine=live) need a cross-origin isolated page, and this one is not.",
+            "실제 스레드(engine=live)는 교차 출처 격리된 페이지가 필요한데, 이 페이지는 격리되어 있지 않습니다.",
         ),
-        SimNotYet => (
-            "The simulated engine (engine=sim) is not built yet; this lesson runs on live threads.",
-            "시뮬레이션 엔진(engine=sim)은 아직 없습니다. 이 레슨은 실제 스레드에서 실행됩니다.",
-        ),
-        UseLive => ("Use live threads", "실제 스레드 사용"),
+        UseSim => ("Use the simulated engine", "시뮬레이션 엔진 사용"),
+        PythonTime => ("Python time (simulated)", "파이썬 시간(시뮬레이션)"),
         Run => ("Run", "실행"),
         CodeHeading => ("Program", "프로그램"),
         ConsoleHeading => ("Console", "콘솔"),
@@ -263,6 +260,21 @@ pub fn elapsed(lang: Lang, ns: u64) -> String {
     match lang {
         Lang::En => format!("{seconds:.1} s elapsed"),
         Lang::Ko => format!("{seconds:.1}초 경과"),
+    }
+}
+
+pub fn simulated_so_far(lang: Lang, ns: u64) -> String {
+    let ms = ns as f64 / 1e6;
+    match lang {
+        Lang::En => format!("simulated {ms:.1} ms of Python time so far"),
+        Lang::Ko => format!("지금까지 파이썬 시간 {ms:.1} ms를 시뮬레이션함"),
+    }
+}
+
+pub fn simulated_on(lang: Lang, cores: u32, seed: u64) -> String {
+    match lang {
+        Lang::En => format!("simulated on {cores} virtual cores, seed {seed}"),
+        Lang::Ko => format!("가상 코어 {cores}개에서 시뮬레이션, 시드 {seed}"),
     }
 }
 

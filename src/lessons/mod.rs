@@ -110,6 +110,16 @@ pub fn settings_from(knobs: &KnobValues) -> RunSettings {
     }
 }
 
+/// Simulated-engine settings from the common knobs (`cores`, `seed`) and the run settings.
+pub fn sim_settings(knobs: &KnobValues, run: RunSettings) -> crate::engine::sim::SimSettings {
+    crate::engine::sim::SimSettings {
+        run,
+        cores: knobs.int("cores") as u32,
+        seed: knobs.seed(),
+        ..crate::engine::sim::SimSettings::default()
+    }
+}
+
 /// Builds a lesson from raw `name=value` pairs, strictly (for the worker and the CLI).
 pub fn build_from_pairs(lesson: &LessonInfo, pairs: &[(String, String)]) -> Result<(KnobValues, Built), String> {
     let mut knobs = KnobValues::for_lesson(lesson.knobs);

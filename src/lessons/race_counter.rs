@@ -40,7 +40,7 @@ pub const LESSON: LessonInfo = LessonInfo {
              쓰기 사이에 무엇이 있는지, 그리고 GIL에 달려 있습니다.",
     },
     knobs: KNOBS,
-    common_knobs: &["engine", "gil", "python"],
+    common_knobs: &["engine", "gil", "python", "cores", "seed"],
     build,
     findings,
 };
@@ -268,13 +268,20 @@ fn findings(knobs: &KnobValues, trace: &Trace, lang: Lang) -> Findings {
 
     let wall_ms = trace.wall as f64 / 1e6;
     let handoffs = trace.gil_handoffs.first().copied().unwrap_or(0);
+    let grouped = group_digits(handoffs as i64);
+    // Live runs are timed on this machine; simulated ones in Python's own (modelled) time.
+    let simulated = trace.engine == crate::engine::trace::EngineKind::Simulated;
+    let took = match (simulated, ko) {
+        (false, false) => format!("The run took {wall_ms:.1} ms"),
+        (true, false) => format!("The program took {wall_ms:.1} ms of Python time (simulated)"),
+        (false, true) => format!("실행에 {wall_ms:.1} ms가 걸렸고"),
+        (true, true) => format!("프로그램은 파이썬 시간으로 {wall_ms:.1} ms가 걸렸고(시뮬레이션)"),
+    };
     let timing = match (gil, ko) {
-        (true, false) => format!("The run took {wall_ms:.1} ms, with {} GIL hand-offs.", group_digits(handoffs as i64)),
-        (true, true) => {
-            format!("실행에 {wall_ms:.1} ms가 걸렸고 GIL이 {}번 넘어갔습니다.", group_digits(handoffs as i64))
-        }
-        (false, false) => format!("The run took {wall_ms:.1} ms, with no GIL."),
-        (false, true) => format!("GIL 없이 실행에 {wall_ms:.1} ms가 걸렸습니다."),
+        (true, false) => format!("{took}, with {grouped} GIL hand-offs."),
+        (true, true) => format!("{took} GIL이 {grouped}번 넘어갔습니다."),
+        (false, false) => format!("{took}, with no GIL."),
+        (false, true) => format!("{took} GIL은 없었습니다."),
     };
 
     Findings {

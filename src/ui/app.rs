@@ -225,11 +225,7 @@ pub fn App() -> Html {
 
     let onopen = {
         let dispatcher = state.dispatcher();
-        Callback::from(move |lesson: &'static LessonInfo| {
-            dispatcher.dispatch(Action::OpenLesson(lesson));
-            // Live threads until the simulated engine lands.
-            dispatcher.dispatch(Action::SetKnob { name: "engine".into(), value: "live".into() });
-        })
+        Callback::from(move |lesson: &'static LessonInfo| dispatcher.dispatch(Action::OpenLesson(lesson)))
     };
     let onback = {
         let dispatcher = state.dispatcher();

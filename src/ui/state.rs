@@ -152,7 +152,7 @@ pub enum Action {
 
 impl State {
     pub fn new(query: PageQuery, isolated: bool, hardware_concurrency: u32) -> Self {
-        State {
+        let mut state = State {
             query,
             isolated,
             hardware_concurrency: hardware_concurrency.max(1),
@@ -170,6 +170,17 @@ impl State {
             next_run: 1,
             outbox: Vec::new(),
             next_outgoing: 1,
+        };
+        state.default_cores();
+        state
+    }
+
+    /// A lesson's `cores` is the learner's own core count unless the link says otherwise; it
+    /// is written into the link, so a shared run is the same run on any machine.
+    fn default_cores(&mut self) {
+        if self.query.lesson.is_some() && !self.query.is_given("cores") {
+            // More cores than the knob allows is clamped; the note would only confuse.
+            let _ = self.query.set("cores", &self.hardware_concurrency.to_string());
         }
     }
 
@@ -183,6 +194,18 @@ impl State {
 
     pub fn lesson_running(&self) -> bool {
         matches!(self.run, RunPhase::Running { .. } | RunPhase::Cancelling { .. })
+    }
+
+    /// Whether the open lesson can run now: the worker is up (with its pool, for live
+    /// threads) and nothing else runs.
+    pub fn can_run(&self) -> bool {
+        let live = self.query.value("engine") == Some(&crate::knobs::KnobValue::Choice("live"));
+        let worker_ok = match self.worker {
+            WorkerStatus::Ready { .. } => true,
+            WorkerStatus::NoPool => !live,
+            _ => false,
+        };
+        worker_ok && !self.busy() && self.query.lesson.is_some()
     }
 
     /// Whether anything runs on the pool now (one run at a time).
@@ -351,6 +374,7 @@ impl State {
             }
             Action::OpenLesson(lesson) => {
                 self.query.open_lesson(lesson);
+                self.default_cores();
                 self.clear_run();
             }
             Action::CloseLesson => {
@@ -364,7 +388,7 @@ impl State {
                 }
             }
             Action::RunLesson => {
-                if self.busy() || !matches!(self.worker, WorkerStatus::Ready { .. }) {
+                if !self.can_run() {
                     return self;
                 }
                 let (Some(lesson), Some(knobs)) = (self.query.lesson, self.knob_values()) else { return self };

@@ -15,6 +15,7 @@ use crate::engine::control::Control;
 use crate::engine::live::probe::{self, ProbeRun};
 use crate::engine::live::run::{self as live_run, LiveRun};
 use crate::engine::live::{GlobalPool, POOL_THREADS};
+use crate::engine::sim::{Sim, StepResult};
 use crate::engine::trace::TraceBatch;
 use crate::lessons;
 use crate::worker::clock::PerformanceClock;
@@ -33,11 +34,16 @@ const PROGRESS_EVERY_NS: u64 = 100_000_000;
 /// The last panic message of any thread; pool threads write it, the loop reports it.
 static PANIC: Mutex<Option<String>> = Mutex::new(None);
 
-/// What the pool is busy with: the probe, or a lesson on the live engine.
+/// What the worker is busy with: the probe, a lesson on the live engine, or one on the
+/// simulated engine (run here, in slices between messages).
 enum Work {
     Probe { probe: ProbeRun, total: u64 },
     Lesson(LiveRun),
+    Simulated(Box<Sim>),
 }
+
+/// Simulated steps per slice: about 10 ms of work, so Cancel is seen at once.
+const SIM_SLICE_STEPS: u64 = 200_000;
 
 struct Active {
     run: u32,
@@ -133,14 +139,20 @@ fn begin(run: u32, work: Work, control: Arc<Control>) {
     schedule_poll();
 }
 
-/// Builds a lesson from its knobs and starts it; `Err` says why it cannot run.
-fn start_lesson(lesson: &str, knobs: &[(String, String)], control: Arc<Control>) -> Result<LiveRun, String> {
+/// Builds a lesson from its knobs and starts it on the engine they name; `Err` says why it
+/// cannot run.
+fn start_lesson(lesson: &str, knobs: &[(String, String)], control: Arc<Control>) -> Result<Work, String> {
     let info = lessons::find(lesson).ok_or_else(|| format!("there is no lesson `{lesson}`"))?;
     let (values, built) = lessons::build_from_pairs(info, knobs)?;
-    if values.choice("engine") != "live" {
-        return Err("the simulated engine is not built yet: choose engine=live".to_string());
+    if values.choice("engine") == "sim" {
+        let sim = Sim::new(built.program, lessons::sim_settings(&values, built.settings)).map_err(|e| e.to_string())?;
+        return Ok(Work::Simulated(Box::new(sim)));
+    }
+    if WORKER.with(|w| w.borrow().pool_threads) == 0 {
+        return Err("live runs need the thread pool, which needs cross-origin isolation".to_string());
     }
     live_run::start(built.program, built.settings, Arc::new(GlobalPool), Arc::new(PerformanceClock), control)
+        .map(Work::Lesson)
         .map_err(|e| e.to_string())
 }
 
@@ -162,13 +174,13 @@ fn handle(request: Request) {
             begin(run, Work::Probe { probe, total }, control);
         }
         Request::Run { run, lesson, knobs } => {
-            if let Some(message) = refusal(true) {
+            if let Some(message) = refusal(false) {
                 post(&Response::Failed { run, message });
                 return;
             }
             let control = Arc::new(Control::new());
             match start_lesson(&lesson, &knobs, control.clone()) {
-                Ok(live) => begin(run, Work::Lesson(live), control),
+                Ok(work) => begin(run, work, control),
                 Err(message) => post(&Response::Failed { run, message }),
             }
         }
@@ -223,6 +235,23 @@ fn poll() {
                     None
                 }
             },
+            Work::Simulated(sim) => {
+                if active.control.stopped().is_some() {
+                    Some(Response::RunDone { run, trace: sim.stop(crate::engine::trace::Outcome::Cancelled) })
+                } else {
+                    match sim.run_slice(SIM_SLICE_STEPS) {
+                        Ok(StepResult::Finished(trace)) => Some(Response::RunDone { run, trace: *trace }),
+                        Ok(StepResult::Running { steps, now }) => {
+                            if progress_due {
+                                // Progress in simulated time: how far the program has got.
+                                post(&Response::Progress { run, done: steps, total: 0, elapsed_ns: now });
+                            }
+                            None
+                        }
+                        Err(error) => Some(Response::Failed { run, message: error.to_string() }),
+                    }
+                }
+            }
             Work::Lesson(live) => {
                 let update = live.poll();
                 for batch in update.batches {

@@ -492,6 +492,11 @@ impl Sim {
 
     // --- the run -----------------------------------------------------------------------
 
+    /// Ends the run now (Cancel), with what happened so far.
+    pub fn stop(&mut self, outcome: Outcome) -> Trace {
+        self.finish(outcome)
+    }
+
     /// Runs at most `max_steps` steps (operations and timers).
     pub fn run_slice(&mut self, max_steps: u64) -> Result<StepResult, SimError> {
         for _ in 0..max_steps {

@@ -27,8 +27,7 @@ pub fn LessonIndex(props: &LessonIndexProps) -> Html {
                                 e.prevent_default();
                                 onopen.emit(lesson)
                             });
-                            // Live threads until the simulated engine lands.
-                            let href = format!("?lesson={}&engine=live&lang={}", lesson.id, lang.code());
+                            let href = format!("?lesson={}&lang={}", lesson.id, lang.code());
                             html! {
                                 <li>
                                     <a href={href} data-lesson={lesson.id} {onclick}>{ lesson.title.get(lang) }</a>

@@ -48,7 +48,7 @@ pub fn LessonPage(props: &LessonPageProps) -> Html {
 
     let engine_is_live = state.query.value("engine") == Some(&KnobValue::Choice("live"));
     let running = state.lesson_running();
-    let can_run = engine_is_live && matches!(state.worker, WorkerStatus::Ready { .. }) && !state.busy();
+    let can_run = state.can_run();
     let finished = state.finished.clone();
 
     let (writes, errors, names) = match (&finished, running) {
@@ -70,8 +70,9 @@ pub fn LessonPage(props: &LessonPageProps) -> Html {
     };
 
     let progress = match &state.run {
-        RunPhase::Running { done, total, elapsed_ns, .. } => {
-            let fraction = if *total == 0 { 0.0 } else { *done as f64 / *total as f64 };
+        // A live run knows its total work; a simulated one reports how far Python time got.
+        RunPhase::Running { done, total, elapsed_ns, .. } if *total > 0 => {
+            let fraction = *done as f64 / *total as f64;
             html! {
                 <div class="progress" id="run-progress">
                     <progress max="1" value={format!("{fraction:.3}")} />
@@ -79,25 +80,27 @@ pub fn LessonPage(props: &LessonPageProps) -> Html {
                 </div>
             }
         }
+        RunPhase::Running { elapsed_ns, .. } => html! {
+            <div class="progress" id="run-progress">
+                <progress />
+                <span>{ i18n::simulated_so_far(lang, *elapsed_ns) }</span>
+            </div>
+        },
         RunPhase::Cancelling { .. } => {
             html! { <div class="progress" id="run-progress"><span>{ t(lang, Key::Cancelling) }</span></div> }
         }
         RunPhase::Failed(message) => html! { <p class="failed" id="run-failed">{ message }</p> },
         RunPhase::Idle => html! {},
     };
-    let notice = if !state.isolated {
-        Some(html! { <p class="notice" id="engine-notice">{ t(lang, Key::LiveNeedsIsolation) }</p> })
-    } else if !engine_is_live {
+    let notice = (engine_is_live && matches!(state.worker, WorkerStatus::NoPool)).then(|| {
         let onknob = props.onknob.clone();
-        Some(html! {
+        html! {
             <p class="notice" id="engine-notice">
-                { t(lang, Key::SimNotYet) }{ " " }
-                <button id="use-live" onclick={move |_| onknob.emit(("engine".into(), "live".into()))}>{ t(lang, Key::UseLive) }</button>
+                { t(lang, Key::LiveNeedsIsolation) }{ " " }
+                <button id="use-sim" onclick={move |_| onknob.emit(("engine".into(), "sim".into()))}>{ t(lang, Key::UseSim) }</button>
             </p>
-        })
-    } else {
-        None
-    };
+        }
+    });
     let onrun = props.onrun.reform(|_: MouseEvent| ());
     let oncancel = props.oncancel.reform(|_: MouseEvent| ());
     let onback = {

@@ -40,10 +40,17 @@ pub fn RunSummary(props: &RunSummaryProps) -> Html {
             </div>
             <div class="timings" id="timings">
                 <h3>{ t(lang, Key::TimingsHeading) }</h3>
-                <p>
-                    { t(lang, Key::WallTime) }{ ": " }<strong id="wall-time">{ ms(trace.wall) }</strong>
-                    if trace.engine == EngineKind::Live { { " · " }<span id="measured-on">{ i18n::measured_on(lang, trace.pool_threads_used()) }</span> }
-                </p>
+                if trace.engine == EngineKind::Live {
+                    <p>
+                        { t(lang, Key::WallTime) }{ ": " }<strong id="wall-time">{ ms(trace.wall) }</strong>
+                        { " · " }<span id="measured-on">{ i18n::measured_on(lang, trace.pool_threads_used()) }</span>
+                    </p>
+                } else {
+                    <p>
+                        { t(lang, Key::PythonTime) }{ ": " }<strong id="wall-time">{ ms(trace.wall) }</strong>
+                        { " · " }<span id="simulated-on">{ i18n::simulated_on(lang, props.run.knobs.int("cores") as u32, props.run.knobs.seed()) }</span>
+                    </p>
+                }
                 if !trace.gil_handoffs.is_empty() && trace.gil_handoffs.iter().any(|h| *h > 0) {
                     <p>{ t(lang, Key::GilHandoffs) }{ ": " }<strong id="gil-handoffs">{ group_digits(trace.gil_handoffs.iter().sum::<u64>() as i64) }</strong></p>
                 }
