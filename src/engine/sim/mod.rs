@@ -17,6 +17,7 @@
 //! Choices the model makes (ties in time, who gets a released lock or GIL) are drawn from
 //! the seed and recorded as the run's schedule; a recorded schedule replays exactly.
 
+pub mod golden;
 mod rng;
 mod world;
 

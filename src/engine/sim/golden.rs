@@ -1,0 +1,46 @@
+//! A fixed simulated run whose encoded trace must hash to the same value on every target:
+//! the native tests and the browser tests both check [`GOLDEN_HASH`], so a difference
+//! between targets (floating point, iteration order, word size) cannot go unnoticed.
+
+use crate::engine::sim::{self, SimSettings};
+use crate::engine::trace::Trace;
+use crate::lessons::race_counter::LESSON;
+use crate::lessons::{build_from_pairs, sim_settings};
+use crate::worker::protocol::Response;
+
+/// FNV-1a of the encoded trace of [`golden_run`].
+pub const GOLDEN_HASH: u64 = 0x1cf7_b4b6_7ea4_f40f;
+
+/// The race lesson, 3 threads of 200 000 increments with a call between read and write, seed
+/// 3, 2 cores: long enough for the GIL to change hands mid-increment and lose updates.
+pub fn golden_run() -> Trace {
+    let pairs: Vec<(String, String)> =
+        [("threads", "3"), ("increments", "200000"), ("between", "call"), ("seed", "3"), ("cores", "2")]
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+    let (knobs, built) = build_from_pairs(&LESSON, &pairs).expect("valid knobs");
+    let settings: SimSettings = sim_settings(&knobs, built.settings);
+    sim::run(built.program, settings).expect("the golden run ends")
+}
+
+/// FNV-1a, 64-bit: small, and the same everywhere.
+pub fn fnv1a(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, b| (h ^ *b as u64).wrapping_mul(0x0100_0000_01b3))
+}
+
+pub fn golden_hash() -> u64 {
+    fnv1a(&Response::RunDone { run: 0, trace: golden_run() }.encode())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_golden_run_hashes_to_the_golden_value_natively() {
+        assert_eq!(golden_hash(), GOLDEN_HASH, "got {:#x}", golden_hash());
+        let counter = golden_run().final_value(crate::engine::program::ObjectId(0)).unwrap();
+        assert!(counter < 600_000, "the golden run loses updates: {counter}");
+    }
+}
