@@ -19,8 +19,9 @@ pub fn trace_json(trace: &Trace) -> String {
         .map(|s| format!("[{},{},{}]", s.actor.0, s.start, s.end))
         .collect();
     let handoffs: Vec<String> = trace.gil_handoffs.iter().map(u64::to_string).collect();
+    let ops: u64 = trace.metrics.iter().map(|m| m.ops).sum();
     format!(
-        "{{\"actors\":[{}],\"runs\":[{}],\"gil_handoffs\":[{}],\"wall_ns\":{},\"condensed\":{}}}",
+        "{{\"actors\":[{}],\"runs\":[{}],\"gil_handoffs\":[{}],\"wall_ns\":{},\"condensed\":{},\"ops\":{ops}}}",
         actors.join(","),
         runs.join(","),
         handoffs.join(","),
@@ -43,7 +44,7 @@ mod tests {
         trace.gil_handoffs = vec![7];
         assert_eq!(
             trace_json(&trace),
-            r#"{"actors":[{"name":"Thread-1 \"a\"","process":0,"pool_thread":3}],"runs":[[0,1,4]],"gil_handoffs":[7],"wall_ns":5,"condensed":false}"#
+            r#"{"actors":[{"name":"Thread-1 \"a\"","process":0,"pool_thread":3}],"runs":[[0,1,4]],"gil_handoffs":[7],"wall_ns":5,"condensed":false,"ops":0}"#
         );
     }
 }

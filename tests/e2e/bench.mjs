@@ -91,6 +91,19 @@ try {
     }
   }
   console.log('  (longest task 0: no main-thread task over 50 ms during the run)');
+
+  // The simulated engine in the engine worker: operations per second (goal >= 2 M/s).
+  console.log('simulated engine in the browser, race_counter defaults (4 x 1 000 000 increments):');
+  for (const [label, knobs] of [['gil on, bare increment', ''], ['gil on, call between', '&between=call'], ['gil off, lock each', '&gil=off&lock=each']]) {
+    await page.goto(`${server.url}?lesson=race_counter&engine=sim${knobs}`);
+    await page.waitForSelector('#run:not([disabled])', { timeout: 30_000 });
+    const started = await page.evaluate(() => performance.now());
+    await page.click('#run');
+    await page.waitForSelector('#findings', { timeout: 120_000 });
+    const seconds = (await page.evaluate(() => performance.now()) - started) / 1000;
+    const trace = JSON.parse(await page.evaluate(() => window.__interleave.lastRun()));
+    console.log(`  ${label.padEnd(24)} ${String(trace.ops).padStart(10)} ops in ${(seconds * 1000).toFixed(0).padStart(6)} ms: ${(trace.ops / seconds / 1e6).toFixed(1).padStart(6)} M ops/s (goal >= 2, page round trip included)`);
+  }
 } finally {
   await browser.close();
   await server.close();
