@@ -5,6 +5,7 @@ pub mod clock;
 pub mod control;
 pub mod costs;
 pub mod live;
+pub mod pool;
 pub mod program;
 pub mod settings;
 pub mod sim;

@@ -107,6 +107,39 @@ pub enum TextPart {
     Pid,
 }
 
+/// Integer arithmetic on a register, with Python's semantics (`//` and `%` floor).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Arith {
+    Add,
+    Sub,
+    Mul,
+    FloorDiv,
+    Mod,
+}
+
+impl Arith {
+    /// `a op b` as Python computes it; `None` for a division by zero.
+    pub fn apply(self, a: i64, b: i64) -> Option<i64> {
+        Some(match self {
+            Arith::Add => a.wrapping_add(b),
+            Arith::Sub => a.wrapping_sub(b),
+            Arith::Mul => a.wrapping_mul(b),
+            Arith::FloorDiv | Arith::Mod => {
+                if b == 0 {
+                    return None;
+                }
+                let q = a.wrapping_div(b);
+                let q = if a % b != 0 && ((a < 0) != (b < 0)) { q - 1 } else { q };
+                if self == Arith::FloorDiv {
+                    q
+                } else {
+                    a.wrapping_sub(b.wrapping_mul(q))
+                }
+            }
+        })
+    }
+}
+
 /// A condition on a register, for branches.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Cond {
@@ -151,6 +184,12 @@ pub enum OpKind {
     Add {
         reg: Reg,
         value: i64,
+    },
+    /// `r = r <op> value`
+    Arith {
+        reg: Reg,
+        op: Arith,
+        value: Operand,
     },
     /// Jump to `to` when `cond` holds (a backward jump is a GIL check point).
     JumpIf {
@@ -615,6 +654,7 @@ fn registers_of(op: &OpKind) -> Vec<Reg> {
     };
     match op {
         Set { reg, .. } | Add { reg, .. } | Clock { reg } | Introspect { reg, .. } => vec![*reg],
+        Arith { reg, value, .. } => std::iter::once(*reg).chain(operand(value)).collect(),
         Load { reg, .. } | Store { reg, .. } | Get { reg, .. } | Recv { reg, .. } => vec![*reg],
         QueueEmpty { reg, .. } | QueueFull { reg, .. } => vec![*reg],
         JumpIf { cond: c, .. } => vec![cond(c)],
@@ -630,5 +670,22 @@ fn registers_of(op: &OpKind) -> Vec<Reg> {
             })
             .collect(),
         _ => Vec::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Arith;
+
+    #[test]
+    fn floor_division_and_modulo_follow_python() {
+        // Python: 7 // 2 == 3, -7 // 2 == -4, 7 // -2 == -4, -7 % 2 == 1, 7 % -2 == -1.
+        assert_eq!(Arith::FloorDiv.apply(7, 2), Some(3));
+        assert_eq!(Arith::FloorDiv.apply(-7, 2), Some(-4));
+        assert_eq!(Arith::FloorDiv.apply(7, -2), Some(-4));
+        assert_eq!(Arith::Mod.apply(-7, 2), Some(1));
+        assert_eq!(Arith::Mod.apply(7, -2), Some(-1));
+        assert_eq!(Arith::Mod.apply(7, 0), None);
+        assert_eq!(Arith::Mul.apply(6, 7), Some(42));
     }
 }

@@ -1,5 +1,6 @@
 mod build;
 mod live_pool;
+mod pool;
 mod program;
 mod race_live;
 mod sim;

@@ -511,6 +511,18 @@ impl Actor {
                     let r = &mut self.regs[reg.0 as usize];
                     *r = r.wrapping_add(value);
                 }
+                OpKind::Arith { reg, op, ref value } => {
+                    let b = match *value {
+                        crate::engine::program::Operand::Const(v) => v,
+                        crate::engine::program::Operand::Reg(r) => self.regs[r.0 as usize],
+                    };
+                    match op.apply(self.regs[reg.0 as usize], b) {
+                        Some(v) => self.regs[reg.0 as usize] = v,
+                        None => {
+                            return Err(self.raise("ZeroDivisionError", "integer division or modulo by zero".into()))
+                        }
+                    }
+                }
                 OpKind::JumpIf { cond, to } => {
                     if self.cond(cond) {
                         next = to;

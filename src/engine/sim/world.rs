@@ -679,6 +679,14 @@ impl Sim {
                 let v = &mut self.actors[a].regs[reg(r)];
                 *v = v.wrapping_add(value);
             }
+            OpKind::Arith { reg: r, op, ref value } => {
+                let b = self.operand(a, value);
+                let current = self.actors[a].regs[reg(r)];
+                match op.apply(current, b) {
+                    Some(v) => self.actors[a].regs[reg(r)] = v,
+                    None => return self.raise(a, "ZeroDivisionError", "integer division or modulo by zero".into(), at),
+                }
+            }
             OpKind::JumpIf { cond, to } => {
                 if self.cond(a, cond) {
                     next = to;
