@@ -16,6 +16,8 @@ const USAGE: &str = "usage:
   interleave lessons                      list lesson ids with their knobs
   interleave run LESSON [--set KNOB=VALUE]... [--engine sim|live] [--seed N] [--json]
                                           run a lesson: its console, then a summary
+  interleave source LESSON [--set KNOB=VALUE]...
+                                          print the lesson's Python program for those knobs
   interleave probe [--jobs N] [--units N]  run CPU-bound jobs on a real thread pool
 ";
 
@@ -23,9 +25,10 @@ pub fn main(args: &[String]) -> Result<String, String> {
     match args.first().map(String::as_str) {
         Some("lessons") => Ok(lessons()),
         Some("run") => run(&args[1..]),
+        Some("source") => source(&args[1..]),
         Some("probe") => probe(&args[1..]),
         Some("help") | Some("--help") | Some("-h") => Ok(USAGE.to_string()),
-        Some(other) => Err(format!("unknown command `{other}`; the commands are lessons, run, probe\n{USAGE}")),
+        Some(other) => Err(format!("unknown command `{other}`; the commands are lessons, run, source, probe\n{USAGE}")),
         None => Err(format!("no command given\n{USAGE}")),
     }
 }
@@ -49,35 +52,52 @@ fn json_string(s: &str) -> String {
     out
 }
 
-fn run(args: &[String]) -> Result<String, String> {
+/// A lesson and its knobs from `LESSON [--set K=V]... [--engine E] [--seed N] [--json]`.
+struct LessonArgs {
+    lesson: &'static lessons::LessonInfo,
+    pairs: Vec<(String, String)>,
+    json: bool,
+}
+
+fn lesson_args(command: &str, args: &[String]) -> Result<LessonArgs, String> {
     let ids = || LESSONS.iter().map(|l| l.id).collect::<Vec<_>>().join(", ");
     let id = args
         .first()
         .filter(|a| !a.starts_with("--"))
-        .ok_or_else(|| format!("run needs a lesson; the lessons are {}", ids()))?;
+        .ok_or_else(|| format!("{command} needs a lesson; the lessons are {}", ids()))?;
     let lesson = lessons::find(id).ok_or_else(|| format!("there is no lesson `{id}`; the lessons are {}", ids()))?;
-    let mut pairs: Vec<(String, String)> = Vec::new();
-    let mut json = false;
+    let mut parsed = LessonArgs { lesson, pairs: Vec::new(), json: false };
     let mut rest = args[1..].iter();
     while let Some(arg) = rest.next() {
         let mut value = |flag: &str| rest.next().cloned().ok_or_else(|| format!("{flag} needs a value"));
         match arg.as_str() {
-            "--json" => json = true,
+            "--json" => parsed.json = true,
             "--set" => {
                 let setting = value("--set")?;
                 let (name, v) =
                     setting.split_once('=').ok_or_else(|| format!("--set {setting}: expected KNOB=VALUE"))?;
-                pairs.push((name.to_string(), v.to_string()));
+                parsed.pairs.push((name.to_string(), v.to_string()));
             }
-            "--engine" => pairs.push(("engine".into(), value("--engine")?)),
-            "--seed" => pairs.push(("seed".into(), value("--seed")?)),
+            "--engine" => parsed.pairs.push(("engine".into(), value("--engine")?)),
+            "--seed" => parsed.pairs.push(("seed".into(), value("--seed")?)),
             other => {
                 return Err(format!(
-                    "unknown option `{other}` for run; the options are --set KNOB=VALUE, --engine, --seed, --json"
+                    "unknown option `{other}` for {command}; the options are --set KNOB=VALUE, --engine, --seed, --json"
                 ))
             }
         }
     }
+    Ok(parsed)
+}
+
+fn source(args: &[String]) -> Result<String, String> {
+    let LessonArgs { lesson, pairs, .. } = lesson_args("source", args)?;
+    let (_, built) = lessons::build_from_pairs(lesson, &pairs)?;
+    Ok(built.program.source)
+}
+
+fn run(args: &[String]) -> Result<String, String> {
+    let LessonArgs { lesson, pairs, json } = lesson_args("run", args)?;
     let (knobs, built) = lessons::build_from_pairs(lesson, &pairs)?;
     let live = knobs.choice("engine") == "live";
     let trace = if live {
@@ -204,7 +224,7 @@ mod tests {
 
     #[test]
     fn bad_commands_and_values_name_what_is_allowed() {
-        assert!(main(&args("frobnicate")).unwrap_err().contains("the commands are lessons, run, probe"));
+        assert!(main(&args("frobnicate")).unwrap_err().contains("the commands are lessons, run, source, probe"));
         assert!(main(&args("probe --jobs 0")).unwrap_err().contains(&format!("from 1 to {POOL_THREADS}")));
         assert!(main(&args("probe --jobs")).unwrap_err().contains("needs a value"));
         assert!(main(&args("probe --fast 1")).unwrap_err().contains("unknown option `--fast`"));
@@ -261,6 +281,13 @@ mod tests {
         assert_eq!(run(), first);
         let deadlock_free = main(&args("run race_counter --set lock=each --set increments=1000")).unwrap();
         assert!(deadlock_free.contains("simulated engine, Python time"));
+    }
+
+    #[test]
+    fn source_prints_the_python_for_the_knobs() {
+        let out = main(&args("source race_counter --set lock=each --set threads=2")).unwrap();
+        assert!(out.contains("        with lock:\n") && out.contains("range(2)"), "{out}");
+        assert!(main(&args("source race_counter --set lock=maybe")).unwrap_err().contains("none | each | loop"));
     }
 
     #[test]

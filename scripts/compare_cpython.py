@@ -1,0 +1,76 @@
+#!/usr/bin/env python3
+"""Runs each lesson program under this machine's CPython and on the simulated engine, and
+prints the two side by side: lost updates (their spread over runs and seeds) and wall time.
+It is how we check that the model tells the truth; it prints figures, it passes nothing.
+
+Run: python3 scripts/compare_cpython.py [--runs N]   (builds the CLI in release mode first)
+"""
+import argparse
+import json
+import os
+import re
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+CLI = ROOT / "target" / "release" / "interleave"
+
+CASES = [
+    # (label, race_counter knobs)
+    ("bare increment, GIL, 3.11", {"threads": 4, "increments": 1_000_000}),
+    ("call between, GIL, 3.11", {"threads": 4, "increments": 1_000_000, "between": "call"}),
+    ("call between, GIL, 100k", {"threads": 4, "increments": 100_000, "between": "call"}),
+    ("sleep(0) between, 2 x 2000", {"threads": 2, "increments": 2_000, "between": "sleep0"}),
+    ("lock each", {"threads": 4, "increments": 1_000_000, "lock": "each"}),
+    ("lock around the loop", {"threads": 4, "increments": 1_000_000, "lock": "loop"}),
+]
+
+
+def cli(*args):
+    return subprocess.run([str(CLI), *args], check=True, capture_output=True, text=True).stdout
+
+
+def sets(knobs):
+    return [a for k, v in knobs.items() for a in ("--set", f"{k}={v}")]
+
+
+def cpython(knobs, runs):
+    source = cli("source", "race_counter", *sets(knobs))
+    lost, times = [], []
+    for _ in range(runs):
+        start = time.perf_counter()
+        out = subprocess.run([sys.executable, "-c", source], check=True, capture_output=True, text=True).stdout
+        times.append(time.perf_counter() - start)
+        counter, expected = map(int, re.search(r"counter = (-?\d+) \(expected (\d+)\)", out).groups())
+        lost.append(expected - counter)
+    return lost, statistics.median(times)
+
+
+def simulated(knobs, runs):
+    lost, times = [], []
+    for seed in range(1, runs + 1):
+        out = json.loads(cli("run", "race_counter", *sets(knobs), "--set", f"cores={os.cpu_count()}", "--seed", str(seed), "--json"))
+        lost.append(out["findings"]["figures"]["lost"])
+        times.append(out["python_time_s"])
+    return lost, statistics.median(times)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=5, help="CPython runs and simulated seeds per case")
+    args = parser.parse_args()
+    subprocess.run(["cargo", "build", "--release", "--quiet", "--bin", "interleave"], cwd=ROOT, check=True)
+    print(f"CPython {sys.version.split()[0]} vs the simulated engine, {os.cpu_count()} cores, {args.runs} runs each")
+    print(f"{'case':<28} {'CPython lost':<34} {'simulated lost':<34} {'time CPy/sim':>14}")
+    for label, knobs in CASES:
+        real, real_time = cpython(knobs, args.runs)
+        model, model_time = simulated(knobs, args.runs)
+        # CPython's time includes starting the interpreter; the model's is the program's alone.
+        print(f"{label:<28} {str(real):<34} {str(model):<34} {real_time:6.2f}/{model_time:.2f} s")
+
+
+if __name__ == "__main__":
+    main()
