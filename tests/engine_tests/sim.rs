@@ -429,3 +429,42 @@ fn an_event_nobody_sets_leaves_its_waiter_stuck_and_says_on_what() {
     assert_eq!(sim::run(b.done(), settings(true, 1, 1)).unwrap().outcome, Outcome::Completed);
     let _ = PythonModel::V3_9;
 }
+
+#[test]
+fn join_with_a_timeout_returns_at_the_timeout_and_the_thread_still_keeps_the_program_alive() {
+    let mut b = Build::new();
+    let sleeper = b.actor("sleeper", ProcessId(0), ActorRole::Thread, vec![OpKind::Sleep { micros: 1_000_000 }]);
+    b.main(vec![
+        OpKind::Start { actor: sleeper },
+        OpKind::Join { actor: sleeper, wait: Wait::Timeout(100_000) },
+        OpKind::Introspect { what: Introspect::IsAlive(sleeper), reg: Reg(0) },
+        OpKind::Print { text: vec![TextPart::Lit("alive ".into()), TextPart::Reg(Reg(0))] },
+    ]);
+    let trace = sim::run(b.done(), settings(true, 2, 1)).unwrap();
+    assert_eq!(trace.console_text(), "alive 1\n");
+    let printed = trace.console[0].at;
+    assert!((100_000_000..120_000_000).contains(&printed), "printed at {printed} ns");
+    // Python waits for non-daemon threads at exit.
+    assert!(trace.wall >= 1_000_000_000);
+}
+
+#[test]
+fn daemon_threads_and_daemon_processes_end_with_their_parent() {
+    for daemon_process in [false, true] {
+        let mut b = Build::new();
+        let child = if daemon_process {
+            let p = b.process("Process-1", StartMethod::Fork, true);
+            b.actor("Process-1", p, ActorRole::ProcessMain, vec![OpKind::Sleep { micros: 10_000_000 }])
+        } else {
+            let t = b.actor("daemon", ProcessId(0), ActorRole::Thread, vec![OpKind::Sleep { micros: 10_000_000 }]);
+            b.program.actors[t.0 as usize].daemon = true;
+            t
+        };
+        b.main(vec![OpKind::Start { actor: child }, OpKind::Sleep { micros: 1_000 }]);
+        let trace = sim::run(b.done(), settings(true, 2, 1)).unwrap();
+        assert_eq!(trace.outcome, Outcome::Completed);
+        assert!(trace.wall < 100_000_000, "daemon_process={daemon_process}: ran {} ns", trace.wall);
+        let slept = trace.metrics[child.0 as usize].sleeping;
+        assert!(slept < 100_000_000, "the daemon was ended early, not after its 10 s: {slept} ns");
+    }
+}
