@@ -148,6 +148,41 @@ pub enum Cond {
     Lt(Reg, i64),
 }
 
+impl Cond {
+    /// Whether the condition holds for a register file.
+    pub fn holds(self, regs: &[i64; REGISTERS]) -> bool {
+        match self {
+            Cond::Eq(r, v) => regs[r.0 as usize] == v,
+            Cond::Ne(r, v) => regs[r.0 as usize] != v,
+            Cond::Lt(r, v) => regs[r.0 as usize] < v,
+        }
+    }
+}
+
+impl Operand {
+    pub fn value(&self, regs: &[i64; REGISTERS]) -> i64 {
+        match *self {
+            Operand::Const(v) => v,
+            Operand::Reg(r) => regs[r.0 as usize],
+        }
+    }
+}
+
+/// The text a `Print` writes (without its newline), for a thread with these registers.
+pub fn render_text(parts: &[TextPart], regs: &[i64; REGISTERS], actor_name: &str, process: ProcessId) -> String {
+    let mut line = String::new();
+    for part in parts {
+        match part {
+            TextPart::Lit(s) => line.push_str(s),
+            TextPart::Reg(r) => line.push_str(&regs[r.0 as usize].to_string()),
+            TextPart::ActorName => line.push_str(actor_name),
+            // A pid that looks like one and is the same on every run.
+            TextPart::Pid => line.push_str(&(1000 + process.0 as u32).to_string()),
+        }
+    }
+    line
+}
+
 /// Whether and how long a blocking call waits (`acquire(blocking, timeout)`, `get(timeout=...)`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Wait {

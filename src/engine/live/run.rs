@@ -22,7 +22,8 @@ use crate::engine::live::futex;
 use crate::engine::live::gil::{Gil, WAIT_SLICE};
 use crate::engine::live::Spawner;
 use crate::engine::program::{
-    ActorId, Cond, Introspect, Line, ObjectId, ObjectKind, OpKind, Program, ProgramError, TextPart, Wait, REGISTERS,
+    render_text, ActorId, Cond, Introspect, Line, ObjectId, ObjectKind, OpKind, Program, ProgramError, TextPart, Wait,
+    REGISTERS,
 };
 use crate::engine::settings::{PythonModel, RunSettings};
 use crate::engine::trace::{
@@ -472,11 +473,7 @@ impl Actor {
     }
 
     fn cond(&self, cond: Cond) -> bool {
-        match cond {
-            Cond::Eq(r, v) => self.regs[r.0 as usize] == v,
-            Cond::Ne(r, v) => self.regs[r.0 as usize] != v,
-            Cond::Lt(r, v) => self.regs[r.0 as usize] < v,
-        }
+        cond.holds(&self.regs)
     }
 
     /// Python's time for `real` nanoseconds of this run, under `time_scale`.
@@ -512,11 +509,7 @@ impl Actor {
                     *r = r.wrapping_add(value);
                 }
                 OpKind::Arith { reg, op, ref value } => {
-                    let b = match *value {
-                        crate::engine::program::Operand::Const(v) => v,
-                        crate::engine::program::Operand::Reg(r) => self.regs[r.0 as usize],
-                    };
-                    match op.apply(self.regs[reg.0 as usize], b) {
+                    match op.apply(self.regs[reg.0 as usize], value.value(&self.regs)) {
                         Some(v) => self.regs[reg.0 as usize] = v,
                         None => {
                             return Err(self.raise("ZeroDivisionError", "integer division or modulo by zero".into()))
@@ -628,17 +621,8 @@ impl Actor {
     }
 
     fn print(&mut self, text: &[TextPart]) {
-        let shared = self.shared.clone();
-        let actor = shared.program.actor(self.id);
-        let mut line = String::new();
-        for part in text {
-            match part {
-                TextPart::Lit(s) => line.push_str(s),
-                TextPart::Reg(r) => line.push_str(&self.regs[r.0 as usize].to_string()),
-                TextPart::ActorName => line.push_str(&actor.name),
-                TextPart::Pid => line.push_str(&(1000 + actor.process.0 as u32).to_string()),
-            }
-        }
+        let actor = self.shared.program.actor(self.id);
+        let mut line = render_text(text, &self.regs, &actor.name, actor.process);
         line.push('\n');
         let at = self.now();
         self.rec.print(at, self.line, line);

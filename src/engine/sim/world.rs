@@ -5,8 +5,8 @@ use std::collections::VecDeque;
 
 use crate::engine::costs;
 use crate::engine::program::{
-    ActorId, ActorRole, Cond, Introspect, ObjectId, ObjectKind, Op, OpKind, Operand, Program, ProgramError,
-    StartMethod, TextPart, Wait, REGISTERS,
+    render_text, ActorId, ActorRole, Cond, Introspect, ObjectId, ObjectKind, Op, OpKind, Operand, Program,
+    ProgramError, StartMethod, TextPart, Wait, REGISTERS,
 };
 use crate::engine::settings::{OutputMode, PythonModel, RunSettings};
 use crate::engine::sim::rng::Rng;
@@ -750,19 +750,11 @@ impl Sim {
     }
 
     fn cond(&self, a: usize, cond: Cond) -> bool {
-        let regs = &self.actors[a].regs;
-        match cond {
-            Cond::Eq(r, v) => regs[r.0 as usize] == v,
-            Cond::Ne(r, v) => regs[r.0 as usize] != v,
-            Cond::Lt(r, v) => regs[r.0 as usize] < v,
-        }
+        cond.holds(&self.actors[a].regs)
     }
 
     fn operand(&self, a: usize, operand: &Operand) -> i64 {
-        match *operand {
-            Operand::Const(v) => v,
-            Operand::Reg(r) => self.actors[a].regs[r.0 as usize],
-        }
+        operand.value(&self.actors[a].regs)
     }
 
     fn introspect(&self, a: usize, what: Introspect) -> i64 {
@@ -931,16 +923,7 @@ impl Sim {
 
     fn format(&self, a: usize, text: &[TextPart]) -> String {
         let def = &self.program.actors[a];
-        let mut line = String::new();
-        for part in text {
-            match part {
-                TextPart::Lit(s) => line.push_str(s),
-                TextPart::Reg(r) => line.push_str(&self.actors[a].regs[r.0 as usize].to_string()),
-                TextPart::ActorName => line.push_str(&def.name),
-                TextPart::Pid => line.push_str(&(1000 + def.process.0 as u32).to_string()),
-            }
-        }
-        line
+        render_text(text, &self.actors[a].regs, &def.name, def.process)
     }
 
     /// One write to the terminal, recorded now; the write system call releases the GIL.
