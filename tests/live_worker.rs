@@ -125,3 +125,61 @@ async fn forced_switching_hands_the_gil_to_the_waiter_on_another_pool_thread() {
     assert!(report.waited && report.drop_requests >= 1, "{report:?}");
     gil.release(0);
 }
+
+#[wasm_bindgen_test]
+async fn the_watchdog_finds_a_deadlock_on_the_pool_and_frees_every_thread() {
+    use interleave::engine::program::*;
+    ensure_pool(POOL_THREADS).await;
+    // Three philosophers, each taking the left fork and then, after a pause, the right.
+    let n = 3u16;
+    let mut program = Program {
+        source: "pass\n".into(),
+        processes: vec![ProcessDef {
+            name: "MainProcess".into(),
+            parent: None,
+            start_method: StartMethod::Main,
+            daemon: false,
+        }],
+        actors: vec![],
+        objects: (0..n).map(|i| ObjectDef { name: format!("forks[{i}]"), kind: ObjectKind::Lock }).collect(),
+    };
+    let op = |kind| Op { kind, line: 1 };
+    let mut main = vec![];
+    for i in 0..n {
+        main.push(op(OpKind::Start { actor: ActorId(i + 1) }));
+    }
+    for i in 0..n {
+        main.push(op(OpKind::Join { actor: ActorId(i + 1), wait: Wait::Forever }));
+    }
+    program.actors.push(ActorDef {
+        name: "MainThread".into(),
+        process: ProcessId(0),
+        role: ActorRole::ProcessMain,
+        daemon: false,
+        ops: main,
+    });
+    for i in 0..n {
+        let (left, right) = (ObjectId(i), ObjectId((i + 1) % n));
+        let ops = vec![
+            op(OpKind::Acquire { object: left, wait: Wait::Forever, result: None }),
+            op(OpKind::Sleep { micros: 20_000 }),
+            op(OpKind::Acquire { object: right, wait: Wait::Forever, result: None }),
+        ];
+        program.actors.push(ActorDef {
+            name: format!("Philosopher-{i}"),
+            process: ProcessId(0),
+            role: ActorRole::Thread,
+            daemon: false,
+            ops,
+        });
+    }
+    let settings = interleave::engine::settings::RunSettings::default();
+    let live =
+        run::start(program, settings, Arc::new(GlobalPool), Arc::new(PerformanceClock), Arc::new(Control::new()))
+            .unwrap();
+    let trace = finish(live).await;
+    let Outcome::Deadlock { cycle } = &trace.outcome else { panic!("{:?}", trace.outcome) };
+    assert_eq!(cycle.len(), 3);
+    // Everyone was freed: the run ended far before its 60 s deadline.
+    assert!(trace.wall < 5_000_000_000, "{} ns", trace.wall);
+}

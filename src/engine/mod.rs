@@ -4,6 +4,7 @@
 pub mod clock;
 pub mod control;
 pub mod costs;
+pub mod deadlock;
 pub mod live;
 pub mod pool;
 pub mod program;

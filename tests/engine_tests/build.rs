@@ -70,3 +70,26 @@ pub fn repeat(n: u64, body: Vec<OpKind>, start: usize) -> Vec<OpKind> {
     ops.push(OpKind::Loop { to: start, times: n });
     ops
 }
+
+/// Philosophers who each take the left fork, then the right.
+pub fn naive_philosophers(n: u16) -> Program {
+    let mut b = Build::new();
+    let forks: Vec<ObjectId> = (0..n).map(|i| b.object(&format!("forks[{i}]"), ObjectKind::Lock)).collect();
+    let philosophers: Vec<ActorId> = (0..n)
+        .map(|i| {
+            let (left, right) = (forks[i as usize], forks[((i + 1) % n) as usize]);
+            let body = vec![
+                OpKind::Acquire { object: left, wait: Wait::Forever, result: None },
+                OpKind::Sleep { micros: 1_000 },
+                OpKind::Acquire { object: right, wait: Wait::Forever, result: None },
+                OpKind::Sleep { micros: 1_000 },
+                OpKind::Release { object: right },
+                OpKind::Release { object: left },
+                OpKind::Loop { to: 0, times: 10 },
+            ];
+            b.actor(&format!("Philosopher-{i}"), ProcessId(0), ActorRole::Thread, body)
+        })
+        .collect();
+    b.main_starting(&philosophers, vec![]);
+    b.done()
+}

@@ -1,4 +1,5 @@
 mod build;
+mod live_deadlock;
 mod live_pool;
 mod pool;
 mod program;

@@ -8,7 +8,7 @@ use interleave::engine::trace::{MarkKind, Outcome, SpanKind, Trace, WaitOn};
 use interleave::lessons::build_from_pairs;
 use interleave::lessons::race_counter::{tally, LESSON};
 
-use super::build::{repeat, Build};
+use super::build::{naive_philosophers, repeat, Build};
 
 fn settings(gil: bool, cores: u32, seed: u64) -> SimSettings {
     SimSettings { run: RunSettings { gil, ..RunSettings::default() }, cores, seed, ..SimSettings::default() }
@@ -153,29 +153,6 @@ fn a_recorded_schedule_replays_exactly_and_a_foreign_one_is_refused() {
     foreign[0] = 9;
     let error = sim::run(built.program, SimSettings { schedule: Some(foreign), ..s }).unwrap_err();
     assert!(matches!(error, SimError::ScheduleMismatch { choice: 0, actor: 9 }), "{error}");
-}
-
-/// Philosophers who each take the left fork, then the right.
-fn naive_philosophers(n: u16) -> Program {
-    let mut b = Build::new();
-    let forks: Vec<ObjectId> = (0..n).map(|i| b.object(&format!("forks[{i}]"), ObjectKind::Lock)).collect();
-    let philosophers: Vec<ActorId> = (0..n)
-        .map(|i| {
-            let (left, right) = (forks[i as usize], forks[((i + 1) % n) as usize]);
-            let body = vec![
-                OpKind::Acquire { object: left, wait: Wait::Forever, result: None },
-                OpKind::Sleep { micros: 1_000 },
-                OpKind::Acquire { object: right, wait: Wait::Forever, result: None },
-                OpKind::Sleep { micros: 1_000 },
-                OpKind::Release { object: right },
-                OpKind::Release { object: left },
-                OpKind::Loop { to: 0, times: 10 },
-            ];
-            b.actor(&format!("Philosopher-{i}"), ProcessId(0), ActorRole::Thread, body)
-        })
-        .collect();
-    b.main_starting(&philosophers, vec![]);
-    b.done()
 }
 
 #[test]

@@ -10,7 +10,7 @@
 //! This first version runs threads of one process, with `Lock`; the other primitives and
 //! processes are refused with a clear message until they land.
 
-use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU32, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU32, AtomicU64, Ordering};
 use std::sync::Arc;
 
 use crossbeam_channel::{Receiver, Sender, TryRecvError};
@@ -18,6 +18,7 @@ use crossbeam_channel::{Receiver, Sender, TryRecvError};
 use crate::engine::clock::Clock;
 use crate::engine::control::{Control, StopReason};
 use crate::engine::costs;
+use crate::engine::deadlock::{find_cycle, Waiting};
 use crate::engine::live::futex;
 use crate::engine::live::gil::{Gil, WAIT_SLICE};
 use crate::engine::live::Spawner;
@@ -27,7 +28,7 @@ use crate::engine::program::{
 };
 use crate::engine::settings::{PythonModel, RunSettings};
 use crate::engine::trace::{
-    ActorInfo, ActorRecorder, EngineKind, MarkKind, Nanos, Outcome, SpanKind, Trace, TraceBatch, WaitOn,
+    ActorInfo, ActorRecorder, EngineKind, MarkKind, Nanos, Outcome, SpanKind, Trace, TraceBatch, WaitEdge, WaitOn,
 };
 
 /// Operations between two looks at the clock and the control block.
@@ -76,6 +77,24 @@ struct ActorSlot {
     /// 1 once finished; the futex word joiners sleep on.
     done: AtomicU32,
     pool_thread: AtomicU32,
+    /// What the actor is blocked on, for the watchdog: 0 nothing, else a [`WaitOn`] encoded
+    /// by [`encode_wait`].
+    waiting_on: AtomicU64,
+}
+
+fn encode_wait(on: WaitOn) -> u64 {
+    match on {
+        WaitOn::Object(o) => 1 << 32 | o.0 as u64,
+        WaitOn::Actor(a) => 2 << 32 | a.0 as u64,
+    }
+}
+
+fn decode_wait(word: u64) -> Option<WaitOn> {
+    match word >> 32 {
+        1 => Some(WaitOn::Object(ObjectId(word as u16))),
+        2 => Some(WaitOn::Actor(ActorId(word as u16))),
+        _ => None,
+    }
 }
 
 /// What every actor of a run shares.
@@ -117,6 +136,10 @@ pub struct LiveRun {
     inbox: Receiver<ActorMessage>,
     recorders: Vec<Option<ActorRecorder>>,
     total_ops: u64,
+    /// The cycle the watchdog saw at its last look, if any.
+    suspect: Option<Vec<WaitEdge>>,
+    /// The deadlock the watchdog confirmed.
+    deadlock: Option<Vec<WaitEdge>>,
 }
 
 /// Checks that the live engine can run a Program, before anything starts.
@@ -205,6 +228,7 @@ pub fn start(
                 started: AtomicBool::new(false),
                 done: AtomicU32::new(0),
                 pool_thread: AtomicU32::new(u32::MAX),
+                waiting_on: AtomicU64::new(0),
             })
             .collect(),
         running: AtomicU32::new(0),
@@ -219,7 +243,7 @@ pub fn start(
     let total_ops = estimate_ops(&shared.program);
     let recorders = shared.program.actors.iter().map(|_| None).collect();
     spawn_actor(&shared, ActorId(0));
-    Ok(LiveRun { shared, inbox, recorders, total_ops })
+    Ok(LiveRun { shared, inbox, recorders, total_ops, suspect: None, deadlock: None })
 }
 
 fn spawn_actor(shared: &Arc<Shared>, actor: ActorId) {
@@ -244,6 +268,7 @@ impl LiveRun {
             }
         }
         update.done_ops = self.shared.control.progress().min(self.total_ops);
+        self.watch();
         if self.shared.running.load(Ordering::Acquire) == 0 && self.all_reported() {
             update.finished = Some(self.finish());
         }
@@ -262,6 +287,41 @@ impl LiveRun {
                 Ok(ActorMessage::Done { actor, recorder }) => self.recorders[actor.0 as usize] = Some(recorder),
                 Err(_) => {}
             }
+        }
+    }
+
+    /// The watchdog: the wait-for graph as the actors publish it. A cycle seen at two looks
+    /// in a row is a deadlock (a real one never moves; a snapshot torn by a wait that was
+    /// just ending does not last): it is recorded, and every actor is stopped through the
+    /// control block, which frees them all within one wait slice.
+    fn watch(&mut self) {
+        if self.deadlock.is_some() || self.shared.control.stopped().is_some() {
+            return;
+        }
+        let shared = &self.shared;
+        let waiting: Vec<Waiting> = shared
+            .actors
+            .iter()
+            .enumerate()
+            .filter(|(_, slot)| slot.done.load(Ordering::Acquire) == 0)
+            .filter_map(|(i, slot)| {
+                let on = decode_wait(slot.waiting_on.load(Ordering::Acquire))?;
+                let holder = match on {
+                    WaitOn::Object(o) => shared.locks[o.0 as usize]
+                        .as_ref()
+                        .and_then(|l| l.owner.load(Ordering::Acquire).checked_sub(1))
+                        .map(|h| ActorId(h as u16)),
+                    WaitOn::Actor(a) => (shared.actors[a.0 as usize].done.load(Ordering::Acquire) == 0).then_some(a),
+                };
+                Some(Waiting { waiter: ActorId(i as u16), on, holder })
+            })
+            .collect();
+        let cycle = find_cycle(&waiting);
+        if cycle.is_some() && cycle == self.suspect {
+            self.deadlock = cycle;
+            shared.control.stop(StopReason::Deadlock);
+        } else {
+            self.suspect = cycle;
         }
     }
 
@@ -299,11 +359,11 @@ impl LiveRun {
             .enumerate()
             .map(|(i, r)| r.take().unwrap_or_else(|| ActorRecorder::new(ActorId(i as u16), shared.settings.budget)))
             .collect();
-        let outcome = match shared.control.stopped() {
-            None => Outcome::Completed,
-            Some(StopReason::Cancelled) => Outcome::Cancelled,
-            Some(StopReason::DeadlineExceeded) => Outcome::DeadlineExceeded,
-            Some(StopReason::Deadlock) => Outcome::Cancelled,
+        let outcome = match (shared.control.stopped(), self.deadlock.take()) {
+            (Some(StopReason::Deadlock), Some(cycle)) => Outcome::Deadlock { cycle },
+            (None, _) => Outcome::Completed,
+            (Some(StopReason::Cancelled), _) => Outcome::Cancelled,
+            (Some(_), _) => Outcome::DeadlineExceeded,
         };
         let mut trace = Trace::from_recorders(EngineKind::Live, actors, recorders, wall, outcome);
         trace.finals = shared
@@ -665,6 +725,12 @@ impl Actor {
         }
     }
 
+    /// Tells the watchdog what this actor waits for (or that it waits no more).
+    fn publish_wait(&self, on: Option<WaitOn>) {
+        let word = on.map_or(0, encode_wait);
+        self.shared.actors[self.id.0 as usize].waiting_on.store(word, Ordering::Release);
+    }
+
     fn lock(&self, object: ObjectId) -> &LiveLock {
         self.shared.locks[object.0 as usize].as_ref().expect("`check` admits only Lock objects here")
     }
@@ -685,7 +751,9 @@ impl Actor {
             // SeqCst with the release's check: either it sees this waiter and wakes it, or
             // this waiter's next try sees the lock free.
             lock.waiters.fetch_add(1, Ordering::SeqCst);
+            self.publish_wait(Some(WaitOn::Object(object)));
             let got = self.wait_on(&lock.changes, wait, try_lock);
+            self.publish_wait(None);
             lock.waiters.fetch_sub(1, Ordering::SeqCst);
             match got {
                 Ok(got) => {
@@ -731,7 +799,10 @@ impl Actor {
         }
         let kind = SpanKind::Wait(WaitOn::Actor(actor));
         self.block(kind);
-        self.wait_on(&slot.done, wait, || slot.done.load(Ordering::Acquire) == 1)?;
+        self.publish_wait(Some(WaitOn::Actor(actor)));
+        let joined = self.wait_on(&slot.done, wait, || slot.done.load(Ordering::Acquire) == 1);
+        self.publish_wait(None);
+        joined?;
         self.unblock(kind)?;
         Ok(())
     }

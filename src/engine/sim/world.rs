@@ -4,15 +4,14 @@
 use std::collections::VecDeque;
 
 use crate::engine::costs;
+use crate::engine::deadlock::{find_cycle, Waiting};
 use crate::engine::program::{
     render_text, ActorId, ActorRole, Cond, Introspect, ObjectId, ObjectKind, Op, OpKind, Operand, Program,
     ProgramError, StartMethod, TextPart, Wait, REGISTERS,
 };
 use crate::engine::settings::{OutputMode, PythonModel, RunSettings};
 use crate::engine::sim::rng::Rng;
-use crate::engine::trace::{
-    ActorInfo, ActorRecorder, EngineKind, MarkKind, Nanos, Outcome, SpanKind, Trace, WaitEdge, WaitOn,
-};
+use crate::engine::trace::{ActorInfo, ActorRecorder, EngineKind, MarkKind, Nanos, Outcome, SpanKind, Trace, WaitOn};
 
 /// How a simulated run is set up.
 #[derive(Clone, Debug, PartialEq)]
@@ -1488,36 +1487,24 @@ impl Sim {
         if blocked.is_empty() {
             return Outcome::Completed;
         }
-        // Who each blocked actor waits for, where someone holds it.
-        let holder_of = |i: usize| -> Option<(WaitOn, usize)> {
-            let Phase::Blocked(block) = self.actors[i].phase else { return None };
-            match block {
-                Block::Acquire { object, .. } => match self.objects[object.0 as usize] {
-                    Object::Lock { owner: Some(o), .. } => Some((WaitOn::Object(object), o)),
+        // Who each blocked actor waits for, and who holds it.
+        let waiting: Vec<Waiting> = blocked
+            .iter()
+            .filter_map(|&i| {
+                let Phase::Blocked(block) = self.actors[i].phase else { return None };
+                let holder = match block {
+                    Block::Acquire { object, .. } => match self.objects[object.0 as usize] {
+                        Object::Lock { owner: Some(o), .. } => Some(ActorId(o as u16)),
+                        _ => None,
+                    },
+                    Block::Join { actor, .. } => Some(actor),
                     _ => None,
-                },
-                Block::Join { actor, .. } => Some((WaitOn::Actor(actor), actor.0 as usize)),
-                _ => None,
-            }
-        };
-        for &start in &blocked {
-            // Follow waits-for edges; a revisit of the path is the cycle.
-            let mut path = vec![start];
-            let mut at = start;
-            while let Some((_, holder)) = holder_of(at) {
-                if let Some(pos) = path.iter().position(|&p| p == holder) {
-                    let cycle = path[pos..]
-                        .iter()
-                        .map(|&w| {
-                            let (on, h) = holder_of(w).expect("on the path");
-                            WaitEdge { waiter: ActorId(w as u16), on, holder: ActorId(h as u16) }
-                        })
-                        .collect();
-                    return Outcome::Deadlock { cycle };
-                }
-                path.push(holder);
-                at = holder;
-            }
+                };
+                block.wait_on().map(|on| Waiting { waiter: ActorId(i as u16), on, holder })
+            })
+            .collect();
+        if let Some(cycle) = find_cycle(&waiting) {
+            return Outcome::Deadlock { cycle };
         }
         Outcome::Stuck {
             waiting: blocked
