@@ -278,6 +278,22 @@ pub fn simulated_on(lang: Lang, cores: u32, seed: u64) -> String {
     }
 }
 
+/// One edge of a wait-for cycle, in words.
+pub fn waits_for(lang: Lang, waiter: &str, on: &str, holder: &str) -> String {
+    match lang {
+        Lang::En => format!("{waiter} waits for {on}, held by {holder}"),
+        Lang::Ko => format!("{waiter}는 {holder}가 가진 {on}을(를) 기다립니다"),
+    }
+}
+
+/// A wait nobody will end, in words.
+pub fn waits_forever(lang: Lang, waiter: &str, on: &str) -> String {
+    match lang {
+        Lang::En => format!("{waiter} waits for {on}, and nobody will ever give it"),
+        Lang::Ko => format!("{waiter}는 {on}을(를) 기다리지만 아무도 주지 않습니다"),
+    }
+}
+
 pub fn measured_on(lang: Lang, threads: usize) -> String {
     match lang {
         Lang::En => format!("measured on {threads} threads of this machine"),

@@ -1,6 +1,6 @@
 use yew::prelude::*;
 
-use crate::engine::trace::{EngineKind, Outcome};
+use crate::engine::trace::{EngineKind, Outcome, WaitOn};
 use crate::i18n::{self, group_digits, t, Key, Lang};
 use crate::lessons::LessonInfo;
 use crate::ui::state::FinishedRun;
@@ -34,7 +34,8 @@ pub fn RunSummary(props: &RunSummaryProps) -> Html {
         <section class="summary" id="summary">
             <div class="findings" id="findings" data-figures={figures_attr(&findings.figures)}>
                 <h3>{ t(lang, Key::FindingsHeading) }</h3>
-                if let Some(outcome) = outcome { <p class="outcome">{ outcome }</p> }
+                if let Some(outcome) = outcome { <p class="outcome" id="outcome">{ outcome }</p> }
+                { wait_for_graph(lang, props.lesson, &props.run) }
                 <p class="headline" id="headline">{ &findings.headline }</p>
                 { for findings.details.iter().map(|d| html! { <p>{ d }</p> }) }
             </div>
@@ -82,4 +83,34 @@ pub fn RunSummary(props: &RunSummaryProps) -> Html {
 /// The lesson's figures as `name=value;...`, for tests and for anyone scraping the page.
 fn figures_attr(figures: &[(&'static str, i64)]) -> String {
     figures.iter().map(|(name, value)| format!("{name}={value}")).collect::<Vec<_>>().join(";")
+}
+
+/// Who waits for what, held by whom, when a run could not go on: the cycle of a deadlock,
+/// or the waits nobody will end. Names are the program's own (threads, `forks[2]`, ...).
+fn wait_for_graph(lang: Lang, lesson: &LessonInfo, run: &FinishedRun) -> Html {
+    let trace = &run.trace;
+    let program = (lesson.build)(&run.knobs).map(|b| b.program).ok();
+    let actor =
+        |a: crate::engine::program::ActorId| trace.actors.get(a.0 as usize).map_or("?".to_string(), |i| i.name.clone());
+    let target = |on: WaitOn| match on {
+        WaitOn::Object(o) => program
+            .as_ref()
+            .and_then(|p| p.objects.get(o.0 as usize))
+            .map_or_else(|| format!("object {}", o.0), |d| d.name.clone()),
+        WaitOn::Actor(a) => actor(a),
+    };
+    let lines: Vec<String> = match &trace.outcome {
+        Outcome::Deadlock { cycle } => {
+            cycle.iter().map(|e| i18n::waits_for(lang, &actor(e.waiter), &target(e.on), &actor(e.holder))).collect()
+        }
+        Outcome::Stuck { waiting } => {
+            waiting.iter().map(|(w, on)| i18n::waits_forever(lang, &actor(*w), &target(*on))).collect()
+        }
+        _ => return html! {},
+    };
+    html! {
+        <ol class="wait-for" id="wait-for">
+            { for lines.iter().map(|l| html! { <li>{ l }</li> }) }
+        </ol>
+    }
 }
