@@ -466,8 +466,7 @@ mod tests {
     #[test]
     fn a_pool_check_runs_one_two_then_all_cores_and_computes_speedups() {
         let mut state = ready(4).reduce(Action::StartProbe);
-        let mut walls = vec![(1, 400), (2, 200), (4, 125)].into_iter();
-        while let Some((jobs, wall)) = walls.next() {
+        for (jobs, wall) in [(1, 400), (2, 200), (4, 125)] {
             let (run, running_jobs) = running(&state);
             assert_eq!(running_jobs, jobs);
             assert!(matches!(state.outbox.last(), Some((_, Request::Probe { run: r, .. })) if *r == run));

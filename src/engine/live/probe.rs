@@ -4,7 +4,7 @@
 
 use std::sync::Arc;
 
-use crossbeam_channel::{Receiver, TryRecvError};
+use crossbeam_channel::Receiver;
 
 use crate::engine::clock::Clock;
 use crate::engine::control::{Control, StopReason};
@@ -126,11 +126,8 @@ impl ProbeRun {
 
     /// Collects what has finished; `Some` once every job has.
     pub fn poll(&mut self) -> Option<ProbeReport> {
-        loop {
-            match self.results.try_recv() {
-                Ok(report) => self.done.push(report),
-                Err(TryRecvError::Empty) | Err(TryRecvError::Disconnected) => break,
-            }
+        while let Ok(report) = self.results.try_recv() {
+            self.done.push(report);
         }
         (self.done.len() == self.request.jobs as usize).then(|| self.report())
     }

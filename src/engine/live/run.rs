@@ -755,13 +755,9 @@ impl Actor {
             let got = self.wait_on(&lock.changes, wait, try_lock);
             self.publish_wait(None);
             lock.waiters.fetch_sub(1, Ordering::SeqCst);
-            match got {
-                Ok(got) => {
-                    self.unblock(kind)?;
-                    got
-                }
-                Err(reason) => return Err(reason),
-            }
+            let got = got?;
+            self.unblock(kind)?;
+            got
         };
         if acquired {
             self.rec.begin(SpanKind::Hold(object), self.now(), self.line);
