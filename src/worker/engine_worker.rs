@@ -1,6 +1,7 @@
-//! The engine worker's side: start the pool, say "ready", then serve requests. Runs are
-//! started without blocking (actors are spawned onto the pool) and polled on a timer, so
-//! the message loop stays live and a Cancel is seen at once.
+//! The engine worker's side: start the pool, say "ready", then serve requests. Live runs
+//! are started without blocking (actors are spawned onto the pool) and polled on a timer;
+//! simulated runs advance in slices on the same timer. Either way the message loop stays
+//! live, and a Cancel is seen at once.
 
 use std::cell::RefCell;
 use std::sync::{Arc, Mutex};
