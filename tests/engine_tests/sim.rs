@@ -448,11 +448,12 @@ fn daemon_threads_and_daemon_processes_end_with_their_parent() {
 
 #[test]
 fn on_two_cores_cpu_bound_ratios_agree_with_cpython() {
-    // CPython 3.11 on this 2-core machine, a countdown of 20 000 000 split four ways:
-    // threads 0.91-1.02x the serial time, processes 0.56-0.61x (see the CHANGELOG entry).
+    // CPython 3.11 on this 2-core machine, a countdown of 20 000 000 split four ways, three
+    // runs: threads 0.90-0.97x the serial time, processes 0.55-0.59x. The model: 1.00x and
+    // 0.59x. Bounds: within a tenth of CPython's spread.
     let serial = sim::run(countdown(1, 4_000_000, false), settings(true, 2, 1)).unwrap().wall as f64;
     let threads = sim::run(countdown(4, 1_000_000, false), settings(true, 2, 1)).unwrap().wall as f64 / serial;
     let processes = sim::run(countdown(4, 1_000_000, true), settings(true, 2, 1)).unwrap().wall as f64 / serial;
-    assert!((0.95..1.1).contains(&threads), "threads {threads:.2}x");
-    assert!((0.5..0.7).contains(&processes), "processes {processes:.2}x");
+    assert!((0.8..1.07).contains(&threads), "threads {threads:.2}x");
+    assert!((0.45..0.69).contains(&processes), "processes {processes:.2}x");
 }
