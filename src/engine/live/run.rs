@@ -21,6 +21,7 @@ use crate::engine::costs;
 use crate::engine::deadlock::{find_cycle, Waiting};
 use crate::engine::live::futex;
 use crate::engine::live::gil::{Gil, WAIT_SLICE};
+use crate::engine::live::sync::{LiveLock, LiveObject};
 use crate::engine::live::Spawner;
 use crate::engine::program::{
     render_text, ActorId, Cond, Introspect, Line, ObjectId, ObjectKind, OpKind, Program, ProgramError, TextPart, Wait,
@@ -63,15 +64,6 @@ impl std::fmt::Display for StartError {
 
 impl std::error::Error for StartError {}
 
-struct LiveLock {
-    /// 0 when free, else the owner's actor index + 1.
-    owner: AtomicU32,
-    changes: AtomicU32,
-    /// Threads blocked in `acquire`: a release wakes them only when there are any, since a
-    /// wake is a system call and an uncontended release should cost next to nothing.
-    waiters: AtomicU32,
-}
-
 struct ActorSlot {
     started: AtomicBool,
     /// 1 once finished; the futex word joiners sleep on.
@@ -108,7 +100,7 @@ struct Shared {
     gils: Vec<Gil>,
     /// Plain variables, one copy per process: `vars[process][object]`.
     vars: Vec<Vec<AtomicI64>>,
-    locks: Vec<Option<LiveLock>>,
+    objects: Vec<LiveObject>,
     actors: Vec<ActorSlot>,
     /// Actors started and not yet finished; the run is over when it reaches 0.
     running: AtomicU32,
@@ -150,7 +142,13 @@ pub fn check(program: &Program, pool_threads: usize) -> Result<(), StartError> {
     }
     for object in &program.objects {
         match object.kind {
-            ObjectKind::Var { .. } | ObjectKind::Lock => {}
+            ObjectKind::Var { .. }
+            | ObjectKind::Lock
+            | ObjectKind::RLock
+            | ObjectKind::Semaphore { .. }
+            | ObjectKind::Condition { .. }
+            | ObjectKind::Event
+            | ObjectKind::Barrier { .. } => {}
             ref other => return Err(StartError::Unsupported(format!("`{}` ({})", object.name, other.python_type()))),
         }
     }
@@ -210,17 +208,7 @@ pub fn start(
                     .collect()
             })
             .collect(),
-        locks: program
-            .objects
-            .iter()
-            .map(|o| {
-                matches!(o.kind, ObjectKind::Lock).then(|| LiveLock {
-                    owner: AtomicU32::new(0),
-                    changes: AtomicU32::new(0),
-                    waiters: AtomicU32::new(0),
-                })
-            })
-            .collect(),
+        objects: program.objects.iter().map(|o| LiveObject::new(&o.kind)).collect(),
         actors: program
             .actors
             .iter()
@@ -307,10 +295,12 @@ impl LiveRun {
             .filter_map(|(i, slot)| {
                 let on = decode_wait(slot.waiting_on.load(Ordering::Acquire))?;
                 let holder = match on {
-                    WaitOn::Object(o) => shared.locks[o.0 as usize]
-                        .as_ref()
-                        .and_then(|l| l.owner.load(Ordering::Acquire).checked_sub(1))
-                        .map(|h| ActorId(h as u16)),
+                    WaitOn::Object(o) => match &shared.objects[o.0 as usize] {
+                        LiveObject::Lock(l) => {
+                            l.owner.load(Ordering::Acquire).checked_sub(1).map(|h| ActorId(h as u16))
+                        }
+                        _ => None,
+                    },
                     WaitOn::Actor(a) => (shared.actors[a.0 as usize].done.load(Ordering::Acquire) == 0).then_some(a),
                 };
                 Some(Waiting { waiter: ActorId(i as u16), on, holder })
@@ -605,6 +595,23 @@ impl Actor {
                     }
                 }
                 OpKind::Release { object } => self.release(object)?,
+                OpKind::CondWait { object, wait } => self.cond_wait(object, wait)?,
+                OpKind::CondNotify { object, all } => self.cond_notify(object, all)?,
+                OpKind::EventSet { object } => self.event_set(object, 1),
+                OpKind::EventClear { object } => self.event_set(object, 0),
+                OpKind::EventWait { object, wait, result } => {
+                    let set = self.event_wait(object, wait)?;
+                    if let Some(r) = result {
+                        self.regs[r.0 as usize] = set as i64;
+                    }
+                }
+                OpKind::BarrierWait { object, result } => {
+                    let index = self.barrier_wait(object)?;
+                    if let Some(r) = result {
+                        self.regs[r.0 as usize] = index;
+                    }
+                }
+                OpKind::BarrierAbort { object } => self.barrier_abort(object),
                 OpKind::Start { actor } => {
                     if shared.actors[actor.0 as usize].started.load(Ordering::Acquire) {
                         return Err(self.raise("RuntimeError", "threads can only be started once".into()));
@@ -731,36 +738,81 @@ impl Actor {
         self.shared.actors[self.id.0 as usize].waiting_on.store(word, Ordering::Release);
     }
 
-    fn lock(&self, object: ObjectId) -> &LiveLock {
-        self.shared.locks[object.0 as usize].as_ref().expect("`check` admits only Lock objects here")
+    /// The lock behind a lock-like object: itself, or a Condition's lock.
+    fn lock(&self, object: ObjectId) -> Option<(ObjectId, &LiveLock)> {
+        match &self.shared.objects[object.0 as usize] {
+            LiveObject::Lock(lock) => Some((object, lock)),
+            LiveObject::Condition { lock, .. } => match &self.shared.objects[lock.0 as usize] {
+                LiveObject::Lock(inner) => Some((*lock, inner)),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
+    /// Blocks on `word` until `ready()`, telling the watchdog what it waits for.
+    fn blocking_wait(
+        &mut self,
+        on: WaitOn,
+        word: &AtomicU32,
+        wait: Wait,
+        ready: impl Fn() -> bool,
+    ) -> Result<bool, StopReason> {
+        let kind = SpanKind::Wait(on);
+        self.block(kind);
+        self.publish_wait(Some(on));
+        let got = self.wait_on(word, wait, ready);
+        self.publish_wait(None);
+        let got = got?;
+        self.unblock(kind)?;
+        Ok(got)
     }
 
     fn acquire(&mut self, object: ObjectId, wait: Wait) -> Result<bool, StopReason> {
         let shared = self.shared.clone();
-        let lock = shared.locks[object.0 as usize].as_ref().expect("a Lock");
         let me = self.me + 1;
-        let try_lock = || lock.owner.compare_exchange(0, me, Ordering::SeqCst, Ordering::Relaxed).is_ok();
         // Like CPython: try without releasing the GIL; release it only to block.
-        let acquired = if try_lock() {
-            true
-        } else if wait == Wait::NoWait {
-            false
-        } else {
-            let kind = SpanKind::Wait(WaitOn::Object(object));
-            self.block(kind);
-            // SeqCst with the release's check: either it sees this waiter and wakes it, or
-            // this waiter's next try sees the lock free.
-            lock.waiters.fetch_add(1, Ordering::SeqCst);
-            self.publish_wait(Some(WaitOn::Object(object)));
-            let got = self.wait_on(&lock.changes, wait, try_lock);
-            self.publish_wait(None);
-            lock.waiters.fetch_sub(1, Ordering::SeqCst);
-            let got = got?;
-            self.unblock(kind)?;
-            got
+        let acquired = match (&shared.objects[object.0 as usize], self.lock(object).map(|(id, _)| id)) {
+            (LiveObject::Semaphore { value, changes, .. }, _) => {
+                let try_take = || value.fetch_update(Ordering::SeqCst, Ordering::SeqCst, |v| v.checked_sub(1)).is_ok();
+                if try_take() {
+                    true
+                } else if wait == Wait::NoWait {
+                    false
+                } else {
+                    self.blocking_wait(WaitOn::Object(object), changes, wait, try_take)?
+                }
+            }
+            (_, Some(lock_id)) => {
+                let LiveObject::Lock(lock) = &shared.objects[lock_id.0 as usize] else { unreachable!("a lock") };
+                if lock.reentrant && lock.owner.load(Ordering::Acquire) == me {
+                    // An RLock taken again by its owner: one more level, no new hold.
+                    lock.count.fetch_add(1, Ordering::Relaxed);
+                    return Ok(true);
+                }
+                let try_lock = || lock.owner.compare_exchange(0, me, Ordering::SeqCst, Ordering::Relaxed).is_ok();
+                let got = if try_lock() {
+                    true
+                } else if wait == Wait::NoWait {
+                    false
+                } else {
+                    // SeqCst with the release's check: either it sees this waiter and wakes
+                    // it, or this waiter's next try sees the lock free.
+                    lock.waiters.fetch_add(1, Ordering::SeqCst);
+                    let got = self.blocking_wait(WaitOn::Object(lock_id), &lock.changes, wait, try_lock);
+                    lock.waiters.fetch_sub(1, Ordering::SeqCst);
+                    got?
+                };
+                if got {
+                    lock.count.store(1, Ordering::Relaxed);
+                }
+                got
+            }
+            _ => unreachable!("validated: acquire on a lock-like object"),
         };
         if acquired {
-            self.rec.begin(SpanKind::Hold(object), self.now(), self.line);
+            let hold = self.lock(object).map_or(object, |(id, _)| id);
+            self.rec.begin(SpanKind::Hold(hold), self.now(), self.line);
         }
         Ok(acquired)
     }
@@ -769,16 +821,150 @@ impl Actor {
         // The hold ends when the lock is free: time it before, since the next owner may
         // run (and time its own hold) before this thread gets to look at the clock again.
         let at = self.now();
-        let lock = self.lock(object);
-        if lock.owner.swap(0, Ordering::SeqCst) == 0 {
-            return Err(self.raise("RuntimeError", "release unlocked lock".into()));
+        let shared = self.shared.clone();
+        if let LiveObject::Semaphore { value, initial, bounded, changes } = &shared.objects[object.0 as usize] {
+            let released = value
+                .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |v| (!*bounded || v < *initial).then_some(v + 1));
+            if released.is_err() {
+                return Err(self.raise("ValueError", "Semaphore released too many times".into()));
+            }
+            changes.fetch_add(1, Ordering::Release);
+            futex::wake_all(changes);
+            self.rec.end(SpanKind::Hold(object), at);
+            return Ok(());
         }
-        if lock.waiters.load(Ordering::SeqCst) > 0 {
-            lock.changes.fetch_add(1, Ordering::Release);
-            futex::wake_all(&lock.changes);
+        let Some((lock_id, lock)) = self.lock(object) else { unreachable!("validated: release on a lock-like object") };
+        let me = self.me + 1;
+        if lock.reentrant {
+            if lock.owner.load(Ordering::Acquire) != me {
+                return Err(self.raise("RuntimeError", "cannot release un-acquired lock".into()));
+            }
+            if lock.count.fetch_sub(1, Ordering::Relaxed) > 1 {
+                return Ok(());
+            }
+            lock.free();
+        } else {
+            // Anyone may release a Lock in Python; releasing a free one raises.
+            if lock.owner.load(Ordering::SeqCst) == 0 {
+                return Err(self.raise("RuntimeError", "release unlocked lock".into()));
+            }
+            lock.free();
         }
-        self.rec.end(SpanKind::Hold(object), at);
+        self.rec.end(SpanKind::Hold(lock_id), at);
         Ok(())
+    }
+
+    /// Whether this actor holds the lock behind `object`, and how many times.
+    fn owned_count(&self, object: ObjectId) -> Option<u32> {
+        let (_, lock) = self.lock(object)?;
+        (lock.owner.load(Ordering::Acquire) == self.me + 1).then(|| lock.count.load(Ordering::Relaxed))
+    }
+
+    fn cond_wait(&mut self, object: ObjectId, wait: Wait) -> Result<(), Exit> {
+        let shared = self.shared.clone();
+        let LiveObject::Condition { waiters, .. } = &shared.objects[object.0 as usize] else {
+            unreachable!("validated")
+        };
+        let Some(count) = self.owned_count(object) else {
+            return Err(self.raise("RuntimeError", "cannot wait on un-acquired lock".into()));
+        };
+        let Some((lock_id, lock)) = self.lock(object) else { unreachable!("a Condition has a lock") };
+        let token = Arc::new(AtomicU32::new(0));
+        waiters.lock().unwrap_or_else(|e| e.into_inner()).push_back(token.clone());
+        // Let go of the lock completely (an RLock whatever its count), and wait.
+        let at = self.now();
+        lock.free();
+        self.rec.end(SpanKind::Hold(lock_id), at);
+        let notified =
+            self.blocking_wait(WaitOn::Object(object), &token, wait, || token.load(Ordering::Acquire) == 1)?;
+        if !notified {
+            waiters.lock().unwrap_or_else(|e| e.into_inner()).retain(|t| !Arc::ptr_eq(t, &token));
+        }
+        // `wait` returns only once it has the lock back, at the count it had.
+        self.acquire(lock_id, Wait::Forever)?;
+        if let Some((_, lock)) = self.lock(object) {
+            lock.count.store(count, Ordering::Relaxed);
+        }
+        Ok(())
+    }
+
+    fn cond_notify(&mut self, object: ObjectId, all: bool) -> Result<(), Exit> {
+        let shared = self.shared.clone();
+        let LiveObject::Condition { waiters, .. } = &shared.objects[object.0 as usize] else {
+            unreachable!("validated")
+        };
+        if self.owned_count(object).is_none() {
+            return Err(self.raise("RuntimeError", "cannot notify on un-acquired lock".into()));
+        }
+        // CPython wakes its waiters in the order they began to wait.
+        let woken: Vec<Arc<AtomicU32>> = {
+            let mut list = waiters.lock().unwrap_or_else(|e| e.into_inner());
+            let n = if all { list.len() } else { list.len().min(1) };
+            list.drain(..n).collect()
+        };
+        for token in woken {
+            token.store(1, Ordering::Release);
+            futex::wake_all(&token);
+        }
+        Ok(())
+    }
+
+    fn event_wait(&mut self, object: ObjectId, wait: Wait) -> Result<bool, StopReason> {
+        let shared = self.shared.clone();
+        let LiveObject::Event { set } = &shared.objects[object.0 as usize] else { unreachable!("validated") };
+        if set.load(Ordering::Acquire) == 1 || wait == Wait::NoWait {
+            return Ok(set.load(Ordering::Acquire) == 1);
+        }
+        self.blocking_wait(WaitOn::Object(object), set, wait, || set.load(Ordering::Acquire) == 1)
+    }
+
+    fn event_set(&self, object: ObjectId, value: u32) {
+        if let LiveObject::Event { set } = &self.shared.objects[object.0 as usize] {
+            set.store(value, Ordering::Release);
+            futex::wake_all(set);
+        }
+    }
+
+    /// `barrier.wait()`: the index of arrival, once all parties are there.
+    fn barrier_wait(&mut self, object: ObjectId) -> Result<i64, Exit> {
+        let shared = self.shared.clone();
+        let LiveObject::Barrier { parties, state, generation } = &shared.objects[object.0 as usize] else {
+            unreachable!("validated")
+        };
+        let (index, gen) = {
+            let mut s = state.lock().unwrap_or_else(|e| e.into_inner());
+            if s.broken {
+                drop(s);
+                return Err(self.raise("threading.BrokenBarrierError", String::new()));
+            }
+            let index = s.arrived;
+            s.arrived += 1;
+            let gen = generation.load(Ordering::Acquire);
+            if s.arrived == *parties {
+                // The last to arrive lets everyone through together.
+                s.arrived = 0;
+                generation.fetch_add(1, Ordering::Release);
+                futex::wake_all(generation);
+                return Ok(index as i64);
+            }
+            (index, gen)
+        };
+        let broken = || state.lock().map(|s| s.broken).unwrap_or(true);
+        self.blocking_wait(WaitOn::Object(object), generation, Wait::Forever, || {
+            generation.load(Ordering::Acquire) != gen || broken()
+        })?;
+        if generation.load(Ordering::Acquire) == gen && broken() {
+            return Err(self.raise("threading.BrokenBarrierError", String::new()));
+        }
+        Ok(index as i64)
+    }
+
+    fn barrier_abort(&self, object: ObjectId) {
+        if let LiveObject::Barrier { state, generation, .. } = &self.shared.objects[object.0 as usize] {
+            state.lock().unwrap_or_else(|e| e.into_inner()).broken = true;
+            generation.fetch_add(1, Ordering::Release);
+            futex::wake_all(generation);
+        }
     }
 
     fn join(&mut self, actor: ActorId, wait: Wait) -> Result<(), Exit> {
