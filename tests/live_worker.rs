@@ -16,6 +16,10 @@ use interleave::worker::clock::PerformanceClock;
 use wasm_bindgen_test::*;
 
 mod wasm_support;
+// The host tests' Program builder: plain Program values, the same on every target.
+#[allow(dead_code)]
+#[path = "engine_tests/build.rs"]
+mod build;
 
 use wasm_support::{ensure_pool, sleep_ms};
 
@@ -128,51 +132,9 @@ async fn forced_switching_hands_the_gil_to_the_waiter_on_another_pool_thread() {
 
 #[wasm_bindgen_test]
 async fn the_watchdog_finds_a_deadlock_on_the_pool_and_frees_every_thread() {
-    use interleave::engine::program::*;
     ensure_pool(POOL_THREADS).await;
-    // Three philosophers, each taking the left fork and then, after a pause, the right.
-    let n = 3u16;
-    let mut program = Program {
-        source: "pass\n".into(),
-        processes: vec![ProcessDef {
-            name: "MainProcess".into(),
-            parent: None,
-            start_method: StartMethod::Main,
-            daemon: false,
-        }],
-        actors: vec![],
-        objects: (0..n).map(|i| ObjectDef { name: format!("forks[{i}]"), kind: ObjectKind::Lock }).collect(),
-    };
-    let op = |kind| Op { kind, line: 1 };
-    let mut main = vec![];
-    for i in 0..n {
-        main.push(op(OpKind::Start { actor: ActorId(i + 1) }));
-    }
-    for i in 0..n {
-        main.push(op(OpKind::Join { actor: ActorId(i + 1), wait: Wait::Forever }));
-    }
-    program.actors.push(ActorDef {
-        name: "MainThread".into(),
-        process: ProcessId(0),
-        role: ActorRole::ProcessMain,
-        daemon: false,
-        ops: main,
-    });
-    for i in 0..n {
-        let (left, right) = (ObjectId(i), ObjectId((i + 1) % n));
-        let ops = vec![
-            op(OpKind::Acquire { object: left, wait: Wait::Forever, result: None }),
-            op(OpKind::Sleep { micros: 20_000 }),
-            op(OpKind::Acquire { object: right, wait: Wait::Forever, result: None }),
-        ];
-        program.actors.push(ActorDef {
-            name: format!("Philosopher-{i}"),
-            process: ProcessId(0),
-            role: ActorRole::Thread,
-            daemon: false,
-            ops,
-        });
-    }
+    // Three philosophers, each taking the left fork and then, after 20 ms, the right.
+    let program = build::naive_philosophers(3, 20_000);
     let settings = interleave::engine::settings::RunSettings::default();
     let live =
         run::start(program, settings, Arc::new(GlobalPool), Arc::new(PerformanceClock), Arc::new(Control::new()))

@@ -11,7 +11,7 @@ use interleave::engine::program::*;
 use interleave::engine::settings::RunSettings;
 use interleave::engine::trace::{Outcome, WaitOn};
 
-use super::build::{naive_philosophers, Build};
+use super::build::{naive_philosophers, run_live, Build};
 
 fn pool() -> Arc<dyn Spawner> {
     Arc::new(rayon::ThreadPoolBuilder::new().num_threads(POOL_THREADS).build().unwrap())
@@ -22,7 +22,7 @@ fn the_naive_philosophers_deadlock_on_real_threads_and_everyone_is_freed() {
     let pool = pool();
     let started = Instant::now();
     let trace = run::start(
-        naive_philosophers(5),
+        naive_philosophers(5, 1_000),
         RunSettings::default(),
         pool.clone(),
         Arc::new(HostClock),
@@ -55,9 +55,7 @@ fn a_plain_lock_acquired_twice_by_its_owner_is_a_deadlock_of_one() {
         OpKind::Acquire { object: lock, wait: Wait::Forever, result: None },
         OpKind::Acquire { object: lock, wait: Wait::Forever, result: None },
     ]);
-    let trace = run::start(b.done(), RunSettings::default(), pool(), Arc::new(HostClock), Arc::new(Control::new()))
-        .unwrap()
-        .wait();
+    let trace = run_live(b.done(), RunSettings::default());
     let Outcome::Deadlock { cycle } = &trace.outcome else { panic!("{:?}", trace.outcome) };
     assert_eq!((cycle.len(), cycle[0].waiter, cycle[0].holder), (1, ActorId(0), ActorId(0)));
 }
@@ -81,7 +79,7 @@ fn threads_that_merely_contend_are_never_called_deadlocked() {
         .collect();
     b.main_starting(&workers, vec![]);
     let settings = RunSettings { gil: false, ..RunSettings::default() };
-    let trace = run::start(b.done(), settings, pool(), Arc::new(HostClock), Arc::new(Control::new())).unwrap().wait();
+    let trace = run_live(b.done(), settings);
     assert_eq!(trace.outcome, Outcome::Completed);
     let blocked: u64 = trace.metrics.iter().map(|m| m.blocked).sum();
     assert!(blocked > 0, "the threads really contended");

@@ -1,65 +1,33 @@
 //! Python's synchronisation primitives on real threads: each claim is checked on a live
 //! run and fails if the semantics are broken.
 
-use std::sync::Arc;
-
-use interleave::engine::clock::HostClock;
-use interleave::engine::control::Control;
-use interleave::engine::live::{run, Spawner, POOL_THREADS};
 use interleave::engine::program::*;
 use interleave::engine::settings::RunSettings;
 use interleave::engine::trace::{MarkKind, Outcome, SpanKind, Trace, WaitOn};
 
-use super::build::Build;
+use super::build::{
+    barrier_of_three, error_case_program, most_holders_at_once, run_live, semaphore_of_two, thread_error_cases, Build,
+};
 
 fn live(program: Program) -> Trace {
-    let pool: Arc<dyn Spawner> = Arc::new(rayon::ThreadPoolBuilder::new().num_threads(POOL_THREADS).build().unwrap());
-    run::start(program, RunSettings::default(), pool, Arc::new(HostClock), Arc::new(Control::new())).unwrap().wait()
+    run_live(program, RunSettings::default())
 }
 
 #[test]
 fn a_semaphore_of_two_never_has_three_holders() {
-    let mut b = Build::new();
-    let sem = b.object("sem", ObjectKind::Semaphore { permits: 2, bounded: true });
-    let workers: Vec<ActorId> = (0..6)
-        .map(|t| {
-            let body = vec![
-                OpKind::Acquire { object: sem, wait: Wait::Forever, result: None },
-                OpKind::Sleep { micros: 10_000 },
-                OpKind::Release { object: sem },
-            ];
-            b.actor(&format!("t{t}"), ProcessId(0), ActorRole::Thread, body)
-        })
-        .collect();
-    b.main_starting(&workers, vec![]);
-    let trace = live(b.done());
+    let trace = live(semaphore_of_two());
     assert_eq!(trace.outcome, Outcome::Completed);
     let holds: Vec<(u64, u64)> =
         trace.spans.iter().filter(|s| matches!(s.kind, SpanKind::Hold(_))).map(|s| (s.start, s.end)).collect();
     assert_eq!(holds.len(), 6);
-    for &(start, _) in &holds {
-        let inside = holds.iter().filter(|&&(s, e)| s <= start && start < e).count();
-        assert!(inside <= 2, "{inside} holders at {start}");
-    }
+    assert!(most_holders_at_once(&holds) <= 2, "{holds:?}");
     // Six 10 ms holds, two at a time: at least 30 ms.
     assert!(trace.wall >= 30_000_000, "{}", trace.wall);
 }
 
 #[test]
 fn a_barrier_releases_all_parties_together() {
-    let mut b = Build::new();
-    let barrier = b.object("barrier", ObjectKind::Barrier { parties: 3 });
-    let workers: Vec<ActorId> = (0..3u64)
-        .map(|t| {
-            let body = vec![
-                OpKind::Sleep { micros: 10_000 * (t + 1) },
-                OpKind::BarrierWait { object: barrier, result: Some(Reg(0)) },
-            ];
-            b.actor(&format!("t{t}"), ProcessId(0), ActorRole::Thread, body)
-        })
-        .collect();
-    b.main_starting(&workers, vec![]);
-    let trace = live(b.done());
+    let trace = live(barrier_of_three());
     let exits: Vec<u64> =
         trace.marks.iter().filter(|m| m.kind == MarkKind::Exited && m.actor.0 > 0).map(|m| m.at).collect();
     assert_eq!(exits.len(), 3);
@@ -150,35 +118,9 @@ fn an_event_wakes_every_waiter() {
 
 #[test]
 fn python_errors_are_raised_on_real_threads_as_python_raises_them() {
-    let cases: Vec<(ObjectKind, Vec<OpKind>, &str, &str)> = vec![
-        (ObjectKind::Lock, vec![OpKind::Release { object: ObjectId(0) }], "RuntimeError", "release unlocked lock"),
-        (
-            ObjectKind::RLock,
-            vec![OpKind::Release { object: ObjectId(0) }],
-            "RuntimeError",
-            "cannot release un-acquired lock",
-        ),
-        (
-            ObjectKind::Semaphore { permits: 1, bounded: true },
-            vec![OpKind::Release { object: ObjectId(0) }],
-            "ValueError",
-            "Semaphore released too many times",
-        ),
-        (
-            ObjectKind::Barrier { parties: 2 },
-            vec![
-                OpKind::BarrierAbort { object: ObjectId(0) },
-                OpKind::BarrierWait { object: ObjectId(0), result: None },
-            ],
-            "threading.BrokenBarrierError",
-            "",
-        ),
-    ];
+    let cases = thread_error_cases();
     for (kind, ops, exception, message) in cases {
-        let mut b = Build::new();
-        b.object("x", kind);
-        b.main(ops);
-        let trace = live(b.done());
+        let trace = live(error_case_program(kind, ops));
         assert_eq!(trace.errors.len(), 1, "{exception}");
         assert_eq!((trace.errors[0].exception.as_str(), trace.errors[0].message.as_str()), (exception, message));
     }

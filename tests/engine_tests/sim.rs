@@ -8,7 +8,10 @@ use interleave::engine::trace::{MarkKind, Outcome, SpanKind, Trace, WaitOn};
 use interleave::lessons::build_from_pairs;
 use interleave::lessons::race_counter::{tally, LESSON};
 
-use super::build::{naive_philosophers, repeat, Build};
+use super::build::{
+    barrier_of_three, error_case_program, most_holders_at_once, naive_philosophers, repeat, semaphore_of_two,
+    thread_error_cases, Build,
+};
 
 fn settings(gil: bool, cores: u32, seed: u64) -> SimSettings {
     SimSettings { run: RunSettings { gil, ..RunSettings::default() }, cores, seed, ..SimSettings::default() }
@@ -157,7 +160,7 @@ fn a_recorded_schedule_replays_exactly_and_a_foreign_one_is_refused() {
 
 #[test]
 fn the_naive_philosophers_deadlock_and_the_cycle_is_reported() {
-    let trace = sim::run(naive_philosophers(5), settings(true, 2, 1)).unwrap();
+    let trace = sim::run(naive_philosophers(5, 1_000), settings(true, 2, 1)).unwrap();
     let Outcome::Deadlock { cycle } = &trace.outcome else { panic!("no deadlock: {:?}", trace.outcome) };
     assert_eq!(cycle.len(), 5, "{cycle:?}");
     for (i, edge) in cycle.iter().enumerate() {
@@ -192,46 +195,19 @@ fn a_plain_lock_reacquired_by_its_owner_hangs_and_an_rlock_does_not() {
 
 #[test]
 fn a_semaphore_of_two_never_has_three_holders() {
-    let mut b = Build::new();
-    let sem = b.object("sem", ObjectKind::Semaphore { permits: 2, bounded: true });
-    let workers: Vec<ActorId> = (0..6)
-        .map(|t| {
-            let body = vec![
-                OpKind::Acquire { object: sem, wait: Wait::Forever, result: None },
-                OpKind::Sleep { micros: 10_000 },
-                OpKind::Release { object: sem },
-            ];
-            b.actor(&format!("t{t}"), ProcessId(0), ActorRole::Thread, body)
-        })
-        .collect();
-    b.main_starting(&workers, vec![]);
-    let trace = sim::run(b.done(), settings(true, 4, 2)).unwrap();
+    let trace = sim::run(semaphore_of_two(), settings(true, 4, 2)).unwrap();
     let holds: Vec<(u64, u64)> =
         trace.spans.iter().filter(|s| matches!(s.kind, SpanKind::Hold(_))).map(|s| (s.start, s.end)).collect();
     assert_eq!(holds.len(), 6);
-    for &(start, _) in &holds {
-        let inside = holds.iter().filter(|&&(s, e)| s <= start && start < e).count();
-        assert!(inside <= 2, "{inside} holders at {start}");
-    }
+    assert!(most_holders_at_once(&holds) <= 2, "{holds:?}");
     // Six 10 ms holds, two at a time: about 30 ms.
     assert!(trace.wall >= 30_000_000 && trace.wall < 40_000_000, "{}", trace.wall);
 }
 
 #[test]
 fn a_barrier_releases_all_parties_together() {
-    let mut b = Build::new();
-    let barrier = b.object("barrier", ObjectKind::Barrier { parties: 3 });
-    let workers: Vec<ActorId> = (0..3u64)
-        .map(|t| {
-            let body = vec![
-                OpKind::Sleep { micros: 1_000 * (t + 1) * 10 },
-                OpKind::BarrierWait { object: barrier, result: None },
-            ];
-            b.actor(&format!("t{t}"), ProcessId(0), ActorRole::Thread, body)
-        })
-        .collect();
-    b.main_starting(&workers, vec![]);
-    let trace = sim::run(b.done(), settings(true, 4, 1)).unwrap();
+    let barrier = ObjectId(0);
+    let trace = sim::run(barrier_of_three(), settings(true, 4, 1)).unwrap();
     let waits: Vec<u64> = trace
         .spans
         .iter()
@@ -283,38 +259,15 @@ fn a_queue_of_size_one_blocks_the_second_put_until_a_get() {
 
 #[test]
 fn python_errors_are_raised_as_python_raises_them() {
-    let cases: Vec<(ObjectKind, Vec<OpKind>, &str, &str)> = vec![
-        (ObjectKind::Lock, vec![OpKind::Release { object: ObjectId(0) }], "RuntimeError", "release unlocked lock"),
-        (
-            ObjectKind::Semaphore { permits: 1, bounded: true },
-            vec![OpKind::Release { object: ObjectId(0) }],
-            "ValueError",
-            "Semaphore released too many times",
-        ),
-        (
-            ObjectKind::Pipe { duplex: true },
-            vec![
-                OpKind::Close { object: ObjectId(0), end: 1 },
-                OpKind::Recv { object: ObjectId(0), end: 0, reg: Reg(0) },
-            ],
-            "EOFError",
-            "",
-        ),
-        (
-            ObjectKind::Barrier { parties: 2 },
-            vec![
-                OpKind::BarrierAbort { object: ObjectId(0) },
-                OpKind::BarrierWait { object: ObjectId(0), result: None },
-            ],
-            "threading.BrokenBarrierError",
-            "",
-        ),
-    ];
+    let mut cases = thread_error_cases();
+    cases.push((
+        ObjectKind::Pipe { duplex: true },
+        vec![OpKind::Close { object: ObjectId(0), end: 1 }, OpKind::Recv { object: ObjectId(0), end: 0, reg: Reg(0) }],
+        "EOFError",
+        "",
+    ));
     for (kind, ops, exception, message) in cases {
-        let mut b = Build::new();
-        b.object("x", kind);
-        b.main(ops);
-        let trace = sim::run(b.done(), settings(true, 1, 1)).unwrap();
+        let trace = sim::run(error_case_program(kind, ops), settings(true, 1, 1)).unwrap();
         assert_eq!(trace.errors.len(), 1, "{exception}");
         assert_eq!((trace.errors[0].exception.as_str(), trace.errors[0].message.as_str()), (exception, message));
     }
