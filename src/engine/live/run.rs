@@ -74,19 +74,38 @@ struct ActorSlot {
     waiting_on: AtomicU64,
 }
 
-fn encode_wait(on: WaitOn) -> u64 {
-    match on {
+/// A published wait: what is waited for, and whether the waiter already held it when it
+/// began to wait (a plain Lock taken twice by its owner).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct PublishedWait {
+    on: WaitOn,
+    held_before: bool,
+}
+
+const HELD_BEFORE: u64 = 1 << 40;
+
+fn encode_wait(wait: PublishedWait) -> u64 {
+    let held = if wait.held_before { HELD_BEFORE } else { 0 };
+    held | match wait.on {
         WaitOn::Object(o) => 1 << 32 | o.0 as u64,
         WaitOn::Actor(a) => 2 << 32 | a.0 as u64,
     }
 }
 
-fn decode_wait(word: u64) -> Option<WaitOn> {
-    match word >> 32 {
-        1 => Some(WaitOn::Object(ObjectId(word as u16))),
-        2 => Some(WaitOn::Actor(ActorId(word as u16))),
-        _ => None,
-    }
+fn decode_wait(word: u64) -> Option<PublishedWait> {
+    let on = match (word >> 32) & 0xff {
+        1 => WaitOn::Object(ObjectId(word as u16)),
+        2 => WaitOn::Actor(ActorId(word as u16)),
+        _ => return None,
+    };
+    Some(PublishedWait { on, held_before: word & HELD_BEFORE != 0 })
+}
+
+/// Who holds what a published wait is for. A waiter that owns the lock it waits on is in a
+/// deadlock with itself only if it owned it before it began to wait; otherwise it has just
+/// won the lock and not yet taken its wait down, and nobody holds anything against it.
+fn holder_of(waiter: ActorId, wait: PublishedWait, owner: Option<ActorId>) -> Option<ActorId> {
+    owner.filter(|&o| o != waiter || wait.held_before)
 }
 
 /// What every actor of a run shares.
@@ -293,17 +312,19 @@ impl LiveRun {
             .enumerate()
             .filter(|(_, slot)| slot.done.load(Ordering::Acquire) == 0)
             .filter_map(|(i, slot)| {
-                let on = decode_wait(slot.waiting_on.load(Ordering::Acquire))?;
-                let holder = match on {
+                let wait = decode_wait(slot.waiting_on.load(Ordering::Acquire))?;
+                let waiter = ActorId(i as u16);
+                let holder = match wait.on {
                     WaitOn::Object(o) => match &shared.objects[o.0 as usize] {
                         LiveObject::Lock(l) => {
-                            l.owner.load(Ordering::Acquire).checked_sub(1).map(|h| ActorId(h as u16))
+                            let owner = l.owner.load(Ordering::Acquire).checked_sub(1).map(|h| ActorId(h as u16));
+                            holder_of(waiter, wait, owner)
                         }
                         _ => None,
                     },
                     WaitOn::Actor(a) => (shared.actors[a.0 as usize].done.load(Ordering::Acquire) == 0).then_some(a),
                 };
-                Some(Waiting { waiter: ActorId(i as u16), on, holder })
+                Some(Waiting { waiter, on: wait.on, holder })
             })
             .collect();
         let cycle = find_cycle(&waiting);
@@ -734,7 +755,13 @@ impl Actor {
 
     /// Tells the watchdog what this actor waits for (or that it waits no more).
     fn publish_wait(&self, on: Option<WaitOn>) {
-        let word = on.map_or(0, encode_wait);
+        let held_before = match on {
+            Some(WaitOn::Object(object)) => {
+                self.lock(object).is_some_and(|(_, lock)| lock.owner.load(Ordering::Acquire) == self.me + 1)
+            }
+            _ => false,
+        };
+        let word = on.map_or(0, |on| encode_wait(PublishedWait { on, held_before }));
         self.shared.actors[self.id.0 as usize].waiting_on.store(word, Ordering::Release);
     }
 
@@ -987,5 +1014,32 @@ impl Actor {
         joined?;
         self.unblock(kind)?;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod watchdog_tests {
+    use super::*;
+
+    #[test]
+    fn a_waiter_that_has_just_won_its_lock_is_not_deadlocked_with_itself() {
+        let me = ActorId(3);
+        let fresh = PublishedWait { on: WaitOn::Object(ObjectId(1)), held_before: false };
+        assert_eq!(holder_of(me, fresh, Some(me)), None);
+        assert_eq!(holder_of(me, fresh, Some(ActorId(4))), Some(ActorId(4)));
+        // A plain Lock taken again by its owner: it waits for itself, for good.
+        let again = PublishedWait { held_before: true, ..fresh };
+        assert_eq!(holder_of(me, again, Some(me)), Some(me));
+    }
+
+    #[test]
+    fn published_waits_round_trip_through_their_word() {
+        for on in [WaitOn::Object(ObjectId(65535)), WaitOn::Actor(ActorId(7))] {
+            for held_before in [false, true] {
+                let wait = PublishedWait { on, held_before };
+                assert_eq!(decode_wait(encode_wait(wait)), Some(wait));
+            }
+        }
+        assert_eq!(decode_wait(0), None);
     }
 }
