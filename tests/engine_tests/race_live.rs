@@ -40,7 +40,8 @@ fn with<'a>(extra: &[(&'a str, &'a str)]) -> Vec<(&'a str, &'a str)> {
 
 #[test]
 fn free_threaded_python_without_a_lock_loses_updates() {
-    let (tally, trace) = run_live(&with(&[("gil", "off"), ("lock", "none")]));
+    // Long enough that the threads overlap even when other tests keep both cores busy.
+    let (tally, trace) = run_live(&with(&[("gil", "off"), ("lock", "none"), ("increments", "4000000")]));
     assert!(tally.lost > 0, "{tally:?}");
     assert!(trace.console_text().starts_with(&format!("counter = {} ", tally.counter)));
 }
@@ -93,7 +94,7 @@ fn sleep_zero_between_read_and_write_hands_the_gil_over_every_time() {
 
 #[test]
 fn without_a_gil_the_threads_run_on_distinct_pool_threads_at_the_same_time() {
-    let (_, trace) = run_live(&with(&[("gil", "off")]));
+    let (_, trace) = run_live(&with(&[("gil", "off"), ("increments", "4000000")]));
     let mut threads: Vec<u32> = trace.actors.iter().filter_map(|a| a.pool_thread).collect();
     threads.sort();
     threads.dedup();
