@@ -91,6 +91,19 @@ def process_starts(method):
     return body
 
 
+def start_returns(method, n=20):
+    """How long `p.start()` alone keeps its caller (the median of n starts)."""
+    ctx = mp.get_context(method)
+    times = []
+    for _ in range(n):
+        p = ctx.Process(target=noop)
+        t0 = time.perf_counter()
+        p.start()
+        times.append(time.perf_counter() - t0)
+        p.join()
+    return sorted(times)[n // 2] * 1e9
+
+
 def main():
     n = 2_000_000
     loop = per_iteration(empty, n)
@@ -104,6 +117,7 @@ def main():
         "THREAD_START": per_iteration(thread_starts, 2_000),
         "FORK_START": per_iteration(process_starts("fork"), 30),
         "SPAWN_START": per_iteration(process_starts("spawn"), 5),
+        "PROCESS_START_RETURN": start_returns("fork"),
     }
     values = table()
     print(f"CPython {sys.version.split()[0]} on {sys.platform}; nanoseconds")

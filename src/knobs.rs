@@ -280,7 +280,12 @@ pub mod common {
     pub const PYTHON: KnobSpec = KnobSpec { name: "python", kind: KnobKind::Choice(&["3.9", "3.11"]), default: "3.11" };
     pub const LANG: KnobSpec = KnobSpec { name: "lang", kind: KnobKind::Choice(&["en", "ko"]), default: "en" };
 
-    pub const ALL: &[KnobSpec] = &[ENGINE, SEED, CORES, TIME_SCALE, OUTPUT, GIL, PYTHON, LANG];
+    /// Test-only, never in a form: a live run's first thread after the main one panics,
+    /// so the tests can prove a panic is reported and the next run works.
+    pub const TEST_PANIC: KnobSpec =
+        KnobSpec { name: "test_panic", kind: KnobKind::Choice(&["no", "yes"]), default: "no" };
+
+    pub const ALL: &[KnobSpec] = &[ENGINE, SEED, CORES, TIME_SCALE, OUTPUT, GIL, PYTHON, LANG, TEST_PANIC];
 }
 
 #[cfg(test)]

@@ -15,6 +15,8 @@ pub enum StopReason {
     DeadlineExceeded,
     /// The watchdog found a deadlock and frees every waiting actor.
     Deadlock,
+    /// The watchdog found every thread waiting for something nobody will ever do.
+    Stuck,
 }
 
 impl StopReason {
@@ -23,6 +25,7 @@ impl StopReason {
             StopReason::Cancelled => 1,
             StopReason::DeadlineExceeded => 2,
             StopReason::Deadlock => 3,
+            StopReason::Stuck => 4,
         }
     }
 
@@ -31,6 +34,7 @@ impl StopReason {
             1 => Some(StopReason::Cancelled),
             2 => Some(StopReason::DeadlineExceeded),
             3 => Some(StopReason::Deadlock),
+            4 => Some(StopReason::Stuck),
             _ => None,
         }
     }

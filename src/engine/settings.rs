@@ -45,6 +45,9 @@ pub struct RunSettings {
     /// A run that has not ended after this long is stopped and reported as such.
     pub deadline: Nanos,
     pub budget: TraceBudget,
+    /// Test-only: the first thread started after the main one panics, to prove that a
+    /// panic inside a run is reported and the engine recovers.
+    pub panic_for_test: bool,
 }
 
 impl Default for RunSettings {
@@ -57,6 +60,7 @@ impl Default for RunSettings {
             time_scale: 1.0,
             deadline: 60_000_000_000,
             budget: TraceBudget { events_per_actor: 4_000, merge_gap: 50_000 },
+            panic_for_test: false,
         }
     }
 }

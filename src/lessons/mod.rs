@@ -106,6 +106,7 @@ pub fn settings_from(knobs: &KnobValues) -> RunSettings {
             _ => OutputMode::Tty,
         },
         time_scale: knobs.decimal("time_scale"),
+        panic_for_test: knobs.choice("test_panic") == "yes",
         ..RunSettings::default()
     }
 }

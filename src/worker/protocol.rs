@@ -190,6 +190,7 @@ fn stop_code(reason: Option<StopReason>) -> u8 {
         Some(StopReason::Cancelled) => 1,
         Some(StopReason::DeadlineExceeded) => 2,
         Some(StopReason::Deadlock) => 3,
+        Some(StopReason::Stuck) => 4,
     }
 }
 
@@ -199,6 +200,7 @@ fn stop_from(code: u8) -> Result<Option<StopReason>, DecodeError> {
         1 => Some(StopReason::Cancelled),
         2 => Some(StopReason::DeadlineExceeded),
         3 => Some(StopReason::Deadlock),
+        4 => Some(StopReason::Stuck),
         _ => return Err(DecodeError("bad stop reason")),
     })
 }

@@ -172,6 +172,174 @@ pub fn error_case_program(kind: ObjectKind, ops: Vec<OpKind>) -> Program {
     b.done()
 }
 
+/// Errors of queues and pipes, as [`thread_error_cases`] gives them for thread primitives.
+pub fn message_error_cases() -> Vec<(ObjectKind, Vec<OpKind>, &'static str, &'static str)> {
+    let pipe = ObjectKind::Pipe { duplex: true };
+    vec![
+        (
+            pipe.clone(),
+            vec![
+                OpKind::Close { object: ObjectId(0), end: 1 },
+                OpKind::Recv { object: ObjectId(0), end: 0, reg: Reg(0) },
+            ],
+            "EOFError",
+            "",
+        ),
+        (
+            pipe,
+            vec![
+                OpKind::Close { object: ObjectId(0), end: 0 },
+                OpKind::Send { object: ObjectId(0), end: 1, value: Operand::Const(1) },
+            ],
+            "BrokenPipeError",
+            "[Errno 32] Broken pipe",
+        ),
+        (
+            ObjectKind::Pipe { duplex: false },
+            vec![OpKind::Send { object: ObjectId(0), end: 0, value: Operand::Const(1) }],
+            "OSError",
+            "connection is read-only",
+        ),
+        (
+            ObjectKind::Queue { maxsize: 0 },
+            vec![OpKind::Get { object: ObjectId(0), reg: Reg(0), wait: Wait::NoWait }],
+            "_queue.Empty",
+            "",
+        ),
+        (
+            ObjectKind::Queue { maxsize: 1 },
+            vec![
+                OpKind::Put { object: ObjectId(0), value: Operand::Const(1), wait: Wait::NoWait },
+                OpKind::Put { object: ObjectId(0), value: Operand::Const(2), wait: Wait::Timeout(1_000) },
+            ],
+            "queue.Full",
+            "",
+        ),
+    ]
+}
+
+/// A producer puts 1 and 2 on a `Queue(maxsize=1)`; a consumer sleeps 50 ms, then gets
+/// both and prints them. Returns the program and the producer.
+pub fn queue_of_one() -> (Program, ActorId) {
+    let mut b = Build::new();
+    let q = b.object("q", ObjectKind::Queue { maxsize: 1 });
+    let producer = b.actor(
+        "producer",
+        ProcessId(0),
+        ActorRole::Thread,
+        vec![
+            OpKind::Put { object: q, value: Operand::Const(1), wait: Wait::Forever },
+            OpKind::Put { object: q, value: Operand::Const(2), wait: Wait::Forever },
+        ],
+    );
+    let consumer = b.actor(
+        "consumer",
+        ProcessId(0),
+        ActorRole::Thread,
+        vec![
+            OpKind::Sleep { micros: 50_000 },
+            OpKind::Get { object: q, reg: Reg(0), wait: Wait::Forever },
+            OpKind::Get { object: q, reg: Reg(1), wait: Wait::Forever },
+            OpKind::Print { text: vec![TextPart::Reg(Reg(0)), TextPart::Lit(" ".into()), TextPart::Reg(Reg(1))] },
+        ],
+    );
+    b.main_starting(&[producer, consumer], vec![]);
+    (b.done(), producer)
+}
+
+/// A forked child sets the global `counter` to 50; the parent joins it and prints its own
+/// `counter`. Returns the program and the counter.
+pub fn global_in_child() -> (Program, ObjectId) {
+    let mut b = Build::new();
+    let counter = b.object("counter", ObjectKind::Var { initial: 0 });
+    let child = b.process("Process-1", StartMethod::Fork, false);
+    let worker = b.actor(
+        "Process-1",
+        child,
+        ActorRole::ProcessMain,
+        vec![OpKind::Set { reg: Reg(0), value: 50 }, OpKind::Store { object: counter, reg: Reg(0) }],
+    );
+    b.main_starting(
+        &[worker],
+        vec![OpKind::Load { object: counter, reg: Reg(0) }, OpKind::Print { text: vec![TextPart::Reg(Reg(0))] }],
+    );
+    (b.done(), counter)
+}
+
+/// `processes` processes each do `v.value += 1` `increments` times on a shared `Value`,
+/// inside `with v.get_lock():` or not. Returns the program and the Value.
+pub fn shared_value(processes: u16, increments: u64, get_lock: bool) -> (Program, ObjectId) {
+    let mut b = Build::new();
+    let lock = b.object("v.get_lock()", ObjectKind::RLock);
+    let value = b.object("v", ObjectKind::SharedValue { initial: 0, lock });
+    let mut body = Vec::new();
+    if get_lock {
+        body.push(OpKind::Acquire { object: lock, wait: Wait::Forever, result: None });
+    }
+    body.extend([
+        OpKind::Load { object: value, reg: Reg(0) },
+        OpKind::Call,
+        OpKind::Add { reg: Reg(0), value: 1 },
+        OpKind::Store { object: value, reg: Reg(0) },
+    ]);
+    if get_lock {
+        body.push(OpKind::Release { object: lock });
+    }
+    body.push(OpKind::Loop { to: 0, times: increments });
+    let workers: Vec<ActorId> = (0..processes)
+        .map(|i| {
+            let name = format!("Process-{}", i + 1);
+            let p = b.process(&name, StartMethod::Fork, false);
+            b.actor(&name, p, ActorRole::ProcessMain, body.clone())
+        })
+        .collect();
+    b.main_starting(&workers, vec![]);
+    (b.done(), value)
+}
+
+/// A sender process sends 1, 2, 3 through a pipe and closes its end; the receiver (the
+/// main thread) receives until `EOFError`, printing each.
+pub fn pipe_of_three() -> Program {
+    let mut b = Build::new();
+    let pipe = b.object("pipe", ObjectKind::Pipe { duplex: true });
+    let p = b.process("Process-1", StartMethod::Fork, false);
+    let sender = b.actor(
+        "Process-1",
+        p,
+        ActorRole::ProcessMain,
+        vec![
+            OpKind::Send { object: pipe, end: 1, value: Operand::Const(1) },
+            OpKind::Send { object: pipe, end: 1, value: Operand::Const(2) },
+            OpKind::Sleep { micros: 5_000 },
+            OpKind::Send { object: pipe, end: 1, value: Operand::Const(3) },
+            OpKind::Close { object: pipe, end: 1 },
+        ],
+    );
+    b.main(vec![
+        OpKind::Start { actor: sender },
+        OpKind::Recv { object: pipe, end: 0, reg: Reg(0) },
+        OpKind::Print { text: vec![TextPart::Reg(Reg(0))] },
+        OpKind::Jump { to: 1 },
+    ]);
+    b.done()
+}
+
+/// The main thread starts a daemon thread (or a daemon process) that would sleep 10 s, and
+/// ends after 1 ms. Returns the program and the daemon's actor.
+pub fn short_lived_parent_of_a_daemon(daemon_process: bool) -> (Program, ActorId) {
+    let mut b = Build::new();
+    let child = if daemon_process {
+        let p = b.process("Process-1", StartMethod::Fork, true);
+        b.actor("Process-1", p, ActorRole::ProcessMain, vec![OpKind::Sleep { micros: 10_000_000 }])
+    } else {
+        let t = b.actor("daemon", ProcessId(0), ActorRole::Thread, vec![OpKind::Sleep { micros: 10_000_000 }]);
+        b.program.actors[t.0 as usize].daemon = true;
+        t
+    };
+    b.main(vec![OpKind::Start { actor: child }, OpKind::Sleep { micros: 1_000 }]);
+    (b.done(), child)
+}
+
 /// Runs a Program on the live engine natively, on a fresh pool, to its end.
 #[cfg(not(target_arch = "wasm32"))]
 pub fn run_live(

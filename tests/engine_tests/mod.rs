@@ -1,6 +1,7 @@
 mod build;
 mod live_deadlock;
 mod live_pool;
+mod live_processes;
 mod live_sync;
 mod pool;
 mod program;

@@ -1,4 +1,4 @@
-//! `multiprocessing.Pool` on the simulated engine, against what CPython 3.11 does here:
+//! `multiprocessing.Pool` on both engines, against what CPython 3.11 does here:
 //! `Pool(3).map` of ten one-second sleeps takes 4.03 s (chunksize default or 4) and 5.02 s
 //! with chunksize 5.
 
@@ -7,7 +7,9 @@ use interleave::engine::program::*;
 use interleave::engine::sim::{self, SimSettings};
 use interleave::engine::trace::{Outcome, Trace};
 
-use super::build::Build;
+use interleave::engine::settings::RunSettings;
+
+use super::build::{run_live, Build};
 
 const LINES: interleave::engine::pool::PoolLines =
     interleave::engine::pool::PoolLines { pool: 1, call: 1, function: 1 };
@@ -20,16 +22,38 @@ fn one_second_task() -> Vec<Op> {
     ]
 }
 
-fn map_run(chunksize: Option<u32>, processes: u16) -> Trace {
+fn map_program(chunksize: Option<u32>, processes: u16) -> Program {
     let mut b = Build::new();
     let plan = PoolPlan { processes, tasks: 10, chunksize, method: PoolMethod::Map, start_method: StartMethod::Fork };
     let parts = add_pool(&mut b.program, &plan, &one_second_task(), &[], LINES);
     let ops: Vec<OpKind> =
         [parts.start, parts.submit, parts.results, parts.shutdown].concat().into_iter().map(|o| o.kind).collect();
     b.main(ops);
-    let trace = sim::run(b.done(), SimSettings { cores: 2, ..SimSettings::default() }).unwrap();
+    b.done()
+}
+
+fn map_run(chunksize: Option<u32>, processes: u16) -> Trace {
+    let trace =
+        sim::run(map_program(chunksize, processes), SimSettings { cores: 2, ..SimSettings::default() }).unwrap();
     assert_eq!(trace.outcome, Outcome::Completed);
     trace
+}
+
+/// Seconds of the program's own time, from a live run at a tenth of real time.
+fn live_map_seconds(chunksize: Option<u32>, processes: u16) -> f64 {
+    let time_scale = 0.1;
+    let trace = run_live(map_program(chunksize, processes), RunSettings { time_scale, ..RunSettings::default() });
+    assert_eq!(trace.outcome, Outcome::Completed);
+    assert_eq!(trace.errors, vec![]);
+    trace.wall as f64 / 1e9 / time_scale
+}
+
+#[test]
+fn pool_map_on_real_threads_follows_the_chunking_as_in_cpython() {
+    let default = live_map_seconds(None, 3);
+    assert!((4.0..4.4).contains(&default), "{default:.2} s (CPython: 4.03 s)");
+    let fives = live_map_seconds(Some(5), 3);
+    assert!((5.0..5.4).contains(&fives), "{fives:.2} s (CPython: 5.02 s)");
 }
 
 fn seconds(trace: &Trace) -> f64 {

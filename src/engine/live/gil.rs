@@ -130,6 +130,11 @@ impl Gil {
         futex::wake_all(&self.changes);
     }
 
+    /// Whether any thread is waiting to take it.
+    pub fn has_waiters(&self) -> bool {
+        self.waiters.load(Ordering::Acquire) > 0
+    }
+
     /// Whether a drop has been requested: cheap, for every check point.
     #[inline]
     pub fn drop_requested(&self) -> bool {

@@ -87,7 +87,8 @@ impl ProbeReport {
             None => Outcome::Completed,
             Some(StopReason::Cancelled) => Outcome::Cancelled,
             Some(StopReason::DeadlineExceeded) => Outcome::DeadlineExceeded,
-            Some(StopReason::Deadlock) => Outcome::Cancelled,
+            // The probe has no waits, so the watchdog never stops it.
+            Some(StopReason::Deadlock) | Some(StopReason::Stuck) => Outcome::Cancelled,
         };
         Trace::from_recorders(EngineKind::Live, actors, recorders, self.wall, outcome)
     }

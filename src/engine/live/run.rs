@@ -7,11 +7,13 @@
 //! [`Gil`] that changes hands only at check points: calls and backward jumps under the
 //! 3.10+ model, between any two operations under the 3.9 model.
 //!
-//! This first version runs threads of one process, with `Lock`; the other primitives and
-//! processes are refused with a clear message until they land.
+//! A child process is a group of pool threads with its own GIL and its own copy of the
+//! plain variables (copied from its parent at `start()` for `fork`, fresh for `spawn`);
+//! starting one waits out the cost table's start cost. `Value`s, queues and pipes are
+//! shared by every process, as the operating system shares them.
 
 use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU32, AtomicU64, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use crossbeam_channel::{Receiver, Sender, TryRecvError};
 
@@ -21,13 +23,13 @@ use crate::engine::costs;
 use crate::engine::deadlock::{find_cycle, Waiting};
 use crate::engine::live::futex;
 use crate::engine::live::gil::{Gil, WAIT_SLICE};
-use crate::engine::live::sync::{LiveLock, LiveObject};
+use crate::engine::live::sync::{announce, LiveLock, LiveObject};
 use crate::engine::live::Spawner;
 use crate::engine::program::{
-    render_text, ActorId, Cond, Introspect, Line, ObjectId, ObjectKind, OpKind, Program, ProgramError, TextPart, Wait,
-    REGISTERS,
+    render_text, ActorId, ActorRole, Cond, Introspect, Line, ObjectId, ObjectKind, OpKind, ProcessId, Program,
+    ProgramError, StartMethod, TextPart, Wait, REGISTERS,
 };
-use crate::engine::settings::{PythonModel, RunSettings};
+use crate::engine::settings::{OutputMode, PythonModel, RunSettings};
 use crate::engine::trace::{
     ActorInfo, ActorRecorder, EngineKind, MarkKind, Nanos, Outcome, SpanKind, Trace, TraceBatch, WaitEdge, WaitOn,
 };
@@ -36,6 +38,9 @@ use crate::engine::trace::{
 const CHECK_EVERY: u32 = 1024;
 /// How often an actor hands its new trace events to the run's owner.
 const BATCH_EVERY: Nanos = 25_000_000;
+/// How long every thread must sit in the same untimed waits, with no cycle among them,
+/// before the watchdog calls the run stuck. Long against any wake-up on a busy machine.
+const STUCK_AFTER: Nanos = 1_000_000_000;
 
 /// Why a Program cannot run live (yet).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -72,24 +77,40 @@ struct ActorSlot {
     /// What the actor is blocked on, for the watchdog: 0 nothing, else a [`WaitOn`] encoded
     /// by [`encode_wait`].
     waiting_on: AtomicU64,
+    /// Set when its process ends while it still runs (a daemon thread, or a thread of a
+    /// daemon child); it stops at its next look at the control block.
+    killed: AtomicBool,
 }
 
-/// A published wait: what is waited for, and whether the waiter already held it when it
-/// began to wait (a plain Lock taken twice by its owner).
+struct ProcessSlot {
+    started: AtomicBool,
+    /// 1 once the process has exited; the futex word its joiners sleep on.
+    exited: AtomicU32,
+    /// Output of `print` under `output=pipe`, written out when the process exits.
+    buffer: Mutex<String>,
+}
+
+/// A published wait: what is waited for, whether the waiter already held it when it began
+/// to wait (a plain Lock taken twice by its owner), and whether the wait has a timeout
+/// (which ends it whatever the others do, so it is never part of a deadlock).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 struct PublishedWait {
     on: WaitOn,
     held_before: bool,
+    timed: bool,
 }
 
 const HELD_BEFORE: u64 = 1 << 40;
+const TIMED: u64 = 1 << 41;
 
 fn encode_wait(wait: PublishedWait) -> u64 {
     let held = if wait.held_before { HELD_BEFORE } else { 0 };
-    held | match wait.on {
-        WaitOn::Object(o) => 1 << 32 | o.0 as u64,
-        WaitOn::Actor(a) => 2 << 32 | a.0 as u64,
-    }
+    let timed = if wait.timed { TIMED } else { 0 };
+    held | timed
+        | match wait.on {
+            WaitOn::Object(o) => 1 << 32 | o.0 as u64,
+            WaitOn::Actor(a) => 2 << 32 | a.0 as u64,
+        }
 }
 
 fn decode_wait(word: u64) -> Option<PublishedWait> {
@@ -98,7 +119,7 @@ fn decode_wait(word: u64) -> Option<PublishedWait> {
         2 => WaitOn::Actor(ActorId(word as u16)),
         _ => return None,
     };
-    Some(PublishedWait { on, held_before: word & HELD_BEFORE != 0 })
+    Some(PublishedWait { on, held_before: word & HELD_BEFORE != 0, timed: word & TIMED != 0 })
 }
 
 /// Who holds what a published wait is for. A waiter that owns the lock it waits on is in a
@@ -121,6 +142,10 @@ struct Shared {
     vars: Vec<Vec<AtomicI64>>,
     objects: Vec<LiveObject>,
     actors: Vec<ActorSlot>,
+    processes: Vec<ProcessSlot>,
+    /// Console writes made for an actor by another (a process's buffered output, written
+    /// out by whichever of its threads ends it); put in the trace at the end.
+    late_writes: Mutex<Vec<(ActorId, Nanos, Line, String)>>,
     /// Actors started and not yet finished; the run is over when it reaches 0.
     running: AtomicU32,
     messages: Sender<ActorMessage>,
@@ -151,26 +176,14 @@ pub struct LiveRun {
     suspect: Option<Vec<WaitEdge>>,
     /// The deadlock the watchdog confirmed.
     deadlock: Option<Vec<WaitEdge>>,
+    /// Waits with no cycle, and since when every thread has been in exactly these.
+    stall: Option<(Vec<(ActorId, WaitOn)>, Nanos)>,
+    stuck: Option<Vec<(ActorId, WaitOn)>>,
 }
 
 /// Checks that the live engine can run a Program, before anything starts.
 pub fn check(program: &Program, pool_threads: usize) -> Result<(), StartError> {
     program.validate().map_err(StartError::Invalid)?;
-    if program.processes.len() > 1 {
-        return Err(StartError::Unsupported("child processes".into()));
-    }
-    for object in &program.objects {
-        match object.kind {
-            ObjectKind::Var { .. }
-            | ObjectKind::Lock
-            | ObjectKind::RLock
-            | ObjectKind::Semaphore { .. }
-            | ObjectKind::Condition { .. }
-            | ObjectKind::Event
-            | ObjectKind::Barrier { .. } => {}
-            ref other => return Err(StartError::Unsupported(format!("`{}` ({})", object.name, other.python_type()))),
-        }
-    }
     for actor in &program.actors {
         for op in &actor.ops {
             if let OpKind::Loop { times: 0, .. } = op.kind {
@@ -236,8 +249,17 @@ pub fn start(
                 done: AtomicU32::new(0),
                 pool_thread: AtomicU32::new(u32::MAX),
                 waiting_on: AtomicU64::new(0),
+                killed: AtomicBool::new(false),
             })
             .collect(),
+        processes: (0..processes)
+            .map(|p| ProcessSlot {
+                started: AtomicBool::new(p == 0),
+                exited: AtomicU32::new(0),
+                buffer: Mutex::new(String::new()),
+            })
+            .collect(),
+        late_writes: Mutex::new(Vec::new()),
         running: AtomicU32::new(0),
         program,
         settings,
@@ -249,15 +271,23 @@ pub fn start(
     });
     let total_ops = estimate_ops(&shared.program);
     let recorders = shared.program.actors.iter().map(|_| None).collect();
-    spawn_actor(&shared, ActorId(0));
-    Ok(LiveRun { shared, inbox, recorders, total_ops, suspect: None, deadlock: None })
+    spawn_actor(&shared, ActorId(0), None);
+    Ok(LiveRun { shared, inbox, recorders, total_ops, suspect: None, deadlock: None, stall: None, stuck: None })
 }
 
-fn spawn_actor(shared: &Arc<Shared>, actor: ActorId) {
-    shared.actors[actor.0 as usize].started.store(true, Ordering::Release);
+/// A process's start: when `start()` was called, and when the child may run (run times).
+#[derive(Clone, Copy)]
+struct Starting {
+    since: Nanos,
+    ready: Nanos,
+}
+
+/// Puts an actor on a pool thread; a process's main actor comes with its [`Starting`].
+fn spawn_actor(shared: &Arc<Shared>, actor: ActorId, starting: Option<Starting>) {
+    shared.actors[actor.0 as usize].started.store(true, Ordering::SeqCst);
     shared.running.fetch_add(1, Ordering::AcqRel);
     let shared = shared.clone();
-    shared.clone().spawner.spawn(Box::new(move || run_actor(shared, actor)));
+    shared.clone().spawner.spawn(Box::new(move || run_actor(shared, actor, starting)));
 }
 
 impl LiveRun {
@@ -300,39 +330,59 @@ impl LiveRun {
     /// The watchdog: the wait-for graph as the actors publish it. A cycle seen at two looks
     /// in a row is a deadlock (a real one never moves; a snapshot torn by a wait that was
     /// just ending does not last): it is recorded, and every actor is stopped through the
-    /// control block, which frees them all within one wait slice.
+    /// control block, which frees them all within one wait slice. Every thread sitting in
+    /// the same untimed waits with no cycle, for [`STUCK_AFTER`], is stuck, and ends the same
+    /// way.
     fn watch(&mut self) {
-        if self.deadlock.is_some() || self.shared.control.stopped().is_some() {
+        if self.deadlock.is_some() || self.stuck.is_some() || self.shared.control.stopped().is_some() {
             return;
         }
         let shared = &self.shared;
-        let waiting: Vec<Waiting> = shared
-            .actors
-            .iter()
-            .enumerate()
-            .filter(|(_, slot)| slot.done.load(Ordering::Acquire) == 0)
-            .filter_map(|(i, slot)| {
-                let wait = decode_wait(slot.waiting_on.load(Ordering::Acquire))?;
-                let waiter = ActorId(i as u16);
-                let holder = match wait.on {
-                    WaitOn::Object(o) => match &shared.objects[o.0 as usize] {
-                        LiveObject::Lock(l) => {
-                            let owner = l.owner.load(Ordering::Acquire).checked_sub(1).map(|h| ActorId(h as u16));
-                            holder_of(waiter, wait, owner)
-                        }
-                        _ => None,
-                    },
-                    WaitOn::Actor(a) => (shared.actors[a.0 as usize].done.load(Ordering::Acquire) == 0).then_some(a),
-                };
-                Some(Waiting { waiter, on: wait.on, holder })
-            })
-            .collect();
+        let mut alive = 0;
+        let mut waiting: Vec<Waiting> = Vec::new();
+        for (i, slot) in shared.actors.iter().enumerate() {
+            if !slot.started.load(Ordering::Acquire) || slot.done.load(Ordering::Acquire) == 1 {
+                continue;
+            }
+            alive += 1;
+            let Some(wait) = decode_wait(slot.waiting_on.load(Ordering::Acquire)) else { continue };
+            if wait.timed {
+                continue;
+            }
+            let waiter = ActorId(i as u16);
+            let holder = match wait.on {
+                WaitOn::Object(o) => match &shared.objects[o.0 as usize] {
+                    LiveObject::Lock(l) => {
+                        let owner = l.owner.load(Ordering::Acquire).checked_sub(1).map(|h| ActorId(h as u16));
+                        holder_of(waiter, wait, owner)
+                    }
+                    _ => None,
+                },
+                WaitOn::Actor(a) => (!shared.joined(a)).then_some(a),
+            };
+            waiting.push(Waiting { waiter, on: wait.on, holder });
+        }
         let cycle = find_cycle(&waiting);
         if cycle.is_some() && cycle == self.suspect {
             self.deadlock = cycle;
             shared.control.stop(StopReason::Deadlock);
+            return;
+        }
+        self.suspect = cycle;
+        let now = shared.clock.now();
+        if alive > 0 && waiting.len() == alive {
+            let snapshot: Vec<(ActorId, WaitOn)> = waiting.iter().map(|w| (w.waiter, w.on)).collect();
+            match &self.stall {
+                Some((seen, since)) if *seen == snapshot => {
+                    if now.saturating_sub(*since) >= STUCK_AFTER {
+                        self.stuck = Some(snapshot);
+                        shared.control.stop(StopReason::Stuck);
+                    }
+                }
+                _ => self.stall = Some((snapshot, now)),
+            }
         } else {
-            self.suspect = cycle;
+            self.stall = None;
         }
     }
 
@@ -364,29 +414,117 @@ impl LiveRun {
                 pool_thread: Some(slot.pool_thread.load(Ordering::Relaxed)).filter(|t| *t != u32::MAX),
             })
             .collect();
-        let recorders = self
+        let recorders: Vec<ActorRecorder> = self
             .recorders
             .iter_mut()
             .enumerate()
             .map(|(i, r)| r.take().unwrap_or_else(|| ActorRecorder::new(ActorId(i as u16), shared.settings.budget)))
             .collect();
-        let outcome = match (shared.control.stopped(), self.deadlock.take()) {
-            (Some(StopReason::Deadlock), Some(cycle)) => Outcome::Deadlock { cycle },
-            (None, _) => Outcome::Completed,
-            (Some(StopReason::Cancelled), _) => Outcome::Cancelled,
-            (Some(_), _) => Outcome::DeadlineExceeded,
+        let mut recorders = recorders;
+        let late = std::mem::take(&mut *shared.late_writes.lock().unwrap_or_else(|e| e.into_inner()));
+        for (actor, at, line, text) in late {
+            recorders[actor.0 as usize].print(at, line, text);
+        }
+        let outcome = match (shared.control.stopped(), self.deadlock.take(), self.stuck.take()) {
+            (Some(StopReason::Deadlock), Some(cycle), _) => Outcome::Deadlock { cycle },
+            (Some(StopReason::Stuck), _, Some(waiting)) => Outcome::Stuck { waiting },
+            (None, _, _) => Outcome::Completed,
+            (Some(StopReason::Cancelled), _, _) => Outcome::Cancelled,
+            (Some(_), _, _) => Outcome::DeadlineExceeded,
         };
         let mut trace = Trace::from_recorders(EngineKind::Live, actors, recorders, wall, outcome);
         trace.finals = shared
-            .program
             .objects
             .iter()
             .enumerate()
-            .filter(|(_, o)| matches!(o.kind, ObjectKind::Var { .. }))
-            .map(|(i, _)| (ObjectId(i as u16), shared.vars[0][i].load(Ordering::SeqCst)))
+            .filter_map(|(i, object)| match (object, &shared.program.objects[i].kind) {
+                (_, ObjectKind::Var { .. }) => Some((ObjectId(i as u16), shared.vars[0][i].load(Ordering::SeqCst))),
+                (LiveObject::Value { value, .. }, _) => Some((ObjectId(i as u16), value.load(Ordering::SeqCst))),
+                _ => None,
+            })
             .collect();
         trace.gil_handoffs = shared.gils.iter().map(|g| if shared.settings.gil { g.handoffs() } else { 0 }).collect();
         trace
+    }
+}
+
+impl Shared {
+    /// Whether a join on `actor` is over: a thread ended, or a process exited.
+    fn joined(&self, actor: ActorId) -> bool {
+        let def = self.program.actor(actor);
+        match def.role {
+            ActorRole::Thread => self.actors[actor.0 as usize].done.load(Ordering::Acquire) == 1,
+            ActorRole::ProcessMain => self.processes[def.process.0 as usize].exited.load(Ordering::Acquire) == 1,
+        }
+    }
+
+    fn is_alive(&self, actor: usize) -> bool {
+        let slot = &self.actors[actor];
+        slot.started.load(Ordering::SeqCst) && slot.done.load(Ordering::SeqCst) == 0
+    }
+
+    /// A process exits once its main thread and its non-daemon threads are done and its
+    /// non-daemon children have exited; then its daemon threads and daemon children are
+    /// ended, its buffered output is written, and its parent may exit in turn. Called by
+    /// each thread as it ends (`by`, who writes the buffer out for the main thread).
+    fn check_process_exit(&self, p: usize, by: ActorId, at: Nanos) {
+        let program = &self.program;
+        let slot = &self.processes[p];
+        if !slot.started.load(Ordering::SeqCst) || slot.exited.load(Ordering::SeqCst) == 1 {
+            return;
+        }
+        let threads_left = program
+            .actors
+            .iter()
+            .enumerate()
+            .any(|(i, def)| def.process.0 as usize == p && !def.daemon && self.is_alive(i));
+        let children_left = program.processes.iter().enumerate().any(|(c, def)| {
+            def.parent.map(|q| q.0 as usize) == Some(p)
+                && !def.daemon
+                && self.processes[c].started.load(Ordering::SeqCst)
+                && self.processes[c].exited.load(Ordering::SeqCst) == 0
+        });
+        // A thread of the main process (not started yet) may still be started by a running
+        // one: only `started` threads count, and a start happens before its starter ends.
+        if threads_left || children_left {
+            return;
+        }
+        // Two threads ending at once may both get here: one of them does the exit.
+        if slot.exited.compare_exchange(0, 2, Ordering::SeqCst, Ordering::SeqCst).is_err() {
+            return;
+        }
+        let text = std::mem::take(&mut *slot.buffer.lock().unwrap_or_else(|e| e.into_inner()));
+        if !text.is_empty() {
+            let main = program.process_main(ProcessId(p as u16)).unwrap_or(by);
+            let line = program.actor(main).ops.last().map_or(1, |op| op.line);
+            self.late_writes.lock().unwrap_or_else(|e| e.into_inner()).push((main, at, line, text));
+        }
+        let daemon_children: Vec<usize> = program
+            .processes
+            .iter()
+            .enumerate()
+            .filter(|(c, def)| {
+                def.parent.map(|q| q.0 as usize) == Some(p)
+                    && def.daemon
+                    && self.processes[*c].started.load(Ordering::SeqCst)
+            })
+            .map(|(c, _)| c)
+            .collect();
+        for (i, def) in program.actors.iter().enumerate() {
+            let process = def.process.0 as usize;
+            if process == p || daemon_children.contains(&process) {
+                self.actors[i].killed.store(true, Ordering::SeqCst);
+            }
+        }
+        for c in daemon_children {
+            self.processes[c].exited.store(1, Ordering::SeqCst);
+            futex::wake_all(&self.processes[c].exited);
+        }
+        slot.exited.store(1, Ordering::SeqCst);
+        futex::wake_all(&slot.exited);
+        if let Some(parent) = program.processes[p].parent {
+            self.check_process_exit(parent.0 as usize, by, at);
+        }
     }
 }
 
@@ -396,6 +534,8 @@ enum Exit {
     Stopped,
     /// A Python exception ended the thread (already recorded).
     Raised,
+    /// Its process ended around it (a daemon).
+    Killed,
 }
 
 impl From<StopReason> for Exit {
@@ -416,7 +556,7 @@ struct Actor {
     last_batch: Nanos,
 }
 
-fn run_actor(shared: Arc<Shared>, id: ActorId) {
+fn run_actor(shared: Arc<Shared>, id: ActorId, starting: Option<Starting>) {
     let slot = &shared.actors[id.0 as usize];
     slot.pool_thread.store(rayon::current_thread_index().map_or(u32::MAX, |t| t as u32), Ordering::Relaxed);
     let process = shared.program.actor(id).process.0 as usize;
@@ -431,10 +571,22 @@ fn run_actor(shared: Arc<Shared>, id: ActorId) {
         line: shared.program.actor(id).ops.first().map_or(1, |op| op.line),
         last_batch: 0,
     };
+    // A new process runs once its start cost is paid (the page sees it as Starting).
+    let ready = match starting {
+        Some(Starting { since, ready }) => {
+            let waited = actor.wait_until(ready);
+            actor.rec.push_span(SpanKind::Starting, since, actor.now(), actor.line);
+            waited
+        }
+        None => Ok(()),
+    };
     let started = actor.now();
     actor.last_batch = started;
     actor.rec.mark(MarkKind::Started, started, actor.line);
-    let result = actor.take_gil().map_err(Exit::from).and_then(|()| {
+    if shared.settings.panic_for_test && id.0 == 1 {
+        panic!("a test asked {} to panic", shared.program.actor(id).name);
+    }
+    let result = ready.and_then(|()| actor.take_gil().map_err(Exit::from)).and_then(|()| {
         actor.rec.begin(SpanKind::Run, actor.now(), actor.line);
         actor.interpret()
     });
@@ -447,8 +599,9 @@ fn run_actor(shared: Arc<Shared>, id: ActorId) {
     // Locks this thread still holds stay held, as in Python; waiters leave on the deadline.
     let Actor { rec, .. } = actor;
     let _ = shared.messages.send(ActorMessage::Done { actor: id, recorder: rec });
-    slot.done.store(1, Ordering::Release);
+    slot.done.store(1, Ordering::SeqCst);
     futex::wake_all(&slot.done);
+    shared.check_process_exit(process, id, end);
     shared.running.fetch_sub(1, Ordering::AcqRel);
 }
 
@@ -533,10 +686,24 @@ impl Actor {
         }
     }
 
+    /// What every wait and long computation calls: `Err` once the run must end or this
+    /// thread's process has ended around it.
+    fn halt_check(&self, now: Nanos) -> Result<(), Exit> {
+        self.shared.control.check(now + self.shared.origin)?;
+        if self.shared.actors[self.id.0 as usize].killed.load(Ordering::Relaxed) {
+            return Err(Exit::Killed);
+        }
+        Ok(())
+    }
+
     fn raise(&mut self, exception: &str, message: String) -> Exit {
         let at = self.now();
         self.rec.raise(at, self.line, exception, message);
         Exit::Raised
+    }
+
+    fn is_value(&self, object: ObjectId) -> bool {
+        matches!(self.shared.objects[object.0 as usize], LiveObject::Value { .. })
     }
 
     fn var(&self, object: ObjectId) -> &AtomicI64 {
@@ -604,9 +771,12 @@ impl Actor {
                 }
                 OpKind::Clock { reg } => self.regs[reg.0 as usize] = self.program_micros(self.now()),
                 OpKind::Sleep { micros } => self.sleep(micros)?,
-                OpKind::Print { ref text } => self.print(text),
+                OpKind::Print { ref text } => self.print(text)?,
                 OpKind::Introspect { what, reg } => self.regs[reg.0 as usize] = self.introspect(what),
                 // Two separate atomic operations: the gap between them is where updates get lost.
+                OpKind::Load { object, reg } | OpKind::Store { object, reg } if self.is_value(object) => {
+                    self.value_access(object, reg.0 as usize, matches!(op.kind, OpKind::Store { .. }))?
+                }
                 OpKind::Load { object, reg } => self.regs[reg.0 as usize] = self.var(object).load(Ordering::Relaxed),
                 OpKind::Store { object, reg } => self.var(object).store(self.regs[reg.0 as usize], Ordering::Relaxed),
                 OpKind::Acquire { object, wait, result } => {
@@ -633,17 +803,15 @@ impl Actor {
                     }
                 }
                 OpKind::BarrierAbort { object } => self.barrier_abort(object),
-                OpKind::Start { actor } => {
-                    if shared.actors[actor.0 as usize].started.load(Ordering::Acquire) {
-                        return Err(self.raise("RuntimeError", "threads can only be started once".into()));
-                    }
-                    spawn_actor(&shared, actor);
-                }
+                OpKind::Put { object, ref value, wait } => self.put(object, value.value(&self.regs), wait)?,
+                OpKind::Get { object, reg, wait } => self.get(object, reg.0 as usize, wait)?,
+                OpKind::QueueEmpty { object, reg } => self.regs[reg.0 as usize] = self.queue_state(object, false),
+                OpKind::QueueFull { object, reg } => self.regs[reg.0 as usize] = self.queue_state(object, true),
+                OpKind::Send { object, end, ref value } => self.send(object, end, value.value(&self.regs))?,
+                OpKind::Recv { object, end, reg } => self.recv(object, end, reg.0 as usize)?,
+                OpKind::Close { object, end } => self.close(object, end),
+                OpKind::Start { actor } => self.start(actor)?,
                 OpKind::Join { actor, wait } => self.join(actor, wait)?,
-                ref other => {
-                    // `check` refuses Programs with these; reaching one is a bug worth saying.
-                    return Err(self.raise("NotImplementedError", format!("{other:?} in the live engine")));
-                }
             }
             pc = next;
         }
@@ -652,10 +820,10 @@ impl Actor {
     }
 
     /// Every so often: progress, the control block, and a trace batch for the page.
-    fn periodic(&mut self, ops: u64) -> Result<(), StopReason> {
+    fn periodic(&mut self, ops: u64) -> Result<(), Exit> {
         self.shared.control.add_progress(ops);
         let now = self.now();
-        self.shared.control.check(now + self.shared.origin)?;
+        self.halt_check(now)?;
         if now.saturating_sub(self.last_batch) >= BATCH_EVERY {
             self.last_batch = now;
             let batch = self.rec.take_batch();
@@ -667,7 +835,7 @@ impl Actor {
     }
 
     /// Pure-Python work: `units` rounds of integer hashing, cancellable.
-    fn compute(&mut self, units: u64) -> Result<(), StopReason> {
+    fn compute(&mut self, units: u64) -> Result<(), Exit> {
         let mut state = self.me as u64 | 1;
         let mut left = units;
         while left > 0 {
@@ -679,41 +847,77 @@ impl Actor {
             }
             std::hint::black_box(state);
             left -= slice;
-            self.shared.control.check(self.shared.clock.now())?;
+            self.halt_check(self.now())?;
         }
         Ok(())
     }
 
     /// `time.sleep`: releases the GIL, and comes back only after a waiting thread has had
     /// it, so even `sleep(0)` hands the GIL over, as it does in CPython.
-    fn sleep(&mut self, micros: u64) -> Result<(), StopReason> {
+    fn sleep(&mut self, micros: u64) -> Result<(), Exit> {
         // Even sleep(0) takes CPython real time (see the cost table).
-        let micros = micros.max(costs::SLEEP_ZERO / 1000);
-        let real = (micros as f64 * 1000.0 * self.shared.settings.time_scale) as Nanos;
+        self.pause(micros.max(costs::SLEEP_ZERO / 1000) * 1000, SpanKind::Sleep)
+    }
+
+    /// Waits out `nanos` of the program's time (scaled by `time_scale`) with the GIL
+    /// released: a sleep, or the cost of starting a process. Comes back only after a
+    /// waiting thread has had the GIL, so even `sleep(0)` hands it over, as in CPython.
+    fn pause(&mut self, nanos: Nanos, kind: SpanKind) -> Result<(), Exit> {
+        let real = (nanos as f64 * self.shared.settings.time_scale) as Nanos;
         let switches = self.gil().map(Gil::switches);
-        let start = self.block(SpanKind::Sleep);
-        let word = AtomicU32::new(0);
-        loop {
-            let now = self.now();
-            self.shared.control.check(now + self.shared.origin)?;
-            let left = (start + real).saturating_sub(now);
-            if left == 0 {
-                break;
-            }
-            futex::wait(&word, 0, left.min(WAIT_SLICE));
-        }
+        let start = self.block(kind);
+        self.wait_until(start + real)?;
         if let (Some(gil), Some(switches)) = (self.gil(), switches) {
             gil.await_other_taker(switches, &*self.shared.clock, &self.shared.control)?;
         }
-        self.unblock(SpanKind::Sleep)
+        self.unblock(kind)?;
+        Ok(())
     }
 
-    fn print(&mut self, text: &[TextPart]) {
+    /// Waits, doing nothing, until `at` (run time), or until the run or the thread must end.
+    fn wait_until(&self, at: Nanos) -> Result<(), Exit> {
+        let word = AtomicU32::new(0);
+        loop {
+            let now = self.now();
+            self.halt_check(now)?;
+            let left = at.saturating_sub(now);
+            if left == 0 {
+                return Ok(());
+            }
+            futex::wait(&word, 0, left.min(WAIT_SLICE));
+        }
+    }
+
+    /// `print`: one write of the line (a terminal), two writes (`-u`: the text, then the
+    /// newline), or into the process's buffer (a pipe), written out when the process exits.
+    fn print(&mut self, text: &[TextPart]) -> Result<(), Exit> {
         let actor = self.shared.program.actor(self.id);
-        let mut line = render_text(text, &self.regs, &actor.name, actor.process);
-        line.push('\n');
+        let line = render_text(text, &self.regs, &actor.name, actor.process);
+        match self.shared.settings.output {
+            OutputMode::Tty => self.write(line + "\n"),
+            OutputMode::Unbuffered => {
+                self.write(line)?;
+                self.write("\n".into())
+            }
+            OutputMode::Pipe => {
+                let mut buffer = self.shared.processes[self.process].buffer.lock().unwrap_or_else(|e| e.into_inner());
+                buffer.push_str(&line);
+                buffer.push('\n');
+                Ok(())
+            }
+        }
+    }
+
+    /// One write to the console. The write system call releases the GIL, so a thread
+    /// waiting for it may take it here, as in CPython.
+    fn write(&mut self, text: String) -> Result<(), Exit> {
         let at = self.now();
-        self.rec.print(at, self.line, line);
+        self.rec.print(at, self.line, text);
+        if self.holds_gil && self.gil().is_some_and(Gil::has_waiters) {
+            self.release_gil(at);
+            self.take_gil()?;
+        }
+        Ok(())
     }
 
     fn introspect(&self, what: Introspect) -> i64 {
@@ -731,7 +935,7 @@ impl Actor {
     }
 
     /// Waits on `word` until `ready()` or the wait's own timeout. `Ok(false)` on timeout.
-    fn wait_on(&self, word: &AtomicU32, wait: Wait, ready: impl Fn() -> bool) -> Result<bool, StopReason> {
+    fn wait_on(&self, word: &AtomicU32, wait: Wait, ready: impl Fn() -> bool) -> Result<bool, Exit> {
         let start = self.now();
         let limit = match wait {
             Wait::Forever => Nanos::MAX,
@@ -744,7 +948,7 @@ impl Actor {
                 return Ok(true);
             }
             let now = self.now();
-            self.shared.control.check(now + self.shared.origin)?;
+            self.halt_check(now)?;
             let waited = now.saturating_sub(start);
             if waited >= limit {
                 return Ok(false);
@@ -754,14 +958,15 @@ impl Actor {
     }
 
     /// Tells the watchdog what this actor waits for (or that it waits no more).
-    fn publish_wait(&self, on: Option<WaitOn>) {
+    fn publish_wait(&self, on: Option<WaitOn>, wait: Wait) {
         let held_before = match on {
             Some(WaitOn::Object(object)) => {
                 self.lock(object).is_some_and(|(_, lock)| lock.owner.load(Ordering::Acquire) == self.me + 1)
             }
             _ => false,
         };
-        let word = on.map_or(0, |on| encode_wait(PublishedWait { on, held_before }));
+        let timed = wait != Wait::Forever;
+        let word = on.map_or(0, |on| encode_wait(PublishedWait { on, held_before, timed }));
         self.shared.actors[self.id.0 as usize].waiting_on.store(word, Ordering::Release);
     }
 
@@ -784,18 +989,18 @@ impl Actor {
         word: &AtomicU32,
         wait: Wait,
         ready: impl Fn() -> bool,
-    ) -> Result<bool, StopReason> {
+    ) -> Result<bool, Exit> {
         let kind = SpanKind::Wait(on);
         self.block(kind);
-        self.publish_wait(Some(on));
+        self.publish_wait(Some(on), wait);
         let got = self.wait_on(word, wait, ready);
-        self.publish_wait(None);
+        self.publish_wait(None, wait);
         let got = got?;
         self.unblock(kind)?;
         Ok(got)
     }
 
-    fn acquire(&mut self, object: ObjectId, wait: Wait) -> Result<bool, StopReason> {
+    fn acquire(&mut self, object: ObjectId, wait: Wait) -> Result<bool, Exit> {
         let shared = self.shared.clone();
         let me = self.me + 1;
         // Like CPython: try without releasing the GIL; release it only to block.
@@ -936,7 +1141,7 @@ impl Actor {
         Ok(())
     }
 
-    fn event_wait(&mut self, object: ObjectId, wait: Wait) -> Result<bool, StopReason> {
+    fn event_wait(&mut self, object: ObjectId, wait: Wait) -> Result<bool, Exit> {
         let shared = self.shared.clone();
         let LiveObject::Event { set } = &shared.objects[object.0 as usize] else { unreachable!("validated") };
         if set.load(Ordering::Acquire) == 1 || wait == Wait::NoWait {
@@ -997,23 +1202,235 @@ impl Actor {
     fn join(&mut self, actor: ActorId, wait: Wait) -> Result<(), Exit> {
         let shared = self.shared.clone();
         let slot = &shared.actors[actor.0 as usize];
+        let role = shared.program.actor(actor).role;
         if actor == self.id {
             return Err(self.raise("RuntimeError", "cannot join current thread".into()));
         }
         if !slot.started.load(Ordering::Acquire) {
-            return Err(self.raise("RuntimeError", "cannot join thread before it is started".into()));
+            return Err(match role {
+                ActorRole::Thread => self.raise("RuntimeError", "cannot join thread before it is started".into()),
+                ActorRole::ProcessMain => self.raise("AssertionError", "can only join a started process".into()),
+            });
         }
-        if slot.done.load(Ordering::Acquire) == 1 {
+        if shared.joined(actor) {
             return Ok(());
         }
+        let word = match role {
+            ActorRole::Thread => &slot.done,
+            ActorRole::ProcessMain => &shared.processes[shared.program.actor(actor).process.0 as usize].exited,
+        };
         let kind = SpanKind::Wait(WaitOn::Actor(actor));
         self.block(kind);
-        self.publish_wait(Some(WaitOn::Actor(actor)));
-        let joined = self.wait_on(&slot.done, wait, || slot.done.load(Ordering::Acquire) == 1);
-        self.publish_wait(None);
+        self.publish_wait(Some(WaitOn::Actor(actor)), wait);
+        let joined = self.wait_on(word, wait, || shared.joined(actor));
+        self.publish_wait(None, wait);
         joined?;
         self.unblock(kind)?;
         Ok(())
+    }
+
+    /// `t.start()` or `p.start()`. A process begins with a copy of its parent's variables
+    /// (`fork`) or their initial values (`spawn`), and its start costs what the cost table
+    /// says, waited out by the starter with the GIL released.
+    fn start(&mut self, target: ActorId) -> Result<(), Exit> {
+        let shared = self.shared.clone();
+        let def = shared.program.actor(target);
+        if shared.actors[target.0 as usize].started.load(Ordering::Acquire) {
+            let message = match def.role {
+                ActorRole::Thread => "threads can only be started once",
+                ActorRole::ProcessMain => "cannot start a process twice",
+            };
+            return Err(self.raise("RuntimeError", message.into()));
+        }
+        if def.role == ActorRole::Thread {
+            spawn_actor(&shared, target, None);
+            return Ok(());
+        }
+        let p = def.process.0 as usize;
+        let process = &shared.program.processes[p];
+        if process.start_method == StartMethod::Fork {
+            let parent = process.parent.map_or(0, |q| q.0 as usize);
+            for (to, from) in shared.vars[p].iter().zip(&shared.vars[parent]) {
+                to.store(from.load(Ordering::SeqCst), Ordering::SeqCst);
+            }
+        }
+        let cost = match process.start_method {
+            StartMethod::Spawn => costs::SPAWN_START,
+            _ => costs::FORK_START,
+        };
+        let since = self.now();
+        let ready = since + (cost as f64 * shared.settings.time_scale) as Nanos;
+        shared.processes[p].started.store(true, Ordering::SeqCst);
+        // The child starts by itself; `start()` returns before it runs.
+        spawn_actor(&shared, target, Some(Starting { since, ready }));
+        self.pause(costs::PROCESS_START_RETURN, SpanKind::Starting)
+    }
+
+    /// `v.value` or `v.value = x` on a `multiprocessing.Value`: each under its lock, so a
+    /// `+=` is a locked read and then a separately locked write.
+    fn value_access(&mut self, object: ObjectId, reg: usize, store: bool) -> Result<(), Exit> {
+        let shared = self.shared.clone();
+        let LiveObject::Value { value, lock } = &shared.objects[object.0 as usize] else { unreachable!("validated") };
+        self.acquire(*lock, Wait::Forever)?;
+        if store {
+            value.store(self.regs[reg], Ordering::SeqCst);
+        } else {
+            self.regs[reg] = value.load(Ordering::SeqCst);
+        }
+        self.release(*lock)
+    }
+
+    fn message_mark(&mut self, kind: MarkKind) {
+        let at = self.now();
+        self.rec.mark(kind, at, self.line);
+    }
+
+    /// `q.put(item, block, timeout)`: waits while a bounded queue is full.
+    fn put(&mut self, object: ObjectId, item: i64, wait: Wait) -> Result<(), Exit> {
+        let shared = self.shared.clone();
+        let LiveObject::Queue { maxsize, state, changes } = &shared.objects[object.0 as usize] else {
+            unreachable!("validated")
+        };
+        let try_put = || {
+            let mut q = state.lock().unwrap_or_else(|e| e.into_inner());
+            if *maxsize > 0 && q.items.len() >= *maxsize as usize {
+                return None;
+            }
+            q.sent += 1;
+            let seq = q.sent;
+            q.items.push_back((seq, item));
+            Some(seq)
+        };
+        let mut put = try_put();
+        if put.is_none() && wait != Wait::NoWait {
+            let slot = std::cell::Cell::new(None);
+            self.blocking_wait(WaitOn::Object(object), changes, wait, || {
+                slot.set(try_put());
+                slot.get().is_some()
+            })?;
+            put = slot.get();
+        }
+        let Some(seq) = put else { return Err(self.raise("queue.Full", String::new())) };
+        announce(changes);
+        self.message_mark(MarkKind::Sent { object, seq });
+        Ok(())
+    }
+
+    /// `item = q.get(block, timeout)`: waits while the queue is empty.
+    fn get(&mut self, object: ObjectId, reg: usize, wait: Wait) -> Result<(), Exit> {
+        let shared = self.shared.clone();
+        let LiveObject::Queue { state, changes, .. } = &shared.objects[object.0 as usize] else {
+            unreachable!("validated")
+        };
+        let try_get = || state.lock().unwrap_or_else(|e| e.into_inner()).items.pop_front();
+        let mut got = try_get();
+        if got.is_none() && wait != Wait::NoWait {
+            let slot = std::cell::Cell::new(None);
+            self.blocking_wait(WaitOn::Object(object), changes, wait, || {
+                slot.set(try_get());
+                slot.get().is_some()
+            })?;
+            got = slot.get();
+        }
+        let Some((seq, item)) = got else { return Err(self.raise("_queue.Empty", String::new())) };
+        // Room now, for a putter waiting on a full queue.
+        announce(changes);
+        self.regs[reg] = item;
+        self.message_mark(MarkKind::Received { object, seq });
+        Ok(())
+    }
+
+    fn queue_state(&self, object: ObjectId, full: bool) -> i64 {
+        let LiveObject::Queue { maxsize, state, .. } = &self.shared.objects[object.0 as usize] else {
+            unreachable!("validated")
+        };
+        let len = state.lock().unwrap_or_else(|e| e.into_inner()).items.len();
+        if full {
+            (*maxsize > 0 && len >= *maxsize as usize) as i64
+        } else {
+            (len == 0) as i64
+        }
+    }
+
+    /// `conn.send(obj)` on one end; it arrives at the other.
+    fn send(&mut self, object: ObjectId, end: u8, item: i64) -> Result<(), Exit> {
+        let shared = self.shared.clone();
+        let LiveObject::Pipe { duplex, state, changes } = &shared.objects[object.0 as usize] else {
+            unreachable!("validated")
+        };
+        // A one-way pipe receives on end 0 and sends on end 1, as `Pipe(duplex=False)`.
+        if !*duplex && end == 0 {
+            return Err(self.raise("OSError", "connection is read-only".into()));
+        }
+        let (e, to) = (end as usize, 1 - end as usize);
+        let sent = {
+            let mut pipe = state.lock().unwrap_or_else(|e| e.into_inner());
+            if pipe.closed[e] {
+                Err(("OSError", "handle is closed"))
+            } else if pipe.closed[to] {
+                Err(("BrokenPipeError", "[Errno 32] Broken pipe"))
+            } else {
+                pipe.sent += 1;
+                let seq = pipe.sent;
+                pipe.inbox[to].push_back((seq, item));
+                Ok(seq)
+            }
+        };
+        match sent {
+            Ok(seq) => {
+                announce(changes);
+                self.message_mark(MarkKind::Sent { object, seq });
+                Ok(())
+            }
+            Err((exception, message)) => Err(self.raise(exception, message.into())),
+        }
+    }
+
+    /// `obj = conn.recv()`: waits for a message; `EOFError` once the other end is closed
+    /// and nothing is left to read.
+    fn recv(&mut self, object: ObjectId, end: u8, reg: usize) -> Result<(), Exit> {
+        let shared = self.shared.clone();
+        let LiveObject::Pipe { duplex, state, changes } = &shared.objects[object.0 as usize] else {
+            unreachable!("validated")
+        };
+        if !*duplex && end == 1 {
+            return Err(self.raise("OSError", "connection is write-only".into()));
+        }
+        let e = end as usize;
+        // `Some(Some(message))`, `Some(None)` at end of file, `None` when it must wait.
+        let try_recv = || {
+            let mut pipe = state.lock().unwrap_or_else(|e| e.into_inner());
+            match pipe.inbox[e].pop_front() {
+                Some(message) => Some(Some(message)),
+                None if pipe.closed[1 - e] => Some(None),
+                None => None,
+            }
+        };
+        let mut got = try_recv();
+        if got.is_none() {
+            let slot = std::cell::Cell::new(None);
+            self.blocking_wait(WaitOn::Object(object), changes, Wait::Forever, || {
+                slot.set(try_recv());
+                slot.get().is_some()
+            })?;
+            got = slot.get();
+        }
+        match got.flatten() {
+            Some((seq, item)) => {
+                self.regs[reg] = item;
+                self.message_mark(MarkKind::Received { object, seq });
+                Ok(())
+            }
+            None => Err(self.raise("EOFError", String::new())),
+        }
+    }
+
+    fn close(&mut self, object: ObjectId, end: u8) {
+        if let LiveObject::Pipe { state, changes, .. } = &self.shared.objects[object.0 as usize] {
+            state.lock().unwrap_or_else(|e| e.into_inner()).closed[end as usize] = true;
+            // Receivers on the other end with nothing left to read get EOFError.
+            announce(changes);
+        }
     }
 }
 
@@ -1024,7 +1441,7 @@ mod watchdog_tests {
     #[test]
     fn a_waiter_that_has_just_won_its_lock_is_not_deadlocked_with_itself() {
         let me = ActorId(3);
-        let fresh = PublishedWait { on: WaitOn::Object(ObjectId(1)), held_before: false };
+        let fresh = PublishedWait { on: WaitOn::Object(ObjectId(1)), held_before: false, timed: false };
         assert_eq!(holder_of(me, fresh, Some(me)), None);
         assert_eq!(holder_of(me, fresh, Some(ActorId(4))), Some(ActorId(4)));
         // A plain Lock taken again by its owner: it waits for itself, for good.
@@ -1035,8 +1452,8 @@ mod watchdog_tests {
     #[test]
     fn published_waits_round_trip_through_their_word() {
         for on in [WaitOn::Object(ObjectId(65535)), WaitOn::Actor(ActorId(7))] {
-            for held_before in [false, true] {
-                let wait = PublishedWait { on, held_before };
+            for (held_before, timed) in [(false, false), (true, false), (false, true), (true, true)] {
+                let wait = PublishedWait { on, held_before, timed };
                 assert_eq!(decode_wait(encode_wait(wait)), Some(wait));
             }
         }

@@ -1,10 +1,11 @@
-//! The shared objects of a live run: locks, semaphores, events, conditions and barriers,
-//! as atomics and futex words that real threads use directly. Conditions and barriers keep
-//! their short waiter lists behind a mutex held for microseconds (as CPython's own objects
-//! do internally); it is never taken while waiting, and never for tracing.
+//! The shared objects of a live run: locks, semaphores, events, conditions, barriers,
+//! shared values, queues and pipes, as atomics and futex words that real threads use
+//! directly. Conditions, barriers, queues and pipes keep their short lists behind a mutex
+//! held for microseconds (as CPython's own objects do internally); it is never taken while
+//! waiting, and never for tracing.
 
 use std::collections::VecDeque;
-use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::atomic::{AtomicI64, AtomicU32, Ordering};
 use std::sync::{Arc, Mutex};
 
 use crate::engine::live::futex;
@@ -49,6 +50,19 @@ pub(crate) struct BarrierState {
     pub broken: bool,
 }
 
+/// The items of a queue, each with its number in the order it was put.
+pub(crate) struct QueueState {
+    pub items: VecDeque<(u32, i64)>,
+    pub sent: u32,
+}
+
+/// The two ends of a pipe: what waits to be received at each, and which are closed.
+pub(crate) struct PipeState {
+    pub inbox: [VecDeque<(u32, i64)>; 2],
+    pub closed: [bool; 2],
+    pub sent: u32,
+}
+
 pub(crate) enum LiveObject {
     /// A variable (its value lives in the per-process store).
     Plain,
@@ -73,6 +87,29 @@ pub(crate) enum LiveObject {
         state: Mutex<BarrierState>,
         generation: AtomicU32,
     },
+    /// `multiprocessing.Value`: one word every process sees, and the lock each access takes.
+    Value {
+        value: AtomicI64,
+        lock: ObjectId,
+    },
+    /// `changes` is bumped (and waiters woken) on every put and get.
+    Queue {
+        maxsize: u32,
+        state: Mutex<QueueState>,
+        changes: AtomicU32,
+    },
+    /// `changes` is bumped on every send and close.
+    Pipe {
+        duplex: bool,
+        state: Mutex<PipeState>,
+        changes: AtomicU32,
+    },
+}
+
+/// Bumps a futex word and wakes everyone sleeping on it.
+pub(crate) fn announce(changes: &AtomicU32) {
+    changes.fetch_add(1, Ordering::Release);
+    futex::wake_all(changes);
 }
 
 impl LiveObject {
@@ -93,7 +130,22 @@ impl LiveObject {
                 state: Mutex::new(BarrierState { arrived: 0, broken: false }),
                 generation: AtomicU32::new(0),
             },
-            _ => LiveObject::Plain,
+            ObjectKind::SharedValue { initial, lock } => LiveObject::Value { value: AtomicI64::new(initial), lock },
+            ObjectKind::Queue { maxsize } => LiveObject::Queue {
+                maxsize,
+                state: Mutex::new(QueueState { items: VecDeque::new(), sent: 0 }),
+                changes: AtomicU32::new(0),
+            },
+            ObjectKind::Pipe { duplex } => LiveObject::Pipe {
+                duplex,
+                state: Mutex::new(PipeState {
+                    inbox: [VecDeque::new(), VecDeque::new()],
+                    closed: [false, false],
+                    sent: 0,
+                }),
+                changes: AtomicU32::new(0),
+            },
+            ObjectKind::Var { .. } => LiveObject::Plain,
         }
     }
 }

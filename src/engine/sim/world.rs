@@ -711,7 +711,7 @@ impl Sim {
             OpKind::Load { object, reg: r } => {
                 let value = match self.objects[object.0 as usize] {
                     Object::Value(v) => {
-                        cost += 2 * costs::LOCK_OP;
+                        cost += costs::VALUE_ACCESS;
                         v
                     }
                     _ => self.vars[self.actors[a].process][object.0 as usize],
@@ -723,7 +723,7 @@ impl Sim {
                 let p = self.actors[a].process;
                 match &mut self.objects[object.0 as usize] {
                     Object::Value(v) => {
-                        cost += 2 * costs::LOCK_OP;
+                        cost += costs::VALUE_ACCESS;
                         *v = value;
                     }
                     _ => self.vars[p][object.0 as usize] = value,
@@ -1320,8 +1320,9 @@ impl Sim {
             };
             return self.raise(a, "RuntimeError", message.into(), at);
         }
-        let cost = match self.program.actors[target].role {
-            ActorRole::Thread => costs::THREAD_START,
+        // (until the new one runs, until `start()` returns)
+        let (cost, returns_after) = match self.program.actors[target].role {
+            ActorRole::Thread => (costs::THREAD_START, costs::THREAD_START),
             ActorRole::ProcessMain => {
                 let p = self.actors[target].process;
                 let def = &self.program.processes[p];
@@ -1331,19 +1332,21 @@ impl Sim {
                     self.vars[p] = self.vars[parent].clone();
                 }
                 self.process_started[p] = true;
-                match def.start_method {
+                let cost = match def.start_method {
                     StartMethod::Spawn => costs::SPAWN_START,
                     _ => costs::FORK_START,
-                }
+                };
+                (cost, costs::PROCESS_START_RETURN)
             }
         };
         let ready = at + self.cost(cost);
+        let returns = at + returns_after.min(ready - at);
         // The new thread or process exists from now, and runs once started.
         self.actors[target].phase = Phase::Blocked(Block::Pause { until: ready, kind: SpanKind::Starting });
         self.set_activity(target, Some(SpanKind::Starting), at);
-        // `start()` returns once the new thread or process is running.
+        // A thread's `start()` returns once it runs; a process's once it is forked.
         self.actors[a].pc += 1;
-        self.pause(a, ready, SpanKind::Starting, at)
+        self.pause(a, returns, SpanKind::Starting, at)
     }
 
     fn join(&mut self, a: usize, target: usize, wait: Wait, at: Nanos) -> Result<(), SimError> {
