@@ -1,7 +1,9 @@
-//! Browser tests of the live engine in a dedicated worker (as in the engine worker): the
-//! race lesson on the real rayon pool over shared memory. Lost updates without a GIL, none
-//! under the 3.11 GIL for a bare increment, hand-offs about once per switch interval, and
-//! the GIL released by a blocking call. Each fails if its mechanism is removed.
+//! Browser tests of the live engine in a dedicated worker (as in the engine worker), on the
+//! real rayon pool over shared memory: the race lesson (lost updates without a GIL, none
+//! under the 3.11 GIL for a bare increment, hand-offs about once per switch interval, the
+//! GIL released by a blocking call), the deadlock watchdog, every primitive's semantics
+//! and error cases, and processes with their Values, queues and pipes. The programs are the
+//! host tests' own. Each fails if its mechanism is removed.
 #![cfg(target_arch = "wasm32")]
 
 use std::sync::Arc;
@@ -9,7 +11,9 @@ use std::sync::Arc;
 use interleave::engine::control::Control;
 use interleave::engine::live::run::{self, LiveRun};
 use interleave::engine::live::{GlobalPool, POOL_THREADS};
-use interleave::engine::trace::{Outcome, SpanKind, Trace};
+use interleave::engine::program::Program;
+use interleave::engine::settings::RunSettings;
+use interleave::engine::trace::{MarkKind, Outcome, SpanKind, Trace, WaitOn};
 use interleave::lessons::build_from_pairs;
 use interleave::lessons::race_counter::{tally, Tally, LESSON};
 use interleave::worker::clock::PerformanceClock;
@@ -144,4 +148,83 @@ async fn the_watchdog_finds_a_deadlock_on_the_pool_and_frees_every_thread() {
     assert_eq!(cycle.len(), 3);
     // Everyone was freed: the run ended far before its 60 s deadline.
     assert!(trace.wall < 5_000_000_000, "{} ns", trace.wall);
+}
+
+async fn run_program(program: Program, settings: RunSettings) -> Trace {
+    ensure_pool(POOL_THREADS).await;
+    let live =
+        run::start(program, settings, Arc::new(GlobalPool), Arc::new(PerformanceClock), Arc::new(Control::new()))
+            .expect("starts");
+    finish(live).await
+}
+
+#[wasm_bindgen_test]
+async fn a_semaphore_of_two_never_has_three_holders() {
+    let trace = run_program(build::semaphore_of_two(), RunSettings::default()).await;
+    assert_eq!(trace.outcome, Outcome::Completed);
+    let holds: Vec<(u64, u64)> =
+        trace.spans.iter().filter(|s| matches!(s.kind, SpanKind::Hold(_))).map(|s| (s.start, s.end)).collect();
+    assert_eq!(holds.len(), 6);
+    assert!(build::most_holders_at_once(&holds) <= 2, "{holds:?}");
+    assert!(build::most_holders_at_once(&holds) == 2, "the two permits were used together: {holds:?}");
+}
+
+#[wasm_bindgen_test]
+async fn a_barrier_releases_all_parties_together() {
+    let trace = run_program(build::barrier_of_three(), RunSettings::default()).await;
+    let exits: Vec<u64> =
+        trace.marks.iter().filter(|m| m.kind == MarkKind::Exited && m.actor.0 > 0).map(|m| m.at).collect();
+    assert_eq!(exits.len(), 3);
+    assert!(*exits.iter().min().unwrap() >= 30_000_000, "nobody left before the last arrived: {exits:?}");
+}
+
+#[wasm_bindgen_test]
+async fn python_errors_are_raised_as_python_raises_them() {
+    let mut cases = build::thread_error_cases();
+    cases.extend(build::message_error_cases());
+    for (kind, ops, exception, message) in cases {
+        let trace = run_program(build::error_case_program(kind, ops), RunSettings::default()).await;
+        assert_eq!(trace.errors.len(), 1, "{exception}");
+        assert_eq!((trace.errors[0].exception.as_str(), trace.errors[0].message.as_str()), (exception, message));
+    }
+}
+
+#[wasm_bindgen_test]
+async fn a_queue_of_size_one_blocks_the_second_put_until_a_get() {
+    let (program, producer) = build::queue_of_one();
+    let trace = run_program(program, RunSettings::default()).await;
+    let blocked = trace
+        .spans
+        .iter()
+        .find(|s| s.actor == producer && matches!(s.kind, SpanKind::Wait(WaitOn::Object(_))))
+        .expect("the second put waited");
+    assert!(blocked.end - blocked.start >= 40_000_000, "it waited for the get: {blocked:?}");
+    assert_eq!(trace.console_text(), "1 2\n");
+}
+
+#[wasm_bindgen_test]
+async fn a_child_process_has_its_own_globals_and_a_shared_value_is_shared() {
+    let (program, counter) = build::global_in_child();
+    let trace = run_program(program, RunSettings::default()).await;
+    assert_eq!(trace.console_text(), "0\n");
+    assert_eq!(trace.final_value(counter), Some(0));
+    let (program, value) = build::shared_value(9, 2_000, true);
+    let trace = run_program(program, RunSettings::default()).await;
+    assert_eq!(trace.final_value(value), Some(18_000), "exact with get_lock()");
+    let (program, value) = build::shared_value(9, 100_000, false);
+    let counted = run_program(program, RunSettings::default()).await.final_value(value).unwrap();
+    assert!(counted < 900_000, "without get_lock() some update is lost: {counted}");
+}
+
+#[wasm_bindgen_test]
+async fn a_pipe_delivers_in_order_then_eof_and_daemons_end_with_their_parent() {
+    let trace = run_program(build::pipe_of_three(), RunSettings::default()).await;
+    assert_eq!(trace.console_text(), "1\n2\n3\n");
+    assert_eq!(trace.errors[0].exception, "EOFError");
+    for daemon_process in [false, true] {
+        let (program, child) = build::short_lived_parent_of_a_daemon(daemon_process);
+        let trace = run_program(program, RunSettings::default()).await;
+        let exited = trace.marks.iter().find(|m| m.actor == child && m.kind == MarkKind::Exited).unwrap().at;
+        assert!(exited < 1_000_000_000, "daemon_process={daemon_process}: ended at {exited} ns");
+    }
 }
