@@ -8,7 +8,7 @@ use crate::engine::control::Control;
 use crate::engine::live::probe::{self, ProbeRequest};
 use crate::engine::live::{run as live_run, Spawner, POOL_THREADS};
 use crate::engine::sim;
-use crate::engine::trace::Outcome;
+use crate::engine::trace::{Outcome, WaitOn};
 use crate::i18n::Lang;
 use crate::lessons::{self, LESSONS};
 
@@ -100,6 +100,7 @@ fn run(args: &[String]) -> Result<String, String> {
     let LessonArgs { lesson, pairs, json } = lesson_args("run", args)?;
     let (knobs, built) = lessons::build_from_pairs(lesson, &pairs)?;
     let live = knobs.choice("engine") == "live";
+    let object_names: Vec<String> = built.program.objects.iter().map(|o| o.name.clone()).collect();
     let trace = if live {
         let pool: Arc<dyn Spawner> =
             Arc::new(rayon::ThreadPoolBuilder::new().num_threads(POOL_THREADS).build().map_err(|e| e.to_string())?);
@@ -116,9 +117,13 @@ fn run(args: &[String]) -> Result<String, String> {
             cycle
                 .iter()
                 .map(|e| {
+                    let on = match e.on {
+                        WaitOn::Object(o) => object_names.get(o.0 as usize).cloned().unwrap_or_default(),
+                        WaitOn::Actor(a) => trace.actors[a.0 as usize].name.clone(),
+                    };
                     format!(
-                        "{} waits for {:?} held by {}",
-                        trace.actors[e.waiter.0 as usize].name, e.on, trace.actors[e.holder.0 as usize].name
+                        "{} waits for {on} held by {}",
+                        trace.actors[e.waiter.0 as usize].name, trace.actors[e.holder.0 as usize].name
                     )
                 })
                 .collect::<Vec<_>>(),

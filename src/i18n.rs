@@ -93,6 +93,7 @@ pub enum Key {
     OutcomeCancelled,
     OutcomeDeadline,
     OutcomeDeadlock,
+    OutcomeStuck,
     FindingsHeading,
     TimingsHeading,
     WallTime,
@@ -171,6 +172,10 @@ pub fn t(lang: Lang, key: Key) -> &'static str {
             "중단됨: 실행이 제한 시간을 넘었습니다.",
         ),
         OutcomeDeadlock => ("Deadlock: nobody could move.", "교착 상태: 아무도 움직일 수 없었습니다."),
+        OutcomeStuck => (
+            "Stuck: every thread waits for something nobody will ever do.",
+            "멈춤: 모든 스레드가 아무도 하지 않을 일을 기다립니다.",
+        ),
         FindingsHeading => ("What to notice", "눈여겨볼 점"),
         TimingsHeading => ("Timings", "시간"),
         WallTime => ("Wall time", "경과 시간"),
@@ -298,6 +303,16 @@ pub fn measured_on(lang: Lang, threads: usize) -> String {
     match lang {
         Lang::En => format!("measured on {threads} threads of this machine"),
         Lang::Ko => format!("이 기기의 스레드 {threads}개에서 측정"),
+    }
+}
+
+/// How a live run under `time_scale` maps to the program's own time: `real_ns` measured,
+/// which at `scale` real seconds per program second is `real / scale` of program time.
+pub fn scaled_time(lang: Lang, real_ns: u64, scale: f64) -> String {
+    let program_s = real_ns as f64 / scale / 1e9;
+    match lang {
+        Lang::En => format!("real time at time_scale={scale}; the program's own time: {program_s:.2} s"),
+        Lang::Ko => format!("time_scale={scale}에서의 실제 시간. 프로그램 자신의 시간: {program_s:.2} s"),
     }
 }
 

@@ -26,6 +26,7 @@
 //! 12. `queue`                 — producers, consumers, bounded queues
 //! 13. `job_queue`             — `apply_async` and a result queue
 
+pub mod dining_philosophers;
 pub mod race_counter;
 pub mod source;
 
@@ -93,7 +94,7 @@ impl PartialEq for LessonInfo {
 }
 
 /// Every lesson that has landed, in catalogue order.
-pub const LESSONS: &[LessonInfo] = &[race_counter::LESSON];
+pub const LESSONS: &[LessonInfo] = &[race_counter::LESSON, dining_philosophers::LESSON];
 
 /// Run settings from the common knobs (`gil`, `python`, `output`, `time_scale`).
 pub fn settings_from(knobs: &KnobValues) -> RunSettings {

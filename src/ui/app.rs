@@ -161,7 +161,9 @@ pub fn App() -> Html {
     }
 
     // Test hooks: `window.__interleave.panicWorker()` makes a pool thread panic;
-    // `window.__interleave.lastRun()` describes the last finished run's trace as JSON.
+    // `window.__interleave.lastRun()` describes the last finished run's trace as JSON;
+    // `window.__interleave.memoryBytes()` is the page's wasm memory (it never shrinks, so
+    // run-over-run growth shows what a run leaks).
     {
         let client = client.clone();
         let latest = latest.clone();
@@ -183,6 +185,13 @@ pub fn App() -> Html {
             });
             let _ = Reflect::set(&hook, &"lastRun".into(), last_run.as_ref());
             last_run.forget();
+            let memory = Closure::<dyn Fn() -> JsValue>::new(|| {
+                let memory: js_sys::WebAssembly::Memory = wasm_bindgen::memory().unchecked_into();
+                let bytes = memory.buffer().unchecked_into::<js_sys::ArrayBuffer>().byte_length();
+                JsValue::from_f64(bytes as f64)
+            });
+            let _ = Reflect::set(&hook, &"memoryBytes".into(), memory.as_ref());
+            memory.forget();
             if let Some(window) = web_sys::window() {
                 let _ = Reflect::set(&window, &"__interleave".into(), &hook);
             }

@@ -1,4 +1,5 @@
 mod build;
+mod lessons;
 mod live_deadlock;
 mod live_pool;
 mod live_processes;

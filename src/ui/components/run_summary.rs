@@ -27,9 +27,11 @@ pub fn RunSummary(props: &RunSummaryProps) -> Html {
         Outcome::Completed => None,
         Outcome::Cancelled => Some(t(lang, Key::OutcomeCancelled).to_string()),
         Outcome::DeadlineExceeded => Some(t(lang, Key::OutcomeDeadline).to_string()),
-        Outcome::Deadlock { .. } | Outcome::Stuck { .. } => Some(t(lang, Key::OutcomeDeadlock).to_string()),
+        Outcome::Deadlock { .. } => Some(t(lang, Key::OutcomeDeadlock).to_string()),
+        Outcome::Stuck { .. } => Some(t(lang, Key::OutcomeStuck).to_string()),
         Outcome::Panicked(message) => Some(message.clone()),
     };
+    let time_scale = props.run.knobs.decimal("time_scale");
     html! {
         <section class="summary" id="summary">
             <div class="findings" id="findings" data-figures={figures_attr(&findings.figures)}>
@@ -46,6 +48,9 @@ pub fn RunSummary(props: &RunSummaryProps) -> Html {
                         { t(lang, Key::WallTime) }{ ": " }<strong id="wall-time">{ ms(trace.wall) }</strong>
                         { " · " }<span id="measured-on">{ i18n::measured_on(lang, trace.pool_threads_used()) }</span>
                     </p>
+                    if time_scale != 1.0 {
+                        <p id="scaled-time">{ i18n::scaled_time(lang, trace.wall, time_scale) }</p>
+                    }
                 } else {
                     <p>
                         { t(lang, Key::PythonTime) }{ ": " }<strong id="wall-time">{ ms(trace.wall) }</strong>

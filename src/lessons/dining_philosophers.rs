@@ -1,0 +1,415 @@
+//! Lesson 4, `dining_philosophers`: N philosophers round a table, a fork between each two.
+//!
+//! Each philosopher thinks, takes one fork, waits `gap_ms`, takes the other, eats, and puts
+//! both down, until `duration_s` has passed. The strategy decides how the forks are taken:
+//! `naive` (left, then right: everyone can hold a left fork and wait for ever), `ordered`
+//! (the lower-numbered fork first, which breaks the cycle), `waiter` (a Semaphore admits
+//! all but one to the table) and `trylock` (take the second fork only if it is free, else
+//! put the first back and think again). The findings count meals from the console and name
+//! the deadlock's cycle when there is one.
+
+use crate::engine::program::{
+    ActorDef, ActorId, ActorRole, Arith, Cond, ObjectDef, ObjectId, ObjectKind, Op, OpKind, Operand, ProcessDef,
+    ProcessId, Program, Reg, StartMethod, TextPart, Wait,
+};
+use crate::engine::trace::{Outcome, Trace};
+use crate::i18n::{Lang, Text};
+use crate::knobs::{KnobKind, KnobSpec, KnobValues};
+use crate::lessons::source::Source;
+use crate::lessons::{settings_from, Built, Findings, Group, LessonInfo};
+
+const KNOBS: &[KnobSpec] = &[
+    KnobSpec { name: "philosophers", kind: KnobKind::Int { min: 2, max: 12 }, default: "5" },
+    KnobSpec { name: "strategy", kind: KnobKind::Choice(&["naive", "ordered", "waiter", "trylock"]), default: "naive" },
+    KnobSpec { name: "think_ms", kind: KnobKind::Int { min: 0, max: 1000 }, default: "10" },
+    KnobSpec { name: "eat_ms", kind: KnobKind::Int { min: 0, max: 1000 }, default: "10" },
+    KnobSpec { name: "gap_ms", kind: KnobKind::Int { min: 0, max: 1000 }, default: "10" },
+    KnobSpec { name: "duration_s", kind: KnobKind::Int { min: 1, max: 30 }, default: "2" },
+];
+
+pub const LESSON: LessonInfo = LessonInfo {
+    id: "dining_philosophers",
+    group: Group::Synchronisation,
+    title: Text { en: "Deadlock: the dining philosophers", ko: "교착 상태: 식사하는 철학자들" },
+    teaser: Text {
+        en: "Five philosophers, five forks: watch them all freeze, and four ways to keep them eating.",
+        ko: "철학자 다섯, 포크 다섯. 모두가 멈춰 버리는 모습과 계속 먹게 하는 네 가지 방법을 보세요.",
+    },
+    explanation: Text {
+        en: "A philosopher needs both neighbouring forks to eat. If every philosopher picks up the left fork \
+             at the same moment, each waits for a right fork that the neighbour holds and will never put down: \
+             a deadlock, a cycle of threads each waiting for the next. Taking the forks in a fixed global order, \
+             letting only N-1 sit down, or giving the first fork back when the second is taken all break the \
+             cycle; they differ in how fairly the meals are shared.",
+        ko: "철학자는 양옆의 포크 두 개를 모두 들어야 먹을 수 있습니다. 모든 철학자가 같은 순간에 왼쪽 포크를 들면, \
+             각자 이웃이 쥐고 절대 내려놓지 않을 오른쪽 포크를 기다리게 됩니다. 이것이 교착 상태, 즉 스레드들이 \
+             서로 다음 스레드를 기다리는 순환입니다. 포크를 정해진 순서로 집거나, N-1명만 앉게 하거나, 두 번째 \
+             포크가 없으면 첫 번째를 돌려놓으면 순환이 끊어집니다. 방법마다 식사가 얼마나 공평하게 나뉘는지가 \
+             다릅니다.",
+    },
+    knobs: KNOBS,
+    common_knobs: &["engine", "time_scale", "cores", "seed"],
+    build,
+    findings,
+};
+
+const WAITER: ObjectId = ObjectId(0);
+/// `time.monotonic()` minus `stop_at`, in microseconds: negative while there is time left.
+const NOW: Reg = Reg(0);
+const MEALS: Reg = Reg(1);
+const GOT: Reg = Reg(2);
+
+fn fork(i: u16) -> ObjectId {
+    ObjectId(1 + i)
+}
+
+fn op(kind: OpKind, line: u32) -> Op {
+    Op { kind, line }
+}
+
+fn build(knobs: &KnobValues) -> Result<Built, String> {
+    let n = knobs.int("philosophers") as u16;
+    let strategy = knobs.choice("strategy");
+    let (think, eat, gap) = (knobs.int("think_ms") as u64, knobs.int("eat_ms") as u64, knobs.int("gap_ms") as u64);
+    let duration = knobs.int("duration_s") as u64;
+    let seconds = |ms: u64| format!("{}", ms as f64 / 1000.0);
+
+    let mut src = Source::new();
+    src.line(0, "import threading");
+    src.line(0, "import time");
+    src.blank();
+    src.line(0, &format!("PHILOSOPHERS = {n}"));
+    src.line(0, &format!("THINK, EAT, GAP = {}, {}, {}  # seconds", seconds(think), seconds(eat), seconds(gap)));
+    src.line(0, "forks = [threading.Lock() for _ in range(PHILOSOPHERS)]");
+    if strategy == "waiter" {
+        src.line(0, "waiter = threading.Semaphore(PHILOSOPHERS - 1)  # seats all but one");
+    }
+    src.blank();
+    src.blank();
+    src.line(0, "def philosopher(i, stop_at):");
+    src.line(1, "left, right = i, (i + 1) % PHILOSOPHERS");
+    if strategy == "ordered" {
+        src.line(1, "first, second = min(left, right), max(left, right)  # one global order");
+    } else {
+        src.line(1, "first, second = left, right");
+    }
+    src.line(1, "meals = 0");
+    let while_line = src.line(1, "while time.monotonic() < stop_at:");
+    let think_line = src.line(2, "time.sleep(THINK)");
+    let mut depth = 2;
+    let waiter_line = (strategy == "waiter").then(|| {
+        depth = 3;
+        src.line(2, "with waiter:")
+    });
+    let first_line = src.line(depth, "forks[first].acquire()");
+    let gap_line = src.line(depth, "time.sleep(GAP)");
+    let (second_line, back_off) = if strategy == "trylock" {
+        let second = src.line(depth, "if not forks[second].acquire(blocking=False):");
+        let give_back = src.line(depth + 1, "forks[first].release()  # put it back, think again");
+        let again = src.line(depth + 1, "continue");
+        (second, Some((give_back, again)))
+    } else {
+        (src.line(depth, "forks[second].acquire()"), None)
+    };
+    let meal_line = src.line(depth, "meals += 1");
+    let print_line = src.line(depth, "print(f\"philosopher {i} eats (meal {meals})\")");
+    let eat_line = src.line(depth, "time.sleep(EAT)");
+    let put_second = src.line(depth, "forks[second].release()");
+    let put_first = src.line(depth, "forks[first].release()");
+    let done_line = src.line(1, "print(f\"philosopher {i} ate {meals} meals\")");
+    src.blank();
+    src.blank();
+    let stop_line = src.line(0, &format!("stop_at = time.monotonic() + {duration}"));
+    src.line(0, "threads = [threading.Thread(target=philosopher, args=(i, stop_at)) for i in range(PHILOSOPHERS)]");
+    src.line(0, "for t in threads:");
+    let start_line = src.line(1, "t.start()");
+    src.line(0, "for t in threads:");
+    let join_line = src.line(1, "t.join()");
+
+    let stop_at = (duration * 1_000_000) as i64;
+    let philosopher = |i: u16| -> Vec<Op> {
+        let (left, right) = (i, (i + 1) % n);
+        let (first, second) = if strategy == "ordered" { (left.min(right), left.max(right)) } else { (left, right) };
+        let (first, second) = (fork(first), fork(second));
+        let mut ops = vec![
+            op(OpKind::Set { reg: MEALS, value: 0 }, while_line - 1),
+            op(OpKind::Clock { reg: NOW }, while_line),
+            op(OpKind::Arith { reg: NOW, op: Arith::Sub, value: Operand::Const(stop_at) }, while_line),
+        ];
+        let top = 1;
+        // `while` goes on to the body while there is time left, else to the last print.
+        ops.push(op(OpKind::JumpIf { cond: Cond::Lt(NOW, 0), to: ops.len() + 2 }, while_line));
+        let exit_jump = ops.len();
+        ops.push(op(OpKind::Jump { to: usize::MAX }, while_line));
+        ops.push(op(OpKind::Sleep { micros: think * 1000 }, think_line));
+        if let Some(line) = waiter_line {
+            ops.push(op(OpKind::Acquire { object: WAITER, wait: Wait::Forever, result: None }, line));
+        }
+        ops.push(op(OpKind::Acquire { object: first, wait: Wait::Forever, result: None }, first_line));
+        ops.push(op(OpKind::Sleep { micros: gap * 1000 }, gap_line));
+        match back_off {
+            Some((give_back, again)) => {
+                ops.push(op(OpKind::Acquire { object: second, wait: Wait::NoWait, result: Some(GOT) }, second_line));
+                ops.push(op(OpKind::JumpIf { cond: Cond::Ne(GOT, 0), to: ops.len() + 3 }, second_line));
+                ops.push(op(OpKind::Release { object: first }, give_back));
+                ops.push(op(OpKind::Jump { to: top }, again));
+            }
+            None => ops.push(op(OpKind::Acquire { object: second, wait: Wait::Forever, result: None }, second_line)),
+        }
+        ops.push(op(OpKind::Add { reg: MEALS, value: 1 }, meal_line));
+        ops.push(op(
+            OpKind::Print {
+                text: vec![
+                    TextPart::Lit(format!("philosopher {i} eats (meal ")),
+                    TextPart::Reg(MEALS),
+                    TextPart::Lit(")".into()),
+                ],
+            },
+            print_line,
+        ));
+        ops.push(op(OpKind::Sleep { micros: eat * 1000 }, eat_line));
+        ops.push(op(OpKind::Release { object: second }, put_second));
+        ops.push(op(OpKind::Release { object: first }, put_first));
+        if let Some(line) = waiter_line {
+            ops.push(op(OpKind::Release { object: WAITER }, line));
+        }
+        ops.push(op(OpKind::Jump { to: top }, while_line));
+        let end = ops.len();
+        ops[exit_jump].kind = OpKind::Jump { to: end };
+        ops.push(op(
+            OpKind::Print {
+                text: vec![
+                    TextPart::Lit(format!("philosopher {i} ate ")),
+                    TextPart::Reg(MEALS),
+                    TextPart::Lit(" meals".into()),
+                ],
+            },
+            done_line,
+        ));
+        ops
+    };
+
+    let mut main_ops = vec![op(OpKind::Call, stop_line)];
+    main_ops.extend((1..=n).map(|t| op(OpKind::Start { actor: ActorId(t) }, start_line)));
+    main_ops.extend((1..=n).map(|t| op(OpKind::Join { actor: ActorId(t), wait: Wait::Forever }, join_line)));
+    let mut actors = vec![ActorDef {
+        name: "MainThread".into(),
+        process: ProcessId(0),
+        role: ActorRole::ProcessMain,
+        daemon: false,
+        ops: main_ops,
+    }];
+    actors.extend((0..n).map(|i| ActorDef {
+        name: format!("Thread-{} (philosopher)", i + 1),
+        process: ProcessId(0),
+        role: ActorRole::Thread,
+        daemon: false,
+        ops: philosopher(i),
+    }));
+    // The waiter is object 0 whether or not it is used, so the forks keep their numbers.
+    let mut objects = vec![ObjectDef {
+        name: "waiter".into(),
+        kind: ObjectKind::Semaphore { permits: n as u32 - 1, bounded: false },
+    }];
+    objects.extend((0..n).map(|i| ObjectDef { name: format!("forks[{i}]"), kind: ObjectKind::Lock }));
+    let program = Program {
+        source: src.finish(),
+        processes: vec![ProcessDef {
+            name: "MainProcess".into(),
+            parent: None,
+            start_method: StartMethod::Main,
+            daemon: false,
+        }],
+        actors,
+        objects,
+    };
+    Ok(Built { program, settings: settings_from(knobs) })
+}
+
+/// Meals each philosopher ate in a run, counted from the lines they printed.
+pub fn meals(knobs: &KnobValues, trace: &Trace) -> Vec<i64> {
+    let n = knobs.int("philosophers") as usize;
+    let mut meals = vec![0; n];
+    for write in &trace.console {
+        let philosopher = write.actor.0 as usize;
+        if (1..=n).contains(&philosopher) && write.text.contains(" eats (meal ") {
+            meals[philosopher - 1] += 1;
+        }
+    }
+    meals
+}
+
+fn findings(knobs: &KnobValues, trace: &Trace, lang: Lang) -> Findings {
+    let ko = lang == Lang::Ko;
+    let meals = meals(knobs, trace);
+    let total: i64 = meals.iter().sum();
+    let fewest = meals.iter().copied().min().unwrap_or(0);
+    let most = meals.iter().copied().max().unwrap_or(0);
+    let starved: Vec<String> = meals.iter().enumerate().filter(|(_, m)| **m == 0).map(|(i, _)| i.to_string()).collect();
+    let meal_list = meals.iter().enumerate().map(|(i, m)| format!("{i}: {m}")).collect::<Vec<_>>().join(", ");
+
+    let mut details = Vec::new();
+    let headline = match &trace.outcome {
+        Outcome::Deadlock { cycle } => {
+            // The cycle itself is drawn by the run view (and printed by the CLI).
+            details.push(
+                Text {
+                    en: "Each holds the fork the next one needs and waits for the fork the next one holds, round the \
+                         whole table, so nobody can ever eat again. Try strategy=ordered, waiter or trylock.",
+                    ko: "각자 다음 사람에게 필요한 포크를 쥔 채 다음 사람이 쥔 포크를 기다리며 식탁을 한 바퀴 돕니다. \
+                         그래서 아무도 다시는 먹을 수 없습니다. strategy=ordered, waiter, trylock을 시도해 보세요.",
+                }
+                .get(lang)
+                .to_string(),
+            );
+            if ko {
+                format!(
+                    "교착 상태: 철학자 {}명이 순환을 이루며 서로를 기다립니다(그 전에 {total}번 먹었습니다).",
+                    cycle.len()
+                )
+            } else {
+                format!(
+                    "Deadlock: {} philosophers wait for each other in a cycle ({total} meals were eaten before).",
+                    cycle.len()
+                )
+            }
+        }
+        Outcome::Completed => {
+            details.push(if ko {
+                format!("철학자별 식사: {meal_list}.")
+            } else {
+                format!("Meals per philosopher: {meal_list}.")
+            });
+            let why = match knobs.choice("strategy") {
+                "ordered" => Text {
+                    en: "Everyone takes the lower-numbered fork first, so the last philosopher reaches for forks[0] \
+                         before forks[N-1]: a cycle of waits cannot close.",
+                    ko: "모두 번호가 작은 포크를 먼저 집기 때문에 마지막 철학자는 forks[N-1]보다 forks[0]을 먼저 집으려 \
+                         합니다. 기다림의 순환이 닫힐 수 없습니다.",
+                },
+                "waiter" => Text {
+                    en: "The waiter seats at most N-1 philosophers, so at least one of them can always get both forks.",
+                    ko: "웨이터가 최대 N-1명만 앉히므로 적어도 한 명은 언제나 포크 두 개를 모두 얻을 수 있습니다.",
+                },
+                "trylock" => Text {
+                    en: "Nobody waits while holding a fork: a philosopher who cannot get the second fork puts the \
+                         first back. No deadlock, but time is lost to backing off, and unlucky ones may eat less.",
+                    ko: "포크를 쥔 채 기다리는 사람이 없습니다. 두 번째 포크를 못 얻으면 첫 번째를 내려놓습니다. 교착은 \
+                         없지만 물러서느라 시간이 들고, 운 나쁜 철학자는 덜 먹을 수 있습니다.",
+                },
+                _ => Text {
+                    en: "This time the philosophers never all held their left fork at once, so the cycle never \
+                         closed: the naive table is not safe, only lucky. Raise gap_ms to see it freeze.",
+                    ko: "이번에는 모든 철학자가 동시에 왼쪽 포크를 쥔 적이 없어서 순환이 닫히지 않았습니다. 안전한 것이 \
+                         아니라 운이 좋았을 뿐입니다. gap_ms를 늘리면 멈추는 것을 볼 수 있습니다.",
+                },
+            };
+            details.push(why.get(lang).to_string());
+            match (starved.is_empty(), ko) {
+                (true, false) => format!("No deadlock: {total} meals, between {fewest} and {most} each."),
+                (true, true) => format!("교착 없음: 모두 {total}번, 한 사람당 {fewest}~{most}번 먹었습니다."),
+                (false, false) => {
+                    format!("No deadlock, but philosopher {} starved: {total} meals in all.", starved.join(", "))
+                }
+                (false, true) => {
+                    format!("교착은 없지만 철학자 {}는 굶었습니다. 모두 {total}번 먹었습니다.", starved.join(", "))
+                }
+            }
+        }
+        _ => {
+            details.push(if ko {
+                format!("철학자별 식사: {meal_list}.")
+            } else {
+                format!("Meals per philosopher: {meal_list}.")
+            });
+            if ko {
+                format!("실행이 끝나지 않았습니다({total}번 먹은 뒤).")
+            } else {
+                format!("The run did not finish ({total} meals by then).")
+            }
+        }
+    };
+    let deadlocked = matches!(trace.outcome, Outcome::Deadlock { .. }) as i64;
+    let mut figures = vec![("deadlock", deadlocked), ("meals", total), ("fewest", fewest), ("most", most)];
+    figures.extend(meals.iter().take(PER_PHILOSOPHER.len()).enumerate().map(|(i, m)| (PER_PHILOSOPHER[i], *m)));
+    Findings { headline, details, figures }
+}
+
+/// Figure names for each philosopher's meals.
+const PER_PHILOSOPHER: [&str; 12] = [
+    "meals_0", "meals_1", "meals_2", "meals_3", "meals_4", "meals_5", "meals_6", "meals_7", "meals_8", "meals_9",
+    "meals_10", "meals_11",
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lessons::build_from_pairs;
+    use crate::lessons::source::line_text;
+
+    fn built(pairs: &[(&str, &str)]) -> Built {
+        let pairs: Vec<(String, String)> = pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        build_from_pairs(&LESSON, &pairs).unwrap().1
+    }
+
+    #[test]
+    fn every_strategy_builds_and_each_operation_points_at_its_line() {
+        for strategy in ["naive", "ordered", "waiter", "trylock"] {
+            let b = built(&[("strategy", strategy), ("philosophers", "3")]);
+            b.program.validate().unwrap();
+            for op in &b.program.actors[1].ops {
+                let text = line_text(&b.program.source, op.line).trim();
+                let fits = match &op.kind {
+                    OpKind::Acquire { object: WAITER, .. } | OpKind::Release { object: WAITER } => {
+                        text == "with waiter:"
+                    }
+                    OpKind::Acquire { .. } => {
+                        text.starts_with("forks[first].acquire") || text.contains("forks[second].acquire")
+                    }
+                    OpKind::Release { .. } => text.starts_with("forks[") && text.contains(".release()"),
+                    OpKind::Sleep { .. } => text.starts_with("time.sleep("),
+                    OpKind::Print { .. } => text.starts_with("print("),
+                    OpKind::Add { .. } => text == "meals += 1",
+                    OpKind::Set { .. } => text == "meals = 0",
+                    OpKind::Clock { .. } | OpKind::Arith { .. } => text.starts_with("while "),
+                    OpKind::Jump { .. } | OpKind::JumpIf { .. } => {
+                        text.starts_with("while ") || text == "continue" || text.starts_with("if not")
+                    }
+                    other => panic!("unexpected {other:?}"),
+                };
+                assert!(fits, "{strategy}: {:?} at {text:?}", op.kind);
+            }
+        }
+    }
+
+    #[test]
+    fn the_ordered_strategy_changes_only_the_last_philosophers_order() {
+        let b = built(&[("strategy", "ordered"), ("philosophers", "4")]);
+        let first_fork = |actor: usize| {
+            b.program.actors[actor].ops.iter().find_map(|o| match o.kind {
+                OpKind::Acquire { object, .. } => Some(object),
+                _ => None,
+            })
+        };
+        assert_eq!(first_fork(1), Some(fork(0)));
+        assert_eq!(first_fork(3), Some(fork(2)));
+        // Philosopher 3 sits between forks 3 and 0, and takes 0 first.
+        assert_eq!(first_fork(4), Some(fork(0)));
+    }
+
+    #[test]
+    fn the_generated_python_runs_in_cpython_for_the_strategies_that_end() {
+        if std::process::Command::new("python3").arg("--version").output().is_err() {
+            return;
+        }
+        for strategy in ["ordered", "waiter", "trylock"] {
+            let b = built(&[("strategy", strategy), ("philosophers", "3"), ("duration_s", "1")]);
+            let out = std::process::Command::new("python3").arg("-c").arg(&b.program.source).output().unwrap();
+            assert!(out.status.success(), "{strategy}: {}", String::from_utf8_lossy(&out.stderr));
+            let text = String::from_utf8(out.stdout).unwrap();
+            for i in 0..3 {
+                assert!(text.contains(&format!("philosopher {i} ate ")), "{strategy}: {text}");
+            }
+        }
+    }
+}
