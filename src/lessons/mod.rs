@@ -27,6 +27,8 @@
 //! 13. `job_queue`             — `apply_async` and a result queue
 
 pub mod dining_philosophers;
+pub mod gil;
+pub mod lock_print;
 pub mod race_counter;
 pub mod source;
 
@@ -94,7 +96,8 @@ impl PartialEq for LessonInfo {
 }
 
 /// Every lesson that has landed, in catalogue order.
-pub const LESSONS: &[LessonInfo] = &[race_counter::LESSON, dining_philosophers::LESSON];
+pub const LESSONS: &[LessonInfo] =
+    &[race_counter::LESSON, lock_print::LESSON, dining_philosophers::LESSON, gil::LESSON];
 
 /// Run settings from the common knobs (`gil`, `python`, `output`, `time_scale`).
 pub fn settings_from(knobs: &KnobValues) -> RunSettings {

@@ -31,6 +31,8 @@ const POLL_MS: i32 = 16;
 /// How often progress goes to the page: each message costs the page a render, and on a
 /// two-core machine the page shares a core with the pool.
 const PROGRESS_EVERY_NS: u64 = 100_000_000;
+/// How often a live run's new trace events go to the page, gathered into one message.
+const TRACE_EVERY_NS: u64 = 100_000_000;
 
 /// The last panic message of any thread; pool threads write it, the loop reports it.
 static PANIC: Mutex<Option<String>> = Mutex::new(None);
@@ -52,6 +54,9 @@ struct Active {
     control: Arc<Control>,
     started: u64,
     last_progress: u64,
+    /// Trace events of a live run not yet sent, and when the last were.
+    pending: TraceBatch,
+    last_trace: u64,
 }
 
 #[derive(Default)]
@@ -136,7 +141,17 @@ fn refusal(needs_pool: bool) -> Option<String> {
 
 fn begin(run: u32, work: Work, control: Arc<Control>) {
     let started = PerformanceClock.now();
-    WORKER.with(|w| w.borrow_mut().active = Some(Active { run, work, control, started, last_progress: started }));
+    WORKER.with(|w| {
+        w.borrow_mut().active = Some(Active {
+            run,
+            work,
+            control,
+            started,
+            last_progress: started,
+            pending: TraceBatch::default(),
+            last_trace: started,
+        })
+    });
     schedule_poll();
 }
 
@@ -256,7 +271,14 @@ fn poll() {
             Work::Lesson(live) => {
                 let update = live.poll();
                 for batch in update.batches {
-                    post(&Response::Trace { run, batch });
+                    active.pending.spans.extend(batch.spans);
+                    active.pending.marks.extend(batch.marks);
+                    active.pending.console.extend(batch.console);
+                }
+                // Gathered, so the page renders a few times a second, not once per actor batch.
+                if now.saturating_sub(active.last_trace) >= TRACE_EVERY_NS && !active.pending.is_empty() {
+                    active.last_trace = now;
+                    post(&Response::Trace { run, batch: std::mem::take(&mut active.pending) });
                 }
                 match update.finished {
                     Some(trace) => Some(Response::RunDone { run, trace }),

@@ -104,6 +104,67 @@ try {
     const trace = JSON.parse(await page.evaluate(() => window.__interleave.lastRun()));
     console.log(`  ${label.padEnd(24)} ${String(trace.ops).padStart(10)} ops in ${(seconds * 1000).toFixed(0).padStart(6)} ms: ${(trace.ops / seconds / 1e6).toFixed(1).padStart(6)} M ops/s (goal >= 2, page round trip included)`);
   }
+
+  /** Opens a lesson link, runs it, and returns its figures once the findings show. */
+  async function runLesson(query) {
+    await page.goto(`${server.url}?${query}`);
+    await page.waitForSelector('#run:not([disabled])', { timeout: 30_000 });
+    await page.click('#run');
+    await page.waitForSelector('#findings', { timeout: 120_000 });
+    return Object.fromEntries((await page.getAttribute('#findings', 'data-figures')).split(';').map((p) => p.split('=')).map(([k, v]) => [k, Number(v)]));
+  }
+
+  // The gil lesson live: CPU-bound speed-up over serial, the median of three runs each.
+  const hardware = await page.evaluate(() => navigator.hardwareConcurrency);
+  console.log(`gil lesson in the browser, CPU-bound, size=1000 per worker, speed-up over serial (median of 3 after a warm-up run; ${hardware} cores; goal >= 0.9 x cores):`);
+  console.log(`  ${'workers'.padEnd(8)} ${'processes (gil on)'.padStart(20)} ${'threads (gil off)'.padStart(20)} ${'threads (gil on)'.padStart(20)}`);
+  for (const workers of [...new Set([1, 2, hardware])]) {
+    const cells = [];
+    for (const [mode, gil] of [['processes', 'on'], ['threads', 'off'], ['threads', 'on']]) {
+      // One page for the four runs, the first to warm the engine's compiled code up (a
+      // fresh page runs its first second or so in the browser's baseline compiler).
+      await runLesson(`lesson=gil&engine=live&work=cpu&size=1000&workers=${workers}&mode=${mode}&gil=${gil}`);
+      const runs = [];
+      for (let r = 0; r < 3; r++) {
+        await page.waitForSelector('#run:not([disabled])', { timeout: 30_000 });
+        await page.click('#run');
+        await page.waitForSelector('#cancel:not([disabled])', { timeout: 10_000 });
+        await page.waitForFunction(() => document.querySelector('#findings') && !document.querySelector('#cancel:not([disabled])'), null, { timeout: 120_000 });
+        runs.push(Number(/speedup_x100=(\d+)/.exec(await page.getAttribute('#findings', 'data-figures'))[1]) / 100);
+      }
+      cells.push(`${runs.sort((a, b) => a - b)[1].toFixed(2)}x`.padStart(20));
+    }
+    console.log(`  ${String(workers).padEnd(8)} ${cells.join(' ')}`);
+  }
+
+  // Cancel in the page: from the click to the run view saying it was cancelled.
+  console.log('Cancel latency in the page (click to "Cancelled" shown), 4 busy threads, 10 M increments each:');
+  for (const gil of ['on', 'off']) {
+    await page.goto(`${server.url}?lesson=race_counter&engine=live&threads=4&increments=10000000&gil=${gil}`);
+    await page.waitForSelector('#run:not([disabled])', { timeout: 30_000 });
+    await page.click('#run');
+    await page.waitForSelector('#cancel:not([disabled])', { timeout: 10_000 });
+    await page.waitForTimeout(300);
+    const clicked = await page.evaluate(() => performance.now());
+    await page.click('#cancel');
+    await page.waitForSelector('#outcome', { timeout: 10_000 });
+    const shown = await page.evaluate(() => performance.now());
+    console.log(`  gil=${gil.padEnd(4)} ${(shown - clicked).toFixed(0).padStart(6)} ms`);
+  }
+
+  // The naive philosophers, fifty live deadlocks in a row: time per run and the page's
+  // wasm memory (which never shrinks, so growth is what the runs kept).
+  await page.goto(`${server.url}?lesson=dining_philosophers&engine=live&strategy=naive`);
+  const memory = [];
+  const started = performance.now();
+  for (let i = 0; i < 50; i++) {
+    await page.waitForSelector('#run:not([disabled])', { timeout: 30_000 });
+    await page.click('#run');
+    await page.waitForSelector('#wait-for', { timeout: 30_000 });
+    if (i === 0 || i === 9 || i === 49) memory.push(await page.evaluate(() => window.__interleave.memoryBytes()));
+  }
+  const mib = (b) => (b / 2 ** 20).toFixed(2);
+  console.log(`dining_philosophers naive, 50 live deadlocks in a row: ${((performance.now() - started) / 50).toFixed(0)} ms per run; page wasm memory after run 1: ${mib(memory[0])} MiB, 10: ${mib(memory[1])} MiB, 50: ${mib(memory[2])} MiB`);
 } finally {
   await browser.close();
   await server.close();

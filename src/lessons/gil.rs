@@ -1,0 +1,373 @@
+//! Lesson 6, `gil`: the same work run serially, then in N threads or N processes.
+//!
+//! The work is CPU-bound (a countdown) or I/O-bound (a sleep), `size` milliseconds of it
+//! per worker as CPython 3.11 runs it. The program first does all the work serially and
+//! prints the time, then (unless `mode=serial`) does it again in `workers` threads or
+//! processes and prints that time; the findings compare the two printed times.
+
+use crate::engine::program::{
+    ActorDef, ActorId, ActorRole, Arith, Op, OpKind, Operand, ProcessDef, ProcessId, Program, Reg, StartMethod,
+    TextPart, Wait,
+};
+use crate::engine::trace::{Outcome, Trace};
+use crate::i18n::{group_digits, Lang, Text};
+use crate::knobs::{KnobKind, KnobSpec, KnobValues};
+use crate::lessons::source::Source;
+use crate::lessons::{settings_from, Built, Findings, Group, LessonInfo};
+
+const KNOBS: &[KnobSpec] = &[
+    KnobSpec { name: "work", kind: KnobKind::Choice(&["cpu", "io"]), default: "cpu" },
+    KnobSpec { name: "workers", kind: KnobKind::Int { min: 1, max: 16 }, default: "2" },
+    KnobSpec { name: "mode", kind: KnobKind::Choice(&["threads", "processes", "serial"]), default: "threads" },
+    KnobSpec { name: "size", kind: KnobKind::Int { min: 1, max: 5000 }, default: "250" },
+    KnobSpec { name: "switch_ms", kind: KnobKind::Int { min: 1, max: 100 }, default: "5" },
+];
+
+pub const LESSON: LessonInfo = LessonInfo {
+    id: "gil",
+    group: Group::Gil,
+    title: Text { en: "The GIL: CPU-bound vs I/O-bound work", ko: "GIL: CPU 작업과 I/O 작업" },
+    teaser: Text {
+        en: "Threads make waiting faster but not counting; processes make both faster.",
+        ko: "스레드는 기다리는 일은 빠르게 하지만 계산은 아닙니다. 프로세스는 둘 다 빠르게 합니다.",
+    },
+    explanation: Text {
+        en: "In CPython only the thread holding its process's GIL runs Python code. A CPU-bound thread keeps \
+             it until the switch interval passes and another thread asks for it, so CPU-bound threads take \
+             turns on one core and finish no sooner than doing the work serially. A thread that sleeps or waits \
+             for I/O lets go of the GIL, so waits overlap. Each process has its own interpreter and GIL, so \
+             processes run Python on several cores at once, after paying for their start.",
+        ko: "CPython에서는 프로세스의 GIL을 쥔 스레드만 파이썬 코드를 실행합니다. CPU 작업을 하는 스레드는 전환 \
+             간격이 지나 다른 스레드가 요청할 때까지 GIL을 쥐고 있으므로, CPU 작업 스레드들은 한 코어에서 번갈아 \
+             실행되어 순차 실행보다 빨리 끝나지 않습니다. 잠들거나 I/O를 기다리는 스레드는 GIL을 내려놓으므로 \
+             기다림은 겹칠 수 있습니다. 프로세스마다 인터프리터와 GIL이 따로 있어서, 시작 비용을 치른 뒤에는 여러 \
+             코어에서 동시에 파이썬을 실행합니다.",
+    },
+    knobs: KNOBS,
+    common_knobs: &["engine", "gil", "cores", "seed", "time_scale"],
+    build,
+    findings,
+};
+
+/// CPython 3.11 here runs `while n > 0: n -= 1` at about 35 ns an iteration.
+const COUNTDOWN_NS: u64 = 35;
+/// Per iteration the model runs a decrement, two units of bytecode and the back-edge:
+/// `STEP + 2 * STEP + LOOP`, close to the 35 ns measured.
+const PAD_UNITS: u64 = 2;
+
+const N: Reg = Reg(0);
+const T0: Reg = Reg(1);
+const ELAPSED: Reg = Reg(2);
+
+fn op(kind: OpKind, line: u32) -> Op {
+    Op { kind, line }
+}
+
+fn build(knobs: &KnobValues) -> Result<Built, String> {
+    let cpu = knobs.choice("work") == "cpu";
+    let workers = knobs.int("workers") as u16;
+    let mode = knobs.choice("mode");
+    let size_ms = knobs.int("size") as u64;
+    let switch_ms = knobs.int("switch_ms") as u64;
+    let iterations = size_ms * 1_000_000 / COUNTDOWN_NS;
+
+    let mut src = Source::new();
+    match mode {
+        "threads" => {
+            src.line(0, "import threading");
+        }
+        "processes" => {
+            src.line(0, "from multiprocessing import Process");
+        }
+        _ => {}
+    }
+    src.line(0, "import sys");
+    src.line(0, "import time");
+    src.blank();
+    src.line(0, &format!("sys.setswitchinterval({})", switch_ms as f64 / 1000.0));
+    src.line(0, &format!("WORKERS = {workers}"));
+    if cpu {
+        src.line(0, &format!("N = {iterations}  # about {size_ms} ms of counting in CPython 3.11"));
+    }
+    src.blank();
+    src.blank();
+    src.line(0, "def work():");
+    // (the lines the work's operations point at)
+    let work_lines: Vec<u32> = if cpu {
+        let first = src.line(1, "n = N");
+        let while_line = src.line(1, "while n > 0:");
+        let body = src.line(2, "n -= 1");
+        vec![first, while_line, body]
+    } else {
+        vec![src.line(1, &format!("time.sleep({})  # waiting for I/O", size_ms as f64 / 1000.0))]
+    };
+    src.blank();
+    src.blank();
+    src.line(0, "def ms(since):");
+    src.line(1, "return round((time.perf_counter() - since) * 1000)");
+    src.blank();
+    src.blank();
+    src.line(0, "if __name__ == \"__main__\":");
+    let serial_start = src.line(1, "start = time.perf_counter()");
+    let serial_for = src.line(1, "for _ in range(WORKERS):");
+    let serial_call = src.line(2, "work()");
+    let serial_print = src.line(1, "print(f\"serial: {ms(start)} ms\")");
+
+    let work_ops = || -> Vec<OpKind> {
+        if cpu {
+            vec![
+                OpKind::Set { reg: N, value: iterations as i64 },
+                OpKind::Add { reg: N, value: -1 },
+                OpKind::Compute { units: PAD_UNITS },
+                OpKind::Loop { to: 1, times: iterations.max(1) },
+            ]
+        } else {
+            vec![OpKind::Sleep { micros: size_ms * 1000 }]
+        }
+    };
+    let work_line_of = |index: usize| -> u32 {
+        if cpu {
+            match index {
+                0 => work_lines[0],
+                3 => work_lines[1],
+                _ => work_lines[2],
+            }
+        } else {
+            work_lines[0]
+        }
+    };
+    // The work's operations at `base` in some actor's list, jumps moved there.
+    let place = |base: usize| -> Vec<Op> {
+        work_ops()
+            .into_iter()
+            .enumerate()
+            .map(|(i, kind)| {
+                let kind = match kind {
+                    OpKind::Loop { to, times } => OpKind::Loop { to: to + base, times },
+                    other => other,
+                };
+                op(kind, work_line_of(i))
+            })
+            .collect()
+    };
+    // `elapsed = ms(start)` as operations: the clock, minus the start, in milliseconds.
+    let elapsed = |line: u32| {
+        vec![
+            op(OpKind::Clock { reg: ELAPSED }, line),
+            op(OpKind::Arith { reg: ELAPSED, op: Arith::Sub, value: Operand::Reg(T0) }, line),
+            op(OpKind::Arith { reg: ELAPSED, op: Arith::FloorDiv, value: Operand::Const(1000) }, line),
+        ]
+    };
+
+    let mut main = vec![op(OpKind::Clock { reg: T0 }, serial_start), op(OpKind::Call, serial_call)];
+    let body_start = main.len() - 1;
+    let placed = place(main.len());
+    main.extend(placed);
+    main.push(op(OpKind::Loop { to: body_start, times: workers as u64 }, serial_for));
+    main.extend(elapsed(serial_print));
+    main.push(op(
+        OpKind::Print {
+            text: vec![TextPart::Lit("serial: ".into()), TextPart::Reg(ELAPSED), TextPart::Lit(" ms".into())],
+        },
+        serial_print,
+    ));
+
+    let mut processes =
+        vec![ProcessDef { name: "MainProcess".into(), parent: None, start_method: StartMethod::Main, daemon: false }];
+    let mut actors = Vec::new();
+    if mode != "serial" {
+        src.blank();
+        let start = src.line(1, "start = time.perf_counter()");
+        let (kind, label) = if mode == "threads" {
+            src.line(1, "workers = [threading.Thread(target=work) for _ in range(WORKERS)]");
+            ("threads", "threads")
+        } else {
+            src.line(1, "workers = [Process(target=work) for _ in range(WORKERS)]");
+            ("processes", "processes")
+        };
+        src.line(1, "for w in workers:");
+        let start_line = src.line(2, "w.start()");
+        src.line(1, "for w in workers:");
+        let join_line = src.line(2, "w.join()");
+        let print_line = src.line(1, &format!("print(f\"{{WORKERS}} {label}: {{ms(start)}} ms\")"));
+        main.push(op(OpKind::Clock { reg: T0 }, start));
+        main.extend((1..=workers).map(|w| op(OpKind::Start { actor: ActorId(w) }, start_line)));
+        main.extend((1..=workers).map(|w| op(OpKind::Join { actor: ActorId(w), wait: Wait::Forever }, join_line)));
+        main.extend(elapsed(print_line));
+        main.push(op(
+            OpKind::Print {
+                text: vec![
+                    TextPart::Lit(format!("{workers} {kind}: ")),
+                    TextPart::Reg(ELAPSED),
+                    TextPart::Lit(" ms".into()),
+                ],
+            },
+            print_line,
+        ));
+        for w in 1..=workers {
+            let (process, role, name) = if mode == "threads" {
+                (ProcessId(0), ActorRole::Thread, format!("Thread-{w} (work)"))
+            } else {
+                let name = format!("Process-{w}");
+                processes.push(ProcessDef {
+                    name: name.clone(),
+                    parent: Some(ProcessId(0)),
+                    start_method: StartMethod::Fork,
+                    daemon: false,
+                });
+                (ProcessId(processes.len() as u16 - 1), ActorRole::ProcessMain, name)
+            };
+            actors.push(ActorDef { name, process, role, daemon: false, ops: place(0) });
+        }
+    }
+    actors.insert(
+        0,
+        ActorDef {
+            name: "MainThread".into(),
+            process: ProcessId(0),
+            role: ActorRole::ProcessMain,
+            daemon: false,
+            ops: main,
+        },
+    );
+    let program = Program { source: src.finish(), processes, actors, objects: Vec::new() };
+    let mut settings = settings_from(knobs);
+    settings.switch_interval = switch_ms * 1_000_000;
+    Ok(Built { program, settings })
+}
+
+/// The two times the program printed: serial, and in workers (if it got there), in ms.
+pub fn printed_times(trace: &Trace) -> (Option<i64>, Option<i64>) {
+    let number = |line: &str| line.rsplit(": ").next()?.strip_suffix(" ms")?.parse::<i64>().ok();
+    let text = trace.console_text();
+    let serial = text.lines().find(|l| l.starts_with("serial: ")).and_then(number);
+    let parallel = text.lines().find(|l| !l.starts_with("serial: ") && l.ends_with(" ms")).and_then(number);
+    (serial, parallel)
+}
+
+fn findings(knobs: &KnobValues, trace: &Trace, lang: Lang) -> Findings {
+    let ko = lang == Lang::Ko;
+    let cpu = knobs.choice("work") == "cpu";
+    let mode = knobs.choice("mode");
+    let workers = knobs.int("workers");
+    let gil = knobs.choice("gil") == "on";
+    let (serial, parallel) = printed_times(trace);
+    let Some(serial) = serial.filter(|_| trace.outcome == Outcome::Completed) else {
+        let headline = if ko { "실행이 끝나지 않았습니다." } else { "The run did not finish." };
+        return Findings { headline: headline.into(), details: vec![], figures: vec![] };
+    };
+    let mut figures = vec![("serial_ms", serial)];
+    let Some(parallel) = parallel else {
+        let headline = if ko {
+            format!("순차 실행: {}ms. mode=threads나 mode=processes로 같은 일을 나눠 보세요.", group_digits(serial))
+        } else {
+            format!(
+                "Serially: {} ms. Try mode=threads or mode=processes to share the same work out.",
+                group_digits(serial)
+            )
+        };
+        return Findings { headline, details: vec![], figures };
+    };
+    let speedup = serial as f64 / parallel.max(1) as f64;
+    figures.push(("parallel_ms", parallel));
+    figures.push(("speedup_x100", (speedup * 100.0).round() as i64));
+    let (kind_en, kind_ko) = if mode == "threads" { ("threads", "스레드") } else { ("processes", "프로세스") };
+    let headline = if ko {
+        format!(
+            "{workers}개 {kind_ko}: {}ms, 순차 실행 {}ms의 {speedup:.2}배 속도.",
+            group_digits(parallel),
+            group_digits(serial)
+        )
+    } else {
+        format!(
+            "{workers} {kind_en}: {} ms against {} ms serially, a speed-up of {speedup:.2}x.",
+            group_digits(parallel),
+            group_digits(serial)
+        )
+    };
+    let why = match (cpu, mode, gil) {
+        (true, "threads", true) => Text {
+            en: "Only the thread holding the GIL runs Python, so the threads take turns (the GIL track shows each \
+                 hand-off) and the work takes as long as serially, or longer for the switching.",
+            ko: "GIL을 쥔 스레드만 파이썬을 실행하므로 스레드들이 번갈아 실행되고(GIL 줄에 넘겨줄 때마다 표시됩니다), \
+                 일은 순차 실행만큼, 또는 전환 비용 때문에 더 오래 걸립니다.",
+        },
+        (true, "threads", false) => Text {
+            en: "Free-threaded Python has no GIL: the threads count on separate cores at once, as far as there \
+                 are cores.",
+            ko: "free-threaded 파이썬에는 GIL이 없습니다. 코어가 있는 만큼 스레드들이 여러 코어에서 동시에 계산합니다.",
+        },
+        (true, _, _) => Text {
+            en: "Each process has its own interpreter and its own GIL, so they count on separate cores at once; \
+                 starting each one costs milliseconds, and there are only so many cores.",
+            ko: "프로세스마다 인터프리터와 GIL이 따로 있어서 여러 코어에서 동시에 계산합니다. 다만 하나를 시작하는 데 \
+                 몇 밀리초가 들고, 코어 수에는 한계가 있습니다.",
+        },
+        (false, "threads", _) => Text {
+            en: "A sleeping thread (like one waiting for I/O) lets go of the GIL, so all the waits overlap: the \
+                 GIL is no obstacle to I/O-bound threads.",
+            ko: "잠든 스레드는(I/O를 기다리는 스레드처럼) GIL을 내려놓으므로 모든 기다림이 겹칩니다. I/O 작업 \
+                 스레드에게 GIL은 걸림돌이 아닙니다.",
+        },
+        (false, _, _) => Text {
+            en: "The waits overlap in processes too, but each process costs a start that threads do not.",
+            ko: "프로세스에서도 기다림은 겹치지만, 스레드에는 없는 프로세스 시작 비용이 듭니다.",
+        },
+    };
+    let handoffs: u64 = trace.gil_handoffs.iter().sum();
+    let mut details = vec![why.get(lang).to_string()];
+    if gil && handoffs > 0 {
+        details.push(if ko {
+            format!("GIL이 {}번 넘어갔습니다.", group_digits(handoffs as i64))
+        } else {
+            format!("The GIL changed hands {} times.", group_digits(handoffs as i64))
+        });
+    }
+    Findings { headline, details, figures }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lessons::build_from_pairs;
+
+    fn built(pairs: &[(&str, &str)]) -> Built {
+        let pairs: Vec<(String, String)> = pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        build_from_pairs(&LESSON, &pairs).unwrap().1
+    }
+
+    #[test]
+    fn every_mode_and_work_builds_a_valid_program() {
+        for work in ["cpu", "io"] {
+            for mode in ["serial", "threads", "processes"] {
+                let b = built(&[("work", work), ("mode", mode), ("workers", "3")]);
+                b.program.validate().unwrap();
+                let expected = if mode == "serial" { 1 } else { 4 };
+                assert_eq!(b.program.actors.len(), expected, "{work} {mode}");
+                let processes = if mode == "processes" { 4 } else { 1 };
+                assert_eq!(b.program.processes.len(), processes, "{work} {mode}");
+            }
+        }
+    }
+
+    #[test]
+    fn the_switch_interval_reaches_the_settings_and_the_source() {
+        let b = built(&[("switch_ms", "20")]);
+        assert_eq!(b.settings.switch_interval, 20_000_000);
+        assert!(b.program.source.contains("sys.setswitchinterval(0.02)"));
+    }
+
+    #[test]
+    fn the_generated_python_runs_in_cpython_and_prints_both_times() {
+        if std::process::Command::new("python3").arg("--version").output().is_err() {
+            return;
+        }
+        for (work, mode) in [("cpu", "threads"), ("io", "processes")] {
+            let b = built(&[("work", work), ("mode", mode), ("size", "20")]);
+            let out = std::process::Command::new("python3").arg("-c").arg(&b.program.source).output().unwrap();
+            assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+            let text = String::from_utf8(out.stdout).unwrap();
+            assert!(text.starts_with("serial: ") && text.contains(&format!("2 {mode}: ")), "{text}");
+        }
+    }
+}

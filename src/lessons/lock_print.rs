@@ -1,0 +1,229 @@
+//! Lesson 3, `lock_print`: two threads each print a pair of lines, `iterations` times.
+//!
+//! With `lock=on` each pair is printed under a Lock, so the two lines of a pair always
+//! come out together; with `lock=off` the acquire and release are commented out, and a
+//! pair can be split by the other thread's lines wherever the GIL changes hands (a console
+//! write releases it). How the output reaches the console follows the common `output`
+//! knob. The findings count the pairs that came out split, from the console.
+
+use crate::engine::program::{
+    ActorDef, ActorId, ActorRole, ObjectDef, ObjectId, ObjectKind, Op, OpKind, ProcessDef, ProcessId, Program,
+    StartMethod, TextPart, Wait,
+};
+use crate::engine::trace::{Outcome, Trace};
+use crate::i18n::{group_digits, Lang, Text};
+use crate::knobs::{KnobKind, KnobSpec, KnobValues};
+use crate::lessons::source::Source;
+use crate::lessons::{settings_from, Built, Findings, Group, LessonInfo};
+
+const KNOBS: &[KnobSpec] = &[
+    KnobSpec { name: "lock", kind: KnobKind::Choice(&["on", "off"]), default: "on" },
+    KnobSpec { name: "iterations", kind: KnobKind::Int { min: 1, max: 100_000 }, default: "5" },
+];
+
+pub const LESSON: LessonInfo = LessonInfo {
+    id: "lock_print",
+    group: Group::Threads,
+    title: Text { en: "A lock keeps lines together", ko: "락은 줄을 함께 묶어 둡니다" },
+    teaser: Text {
+        en: "Two threads print pairs of lines; without a lock, a pair can be split by the other thread.",
+        ko: "두 스레드가 두 줄씩 출력합니다. 락이 없으면 다른 스레드가 한 쌍 사이에 끼어들 수 있습니다.",
+    },
+    explanation: Text {
+        en: "Each thread prints a pair of lines: \"lock acquired\" and which function it is. Holding the lock \
+             from before the first line to after the second makes the pair one unit that the other thread cannot \
+             break into. Without the lock, the other thread can print between the two lines whenever the GIL \
+             changes hands, which a write to the console allows. With few iterations the first thread is often \
+             done before the second has started, so try more.",
+        ko: "각 스레드는 \"lock acquired\"와 자기 함수 이름, 두 줄을 한 쌍으로 출력합니다. 첫 줄 전부터 둘째 줄 \
+             뒤까지 락을 쥐면 그 쌍은 다른 스레드가 끼어들 수 없는 한 단위가 됩니다. 락이 없으면 GIL이 넘어갈 때마다 \
+             (콘솔에 쓰는 순간이 그런 때입니다) 다른 스레드가 두 줄 사이에 출력할 수 있습니다. 반복이 적으면 둘째 \
+             스레드가 시작하기도 전에 첫째 스레드가 끝나는 일이 많으니 반복을 늘려 보세요.",
+    },
+    knobs: KNOBS,
+    common_knobs: &["engine", "output", "gil", "cores", "seed"],
+    build,
+    findings,
+};
+
+const LOCK: ObjectId = ObjectId(0);
+const NAMES: [&str; 2] = ["first", "second"];
+
+fn op(kind: OpKind, line: u32) -> Op {
+    Op { kind, line }
+}
+
+fn build(knobs: &KnobValues) -> Result<Built, String> {
+    let locked = knobs.choice("lock") == "on";
+    let iterations = knobs.int("iterations") as u64;
+    // Commented out, not removed, so the two programs line up.
+    let maybe = |code: &str| if locked { code.to_string() } else { format!("# {code}  (lock=off)") };
+
+    let mut src = Source::new();
+    src.line(0, "import threading");
+    src.blank();
+    src.line(0, "lock = threading.Lock()");
+    let mut bodies = Vec::new();
+    for name in NAMES {
+        src.blank();
+        src.blank();
+        src.line(0, &format!("def {name}():"));
+        let for_line = src.line(1, &format!("for _ in range({iterations}):"));
+        let acquire = src.line(2, &maybe("lock.acquire()"));
+        let print_acquired = src.line(2, "print(\"lock acquired\")");
+        let print_name = src.line(2, &format!("print(\"Executing the {name} function\")"));
+        let release = src.line(2, &maybe("lock.release()"));
+        let mut ops = Vec::new();
+        if locked {
+            ops.push(op(OpKind::Acquire { object: LOCK, wait: Wait::Forever, result: None }, acquire));
+        }
+        ops.push(op(OpKind::Print { text: vec![TextPart::Lit("lock acquired".into())] }, print_acquired));
+        ops.push(op(OpKind::Print { text: vec![TextPart::Lit(format!("Executing the {name} function"))] }, print_name));
+        if locked {
+            ops.push(op(OpKind::Release { object: LOCK }, release));
+        }
+        ops.push(op(OpKind::Loop { to: 0, times: iterations }, for_line));
+        bodies.push(ops);
+    }
+    src.blank();
+    src.blank();
+    src.line(0, "t1 = threading.Thread(target=first)");
+    src.line(0, "t2 = threading.Thread(target=second)");
+    let start_1 = src.line(0, "t1.start()");
+    let start_2 = src.line(0, "t2.start()");
+    let join_1 = src.line(0, "t1.join()");
+    let join_2 = src.line(0, "t2.join()");
+
+    let main = vec![
+        op(OpKind::Start { actor: ActorId(1) }, start_1),
+        op(OpKind::Start { actor: ActorId(2) }, start_2),
+        op(OpKind::Join { actor: ActorId(1), wait: Wait::Forever }, join_1),
+        op(OpKind::Join { actor: ActorId(2), wait: Wait::Forever }, join_2),
+    ];
+    let mut actors = vec![ActorDef {
+        name: "MainThread".into(),
+        process: ProcessId(0),
+        role: ActorRole::ProcessMain,
+        daemon: false,
+        ops: main,
+    }];
+    for (i, ops) in bodies.into_iter().enumerate() {
+        actors.push(ActorDef {
+            name: format!("Thread-{} ({})", i + 1, NAMES[i]),
+            process: ProcessId(0),
+            role: ActorRole::Thread,
+            daemon: false,
+            ops,
+        });
+    }
+    let program = Program {
+        source: src.finish(),
+        processes: vec![ProcessDef {
+            name: "MainProcess".into(),
+            parent: None,
+            start_method: StartMethod::Main,
+            daemon: false,
+        }],
+        actors,
+        objects: vec![ObjectDef { name: "lock".into(), kind: ObjectKind::Lock }],
+    };
+    Ok(Built { program, settings: settings_from(knobs) })
+}
+
+/// How the pairs came out: `(together, split)`. A pair is a "lock acquired" line; it is
+/// together when the next line is its own thread's "Executing" line.
+pub fn pairs(trace: &Trace) -> (i64, i64) {
+    let text = trace.console_text();
+    let lines: Vec<&str> = text.lines().collect();
+    let mut together = 0;
+    let mut split = 0;
+    for (i, line) in lines.iter().enumerate() {
+        if *line == "lock acquired" {
+            if lines.get(i + 1).is_some_and(|next| next.starts_with("Executing the ")) {
+                together += 1;
+            } else {
+                split += 1;
+            }
+        } else if line.contains("lock acquired") {
+            // Two writes of different threads ran together on one line (`-u`).
+            split += 1;
+        }
+    }
+    (together, split)
+}
+
+fn findings(knobs: &KnobValues, trace: &Trace, lang: Lang) -> Findings {
+    let ko = lang == Lang::Ko;
+    let locked = knobs.choice("lock") == "on";
+    let (together, split) = pairs(trace);
+    let total = 2 * knobs.int("iterations");
+    let figures = vec![("pairs", total), ("together", together), ("split", split)];
+    if trace.outcome != Outcome::Completed {
+        let headline = if ko { "실행이 끝나지 않았습니다." } else { "The run did not finish." };
+        return Findings { headline: headline.into(), details: vec![], figures };
+    }
+    let (n, s) = (group_digits(total), group_digits(split));
+    let headline = match (split > 0, ko) {
+        (true, false) => format!("{s} of {n} pairs were split by the other thread's lines."),
+        (true, true) => format!("{n}쌍 중 {s}쌍이 다른 스레드의 줄 때문에 갈라졌습니다."),
+        (false, false) => format!("All {n} pairs came out together."),
+        (false, true) => format!("{n}쌍이 모두 붙어서 나왔습니다."),
+    };
+    let why = match (locked, split > 0) {
+        (true, _) => Text {
+            en: "Each thread holds the lock from before its first line to after its second, so the other thread \
+                 waits at lock.acquire() and can only print between pairs.",
+            ko: "각 스레드가 첫 줄 전부터 둘째 줄 뒤까지 락을 쥐고 있어서 다른 스레드는 lock.acquire()에서 기다리고 \
+                 쌍과 쌍 사이에서만 출력할 수 있습니다.",
+        },
+        (false, true) => Text {
+            en: "Without the lock nothing holds a pair together: a console write lets go of the GIL, and the other \
+                 thread printed in between.",
+            ko: "락이 없으면 쌍을 묶어 두는 것이 없습니다. 콘솔에 쓰는 순간 GIL이 풀리고, 다른 스레드가 그 사이에 \
+                 출력했습니다.",
+        },
+        (false, false) => Text {
+            en: "Nothing held the pairs together this time either: the threads simply did not print at the same \
+                 moment (with few iterations the first is often done before the second starts). Raise iterations.",
+            ko: "이번에도 쌍을 묶어 둔 것은 없습니다. 두 스레드가 같은 순간에 출력하지 않았을 뿐입니다(반복이 적으면 \
+                 첫째 스레드가 둘째가 시작하기 전에 끝나곤 합니다). iterations를 늘려 보세요.",
+        },
+    };
+    Findings { headline, details: vec![why.get(lang).to_string()], figures }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lessons::build_from_pairs;
+
+    fn built(pairs: &[(&str, &str)]) -> Built {
+        let pairs: Vec<(String, String)> = pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        build_from_pairs(&LESSON, &pairs).unwrap().1
+    }
+
+    #[test]
+    fn the_lock_lines_are_there_or_commented_out() {
+        let on = built(&[]).program;
+        assert!(on.source.contains("        lock.acquire()\n"));
+        on.validate().unwrap();
+        let off = built(&[("lock", "off")]).program;
+        assert!(off.source.contains("# lock.acquire()  (lock=off)"));
+        assert!(off.actors[1].ops.iter().all(|o| !matches!(o.kind, OpKind::Acquire { .. })));
+        assert_eq!(on.source.lines().count(), off.source.lines().count());
+    }
+
+    #[test]
+    fn the_generated_python_runs_in_cpython_and_prints_every_pair() {
+        if std::process::Command::new("python3").arg("--version").output().is_err() {
+            return;
+        }
+        for lock in ["on", "off"] {
+            let b = built(&[("lock", lock)]);
+            let out = std::process::Command::new("python3").arg("-c").arg(&b.program.source).output().unwrap();
+            assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+            let text = String::from_utf8(out.stdout).unwrap();
+            assert_eq!(text.matches("lock acquired").count(), 10, "{text}");
+        }
+    }
+}
