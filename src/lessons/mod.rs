@@ -31,6 +31,8 @@ pub mod gil;
 pub mod lock_print;
 pub mod race_counter;
 pub mod source;
+pub mod starting_threads;
+pub mod threads_vs_processes;
 
 use crate::engine::program::Program;
 use crate::engine::settings::{OutputMode, PythonModel, RunSettings};
@@ -96,8 +98,14 @@ impl PartialEq for LessonInfo {
 }
 
 /// Every lesson that has landed, in catalogue order.
-pub const LESSONS: &[LessonInfo] =
-    &[race_counter::LESSON, lock_print::LESSON, dining_philosophers::LESSON, gil::LESSON];
+pub const LESSONS: &[LessonInfo] = &[
+    starting_threads::LESSON,
+    race_counter::LESSON,
+    lock_print::LESSON,
+    dining_philosophers::LESSON,
+    gil::LESSON,
+    threads_vs_processes::LESSON,
+];
 
 /// Run settings from the common knobs (`gil`, `python`, `output`, `time_scale`).
 pub fn settings_from(knobs: &KnobValues) -> RunSettings {

@@ -136,3 +136,47 @@ fn a_lock_keeps_each_pair_of_lines_together_and_without_it_pairs_split() {
     let (knobs, trace) = run_lesson("lock_print", &[("lock", "off")]);
     assert_eq!(figure("lock_print", &knobs, &trace, "split"), 0);
 }
+
+#[test]
+fn a_low_level_thread_program_whose_main_thread_does_not_wait_prints_nothing() {
+    for engine in ["sim", "live"] {
+        let pairs = [("engine", engine), ("api", "thread"), ("join", "no"), ("wait_s", "0.05")];
+        let (knobs, trace) = run_lesson("starting_threads", &pairs);
+        assert_eq!(figure("starting_threads", &knobs, &trace, "lines"), 0, "{engine}");
+        assert_eq!(trace.console_text(), "main thread done\n", "{engine}");
+    }
+}
+
+#[test]
+fn each_thread_prints_at_multiples_of_its_wait_and_the_slowest_sets_the_total() {
+    for engine in ["sim", "live"] {
+        let pairs = [("engine", engine), ("threads", "3"), ("lines", "2"), ("wait_s", "0.05")];
+        let (knobs, trace) = run_lesson("starting_threads", &pairs);
+        assert_eq!(figure("starting_threads", &knobs, &trace, "lines"), 6, "{engine}");
+        // Thread k's i-th line is due at k * i * 50 ms.
+        for write in trace.console.iter().filter(|w| w.text.starts_with("Running ")) {
+            let k = write.actor.0 as u64;
+            let nearest = (1..=2).map(|i| (k * i * 50_000_000).abs_diff(write.at)).min().unwrap();
+            assert!(nearest < 15_000_000, "{engine}: thread {k} printed at {} ns", write.at);
+        }
+        // The slowest (thread 3, two lines) takes 300 ms; the program no longer.
+        assert!((300_000_000..400_000_000).contains(&trace.wall), "{engine}: {} ns", trace.wall);
+    }
+}
+
+#[test]
+fn thread_creation_is_far_cheaper_than_process_creation_and_only_threads_share_the_global() {
+    for engine in ["sim", "live"] {
+        let per_unit = |kind: &'static str| {
+            let (knobs, trace) = run_lesson("threads_vs_processes", &[("engine", engine), ("kind", kind), ("count", "4")]);
+            let counter = figure("threads_vs_processes", &knobs, &trace, "counter");
+            (figure("threads_vs_processes", &knobs, &trace, "per_unit_us"), counter)
+        };
+        let (thread, shared) = per_unit("thread");
+        let (fork, forked) = per_unit("fork");
+        let (spawn, spawned) = per_unit("spawn");
+        assert_eq!((shared, forked, spawned), (4, 0, 0), "{engine}: what each saw of the global");
+        assert!(fork > 4 * thread, "{engine}: thread {thread} us, fork {fork} us");
+        assert!(spawn > 4 * fork, "{engine}: fork {fork} us, spawn {spawn} us");
+    }
+}

@@ -80,7 +80,10 @@ fn under_the_gil_a_call_between_read_and_write_loses_updates() {
 
 #[test]
 fn under_the_3_9_model_even_a_bare_increment_loses_updates() {
-    let (tally, _) = run_live(&with(&[("gil", "on"), ("between", "nothing"), ("python", "3.9")]));
+    // A loss needs a hand-off to land between a read and its write: enough increments for
+    // a few hundred hand-offs (one per 5 ms switch interval).
+    let increments = ("increments", "10000000");
+    let (tally, _) = run_live(&with(&[("gil", "on"), ("between", "nothing"), ("python", "3.9"), increments]));
     assert!(tally.lost > 0, "{tally:?}");
 }
 

@@ -140,6 +140,8 @@ struct Shared {
     spawner: Arc<dyn Spawner + Send + Sync>,
     origin: Nanos,
     gils: Vec<Gil>,
+    /// Nanoseconds one unit of [`Actor::compute`] takes on this machine, measured at start.
+    unit_ns: f64,
     /// Plain variables, one copy per process: `vars[process][object]`.
     vars: Vec<Vec<AtomicI64>>,
     objects: Vec<LiveObject>,
@@ -231,7 +233,10 @@ pub fn start(
     let origin = clock.now();
     control.set_deadline(origin.saturating_add(settings.deadline));
     let processes = program.processes.len();
+    let starts_others = program.actors.iter().any(|a| a.ops.iter().any(|op| matches!(op.kind, OpKind::Start { .. })));
+    let unit_ns = if starts_others { measure_unit_ns(&*clock) } else { 1.0 };
     let shared = Arc::new(Shared {
+        unit_ns,
         gils: (0..processes).map(|_| Gil::new(settings.switch_interval)).collect(),
         vars: (0..processes)
             .map(|_| {
@@ -277,11 +282,36 @@ pub fn start(
     Ok(LiveRun { shared, inbox, recorders, total_ops, suspect: None, deadlock: None, stall: None, stuck: None })
 }
 
-/// A process's start: when `start()` was called, and when the child may run (run times).
+/// A process's start: when `start()` was called (run time), and how long its start-up
+/// work takes on an idle core (the cost table's start cost).
 #[derive(Clone, Copy)]
 struct Starting {
     since: Nanos,
-    ready: Nanos,
+    work: Nanos,
+}
+
+/// `rounds` rounds of xorshift: the unit of CPU work of the live engine.
+#[inline]
+fn hash_rounds(mut state: u64, rounds: u64) -> u64 {
+    for _ in 0..rounds {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+    }
+    std::hint::black_box(state)
+}
+
+/// How long a unit of work takes here: the fastest of a few short timed runs (~1 ms).
+fn measure_unit_ns(clock: &dyn Clock) -> f64 {
+    const ROUNDS: u64 = 1 << 18;
+    (0..4)
+        .map(|_| {
+            let start = clock.now();
+            hash_rounds(start | 1, ROUNDS);
+            clock.now().saturating_sub(start) as f64 / ROUNDS as f64
+        })
+        .fold(f64::INFINITY, f64::min)
+        .max(0.01)
 }
 
 /// Puts an actor on a pool thread; a process's main actor comes with its [`Starting`].
@@ -573,10 +603,10 @@ fn run_actor(shared: Arc<Shared>, id: ActorId, starting: Option<Starting>) {
         line: shared.program.actor(id).ops.first().map_or(1, |op| op.line),
         last_batch: 0,
     };
-    // A new process runs once its start cost is paid (the page sees it as Starting).
+    // A new process runs once it has done its start-up work (the page sees it as Starting).
     let ready = match starting {
-        Some(Starting { since, ready }) => {
-            let waited = actor.wait_until(ready);
+        Some(Starting { since, work }) => {
+            let waited = actor.start_up(work);
             actor.rec.push_span(SpanKind::Starting, since, actor.now(), actor.line);
             waited
         }
@@ -841,7 +871,7 @@ impl Actor {
         Ok(())
     }
 
-    /// Pure-Python work: `units` rounds of integer hashing, cancellable. Long work looks
+    /// Pure-Python work: `units` rounds of integer hashing ([`hash_rounds`]), cancellable. Long work looks
     /// at the control block between slices; short work leaves that to the interpreter's
     /// periodic check (reading the clock would cost more than the work itself).
     fn compute(&mut self, units: u64) -> Result<(), Exit> {
@@ -849,12 +879,7 @@ impl Actor {
         let mut left = units;
         loop {
             let slice = left.min(1 << 14);
-            for _ in 0..slice {
-                state ^= state << 13;
-                state ^= state >> 7;
-                state ^= state << 17;
-            }
-            std::hint::black_box(state);
+            state = hash_rounds(state, slice);
             left -= slice;
             if left == 0 {
                 return Ok(());
@@ -883,6 +908,13 @@ impl Actor {
         }
         self.unblock(kind)?;
         Ok(())
+    }
+
+    /// A process's start-up as work: as much computing as takes `nanos` (scaled) on an idle
+    /// core, so processes starting together contend for the cores as they do in CPython.
+    fn start_up(&mut self, nanos: Nanos) -> Result<(), Exit> {
+        let real = nanos as f64 * self.shared.settings.time_scale;
+        self.compute((real / self.shared.unit_ns).round() as u64)
     }
 
     /// Waits, doing nothing, until `at` (run time), or until the run or the thread must end.
@@ -1254,8 +1286,10 @@ impl Actor {
             return Err(self.raise("RuntimeError", message.into()));
         }
         if def.role == ActorRole::Thread {
-            spawn_actor(&shared, target, None);
-            return Ok(());
+            // As in CPython, `start()` returns once the new thread is running.
+            let since = self.now();
+            spawn_actor(&shared, target, Some(Starting { since, work: costs::THREAD_START }));
+            return self.pause(costs::THREAD_START, SpanKind::Starting);
         }
         let p = def.process.0 as usize;
         let process = &shared.program.processes[p];
@@ -1270,10 +1304,9 @@ impl Actor {
             _ => costs::FORK_START,
         };
         let since = self.now();
-        let ready = since + (cost as f64 * shared.settings.time_scale) as Nanos;
         shared.processes[p].started.store(true, Ordering::SeqCst);
         // The child starts by itself; `start()` returns before it runs.
-        spawn_actor(&shared, target, Some(Starting { since, ready }));
+        spawn_actor(&shared, target, Some(Starting { since, work: cost }));
         self.pause(costs::PROCESS_START_RETURN, SpanKind::Starting)
     }
 

@@ -187,6 +187,9 @@ struct Actor {
     /// The second write of an unbuffered print, still to come.
     pending_newline: bool,
     started: bool,
+    /// A new process's start still to run (interpreter start-up and imports): CPU work
+    /// on a core before its first line, so many starting at once contend for the cores.
+    startup: Nanos,
 }
 
 #[derive(Default)]
@@ -264,6 +267,7 @@ impl Sim {
                 cond_count: 0,
                 pending_newline: false,
                 started: false,
+                startup: 0,
             })
             .collect();
         let objects = program
@@ -625,6 +629,14 @@ impl Sim {
                     return Ok(());
                 }
             }
+        }
+        if self.actors[a].startup > 0 {
+            // In pieces no longer than an OS slice, so other ready threads get the core too.
+            let piece = self.actors[a].startup.min(costs::OS_SLICE);
+            self.actors[a].startup -= piece;
+            self.set_activity(a, Some(SpanKind::Starting), at);
+            self.actors[a].clock = at + piece;
+            return Ok(());
         }
         if !self.actors[a].started {
             self.actors[a].started = true;
@@ -1320,32 +1332,31 @@ impl Sim {
             };
             return self.raise(a, "RuntimeError", message.into(), at);
         }
-        // (until the new one runs, until `start()` returns)
-        let (cost, returns_after) = match self.program.actors[target].role {
-            ActorRole::Thread => (costs::THREAD_START, costs::THREAD_START),
-            ActorRole::ProcessMain => {
-                let p = self.actors[target].process;
-                let def = &self.program.processes[p];
-                let parent = def.parent.map_or(0, |q| q.0 as usize);
-                // fork copies the parent's memory as it is now; spawn starts afresh.
-                if def.start_method == StartMethod::Fork {
-                    self.vars[p] = self.vars[parent].clone();
-                }
-                self.process_started[p] = true;
-                let cost = match def.start_method {
-                    StartMethod::Spawn => costs::SPAWN_START,
-                    _ => costs::FORK_START,
-                };
-                (cost, costs::PROCESS_START_RETURN)
-            }
-        };
-        let ready = at + self.cost(cost);
-        let returns = at + returns_after.min(ready - at);
-        // The new thread or process exists from now, and runs once started.
-        self.actors[target].phase = Phase::Blocked(Block::Pause { until: ready, kind: SpanKind::Starting });
-        self.set_activity(target, Some(SpanKind::Starting), at);
-        // A thread's `start()` returns once it runs; a process's once it is forked.
         self.actors[a].pc += 1;
+        if self.program.actors[target].role == ActorRole::Thread {
+            // `start()` returns once the new thread runs.
+            let ready = at + self.cost(costs::THREAD_START);
+            self.actors[target].phase = Phase::Blocked(Block::Pause { until: ready, kind: SpanKind::Starting });
+            self.set_activity(target, Some(SpanKind::Starting), at);
+            return self.pause(a, ready, SpanKind::Starting, at);
+        }
+        let p = self.actors[target].process;
+        let def = &self.program.processes[p];
+        let parent = def.parent.map_or(0, |q| q.0 as usize);
+        // fork copies the parent's memory as it is now; spawn starts afresh.
+        if def.start_method == StartMethod::Fork {
+            self.vars[p] = self.vars[parent].clone();
+        }
+        self.process_started[p] = true;
+        let cost = match def.start_method {
+            StartMethod::Spawn => costs::SPAWN_START,
+            _ => costs::FORK_START,
+        };
+        // The child starts itself, on a core like any work; `start()` returns sooner.
+        self.actors[target].startup = self.cost(cost);
+        self.make_runnable(target, at);
+        self.set_activity(target, Some(SpanKind::Starting), at);
+        let returns = at + self.cost(costs::PROCESS_START_RETURN);
         self.pause(a, returns, SpanKind::Starting, at)
     }
 

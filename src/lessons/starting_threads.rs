@@ -1,0 +1,334 @@
+//! Lesson 1, `starting_threads`: three threads print `Running <name>` a few times, thread
+//! k sleeping k × `wait_s` before each line, then say they have finished.
+//!
+//! Two forms of the same program: the low-level `_thread.start_new_thread`, whose threads
+//! die with the main thread (so if the main thread does not wait, nothing is printed), and a
+//! `threading.Thread` subclass with `start()` and `join()`. The main thread prints
+//! `threading.active_count()` once all are started, and the findings read the console.
+
+use crate::engine::program::{
+    ActorDef, ActorId, ActorRole, Introspect, Op, OpKind, ProcessDef, ProcessId, Program, Reg, StartMethod, TextPart,
+    Wait,
+};
+use crate::engine::trace::{Outcome, Trace};
+use crate::i18n::{Lang, Text};
+use crate::knobs::{KnobKind, KnobSpec, KnobValues};
+use crate::lessons::source::Source;
+use crate::lessons::{settings_from, Built, Findings, Group, LessonInfo};
+
+const KNOBS: &[KnobSpec] = &[
+    KnobSpec { name: "threads", kind: KnobKind::Int { min: 1, max: 8 }, default: "3" },
+    KnobSpec { name: "wait_s", kind: KnobKind::Decimal { min: 0.0, max: 5.0 }, default: "1" },
+    KnobSpec { name: "lines", kind: KnobKind::Int { min: 1, max: 20 }, default: "4" },
+    KnobSpec { name: "api", kind: KnobKind::Choice(&["threading", "thread"]), default: "threading" },
+    KnobSpec { name: "join", kind: KnobKind::Choice(&["yes", "no"]), default: "yes" },
+    KnobSpec { name: "daemon", kind: KnobKind::Choice(&["no", "yes"]), default: "no" },
+];
+
+pub const LESSON: LessonInfo = LessonInfo {
+    id: "starting_threads",
+    group: Group::Threads,
+    title: Text { en: "Starting threads", ko: "스레드 시작하기" },
+    teaser: Text {
+        en: "Start threads two ways, watch their lines interleave, and see what happens if nobody waits.",
+        ko: "두 가지 방법으로 스레드를 시작하고, 줄이 섞여 나오는 모습과 아무도 기다리지 않을 때의 일을 보세요.",
+    },
+    explanation: Text {
+        en: "A thread runs beside the main thread once started. Thread k sleeps k x wait_s before each line, so \
+             lines come out at their own pace and interleave; lines due at the same moment can come out in either \
+             order, and the slowest thread sets the total time. join() waits for a thread to finish. The low-level \
+             _thread module has no join: its threads end when the main thread does, like daemon threads, so a main \
+             thread that does not wait ends the program before they print a thing.",
+        ko: "시작된 스레드는 메인 스레드와 나란히 실행됩니다. k번째 스레드는 줄마다 k x wait_s초를 자므로 줄들이 \
+             각자의 속도로 나와 섞입니다. 같은 순간에 나올 줄은 어느 순서로든 나올 수 있고, 전체 시간은 가장 느린 \
+             스레드가 정합니다. join()은 스레드가 끝나기를 기다립니다. 저수준 _thread 모듈에는 join이 없고 그 \
+             스레드들은 데몬 스레드처럼 메인 스레드와 함께 끝나므로, 기다리지 않는 메인 스레드는 스레드들이 아무것도 \
+             출력하기 전에 프로그램을 끝냅니다.",
+    },
+    knobs: KNOBS,
+    common_knobs: &["engine", "time_scale", "cores", "seed"],
+    build,
+    findings,
+};
+
+const ACTIVE: Reg = Reg(0);
+
+fn op(kind: OpKind, line: u32) -> Op {
+    Op { kind, line }
+}
+
+fn seconds(s: f64) -> String {
+    format!("{}", (s * 1000.0).round() / 1000.0)
+}
+
+fn build(knobs: &KnobValues) -> Result<Built, String> {
+    let threads = knobs.int("threads") as u16;
+    let wait_s = knobs.decimal("wait_s");
+    let lines = knobs.int("lines") as u64;
+    let low_level = knobs.choice("api") == "thread";
+    let join = knobs.choice("join") == "yes";
+    // `_thread` threads always die with the main thread.
+    let daemon = low_level || knobs.choice("daemon") == "yes";
+    let wait_micros = |k: u16| (k as f64 * wait_s * 1e6).round() as u64;
+
+    let mut src = Source::new();
+    let (sleep_line, print_line, done_line);
+    if low_level {
+        src.line(0, "import _thread");
+        src.line(0, "import time");
+        src.blank();
+        src.line(0, &format!("THREADS, WAIT, LINES = {threads}, {}, {lines}", seconds(wait_s)));
+        src.blank();
+        src.blank();
+        src.line(0, "def worker(name, delay):");
+        src.line(1, "for _ in range(LINES):");
+        sleep_line = src.line(2, "time.sleep(delay)");
+        print_line = src.line(2, "print(f\"Running {name}\")");
+        done_line = src.line(1, "print(f\"{name} has finished execution\")");
+    } else {
+        src.line(0, "import threading");
+        src.line(0, "import time");
+        src.blank();
+        src.line(0, &format!("THREADS, WAIT, LINES = {threads}, {}, {lines}", seconds(wait_s)));
+        src.blank();
+        src.blank();
+        src.line(0, "class Worker(threading.Thread):");
+        src.line(1, "def __init__(self, name, delay):");
+        if daemon {
+            src.line(2, "super().__init__(name=name, daemon=True)");
+        } else {
+            src.line(2, "super().__init__(name=name)");
+        }
+        src.line(2, "self.delay = delay");
+        src.blank();
+        src.line(1, "def run(self):");
+        src.line(2, "for _ in range(LINES):");
+        sleep_line = src.line(3, "time.sleep(self.delay)");
+        print_line = src.line(3, "print(f\"Running {self.name}\")");
+        done_line = src.line(2, "print(f\"{self.name} has finished execution\")");
+    }
+    let for_line = sleep_line - 1;
+    src.blank();
+    src.blank();
+    let (start_line, active_line, join_line);
+    if low_level {
+        src.line(0, "for k in range(1, THREADS + 1):");
+        start_line = src.line(1, "_thread.start_new_thread(worker, (f\"Thread-{k}\", k * WAIT))");
+        // (`threading.active_count()` does not see `_thread`'s threads.)
+        active_line = None;
+        join_line = if join {
+            Some(src.line(0, "time.sleep(THREADS * WAIT * LINES + 0.1)  # _thread has no join(): wait long enough"))
+        } else {
+            None
+        };
+    } else {
+        src.line(0, "workers = [Worker(f\"Thread-{k}\", k * WAIT) for k in range(1, THREADS + 1)]");
+        src.line(0, "for w in workers:");
+        start_line = src.line(1, "w.start()");
+        active_line = Some(src.line(0, "print(f\"active threads: {threading.active_count()}\")"));
+        join_line = if join {
+            src.line(0, "for w in workers:");
+            Some(src.line(1, "w.join()"))
+        } else {
+            None
+        };
+    }
+    let end_line = src.line(0, "print(\"main thread done\")");
+
+    let mut main: Vec<Op> = (1..=threads).map(|k| op(OpKind::Start { actor: ActorId(k) }, start_line)).collect();
+    if let Some(line) = active_line {
+        main.push(op(OpKind::Introspect { what: Introspect::ActiveCount, reg: ACTIVE }, line));
+        main.push(op(
+            OpKind::Print { text: vec![TextPart::Lit("active threads: ".into()), TextPart::Reg(ACTIVE)] },
+            line,
+        ));
+    }
+    if let Some(line) = join_line {
+        if low_level {
+            let micros = ((threads as f64 * wait_s * lines as f64 + 0.1) * 1e6).round() as u64;
+            main.push(op(OpKind::Sleep { micros }, line));
+        } else {
+            main.extend((1..=threads).map(|k| op(OpKind::Join { actor: ActorId(k), wait: Wait::Forever }, line)));
+        }
+    }
+    main.push(op(OpKind::Print { text: vec![TextPart::Lit("main thread done".into())] }, end_line));
+
+    let mut actors = vec![ActorDef {
+        name: "MainThread".into(),
+        process: ProcessId(0),
+        role: ActorRole::ProcessMain,
+        daemon: false,
+        ops: main,
+    }];
+    for k in 1..=threads {
+        let ops = vec![
+            op(OpKind::Sleep { micros: wait_micros(k) }, sleep_line),
+            op(OpKind::Print { text: vec![TextPart::Lit("Running ".into()), TextPart::ActorName] }, print_line),
+            op(OpKind::Loop { to: 0, times: lines }, for_line),
+            op(
+                OpKind::Print { text: vec![TextPart::ActorName, TextPart::Lit(" has finished execution".into())] },
+                done_line,
+            ),
+        ];
+        actors.push(ActorDef {
+            name: format!("Thread-{k}"),
+            process: ProcessId(0),
+            role: ActorRole::Thread,
+            daemon,
+            ops,
+        });
+    }
+    let program = Program {
+        source: src.finish(),
+        processes: vec![ProcessDef {
+            name: "MainProcess".into(),
+            parent: None,
+            start_method: StartMethod::Main,
+            daemon: false,
+        }],
+        actors,
+        objects: Vec::new(),
+    };
+    Ok(Built { program, settings: settings_from(knobs) })
+}
+
+/// What the threads printed: lines per thread (index k - 1), and the threads that said
+/// they finished.
+pub fn printed(knobs: &KnobValues, trace: &Trace) -> (Vec<i64>, i64) {
+    let threads = knobs.int("threads") as usize;
+    let mut running = vec![0; threads];
+    let mut finished = 0;
+    for write in &trace.console {
+        let k = write.actor.0 as usize;
+        if !(1..=threads).contains(&k) {
+            continue;
+        }
+        if write.text.starts_with("Running ") {
+            running[k - 1] += 1;
+        } else if write.text.contains("has finished execution") {
+            finished += 1;
+        }
+    }
+    (running, finished)
+}
+
+/// Pairs of lines of different threads due at the same moment (k·wait for thread k).
+fn ties(threads: i64, lines: i64) -> i64 {
+    let mut times = Vec::new();
+    for k in 1..=threads {
+        times.extend((1..=lines).map(|i| k * i));
+    }
+    times.sort_unstable();
+    times.windows(2).filter(|w| w[0] == w[1]).count() as i64
+}
+
+fn findings(knobs: &KnobValues, trace: &Trace, lang: Lang) -> Findings {
+    let ko = lang == Lang::Ko;
+    let threads = knobs.int("threads");
+    let lines = knobs.int("lines");
+    let (running, finished) = printed(knobs, trace);
+    let printed: i64 = running.iter().sum();
+    let expected = threads * lines;
+    let seconds = trace.wall as f64 / 1e9;
+    let mut figures = vec![("lines", printed), ("expected", expected), ("finished", finished)];
+    figures.push(("ms", (trace.wall / 1_000_000) as i64));
+    if trace.outcome != Outcome::Completed {
+        let headline = if ko { "실행이 끝나지 않았습니다." } else { "The run did not finish." };
+        return Findings { headline: headline.into(), details: vec![], figures };
+    }
+    let low_level = knobs.choice("api") == "thread";
+    let join = knobs.choice("join") == "yes";
+    let headline = match (printed == expected && finished == threads, printed, ko) {
+        (true, _, false) => {
+            format!("All {threads} threads printed their {lines} lines and finished, in {seconds:.2} s.")
+        }
+        (true, _, true) => {
+            format!("스레드 {threads}개가 모두 {lines}줄을 출력하고 끝났습니다. {seconds:.2}초 걸렸습니다.")
+        }
+        (false, 0, false) => "The threads printed nothing: the program ended before their first line.".to_string(),
+        (false, 0, true) => "스레드들은 아무것도 출력하지 못했습니다. 첫 줄 전에 프로그램이 끝났습니다.".to_string(),
+        (false, _, false) => format!("The threads printed {printed} of {expected} lines before the program ended."),
+        (false, _, true) => format!("프로그램이 끝나기 전에 스레드들은 {expected}줄 중 {printed}줄을 출력했습니다."),
+    };
+    let why = match (printed == expected, low_level, join) {
+        (true, _, true) => Text {
+            en: "The main thread waited for the threads, so the total time is the slowest thread's: threads x wait_s x \
+                 lines.",
+            ko: "메인 스레드가 스레드들을 기다렸으므로 전체 시간은 가장 느린 스레드의 시간, threads x wait_s x lines입니다.",
+        },
+        (true, _, false) => Text {
+            en: "Nobody called join(), yet the program still waited: Python waits for every non-daemon thread before \
+                 it exits.",
+            ko: "아무도 join()을 부르지 않았지만 프로그램은 기다렸습니다. 파이썬은 끝나기 전에 데몬이 아닌 스레드를 모두 \
+                 기다립니다.",
+        },
+        (false, true, _) => Text {
+            en: "_thread's threads do not keep the program alive: when the main thread reached its end, they were \
+                 ended with it. Set join=yes to make the main thread wait.",
+            ko: "_thread의 스레드는 프로그램을 붙잡아 두지 않습니다. 메인 스레드가 끝에 이르자 스레드들도 함께 끝났습니다. \
+                 join=yes로 메인 스레드가 기다리게 해 보세요.",
+        },
+        (false, false, _) => Text {
+            en: "Daemon threads do not keep the program alive: they were ended when the main thread finished.",
+            ko: "데몬 스레드는 프로그램을 붙잡아 두지 않습니다. 메인 스레드가 끝날 때 함께 끝났습니다.",
+        },
+    };
+    let mut details = vec![why.get(lang).to_string()];
+    let tied = ties(threads, lines);
+    if printed == expected && tied > 0 {
+        details.push(if ko {
+            format!("서로 다른 스레드의 줄 {tied}쌍이 같은 순간에 나올 차례였습니다. 그런 줄은 실행마다 순서가 바뀔 수 있습니다.")
+        } else {
+            format!("{tied} pairs of lines of different threads were due at the same moment; those can come out in either order from run to run.")
+        });
+    }
+    figures.push(("ties", tied));
+    Findings { headline, details, figures }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lessons::build_from_pairs;
+
+    fn built(pairs: &[(&str, &str)]) -> Built {
+        let pairs: Vec<(String, String)> = pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        build_from_pairs(&LESSON, &pairs).unwrap().1
+    }
+
+    #[test]
+    fn both_apis_build_and_the_low_level_threads_are_daemons() {
+        for api in ["threading", "thread"] {
+            for join in ["yes", "no"] {
+                let b = built(&[("api", api), ("join", join)]);
+                b.program.validate().unwrap();
+                assert_eq!(b.program.actors[1].daemon, api == "thread");
+            }
+        }
+        assert!(built(&[("api", "thread")]).program.source.contains("_thread.start_new_thread"));
+    }
+
+    #[test]
+    fn ties_count_lines_due_at_the_same_moment() {
+        // Thread 1 at 1, 2, 3, 4; thread 2 at 2, 4, 6, 8; thread 3 at 3, 6, 9, 12.
+        assert_eq!(ties(3, 4), 4);
+        assert_eq!(ties(1, 4), 0);
+    }
+
+    #[test]
+    fn the_generated_python_runs_in_cpython_and_prints_what_the_lesson_says() {
+        if std::process::Command::new("python3").arg("--version").output().is_err() {
+            return;
+        }
+        let run = |pairs: &[(&str, &str)]| {
+            let b = built(pairs);
+            let out = std::process::Command::new("python3").arg("-c").arg(&b.program.source).output().unwrap();
+            assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+            String::from_utf8(out.stdout).unwrap()
+        };
+        let joined = run(&[("wait_s", "0.01"), ("threads", "2"), ("lines", "2")]);
+        assert_eq!(joined.matches("Running ").count(), 4, "{joined}");
+        let nobody_waits = run(&[("wait_s", "0.01"), ("api", "thread"), ("join", "no")]);
+        assert_eq!(nobody_waits.matches("Running ").count(), 0, "{nobody_waits}");
+    }
+}

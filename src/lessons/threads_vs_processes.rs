@@ -1,0 +1,271 @@
+//! Lesson 7, `threads_vs_processes`: start `count` threads or processes that each add 1
+//! to a global, join them, and print what that cost and what the main thread sees.
+//!
+//! Threads share the process's memory, so the global counts every one of them; a
+//! process (forked or spawned) changes its own copy, so the parent's stays 0. Starting a
+//! thread costs tens of microseconds, forking a process milliseconds, spawning one tens
+//! of milliseconds (the cost table); the findings read both from the run.
+
+use crate::engine::program::{
+    ActorDef, ActorId, ActorRole, Arith, ObjectDef, ObjectId, ObjectKind, Op, OpKind, Operand, ProcessDef, ProcessId,
+    Program, Reg, StartMethod, TextPart, Wait,
+};
+use crate::engine::trace::{Outcome, SpanKind, Trace};
+use crate::i18n::{group_digits, Lang, Text};
+use crate::knobs::{KnobKind, KnobSpec, KnobValues};
+use crate::lessons::source::Source;
+use crate::lessons::{settings_from, Built, Findings, Group, LessonInfo};
+
+const KNOBS: &[KnobSpec] = &[
+    KnobSpec { name: "count", kind: KnobKind::Int { min: 1, max: 16 }, default: "8" },
+    KnobSpec { name: "kind", kind: KnobKind::Choice(&["thread", "fork", "spawn"]), default: "thread" },
+];
+
+pub const LESSON: LessonInfo = LessonInfo {
+    id: "threads_vs_processes",
+    group: Group::Gil,
+    title: Text { en: "Threads vs processes", ko: "스레드와 프로세스" },
+    teaser: Text {
+        en: "What a thread and a process each cost to start, and what they share.",
+        ko: "스레드와 프로세스를 시작하는 비용, 그리고 서로 공유하는 것.",
+    },
+    explanation: Text {
+        en: "Threads live inside one process: they share its memory (a global changed by one is changed for all) \
+             and one GIL, and start in microseconds. A process has its own memory and its own interpreter: forking \
+             copies the parent's memory as it is, spawning starts a fresh interpreter that imports the program \
+             again. Either way a change it makes is its own, and starting it costs milliseconds. So: threads for \
+             waiting and for work that shares state (a responsive UI beside background work), processes for \
+             CPU-heavy or isolated work.",
+        ko: "스레드는 한 프로세스 안에 삽니다. 메모리를 공유하고(한 스레드가 바꾼 전역 변수는 모두에게 바뀝니다) GIL도 \
+             하나이며, 몇 마이크로초 만에 시작됩니다. 프로세스는 자기 메모리와 자기 인터프리터를 가집니다. fork는 \
+             부모의 메모리를 그대로 복사하고, spawn은 새 인터프리터가 프로그램을 다시 불러옵니다. 어느 쪽이든 프로세스가 \
+             바꾼 것은 자기 것이고, 시작하는 데 몇 밀리초가 듭니다. 그래서 기다리는 일이나 상태를 함께 쓰는 일(백그라운드 \
+             작업 옆의 반응하는 UI)에는 스레드를, CPU를 많이 쓰거나 격리가 필요한 일에는 프로세스를 씁니다.",
+    },
+    knobs: KNOBS,
+    common_knobs: &["engine", "cores", "seed"],
+    build,
+    findings,
+};
+
+const COUNTER: ObjectId = ObjectId(0);
+const VALUE: Reg = Reg(0);
+const T0: Reg = Reg(1);
+const ELAPSED: Reg = Reg(2);
+
+fn op(kind: OpKind, line: u32) -> Op {
+    Op { kind, line }
+}
+
+fn build(knobs: &KnobValues) -> Result<Built, String> {
+    let count = knobs.int("count") as u16;
+    let kind = knobs.choice("kind");
+    let threads = kind == "thread";
+    let unit = if threads { "threads" } else { "processes" };
+
+    let mut src = Source::new();
+    if threads {
+        src.line(0, "import threading");
+    } else {
+        src.line(0, "import multiprocessing as mp");
+    }
+    src.line(0, "import time");
+    src.blank();
+    src.line(0, "counter = 0");
+    src.blank();
+    src.blank();
+    src.line(0, "def task():");
+    src.line(1, "global counter");
+    let add_line = src.line(1, "counter += 1");
+    src.blank();
+    src.blank();
+    src.line(0, "if __name__ == \"__main__\":");
+    if !threads {
+        src.line(1, &format!("mp.set_start_method(\"{kind}\")"));
+    }
+    let start_clock = src.line(1, "start = time.perf_counter()");
+    if threads {
+        src.line(1, &format!("units = [threading.Thread(target=task) for _ in range({count})]"));
+    } else {
+        src.line(1, &format!("units = [mp.Process(target=task) for _ in range({count})]"));
+    }
+    src.line(1, "for u in units:");
+    let start_line = src.line(2, "u.start()");
+    src.line(1, "for u in units:");
+    let join_line = src.line(2, "u.join()");
+    let elapsed_line = src.line(1, "elapsed_us = round((time.perf_counter() - start) * 1e6)");
+    let print_time = src.line(
+        1,
+        &format!(
+            "print(f\"{count} {unit} started and joined in {{elapsed_us}} us, {{elapsed_us // {count}}} us each\")"
+        ),
+    );
+    let print_counter = src.line(1, "print(f\"counter in the main process: {counter}\")");
+
+    let mut main = vec![op(OpKind::Clock { reg: T0 }, start_clock)];
+    main.extend((1..=count).map(|u| op(OpKind::Start { actor: ActorId(u) }, start_line)));
+    main.extend((1..=count).map(|u| op(OpKind::Join { actor: ActorId(u), wait: Wait::Forever }, join_line)));
+    main.push(op(OpKind::Clock { reg: ELAPSED }, elapsed_line));
+    main.push(op(OpKind::Arith { reg: ELAPSED, op: Arith::Sub, value: Operand::Reg(T0) }, elapsed_line));
+    main.push(op(OpKind::Set { reg: VALUE, value: 0 }, print_time));
+    main.push(op(OpKind::Arith { reg: VALUE, op: Arith::Add, value: Operand::Reg(ELAPSED) }, print_time));
+    main.push(op(OpKind::Arith { reg: VALUE, op: Arith::FloorDiv, value: Operand::Const(count as i64) }, print_time));
+    main.push(op(
+        OpKind::Print {
+            text: vec![
+                TextPart::Lit(format!("{count} {unit} started and joined in ")),
+                TextPart::Reg(ELAPSED),
+                TextPart::Lit(" us, ".into()),
+                TextPart::Reg(VALUE),
+                TextPart::Lit(" us each".into()),
+            ],
+        },
+        print_time,
+    ));
+    main.push(op(OpKind::Load { object: COUNTER, reg: VALUE }, print_counter));
+    main.push(op(
+        OpKind::Print { text: vec![TextPart::Lit("counter in the main process: ".into()), TextPart::Reg(VALUE)] },
+        print_counter,
+    ));
+
+    let task = vec![
+        op(OpKind::Load { object: COUNTER, reg: VALUE }, add_line),
+        op(OpKind::Add { reg: VALUE, value: 1 }, add_line),
+        op(OpKind::Store { object: COUNTER, reg: VALUE }, add_line),
+    ];
+    let mut processes =
+        vec![ProcessDef { name: "MainProcess".into(), parent: None, start_method: StartMethod::Main, daemon: false }];
+    let mut actors = vec![ActorDef {
+        name: "MainThread".into(),
+        process: ProcessId(0),
+        role: ActorRole::ProcessMain,
+        daemon: false,
+        ops: main,
+    }];
+    for u in 1..=count {
+        let (process, role, name) = if threads {
+            (ProcessId(0), ActorRole::Thread, format!("Thread-{u} (task)"))
+        } else {
+            let start_method = if kind == "spawn" { StartMethod::Spawn } else { StartMethod::Fork };
+            let name = format!("Process-{u}");
+            processes.push(ProcessDef { name: name.clone(), parent: Some(ProcessId(0)), start_method, daemon: false });
+            (ProcessId(processes.len() as u16 - 1), ActorRole::ProcessMain, name)
+        };
+        actors.push(ActorDef { name, process, role, daemon: false, ops: task.clone() });
+    }
+    let program = Program {
+        source: src.finish(),
+        processes,
+        actors,
+        objects: vec![ObjectDef { name: "counter".into(), kind: ObjectKind::Var { initial: 0 } }],
+    };
+    Ok(Built { program, settings: settings_from(knobs) })
+}
+
+/// From each `start()` until the new thread or process ran its first line, in ns: the
+/// mean over the units that ran.
+pub fn mean_start_ns(trace: &Trace) -> Option<u64> {
+    let starts: Vec<u64> =
+        trace.spans.iter().filter(|s| s.kind == SpanKind::Starting && s.actor.0 > 0).map(|s| s.end - s.start).collect();
+    (!starts.is_empty()).then(|| starts.iter().sum::<u64>() / starts.len() as u64)
+}
+
+fn findings(knobs: &KnobValues, trace: &Trace, lang: Lang) -> Findings {
+    let ko = lang == Lang::Ko;
+    let count = knobs.int("count");
+    let kind = knobs.choice("kind");
+    let counter = trace.final_value(COUNTER).unwrap_or(0);
+    let per_unit_us = (trace.wall / 1000) as i64 / count.max(1);
+    let mut figures = vec![("counter", counter), ("per_unit_us", per_unit_us)];
+    if trace.outcome != Outcome::Completed {
+        let headline = if ko { "실행이 끝나지 않았습니다." } else { "The run did not finish." };
+        return Findings { headline: headline.into(), details: vec![], figures };
+    }
+    let start = mean_start_ns(trace);
+    if let Some(ns) = start {
+        figures.push(("start_us", (ns / 1000) as i64));
+    }
+    let per = group_digits(per_unit_us);
+    let headline = match (kind, ko) {
+        ("thread", false) => format!(
+            "{count} threads: {per} µs each to start and join, and they all changed the same counter ({counter})."
+        ),
+        ("thread", true) => {
+            format!("스레드 {count}개: 시작과 join에 하나당 {per} µs, 모두 같은 카운터를 바꿨습니다({counter}).")
+        }
+        (_, false) => format!(
+            "{count} {kind}ed processes: {per} µs each to start and join, and the parent's counter is still {counter}."
+        ),
+        (_, true) => {
+            format!("{kind} 프로세스 {count}개: 시작과 join에 하나당 {per} µs, 부모의 카운터는 여전히 {counter}입니다.")
+        }
+    };
+    let why = match kind {
+        "thread" => Text {
+            en: "Threads share their process's memory: each task's counter += 1 changed the one global. Try \
+                 kind=fork or kind=spawn.",
+            ko: "스레드는 프로세스의 메모리를 공유합니다. 각 작업의 counter += 1이 하나뿐인 전역 변수를 바꿨습니다. \
+                 kind=fork나 kind=spawn을 시도해 보세요.",
+        },
+        "fork" => Text {
+            en: "Each forked child got a copy of the parent's memory and changed its copy; the parent never sees it. \
+                 A fork copies the process, which is why it costs milliseconds.",
+            ko: "fork된 자식은 부모 메모리의 복사본을 받아 그 복사본을 바꿨고, 부모는 그것을 보지 못합니다. fork는 \
+                 프로세스를 복사하기 때문에 몇 밀리초가 듭니다.",
+        },
+        _ => Text {
+            en: "Each spawned child started a fresh interpreter and imported the program again before running its \
+                 task: tens of milliseconds each, and its counter was its own.",
+            ko: "spawn된 자식은 새 인터프리터를 띄우고 프로그램을 다시 불러온 뒤 작업을 실행했습니다. 하나에 수십 \
+                 밀리초가 들고, 카운터는 자기 것이었습니다.",
+        },
+    };
+    let mut details = vec![why.get(lang).to_string()];
+    if let Some(ns) = start {
+        let us = group_digits((ns / 1000) as i64);
+        details.push(if ko {
+            format!("start()부터 첫 줄이 실행되기까지 평균 {us} µs.")
+        } else {
+            format!("From start() to its first line: {us} µs on average.")
+        });
+    }
+    Findings { headline, details, figures }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lessons::build_from_pairs;
+
+    fn built(pairs: &[(&str, &str)]) -> Built {
+        let pairs: Vec<(String, String)> = pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        build_from_pairs(&LESSON, &pairs).unwrap().1
+    }
+
+    #[test]
+    fn each_kind_builds_threads_or_processes() {
+        for (kind, processes) in [("thread", 1), ("fork", 5), ("spawn", 5)] {
+            let b = built(&[("kind", kind), ("count", "4")]);
+            b.program.validate().unwrap();
+            assert_eq!(b.program.processes.len(), processes, "{kind}");
+        }
+    }
+
+    #[test]
+    fn the_generated_python_runs_in_cpython_and_shows_what_is_shared() {
+        if std::process::Command::new("python3").arg("--version").output().is_err() {
+            return;
+        }
+        for (kind, counter) in [("thread", "3"), ("fork", "0"), ("spawn", "0")] {
+            let b = built(&[("kind", kind), ("count", "3")]);
+            let file = std::env::temp_dir().join(format!("interleave_tvp_{kind}_{}.py", std::process::id()));
+            std::fs::write(&file, &b.program.source).unwrap();
+            // spawn re-imports the main module, so it must be a file, not `-c`.
+            let out = std::process::Command::new("python3").arg(&file).output().unwrap();
+            let _ = std::fs::remove_file(&file);
+            assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+            let text = String::from_utf8(out.stdout).unwrap();
+            assert!(text.ends_with(&format!("counter in the main process: {counter}\n")), "{kind}: {text}");
+        }
+    }
+}
