@@ -175,7 +175,12 @@ fn findings(knobs: &KnobValues, trace: &Trace, lang: Lang) -> Findings {
     let count = knobs.int("count");
     let kind = knobs.choice("kind");
     let counter = trace.final_value(COUNTER).unwrap_or(0);
-    let per_unit_us = (trace.wall / 1000) as i64 / count.max(1);
+    // What the program measured and printed: "... in T us, P us each".
+    let per_unit_us = trace
+        .console_text()
+        .lines()
+        .find_map(|l| l.strip_suffix(" us each")?.rsplit(", ").next()?.parse::<i64>().ok())
+        .unwrap_or(0);
     let mut figures = vec![("counter", counter), ("per_unit_us", per_unit_us)];
     if trace.outcome != Outcome::Completed {
         let headline = if ko { "실행이 끝나지 않았습니다." } else { "The run did not finish." };

@@ -168,7 +168,8 @@ fn each_thread_prints_at_multiples_of_its_wait_and_the_slowest_sets_the_total() 
 fn thread_creation_is_far_cheaper_than_process_creation_and_only_threads_share_the_global() {
     for engine in ["sim", "live"] {
         let per_unit = |kind: &'static str| {
-            let (knobs, trace) = run_lesson("threads_vs_processes", &[("engine", engine), ("kind", kind), ("count", "4")]);
+            let (knobs, trace) =
+                run_lesson("threads_vs_processes", &[("engine", engine), ("kind", kind), ("count", "4")]);
             let counter = figure("threads_vs_processes", &knobs, &trace, "counter");
             (figure("threads_vs_processes", &knobs, &trace, "per_unit_us"), counter)
         };

@@ -230,11 +230,12 @@ pub fn start(
 ) -> Result<LiveRun, StartError> {
     check(&program, spawner.threads())?;
     let (messages, inbox) = crossbeam_channel::unbounded();
+    let starts_others = program.actors.iter().any(|a| a.ops.iter().any(|op| matches!(op.kind, OpKind::Start { .. })));
+    // Measured before the run's clock starts, so it is not part of the run's time.
+    let unit_ns = if starts_others { measure_unit_ns(&*clock) } else { 1.0 };
     let origin = clock.now();
     control.set_deadline(origin.saturating_add(settings.deadline));
     let processes = program.processes.len();
-    let starts_others = program.actors.iter().any(|a| a.ops.iter().any(|op| matches!(op.kind, OpKind::Start { .. })));
-    let unit_ns = if starts_others { measure_unit_ns(&*clock) } else { 1.0 };
     let shared = Arc::new(Shared {
         unit_ns,
         gils: (0..processes).map(|_| Gil::new(settings.switch_interval)).collect(),
