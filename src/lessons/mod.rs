@@ -32,6 +32,7 @@ pub mod lock_print;
 pub mod race_counter;
 pub mod source;
 pub mod starting_threads;
+pub mod sync_tools;
 pub mod threads_vs_processes;
 
 use crate::engine::program::Program;
@@ -103,6 +104,7 @@ pub const LESSONS: &[LessonInfo] = &[
     race_counter::LESSON,
     lock_print::LESSON,
     dining_philosophers::LESSON,
+    sync_tools::LESSON,
     gil::LESSON,
     threads_vs_processes::LESSON,
 ];

@@ -181,3 +181,64 @@ fn thread_creation_is_far_cheaper_than_process_creation_and_only_threads_share_t
         assert!(spawn > 4 * fork, "{engine}: fork {fork} us, spawn {spawn} us");
     }
 }
+
+#[test]
+fn a_plain_lock_taken_again_by_its_owner_hangs_and_is_reported_while_an_rlock_lets_it_in() {
+    for engine in ["sim", "live"] {
+        let (_, trace) = run_lesson("sync_tools", &[("engine", engine), ("primitive", "rlock"), ("lock", "lock")]);
+        let Outcome::Deadlock { cycle } = &trace.outcome else { panic!("{engine}: {:?}", trace.outcome) };
+        assert_eq!(cycle.len(), 1, "{engine}: it waits for itself");
+        assert_eq!(cycle[0].waiter, cycle[0].holder, "{engine}");
+        let (_, trace) = run_lesson("sync_tools", &[("engine", engine), ("primitive", "rlock"), ("lock", "rlock")]);
+        assert_eq!(trace.outcome, Outcome::Completed, "{engine}");
+        assert_eq!(trace.console_text().matches("inner has it too").count(), 3, "{engine}");
+    }
+}
+
+#[test]
+fn a_semaphore_never_admits_more_than_its_permits_and_each_tool_raises_its_python_error() {
+    for engine in ["sim", "live"] {
+        for permits in ["1", "2", "3"] {
+            let pairs = [("engine", engine), ("primitive", "semaphore"), ("threads", "5"), ("permits", permits)];
+            let (knobs, trace) = run_lesson("sync_tools", &pairs);
+            let most = figure("sync_tools", &knobs, &trace, "most_inside");
+            assert_eq!(most.to_string(), permits, "{engine}: at most {permits} inside, saw {most}");
+        }
+        for (primitive, error) in [
+            ("rlock", "RuntimeError"),
+            ("semaphore", "ValueError"),
+            ("condition", "RuntimeError"),
+            ("barrier", "threading.BrokenBarrierError"),
+        ] {
+            let (_, trace) =
+                run_lesson("sync_tools", &[("engine", engine), ("primitive", primitive), ("mistake", "yes")]);
+            assert!(trace.errors.iter().any(|e| e.exception == error), "{engine} {primitive}: {:?}", trace.errors);
+        }
+    }
+}
+
+#[test]
+fn an_event_wakes_every_waiter_and_one_never_set_leaves_them_stuck() {
+    for engine in ["sim", "live"] {
+        let (knobs, trace) = run_lesson("sync_tools", &[("engine", engine), ("primitive", "event"), ("threads", "4")]);
+        assert_eq!(figure("sync_tools", &knobs, &trace, "went"), 4, "{engine}");
+        assert_eq!(figure("sync_tools", &knobs, &trace, "went_before_set"), 0, "{engine}");
+        let pairs = [("engine", engine), ("primitive", "event"), ("mistake", "yes")];
+        let (_, trace) = run_lesson("sync_tools", &pairs);
+        assert!(matches!(trace.outcome, Outcome::Stuck { .. }), "{engine}: {:?}", trace.outcome);
+    }
+}
+
+#[test]
+fn a_barrier_lets_its_parties_go_together_and_a_condition_keeps_the_buffer_in_bounds() {
+    for engine in ["sim", "live"] {
+        let (knobs, trace) =
+            run_lesson("sync_tools", &[("engine", engine), ("primitive", "barrier"), ("parties", "4")]);
+        assert_eq!(figure("sync_tools", &knobs, &trace, "left"), 4, "{engine}");
+        assert_eq!(figure("sync_tools", &knobs, &trace, "left_early"), 0, "{engine}");
+        let pairs = [("engine", engine), ("primitive", "condition"), ("capacity", "3")];
+        let (knobs, trace) = run_lesson("sync_tools", &pairs);
+        assert!(figure("sync_tools", &knobs, &trace, "lowest") >= 0, "{engine}");
+        assert_eq!(figure("sync_tools", &knobs, &trace, "highest"), 3, "{engine}: the slow consumer lets it fill");
+    }
+}

@@ -1238,7 +1238,8 @@ impl Actor {
     fn barrier_abort(&self, object: ObjectId) {
         if let LiveObject::Barrier { state, generation, .. } = &self.shared.objects[object.0 as usize] {
             state.lock().unwrap_or_else(|e| e.into_inner()).broken = true;
-            generation.fetch_add(1, Ordering::Release);
+            // The generation stays: the waiters must see a break, not a release. A waiter
+            // that misses this wake sees the break at its next look, within a wait slice.
             futex::wake_all(generation);
         }
     }

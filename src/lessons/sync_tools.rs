@@ -1,0 +1,530 @@
+//! Lesson 5, `sync_tools`: one lesson, five tools, picked with `primitive`.
+//!
+//! - `rlock`: each thread takes the lock in `outer` and again in `inner`. An RLock lets
+//!   its owner in again; a plain Lock (`lock=lock`) makes its owner wait for itself.
+//! - `semaphore`: `threads` workers, at most `permits` inside at once.
+//! - `condition`: a producer and a slower consumer share a bounded buffer of `capacity`.
+//! - `event`: `threads` waiters all go when the main thread sets the event.
+//! - `barrier`: `parties` runners arrive one by one and leave together.
+//!
+//! `mistake=yes` adds each tool's classic error: releasing a lock nobody holds, releasing a
+//! BoundedSemaphore once too often, waiting on a Condition without its lock, an Event that
+//! is never set, and a Barrier aborted before everyone arrives.
+
+use crate::engine::program::{
+    ActorDef, ActorId, ActorRole, Cond, ObjectDef, ObjectId, ObjectKind, Op, OpKind, ProcessDef, ProcessId, Program,
+    Reg, StartMethod, TextPart, Wait,
+};
+use crate::engine::trace::{Outcome, SpanKind, Trace};
+use crate::i18n::{Lang, Text};
+use crate::knobs::{KnobKind, KnobSpec, KnobValues};
+use crate::lessons::source::Source;
+use crate::lessons::{settings_from, Built, Findings, Group, LessonInfo};
+
+const KNOBS: &[KnobSpec] = &[
+    KnobSpec {
+        name: "primitive",
+        kind: KnobKind::Choice(&["rlock", "semaphore", "condition", "event", "barrier"]),
+        default: "rlock",
+    },
+    KnobSpec { name: "threads", kind: KnobKind::Int { min: 1, max: 8 }, default: "3" },
+    KnobSpec { name: "permits", kind: KnobKind::Int { min: 1, max: 8 }, default: "2" },
+    KnobSpec { name: "capacity", kind: KnobKind::Int { min: 1, max: 8 }, default: "2" },
+    KnobSpec { name: "parties", kind: KnobKind::Int { min: 1, max: 8 }, default: "3" },
+    KnobSpec { name: "lock", kind: KnobKind::Choice(&["rlock", "lock"]), default: "rlock" },
+    KnobSpec { name: "mistake", kind: KnobKind::Choice(&["no", "yes"]), default: "no" },
+];
+
+pub const LESSON: LessonInfo = LessonInfo {
+    id: "sync_tools",
+    group: Group::Synchronisation,
+    title: Text { en: "Other synchronisation tools", ko: "그 밖의 동기화 도구" },
+    teaser: Text {
+        en: "RLock, Semaphore, Condition, Event and Barrier: what each guarantees, and the mistake each forbids.",
+        ko: "RLock, Semaphore, Condition, Event, Barrier: 각각이 보장하는 것과 각각이 막는 실수.",
+    },
+    explanation: Text {
+        en: "Beyond Lock, the threading module has an RLock its owner may take again, a Semaphore that lets at \
+             most N threads in, a Condition to wait until something is true (here: room in a bounded buffer, or \
+             an item in it), an Event that wakes every waiter at once, and a Barrier that holds threads until all \
+             of them have arrived. Pick one with primitive; mistake=yes shows the error Python raises when each \
+             is misused.",
+        ko: "threading 모듈에는 Lock 말고도 소유자가 다시 얻을 수 있는 RLock, 최대 N개 스레드만 들여보내는 Semaphore, \
+             무언가가 참이 될 때까지(여기서는 제한된 버퍼에 자리가 나거나 항목이 생길 때까지) 기다리는 Condition, 모든 \
+             대기자를 한꺼번에 깨우는 Event, 모두 도착할 때까지 스레드를 붙잡아 두는 Barrier가 있습니다. primitive로 \
+             하나를 고르고, mistake=yes로 잘못 썼을 때 파이썬이 내는 오류를 보세요.",
+    },
+    knobs: KNOBS,
+    common_knobs: &["engine", "gil", "cores", "seed", "time_scale"],
+    build,
+    findings,
+};
+
+const R0: Reg = Reg(0);
+const R1: Reg = Reg(1);
+
+fn op(kind: OpKind, line: u32) -> Op {
+    Op { kind, line }
+}
+
+fn print(text: &str) -> OpKind {
+    OpKind::Print { text: vec![TextPart::ActorName, TextPart::Lit(text.into())] }
+}
+
+/// A line of the main thread's own, written where it belongs once the thread-starting
+/// lines are: its text and its operations.
+type MainLine = (String, Vec<OpKind>);
+
+/// The parts every variant shares: the Program being built and its source.
+struct Parts {
+    src: Source,
+    objects: Vec<ObjectDef>,
+    workers: Vec<ActorDef>,
+    /// The main thread's lines between the starts and the joins.
+    between: Vec<MainLine>,
+    /// The main thread's lines after the joins.
+    after: Vec<MainLine>,
+}
+
+impl Parts {
+    fn object(&mut self, name: &str, kind: ObjectKind) -> ObjectId {
+        self.objects.push(ObjectDef { name: name.into(), kind });
+        ObjectId(self.objects.len() as u16 - 1)
+    }
+
+    fn worker(&mut self, name: String, ops: Vec<Op>) {
+        self.workers.push(ActorDef { name, process: ProcessId(0), role: ActorRole::Thread, daemon: false, ops });
+    }
+}
+
+fn build(knobs: &KnobValues) -> Result<Built, String> {
+    let primitive = knobs.choice("primitive");
+    let mistake = knobs.choice("mistake") == "yes";
+    let mut parts =
+        Parts { src: Source::new(), objects: Vec::new(), workers: Vec::new(), between: Vec::new(), after: Vec::new() };
+    parts.src.line(0, "import threading");
+    parts.src.line(0, "import time");
+    parts.src.blank();
+    let target = match primitive {
+        "rlock" => rlock(&mut parts, knobs.int("threads"), knobs.choice("lock") == "lock", mistake),
+        "semaphore" => semaphore(&mut parts, knobs.int("threads"), knobs.int("permits"), mistake),
+        "condition" => condition(&mut parts, knobs.int("capacity"), mistake),
+        "event" => event(&mut parts, knobs.int("threads"), mistake),
+        _ => barrier(&mut parts, knobs.int("parties"), mistake),
+    };
+    let Parts { mut src, objects, workers, after, between } = parts;
+    let n = workers.len() as u16;
+    src.blank();
+    src.blank();
+    src.line(0, &format!("threads = [threading.Thread(target={target}, name=f\"T{{i}}\") for i in range({n})]"));
+    src.line(0, "for t in threads:");
+    let start_line = src.line(1, "t.start()");
+    let mut main: Vec<Op> = (1..=n).map(|w| op(OpKind::Start { actor: ActorId(w) }, start_line)).collect();
+    let own_lines = |src: &mut Source, main: &mut Vec<Op>, lines: Vec<MainLine>| {
+        for (text, kinds) in lines {
+            let line = src.line(0, &text);
+            main.extend(kinds.into_iter().map(|kind| op(kind, line)));
+        }
+    };
+    own_lines(&mut src, &mut main, between);
+    src.line(0, "for t in threads:");
+    let join_line = src.line(1, "t.join()");
+    main.extend((1..=n).map(|w| op(OpKind::Join { actor: ActorId(w), wait: Wait::Forever }, join_line)));
+    own_lines(&mut src, &mut main, after);
+    let mut actors = vec![ActorDef {
+        name: "MainThread".into(),
+        process: ProcessId(0),
+        role: ActorRole::ProcessMain,
+        daemon: false,
+        ops: main,
+    }];
+    actors.extend(workers);
+    let program = Program {
+        source: src.finish(),
+        processes: vec![ProcessDef {
+            name: "MainProcess".into(),
+            parent: None,
+            start_method: StartMethod::Main,
+            daemon: false,
+        }],
+        actors,
+        objects,
+    };
+    Ok(Built { program, settings: settings_from(knobs) })
+}
+
+/// `outer` takes the lock and calls `inner`, which takes it again.
+fn rlock(parts: &mut Parts, threads: i64, plain: bool, mistake: bool) -> &'static str {
+    let lock = if plain {
+        parts.src.line(0, "lock = threading.Lock()  # not re-entrant");
+        parts.object("lock", ObjectKind::Lock)
+    } else {
+        parts.src.line(0, "lock = threading.RLock()  # its owner may take it again");
+        parts.object("lock", ObjectKind::RLock)
+    };
+    parts.src.blank();
+    parts.src.blank();
+    parts.src.line(0, "def inner():");
+    let inner_with = parts.src.line(1, "with lock:  # taken again by the thread that holds it");
+    let inner_print = parts.src.line(2, "print(f\"{threading.current_thread().name}: inner has it too\")");
+    parts.src.blank();
+    parts.src.blank();
+    parts.src.line(0, "def outer():");
+    let outer_with = parts.src.line(1, "with lock:");
+    let outer_print = parts.src.line(2, "print(f\"{threading.current_thread().name}: outer has the lock\")");
+    let call = parts.src.line(2, "inner()");
+    let ops = vec![
+        op(OpKind::Acquire { object: lock, wait: Wait::Forever, result: None }, outer_with),
+        op(print(": outer has the lock"), outer_print),
+        op(OpKind::Call, call),
+        op(OpKind::Acquire { object: lock, wait: Wait::Forever, result: None }, inner_with),
+        op(print(": inner has it too"), inner_print),
+        op(OpKind::Release { object: lock }, inner_with),
+        op(OpKind::Release { object: lock }, outer_with),
+    ];
+    for i in 0..threads {
+        parts.worker(format!("T{i}"), ops.clone());
+    }
+    if mistake {
+        parts.after.push((
+            "lock.release()  # nobody holds it now: RuntimeError".into(),
+            vec![OpKind::Release { object: lock }],
+        ));
+    }
+    "outer"
+}
+
+fn semaphore(parts: &mut Parts, threads: i64, permits: i64, mistake: bool) -> &'static str {
+    let sem = if mistake {
+        parts.src.line(0, &format!("sem = threading.BoundedSemaphore({permits})"));
+        parts.object("sem", ObjectKind::Semaphore { permits: permits as u32, bounded: true })
+    } else {
+        parts.src.line(0, &format!("sem = threading.Semaphore({permits})  # at most {permits} inside"));
+        parts.object("sem", ObjectKind::Semaphore { permits: permits as u32, bounded: false })
+    };
+    parts.src.blank();
+    parts.src.blank();
+    parts.src.line(0, "def worker():");
+    let with = parts.src.line(1, "with sem:");
+    let enter = parts.src.line(2, "print(f\"{threading.current_thread().name} is in\")");
+    let sleep = parts.src.line(2, "time.sleep(0.1)");
+    let leave = parts.src.line(2, "print(f\"{threading.current_thread().name} leaves\")");
+    let ops = vec![
+        op(OpKind::Acquire { object: sem, wait: Wait::Forever, result: None }, with),
+        op(print(" is in"), enter),
+        op(OpKind::Sleep { micros: 100_000 }, sleep),
+        op(print(" leaves"), leave),
+        op(OpKind::Release { object: sem }, with),
+    ];
+    for i in 0..threads {
+        parts.worker(format!("T{i}"), ops.clone());
+    }
+    if mistake {
+        parts
+            .after
+            .push(("sem.release()  # one release too many: ValueError".into(), vec![OpKind::Release { object: sem }]));
+    }
+    "worker"
+}
+
+/// A producer and a slower consumer share a bounded buffer of `capacity` items.
+fn condition(parts: &mut Parts, capacity: i64, mistake: bool) -> &'static str {
+    let items = 2 * capacity + 2;
+    parts.src.line(0, &format!("CAPACITY, ITEMS = {capacity}, {items}"));
+    parts.src.line(0, "count = 0  # items in the buffer");
+    parts.src.line(0, "cond = threading.Condition()");
+    let lock = parts.object("cond's lock", ObjectKind::RLock);
+    let cond = parts.object("cond", ObjectKind::Condition { lock });
+    let count = parts.object("count", ObjectKind::Var { initial: 0 });
+    // One side's loop: wait while `full` (count == CAPACITY) or empty (count == 0), then
+    // change the count by `delta`, say so, and notify.
+    let mut side = |name: &str, wait_while: i64, delta: i64, said: &str, pause: bool| -> Vec<Op> {
+        let src = &mut parts.src;
+        src.blank();
+        src.blank();
+        src.line(0, &format!("def {name}():"));
+        src.line(1, "global count");
+        let for_line = src.line(1, "for _ in range(ITEMS):");
+        let with = src.line(2, "with cond:");
+        let test =
+            if wait_while == 0 { src.line(3, "while count == 0:") } else { src.line(3, "while count == CAPACITY:") };
+        let wait = src.line(4, "cond.wait()");
+        let change = src.line(3, if delta > 0 { "count += 1" } else { "count -= 1" });
+        let say = src.line(3, &format!("print(f\"{said} ({{count}} in the buffer)\")"));
+        let notify = src.line(3, "cond.notify_all()");
+        let sleep = pause.then(|| src.line(2, "time.sleep(0.01)  # the consumer is slower"));
+        let mut ops = vec![
+            op(OpKind::Acquire { object: cond, wait: Wait::Forever, result: None }, with),
+            // `while`: test, and past the wait when there is no need to wait
+            op(OpKind::Load { object: count, reg: R0 }, test),
+            op(OpKind::JumpIf { cond: Cond::Ne(R0, wait_while), to: 5 }, test),
+            op(OpKind::CondWait { object: cond, wait: Wait::Forever }, wait),
+            op(OpKind::Jump { to: 1 }, test),
+        ];
+        ops.push(op(OpKind::Add { reg: R0, value: delta }, change));
+        ops.push(op(OpKind::Store { object: count, reg: R0 }, change));
+        ops.push(op(
+            OpKind::Print {
+                text: vec![
+                    TextPart::Lit(format!("{said} (")),
+                    TextPart::Reg(R0),
+                    TextPart::Lit(" in the buffer)".into()),
+                ],
+            },
+            say,
+        ));
+        ops.push(op(OpKind::CondNotify { object: cond, all: true }, notify));
+        ops.push(op(OpKind::Release { object: cond }, with));
+        if let Some(line) = sleep {
+            ops.push(op(OpKind::Sleep { micros: 10_000 }, line));
+        }
+        ops.push(op(OpKind::Loop { to: 0, times: items as u64 }, for_line));
+        ops
+    };
+    let producer = side("producer", capacity, 1, "put an item", false);
+    let consumer = side("consumer", 0, -1, "got an item", true);
+    parts.src.blank();
+    parts.src.blank();
+    parts.src.line(0, "def work():  # T0 produces, T1 consumes");
+    parts.src.line(1, "producer() if threading.current_thread().name == \"T0\" else consumer()");
+    parts.worker("T0".into(), producer);
+    parts.worker("T1".into(), consumer);
+    if mistake {
+        let wait = OpKind::CondWait { object: cond, wait: Wait::Timeout(100_000) };
+        parts.after.push(("cond.wait(0.1)  # without holding cond's lock: RuntimeError".into(), vec![wait]));
+    }
+    "work"
+}
+
+fn event(parts: &mut Parts, threads: i64, mistake: bool) -> &'static str {
+    parts.src.line(0, "ready = threading.Event()");
+    let ready = parts.object("ready", ObjectKind::Event);
+    parts.src.blank();
+    parts.src.blank();
+    parts.src.line(0, "def waiter():");
+    let waits = parts.src.line(1, "print(f\"{threading.current_thread().name} waits\")");
+    let wait = parts.src.line(1, "ready.wait()");
+    let goes = parts.src.line(1, "print(f\"{threading.current_thread().name} goes\")");
+    let ops = vec![
+        op(print(" waits"), waits),
+        op(OpKind::EventWait { object: ready, wait: Wait::Forever, result: None }, wait),
+        op(print(" goes"), goes),
+    ];
+    for i in 0..threads {
+        parts.worker(format!("T{i}"), ops.clone());
+    }
+    // Between the starts and the joins, the main thread sets the event (or forgets to).
+    parts.between.push(("time.sleep(0.1)".into(), vec![OpKind::Sleep { micros: 100_000 }]));
+    let say = OpKind::Print { text: vec![TextPart::Lit("main sets the event".into())] };
+    parts.between.push(("print(\"main sets the event\")".into(), vec![say]));
+    if mistake {
+        parts.between.push(("# ready.set()  (forgotten: the waiters wait for ever)".into(), vec![]));
+    } else {
+        parts.between.push(("ready.set()".into(), vec![OpKind::EventSet { object: ready }]));
+    }
+    "waiter"
+}
+
+fn barrier(parts: &mut Parts, parties: i64, mistake: bool) -> &'static str {
+    parts.src.line(0, &format!("barrier = threading.Barrier({parties})"));
+    let barrier = parts.object("barrier", ObjectKind::Barrier { parties: parties as u32 });
+    parts.src.blank();
+    parts.src.blank();
+    parts.src.line(0, "def runner():");
+    let name = parts.src.line(1, "i = int(threading.current_thread().name[1:])");
+    let sleep = parts.src.line(1, "time.sleep(0.05 * (i + 1))  # they arrive one by one");
+    let arrives = parts.src.line(1, "print(f\"T{i} arrives\")");
+    let wait = parts.src.line(1, "barrier.wait()");
+    let leaves = parts.src.line(1, "print(f\"T{i} leaves\")");
+    for i in 0..parties {
+        let ops = vec![
+            op(OpKind::Set { reg: R1, value: i }, name),
+            op(OpKind::Sleep { micros: 50_000 * (i as u64 + 1) }, sleep),
+            op(print(" arrives"), arrives),
+            op(OpKind::BarrierWait { object: barrier, result: None }, wait),
+            op(print(" leaves"), leaves),
+        ];
+        parts.worker(format!("T{i}"), ops);
+    }
+    if mistake {
+        parts.between.push(("time.sleep(0.075)".into(), vec![OpKind::Sleep { micros: 75_000 }]));
+        let abort = "barrier.abort()  # before everyone arrived: BrokenBarrierError";
+        parts.between.push((abort.into(), vec![OpKind::BarrierAbort { object: barrier }]));
+    }
+    "runner"
+}
+
+/// How many held the semaphore (or lock) at once, at most.
+fn most_inside(trace: &Trace) -> i64 {
+    let holds: Vec<(u64, u64)> =
+        trace.spans.iter().filter(|s| matches!(s.kind, SpanKind::Hold(_))).map(|s| (s.start, s.end)).collect();
+    holds.iter().map(|&(start, _)| holds.iter().filter(|&&(s, e)| s <= start && start < e).count()).max().unwrap_or(0)
+        as i64
+}
+
+fn findings(knobs: &KnobValues, trace: &Trace, lang: Lang) -> Findings {
+    let ko = lang == Lang::Ko;
+    let primitive = knobs.choice("primitive");
+    let error = trace.errors.first().map(|e| {
+        if e.message.is_empty() {
+            e.exception.clone()
+        } else {
+            format!("{}: {}", e.exception, e.message)
+        }
+    });
+    let mut figures = vec![("errors", trace.errors.len() as i64)];
+    let mut details = Vec::new();
+    if let Some(error) = &error {
+        details.push(if ko { format!("파이썬이 낸 오류: {error}") } else { format!("Python raised {error}.") });
+    }
+    let headline = match (&trace.outcome, primitive) {
+        (Outcome::Deadlock { .. }, _) => {
+            details.push(
+                Text {
+                    en: "A plain Lock does not know who holds it: when its owner asks for it again, it waits for \
+                         itself, for ever. An RLock counts its owner's acquires and lets it in.",
+                    ko: "평범한 Lock은 누가 자신을 쥐고 있는지 모릅니다. 소유자가 다시 요청하면 자기 자신을 영원히 \
+                         기다립니다. RLock은 소유자가 얻은 횟수를 세어 다시 들여보냅니다.",
+                }
+                .get(lang)
+                .into(),
+            );
+            if ko {
+                "멈춤: 스레드가 자신이 쥔 락을 기다립니다.".into()
+            } else {
+                "Hung: a thread waits for the lock it holds itself.".into()
+            }
+        }
+        (Outcome::Stuck { waiting }, _) => {
+            figures.push(("stuck", waiting.len() as i64));
+            details.push(
+                Text {
+                    en: "Nobody set the event, so its waiters can never go: the watchdog ended the run.",
+                    ko: "아무도 이벤트를 설정하지 않아 대기자들이 영원히 갈 수 없습니다. 감시자가 실행을 끝냈습니다.",
+                }
+                .get(lang)
+                .into(),
+            );
+            if ko {
+                format!("멈춤: 스레드 {}개가 일어나지 않을 일을 기다립니다.", waiting.len())
+            } else {
+                format!("Stuck: {} threads wait for something that will never happen.", waiting.len())
+            }
+        }
+        (Outcome::Completed, "rlock") => {
+            if ko {
+                "모든 스레드가 RLock을 두 번 얻고 두 번 놓았습니다.".into()
+            } else {
+                "Every thread took the RLock twice and let go twice.".into()
+            }
+        }
+        (Outcome::Completed, "semaphore") => {
+            let most = most_inside(trace);
+            let permits = knobs.int("permits");
+            figures.push(("most_inside", most));
+            if ko {
+                format!("한 번에 최대 {most}개 스레드가 안에 있었습니다(허용 {permits}).")
+            } else {
+                format!("At most {most} threads were inside at once (permits: {permits}).")
+            }
+        }
+        (Outcome::Completed, "condition") => {
+            let counts: Vec<i64> = trace
+                .console
+                .iter()
+                .filter_map(|w| w.text.split('(').nth(1)?.split(' ').next()?.parse().ok())
+                .collect();
+            let (low, high) = (counts.iter().copied().min().unwrap_or(0), counts.iter().copied().max().unwrap_or(0));
+            let capacity = knobs.int("capacity");
+            figures.push(("lowest", low));
+            figures.push(("highest", high));
+            if ko {
+                format!("버퍼에는 언제나 {low}~{high}개가 있었습니다(용량 {capacity}).")
+            } else {
+                format!("The buffer always held between {low} and {high} items (capacity {capacity}).")
+            }
+        }
+        (Outcome::Completed, "event") => {
+            let set_at = trace.console.iter().find(|w| w.text.starts_with("main sets")).map_or(0, |w| w.at);
+            let gone: Vec<u64> = trace.console.iter().filter(|w| w.text.ends_with(" goes\n")).map(|w| w.at).collect();
+            let spread = gone.iter().max().unwrap_or(&0).saturating_sub(*gone.iter().min().unwrap_or(&0));
+            figures.push(("went", gone.len() as i64));
+            figures.push(("went_before_set", gone.iter().filter(|&&t| t < set_at).count() as i64));
+            let ms = spread as f64 / 1e6;
+            if ko {
+                format!("대기자 {}명이 모두 set() 뒤에 {ms:.2} ms 안에 함께 출발했습니다.", gone.len())
+            } else {
+                format!("All {} waiters went after set(), within {ms:.2} ms of each other.", gone.len())
+            }
+        }
+        (Outcome::Completed, _) => {
+            let arrivals: Vec<u64> =
+                trace.console.iter().filter(|w| w.text.ends_with(" arrives\n")).map(|w| w.at).collect();
+            let leaves: Vec<u64> =
+                trace.console.iter().filter(|w| w.text.ends_with(" leaves\n")).map(|w| w.at).collect();
+            let last_arrival = arrivals.iter().copied().max().unwrap_or(0);
+            let early = leaves.iter().filter(|&&t| t < last_arrival).count() as i64;
+            figures.push(("left_early", early));
+            figures.push(("left", leaves.len() as i64));
+            match (error.is_some(), ko) {
+                (true, false) => format!("The barrier was broken: {} of its parties left through it.", leaves.len()),
+                (true, true) => format!("배리어가 깨졌습니다. {}명만 통과했습니다.", leaves.len()),
+                (false, false) => format!("All {} parties left together, after the last one arrived.", leaves.len()),
+                (false, true) => format!("{}명이 모두 마지막 도착 뒤에 함께 떠났습니다.", leaves.len()),
+            }
+        }
+        _ => {
+            if ko {
+                "실행이 끝나지 않았습니다.".into()
+            } else {
+                "The run did not finish.".into()
+            }
+        }
+    };
+    Findings { headline, details, figures }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lessons::build_from_pairs;
+
+    fn built(pairs: &[(&str, &str)]) -> Built {
+        let pairs: Vec<(String, String)> = pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        build_from_pairs(&LESSON, &pairs).unwrap().1
+    }
+
+    const PRIMITIVES: [&str; 5] = ["rlock", "semaphore", "condition", "event", "barrier"];
+
+    #[test]
+    fn every_primitive_with_and_without_its_mistake_builds_a_valid_program() {
+        for primitive in PRIMITIVES {
+            for mistake in ["no", "yes"] {
+                let b = built(&[("primitive", primitive), ("mistake", mistake)]);
+                b.program.validate().unwrap_or_else(|e| panic!("{primitive} {mistake}: {e}"));
+                // The main thread's own lines come after the lines that start the threads.
+                let start = b.program.actors[0].ops[0].line;
+                assert!(b.program.actors[0].ops.iter().all(|o| o.line >= start), "{primitive} {mistake}");
+            }
+        }
+    }
+
+    #[test]
+    fn the_generated_python_runs_in_cpython_and_raises_what_the_lesson_says() {
+        if std::process::Command::new("python3").arg("--version").output().is_err() {
+            return;
+        }
+        for primitive in PRIMITIVES {
+            for mistake in ["no", "yes"] {
+                if primitive == "event" && mistake == "yes" {
+                    continue; // it waits for ever, by design
+                }
+                let b = built(&[("primitive", primitive), ("mistake", mistake)]);
+                let out = std::process::Command::new("python3").arg("-c").arg(&b.program.source).output().unwrap();
+                let stderr = String::from_utf8_lossy(&out.stderr);
+                let raised = stderr.contains("Error");
+                assert_eq!(raised, mistake == "yes", "{primitive} {mistake}: {stderr}");
+            }
+        }
+    }
+}
