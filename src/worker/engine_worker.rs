@@ -40,7 +40,16 @@ static PANIC: Mutex<Option<String>> = Mutex::new(None);
 /// What the worker is busy with: the probe, a lesson on the live engine, or one on the
 /// simulated engine (run here, in slices between messages).
 enum Work {
-    Probe { probe: ProbeRun, total: u64 },
+    /// A short live run at start-up, so the browser has compiled the interpreter's hot code
+    /// with its optimising compiler before the first lesson is timed; `Ready` follows it.
+    WarmUp {
+        live: LiveRun,
+        ready: Response,
+    },
+    Probe {
+        probe: ProbeRun,
+        total: u64,
+    },
     Lesson(LiveRun),
     Simulated(Box<Sim>),
 }
@@ -123,7 +132,11 @@ pub fn start() {
             }
         }
         WORKER.with(|w| w.borrow_mut().pool_threads = pool_threads);
-        post(&Response::Ready { isolated, pool_threads, hardware_concurrency });
+        let ready = Response::Ready { isolated, pool_threads, hardware_concurrency };
+        match (pool_threads > 0).then(warm_up).flatten() {
+            Some(live) => begin(0, Work::WarmUp { live, ready }, Arc::new(Control::new())),
+            None => post(&ready),
+        }
     });
 }
 
@@ -153,6 +166,18 @@ fn begin(run: u32, work: Work, control: Arc<Control>) {
         })
     });
     schedule_poll();
+}
+
+/// The warm-up: about 50 ms per worker of the gil lesson's countdown, serially and in two
+/// processes, which runs every hot path of the interpreter on several pool threads.
+fn warm_up() -> Option<LiveRun> {
+    let knobs: Vec<(String, String)> = [("work", "cpu"), ("mode", "processes"), ("workers", "2"), ("size", "50")]
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+    let (_, built) = lessons::build_from_pairs(lessons::find("gil")?, &knobs).ok()?;
+    let control = Arc::new(Control::new());
+    live_run::start(built.program, built.settings, Arc::new(GlobalPool), Arc::new(PerformanceClock), control).ok()
 }
 
 /// Builds a lesson from its knobs and starts it on the engine they name; `Err` says why it
@@ -237,6 +262,7 @@ fn poll() {
             active.last_progress = now;
         }
         let done = match &mut active.work {
+            Work::WarmUp { live, ready } => live.poll().finished.map(|_| ready.clone()),
             Work::Probe { probe, total } => match probe.poll() {
                 Some(report) => {
                     let trace = report.to_trace();

@@ -118,6 +118,7 @@ fn Legend(props: &LegendProps) -> Html {
         ("sleep", Key::StateSleep),
         ("wait", Key::StateWait),
         ("hold", Key::StateHold),
+        ("starting", Key::StateStarting),
         ("print", Key::StatePrint),
     ];
     html! {

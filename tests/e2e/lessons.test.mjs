@@ -1,0 +1,120 @@
+// Every lesson as a new user meets it, in headless Chromium: opened from the index, run
+// with its defaults and with changed knobs on both engines, its findings computed from the
+// run; bad knob values in the link and in the form get a note and never break the page.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { serve, launch, openPage } from './support.mjs';
+
+let server, browser, page, errors;
+
+before(async () => {
+  server = await serve({ isolated: true });
+  browser = await launch();
+  ({ page, errors } = await openPage(browser.context, server.url));
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+// For each lesson: knobs that keep a live run short, changed knobs, what the headline says
+// with the defaults and with the change, and a number knob to push out of range.
+const LESSONS = {
+  starting_threads: {
+    live: 'time_scale=0.05',
+    changed: 'api=thread&join=no',
+    defaults: /All 3 threads printed their 4 lines/,
+    after: /printed nothing/,
+    number: ['threads', 1, 8],
+  },
+  race_counter: {
+    live: 'increments=100000',
+    changed: 'lock=each&threads=3&increments=20000',
+    defaults: /updates|update lost/,
+    after: /No update lost/,
+    number: ['threads', 1, 16],
+  },
+  lock_print: { live: '', changed: 'lock=off&iterations=3', defaults: /All 10 pairs came out together/, after: /All 6 pairs/, number: ['iterations', 1, 100000] },
+  dining_philosophers: {
+    live: '',
+    changed: 'strategy=waiter&philosophers=3&duration_s=1',
+    defaults: /^Deadlock: 5 philosophers/,
+    after: /^No deadlock/,
+    number: ['philosophers', 2, 12],
+  },
+  sync_tools: {
+    live: '',
+    changed: 'primitive=semaphore&threads=4&permits=2',
+    defaults: /RLock twice/,
+    after: /At most 2 threads were inside at once/,
+    number: ['threads', 1, 8],
+  },
+  gil: { live: 'size=50', changed: 'work=io&workers=3&size=50', defaults: /2 threads: .* serially/, after: /3 threads: .* serially/, number: ['workers', 1, 16] },
+  threads_vs_processes: { live: '', changed: 'kind=fork&count=3', defaults: /8 threads: .* same counter \(8\)/, after: /counter is still 0/, number: ['count', 1, 16] },
+};
+
+/** On a freshly opened lesson (no findings yet), clicks Run and waits for the findings;
+ * returns the headline. */
+async function run() {
+  await page.waitForSelector('#run:not([disabled])', { timeout: 30_000 });
+  await page.click('#run');
+  await page.waitForFunction(() => document.querySelector('#findings') && !document.querySelector('#cancel:not([disabled])'), null, { timeout: 120_000 });
+  return (await page.textContent('#headline')).trim();
+}
+
+test('the index lists every lesson with a teaser, grouped, and each opens and runs with its defaults (simulated)', async () => {
+  await page.goto(server.url);
+  await page.waitForSelector('#lesson-index');
+  const listed = await page.$$eval('#lesson-index a[data-lesson]', (links) => links.map((a) => a.dataset.lesson));
+  assert.deepEqual([...listed].sort(), Object.keys(LESSONS).sort());
+  for (const id of listed) {
+    await page.goto(server.url);
+    await page.click(`a[data-lesson="${id}"]`);
+    await page.waitForSelector(`#lesson[data-lesson="${id}"]`);
+    assert.match(page.url(), new RegExp(`lesson=${id}`));
+    assert.ok((await page.textContent('#code')).length > 50, `${id}: the program is shown`);
+    const headline = await run();
+    assert.match(headline, LESSONS[id].defaults, `${id} (sim, defaults)`);
+    assert.ok((await page.locator('#timeline svg').count()) > 0, `${id}: a timeline`);
+  }
+  assert.deepEqual(errors, []);
+});
+
+test('every lesson runs on real threads, with its defaults and with changed knobs, on both engines', async () => {
+  for (const [id, lesson] of Object.entries(LESSONS)) {
+    await page.goto(`${server.url}?lesson=${id}&engine=live${lesson.live ? '&' + lesson.live : ''}`);
+    assert.match(await run(), lesson.defaults, `${id} (live, defaults)`);
+    assert.match(await page.textContent('#measured-on'), /measured on \d+ threads of this machine/);
+    for (const engine of ['sim', 'live']) {
+      await page.goto(`${server.url}?lesson=${id}&engine=${engine}&${lesson.changed}`);
+      assert.match(await run(), lesson.after, `${id} (${engine}, ${lesson.changed})`);
+    }
+  }
+  assert.deepEqual(errors, []);
+});
+
+test('a live run under time_scale says both the real time and the program\'s own', async () => {
+  await page.goto(`${server.url}?lesson=starting_threads&engine=live&time_scale=0.1&threads=2&lines=2`);
+  await run();
+  // Thread 2 prints its second line at 2 x 2 x 1 s of the program's time: 4 s, 0.4 s real.
+  const scaled = await page.textContent('#scaled-time');
+  assert.match(scaled, /time_scale=0\.1.*own time: 4\.\d\d s/);
+});
+
+test('bad knob values in the link and in the form get a clear note, and the page still runs', async () => {
+  for (const [id, lesson] of Object.entries(LESSONS)) {
+    const [knob, min, max] = lesson.number;
+    await page.goto(`${server.url}?lesson=${id}&${knob}=99999999&colour=red`);
+    await page.waitForSelector('#link-notes');
+    const notes = await page.textContent('#link-notes');
+    assert.match(notes, new RegExp(`${knob}=99999999.*out of range.*${min} to ${max}.*using ${max}`), `${id}: ${notes}`);
+    assert.match(notes, /colour/, `${id}: ${notes}`);
+    assert.equal(await page.inputValue(`#knob-${knob}`), String(max));
+    await page.fill(`#knob-${knob}`, '-3');
+    await page.press(`#knob-${knob}`, 'Enter');
+    await page.waitForFunction((k) => new RegExp(`${k}=-3`).test(document.querySelector('#form-notes')?.textContent ?? ''), knob);
+    assert.equal(await page.inputValue(`#knob-${knob}`), String(min));
+  }
+  assert.deepEqual(errors, []);
+});
