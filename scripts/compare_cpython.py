@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """Runs each lesson program under this machine's CPython and on the simulated engine, and
-prints the two side by side: lost updates (their spread over runs and seeds) and wall time.
-It is how we check that the model tells the truth; it prints figures, it passes nothing.
+prints the two side by side: for the race lesson, lost updates (their spread over runs and
+seeds) and wall time; for the other lessons, one figure each read the same way from what
+CPython printed and what the model printed. It is how we check that the model tells the
+truth; it prints figures, it passes nothing.
 
 Run: python3 scripts/compare_cpython.py [--runs N]   (builds the CLI in release mode first)
 """
@@ -27,6 +29,59 @@ CASES = [
     ("lock each", {"threads": 4, "increments": 1_000_000, "lock": "each"}),
     ("lock around the loop", {"threads": 4, "increments": 1_000_000, "lock": "loop"}),
 ]
+
+
+def meals(text):
+    return sum(int(m) for m in re.findall(r"ate (\d+) meals", text))
+
+
+def speedup(text):
+    serial = int(re.search(r"serial: (\d+) ms", text).group(1))
+    parallel = int(re.search(r"\d+ (?:threads|processes): (\d+) ms", text).group(1))
+    return round(serial / max(parallel, 1), 2)
+
+
+def pairs_split(text):
+    lines = text.splitlines()
+    alone = sum(1 for i, l in enumerate(lines) if l == "lock acquired" and not (i + 1 < len(lines) and lines[i + 1].startswith("Executing")))
+    return alone + sum(1 for l in lines if "lock acquired" in l and l != "lock acquired")
+
+
+# (label, lesson, knobs, what to read from the printed text); the programs that spawn
+# processes run from a file, since spawn imports the main module again.
+FIGURES = [
+    ("philosophers ordered: meals", "dining_philosophers", {"strategy": "ordered"}, meals),
+    ("philosophers waiter: meals", "dining_philosophers", {"strategy": "waiter"}, meals),
+    ("philosophers trylock: meals", "dining_philosophers", {"strategy": "trylock"}, meals),
+    ("gil cpu threads: speed-up", "gil", {"mode": "threads"}, speedup),
+    ("gil cpu processes: speed-up", "gil", {"mode": "processes"}, speedup),
+    ("gil io threads x4: speed-up", "gil", {"work": "io", "workers": 4}, speedup),
+    ("8 threads: us each", "threads_vs_processes", {"kind": "thread"}, lambda t: int(re.search(r"(\d+) us each", t).group(1))),
+    ("8 forks: us each", "threads_vs_processes", {"kind": "fork"}, lambda t: int(re.search(r"(\d+) us each", t).group(1))),
+    ("8 spawns: us each", "threads_vs_processes", {"kind": "spawn"}, lambda t: int(re.search(r"(\d+) us each", t).group(1))),
+    ("_thread, no wait: lines", "starting_threads", {"api": "thread", "join": "no", "wait_s": 0.05}, lambda t: t.count("Running")),
+    # CPython's stdout is a pipe here, so the model's is too.
+    ("lock_print off x1000 (pipe): split", "lock_print", {"lock": "off", "iterations": 1000, "output": "pipe"}, pairs_split),
+]
+
+
+def cpython_figure(lesson, knobs, read, runs):
+    source = cli("source", lesson, *sets(knobs))
+    path = ROOT / "target" / f"compare_{lesson}.py"
+    path.write_text(source)
+    figures = []
+    for _ in range(runs):
+        out = subprocess.run([sys.executable, str(path)], capture_output=True, text=True, timeout=120).stdout
+        figures.append(read(out))
+    return figures
+
+
+def simulated_figure(lesson, knobs, read, runs):
+    figures = []
+    for seed in range(1, runs + 1):
+        out = json.loads(cli("run", lesson, *sets(knobs), "--set", f"cores={os.cpu_count()}", "--seed", str(seed), "--json"))
+        figures.append(read(out["console"]))
+    return figures
 
 
 def cli(*args):
@@ -70,6 +125,12 @@ def main():
         model, model_time = simulated(knobs, args.runs)
         # CPython's time includes starting the interpreter; the model's is the program's alone.
         print(f"{label:<28} {str(real):<34} {str(model):<34} {real_time:6.2f}/{model_time:.2f} s")
+    print()
+    print(f"{'case':<36} {'CPython':<34} {'simulated':<34}")
+    for label, lesson, knobs, read in FIGURES:
+        real = cpython_figure(lesson, knobs, read, min(args.runs, 3))
+        model = simulated_figure(lesson, knobs, read, min(args.runs, 3))
+        print(f"{label:<36} {str(real):<34} {str(model):<34}")
 
 
 if __name__ == "__main__":
