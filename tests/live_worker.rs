@@ -228,3 +228,35 @@ async fn a_pipe_delivers_in_order_then_eof_and_daemons_end_with_their_parent() {
         assert!(exited < 1_000_000_000, "daemon_process={daemon_process}: ended at {exited} ns");
     }
 }
+
+/// The sync_tools lesson with these knobs, on the pool.
+async fn sync_tools(pairs: &[(&str, &str)]) -> Trace {
+    let pairs: Vec<(String, String)> = pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+    let lesson = interleave::lessons::find("sync_tools").unwrap();
+    let (_, built) = build_from_pairs(lesson, &pairs).unwrap();
+    run_program(built.program, built.settings).await
+}
+
+#[wasm_bindgen_test]
+async fn a_condition_keeps_a_bounded_buffer_in_bounds_and_an_event_wakes_every_waiter() {
+    let trace = sync_tools(&[("primitive", "condition"), ("capacity", "2")]).await;
+    assert_eq!(trace.outcome, Outcome::Completed);
+    let counts: Vec<i64> =
+        trace.console.iter().filter_map(|w| w.text.split('(').nth(1)?.split(' ').next()?.parse().ok()).collect();
+    assert_eq!(counts.len(), 12, "six items put and got");
+    assert!(counts.iter().all(|c| (0..=2).contains(c)), "{counts:?}");
+    let trace = sync_tools(&[("primitive", "event"), ("threads", "4")]).await;
+    let set_at = trace.console.iter().find(|w| w.text.starts_with("main sets")).unwrap().at;
+    let gone: Vec<u64> = trace.console.iter().filter(|w| w.text.ends_with(" goes\n")).map(|w| w.at).collect();
+    assert_eq!(gone.len(), 4);
+    assert!(gone.iter().all(|&t| t >= set_at), "nobody went before set()");
+}
+
+#[wasm_bindgen_test]
+async fn a_plain_lock_taken_again_by_its_owner_is_reported_as_a_hang_and_an_rlock_is_not() {
+    let trace = sync_tools(&[("primitive", "rlock"), ("lock", "lock")]).await;
+    let Outcome::Deadlock { cycle } = &trace.outcome else { panic!("{:?}", trace.outcome) };
+    assert_eq!((cycle.len(), cycle[0].waiter), (1, cycle[0].holder));
+    let trace = sync_tools(&[("primitive", "rlock"), ("lock", "rlock")]).await;
+    assert_eq!(trace.outcome, Outcome::Completed);
+}
