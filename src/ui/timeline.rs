@@ -1,6 +1,7 @@
 //! The timeline's geometry as a pure function of a Trace and a time window: per process a
-//! GIL track and one lane per thread; spans as boxes (lock holds as thin bars under them),
-//! console writes and exceptions as marks, a time axis. Boxes that meet within a pixel are
+//! header with its pid (when there are several), a GIL track and one lane per thread; spans
+//! as boxes (lock holds as thin bars under them), console writes and exceptions as marks,
+//! messages through queues and pipes as arrows from sender to receiver, a time axis. Boxes that meet within a pixel are
 //! merged, so even a huge trace draws as at most a few boxes per pixel column and lane.
 
 use crate::engine::program::ProcessId;
@@ -54,6 +55,8 @@ fn run_end(trace: &Trace) -> Nanos {
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum LaneKind {
+    /// The header of a process's group of lanes.
+    Process(ProcessId),
     Gil(ProcessId),
     Actor(u16),
 }
@@ -90,6 +93,16 @@ pub struct MarkDot {
     pub title: String,
 }
 
+/// A message through a queue or a pipe: from its `put`/`send` to its `get`/`recv`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Arrow {
+    pub from_lane: usize,
+    pub x1: f64,
+    pub to_lane: usize,
+    pub x2: f64,
+    pub title: String,
+}
+
 #[derive(Clone, Debug, PartialEq)]
 pub struct Tick {
     pub x: f64,
@@ -103,8 +116,14 @@ pub struct Layout {
     pub lanes: Vec<Lane>,
     pub boxes: Vec<SpanBox>,
     pub marks: Vec<MarkDot>,
+    pub arrows: Vec<Arrow>,
     pub ticks: Vec<Tick>,
     pub view: View,
+}
+
+/// The pid a process shows (`os.getpid()` in the lesson's output): the same on every run.
+pub fn pid(process: ProcessId) -> u32 {
+    1000 + process.0 as u32
 }
 
 pub fn span_class(kind: SpanKind) -> &'static str {
@@ -157,7 +176,17 @@ pub fn layout(trace: &Trace, width: f64, view: Option<View>) -> Layout {
             .any(|s| s.kind == SpanKind::HoldGil && trace.actors.get(s.actor.0 as usize).map(|a| a.process) == Some(p))
     };
     let mut lanes = Vec::new();
+    let several = processes.len() > 1;
     for process in processes {
+        if several {
+            let name = if process.0 == 0 {
+                "MainProcess".to_string()
+            } else {
+                trace.actors.iter().find(|a| a.process == process).map_or_else(String::new, |a| a.name.clone())
+            };
+            let label = format!("{name} · pid {}", pid(process));
+            lanes.push(Lane { kind: LaneKind::Process(process), label, pool_thread: None, y: 0.0 });
+        }
         if held_gil(process) {
             let label = if process.0 == 0 { "GIL".to_string() } else { format!("GIL (process {})", process.0) };
             lanes.push(Lane { kind: LaneKind::Gil(process), label, pool_thread: None, y: 0.0 });
@@ -232,10 +261,36 @@ pub fn layout(trace: &Trace, width: f64, view: Option<View>) -> Layout {
         })
         .collect();
 
+    // Each message from where it was sent to where it was received, matched by its number.
+    let mut sent = std::collections::HashMap::new();
+    for m in &trace.marks {
+        if let MarkKind::Sent { object, seq } = m.kind {
+            sent.insert((object, seq), (m.actor, m.at));
+        }
+    }
+    let arrows = trace
+        .marks
+        .iter()
+        .filter_map(|m| {
+            let MarkKind::Received { object, seq } = m.kind else { return None };
+            let &(from, at) = sent.get(&(object, seq))?;
+            if m.at < view.from || at > view.to {
+                return None;
+            }
+            Some(Arrow {
+                from_lane: actor_lane(from.0)?,
+                x1: x_of(at),
+                to_lane: actor_lane(m.actor.0)?,
+                x2: x_of(m.at),
+                title: format!("message {seq}: sent at {} ms, received at {} ms", format_ms(at), format_ms(m.at)),
+            })
+        })
+        .collect();
+
     let step = tick_step(view.to - view.from);
     let first = view.from.div_ceil(step);
     let ticks = (first..=view.to / step).map(|k| Tick { x: x_of(k * step), label: format_ms(k * step) }).collect();
-    Layout { width, height: lanes.len() as f64 * LANE_HEIGHT + AXIS_HEIGHT, lanes, boxes, marks, ticks, view }
+    Layout { width, height: lanes.len() as f64 * LANE_HEIGHT + AXIS_HEIGHT, lanes, boxes, marks, arrows, ticks, view }
 }
 
 /// Merges boxes of the same lane, kind and holder that touch (within half a pixel).
@@ -295,6 +350,24 @@ mod tests {
     }
 
     #[test]
+    fn a_message_is_an_arrow_from_its_sender_to_its_receiver() {
+        let mut t = trace(vec![span(0, SpanKind::Run, 0, 10_000_000)]);
+        let q = ObjectId(3);
+        t.marks = vec![
+            Mark { actor: ActorId(1), kind: MarkKind::Sent { object: q, seq: 1 }, at: 2_000_000, line: 1 },
+            Mark { actor: ActorId(0), kind: MarkKind::Received { object: q, seq: 1 }, at: 6_000_000, line: 1 },
+            // A message nobody received draws nothing.
+            Mark { actor: ActorId(1), kind: MarkKind::Sent { object: q, seq: 2 }, at: 7_000_000, line: 1 },
+        ];
+        let l = layout(&t, LABEL_WIDTH + 1000.0, None);
+        assert_eq!(l.arrows.len(), 1);
+        let a = &l.arrows[0];
+        assert_eq!((l.lanes[a.from_lane].label.as_str(), l.lanes[a.to_lane].label.as_str()), ("main", "child"));
+        assert_eq!((a.x1, a.x2), (LABEL_WIDTH + 200.0, LABEL_WIDTH + 600.0));
+        assert!(svg_markup(&l, None, "t", "ms").contains(r#"class="message""#));
+    }
+
+    #[test]
     fn lanes_follow_processes_with_a_gil_track_where_a_gil_was_held() {
         let t = trace(vec![
             span(0, SpanKind::Run, 0, 5_000_000),
@@ -303,9 +376,10 @@ mod tests {
         ]);
         let l = layout(&t, LABEL_WIDTH + 1000.0, None);
         let labels: Vec<&str> = l.lanes.iter().map(|l| l.label.as_str()).collect();
-        assert_eq!(labels, ["GIL", "main", "child"]);
+        // Two processes: each has a header with its pid, then its GIL track and threads.
+        assert_eq!(labels, ["MainProcess · pid 1000", "GIL", "main", "child · pid 1001", "child"]);
         let gil_box = l.boxes.iter().find(|b| b.class == "hold-gil").unwrap();
-        assert_eq!((gil_box.lane, gil_box.holder), (0, Some(1)));
+        assert_eq!((gil_box.lane, gil_box.holder), (1, Some(1)));
         let child = l.boxes.iter().find(|b| l.lanes[b.lane].label == "child").unwrap();
         assert_eq!((child.x, child.width), (LABEL_WIDTH, 500.0));
         assert_eq!(l.marks.len(), 1);
@@ -363,13 +437,18 @@ pub fn svg_markup(l: &Layout, focus: Option<Nanos>, label: &str, unit: &str) -> 
         l.height,
         escape(label)
     );
+    s.push_str(r#"<defs><marker id="arrowhead" viewBox="0 0 6 6" refX="6" refY="3" markerWidth="6" markerHeight="6" orient="auto"><path d="M0,0 L6,3 L0,6 z" class="arrowhead"/></marker></defs>"#);
     for lane in &l.lanes {
-        let gil = matches!(lane.kind, LaneKind::Gil(_));
+        let class = match lane.kind {
+            LaneKind::Gil(_) => " gil-lane",
+            LaneKind::Process(_) => " process-lane",
+            LaneKind::Actor(_) => "",
+        };
         let pool = lane.pool_thread.map(|p| format!(" · pool #{p}")).unwrap_or_default();
         let _ = write!(
             s,
             r#"<g class="lane{}"><rect class="lane-bg" x="0" y="{}" width="{}" height="{LANE_HEIGHT}"/><text x="6" y="{}">{}{}</text></g>"#,
-            if gil { " gil-lane" } else { "" },
+            class,
             lane.y,
             l.width,
             lane.y + 15.0,
@@ -400,6 +479,16 @@ pub fn svg_markup(l: &Layout, focus: Option<Nanos>, label: &str, unit: &str) -> 
             m.x - 1.5,
             LANE_HEIGHT - 6.0,
             escape(&m.title)
+        );
+    }
+    for a in &l.arrows {
+        let (y1, y2) = (l.lanes[a.from_lane].y + LANE_HEIGHT / 2.0, l.lanes[a.to_lane].y + LANE_HEIGHT / 2.0);
+        let _ = write!(
+            s,
+            r#"<line class="message" x1="{:.1}" y1="{y1:.1}" x2="{:.1}" y2="{y2:.1}" marker-end="url(#arrowhead)"><title>{}</title></line>"#,
+            a.x1,
+            a.x2,
+            escape(&a.title)
         );
     }
     if let Some(focus) = focus.filter(|f| *f >= l.view.from && *f <= l.view.to) {
