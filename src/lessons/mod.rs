@@ -29,7 +29,10 @@
 pub mod dining_philosophers;
 pub mod gil;
 pub mod lock_print;
+pub mod pipe;
+pub mod process_basics;
 pub mod race_counter;
+pub mod shared_value;
 pub mod source;
 pub mod starting_threads;
 pub mod sync_tools;
@@ -107,6 +110,9 @@ pub const LESSONS: &[LessonInfo] = &[
     sync_tools::LESSON,
     gil::LESSON,
     threads_vs_processes::LESSON,
+    process_basics::LESSON,
+    shared_value::LESSON,
+    pipe::LESSON,
 ];
 
 /// Run settings from the common knobs (`gil`, `python`, `output`, `time_scale`).

@@ -1,0 +1,274 @@
+//! Lesson 11, `pipe`: a sender process sends `Hello`, `World`, `!` through a Pipe and a
+//! receiver process receives them.
+//!
+//! Messages arrive in the order they were sent. With `duplex=yes` the receiver answers
+//! through the same pipe; a one-way pipe (`duplex=no`) has a receiving end and a sending
+//! end. With `close_early=yes` the sender closes its end one message early, and the
+//! receiver's last `recv()` raises `EOFError`.
+
+use crate::engine::program::{
+    ActorDef, ActorId, ActorRole, Cond, ObjectDef, ObjectId, ObjectKind, Op, OpKind, Operand, ProcessDef, ProcessId,
+    Program, Reg, StartMethod, TextPart, Wait,
+};
+use crate::engine::trace::{Outcome, Trace};
+use crate::i18n::{Lang, Text};
+use crate::knobs::{KnobKind, KnobSpec, KnobValues};
+use crate::lessons::source::Source;
+use crate::lessons::{settings_from, Built, Findings, Group, LessonInfo};
+
+const KNOBS: &[KnobSpec] = &[
+    KnobSpec { name: "messages", kind: KnobKind::Int { min: 1, max: 10 }, default: "3" },
+    KnobSpec { name: "duplex", kind: KnobKind::Choice(&["yes", "no"]), default: "yes" },
+    KnobSpec { name: "close_early", kind: KnobKind::Choice(&["no", "yes"]), default: "no" },
+];
+
+pub const LESSON: LessonInfo = LessonInfo {
+    id: "pipe",
+    group: Group::Processes,
+    title: Text { en: "Pipes between processes", ko: "프로세스 사이의 파이프" },
+    teaser: Text {
+        en: "Send Hello, World, ! from one process to another: in order, both ways, and EOFError at the end.",
+        ko: "한 프로세스에서 다른 프로세스로 Hello, World, !를 보냅니다. 순서대로, 양방향으로, 끝에는 EOFError.",
+    },
+    explanation: Text {
+        en: "Pipe() returns two connected ends. What one end sends, the other receives, in the same order; recv() \
+             waits until something arrives. A duplex pipe (the default) lets both ends send; Pipe(duplex=False) \
+             gives a receiving end and a sending end. When one end is closed and everything sent has been \
+             received, recv() at the other end raises EOFError.",
+        ko:
+            "Pipe()는 서로 이어진 두 끝을 돌려줍니다. 한쪽 끝이 보낸 것을 다른 쪽이 같은 순서로 받고, recv()는 무언가 \
+             도착할 때까지 기다립니다. 양방향 파이프(기본값)는 두 끝 모두 보낼 수 있고, Pipe(duplex=False)는 받는 끝과 \
+             보내는 끝을 줍니다. 한쪽 끝이 닫히고 보낸 것을 모두 받은 뒤에 다른 쪽에서 recv()를 하면 EOFError가 납니다.",
+    },
+    knobs: KNOBS,
+    common_knobs: &["engine", "output", "cores", "seed"],
+    build,
+    findings,
+};
+
+const PIPE: ObjectId = ObjectId(0);
+const M: Reg = Reg(0);
+const WORDS: [&str; 3] = ["Hello", "World", "!"];
+
+fn word(i: usize) -> String {
+    WORDS.get(i).map_or_else(|| format!("message {}", i + 1), |w| w.to_string())
+}
+
+fn op(kind: OpKind, line: u32) -> Op {
+    Op { kind, line }
+}
+
+/// Prints `before` and the word whose number is in `M`: one branch per possible message.
+fn print_word(ops: &mut Vec<Op>, before: &str, words: usize, line: u32) {
+    let base = ops.len();
+    // Each case: test (1), print (1), jump to the end (1).
+    let end = base + 3 * words;
+    for i in 0..words {
+        let at = base + 3 * i;
+        ops.push(op(OpKind::JumpIf { cond: Cond::Ne(M, i as i64), to: at + 3 }, line));
+        ops.push(op(OpKind::Print { text: vec![TextPart::Lit(format!("{before}{}", word(i)))] }, line));
+        ops.push(op(OpKind::Jump { to: end }, line));
+    }
+    // The last case's "not this one" lands here too, as does every jump to the end.
+    ops.push(op(OpKind::Call, line));
+}
+
+fn build(knobs: &KnobValues) -> Result<Built, String> {
+    let n = knobs.int("messages") as usize;
+    let duplex = knobs.choice("duplex") == "yes";
+    let early = knobs.choice("close_early") == "yes";
+    let sent = if early { n.saturating_sub(1) } else { n };
+    // The receiver thanks the sender through a duplex pipe, if it got everything.
+    let thanks = duplex && !early;
+    let quoted: Vec<String> = (0..n).map(|i| format!("{:?}", word(i))).collect();
+
+    let mut src = Source::new();
+    src.line(0, "from multiprocessing import Process, Pipe");
+    src.blank();
+    src.line(0, &format!("MESSAGES = [{}]", quoted.join(", ")));
+    src.blank();
+    src.blank();
+    src.line(0, "def sender(conn):");
+    if early {
+        src.line(1, "for message in MESSAGES[:-1]:  # one short");
+    } else {
+        src.line(1, "for message in MESSAGES:");
+    }
+    let send_line = src.line(2, "conn.send(message)");
+    let say_sent = src.line(2, "print(f\"sent {message}\")");
+    let thanked = thanks.then(|| src.line(1, "print(f\"sender got {conn.recv()!r} back\")"));
+    let close_line = src.line(1, "conn.close()");
+    src.blank();
+    src.blank();
+    src.line(0, "def receiver(conn, other_end):");
+    // (no operation: an end is closed for good only once every copy is)
+    src.line(1, "other_end.close()  # fork gave this process a copy of the sending end too");
+    let recv_for = src.line(1, "for _ in MESSAGES:");
+    let recv_line = src.line(2, "message = conn.recv()");
+    let say_received = src.line(2, "print(f\"received {message}\")");
+    let reply = thanks.then(|| src.line(1, "conn.send(\"thanks\")  # a duplex end can send too"));
+    src.blank();
+    src.blank();
+    src.line(0, "if __name__ == \"__main__\":");
+    if duplex {
+        src.line(1, "left, right = Pipe()  # duplex: both ends send and receive");
+    } else {
+        src.line(1, "left, right = Pipe(duplex=False)  # left receives, right sends");
+    }
+    src.line(1, "receiving = Process(target=receiver, args=(left, right))");
+    src.line(1, "sending = Process(target=sender, args=(right,))");
+    let start_receiver = src.line(1, "receiving.start()");
+    let start_sender = src.line(1, "sending.start()");
+    // Each process holds its own copies of the ends; an end is closed for good once every
+    // copy is. The parent drops its copies here, so the sender's close is the last one.
+    src.line(1, "left.close()  # the parent's copies: the children keep theirs");
+    src.line(1, "right.close()");
+    let join_receiver = src.line(1, "receiving.join()");
+    let join_sender = src.line(1, "sending.join()");
+
+    // The sender sends messages 0..sent on end 1, maybe waits for thanks, and closes it.
+    let mut sender = Vec::new();
+    for i in 0..sent {
+        sender.push(op(OpKind::Send { object: PIPE, end: 1, value: Operand::Const(i as i64) }, send_line));
+        sender.push(op(OpKind::Print { text: vec![TextPart::Lit(format!("sent {}", word(i)))] }, say_sent));
+    }
+    if let Some(line) = thanked {
+        sender.push(op(OpKind::Recv { object: PIPE, end: 1, reg: M }, line));
+        sender.push(op(OpKind::Print { text: vec![TextPart::Lit("sender got 'thanks' back".into())] }, line));
+    }
+    sender.push(op(OpKind::Close { object: PIPE, end: 1 }, close_line));
+    // The receiver takes n messages from end 0 (the last raises EOFError if the sender
+    // closed early), then may answer.
+    let mut receiver = vec![op(OpKind::Call, recv_for)];
+    let top = receiver.len();
+    receiver.push(op(OpKind::Recv { object: PIPE, end: 0, reg: M }, recv_line));
+    print_word(&mut receiver, "received ", n, say_received);
+    receiver.push(op(OpKind::Loop { to: top, times: n as u64 }, recv_for));
+    if let Some(line) = reply {
+        receiver.push(op(OpKind::Send { object: PIPE, end: 0, value: Operand::Const(0) }, line));
+    }
+    let main = vec![
+        op(OpKind::Start { actor: ActorId(1) }, start_receiver),
+        op(OpKind::Start { actor: ActorId(2) }, start_sender),
+        op(OpKind::Join { actor: ActorId(1), wait: Wait::Forever }, join_receiver),
+        op(OpKind::Join { actor: ActorId(2), wait: Wait::Forever }, join_sender),
+    ];
+    let processes = vec![
+        ProcessDef { name: "MainProcess".into(), parent: None, start_method: StartMethod::Main, daemon: false },
+        ProcessDef {
+            name: "Process-1".into(),
+            parent: Some(ProcessId(0)),
+            start_method: StartMethod::Fork,
+            daemon: false,
+        },
+        ProcessDef {
+            name: "Process-2".into(),
+            parent: Some(ProcessId(0)),
+            start_method: StartMethod::Fork,
+            daemon: false,
+        },
+    ];
+    let actors = vec![
+        ActorDef {
+            name: "MainThread".into(),
+            process: ProcessId(0),
+            role: ActorRole::ProcessMain,
+            daemon: false,
+            ops: main,
+        },
+        ActorDef {
+            name: "Process-1 (receiver)".into(),
+            process: ProcessId(1),
+            role: ActorRole::ProcessMain,
+            daemon: false,
+            ops: receiver,
+        },
+        ActorDef {
+            name: "Process-2 (sender)".into(),
+            process: ProcessId(2),
+            role: ActorRole::ProcessMain,
+            daemon: false,
+            ops: sender,
+        },
+    ];
+    let objects = vec![ObjectDef { name: "Pipe()".into(), kind: ObjectKind::Pipe { duplex } }];
+    let program = Program { source: src.finish(), processes, actors, objects };
+    Ok(Built { program, settings: settings_from(knobs) })
+}
+
+/// The words received, in order.
+pub fn received(trace: &Trace) -> Vec<String> {
+    trace.console_text().lines().filter_map(|l| l.strip_prefix("received ")).map(str::to_string).collect()
+}
+
+fn findings(knobs: &KnobValues, trace: &Trace, lang: Lang) -> Findings {
+    let ko = lang == Lang::Ko;
+    let n = knobs.int("messages") as usize;
+    let got = received(trace);
+    let in_order = got.iter().enumerate().all(|(i, w)| *w == word(i));
+    let eof = trace.errors.iter().any(|e| e.exception == "EOFError");
+    let figures = vec![("received", got.len() as i64), ("in_order", in_order as i64), ("eof", eof as i64)];
+    if !matches!(trace.outcome, Outcome::Completed) {
+        let headline = if ko { "실행이 끝나지 않았습니다." } else { "The run did not finish." };
+        return Findings { headline: headline.into(), details: vec![], figures };
+    }
+    let list = got.join(" ");
+    let headline = match (eof, ko) {
+        (false, false) => format!("All {n} messages arrived, in the order they were sent: {list}"),
+        (false, true) => format!("메시지 {n}개가 모두 보낸 순서대로 도착했습니다: {list}"),
+        (true, false) => format!("{} messages arrived ({list}), then recv() raised EOFError.", got.len()),
+        (true, true) => format!("메시지 {}개가 도착한 뒤({list}) recv()가 EOFError를 냈습니다.", got.len()),
+    };
+    let why = if eof {
+        Text {
+            en: "The sender closed its end after one message fewer than the receiver expected: with nothing left to \
+                 read and nobody left to send, recv() can only raise EOFError.",
+            ko: "보내는 쪽이 받는 쪽이 기대한 것보다 하나 적게 보내고 끝을 닫았습니다. 읽을 것도 보낼 사람도 남지 \
+                 않았으니 recv()는 EOFError를 낼 수밖에 없습니다.",
+        }
+    } else {
+        Text {
+            en: "A pipe is first in, first out. The sent and received lines interleave, because the two processes \
+                 run side by side; the arrows on the timeline join each send to its recv.",
+            ko: "파이프는 먼저 들어간 것이 먼저 나옵니다. 두 프로세스가 나란히 실행되므로 보냄과 받음 줄이 섞여 \
+                 나오고, 타임라인의 화살표가 각 send와 그 recv를 이어 줍니다.",
+        }
+    };
+    Findings { headline, details: vec![why.get(lang).to_string()], figures }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lessons::build_from_pairs;
+
+    fn built(pairs: &[(&str, &str)]) -> Built {
+        let pairs: Vec<(String, String)> = pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        build_from_pairs(&LESSON, &pairs).unwrap().1
+    }
+
+    #[test]
+    fn every_variant_builds_and_the_generated_python_runs_in_cpython() {
+        let python = std::process::Command::new("python3").arg("--version").output().is_ok();
+        for duplex in ["yes", "no"] {
+            for early in ["no", "yes"] {
+                let b = built(&[("duplex", duplex), ("close_early", early)]);
+                b.program.validate().unwrap();
+                if !python {
+                    continue;
+                }
+                let out = std::process::Command::new("python3").arg("-c").arg(&b.program.source).output().unwrap();
+                let text = String::from_utf8(out.stdout).unwrap();
+                let stderr = String::from_utf8_lossy(&out.stderr);
+                if early == "yes" {
+                    assert!(stderr.contains("EOFError"), "{stderr}");
+                    assert_eq!(text.matches("received ").count(), 2, "{text}");
+                } else {
+                    assert!(out.status.success(), "{stderr}");
+                    assert!(text.contains("received Hello\n") && text.contains("received !\n"), "{text}");
+                }
+                assert_eq!(text.contains("sender got 'thanks' back"), duplex == "yes" && early == "no", "{text}");
+            }
+        }
+    }
+}

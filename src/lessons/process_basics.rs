@@ -1,0 +1,271 @@
+//! Lesson 8, `process_basics`: `multiprocessing.Process` with `start()` and `join()`.
+//!
+//! One process counts to three; then `processes` processes each call a helper that prints a
+//! line, and print their own line with the result and their pid. Each child's two lines
+//! keep their order; the children's lines may interleave, and their order is not fixed. A
+//! daemon child that is not joined dies with the main process.
+
+use crate::engine::program::{
+    ActorDef, ActorId, ActorRole, Arith, Op, OpKind, Operand, ProcessDef, ProcessId, Program, Reg, StartMethod,
+    TextPart, Wait,
+};
+use crate::engine::trace::{Outcome, Trace};
+use crate::i18n::{Lang, Text};
+use crate::knobs::{KnobKind, KnobSpec, KnobValues};
+use crate::lessons::source::Source;
+use crate::lessons::{settings_from, Built, Findings, Group, LessonInfo};
+
+const KNOBS: &[KnobSpec] = &[
+    KnobSpec { name: "processes", kind: KnobKind::Int { min: 1, max: 12 }, default: "5" },
+    KnobSpec { name: "join", kind: KnobKind::Choice(&["yes", "no"]), default: "yes" },
+    KnobSpec { name: "daemon", kind: KnobKind::Choice(&["no", "yes"]), default: "no" },
+];
+
+pub const LESSON: LessonInfo = LessonInfo {
+    id: "process_basics",
+    group: Group::Processes,
+    title: Text { en: "Starting processes", ko: "프로세스 시작하기" },
+    teaser: Text {
+        en: "Process, start() and join(): each child keeps its own lines in order, but not the children's order.",
+        ko: "Process, start(), join(): 자식마다 자기 줄의 순서는 지키지만 자식들 사이의 순서는 정해져 있지 않습니다.",
+    },
+    explanation: Text {
+        en: "multiprocessing.Process runs a function in a new Python process, with its own interpreter and \
+             memory. start() launches it and returns; join() waits for it to end. Inside one process the lines \
+             come out in program order, but separate processes run side by side, so their lines can come out in \
+             any order. A daemon process is ended when the main process ends; a normal one is waited for.",
+        ko: "multiprocessing.Process는 함수를 자기 인터프리터와 메모리를 가진 새 파이썬 프로세스에서 실행합니다. \
+             start()는 프로세스를 띄우고 바로 돌아오며, join()은 그것이 끝나기를 기다립니다. 한 프로세스 안에서는 줄이 \
+             프로그램 순서대로 나오지만, 프로세스들은 나란히 실행되므로 그들의 줄은 어떤 순서로든 나올 수 있습니다. \
+             데몬 프로세스는 메인 프로세스가 끝날 때 함께 끝나고, 보통 프로세스는 기다려 줍니다.",
+    },
+    knobs: KNOBS,
+    common_knobs: &["engine", "output", "cores", "seed", "time_scale"],
+    build,
+    findings,
+};
+
+const X: Reg = Reg(0);
+const RESULT: Reg = Reg(1);
+
+fn op(kind: OpKind, line: u32) -> Op {
+    Op { kind, line }
+}
+
+fn build(knobs: &KnobValues) -> Result<Built, String> {
+    let n = knobs.int("processes") as u16;
+    let join = knobs.choice("join") == "yes";
+    let daemon = knobs.choice("daemon") == "yes";
+
+    let mut src = Source::new();
+    src.line(0, "from multiprocessing import Process");
+    src.line(0, "import os");
+    src.blank();
+    src.blank();
+    src.line(0, "def count(n):");
+    let count_for = src.line(1, "for i in range(n):");
+    let count_print = src.line(2, "print(i)");
+    src.blank();
+    src.blank();
+    src.line(0, "def square(x):");
+    let helper_print = src.line(1, "print(f\"computing {x} squared\")");
+    let helper_return = src.line(1, "return x * x");
+    src.blank();
+    src.blank();
+    src.line(0, "def worker(x):");
+    let call = src.line(1, "result = square(x)");
+    let worker_print = src.line(1, "print(f\"{x} squared is {result}, in process {os.getpid()}\")");
+    src.blank();
+    src.blank();
+    src.line(0, "if __name__ == \"__main__\":");
+    src.line(1, "counter = Process(target=count, args=(3,), name=\"counter\")");
+    let counter_start = src.line(1, "counter.start()");
+    let counter_join = src.line(1, "counter.join()");
+    let daemon_arg = if daemon { ", daemon=True" } else { "" };
+    src.line(1, &format!("workers = [Process(target=worker, args=(x,){daemon_arg}) for x in range({n})]"));
+    src.line(1, "for p in workers:");
+    let start_line = src.line(2, "p.start()");
+    let join_line = if join {
+        src.line(1, "for p in workers:");
+        Some(src.line(2, "p.join()"))
+    } else {
+        None
+    };
+    let done_line = src.line(1, "print(\"main process done\")");
+
+    let mut processes =
+        vec![ProcessDef { name: "MainProcess".into(), parent: None, start_method: StartMethod::Main, daemon: false }];
+    let mut actors = vec![ActorDef {
+        name: "MainThread".into(),
+        process: ProcessId(0),
+        role: ActorRole::ProcessMain,
+        daemon: false,
+        ops: Vec::new(),
+    }];
+    let mut child = |name: String, daemon: bool, ops: Vec<Op>| {
+        processes.push(ProcessDef {
+            name: name.clone(),
+            parent: Some(ProcessId(0)),
+            start_method: StartMethod::Fork,
+            daemon,
+        });
+        actors.push(ActorDef {
+            name,
+            process: ProcessId(processes.len() as u16 - 1),
+            role: ActorRole::ProcessMain,
+            daemon: false,
+            ops,
+        });
+        ActorId(actors.len() as u16 - 1)
+    };
+    let counter = child(
+        "counter".into(),
+        false,
+        vec![
+            op(OpKind::Set { reg: X, value: 0 }, count_for),
+            op(OpKind::Print { text: vec![TextPart::Reg(X)] }, count_print),
+            op(OpKind::Add { reg: X, value: 1 }, count_for),
+            op(OpKind::Loop { to: 1, times: 3 }, count_for),
+        ],
+    );
+    let workers: Vec<ActorId> = (0..n)
+        .map(|x| {
+            let ops = vec![
+                op(OpKind::Set { reg: X, value: x as i64 }, call),
+                op(OpKind::Call, call),
+                op(
+                    OpKind::Print {
+                        text: vec![
+                            TextPart::Lit("computing ".into()),
+                            TextPart::Reg(X),
+                            TextPart::Lit(" squared".into()),
+                        ],
+                    },
+                    helper_print,
+                ),
+                op(OpKind::Set { reg: RESULT, value: x as i64 }, helper_return),
+                op(OpKind::Arith { reg: RESULT, op: Arith::Mul, value: Operand::Reg(X) }, helper_return),
+                op(
+                    OpKind::Print {
+                        text: vec![
+                            TextPart::Reg(X),
+                            TextPart::Lit(" squared is ".into()),
+                            TextPart::Reg(RESULT),
+                            TextPart::Lit(", in process ".into()),
+                            TextPart::Pid,
+                        ],
+                    },
+                    worker_print,
+                ),
+            ];
+            child(format!("Process-{}", x + 2), daemon, ops)
+        })
+        .collect();
+    let mut main = vec![
+        op(OpKind::Start { actor: counter }, counter_start),
+        op(OpKind::Join { actor: counter, wait: Wait::Forever }, counter_join),
+    ];
+    main.extend(workers.iter().map(|&actor| op(OpKind::Start { actor }, start_line)));
+    if let Some(line) = join_line {
+        main.extend(workers.iter().map(|&actor| op(OpKind::Join { actor, wait: Wait::Forever }, line)));
+    }
+    main.push(op(OpKind::Print { text: vec![TextPart::Lit("main process done".into())] }, done_line));
+    actors[0].ops = main;
+    let program = Program { source: src.finish(), processes, actors, objects: Vec::new() };
+    Ok(Built { program, settings: settings_from(knobs) })
+}
+
+/// What the children printed: for each child that printed its result, `x` in the order
+/// the results came out; and how many children printed their two lines out of order.
+pub fn results(knobs: &KnobValues, trace: &Trace) -> (Vec<i64>, i64) {
+    let n = knobs.int("processes");
+    let text = trace.console_text();
+    let lines: Vec<&str> = text.lines().collect();
+    let order: Vec<i64> =
+        lines.iter().filter_map(|l| l.split(" squared is ").nth(1).and(l.split(' ').next()?.parse().ok())).collect();
+    let at = |wanted: &dyn Fn(&str) -> bool| lines.iter().position(|l| wanted(l));
+    let out_of_order = (0..n)
+        .filter(|x| {
+            let computing = at(&|l: &str| l == format!("computing {x} squared"));
+            let result = at(&|l: &str| l.starts_with(&format!("{x} squared is ")));
+            matches!((computing, result), (Some(c), Some(r)) if r < c)
+        })
+        .count() as i64;
+    (order, out_of_order)
+}
+
+fn findings(knobs: &KnobValues, trace: &Trace, lang: Lang) -> Findings {
+    let ko = lang == Lang::Ko;
+    let n = knobs.int("processes");
+    let (order, out_of_order) = results(knobs, trace);
+    let printed = order.len() as i64;
+    let in_order = order.windows(2).all(|w| w[0] < w[1]);
+    let figures = vec![("results", printed), ("out_of_order", out_of_order), ("in_start_order", in_order as i64)];
+    if trace.outcome != Outcome::Completed {
+        let headline = if ko { "실행이 끝나지 않았습니다." } else { "The run did not finish." };
+        return Findings { headline: headline.into(), details: vec![], figures };
+    }
+    let list = order.iter().map(|x| x.to_string()).collect::<Vec<_>>().join(", ");
+    let headline = match (printed == n, ko) {
+        (true, false) => format!("All {n} children printed their result, in the order {list}."),
+        (true, true) => format!("자식 {n}개가 모두 결과를 출력했습니다. 순서는 {list}입니다."),
+        (false, false) => format!("Only {printed} of {n} children printed their result before the program ended."),
+        (false, true) => format!("프로그램이 끝나기 전에 자식 {n}개 중 {printed}개만 결과를 출력했습니다."),
+    };
+    let why = if printed < n {
+        Text {
+            en: "The children were daemons and nobody joined them: when the main process reached its end, they were \
+                 ended with it.",
+            ko: "자식들은 데몬이었고 아무도 join하지 않았습니다. 메인 프로세스가 끝에 이르자 함께 끝났습니다.",
+        }
+    } else if in_order {
+        Text {
+            en: "Each child's two lines came out in order, and this time the children finished in the order they \
+                 were started: each starts a millisecond or so after the one before. Nothing guarantees it; run \
+                 it again, or start more.",
+            ko: "자식마다 두 줄은 순서대로 나왔고, 이번에는 시작한 순서대로 끝났습니다. 각자 앞의 자식보다 1밀리초쯤 \
+                 늦게 시작하기 때문입니다. 보장되는 것은 아니니 다시 실행하거나 더 많이 시작해 보세요.",
+        }
+    } else {
+        Text {
+            en: "Each child's two lines came out in order, but the children did not finish in the order they were \
+                 started: separate processes run side by side, and nothing orders them.",
+            ko: "자식마다 두 줄은 순서대로 나왔지만 자식들은 시작한 순서대로 끝나지 않았습니다. 프로세스들은 나란히 \
+                 실행되고, 그 사이의 순서를 정해 주는 것은 없습니다.",
+        }
+    };
+    Findings { headline, details: vec![why.get(lang).to_string()], figures }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lessons::build_from_pairs;
+
+    fn built(pairs: &[(&str, &str)]) -> Built {
+        let pairs: Vec<(String, String)> = pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        build_from_pairs(&LESSON, &pairs).unwrap().1
+    }
+
+    #[test]
+    fn the_program_has_a_process_per_child_and_daemons_when_asked() {
+        let b = built(&[("processes", "3"), ("daemon", "yes")]);
+        b.program.validate().unwrap();
+        assert_eq!(b.program.processes.len(), 5, "main, the counter and three workers");
+        assert!(b.program.processes[2..].iter().all(|p| p.daemon));
+        assert!(b.program.source.contains("daemon=True"));
+    }
+
+    #[test]
+    fn the_generated_python_runs_in_cpython() {
+        if std::process::Command::new("python3").arg("--version").output().is_err() {
+            return;
+        }
+        let b = built(&[]);
+        let out = std::process::Command::new("python3").arg("-c").arg(&b.program.source).output().unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let text = String::from_utf8(out.stdout).unwrap();
+        assert_eq!(text.matches(" squared is ").count(), 5, "{text}");
+        assert!(text.starts_with("0\n1\n2\n"), "{text}");
+    }
+}

@@ -1,0 +1,260 @@
+//! Lesson 10, `shared_value`: `processes` processes each add 1, `increments` times, to a
+//! `multiprocessing.Value` (under `with v.get_lock():` or not), or to a plain global.
+//!
+//! A plain global is copied into each child, so the parent's stays 0. A `Value` lives in
+//! memory every process shares and has a lock, but `v.value += 1` is a locked read and then
+//! a separately locked write, so without `get_lock()` around both an update can be lost.
+
+use crate::engine::program::{
+    ActorDef, ActorId, ActorRole, ObjectDef, ObjectId, ObjectKind, Op, OpKind, ProcessDef, ProcessId, Program, Reg,
+    StartMethod, TextPart, Wait,
+};
+use crate::engine::trace::{Outcome, Trace};
+use crate::i18n::{group_digits, Lang, Text};
+use crate::knobs::{KnobKind, KnobSpec, KnobValues};
+use crate::lessons::source::Source;
+use crate::lessons::{settings_from, Built, Findings, Group, LessonInfo};
+
+const KNOBS: &[KnobSpec] = &[
+    KnobSpec { name: "processes", kind: KnobKind::Int { min: 1, max: 12 }, default: "9" },
+    KnobSpec { name: "increments", kind: KnobKind::Int { min: 1, max: 1_000_000 }, default: "50" },
+    KnobSpec { name: "shared", kind: KnobKind::Choice(&["value", "global"]), default: "value" },
+    KnobSpec { name: "get_lock", kind: KnobKind::Choice(&["on", "off"]), default: "on" },
+];
+
+pub const LESSON: LessonInfo = LessonInfo {
+    id: "shared_value",
+    group: Group::Processes,
+    title: Text { en: "Sharing a value between processes", ko: "프로세스 사이에 값 공유하기" },
+    teaser: Text {
+        en: "A global stays 0 in the parent; a Value is shared, and exact only under its lock.",
+        ko: "전역 변수는 부모에서 0 그대로이고, Value는 공유되지만 락 아래에서만 정확합니다.",
+    },
+    explanation: Text {
+        en: "Processes do not share memory: each child has its own copy of every global, and what it changes \
+             the parent never sees. multiprocessing.Value puts one number in memory all processes share, with a \
+             lock. Reading or writing v.value takes that lock, but v.value += 1 is a read and then a write, each \
+             locked on its own: another process can write in between, and that update is lost. Holding \
+             v.get_lock() around the whole += makes it exact.",
+        ko:
+            "프로세스는 메모리를 공유하지 않습니다. 자식마다 모든 전역 변수의 복사본을 가지며, 자식이 바꾼 것을 부모는 \
+             보지 못합니다. multiprocessing.Value는 모든 프로세스가 공유하는 메모리에 숫자 하나를 락과 함께 둡니다. \
+             v.value를 읽거나 쓸 때마다 그 락을 잡지만, v.value += 1은 읽기와 쓰기가 각각 따로 잠기므로 그 사이에 다른 \
+             프로세스가 쓸 수 있고, 그 업데이트는 사라집니다. += 전체를 v.get_lock()으로 감싸면 정확해집니다.",
+    },
+    knobs: KNOBS,
+    common_knobs: &["engine", "cores", "seed"],
+    build,
+    findings,
+};
+
+const LOCK: ObjectId = ObjectId(0);
+const VALUE: ObjectId = ObjectId(1);
+const GLOBAL: ObjectId = ObjectId(2);
+const R: Reg = Reg(0);
+
+fn op(kind: OpKind, line: u32) -> Op {
+    Op { kind, line }
+}
+
+fn build(knobs: &KnobValues) -> Result<Built, String> {
+    let n = knobs.int("processes") as u16;
+    let increments = knobs.int("increments") as u64;
+    let value = knobs.choice("shared") == "value";
+    let locked = value && knobs.choice("get_lock") == "on";
+    let expected = n as i64 * increments as i64;
+
+    let mut src = Source::new();
+    let mut ops = Vec::new();
+    if value {
+        src.line(0, "from multiprocessing import Process, Value");
+        src.blank();
+        src.blank();
+        src.line(0, "def add(v, n):");
+        let for_line = src.line(1, "for _ in range(n):");
+        let target = if locked {
+            let with = src.line(2, "with v.get_lock():");
+            ops.push(op(OpKind::Acquire { object: LOCK, wait: Wait::Forever, result: None }, with));
+            Some(with)
+        } else {
+            None
+        };
+        let add = src.line(if locked { 3 } else { 2 }, "v.value += 1");
+        ops.push(op(OpKind::Load { object: VALUE, reg: R }, add));
+        ops.push(op(OpKind::Add { reg: R, value: 1 }, add));
+        ops.push(op(OpKind::Store { object: VALUE, reg: R }, add));
+        if let Some(with) = target {
+            ops.push(op(OpKind::Release { object: LOCK }, with));
+        }
+        ops.push(op(OpKind::Loop { to: 0, times: increments }, for_line));
+    } else {
+        src.line(0, "from multiprocessing import Process");
+        src.blank();
+        src.line(0, "counter = 0");
+        src.blank();
+        src.blank();
+        src.line(0, "def add(n):");
+        src.line(1, "global counter");
+        let for_line = src.line(1, "for _ in range(n):");
+        let add = src.line(2, "counter += 1  # this process's own copy");
+        ops.push(op(OpKind::Load { object: GLOBAL, reg: R }, add));
+        ops.push(op(OpKind::Add { reg: R, value: 1 }, add));
+        ops.push(op(OpKind::Store { object: GLOBAL, reg: R }, add));
+        ops.push(op(OpKind::Loop { to: 0, times: increments }, for_line));
+    }
+    src.blank();
+    src.blank();
+    src.line(0, "if __name__ == \"__main__\":");
+    if value {
+        src.line(1, "v = Value(\"i\", 0)");
+        src.line(1, &format!("workers = [Process(target=add, args=(v, {increments})) for _ in range({n})]"));
+    } else {
+        src.line(1, &format!("workers = [Process(target=add, args=({increments},)) for _ in range({n})]"));
+    }
+    src.line(1, "for p in workers:");
+    let start_line = src.line(2, "p.start()");
+    src.line(1, "for p in workers:");
+    let join_line = src.line(2, "p.join()");
+    let print_line = if value {
+        src.line(1, &format!("print(f\"v.value = {{v.value}} (expected {expected})\")"))
+    } else {
+        src.line(1, &format!("print(f\"counter = {{counter}} (the children added {expected})\")"))
+    };
+
+    let mut main: Vec<Op> = (1..=n).map(|w| op(OpKind::Start { actor: ActorId(w) }, start_line)).collect();
+    main.extend((1..=n).map(|w| op(OpKind::Join { actor: ActorId(w), wait: Wait::Forever }, join_line)));
+    let (shown, label, tail) = if value {
+        (VALUE, "v.value = ", format!(" (expected {expected})"))
+    } else {
+        (GLOBAL, "counter = ", format!(" (the children added {expected})"))
+    };
+    main.push(op(OpKind::Load { object: shown, reg: R }, print_line));
+    main.push(op(
+        OpKind::Print { text: vec![TextPart::Lit(label.into()), TextPart::Reg(R), TextPart::Lit(tail)] },
+        print_line,
+    ));
+    let mut processes =
+        vec![ProcessDef { name: "MainProcess".into(), parent: None, start_method: StartMethod::Main, daemon: false }];
+    let mut actors = vec![ActorDef {
+        name: "MainThread".into(),
+        process: ProcessId(0),
+        role: ActorRole::ProcessMain,
+        daemon: false,
+        ops: main,
+    }];
+    for i in 1..=n {
+        let name = format!("Process-{i}");
+        processes.push(ProcessDef {
+            name: name.clone(),
+            parent: Some(ProcessId(0)),
+            start_method: StartMethod::Fork,
+            daemon: false,
+        });
+        actors.push(ActorDef {
+            name,
+            process: ProcessId(i),
+            role: ActorRole::ProcessMain,
+            daemon: false,
+            ops: ops.clone(),
+        });
+    }
+    let objects = vec![
+        // multiprocessing's Value lock is re-entrant.
+        ObjectDef { name: "v.get_lock()".into(), kind: ObjectKind::RLock },
+        ObjectDef { name: "v".into(), kind: ObjectKind::SharedValue { initial: 0, lock: LOCK } },
+        ObjectDef { name: "counter".into(), kind: ObjectKind::Var { initial: 0 } },
+    ];
+    let program = Program { source: src.finish(), processes, actors, objects };
+    Ok(Built { program, settings: settings_from(knobs) })
+}
+
+fn findings(knobs: &KnobValues, trace: &Trace, lang: Lang) -> Findings {
+    let ko = lang == Lang::Ko;
+    let value = knobs.choice("shared") == "value";
+    let locked = knobs.choice("get_lock") == "on";
+    let expected = knobs.int("processes") * knobs.int("increments");
+    let seen = trace.final_value(if value { VALUE } else { GLOBAL }).unwrap_or(0);
+    let lost = if value { expected - seen } else { 0 };
+    let figures = vec![("expected", expected), ("seen", seen), ("lost", lost)];
+    if trace.outcome != Outcome::Completed {
+        let headline = if ko { "실행이 끝나지 않았습니다." } else { "The run did not finish." };
+        return Findings { headline: headline.into(), details: vec![], figures };
+    }
+    let (e, s, l) = (group_digits(expected), group_digits(seen), group_digits(lost));
+    let headline = match (value, lost > 0, ko) {
+        (false, _, false) => format!("The parent's counter is {s}: the children added {e}, each to its own copy."),
+        (false, _, true) => {
+            format!("부모의 counter는 {s}입니다. 자식들은 {e}을(를) 더했지만 각자 자기 복사본에 더했습니다.")
+        }
+        (true, true, false) => format!("Lost {l} of {e} updates: v.value ended at {s}."),
+        (true, true, true) => format!("{e}번의 업데이트 중 {l}번이 사라졌습니다. v.value는 {s}로 끝났습니다."),
+        (true, false, false) => format!("No update lost: v.value is exactly {e}."),
+        (true, false, true) => format!("사라진 업데이트가 없습니다. v.value는 정확히 {e}입니다."),
+    };
+    let why = match (value, locked, lost > 0) {
+        (false, _, _) => Text {
+            en: "A global lives in each process's own memory; starting a process copies it, and nothing copies it \
+                 back. Try shared=value.",
+            ko: "전역 변수는 각 프로세스의 메모리에 삽니다. 프로세스를 시작할 때 복사되고, 다시 돌려받는 일은 없습니다. \
+                 shared=value를 시도해 보세요.",
+        },
+        (true, true, _) => Text {
+            en: "with v.get_lock(): holds the Value's lock from the read to the write, so no other process can write \
+                 in between.",
+            ko: "with v.get_lock():이 읽기부터 쓰기까지 Value의 락을 쥐고 있어서 그 사이에 다른 프로세스가 쓸 수 없습니다.",
+        },
+        (true, false, true) => Text {
+            en: "v.value += 1 took the lock to read and again to write; another process wrote in between, and its \
+                 update was overwritten.",
+            ko: "v.value += 1은 읽을 때 한 번, 쓸 때 또 한 번 락을 잡았습니다. 그 사이에 다른 프로세스가 썼고, 그 \
+                 업데이트는 덮어써졌습니다.",
+        },
+        (true, false, false) => Text {
+            en: "Nothing prevents a lost update here; the processes simply did not overlap much (each starts a \
+                 millisecond after the one before, and 50 increments take microseconds). Raise increments.",
+            ko: "여기에는 업데이트 손실을 막는 것이 없습니다. 프로세스들이 별로 겹치지 않았을 뿐입니다(각자 앞의 \
+                 프로세스보다 1밀리초쯤 늦게 시작하고, 50번 더하는 데는 몇 마이크로초면 됩니다). increments를 늘려 보세요.",
+        },
+    };
+    Findings { headline, details: vec![why.get(lang).to_string()], figures }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lessons::build_from_pairs;
+
+    fn built(pairs: &[(&str, &str)]) -> Built {
+        let pairs: Vec<(String, String)> = pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        build_from_pairs(&LESSON, &pairs).unwrap().1
+    }
+
+    #[test]
+    fn the_program_follows_the_knobs() {
+        for (shared, lock, text) in [
+            ("value", "on", "with v.get_lock():"),
+            ("value", "off", "v.value += 1"),
+            ("global", "on", "global counter"),
+        ] {
+            let b = built(&[("shared", shared), ("get_lock", lock)]);
+            b.program.validate().unwrap();
+            assert!(b.program.source.contains(text), "{shared} {lock}");
+        }
+        assert!(!built(&[("get_lock", "off")]).program.source.contains("get_lock"));
+    }
+
+    #[test]
+    fn the_generated_python_runs_in_cpython_and_a_global_stays_zero() {
+        if std::process::Command::new("python3").arg("--version").output().is_err() {
+            return;
+        }
+        for (shared, expected) in
+            [("value", "v.value = 450 (expected 450)"), ("global", "counter = 0 (the children added 450)")]
+        {
+            let b = built(&[("shared", shared)]);
+            let out = std::process::Command::new("python3").arg("-c").arg(&b.program.source).output().unwrap();
+            assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+            assert_eq!(String::from_utf8(out.stdout).unwrap().trim_end(), expected);
+        }
+    }
+}
