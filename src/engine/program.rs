@@ -101,6 +101,8 @@ pub enum TextPart {
     Lit(String),
     /// The value of one of the actor's registers.
     Reg(Reg),
+    /// A register as Python prints a bool: `False` for 0, `True` otherwise.
+    Bool(Reg),
     /// The running thread's name (`threading.current_thread().name`).
     ActorName,
     /// The running process's pid (`os.getpid()`).
@@ -175,6 +177,7 @@ pub fn render_text(parts: &[TextPart], regs: &[i64; REGISTERS], actor_name: &str
         match part {
             TextPart::Lit(s) => line.push_str(s),
             TextPart::Reg(r) => line.push_str(&regs[r.0 as usize].to_string()),
+            TextPart::Bool(r) => line.push_str(if regs[r.0 as usize] != 0 { "True" } else { "False" }),
             TextPart::ActorName => line.push_str(actor_name),
             // A pid that looks like one and is the same on every run.
             TextPart::Pid => line.push_str(&(1000 + process.0 as u32).to_string()),
@@ -700,7 +703,7 @@ fn registers_of(op: &OpKind) -> Vec<Reg> {
         Print { text } => text
             .iter()
             .filter_map(|p| match p {
-                TextPart::Reg(r) => Some(*r),
+                TextPart::Reg(r) | TextPart::Bool(r) => Some(*r),
                 _ => None,
             })
             .collect(),

@@ -31,6 +31,7 @@ pub mod gil;
 pub mod lock_print;
 pub mod pipe;
 pub mod process_basics;
+pub mod queue;
 pub mod race_counter;
 pub mod shared_value;
 pub mod source;
@@ -113,6 +114,7 @@ pub const LESSONS: &[LessonInfo] = &[
     process_basics::LESSON,
     shared_value::LESSON,
     pipe::LESSON,
+    queue::LESSON,
 ];
 
 /// Run settings from the common knobs (`gil`, `python`, `output`, `time_scale`).

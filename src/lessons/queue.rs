@@ -1,0 +1,269 @@
+//! Lesson 12, `queue`: producer processes put numbered items on a `multiprocessing.Queue`,
+//! consumer processes get them.
+//!
+//! `get()` waits while the queue is empty; with `maxsize` set, `put()` waits while it is
+//! full. The consumers are slower than the producers, so a bounded queue fills and holds
+//! the producers back. Items leave in the order they arrived. Each producer prints
+//! `q.full()` after its put; the main process prints `q.empty()` at the end.
+
+use crate::engine::program::{
+    ActorDef, ActorId, ActorRole, ObjectDef, ObjectId, ObjectKind, Op, OpKind, Operand, ProcessDef, ProcessId, Program,
+    Reg, StartMethod, TextPart, Wait,
+};
+use crate::engine::trace::{Outcome, SpanKind, Trace, WaitOn};
+use crate::i18n::{Lang, Text};
+use crate::knobs::{KnobKind, KnobSpec, KnobValues};
+use crate::lessons::source::Source;
+use crate::lessons::{settings_from, Built, Findings, Group, LessonInfo};
+
+const KNOBS: &[KnobSpec] = &[
+    KnobSpec { name: "producers", kind: KnobKind::Int { min: 1, max: 6 }, default: "2" },
+    KnobSpec { name: "consumers", kind: KnobKind::Int { min: 1, max: 6 }, default: "1" },
+    KnobSpec { name: "maxsize", kind: KnobKind::Int { min: 0, max: 100 }, default: "2" },
+    KnobSpec { name: "items", kind: KnobKind::Int { min: 1, max: 50 }, default: "4" },
+];
+
+pub const LESSON: LessonInfo = LessonInfo {
+    id: "queue",
+    group: Group::Processes,
+    title: Text { en: "Queues between processes", ko: "프로세스 사이의 큐" },
+    teaser: Text {
+        en: "Producers and consumers on a Queue: get() waits when it is empty, put() when it is full.",
+        ko: "큐 위의 생산자와 소비자: 비어 있으면 get()이, 가득 차면 put()이 기다립니다.",
+    },
+    explanation: Text {
+        en: "multiprocessing.Queue carries items between processes, first in, first out. get() waits until there \
+             is an item; with a maxsize, put() waits until there is room, which holds fast producers back to the \
+             pace of slow consumers. q.empty() and q.full() tell you how it is at that moment, which may already \
+             have changed when you act on it.",
+        ko: "multiprocessing.Queue는 프로세스 사이에 항목을 먼저 들어온 순서대로 실어 나릅니다. get()은 항목이 생길 \
+             때까지 기다리고, maxsize가 있으면 put()은 자리가 날 때까지 기다려서 빠른 생산자를 느린 소비자의 속도에 \
+             맞춥니다. q.empty()와 q.full()은 그 순간의 상태를 알려 줄 뿐이고, 그 답에 따라 움직일 때는 이미 바뀌어 \
+             있을 수 있습니다.",
+    },
+    knobs: KNOBS,
+    common_knobs: &["engine", "cores", "seed", "time_scale"],
+    build,
+    findings,
+};
+
+const Q: ObjectId = ObjectId(0);
+const ITEM: Reg = Reg(0);
+const FULL: Reg = Reg(1);
+/// Item numbers: producer p's i-th item is `p * 100 + i`.
+const PER_PRODUCER: i64 = 100;
+
+fn op(kind: OpKind, line: u32) -> Op {
+    Op { kind, line }
+}
+
+fn build(knobs: &KnobValues) -> Result<Built, String> {
+    let producers = knobs.int("producers") as u16;
+    let consumers = knobs.int("consumers") as u16;
+    let maxsize = knobs.int("maxsize") as u32;
+    let items = knobs.int("items") as u64;
+    let total = producers as u64 * items;
+
+    let mut src = Source::new();
+    src.line(0, "from multiprocessing import Process, Queue");
+    src.line(0, "import time");
+    src.blank();
+    src.blank();
+    src.line(0, "def producer(q, p, items):");
+    let put_for = src.line(1, "for i in range(items):");
+    let put = src.line(2, &format!("q.put(p * {PER_PRODUCER} + i)  # waits while the queue is full"));
+    let say_put =
+        src.line(2, &format!("print(f\"producer {{p}} put {{p * {PER_PRODUCER} + i}} (full: {{q.full()}})\")"));
+    src.blank();
+    src.blank();
+    src.line(0, "def consumer(q, c, count):");
+    let get_for = src.line(1, "for _ in range(count):");
+    let get = src.line(2, "item = q.get()  # waits while the queue is empty");
+    let say_got = src.line(2, "print(f\"consumer {c} got {item}\")");
+    let work = src.line(2, "time.sleep(0.01)  # consuming is slower than producing");
+    src.blank();
+    src.blank();
+    src.line(0, "if __name__ == \"__main__\":");
+    src.line(1, &format!("q = Queue(maxsize={maxsize})  # 0: unbounded"));
+    src.line(
+        1,
+        &format!("counts = [{total} // {consumers} + (c < {total} % {consumers}) for c in range({consumers})]"),
+    );
+    src.line(
+        1,
+        &format!(
+            "workers = [Process(target=producer, args=(q, p, {items})) for p in range({producers})] + \\\n        [Process(target=consumer, args=(q, c, counts[c])) for c in range({consumers})]"
+        ),
+    );
+    src.line(1, "for w in workers:");
+    let start_line = src.line(2, "w.start()");
+    src.line(1, "for w in workers:");
+    let join_line = src.line(2, "w.join()");
+    let empty_line = src.line(1, "print(f\"empty at the end: {q.empty()}\")");
+
+    let mut processes =
+        vec![ProcessDef { name: "MainProcess".into(), parent: None, start_method: StartMethod::Main, daemon: false }];
+    let mut actors = vec![ActorDef {
+        name: "MainThread".into(),
+        process: ProcessId(0),
+        role: ActorRole::ProcessMain,
+        daemon: false,
+        ops: Vec::new(),
+    }];
+    let mut child = |name: String, ops: Vec<Op>| {
+        processes.push(ProcessDef {
+            name: name.clone(),
+            parent: Some(ProcessId(0)),
+            start_method: StartMethod::Fork,
+            daemon: false,
+        });
+        actors.push(ActorDef {
+            name,
+            process: ProcessId(processes.len() as u16 - 1),
+            role: ActorRole::ProcessMain,
+            daemon: false,
+            ops,
+        });
+    };
+    for p in 0..producers {
+        let first = p as i64 * PER_PRODUCER;
+        let ops = vec![
+            op(OpKind::Set { reg: ITEM, value: first }, put_for),
+            op(OpKind::Put { object: Q, value: Operand::Reg(ITEM), wait: Wait::Forever }, put),
+            op(OpKind::QueueFull { object: Q, reg: FULL }, say_put),
+            op(
+                OpKind::Print {
+                    text: vec![
+                        TextPart::Lit(format!("producer {p} put ")),
+                        TextPart::Reg(ITEM),
+                        TextPart::Lit(" (full: ".into()),
+                        TextPart::Bool(FULL),
+                        TextPart::Lit(")".into()),
+                    ],
+                },
+                say_put,
+            ),
+            op(OpKind::Add { reg: ITEM, value: 1 }, put_for),
+            op(OpKind::Loop { to: 1, times: items }, put_for),
+        ];
+        child(format!("Process-{} (producer {p})", p + 1), ops);
+    }
+    for c in 0..consumers {
+        let count = total / consumers as u64 + u64::from((c as u64) < total % consumers as u64);
+        if count == 0 {
+            // Nothing for this one: it ends at once, as `range(0)` would.
+            child(format!("Process-{} (consumer {c})", producers + c + 1), vec![op(OpKind::Call, get_for)]);
+            continue;
+        }
+        let ops = vec![
+            op(OpKind::Get { object: Q, reg: ITEM, wait: Wait::Forever }, get),
+            op(OpKind::Print { text: vec![TextPart::Lit(format!("consumer {c} got ")), TextPart::Reg(ITEM)] }, say_got),
+            op(OpKind::Sleep { micros: 10_000 }, work),
+            op(OpKind::Loop { to: 0, times: count }, get_for),
+        ];
+        child(format!("Process-{} (consumer {c})", producers + c + 1), ops);
+    }
+    let workers = producers + consumers;
+    let mut main: Vec<Op> = (1..=workers).map(|w| op(OpKind::Start { actor: ActorId(w) }, start_line)).collect();
+    main.extend((1..=workers).map(|w| op(OpKind::Join { actor: ActorId(w), wait: Wait::Forever }, join_line)));
+    main.push(op(OpKind::QueueEmpty { object: Q, reg: FULL }, empty_line));
+    main.push(op(
+        OpKind::Print { text: vec![TextPart::Lit("empty at the end: ".into()), TextPart::Bool(FULL)] },
+        empty_line,
+    ));
+    actors[0].ops = main;
+    let objects = vec![ObjectDef { name: "q".into(), kind: ObjectKind::Queue { maxsize } }];
+    let program = Program { source: src.finish(), processes, actors, objects };
+    Ok(Built { program, settings: settings_from(knobs) })
+}
+
+/// What went through the queue: items in the order they were got, and how long the
+/// producers spent waiting for room (ns, all of them together).
+pub fn flow(trace: &Trace) -> (Vec<i64>, u64) {
+    let got: Vec<i64> = trace.console_text().lines().filter_map(|l| l.split(" got ").nth(1)?.parse().ok()).collect();
+    let producer_waits = trace
+        .spans
+        .iter()
+        .filter(|s| s.kind == SpanKind::Wait(WaitOn::Object(Q)))
+        .filter(|s| trace.actors.get(s.actor.0 as usize).is_some_and(|a| a.name.contains("producer")))
+        .map(|s| s.end - s.start)
+        .sum();
+    (got, producer_waits)
+}
+
+fn findings(knobs: &KnobValues, trace: &Trace, lang: Lang) -> Findings {
+    let ko = lang == Lang::Ko;
+    let total = knobs.int("producers") * knobs.int("items");
+    let maxsize = knobs.int("maxsize");
+    let (got, waited) = flow(trace);
+    // Each producer's items must leave in the order it put them.
+    let fifo = (0..knobs.int("producers")).all(|p| {
+        let mine: Vec<i64> = got.iter().copied().filter(|i| i / PER_PRODUCER == p).collect();
+        mine.windows(2).all(|w| w[0] < w[1])
+    });
+    let waited_ms = waited as f64 / 1e6;
+    let figures = vec![("got", got.len() as i64), ("fifo", fifo as i64), ("producer_wait_us", (waited / 1000) as i64)];
+    if trace.outcome != Outcome::Completed {
+        let headline = if ko { "실행이 끝나지 않았습니다." } else { "The run did not finish." };
+        return Findings { headline: headline.into(), details: vec![], figures };
+    }
+    let headline = if ko {
+        format!("항목 {total}개가 모두 전달되었고, 생산자마다 넣은 순서대로 나왔습니다.")
+    } else {
+        format!("All {total} items went through, each producer's in the order it put them.")
+    };
+    let mut details = Vec::new();
+    let why = if maxsize > 0 && waited > 0 {
+        if ko {
+            format!("큐에는 최대 {maxsize}개만 들어가므로 생산자들이 자리가 나기를 모두 {waited_ms:.1} ms 기다렸습니다. 느린 소비자가 속도를 정합니다.")
+        } else {
+            format!("The queue holds at most {maxsize}, so the producers waited {waited_ms:.1} ms in all for room: the slow consumers set the pace.")
+        }
+    } else {
+        Text {
+            en: "With no bound (or room to spare) the producers never waited: they finished long before the \
+                 consumers, and the items waited in the queue instead. Set maxsize to hold them back.",
+            ko: "한도가 없거나 자리가 넉넉해서 생산자들은 한 번도 기다리지 않았습니다. 소비자보다 훨씬 먼저 끝났고, 대신 \
+                 항목들이 큐에서 기다렸습니다. maxsize를 정하면 생산자를 붙잡아 둘 수 있습니다.",
+        }
+        .get(lang)
+        .to_string()
+    };
+    details.push(why);
+    Findings { headline, details, figures }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lessons::build_from_pairs;
+
+    fn built(pairs: &[(&str, &str)]) -> Built {
+        let pairs: Vec<(String, String)> = pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        build_from_pairs(&LESSON, &pairs).unwrap().1
+    }
+
+    #[test]
+    fn every_consumer_gets_its_share_and_the_generated_python_runs_in_cpython() {
+        let b = built(&[("producers", "3"), ("consumers", "2"), ("items", "3")]);
+        b.program.validate().unwrap();
+        let gets: u64 = b.program.actors[4..]
+            .iter()
+            .map(|a| {
+                a.ops
+                    .iter()
+                    .find_map(|o| if let OpKind::Loop { times, .. } = o.kind { Some(times) } else { None })
+                    .unwrap_or(0)
+            })
+            .sum();
+        assert_eq!(gets, 9);
+        if std::process::Command::new("python3").arg("--version").output().is_err() {
+            return;
+        }
+        let out = std::process::Command::new("python3").arg("-c").arg(&b.program.source).output().unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let text = String::from_utf8(out.stdout).unwrap();
+        assert_eq!(text.matches(" got ").count(), 9, "{text}");
+        assert!(text.ends_with("empty at the end: True\n"), "{text}");
+    }
+}
