@@ -28,8 +28,10 @@
 
 pub mod dining_philosophers;
 pub mod gil;
+pub mod job_queue;
 pub mod lock_print;
 pub mod pipe;
+pub mod pool_map;
 pub mod process_basics;
 pub mod queue;
 pub mod race_counter;
@@ -112,9 +114,11 @@ pub const LESSONS: &[LessonInfo] = &[
     gil::LESSON,
     threads_vs_processes::LESSON,
     process_basics::LESSON,
+    pool_map::LESSON,
     shared_value::LESSON,
     pipe::LESSON,
     queue::LESSON,
+    job_queue::LESSON,
 ];
 
 /// Run settings from the common knobs (`gil`, `python`, `output`, `time_scale`).

@@ -242,3 +242,68 @@ fn a_barrier_lets_its_parties_go_together_and_a_condition_keeps_the_buffer_in_bo
         assert_eq!(figure("sync_tools", &knobs, &trace, "highest"), 3, "{engine}: the slow consumer lets it fill");
     }
 }
+
+#[test]
+fn a_global_changed_in_children_stays_zero_in_the_parent_and_a_value_under_its_lock_is_exact() {
+    for engine in ["sim", "live"] {
+        let (knobs, trace) = run_lesson("shared_value", &[("engine", engine), ("shared", "global")]);
+        assert_eq!(figure("shared_value", &knobs, &trace, "seen"), 0, "{engine}");
+        let pairs = [("engine", engine), ("increments", "2000"), ("get_lock", "on")];
+        let (knobs, trace) = run_lesson("shared_value", &pairs);
+        assert_eq!(figure("shared_value", &knobs, &trace, "lost"), 0, "{engine}");
+        assert_eq!(figure("shared_value", &knobs, &trace, "seen"), 18_000, "{engine}");
+    }
+    // Without the lock, long enough for the processes to overlap, updates are lost.
+    let (knobs, trace) = run_lesson("shared_value", &[("increments", "5000"), ("get_lock", "off")]);
+    assert!(figure("shared_value", &knobs, &trace, "lost") > 0);
+}
+
+#[test]
+fn pool_total_time_follows_the_chunking() {
+    for engine in ["sim", "live"] {
+        for (chunksize, pool_size, seconds) in [("0", "3", 4.0), ("5", "3", 5.0), ("0", "5", 2.0)] {
+            let pairs = [("engine", engine), ("chunksize", chunksize), ("pool_size", pool_size), ("time_scale", "0.05")];
+            let (knobs, trace) = run_lesson("pool_map", &pairs);
+            let measured = figure("pool_map", &knobs, &trace, "measured_ms") as f64 / 1000.0;
+            assert_eq!(figure("pool_map", &knobs, &trace, "predicted_ms") as f64 / 1000.0, seconds);
+            assert!((seconds..seconds + 0.3).contains(&measured), "{engine} {pairs:?}: {measured:.2} s");
+        }
+    }
+}
+
+#[test]
+fn draining_the_result_queue_before_close_and_join_misses_results_and_after_does_not() {
+    for engine in ["sim", "live"] {
+        let (knobs, trace) = run_lesson("job_queue", &[("engine", engine), ("drain", "before")]);
+        assert!(figure("job_queue", &knobs, &trace, "missed") > 0, "{engine}");
+        let (knobs, trace) = run_lesson("job_queue", &[("engine", engine), ("drain", "after")]);
+        assert_eq!(figure("job_queue", &knobs, &trace, "collected"), 10, "{engine}");
+    }
+}
+
+#[test]
+fn a_pipe_delivers_in_order_and_a_bounded_queue_holds_its_producers_back() {
+    for engine in ["sim", "live"] {
+        let (knobs, trace) = run_lesson("pipe", &[("engine", engine)]);
+        assert_eq!(figure("pipe", &knobs, &trace, "in_order"), 1, "{engine}");
+        assert_eq!(figure("pipe", &knobs, &trace, "received"), 3, "{engine}");
+        let (knobs, trace) = run_lesson("pipe", &[("engine", engine), ("close_early", "yes")]);
+        assert_eq!(figure("pipe", &knobs, &trace, "eof"), 1, "{engine}");
+        let (knobs, trace) = run_lesson("queue", &[("engine", engine), ("maxsize", "1")]);
+        assert!(figure("queue", &knobs, &trace, "producer_wait_us") > 5_000, "{engine}: the producers waited for room");
+        assert_eq!(figure("queue", &knobs, &trace, "fifo"), 1, "{engine}");
+        let (knobs, trace) = run_lesson("queue", &[("engine", engine), ("maxsize", "0")]);
+        assert_eq!(figure("queue", &knobs, &trace, "producer_wait_us"), 0, "{engine}: unbounded, nobody waits");
+    }
+}
+
+#[test]
+fn each_child_keeps_its_own_lines_in_order_and_unjoined_daemons_die_with_the_parent() {
+    for engine in ["sim", "live"] {
+        let (knobs, trace) = run_lesson("process_basics", &[("engine", engine)]);
+        assert_eq!(figure("process_basics", &knobs, &trace, "results"), 5, "{engine}");
+        assert_eq!(figure("process_basics", &knobs, &trace, "out_of_order"), 0, "{engine}");
+        let (knobs, trace) = run_lesson("process_basics", &[("engine", engine), ("daemon", "yes"), ("join", "no")]);
+        assert!(figure("process_basics", &knobs, &trace, "results") < 5, "{engine}");
+    }
+}

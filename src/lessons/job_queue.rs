@@ -1,0 +1,226 @@
+//! Lesson 13, `job_queue`: `pool.apply_async(job, (x,), callback=results.put)` for each
+//! job, then draining `results` with `while not results.empty()`.
+//!
+//! The callbacks run in the parent's result-handler thread as jobs finish. Draining right
+//! after submitting finds the queue still empty and collects nothing (or little); draining
+//! after `pool.close()` and `pool.join()` finds every result there.
+
+use crate::engine::pool::{add_pool, PoolLines, PoolMethod, PoolPlan, ITEM, RESULT};
+use crate::engine::program::{
+    ActorDef, ActorRole, Arith, Cond, ObjectDef, ObjectId, ObjectKind, Op, OpKind, Operand, ProcessDef, ProcessId,
+    Program, Reg, StartMethod, TextPart, Wait,
+};
+use crate::engine::trace::{Outcome, Trace};
+use crate::i18n::{Lang, Text};
+use crate::knobs::{KnobKind, KnobSpec, KnobValues};
+use crate::lessons::source::Source;
+use crate::lessons::{settings_from, Built, Findings, Group, LessonInfo};
+
+const KNOBS: &[KnobSpec] = &[
+    KnobSpec { name: "pool_size", kind: KnobKind::Int { min: 1, max: 12 }, default: "4" },
+    KnobSpec { name: "jobs", kind: KnobKind::Int { min: 1, max: 40 }, default: "10" },
+    KnobSpec { name: "drain", kind: KnobKind::Choice(&["before", "after"]), default: "before" },
+];
+
+pub const LESSON: LessonInfo = LessonInfo {
+    id: "job_queue",
+    group: Group::Processes,
+    title: Text { en: "A job pool with a result queue", ko: "결과 큐가 있는 작업 풀" },
+    teaser: Text {
+        en: "apply_async with a callback into a queue: drain it too early and the results are not there yet.",
+        ko: "콜백으로 큐에 넣는 apply_async: 너무 일찍 비우면 결과가 아직 없습니다.",
+    },
+    explanation: Text {
+        en: "apply_async returns at once; the job runs in a worker, and when it is done the pool's result-handler \
+             thread in the parent calls the callback with the result, here putting it on a queue. A loop that \
+             drains the queue right after submitting usually finds it empty: no job has finished yet. Closing \
+             the pool and joining it first waits for every job, and then the queue holds all the results.",
+        ko: "apply_async는 바로 돌아옵니다. 작업은 워커에서 실행되고, 끝나면 부모 프로세스에 있는 풀의 결과 처리 \
+             스레드가 결과를 가지고 콜백을 부릅니다. 여기서는 결과를 큐에 넣습니다. 제출하자마자 큐를 비우는 반복문은 \
+             대개 빈 큐를 만납니다. 아직 끝난 작업이 없으니까요. 먼저 풀을 close하고 join하면 모든 작업을 기다리게 \
+             되고, 그러면 큐에 결과가 모두 들어 있습니다.",
+    },
+    knobs: KNOBS,
+    common_knobs: &["engine", "time_scale", "cores", "seed"],
+    build,
+    findings,
+};
+
+const JOB_MICROS: u64 = 100_000;
+const VALUE: Reg = Reg(0);
+const EMPTY: Reg = Reg(1);
+const COLLECTED: Reg = Reg(2);
+
+fn op(kind: OpKind, line: u32) -> Op {
+    Op { kind, line }
+}
+
+fn build(knobs: &KnobValues) -> Result<Built, String> {
+    let size = knobs.int("pool_size") as u16;
+    let jobs = knobs.int("jobs") as u32;
+    let before = knobs.choice("drain") == "before";
+
+    let mut src = Source::new();
+    src.line(0, "from multiprocessing import Pool");
+    src.line(0, "import queue");
+    src.line(0, "import time");
+    src.blank();
+    src.blank();
+    let def = src.line(0, "def job(x):");
+    let sleep = src.line(1, &format!("time.sleep({})", JOB_MICROS as f64 / 1e6));
+    let ret = src.line(1, "return x * x");
+    src.blank();
+    src.blank();
+    // The drain, written where `drain` puts it; returns its lines (test, get, print).
+    let drain = |src: &mut Source| {
+        let test = src.line(1, "while not results.empty():");
+        let get = src.line(2, "collected.append(results.get())");
+        let say = src.line(2, "print(f\"result {collected[-1]}\")");
+        (test, get, say)
+    };
+    src.line(0, "if __name__ == \"__main__\":");
+    src.line(1, "results = queue.Queue()");
+    src.line(1, "collected = []");
+    let pool_line = src.line(1, &format!("pool = Pool({size})"));
+    src.line(1, &format!("for x in range({jobs}):"));
+    let call = src.line(2, "pool.apply_async(job, (x,), callback=results.put)");
+    let early = before.then(|| drain(&mut src));
+    let close = src.line(1, "pool.close()");
+    src.line(1, "pool.join()");
+    let late = (!before).then(|| drain(&mut src));
+    let report = src.line(1, &format!("print(f\"collected {{len(collected)}} of {jobs} results\")"));
+
+    let mut program = Program {
+        source: String::new(),
+        processes: vec![ProcessDef {
+            name: "MainProcess".into(),
+            parent: None,
+            start_method: StartMethod::Main,
+            daemon: false,
+        }],
+        actors: vec![ActorDef {
+            name: "MainThread".into(),
+            process: ProcessId(0),
+            role: ActorRole::ProcessMain,
+            daemon: false,
+            ops: Vec::new(),
+        }],
+        objects: vec![ObjectDef { name: "results".into(), kind: ObjectKind::Queue { maxsize: 0 } }],
+    };
+    let results = ObjectId(0);
+    let plan = PoolPlan {
+        processes: size,
+        tasks: jobs,
+        chunksize: None,
+        method: PoolMethod::ApplyAsync,
+        start_method: StartMethod::Fork,
+    };
+    let task = vec![
+        op(OpKind::Sleep { micros: JOB_MICROS }, sleep),
+        op(OpKind::Arith { reg: RESULT, op: Arith::Mul, value: Operand::Reg(ITEM) }, ret),
+    ];
+    let callback = vec![op(OpKind::Put { object: results, value: Operand::Reg(VALUE), wait: Wait::Forever }, call)];
+    let parts = add_pool(&mut program, &plan, &task, &callback, PoolLines { pool: pool_line, call, function: def });
+    let mut main = vec![op(OpKind::Set { reg: COLLECTED, value: 0 }, pool_line)];
+    main.extend(parts.start);
+    main.extend(parts.submit);
+    let drain_ops = |base: usize, (test, get, say): (u32, u32, u32)| {
+        vec![
+            op(OpKind::QueueEmpty { object: results, reg: EMPTY }, test),
+            op(OpKind::JumpIf { cond: Cond::Ne(EMPTY, 0), to: base + 6 }, test),
+            op(OpKind::Get { object: results, reg: VALUE, wait: Wait::Forever }, get),
+            op(OpKind::Add { reg: COLLECTED, value: 1 }, get),
+            op(OpKind::Print { text: vec![TextPart::Lit("result ".into()), TextPart::Reg(VALUE)] }, say),
+            op(OpKind::Jump { to: base }, test),
+        ]
+    };
+    if let Some(lines) = early {
+        let base = main.len();
+        main.extend(drain_ops(base, lines));
+    }
+    // `close()` and `join()`: the workers get their sentinels and are waited for.
+    main.extend(parts.shutdown.into_iter().map(|o| Op { line: close.max(o.line), ..o }));
+    if let Some(lines) = late {
+        let base = main.len();
+        main.extend(drain_ops(base, lines));
+    }
+    main.push(op(
+        OpKind::Print {
+            text: vec![
+                TextPart::Lit("collected ".into()),
+                TextPart::Reg(COLLECTED),
+                TextPart::Lit(format!(" of {jobs} results")),
+            ],
+        },
+        report,
+    ));
+    program.actors[0].ops = main;
+    program.source = src.finish();
+    Ok(Built { program, settings: settings_from(knobs) })
+}
+
+/// How many results the drain collected, as the program printed it.
+pub fn collected(trace: &Trace) -> Option<i64> {
+    trace.console_text().lines().find_map(|l| l.strip_prefix("collected ")?.split(' ').next()?.parse().ok())
+}
+
+fn findings(knobs: &KnobValues, trace: &Trace, lang: Lang) -> Findings {
+    let ko = lang == Lang::Ko;
+    let jobs = knobs.int("jobs");
+    let before = knobs.choice("drain") == "before";
+    let Some(got) = collected(trace).filter(|_| trace.outcome == Outcome::Completed) else {
+        let headline = if ko { "실행이 끝나지 않았습니다." } else { "The run did not finish." };
+        return Findings { headline: headline.into(), details: vec![], figures: vec![] };
+    };
+    let figures = vec![("collected", got), ("jobs", jobs), ("missed", jobs - got)];
+    let headline = match (got == jobs, ko) {
+        (true, false) => format!("All {jobs} results collected."),
+        (true, true) => format!("결과 {jobs}개를 모두 모았습니다."),
+        (false, false) => format!("Collected {got} of {jobs} results: {} were missed.", jobs - got),
+        (false, true) => format!("결과 {jobs}개 중 {got}개만 모았습니다. {}개를 놓쳤습니다.", jobs - got),
+    };
+    let why = if before {
+        Text {
+            en: "The drain ran right after the jobs were submitted: the queue was empty because no job had finished \
+                 yet, so the loop ended at once. The results arrived later, when nobody was looking. Try \
+                 drain=after.",
+            ko: "작업을 제출하자마자 큐를 비웠습니다. 아직 끝난 작업이 없어서 큐가 비어 있었고, 반복문은 바로 끝났습니다. \
+                 결과는 아무도 보지 않을 때 나중에 도착했습니다. drain=after를 시도해 보세요.",
+        }
+    } else {
+        Text {
+            en: "pool.close() and pool.join() waited for every job, and each callback had put its result on the queue \
+                 by then: the drain found them all.",
+            ko: "pool.close()와 pool.join()이 모든 작업을 기다렸고, 그때는 콜백마다 결과를 큐에 넣은 뒤였습니다. 큐를 \
+                 비우며 모두 찾았습니다.",
+        }
+    };
+    Findings { headline, details: vec![why.get(lang).to_string()], figures }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lessons::build_from_pairs;
+
+    fn built(pairs: &[(&str, &str)]) -> Built {
+        let pairs: Vec<(String, String)> = pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        build_from_pairs(&LESSON, &pairs).unwrap().1
+    }
+
+    #[test]
+    fn the_generated_python_runs_in_cpython_and_misses_results_only_when_drained_early() {
+        for drain in ["before", "after"] {
+            let b = built(&[("drain", drain)]);
+            b.program.validate().unwrap();
+            if std::process::Command::new("python3").arg("--version").output().is_err() {
+                continue;
+            }
+            let out = std::process::Command::new("python3").arg("-c").arg(&b.program.source).output().unwrap();
+            assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+            let text = String::from_utf8(out.stdout).unwrap();
+            let expected = if drain == "after" { "collected 10 of 10 results" } else { "collected 0 of 10 results" };
+            assert!(text.contains(expected), "{drain}: {text}");
+        }
+    }
+}

@@ -1,0 +1,284 @@
+//! Lesson 9, `pool_map`: `Pool(pool_size).map(f, range(tasks))`, where `f` prints the
+//! worker's pid, sleeps `task_s` and returns `x * x`.
+//!
+//! `map` splits the items into chunks (CPython's default chunksize is
+//! `ceil(tasks / (4 * pool_size))`) and each worker runs a whole chunk at a time, so the
+//! total time is that of the busiest worker. The findings compare the measured time with
+//! that prediction; the page plots both against the pool size over the learner's runs.
+
+use crate::engine::pool::{add_pool, PoolLines, PoolMethod, PoolPlan, ITEM, RESULT};
+use crate::engine::program::{
+    ActorDef, ActorRole, Arith, ObjectDef, ObjectKind, Op, OpKind, Operand, ProcessDef, ProcessId, Program, Reg,
+    StartMethod, TextPart, Wait,
+};
+use crate::engine::trace::{Outcome, Trace};
+use crate::i18n::{Lang, Text};
+use crate::knobs::{KnobKind, KnobSpec, KnobValues};
+use crate::lessons::source::Source;
+use crate::lessons::{settings_from, Built, Findings, Group, LessonInfo};
+
+const KNOBS: &[KnobSpec] = &[
+    KnobSpec { name: "tasks", kind: KnobKind::Int { min: 1, max: 40 }, default: "10" },
+    KnobSpec { name: "task_s", kind: KnobKind::Decimal { min: 0.001, max: 5.0 }, default: "1" },
+    KnobSpec { name: "pool_size", kind: KnobKind::Int { min: 1, max: 12 }, default: "3" },
+    // `0` stands for CPython's default.
+    KnobSpec { name: "chunksize", kind: KnobKind::Int { min: 0, max: 40 }, default: "0" },
+    KnobSpec { name: "method", kind: KnobKind::Choice(&["map", "imap_unordered", "apply_async"]), default: "map" },
+];
+
+pub const LESSON: LessonInfo = LessonInfo {
+    id: "pool_map",
+    group: Group::Processes,
+    title: Text { en: "Pool.map and the pool size", ko: "Pool.map과 풀 크기" },
+    teaser: Text {
+        en: "Ten one-second tasks on a pool of three: chunks, workers, and why it takes four seconds.",
+        ko: "1초짜리 작업 열 개를 세 개짜리 풀에서: 청크, 워커, 그리고 4초가 걸리는 이유.",
+    },
+    explanation: Text {
+        en: "A Pool starts worker processes once and hands them tasks. map splits the items into chunks and a \
+             worker takes a whole chunk at a time, so the run lasts as long as the busiest worker: with ten \
+             one-second tasks on three workers, one of them does four. imap_unordered hands out one item at a \
+             time and yields results as they come; apply_async submits tasks one by one. The plot collects \
+             your runs: total time against pool size, measured and predicted.",
+        ko: "Pool은 워커 프로세스를 한 번 시작해 두고 작업을 나눠 줍니다. map은 항목을 청크로 나누고 워커는 청크 \
+             하나를 통째로 가져가므로, 실행 시간은 가장 바쁜 워커의 시간입니다. 1초짜리 작업 열 개를 워커 셋에 주면 \
+             그중 하나가 네 개를 합니다. imap_unordered는 항목을 하나씩 나눠 주고 결과가 나오는 대로 돌려주며, \
+             apply_async는 작업을 하나씩 제출합니다. 그래프에는 여러분의 실행이 모입니다: 풀 크기에 따른 전체 시간, \
+             측정값과 예측값.",
+    },
+    knobs: KNOBS,
+    common_knobs: &["engine", "time_scale", "cores", "seed"],
+    build,
+    findings,
+};
+
+const T0: Reg = Reg(1);
+const ELAPSED: Reg = Reg(2);
+
+fn op(kind: OpKind, line: u32) -> Op {
+    Op { kind, line }
+}
+
+fn method(knobs: &KnobValues) -> PoolMethod {
+    match knobs.choice("method") {
+        "imap_unordered" => PoolMethod::ImapUnordered,
+        "apply_async" => PoolMethod::ApplyAsync,
+        _ => PoolMethod::Map,
+    }
+}
+
+/// The plan the knobs make.
+pub fn plan(knobs: &KnobValues) -> PoolPlan {
+    let chunksize = knobs.int("chunksize");
+    PoolPlan {
+        processes: knobs.int("pool_size") as u16,
+        tasks: knobs.int("tasks") as u32,
+        chunksize: (chunksize > 0).then_some(chunksize as u32),
+        method: method(knobs),
+        start_method: StartMethod::Fork,
+    }
+}
+
+/// The predicted total, in task times: chunks handed out in order, each to the worker that
+/// is free first; the run lasts as long as the busiest worker.
+pub fn predicted_rounds(plan: &PoolPlan) -> u32 {
+    let mut busy = vec![0u32; plan.processes.max(1) as usize];
+    for (_, count) in plan.chunks() {
+        let free = busy.iter_mut().min().expect("at least one worker");
+        *free += count;
+    }
+    busy.into_iter().max().unwrap_or(0)
+}
+
+fn build(knobs: &KnobValues) -> Result<Built, String> {
+    let plan = plan(knobs);
+    let task_s = knobs.decimal("task_s");
+    let task_micros = (task_s * 1e6).round() as u64;
+    let (tasks, size) = (plan.tasks, plan.processes);
+    let chunk_arg = match plan.chunksize {
+        Some(c) => format!(", chunksize={c}"),
+        None => String::new(),
+    };
+
+    let mut src = Source::new();
+    src.line(0, "from multiprocessing import Pool");
+    src.line(0, "import os");
+    src.line(0, "import time");
+    src.blank();
+    src.blank();
+    let def = src.line(0, "def f(x):");
+    let say = src.line(1, "print(f\"f({x}) in process {os.getpid()}\")");
+    let sleep = src.line(1, &format!("time.sleep({task_s})"));
+    let ret = src.line(1, "return x * x");
+    src.blank();
+    src.blank();
+    src.line(0, "if __name__ == \"__main__\":");
+    let start = src.line(1, "start = time.perf_counter()");
+    let pool_line = src.line(1, &format!("with Pool({size}) as pool:"));
+    let call = match plan.method {
+        PoolMethod::Map => src.line(2, &format!("results = pool.map(f, range({tasks}){chunk_arg})")),
+        PoolMethod::ImapUnordered => {
+            src.line(2, &format!("results = list(pool.imap_unordered(f, range({tasks}){chunk_arg}))"))
+        }
+        PoolMethod::ApplyAsync => {
+            let submit = src.line(2, &format!("handles = [pool.apply_async(f, (x,)) for x in range({tasks})]"));
+            src.line(2, "results = [h.get() for h in handles]");
+            submit
+        }
+    };
+    let done = src.line(1, "print(f\"{len(results)} results in {round((time.perf_counter() - start) * 1000)} ms\")");
+
+    let mut program = Program {
+        source: String::new(),
+        processes: vec![ProcessDef {
+            name: "MainProcess".into(),
+            parent: None,
+            start_method: StartMethod::Main,
+            daemon: false,
+        }],
+        actors: vec![ActorDef {
+            name: "MainThread".into(),
+            process: ProcessId(0),
+            role: ActorRole::ProcessMain,
+            daemon: false,
+            ops: Vec::new(),
+        }],
+        objects: Vec::new(),
+    };
+    // apply_async's results reach the main thread through the handles; here, a queue the
+    // result handler fills and `h.get()` drains.
+    let handles = (plan.method == PoolMethod::ApplyAsync).then(|| {
+        program.objects.push(ObjectDef { name: "handles".into(), kind: ObjectKind::Queue { maxsize: 0 } });
+        crate::engine::program::ObjectId(program.objects.len() as u16 - 1)
+    });
+    let task = vec![
+        op(
+            OpKind::Print {
+                text: vec![
+                    TextPart::Lit("f(".into()),
+                    TextPart::Reg(ITEM),
+                    TextPart::Lit(") in process ".into()),
+                    TextPart::Pid,
+                ],
+            },
+            say,
+        ),
+        op(OpKind::Sleep { micros: task_micros }, sleep),
+        op(OpKind::Arith { reg: RESULT, op: Arith::Mul, value: Operand::Reg(ITEM) }, ret),
+    ];
+    let callback: Vec<Op> = handles
+        .map(|q| vec![op(OpKind::Put { object: q, value: Operand::Reg(Reg(0)), wait: Wait::Forever }, call)])
+        .unwrap_or_default();
+    let parts = add_pool(&mut program, &plan, &task, &callback, PoolLines { pool: pool_line, call, function: def });
+    let mut main = vec![op(OpKind::Clock { reg: T0 }, start)];
+    main.extend(parts.start);
+    main.extend(parts.submit);
+    main.extend(parts.results);
+    if let Some(q) = handles {
+        main.extend((0..tasks).map(|_| op(OpKind::Get { object: q, reg: Reg(0), wait: Wait::Forever }, call)));
+    }
+    main.extend(parts.shutdown);
+    main.push(op(OpKind::Clock { reg: ELAPSED }, done));
+    main.push(op(OpKind::Arith { reg: ELAPSED, op: Arith::Sub, value: Operand::Reg(T0) }, done));
+    main.push(op(OpKind::Arith { reg: ELAPSED, op: Arith::FloorDiv, value: Operand::Const(1000) }, done));
+    main.push(op(
+        OpKind::Print {
+            text: vec![
+                TextPart::Lit(format!("{tasks} results in ")),
+                TextPart::Reg(ELAPSED),
+                TextPart::Lit(" ms".into()),
+            ],
+        },
+        done,
+    ));
+    program.actors[0].ops = main;
+    program.source = src.finish();
+    Ok(Built { program, settings: settings_from(knobs) })
+}
+
+/// The total time the program printed, in ms.
+pub fn measured_ms(trace: &Trace) -> Option<i64> {
+    trace.console_text().lines().find_map(|l| l.split(" results in ").nth(1)?.strip_suffix(" ms")?.parse().ok())
+}
+
+fn findings(knobs: &KnobValues, trace: &Trace, lang: Lang) -> Findings {
+    let ko = lang == Lang::Ko;
+    let plan = plan(knobs);
+    let task_s = knobs.decimal("task_s");
+    let rounds = predicted_rounds(&plan);
+    let predicted_ms = (rounds as f64 * task_s * 1000.0).round() as i64;
+    let chunks = plan.chunks();
+    let mut figures =
+        vec![("predicted_ms", predicted_ms), ("chunks", chunks.len() as i64), ("chunksize", plan.chunksize() as i64)];
+    let Some(measured) = measured_ms(trace).filter(|_| trace.outcome == Outcome::Completed) else {
+        let headline = if ko { "실행이 끝나지 않았습니다." } else { "The run did not finish." };
+        return Findings { headline: headline.into(), details: vec![], figures };
+    };
+    figures.push(("measured_ms", measured));
+    let (size, tasks) = (plan.processes, plan.tasks);
+    let s = measured as f64 / 1000.0;
+    let p = predicted_ms as f64 / 1000.0;
+    let headline = if ko {
+        format!("작업 {tasks}개가 워커 {size}개에서 {s:.2}초 걸렸습니다. 예측은 {p:.2}초(가장 바쁜 워커가 작업 {rounds}개).")
+    } else {
+        format!("{tasks} tasks on {size} workers took {s:.2} s; predicted {p:.2} s (the busiest worker runs {rounds} tasks).")
+    };
+    let chunk_list = chunks.iter().map(|(_, n)| n.to_string()).collect::<Vec<_>>().join(", ");
+    let how = if ko {
+        format!(
+            "청크 크기 {}: 청크 {}개({chunk_list}). 워커는 청크 하나를 통째로 실행한 뒤 다음 청크를 가져갑니다.",
+            plan.chunksize(),
+            chunks.len()
+        )
+    } else {
+        format!(
+            "Chunksize {}: {} chunks ({chunk_list}). A worker runs a whole chunk before it takes the next.",
+            plan.chunksize(),
+            chunks.len()
+        )
+    };
+    let why = Text {
+        en: "The extra time over the prediction is the pool's own: starting the worker processes and passing \
+             tasks and results through its queues.",
+        ko: "예측을 넘는 시간은 풀 자체의 몫입니다. 워커 프로세스를 시작하고 작업과 결과를 큐로 주고받는 시간이지요.",
+    };
+    Findings { headline, details: vec![how, why.get(lang).to_string()], figures }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lessons::build_from_pairs;
+
+    fn built(pairs: &[(&str, &str)]) -> (KnobValues, Built) {
+        let pairs: Vec<(String, String)> = pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        build_from_pairs(&LESSON, &pairs).unwrap()
+    }
+
+    #[test]
+    fn the_prediction_follows_the_chunking() {
+        let rounds = |pairs: &[(&str, &str)]| predicted_rounds(&plan(&built(pairs).0));
+        // Ten items, chunks of 1 on three workers: 4, 3, 3.
+        assert_eq!(rounds(&[]), 4);
+        // Chunks of 5: two workers get one each, the third none.
+        assert_eq!(rounds(&[("chunksize", "5")]), 5);
+        assert_eq!(rounds(&[("pool_size", "10")]), 1);
+        assert_eq!(rounds(&[("pool_size", "1")]), 10);
+    }
+
+    #[test]
+    fn every_method_builds_and_the_generated_python_runs_in_cpython() {
+        for method in ["map", "imap_unordered", "apply_async"] {
+            let (_, b) = built(&[("method", method), ("task_s", "0.01"), ("tasks", "4")]);
+            b.program.validate().unwrap();
+            if std::process::Command::new("python3").arg("--version").output().is_err() {
+                continue;
+            }
+            let out = std::process::Command::new("python3").arg("-c").arg(&b.program.source).output().unwrap();
+            assert!(out.status.success(), "{method}: {}", String::from_utf8_lossy(&out.stderr));
+            let text = String::from_utf8(out.stdout).unwrap();
+            assert_eq!(text.matches(") in process ").count(), 4, "{method}: {text}");
+            assert!(text.contains("4 results in "), "{method}: {text}");
+        }
+    }
+}
