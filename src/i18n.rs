@@ -108,6 +108,8 @@ pub enum Key {
     CodeHeading,
     ConsoleHeading,
     RunTimelineLabel,
+    PoolPlotCaption,
+    PoolPlotAxes,
 }
 
 pub fn t(lang: Lang, key: Key) -> &'static str {
@@ -196,6 +198,14 @@ pub fn t(lang: Lang, key: Key) -> &'static str {
         RunTimelineLabel => (
             "Timeline: one lane per thread, the GIL track on top; click a print mark or a console line",
             "타임라인: 스레드마다 한 줄, 맨 위는 GIL. 출력 표시나 콘솔 줄을 눌러 보세요",
+        ),
+        PoolPlotCaption => (
+            "Total time against pool size: your runs (dots) and the prediction from the chunks (line)",
+            "풀 크기에 따른 전체 시간: 여러분의 실행(점)과 청크로 계산한 예측(선)",
+        ),
+        PoolPlotAxes => (
+            "across: pool size · up: seconds of the program's time · other knobs as now",
+            "가로: 풀 크기 · 세로: 프로그램 시간(초) · 나머지 손잡이는 지금 값 그대로",
         ),
     };
     match lang {

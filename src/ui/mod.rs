@@ -3,6 +3,7 @@
 
 pub mod debug;
 pub mod highlight;
+pub mod plot;
 pub mod state;
 pub mod timeline;
 

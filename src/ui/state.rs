@@ -89,6 +89,8 @@ pub struct State {
     /// Console writes streamed while a lesson run goes on.
     pub streamed: Vec<ConsoleWrite>,
     pub finished: Option<Rc<FinishedRun>>,
+    /// The pool lesson's finished runs, for its plot of time against pool size.
+    pub pool_runs: Vec<crate::ui::plot::PoolPoint>,
     /// Notes about knob values the learner typed (clamped or refused).
     pub form_notes: Vec<Note>,
     next_run: u32,
@@ -166,6 +168,7 @@ impl State {
             running_knobs: None,
             streamed: Vec::new(),
             finished: None,
+            pool_runs: Vec::new(),
             form_notes: Vec::new(),
             next_run: 1,
             outbox: Vec::new(),
@@ -424,6 +427,15 @@ impl State {
                 self.run = RunPhase::Idle;
                 self.streamed.clear();
                 if let Some(knobs) = knobs {
+                    if self.query.lesson.is_some_and(|l| l.id == crate::lessons::pool_map::LESSON.id) {
+                        if let Some(measured_ms) = crate::lessons::pool_map::measured_ms(&trace) {
+                            self.pool_runs.push(crate::ui::plot::PoolPoint {
+                                setup: crate::ui::plot::setup_of(&knobs),
+                                pool_size: knobs.int("pool_size") as u32,
+                                measured_ms,
+                            });
+                        }
+                    }
                     self.finished = Some(Rc::new(FinishedRun { trace: Rc::new(trace), knobs }));
                 }
             }

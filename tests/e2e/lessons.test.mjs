@@ -52,6 +52,18 @@ const LESSONS = {
   },
   gil: { live: 'size=50', changed: 'work=io&workers=3&size=50', defaults: /2 threads: .* serially/, after: /3 threads: .* serially/, number: ['workers', 1, 16] },
   threads_vs_processes: { live: '', changed: 'kind=fork&count=3', defaults: /8 threads: .* same counter \(8\)/, after: /counter is still 0/, number: ['count', 1, 16] },
+  process_basics: { live: '', changed: 'processes=3', defaults: /All 5 children printed their result/, after: /All 3 children/, number: ['processes', 1, 12] },
+  pool_map: {
+    live: 'time_scale=0.05',
+    changed: 'chunksize=5&time_scale=0.05',
+    defaults: /10 tasks on 3 workers took 4\.\d\d s; predicted 4\.00 s/,
+    after: /took 5\.\d\d s; predicted 5\.00 s/,
+    number: ['tasks', 1, 40],
+  },
+  shared_value: { live: '', changed: 'shared=global', defaults: /No update lost: v\.value is exactly 450/, after: /parent's counter is 0/, number: ['processes', 1, 12] },
+  pipe: { live: '', changed: 'close_early=yes', defaults: /All 3 messages arrived, in the order they were sent: Hello World !/, after: /then recv\(\) raised EOFError/, number: ['messages', 1, 10] },
+  queue: { live: '', changed: 'maxsize=0&items=2', defaults: /All 8 items went through/, after: /All 4 items went through/, number: ['items', 1, 50] },
+  job_queue: { live: '', changed: 'drain=after', defaults: /Collected 0 of 10 results/, after: /All 10 results collected/, number: ['jobs', 1, 40] },
 };
 
 /** On a freshly opened lesson (no findings yet), clicks Run and waits for the findings;
@@ -116,5 +128,25 @@ test('bad knob values in the link and in the form get a clear note, and the page
     await page.waitForFunction((k) => new RegExp(`${k}=-3`).test(document.querySelector('#form-notes')?.textContent ?? ''), knob);
     assert.equal(await page.inputValue(`#knob-${knob}`), String(min));
   }
+  assert.deepEqual(errors, []);
+});
+
+test('the pool lesson plots each run against its pool size, with the prediction', async () => {
+  await page.goto(`${server.url}?lesson=pool_map`);
+  for (const size of ['2', '5']) {
+    await page.waitForSelector('#run:not([disabled])', { timeout: 30_000 });
+    await page.fill('#knob-pool_size', size);
+    await page.press('#knob-pool_size', 'Enter');
+    await page.waitForFunction((s) => new RegExp(`pool_size=${s}`).test(location.search), size);
+    const before = await page.locator('#pool-plot circle').count();
+    await page.click('#run');
+    await page.waitForFunction((n) => document.querySelectorAll('#pool-plot circle').length > n, before, { timeout: 60_000 });
+  }
+  const dots = await page.$$eval('#pool-plot circle title', (t) => t.map((e) => e.textContent));
+  assert.deepEqual(dots.map((d) => d.split(':')[0]), ['pool_size=2', 'pool_size=5']);
+  // Pool(2): chunks of ceil(10 / 8) = 2, five chunks, three on one worker: 6 s.
+  assert.match(dots[0], /: 6\.0\d s/);
+  assert.match(dots[1], /: 2\.0\d s/);
+  assert.equal(await page.locator('#pool-plot polyline.predicted').count(), 1);
   assert.deepEqual(errors, []);
 });

@@ -262,7 +262,8 @@ fn a_global_changed_in_children_stays_zero_in_the_parent_and_a_value_under_its_l
 fn pool_total_time_follows_the_chunking() {
     for engine in ["sim", "live"] {
         for (chunksize, pool_size, seconds) in [("0", "3", 4.0), ("5", "3", 5.0), ("0", "5", 2.0)] {
-            let pairs = [("engine", engine), ("chunksize", chunksize), ("pool_size", pool_size), ("time_scale", "0.05")];
+            let pairs =
+                [("engine", engine), ("chunksize", chunksize), ("pool_size", pool_size), ("time_scale", "0.05")];
             let (knobs, trace) = run_lesson("pool_map", &pairs);
             let measured = figure("pool_map", &knobs, &trace, "measured_ms") as f64 / 1000.0;
             assert_eq!(figure("pool_map", &knobs, &trace, "predicted_ms") as f64 / 1000.0, seconds);

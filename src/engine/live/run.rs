@@ -302,17 +302,30 @@ fn hash_rounds(mut state: u64, rounds: u64) -> u64 {
     std::hint::black_box(state)
 }
 
-/// How long a unit of work takes here: the fastest of a few short timed runs (~1 ms).
+/// How long a unit of work takes here: the fastest of three timed runs, each long enough
+/// (about 2 ms) that a coarse clock (the browser's may tick in tens of microseconds) still
+/// measures it well.
 fn measure_unit_ns(clock: &dyn Clock) -> f64 {
-    const ROUNDS: u64 = 1 << 18;
-    (0..4)
-        .map(|_| {
-            let start = clock.now();
-            hash_rounds(start | 1, ROUNDS);
-            clock.now().saturating_sub(start) as f64 / ROUNDS as f64
-        })
-        .fold(f64::INFINITY, f64::min)
-        .max(0.01)
+    const LONG_ENOUGH: Nanos = 2_000_000;
+    let mut rounds: u64 = 1 << 14;
+    let mut best = f64::INFINITY;
+    let mut timed = 0;
+    while timed < 3 && rounds < 1 << 34 {
+        let start = clock.now();
+        hash_rounds(start | 1, rounds);
+        let took = clock.now().saturating_sub(start);
+        if took < LONG_ENOUGH {
+            rounds *= 2;
+            continue;
+        }
+        best = best.min(took as f64 / rounds as f64);
+        timed += 1;
+    }
+    if best.is_finite() {
+        best.max(0.01)
+    } else {
+        1.0
+    }
 }
 
 /// Puts an actor on a pool thread; a process's main actor comes with its [`Starting`].

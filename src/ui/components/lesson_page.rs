@@ -101,6 +101,22 @@ pub fn LessonPage(props: &LessonPageProps) -> Html {
             </p>
         }
     });
+    // The pool lesson plots its runs: time against pool size, measured and predicted.
+    let pool_plot = (lesson.id == lessons::pool_map::LESSON.id)
+        .then(|| state.knob_values())
+        .flatten()
+        .map(|knobs| {
+            let caption = t(lang, Key::PoolPlotCaption);
+            let svg = crate::ui::plot::pool_plot_svg(&state.pool_runs, &knobs, caption);
+            html! {
+                <figure class="pool-plot" id="pool-plot">
+                    <figcaption>{ caption }</figcaption>
+                    { Html::from_html_unchecked(AttrValue::from(svg)) }
+                    <p class="axes">{ t(lang, Key::PoolPlotAxes) }</p>
+                </figure>
+            }
+        })
+        .unwrap_or_default();
     let onrun = props.onrun.reform(|_: MouseEvent| ());
     let oncancel = props.oncancel.reform(|_: MouseEvent| ());
     let onback = {
@@ -147,6 +163,7 @@ pub fn LessonPage(props: &LessonPageProps) -> Html {
                 <Timeline lang={lang} trace={run.trace.clone()} caption={t(lang, Key::RunTimelineLabel)} focus={focus} onprint={onselect} />
                 <RunSummary lang={lang} lesson={lesson} run={run.clone()} />
             }
+            { pool_plot }
         </article>
     }
 }
