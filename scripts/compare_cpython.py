@@ -60,6 +60,15 @@ FIGURES = [
     ("8 forks: us each", "threads_vs_processes", {"kind": "fork"}, lambda t: int(re.search(r"(\d+) us each", t).group(1))),
     ("8 spawns: us each", "threads_vs_processes", {"kind": "spawn"}, lambda t: int(re.search(r"(\d+) us each", t).group(1))),
     ("_thread, no wait: lines", "starting_threads", {"api": "thread", "join": "no", "wait_s": 0.05}, lambda t: t.count("Running")),
+    ("Pool(3).map 10 x 0.2 s: ms", "pool_map", {"task_s": 0.2}, lambda t: int(re.search(r"results in (\d+) ms", t).group(1))),
+    ("Pool(3) chunksize 5: ms", "pool_map", {"task_s": 0.2, "chunksize": 5}, lambda t: int(re.search(r"results in (\d+) ms", t).group(1))),
+    ("job_queue drained before: got", "job_queue", {"drain": "before"}, lambda t: t.count("result ")),
+    ("job_queue drained after: got", "job_queue", {"drain": "after"}, lambda t: t.count("result ")),
+    ("Value 9 x 5000 no lock: count", "shared_value", {"increments": 5000, "get_lock": "off"}, lambda t: int(re.search(r"v.value = (\d+)", t).group(1))),
+    ("Value 9 x 5000 get_lock: count", "shared_value", {"increments": 5000}, lambda t: int(re.search(r"v.value = (\d+)", t).group(1))),
+    ("pipe: received in order", "pipe", {}, lambda t: " ".join(l[9:] for l in t.splitlines() if l.startswith("received "))),
+    ("queue maxsize 2: got", "queue", {}, lambda t: t.count(" got ")),
+    ("5 children: results", "process_basics", {}, lambda t: t.count(" squared is ")),
     # CPython's stdout is a pipe here, so the model's is too.
     ("lock_print off x1000 (pipe): split", "lock_print", {"lock": "off", "iterations": 1000, "output": "pipe"}, pairs_split),
 ]
