@@ -9,12 +9,13 @@
 //! the deadlock's cycle when there is one.
 
 use crate::engine::program::{
-    ActorDef, ActorId, ActorRole, Arith, Cond, ObjectDef, ObjectId, ObjectKind, Op, OpKind, Operand, ProcessDef,
-    ProcessId, Program, Reg, StartMethod, TextPart, Wait,
+    ActorDef, ActorId, ActorRole, Arith, Cond, ObjectDef, ObjectId, ObjectKind, Op, OpKind, Operand, ProcessId,
+    Program, Reg, TextPart, Wait,
 };
 use crate::engine::trace::{Outcome, Trace};
 use crate::i18n::{Lang, Text};
 use crate::knobs::{KnobKind, KnobSpec, KnobValues};
+use crate::lessons::parts::{main_process, main_thread, op};
 use crate::lessons::source::Source;
 use crate::lessons::{settings_from, Built, Findings, Group, LessonInfo};
 
@@ -61,10 +62,6 @@ const GOT: Reg = Reg(2);
 
 fn fork(i: u16) -> ObjectId {
     ObjectId(1 + i)
-}
-
-fn op(kind: OpKind, line: u32) -> Op {
-    Op { kind, line }
 }
 
 fn build(knobs: &KnobValues) -> Result<Built, String> {
@@ -192,13 +189,7 @@ fn build(knobs: &KnobValues) -> Result<Built, String> {
     let mut main_ops = vec![op(OpKind::Call, stop_line)];
     main_ops.extend((1..=n).map(|t| op(OpKind::Start { actor: ActorId(t) }, start_line)));
     main_ops.extend((1..=n).map(|t| op(OpKind::Join { actor: ActorId(t), wait: Wait::Forever }, join_line)));
-    let mut actors = vec![ActorDef {
-        name: "MainThread".into(),
-        process: ProcessId(0),
-        role: ActorRole::ProcessMain,
-        daemon: false,
-        ops: main_ops,
-    }];
+    let mut actors = vec![main_thread(main_ops)];
     actors.extend((0..n).map(|i| ActorDef {
         name: format!("Thread-{} (philosopher)", i + 1),
         process: ProcessId(0),
@@ -212,17 +203,7 @@ fn build(knobs: &KnobValues) -> Result<Built, String> {
         kind: ObjectKind::Semaphore { permits: n as u32 - 1, bounded: false },
     }];
     objects.extend((0..n).map(|i| ObjectDef { name: format!("forks[{i}]"), kind: ObjectKind::Lock }));
-    let program = Program {
-        source: src.finish(),
-        processes: vec![ProcessDef {
-            name: "MainProcess".into(),
-            parent: None,
-            start_method: StartMethod::Main,
-            daemon: false,
-        }],
-        actors,
-        objects,
-    };
+    let program = Program { source: src.finish(), processes: vec![main_process()], actors, objects };
     Ok(Built { program, settings: settings_from(knobs) })
 }
 
@@ -344,12 +325,11 @@ const PER_PHILOSOPHER: [&str; 12] = [
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::lessons::build_from_pairs;
+
     use crate::lessons::source::line_text;
 
     fn built(pairs: &[(&str, &str)]) -> Built {
-        let pairs: Vec<(String, String)> = pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
-        build_from_pairs(&LESSON, &pairs).unwrap().1
+        crate::lessons::parts::testing::built(&LESSON, pairs).1
     }
 
     #[test]
@@ -399,12 +379,12 @@ mod tests {
 
     #[test]
     fn the_generated_python_runs_in_cpython_for_the_strategies_that_end() {
-        if std::process::Command::new("python3").arg("--version").output().is_err() {
-            return;
-        }
         for strategy in ["ordered", "waiter", "trylock"] {
             let b = built(&[("strategy", strategy), ("philosophers", "3"), ("duration_s", "1")]);
-            let out = std::process::Command::new("python3").arg("-c").arg(&b.program.source).output().unwrap();
+            let out = match crate::lessons::parts::testing::cpython(&b.program.source) {
+                Some(out) => out,
+                None => return,
+            };
             assert!(out.status.success(), "{strategy}: {}", String::from_utf8_lossy(&out.stderr));
             let text = String::from_utf8(out.stdout).unwrap();
             for i in 0..3 {

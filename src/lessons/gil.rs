@@ -12,6 +12,7 @@ use crate::engine::program::{
 use crate::engine::trace::{Outcome, Trace};
 use crate::i18n::{group_digits, Lang, Text};
 use crate::knobs::{KnobKind, KnobSpec, KnobValues};
+use crate::lessons::parts::{main_process, main_thread, not_finished, op};
 use crate::lessons::source::Source;
 use crate::lessons::{settings_from, Built, Findings, Group, LessonInfo};
 
@@ -58,10 +59,6 @@ const PAD_UNITS: u64 = 2;
 const N: Reg = Reg(0);
 const T0: Reg = Reg(1);
 const ELAPSED: Reg = Reg(2);
-
-fn op(kind: OpKind, line: u32) -> Op {
-    Op { kind, line }
-}
 
 fn build(knobs: &KnobValues) -> Result<Built, String> {
     let cpu = knobs.choice("work") == "cpu";
@@ -172,8 +169,7 @@ fn build(knobs: &KnobValues) -> Result<Built, String> {
         serial_print,
     ));
 
-    let mut processes =
-        vec![ProcessDef { name: "MainProcess".into(), parent: None, start_method: StartMethod::Main, daemon: false }];
+    let mut processes = vec![main_process()];
     let mut actors = Vec::new();
     if mode != "serial" {
         src.blank();
@@ -220,16 +216,7 @@ fn build(knobs: &KnobValues) -> Result<Built, String> {
             actors.push(ActorDef { name, process, role, daemon: false, ops: place(0) });
         }
     }
-    actors.insert(
-        0,
-        ActorDef {
-            name: "MainThread".into(),
-            process: ProcessId(0),
-            role: ActorRole::ProcessMain,
-            daemon: false,
-            ops: main,
-        },
-    );
+    actors.insert(0, main_thread(main));
     let program = Program { source: src.finish(), processes, actors, objects: Vec::new() };
     let mut settings = settings_from(knobs);
     settings.switch_interval = switch_ms * 1_000_000;
@@ -253,8 +240,7 @@ fn findings(knobs: &KnobValues, trace: &Trace, lang: Lang) -> Findings {
     let gil = knobs.choice("gil") == "on";
     let (serial, parallel) = printed_times(trace);
     let Some(serial) = serial.filter(|_| trace.outcome == Outcome::Completed) else {
-        let headline = if ko { "실행이 끝나지 않았습니다." } else { "The run did not finish." };
-        return Findings { headline: headline.into(), details: vec![], figures: vec![] };
+        return Findings { headline: not_finished(lang), details: vec![], figures: vec![] };
     };
     let mut figures = vec![("serial_ms", serial)];
     let Some(parallel) = parallel else {
@@ -329,11 +315,9 @@ fn findings(knobs: &KnobValues, trace: &Trace, lang: Lang) -> Findings {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::lessons::build_from_pairs;
 
     fn built(pairs: &[(&str, &str)]) -> Built {
-        let pairs: Vec<(String, String)> = pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
-        build_from_pairs(&LESSON, &pairs).unwrap().1
+        crate::lessons::parts::testing::built(&LESSON, pairs).1
     }
 
     #[test]
@@ -359,12 +343,12 @@ mod tests {
 
     #[test]
     fn the_generated_python_runs_in_cpython_and_prints_both_times() {
-        if std::process::Command::new("python3").arg("--version").output().is_err() {
-            return;
-        }
         for (work, mode) in [("cpu", "threads"), ("io", "processes")] {
             let b = built(&[("work", work), ("mode", mode), ("size", "20")]);
-            let out = std::process::Command::new("python3").arg("-c").arg(&b.program.source).output().unwrap();
+            let out = match crate::lessons::parts::testing::cpython(&b.program.source) {
+                Some(out) => out,
+                None => return,
+            };
             assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
             let text = String::from_utf8(out.stdout).unwrap();
             assert!(text.starts_with("serial: ") && text.contains(&format!("2 {mode}: ")), "{text}");

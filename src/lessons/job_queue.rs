@@ -7,12 +7,12 @@
 
 use crate::engine::pool::{add_pool, PoolLines, PoolMethod, PoolPlan, ITEM, RESULT};
 use crate::engine::program::{
-    ActorDef, ActorRole, Arith, Cond, ObjectDef, ObjectId, ObjectKind, Op, OpKind, Operand, ProcessDef, ProcessId,
-    Program, Reg, StartMethod, TextPart, Wait,
+    Arith, Cond, ObjectDef, ObjectId, ObjectKind, Op, OpKind, Operand, Program, Reg, StartMethod, TextPart, Wait,
 };
 use crate::engine::trace::{Outcome, Trace};
 use crate::i18n::{Lang, Text};
 use crate::knobs::{KnobKind, KnobSpec, KnobValues};
+use crate::lessons::parts::{main_process, main_thread, not_finished, op};
 use crate::lessons::source::Source;
 use crate::lessons::{settings_from, Built, Findings, Group, LessonInfo};
 
@@ -51,10 +51,6 @@ const VALUE: Reg = Reg(0);
 const EMPTY: Reg = Reg(1);
 const COLLECTED: Reg = Reg(2);
 
-fn op(kind: OpKind, line: u32) -> Op {
-    Op { kind, line }
-}
-
 fn build(knobs: &KnobValues) -> Result<Built, String> {
     let size = knobs.int("pool_size") as u16;
     let jobs = knobs.int("jobs") as u32;
@@ -92,19 +88,8 @@ fn build(knobs: &KnobValues) -> Result<Built, String> {
 
     let mut program = Program {
         source: String::new(),
-        processes: vec![ProcessDef {
-            name: "MainProcess".into(),
-            parent: None,
-            start_method: StartMethod::Main,
-            daemon: false,
-        }],
-        actors: vec![ActorDef {
-            name: "MainThread".into(),
-            process: ProcessId(0),
-            role: ActorRole::ProcessMain,
-            daemon: false,
-            ops: Vec::new(),
-        }],
+        processes: vec![main_process()],
+        actors: vec![main_thread(Vec::new())],
         objects: vec![ObjectDef { name: "results".into(), kind: ObjectKind::Queue { maxsize: 0 } }],
     };
     let results = ObjectId(0);
@@ -169,8 +154,7 @@ fn findings(knobs: &KnobValues, trace: &Trace, lang: Lang) -> Findings {
     let jobs = knobs.int("jobs");
     let before = knobs.choice("drain") == "before";
     let Some(got) = collected(trace).filter(|_| trace.outcome == Outcome::Completed) else {
-        let headline = if ko { "실행이 끝나지 않았습니다." } else { "The run did not finish." };
-        return Findings { headline: headline.into(), details: vec![], figures: vec![] };
+        return Findings { headline: not_finished(lang), details: vec![], figures: vec![] };
     };
     let figures = vec![("collected", got), ("jobs", jobs), ("missed", jobs - got)];
     let headline = match (got == jobs, ko) {
@@ -201,11 +185,9 @@ fn findings(knobs: &KnobValues, trace: &Trace, lang: Lang) -> Findings {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::lessons::build_from_pairs;
 
     fn built(pairs: &[(&str, &str)]) -> Built {
-        let pairs: Vec<(String, String)> = pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
-        build_from_pairs(&LESSON, &pairs).unwrap().1
+        crate::lessons::parts::testing::built(&LESSON, pairs).1
     }
 
     #[test]
@@ -213,10 +195,10 @@ mod tests {
         for drain in ["before", "after"] {
             let b = built(&[("drain", drain)]);
             b.program.validate().unwrap();
-            if std::process::Command::new("python3").arg("--version").output().is_err() {
-                continue;
-            }
-            let out = std::process::Command::new("python3").arg("-c").arg(&b.program.source).output().unwrap();
+            let out = match crate::lessons::parts::testing::cpython(&b.program.source) {
+                Some(out) => out,
+                None => return,
+            };
             assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
             let text = String::from_utf8(out.stdout).unwrap();
             let expected = if drain == "after" { "collected 10 of 10 results" } else { "collected 0 of 10 results" };

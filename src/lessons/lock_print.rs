@@ -7,12 +7,12 @@
 //! knob. The findings count the pairs that came out split, from the console.
 
 use crate::engine::program::{
-    ActorDef, ActorId, ActorRole, ObjectDef, ObjectId, ObjectKind, Op, OpKind, ProcessDef, ProcessId, Program,
-    StartMethod, TextPart, Wait,
+    ActorDef, ActorId, ActorRole, ObjectDef, ObjectId, ObjectKind, OpKind, ProcessId, Program, TextPart, Wait,
 };
 use crate::engine::trace::{Outcome, Trace};
 use crate::i18n::{group_digits, Lang, Text};
 use crate::knobs::{KnobKind, KnobSpec, KnobValues};
+use crate::lessons::parts::{main_process, main_thread, not_finished, op};
 use crate::lessons::source::Source;
 use crate::lessons::{settings_from, Built, Findings, Group, LessonInfo};
 
@@ -48,10 +48,6 @@ pub const LESSON: LessonInfo = LessonInfo {
 
 const LOCK: ObjectId = ObjectId(0);
 const NAMES: [&str; 2] = ["first", "second"];
-
-fn op(kind: OpKind, line: u32) -> Op {
-    Op { kind, line }
-}
 
 fn build(knobs: &KnobValues) -> Result<Built, String> {
     let locked = knobs.choice("lock") == "on";
@@ -100,13 +96,7 @@ fn build(knobs: &KnobValues) -> Result<Built, String> {
         op(OpKind::Join { actor: ActorId(1), wait: Wait::Forever }, join_1),
         op(OpKind::Join { actor: ActorId(2), wait: Wait::Forever }, join_2),
     ];
-    let mut actors = vec![ActorDef {
-        name: "MainThread".into(),
-        process: ProcessId(0),
-        role: ActorRole::ProcessMain,
-        daemon: false,
-        ops: main,
-    }];
+    let mut actors = vec![main_thread(main)];
     for (i, ops) in bodies.into_iter().enumerate() {
         actors.push(ActorDef {
             name: format!("Thread-{} ({})", i + 1, NAMES[i]),
@@ -118,12 +108,7 @@ fn build(knobs: &KnobValues) -> Result<Built, String> {
     }
     let program = Program {
         source: src.finish(),
-        processes: vec![ProcessDef {
-            name: "MainProcess".into(),
-            parent: None,
-            start_method: StartMethod::Main,
-            daemon: false,
-        }],
+        processes: vec![main_process()],
         actors,
         objects: vec![ObjectDef { name: "lock".into(), kind: ObjectKind::Lock }],
     };
@@ -159,8 +144,7 @@ fn findings(knobs: &KnobValues, trace: &Trace, lang: Lang) -> Findings {
     let total = 2 * knobs.int("iterations");
     let figures = vec![("pairs", total), ("together", together), ("split", split)];
     if trace.outcome != Outcome::Completed {
-        let headline = if ko { "실행이 끝나지 않았습니다." } else { "The run did not finish." };
-        return Findings { headline: headline.into(), details: vec![], figures };
+        return Findings { headline: not_finished(lang), details: vec![], figures };
     }
     let (n, s) = (group_digits(total), group_digits(split));
     let headline = match (split > 0, ko) {
@@ -195,11 +179,9 @@ fn findings(knobs: &KnobValues, trace: &Trace, lang: Lang) -> Findings {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::lessons::build_from_pairs;
 
     fn built(pairs: &[(&str, &str)]) -> Built {
-        let pairs: Vec<(String, String)> = pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
-        build_from_pairs(&LESSON, &pairs).unwrap().1
+        crate::lessons::parts::testing::built(&LESSON, pairs).1
     }
 
     #[test]
@@ -215,12 +197,12 @@ mod tests {
 
     #[test]
     fn the_generated_python_runs_in_cpython_and_prints_every_pair() {
-        if std::process::Command::new("python3").arg("--version").output().is_err() {
-            return;
-        }
         for lock in ["on", "off"] {
             let b = built(&[("lock", lock)]);
-            let out = std::process::Command::new("python3").arg("-c").arg(&b.program.source).output().unwrap();
+            let out = match crate::lessons::parts::testing::cpython(&b.program.source) {
+                Some(out) => out,
+                None => return,
+            };
             assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
             let text = String::from_utf8(out.stdout).unwrap();
             assert_eq!(text.matches("lock acquired").count(), 10, "{text}");

@@ -30,6 +30,7 @@ pub mod dining_philosophers;
 pub mod gil;
 pub mod job_queue;
 pub mod lock_print;
+pub mod parts;
 pub mod pipe;
 pub mod pool_map;
 pub mod process_basics;

@@ -13,6 +13,7 @@ use crate::engine::program::{
 use crate::engine::trace::{Outcome, Trace};
 use crate::i18n::{Lang, Text};
 use crate::knobs::{KnobKind, KnobSpec, KnobValues};
+use crate::lessons::parts::{main_process, main_thread, not_finished, op};
 use crate::lessons::source::Source;
 use crate::lessons::{settings_from, Built, Findings, Group, LessonInfo};
 
@@ -52,10 +53,6 @@ const WORDS: [&str; 3] = ["Hello", "World", "!"];
 
 fn word(i: usize) -> String {
     WORDS.get(i).map_or_else(|| format!("message {}", i + 1), |w| w.to_string())
-}
-
-fn op(kind: OpKind, line: u32) -> Op {
-    Op { kind, line }
 }
 
 /// Prints `before` and the word whose number is in `M`: one branch per possible message.
@@ -154,7 +151,7 @@ fn build(knobs: &KnobValues) -> Result<Built, String> {
         op(OpKind::Join { actor: ActorId(2), wait: Wait::Forever }, join_sender),
     ];
     let processes = vec![
-        ProcessDef { name: "MainProcess".into(), parent: None, start_method: StartMethod::Main, daemon: false },
+        main_process(),
         ProcessDef {
             name: "Process-1".into(),
             parent: Some(ProcessId(0)),
@@ -169,13 +166,7 @@ fn build(knobs: &KnobValues) -> Result<Built, String> {
         },
     ];
     let actors = vec![
-        ActorDef {
-            name: "MainThread".into(),
-            process: ProcessId(0),
-            role: ActorRole::ProcessMain,
-            daemon: false,
-            ops: main,
-        },
+        main_thread(main),
         ActorDef {
             name: "Process-1 (receiver)".into(),
             process: ProcessId(1),
@@ -209,8 +200,7 @@ fn findings(knobs: &KnobValues, trace: &Trace, lang: Lang) -> Findings {
     let eof = trace.errors.iter().any(|e| e.exception == "EOFError");
     let figures = vec![("received", got.len() as i64), ("in_order", in_order as i64), ("eof", eof as i64)];
     if !matches!(trace.outcome, Outcome::Completed) {
-        let headline = if ko { "실행이 끝나지 않았습니다." } else { "The run did not finish." };
-        return Findings { headline: headline.into(), details: vec![], figures };
+        return Findings { headline: not_finished(lang), details: vec![], figures };
     }
     let list = got.join(" ");
     let headline = match (eof, ko) {
@@ -240,24 +230,21 @@ fn findings(knobs: &KnobValues, trace: &Trace, lang: Lang) -> Findings {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::lessons::build_from_pairs;
 
     fn built(pairs: &[(&str, &str)]) -> Built {
-        let pairs: Vec<(String, String)> = pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
-        build_from_pairs(&LESSON, &pairs).unwrap().1
+        crate::lessons::parts::testing::built(&LESSON, pairs).1
     }
 
     #[test]
     fn every_variant_builds_and_the_generated_python_runs_in_cpython() {
-        let python = std::process::Command::new("python3").arg("--version").output().is_ok();
         for duplex in ["yes", "no"] {
             for early in ["no", "yes"] {
                 let b = built(&[("duplex", duplex), ("close_early", early)]);
                 b.program.validate().unwrap();
-                if !python {
-                    continue;
-                }
-                let out = std::process::Command::new("python3").arg("-c").arg(&b.program.source).output().unwrap();
+                let out = match crate::lessons::parts::testing::cpython(&b.program.source) {
+                    Some(out) => out,
+                    None => return,
+                };
                 let text = String::from_utf8(out.stdout).unwrap();
                 let stderr = String::from_utf8_lossy(&out.stderr);
                 if early == "yes" {

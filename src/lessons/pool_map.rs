@@ -8,12 +8,12 @@
 
 use crate::engine::pool::{add_pool, PoolLines, PoolMethod, PoolPlan, ITEM, RESULT};
 use crate::engine::program::{
-    ActorDef, ActorRole, Arith, ObjectDef, ObjectKind, Op, OpKind, Operand, ProcessDef, ProcessId, Program, Reg,
-    StartMethod, TextPart, Wait,
+    Arith, ObjectDef, ObjectKind, Op, OpKind, Operand, Program, Reg, StartMethod, TextPart, Wait,
 };
 use crate::engine::trace::{Outcome, Trace};
 use crate::i18n::{Lang, Text};
 use crate::knobs::{KnobKind, KnobSpec, KnobValues};
+use crate::lessons::parts::{main_process, main_thread, not_finished, op};
 use crate::lessons::source::Source;
 use crate::lessons::{settings_from, Built, Findings, Group, LessonInfo};
 
@@ -54,10 +54,6 @@ pub const LESSON: LessonInfo = LessonInfo {
 
 const T0: Reg = Reg(1);
 const ELAPSED: Reg = Reg(2);
-
-fn op(kind: OpKind, line: u32) -> Op {
-    Op { kind, line }
-}
 
 fn method(knobs: &KnobValues) -> PoolMethod {
     match knobs.choice("method") {
@@ -130,19 +126,8 @@ fn build(knobs: &KnobValues) -> Result<Built, String> {
 
     let mut program = Program {
         source: String::new(),
-        processes: vec![ProcessDef {
-            name: "MainProcess".into(),
-            parent: None,
-            start_method: StartMethod::Main,
-            daemon: false,
-        }],
-        actors: vec![ActorDef {
-            name: "MainThread".into(),
-            process: ProcessId(0),
-            role: ActorRole::ProcessMain,
-            daemon: false,
-            ops: Vec::new(),
-        }],
+        processes: vec![main_process()],
+        actors: vec![main_thread(Vec::new())],
         objects: Vec::new(),
     };
     // apply_async's results reach the main thread through the handles; here, a queue the
@@ -211,8 +196,7 @@ fn findings(knobs: &KnobValues, trace: &Trace, lang: Lang) -> Findings {
     let mut figures =
         vec![("predicted_ms", predicted_ms), ("chunks", chunks.len() as i64), ("chunksize", plan.chunksize() as i64)];
     let Some(measured) = measured_ms(trace).filter(|_| trace.outcome == Outcome::Completed) else {
-        let headline = if ko { "실행이 끝나지 않았습니다." } else { "The run did not finish." };
-        return Findings { headline: headline.into(), details: vec![], figures };
+        return Findings { headline: not_finished(lang), details: vec![], figures };
     };
     figures.push(("measured_ms", measured));
     let (size, tasks) = (plan.processes, plan.tasks);
@@ -271,10 +255,10 @@ mod tests {
         for method in ["map", "imap_unordered", "apply_async"] {
             let (_, b) = built(&[("method", method), ("task_s", "0.01"), ("tasks", "4")]);
             b.program.validate().unwrap();
-            if std::process::Command::new("python3").arg("--version").output().is_err() {
-                continue;
-            }
-            let out = std::process::Command::new("python3").arg("-c").arg(&b.program.source).output().unwrap();
+            let out = match crate::lessons::parts::testing::cpython(&b.program.source) {
+                Some(out) => out,
+                None => return,
+            };
             assert!(out.status.success(), "{method}: {}", String::from_utf8_lossy(&out.stderr));
             let text = String::from_utf8(out.stdout).unwrap();
             assert_eq!(text.matches(") in process ").count(), 4, "{method}: {text}");

@@ -12,6 +12,7 @@ use crate::engine::program::{
 use crate::engine::trace::{Outcome, Trace};
 use crate::i18n::{Lang, Text};
 use crate::knobs::{KnobKind, KnobSpec, KnobValues};
+use crate::lessons::parts::{main_process, main_thread, not_finished, op};
 use crate::lessons::source::Source;
 use crate::lessons::{settings_from, Built, Findings, Group, LessonInfo};
 
@@ -47,10 +48,6 @@ pub const LESSON: LessonInfo = LessonInfo {
 
 const X: Reg = Reg(0);
 const RESULT: Reg = Reg(1);
-
-fn op(kind: OpKind, line: u32) -> Op {
-    Op { kind, line }
-}
 
 fn build(knobs: &KnobValues) -> Result<Built, String> {
     let n = knobs.int("processes") as u16;
@@ -93,15 +90,8 @@ fn build(knobs: &KnobValues) -> Result<Built, String> {
     };
     let done_line = src.line(1, "print(\"main process done\")");
 
-    let mut processes =
-        vec![ProcessDef { name: "MainProcess".into(), parent: None, start_method: StartMethod::Main, daemon: false }];
-    let mut actors = vec![ActorDef {
-        name: "MainThread".into(),
-        process: ProcessId(0),
-        role: ActorRole::ProcessMain,
-        daemon: false,
-        ops: Vec::new(),
-    }];
+    let mut processes = vec![main_process()];
+    let mut actors = vec![main_thread(Vec::new())];
     let mut child = |name: String, daemon: bool, ops: Vec<Op>| {
         processes.push(ProcessDef {
             name: name.clone(),
@@ -202,8 +192,7 @@ fn findings(knobs: &KnobValues, trace: &Trace, lang: Lang) -> Findings {
     let in_order = order.windows(2).all(|w| w[0] < w[1]);
     let figures = vec![("results", printed), ("out_of_order", out_of_order), ("in_start_order", in_order as i64)];
     if trace.outcome != Outcome::Completed {
-        let headline = if ko { "실행이 끝나지 않았습니다." } else { "The run did not finish." };
-        return Findings { headline: headline.into(), details: vec![], figures };
+        return Findings { headline: not_finished(lang), details: vec![], figures };
     }
     let list = order.iter().map(|x| x.to_string()).collect::<Vec<_>>().join(", ");
     let headline = match (printed == n, ko) {
@@ -240,11 +229,9 @@ fn findings(knobs: &KnobValues, trace: &Trace, lang: Lang) -> Findings {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::lessons::build_from_pairs;
 
     fn built(pairs: &[(&str, &str)]) -> Built {
-        let pairs: Vec<(String, String)> = pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
-        build_from_pairs(&LESSON, &pairs).unwrap().1
+        crate::lessons::parts::testing::built(&LESSON, pairs).1
     }
 
     #[test]
@@ -258,11 +245,11 @@ mod tests {
 
     #[test]
     fn the_generated_python_runs_in_cpython() {
-        if std::process::Command::new("python3").arg("--version").output().is_err() {
-            return;
-        }
         let b = built(&[]);
-        let out = std::process::Command::new("python3").arg("-c").arg(&b.program.source).output().unwrap();
+        let out = match crate::lessons::parts::testing::cpython(&b.program.source) {
+            Some(out) => out,
+            None => return,
+        };
         assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
         let text = String::from_utf8(out.stdout).unwrap();
         assert_eq!(text.matches(" squared is ").count(), 5, "{text}");

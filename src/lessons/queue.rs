@@ -13,6 +13,7 @@ use crate::engine::program::{
 use crate::engine::trace::{Outcome, SpanKind, Trace, WaitOn};
 use crate::i18n::{Lang, Text};
 use crate::knobs::{KnobKind, KnobSpec, KnobValues};
+use crate::lessons::parts::{main_process, main_thread, not_finished, op};
 use crate::lessons::source::Source;
 use crate::lessons::{settings_from, Built, Findings, Group, LessonInfo};
 
@@ -52,10 +53,6 @@ const ITEM: Reg = Reg(0);
 const FULL: Reg = Reg(1);
 /// Item numbers: producer p's i-th item is `p * 100 + i`.
 const PER_PRODUCER: i64 = 100;
-
-fn op(kind: OpKind, line: u32) -> Op {
-    Op { kind, line }
-}
 
 fn build(knobs: &KnobValues) -> Result<Built, String> {
     let producers = knobs.int("producers") as u16;
@@ -101,15 +98,8 @@ fn build(knobs: &KnobValues) -> Result<Built, String> {
     let join_line = src.line(2, "w.join()");
     let empty_line = src.line(1, "print(f\"empty at the end: {q.empty()}\")");
 
-    let mut processes =
-        vec![ProcessDef { name: "MainProcess".into(), parent: None, start_method: StartMethod::Main, daemon: false }];
-    let mut actors = vec![ActorDef {
-        name: "MainThread".into(),
-        process: ProcessId(0),
-        role: ActorRole::ProcessMain,
-        daemon: false,
-        ops: Vec::new(),
-    }];
+    let mut processes = vec![main_process()];
+    let mut actors = vec![main_thread(Vec::new())];
     let mut child = |name: String, ops: Vec<Op>| {
         processes.push(ProcessDef {
             name: name.clone(),
@@ -204,8 +194,7 @@ fn findings(knobs: &KnobValues, trace: &Trace, lang: Lang) -> Findings {
     let waited_ms = waited as f64 / 1e6;
     let figures = vec![("got", got.len() as i64), ("fifo", fifo as i64), ("producer_wait_us", (waited / 1000) as i64)];
     if trace.outcome != Outcome::Completed {
-        let headline = if ko { "실행이 끝나지 않았습니다." } else { "The run did not finish." };
-        return Findings { headline: headline.into(), details: vec![], figures };
+        return Findings { headline: not_finished(lang), details: vec![], figures };
     }
     let headline = if ko {
         format!("항목 {total}개가 모두 전달되었고, 생산자마다 넣은 순서대로 나왔습니다.")
@@ -236,11 +225,9 @@ fn findings(knobs: &KnobValues, trace: &Trace, lang: Lang) -> Findings {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::lessons::build_from_pairs;
 
     fn built(pairs: &[(&str, &str)]) -> Built {
-        let pairs: Vec<(String, String)> = pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
-        build_from_pairs(&LESSON, &pairs).unwrap().1
+        crate::lessons::parts::testing::built(&LESSON, pairs).1
     }
 
     #[test]
@@ -257,10 +244,10 @@ mod tests {
             })
             .sum();
         assert_eq!(gets, 9);
-        if std::process::Command::new("python3").arg("--version").output().is_err() {
-            return;
-        }
-        let out = std::process::Command::new("python3").arg("-c").arg(&b.program.source).output().unwrap();
+        let out = match crate::lessons::parts::testing::cpython(&b.program.source) {
+            Some(out) => out,
+            None => return,
+        };
         assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
         let text = String::from_utf8(out.stdout).unwrap();
         assert_eq!(text.matches(" got ").count(), 9, "{text}");

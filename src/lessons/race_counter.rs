@@ -5,12 +5,12 @@
 //! call or `time.sleep(0)` with `between`. The findings come from the run's final counter.
 
 use crate::engine::program::{
-    ActorDef, ActorId, ActorRole, ObjectDef, ObjectId, ObjectKind, Op, OpKind, ProcessDef, ProcessId, Program, Reg,
-    StartMethod, TextPart, Wait,
+    ActorDef, ActorId, ActorRole, ObjectDef, ObjectId, ObjectKind, Op, OpKind, ProcessId, Program, Reg, TextPart, Wait,
 };
 use crate::engine::trace::{Outcome, Trace};
 use crate::i18n::{group_digits, Lang, Text};
 use crate::knobs::{KnobKind, KnobSpec, KnobValues};
+use crate::lessons::parts::{main_process, main_thread, op};
 use crate::lessons::source::Source;
 use crate::lessons::{settings_from, Built, Findings, Group, LessonInfo};
 
@@ -48,10 +48,6 @@ pub const LESSON: LessonInfo = LessonInfo {
 const COUNTER: ObjectId = ObjectId(0);
 const LOCK: ObjectId = ObjectId(1);
 const VALUE: Reg = Reg(0);
-
-fn op(kind: OpKind, line: u32) -> Op {
-    Op { kind, line }
-}
 
 fn build(knobs: &KnobValues) -> Result<Built, String> {
     let threads = knobs.int("threads") as u16;
@@ -148,13 +144,7 @@ fn build(knobs: &KnobValues) -> Result<Built, String> {
         print_line,
     ));
 
-    let mut actors = vec![ActorDef {
-        name: "MainThread".into(),
-        process: ProcessId(0),
-        role: ActorRole::ProcessMain,
-        daemon: false,
-        ops: main_ops,
-    }];
+    let mut actors = vec![main_thread(main_ops)];
     actors.extend((1..=threads).map(|t| ActorDef {
         name: format!("Thread-{t} (work)"),
         process: ProcessId(0),
@@ -166,17 +156,7 @@ fn build(knobs: &KnobValues) -> Result<Built, String> {
     if lock != "none" {
         objects.push(ObjectDef { name: "lock".into(), kind: ObjectKind::Lock });
     }
-    let program = Program {
-        source: src.finish(),
-        processes: vec![ProcessDef {
-            name: "MainProcess".into(),
-            parent: None,
-            start_method: StartMethod::Main,
-            daemon: false,
-        }],
-        actors,
-        objects,
-    };
+    let program = Program { source: src.finish(), processes: vec![main_process()], actors, objects };
     Ok(Built { program, settings: settings_from(knobs) })
 }
 
@@ -300,12 +280,11 @@ fn findings(knobs: &KnobValues, trace: &Trace, lang: Lang) -> Findings {
 mod tests {
     use super::*;
     use crate::engine::settings::PythonModel;
-    use crate::lessons::build_from_pairs;
+
     use crate::lessons::source::line_text;
 
     fn built(pairs: &[(&str, &str)]) -> Built {
-        let pairs: Vec<(String, String)> = pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
-        build_from_pairs(&LESSON, &pairs).unwrap().1
+        crate::lessons::parts::testing::built(&LESSON, pairs).1
     }
 
     /// Every operation points at the Python line it comes from.
@@ -390,10 +369,12 @@ mod tests {
     #[test]
     fn the_generated_python_runs_in_cpython_and_prints_what_the_program_prints() {
         // The real interpreter is the judge of the text we show: it must at least run.
-        let Ok(python) = which_python() else { return };
         for (lock, between) in [("none", "nothing"), ("each", "call"), ("loop", "sleep0")] {
             let b = built(&[("lock", lock), ("between", between), ("threads", "2"), ("increments", "1000")]);
-            let out = std::process::Command::new(&python).arg("-c").arg(&b.program.source).output().unwrap();
+            let out = match crate::lessons::parts::testing::cpython(&b.program.source) {
+                Some(out) => out,
+                None => return,
+            };
             assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
             let text = String::from_utf8(out.stdout).unwrap();
             assert!(text.starts_with("counter = ") && text.trim_end().ends_with("(expected 2000)"), "{text}");
@@ -401,9 +382,5 @@ mod tests {
                 assert_eq!(text.trim_end(), "counter = 2000 (expected 2000)");
             }
         }
-    }
-
-    fn which_python() -> Result<String, ()> {
-        std::process::Command::new("python3").arg("--version").output().map(|_| "python3".to_string()).map_err(|_| ())
     }
 }

@@ -12,6 +12,7 @@ use crate::engine::program::{
 use crate::engine::trace::{Outcome, Trace};
 use crate::i18n::{group_digits, Lang, Text};
 use crate::knobs::{KnobKind, KnobSpec, KnobValues};
+use crate::lessons::parts::{main_process, main_thread, not_finished, op};
 use crate::lessons::source::Source;
 use crate::lessons::{settings_from, Built, Findings, Group, LessonInfo};
 
@@ -52,10 +53,6 @@ const LOCK: ObjectId = ObjectId(0);
 const VALUE: ObjectId = ObjectId(1);
 const GLOBAL: ObjectId = ObjectId(2);
 const R: Reg = Reg(0);
-
-fn op(kind: OpKind, line: u32) -> Op {
-    Op { kind, line }
-}
 
 fn build(knobs: &KnobValues) -> Result<Built, String> {
     let n = knobs.int("processes") as u16;
@@ -133,15 +130,8 @@ fn build(knobs: &KnobValues) -> Result<Built, String> {
         OpKind::Print { text: vec![TextPart::Lit(label.into()), TextPart::Reg(R), TextPart::Lit(tail)] },
         print_line,
     ));
-    let mut processes =
-        vec![ProcessDef { name: "MainProcess".into(), parent: None, start_method: StartMethod::Main, daemon: false }];
-    let mut actors = vec![ActorDef {
-        name: "MainThread".into(),
-        process: ProcessId(0),
-        role: ActorRole::ProcessMain,
-        daemon: false,
-        ops: main,
-    }];
+    let mut processes = vec![main_process()];
+    let mut actors = vec![main_thread(main)];
     for i in 1..=n {
         let name = format!("Process-{i}");
         processes.push(ProcessDef {
@@ -177,8 +167,7 @@ fn findings(knobs: &KnobValues, trace: &Trace, lang: Lang) -> Findings {
     let lost = if value { expected - seen } else { 0 };
     let figures = vec![("expected", expected), ("seen", seen), ("lost", lost)];
     if trace.outcome != Outcome::Completed {
-        let headline = if ko { "실행이 끝나지 않았습니다." } else { "The run did not finish." };
-        return Findings { headline: headline.into(), details: vec![], figures };
+        return Findings { headline: not_finished(lang), details: vec![], figures };
     }
     let (e, s, l) = (group_digits(expected), group_digits(seen), group_digits(lost));
     let headline = match (value, lost > 0, ko) {
@@ -222,11 +211,9 @@ fn findings(knobs: &KnobValues, trace: &Trace, lang: Lang) -> Findings {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::lessons::build_from_pairs;
 
     fn built(pairs: &[(&str, &str)]) -> Built {
-        let pairs: Vec<(String, String)> = pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
-        build_from_pairs(&LESSON, &pairs).unwrap().1
+        crate::lessons::parts::testing::built(&LESSON, pairs).1
     }
 
     #[test]
@@ -245,14 +232,14 @@ mod tests {
 
     #[test]
     fn the_generated_python_runs_in_cpython_and_a_global_stays_zero() {
-        if std::process::Command::new("python3").arg("--version").output().is_err() {
-            return;
-        }
         for (shared, expected) in
             [("value", "v.value = 450 (expected 450)"), ("global", "counter = 0 (the children added 450)")]
         {
             let b = built(&[("shared", shared)]);
-            let out = std::process::Command::new("python3").arg("-c").arg(&b.program.source).output().unwrap();
+            let out = match crate::lessons::parts::testing::cpython(&b.program.source) {
+                Some(out) => out,
+                None => return,
+            };
             assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
             assert_eq!(String::from_utf8(out.stdout).unwrap().trim_end(), expected);
         }

@@ -7,12 +7,12 @@
 //! `threading.active_count()` once all are started, and the findings read the console.
 
 use crate::engine::program::{
-    ActorDef, ActorId, ActorRole, Introspect, Op, OpKind, ProcessDef, ProcessId, Program, Reg, StartMethod, TextPart,
-    Wait,
+    ActorDef, ActorId, ActorRole, Introspect, Op, OpKind, ProcessId, Program, Reg, TextPart, Wait,
 };
 use crate::engine::trace::{Outcome, Trace};
 use crate::i18n::{Lang, Text};
 use crate::knobs::{KnobKind, KnobSpec, KnobValues};
+use crate::lessons::parts::{main_process, main_thread, not_finished, op};
 use crate::lessons::source::Source;
 use crate::lessons::{settings_from, Built, Findings, Group, LessonInfo};
 
@@ -52,10 +52,6 @@ pub const LESSON: LessonInfo = LessonInfo {
 };
 
 const ACTIVE: Reg = Reg(0);
-
-fn op(kind: OpKind, line: u32) -> Op {
-    Op { kind, line }
-}
 
 fn seconds(s: f64) -> String {
     format!("{}", (s * 1000.0).round() / 1000.0)
@@ -153,13 +149,7 @@ fn build(knobs: &KnobValues) -> Result<Built, String> {
     }
     main.push(op(OpKind::Print { text: vec![TextPart::Lit("main thread done".into())] }, end_line));
 
-    let mut actors = vec![ActorDef {
-        name: "MainThread".into(),
-        process: ProcessId(0),
-        role: ActorRole::ProcessMain,
-        daemon: false,
-        ops: main,
-    }];
+    let mut actors = vec![main_thread(main)];
     for k in 1..=threads {
         let ops = vec![
             op(OpKind::Sleep { micros: wait_micros(k) }, sleep_line),
@@ -178,17 +168,7 @@ fn build(knobs: &KnobValues) -> Result<Built, String> {
             ops,
         });
     }
-    let program = Program {
-        source: src.finish(),
-        processes: vec![ProcessDef {
-            name: "MainProcess".into(),
-            parent: None,
-            start_method: StartMethod::Main,
-            daemon: false,
-        }],
-        actors,
-        objects: Vec::new(),
-    };
+    let program = Program { source: src.finish(), processes: vec![main_process()], actors, objects: Vec::new() };
     Ok(Built { program, settings: settings_from(knobs) })
 }
 
@@ -233,8 +213,7 @@ fn findings(knobs: &KnobValues, trace: &Trace, lang: Lang) -> Findings {
     let mut figures = vec![("lines", printed), ("expected", expected), ("finished", finished)];
     figures.push(("ms", (trace.wall / 1_000_000) as i64));
     if trace.outcome != Outcome::Completed {
-        let headline = if ko { "실행이 끝나지 않았습니다." } else { "The run did not finish." };
-        return Findings { headline: headline.into(), details: vec![], figures };
+        return Findings { headline: not_finished(lang), details: vec![], figures };
     }
     let low_level = knobs.choice("api") == "thread";
     let join = knobs.choice("join") == "yes";
@@ -289,11 +268,9 @@ fn findings(knobs: &KnobValues, trace: &Trace, lang: Lang) -> Findings {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::lessons::build_from_pairs;
 
     fn built(pairs: &[(&str, &str)]) -> Built {
-        let pairs: Vec<(String, String)> = pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
-        build_from_pairs(&LESSON, &pairs).unwrap().1
+        crate::lessons::parts::testing::built(&LESSON, pairs).1
     }
 
     #[test]
@@ -317,18 +294,14 @@ mod tests {
 
     #[test]
     fn the_generated_python_runs_in_cpython_and_prints_what_the_lesson_says() {
-        if std::process::Command::new("python3").arg("--version").output().is_err() {
-            return;
-        }
         let run = |pairs: &[(&str, &str)]| {
-            let b = built(pairs);
-            let out = std::process::Command::new("python3").arg("-c").arg(&b.program.source).output().unwrap();
+            let out = crate::lessons::parts::testing::cpython(&built(pairs).program.source)?;
             assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-            String::from_utf8(out.stdout).unwrap()
+            String::from_utf8(out.stdout).ok()
         };
-        let joined = run(&[("wait_s", "0.01"), ("threads", "2"), ("lines", "2")]);
+        let Some(joined) = run(&[("wait_s", "0.01"), ("threads", "2"), ("lines", "2")]) else { return };
         assert_eq!(joined.matches("Running ").count(), 4, "{joined}");
-        let nobody_waits = run(&[("wait_s", "0.01"), ("api", "thread"), ("join", "no")]);
+        let nobody_waits = run(&[("wait_s", "0.01"), ("api", "thread"), ("join", "no")]).unwrap_or_default();
         assert_eq!(nobody_waits.matches("Running ").count(), 0, "{nobody_waits}");
     }
 }

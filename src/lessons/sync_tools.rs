@@ -12,12 +12,13 @@
 //! is never set, and a Barrier aborted before everyone arrives.
 
 use crate::engine::program::{
-    ActorDef, ActorId, ActorRole, Cond, ObjectDef, ObjectId, ObjectKind, Op, OpKind, ProcessDef, ProcessId, Program,
-    Reg, StartMethod, TextPart, Wait,
+    ActorDef, ActorId, ActorRole, Cond, ObjectDef, ObjectId, ObjectKind, Op, OpKind, ProcessId, Program, Reg, TextPart,
+    Wait,
 };
 use crate::engine::trace::{Outcome, SpanKind, Trace};
 use crate::i18n::{Lang, Text};
 use crate::knobs::{KnobKind, KnobSpec, KnobValues};
+use crate::lessons::parts::{main_process, main_thread, op};
 use crate::lessons::source::Source;
 use crate::lessons::{settings_from, Built, Findings, Group, LessonInfo};
 
@@ -62,10 +63,6 @@ pub const LESSON: LessonInfo = LessonInfo {
 
 const R0: Reg = Reg(0);
 const R1: Reg = Reg(1);
-
-fn op(kind: OpKind, line: u32) -> Op {
-    Op { kind, line }
-}
 
 fn print(text: &str) -> OpKind {
     OpKind::Print { text: vec![TextPart::ActorName, TextPart::Lit(text.into())] }
@@ -131,25 +128,9 @@ fn build(knobs: &KnobValues) -> Result<Built, String> {
     let join_line = src.line(1, "t.join()");
     main.extend((1..=n).map(|w| op(OpKind::Join { actor: ActorId(w), wait: Wait::Forever }, join_line)));
     own_lines(&mut src, &mut main, after);
-    let mut actors = vec![ActorDef {
-        name: "MainThread".into(),
-        process: ProcessId(0),
-        role: ActorRole::ProcessMain,
-        daemon: false,
-        ops: main,
-    }];
+    let mut actors = vec![main_thread(main)];
     actors.extend(workers);
-    let program = Program {
-        source: src.finish(),
-        processes: vec![ProcessDef {
-            name: "MainProcess".into(),
-            parent: None,
-            start_method: StartMethod::Main,
-            daemon: false,
-        }],
-        actors,
-        objects,
-    };
+    let program = Program { source: src.finish(), processes: vec![main_process()], actors, objects };
     Ok(Built { program, settings: settings_from(knobs) })
 }
 
@@ -487,11 +468,9 @@ fn findings(knobs: &KnobValues, trace: &Trace, lang: Lang) -> Findings {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::lessons::build_from_pairs;
 
     fn built(pairs: &[(&str, &str)]) -> Built {
-        let pairs: Vec<(String, String)> = pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
-        build_from_pairs(&LESSON, &pairs).unwrap().1
+        crate::lessons::parts::testing::built(&LESSON, pairs).1
     }
 
     const PRIMITIVES: [&str; 5] = ["rlock", "semaphore", "condition", "event", "barrier"];
@@ -511,16 +490,16 @@ mod tests {
 
     #[test]
     fn the_generated_python_runs_in_cpython_and_raises_what_the_lesson_says() {
-        if std::process::Command::new("python3").arg("--version").output().is_err() {
-            return;
-        }
         for primitive in PRIMITIVES {
             for mistake in ["no", "yes"] {
                 if primitive == "event" && mistake == "yes" {
                     continue; // it waits for ever, by design
                 }
                 let b = built(&[("primitive", primitive), ("mistake", mistake)]);
-                let out = std::process::Command::new("python3").arg("-c").arg(&b.program.source).output().unwrap();
+                let out = match crate::lessons::parts::testing::cpython(&b.program.source) {
+                    Some(out) => out,
+                    None => return,
+                };
                 let stderr = String::from_utf8_lossy(&out.stderr);
                 let raised = stderr.contains("Error");
                 assert_eq!(raised, mistake == "yes", "{primitive} {mistake}: {stderr}");

@@ -7,12 +7,13 @@
 //! of milliseconds (the cost table); the findings read both from the run.
 
 use crate::engine::program::{
-    ActorDef, ActorId, ActorRole, Arith, ObjectDef, ObjectId, ObjectKind, Op, OpKind, Operand, ProcessDef, ProcessId,
+    ActorDef, ActorId, ActorRole, Arith, ObjectDef, ObjectId, ObjectKind, OpKind, Operand, ProcessDef, ProcessId,
     Program, Reg, StartMethod, TextPart, Wait,
 };
 use crate::engine::trace::{Outcome, SpanKind, Trace};
 use crate::i18n::{group_digits, Lang, Text};
 use crate::knobs::{KnobKind, KnobSpec, KnobValues};
+use crate::lessons::parts::{main_process, main_thread, not_finished, op};
 use crate::lessons::source::Source;
 use crate::lessons::{settings_from, Built, Findings, Group, LessonInfo};
 
@@ -52,10 +53,6 @@ const COUNTER: ObjectId = ObjectId(0);
 const VALUE: Reg = Reg(0);
 const T0: Reg = Reg(1);
 const ELAPSED: Reg = Reg(2);
-
-fn op(kind: OpKind, line: u32) -> Op {
-    Op { kind, line }
-}
 
 fn build(knobs: &KnobValues) -> Result<Built, String> {
     let count = knobs.int("count") as u16;
@@ -133,15 +130,8 @@ fn build(knobs: &KnobValues) -> Result<Built, String> {
         op(OpKind::Add { reg: VALUE, value: 1 }, add_line),
         op(OpKind::Store { object: COUNTER, reg: VALUE }, add_line),
     ];
-    let mut processes =
-        vec![ProcessDef { name: "MainProcess".into(), parent: None, start_method: StartMethod::Main, daemon: false }];
-    let mut actors = vec![ActorDef {
-        name: "MainThread".into(),
-        process: ProcessId(0),
-        role: ActorRole::ProcessMain,
-        daemon: false,
-        ops: main,
-    }];
+    let mut processes = vec![main_process()];
+    let mut actors = vec![main_thread(main)];
     for u in 1..=count {
         let (process, role, name) = if threads {
             (ProcessId(0), ActorRole::Thread, format!("Thread-{u} (task)"))
@@ -183,8 +173,7 @@ fn findings(knobs: &KnobValues, trace: &Trace, lang: Lang) -> Findings {
         .unwrap_or(0);
     let mut figures = vec![("counter", counter), ("per_unit_us", per_unit_us)];
     if trace.outcome != Outcome::Completed {
-        let headline = if ko { "실행이 끝나지 않았습니다." } else { "The run did not finish." };
-        return Findings { headline: headline.into(), details: vec![], figures };
+        return Findings { headline: not_finished(lang), details: vec![], figures };
     }
     let start = mean_start_ns(trace);
     if let Some(ns) = start {
@@ -240,11 +229,9 @@ fn findings(knobs: &KnobValues, trace: &Trace, lang: Lang) -> Findings {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::lessons::build_from_pairs;
 
     fn built(pairs: &[(&str, &str)]) -> Built {
-        let pairs: Vec<(String, String)> = pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
-        build_from_pairs(&LESSON, &pairs).unwrap().1
+        crate::lessons::parts::testing::built(&LESSON, pairs).1
     }
 
     #[test]
@@ -258,16 +245,9 @@ mod tests {
 
     #[test]
     fn the_generated_python_runs_in_cpython_and_shows_what_is_shared() {
-        if std::process::Command::new("python3").arg("--version").output().is_err() {
-            return;
-        }
         for (kind, counter) in [("thread", "3"), ("fork", "0"), ("spawn", "0")] {
             let b = built(&[("kind", kind), ("count", "3")]);
-            let file = std::env::temp_dir().join(format!("interleave_tvp_{kind}_{}.py", std::process::id()));
-            std::fs::write(&file, &b.program.source).unwrap();
-            // spawn re-imports the main module, so it must be a file, not `-c`.
-            let out = std::process::Command::new("python3").arg(&file).output().unwrap();
-            let _ = std::fs::remove_file(&file);
+            let Some(out) = crate::lessons::parts::testing::cpython(&b.program.source) else { return };
             assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
             let text = String::from_utf8(out.stdout).unwrap();
             assert!(text.ends_with(&format!("counter in the main process: {counter}\n")), "{kind}: {text}");

@@ -1,0 +1,65 @@
+//! The pieces every lesson builds its Program from, so a lesson file says only what is its
+//! own: an operation on a line, the main process and its main thread, the headline of a run
+//! that did not finish, and (for tests) a lesson built from knobs and its Python run.
+
+use crate::engine::program::{ActorDef, ActorRole, Line, Op, OpKind, ProcessDef, ProcessId, StartMethod};
+use crate::i18n::Lang;
+
+pub fn op(kind: OpKind, line: Line) -> Op {
+    Op { kind, line }
+}
+
+/// Process 0, already running.
+pub fn main_process() -> ProcessDef {
+    ProcessDef { name: "MainProcess".into(), parent: None, start_method: StartMethod::Main, daemon: false }
+}
+
+/// A process the main process starts.
+pub fn child_process(name: &str, start_method: StartMethod, daemon: bool) -> ProcessDef {
+    ProcessDef { name: name.into(), parent: Some(ProcessId(0)), start_method, daemon }
+}
+
+/// Actor 0: the main thread of the main process.
+pub fn main_thread(ops: Vec<Op>) -> ActorDef {
+    ActorDef { name: "MainThread".into(), process: ProcessId(0), role: ActorRole::ProcessMain, daemon: false, ops }
+}
+
+/// A thread of the main process.
+pub fn thread(name: String, ops: Vec<Op>) -> ActorDef {
+    ActorDef { name, process: ProcessId(0), role: ActorRole::Thread, daemon: false, ops }
+}
+
+/// The headline of a run that was cancelled, stopped or deadlocked before its figures.
+pub fn not_finished(lang: Lang) -> String {
+    match lang {
+        Lang::En => "The run did not finish.".into(),
+        Lang::Ko => "실행이 끝나지 않았습니다.".into(),
+    }
+}
+
+#[cfg(test)]
+pub mod testing {
+    use crate::knobs::KnobValues;
+    use crate::lessons::{build_from_pairs, Built, LessonInfo};
+
+    /// The lesson built from these knobs (the rest at their defaults).
+    pub fn built(lesson: &LessonInfo, pairs: &[(&str, &str)]) -> (KnobValues, Built) {
+        let pairs: Vec<(String, String)> = pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        build_from_pairs(lesson, &pairs).unwrap_or_else(|e| panic!("{}: {e}", lesson.id))
+    }
+
+    /// Runs a program's Python under this machine's CPython: `None` when there is none.
+    /// The source goes in a file, so `spawn` can import it again.
+    pub fn cpython(source: &str) -> Option<std::process::Output> {
+        std::process::Command::new("python3").arg("--version").output().ok()?;
+        let file = std::env::temp_dir().join(format!(
+            "interleave_lesson_{}_{:x}.py",
+            std::process::id(),
+            source.len() as u64 ^ source.bytes().fold(0u64, |h, b| h.wrapping_mul(31).wrapping_add(b as u64))
+        ));
+        std::fs::write(&file, source).ok()?;
+        let out = std::process::Command::new("python3").arg(&file).output().ok();
+        let _ = std::fs::remove_file(&file);
+        out
+    }
+}
