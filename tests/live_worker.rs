@@ -82,7 +82,7 @@ async fn under_the_3_11_gil_a_bare_increment_loses_nothing_though_the_gil_change
 
 #[wasm_bindgen_test]
 async fn a_check_point_between_read_and_write_loses_updates_under_the_gil() {
-    let (tally, _) = run_race(&[("threads", "4"), ("increments", "1000000"), ("gil", "on"), ("between", "call")]).await;
+    let (tally, _) = run_race(&[("threads", "4"), ("increments", "4000000"), ("gil", "on"), ("between", "call")]).await;
     assert!(tally.lost > 0, "{tally:?}");
 }
 

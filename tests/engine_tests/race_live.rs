@@ -74,7 +74,9 @@ fn under_the_gil_since_3_10_a_bare_increment_loses_nothing() {
 
 #[test]
 fn under_the_gil_a_call_between_read_and_write_loses_updates() {
-    let (tally, _) = run_live(&with(&[("gil", "on"), ("between", "call")]));
+    // As below: enough increments for a few hundred hand-offs, one of which must land
+    // between a read and its write.
+    let (tally, _) = run_live(&with(&[("gil", "on"), ("between", "call"), ("increments", "10000000")]));
     assert!(tally.lost > 0, "{tally:?}");
 }
 

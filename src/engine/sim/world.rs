@@ -190,6 +190,8 @@ struct Actor {
     /// A new process's start still to run (interpreter start-up and imports): CPU work
     /// on a core before its first line, so many starting at once contend for the cores.
     startup: Nanos,
+    /// The Value's lock an access holds until this actor's next step (the access's time).
+    value_lock: Option<ObjectId>,
 }
 
 #[derive(Default)]
@@ -203,14 +205,50 @@ struct Gil {
 
 enum Object {
     Var,
-    Value(i64),
-    Lock { owner: Option<usize>, count: u32, reentrant: bool, waiters: Vec<usize> },
-    Semaphore { value: u32, initial: u32, bounded: bool, waiters: Vec<usize> },
-    Condition { lock: ObjectId, waiters: VecDeque<usize> },
-    Event { set: bool, waiters: Vec<usize> },
-    Barrier { parties: u32, arrived: Vec<usize>, broken: bool },
-    Queue { items: VecDeque<i64>, maxsize: u32, getters: VecDeque<usize>, putters: VecDeque<usize>, sent: u32 },
-    Pipe { duplex: bool, inbox: [VecDeque<i64>; 2], closed: [bool; 2], receivers: [VecDeque<usize>; 2], sent: u32 },
+    /// A `multiprocessing.Value` and the lock each access takes.
+    Value {
+        value: i64,
+        lock: ObjectId,
+    },
+    Lock {
+        owner: Option<usize>,
+        count: u32,
+        reentrant: bool,
+        waiters: Vec<usize>,
+    },
+    Semaphore {
+        value: u32,
+        initial: u32,
+        bounded: bool,
+        waiters: Vec<usize>,
+    },
+    Condition {
+        lock: ObjectId,
+        waiters: VecDeque<usize>,
+    },
+    Event {
+        set: bool,
+        waiters: Vec<usize>,
+    },
+    Barrier {
+        parties: u32,
+        arrived: Vec<usize>,
+        broken: bool,
+    },
+    Queue {
+        items: VecDeque<i64>,
+        maxsize: u32,
+        getters: VecDeque<usize>,
+        putters: VecDeque<usize>,
+        sent: u32,
+    },
+    Pipe {
+        duplex: bool,
+        inbox: [VecDeque<i64>; 2],
+        closed: [bool; 2],
+        receivers: [VecDeque<usize>; 2],
+        sent: u32,
+    },
 }
 
 pub struct Sim {
@@ -268,6 +306,7 @@ impl Sim {
                 pending_newline: false,
                 started: false,
                 startup: 0,
+                value_lock: None,
             })
             .collect();
         let objects = program
@@ -275,7 +314,7 @@ impl Sim {
             .iter()
             .map(|o| match o.kind {
                 ObjectKind::Var { .. } => Object::Var,
-                ObjectKind::SharedValue { initial, .. } => Object::Value(initial),
+                ObjectKind::SharedValue { initial, lock } => Object::Value { value: initial, lock },
                 ObjectKind::Lock => Object::Lock { owner: None, count: 0, reentrant: false, waiters: Vec::new() },
                 ObjectKind::RLock => Object::Lock { owner: None, count: 0, reentrant: true, waiters: Vec::new() },
                 ObjectKind::Semaphore { permits, bounded } => {
@@ -619,6 +658,14 @@ impl Sim {
 
     /// One step of actor `a` at time `at`: the GIL if needed, then one operation.
     fn step_actor(&mut self, a: usize, at: Nanos) -> Result<(), SimError> {
+        // The Value access this actor made last is over: its lock goes to a waiter, if any.
+        if let Some(lock) = self.actors[a].value_lock.take() {
+            if let Object::Lock { owner, count, .. } = &mut self.objects[lock.0 as usize] {
+                *owner = None;
+                *count = 0;
+            }
+            self.grant(lock, at)?;
+        }
         // An OS time slice ran out and someone waits for a core: give it up.
         if let Some(core) = self.actors[a].core {
             if let Some((_, slice_end)) = self.cores[core] {
@@ -722,9 +769,12 @@ impl Sim {
             }
             OpKind::Load { object, reg: r } => {
                 let value = match self.objects[object.0 as usize] {
-                    Object::Value(v) => {
+                    Object::Value { value, lock } => {
+                        if !self.take_value_lock(a, lock) {
+                            return self.block(a, Block::Acquire { object: lock, until: None }, at);
+                        }
                         cost += costs::VALUE_ACCESS;
-                        v
+                        value
                     }
                     _ => self.vars[self.actors[a].process][object.0 as usize],
                 };
@@ -733,10 +783,15 @@ impl Sim {
             OpKind::Store { object, reg: r } => {
                 let value = self.actors[a].regs[reg(r)];
                 let p = self.actors[a].process;
-                match &mut self.objects[object.0 as usize] {
-                    Object::Value(v) => {
+                match self.objects[object.0 as usize] {
+                    Object::Value { lock, .. } => {
+                        if !self.take_value_lock(a, lock) {
+                            return self.block(a, Block::Acquire { object: lock, until: None }, at);
+                        }
                         cost += costs::VALUE_ACCESS;
-                        *v = value;
+                        if let Object::Value { value: v, .. } = &mut self.objects[object.0 as usize] {
+                            *v = value;
+                        }
                     }
                     _ => self.vars[p][object.0 as usize] = value,
                 }
@@ -805,6 +860,14 @@ impl Sim {
     /// A blocking operation ended: store its result or raise, and move on.
     fn complete_blocking(&mut self, a: usize, wake: Wake, at: Nanos) -> Result<(), SimError> {
         let op = self.program.actors[a].ops[self.actors[a].pc].kind.clone();
+        // A Value access that waited for the Value's lock: it has it now; do the access.
+        if let (OpKind::Load { object, .. } | OpKind::Store { object, .. }, Wake::Value(1)) = (&op, &wake) {
+            if let Object::Value { lock, .. } = self.objects[object.0 as usize] {
+                self.actors[a].value_lock = Some(lock);
+                let op = self.program.actors[a].ops[self.actors[a].pc].clone();
+                return self.execute(a, &op, at);
+            }
+        }
         match wake {
             Wake::Raise(exception, message) => self.raise(a, exception, message, at),
             Wake::Value(value) => {
@@ -818,6 +881,27 @@ impl Sim {
                 }
                 self.advance(a, at, costs::STEP);
                 Ok(())
+            }
+        }
+    }
+
+    /// Takes a Value's lock for one access, unless this actor holds it already (inside
+    /// `with v.get_lock():`, or just granted it). `false`: another holds it; wait.
+    fn take_value_lock(&mut self, a: usize, lock: ObjectId) -> bool {
+        let Object::Lock { owner, count, waiters, .. } = &mut self.objects[lock.0 as usize] else {
+            unreachable!("validated: a Value's lock is a Lock or RLock")
+        };
+        match *owner {
+            None => {
+                *owner = Some(a);
+                *count = 1;
+                self.actors[a].value_lock = Some(lock);
+                true
+            }
+            Some(o) if o == a => true,
+            Some(_) => {
+                waiters.push(a);
+                false
             }
         }
     }
@@ -1487,7 +1571,7 @@ impl Sim {
                 }
                 Object::Pipe { receivers, .. } => receivers.iter_mut().for_each(|r| r.retain(|w| *w != d)),
                 Object::Barrier { arrived, .. } => arrived.retain(|w| *w != d),
-                Object::Var | Object::Value(_) => {}
+                Object::Var | Object::Value { .. } => {}
             }
         }
     }
@@ -1558,7 +1642,7 @@ impl Sim {
             .enumerate()
             .filter_map(|(i, o)| match (&o.kind, &self.objects[i]) {
                 (ObjectKind::Var { .. }, _) => Some((ObjectId(i as u16), self.vars[0][i])),
-                (_, Object::Value(v)) => Some((ObjectId(i as u16), *v)),
+                (_, Object::Value { value, .. }) => Some((ObjectId(i as u16), *value)),
                 _ => None,
             })
             .collect();
