@@ -17,11 +17,12 @@ after(async () => {
   await server?.close();
 });
 
-const BASE = 'lesson=race_counter&engine=live&threads=4&increments=1000000';
+const BASE = 'lesson=race_counter&engine=live&threads=4';
 
 /** Opens the lesson with the given knobs, runs it, and returns its figures and trace. */
 async function run(knobs) {
-  await page.goto(`${server.url}?${BASE}&${knobs}`);
+  const increments = /increments=/.test(knobs) ? '' : '&increments=1000000';
+  await page.goto(`${server.url}?${BASE}${increments}&${knobs}`);
   await page.waitForSelector('#run:not([disabled])', { timeout: 30_000 });
   await page.click('#run');
   await page.waitForSelector('#findings', { timeout: 120_000 });
@@ -61,7 +62,8 @@ test('under the GIL in 3.11 a bare increment loses nothing', async () => {
 });
 
 test('under the GIL a call between read and write loses updates, with hand-offs about every 5 ms', async () => {
-  const { figures, trace } = await run('gil=on&between=call');
+  // Enough increments for hundreds of hand-offs: one must land between a read and its write.
+  const { figures, trace } = await run('gil=on&between=call&increments=4000000');
   assert.ok(figures.lost > 0, JSON.stringify(figures));
   const handoffs = trace.gil_handoffs[0];
   const expected = trace.wall_ns / 5e6;
@@ -88,7 +90,7 @@ test('Cancel ends a 10 000 000-increment run, and the next run works', async () 
 });
 
 test('the knobs change the program, the link, and clamp bad values with a note', async () => {
-  await page.goto(`${server.url}?${BASE}&lock=none`);
+  await page.goto(`${server.url}?${BASE}&increments=1000000&lock=none`);
   await page.waitForSelector('#run:not([disabled])', { timeout: 30_000 });
   assert.equal(await page.locator('#code .line', { hasText: 'with lock:' }).count(), 0);
   await page.selectOption('#knob-lock', 'each');

@@ -9,8 +9,9 @@
 //!
 //! A child process is a group of pool threads with its own GIL and its own copy of the
 //! plain variables (copied from its parent at `start()` for `fork`, fresh for `spawn`);
-//! starting one waits out the cost table's start cost. `Value`s, queues and pipes are
-//! shared by every process, as the operating system shares them.
+//! its start-up is CPU work on its pool thread, as long as the cost table's start cost on an
+//! idle core. `Value`s, queues and pipes are shared by every process, as the operating
+//! system shares them.
 
 use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU32, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
@@ -460,13 +461,12 @@ impl LiveRun {
                 pool_thread: Some(slot.pool_thread.load(Ordering::Relaxed)).filter(|t| *t != u32::MAX),
             })
             .collect();
-        let recorders: Vec<ActorRecorder> = self
+        let mut recorders: Vec<ActorRecorder> = self
             .recorders
             .iter_mut()
             .enumerate()
             .map(|(i, r)| r.take().unwrap_or_else(|| ActorRecorder::new(ActorId(i as u16), shared.settings.budget)))
             .collect();
-        let mut recorders = recorders;
         let late = std::mem::take(&mut *shared.late_writes.lock().unwrap_or_else(|e| e.into_inner()));
         for (actor, at, line, text) in late {
             recorders[actor.0 as usize].print(at, line, text);
@@ -885,9 +885,9 @@ impl Actor {
         Ok(())
     }
 
-    /// Pure-Python work: `units` rounds of integer hashing ([`hash_rounds`]), cancellable. Long work looks
-    /// at the control block between slices; short work leaves that to the interpreter's
-    /// periodic check (reading the clock would cost more than the work itself).
+    /// Pure-Python work: `units` rounds of integer hashing ([`hash_rounds`]), cancellable.
+    /// Long work looks at the control block between slices; short work leaves that to the
+    /// interpreter's periodic check (reading the clock would cost more than the work).
     fn compute(&mut self, units: u64) -> Result<(), Exit> {
         let mut state = self.me as u64 | 1;
         let mut left = units;
@@ -910,7 +910,7 @@ impl Actor {
     }
 
     /// Waits out `nanos` of the program's time (scaled by `time_scale`) with the GIL
-    /// released: a sleep, or the cost of starting a process. Comes back only after a
+    /// released: a sleep, or a `start()` keeping its caller. Comes back only after a
     /// waiting thread has had the GIL, so even `sleep(0)` hands it over, as in CPython.
     fn pause(&mut self, nanos: Nanos, kind: SpanKind) -> Result<(), Exit> {
         let real = (nanos as f64 * self.shared.settings.time_scale) as Nanos;
