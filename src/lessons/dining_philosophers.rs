@@ -52,6 +52,7 @@ pub const LESSON: LessonInfo = LessonInfo {
     common_knobs: &["engine", "time_scale", "cores", "seed"],
     build,
     findings,
+    shows: crate::lessons::every_knob,
 };
 
 const WAITER: ObjectId = ObjectId(0);

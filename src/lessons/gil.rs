@@ -48,6 +48,7 @@ pub const LESSON: LessonInfo = LessonInfo {
     common_knobs: &["engine", "gil", "cores", "seed", "time_scale"],
     build,
     findings,
+    shows: crate::lessons::every_knob,
 };
 
 /// CPython 3.11 here runs `while n > 0: n -= 1` at about 35 ns an iteration.

@@ -44,6 +44,7 @@ pub const LESSON: LessonInfo = LessonInfo {
     common_knobs: &["engine", "time_scale", "cores", "seed"],
     build,
     findings,
+    shows: crate::lessons::every_knob,
 };
 
 const JOB_MICROS: u64 = 100_000;

@@ -44,6 +44,7 @@ pub const LESSON: LessonInfo = LessonInfo {
     common_knobs: &["engine", "output", "gil", "cores", "seed"],
     build,
     findings,
+    shows: crate::lessons::every_knob,
 };
 
 const LOCK: ObjectId = ObjectId(0);

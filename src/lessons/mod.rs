@@ -97,6 +97,14 @@ pub struct LessonInfo {
     /// Knobs to Program and settings; `Err` names what cannot be built.
     pub build: fn(&KnobValues) -> Result<Built, String>,
     pub findings: fn(&KnobValues, &Trace, Lang) -> Findings,
+    /// Whether the form shows a lesson knob with the knobs as they are (a knob that changes
+    /// nothing in this variant is hidden; its value stays in the link).
+    pub shows: fn(&KnobValues, &str) -> bool,
+}
+
+/// For lessons whose every knob always matters.
+pub fn every_knob(_: &KnobValues, _: &str) -> bool {
+    true
 }
 
 impl PartialEq for LessonInfo {

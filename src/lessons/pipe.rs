@@ -45,6 +45,7 @@ pub const LESSON: LessonInfo = LessonInfo {
     common_knobs: &["engine", "output", "cores", "seed"],
     build,
     findings,
+    shows: crate::lessons::every_knob,
 };
 
 const PIPE: ObjectId = ObjectId(0);

@@ -50,6 +50,7 @@ pub const LESSON: LessonInfo = LessonInfo {
     common_knobs: &["engine", "time_scale", "cores", "seed"],
     build,
     findings,
+    shows: crate::lessons::every_knob,
 };
 
 const T0: Reg = Reg(1);

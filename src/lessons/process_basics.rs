@@ -44,6 +44,7 @@ pub const LESSON: LessonInfo = LessonInfo {
     common_knobs: &["engine", "output", "cores", "seed", "time_scale"],
     build,
     findings,
+    shows: crate::lessons::every_knob,
 };
 
 const X: Reg = Reg(0);

@@ -46,6 +46,7 @@ pub const LESSON: LessonInfo = LessonInfo {
     common_knobs: &["engine", "cores", "seed", "time_scale"],
     build,
     findings,
+    shows: crate::lessons::every_knob,
 };
 
 const Q: ObjectId = ObjectId(0);

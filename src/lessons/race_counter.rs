@@ -43,6 +43,7 @@ pub const LESSON: LessonInfo = LessonInfo {
     common_knobs: &["engine", "gil", "python", "cores", "seed"],
     build,
     findings,
+    shows: crate::lessons::every_knob,
 };
 
 const COUNTER: ObjectId = ObjectId(0);

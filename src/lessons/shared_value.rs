@@ -47,6 +47,7 @@ pub const LESSON: LessonInfo = LessonInfo {
     common_knobs: &["engine", "cores", "seed"],
     build,
     findings,
+    shows: crate::lessons::every_knob,
 };
 
 const LOCK: ObjectId = ObjectId(0);

@@ -49,6 +49,7 @@ pub const LESSON: LessonInfo = LessonInfo {
     common_knobs: &["engine", "time_scale", "cores", "seed"],
     build,
     findings,
+    shows: crate::lessons::every_knob,
 };
 
 const ACTIVE: Reg = Reg(0);

@@ -59,7 +59,20 @@ pub const LESSON: LessonInfo = LessonInfo {
     common_knobs: &["engine", "gil", "cores", "seed", "time_scale"],
     build,
     findings,
+    shows,
 };
+
+/// Each primitive's own knobs; `mistake` is everyone's.
+fn shows(knobs: &KnobValues, knob: &str) -> bool {
+    match (knobs.choice("primitive"), knob) {
+        (_, "primitive" | "mistake") => true,
+        ("rlock", k) => k == "threads" || k == "lock",
+        ("semaphore", k) => k == "threads" || k == "permits",
+        ("condition", k) => k == "capacity",
+        ("event", k) => k == "threads",
+        (_, k) => k == "parties",
+    }
+}
 
 const R0: Reg = Reg(0);
 const R1: Reg = Reg(1);
@@ -474,6 +487,15 @@ mod tests {
     }
 
     const PRIMITIVES: [&str; 5] = ["rlock", "semaphore", "condition", "event", "barrier"];
+
+    #[test]
+    fn the_form_shows_each_primitive_its_own_knobs() {
+        let knobs = |primitive: &str| crate::lessons::parts::testing::built(&LESSON, &[("primitive", primitive)]).0;
+        assert!(shows(&knobs("semaphore"), "permits") && !shows(&knobs("semaphore"), "parties"));
+        assert!(shows(&knobs("barrier"), "parties") && !shows(&knobs("barrier"), "threads"));
+        assert!(shows(&knobs("rlock"), "lock") && !shows(&knobs("event"), "lock"));
+        assert!(PRIMITIVES.iter().all(|p| shows(&knobs(p), "mistake")));
+    }
 
     #[test]
     fn every_primitive_with_and_without_its_mistake_builds_a_valid_program() {

@@ -43,7 +43,11 @@ pub fn LessonPage(props: &LessonPageProps) -> Html {
     // The source always matches the knobs in the link.
     let source =
         state.knob_values().and_then(|knobs| (lesson.build)(&knobs).ok()).map(|b| b.program.source).unwrap_or_default();
-    let mut specs = lesson.knobs.to_vec();
+    // The lesson's knobs that matter with the others as they are, then the common ones.
+    let mut specs: Vec<_> = match state.knob_values() {
+        Some(knobs) => lesson.knobs.iter().filter(|k| (lesson.shows)(&knobs, k.name)).copied().collect(),
+        None => lesson.knobs.to_vec(),
+    };
     specs.extend(common::ALL.iter().filter(|c| lesson.common_knobs.contains(&c.name)).copied());
 
     let engine_is_live = state.query.value("engine") == Some(&KnobValue::Choice("live"));
