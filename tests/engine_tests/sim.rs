@@ -291,6 +291,11 @@ fn starting_a_process_costs_far_more_than_starting_a_thread() {
     };
     let (thread, process) = (start_cost(false), start_cost(true));
     assert!(process > 10 * thread, "process {process} ns, thread {thread} ns");
+    // `p.start()` returns before the child runs: the child starts up by itself.
+    let trace = sim::run(countdown(1, 1, true), settings(true, 2, 1)).unwrap();
+    let returned = trace.spans.iter().find(|s| s.actor.0 == 0 && s.kind == SpanKind::Starting).unwrap().end;
+    let child_ran = trace.marks.iter().find(|m| m.actor.0 == 1 && m.kind == MarkKind::Started).unwrap().at;
+    assert!(returned < child_ran, "start() returned at {returned} ns, the child ran at {child_ran} ns");
 }
 
 #[test]
