@@ -16,6 +16,10 @@ const USAGE: &str = "usage:
   interleave lessons                      list lesson ids with their knobs
   interleave run LESSON [--set KNOB=VALUE]... [--engine sim|live] [--seed N] [--json]
                                           run a lesson: its console, then a summary
+  interleave explore LESSON --seeds N [--set KNOB=VALUE]... [--json]
+                                          run the simulated engine over seeds 1..N: how
+                                          often each outcome came, and the run that broke
+                                          the program with the fewest scheduling choices
   interleave source LESSON [--set KNOB=VALUE]...
                                           print the lesson's Python program for those knobs
   interleave probe [--jobs N] [--units N]  run CPU-bound jobs on a real thread pool
@@ -25,10 +29,13 @@ pub fn main(args: &[String]) -> Result<String, String> {
     match args.first().map(String::as_str) {
         Some("lessons") => Ok(lessons()),
         Some("run") => run(&args[1..]),
+        Some("explore") => explore(&args[1..]),
         Some("source") => source(&args[1..]),
         Some("probe") => probe(&args[1..]),
         Some("help") | Some("--help") | Some("-h") => Ok(USAGE.to_string()),
-        Some(other) => Err(format!("unknown command `{other}`; the commands are lessons, run, source, probe\n{USAGE}")),
+        Some(other) => {
+            Err(format!("unknown command `{other}`; the commands are lessons, run, explore, source, probe\n{USAGE}"))
+        }
         None => Err(format!("no command given\n{USAGE}")),
     }
 }
@@ -88,6 +95,121 @@ fn lesson_args(command: &str, args: &[String]) -> Result<LessonArgs, String> {
         }
     }
     Ok(parsed)
+}
+
+/// Seeds an exploration may run: enough to see a distribution, few enough to end.
+const EXPLORE_SEEDS_MAX: u64 = 100_000;
+
+/// `explore`: the lesson on the simulated engine with seeds 1..=N. The outcome of each run
+/// is the lesson's breaking figure (lost updates, a deadlock, missed results); among the
+/// runs where it is not 0, the one with the fewest scheduling choices is the simplest
+/// interleaving that breaks the program, and its seed replays it.
+fn explore(args: &[String]) -> Result<String, String> {
+    let mut seeds = None;
+    let mut rest = Vec::new();
+    let mut it = args.iter();
+    while let Some(arg) = it.next() {
+        if arg == "--seeds" {
+            let raw = it.next().ok_or("--seeds needs a value")?;
+            let n: u64 = raw.parse().map_err(|_| format!("--seeds {raw}: expected a whole number"))?;
+            if n == 0 || n > EXPLORE_SEEDS_MAX {
+                return Err(format!("--seeds {n}: explore runs 1 to {EXPLORE_SEEDS_MAX} seeds"));
+            }
+            seeds = Some(n);
+        } else {
+            rest.push(arg.clone());
+        }
+    }
+    let seeds = seeds.ok_or("explore needs --seeds N")?;
+    let LessonArgs { lesson, pairs, json } = lesson_args("explore", &rest)?;
+    if pairs.iter().any(|(k, v)| k == "engine" && v == "live") {
+        return Err("explore runs the simulated engine: a live run cannot be replayed".into());
+    }
+    let figure = lesson.breaks.ok_or_else(|| {
+        let with: Vec<&str> = LESSONS.iter().filter(|l| l.breaks.is_some()).map(|l| l.id).collect();
+        format!("{} has nothing that breaks to look for; explore {}", lesson.id, with.join(", "))
+    })?;
+    // value -> runs; and the breaking run with the fewest choices: (choices, seed, value)
+    let mut counts: std::collections::BTreeMap<i64, u64> = std::collections::BTreeMap::new();
+    let mut shortest: Option<(usize, u64, i64)> = None;
+    for seed in 1..=seeds {
+        let mut with_seed = pairs.clone();
+        with_seed.push(("seed".into(), seed.to_string()));
+        let (knobs, built) = lessons::build_from_pairs(lesson, &with_seed)?;
+        let mut sim =
+            sim::Sim::new(built.program, lessons::sim_settings(&knobs, built.settings)).map_err(|e| e.to_string())?;
+        let trace = loop {
+            if let sim::StepResult::Finished(trace) = sim.run_slice(1_000_000).map_err(|e| e.to_string())? {
+                break trace;
+            }
+        };
+        let findings = (lesson.findings)(&knobs, &trace, Lang::En);
+        let value = findings.figures.iter().find(|(n, _)| *n == figure).map_or(0, |(_, v)| *v);
+        *counts.entry(value).or_default() += 1;
+        let choices = sim.schedule().len();
+        if value != 0 && shortest.is_none_or(|(c, _, _)| choices < c) {
+            shortest = Some((choices, seed, value));
+        }
+    }
+    let broke: u64 = counts.iter().filter(|(v, _)| **v != 0).map(|(_, n)| n).sum();
+    let replay = |seed: u64| {
+        let sets: String = pairs.iter().map(|(k, v)| format!(" --set {k}={v}")).collect();
+        format!("interleave run {}{sets} --seed {seed}", lesson.id)
+    };
+    if json {
+        let histogram: Vec<String> = counts.iter().map(|(v, n)| format!("[{v},{n}]")).collect();
+        let found = match shortest {
+            Some((choices, seed, value)) => format!(
+                "{{\"seed\":{seed},\"value\":{value},\"choices\":{choices},\"replay\":{}}}",
+                json_string(&replay(seed))
+            ),
+            None => "null".into(),
+        };
+        return Ok(format!(
+            "{{\"lesson\":{},\"figure\":{},\"seeds\":{seeds},\"broke\":{broke},\"histogram\":[{}],\"shortest\":{found}}}\n",
+            json_string(lesson.id),
+            json_string(figure),
+            histogram.join(",")
+        ));
+    }
+    let mut out = format!("{} over seeds 1..{seeds} on the simulated engine: `{figure}` per run\n", lesson.id);
+    let rows = histogram_rows(&counts);
+    let widest = rows.iter().map(|(_, n)| *n).max().unwrap_or(1);
+    for (label, n) in &rows {
+        let bar = "#".repeat(((*n * 40).div_ceil(widest)) as usize);
+        out.push_str(&format!("  {label:>21} {n:>7}  {bar}\n"));
+    }
+    match shortest {
+        Some((choices, seed, value)) => out.push_str(&format!(
+            "broke in {broke} of {seeds} runs; the simplest: seed {seed} ({figure} = {value}, {choices} scheduling choices)\n  replay: {}\n",
+            replay(seed)
+        )),
+        None => out.push_str(&format!("never broke in {seeds} runs\n")),
+    }
+    Ok(out)
+}
+
+/// The rows of a histogram: each value on its own when there are few, else 0 on its own
+/// and the rest in ten ranges of equal width.
+fn histogram_rows(counts: &std::collections::BTreeMap<i64, u64>) -> Vec<(String, u64)> {
+    if counts.len() <= 12 {
+        return counts.iter().map(|(v, n)| (v.to_string(), *n)).collect();
+    }
+    let mut rows = Vec::new();
+    if let Some(n) = counts.get(&0) {
+        rows.push(("0".to_string(), *n));
+    }
+    let others: Vec<(i64, u64)> = counts.iter().filter(|(v, _)| **v != 0).map(|(v, n)| (*v, *n)).collect();
+    let (low, high) = (others[0].0, others[others.len() - 1].0);
+    let width = ((high - low) / 10).max(1);
+    let mut from = low;
+    while from <= high {
+        let to = if from + width * 2 > high { high } else { from + width - 1 };
+        let n: u64 = others.iter().filter(|(v, _)| (from..=to).contains(v)).map(|(_, n)| n).sum();
+        rows.push((format!("{from}..{to}"), n));
+        from = to + 1;
+    }
+    rows
 }
 
 fn source(args: &[String]) -> Result<String, String> {
@@ -229,7 +351,9 @@ mod tests {
 
     #[test]
     fn bad_commands_and_values_name_what_is_allowed() {
-        assert!(main(&args("frobnicate")).unwrap_err().contains("the commands are lessons, run, source, probe"));
+        assert!(main(&args("frobnicate"))
+            .unwrap_err()
+            .contains("the commands are lessons, run, explore, source, probe"));
         assert!(main(&args("probe --jobs 0")).unwrap_err().contains(&format!("from 1 to {POOL_THREADS}")));
         assert!(main(&args("probe --jobs")).unwrap_err().contains("needs a value"));
         assert!(main(&args("probe --fast 1")).unwrap_err().contains("unknown option `--fast`"));
@@ -260,6 +384,41 @@ mod tests {
         assert!(out.contains("\"threads\":\"2\""));
         // The console's newline is escaped: one line of JSON.
         assert_eq!(out.trim_end().lines().count(), 1);
+    }
+
+    #[test]
+    fn explore_finds_the_lost_update_without_a_lock_and_none_with_one() {
+        let out =
+            main(&args("explore race_counter --seeds 20 --set threads=2 --set increments=10000 --set gil=off --json"))
+                .unwrap();
+        assert!(out.contains("\"figure\":\"lost\""), "{out}");
+        assert!(!out.contains("\"broke\":0,"), "free-threaded, no lock: some run loses an update: {out}");
+        assert!(out.contains("\"replay\":\"interleave run race_counter --set threads=2"), "{out}");
+        let out = main(&args(
+            "explore race_counter --seeds 20 --set threads=2 --set increments=10000 --set gil=off --set lock=each --json",
+        ))
+        .unwrap();
+        assert!(out.contains("\"broke\":0,") && out.contains("\"shortest\":null"), "{out}");
+        // The run it points at replays with the same outcome.
+        let found =
+            main(&args("explore race_counter --seeds 5 --set threads=2 --set increments=10000 --set gil=off --json"))
+                .unwrap();
+        let field = |name: &str| -> i64 {
+            let at = found.find(&format!("\"{name}\":")).unwrap() + name.len() + 3;
+            found[at..].split([',', '}']).next().unwrap().parse().unwrap()
+        };
+        let (seed, lost) = (field("seed"), field("value"));
+        let again = main(&args(&format!(
+            "run race_counter --set threads=2 --set increments=10000 --set gil=off --seed {seed} --json"
+        )))
+        .unwrap();
+        assert!(again.contains(&format!("\"lost\":{lost}")), "seed {seed} lost {lost}: {again}");
+        let out = main(&args("explore dining_philosophers --seeds 3")).unwrap();
+        assert!(out.contains("broke in 3 of 3 runs"), "{out}");
+        assert!(main(&args("explore gil --seeds 3")).unwrap_err().contains("nothing that breaks"));
+        assert!(main(&args("explore race_counter --seeds 0")).unwrap_err().contains("1 to 100000"));
+        assert!(main(&args("explore race_counter")).unwrap_err().contains("--seeds"));
+        assert!(main(&args("explore race_counter --seeds 2 --engine live")).unwrap_err().contains("simulated"));
     }
 
     #[test]

@@ -53,6 +53,7 @@ pub const LESSON: LessonInfo = LessonInfo {
     build,
     findings,
     shows: crate::lessons::every_knob,
+    breaks: Some("deadlock"),
 };
 
 const WAITER: ObjectId = ObjectId(0);

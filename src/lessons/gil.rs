@@ -49,6 +49,7 @@ pub const LESSON: LessonInfo = LessonInfo {
     build,
     findings,
     shows: crate::lessons::every_knob,
+    breaks: None,
 };
 
 /// CPython 3.11 here runs `while n > 0: n -= 1` at about 35 ns an iteration.

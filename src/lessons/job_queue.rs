@@ -45,6 +45,7 @@ pub const LESSON: LessonInfo = LessonInfo {
     build,
     findings,
     shows: crate::lessons::every_knob,
+    breaks: Some("missed"),
 };
 
 const JOB_MICROS: u64 = 100_000;

@@ -100,6 +100,9 @@ pub struct LessonInfo {
     /// Whether the form shows a lesson knob with the knobs as they are (a knob that changes
     /// nothing in this variant is hidden; its value stays in the link).
     pub shows: fn(&KnobValues, &str) -> bool,
+    /// The figure whose non-zero value means a run broke what the lesson's program means
+    /// to do (an update lost, a deadlock, a result missed), for exploring over seeds.
+    pub breaks: Option<&'static str>,
 }
 
 /// For lessons whose every knob always matters.

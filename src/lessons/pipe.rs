@@ -46,6 +46,7 @@ pub const LESSON: LessonInfo = LessonInfo {
     build,
     findings,
     shows: crate::lessons::every_knob,
+    breaks: None,
 };
 
 const PIPE: ObjectId = ObjectId(0);

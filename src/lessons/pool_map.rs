@@ -51,6 +51,7 @@ pub const LESSON: LessonInfo = LessonInfo {
     build,
     findings,
     shows: crate::lessons::every_knob,
+    breaks: None,
 };
 
 const T0: Reg = Reg(1);

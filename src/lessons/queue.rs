@@ -47,6 +47,7 @@ pub const LESSON: LessonInfo = LessonInfo {
     build,
     findings,
     shows: crate::lessons::every_knob,
+    breaks: None,
 };
 
 const Q: ObjectId = ObjectId(0);

@@ -44,6 +44,7 @@ pub const LESSON: LessonInfo = LessonInfo {
     build,
     findings,
     shows: crate::lessons::every_knob,
+    breaks: Some("lost"),
 };
 
 const COUNTER: ObjectId = ObjectId(0);

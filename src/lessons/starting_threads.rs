@@ -50,6 +50,7 @@ pub const LESSON: LessonInfo = LessonInfo {
     build,
     findings,
     shows: crate::lessons::every_knob,
+    breaks: None,
 };
 
 const ACTIVE: Reg = Reg(0);

@@ -60,6 +60,7 @@ pub const LESSON: LessonInfo = LessonInfo {
     build,
     findings,
     shows,
+    breaks: None,
 };
 
 /// Each primitive's own knobs; `mistake` is everyone's.

@@ -48,6 +48,7 @@ pub const LESSON: LessonInfo = LessonInfo {
     build,
     findings,
     shows: crate::lessons::every_knob,
+    breaks: None,
 };
 
 const COUNTER: ObjectId = ObjectId(0);
