@@ -6,6 +6,7 @@ pub mod highlight;
 pub mod plot;
 pub mod state;
 pub mod timeline;
+pub mod waitfor;
 
 #[cfg(target_arch = "wasm32")]
 pub mod app;

@@ -38,6 +38,12 @@ test(`${RUNS} naive runs in a row deadlock, show the cycle, and free the workers
     const cycle = await page.locator('#wait-for li').allTextContents();
     assert.equal(cycle.length, 5, `run ${i + 1}: ${cycle}`);
     assert.ok(cycle.every((l) => /Thread-\d \(philosopher\) waits for forks\[\d\]/.test(l)), cycle.join(' | '));
+    if (i === 0) {
+      // Drawn too: five philosophers and five forks in a ring of ten red arrows.
+      assert.equal(await page.locator('#wait-graph circle.thread').count(), 5);
+      assert.equal(await page.locator('#wait-graph rect.object').count(), 5);
+      assert.equal(await page.locator('#wait-graph line.cycle').count(), 10);
+    }
     if (i === 9 || i === RUNS - 1) memory.push(await page.evaluate(() => window.__interleave.memoryBytes()));
   }
   const perRun = (Date.now() - started) / RUNS;

@@ -5,6 +5,7 @@ use crate::i18n::{self, group_digits, t, Key, Lang};
 use crate::lessons::LessonInfo;
 use crate::ui::state::FinishedRun;
 use crate::ui::timeline::actor_color;
+use crate::ui::waitfor::{wait_for_svg, WaitEdge};
 
 #[derive(Properties, PartialEq)]
 pub struct RunSummaryProps {
@@ -104,18 +105,29 @@ fn wait_for_graph(lang: Lang, lesson: &LessonInfo, run: &FinishedRun) -> Html {
             .map_or_else(|| format!("object {}", o.0), |d| d.name.clone()),
         WaitOn::Actor(a) => actor(a),
     };
-    let lines: Vec<String> = match &trace.outcome {
-        Outcome::Deadlock { cycle } => {
-            cycle.iter().map(|e| i18n::waits_for(lang, &actor(e.waiter), &target(e.on), &actor(e.holder))).collect()
-        }
-        Outcome::Stuck { waiting } => {
-            waiting.iter().map(|(w, on)| i18n::waits_forever(lang, &actor(*w), &target(*on))).collect()
-        }
+    let (lines, edges, cycle): (Vec<String>, Vec<WaitEdge>, bool) = match &trace.outcome {
+        Outcome::Deadlock { cycle } => (
+            cycle.iter().map(|e| i18n::waits_for(lang, &actor(e.waiter), &target(e.on), &actor(e.holder))).collect(),
+            cycle
+                .iter()
+                .map(|e| WaitEdge { waiter: actor(e.waiter), on: target(e.on), holder: Some(actor(e.holder)) })
+                .collect(),
+            true,
+        ),
+        Outcome::Stuck { waiting } => (
+            waiting.iter().map(|(w, on)| i18n::waits_forever(lang, &actor(*w), &target(*on))).collect(),
+            waiting.iter().map(|(w, on)| WaitEdge { waiter: actor(*w), on: target(*on), holder: None }).collect(),
+            false,
+        ),
         _ => return html! {},
     };
+    let svg = wait_for_svg(&edges, cycle, &lines.join("; "));
     html! {
-        <ol class="wait-for" id="wait-for">
-            { for lines.iter().map(|l| html! { <li>{ l }</li> }) }
-        </ol>
+        <div class="wait-for-view">
+            <ol class="wait-for" id="wait-for">
+                { for lines.iter().map(|l| html! { <li>{ l }</li> }) }
+            </ol>
+            <figure id="wait-graph">{ Html::from_html_unchecked(AttrValue::from(svg)) }</figure>
+        </div>
     }
 }
