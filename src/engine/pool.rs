@@ -212,6 +212,10 @@ pub fn add_pool(program: &mut Program, plan: &PoolPlan, task: &[Op], callback: &
         .map(|_| op(OpKind::Put { object: task_queue, value: Operand::Const(-1), wait: Wait::Forever }, lines.pool))
         .collect();
     shutdown.extend(workers.iter().map(|&actor| op(OpKind::Join { actor, wait: Wait::Forever }, lines.pool)));
+    // `pool.join()` also joins the result handler: every callback has run when it returns.
+    if let Some(actor) = handler {
+        shutdown.push(op(OpKind::Join { actor, wait: Wait::Forever }, lines.pool));
+    }
     PoolParts { task_queue, result_queue, workers, handler, start, submit, results, shutdown }
 }
 
