@@ -9,13 +9,12 @@
 //! the deadlock's cycle when there is one.
 
 use crate::engine::program::{
-    ActorDef, ActorId, ActorRole, Arith, Cond, ObjectDef, ObjectId, ObjectKind, Op, OpKind, Operand, ProcessId,
-    Program, Reg, TextPart, Wait,
+    Arith, Cond, ObjectDef, ObjectId, ObjectKind, Op, OpKind, Operand, Program, Reg, TextPart, Wait,
 };
 use crate::engine::trace::{Outcome, Trace};
 use crate::i18n::{Lang, Text};
 use crate::knobs::{KnobKind, KnobSpec, KnobValues};
-use crate::lessons::parts::{main_process, main_thread, op};
+use crate::lessons::parts::{joins, main_process, main_thread, op, starts, thread};
 use crate::lessons::source::Source;
 use crate::lessons::{settings_from, Built, Findings, Group, LessonInfo};
 
@@ -189,16 +188,10 @@ fn build(knobs: &KnobValues) -> Result<Built, String> {
     };
 
     let mut main_ops = vec![op(OpKind::Call, stop_line)];
-    main_ops.extend((1..=n).map(|t| op(OpKind::Start { actor: ActorId(t) }, start_line)));
-    main_ops.extend((1..=n).map(|t| op(OpKind::Join { actor: ActorId(t), wait: Wait::Forever }, join_line)));
+    main_ops.extend(starts(n, start_line));
+    main_ops.extend(joins(n, join_line));
     let mut actors = vec![main_thread(main_ops)];
-    actors.extend((0..n).map(|i| ActorDef {
-        name: format!("Thread-{} (philosopher)", i + 1),
-        process: ProcessId(0),
-        role: ActorRole::Thread,
-        daemon: false,
-        ops: philosopher(i),
-    }));
+    actors.extend((0..n).map(|i| thread(format!("Thread-{} (philosopher)", i + 1), philosopher(i))));
     // The waiter is object 0 whether or not it is used, so the forks keep their numbers.
     let mut objects = vec![ObjectDef {
         name: "waiter".into(),

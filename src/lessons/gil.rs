@@ -5,14 +5,11 @@
 //! prints the time, then (unless `mode=serial`) does it again in `workers` threads or
 //! processes and prints that time; the findings compare the two printed times.
 
-use crate::engine::program::{
-    ActorDef, ActorId, ActorRole, Arith, Op, OpKind, Operand, ProcessDef, ProcessId, Program, Reg, StartMethod,
-    TextPart, Wait,
-};
+use crate::engine::program::{Arith, Op, OpKind, Operand, Program, Reg, StartMethod, TextPart};
 use crate::engine::trace::{Outcome, Trace};
 use crate::i18n::{group_digits, Lang, Text};
 use crate::knobs::{KnobKind, KnobSpec, KnobValues};
-use crate::lessons::parts::{main_process, main_thread, not_finished, op};
+use crate::lessons::parts::{add_child, joins, main_process, main_thread, not_finished, op, starts, thread};
 use crate::lessons::source::Source;
 use crate::lessons::{settings_from, Built, Findings, Group, LessonInfo};
 
@@ -189,8 +186,8 @@ fn build(knobs: &KnobValues) -> Result<Built, String> {
         let join_line = src.line(2, "w.join()");
         let print_line = src.line(1, &format!("print(f\"{{WORKERS}} {label}: {{ms(start)}} ms\")"));
         main.push(op(OpKind::Clock { reg: T0 }, start));
-        main.extend((1..=workers).map(|w| op(OpKind::Start { actor: ActorId(w) }, start_line)));
-        main.extend((1..=workers).map(|w| op(OpKind::Join { actor: ActorId(w), wait: Wait::Forever }, join_line)));
+        main.extend(starts(workers, start_line));
+        main.extend(joins(workers, join_line));
         main.extend(elapsed(print_line));
         main.push(op(
             OpKind::Print {
@@ -203,19 +200,11 @@ fn build(knobs: &KnobValues) -> Result<Built, String> {
             print_line,
         ));
         for w in 1..=workers {
-            let (process, role, name) = if mode == "threads" {
-                (ProcessId(0), ActorRole::Thread, format!("Thread-{w} (work)"))
+            if mode == "threads" {
+                actors.push(thread(format!("Thread-{w} (work)"), place(0)));
             } else {
-                let name = format!("Process-{w}");
-                processes.push(ProcessDef {
-                    name: name.clone(),
-                    parent: Some(ProcessId(0)),
-                    start_method: StartMethod::Fork,
-                    daemon: false,
-                });
-                (ProcessId(processes.len() as u16 - 1), ActorRole::ProcessMain, name)
-            };
-            actors.push(ActorDef { name, process, role, daemon: false, ops: place(0) });
+                add_child(&mut processes, &mut actors, format!("Process-{w}"), StartMethod::Fork, false, place(0));
+            }
         }
     }
     actors.insert(0, main_thread(main));

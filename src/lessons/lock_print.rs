@@ -6,13 +6,11 @@
 //! write releases it). How the output reaches the console follows the common `output`
 //! knob. The findings count the pairs that came out split, from the console.
 
-use crate::engine::program::{
-    ActorDef, ActorId, ActorRole, ObjectDef, ObjectId, ObjectKind, OpKind, ProcessId, Program, TextPart, Wait,
-};
+use crate::engine::program::{ActorId, ObjectDef, ObjectId, ObjectKind, OpKind, Program, TextPart, Wait};
 use crate::engine::trace::{Outcome, Trace};
 use crate::i18n::{group_digits, Lang, Text};
 use crate::knobs::{KnobKind, KnobSpec, KnobValues};
-use crate::lessons::parts::{main_process, main_thread, not_finished, op};
+use crate::lessons::parts::{main_process, main_thread, not_finished, op, thread};
 use crate::lessons::source::Source;
 use crate::lessons::{settings_from, Built, Findings, Group, LessonInfo};
 
@@ -100,13 +98,7 @@ fn build(knobs: &KnobValues) -> Result<Built, String> {
     ];
     let mut actors = vec![main_thread(main)];
     for (i, ops) in bodies.into_iter().enumerate() {
-        actors.push(ActorDef {
-            name: format!("Thread-{} ({})", i + 1, NAMES[i]),
-            process: ProcessId(0),
-            role: ActorRole::Thread,
-            daemon: false,
-            ops,
-        });
+        actors.push(thread(format!("Thread-{} ({})", i + 1, NAMES[i]), ops));
     }
     let program = Program {
         source: src.finish(),

@@ -2,7 +2,9 @@
 //! own: an operation on a line, the main process and its main thread, the headline of a run
 //! that did not finish, and (for tests) a lesson built from knobs and its Python run.
 
-use crate::engine::program::{ActorDef, ActorRole, Line, Op, OpKind, ProcessDef, ProcessId, StartMethod};
+use crate::engine::program::{
+    ActorDef, ActorId, ActorRole, Line, Op, OpKind, ProcessDef, ProcessId, StartMethod, Wait,
+};
 use crate::i18n::Lang;
 
 pub fn op(kind: OpKind, line: Line) -> Op {
@@ -14,9 +16,30 @@ pub fn main_process() -> ProcessDef {
     ProcessDef { name: "MainProcess".into(), parent: None, start_method: StartMethod::Main, daemon: false }
 }
 
-/// A process the main process starts.
-pub fn child_process(name: &str, start_method: StartMethod, daemon: bool) -> ProcessDef {
-    ProcessDef { name: name.into(), parent: Some(ProcessId(0)), start_method, daemon }
+/// Adds a process the main process starts, and its main actor running `ops` (both named
+/// `name`); returns the actor, which `start()` and `join()` name.
+pub fn add_child(
+    processes: &mut Vec<ProcessDef>,
+    actors: &mut Vec<ActorDef>,
+    name: String,
+    start_method: StartMethod,
+    daemon: bool,
+    ops: Vec<Op>,
+) -> ActorId {
+    processes.push(ProcessDef { name: name.clone(), parent: Some(ProcessId(0)), start_method, daemon });
+    let process = ProcessId(processes.len() as u16 - 1);
+    actors.push(ActorDef { name, process, role: ActorRole::ProcessMain, daemon: false, ops });
+    ActorId(actors.len() as u16 - 1)
+}
+
+/// `start()` of actors 1 to `n`, in order, on `line`.
+pub fn starts(n: u16, line: Line) -> impl Iterator<Item = Op> {
+    (1..=n).map(move |a| op(OpKind::Start { actor: ActorId(a) }, line))
+}
+
+/// `join()` of actors 1 to `n`, in order, on `line`.
+pub fn joins(n: u16, line: Line) -> impl Iterator<Item = Op> {
+    (1..=n).map(move |a| op(OpKind::Join { actor: ActorId(a), wait: Wait::Forever }, line))
 }
 
 /// Actor 0: the main thread of the main process.

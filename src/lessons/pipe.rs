@@ -7,13 +7,12 @@
 //! receiver's last `recv()` raises `EOFError`.
 
 use crate::engine::program::{
-    ActorDef, ActorId, ActorRole, Cond, ObjectDef, ObjectId, ObjectKind, Op, OpKind, Operand, ProcessDef, ProcessId,
-    Program, Reg, StartMethod, TextPart, Wait,
+    ActorId, Cond, ObjectDef, ObjectId, ObjectKind, Op, OpKind, Operand, Program, Reg, StartMethod, TextPart, Wait,
 };
 use crate::engine::trace::{Outcome, Trace};
 use crate::i18n::{Lang, Text};
 use crate::knobs::{KnobKind, KnobSpec, KnobValues};
-use crate::lessons::parts::{main_process, main_thread, not_finished, op};
+use crate::lessons::parts::{add_child, main_process, main_thread, not_finished, op};
 use crate::lessons::source::Source;
 use crate::lessons::{settings_from, Built, Findings, Group, LessonInfo};
 
@@ -152,38 +151,10 @@ fn build(knobs: &KnobValues) -> Result<Built, String> {
         op(OpKind::Join { actor: ActorId(1), wait: Wait::Forever }, join_receiver),
         op(OpKind::Join { actor: ActorId(2), wait: Wait::Forever }, join_sender),
     ];
-    let processes = vec![
-        main_process(),
-        ProcessDef {
-            name: "Process-1".into(),
-            parent: Some(ProcessId(0)),
-            start_method: StartMethod::Fork,
-            daemon: false,
-        },
-        ProcessDef {
-            name: "Process-2".into(),
-            parent: Some(ProcessId(0)),
-            start_method: StartMethod::Fork,
-            daemon: false,
-        },
-    ];
-    let actors = vec![
-        main_thread(main),
-        ActorDef {
-            name: "Process-1 (receiver)".into(),
-            process: ProcessId(1),
-            role: ActorRole::ProcessMain,
-            daemon: false,
-            ops: receiver,
-        },
-        ActorDef {
-            name: "Process-2 (sender)".into(),
-            process: ProcessId(2),
-            role: ActorRole::ProcessMain,
-            daemon: false,
-            ops: sender,
-        },
-    ];
+    let mut processes = vec![main_process()];
+    let mut actors = vec![main_thread(main)];
+    add_child(&mut processes, &mut actors, "Process-1 (receiver)".into(), StartMethod::Fork, false, receiver);
+    add_child(&mut processes, &mut actors, "Process-2 (sender)".into(), StartMethod::Fork, false, sender);
     let objects = vec![ObjectDef { name: "Pipe()".into(), kind: ObjectKind::Pipe { duplex } }];
     let program = Program { source: src.finish(), processes, actors, objects };
     Ok(Built { program, settings: settings_from(knobs) })

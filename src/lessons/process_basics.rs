@@ -5,14 +5,11 @@
 //! keep their order; the children's lines may interleave, and their order is not fixed. A
 //! daemon child that is not joined dies with the main process.
 
-use crate::engine::program::{
-    ActorDef, ActorId, ActorRole, Arith, Op, OpKind, Operand, ProcessDef, ProcessId, Program, Reg, StartMethod,
-    TextPart, Wait,
-};
+use crate::engine::program::{ActorId, Arith, Op, OpKind, Operand, Program, Reg, StartMethod, TextPart, Wait};
 use crate::engine::trace::{Outcome, Trace};
 use crate::i18n::{Lang, Text};
 use crate::knobs::{KnobKind, KnobSpec, KnobValues};
-use crate::lessons::parts::{main_process, main_thread, not_finished, op};
+use crate::lessons::parts::{add_child, main_process, main_thread, not_finished, op};
 use crate::lessons::source::Source;
 use crate::lessons::{settings_from, Built, Findings, Group, LessonInfo};
 
@@ -95,20 +92,7 @@ fn build(knobs: &KnobValues) -> Result<Built, String> {
     let mut processes = vec![main_process()];
     let mut actors = vec![main_thread(Vec::new())];
     let mut child = |name: String, daemon: bool, ops: Vec<Op>| {
-        processes.push(ProcessDef {
-            name: name.clone(),
-            parent: Some(ProcessId(0)),
-            start_method: StartMethod::Fork,
-            daemon,
-        });
-        actors.push(ActorDef {
-            name,
-            process: ProcessId(processes.len() as u16 - 1),
-            role: ActorRole::ProcessMain,
-            daemon: false,
-            ops,
-        });
-        ActorId(actors.len() as u16 - 1)
+        add_child(&mut processes, &mut actors, name, StartMethod::Fork, daemon, ops)
     };
     let counter = child(
         "counter".into(),

@@ -7,13 +7,12 @@
 //! `q.full()` after its put; the main process prints `q.empty()` at the end.
 
 use crate::engine::program::{
-    ActorDef, ActorId, ActorRole, ObjectDef, ObjectId, ObjectKind, Op, OpKind, Operand, ProcessDef, ProcessId, Program,
-    Reg, StartMethod, TextPart, Wait,
+    ObjectDef, ObjectId, ObjectKind, Op, OpKind, Operand, Program, Reg, StartMethod, TextPart, Wait,
 };
 use crate::engine::trace::{Outcome, SpanKind, Trace, WaitOn};
 use crate::i18n::{Lang, Text};
 use crate::knobs::{KnobKind, KnobSpec, KnobValues};
-use crate::lessons::parts::{main_process, main_thread, not_finished, op};
+use crate::lessons::parts::{add_child, joins, main_process, main_thread, not_finished, op, starts};
 use crate::lessons::source::Source;
 use crate::lessons::{settings_from, Built, Findings, Group, LessonInfo};
 
@@ -103,19 +102,7 @@ fn build(knobs: &KnobValues) -> Result<Built, String> {
     let mut processes = vec![main_process()];
     let mut actors = vec![main_thread(Vec::new())];
     let mut child = |name: String, ops: Vec<Op>| {
-        processes.push(ProcessDef {
-            name: name.clone(),
-            parent: Some(ProcessId(0)),
-            start_method: StartMethod::Fork,
-            daemon: false,
-        });
-        actors.push(ActorDef {
-            name,
-            process: ProcessId(processes.len() as u16 - 1),
-            role: ActorRole::ProcessMain,
-            daemon: false,
-            ops,
-        });
+        add_child(&mut processes, &mut actors, name, StartMethod::Fork, false, ops);
     };
     for p in 0..producers {
         let first = p as i64 * PER_PRODUCER;
@@ -156,8 +143,8 @@ fn build(knobs: &KnobValues) -> Result<Built, String> {
         child(format!("Process-{} (consumer {c})", producers + c + 1), ops);
     }
     let workers = producers + consumers;
-    let mut main: Vec<Op> = (1..=workers).map(|w| op(OpKind::Start { actor: ActorId(w) }, start_line)).collect();
-    main.extend((1..=workers).map(|w| op(OpKind::Join { actor: ActorId(w), wait: Wait::Forever }, join_line)));
+    let mut main: Vec<Op> = starts(workers, start_line).collect();
+    main.extend(joins(workers, join_line));
     main.push(op(OpKind::QueueEmpty { object: Q, reg: FULL }, empty_line));
     main.push(op(
         OpKind::Print { text: vec![TextPart::Lit("empty at the end: ".into()), TextPart::Bool(FULL)] },

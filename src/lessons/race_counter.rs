@@ -4,13 +4,11 @@
 //! run: the `with lock:` line moves with `lock`, and the read-modify-write splits around a
 //! call or `time.sleep(0)` with `between`. The findings come from the run's final counter.
 
-use crate::engine::program::{
-    ActorDef, ActorId, ActorRole, ObjectDef, ObjectId, ObjectKind, Op, OpKind, ProcessId, Program, Reg, TextPart, Wait,
-};
+use crate::engine::program::{ObjectDef, ObjectId, ObjectKind, Op, OpKind, Program, Reg, TextPart, Wait};
 use crate::engine::trace::{Outcome, Trace};
 use crate::i18n::{group_digits, Lang, Text};
 use crate::knobs::{KnobKind, KnobSpec, KnobValues};
-use crate::lessons::parts::{main_process, main_thread, op};
+use crate::lessons::parts::{joins, main_process, main_thread, op, starts, thread};
 use crate::lessons::source::Source;
 use crate::lessons::{settings_from, Built, Findings, Group, LessonInfo};
 
@@ -132,8 +130,8 @@ fn build(knobs: &KnobValues) -> Result<Built, String> {
     let join_line = src.line(1, "t.join()");
     let print_line = src.line(0, &format!("print(f\"counter = {{counter}} (expected {expected})\")"));
 
-    let mut main_ops: Vec<Op> = (1..=threads).map(|t| op(OpKind::Start { actor: ActorId(t) }, start_line)).collect();
-    main_ops.extend((1..=threads).map(|t| op(OpKind::Join { actor: ActorId(t), wait: Wait::Forever }, join_line)));
+    let mut main_ops: Vec<Op> = starts(threads, start_line).collect();
+    main_ops.extend(joins(threads, join_line));
     main_ops.push(op(OpKind::Load { object: COUNTER, reg: VALUE }, print_line));
     main_ops.push(op(
         OpKind::Print {
@@ -147,13 +145,7 @@ fn build(knobs: &KnobValues) -> Result<Built, String> {
     ));
 
     let mut actors = vec![main_thread(main_ops)];
-    actors.extend((1..=threads).map(|t| ActorDef {
-        name: format!("Thread-{t} (work)"),
-        process: ProcessId(0),
-        role: ActorRole::Thread,
-        daemon: false,
-        ops: ops.clone(),
-    }));
+    actors.extend((1..=threads).map(|t| thread(format!("Thread-{t} (work)"), ops.clone())));
     let mut objects = vec![ObjectDef { name: "counter".into(), kind: ObjectKind::Var { initial: 0 } }];
     if lock != "none" {
         objects.push(ObjectDef { name: "lock".into(), kind: ObjectKind::Lock });

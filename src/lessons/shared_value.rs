@@ -5,14 +5,11 @@
 //! memory every process shares and has a lock, but `v.value += 1` is a locked read and then
 //! a separately locked write, so without `get_lock()` around both an update can be lost.
 
-use crate::engine::program::{
-    ActorDef, ActorId, ActorRole, ObjectDef, ObjectId, ObjectKind, Op, OpKind, ProcessDef, ProcessId, Program, Reg,
-    StartMethod, TextPart, Wait,
-};
+use crate::engine::program::{ObjectDef, ObjectId, ObjectKind, Op, OpKind, Program, Reg, StartMethod, TextPart, Wait};
 use crate::engine::trace::{Outcome, Trace};
 use crate::i18n::{group_digits, Lang, Text};
 use crate::knobs::{KnobKind, KnobSpec, KnobValues};
-use crate::lessons::parts::{main_process, main_thread, not_finished, op};
+use crate::lessons::parts::{add_child, joins, main_process, main_thread, not_finished, op, starts};
 use crate::lessons::source::Source;
 use crate::lessons::{settings_from, Built, Findings, Group, LessonInfo};
 
@@ -120,8 +117,8 @@ fn build(knobs: &KnobValues) -> Result<Built, String> {
         src.line(1, &format!("print(f\"counter = {{counter}} (the children added {expected})\")"))
     };
 
-    let mut main: Vec<Op> = (1..=n).map(|w| op(OpKind::Start { actor: ActorId(w) }, start_line)).collect();
-    main.extend((1..=n).map(|w| op(OpKind::Join { actor: ActorId(w), wait: Wait::Forever }, join_line)));
+    let mut main: Vec<Op> = starts(n, start_line).collect();
+    main.extend(joins(n, join_line));
     let (shown, label, tail) = if value {
         (VALUE, "v.value = ", format!(" (expected {expected})"))
     } else {
@@ -135,20 +132,7 @@ fn build(knobs: &KnobValues) -> Result<Built, String> {
     let mut processes = vec![main_process()];
     let mut actors = vec![main_thread(main)];
     for i in 1..=n {
-        let name = format!("Process-{i}");
-        processes.push(ProcessDef {
-            name: name.clone(),
-            parent: Some(ProcessId(0)),
-            start_method: StartMethod::Fork,
-            daemon: false,
-        });
-        actors.push(ActorDef {
-            name,
-            process: ProcessId(i),
-            role: ActorRole::ProcessMain,
-            daemon: false,
-            ops: ops.clone(),
-        });
+        add_child(&mut processes, &mut actors, format!("Process-{i}"), StartMethod::Fork, false, ops.clone());
     }
     let objects = vec![
         // multiprocessing's Value lock is re-entrant.

@@ -6,13 +6,11 @@
 //! `threading.Thread` subclass with `start()` and `join()`. The main thread prints
 //! `threading.active_count()` once all are started, and the findings read the console.
 
-use crate::engine::program::{
-    ActorDef, ActorId, ActorRole, Introspect, Op, OpKind, ProcessId, Program, Reg, TextPart, Wait,
-};
+use crate::engine::program::{ActorDef, Introspect, Op, OpKind, Program, Reg, TextPart};
 use crate::engine::trace::{Outcome, Trace};
 use crate::i18n::{Lang, Text};
 use crate::knobs::{KnobKind, KnobSpec, KnobValues};
-use crate::lessons::parts::{main_process, main_thread, not_finished, op};
+use crate::lessons::parts::{joins, main_process, main_thread, not_finished, op, starts, thread};
 use crate::lessons::source::Source;
 use crate::lessons::{settings_from, Built, Findings, Group, LessonInfo};
 
@@ -133,7 +131,7 @@ fn build(knobs: &KnobValues) -> Result<Built, String> {
     }
     let end_line = src.line(0, "print(\"main thread done\")");
 
-    let mut main: Vec<Op> = (1..=threads).map(|k| op(OpKind::Start { actor: ActorId(k) }, start_line)).collect();
+    let mut main: Vec<Op> = starts(threads, start_line).collect();
     if let Some(line) = active_line {
         main.push(op(OpKind::Introspect { what: Introspect::ActiveCount, reg: ACTIVE }, line));
         main.push(op(
@@ -146,7 +144,7 @@ fn build(knobs: &KnobValues) -> Result<Built, String> {
             let micros = ((threads as f64 * wait_s * lines as f64 + 0.1) * 1e6).round() as u64;
             main.push(op(OpKind::Sleep { micros }, line));
         } else {
-            main.extend((1..=threads).map(|k| op(OpKind::Join { actor: ActorId(k), wait: Wait::Forever }, line)));
+            main.extend(joins(threads, line));
         }
     }
     main.push(op(OpKind::Print { text: vec![TextPart::Lit("main thread done".into())] }, end_line));
@@ -162,13 +160,7 @@ fn build(knobs: &KnobValues) -> Result<Built, String> {
                 done_line,
             ),
         ];
-        actors.push(ActorDef {
-            name: format!("Thread-{k}"),
-            process: ProcessId(0),
-            role: ActorRole::Thread,
-            daemon,
-            ops,
-        });
+        actors.push(ActorDef { daemon, ..thread(format!("Thread-{k}"), ops) });
     }
     let program = Program { source: src.finish(), processes: vec![main_process()], actors, objects: Vec::new() };
     Ok(Built { program, settings: settings_from(knobs) })

@@ -12,13 +12,12 @@
 //! is never set, and a Barrier aborted before everyone arrives.
 
 use crate::engine::program::{
-    ActorDef, ActorId, ActorRole, Cond, ObjectDef, ObjectId, ObjectKind, Op, OpKind, ProcessId, Program, Reg, TextPart,
-    Wait,
+    ActorDef, Cond, ObjectDef, ObjectId, ObjectKind, Op, OpKind, Program, Reg, TextPart, Wait,
 };
 use crate::engine::trace::{Outcome, SpanKind, Trace};
 use crate::i18n::{Lang, Text};
 use crate::knobs::{KnobKind, KnobSpec, KnobValues};
-use crate::lessons::parts::{main_process, main_thread, op};
+use crate::lessons::parts::{joins, main_process, main_thread, op, starts, thread};
 use crate::lessons::source::Source;
 use crate::lessons::{settings_from, Built, Findings, Group, LessonInfo};
 
@@ -104,7 +103,7 @@ impl Parts {
     }
 
     fn worker(&mut self, name: String, ops: Vec<Op>) {
-        self.workers.push(ActorDef { name, process: ProcessId(0), role: ActorRole::Thread, daemon: false, ops });
+        self.workers.push(thread(name, ops));
     }
 }
 
@@ -130,7 +129,7 @@ fn build(knobs: &KnobValues) -> Result<Built, String> {
     src.line(0, &format!("threads = [threading.Thread(target={target}, name=f\"T{{i}}\") for i in range({n})]"));
     src.line(0, "for t in threads:");
     let start_line = src.line(1, "t.start()");
-    let mut main: Vec<Op> = (1..=n).map(|w| op(OpKind::Start { actor: ActorId(w) }, start_line)).collect();
+    let mut main: Vec<Op> = starts(n, start_line).collect();
     let own_lines = |src: &mut Source, main: &mut Vec<Op>, lines: Vec<MainLine>| {
         for (text, kinds) in lines {
             let line = src.line(0, &text);
@@ -140,7 +139,7 @@ fn build(knobs: &KnobValues) -> Result<Built, String> {
     own_lines(&mut src, &mut main, between);
     src.line(0, "for t in threads:");
     let join_line = src.line(1, "t.join()");
-    main.extend((1..=n).map(|w| op(OpKind::Join { actor: ActorId(w), wait: Wait::Forever }, join_line)));
+    main.extend(joins(n, join_line));
     own_lines(&mut src, &mut main, after);
     let mut actors = vec![main_thread(main)];
     actors.extend(workers);

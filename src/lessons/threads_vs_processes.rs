@@ -7,13 +7,12 @@
 //! of milliseconds (the cost table); the findings read both from the run.
 
 use crate::engine::program::{
-    ActorDef, ActorId, ActorRole, Arith, ObjectDef, ObjectId, ObjectKind, OpKind, Operand, ProcessDef, ProcessId,
-    Program, Reg, StartMethod, TextPart, Wait,
+    Arith, ObjectDef, ObjectId, ObjectKind, OpKind, Operand, Program, Reg, StartMethod, TextPart,
 };
 use crate::engine::trace::{Outcome, SpanKind, Trace};
 use crate::i18n::{group_digits, Lang, Text};
 use crate::knobs::{KnobKind, KnobSpec, KnobValues};
-use crate::lessons::parts::{main_process, main_thread, not_finished, op};
+use crate::lessons::parts::{add_child, joins, main_process, main_thread, not_finished, op, starts, thread};
 use crate::lessons::source::Source;
 use crate::lessons::{settings_from, Built, Findings, Group, LessonInfo};
 
@@ -102,8 +101,8 @@ fn build(knobs: &KnobValues) -> Result<Built, String> {
     let print_counter = src.line(1, "print(f\"counter in the main process: {counter}\")");
 
     let mut main = vec![op(OpKind::Clock { reg: T0 }, start_clock)];
-    main.extend((1..=count).map(|u| op(OpKind::Start { actor: ActorId(u) }, start_line)));
-    main.extend((1..=count).map(|u| op(OpKind::Join { actor: ActorId(u), wait: Wait::Forever }, join_line)));
+    main.extend(starts(count, start_line));
+    main.extend(joins(count, join_line));
     main.push(op(OpKind::Clock { reg: ELAPSED }, elapsed_line));
     main.push(op(OpKind::Arith { reg: ELAPSED, op: Arith::Sub, value: Operand::Reg(T0) }, elapsed_line));
     main.push(op(OpKind::Set { reg: VALUE, value: 0 }, print_time));
@@ -134,16 +133,13 @@ fn build(knobs: &KnobValues) -> Result<Built, String> {
     ];
     let mut processes = vec![main_process()];
     let mut actors = vec![main_thread(main)];
+    let start_method = if kind == "spawn" { StartMethod::Spawn } else { StartMethod::Fork };
     for u in 1..=count {
-        let (process, role, name) = if threads {
-            (ProcessId(0), ActorRole::Thread, format!("Thread-{u} (task)"))
+        if threads {
+            actors.push(thread(format!("Thread-{u} (task)"), task.clone()));
         } else {
-            let start_method = if kind == "spawn" { StartMethod::Spawn } else { StartMethod::Fork };
-            let name = format!("Process-{u}");
-            processes.push(ProcessDef { name: name.clone(), parent: Some(ProcessId(0)), start_method, daemon: false });
-            (ProcessId(processes.len() as u16 - 1), ActorRole::ProcessMain, name)
-        };
-        actors.push(ActorDef { name, process, role, daemon: false, ops: task.clone() });
+            add_child(&mut processes, &mut actors, format!("Process-{u}"), start_method, false, task.clone());
+        }
     }
     let program = Program {
         source: src.finish(),
