@@ -9,8 +9,7 @@ use std::time::{Duration, Instant};
 use interleave::engine::clock::HostClock;
 use interleave::engine::control::Control;
 use interleave::engine::live::{run, Spawner, POOL_THREADS};
-use interleave::engine::pool::{add_pool, PoolLines, PoolMethod, PoolPlan, RESULT};
-use interleave::engine::program::*;
+use interleave::engine::program::Program;
 use interleave::engine::settings::RunSettings;
 use interleave::engine::trace::Trace;
 use interleave::lessons::{build_from_pairs, find};
@@ -19,56 +18,30 @@ fn live(pool: &Arc<dyn Spawner>, program: Program, settings: RunSettings, contro
     run::start(program, settings, pool.clone(), Arc::new(HostClock), control).unwrap().wait()
 }
 
+/// One figure of a lesson run live with these knobs.
+fn lesson_figure(pool: &Arc<dyn Spawner>, id: &str, pairs: &[(&str, String)], figure: &str) -> i64 {
+    let pairs: Vec<(String, String)> = pairs.iter().map(|(k, v)| (k.to_string(), v.clone())).collect();
+    let lesson = find(id).unwrap();
+    let (knobs, built) = build_from_pairs(lesson, &pairs).unwrap();
+    let trace = live(pool, built.program, built.settings, Arc::new(Control::new()));
+    let findings = (lesson.findings)(&knobs, &trace, interleave::i18n::Lang::En);
+    findings.figures.iter().find(|(n, _)| *n == figure).map_or(0, |(_, v)| *v)
+}
+
 /// The median of three runs' speed-ups (this machine is shared and noisy).
 fn gil_speedup(pool: &Arc<dyn Spawner>, workers: usize, mode: &str, gil: &str) -> f64 {
-    let mut runs: Vec<f64> = (0..3).map(|_| gil_speedup_once(pool, workers, mode, gil)).collect();
+    let pairs = [("workers", workers.to_string()), ("mode", mode.into()), ("gil", gil.into()), ("size", "1000".into())];
+    let mut runs: Vec<f64> =
+        (0..3).map(|_| lesson_figure(pool, "gil", &pairs, "speedup_x100") as f64 / 100.0).collect();
     runs.sort_by(f64::total_cmp);
     runs[1]
 }
 
-fn gil_speedup_once(pool: &Arc<dyn Spawner>, workers: usize, mode: &str, gil: &str) -> f64 {
-    let pairs: Vec<(String, String)> =
-        [("workers", workers.to_string()), ("mode", mode.into()), ("gil", gil.into()), ("size", "1000".into())]
-            .into_iter()
-            .map(|(k, v)| (k.to_string(), v))
-            .collect();
-    let lesson = find("gil").unwrap();
-    let (knobs, built) = build_from_pairs(lesson, &pairs).unwrap();
-    let trace = live(pool, built.program, built.settings, Arc::new(Control::new()));
-    let findings = (lesson.findings)(&knobs, &trace, interleave::i18n::Lang::En);
-    findings.figures.iter().find(|(n, _)| *n == "speedup_x100").map_or(0.0, |(_, v)| *v as f64 / 100.0)
-}
-
-/// `Pool(processes).map` of ten 1 s sleeps, at a tenth of real time; program seconds.
+/// The pool lesson's `Pool(processes).map` of ten 1 s tasks at a tenth of real time: the
+/// program seconds it printed.
 fn pool_map_seconds(pool: &Arc<dyn Spawner>, processes: u16) -> f64 {
-    let mut program = Program {
-        source: "pass\n".into(),
-        processes: vec![ProcessDef {
-            name: "MainProcess".into(),
-            parent: None,
-            start_method: StartMethod::Main,
-            daemon: false,
-        }],
-        actors: vec![ActorDef {
-            name: "MainThread".into(),
-            process: ProcessId(0),
-            role: ActorRole::ProcessMain,
-            daemon: false,
-            ops: vec![],
-        }],
-        objects: vec![],
-    };
-    let plan =
-        PoolPlan { processes, tasks: 10, chunksize: None, method: PoolMethod::Map, start_method: StartMethod::Fork };
-    let task = [
-        Op { kind: OpKind::Sleep { micros: 1_000_000 }, line: 1 },
-        Op { kind: OpKind::Arith { reg: RESULT, op: Arith::Mul, value: Operand::Reg(RESULT) }, line: 1 },
-    ];
-    let parts = add_pool(&mut program, &plan, &task, &[], PoolLines { pool: 1, call: 1, function: 1 });
-    program.actors[0].ops = [parts.start, parts.submit, parts.results, parts.shutdown].concat();
-    let time_scale = 0.1;
-    let trace = live(pool, program, RunSettings { time_scale, ..RunSettings::default() }, Arc::new(Control::new()));
-    trace.wall as f64 / 1e9 / time_scale
+    let pairs = [("pool_size", processes.to_string()), ("time_scale", "0.1".into())];
+    lesson_figure(pool, "pool_map", &pairs, "measured_ms") as f64 / 1000.0
 }
 
 /// From `cancel()` to the run's end, for a race run of 10 M increments per thread.
