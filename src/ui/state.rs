@@ -48,6 +48,8 @@ pub enum RunPhase {
 /// A finished lesson run: its trace and the knobs it ran with (the findings need both).
 #[derive(Clone, Debug)]
 pub struct FinishedRun {
+    /// The run's number, as the page asked the worker for it (each run has its own).
+    pub run: u32,
     pub trace: Rc<Trace>,
     pub knobs: KnobValues,
 }
@@ -56,7 +58,7 @@ impl PartialEq for FinishedRun {
     // A trace is compared by allocation: by value it would cost a walk of every span on
     // every state change.
     fn eq(&self, other: &Self) -> bool {
-        Rc::ptr_eq(&self.trace, &other.trace) && self.knobs == other.knobs
+        self.run == other.run && Rc::ptr_eq(&self.trace, &other.trace) && self.knobs == other.knobs
     }
 }
 
@@ -436,7 +438,7 @@ impl State {
                             });
                         }
                     }
-                    self.finished = Some(Rc::new(FinishedRun { trace: Rc::new(trace), knobs }));
+                    self.finished = Some(Rc::new(FinishedRun { run, trace: Rc::new(trace), knobs }));
                 }
             }
         }

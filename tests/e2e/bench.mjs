@@ -4,7 +4,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { serve, launch, openPage, DIST } from './support.mjs';
+import { serve, launch, openPage, runAndWait, figuresOf, DIST } from './support.mjs';
 
 const ROUNDS = 3;
 
@@ -81,13 +81,12 @@ try {
       await page.goto(`${server.url}?lesson=race_counter&engine=live&threads=4&increments=1000000&lock=${lock}&gil=${gil}`);
       await page.waitForSelector('#run:not([disabled])', { timeout: 30_000 });
       const since = await page.evaluate(() => performance.now());
-      await page.click('#run');
-      await page.waitForSelector('#findings', { timeout: 120_000 });
+      await runAndWait(page);
       const trace = JSON.parse(await page.evaluate(() => window.__interleave.lastRun()));
-      const figures = Object.fromEntries((await page.getAttribute('#findings', 'data-figures')).split(';').map((p) => p.split('=')));
+      const figures = await figuresOf(page);
       const tasks = await page.evaluate((t) => window.__bench.longTasks.filter((x) => x.start >= t).map((x) => x.duration), since);
       const longestTask = Math.max(0, ...tasks);
-      console.log(`  ${lock.padEnd(6)} ${gil.padEnd(4)} ${(trace.wall_ns / 1e6).toFixed(1).padStart(10)} ${figures.lost.padStart(10)} ${String(trace.gil_handoffs[0] ?? 0).padStart(9)} ${longestTask.toFixed(0).padStart(16)}`);
+      console.log(`  ${lock.padEnd(6)} ${gil.padEnd(4)} ${(trace.wall_ns / 1e6).toFixed(1).padStart(10)} ${String(figures.lost).padStart(10)} ${String(trace.gil_handoffs[0] ?? 0).padStart(9)} ${longestTask.toFixed(0).padStart(16)}`);
     }
   }
   console.log('  (longest task 0: no main-thread task over 50 ms during the run)');
@@ -98,8 +97,7 @@ try {
     await page.goto(`${server.url}?lesson=race_counter&engine=sim${knobs}`);
     await page.waitForSelector('#run:not([disabled])', { timeout: 30_000 });
     const started = await page.evaluate(() => performance.now());
-    await page.click('#run');
-    await page.waitForSelector('#findings', { timeout: 120_000 });
+    await runAndWait(page);
     const seconds = (await page.evaluate(() => performance.now()) - started) / 1000;
     const trace = JSON.parse(await page.evaluate(() => window.__interleave.lastRun()));
     console.log(`  ${label.padEnd(24)} ${String(trace.ops).padStart(10)} ops in ${(seconds * 1000).toFixed(0).padStart(6)} ms: ${(trace.ops / seconds / 1e6).toFixed(1).padStart(6)} M ops/s (goal >= 2, page round trip included)`);
@@ -108,10 +106,8 @@ try {
   /** Opens a lesson link, runs it, and returns its figures once the findings show. */
   async function runLesson(query) {
     await page.goto(`${server.url}?${query}`);
-    await page.waitForSelector('#run:not([disabled])', { timeout: 30_000 });
-    await page.click('#run');
-    await page.waitForSelector('#findings', { timeout: 120_000 });
-    return Object.fromEntries((await page.getAttribute('#findings', 'data-figures')).split(';').map((p) => p.split('=')).map(([k, v]) => [k, Number(v)]));
+    await runAndWait(page);
+    return figuresOf(page);
   }
 
   // The gil lesson live: CPU-bound speed-up over serial, the median of three runs each.
@@ -126,11 +122,8 @@ try {
       await runLesson(`lesson=gil&engine=live&work=cpu&size=1000&workers=${workers}&mode=${mode}&gil=${gil}`);
       const runs = [];
       for (let r = 0; r < 3; r++) {
-        await page.waitForSelector('#run:not([disabled])', { timeout: 30_000 });
-        await page.click('#run');
-        await page.waitForSelector('#cancel:not([disabled])', { timeout: 10_000 });
-        await page.waitForFunction(() => document.querySelector('#findings') && !document.querySelector('#cancel:not([disabled])'), null, { timeout: 120_000 });
-        runs.push(Number(/speedup_x100=(\d+)/.exec(await page.getAttribute('#findings', 'data-figures'))[1]) / 100);
+        await runAndWait(page);
+        runs.push((await figuresOf(page)).speedup_x100 / 100);
       }
       cells.push(`${runs.sort((a, b) => a - b)[1].toFixed(2)}x`.padStart(20));
     }
@@ -158,9 +151,7 @@ try {
   const memory = [];
   const started = performance.now();
   for (let i = 0; i < 50; i++) {
-    await page.waitForSelector('#run:not([disabled])', { timeout: 30_000 });
-    await page.click('#run');
-    await page.waitForSelector('#wait-for', { timeout: 30_000 });
+    await runAndWait(page, 30_000);
     if (i === 0 || i === 9 || i === 49) memory.push(await page.evaluate(() => window.__interleave.memoryBytes()));
   }
   const mib = (b) => (b / 2 ** 20).toFixed(2);

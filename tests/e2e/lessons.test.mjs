@@ -3,7 +3,7 @@
 // run; bad knob values in the link and in the form get a note and never break the page.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { serve, launch, openPage } from './support.mjs';
+import { serve, launch, openPage, runAndWait } from './support.mjs';
 
 let server, browser, page, errors;
 
@@ -66,14 +66,7 @@ const LESSONS = {
   job_queue: { live: '', changed: 'drain=after', defaults: /Collected 0 of 10 results/, after: /All 10 results collected/, number: ['jobs', 1, 40] },
 };
 
-/** On a freshly opened lesson (no findings yet), clicks Run and waits for the findings;
- * returns the headline. */
-async function run() {
-  await page.waitForSelector('#run:not([disabled])', { timeout: 30_000 });
-  await page.click('#run');
-  await page.waitForFunction(() => document.querySelector('#findings') && !document.querySelector('#cancel:not([disabled])'), null, { timeout: 120_000 });
-  return (await page.textContent('#headline')).trim();
-}
+const run = () => runAndWait(page);
 
 test('the index lists every lesson with a teaser, grouped, and each opens and runs with its defaults (simulated)', async () => {
   await page.goto(server.url);

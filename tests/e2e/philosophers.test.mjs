@@ -3,7 +3,7 @@
 // completes, and the page's memory does not grow run over run beyond a small bound.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { serve, launch, openPage } from './support.mjs';
+import { serve, launch, openPage, runAndWait } from './support.mjs';
 
 let server, browser, page, errors;
 
@@ -20,13 +20,7 @@ after(async () => {
 
 const RUNS = 50;
 
-/** Clicks Run on the open lesson and waits for its findings; returns the headline. */
-async function runOnce() {
-  await page.waitForSelector('#run:not([disabled])', { timeout: 30_000 });
-  await page.click('#run');
-  await page.waitForSelector('#findings', { timeout: 30_000 });
-  return page.textContent('#headline');
-}
+const runOnce = () => runAndWait(page, 30_000);
 
 test(`${RUNS} naive runs in a row deadlock, show the cycle, and free the workers; the next run completes`, async () => {
   await page.goto(`${server.url}?lesson=dining_philosophers&engine=live&strategy=naive`);

@@ -2,7 +2,7 @@
 // `?lesson=race_counter&engine=live` with 4 threads × 1 000 000 increments.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { serve, launch, openPage } from './support.mjs';
+import { serve, launch, openPage, runAndWait, figuresOf } from './support.mjs';
 
 let server, browser, page, errors;
 
@@ -23,14 +23,9 @@ const BASE = 'lesson=race_counter&engine=live&threads=4';
 async function run(knobs) {
   const increments = /increments=/.test(knobs) ? '' : '&increments=1000000';
   await page.goto(`${server.url}?${BASE}${increments}&${knobs}`);
-  await page.waitForSelector('#run:not([disabled])', { timeout: 30_000 });
-  await page.click('#run');
-  await page.waitForSelector('#findings', { timeout: 120_000 });
-  const figures = Object.fromEntries(
-    (await page.getAttribute('#findings', 'data-figures')).split(';').map((p) => p.split('=')).map(([k, v]) => [k, Number(v)]),
-  );
+  const headline = await runAndWait(page);
   const trace = JSON.parse(await page.evaluate(() => window.__interleave.lastRun()));
-  return { figures, trace, headline: await page.textContent('#headline') };
+  return { figures: await figuresOf(page), trace, headline };
 }
 
 test('without the GIL and without a lock, updates are lost, on threads that really overlap', async () => {

@@ -2,7 +2,7 @@
 // `cores` defaults to the learner's machine and goes into the link, and Cancel works.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { serve, launch, openPage } from './support.mjs';
+import { serve, launch, openPage, runAndWait, figuresOf } from './support.mjs';
 
 let server, browser, page, errors;
 
@@ -19,11 +19,8 @@ after(async () => {
 
 async function runAt(query) {
   await page.goto(`${server.url}${query}`);
-  await page.waitForSelector('#run:not([disabled])', { timeout: 30_000 });
-  await page.click('#run');
-  await page.waitForSelector('#findings', { timeout: 120_000 });
-  const figures = Object.fromEntries((await page.getAttribute('#findings', 'data-figures')).split(';').map((p) => p.split('=')));
-  return { figures, console: await page.textContent('#console'), headline: await page.textContent('#headline') };
+  const headline = await runAndWait(page);
+  return { figures: await figuresOf(page), console: await page.textContent('#console'), headline };
 }
 
 test('without isolation the simulated engine runs the race lesson, and the same link gives the same run', async () => {
@@ -66,5 +63,5 @@ test('Cancel ends a long simulated run with what it did so far', async () => {
   assert.match(await page.textContent('#findings'), /Cancelled before the end/);
   // The next run works.
   const { figures } = await runAt('?lesson=race_counter&threads=2&increments=1000&lock=each');
-  assert.equal(figures.lost, '0');
+  assert.equal(figures.lost, 0);
 });

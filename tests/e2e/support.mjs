@@ -89,3 +89,27 @@ export async function openPage(context, url) {
   await page.goto(url);
   return { page, errors };
 }
+
+/** Clicks Run on the lesson open in `page` and waits for this run's findings (each run's
+ * number is in `#findings[data-run]`, so a previous run's never count); returns the
+ * headline. */
+export async function runAndWait(page, timeout = 120_000) {
+  await page.waitForSelector('#run:not([disabled])', { timeout: 30_000 });
+  const before = await page.evaluate(() => document.querySelector('#findings')?.dataset.run ?? null);
+  await page.click('#run');
+  await page.waitForFunction(
+    (b) => {
+      const findings = document.querySelector('#findings');
+      return findings && findings.dataset.run !== b && !document.querySelector('#cancel:not([disabled])');
+    },
+    before,
+    { timeout },
+  );
+  return (await page.textContent('#headline')).trim();
+}
+
+/** The lesson's figures of the run on show, by name. */
+export async function figuresOf(page) {
+  const attr = await page.getAttribute('#findings', 'data-figures');
+  return Object.fromEntries(attr.split(';').map((p) => p.split('=')).map(([k, v]) => [k, Number(v)]));
+}

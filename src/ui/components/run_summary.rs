@@ -35,7 +35,7 @@ pub fn RunSummary(props: &RunSummaryProps) -> Html {
     let time_scale = props.run.knobs.decimal("time_scale");
     html! {
         <section class="summary" id="summary">
-            <div class="findings" id="findings" data-figures={figures_attr(&findings.figures)}>
+            <div class="findings" id="findings" data-run={props.run.run.to_string()} data-figures={figures_attr(&findings.figures)}>
                 <h3>{ t(lang, Key::FindingsHeading) }</h3>
                 if let Some(outcome) = outcome { <p class="outcome" id="outcome">{ outcome }</p> }
                 { wait_for_graph(lang, props.lesson, &props.run) }
