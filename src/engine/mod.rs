@@ -8,6 +8,7 @@ pub mod deadlock;
 pub mod live;
 pub mod pool;
 pub mod program;
+pub mod schedule;
 pub mod settings;
 pub mod sim;
 pub mod trace;

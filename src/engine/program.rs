@@ -372,6 +372,71 @@ pub enum OpKind {
 }
 
 impl OpKind {
+    /// The operation in Python-like notation for the stepper, e.g. `r0 = counter`. Words
+    /// are code, so the same text serves every language of the page.
+    pub fn describe(&self, program: &Program) -> String {
+        use OpKind::*;
+        let object =
+            |o: ObjectId| program.objects.get(o.0 as usize).map_or_else(|| format!("#{}", o.0), |d| d.name.clone());
+        let actor =
+            |a: ActorId| program.actors.get(a.0 as usize).map_or_else(|| format!("#{}", a.0), |d| d.name.clone());
+        let operand = |v: &Operand| match v {
+            Operand::Const(c) => c.to_string(),
+            Operand::Reg(r) => format!("r{}", r.0),
+        };
+        let wait = |w: Wait| match w {
+            Wait::Forever => String::new(),
+            Wait::NoWait => "blocking=False".into(),
+            Wait::Timeout(us) => format!("timeout={}", us as f64 / 1e6),
+        };
+        let end = |e: u8| if e == 0 { "a" } else { "b" };
+        match self {
+            Compute { units } => format!("compute ({units} units)"),
+            Call => "call a function".into(),
+            Set { reg, value } => format!("r{} = {value}", reg.0),
+            Add { reg, value } => format!("r{} += {value}", reg.0),
+            Arith { reg, op, value } => {
+                let sign = match op {
+                    self::Arith::Add => "+",
+                    self::Arith::Sub => "-",
+                    self::Arith::Mul => "*",
+                    self::Arith::FloorDiv => "//",
+                    self::Arith::Mod => "%",
+                };
+                format!("r{0} = r{0} {sign} {1}", reg.0, operand(value))
+            }
+            JumpIf { .. } => "test and branch".into(),
+            Jump { .. } => "jump".into(),
+            Loop { times, .. } => format!("loop back ({times} times in all)"),
+            Clock { reg } => format!("r{} = time.monotonic()", reg.0),
+            Sleep { micros } => format!("time.sleep({})", *micros as f64 / 1e6),
+            Print { .. } => "print(...)".into(),
+            Introspect { reg, .. } => format!("r{} = (introspection)", reg.0),
+            Load { object: o, reg } => format!("r{} = {}", reg.0, object(*o)),
+            Store { object: o, reg } => format!("{} = r{}", object(*o), reg.0),
+            Acquire { object: o, wait: w, .. } => format!("{}.acquire({})", object(*o), wait(*w)),
+            Release { object: o } => format!("{}.release()", object(*o)),
+            CondWait { object: o, wait: w } => format!("{}.wait({})", object(*o), wait(*w)),
+            CondNotify { object: o, all } => {
+                format!("{}.{}()", object(*o), if *all { "notify_all" } else { "notify" })
+            }
+            EventSet { object: o } => format!("{}.set()", object(*o)),
+            EventClear { object: o } => format!("{}.clear()", object(*o)),
+            EventWait { object: o, wait: w, .. } => format!("{}.wait({})", object(*o), wait(*w)),
+            BarrierWait { object: o, .. } => format!("{}.wait()", object(*o)),
+            BarrierAbort { object: o } => format!("{}.abort()", object(*o)),
+            Put { object: o, value, .. } => format!("{}.put({})", object(*o), operand(value)),
+            Get { object: o, reg, .. } => format!("r{} = {}.get()", reg.0, object(*o)),
+            QueueEmpty { object: o, reg } => format!("r{} = {}.empty()", reg.0, object(*o)),
+            QueueFull { object: o, reg } => format!("r{} = {}.full()", reg.0, object(*o)),
+            Send { object: o, end: e, value } => format!("{}[{}].send({})", object(*o), end(*e), operand(value)),
+            Recv { object: o, end: e, reg } => format!("r{} = {}[{}].recv()", reg.0, object(*o), end(*e)),
+            Close { object: o, end: e } => format!("{}[{}].close()", object(*o), end(*e)),
+            Start { actor: a } => format!("{}.start()", actor(*a)),
+            Join { actor: a, wait: w } => format!("{}.join({})", actor(*a), wait(*w)),
+        }
+    }
+
     /// Where CPython 3.10+ may hand the GIL over: calls and backward jumps. `index` is this
     /// operation's position in its actor's list.
     pub fn is_check_point(&self, index: usize) -> bool {

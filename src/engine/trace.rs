@@ -200,7 +200,7 @@ impl TraceBudget {
 }
 
 /// What one actor records. Owned by the actor; nothing here is shared.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct ActorRecorder {
     actor: ActorId,
     budget: TraceBudget,

@@ -7,5 +7,6 @@ mod live_sync;
 mod pool;
 mod program;
 mod race_live;
+mod schedule;
 mod sim;
 mod trace_stream;

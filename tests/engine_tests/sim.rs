@@ -136,31 +136,6 @@ fn the_same_seed_gives_the_same_trace_and_other_seeds_other_interleavings() {
 }
 
 #[test]
-fn a_recorded_schedule_replays_exactly_and_a_foreign_one_is_refused() {
-    let pairs: Vec<(String, String)> = [("threads", "3"), ("increments", "5000"), ("gil", "off")]
-        .iter()
-        .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect();
-    let (_, built) = build_from_pairs(&LESSON, &pairs).unwrap();
-    let s = SimSettings { run: built.settings, cores: 2, seed: 5, ..SimSettings::default() };
-    let mut first = sim::Sim::new(built.program.clone(), s.clone()).unwrap();
-    let trace = loop {
-        if let sim::StepResult::Finished(t) = first.run_slice(10_000).unwrap() {
-            break *t;
-        }
-    };
-    let schedule = first.schedule().to_vec();
-    assert!(!schedule.is_empty());
-    let replayed =
-        sim::run(built.program.clone(), SimSettings { schedule: Some(schedule.clone()), ..s.clone() }).unwrap();
-    assert_eq!(replayed, trace);
-    let mut foreign = schedule.clone();
-    foreign[0] = 9;
-    let error = sim::run(built.program, SimSettings { schedule: Some(foreign), ..s }).unwrap_err();
-    assert!(matches!(error, SimError::ScheduleMismatch { choice: 0, actor: 9 }), "{error}");
-}
-
-#[test]
 fn the_naive_philosophers_deadlock_and_the_cycle_is_reported() {
     let trace = sim::run(naive_philosophers(5, 1_000), settings(true, 2, 1)).unwrap();
     let Outcome::Deadlock { cycle } = &trace.outcome else { panic!("no deadlock: {:?}", trace.outcome) };

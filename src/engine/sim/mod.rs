@@ -14,14 +14,18 @@
 //!   (calls and backward jumps; any operation under the 3.9 model) and waits until another
 //!   thread has it (forced switching). Blocking operations release it.
 //!
-//! Choices the model makes (ties in time, who gets a released lock or GIL) are drawn from
-//! the seed and recorded as the run's schedule; a recorded schedule replays exactly.
+//! Choices the model makes (ties in time, who gets a released GIL) are drawn from the
+//! seed. Each step in which an actor runs is a turn; a [`crate::engine::schedule::Schedule`]
+//! can give any turn to another actor that could run then (the stepper and the explorer
+//! do), and the seed with the schedule replays a run exactly.
 
 pub mod golden;
 mod rng;
 mod world;
 
-pub use world::{Sim, SimError, SimSettings, StepResult};
+pub use world::{
+    ActorState, ActorView, Misfit, Sim, SimError, SimSettings, Snapshot, StepResult, TurnRecord, TurnResult,
+};
 
 use crate::engine::program::Program;
 use crate::engine::trace::Trace;

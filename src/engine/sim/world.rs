@@ -9,6 +9,7 @@ use crate::engine::program::{
     render_text, ActorId, ActorRole, Cond, Introspect, ObjectId, ObjectKind, Op, OpKind, Operand, Program,
     ProgramError, StartMethod, TextPart, Wait, REGISTERS,
 };
+use crate::engine::schedule::{Pick, Schedule};
 use crate::engine::settings::{OutputMode, PythonModel, RunSettings};
 use crate::engine::sim::rng::Rng;
 use crate::engine::trace::{ActorInfo, ActorRecorder, EngineKind, MarkKind, Nanos, Outcome, SpanKind, Trace, WaitOn};
@@ -22,13 +23,19 @@ pub struct SimSettings {
     pub seed: u64,
     /// A run that takes more steps than this ends with [`SimError::StepLimit`].
     pub max_steps: u64,
-    /// A recorded schedule to replay instead of drawing choices from the seed.
-    pub schedule: Option<Vec<u16>>,
+    /// Turns that go to a named thread instead of the one the engine would choose.
+    pub schedule: Schedule,
 }
 
 impl Default for SimSettings {
     fn default() -> Self {
-        SimSettings { run: RunSettings::default(), cores: 2, seed: 1, max_steps: 200_000_000, schedule: None }
+        SimSettings {
+            run: RunSettings::default(),
+            cores: 2,
+            seed: 1,
+            max_steps: 200_000_000,
+            schedule: Schedule::default(),
+        }
     }
 }
 
@@ -40,11 +47,29 @@ pub enum SimError {
     StepLimit {
         steps: u64,
     },
-    /// A replayed schedule names an actor that cannot run at that point.
+    /// A schedule's pick names a thread that cannot take that turn.
     ScheduleMismatch {
-        choice: usize,
+        turn: u64,
         actor: u16,
+        why: Misfit,
     },
+}
+
+/// Why a pick does not fit the run.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Misfit {
+    NoSuchThread {
+        threads: usize,
+    },
+    /// The thread exists but cannot run now; says what it is doing instead.
+    CannotRun {
+        name: String,
+        doing: String,
+    },
+    /// The run had ended before this turn.
+    RunEnded,
+    /// A wait with no timer to wait for: every thread is runnable or blocked for good.
+    NothingToWaitFor,
 }
 
 impl std::fmt::Display for SimError {
@@ -54,8 +79,18 @@ impl std::fmt::Display for SimError {
             SimError::StepLimit { steps } => {
                 write!(f, "the run went past the step limit ({steps} operations) without ending")
             }
-            SimError::ScheduleMismatch { choice, actor } => {
-                write!(f, "the schedule does not fit this run: at choice {choice}, thread {actor} cannot run")
+            SimError::ScheduleMismatch { turn, actor, why } => {
+                write!(f, "the schedule does not fit this lesson and knobs: at turn {turn}, ")?;
+                match why {
+                    Misfit::NoSuchThread { threads } => {
+                        write!(f, "it names thread {actor}, but the run has threads 0 to {}", threads.saturating_sub(1))
+                    }
+                    Misfit::CannotRun { name, doing } => write!(f, "thread {actor} ({name}) cannot run: it is {doing}"),
+                    Misfit::RunEnded => write!(f, "it gives a turn to thread {actor}, but the run had already ended"),
+                    Misfit::NothingToWaitFor => {
+                        write!(f, "it lets time pass, but no timer is running (no one sleeps or starts)")
+                    }
+                }
             }
         }
     }
@@ -269,9 +304,22 @@ pub struct Sim {
     process_exited: Vec<bool>,
     now: Nanos,
     steps: u64,
-    choices: Vec<u16>,
-    replay: Option<(Vec<u16>, usize)>,
+    /// Turns taken: steps in which an actor ran (timers fire between turns).
+    turns: u64,
+    /// Picks still to come, in turn order.
+    pending: VecDeque<Pick>,
+    /// The picks that overruled the engine so far: the schedule that replays this run.
+    applied: Vec<Pick>,
+    /// Who could run at each turn from `log_from` on, for the explorer.
+    turn_log: Option<(u64, Vec<TurnRecord>)>,
     outcome: Option<Outcome>,
+}
+
+/// One turn as the explorer sees it: who could have taken it, and who the engine chose.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TurnRecord {
+    pub enabled: Vec<u16>,
+    pub chosen: u16,
 }
 
 /// Seeded jitter of up to ±12.5 % on a cost, integer-only.
@@ -345,7 +393,7 @@ impl Sim {
             .map(|o| if let ObjectKind::Var { initial } = o.kind { initial } else { 0 })
             .collect();
         let processes = program.processes.len();
-        let replay = settings.schedule.clone().map(|s| (s, 0));
+        let pending = settings.schedule.picks().iter().copied().collect();
         let mut sim = Sim {
             rng: Rng::new(settings.seed),
             cores: vec![None; settings.cores.max(1) as usize],
@@ -361,8 +409,10 @@ impl Sim {
             settings,
             now: 0,
             steps: 0,
-            choices: Vec::new(),
-            replay,
+            turns: 0,
+            pending,
+            applied: Vec::new(),
+            turn_log: None,
             outcome: None,
         };
         sim.process_started[0] = true;
@@ -370,35 +420,36 @@ impl Sim {
         Ok(sim)
     }
 
-    /// The choices made so far: the schedule that replays this run.
-    pub fn schedule(&self) -> &[u16] {
-        &self.choices
+    /// The picks that overruled the engine so far: with the seed, they replay this run.
+    pub fn schedule(&self) -> Schedule {
+        Schedule::from_picks(self.applied.clone())
+    }
+
+    /// Turns taken so far.
+    pub fn turns(&self) -> u64 {
+        self.turns
+    }
+
+    /// Records who could run at every turn from `from` on (see [`Sim::turn_log`]).
+    pub fn log_turns_from(&mut self, from: u64) {
+        self.turn_log = Some((from, Vec::new()));
+    }
+
+    /// The turns recorded since [`Sim::log_turns_from`]: the first is turn `from`.
+    pub fn turn_log(&self) -> &[TurnRecord] {
+        self.turn_log.as_ref().map_or(&[], |(_, log)| log)
     }
 
     pub fn steps(&self) -> u64 {
         self.steps
     }
 
-    /// Picks one of several candidates: from the replayed schedule, or from the seed. The
-    /// seed is drawn either way, so a replay stays in step with the run it replays.
-    fn choose(&mut self, candidates: &[usize]) -> Result<usize, SimError> {
+    /// Picks one of several candidates with the seed.
+    fn choose(&mut self, candidates: &[usize]) -> usize {
         if candidates.len() == 1 {
-            return Ok(candidates[0]);
+            return candidates[0];
         }
-        let drawn = candidates[self.rng.below(candidates.len() as u64) as usize];
-        let chosen = match &mut self.replay {
-            Some((schedule, at)) => {
-                let Some(&actor) = schedule.get(*at) else { return Ok(drawn) };
-                *at += 1;
-                if !candidates.contains(&(actor as usize)) {
-                    return Err(SimError::ScheduleMismatch { choice: *at - 1, actor });
-                }
-                actor as usize
-            }
-            None => drawn,
-        };
-        self.choices.push(chosen as u16);
-        Ok(chosen)
+        candidates[self.rng.below(candidates.len() as u64) as usize]
     }
 
     fn cost(&mut self, base: Nanos) -> Nanos {
@@ -497,7 +548,7 @@ impl Sim {
         if waiters.is_empty() {
             return Ok(());
         }
-        let next = self.choose(&waiters)?;
+        let next = self.choose(&waiters);
         let woke = at + self.cost(costs::WAKE);
         self.set_activity(next, None, woke);
         self.take_gil(next, woke);
@@ -553,6 +604,39 @@ impl Sim {
         }
     }
 
+    /// Whether actor `a` could take the next turn: runnable, and on a core.
+    fn enabled(&self, a: usize) -> bool {
+        let actor = &self.actors[a];
+        actor.phase == Phase::Runnable && actor.core.is_some()
+    }
+
+    /// The pick for the turn about to be taken, checked against the run. A pick whose
+    /// actor cannot run yet waits while timers due first fire (one may wake it).
+    fn pick_for_this_turn(&self, timer_first: bool, run_over: bool) -> Result<Option<usize>, SimError> {
+        let Some(&Pick { turn, actor }) = self.pending.front().filter(|p| p.turn == self.turns) else {
+            return Ok(None);
+        };
+        let misfit = |why| Err(SimError::ScheduleMismatch { turn, actor, why });
+        if actor == Pick::WAIT {
+            return if run_over { misfit(Misfit::RunEnded) } else { Ok(None) };
+        }
+        let a = actor as usize;
+        if a >= self.actors.len() {
+            return misfit(Misfit::NoSuchThread { threads: self.actors.len() });
+        }
+        if run_over {
+            return misfit(Misfit::RunEnded);
+        }
+        if !self.enabled(a) && timer_first {
+            return Ok(None);
+        }
+        if !self.enabled(a) {
+            let name = self.program.actors[a].name.clone();
+            return misfit(Misfit::CannotRun { name, doing: self.state_of(a).describe(&self.program) });
+        }
+        Ok(Some(a))
+    }
+
     fn step(&mut self) -> Result<(), SimError> {
         self.steps += 1;
         if self.steps > self.settings.max_steps {
@@ -576,25 +660,74 @@ impl Sim {
                 }
             }
         }
-        match (next_run, next_timer) {
+        let timer_first = next_timer.is_some_and(|(t, _)| next_run.is_none_or(|r| t < r));
+        let pick = self.pick_for_this_turn(timer_first, next_run.is_none() && next_timer.is_none())?;
+        if self.pending.front().is_some_and(|p| p.turn == self.turns && p.actor == Pick::WAIT) && !timer_first {
+            // A turn in which no one runs: time passes to the next timer.
+            let Some((t, a)) = next_timer else {
+                return Err(SimError::ScheduleMismatch {
+                    turn: self.turns,
+                    actor: Pick::WAIT,
+                    why: Misfit::NothingToWaitFor,
+                });
+            };
+            self.pending.pop_front();
+            self.applied.push(Pick { turn: self.turns, actor: Pick::WAIT });
+            if self.turn_log.as_ref().is_some_and(|(from, _)| self.turns >= *from) {
+                if let Some((_, log)) = &mut self.turn_log {
+                    log.push(TurnRecord { enabled: Vec::new(), chosen: Pick::WAIT });
+                }
+            }
+            self.turns += 1;
+            self.now = self.now.max(t);
+            return self.fire_timer(a, t);
+        }
+        // A picked actor runs at its own time, or now if that has passed; timers due
+        // before then fire first, as they would have while it ran.
+        let run_at = match pick {
+            Some(a) => Some(self.actors[a].clock.max(self.now)),
+            None => next_run,
+        };
+        match (run_at, next_timer) {
             (None, None) => {
                 self.outcome = Some(self.stuck_or_done());
+                if let Some(&Pick { turn, actor }) = self.pending.front() {
+                    return Err(SimError::ScheduleMismatch { turn, actor, why: Misfit::RunEnded });
+                }
                 Ok(())
             }
             (run, Some((t, a))) if run.is_none_or(|r| t < r) => {
                 self.now = self.now.max(t);
                 self.fire_timer(a, t)
             }
-            (Some(t), _) => {
-                let candidates: Vec<usize> = (0..self.actors.len())
-                    .filter(|&i| {
-                        let actor = &self.actors[i];
-                        actor.phase == Phase::Runnable && actor.core.is_some() && actor.clock == t
-                    })
-                    .collect();
-                let a = self.choose(&candidates)?;
-                self.now = self.now.max(t);
-                self.step_actor(a, t)
+            (Some(_), _) => {
+                let t = next_run.expect("a picked actor is runnable");
+                let candidates: Vec<usize> =
+                    (0..self.actors.len()).filter(|&i| self.enabled(i) && self.actors[i].clock == t).collect();
+                // Drawn even when a pick overrules it, so a pick of the engine's own
+                // choice changes nothing.
+                let chosen = self.choose(&candidates);
+                let a = match pick {
+                    Some(picked) => {
+                        self.pending.pop_front();
+                        if picked != chosen {
+                            self.applied.push(Pick { turn: self.turns, actor: picked as u16 });
+                        }
+                        picked
+                    }
+                    None => chosen,
+                };
+                if self.turn_log.as_ref().is_some_and(|(from, _)| self.turns >= *from) {
+                    let enabled = (0..self.actors.len()).filter(|&i| self.enabled(i)).map(|i| i as u16).collect();
+                    if let Some((_, log)) = &mut self.turn_log {
+                        log.push(TurnRecord { enabled, chosen: chosen as u16 });
+                    }
+                }
+                self.turns += 1;
+                let at = self.actors[a].clock.max(self.now);
+                self.actors[a].clock = at;
+                self.now = at;
+                self.step_actor(a, at)
             }
             (None, Some(_)) => unreachable!("covered by the timer arm"),
         }
@@ -1088,7 +1221,7 @@ impl Sim {
         if waiters.is_empty() {
             return Ok(());
         }
-        let next = self.choose(&waiters)?;
+        let next = self.choose(&waiters);
         match &mut self.objects[lock.0 as usize] {
             Object::Lock { owner, count, waiters, .. } => {
                 waiters.retain(|w| *w != next);
@@ -1635,8 +1768,223 @@ impl Sim {
             .map(|(i, a)| std::mem::replace(&mut a.rec, ActorRecorder::new(ActorId(i as u16), budget)))
             .collect();
         let mut trace = Trace::from_recorders(EngineKind::Simulated, infos, recorders, end, outcome);
-        trace.finals = self
+        trace.finals = self.finals();
+        trace.gil_handoffs = self.gils.iter().map(|g| if self.settings.run.gil { g.handoffs } else { 0 }).collect();
+        trace
+    }
+}
+
+/// What an actor is doing between two turns, as the stepper shows it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ActorState {
+    NotStarted,
+    /// Could take the next turn.
+    Ready,
+    /// Runnable, but every core is taken.
+    WaitingForCore,
+    WaitingForGil,
+    Sleeping,
+    /// A new process's interpreter starting up.
+    Starting,
+    /// Outside the interpreter for a while (a write to the console, a start).
+    Busy,
+    /// Blocked until another actor does something.
+    Waiting(WaitOn),
+    Done,
+}
+
+impl ActorState {
+    /// In English, for messages (the page words it in the learner's language).
+    pub fn describe(&self, program: &Program) -> String {
+        match *self {
+            ActorState::NotStarted => "not started yet".into(),
+            ActorState::Ready => "ready".into(),
+            ActorState::WaitingForCore => "waiting for a free core".into(),
+            ActorState::WaitingForGil => "waiting for the GIL".into(),
+            ActorState::Sleeping => "sleeping".into(),
+            ActorState::Starting => "starting".into(),
+            ActorState::Busy => "busy outside Python".into(),
+            ActorState::Waiting(WaitOn::Object(o)) => {
+                format!("waiting for {}", program.objects.get(o.0 as usize).map_or("?", |d| d.name.as_str()))
+            }
+            ActorState::Waiting(WaitOn::Actor(a)) => {
+                format!("waiting for {} to end", program.actors.get(a.0 as usize).map_or("?", |d| d.name.as_str()))
+            }
+            ActorState::Done => "finished".into(),
+        }
+    }
+}
+
+/// One actor between two turns.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ActorView {
+    pub name: String,
+    pub state: ActorState,
+    /// The line its next operation belongs to.
+    pub line: u32,
+    /// Its next operation, in Python-like notation (`r0 = counter`).
+    pub next: Option<String>,
+    /// Locks it holds, by name; "GIL" first when it holds its process's GIL.
+    pub holds: Vec<String>,
+    pub registers: [i64; REGISTERS],
+}
+
+/// The run between two turns: who does what, and who the engine would run next.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Snapshot {
+    pub now: Nanos,
+    pub turns: u64,
+    pub actors: Vec<ActorView>,
+    /// The actors the engine would choose among for the next turn (the earliest in time).
+    pub engine_next: Vec<u16>,
+    /// When the next timer ends (a sleep, a start, a timeout): a wait lets time pass to it.
+    pub next_timer: Option<Nanos>,
+}
+
+/// What taking a turn came to.
+#[derive(Debug)]
+pub enum TurnResult {
+    Turned,
+    Finished(Box<Trace>),
+}
+
+impl Sim {
+    fn state_of(&self, a: usize) -> ActorState {
+        let actor = &self.actors[a];
+        match actor.phase {
+            Phase::NotStarted => ActorState::NotStarted,
+            Phase::Done => ActorState::Done,
+            Phase::Runnable if actor.core.is_some() => ActorState::Ready,
+            Phase::Runnable => ActorState::WaitingForCore,
+            Phase::Blocked(Block::Gil { .. }) => ActorState::WaitingForGil,
+            Phase::Blocked(Block::Pause { kind: SpanKind::Sleep, .. }) => ActorState::Sleeping,
+            Phase::Blocked(Block::Pause { kind: SpanKind::Starting, .. }) => ActorState::Starting,
+            Phase::Blocked(Block::Pause { .. }) => ActorState::Busy,
+            Phase::Blocked(block) => block.wait_on().map_or(ActorState::Busy, ActorState::Waiting),
+        }
+    }
+
+    /// Fires the timers due before the next turn, so who may take it is settled.
+    fn settle(&mut self) -> Result<(), SimError> {
+        let turns = self.turns;
+        while self.outcome.is_none() && self.turns == turns {
+            let interval = self.settings.run.switch_interval;
+            let next_run =
+                self.actors.iter().filter(|a| a.phase == Phase::Runnable && a.core.is_some()).map(|a| a.clock).min();
+            let next_timer = self
+                .actors
+                .iter()
+                .filter_map(|a| match a.phase {
+                    Phase::Blocked(block) => block.deadline(interval),
+                    _ => None,
+                })
+                .min();
+            let timer_first = next_timer.is_some_and(|t| next_run.is_none_or(|r| t < r));
+            let ended = next_timer.is_none() && next_run.is_none();
+            if !timer_first && !ended {
+                return Ok(());
+            }
+            self.step()?;
+        }
+        Ok(())
+    }
+
+    /// The run between two turns (timers due first have fired).
+    pub fn snapshot(&mut self) -> Result<Snapshot, SimError> {
+        self.settle()?;
+        let earliest = (0..self.actors.len()).filter(|&a| self.enabled(a)).map(|a| self.actors[a].clock).min();
+        let engine_next = (0..self.actors.len())
+            .filter(|&a| self.enabled(a) && Some(self.actors[a].clock) == earliest)
+            .map(|a| a as u16)
+            .collect();
+        let actors = (0..self.actors.len())
+            .map(|a| {
+                let actor = &self.actors[a];
+                let ops = &self.program.actors[a].ops;
+                let mut holds: Vec<String> = Vec::new();
+                if actor.holds_gil {
+                    holds.push("GIL".into());
+                }
+                for (i, object) in self.objects.iter().enumerate() {
+                    if let Object::Lock { owner: Some(owner), .. } = object {
+                        if *owner == a && actor.value_lock != Some(ObjectId(i as u16)) {
+                            holds.push(self.program.objects[i].name.clone());
+                        }
+                    }
+                }
+                ActorView {
+                    name: self.program.actors[a].name.clone(),
+                    state: self.state_of(a),
+                    line: self.line(a),
+                    next: (actor.phase != Phase::Done)
+                        .then(|| ops.get(actor.pc))
+                        .flatten()
+                        .map(|op| op.kind.describe(&self.program)),
+                    holds,
+                    registers: actor.regs,
+                }
+            })
+            .collect();
+        let interval = self.settings.run.switch_interval;
+        let next_timer = self
+            .actors
+            .iter()
+            .filter_map(|a| match a.phase {
+                Phase::Blocked(block) => block.deadline(interval),
+                _ => None,
+            })
+            .min();
+        Ok(Snapshot { now: self.now, turns: self.turns, actors, engine_next, next_timer })
+    }
+
+    /// Takes one turn: by `actor` if given (a pick, which replaces any picks still to come
+    /// from a replayed schedule when it differs from them), else as the engine or the
+    /// replayed schedule decides.
+    pub fn take_turn(&mut self, actor: Option<u16>) -> Result<TurnResult, SimError> {
+        if let Some(actor) = actor {
+            let scheduled = self.pending.front().filter(|p| p.turn == self.turns).map(|p| p.actor);
+            if scheduled != Some(actor) {
+                self.pending.clear();
+                self.pending.push_back(Pick { turn: self.turns, actor });
+            }
+        }
+        let turns = self.turns;
+        while self.outcome.is_none() && self.turns == turns {
+            self.step()?;
+        }
+        // A turn may end the run: let what follows it (timers, the end) settle.
+        self.settle()?;
+        match self.outcome.take() {
+            Some(outcome) => Ok(TurnResult::Finished(Box::new(self.finish(outcome)))),
+            None => Ok(TurnResult::Turned),
+        }
+    }
+
+    /// The trace so far, with open spans closed at the current time; the run goes on.
+    pub fn trace_so_far(&self) -> Trace {
+        let end = self.now;
+        let infos = self
             .program
+            .actors
+            .iter()
+            .map(|def| ActorInfo { name: def.name.clone(), process: def.process, pool_thread: None })
+            .collect();
+        let recorders = self
+            .actors
+            .iter()
+            .map(|a| {
+                let mut rec = a.rec.clone();
+                rec.close_all(end);
+                rec
+            })
+            .collect();
+        let mut trace = Trace::from_recorders(EngineKind::Simulated, infos, recorders, end, Outcome::Completed);
+        trace.finals = self.finals();
+        trace
+    }
+
+    fn finals(&self) -> Vec<(ObjectId, i64)> {
+        self.program
             .objects
             .iter()
             .enumerate()
@@ -1645,8 +1993,6 @@ impl Sim {
                 (_, Object::Value { value, .. }) => Some((ObjectId(i as u16), *value)),
                 _ => None,
             })
-            .collect();
-        trace.gil_handoffs = self.gils.iter().map(|g| if self.settings.run.gil { g.handoffs } else { 0 }).collect();
-        trace
+            .collect()
     }
 }
