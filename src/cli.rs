@@ -1,6 +1,7 @@
 //! The `interleave` command (native). Every subcommand returns its output or a message
 //! naming what was wrong and what is allowed; the binary prints one or the other.
 
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use crate::engine::clock::HostClock;
@@ -9,17 +10,22 @@ use crate::engine::live::probe::{self, ProbeRequest};
 use crate::engine::live::{run as live_run, Spawner, POOL_THREADS};
 use crate::engine::sim;
 use crate::engine::trace::{Outcome, WaitOn};
+use crate::explore;
 use crate::i18n::Lang;
 use crate::lessons::{self, LESSONS};
 
 const USAGE: &str = "usage:
   interleave lessons                      list lesson ids with their knobs
-  interleave run LESSON [--set KNOB=VALUE]... [--engine sim|live] [--seed N] [--json]
-                                          run a lesson: its console, then a summary
-  interleave explore LESSON --seeds N [--set KNOB=VALUE]... [--json]
-                                          run the simulated engine over seeds 1..N: how
-                                          often each outcome came, and the run that broke
-                                          the program with the fewest scheduling choices
+  interleave run LESSON [--set KNOB=VALUE]... [--engine sim|live] [--seed N]
+                 [--schedule S] [--json]   run a lesson: its console, then a summary; a
+                                          schedule (from the stepper or explore) replays
+                                          that interleaving on the simulated engine
+  interleave explore LESSON [--seeds N] [--preemptions K] [--max-runs M]
+                 [--set KNOB=VALUE]... [--json]
+                                          run the simulated engine over seeds 1..N and
+                                          every schedule with up to K picks: how often
+                                          each outcome came, and the shortest run that
+                                          broke the program, with its replay command
   interleave source LESSON [--set KNOB=VALUE]...
                                           print the lesson's Python program for those knobs
   interleave probe [--jobs N] [--units N]  run CPU-bound jobs on a real thread pool
@@ -87,9 +93,10 @@ fn lesson_args(command: &str, args: &[String]) -> Result<LessonArgs, String> {
             }
             "--engine" => parsed.pairs.push(("engine".into(), value("--engine")?)),
             "--seed" => parsed.pairs.push(("seed".into(), value("--seed")?)),
+            "--schedule" => parsed.pairs.push(("schedule".into(), value("--schedule")?)),
             other => {
                 return Err(format!(
-                    "unknown option `{other}` for {command}; the options are --set KNOB=VALUE, --engine, --seed, --json"
+                    "unknown option `{other}` for {command}; the options are --set KNOB=VALUE, --engine, --seed, --schedule, --json"
                 ))
             }
         }
@@ -97,101 +104,118 @@ fn lesson_args(command: &str, args: &[String]) -> Result<LessonArgs, String> {
     Ok(parsed)
 }
 
-/// Seeds an exploration may run: enough to see a distribution, few enough to end.
-const EXPLORE_SEEDS_MAX: u64 = 100_000;
-
-/// `explore`: the lesson on the simulated engine with seeds 1..=N. The outcome of each run
-/// is the lesson's breaking figure (lost updates, a deadlock, missed results); among the
-/// runs where it is not 0, the one with the fewest scheduling choices is the simplest
-/// interleaving that breaks the program, and its seed replays it.
+/// `explore`: the lesson on the simulated engine over seeds 1..=N and, with
+/// `--preemptions K`, over every schedule with up to K picks. The outcome of each run is
+/// the lesson's breaking figure (lost updates, a deadlock, missed results); the breaking
+/// run with the fewest picks, then the fewest turns, is printed with the command that
+/// replays it.
 fn explore(args: &[String]) -> Result<String, String> {
     let mut seeds = None;
+    let mut picks = None;
+    let mut max_runs = 10_000;
     let mut rest = Vec::new();
     let mut it = args.iter();
     while let Some(arg) = it.next() {
-        if arg == "--seeds" {
-            let raw = it.next().ok_or("--seeds needs a value")?;
-            let n: u64 = raw.parse().map_err(|_| format!("--seeds {raw}: expected a whole number"))?;
-            if n == 0 || n > EXPLORE_SEEDS_MAX {
-                return Err(format!("--seeds {n}: explore runs 1 to {EXPLORE_SEEDS_MAX} seeds"));
-            }
-            seeds = Some(n);
-        } else {
-            rest.push(arg.clone());
-        }
-    }
-    let seeds = seeds.ok_or("explore needs --seeds N")?;
-    let LessonArgs { lesson, pairs, json } = lesson_args("explore", &rest)?;
-    if pairs.iter().any(|(k, v)| k == "engine" && v == "live") {
-        return Err("explore runs the simulated engine: a live run cannot be replayed".into());
-    }
-    let figure = lesson.breaks.ok_or_else(|| {
-        let with: Vec<&str> = LESSONS.iter().filter(|l| l.breaks.is_some()).map(|l| l.id).collect();
-        format!("{} has nothing that breaks to look for; explore {}", lesson.id, with.join(", "))
-    })?;
-    // value -> runs; and the breaking run with the fewest choices: (choices, seed, value)
-    let mut counts: std::collections::BTreeMap<i64, u64> = std::collections::BTreeMap::new();
-    let mut shortest: Option<(usize, u64, i64)> = None;
-    for seed in 1..=seeds {
-        let mut with_seed = pairs.clone();
-        with_seed.push(("seed".into(), seed.to_string()));
-        let (knobs, built) = lessons::build_from_pairs(lesson, &with_seed)?;
-        let mut sim =
-            sim::Sim::new(built.program, lessons::sim_settings(&knobs, built.settings)).map_err(|e| e.to_string())?;
-        let trace = loop {
-            if let sim::StepResult::Finished(trace) = sim.run_slice(1_000_000).map_err(|e| e.to_string())? {
-                break trace;
-            }
+        let mut number = |flag: &str, max: u64| -> Result<u64, String> {
+            let raw = it.next().ok_or_else(|| format!("{flag} needs a value"))?;
+            raw.parse::<u64>()
+                .ok()
+                .filter(|n| *n <= max)
+                .ok_or_else(|| format!("{flag} {raw}: expected a whole number from 0 to {max}"))
         };
-        let findings = (lesson.findings)(&knobs, &trace, Lang::En);
-        let value = findings.figures.iter().find(|(n, _)| *n == figure).map_or(0, |(_, v)| *v);
-        *counts.entry(value).or_default() += 1;
-        let choices = sim.schedule().len();
-        if value != 0 && shortest.is_none_or(|(c, _, _)| choices < c) {
-            shortest = Some((choices, seed, value));
+        match arg.as_str() {
+            "--seeds" => {
+                let n = number("--seeds", explore::MAX_SEEDS)?;
+                if n == 0 {
+                    return Err(format!("--seeds 0: explore runs 1 to {} seeds", explore::MAX_SEEDS));
+                }
+                seeds = Some(n);
+            }
+            "--preemptions" => picks = Some(number("--preemptions", explore::MAX_PICKS as u64)? as u32),
+            "--max-runs" => max_runs = number("--max-runs", explore::MAX_RUNS)?.max(1),
+            _ => rest.push(arg.clone()),
         }
     }
-    let broke: u64 = counts.iter().filter(|(v, _)| **v != 0).map(|(_, n)| n).sum();
-    let replay = |seed: u64| {
-        let sets: String = pairs.iter().map(|(k, v)| format!(" --set {k}={v}")).collect();
-        format!("interleave run {}{sets} --seed {seed}", lesson.id)
+    if seeds.is_none() && picks.is_none() {
+        return Err("explore needs --seeds N (runs over seeds) or --preemptions K (runs over schedules)".into());
+    }
+    let (seeds, picks) = (seeds.unwrap_or(1), picks.unwrap_or(0));
+    let LessonArgs { lesson, pairs, json } = lesson_args("explore", &rest)?;
+    if pairs.iter().any(|(k, _)| k == "schedule") {
+        return Err("explore finds schedules itself; leave out --schedule".into());
+    }
+    let request = explore::ExploreRequest { seeds, picks, max_runs, stop_at_first_break: false };
+    let report = explore::explore(lesson, &pairs, request)?;
+    let figure = report.figure;
+    let replay = |found: &explore::Found| {
+        let sets: String = pairs.iter().filter(|(k, _)| k != "seed").map(|(k, v)| format!(" --set {k}={v}")).collect();
+        let schedule =
+            if found.schedule.is_empty() { String::new() } else { format!(" --schedule {}", found.schedule) };
+        format!("interleave run {}{sets} --seed {}{schedule}", lesson.id, found.seed)
     };
     if json {
-        let histogram: Vec<String> = counts.iter().map(|(v, n)| format!("[{v},{n}]")).collect();
-        let found = match shortest {
-            Some((choices, seed, value)) => format!(
-                "{{\"seed\":{seed},\"value\":{value},\"choices\":{choices},\"replay\":{}}}",
-                json_string(&replay(seed))
+        let histogram: Vec<String> = report.histogram.iter().map(|(v, n)| format!("[{v},{n}]")).collect();
+        let found = match &report.shortest {
+            Some(f) => format!(
+                "{{\"seed\":{},\"schedule\":{},\"value\":{},\"picks\":{},\"turns\":{},\"replay\":{}}}",
+                f.seed,
+                json_string(&f.schedule.to_string()),
+                f.value,
+                f.schedule.len(),
+                f.turns,
+                json_string(&replay(f))
             ),
             None => "null".into(),
         };
         return Ok(format!(
-            "{{\"lesson\":{},\"figure\":{},\"seeds\":{seeds},\"broke\":{broke},\"histogram\":[{}],\"shortest\":{found}}}\n",
+            "{{\"lesson\":{},\"figure\":{},\"seeds\":{seeds},\"preemptions\":{picks},\"runs\":{},\"broke\":{},\"complete\":{},\"histogram\":[{}],\"shortest\":{found}}}\n",
             json_string(lesson.id),
             json_string(figure),
+            report.runs,
+            report.broke,
+            report.complete,
             histogram.join(",")
         ));
     }
-    let mut out = format!("{} over seeds 1..{seeds} on the simulated engine: `{figure}` per run\n", lesson.id);
+    let over = if picks == 0 {
+        format!("seeds 1..{seeds}")
+    } else {
+        format!("seeds 1..{seeds} and schedules with up to {picks} pick{}", if picks == 1 { "" } else { "s" })
+    };
+    let mut out = format!("{} over {over} on the simulated engine: `{figure}` per run\n", lesson.id);
+    let counts: BTreeMap<i64, u64> = report.histogram.iter().copied().collect();
     let rows = histogram_rows(&counts);
     let widest = rows.iter().map(|(_, n)| *n).max().unwrap_or(1);
     for (label, n) in &rows {
         let bar = "#".repeat(((*n * 40).div_ceil(widest)) as usize);
         out.push_str(&format!("  {label:>21} {n:>7}  {bar}\n"));
     }
-    match shortest {
-        Some((choices, seed, value)) => out.push_str(&format!(
-            "broke in {broke} of {seeds} runs; the simplest: seed {seed} ({figure} = {value}, {choices} scheduling choices)\n  replay: {}\n",
-            replay(seed)
+    let runs = report.runs;
+    match &report.shortest {
+        Some(f) => out.push_str(&format!(
+            "broke in {} of {runs} runs; the shortest: seed {}, {} ({figure} = {}, {} turns)\n  replay: {}\n",
+            report.broke,
+            f.seed,
+            match f.schedule.len() {
+                0 => "the engine's own interleaving".to_string(),
+                1 => format!("schedule {} (1 pick)", f.schedule),
+                n => format!("schedule {} ({n} picks)", f.schedule),
+            },
+            f.value,
+            f.turns,
+            replay(f)
         )),
-        None => out.push_str(&format!("never broke in {seeds} runs\n")),
+        None if report.complete => out.push_str(&format!("never broke in {runs} runs: every run within the bound\n")),
+        None => out.push_str(&format!(
+            "never broke in {runs} runs; the run budget ended before every schedule within the bound was run (--max-runs)\n"
+        )),
     }
     Ok(out)
 }
 
 /// The rows of a histogram: each value on its own when there are few, else 0 on its own
 /// and the rest in ten ranges of equal width.
-fn histogram_rows(counts: &std::collections::BTreeMap<i64, u64>) -> Vec<(String, u64)> {
+fn histogram_rows(counts: &BTreeMap<i64, u64>) -> Vec<(String, u64)> {
     if counts.len() <= 12 {
         return counts.iter().map(|(v, n)| (v.to_string(), *n)).collect();
     }
@@ -222,6 +246,9 @@ fn run(args: &[String]) -> Result<String, String> {
     let LessonArgs { lesson, pairs, json } = lesson_args("run", args)?;
     let (knobs, built) = lessons::build_from_pairs(lesson, &pairs)?;
     let live = knobs.choice("engine") == "live";
+    if live && !knobs.schedule().is_empty() {
+        return Err("a schedule replays on the simulated engine only; leave out --engine live".into());
+    }
     let object_names: Vec<String> = built.program.objects.iter().map(|o| o.name.clone()).collect();
     let trace = if live {
         let pool: Arc<dyn Spawner> =
@@ -399,26 +426,39 @@ mod tests {
         ))
         .unwrap();
         assert!(out.contains("\"broke\":0,") && out.contains("\"shortest\":null"), "{out}");
-        // The run it points at replays with the same outcome.
-        let found =
-            main(&args("explore race_counter --seeds 5 --set threads=2 --set increments=10000 --set gil=off --json"))
-                .unwrap();
-        let field = |name: &str| -> i64 {
-            let at = found.find(&format!("\"{name}\":")).unwrap() + name.len() + 3;
-            found[at..].split([',', '}']).next().unwrap().parse().unwrap()
-        };
-        let (seed, lost) = (field("seed"), field("value"));
-        let again = main(&args(&format!(
-            "run race_counter --set threads=2 --set increments=10000 --set gil=off --seed {seed} --json"
-        )))
-        .unwrap();
-        assert!(again.contains(&format!("\"lost\":{lost}")), "seed {seed} lost {lost}: {again}");
         let out = main(&args("explore dining_philosophers --seeds 3")).unwrap();
         assert!(out.contains("broke in 3 of 3 runs"), "{out}");
         assert!(main(&args("explore gil --seeds 3")).unwrap_err().contains("nothing that breaks"));
         assert!(main(&args("explore race_counter --seeds 0")).unwrap_err().contains("1 to 100000"));
+        assert!(main(&args("explore race_counter --preemptions 9")).unwrap_err().contains("from 0 to 3"));
         assert!(main(&args("explore race_counter")).unwrap_err().contains("--seeds"));
         assert!(main(&args("explore race_counter --seeds 2 --engine live")).unwrap_err().contains("simulated"));
+    }
+
+    #[test]
+    fn the_schedule_explore_prints_replays_the_same_run() {
+        let knobs = "--set threads=2 --set increments=3 --set gil=off";
+        let found = main(&args(&format!("explore race_counter --preemptions 1 {knobs} --json"))).unwrap();
+        let field = |name: &str| -> String {
+            let at = found.find(&format!("\"{name}\":")).unwrap() + name.len() + 3;
+            found[at..].split([',', '}']).next().unwrap().trim_matches('"').to_string()
+        };
+        let (seed, schedule, lost) = (field("seed"), field("schedule"), field("value"));
+        assert!(!schedule.is_empty() && lost != "0", "{found}");
+        let run = |schedule: &str| {
+            main(&args(&format!("run race_counter {knobs} --seed {seed} --schedule {schedule} --json"))).unwrap()
+        };
+        assert!(run(&schedule).contains(&format!("\"lost\":{lost}")), "{schedule}: {}", run(&schedule));
+        // Without the schedule, the engine's own interleaving loses nothing.
+        let plain = main(&args(&format!("run race_counter {knobs} --seed {seed} --json"))).unwrap();
+        assert!(plain.contains("\"lost\":0"), "{plain}");
+        // Schedules that do not fit are refused with the reason.
+        let e = main(&args(&format!("run race_counter {knobs} --schedule 0t7"))).unwrap_err();
+        assert!(e.contains("at turn 0, it names thread 7, but the run has threads 0 to 2"), "{e}");
+        let e = main(&args(&format!("run race_counter {knobs} --schedule 1t1t"))).unwrap_err();
+        assert!(e.contains("`schedule=1t1t` is not a schedule"), "{e}");
+        let e = main(&args(&format!("run race_counter {knobs} --schedule 0t0 --engine live"))).unwrap_err();
+        assert!(e.contains("simulated engine only"), "{e}");
     }
 
     #[test]

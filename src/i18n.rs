@@ -379,6 +379,9 @@ fn knob_error_ko(error: &KnobError) -> String {
             format!("`{knob}={value}`는 {} 중 하나가 아닙니다. {default}을(를) 씁니다.", choices.join(" | "))
         }
         KnobError::Repeated { knob, used } => format!("`{knob}`가 여러 번 주어졌습니다. {used}을(를) 씁니다."),
+        KnobError::NotASchedule { knob, value, why } => {
+            format!("`{knob}={value}`는 스케줄이 아닙니다({why}). 스케줄 없이 실행합니다.")
+        }
     }
 }
 
@@ -386,6 +389,7 @@ fn allowed_ko(kind: &KnobKind) -> String {
     match *kind {
         KnobKind::Int { min, max } => format!("{min}부터 {max}까지의 정수"),
         KnobKind::Seed => format!("0부터 {}까지의 정수", u64::MAX),
+        KnobKind::Schedule => "40t1x3.12t0 같은 선택 목록(스텝 실행 참고)".to_string(),
         KnobKind::Decimal { min, max } => format!("{min}부터 {max}까지의 수"),
         KnobKind::Choice(choices) => choices.join(" | "),
     }

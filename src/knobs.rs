@@ -5,6 +5,8 @@
 
 use std::fmt;
 
+use crate::engine::schedule::Schedule;
+
 /// What values a knob takes.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum KnobKind {
@@ -16,6 +18,8 @@ pub enum KnobKind {
     Decimal { min: f64, max: f64 },
     /// One of a fixed set of words.
     Choice(&'static [&'static str]),
+    /// A schedule of picks for the simulated engine ([`Schedule`]); empty is none.
+    Schedule,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -33,6 +37,7 @@ pub enum KnobValue {
     Seed(u64),
     Decimal(f64),
     Choice(&'static str),
+    Schedule(Schedule),
 }
 
 impl fmt::Display for KnobValue {
@@ -42,6 +47,7 @@ impl fmt::Display for KnobValue {
             KnobValue::Seed(v) => write!(f, "{v}"),
             KnobValue::Decimal(v) => write!(f, "{v}"),
             KnobValue::Choice(v) => f.write_str(v),
+            KnobValue::Schedule(s) => write!(f, "{s}"),
         }
     }
 }
@@ -60,6 +66,8 @@ pub enum KnobError {
     NotAChoice { knob: &'static str, value: String, choices: &'static [&'static str], default: &'static str },
     /// Given more than once; the last value is used.
     Repeated { knob: String, used: String },
+    /// Not a schedule; none is used. `why` says which part is wrong.
+    NotASchedule { knob: &'static str, value: String, why: String },
 }
 
 impl KnobError {
@@ -68,7 +76,8 @@ impl KnobError {
             KnobError::Unknown { knob, .. } | KnobError::Repeated { knob, .. } => knob,
             KnobError::NotANumber { knob, .. }
             | KnobError::OutOfRange { knob, .. }
-            | KnobError::NotAChoice { knob, .. } => knob,
+            | KnobError::NotAChoice { knob, .. }
+            | KnobError::NotASchedule { knob, .. } => knob,
         }
     }
 }
@@ -93,6 +102,9 @@ impl fmt::Display for KnobError {
                 write!(f, "`{knob}={value}` is not one of {}; using {default}", choices.join(" | "))
             }
             KnobError::Repeated { knob, used } => write!(f, "`{knob}` is given more than once; using {used}"),
+            KnobError::NotASchedule { knob, value, why } => {
+                write!(f, "`{knob}={value}` is not a schedule ({why}); running without one")
+            }
         }
     }
 }
@@ -107,6 +119,7 @@ impl KnobKind {
             KnobKind::Seed => format!("whole numbers from 0 to {}", u64::MAX),
             KnobKind::Decimal { min, max } => format!("numbers from {min} to {max}"),
             KnobKind::Choice(choices) => choices.join(" | "),
+            KnobKind::Schedule => "picks like 40t1x3.12t0 (see the stepper)".to_string(),
         }
     }
 }
@@ -155,6 +168,11 @@ impl KnobSpec {
                 }),
                 _ => Err(self.not_a_number(raw)),
             },
+            KnobKind::Schedule => Schedule::parse(raw).map(KnobValue::Schedule).map_err(|e| KnobError::NotASchedule {
+                knob: self.name,
+                value: raw.chars().take(60).collect(),
+                why: e.to_string(),
+            }),
             KnobKind::Choice(choices) => {
                 choices.iter().find(|c| **c == raw).map(|c| KnobValue::Choice(c)).ok_or_else(|| KnobError::NotAChoice {
                     knob: self.name,
@@ -241,6 +259,14 @@ impl KnobValues {
         }
     }
 
+    /// The `schedule` knob: the picks a simulated run replays.
+    pub fn schedule(&self) -> Schedule {
+        match self.get("schedule") {
+            Some(KnobValue::Schedule(s)) => s.clone(),
+            other => panic!("knob `schedule` is not a schedule: {other:?}"),
+        }
+    }
+
     pub fn decimal(&self, name: &str) -> f64 {
         match self.get(name) {
             Some(KnobValue::Decimal(v)) => *v,
@@ -285,7 +311,11 @@ pub mod common {
     pub const TEST_PANIC: KnobSpec =
         KnobSpec { name: "test_panic", kind: KnobKind::Choice(&["no", "yes"]), default: "no" };
 
-    pub const ALL: &[KnobSpec] = &[ENGINE, SEED, CORES, TIME_SCALE, OUTPUT, GIL, PYTHON, LANG, TEST_PANIC];
+    /// Turns of a simulated run given to chosen threads (the stepper writes it; a link
+    /// with it replays the same interleaving). Never in the form.
+    pub const SCHEDULE: KnobSpec = KnobSpec { name: "schedule", kind: KnobKind::Schedule, default: "" };
+
+    pub const ALL: &[KnobSpec] = &[ENGINE, SEED, CORES, TIME_SCALE, OUTPUT, GIL, PYTHON, LANG, SCHEDULE, TEST_PANIC];
 }
 
 #[cfg(test)]

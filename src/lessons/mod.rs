@@ -155,6 +155,7 @@ pub fn sim_settings(knobs: &KnobValues, run: RunSettings) -> crate::engine::sim:
         run,
         cores: knobs.int("cores") as u32,
         seed: knobs.seed(),
+        schedule: knobs.schedule(),
         ..crate::engine::sim::SimSettings::default()
     }
 }

@@ -1,4 +1,5 @@
 mod build;
+mod explore;
 mod lessons;
 mod live_deadlock;
 mod live_pool;

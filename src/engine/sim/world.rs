@@ -320,6 +320,11 @@ pub struct Sim {
 pub struct TurnRecord {
     pub enabled: Vec<u16>,
     pub chosen: u16,
+    /// The chosen actor's next operation touches what others can see (a shared object,
+    /// a start, a join, a print): only there does running someone else first matter.
+    pub visible: bool,
+    /// A timer was running (someone sleeping or starting): time could have passed first.
+    pub timer: bool,
 }
 
 /// Seeded jitter of up to ±12.5 % on a cost, integer-only.
@@ -675,7 +680,7 @@ impl Sim {
             self.applied.push(Pick { turn: self.turns, actor: Pick::WAIT });
             if self.turn_log.as_ref().is_some_and(|(from, _)| self.turns >= *from) {
                 if let Some((_, log)) = &mut self.turn_log {
-                    log.push(TurnRecord { enabled: Vec::new(), chosen: Pick::WAIT });
+                    log.push(TurnRecord { enabled: Vec::new(), chosen: Pick::WAIT, visible: false, timer: true });
                 }
             }
             self.turns += 1;
@@ -719,8 +724,12 @@ impl Sim {
                 };
                 if self.turn_log.as_ref().is_some_and(|(from, _)| self.turns >= *from) {
                     let enabled = (0..self.actors.len()).filter(|&i| self.enabled(i)).map(|i| i as u16).collect();
+                    let visible = self.program.actors[chosen].ops.get(self.actors[chosen].pc).is_some_and(|op| {
+                        op.kind.object().is_some()
+                            || matches!(op.kind, OpKind::Start { .. } | OpKind::Join { .. } | OpKind::Print { .. })
+                    });
                     if let Some((_, log)) = &mut self.turn_log {
-                        log.push(TurnRecord { enabled, chosen: chosen as u16 });
+                        log.push(TurnRecord { enabled, chosen: chosen as u16, visible, timer: next_timer.is_some() });
                     }
                 }
                 self.turns += 1;

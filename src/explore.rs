@@ -1,0 +1,251 @@
+//! Exploring a lesson: many runs of the simulated engine, over seeds and over schedules,
+//! each judged by the lesson's breaking figure (an update lost, a deadlock, a result
+//! missed). Pure and sliced, so the CLI runs it in a loop and the engine worker a slice at
+//! a time between messages.
+//!
+//! The search over schedules is breadth-first in the number of picks (turns given to
+//! another thread than the engine would run), up to a bound: every run with no pick, then
+//! every run with one, then two. A run's children add one pick after its last, at a turn
+//! where the thread the engine chose was about to touch something others can see (a
+//! shared variable, a lock, a start, a join, a print); picks elsewhere only move the same
+//! interleaving in time. A pick gives the turn to another thread that could run, or lets
+//! time pass (a thread still starting gets going first). So the first breaking run found
+//! has the fewest picks there are.
+
+use std::collections::{BTreeMap, VecDeque};
+
+use crate::engine::schedule::{Pick, Schedule};
+use crate::engine::sim::{Sim, StepResult};
+use crate::engine::trace::Trace;
+use crate::i18n::Lang;
+use crate::knobs::KnobValues;
+use crate::lessons::{self, LessonInfo};
+
+/// Runs an exploration may make at most: enough to cover small lessons exhaustively.
+pub const MAX_RUNS: u64 = 100_000;
+/// Seeds an exploration may cover.
+pub const MAX_SEEDS: u64 = 100_000;
+/// The largest bound on picks per run.
+pub const MAX_PICKS: u32 = 3;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ExploreRequest {
+    /// Seeds 1..=seeds.
+    pub seeds: u64,
+    /// Picks per run at most (0: only the engine's own interleaving of each seed).
+    pub picks: u32,
+    pub max_runs: u64,
+    /// End at the first run that breaks (the page's "find a breaking schedule").
+    pub stop_at_first_break: bool,
+}
+
+/// A run that broke the lesson: its seed and schedule replay it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Found {
+    pub seed: u64,
+    pub schedule: Schedule,
+    pub value: i64,
+    pub turns: u64,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ExploreReport {
+    pub figure: &'static str,
+    pub runs: u64,
+    /// The figure's value and how many runs had it, by value.
+    pub histogram: Vec<(i64, u64)>,
+    pub broke: u64,
+    /// The breaking run with the fewest picks, then the fewest turns.
+    pub shortest: Option<Found>,
+    /// Every seed and every schedule within the bound was run.
+    pub complete: bool,
+}
+
+/// A run still to make: its schedule, and the first turn its children may pick at.
+struct Node {
+    seed: u64,
+    schedule: Schedule,
+    branch_from: u64,
+}
+
+pub struct Explorer {
+    lesson: &'static LessonInfo,
+    knobs: KnobValues,
+    figure: &'static str,
+    request: ExploreRequest,
+    queue: VecDeque<Node>,
+    /// Children not queued because the run budget could never reach them.
+    dropped: bool,
+    current: Option<(Node, Box<Sim>)>,
+    counts: BTreeMap<i64, u64>,
+    runs: u64,
+    broke: u64,
+    shortest: Option<Found>,
+    done: bool,
+}
+
+impl Explorer {
+    /// Checks the lesson and knobs (`name=value` pairs, as the CLI and the page give them).
+    pub fn new(
+        lesson: &'static LessonInfo,
+        pairs: &[(String, String)],
+        request: ExploreRequest,
+    ) -> Result<Explorer, String> {
+        let figure = lesson.breaks.ok_or_else(|| {
+            let with: Vec<&str> = lessons::LESSONS.iter().filter(|l| l.breaks.is_some()).map(|l| l.id).collect();
+            format!("{} has nothing that breaks to look for; explore {}", lesson.id, with.join(", "))
+        })?;
+        if !(1..=MAX_SEEDS).contains(&request.seeds) {
+            return Err(format!("explore runs 1 to {MAX_SEEDS} seeds, not {}", request.seeds));
+        }
+        if request.picks > MAX_PICKS {
+            return Err(format!("explore takes 0 to {MAX_PICKS} picks (preemptions) per run, not {}", request.picks));
+        }
+        if !(1..=MAX_RUNS).contains(&request.max_runs) {
+            return Err(format!("explore makes 1 to {MAX_RUNS} runs, not {}", request.max_runs));
+        }
+        let (knobs, _) = lessons::build_from_pairs(lesson, pairs)?;
+        if knobs.choice("engine") == "live" {
+            return Err("exploring runs the simulated engine: a live run cannot be replayed".into());
+        }
+        let queue =
+            (1..=request.seeds).map(|seed| Node { seed, schedule: Schedule::default(), branch_from: 0 }).collect();
+        Ok(Explorer {
+            lesson,
+            knobs,
+            figure,
+            request,
+            queue,
+            dropped: false,
+            current: None,
+            counts: BTreeMap::new(),
+            runs: 0,
+            broke: 0,
+            shortest: None,
+            done: false,
+        })
+    }
+
+    pub fn runs(&self) -> u64 {
+        self.runs
+    }
+
+    /// Runs the exploration will make at most.
+    pub fn planned_runs(&self) -> u64 {
+        if self.request.picks == 0 {
+            self.request.seeds.min(self.request.max_runs)
+        } else {
+            self.request.max_runs
+        }
+    }
+
+    pub fn is_done(&self) -> bool {
+        self.done
+    }
+
+    fn start(&self, node: &Node) -> Result<Sim, String> {
+        let mut knobs = self.knobs.clone();
+        knobs.set("seed", &node.seed.to_string()).map_err(|e| e.to_string())?;
+        let built = (self.lesson.build)(&knobs)?;
+        let mut settings = lessons::sim_settings(&knobs, built.settings);
+        settings.schedule = node.schedule.clone();
+        let mut sim = Sim::new(built.program, settings).map_err(|e| e.to_string())?;
+        if (node.schedule.len() as u32) < self.request.picks {
+            sim.log_turns_from(node.branch_from);
+        }
+        Ok(sim)
+    }
+
+    /// Works for about `steps` simulated steps; `Ok(true)` once the exploration is over.
+    pub fn advance(&mut self, steps: u64) -> Result<bool, String> {
+        let mut left = steps;
+        while !self.done && left > 0 {
+            let Some((node, mut sim)) = self.current.take() else {
+                match self.queue.pop_front() {
+                    Some(node) if self.runs < self.request.max_runs => {
+                        let sim = self.start(&node)?;
+                        self.current = Some((node, Box::new(sim)));
+                    }
+                    _ => self.done = true,
+                }
+                continue;
+            };
+            let before = sim.steps();
+            match sim.run_slice(left).map_err(|e| e.to_string())? {
+                StepResult::Running { steps, .. } => {
+                    left = left.saturating_sub(steps - before);
+                    self.current = Some((node, sim));
+                }
+                StepResult::Finished(trace) => {
+                    left = left.saturating_sub(sim.steps() - before + 1);
+                    self.judge(node, &sim, &trace);
+                }
+            }
+        }
+        Ok(self.done)
+    }
+
+    fn judge(&mut self, node: Node, sim: &Sim, trace: &Trace) {
+        self.runs += 1;
+        let findings = (self.lesson.findings)(&self.knobs, trace, Lang::En);
+        let value = findings.figures.iter().find(|(n, _)| *n == self.figure).map_or(0, |(_, v)| *v);
+        *self.counts.entry(value).or_default() += 1;
+        if value != 0 {
+            self.broke += 1;
+            let found = Found { seed: node.seed, schedule: node.schedule.clone(), value, turns: sim.turns() };
+            let key = |f: &Found| (f.schedule.len(), f.turns);
+            if self.shortest.as_ref().is_none_or(|best| key(&found) < key(best)) {
+                self.shortest = Some(found);
+            }
+            if self.request.stop_at_first_break {
+                self.done = true;
+                return;
+            }
+        }
+        // Its children: one more pick, at a turn where it matters, to each other thread
+        // that could have run, or to no one while a timer runs (a thread still starting).
+        let room = self.request.max_runs.saturating_sub(self.runs + self.queue.len() as u64);
+        let mut children = Vec::new();
+        for (i, record) in sim.turn_log().iter().enumerate() {
+            if !record.visible {
+                continue;
+            }
+            let turn = node.branch_from + i as u64;
+            let wait = record.timer.then_some(Pick::WAIT);
+            for other in record.enabled.iter().copied().filter(|a| *a != record.chosen).chain(wait) {
+                children.push(Node {
+                    seed: node.seed,
+                    schedule: node.schedule.with(Pick { turn, actor: other }),
+                    branch_from: turn + 1,
+                });
+            }
+        }
+        if children.len() as u64 > room {
+            self.dropped = true;
+            children.truncate(room as usize);
+        }
+        self.queue.extend(children);
+    }
+
+    pub fn report(&self) -> ExploreReport {
+        ExploreReport {
+            figure: self.figure,
+            runs: self.runs,
+            histogram: self.counts.iter().map(|(v, n)| (*v, *n)).collect(),
+            broke: self.broke,
+            shortest: self.shortest.clone(),
+            complete: self.done && self.queue.is_empty() && self.current.is_none() && !self.dropped,
+        }
+    }
+}
+
+/// Runs a whole exploration (the CLI and tests).
+pub fn explore(
+    lesson: &'static LessonInfo,
+    pairs: &[(String, String)],
+    request: ExploreRequest,
+) -> Result<ExploreReport, String> {
+    let mut explorer = Explorer::new(lesson, pairs, request)?;
+    while !explorer.advance(1_000_000)? {}
+    Ok(explorer.report())
+}
