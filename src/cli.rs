@@ -1,7 +1,6 @@
 //! The `interleave` command (native). Every subcommand returns its output or a message
 //! naming what was wrong and what is allowed; the binary prints one or the other.
 
-use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use crate::engine::clock::HostClock;
@@ -146,7 +145,7 @@ fn explore(args: &[String]) -> Result<String, String> {
     }
     let request = explore::ExploreRequest { seeds, picks, max_runs, stop_at_first_break: false };
     let report = explore::explore(lesson, &pairs, request)?;
-    let figure = report.figure;
+    let figure = report.figure.as_str();
     let replay = |found: &explore::Found| {
         let sets: String = pairs.iter().filter(|(k, _)| k != "seed").map(|(k, v)| format!(" --set {k}={v}")).collect();
         let schedule =
@@ -183,8 +182,7 @@ fn explore(args: &[String]) -> Result<String, String> {
         format!("seeds 1..{seeds} and schedules with up to {picks} pick{}", if picks == 1 { "" } else { "s" })
     };
     let mut out = format!("{} over {over} on the simulated engine: `{figure}` per run\n", lesson.id);
-    let counts: BTreeMap<i64, u64> = report.histogram.iter().copied().collect();
-    let rows = histogram_rows(&counts);
+    let rows = explore::histogram_rows(&report.histogram);
     let widest = rows.iter().map(|(_, n)| *n).max().unwrap_or(1);
     for (label, n) in &rows {
         let bar = "#".repeat(((*n * 40).div_ceil(widest)) as usize);
@@ -211,29 +209,6 @@ fn explore(args: &[String]) -> Result<String, String> {
         )),
     }
     Ok(out)
-}
-
-/// The rows of a histogram: each value on its own when there are few, else 0 on its own
-/// and the rest in ten ranges of equal width.
-fn histogram_rows(counts: &BTreeMap<i64, u64>) -> Vec<(String, u64)> {
-    if counts.len() <= 12 {
-        return counts.iter().map(|(v, n)| (v.to_string(), *n)).collect();
-    }
-    let mut rows = Vec::new();
-    if let Some(n) = counts.get(&0) {
-        rows.push(("0".to_string(), *n));
-    }
-    let others: Vec<(i64, u64)> = counts.iter().filter(|(v, _)| **v != 0).map(|(v, n)| (*v, *n)).collect();
-    let (low, high) = (others[0].0, others[others.len() - 1].0);
-    let width = ((high - low) / 10).max(1);
-    let mut from = low;
-    while from <= high {
-        let to = if from + width * 2 > high { high } else { from + width - 1 };
-        let n: u64 = others.iter().filter(|(v, _)| (from..=to).contains(v)).map(|(_, n)| n).sum();
-        rows.push((format!("{from}..{to}"), n));
-        from = to + 1;
-    }
-    rows
 }
 
 fn source(args: &[String]) -> Result<String, String> {

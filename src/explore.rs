@@ -50,7 +50,7 @@ pub struct Found {
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ExploreReport {
-    pub figure: &'static str,
+    pub figure: String,
     pub runs: u64,
     /// The figure's value and how many runs had it, by value.
     pub histogram: Vec<(i64, u64)>,
@@ -229,7 +229,7 @@ impl Explorer {
 
     pub fn report(&self) -> ExploreReport {
         ExploreReport {
-            figure: self.figure,
+            figure: self.figure.to_string(),
             runs: self.runs,
             histogram: self.counts.iter().map(|(v, n)| (*v, *n)).collect(),
             broke: self.broke,
@@ -248,4 +248,27 @@ pub fn explore(
     let mut explorer = Explorer::new(lesson, pairs, request)?;
     while !explorer.advance(1_000_000)? {}
     Ok(explorer.report())
+}
+
+/// A histogram's rows: each value alone when there are at most a dozen; else 0 alone and
+/// the rest in ten ranges of equal width.
+pub fn histogram_rows(histogram: &[(i64, u64)]) -> Vec<(String, u64)> {
+    if histogram.len() <= 12 {
+        return histogram.iter().map(|(v, n)| (v.to_string(), *n)).collect();
+    }
+    let mut rows = Vec::new();
+    if let Some((_, n)) = histogram.iter().find(|(v, _)| *v == 0) {
+        rows.push(("0".to_string(), *n));
+    }
+    let others: Vec<(i64, u64)> = histogram.iter().copied().filter(|(v, _)| *v != 0).collect();
+    let (low, high) = (others[0].0, others[others.len() - 1].0);
+    let width = ((high - low) / 10).max(1);
+    let mut from = low;
+    while from <= high {
+        let to = if from + width * 2 > high { high } else { from + width - 1 };
+        let n: u64 = others.iter().filter(|(v, _)| (from..=to).contains(v)).map(|(_, n)| n).sum();
+        rows.push((format!("{from}..{to}"), n));
+        from = to + 1;
+    }
+    rows
 }

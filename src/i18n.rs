@@ -110,6 +110,39 @@ pub enum Key {
     RunTimelineLabel,
     PoolPlotCaption,
     PoolPlotAxes,
+    StepperOpen,
+    StepperHeading,
+    StepperExplain,
+    StepOnce,
+    StepWait,
+    StepPlay,
+    StepPause,
+    StepToEnd,
+    StepClose,
+    StepSpeed,
+    ColumnState,
+    ColumnLine,
+    ColumnNext,
+    ColumnHolds,
+    ColumnRegisters,
+    RunThis,
+    EngineNextMark,
+    StepperEnded,
+    ExploreHeading,
+    ExploreExplain,
+    ExploreSeeds,
+    ExplorePicks,
+    ExploreRun,
+    ExploreFind,
+    ExploreOpen,
+    ActorNotStarted,
+    ActorReady,
+    ActorWaitingCore,
+    ActorWaitingGil,
+    ActorSleeping,
+    ActorStarting,
+    ActorBusy,
+    ActorDone,
 }
 
 pub fn t(lang: Lang, key: Key) -> &'static str {
@@ -186,6 +219,45 @@ pub fn t(lang: Lang, key: Key) -> &'static str {
         GilHandoffs => ("GIL hand-offs", "GIL 전달 횟수"),
         ColumnThread => ("thread", "스레드"),
         Cancelling => ("Cancelling…", "취소하는 중…"),
+        StepperOpen => ("Step through", "한 단계씩 실행"),
+        StepperHeading => ("Stepper: you are the scheduler", "스텝 실행: 스케줄러가 되어 보세요"),
+        StepperExplain => (
+            "Each turn runs one operation of one thread. Step lets the engine choose, as the simulated machine would; a thread's own button gives it the turn instead; Let time pass runs no one until the next sleep or start ends. Your picks go into the link, which replays this exact interleaving.",
+            "한 턴마다 한 스레드의 연산 하나가 실행됩니다. '한 단계'는 시뮬레이션된 기계처럼 엔진이 고르게 하고, 스레드마다 있는 버튼은 그 스레드에 턴을 줍니다. '시간 흐르게 하기'는 다음 sleep이나 시작이 끝날 때까지 아무도 실행하지 않습니다. 고른 내용은 링크에 들어가며, 그 링크는 이 인터리빙을 그대로 다시 실행합니다.",
+        ),
+        StepOnce => ("Step", "한 단계"),
+        StepWait => ("Let time pass", "시간 흐르게 하기"),
+        StepPlay => ("Play", "재생"),
+        StepPause => ("Pause", "일시 정지"),
+        StepToEnd => ("To the end", "끝까지"),
+        StepClose => ("Close the stepper", "스텝 실행 닫기"),
+        StepSpeed => ("Turns per second", "초당 턴 수"),
+        ColumnState => ("State", "상태"),
+        ColumnLine => ("Line", "줄"),
+        ColumnNext => ("Next operation", "다음 연산"),
+        ColumnHolds => ("Holds", "가진 것"),
+        ColumnRegisters => ("Values", "값"),
+        RunThis => ("Run this", "이것 실행"),
+        EngineNextMark => ("the engine's next pick", "엔진이 다음에 고를 스레드"),
+        StepperEnded => ("The run has ended; its results are below.", "실행이 끝났습니다. 결과는 아래에 있습니다."),
+        ExploreHeading => ("Explore: find the interleaving that breaks it", "탐색: 프로그램을 깨뜨리는 인터리빙 찾기"),
+        ExploreExplain => (
+            "Runs the simulated engine many times: over seeds, and over every schedule that overrules the engine up to the given number of picks (fewest picks first). Small knob values keep the search short.",
+            "시뮬레이션 엔진을 여러 번 실행합니다. 시드마다, 그리고 정한 개수까지 엔진의 선택을 바꾸는 모든 스케줄마다(적게 바꾼 것부터) 실행합니다. 설정값이 작을수록 탐색이 빨리 끝납니다.",
+        ),
+        ExploreSeeds => ("Seeds", "시드 수"),
+        ExplorePicks => ("Picks (preemptions) per run", "실행당 선택(선점) 수"),
+        ExploreRun => ("Explore", "탐색"),
+        ExploreFind => ("Find a breaking schedule", "깨뜨리는 스케줄 찾기"),
+        ExploreOpen => ("Open it in the stepper", "스텝 실행으로 열기"),
+        ActorNotStarted => ("not started", "시작 전"),
+        ActorReady => ("ready", "실행 가능"),
+        ActorWaitingCore => ("waiting for a core", "코어 대기"),
+        ActorWaitingGil => ("waiting for the GIL", "GIL 대기"),
+        ActorSleeping => ("sleeping", "sleep 중"),
+        ActorStarting => ("starting", "시작하는 중"),
+        ActorBusy => ("busy outside Python", "파이썬 밖에서 작업 중"),
+        ActorDone => ("finished", "끝남"),
         LiveNeedsIsolation => (
             "Live threads (engine=live) need a cross-origin isolated page, and this one is not.",
             "실제 스레드(engine=live)는 교차 출처 격리된 페이지가 필요한데, 이 페이지는 격리되어 있지 않습니다.",
@@ -277,6 +349,61 @@ pub fn elapsed(lang: Lang, ns: u64) -> String {
     match lang {
         Lang::En => format!("{seconds:.1} s elapsed"),
         Lang::Ko => format!("{seconds:.1}초 경과"),
+    }
+}
+
+/// What an actor waits for, in the stepper's state column.
+pub fn waiting_for(lang: Lang, what: &str, is_thread: bool) -> String {
+    match (lang, is_thread) {
+        (Lang::En, false) => format!("waiting for {what}"),
+        (Lang::En, true) => format!("waiting for {what} to end"),
+        (Lang::Ko, false) => format!("{what} 대기"),
+        (Lang::Ko, true) => format!("{what} 종료 대기"),
+    }
+}
+
+pub fn stepper_status(lang: Lang, turns: u64, python_ns: u64) -> String {
+    let us = python_ns as f64 / 1e3;
+    match lang {
+        Lang::En => format!("turn {turns} · Python time {us:.1} µs"),
+        Lang::Ko => format!("{turns}번째 턴 · 파이썬 시간 {us:.1} µs"),
+    }
+}
+
+pub fn explore_progress(lang: Lang, done: u64, total: u64) -> String {
+    match lang {
+        Lang::En => format!("{done} of at most {total} runs"),
+        Lang::Ko => format!("최대 {total}번 중 {done}번 실행"),
+    }
+}
+
+/// The outcome of an exploration, in one sentence.
+pub fn explore_summary(lang: Lang, figure: &str, runs: u64, broke: u64, complete: bool, cancelled: bool) -> String {
+    let more = match (lang, complete, cancelled) {
+        (Lang::En, true, _) => " Every schedule within the bound was run.",
+        (Lang::En, false, true) => " Cancelled before the end.",
+        (Lang::En, false, false) => " Not every schedule within the bound was run (the run budget ended first).",
+        (Lang::Ko, true, _) => " 한도 안의 모든 스케줄을 실행했습니다.",
+        (Lang::Ko, false, true) => " 끝나기 전에 취소했습니다.",
+        (Lang::Ko, false, false) => " 실행 한도가 먼저 끝나 한도 안의 스케줄을 다 실행하지는 못했습니다.",
+    };
+    match lang {
+        Lang::En if broke == 0 => format!("`{figure}` was 0 in all {runs} runs: nothing broke.{more}"),
+        Lang::En => format!("`{figure}` was not 0 in {broke} of {runs} runs.{more}"),
+        Lang::Ko if broke == 0 => format!("{runs}번 실행 모두 `{figure}`가 0이었습니다. 깨진 실행이 없습니다.{more}"),
+        Lang::Ko => format!("{runs}번 중 {broke}번 `{figure}`가 0이 아니었습니다.{more}"),
+    }
+}
+
+/// The breaking run an exploration found.
+pub fn explore_found(lang: Lang, figure: &str, value: i64, seed: u64, picks: usize, schedule: &str) -> String {
+    match (lang, picks) {
+        (Lang::En, 0) => format!("The shortest: seed {seed}, the engine's own interleaving ({figure} = {value})."),
+        (Lang::En, _) => {
+            format!("The shortest: seed {seed} with {picks} pick(s), schedule `{schedule}` ({figure} = {value}).")
+        }
+        (Lang::Ko, 0) => format!("가장 짧은 것: 시드 {seed}, 엔진 자신의 인터리빙({figure} = {value})."),
+        (Lang::Ko, _) => format!("가장 짧은 것: 시드 {seed}, 선택 {picks}개, 스케줄 `{schedule}`({figure} = {value})."),
     }
 }
 

@@ -216,6 +216,19 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_schedule_round_trips_in_the_link_and_a_malformed_one_leaves_a_note() {
+        let q = PageQuery::parse("?lesson=race_counter&gil=off&schedule=40t1x3.12t0.2w");
+        assert!(q.notes.is_empty(), "{:?}", q.notes);
+        assert_eq!(q.to_query_string(), "?lesson=race_counter&gil=off&schedule=40t1x3.12t0.2w");
+        let q = PageQuery::parse("?lesson=race_counter&schedule=40t");
+        assert_eq!(q.value("schedule").map(|v| v.to_string()), Some(String::new()));
+        let note = crate::i18n::note(Lang::En, &q.notes[0]);
+        assert!(note.contains("`schedule=40t` is not a schedule") && note.contains("running without one"), "{note}");
+        assert!(crate::i18n::note(Lang::Ko, &q.notes[0]).contains("스케줄이 아닙니다"));
+        assert_eq!(q.to_query_string(), "?lesson=race_counter");
+    }
+
+    #[test]
     fn the_empty_link_is_the_default_page() {
         let q = PageQuery::parse("");
         assert!(q.lesson.is_none());

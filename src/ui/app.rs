@@ -18,7 +18,7 @@ use crate::ui::components::isolation_banner::IsolationBanner;
 use crate::ui::components::lesson_index::LessonIndex;
 use crate::ui::components::lesson_page::{open_lesson, LessonPage};
 use crate::ui::components::link_notes::LinkNotes;
-use crate::ui::state::{Action, ProbePhase, RunPhase, State};
+use crate::ui::state::{Action, ExplorePhase, ProbePhase, RunPhase, State};
 use crate::worker::client::{ClientEvent, EngineClient};
 use crate::worker::protocol::{Request, Response};
 
@@ -68,6 +68,7 @@ fn to_action(response: Response) -> Option<Action> {
         Response::RunDone { run, trace } => Action::RunFinished { run, trace },
         Response::Failed { run, message } => Action::RunFailed { run, message },
         Response::Trace { run, batch } => Action::RunBatch { run, batch },
+        Response::ExploreDone { run, report } => Action::ExploreFinished { run, report },
         Response::Panicked { .. } => return None,
     })
 }
@@ -220,7 +221,8 @@ pub fn App() -> Html {
             set_timeout(CANCEL_GRACE_MS, move || {
                 let state = latest.borrow();
                 let stuck = matches!(state.probe, ProbePhase::Cancelling { .. })
-                    || matches!(state.run, RunPhase::Cancelling { .. });
+                    || matches!(state.run, RunPhase::Cancelling { .. })
+                    || matches!(state.explore, ExplorePhase::Cancelling { .. });
                 drop(state);
                 if stuck {
                     if let Some(client) = client.borrow().as_ref() {
@@ -248,6 +250,10 @@ pub fn App() -> Html {
         let dispatcher = state.dispatcher();
         Callback::from(move |_| dispatcher.dispatch(Action::RunLesson))
     };
+    let onaction = {
+        let dispatcher = state.dispatcher();
+        Callback::from(move |action: Action| dispatcher.dispatch(action))
+    };
 
     let lang = state.lang();
     let shared = Rc::new((*state).clone());
@@ -258,7 +264,7 @@ pub fn App() -> Html {
                 if !state.isolated { <IsolationBanner lang={lang} /> }
                 <LinkNotes lang={lang} notes={state.query.notes.clone()} />
                 if let Some(lesson) = open_lesson(&state) {
-                    <LessonPage state={shared} lesson={lesson} onknob={onknob} onrun={onrun} oncancel={oncancel} onback={onback} />
+                    <LessonPage state={shared} lesson={lesson} onknob={onknob} onrun={onrun} oncancel={oncancel} onback={onback} onaction={onaction} />
                 } else {
                     <LessonIndex lang={lang} onopen={onopen} />
                     <EnginePanel state={shared} onstart={onstart} oncancel={oncancel} />

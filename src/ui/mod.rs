@@ -5,6 +5,7 @@ pub mod debug;
 pub mod highlight;
 pub mod plot;
 pub mod state;
+pub mod stepper;
 pub mod timeline;
 pub mod waitfor;
 

@@ -7,6 +7,7 @@ use std::rc::Rc;
 use crate::engine::control::StopReason;
 use crate::engine::live::probe::{ProbeReport, ProbeRequest};
 use crate::engine::trace::{ConsoleWrite, Trace, TraceBatch};
+use crate::explore::{ExploreReport, ExploreRequest};
 use crate::i18n::Lang;
 use crate::knobs::KnobValues;
 use crate::lessons::LessonInfo;
@@ -42,6 +43,29 @@ pub enum RunPhase {
     Idle,
     Running { run: u32, done: u64, total: u64, elapsed_ns: u64 },
     Cancelling { run: u32 },
+    Failed(String),
+}
+
+/// An exploration's life: runs over seeds and schedules in the engine worker.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ExplorePhase {
+    Idle,
+    Running {
+        run: u32,
+        request: ExploreRequest,
+        done: u64,
+        total: u64,
+    },
+    Cancelling {
+        run: u32,
+        request: ExploreRequest,
+    },
+    /// Over (or cancelled, with what it had found); `cancelled` says which.
+    Done {
+        request: ExploreRequest,
+        report: ExploreReport,
+        cancelled: bool,
+    },
     Failed(String),
 }
 
@@ -95,6 +119,9 @@ pub struct State {
     pub pool_runs: Vec<crate::ui::plot::PoolPoint>,
     /// Notes about knob values the learner typed (clamped or refused).
     pub form_notes: Vec<Note>,
+    pub explore: ExplorePhase,
+    /// The stepper is open: the simulated run taken one turn at a time, in the page.
+    pub stepping: bool,
     next_run: u32,
     /// Requests for the engine worker, numbered; the app sends each once.
     pub outbox: Vec<(u64, Request)>,
@@ -152,6 +179,21 @@ pub enum Action {
         run: u32,
         trace: Trace,
     },
+    /// Explore the open lesson with the link's knobs (its schedule aside).
+    StartExplore(ExploreRequest),
+    ExploreFinished {
+        run: u32,
+        report: ExploreReport,
+    },
+    /// Replay a found run: its seed and schedule go into the link, and the stepper opens.
+    OpenFound {
+        seed: u64,
+        schedule: String,
+    },
+    OpenStepper,
+    CloseStepper,
+    /// The stepper's run ended: its trace is shown as a finished run.
+    StepperFinished(Trace),
 }
 
 impl State {
@@ -172,6 +214,8 @@ impl State {
             finished: None,
             pool_runs: Vec::new(),
             form_notes: Vec::new(),
+            explore: ExplorePhase::Idle,
+            stepping: false,
             next_run: 1,
             outbox: Vec::new(),
             next_outgoing: 1,
@@ -213,9 +257,20 @@ impl State {
         worker_ok && !self.busy() && self.query.lesson.is_some()
     }
 
-    /// Whether anything runs on the pool now (one run at a time).
+    pub fn exploring(&self) -> bool {
+        matches!(self.explore, ExplorePhase::Running { .. } | ExplorePhase::Cancelling { .. })
+    }
+
+    /// Whether anything runs in the engine worker now (one run at a time).
     pub fn busy(&self) -> bool {
-        self.probe_running() || self.lesson_running()
+        self.probe_running() || self.lesson_running() || self.exploring()
+    }
+
+    fn current_explore_run(&self) -> Option<u32> {
+        match self.explore {
+            ExplorePhase::Running { run, .. } | ExplorePhase::Cancelling { run, .. } => Some(run),
+            _ => None,
+        }
     }
 
     fn current_lesson_run(&self) -> Option<u32> {
@@ -281,6 +336,10 @@ impl State {
         self.finished = None;
         self.streamed.clear();
         self.form_notes.clear();
+        self.stepping = false;
+        if !self.exploring() {
+            self.explore = ExplorePhase::Idle;
+        }
         if !self.lesson_running() {
             self.run = RunPhase::Idle;
         }
@@ -305,6 +364,9 @@ impl State {
                 if self.lesson_running() {
                     self.run = RunPhase::Failed(self.restarted.clone().unwrap_or_default());
                 }
+                if self.exploring() {
+                    self.explore = ExplorePhase::Failed(self.restarted.clone().unwrap_or_default());
+                }
             }
             Action::WorkerFailed(message) => {
                 self.worker = WorkerStatus::Failed(message);
@@ -314,6 +376,9 @@ impl State {
                 }
                 if self.lesson_running() {
                     self.run = RunPhase::Idle;
+                }
+                if self.exploring() {
+                    self.explore = ExplorePhase::Idle;
                 }
             }
             Action::StartProbe => {
@@ -365,6 +430,8 @@ impl State {
                 } else if self.current_lesson_run() == Some(run) {
                     self.running_knobs = None;
                     self.run = RunPhase::Failed(message);
+                } else if self.current_explore_run() == Some(run) {
+                    self.explore = ExplorePhase::Failed(message);
                 }
             }
             Action::Cancel => {
@@ -374,6 +441,9 @@ impl State {
                     self.send(Request::Cancel { run });
                 } else if let Some(run) = self.current_lesson_run() {
                     self.run = RunPhase::Cancelling { run };
+                    self.send(Request::Cancel { run });
+                } else if let ExplorePhase::Running { run, request, .. } = self.explore {
+                    self.explore = ExplorePhase::Cancelling { run, request };
                     self.send(Request::Cancel { run });
                 }
             }
@@ -388,6 +458,16 @@ impl State {
             }
             Action::SetKnob { name, value } => {
                 self.form_notes.retain(|n| !matches!(n, Note::Knob(e) if e.knob() == name));
+                // Other knobs, another run: an exploration's findings and a schedule no
+                // longer apply to it.
+                if name != "schedule" && name != "lang" {
+                    if matches!(self.explore, ExplorePhase::Done { .. } | ExplorePhase::Failed(_)) {
+                        self.explore = ExplorePhase::Idle;
+                    }
+                    if self.query.value("schedule").is_some_and(|s| !s.to_string().is_empty()) {
+                        let _ = self.query.set("schedule", "");
+                    }
+                }
                 if let Err(note) = self.query.set(&name, &value) {
                     self.form_notes.push(note);
                 }
@@ -408,6 +488,12 @@ impl State {
             Action::RunProgress { run, done, total, elapsed_ns } => {
                 if self.current_run() == Some(run) {
                     return self.reduce(Action::ProbeProgress { run, done, total });
+                }
+                if let ExplorePhase::Running { run: current, done: d, total: t, .. } = &mut self.explore {
+                    if *current == run {
+                        *d = done;
+                        *t = total;
+                    }
                 }
                 if let RunPhase::Running { run: current, .. } = self.run {
                     if current == run {
@@ -440,6 +526,55 @@ impl State {
                     }
                     self.finished = Some(Rc::new(FinishedRun { run, trace: Rc::new(trace), knobs }));
                 }
+            }
+            Action::StartExplore(request) => {
+                if !self.can_run() {
+                    return self;
+                }
+                let (Some(lesson), Some(knobs)) = (self.query.lesson, self.knob_values()) else { return self };
+                let run = self.take_run_id();
+                let knobs = knobs
+                    .pairs()
+                    .into_iter()
+                    .filter(|(k, _)| *k != "schedule")
+                    .map(|(k, v)| (k.to_string(), v))
+                    .collect();
+                self.send(Request::Explore { run, lesson: lesson.id.to_string(), knobs, request });
+                self.restarted = None;
+                self.explore = ExplorePhase::Running { run, request, done: 0, total: 0 };
+            }
+            Action::ExploreFinished { run, report } => {
+                let (request, cancelled) = match self.explore {
+                    ExplorePhase::Running { run: current, request, .. } if current == run => (request, false),
+                    ExplorePhase::Cancelling { run: current, request } if current == run => (request, true),
+                    _ => return self,
+                };
+                self.explore = ExplorePhase::Done { request, report, cancelled };
+            }
+            Action::OpenFound { seed, schedule } => {
+                if self.busy() {
+                    return self;
+                }
+                let _ = self.query.set("seed", &seed.to_string());
+                let _ = self.query.set("schedule", &schedule);
+                let _ = self.query.set("engine", "sim");
+                self.finished = None;
+                self.stepping = true;
+            }
+            Action::OpenStepper => {
+                if self.busy() || self.query.lesson.is_none() {
+                    return self;
+                }
+                // The stepper runs the simulated engine, whatever the form says.
+                let _ = self.query.set("engine", "sim");
+                self.finished = None;
+                self.stepping = true;
+            }
+            Action::CloseStepper => self.stepping = false,
+            Action::StepperFinished(trace) => {
+                let Some(knobs) = self.knob_values() else { return self };
+                let run = self.take_run_id();
+                self.finished = Some(Rc::new(FinishedRun { run, trace: Rc::new(trace), knobs }));
             }
         }
         self
@@ -572,6 +707,75 @@ mod tests {
         let state = state.reduce(Action::Cancel);
         assert!(matches!(state.outbox.last(), Some((_, Request::Cancel { .. }))));
         assert!(matches!(state.run, RunPhase::Cancelling { .. }));
+    }
+
+    #[test]
+    fn an_exploration_runs_in_the_worker_can_be_cancelled_and_its_find_opens_in_the_stepper() {
+        let lesson = crate::lessons::find("race_counter").unwrap();
+        let request = ExploreRequest { seeds: 3, picks: 2, max_runs: 100, stop_at_first_break: true };
+        let state = ready(2)
+            .reduce(Action::OpenLesson(lesson))
+            .reduce(Action::SetKnob { name: "schedule".into(), value: "3t1".into() })
+            .reduce(Action::StartExplore(request));
+        let Some((_, Request::Explore { run, knobs, request: sent, .. })) = state.outbox.last().cloned() else {
+            panic!("no exploration sent")
+        };
+        assert_eq!(sent, request);
+        assert!(knobs.iter().all(|(k, _)| k != "schedule"), "explore finds schedules itself: {knobs:?}");
+        assert!(state.busy());
+        let sent_before = state.outbox.len();
+        let state = state.reduce(Action::RunLesson);
+        assert_eq!(state.outbox.len(), sent_before, "one thing at a time");
+        let state = state.reduce(Action::RunProgress { run, done: 7, total: 100, elapsed_ns: 1 });
+        assert!(matches!(state.explore, ExplorePhase::Running { done: 7, total: 100, .. }));
+        let state = state.reduce(Action::Cancel);
+        assert_eq!(state.outbox.last().map(|(_, r)| r), Some(&Request::Cancel { run }));
+        let report = ExploreReport {
+            figure: "lost".into(),
+            runs: 9,
+            histogram: vec![(0, 8), (1, 1)],
+            broke: 1,
+            shortest: Some(crate::explore::Found {
+                seed: 2,
+                schedule: crate::engine::schedule::Schedule::parse("4t2").unwrap(),
+                value: 1,
+                turns: 30,
+            }),
+            complete: false,
+        };
+        let state = state.reduce(Action::ExploreFinished { run, report });
+        assert!(matches!(state.explore, ExplorePhase::Done { cancelled: true, .. }));
+        let state = state.reduce(Action::OpenFound { seed: 2, schedule: "4t2".into() });
+        assert!(state.stepping);
+        let link = state.query.to_query_string();
+        assert!(link.contains("seed=2") && link.contains("schedule=4t2"), "{link}");
+        // Another knob, another run: the schedule no longer fits and leaves the link.
+        let state = state.reduce(Action::SetKnob { name: "threads".into(), value: "3".into() });
+        assert!(!state.query.to_query_string().contains("schedule="));
+        assert_eq!(state.explore, ExplorePhase::Idle);
+    }
+
+    #[test]
+    fn a_stepped_run_that_ends_is_shown_as_a_finished_run_and_a_failed_exploration_says_why() {
+        let lesson = crate::lessons::find("race_counter").unwrap();
+        let state = ready(2).reduce(Action::OpenLesson(lesson)).reduce(Action::OpenStepper);
+        assert!(state.stepping);
+        let trace = Trace::from_recorders(
+            crate::engine::trace::EngineKind::Simulated,
+            vec![],
+            vec![],
+            0,
+            crate::engine::trace::Outcome::Completed,
+        );
+        let state = state.reduce(Action::StepperFinished(trace));
+        assert!(state.finished.is_some());
+        let state = state.reduce(Action::CloseStepper);
+        assert!(!state.stepping);
+        let request = ExploreRequest { seeds: 1, picks: 0, max_runs: 1, stop_at_first_break: false };
+        let state = state.reduce(Action::StartExplore(request));
+        let Some((_, Request::Explore { run, .. })) = state.outbox.last().cloned() else { panic!() };
+        let state = state.reduce(Action::RunFailed { run, message: "no".into() });
+        assert_eq!(state.explore, ExplorePhase::Failed("no".into()));
     }
 
     #[test]

@@ -18,6 +18,7 @@ use crate::engine::live::run::{self as live_run, LiveRun};
 use crate::engine::live::{GlobalPool, POOL_THREADS};
 use crate::engine::sim::{Sim, StepResult};
 use crate::engine::trace::TraceBatch;
+use crate::explore::Explorer;
 use crate::lessons;
 use crate::worker::clock::PerformanceClock;
 use crate::worker::protocol::{Request, Response};
@@ -52,10 +53,14 @@ enum Work {
     },
     Lesson(LiveRun),
     Simulated(Box<Sim>),
+    Explore(Box<Explorer>),
 }
 
-/// Simulated steps per slice: about 10 ms of work, so Cancel is seen at once.
-const SIM_SLICE_STEPS: u64 = 200_000;
+/// Simulated steps per piece of a slice: a few milliseconds of work.
+const SIM_SLICE_STEPS: u64 = 50_000;
+/// How long simulated work runs before the worker reads its messages again: long enough
+/// that the timer between slices costs little, short enough that Cancel is seen at once.
+const SIM_SLICE_NS: u64 = 40_000_000;
 
 struct Active {
     run: u32,
@@ -225,6 +230,19 @@ fn handle(request: Request) {
                 Err(message) => post(&Response::Failed { run, message }),
             }
         }
+        Request::Explore { run, lesson, knobs, request } => {
+            if let Some(message) = refusal(false) {
+                post(&Response::Failed { run, message });
+                return;
+            }
+            let started = lessons::find(&lesson)
+                .ok_or_else(|| format!("there is no lesson `{lesson}`"))
+                .and_then(|info| Explorer::new(info, &knobs, request));
+            match started {
+                Ok(explorer) => begin(run, Work::Explore(Box::new(explorer)), Arc::new(Control::new())),
+                Err(message) => post(&Response::Failed { run, message }),
+            }
+        }
         Request::Cancel { run } => WORKER.with(|w| {
             if let Some(active) = w.borrow().active.as_ref().filter(|a| a.run == run) {
                 active.control.cancel();
@@ -239,8 +257,15 @@ fn handle(request: Request) {
 }
 
 fn schedule_poll() {
+    // Simulated work fills its slices itself: the next one may start at once.
+    let simulated = WORKER.with(|w| {
+        w.try_borrow()
+            .ok()
+            .is_some_and(|w| w.active.as_ref().is_some_and(|a| matches!(a.work, Work::Simulated(_) | Work::Explore(_))))
+    });
+    let delay = if simulated { 0 } else { POLL_MS };
     let callback = Closure::once_into_js(poll);
-    let _ = scope().set_timeout_with_callback_and_timeout_and_arguments_0(callback.unchecked_ref(), POLL_MS);
+    let _ = scope().set_timeout_with_callback_and_timeout_and_arguments_0(callback.unchecked_ref(), delay);
 }
 
 fn poll() {
@@ -281,16 +306,43 @@ fn poll() {
                 if active.control.stopped().is_some() {
                     Some(Response::RunDone { run, trace: sim.stop(crate::engine::trace::Outcome::Cancelled) })
                 } else {
-                    match sim.run_slice(SIM_SLICE_STEPS) {
-                        Ok(StepResult::Finished(trace)) => Some(Response::RunDone { run, trace: *trace }),
-                        Ok(StepResult::Running { steps, now }) => {
-                            if progress_due {
-                                // Progress in simulated time: how far the program has got.
-                                post(&Response::Progress { run, done: steps, total: 0, elapsed_ns: now });
+                    let slice_end = now + SIM_SLICE_NS;
+                    loop {
+                        match sim.run_slice(SIM_SLICE_STEPS) {
+                            Ok(StepResult::Finished(trace)) => break Some(Response::RunDone { run, trace: *trace }),
+                            Ok(StepResult::Running { steps, now: python_now }) => {
+                                if PerformanceClock.now() < slice_end {
+                                    continue;
+                                }
+                                if progress_due {
+                                    // Progress in simulated time: how far the program has got.
+                                    post(&Response::Progress { run, done: steps, total: 0, elapsed_ns: python_now });
+                                }
+                                break None;
                             }
-                            None
+                            Err(error) => break Some(Response::Failed { run, message: error.to_string() }),
                         }
-                        Err(error) => Some(Response::Failed { run, message: error.to_string() }),
+                    }
+                }
+            }
+            Work::Explore(explorer) => {
+                if active.control.stopped().is_some() {
+                    Some(Response::ExploreDone { run, report: explorer.report() })
+                } else {
+                    let slice_end = now + SIM_SLICE_NS;
+                    loop {
+                        match explorer.advance(SIM_SLICE_STEPS) {
+                            Ok(true) => break Some(Response::ExploreDone { run, report: explorer.report() }),
+                            Ok(false) if PerformanceClock.now() < slice_end => continue,
+                            Ok(false) => {
+                                if progress_due {
+                                    let (done, total) = (explorer.runs(), explorer.planned_runs());
+                                    post(&Response::Progress { run, done, total, elapsed_ns });
+                                }
+                                break None;
+                            }
+                            Err(message) => break Some(Response::Failed { run, message }),
+                        }
                     }
                 }
             }

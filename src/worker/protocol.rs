@@ -8,10 +8,12 @@ use crate::engine::control::StopReason;
 use crate::engine::live::probe::{JobReport, ProbeReport, ProbeRequest};
 use crate::engine::program::ProcessId;
 use crate::engine::program::{ActorId, ObjectId};
+use crate::engine::schedule::Schedule;
 use crate::engine::trace::{
     ActorInfo, ActorMetrics, ConsoleWrite, EngineKind, Mark, MarkKind, Outcome, PythonError, Span, SpanKind, Trace,
     TraceBatch, WaitEdge, WaitOn,
 };
+use crate::explore::{ExploreReport, ExploreRequest, Found};
 
 /// Page to worker.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -24,6 +26,8 @@ pub enum Request {
     Cancel { run: u32 },
     /// Make a pool thread panic, so tests can check that the page recovers.
     PanicForTest,
+    /// Explore a lesson over seeds and schedules on the simulated engine.
+    Explore { run: u32, lesson: String, knobs: Vec<(String, String)>, request: ExploreRequest },
 }
 
 /// Worker to page.
@@ -63,6 +67,11 @@ pub enum Response {
     /// A pool thread panicked; the pool is no longer whole and the page restarts the worker.
     Panicked {
         message: String,
+    },
+    /// An exploration ended (done, or cancelled with what it had found so far).
+    ExploreDone {
+        run: u32,
+        report: ExploreReport,
     },
 }
 
@@ -104,6 +113,11 @@ impl Writer {
     fn str(&mut self, s: &str) {
         self.uint(s.len() as u64);
         self.0.extend_from_slice(s.as_bytes());
+    }
+
+    /// Zig-zag, so negative values stay short.
+    fn int(&mut self, v: i64) {
+        self.uint(((v << 1) ^ (v >> 63)) as u64);
     }
 
     fn opt(&mut self, v: Option<u64>) {
@@ -164,6 +178,11 @@ impl<'a> Reader<'a> {
         let s = std::str::from_utf8(&self.bytes[self.at..end]).map_err(|_| DecodeError("string not UTF-8"))?;
         self.at = end;
         Ok(s.to_string())
+    }
+
+    fn int(&mut self) -> Result<i64, DecodeError> {
+        let z = self.uint()?;
+        Ok(((z >> 1) as i64) ^ -((z & 1) as i64))
     }
 
     fn opt(&mut self) -> Result<Option<u64>, DecodeError> {
@@ -230,6 +249,20 @@ impl Request {
                     w.str(value);
                 }
             }
+            Request::Explore { run, lesson, knobs, request } => {
+                w.u8(5);
+                w.uint(*run as u64);
+                w.str(lesson);
+                w.uint(knobs.len() as u64);
+                for (name, value) in knobs {
+                    w.str(name);
+                    w.str(value);
+                }
+                w.uint(request.seeds);
+                w.uint(request.picks as u64);
+                w.uint(request.max_runs);
+                w.bool(request.stop_at_first_break);
+            }
         }
         w.0
     }
@@ -249,6 +282,22 @@ impl Request {
                     knobs.push((r.str()?, r.str()?));
                 }
                 Request::Run { run, lesson, knobs }
+            }
+            5 => {
+                let run = r.u32()?;
+                let lesson = r.str()?;
+                let n = r.count(2)?;
+                let mut knobs = Vec::with_capacity(n);
+                for _ in 0..n {
+                    knobs.push((r.str()?, r.str()?));
+                }
+                let request = ExploreRequest {
+                    seeds: r.uint()?,
+                    picks: r.u32()?,
+                    max_runs: r.uint()?,
+                    stop_at_first_break: r.bool()?,
+                };
+                Request::Explore { run, lesson, knobs, request }
             }
             _ => return Err(DecodeError("unknown request")),
         };
@@ -310,6 +359,29 @@ impl Response {
                 w.uint(*run as u64);
                 write_trace(&mut w, trace);
             }
+            Response::ExploreDone { run, report } => {
+                w.u8(8);
+                w.uint(*run as u64);
+                w.str(&report.figure);
+                w.uint(report.runs);
+                w.uint(report.histogram.len() as u64);
+                for (value, runs) in &report.histogram {
+                    w.int(*value);
+                    w.uint(*runs);
+                }
+                w.uint(report.broke);
+                w.bool(report.complete);
+                match &report.shortest {
+                    None => w.u8(0),
+                    Some(found) => {
+                        w.u8(1);
+                        w.uint(found.seed);
+                        w.str(&found.schedule.to_string());
+                        w.int(found.value);
+                        w.uint(found.turns);
+                    }
+                }
+            }
         }
         w.0
     }
@@ -342,6 +414,31 @@ impl Response {
             5 => Response::Failed { run: r.u32()?, message: r.str()? },
             6 => Response::Panicked { message: r.str()? },
             7 => Response::RunDone { run: r.u32()?, trace: read_trace(&mut r)? },
+            8 => {
+                let run = r.u32()?;
+                let figure = r.str()?;
+                let runs = r.uint()?;
+                let mut histogram = Vec::new();
+                for _ in 0..r.count(2)? {
+                    histogram.push((r.int()?, r.uint()?));
+                }
+                let broke = r.uint()?;
+                let complete = r.bool()?;
+                let shortest = match r.u8()? {
+                    0 => None,
+                    1 => Some(Found {
+                        seed: r.uint()?,
+                        schedule: Schedule::parse(&r.str()?).map_err(|_| DecodeError("bad schedule"))?,
+                        value: r.int()?,
+                        turns: r.uint()?,
+                    }),
+                    _ => return Err(DecodeError("bad flag")),
+                };
+                Response::ExploreDone {
+                    run,
+                    report: ExploreReport { figure, runs, histogram, broke, shortest, complete },
+                }
+            }
             _ => return Err(DecodeError("unknown response")),
         };
         r.finish()?;
@@ -543,8 +640,7 @@ fn write_trace(w: &mut Writer, trace: &Trace) {
     w.uint(trace.finals.len() as u64);
     for (object, value) in &trace.finals {
         w.uint(object.0 as u64);
-        // Zig-zag, so negative values stay short.
-        w.uint(((value << 1) ^ (value >> 63)) as u64);
+        w.int(*value);
     }
     w.uint(trace.gil_handoffs.len() as u64);
     for h in &trace.gil_handoffs {
@@ -608,8 +704,7 @@ fn read_trace(r: &mut Reader) -> Result<Trace, DecodeError> {
     let mut finals = Vec::new();
     for _ in 0..r.count(2)? {
         let object = ObjectId(r.u16()?);
-        let z = r.uint()?;
-        finals.push((object, ((z >> 1) as i64) ^ -((z & 1) as i64)));
+        finals.push((object, r.int()?));
     }
     let mut gil_handoffs = Vec::new();
     for _ in 0..r.count(1)? {
@@ -703,6 +798,12 @@ mod tests {
             Request::Cancel { run: 7 },
             Request::PanicForTest,
             Request::Run { run: 3, lesson: "race_counter".into(), knobs: vec![("threads".into(), "4".into())] },
+            Request::Explore {
+                run: 5,
+                lesson: "race_counter".into(),
+                knobs: vec![("gil".into(), "off".into())],
+                request: ExploreRequest { seeds: 3, picks: 2, max_runs: 1000, stop_at_first_break: true },
+            },
         ];
         for request in requests {
             assert_eq!(Request::decode(&request.encode()), Ok(request));
@@ -731,6 +832,22 @@ mod tests {
             Response::Failed { run: 2, message: "no such lesson".into() },
             Response::Panicked { message: "boom".into() },
             Response::RunDone { run: 4, trace: sample_trace() },
+            Response::ExploreDone {
+                run: 6,
+                report: ExploreReport {
+                    figure: "lost".into(),
+                    runs: 12,
+                    histogram: vec![(-3, 1), (0, 10), (i64::MAX, 1)],
+                    broke: 2,
+                    shortest: Some(Found {
+                        seed: 9,
+                        schedule: Schedule::parse("2w.3t1x2").unwrap(),
+                        value: 3,
+                        turns: 35,
+                    }),
+                    complete: false,
+                },
+            },
         ];
         for response in responses {
             assert_eq!(Response::decode(&response.encode()), Ok(response));

@@ -46,7 +46,7 @@ pub fn KnobForm(props: &KnobFormProps) -> Html {
                                    value={value.clone()} disabled={props.disabled} {onchange} />
                         }
                     }
-                    KnobKind::Seed | KnobKind::Decimal { .. } => {
+                    KnobKind::Seed | KnobKind::Decimal { .. } | KnobKind::Schedule => {
                         let onchange = Callback::from(move |e: Event| {
                             let input: HtmlInputElement = e.target_unchecked_into();
                             onchange_cb.emit((name.to_string(), input.value()));

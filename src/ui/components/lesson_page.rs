@@ -8,10 +8,12 @@ use crate::knobs::{common, KnobValue};
 use crate::lessons::{self, LessonInfo};
 use crate::ui::components::code_view::CodeView;
 use crate::ui::components::console_view::ConsoleView;
+use crate::ui::components::explore_panel::ExplorePanel;
 use crate::ui::components::knob_form::KnobForm;
 use crate::ui::components::run_summary::RunSummary;
+use crate::ui::components::stepper_view::StepperView;
 use crate::ui::components::timeline::Timeline;
-use crate::ui::state::{RunPhase, State, WorkerStatus};
+use crate::ui::state::{Action, RunPhase, State, WorkerStatus};
 
 #[derive(Properties, PartialEq)]
 pub struct LessonPageProps {
@@ -21,6 +23,8 @@ pub struct LessonPageProps {
     pub onrun: Callback<()>,
     pub oncancel: Callback<()>,
     pub onback: Callback<()>,
+    /// Everything else the page does (the stepper, exploring) goes straight to the reducer.
+    pub onaction: Callback<Action>,
 }
 
 /// A lesson: its explanation and program, the knobs, Run and Cancel, and the run view
@@ -122,6 +126,25 @@ pub fn LessonPage(props: &LessonPageProps) -> Html {
         })
         .unwrap_or_default();
     let onrun = props.onrun.reform(|_: MouseEvent| ());
+    let onaction = props.onaction.clone();
+    let onstepper = onaction.reform(|_: MouseEvent| Action::OpenStepper);
+    let stepper = match (state.stepping, state.knob_values()) {
+        (true, Some(knobs)) => html! {
+            <StepperView lang={lang} lesson={lesson} knobs={knobs}
+                onschedule={onaction.reform(|schedule: String| Action::SetKnob { name: "schedule".into(), value: schedule })}
+                onfinished={onaction.reform(Action::StepperFinished)}
+                onclose={onaction.reform(|_| Action::CloseStepper)} />
+        },
+        _ => html! {},
+    };
+    let explore = lesson.breaks.is_some().then(|| {
+        html! {
+            <ExplorePanel lang={lang} phase={state.explore.clone()} can_start={can_run && !state.stepping}
+                onstart={onaction.reform(Action::StartExplore)}
+                oncancel={props.oncancel.clone()}
+                onopen={onaction.reform(|(seed, schedule): (u64, String)| Action::OpenFound { seed, schedule })} />
+        }
+    });
     let oncancel = props.oncancel.reform(|_: MouseEvent| ());
     let onback = {
         let onback = props.onback.clone();
@@ -147,27 +170,36 @@ pub fn LessonPage(props: &LessonPageProps) -> Html {
                 <div class="actions">
                     <button id="run" class="primary" disabled={!can_run} onclick={onrun}>{ t(lang, Key::Run) }</button>
                     <button id="cancel" disabled={!matches!(state.run, RunPhase::Running { .. })} onclick={oncancel}>{ t(lang, Key::Cancel) }</button>
+                    <button id="open-stepper" disabled={!can_run || state.stepping} onclick={onstepper}>{ t(lang, Key::StepperOpen) }</button>
                 </div>
                 { progress }
                 if let Some(reason) = &state.restarted {
                     <p class="restarted" id="worker-restarted">{ i18n::worker_restarted(lang, reason) }</p>
                 }
             </section>
-            <div class="panes">
-                <section class="pane">
-                    <h3>{ t(lang, Key::CodeHeading) }</h3>
-                    <CodeView source={source} marked={marked_line} />
-                </section>
-                <section class="pane">
-                    <h3>{ t(lang, Key::ConsoleHeading) }</h3>
-                    <ConsoleView lang={lang} writes={writes} errors={errors} names={names} selected={*selected} onselect={onselect.clone()} />
-                </section>
-            </div>
-            if let (Some(run), false) = (&finished, running) {
-                <Timeline lang={lang} trace={run.trace.clone()} caption={t(lang, Key::RunTimelineLabel)} focus={focus} onprint={onselect} />
-                <RunSummary lang={lang} lesson={lesson} run={run.clone()} />
+            if state.stepping {
+                { stepper }
+                if let Some(run) = &finished {
+                    <RunSummary lang={lang} lesson={lesson} run={run.clone()} />
+                }
+            } else {
+                <div class="panes">
+                    <section class="pane">
+                        <h3>{ t(lang, Key::CodeHeading) }</h3>
+                        <CodeView source={source} marked={marked_line} />
+                    </section>
+                    <section class="pane">
+                        <h3>{ t(lang, Key::ConsoleHeading) }</h3>
+                        <ConsoleView lang={lang} writes={writes} errors={errors} names={names} selected={*selected} onselect={onselect.clone()} />
+                    </section>
+                </div>
+                if let (Some(run), false) = (&finished, running) {
+                    <Timeline lang={lang} trace={run.trace.clone()} caption={t(lang, Key::RunTimelineLabel)} focus={focus} onprint={onselect} />
+                    <RunSummary lang={lang} lesson={lesson} run={run.clone()} />
+                }
             }
             { pool_plot }
+            { explore.unwrap_or_default() }
         </article>
     }
 }

@@ -3,6 +3,7 @@
 pub mod code_view;
 pub mod console_view;
 pub mod engine_panel;
+pub mod explore_panel;
 pub mod header;
 pub mod isolation_banner;
 pub mod knob_form;
@@ -10,4 +11,5 @@ pub mod lesson_index;
 pub mod lesson_page;
 pub mod link_notes;
 pub mod run_summary;
+pub mod stepper_view;
 pub mod timeline;

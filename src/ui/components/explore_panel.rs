@@ -1,0 +1,147 @@
+use web_sys::{HtmlInputElement, HtmlSelectElement};
+use yew::prelude::*;
+
+use crate::explore::{histogram_rows, ExploreReport, ExploreRequest, MAX_PICKS, MAX_SEEDS};
+use crate::i18n::{self, t, Key, Lang};
+use crate::ui::components::lesson_page::with_code;
+use crate::ui::state::ExplorePhase;
+
+/// Runs an exploration may make from the page: it stays a few seconds on small knobs.
+pub const PAGE_MAX_RUNS: u64 = 5_000;
+
+#[derive(Properties, PartialEq)]
+pub struct ExplorePanelProps {
+    pub lang: Lang,
+    pub phase: ExplorePhase,
+    /// Whether an exploration may start now (the worker is free).
+    pub can_start: bool,
+    pub onstart: Callback<ExploreRequest>,
+    pub oncancel: Callback<()>,
+    /// Open a found run in the stepper: its seed and schedule.
+    pub onopen: Callback<(u64, String)>,
+}
+
+/// Explore a lesson from the page: seeds and picks, Explore (everything within the bound)
+/// or Find (stop at the first breaking run); the histogram of the lesson's breaking figure
+/// and the shortest breaking run, to open in the stepper.
+#[function_component]
+pub fn ExplorePanel(props: &ExplorePanelProps) -> Html {
+    let lang = props.lang;
+    let seeds = use_state(|| 20u64);
+    let picks = use_state(|| 2u32);
+    let request = |stop_at_first_break: bool| ExploreRequest {
+        seeds: *seeds,
+        picks: *picks,
+        max_runs: PAGE_MAX_RUNS,
+        stop_at_first_break,
+    };
+    let onexplore = {
+        let (onstart, r) = (props.onstart.clone(), request(false));
+        Callback::from(move |_: MouseEvent| onstart.emit(r))
+    };
+    let onfind = {
+        let (onstart, r) = (props.onstart.clone(), request(true));
+        Callback::from(move |_: MouseEvent| onstart.emit(r))
+    };
+    let onseeds = {
+        let seeds = seeds.clone();
+        Callback::from(move |e: Event| {
+            let input: HtmlInputElement = e.target_unchecked_into();
+            // Out of range is brought back in range; the box shows what is used.
+            let n = input.value().trim().parse::<f64>().ok().filter(|v| v.is_finite()).unwrap_or(20.0);
+            let n = n.round().clamp(1.0, MAX_SEEDS as f64) as u64;
+            input.set_value(&n.to_string());
+            seeds.set(n);
+        })
+    };
+    let onpicks = {
+        let picks = picks.clone();
+        Callback::from(move |e: Event| {
+            let select: HtmlSelectElement = e.target_unchecked_into();
+            picks.set(select.value().parse().unwrap_or(2).min(MAX_PICKS));
+        })
+    };
+    let running = matches!(props.phase, ExplorePhase::Running { .. } | ExplorePhase::Cancelling { .. });
+    let oncancel = props.oncancel.reform(|_: MouseEvent| ());
+
+    let body = match &props.phase {
+        ExplorePhase::Idle => html! {},
+        ExplorePhase::Running { done, total, .. } => html! {
+            <div class="progress" id="explore-progress">
+                <progress max={total.max(&1).to_string()} value={done.to_string()} />
+                <span>{ i18n::explore_progress(lang, *done, *total) }</span>
+            </div>
+        },
+        ExplorePhase::Cancelling { .. } => {
+            html! { <div class="progress" id="explore-progress"><span>{ t(lang, Key::Cancelling) }</span></div> }
+        }
+        ExplorePhase::Failed(message) => html! { <p class="failed" id="explore-failed">{ message }</p> },
+        ExplorePhase::Done { report, cancelled, .. } => {
+            let found = report.shortest.as_ref().map(|f| {
+                let onopen = props.onopen.clone();
+                let (seed, schedule) = (f.seed, f.schedule.to_string());
+                let open = Callback::from(move |_: MouseEvent| onopen.emit((seed, schedule.clone())));
+                html! {
+                    <p class="found" id="explore-found" data-seed={f.seed.to_string()} data-schedule={f.schedule.to_string()} data-value={f.value.to_string()}>
+                        { with_code(&i18n::explore_found(lang, &report.figure, f.value, f.seed, f.schedule.len(), &f.schedule.to_string())) }
+                        { " " }
+                        <button id="explore-open" onclick={open}>{ t(lang, Key::ExploreOpen) }</button>
+                    </p>
+                }
+            });
+            html! {
+                <div id="explore-result" data-runs={report.runs.to_string()} data-broke={report.broke.to_string()} data-complete={report.complete.to_string()}>
+                    <p>{ with_code(&i18n::explore_summary(lang, &report.figure, report.runs, report.broke, report.complete, *cancelled)) }</p>
+                    { histogram(report) }
+                    { found.unwrap_or_default() }
+                </div>
+            }
+        }
+    };
+
+    html! {
+        <section class="explore" id="explore">
+            <h3>{ t(lang, Key::ExploreHeading) }</h3>
+            <p class="explanation">{ t(lang, Key::ExploreExplain) }</p>
+            <div class="knobs">
+                <label class="knob"><span class="knob-name">{ t(lang, Key::ExploreSeeds) }</span>
+                    <input id="explore-seeds" type="number" min="1" max={MAX_SEEDS.to_string()} value={seeds.to_string()} disabled={running} onchange={onseeds} />
+                </label>
+                <label class="knob"><span class="knob-name">{ t(lang, Key::ExplorePicks) }</span>
+                    <select id="explore-picks" disabled={running} onchange={onpicks}>
+                        { for (0..=MAX_PICKS).map(|k| html! { <option value={k.to_string()} selected={k == *picks}>{ k }</option> }) }
+                    </select>
+                </label>
+            </div>
+            <div class="actions">
+                <button id="explore-run" disabled={!props.can_start} onclick={onexplore}>{ t(lang, Key::ExploreRun) }</button>
+                <button id="explore-find" class="primary" disabled={!props.can_start} onclick={onfind}>{ t(lang, Key::ExploreFind) }</button>
+                <button id="explore-cancel" disabled={!matches!(props.phase, ExplorePhase::Running { .. })} onclick={oncancel}>{ t(lang, Key::Cancel) }</button>
+            </div>
+            { body }
+        </section>
+    }
+}
+
+/// The figure's values as bars: each value alone when there are few, else in ranges.
+fn histogram(report: &ExploreReport) -> Html {
+    let rows = histogram_rows(&report.histogram);
+    let widest = rows.iter().map(|(_, n)| *n).max().unwrap_or(1).max(1);
+    html! {
+        <table class="histogram" id="explore-histogram">
+            <thead><tr><th><code>{ report.figure.clone() }</code></th><th>{ "runs" }</th><th></th></tr></thead>
+            <tbody>
+                { for rows.iter().map(|(label, n)| {
+                    let width = (*n as f64 / widest as f64 * 100.0).max(1.0);
+                    html! {
+                        <tr data-value={label.clone()} data-runs={n.to_string()}>
+                            <td>{ label.clone() }</td>
+                            <td class="count">{ n }</td>
+                            <td class="bar"><span style={format!("width:{width:.1}%")}></span></td>
+                        </tr>
+                    }
+                }) }
+            </tbody>
+        </table>
+    }
+}

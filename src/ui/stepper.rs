@@ -1,0 +1,166 @@
+//! The stepper's model: a simulated run held in the page and advanced a turn at a time
+//! (or a batch of turns while playing), with what the view needs after each move. Pure,
+//! so it is tested natively; the component only draws it and calls it.
+
+use std::rc::Rc;
+
+use crate::engine::schedule::Pick;
+use crate::engine::sim::{Sim, Snapshot, StepResult, TurnResult};
+use crate::engine::trace::{Outcome, Trace};
+use crate::knobs::KnobValues;
+use crate::lessons::{self, LessonInfo};
+
+pub struct Stepper {
+    sim: Sim,
+    /// The run between turns (after the last move).
+    pub view: Snapshot,
+    /// The trace so far: console and timeline grow with it.
+    pub so_far: Rc<Trace>,
+    /// The picks that overruled the engine, as the link writes them.
+    pub schedule: String,
+    /// The whole trace, once the run has ended.
+    pub finished: Option<Rc<Trace>>,
+    /// Why the run could not go on (a schedule that does not fit, the step limit).
+    pub error: Option<String>,
+}
+
+impl Stepper {
+    /// The lesson with these knobs (their schedule is replayed as its turns come).
+    pub fn new(lesson: &LessonInfo, knobs: &KnobValues) -> Result<Stepper, String> {
+        let built = (lesson.build)(knobs)?;
+        let mut sim =
+            Sim::new(built.program, lessons::sim_settings(knobs, built.settings)).map_err(|e| e.to_string())?;
+        let view = sim.snapshot().map_err(|e| e.to_string())?;
+        let so_far = Rc::new(sim.trace_so_far());
+        Ok(Stepper { sim, view, so_far, schedule: String::new(), finished: None, error: None })
+    }
+
+    pub fn is_over(&self) -> bool {
+        self.finished.is_some() || self.error.is_some()
+    }
+
+    /// One turn: to `actor`, or as the engine (or the replayed schedule) decides.
+    pub fn turn(&mut self, actor: Option<u16>) {
+        self.turns(actor, 1);
+    }
+
+    /// Time passes to the next timer, no one running meanwhile.
+    pub fn wait(&mut self) {
+        self.turns(Some(Pick::WAIT), 1);
+    }
+
+    /// Up to `n` turns (the first to `actor`, if given), then the view is brought up to date.
+    pub fn turns(&mut self, actor: Option<u16>, n: u64) {
+        let mut actor = actor;
+        for _ in 0..n {
+            if self.is_over() {
+                break;
+            }
+            match self.sim.take_turn(actor.take()) {
+                Ok(TurnResult::Turned) => {}
+                Ok(TurnResult::Finished(trace)) => self.finished = Some(Rc::new(*trace)),
+                Err(e) => self.error = Some(e.to_string()),
+            }
+        }
+        self.refresh();
+    }
+
+    /// Runs on for up to `steps` simulated steps as the engine decides (to the end, in
+    /// slices the page can interleave with drawing).
+    pub fn run_on(&mut self, steps: u64) {
+        if self.is_over() {
+            return;
+        }
+        match self.sim.run_slice(steps) {
+            Ok(StepResult::Running { .. }) => {}
+            Ok(StepResult::Finished(trace)) => self.finished = Some(Rc::new(*trace)),
+            Err(e) => self.error = Some(e.to_string()),
+        }
+        self.refresh();
+    }
+
+    /// Ends the run where it is (the learner stopped it), with what happened so far.
+    pub fn stop(&mut self) {
+        if !self.is_over() {
+            self.finished = Some(Rc::new(self.sim.stop(Outcome::Cancelled)));
+        }
+    }
+
+    fn refresh(&mut self) {
+        self.schedule = self.sim.schedule().to_string();
+        if let Some(trace) = &self.finished {
+            // The last view stays, with the run's end.
+            self.so_far = trace.clone();
+            self.view.now = trace.wall;
+            return;
+        }
+        if self.error.is_some() {
+            return;
+        }
+        match self.sim.snapshot() {
+            Ok(view) => self.view = view,
+            Err(e) => self.error = Some(e.to_string()),
+        }
+        self.so_far = Rc::new(self.sim.trace_so_far());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::sim::ActorState;
+
+    fn race(pairs: &[(&str, &str)]) -> (KnobValues, Stepper) {
+        let lesson = lessons::find("race_counter").unwrap();
+        let pairs: Vec<(String, String)> = pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        let (knobs, _) = lessons::build_from_pairs(lesson, &pairs).unwrap();
+        let stepper = Stepper::new(lesson, &knobs).unwrap();
+        (knobs, stepper)
+    }
+
+    #[test]
+    fn stepping_grows_the_trace_and_the_end_is_the_whole_run() {
+        let (_, mut stepper) = race(&[("threads", "2"), ("increments", "2")]);
+        assert_eq!(stepper.view.actors[0].state, ActorState::Ready);
+        let mut turns = 0;
+        while !stepper.is_over() {
+            stepper.turn(None);
+            turns += 1;
+            assert!(turns < 10_000);
+        }
+        let trace = stepper.finished.clone().unwrap();
+        assert_eq!(trace.console_text(), "counter = 4 (expected 4)\n");
+        assert!(stepper.schedule.is_empty(), "no picks: {}", stepper.schedule);
+        // Nothing moves once it is over.
+        stepper.turn(None);
+        assert!(Rc::ptr_eq(stepper.finished.as_ref().unwrap(), &trace));
+    }
+
+    #[test]
+    fn a_pick_shows_in_the_schedule_and_a_bad_one_stops_with_the_reason() {
+        let (_, mut stepper) = race(&[("threads", "2"), ("increments", "2"), ("gil", "off")]);
+        stepper.turn(None);
+        stepper.wait();
+        assert_eq!(stepper.schedule, "1w");
+        let (_, mut bad) = race(&[("threads", "2"), ("increments", "2")]);
+        bad.turn(Some(2));
+        assert!(bad.error.as_deref().unwrap().contains("cannot run: it is not started yet"), "{:?}", bad.error);
+        assert!(bad.is_over());
+    }
+
+    #[test]
+    fn running_on_reaches_the_end_in_slices_and_stop_ends_early() {
+        let (_, mut stepper) = race(&[("threads", "2"), ("increments", "2000")]);
+        let mut slices = 0;
+        while !stepper.is_over() {
+            stepper.run_on(1_000);
+            slices += 1;
+        }
+        assert!(slices > 1);
+        assert_eq!(stepper.finished.as_ref().unwrap().console_text(), "counter = 4000 (expected 4000)\n");
+        let (_, mut stopped) = race(&[("threads", "2"), ("increments", "2000")]);
+        stopped.turns(None, 10);
+        stopped.stop();
+        assert_eq!(stopped.finished.as_ref().unwrap().outcome, Outcome::Cancelled);
+    }
+}
