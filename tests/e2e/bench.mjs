@@ -103,6 +103,28 @@ try {
     console.log(`  ${label.padEnd(24)} ${String(trace.ops).padStart(10)} ops in ${(seconds * 1000).toFixed(0).padStart(6)} ms: ${(trace.ops / seconds / 1e6).toFixed(1).padStart(6)} M ops/s (goal >= 2, page round trip included)`);
   }
 
+  // Exploring in the engine worker: whole simulated runs per second, click to result.
+  console.log('explore in the browser (engine worker, click to result):');
+  for (const [label, query, seeds, picks] of [
+    ['race_counter defaults', 'lesson=race_counter', 3, 0],
+    ['race_counter threads=2 increments=1000 gil=off', 'lesson=race_counter&threads=2&increments=1000&gil=off', 1000, 0],
+    ['race_counter threads=2 increments=3 gil=off lock=each', 'lesson=race_counter&threads=2&increments=3&gil=off&lock=each', 1, 2],
+    ['dining_philosophers philosophers=3 duration_s=1', 'lesson=dining_philosophers&philosophers=3&duration_s=1', 200, 0],
+  ]) {
+    await page.goto(`${server.url}?${query}&cores=2`);
+    await page.waitForSelector('#explore-run:not([disabled])', { timeout: 30_000 });
+    await page.fill('#explore-seeds', String(seeds));
+    await page.locator('#explore-seeds').dispatchEvent('change');
+    await page.selectOption('#explore-picks', String(picks));
+    const started = await page.evaluate(() => performance.now());
+    await page.click('#explore-run');
+    await page.waitForSelector('#explore-result', { timeout: 600_000 });
+    const seconds = (await page.evaluate(() => performance.now()) - started) / 1000;
+    const runs = Number(await page.getAttribute('#explore-result', 'data-runs'));
+    console.log(`  ${label}, ${seeds} seeds, up to ${picks} picks: ${runs} runs in ${seconds.toFixed(2)} s = ${(runs / seconds).toFixed(0)} runs/s`);
+  }
+  console.log('  (goal: 1 000 seeds of race_counter defaults in under 1 s)');
+
   /** Opens a lesson link, runs it, and returns its figures once the findings show. */
   async function runLesson(query) {
     await page.goto(`${server.url}?${query}`);

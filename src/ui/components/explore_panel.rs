@@ -92,7 +92,7 @@ pub fn ExplorePanel(props: &ExplorePanelProps) -> Html {
             html! {
                 <div id="explore-result" data-runs={report.runs.to_string()} data-broke={report.broke.to_string()} data-complete={report.complete.to_string()}>
                     <p>{ with_code(&i18n::explore_summary(lang, &report.figure, report.runs, report.broke, report.complete, *cancelled)) }</p>
-                    { histogram(report) }
+                    { histogram(lang, report) }
                     { found.unwrap_or_default() }
                 </div>
             }
@@ -124,12 +124,12 @@ pub fn ExplorePanel(props: &ExplorePanelProps) -> Html {
 }
 
 /// The figure's values as bars: each value alone when there are few, else in ranges.
-fn histogram(report: &ExploreReport) -> Html {
+fn histogram(lang: Lang, report: &ExploreReport) -> Html {
     let rows = histogram_rows(&report.histogram);
     let widest = rows.iter().map(|(_, n)| *n).max().unwrap_or(1).max(1);
     html! {
         <table class="histogram" id="explore-histogram">
-            <thead><tr><th><code>{ report.figure.clone() }</code></th><th>{ "runs" }</th><th></th></tr></thead>
+            <thead><tr><th><code>{ report.figure.clone() }</code></th><th>{ t(lang, Key::ColumnRuns) }</th><th></th></tr></thead>
             <tbody>
                 { for rows.iter().map(|(label, n)| {
                     let width = (*n as f64 / widest as f64 * 100.0).max(1.0);
