@@ -115,6 +115,15 @@ impl Writer {
         self.0.extend_from_slice(s.as_bytes());
     }
 
+    /// `name=value` pairs.
+    fn knobs(&mut self, knobs: &[(String, String)]) {
+        self.uint(knobs.len() as u64);
+        for (name, value) in knobs {
+            self.str(name);
+            self.str(value);
+        }
+    }
+
     /// Zig-zag, so negative values stay short.
     fn int(&mut self, v: i64) {
         self.uint(((v << 1) ^ (v >> 63)) as u64);
@@ -180,6 +189,15 @@ impl<'a> Reader<'a> {
         Ok(s.to_string())
     }
 
+    fn knobs(&mut self) -> Result<Vec<(String, String)>, DecodeError> {
+        let n = self.count(2)?;
+        let mut knobs = Vec::with_capacity(n);
+        for _ in 0..n {
+            knobs.push((self.str()?, self.str()?));
+        }
+        Ok(knobs)
+    }
+
     fn int(&mut self) -> Result<i64, DecodeError> {
         let z = self.uint()?;
         Ok(((z >> 1) as i64) ^ -((z & 1) as i64))
@@ -243,21 +261,13 @@ impl Request {
                 w.u8(4);
                 w.uint(*run as u64);
                 w.str(lesson);
-                w.uint(knobs.len() as u64);
-                for (name, value) in knobs {
-                    w.str(name);
-                    w.str(value);
-                }
+                w.knobs(knobs);
             }
             Request::Explore { run, lesson, knobs, request } => {
                 w.u8(5);
                 w.uint(*run as u64);
                 w.str(lesson);
-                w.uint(knobs.len() as u64);
-                for (name, value) in knobs {
-                    w.str(name);
-                    w.str(value);
-                }
+                w.knobs(knobs);
                 w.uint(request.seeds);
                 w.uint(request.picks as u64);
                 w.uint(request.max_runs);
@@ -276,21 +286,13 @@ impl Request {
             4 => {
                 let run = r.u32()?;
                 let lesson = r.str()?;
-                let n = r.count(2)?;
-                let mut knobs = Vec::with_capacity(n);
-                for _ in 0..n {
-                    knobs.push((r.str()?, r.str()?));
-                }
+                let knobs = r.knobs()?;
                 Request::Run { run, lesson, knobs }
             }
             5 => {
                 let run = r.u32()?;
                 let lesson = r.str()?;
-                let n = r.count(2)?;
-                let mut knobs = Vec::with_capacity(n);
-                for _ in 0..n {
-                    knobs.push((r.str()?, r.str()?));
-                }
+                let knobs = r.knobs()?;
                 let request = ExploreRequest {
                     seeds: r.uint()?,
                     picks: r.u32()?,

@@ -1873,21 +1873,25 @@ impl Sim {
         }
     }
 
+    /// When the earliest timer ends (a sleep, a start, a timeout, a GIL request).
+    fn next_timer(&self) -> Option<Nanos> {
+        let interval = self.settings.run.switch_interval;
+        self.actors
+            .iter()
+            .filter_map(|a| match a.phase {
+                Phase::Blocked(block) => block.deadline(interval),
+                _ => None,
+            })
+            .min()
+    }
+
     /// Fires the timers due before the next turn, so who may take it is settled.
     fn settle(&mut self) -> Result<(), SimError> {
         let turns = self.turns;
         while self.outcome.is_none() && self.turns == turns {
-            let interval = self.settings.run.switch_interval;
             let next_run =
                 self.actors.iter().filter(|a| a.phase == Phase::Runnable && a.core.is_some()).map(|a| a.clock).min();
-            let next_timer = self
-                .actors
-                .iter()
-                .filter_map(|a| match a.phase {
-                    Phase::Blocked(block) => block.deadline(interval),
-                    _ => None,
-                })
-                .min();
+            let next_timer = self.next_timer();
             let timer_first = next_timer.is_some_and(|t| next_run.is_none_or(|r| t < r));
             let ended = next_timer.is_none() && next_run.is_none();
             if !timer_first && !ended {
@@ -1934,16 +1938,7 @@ impl Sim {
                 }
             })
             .collect();
-        let interval = self.settings.run.switch_interval;
-        let next_timer = self
-            .actors
-            .iter()
-            .filter_map(|a| match a.phase {
-                Phase::Blocked(block) => block.deadline(interval),
-                _ => None,
-            })
-            .min();
-        Ok(Snapshot { now: self.now, turns: self.turns, actors, engine_next, next_timer })
+        Ok(Snapshot { now: self.now, turns: self.turns, actors, engine_next, next_timer: self.next_timer() })
     }
 
     /// Takes one turn: by `actor` if given (a pick, which replaces any picks still to come
