@@ -379,15 +379,30 @@ pub fn explore_progress(lang: Lang, done: u64, total: u64) -> String {
     }
 }
 
+/// How an exploration ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ExploreEnding {
+    /// Every seed and schedule within the bound was run.
+    Complete,
+    /// It stopped at the first breaking run (Find).
+    FirstBreak,
+    Cancelled,
+    /// The run budget ended first.
+    Budget,
+}
+
 /// The outcome of an exploration, in one sentence.
-pub fn explore_summary(lang: Lang, figure: &str, runs: u64, broke: u64, complete: bool, cancelled: bool) -> String {
-    let more = match (lang, complete, cancelled) {
-        (Lang::En, true, _) => " Every schedule within the bound was run.",
-        (Lang::En, false, true) => " Cancelled before the end.",
-        (Lang::En, false, false) => " Not every schedule within the bound was run (the run budget ended first).",
-        (Lang::Ko, true, _) => " 한도 안의 모든 스케줄을 실행했습니다.",
-        (Lang::Ko, false, true) => " 끝나기 전에 취소했습니다.",
-        (Lang::Ko, false, false) => " 실행 한도가 먼저 끝나 한도 안의 스케줄을 다 실행하지는 못했습니다.",
+pub fn explore_summary(lang: Lang, figure: &str, runs: u64, broke: u64, ending: ExploreEnding) -> String {
+    use ExploreEnding::*;
+    let more = match (lang, ending) {
+        (Lang::En, Complete) => " Every schedule within the bound was run.",
+        (Lang::En, FirstBreak) => " Stopped at the first run that broke.",
+        (Lang::En, Cancelled) => " Cancelled before the end.",
+        (Lang::En, Budget) => " Not every schedule within the bound was run (the run budget ended first).",
+        (Lang::Ko, Complete) => " 한도 안의 모든 스케줄을 실행했습니다.",
+        (Lang::Ko, FirstBreak) => " 처음 깨진 실행에서 멈췄습니다.",
+        (Lang::Ko, Cancelled) => " 끝나기 전에 취소했습니다.",
+        (Lang::Ko, Budget) => " 실행 한도가 먼저 끝나 한도 안의 스케줄을 다 실행하지는 못했습니다.",
     };
     match lang {
         Lang::En if broke == 0 => format!("`{figure}` was 0 in all {runs} runs: nothing broke.{more}"),

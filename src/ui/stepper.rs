@@ -89,9 +89,9 @@ impl Stepper {
     fn refresh(&mut self) {
         self.schedule = self.sim.schedule().to_string();
         if let Some(trace) = &self.finished {
-            // The last view stays, with the run's end.
+            // Where everyone stopped, and the whole trace.
             self.so_far = trace.clone();
-            self.view.now = trace.wall;
+            self.view = self.sim.view();
             return;
         }
         if self.error.is_some() {
@@ -130,6 +130,9 @@ mod tests {
         }
         let trace = stepper.finished.clone().unwrap();
         assert_eq!(trace.console_text(), "counter = 4 (expected 4)\n");
+        // The last view is the end: everyone finished, every turn counted.
+        assert!(stepper.view.actors.iter().all(|a| a.state == ActorState::Done), "{:?}", stepper.view.actors);
+        assert_eq!(stepper.view.turns, turns);
         assert!(stepper.schedule.is_empty(), "no picks: {}", stepper.schedule);
         // Nothing moves once it is over.
         stepper.turn(None);

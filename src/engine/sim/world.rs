@@ -1905,6 +1905,11 @@ impl Sim {
     /// The run between two turns (timers due first have fired).
     pub fn snapshot(&mut self) -> Result<Snapshot, SimError> {
         self.settle()?;
+        Ok(self.view())
+    }
+
+    /// The run as it is now, timers or not (after its end: where everyone stopped).
+    pub fn view(&self) -> Snapshot {
         let earliest = (0..self.actors.len()).filter(|&a| self.enabled(a)).map(|a| self.actors[a].clock).min();
         let engine_next = (0..self.actors.len())
             .filter(|&a| self.enabled(a) && Some(self.actors[a].clock) == earliest)
@@ -1938,7 +1943,7 @@ impl Sim {
                 }
             })
             .collect();
-        Ok(Snapshot { now: self.now, turns: self.turns, actors, engine_next, next_timer: self.next_timer() })
+        Snapshot { now: self.now, turns: self.turns, actors, engine_next, next_timer: self.next_timer() }
     }
 
     /// Takes one turn: by `actor` if given (a pick, which replaces any picks still to come

@@ -2,7 +2,7 @@ use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
 use crate::explore::{histogram_rows, ExploreReport, ExploreRequest, MAX_PICKS, MAX_SEEDS};
-use crate::i18n::{self, t, Key, Lang};
+use crate::i18n::{self, t, ExploreEnding, Key, Lang};
 use crate::ui::components::lesson_page::with_code;
 use crate::ui::state::ExplorePhase;
 
@@ -76,7 +76,13 @@ pub fn ExplorePanel(props: &ExplorePanelProps) -> Html {
             html! { <div class="progress" id="explore-progress"><span>{ t(lang, Key::Cancelling) }</span></div> }
         }
         ExplorePhase::Failed(message) => html! { <p class="failed" id="explore-failed">{ message }</p> },
-        ExplorePhase::Done { report, cancelled, .. } => {
+        ExplorePhase::Done { report, cancelled, request } => {
+            let ending = match (report.complete, *cancelled) {
+                (true, _) => ExploreEnding::Complete,
+                (false, true) => ExploreEnding::Cancelled,
+                (false, false) if request.stop_at_first_break && report.broke > 0 => ExploreEnding::FirstBreak,
+                (false, false) => ExploreEnding::Budget,
+            };
             let found = report.shortest.as_ref().map(|f| {
                 let onopen = props.onopen.clone();
                 let (seed, schedule) = (f.seed, f.schedule.to_string());
@@ -91,7 +97,7 @@ pub fn ExplorePanel(props: &ExplorePanelProps) -> Html {
             });
             html! {
                 <div id="explore-result" data-runs={report.runs.to_string()} data-broke={report.broke.to_string()} data-complete={report.complete.to_string()}>
-                    <p>{ with_code(&i18n::explore_summary(lang, &report.figure, report.runs, report.broke, report.complete, *cancelled)) }</p>
+                    <p>{ with_code(&i18n::explore_summary(lang, &report.figure, report.runs, report.broke, ending)) }</p>
                     { histogram(lang, report) }
                     { found.unwrap_or_default() }
                 </div>
