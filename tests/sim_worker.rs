@@ -14,3 +14,18 @@ fn the_same_seed_gives_the_same_trace_in_the_browser_as_natively() {
     let trace = golden_run();
     assert!(trace.final_value(interleave::engine::program::ObjectId(0)).unwrap() < 600_000);
 }
+
+#[wasm_bindgen_test]
+fn exploring_schedules_finds_in_the_browser_what_it_finds_natively() {
+    use interleave::explore::{explore, ExploreRequest};
+    // The same figures as the native test `the_exploration_is_the_same_on_every_target`.
+    let pairs: Vec<(String, String)> = [("threads", "2"), ("increments", "3"), ("gil", "off")]
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+    let request = ExploreRequest { seeds: 1, picks: 2, max_runs: 20_000, stop_at_first_break: false };
+    let report = explore(interleave::lessons::find("race_counter").unwrap(), &pairs, request).unwrap();
+    assert_eq!((report.runs, report.broke, report.complete), (100, 73, true));
+    assert_eq!(report.histogram, vec![(0, 27), (1, 27), (2, 30), (3, 16)]);
+    assert_eq!(report.shortest.map(|f| f.schedule.to_string()), Some("2w".to_string()));
+}

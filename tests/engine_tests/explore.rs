@@ -97,3 +97,12 @@ fn bad_requests_are_refused_by_name() {
     let gil = Explorer::new(interleave::lessons::find("gil").unwrap(), &[], bounded(1)).err().unwrap();
     assert!(gil.contains("nothing that breaks"), "{gil}");
 }
+
+#[test]
+fn the_exploration_is_the_same_on_every_target() {
+    // tests/sim_worker.rs checks these figures in the browser.
+    let report = explore(&race_counter::LESSON, &pairs(RACE), bounded(2)).unwrap();
+    assert_eq!((report.runs, report.broke, report.complete), (100, 73, true));
+    assert_eq!(report.histogram, vec![(0, 27), (1, 27), (2, 30), (3, 16)]);
+    assert_eq!(report.shortest.map(|f| f.schedule.to_string()), Some("2w".to_string()));
+}
