@@ -379,6 +379,14 @@ pub fn explore_progress(lang: Lang, done: u64, total: u64) -> String {
     }
 }
 
+/// A seeds box value that was out of range or not a number, and what is used instead.
+pub fn seeds_fixed(lang: Lang, given: &str, used: u64, max: u64) -> String {
+    match lang {
+        Lang::En => format!("Seeds `{given}`: a whole number from 1 to {max} is allowed; using {used}."),
+        Lang::Ko => format!("시드 수 `{given}`: 1부터 {max}까지의 정수만 됩니다. {used}을(를) 씁니다."),
+    }
+}
+
 /// How an exploration ended.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ExploreEnding {

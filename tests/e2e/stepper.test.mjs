@@ -173,6 +173,9 @@ test('finding a breaking schedule: the free-threaded race and the naive philosop
 
 test('exploring over seeds shows a histogram and Cancel stops it', async () => {
   await openLesson('?lesson=race_counter&threads=2&increments=2000&gil=off&cores=2');
+  await page.fill('#explore-seeds', '0');
+  await page.locator('#explore-seeds').dispatchEvent('change');
+  assert.match(await page.textContent('#explore-notes'), /Seeds `?0`?: a whole number from 1 to 100000 is allowed; using 1/);
   await page.fill('#explore-seeds', '30');
   await page.locator('#explore-seeds').dispatchEvent('change');
   await page.selectOption('#explore-picks', '0');

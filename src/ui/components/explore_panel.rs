@@ -43,13 +43,18 @@ pub fn ExplorePanel(props: &ExplorePanelProps) -> Html {
         let (onstart, r) = (props.onstart.clone(), request(true));
         Callback::from(move |_: MouseEvent| onstart.emit(r))
     };
+    let seeds_note = use_state(|| None::<String>);
     let onseeds = {
         let seeds = seeds.clone();
+        let seeds_note = seeds_note.clone();
         Callback::from(move |e: Event| {
             let input: HtmlInputElement = e.target_unchecked_into();
-            // Out of range is brought back in range; the box shows what is used.
-            let n = input.value().trim().parse::<f64>().ok().filter(|v| v.is_finite()).unwrap_or(20.0);
-            let n = n.round().clamp(1.0, MAX_SEEDS as f64) as u64;
+            // Out of range is brought back in range, with a note; the box shows what is used.
+            let raw = input.value();
+            let given = raw.trim().parse::<f64>().ok().filter(|v| v.is_finite());
+            let n = given.unwrap_or(*seeds as f64).round().clamp(1.0, MAX_SEEDS as f64) as u64;
+            let fixed = given != Some(n as f64);
+            seeds_note.set(fixed.then(|| i18n::seeds_fixed(lang, raw.trim(), n, MAX_SEEDS)));
             input.set_value(&n.to_string());
             seeds.set(n);
         })
@@ -119,6 +124,9 @@ pub fn ExplorePanel(props: &ExplorePanelProps) -> Html {
                     </select>
                 </label>
             </div>
+            if let Some(note) = &*seeds_note {
+                <ul class="form-notes" id="explore-notes"><li>{ with_code(note) }</li></ul>
+            }
             <div class="actions">
                 <button id="explore-run" disabled={!props.can_start} onclick={onexplore}>{ t(lang, Key::ExploreRun) }</button>
                 <button id="explore-find" class="primary" disabled={!props.can_start} onclick={onfind}>{ t(lang, Key::ExploreFind) }</button>

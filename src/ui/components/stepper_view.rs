@@ -236,8 +236,8 @@ pub fn StepperView(props: &StepperViewProps) -> Html {
             <div class="actions">
                 <button id="step" class="primary" disabled={over || moving} onclick={onstep}>{ t(lang, Key::StepOnce) }</button>
                 <button id="step-wait" disabled={over || moving || view.next_timer.is_none()} onclick={onwait}>{ t(lang, Key::StepWait) }</button>
-                <button id="step-play" disabled={over || *motion == Motion::ToEnd} onclick={onplay}>
-                    { if matches!(*motion, Motion::Playing(_)) { t(lang, Key::StepPause) } else { t(lang, Key::StepPlay) } }
+                <button id="step-play" disabled={over} onclick={onplay}>
+                    { if moving { t(lang, Key::StepPause) } else { t(lang, Key::StepPlay) } }
                 </button>
                 <label class="speed">{ t(lang, Key::StepSpeed) }{ " " }
                     <select id="step-speed" onchange={onspeed}>
