@@ -156,7 +156,7 @@ mod tests {
         let (_, mut stepper) = race(&[("threads", "2"), ("increments", "2000")]);
         let mut slices = 0;
         while !stepper.is_over() {
-            stepper.run_on(1_000);
+            stepper.run_on(10);
             slices += 1;
         }
         assert!(slices > 1);

@@ -158,3 +158,29 @@ fn picks_keep_their_turns_through_the_compact_text() {
         Schedule::from_picks(vec![Pick { turn: 3, actor: 1 }, Pick { turn: 4, actor: 1 }, Pick { turn: 9, actor: 2 }]);
     assert_eq!(Schedule::parse(&s.to_string()).unwrap(), s);
 }
+
+#[test]
+fn a_run_is_the_same_taken_turn_by_turn_as_run_whole() {
+    // Run whole, loops that run alone are batched; turn by turn they are not.
+    for pairs in [
+        &[("threads", "3"), ("increments", "3000")][..],
+        &[("threads", "3"), ("increments", "3000"), ("between", "call")],
+        &[("threads", "3"), ("increments", "3000"), ("python", "3.9")],
+        &[("threads", "2"), ("increments", "3000"), ("gil", "off")],
+        &[("threads", "3"), ("increments", "2000"), ("lock", "loop")],
+        &[("threads", "2"), ("increments", "2000"), ("between", "sleep0")],
+    ] {
+        for seed in ["1", "7"] {
+            let mut with_seed = pairs.to_vec();
+            with_seed.push(("seed", seed));
+            let (_, mut stepped) = race(&with_seed, Schedule::default());
+            let (knobs, whole) = race(&with_seed, Schedule::default());
+            let _ = whole;
+            let by_turns = to_the_end(&mut stepped);
+            let pairs: Vec<(String, String)> = with_seed.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+            let (_, built) = build_from_pairs(&LESSON, &pairs).unwrap();
+            let at_once = sim::run(built.program, sim_settings(&knobs, built.settings)).unwrap();
+            assert_eq!(by_turns, at_once, "{with_seed:?}");
+        }
+    }
+}

@@ -3,6 +3,8 @@
 
 use std::collections::VecDeque;
 
+mod batch;
+
 use crate::engine::costs;
 use crate::engine::deadlock::{find_cycle, Waiting};
 use crate::engine::program::{
@@ -108,9 +110,10 @@ pub enum StepResult {
 /// Why a blocked actor is waiting, and until when at most.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Block {
-    /// Waiting for its process's GIL; asks for it at `asked`, unless a switch happened.
+    /// Waiting for its process's GIL; asks the holder to drop it at `asks`, unless a
+    /// switch happened since `switches`.
     Gil {
-        asked: Nanos,
+        asks: Nanos,
         switches: u64,
     },
     /// Paying a cost that releases the GIL (sleep, start, a write) until `until`.
@@ -153,9 +156,9 @@ enum Block {
 
 impl Block {
     /// When a timer ends this wait, if one does.
-    fn deadline(&self, interval: Nanos) -> Option<Nanos> {
+    fn deadline(&self) -> Option<Nanos> {
         match *self {
-            Block::Gil { asked, .. } => Some(asked + interval),
+            Block::Gil { asks, .. } => Some(asks),
             Block::Pause { until, .. } => Some(until),
             Block::Acquire { until, .. }
             | Block::CondWait { until, .. }
@@ -312,6 +315,9 @@ pub struct Sim {
     applied: Vec<Pick>,
     /// Who could run at each turn from `log_from` on, for the explorer.
     turn_log: Option<(u64, Vec<TurnRecord>)>,
+    /// Loops run alone may be batched (not while taking single turns: the result is the
+    /// same, and a turn must be one operation).
+    batching: bool,
     outcome: Option<Outcome>,
 }
 
@@ -418,6 +424,7 @@ impl Sim {
             pending,
             applied: Vec::new(),
             turn_log: None,
+            batching: true,
             outcome: None,
         };
         sim.process_started[0] = true;
@@ -534,6 +541,15 @@ impl Sim {
         self.actors[a].rec.begin(SpanKind::HoldGil, at, line);
     }
 
+    /// A wait for the GIL from `at`: the waiter asks the holder to drop it after the switch
+    /// interval, give or take the timer's jitter (so where in a loop the holder is asked
+    /// to stop varies from one switch to the next, as it does in CPython).
+    fn gil_wait(&mut self, a: usize, at: Nanos) -> Block {
+        let switches = self.gils[self.actors[a].process].switches;
+        let interval = self.cost(self.settings.run.switch_interval);
+        Block::Gil { asks: at + interval, switches }
+    }
+
     /// Releases the GIL at `at` and hands it to one of its waiters, if any.
     fn release_gil(&mut self, a: usize, at: Nanos) -> Result<(), SimError> {
         if !self.actors[a].holds_gil {
@@ -647,7 +663,6 @@ impl Sim {
         if self.steps > self.settings.max_steps {
             return Err(SimError::StepLimit { steps: self.settings.max_steps });
         }
-        let interval = self.settings.run.switch_interval;
         // The earliest runnable actor on a core, and the earliest timer.
         let mut next_run: Option<Nanos> = None;
         for actor in &self.actors {
@@ -658,7 +673,7 @@ impl Sim {
         let mut next_timer: Option<(Nanos, usize)> = None;
         for (i, actor) in self.actors.iter().enumerate() {
             if let Phase::Blocked(block) = actor.phase {
-                if let Some(t) = block.deadline(interval) {
+                if let Some(t) = block.deadline() {
                     if next_timer.is_none_or(|(best, _)| t < best) {
                         next_timer = Some((t, i));
                     }
@@ -732,6 +747,12 @@ impl Sim {
                         log.push(TurnRecord { enabled, chosen: chosen as u16, visible, timer: next_timer.is_some() });
                     }
                 }
+                if self.batching && pick.is_none() && self.turn_log.is_none() && candidates.len() == 1 {
+                    let at = self.actors[a].clock.max(self.now);
+                    if self.run_loop_alone(a, at, next_timer.map(|(t, _)| t)) {
+                        return Ok(());
+                    }
+                }
                 self.turns += 1;
                 let at = self.actors[a].clock.max(self.now);
                 self.actors[a].clock = at;
@@ -753,7 +774,8 @@ impl Sim {
                     let line = self.line(a);
                     self.actors[a].rec.mark(MarkKind::GilDropRequest, at, line);
                 }
-                self.actors[a].phase = Phase::Blocked(Block::Gil { asked: at, switches: self.gils[p].switches });
+                let wait = self.gil_wait(a, at);
+                self.actors[a].phase = Phase::Blocked(wait);
             }
             Block::Pause { .. } => self.resume(a, at),
             Block::Acquire { object, .. } => {
@@ -838,8 +860,8 @@ impl Sim {
             if self.gils[p].holder.is_none() {
                 self.take_gil(a, at);
             } else {
-                let switches = self.gils[p].switches;
-                return self.block(a, Block::Gil { asked: at, switches }, at);
+                let wait = self.gil_wait(a, at);
+                return self.block(a, wait, at);
             }
         }
         self.set_activity(a, Some(SpanKind::Run), at);
@@ -858,8 +880,8 @@ impl Sim {
         if gil_on && self.gils[self.actors[a].process].drop_request {
             let every_op = self.settings.run.python == PythonModel::V3_9;
             if every_op || op.kind.is_check_point(pc) {
-                let switches = self.gils[self.actors[a].process].switches;
-                return self.block(a, Block::Gil { asked: at, switches }, at);
+                let wait = self.gil_wait(a, at);
+                return self.block(a, wait, at);
             }
         }
         self.actors[a].rec.metrics.ops += 1;
@@ -951,7 +973,9 @@ impl Sim {
             // Everything else may block, raise, or wake others.
             _ => return self.execute_sync(a, op, at),
         }
-        let cost = self.cost(cost);
+        // Timing noise matters where threads run side by side; alone, an operation costs
+        // exactly the table's (which lets loops run alone be batched).
+        let cost = if self.alone(a) { cost } else { self.cost(cost) };
         self.actors[a].pc = next;
         self.actors[a].clock = at + cost;
         Ok(())
@@ -1875,11 +1899,10 @@ impl Sim {
 
     /// When the earliest timer ends (a sleep, a start, a timeout, a GIL request).
     fn next_timer(&self) -> Option<Nanos> {
-        let interval = self.settings.run.switch_interval;
         self.actors
             .iter()
             .filter_map(|a| match a.phase {
-                Phase::Blocked(block) => block.deadline(interval),
+                Phase::Blocked(block) => block.deadline(),
                 _ => None,
             })
             .min()
@@ -1958,11 +1981,15 @@ impl Sim {
             }
         }
         let turns = self.turns;
-        while self.outcome.is_none() && self.turns == turns {
-            self.step()?;
+        self.batching = false;
+        let mut taken = Ok(());
+        while taken.is_ok() && self.outcome.is_none() && self.turns == turns {
+            taken = self.step();
         }
         // A turn may end the run: let what follows it (timers, the end) settle.
-        self.settle()?;
+        let settled = taken.and_then(|_| self.settle());
+        self.batching = true;
+        settled?;
         match self.outcome.take() {
             Some(outcome) => Ok(TurnResult::Finished(Box::new(self.finish(outcome)))),
             None => Ok(TurnResult::Turned),
