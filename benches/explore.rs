@@ -10,7 +10,7 @@ use interleave::lessons;
 fn main() {
     println!("explore, natively: runs per second (each run a whole simulated run of the lesson)");
     for (lesson, knobs, seeds, picks) in [
-        ("race_counter", "", 3, 0),
+        ("race_counter", "", 1_000, 0),
         ("race_counter", "threads=2 increments=1000 gil=off", 1_000, 0),
         ("race_counter", "threads=2 increments=3 gil=off", 1, 2),
         ("race_counter", "threads=2 increments=3 gil=off lock=each", 1, 2),

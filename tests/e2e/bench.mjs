@@ -106,7 +106,7 @@ try {
   // Exploring in the engine worker: whole simulated runs per second, click to result.
   console.log('explore in the browser (engine worker, click to result):');
   for (const [label, query, seeds, picks] of [
-    ['race_counter defaults', 'lesson=race_counter', 3, 0],
+    ['race_counter defaults', 'lesson=race_counter', 1000, 0],
     ['race_counter threads=2 increments=1000 gil=off', 'lesson=race_counter&threads=2&increments=1000&gil=off', 1000, 0],
     ['race_counter threads=2 increments=3 gil=off lock=each', 'lesson=race_counter&threads=2&increments=3&gil=off&lock=each', 1, 2],
     ['dining_philosophers philosophers=3 duration_s=1', 'lesson=dining_philosophers&philosophers=3&duration_s=1', 200, 0],
