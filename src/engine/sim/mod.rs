@@ -4,13 +4,16 @@
 //! cores and seed give the same Trace on every target.
 //!
 //! How time passes:
-//! - Every operation costs what the cost table says ([`crate::engine::costs`]), with a
-//!   seeded jitter of up to ±12.5 %, so different seeds show the different interleavings
-//!   Python really produces.
+//! - Every operation costs what the cost table says ([`crate::engine::costs`]). While
+//!   other actors could run too, each cost has a seeded jitter of up to ±12.5 %, so
+//!   different seeds show the different interleavings Python really produces; an actor
+//!   running alone pays the exact cost, and a loop of plain work it runs alone goes many
+//!   iterations at once up to the next timer (the same run as one turn at a time).
 //! - An actor runs only on a core; with more runnable actors than cores, one keeps its
 //!   core for an OS time slice before another may take it.
 //! - With `gil=on`, an actor runs Python only while holding its process's GIL. A waiter
-//!   asks for it after the switch interval; the holder lets go at its next check point
+//!   asks for it after the switch interval (with the same jitter, so where a holder is
+//!   asked to stop varies from switch to switch); the holder lets go at its next check point
 //!   (calls and backward jumps; any operation under the 3.9 model) and waits until another
 //!   thread has it (forced switching). Blocking operations release it.
 //!
