@@ -51,7 +51,8 @@ fn initial_state() -> State {
     State::new(PageQuery::parse(&search), isolated, cores)
 }
 
-fn set_timeout(ms: i32, f: impl FnOnce() + 'static) {
+/// Runs `f` once after `ms` milliseconds.
+pub fn set_timeout(ms: i32, f: impl FnOnce() + 'static) {
     if let Some(window) = web_sys::window() {
         let callback = Closure::once_into_js(f);
         let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(callback.unchecked_ref(), ms);

@@ -1,8 +1,6 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use wasm_bindgen::prelude::*;
-use wasm_bindgen::JsCast;
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
@@ -11,6 +9,7 @@ use crate::engine::trace::{Trace, WaitOn};
 use crate::i18n::{self, t, Key, Lang};
 use crate::knobs::KnobValues;
 use crate::lessons::LessonInfo;
+use crate::ui::app::set_timeout;
 use crate::ui::components::code_view::CodeView;
 use crate::ui::components::console_view::ConsoleView;
 use crate::ui::components::lesson_page::with_code;
@@ -49,13 +48,6 @@ type Shared = Rc<RefCell<Option<(Vec<(&'static str, String)>, Stepper)>>>;
 /// The knobs that make the run, without the schedule (the stepper's own picks change it).
 fn run_key(knobs: &KnobValues) -> Vec<(&'static str, String)> {
     knobs.pairs().into_iter().filter(|(k, _)| *k != "schedule" && *k != "lang").collect()
-}
-
-fn set_timeout(ms: i32, f: impl FnOnce() + 'static) {
-    if let Some(window) = web_sys::window() {
-        let callback = Closure::once_into_js(f);
-        let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(callback.unchecked_ref(), ms);
-    }
 }
 
 /// The stepper: the simulated run in the page, a turn at a time. Each thread's state, line
