@@ -153,7 +153,9 @@ fn explore(args: &[String]) -> Result<String, String> {
         format!("interleave run {}{sets} --seed {}{schedule}", lesson.id, found.seed)
     };
     if json {
-        let histogram: Vec<String> = report.histogram.iter().map(|(v, n)| format!("[{v},{n}]")).collect();
+        let pairs = |h: &[(i64, u64)]| h.iter().map(|(v, n)| format!("[{v},{n}]")).collect::<Vec<_>>().join(",");
+        let others: Vec<String> =
+            report.others.iter().map(|(name, h)| format!("{}:[{}]", json_string(name), pairs(h))).collect();
         let found = match &report.shortest {
             Some(f) => format!(
                 "{{\"seed\":{},\"schedule\":{},\"value\":{},\"picks\":{},\"turns\":{},\"replay\":{}}}",
@@ -167,13 +169,14 @@ fn explore(args: &[String]) -> Result<String, String> {
             None => "null".into(),
         };
         return Ok(format!(
-            "{{\"lesson\":{},\"figure\":{},\"seeds\":{seeds},\"preemptions\":{picks},\"runs\":{},\"broke\":{},\"complete\":{},\"histogram\":[{}],\"shortest\":{found}}}\n",
+            "{{\"lesson\":{},\"figure\":{},\"seeds\":{seeds},\"preemptions\":{picks},\"runs\":{},\"broke\":{},\"complete\":{},\"histogram\":[{}],\"others\":{{{}}},\"shortest\":{found}}}\n",
             json_string(lesson.id),
             json_string(figure),
             report.runs,
             report.broke,
             report.complete,
-            histogram.join(",")
+            pairs(&report.histogram),
+            others.join(",")
         ));
     }
     let over = if picks == 0 {
@@ -403,6 +406,10 @@ mod tests {
         assert!(out.contains("\"broke\":0,") && out.contains("\"shortest\":null"), "{out}");
         let out = main(&args("explore dining_philosophers --seeds 3")).unwrap();
         assert!(out.contains("broke in 3 of 3 runs"), "{out}");
+        // Every other figure has its histogram in the JSON: meals per philosopher, say.
+        let out = main(&args("explore dining_philosophers --seeds 3 --set strategy=ordered --set duration_s=1 --json"))
+            .unwrap();
+        assert!(out.contains("\"others\":{\"meals\":[") && out.contains("\"meals_4\":[["), "{out}");
         assert!(main(&args("explore gil --seeds 3")).unwrap_err().contains("nothing that breaks"));
         assert!(main(&args("explore race_counter --seeds 0")).unwrap_err().contains("1 to 100000"));
         assert!(main(&args("explore race_counter --preemptions 9")).unwrap_err().contains("from 0 to 3"));

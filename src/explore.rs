@@ -54,6 +54,9 @@ pub struct ExploreReport {
     pub runs: u64,
     /// The figure's value and how many runs had it, by value.
     pub histogram: Vec<(i64, u64)>,
+    /// The same for the lesson's other figures (final counter values, meals per
+    /// philosopher, results collected), in the order the lesson reports them.
+    pub others: Vec<(String, Vec<(i64, u64)>)>,
     pub broke: u64,
     /// The breaking run with the fewest picks, then the fewest turns.
     pub shortest: Option<Found>,
@@ -78,6 +81,7 @@ pub struct Explorer {
     dropped: bool,
     current: Option<(Node, Box<Sim>)>,
     counts: BTreeMap<i64, u64>,
+    other_counts: Vec<(&'static str, BTreeMap<i64, u64>)>,
     runs: u64,
     broke: u64,
     shortest: Option<Found>,
@@ -119,6 +123,7 @@ impl Explorer {
             dropped: false,
             current: None,
             counts: BTreeMap::new(),
+            other_counts: Vec::new(),
             runs: 0,
             broke: 0,
             shortest: None,
@@ -190,6 +195,16 @@ impl Explorer {
         let findings = (self.lesson.findings)(&self.knobs, trace, Lang::En);
         let value = findings.figures.iter().find(|(n, _)| *n == self.figure).map_or(0, |(_, v)| *v);
         *self.counts.entry(value).or_default() += 1;
+        for &(name, v) in findings.figures.iter().filter(|(n, _)| *n != self.figure) {
+            let slot = match self.other_counts.iter().position(|(n, _)| *n == name) {
+                Some(i) => i,
+                None => {
+                    self.other_counts.push((name, BTreeMap::new()));
+                    self.other_counts.len() - 1
+                }
+            };
+            *self.other_counts[slot].1.entry(v).or_default() += 1;
+        }
         if value != 0 {
             self.broke += 1;
             let found = Found { seed: node.seed, schedule: node.schedule.clone(), value, turns: sim.turns() };
@@ -232,6 +247,11 @@ impl Explorer {
             figure: self.figure.to_string(),
             runs: self.runs,
             histogram: self.counts.iter().map(|(v, n)| (*v, *n)).collect(),
+            others: self
+                .other_counts
+                .iter()
+                .map(|(name, counts)| (name.to_string(), counts.iter().map(|(v, n)| (*v, *n)).collect()))
+                .collect(),
             broke: self.broke,
             shortest: self.shortest.clone(),
             complete: self.done && self.queue.is_empty() && self.current.is_none() && !self.dropped,
@@ -267,8 +287,26 @@ pub fn histogram_rows(histogram: &[(i64, u64)]) -> Vec<(String, u64)> {
     while from <= high {
         let to = if from + width * 2 > high { high } else { from + width - 1 };
         let n: u64 = others.iter().filter(|(v, _)| (from..=to).contains(v)).map(|(_, n)| n).sum();
-        rows.push((format!("{from}..{to}"), n));
+        rows.push((if from == to { from.to_string() } else { format!("{from}..{to}") }, n));
         from = to + 1;
     }
     rows
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_histogram_of_many_values_keeps_zero_alone_and_groups_the_rest() {
+        let few: Vec<(i64, u64)> = vec![(0, 3), (2, 1)];
+        assert_eq!(histogram_rows(&few), vec![("0".to_string(), 3), ("2".to_string(), 1)]);
+        let many: Vec<(i64, u64)> = (0..40).map(|v| (v, 1)).collect();
+        let rows = histogram_rows(&many);
+        assert_eq!(rows[0], ("0".to_string(), 1));
+        assert_eq!(rows.iter().map(|(_, n)| n).sum::<u64>(), 40);
+        assert!(rows[1].0.contains(".."), "{rows:?}");
+        let narrow: Vec<(i64, u64)> = (9..25).map(|v| (v, 2)).collect();
+        assert_eq!(histogram_rows(&narrow)[0], ("9".to_string(), 2));
+    }
 }

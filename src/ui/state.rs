@@ -734,6 +734,7 @@ mod tests {
             figure: "lost".into(),
             runs: 9,
             histogram: vec![(0, 8), (1, 1)],
+            others: Vec::new(),
             broke: 1,
             shortest: Some(crate::explore::Found {
                 seed: 2,

@@ -124,6 +124,15 @@ impl Writer {
         }
     }
 
+    /// Values and how many runs had each.
+    fn histogram(&mut self, histogram: &[(i64, u64)]) {
+        self.uint(histogram.len() as u64);
+        for (value, runs) in histogram {
+            self.int(*value);
+            self.uint(*runs);
+        }
+    }
+
     /// Zig-zag, so negative values stay short.
     fn int(&mut self, v: i64) {
         self.uint(((v << 1) ^ (v >> 63)) as u64);
@@ -196,6 +205,15 @@ impl<'a> Reader<'a> {
             knobs.push((self.str()?, self.str()?));
         }
         Ok(knobs)
+    }
+
+    fn histogram(&mut self) -> Result<Vec<(i64, u64)>, DecodeError> {
+        let n = self.count(2)?;
+        let mut histogram = Vec::with_capacity(n);
+        for _ in 0..n {
+            histogram.push((self.int()?, self.uint()?));
+        }
+        Ok(histogram)
     }
 
     fn int(&mut self) -> Result<i64, DecodeError> {
@@ -366,10 +384,11 @@ impl Response {
                 w.uint(*run as u64);
                 w.str(&report.figure);
                 w.uint(report.runs);
-                w.uint(report.histogram.len() as u64);
-                for (value, runs) in &report.histogram {
-                    w.int(*value);
-                    w.uint(*runs);
+                w.histogram(&report.histogram);
+                w.uint(report.others.len() as u64);
+                for (name, histogram) in &report.others {
+                    w.str(name);
+                    w.histogram(histogram);
                 }
                 w.uint(report.broke);
                 w.bool(report.complete);
@@ -420,9 +439,10 @@ impl Response {
                 let run = r.u32()?;
                 let figure = r.str()?;
                 let runs = r.uint()?;
-                let mut histogram = Vec::new();
+                let histogram = r.histogram()?;
+                let mut others = Vec::new();
                 for _ in 0..r.count(2)? {
-                    histogram.push((r.int()?, r.uint()?));
+                    others.push((r.str()?, r.histogram()?));
                 }
                 let broke = r.uint()?;
                 let complete = r.bool()?;
@@ -438,7 +458,7 @@ impl Response {
                 };
                 Response::ExploreDone {
                     run,
-                    report: ExploreReport { figure, runs, histogram, broke, shortest, complete },
+                    report: ExploreReport { figure, runs, histogram, others, broke, shortest, complete },
                 }
             }
             _ => return Err(DecodeError("unknown response")),
@@ -840,6 +860,7 @@ mod tests {
                     figure: "lost".into(),
                     runs: 12,
                     histogram: vec![(-3, 1), (0, 10), (i64::MAX, 1)],
+                    others: vec![("counter".into(), vec![(11, 12)]), ("meals_0".into(), vec![])],
                     broke: 2,
                     shortest: Some(Found {
                         seed: 9,

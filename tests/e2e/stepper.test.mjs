@@ -185,6 +185,11 @@ test('exploring over seeds shows a histogram and Cancel stops it', async () => {
     rows.reduce((sum, r) => sum + Number(r.dataset.runs), 0),
   );
   assert.equal(counted, 30);
+  // The other figures too: the final counter's values over the same runs.
+  await page.selectOption('#explore-figure', 'counter');
+  const counters = await page.locator('#explore-histogram tbody tr').evaluateAll((rows) => rows.map((r) => [r.dataset.value, Number(r.dataset.runs)]));
+  assert.equal(counters.reduce((sum, [, n]) => sum + n, 0), 30);
+  assert.ok(counters.every(([v]) => v.split('..').every((x) => Number(x) <= 4000)), JSON.stringify(counters));
   // A long exploration: Cancel ends it with what it had.
   await openLesson('?lesson=race_counter&threads=4&increments=100000&gil=off&cores=2');
   await page.click('#explore-run');

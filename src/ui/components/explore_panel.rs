@@ -67,6 +67,15 @@ pub fn ExplorePanel(props: &ExplorePanelProps) -> Html {
         })
     };
     let running = matches!(props.phase, ExplorePhase::Running { .. } | ExplorePhase::Cancelling { .. });
+    // Which figure the histogram shows: the breaking one unless the learner picks another.
+    let shown = use_state(|| None::<String>);
+    let onfigure = {
+        let shown = shown.clone();
+        Callback::from(move |e: Event| {
+            let select: HtmlSelectElement = e.target_unchecked_into();
+            shown.set(Some(select.value()));
+        })
+    };
     let oncancel = props.oncancel.reform(|_: MouseEvent| ());
 
     let body = match &props.phase {
@@ -103,7 +112,7 @@ pub fn ExplorePanel(props: &ExplorePanelProps) -> Html {
             html! {
                 <div id="explore-result" data-runs={report.runs.to_string()} data-broke={report.broke.to_string()} data-complete={report.complete.to_string()}>
                     <p>{ with_code(&i18n::explore_summary(lang, &report.figure, report.runs, report.broke, ending)) }</p>
-                    { histogram(lang, report) }
+                    { histogram(lang, report, shown.as_deref(), onfigure.clone()) }
                     { found.unwrap_or_default() }
                 </div>
             }
@@ -137,13 +146,24 @@ pub fn ExplorePanel(props: &ExplorePanelProps) -> Html {
     }
 }
 
-/// The figure's values as bars: each value alone when there are few, else in ranges.
-fn histogram(lang: Lang, report: &ExploreReport) -> Html {
-    let rows = histogram_rows(&report.histogram);
+/// The values of one of the run's figures as bars (the breaking figure unless `shown`
+/// names another), with a choice of figure.
+fn histogram(lang: Lang, report: &ExploreReport, shown: Option<&str>, onfigure: Callback<Event>) -> Html {
+    let name = shown.filter(|n| report.others.iter().any(|(o, _)| o == n)).unwrap_or(&report.figure);
+    let values = report.others.iter().find(|(o, _)| o == name).map_or(&report.histogram, |(_, h)| h);
+    let rows = histogram_rows(values);
     let widest = rows.iter().map(|(_, n)| *n).max().unwrap_or(1).max(1);
+    let names = std::iter::once(&report.figure).chain(report.others.iter().map(|(o, _)| o));
     html! {
         <table class="histogram" id="explore-histogram">
-            <thead><tr><th><code>{ report.figure.clone() }</code></th><th>{ t(lang, Key::ColumnRuns) }</th><th></th></tr></thead>
+            <thead><tr>
+                <th>
+                    <select id="explore-figure" onchange={onfigure}>
+                        { for names.map(|n| html! { <option value={n.clone()} selected={n == name}>{ n.clone() }</option> }) }
+                    </select>
+                </th>
+                <th>{ t(lang, Key::ColumnRuns) }</th><th></th>
+            </tr></thead>
             <tbody>
                 { for rows.iter().map(|(label, n)| {
                     let width = (*n as f64 / widest as f64 * 100.0).max(1.0);
