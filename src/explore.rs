@@ -221,11 +221,11 @@ impl Explorer {
         // that could have run, or to no one while a timer runs (a thread still starting).
         let room = self.request.max_runs.saturating_sub(self.runs + self.queue.len() as u64);
         let mut children = Vec::new();
-        for (i, record) in sim.turn_log().iter().enumerate() {
+        for record in sim.turn_log() {
             if !record.visible {
                 continue;
             }
-            let turn = node.branch_from + i as u64;
+            let turn = record.turn;
             let wait = record.timer.then_some(Pick::WAIT);
             for other in record.enabled.iter().copied().filter(|a| *a != record.chosen).chain(wait) {
                 children.push(Node {

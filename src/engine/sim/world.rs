@@ -322,8 +322,11 @@ pub struct Sim {
 }
 
 /// One turn as the explorer sees it: who could have taken it, and who the engine chose.
+/// (Turns of a loop run alone many iterations at once are not recorded: only time could
+/// pass there, which the loop's last iterations, taken one by one, show as well.)
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct TurnRecord {
+    pub turn: u64,
     pub enabled: Vec<u16>,
     pub chosen: u16,
     /// The chosen actor's next operation touches what others can see (a shared object,
@@ -695,7 +698,8 @@ impl Sim {
             self.applied.push(Pick { turn: self.turns, actor: Pick::WAIT });
             if self.turn_log.as_ref().is_some_and(|(from, _)| self.turns >= *from) {
                 if let Some((_, log)) = &mut self.turn_log {
-                    log.push(TurnRecord { enabled: Vec::new(), chosen: Pick::WAIT, visible: false, timer: true });
+                    let turn = self.turns;
+                    log.push(TurnRecord { turn, enabled: Vec::new(), chosen: Pick::WAIT, visible: false, timer: true });
                 }
             }
             self.turns += 1;
@@ -737,20 +741,21 @@ impl Sim {
                     }
                     None => chosen,
                 };
+                if self.batching && pick.is_none() && candidates.len() == 1 {
+                    let at = self.actors[a].clock.max(self.now);
+                    if self.run_loop_alone(a, at, next_timer.map(|(t, _)| t)) {
+                        return Ok(());
+                    }
+                }
                 if self.turn_log.as_ref().is_some_and(|(from, _)| self.turns >= *from) {
                     let enabled = (0..self.actors.len()).filter(|&i| self.enabled(i)).map(|i| i as u16).collect();
                     let visible = self.program.actors[chosen].ops.get(self.actors[chosen].pc).is_some_and(|op| {
                         op.kind.object().is_some()
                             || matches!(op.kind, OpKind::Start { .. } | OpKind::Join { .. } | OpKind::Print { .. })
                     });
+                    let (turn, timer) = (self.turns, next_timer.is_some());
                     if let Some((_, log)) = &mut self.turn_log {
-                        log.push(TurnRecord { enabled, chosen: chosen as u16, visible, timer: next_timer.is_some() });
-                    }
-                }
-                if self.batching && pick.is_none() && self.turn_log.is_none() && candidates.len() == 1 {
-                    let at = self.actors[a].clock.max(self.now);
-                    if self.run_loop_alone(a, at, next_timer.map(|(t, _)| t)) {
-                        return Ok(());
+                        log.push(TurnRecord { turn, enabled, chosen: chosen as u16, visible, timer });
                     }
                 }
                 self.turns += 1;
