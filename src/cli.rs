@@ -153,9 +153,9 @@ fn explore(args: &[String]) -> Result<String, String> {
         format!("interleave run {}{sets} --seed {}{schedule}", lesson.id, found.seed)
     };
     if json {
-        let pairs = |h: &[(i64, u64)]| h.iter().map(|(v, n)| format!("[{v},{n}]")).collect::<Vec<_>>().join(",");
+        let rows = |h: &[(i64, u64)]| h.iter().map(|(v, n)| format!("[{v},{n}]")).collect::<Vec<_>>().join(",");
         let others: Vec<String> =
-            report.others.iter().map(|(name, h)| format!("{}:[{}]", json_string(name), pairs(h))).collect();
+            report.others.iter().map(|(name, h)| format!("{}:[{}]", json_string(name), rows(h))).collect();
         let found = match &report.shortest {
             Some(f) => format!(
                 "{{\"seed\":{},\"schedule\":{},\"value\":{},\"picks\":{},\"turns\":{},\"replay\":{}}}",
@@ -175,7 +175,7 @@ fn explore(args: &[String]) -> Result<String, String> {
             report.runs,
             report.broke,
             report.complete,
-            pairs(&report.histogram),
+            rows(&report.histogram),
             others.join(",")
         ));
     }

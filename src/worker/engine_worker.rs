@@ -256,6 +256,20 @@ fn handle(request: Request) {
     }
 }
 
+/// Simulated work for one slice from `started`: `piece` again and again until it answers
+/// (the run ended or failed) or the slice's time is up.
+fn for_a_slice(started: u64, mut piece: impl FnMut() -> Option<Response>) -> Option<Response> {
+    let end = started + SIM_SLICE_NS;
+    loop {
+        if let Some(answer) = piece() {
+            return Some(answer);
+        }
+        if PerformanceClock.now() >= end {
+            return None;
+        }
+    }
+}
+
 fn schedule_poll() {
     // Simulated work fills its slices itself: the next one may start at once.
     let simulated = WORKER.with(|w| {
@@ -306,44 +320,37 @@ fn poll() {
                 if active.control.stopped().is_some() {
                     Some(Response::RunDone { run, trace: sim.stop(crate::engine::trace::Outcome::Cancelled) })
                 } else {
-                    let slice_end = now + SIM_SLICE_NS;
-                    loop {
-                        match sim.run_slice(SIM_SLICE_STEPS) {
-                            Ok(StepResult::Finished(trace)) => break Some(Response::RunDone { run, trace: *trace }),
-                            Ok(StepResult::Running { steps, now: python_now }) => {
-                                if PerformanceClock.now() < slice_end {
-                                    continue;
-                                }
-                                if progress_due {
-                                    // Progress in simulated time: how far the program has got.
-                                    post(&Response::Progress { run, done: steps, total: 0, elapsed_ns: python_now });
-                                }
-                                break None;
-                            }
-                            Err(error) => break Some(Response::Failed { run, message: error.to_string() }),
+                    let mut reached = (0, 0);
+                    let done = for_a_slice(now, || match sim.run_slice(SIM_SLICE_STEPS) {
+                        Ok(StepResult::Finished(trace)) => Some(Response::RunDone { run, trace: *trace }),
+                        Ok(StepResult::Running { steps, now: python_now }) => {
+                            reached = (steps, python_now);
+                            None
                         }
+                        Err(error) => Some(Response::Failed { run, message: error.to_string() }),
+                    });
+                    if done.is_none() && progress_due {
+                        // Progress in simulated time: how far the program has got.
+                        let (steps, python_now) = reached;
+                        post(&Response::Progress { run, done: steps, total: 0, elapsed_ns: python_now });
                     }
+                    done
                 }
             }
             Work::Explore(explorer) => {
                 if active.control.stopped().is_some() {
                     Some(Response::ExploreDone { run, report: explorer.report() })
                 } else {
-                    let slice_end = now + SIM_SLICE_NS;
-                    loop {
-                        match explorer.advance(SIM_SLICE_STEPS) {
-                            Ok(true) => break Some(Response::ExploreDone { run, report: explorer.report() }),
-                            Ok(false) if PerformanceClock.now() < slice_end => continue,
-                            Ok(false) => {
-                                if progress_due {
-                                    let (done, total) = (explorer.runs(), explorer.planned_runs());
-                                    post(&Response::Progress { run, done, total, elapsed_ns });
-                                }
-                                break None;
-                            }
-                            Err(message) => break Some(Response::Failed { run, message }),
-                        }
+                    let done = for_a_slice(now, || match explorer.advance(SIM_SLICE_STEPS) {
+                        Ok(true) => Some(Response::ExploreDone { run, report: explorer.report() }),
+                        Ok(false) => None,
+                        Err(message) => Some(Response::Failed { run, message }),
+                    });
+                    if done.is_none() && progress_due {
+                        let (done, total) = (explorer.runs(), explorer.planned_runs());
+                        post(&Response::Progress { run, done, total, elapsed_ns });
                     }
+                    done
                 }
             }
             Work::Lesson(live) => {

@@ -57,6 +57,13 @@ pub enum SimError {
     },
 }
 
+/// What a schedule's pick for the coming turn asks for.
+enum Picked {
+    Actor(usize),
+    /// No one runs: time passes to the next timer.
+    Wait,
+}
+
 /// Why a pick does not fit the run.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Misfit {
@@ -628,6 +635,11 @@ impl Sim {
         }
     }
 
+    /// When the earliest actor that could take a turn would take it.
+    fn next_run(&self) -> Option<Nanos> {
+        self.actors.iter().filter(|a| a.phase == Phase::Runnable && a.core.is_some()).map(|a| a.clock).min()
+    }
+
     /// Whether actor `a` could take the next turn: runnable, and on a core.
     fn enabled(&self, a: usize) -> bool {
         let actor = &self.actors[a];
@@ -636,13 +648,17 @@ impl Sim {
 
     /// The pick for the turn about to be taken, checked against the run. A pick whose
     /// actor cannot run yet waits while timers due first fire (one may wake it).
-    fn pick_for_this_turn(&self, timer_first: bool, run_over: bool) -> Result<Option<usize>, SimError> {
+    fn pick_for_this_turn(&self, timer_first: bool, run_over: bool) -> Result<Option<Picked>, SimError> {
         let Some(&Pick { turn, actor }) = self.pending.front().filter(|p| p.turn == self.turns) else {
             return Ok(None);
         };
         let misfit = |why| Err(SimError::ScheduleMismatch { turn, actor, why });
         if actor == Pick::WAIT {
-            return if run_over { misfit(Misfit::RunEnded) } else { Ok(None) };
+            return match (run_over, timer_first) {
+                (true, _) => misfit(Misfit::RunEnded),
+                (false, true) => Ok(None),
+                (false, false) => Ok(Some(Picked::Wait)),
+            };
         }
         let a = actor as usize;
         if a >= self.actors.len() {
@@ -658,7 +674,18 @@ impl Sim {
             let name = self.program.actors[a].name.clone();
             return misfit(Misfit::CannotRun { name, doing: self.state_of(a).describe(&self.program) });
         }
-        Ok(Some(a))
+        Ok(Some(Picked::Actor(a)))
+    }
+
+    /// Whether the turn about to be taken is to be recorded for the explorer.
+    fn logging_turn(&self) -> bool {
+        self.turn_log.as_ref().is_some_and(|(from, _)| self.turns >= *from)
+    }
+
+    fn log_turn(&mut self, record: TurnRecord) {
+        if let Some((_, log)) = &mut self.turn_log {
+            log.push(record);
+        }
     }
 
     fn step(&mut self) -> Result<(), SimError> {
@@ -666,46 +693,37 @@ impl Sim {
         if self.steps > self.settings.max_steps {
             return Err(SimError::StepLimit { steps: self.settings.max_steps });
         }
-        // The earliest runnable actor on a core, and the earliest timer.
-        let mut next_run: Option<Nanos> = None;
-        for actor in &self.actors {
-            if actor.phase == Phase::Runnable && actor.core.is_some() {
-                next_run = Some(next_run.map_or(actor.clock, |t| t.min(actor.clock)));
-            }
-        }
-        let mut next_timer: Option<(Nanos, usize)> = None;
-        for (i, actor) in self.actors.iter().enumerate() {
-            if let Phase::Blocked(block) = actor.phase {
-                if let Some(t) = block.deadline() {
-                    if next_timer.is_none_or(|(best, _)| t < best) {
-                        next_timer = Some((t, i));
-                    }
-                }
-            }
-        }
+        let (next_run, next_timer) = (self.next_run(), self.next_timer());
         let timer_first = next_timer.is_some_and(|(t, _)| next_run.is_none_or(|r| t < r));
-        let pick = self.pick_for_this_turn(timer_first, next_run.is_none() && next_timer.is_none())?;
-        if self.pending.front().is_some_and(|p| p.turn == self.turns && p.actor == Pick::WAIT) && !timer_first {
-            // A turn in which no one runs: time passes to the next timer.
-            let Some((t, a)) = next_timer else {
-                return Err(SimError::ScheduleMismatch {
-                    turn: self.turns,
-                    actor: Pick::WAIT,
-                    why: Misfit::NothingToWaitFor,
-                });
-            };
-            self.pending.pop_front();
-            self.applied.push(Pick { turn: self.turns, actor: Pick::WAIT });
-            if self.turn_log.as_ref().is_some_and(|(from, _)| self.turns >= *from) {
-                if let Some((_, log)) = &mut self.turn_log {
+        let pick = match self.pick_for_this_turn(timer_first, next_run.is_none() && next_timer.is_none())? {
+            Some(Picked::Wait) => {
+                // A turn in which no one runs: time passes to the next timer.
+                let Some((t, a)) = next_timer else {
+                    return Err(SimError::ScheduleMismatch {
+                        turn: self.turns,
+                        actor: Pick::WAIT,
+                        why: Misfit::NothingToWaitFor,
+                    });
+                };
+                self.pending.pop_front();
+                self.applied.push(Pick { turn: self.turns, actor: Pick::WAIT });
+                if self.logging_turn() {
                     let turn = self.turns;
-                    log.push(TurnRecord { turn, enabled: Vec::new(), chosen: Pick::WAIT, visible: false, timer: true });
+                    self.log_turn(TurnRecord {
+                        turn,
+                        enabled: Vec::new(),
+                        chosen: Pick::WAIT,
+                        visible: false,
+                        timer: true,
+                    });
                 }
+                self.turns += 1;
+                self.now = self.now.max(t);
+                return self.fire_timer(a, t);
             }
-            self.turns += 1;
-            self.now = self.now.max(t);
-            return self.fire_timer(a, t);
-        }
+            Some(Picked::Actor(a)) => Some(a),
+            None => None,
+        };
         // A picked actor runs at its own time, or now if that has passed; timers due
         // before then fire first, as they would have while it ran.
         let run_at = match pick {
@@ -747,16 +765,14 @@ impl Sim {
                         return Ok(());
                     }
                 }
-                if self.turn_log.as_ref().is_some_and(|(from, _)| self.turns >= *from) {
+                if self.logging_turn() {
                     let enabled = (0..self.actors.len()).filter(|&i| self.enabled(i)).map(|i| i as u16).collect();
                     let visible = self.program.actors[chosen].ops.get(self.actors[chosen].pc).is_some_and(|op| {
                         op.kind.object().is_some()
                             || matches!(op.kind, OpKind::Start { .. } | OpKind::Join { .. } | OpKind::Print { .. })
                     });
                     let (turn, timer) = (self.turns, next_timer.is_some());
-                    if let Some((_, log)) = &mut self.turn_log {
-                        log.push(TurnRecord { turn, enabled, chosen: chosen as u16, visible, timer });
-                    }
+                    self.log_turn(TurnRecord { turn, enabled, chosen: chosen as u16, visible, timer });
                 }
                 self.turns += 1;
                 let at = self.actors[a].clock.max(self.now);
@@ -1902,24 +1918,25 @@ impl Sim {
         }
     }
 
-    /// When the earliest timer ends (a sleep, a start, a timeout, a GIL request).
-    fn next_timer(&self) -> Option<Nanos> {
-        self.actors
-            .iter()
-            .filter_map(|a| match a.phase {
-                Phase::Blocked(block) => block.deadline(),
-                _ => None,
-            })
-            .min()
+    /// When the earliest timer ends (a sleep, a start, a timeout, a GIL request), and whose
+    /// (the first of them, on a tie).
+    fn next_timer(&self) -> Option<(Nanos, usize)> {
+        let mut next: Option<(Nanos, usize)> = None;
+        for (i, actor) in self.actors.iter().enumerate() {
+            if let Phase::Blocked(block) = actor.phase {
+                if let Some(t) = block.deadline().filter(|t| next.is_none_or(|(best, _)| *t < best)) {
+                    next = Some((t, i));
+                }
+            }
+        }
+        next
     }
 
     /// Fires the timers due before the next turn, so who may take it is settled.
     fn settle(&mut self) -> Result<(), SimError> {
         let turns = self.turns;
         while self.outcome.is_none() && self.turns == turns {
-            let next_run =
-                self.actors.iter().filter(|a| a.phase == Phase::Runnable && a.core.is_some()).map(|a| a.clock).min();
-            let next_timer = self.next_timer();
+            let (next_run, next_timer) = (self.next_run(), self.next_timer().map(|(t, _)| t));
             let timer_first = next_timer.is_some_and(|t| next_run.is_none_or(|r| t < r));
             let ended = next_timer.is_none() && next_run.is_none();
             if !timer_first && !ended {
@@ -1971,7 +1988,13 @@ impl Sim {
                 }
             })
             .collect();
-        Snapshot { now: self.now, turns: self.turns, actors, engine_next, next_timer: self.next_timer() }
+        Snapshot {
+            now: self.now,
+            turns: self.turns,
+            actors,
+            engine_next,
+            next_timer: self.next_timer().map(|(t, _)| t),
+        }
     }
 
     /// Takes one turn: by `actor` if given (a pick, which replaces any picks still to come

@@ -8,7 +8,7 @@
 
 use super::{Nanos, Object, Phase, Sim};
 use crate::engine::costs;
-use crate::engine::program::{Arith, OpKind, Operand, REGISTERS};
+use crate::engine::program::{Arith, OpKind, Operand};
 use crate::engine::trace::SpanKind;
 
 /// Longest loop body batched, in operations.
@@ -169,8 +169,7 @@ impl Sim {
             total.touched.iter().map(|&(loc, base, offset)| (loc, base.map_or(0, read).wrapping_add(offset))).collect();
         for (loc, value) in values {
             match loc {
-                Loc::Reg(r) if (r as usize) < REGISTERS => self.actors[a].regs[r as usize] = value,
-                Loc::Reg(_) => {}
+                Loc::Reg(r) => self.actors[a].regs[r as usize] = value,
                 Loc::Var(v) => self.vars[p][v as usize] = value,
             }
         }
