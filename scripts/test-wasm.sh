@@ -4,5 +4,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/env.sh
-# `--test pool_worker --test live_worker --test sim_worker`: the wasm test binaries only; native tests are gated to the host.
-wasm-pack test --headless --chrome --release --chromedriver "$CHROMEDRIVER" -- --test pool_worker --test live_worker --test sim_worker
+# `--features engine-worker`: the tests build the pool themselves. `--test ...`: the wasm test
+# binaries only; native tests are gated to the host.
+wasm-pack test --headless --chrome --release --chromedriver "$CHROMEDRIVER" -- --features engine-worker --test pool_worker --test live_worker --test sim_worker

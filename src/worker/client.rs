@@ -10,8 +10,8 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{ErrorEvent, MessageEvent, Worker, WorkerOptions, WorkerType};
 
-use crate::worker::engine_worker::ENGINE_WORKER_NAME;
 use crate::worker::protocol::{Request, Response};
+use crate::worker::ENGINE_WORKER_NAME;
 
 /// The engine worker's script, as Trunk names its loader.
 const WORKER_SCRIPT: &str = "./worker_loader.js";

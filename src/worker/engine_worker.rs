@@ -22,10 +22,7 @@ use crate::explore::Explorer;
 use crate::lessons;
 use crate::worker::clock::PerformanceClock;
 use crate::worker::protocol::{Request, Response};
-
-/// The name the page gives the engine worker. Pool threads load the same module (and so run
-/// the same `main`) but have no name, which is how `start` tells them apart.
-pub const ENGINE_WORKER_NAME: &str = "interleave-engine";
+use crate::worker::ENGINE_WORKER_NAME;
 
 /// How often a run is polled, in milliseconds.
 const POLL_MS: i32 = 16;

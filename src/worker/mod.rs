@@ -2,7 +2,9 @@
 //! engines, so the page's main thread never blocks.
 //!
 //! - [`protocol`]: the messages both sides speak (pure, tested natively).
-//! - `engine_worker` (wasm32): the worker's side: pool start, handshake, message loop.
+//! - `engine_worker` (wasm32, feature `engine-worker`): the worker's side: pool start,
+//!   handshake, message loop. Only the worker binary has it: the pool's JavaScript helper
+//!   must never load in the page.
 //! - `client` (wasm32): the page's side: start, restart, send, receive.
 
 pub mod protocol;
@@ -11,5 +13,9 @@ pub mod protocol;
 pub mod client;
 #[cfg(target_arch = "wasm32")]
 pub mod clock;
-#[cfg(target_arch = "wasm32")]
+#[cfg(all(target_arch = "wasm32", feature = "engine-worker"))]
 pub mod engine_worker;
+
+/// The name the page gives the engine worker. Pool threads load the same module (and so run
+/// the same `main`) but have no name, which is how the worker tells them apart.
+pub const ENGINE_WORKER_NAME: &str = "interleave-engine";

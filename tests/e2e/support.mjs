@@ -18,6 +18,10 @@ const TYPES = {
   '.json': 'application/json',
 };
 
+/** The page's Content-Security-Policy, as the dev server and www/_headers send it (a native
+ * test checks the three agree). */
+export const CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; worker-src 'self' blob:; connect-src 'self'; img-src 'self'; style-src 'self'; style-src-attr 'unsafe-inline'; object-src 'none'; base-uri 'none'; form-action 'none'";
+
 const ISOLATION = {
   'Cross-Origin-Opener-Policy': 'same-origin',
   'Cross-Origin-Embedder-Policy': 'require-corp',
@@ -25,13 +29,23 @@ const ISOLATION = {
 
 /** Serves DIST on 127.0.0.1 at a free port; `isolated` adds COOP/COEP; `documentIsolated`
  * adds only Document-Isolation-Policy (how a framed page isolates itself); `pages` maps
- * extra paths to HTML bodies (host pages for embedding tests). */
-export async function serve({ isolated, documentIsolated = false, pages = {} }) {
+ * extra paths to HTML bodies (host pages for embedding tests); `modules` maps paths to
+ * JavaScript any origin may load (an attacker's modules). */
+export async function serve({ isolated, documentIsolated = false, pages = {}, modules = {} }) {
   const server = createServer(async (req, res) => {
     const path = decodeURIComponent(new URL(req.url, 'http://x').pathname);
     if (pages[path]) {
       res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' });
       res.end(pages[path]);
+      return;
+    }
+    if (modules[path]) {
+      res.writeHead(200, {
+        'Content-Type': 'text/javascript; charset=utf-8',
+        'Access-Control-Allow-Origin': '*',
+        'Cross-Origin-Resource-Policy': 'cross-origin',
+      });
+      res.end(modules[path]);
       return;
     }
     const file = normalize(join(DIST, path.endsWith('/') ? path + 'index.html' : path));
@@ -44,6 +58,7 @@ export async function serve({ isolated, documentIsolated = false, pages = {} }) 
       res.writeHead(200, {
         'Content-Type': TYPES[extname(file)] || 'application/octet-stream',
         'Cache-Control': 'no-store',
+        'Content-Security-Policy': CSP,
         ...(isolated ? ISOLATION : {}),
         ...(documentIsolated ? { 'Document-Isolation-Policy': 'isolate-and-credentialless' } : {}),
       });
