@@ -14,6 +14,8 @@
 
 use std::collections::{BTreeMap, VecDeque};
 
+use serde::{Deserialize, Serialize};
+
 use crate::engine::schedule::{Pick, Schedule};
 use crate::engine::sim::{Sim, StepResult};
 use crate::engine::trace::Trace;
@@ -28,7 +30,7 @@ pub const MAX_SEEDS: u64 = 100_000;
 /// The largest bound on picks per run.
 pub const MAX_PICKS: u32 = 3;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ExploreRequest {
     /// Seeds 1..=seeds.
     pub seeds: u64,
@@ -40,7 +42,7 @@ pub struct ExploreRequest {
 }
 
 /// A run that broke the lesson: its seed and schedule replay it.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Found {
     pub seed: u64,
     pub schedule: Schedule,
@@ -48,7 +50,7 @@ pub struct Found {
     pub turns: u64,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ExploreReport {
     pub figure: String,
     pub runs: u64,

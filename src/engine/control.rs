@@ -6,10 +6,12 @@
 
 use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
 
+use serde::{Deserialize, Serialize};
+
 use crate::engine::trace::Nanos;
 
 /// Why a run was told to stop.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum StopReason {
     Cancelled,
     DeadlineExceeded,

@@ -8,16 +8,18 @@
 
 use std::fmt;
 
+use serde::{Deserialize, Serialize};
+
 /// Index of a process in [`Program::processes`]. Process 0 is the main process.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct ProcessId(pub u16);
 
 /// Index of an actor (a Python thread) in [`Program::actors`]. Actor 0 is the main thread.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct ActorId(pub u16);
 
 /// Index of a shared object in [`Program::objects`].
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct ObjectId(pub u16);
 
 /// One of a small file of per-actor integer registers (a Python local).

@@ -12,6 +12,8 @@
 
 use std::fmt;
 
+use serde::{Deserialize, Serialize};
+
 /// Turn `turn` (0-based: how many turns were taken before it) goes to `actor`, or, for
 /// [`Pick::WAIT`], to no one: time passes to the next timer (a sleep ending, a thread
 /// started), as when the OS leaves the running threads off their cores a while.
@@ -26,8 +28,10 @@ impl Pick {
     pub const WAIT: u16 = u16::MAX;
 }
 
-/// Picks in turn order, at most one per turn.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+/// Picks in turn order, at most one per turn. Crosses to the engine worker in its compact
+/// text, so a schedule from the page is checked like one from a link.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(into = "String", try_from = "String")]
 pub struct Schedule {
     picks: Vec<Pick>,
 }
@@ -145,6 +149,20 @@ impl Schedule {
             }
         }
         Ok(Schedule { picks })
+    }
+}
+
+impl From<Schedule> for String {
+    fn from(schedule: Schedule) -> String {
+        schedule.to_string()
+    }
+}
+
+impl TryFrom<String> for Schedule {
+    type Error = ScheduleSyntaxError;
+
+    fn try_from(text: String) -> Result<Schedule, ScheduleSyntaxError> {
+        Schedule::parse(&text)
     }
 }
 

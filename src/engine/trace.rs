@@ -6,13 +6,15 @@
 //! kind when the gap between them is small, and stop adding detail past a budget; the
 //! counts and times in [`ActorMetrics`] stay exact either way.
 
+use serde::{Deserialize, Serialize};
+
 use crate::engine::program::{ActorId, Line, ObjectId, ProcessId};
 
 /// Nanoseconds since the run began, on the one clock all workers share.
 pub type Nanos = u64;
 
 /// What an actor is doing during a span. The lanes of the timeline are these.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum SpanKind {
     /// Running Python code (holding its GIL, or free-threaded).
     Run,
@@ -30,14 +32,14 @@ pub enum SpanKind {
 }
 
 /// What a blocked actor waits for; the edges of the wait-for graph come from these.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum WaitOn {
     Object(ObjectId),
     Actor(ActorId),
 }
 
 /// A moment worth a mark on the timeline.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum MarkKind {
     /// The actor began running.
     Started,
@@ -60,7 +62,7 @@ pub enum MarkKind {
     Raised(u32),
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Span {
     pub actor: ActorId,
     pub kind: SpanKind,
@@ -71,7 +73,7 @@ pub struct Span {
     pub count: u32,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Mark {
     pub actor: ActorId,
     pub kind: MarkKind,
@@ -80,7 +82,7 @@ pub struct Mark {
 }
 
 /// One write to stdout, as the program made it (a line, or part of one under `-u`).
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ConsoleWrite {
     pub actor: ActorId,
     pub at: Nanos,
@@ -88,7 +90,7 @@ pub struct ConsoleWrite {
 }
 
 /// A Python exception as Python would print it.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PythonError {
     pub actor: ActorId,
     pub line: Line,
@@ -98,7 +100,7 @@ pub struct PythonError {
 }
 
 /// Exact per-actor figures, kept whatever the trace budget drops.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ActorMetrics {
     pub busy: Nanos,
     pub waiting_gil: Nanos,
@@ -109,7 +111,7 @@ pub struct ActorMetrics {
 }
 
 /// Where an actor ran: for live runs, the pool thread (proof the run was real).
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ActorInfo {
     pub name: String,
     pub process: ProcessId,
@@ -118,7 +120,7 @@ pub struct ActorInfo {
 }
 
 /// How a run ended.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Outcome {
     Completed,
     /// Nobody can move: each listed actor waits for the next, held by it, back to the first.
@@ -138,7 +140,7 @@ pub enum Outcome {
 }
 
 /// One edge of a wait-for cycle: `waiter` waits for `on`, which `holder` holds.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct WaitEdge {
     pub waiter: ActorId,
     pub on: WaitOn,
@@ -146,13 +148,13 @@ pub struct WaitEdge {
 }
 
 /// Which engine made a trace; the page says which.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum EngineKind {
     Simulated,
     Live,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Trace {
     pub engine: EngineKind,
     pub actors: Vec<ActorInfo>,
@@ -346,7 +348,7 @@ impl ActorRecorder {
 }
 
 /// Part of a trace sent while a run goes on. Console indices in marks are per actor.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TraceBatch {
     pub spans: Vec<Span>,
     pub marks: Vec<Mark>,

@@ -5,6 +5,7 @@
 use std::sync::Arc;
 
 use crossbeam_channel::Receiver;
+use serde::{Deserialize, Serialize};
 
 use crate::engine::clock::Clock;
 use crate::engine::control::{Control, StopReason};
@@ -15,7 +16,7 @@ use crate::engine::trace::{ActorInfo, ActorRecorder, EngineKind, Nanos, Outcome,
 /// Probe jobs are cut into slices of this many units between control checks.
 const CHECK_EVERY: u64 = 1 << 16;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ProbeRequest {
     /// How many jobs run at once (one per pool thread when the pool has room).
     pub jobs: u32,
@@ -32,7 +33,7 @@ impl ProbeRequest {
 }
 
 /// One finished job.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct JobReport {
     pub job: u32,
     pub pool_thread: Option<u32>,
@@ -43,7 +44,7 @@ pub struct JobReport {
     pub stopped: Option<StopReason>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ProbeReport {
     pub request: ProbeRequest,
     pub jobs: Vec<JobReport>,
