@@ -91,6 +91,7 @@ pub enum Key {
     StateStarting,
     StatePrint,
     ConsoleEmpty,
+    ConsoleDownload,
     OutcomeCancelled,
     OutcomeDeadline,
     OutcomeDeadlock,
@@ -204,6 +205,7 @@ pub fn t(lang: Lang, key: Key) -> &'static str {
         StateStarting => ("starting up", "시작하는 중"),
         StatePrint => ("print", "출력"),
         ConsoleEmpty => ("Nothing printed yet.", "아직 출력이 없습니다."),
+        ConsoleDownload => ("Download the whole output", "전체 출력 내려받기"),
         OutcomeCancelled => ("Cancelled before the end.", "끝나기 전에 취소되었습니다."),
         OutcomeDeadline => (
             "Stopped: the run went past its time limit.",
@@ -351,6 +353,43 @@ pub fn elapsed(lang: Lang, ns: u64) -> String {
     match lang {
         Lang::En => format!("{seconds:.1} s elapsed"),
         Lang::Ko => format!("{seconds:.1}초 경과"),
+    }
+}
+
+/// The row where a long console's middle was left out.
+pub fn console_gap(lang: Lang, writes: u64, lines: Option<u64>) -> String {
+    match (lang, lines) {
+        (Lang::En, Some(lines)) => format!("… {} lines not shown …", group_digits(lines as i64)),
+        (Lang::En, None) => format!("… {} writes not shown …", group_digits(writes as i64)),
+        (Lang::Ko, Some(lines)) => format!("… {}줄 생략 …", group_digits(lines as i64)),
+        (Lang::Ko, None) => format!("… 출력 {}개 생략 …", group_digits(writes as i64)),
+    }
+}
+
+/// The note above a console whose middle was left out: what is kept, what is not.
+pub fn console_cut(lang: Lang, kept: usize, writes: u64, lines: Option<u64>) -> String {
+    let kept = group_digits(kept as i64);
+    match (lang, lines) {
+        (Lang::En, Some(lines)) => format!(
+            "A long output: {} lines are not shown between the first and the last ({kept} writes kept).",
+            group_digits(lines as i64)
+        ),
+        (Lang::En, None) => {
+            format!(
+                "A long output: {} writes so far are not shown between the first and the newest.",
+                group_digits(writes as i64)
+            )
+        }
+        (Lang::Ko, Some(lines)) => {
+            format!(
+                "출력이 깁니다. 처음과 끝 사이의 {}줄은 보이지 않습니다(출력 {kept}개 표시).",
+                group_digits(lines as i64)
+            )
+        }
+        (Lang::Ko, None) => format!(
+            "출력이 깁니다. 지금까지 처음과 최근 사이의 출력 {}개는 보이지 않습니다.",
+            group_digits(writes as i64)
+        ),
     }
 }
 

@@ -173,6 +173,23 @@ pub struct Trace {
     pub finals: Vec<(ObjectId, i64)>,
     /// GIL hand-offs per process (a take by a different thread than the last holder).
     pub gil_handoffs: Vec<u64>,
+    /// The Python names of the Program's objects (`counter`, `forks[2]`), by object id, so
+    /// a wait-for graph is labelled from the trace alone.
+    pub objects: Vec<String>,
+    /// Console writes left out of this copy of the trace (the page's copy of a huge output
+    /// keeps its beginning and its end).
+    pub omitted: Option<ConsoleOmitted>,
+}
+
+/// What [`Trace::cut_console`] left out of a console.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConsoleOmitted {
+    /// Where in [`Trace::console`] the writes left out would be.
+    pub at: u32,
+    /// Writes (after long writes were split into their lines) left out.
+    pub writes: u64,
+    /// Lines left out (line ends in the writes left out).
+    pub lines: u64,
 }
 
 /// How many of the newest spans a new span may merge into.
@@ -420,7 +437,60 @@ impl Trace {
             outcome,
             finals: Vec::new(),
             gil_handoffs: Vec::new(),
+            objects: Vec::new(),
+            omitted: None,
         }
+    }
+
+    /// The name of an object, or `object N` if the trace has no name for it.
+    pub fn object_name(&self, object: ObjectId) -> String {
+        self.objects.get(object.0 as usize).cloned().unwrap_or_else(|| format!("object {}", object.0))
+    }
+
+    /// Keeps the first `head` and the last `tail` console writes and the print marks that
+    /// point at them, when there are more (a write of several lines, such as a process's
+    /// buffered output, counts as one write per line). What is left out is counted in
+    /// [`Trace::omitted`]. Everything else stays: figures are computed before cutting.
+    pub fn cut_console(&mut self, head: usize, tail: usize) {
+        let pieces: usize = self.console.iter().map(|w| w.text.split_inclusive('\n').count().max(1)).sum();
+        if pieces <= head + tail {
+            return;
+        }
+        // Each write as its lines; `first[i]` is where write i's first line went.
+        let mut split = Vec::with_capacity(pieces);
+        let mut first = Vec::with_capacity(self.console.len());
+        for write in std::mem::take(&mut self.console) {
+            first.push(split.len());
+            if write.text.is_empty() {
+                split.push(write);
+                continue;
+            }
+            for line in write.text.split_inclusive('\n') {
+                split.push(ConsoleWrite { actor: write.actor, at: write.at, text: line.to_string() });
+            }
+        }
+        let cut_from = head;
+        let cut_to = split.len() - tail;
+        let lines = split[cut_from..cut_to].iter().map(|w| w.text.matches('\n').count() as u64).sum();
+        self.omitted = Some(ConsoleOmitted { at: head as u32, writes: (cut_to - cut_from) as u64, lines });
+        let new_index = |piece: usize| match piece {
+            p if p < cut_from => Some(p as u32),
+            p if p >= cut_to => Some((p - (cut_to - cut_from)) as u32),
+            _ => None,
+        };
+        self.marks.retain_mut(|mark| match mark.kind {
+            MarkKind::Printed(i) => match first.get(i as usize).and_then(|p| new_index(*p)) {
+                Some(n) => {
+                    mark.kind = MarkKind::Printed(n);
+                    true
+                }
+                None => false,
+            },
+            _ => true,
+        });
+        split.drain(cut_from..cut_to);
+        self.console = split;
+        self.condensed = true;
     }
 
     /// The final value of a variable, if the run recorded it.
@@ -516,6 +586,58 @@ mod tests {
             assert_eq!(trace.console[i as usize].actor, mark.actor);
             assert_eq!(trace.console[i as usize].at, mark.at);
         }
+    }
+
+    fn printed(trace: &Trace) -> Vec<(u32, String)> {
+        trace
+            .marks
+            .iter()
+            .filter_map(|m| match m.kind {
+                MarkKind::Printed(i) => Some((i, trace.console[i as usize].text.clone())),
+                _ => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_huge_console_keeps_its_first_and_last_writes_and_counts_the_rest() {
+        let mut a = ActorRecorder::new(ActorId(0), TraceBudget::default());
+        for i in 0..1000u64 {
+            a.print(i, 1, format!("line {i}\n"));
+        }
+        let info = ActorInfo { name: "a".into(), process: ProcessId(0), pool_thread: None };
+        let mut trace = Trace::from_recorders(EngineKind::Simulated, vec![info], vec![a], 1000, Outcome::Completed);
+        let whole = trace.console_text();
+        trace.cut_console(10, 5);
+        assert_eq!(trace.console.len(), 15);
+        assert_eq!(trace.omitted, Some(ConsoleOmitted { at: 10, writes: 985, lines: 985 }));
+        assert_eq!(trace.console[9].text, "line 9\n");
+        assert_eq!(trace.console[10].text, "line 995\n");
+        assert!(whole.starts_with(&trace.console[..10].iter().map(|w| w.text.as_str()).collect::<String>()));
+        // Every print mark left points at its own write; the others are gone.
+        let marks = printed(&trace);
+        assert_eq!(marks.len(), 15);
+        assert!(marks.iter().all(|(i, text)| trace.console[*i as usize].text == *text));
+        assert!(trace.condensed);
+        // A console that fits is left alone.
+        let before = trace.clone();
+        trace.cut_console(10, 5);
+        assert_eq!(trace, before);
+    }
+
+    #[test]
+    fn one_write_of_many_lines_is_cut_at_its_line_ends() {
+        // A process's block-buffered output reaches the console as one write.
+        let mut a = ActorRecorder::new(ActorId(0), TraceBudget::default());
+        a.print(5, 1, (0..100).map(|i| format!("{i}\n")).collect());
+        a.print(6, 2, "after".into());
+        let info = ActorInfo { name: "a".into(), process: ProcessId(0), pool_thread: None };
+        let mut trace = Trace::from_recorders(EngineKind::Simulated, vec![info], vec![a], 10, Outcome::Completed);
+        trace.cut_console(3, 2);
+        let texts: Vec<&str> = trace.console.iter().map(|w| w.text.as_str()).collect();
+        assert_eq!(texts, ["0\n", "1\n", "2\n", "99\n", "after"]);
+        assert_eq!(trace.omitted, Some(ConsoleOmitted { at: 3, writes: 96, lines: 96 }));
+        assert_eq!(printed(&trace), vec![(0, "0\n".to_string()), (4, "after".to_string())]);
     }
 
     #[test]

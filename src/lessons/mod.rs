@@ -42,6 +42,8 @@ pub mod starting_threads;
 pub mod sync_tools;
 pub mod threads_vs_processes;
 
+use serde::{Deserialize, Serialize};
+
 use crate::engine::program::Program;
 use crate::engine::settings::{OutputMode, PythonModel, RunSettings};
 use crate::engine::trace::Trace;
@@ -77,6 +79,30 @@ pub struct Findings {
     pub details: Vec<String>,
     /// The lesson's own figures, by name, for tests and the CLI's JSON.
     pub figures: Vec<(&'static str, i64)>,
+}
+
+/// Findings as they cross from the engine worker to the page: the same text and figures,
+/// owned. The worker computes them from the whole trace (the page's copy may be cut).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FindingsText {
+    pub headline: String,
+    pub details: Vec<String>,
+    pub figures: Vec<(String, i64)>,
+}
+
+impl From<Findings> for FindingsText {
+    fn from(findings: Findings) -> Self {
+        FindingsText {
+            headline: findings.headline,
+            details: findings.details,
+            figures: findings.figures.into_iter().map(|(name, value)| (name.to_string(), value)).collect(),
+        }
+    }
+}
+
+/// A run's findings in every language of the page, in [`Lang::ALL`] order.
+pub fn findings_in_every_language(lesson: &LessonInfo, knobs: &KnobValues, trace: &Trace) -> Vec<FindingsText> {
+    Lang::ALL.iter().map(|lang| (lesson.findings)(knobs, trace, *lang).into()).collect()
 }
 
 /// Everything about a lesson: its words, its knobs, and the two functions that make it

@@ -18,7 +18,7 @@ use crate::ui::components::isolation_banner::IsolationBanner;
 use crate::ui::components::lesson_index::LessonIndex;
 use crate::ui::components::lesson_page::{open_lesson, LessonPage};
 use crate::ui::components::link_notes::LinkNotes;
-use crate::ui::state::{Action, ExplorePhase, ProbePhase, RunPhase, State};
+use crate::ui::state::{Action, State};
 use crate::worker::client::{ClientEvent, EngineClient};
 use crate::worker::protocol::{Request, Response};
 
@@ -66,11 +66,11 @@ fn to_action(response: Response) -> Option<Action> {
         }
         Response::Progress { run, done, total, elapsed_ns } => Action::RunProgress { run, done, total, elapsed_ns },
         Response::ProbeDone { run, report } => Action::ProbeFinished { run, report },
-        Response::RunDone { run, trace } => Action::RunFinished { run, trace },
+        Response::RunDone { run, trace, findings } => Action::RunFinished { run, trace, findings },
         Response::Failed { run, message } => Action::RunFailed { run, message },
-        Response::Trace { run, batch } => Action::RunBatch { run, batch },
+        Response::Trace { run, batch, skipped } => Action::RunBatch { run, batch, skipped },
         Response::ExploreDone { run, report } => Action::ExploreFinished { run, report },
-        Response::Panicked { .. } => return None,
+        Response::Panicked { .. } | Response::ConsoleText { .. } => return None,
     })
 }
 
@@ -95,6 +95,11 @@ pub fn App() -> Html {
                         Some(format!("a pool thread panicked: {message}"))
                     }
                     ClientEvent::Crashed(message) => Some(message),
+                    // The whole output the learner asked for: saved as a file, never drawn.
+                    ClientEvent::Response(Response::ConsoleText { run, text: Some(text) }) => {
+                        crate::ui::download::save_text(&format!("interleave-run-{run}.txt"), &text);
+                        None
+                    }
                     ClientEvent::Response(response) => {
                         if let Some(action) = to_action(response) {
                             dispatcher.dispatch(action);
@@ -209,30 +214,31 @@ pub fn App() -> Html {
         let dispatcher = state.dispatcher();
         Callback::from(move |_| dispatcher.dispatch(Action::StartProbe))
     };
-    let oncancel = {
+    // A Cancel (from the button, or from leaving a lesson mid-run) that the worker does not
+    // answer in time gets the last resort: a fresh worker.
+    {
         let dispatcher = state.dispatcher();
         let client = client.clone();
         let latest = latest.clone();
-        Callback::from(move |_| {
-            dispatcher.dispatch(Action::Cancel);
-            // If the worker does not answer in time, the last resort: a fresh worker.
-            let client = client.clone();
-            let latest = latest.clone();
-            let dispatcher = dispatcher.clone();
-            set_timeout(CANCEL_GRACE_MS, move || {
-                let state = latest.borrow();
-                let stuck = matches!(state.probe, ProbePhase::Cancelling { .. })
-                    || matches!(state.run, RunPhase::Cancelling { .. })
-                    || matches!(state.explore, ExplorePhase::Cancelling { .. });
-                drop(state);
-                if stuck {
-                    if let Some(client) = client.borrow().as_ref() {
-                        let _ = client.restart();
+        use_effect_with(state.cancelling(), move |cancelling| {
+            if let Some(run) = *cancelling {
+                set_timeout(CANCEL_GRACE_MS, move || {
+                    let stuck = latest.borrow().cancelling() == Some(run);
+                    if stuck {
+                        if let Some(client) = client.borrow().as_ref() {
+                            let _ = client.restart();
+                        }
+                        dispatcher
+                            .dispatch(Action::WorkerRestarted { reason: "it did not answer Cancel in time".into() });
                     }
-                    dispatcher.dispatch(Action::WorkerRestarted { reason: "it did not answer Cancel in time".into() });
-                }
-            });
-        })
+                });
+            }
+            || ()
+        });
+    }
+    let oncancel = {
+        let dispatcher = state.dispatcher();
+        Callback::from(move |_| dispatcher.dispatch(Action::Cancel))
     };
 
     let onopen = {

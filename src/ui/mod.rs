@@ -1,8 +1,10 @@
 //! The Yew front end. [`state`] (the reducer) is pure and tested natively; the components
 //! and the app exist only on wasm32.
 
+pub mod console;
 pub mod debug;
 pub mod highlight;
+pub mod markup;
 pub mod plot;
 pub mod state;
 pub mod stepper;
@@ -13,3 +15,5 @@ pub mod waitfor;
 pub mod app;
 #[cfg(target_arch = "wasm32")]
 pub mod components;
+#[cfg(target_arch = "wasm32")]
+pub mod download;

@@ -4,6 +4,7 @@
 
 use crate::knobs::KnobValues;
 use crate::lessons::pool_map::{plan, predicted_rounds};
+use crate::ui::markup::escape;
 
 /// One finished run of the pool lesson.
 #[derive(Clone, Debug, PartialEq)]
@@ -62,7 +63,8 @@ pub fn pool_plot_svg(points: &[PoolPoint], knobs: &KnobValues, label: &str) -> S
     let mut out = String::new();
     let _ = write!(
         out,
-        r#"<svg viewBox="0 0 {W} {H}" role="img" aria-label="{label}" xmlns="http://www.w3.org/2000/svg">"#
+        r#"<svg viewBox="0 0 {W} {H}" role="img" aria-label="{}" xmlns="http://www.w3.org/2000/svg">"#,
+        escape(label)
     );
     let _ =
         write!(out, r#"<line class="axis" x1="{LEFT}" y1="{}" x2="{}" y2="{}"/>"#, H - BOTTOM, W - 10.0, H - BOTTOM);

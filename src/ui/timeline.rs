@@ -6,6 +6,7 @@
 
 use crate::engine::program::ProcessId;
 use crate::engine::trace::{MarkKind, Nanos, SpanKind, Trace};
+use crate::ui::markup::escape;
 
 /// Where the drawing area starts, after the lane labels.
 pub const LABEL_WIDTH: f64 = 170.0;
@@ -260,6 +261,7 @@ pub fn layout(trace: &Trace, width: f64, view: Option<View>) -> Layout {
             Some(MarkDot { lane, x: x_of(m.at), class, console, title })
         })
         .collect();
+    let marks = merge_marks(marks);
 
     // Each message from where it was sent to where it was received, matched by its number.
     let mut sent = std::collections::HashMap::new();
@@ -291,6 +293,31 @@ pub fn layout(trace: &Trace, width: f64, view: Option<View>) -> Layout {
     let first = view.from.div_ceil(step);
     let ticks = (first..=view.to / step).map(|k| Tick { x: x_of(k * step), label: format_ms(k * step) }).collect();
     Layout { width, height: lanes.len() as f64 * LANE_HEIGHT + AXIS_HEIGHT, lanes, boxes, marks, arrows, ticks, view }
+}
+
+/// Merges marks of the same lane and kind less than a pixel apart: a run that printed a
+/// hundred thousand lines draws at most one mark per pixel column and lane.
+fn merge_marks(mut marks: Vec<MarkDot>) -> Vec<MarkDot> {
+    marks.sort_by(|a, b| (a.lane, a.class).cmp(&(b.lane, b.class)).then(a.x.total_cmp(&b.x)));
+    let mut merged: Vec<(MarkDot, usize)> = Vec::with_capacity(marks.len().min(4096));
+    for m in marks {
+        if let Some((last, n)) = merged.last_mut() {
+            if (last.lane, last.class) == (m.lane, m.class) && m.x - last.x < 1.0 {
+                *n += 1;
+                continue;
+            }
+        }
+        merged.push((m, 1));
+    }
+    merged
+        .into_iter()
+        .map(|(mut m, n)| {
+            if n > 1 {
+                m.title = format!("{} (+{} more in this pixel; zoom in)", m.title, n - 1);
+            }
+            m
+        })
+        .collect()
 }
 
 /// Merges boxes of the same lane, kind and holder that touch (within half a pixel).
@@ -346,6 +373,8 @@ mod tests {
             outcome: Outcome::Completed,
             finals: vec![],
             gil_handoffs: vec![],
+            objects: vec![],
+            omitted: None,
         }
     }
 
@@ -397,6 +426,18 @@ mod tests {
     }
 
     #[test]
+    fn a_hundred_thousand_prints_draw_as_at_most_one_mark_a_pixel() {
+        let mut t = trace(vec![span(1, SpanKind::Run, 0, 10_000_000)]);
+        t.marks = (0..100_000u64)
+            .map(|i| Mark { actor: ActorId(1), kind: MarkKind::Printed(0), at: i * 100, line: 3 })
+            .collect();
+        let l = layout(&t, LABEL_WIDTH + 800.0, None);
+        assert!(l.marks.len() <= 801, "{} marks", l.marks.len());
+        assert!(l.marks.len() >= 700, "{} marks", l.marks.len());
+        assert!(l.marks[0].title.contains("more in this pixel"));
+    }
+
+    #[test]
     fn zooming_in_shows_only_the_window_and_ticks_inside_it() {
         let t = trace(vec![span(0, SpanKind::Run, 0, 2_000_000), span(0, SpanKind::Sleep, 8_000_000, 9_000_000)]);
         let whole = View::whole(&t);
@@ -416,11 +457,6 @@ mod tests {
         assert_eq!(tick_step(7), 2);
         assert_eq!(tick_step(1_000_000_000), 200_000_000);
     }
-}
-
-/// Escapes text for SVG markup.
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }
 
 /// The whole timeline as SVG markup: one string, built in one pass, so a big trace costs

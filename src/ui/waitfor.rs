@@ -5,6 +5,8 @@
 
 use std::fmt::Write;
 
+use crate::ui::markup::escape;
+
 /// One wait: `waiter` waits for `on`, which `holder` holds (if anyone does).
 #[derive(Clone, Debug, PartialEq)]
 pub struct WaitEdge {
@@ -21,10 +23,6 @@ const RADIUS: f64 = 110.0;
 /// `Thread-1`; the list beside the graph has the whole name).
 fn short(name: &str) -> &str {
     name.split(" (").next().unwrap_or(name)
-}
-
-fn escape(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }
 
 /// Threads and objects around a circle, in the order the edges meet them (so a cycle is a

@@ -17,11 +17,12 @@ use crate::engine::live::probe::{self, ProbeRun};
 use crate::engine::live::run::{self as live_run, LiveRun};
 use crate::engine::live::{GlobalPool, POOL_THREADS};
 use crate::engine::sim::{Sim, StepResult};
-use crate::engine::trace::TraceBatch;
+use crate::engine::trace::{ConsoleWrite, Trace, TraceBatch};
 use crate::explore::Explorer;
-use crate::lessons;
+use crate::knobs::KnobValues;
+use crate::lessons::{self, LessonInfo};
 use crate::worker::clock::PerformanceClock;
-use crate::worker::protocol::{Request, Response};
+use crate::worker::protocol::{Request, Response, CONSOLE_HEAD, CONSOLE_TAIL};
 use crate::worker::ENGINE_WORKER_NAME;
 
 /// How often a run is polled, in milliseconds.
@@ -65,15 +66,22 @@ struct Active {
     control: Arc<Control>,
     started: u64,
     last_progress: u64,
-    /// Trace events of a live run not yet sent, and when the last were.
-    pending: TraceBatch,
+    /// The lesson a run is of, with its knobs: its findings are computed here, from the
+    /// whole trace, before the page gets its (possibly cut) copy.
+    lesson: Option<(&'static LessonInfo, KnobValues)>,
+    /// Console writes of a live run not yet sent, and when the last were.
+    pending: Vec<ConsoleWrite>,
     last_trace: u64,
+    /// Console writes of this run sent to the page so far.
+    console_sent: usize,
 }
 
 #[derive(Default)]
 struct EngineWorker {
     pool_threads: u32,
     active: Option<Active>,
+    /// The whole console of the last finished lesson run, for a download.
+    last_console: Option<(u32, String)>,
     panic_reported: bool,
     /// Polls left to watch for a panic when no run is active (after `PanicForTest`).
     watch_polls: u32,
@@ -136,7 +144,7 @@ pub fn start() {
         WORKER.with(|w| w.borrow_mut().pool_threads = pool_threads);
         let ready = Response::Ready { isolated, pool_threads, hardware_concurrency };
         match (pool_threads > 0).then(warm_up).flatten() {
-            Some(live) => begin(0, Work::WarmUp { live, ready }, Arc::new(Control::new())),
+            Some(live) => begin(0, Work::WarmUp { live, ready }, Arc::new(Control::new()), None),
             None => post(&ready),
         }
     });
@@ -154,7 +162,7 @@ fn refusal(needs_pool: bool) -> Option<String> {
     })
 }
 
-fn begin(run: u32, work: Work, control: Arc<Control>) {
+fn begin(run: u32, work: Work, control: Arc<Control>, lesson: Option<(&'static LessonInfo, KnobValues)>) {
     let started = PerformanceClock.now();
     WORKER.with(|w| {
         w.borrow_mut().active = Some(Active {
@@ -163,11 +171,41 @@ fn begin(run: u32, work: Work, control: Arc<Control>) {
             control,
             started,
             last_progress: started,
-            pending: TraceBatch::default(),
+            lesson,
+            pending: Vec::new(),
             last_trace: started,
+            console_sent: 0,
         })
     });
     schedule_poll();
+}
+
+/// A lesson run ended: its findings from the whole trace, its whole console kept for a
+/// download, and the page's copy with the console cut to its head and tail.
+fn lesson_done(
+    worker: &mut EngineWorker,
+    run: u32,
+    mut trace: Trace,
+    lesson: Option<&(&'static LessonInfo, KnobValues)>,
+) -> Response {
+    let findings =
+        lesson.map(|(info, knobs)| lessons::findings_in_every_language(info, knobs, &trace)).unwrap_or_default();
+    worker.last_console = Some((run, trace.console_text()));
+    trace.cut_console(CONSOLE_HEAD, CONSOLE_TAIL);
+    Response::RunDone { run, trace, findings }
+}
+
+/// The console writes of a live run to send now, and how many were held back: the first
+/// [`CONSOLE_HEAD`] of the run, then the newest [`CONSOLE_TAIL`] of each batch.
+fn console_to_send(pending: &mut Vec<ConsoleWrite>, sent: &mut usize) -> (Vec<ConsoleWrite>, u64) {
+    let mut writes = std::mem::take(pending);
+    writes.sort_by_key(|w| (w.at, w.actor));
+    let head = CONSOLE_HEAD.saturating_sub(*sent).min(writes.len());
+    let rest = writes.len() - head;
+    let skipped = rest.saturating_sub(CONSOLE_TAIL);
+    writes.drain(head..head + skipped);
+    *sent += writes.len();
+    (writes, skipped as u64)
 }
 
 /// The warm-up: about 50 ms per worker of the gil lesson's countdown, serially and in two
@@ -184,18 +222,22 @@ fn warm_up() -> Option<LiveRun> {
 
 /// Builds a lesson from its knobs and starts it on the engine they name; `Err` says why it
 /// cannot run.
-fn start_lesson(lesson: &str, knobs: &[(String, String)], control: Arc<Control>) -> Result<Work, String> {
+fn start_lesson(
+    lesson: &str,
+    knobs: &[(String, String)],
+    control: Arc<Control>,
+) -> Result<(Work, (&'static LessonInfo, KnobValues)), String> {
     let info = lessons::find(lesson).ok_or_else(|| format!("there is no lesson `{lesson}`"))?;
     let (values, built) = lessons::build_from_pairs(info, knobs)?;
     if values.choice("engine") == "sim" {
         let sim = Sim::new(built.program, lessons::sim_settings(&values, built.settings)).map_err(|e| e.to_string())?;
-        return Ok(Work::Simulated(Box::new(sim)));
+        return Ok((Work::Simulated(Box::new(sim)), (info, values)));
     }
     if WORKER.with(|w| w.borrow().pool_threads) == 0 {
         return Err("live runs need the thread pool, which needs cross-origin isolation".to_string());
     }
     live_run::start(built.program, built.settings, Arc::new(GlobalPool), Arc::new(PerformanceClock), control)
-        .map(Work::Lesson)
+        .map(|live| (Work::Lesson(live), (info, values)))
         .map_err(|e| e.to_string())
 }
 
@@ -214,7 +256,7 @@ fn handle(request: Request) {
             let control = Arc::new(Control::new());
             let probe = probe::start(request, &GlobalPool, Arc::new(PerformanceClock), control.clone());
             let total = request.units_per_job * request.jobs as u64;
-            begin(run, Work::Probe { probe, total }, control);
+            begin(run, Work::Probe { probe, total }, control, None);
         }
         Request::Run { run, lesson, knobs } => {
             if let Some(message) = refusal(false) {
@@ -223,7 +265,7 @@ fn handle(request: Request) {
             }
             let control = Arc::new(Control::new());
             match start_lesson(&lesson, &knobs, control.clone()) {
-                Ok(work) => begin(run, work, control),
+                Ok((work, lesson)) => begin(run, work, control, Some(lesson)),
                 Err(message) => post(&Response::Failed { run, message }),
             }
         }
@@ -236,7 +278,7 @@ fn handle(request: Request) {
                 .ok_or_else(|| format!("there is no lesson `{lesson}`"))
                 .and_then(|info| Explorer::new(info, &knobs, request));
             match started {
-                Ok(explorer) => begin(run, Work::Explore(Box::new(explorer)), Arc::new(Control::new())),
+                Ok(explorer) => begin(run, Work::Explore(Box::new(explorer)), Arc::new(Control::new()), None),
                 Err(message) => post(&Response::Failed { run, message }),
             }
         }
@@ -245,6 +287,11 @@ fn handle(request: Request) {
                 active.control.cancel();
             }
         }),
+        Request::ConsoleText { run } => {
+            let text =
+                WORKER.with(|w| w.borrow().last_console.as_ref().filter(|(r, _)| *r == run).map(|(_, t)| t.clone()));
+            post(&Response::ConsoleText { run, text });
+        }
         Request::PanicForTest => {
             WORKER.with(|w| w.borrow_mut().watch_polls = 2000 / POLL_MS as u32);
             rayon::spawn(|| panic!("a test asked a pool thread to panic"));
@@ -253,9 +300,16 @@ fn handle(request: Request) {
     }
 }
 
+/// How a piece of work ended: with an answer for the page, or with a lesson run's trace
+/// (its findings are computed, and its console cut, before the page gets it).
+enum Ended {
+    Answer(Response),
+    Lesson(Trace),
+}
+
 /// Simulated work for one slice from `started`: `piece` again and again until it answers
 /// (the run ended or failed) or the slice's time is up.
-fn for_a_slice(started: u64, mut piece: impl FnMut() -> Option<Response>) -> Option<Response> {
+fn for_a_slice<T>(started: u64, mut piece: impl FnMut() -> Option<T>) -> Option<T> {
     let end = started + SIM_SLICE_NS;
     loop {
         if let Some(answer) = piece() {
@@ -298,14 +352,9 @@ fn poll() {
             active.last_progress = now;
         }
         let done = match &mut active.work {
-            Work::WarmUp { live, ready } => live.poll().finished.map(|_| ready.clone()),
+            Work::WarmUp { live, ready } => live.poll().finished.map(|_| Ended::Answer(ready.clone())),
             Work::Probe { probe, total } => match probe.poll() {
-                Some(report) => {
-                    let trace = report.to_trace();
-                    let batch = TraceBatch { spans: trace.spans, marks: trace.marks, console: trace.console };
-                    post(&Response::Trace { run, batch });
-                    Some(Response::ProbeDone { run, report })
-                }
+                Some(report) => Some(Ended::Answer(Response::ProbeDone { run, report })),
                 None => {
                     if progress_due {
                         post(&Response::Progress { run, done: active.control.progress(), total: *total, elapsed_ns });
@@ -315,16 +364,16 @@ fn poll() {
             },
             Work::Simulated(sim) => {
                 if active.control.stopped().is_some() {
-                    Some(Response::RunDone { run, trace: sim.stop(crate::engine::trace::Outcome::Cancelled) })
+                    Some(Ended::Lesson(sim.stop(crate::engine::trace::Outcome::Cancelled)))
                 } else {
                     let mut reached = (0, 0);
                     let done = for_a_slice(now, || match sim.run_slice(SIM_SLICE_STEPS) {
-                        Ok(StepResult::Finished(trace)) => Some(Response::RunDone { run, trace: *trace }),
+                        Ok(StepResult::Finished(trace)) => Some(Ended::Lesson(*trace)),
                         Ok(StepResult::Running { steps, now: python_now }) => {
                             reached = (steps, python_now);
                             None
                         }
-                        Err(error) => Some(Response::Failed { run, message: error.to_string() }),
+                        Err(error) => Some(Ended::Answer(Response::Failed { run, message: error.to_string() })),
                     });
                     if done.is_none() && progress_due {
                         // Progress in simulated time: how far the program has got.
@@ -335,13 +384,15 @@ fn poll() {
                 }
             }
             Work::Explore(explorer) => {
+                let report =
+                    |explorer: &Explorer| Ended::Answer(Response::ExploreDone { run, report: explorer.report() });
                 if active.control.stopped().is_some() {
-                    Some(Response::ExploreDone { run, report: explorer.report() })
+                    Some(report(explorer))
                 } else {
                     let done = for_a_slice(now, || match explorer.advance(SIM_SLICE_STEPS) {
-                        Ok(true) => Some(Response::ExploreDone { run, report: explorer.report() }),
+                        Ok(true) => Some(report(explorer)),
                         Ok(false) => None,
-                        Err(message) => Some(Response::Failed { run, message }),
+                        Err(message) => Some(Ended::Answer(Response::Failed { run, message })),
                     });
                     if done.is_none() && progress_due {
                         let (done, total) = (explorer.runs(), explorer.planned_runs());
@@ -352,18 +403,19 @@ fn poll() {
             }
             Work::Lesson(live) => {
                 let update = live.poll();
+                // Only the console streams: the page draws the timeline once the run is over.
                 for batch in update.batches {
-                    active.pending.spans.extend(batch.spans);
-                    active.pending.marks.extend(batch.marks);
-                    active.pending.console.extend(batch.console);
+                    active.pending.extend(batch.console);
                 }
                 // Gathered, so the page renders a few times a second, not once per actor batch.
                 if now.saturating_sub(active.last_trace) >= TRACE_EVERY_NS && !active.pending.is_empty() {
                     active.last_trace = now;
-                    post(&Response::Trace { run, batch: std::mem::take(&mut active.pending) });
+                    let (console, skipped) = console_to_send(&mut active.pending, &mut active.console_sent);
+                    let batch = TraceBatch { console, ..TraceBatch::default() };
+                    post(&Response::Trace { run, batch, skipped });
                 }
                 match update.finished {
-                    Some(trace) => Some(Response::RunDone { run, trace }),
+                    Some(trace) => Some(Ended::Lesson(trace)),
                     None => {
                         if progress_due {
                             post(&Response::Progress {
@@ -378,10 +430,12 @@ fn poll() {
                 }
             }
         };
-        if done.is_some() {
-            w.active = None;
-        }
-        done
+        let ended = done?;
+        let active = w.active.take()?;
+        Some(match ended {
+            Ended::Answer(response) => response,
+            Ended::Lesson(trace) => lesson_done(&mut w, run, trace, active.lesson.as_ref()),
+        })
     });
     match finished {
         Some(response) => post(&response),

@@ -10,6 +10,13 @@ use serde::{Deserialize, Serialize};
 use crate::engine::live::probe::{ProbeReport, ProbeRequest};
 use crate::engine::trace::{Trace, TraceBatch};
 use crate::explore::{ExploreReport, ExploreRequest};
+use crate::lessons::FindingsText;
+
+/// Console writes of a run the page keeps from its beginning, and from its end: a run may
+/// print hundreds of thousands of lines, and the page stays light whatever it prints. The
+/// whole output can be downloaded ([`Request::ConsoleText`]).
+pub const CONSOLE_HEAD: usize = 2_000;
+pub const CONSOLE_TAIL: usize = 1_000;
 
 /// Page to worker.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -24,6 +31,8 @@ pub enum Request {
     PanicForTest,
     /// Explore a lesson over seeds and schedules on the simulated engine.
     Explore { run: u32, lesson: String, knobs: Vec<(String, String)>, request: ExploreRequest },
+    /// The whole console of the last finished run, for a download.
+    ConsoleText { run: u32 },
 }
 
 /// Worker to page.
@@ -41,19 +50,25 @@ pub enum Response {
         total: u64,
         elapsed_ns: u64,
     },
-    /// Part of a run's trace, streamed while it goes on.
+    /// Console writes of a live run, streamed while it goes on: the first
+    /// [`CONSOLE_HEAD`], then at most the last [`CONSOLE_TAIL`] of each batch; `skipped`
+    /// writes were held back before this batch's.
     Trace {
         run: u32,
         batch: TraceBatch,
+        skipped: u64,
     },
     ProbeDone {
         run: u32,
         report: ProbeReport,
     },
-    /// A lesson run ended (completed, cancelled or stopped); the whole trace.
+    /// A lesson run ended (completed, cancelled or stopped): its trace, the console cut to
+    /// its head and tail, and its findings from the whole run, in every language
+    /// ([`crate::i18n::Lang::ALL`] order).
     RunDone {
         run: u32,
         trace: Trace,
+        findings: Vec<FindingsText>,
     },
     /// The run could not start or failed; the message says why.
     Failed {
@@ -68,6 +83,11 @@ pub enum Response {
     ExploreDone {
         run: u32,
         report: ExploreReport,
+    },
+    /// The whole console of run `run`, or `None` if the worker no longer has it.
+    ConsoleText {
+        run: u32,
+        text: Option<String>,
     },
 }
 
@@ -124,8 +144,8 @@ mod tests {
     use crate::engine::program::{ActorId, ObjectId, ProcessId};
     use crate::engine::schedule::Schedule;
     use crate::engine::trace::{
-        ActorInfo, ActorMetrics, ConsoleWrite, EngineKind, Mark, MarkKind, Outcome, PythonError, Span, SpanKind,
-        WaitEdge, WaitOn,
+        ActorInfo, ActorMetrics, ConsoleOmitted, ConsoleWrite, EngineKind, Mark, MarkKind, Outcome, PythonError, Span,
+        SpanKind, WaitEdge, WaitOn,
     };
     use crate::explore::Found;
 
@@ -181,6 +201,8 @@ mod tests {
             },
             finals: vec![(ObjectId(0), -40_000), (ObjectId(1), i64::MAX)],
             gil_handoffs: vec![812],
+            objects: vec!["counter".into(), "forks[2]".into()],
+            omitted: Some(ConsoleOmitted { at: 1, writes: 5, lines: 4 }),
         }
     }
 
@@ -190,6 +212,7 @@ mod tests {
             Request::Probe { run: 7, request: ProbeRequest { jobs: 17, units_per_job: u64::MAX } },
             Request::Cancel { run: 7 },
             Request::PanicForTest,
+            Request::ConsoleText { run: 4 },
             Request::Run { run: 3, lesson: "race_counter".into(), knobs: vec![("threads".into(), "4".into())] },
             Request::Explore {
                 run: 5,
@@ -220,11 +243,20 @@ mod tests {
         let responses = [
             Response::Ready { isolated: true, pool_threads: 17, hardware_concurrency: 2 },
             Response::Progress { run: 1, done: 5, total: 10, elapsed_ns: 123_456 },
-            Response::Trace { run: 1, batch: sample_batch() },
+            Response::Trace { run: 1, batch: sample_batch(), skipped: 12 },
             Response::ProbeDone { run: 1, report },
             Response::Failed { run: 2, message: "no such lesson".into() },
             Response::Panicked { message: "boom".into() },
-            Response::RunDone { run: 4, trace: sample_trace() },
+            Response::RunDone {
+                run: 4,
+                trace: sample_trace(),
+                findings: vec![FindingsText {
+                    headline: "Lost 3 of 40 000 updates.".into(),
+                    details: vec!["Because.".into()],
+                    figures: vec![("lost".into(), 3)],
+                }],
+            },
+            Response::ConsoleText { run: 4, text: Some("a\nb\n".into()) },
             Response::ExploreDone {
                 run: 6,
                 report: ExploreReport {
@@ -250,7 +282,7 @@ mod tests {
 
     #[test]
     fn truncated_or_corrupt_bytes_are_errors_not_panics() {
-        let bytes = Response::Trace { run: 1, batch: sample_batch() }.encode();
+        let bytes = Response::Trace { run: 1, batch: sample_batch(), skipped: 0 }.encode();
         for len in 0..bytes.len() {
             assert!(Response::decode(&bytes[..len]).is_err(), "prefix of {len} bytes decoded");
         }

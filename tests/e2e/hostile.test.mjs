@@ -4,9 +4,9 @@
 // named after what broke before it was fixed.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { serve, launch, CSP } from './support.mjs';
+import { serve, launch, openPage, runAndWait, CSP } from './support.mjs';
 
-let app, host, browser;
+let app, host, isolated, browser;
 
 // What an attacker's module does if it ever runs inside Interleave's origin: tell its host.
 const PAYLOAD = "parent.postMessage('injected:' + location.origin, '*');";
@@ -26,6 +26,7 @@ before(async () => {
     // A module the attacker serves to anyone, CORS and CORP included.
     modules: { '/evil.mjs': PAYLOAD },
   });
+  isolated = await serve({ isolated: true });
   browser = await launch();
 });
 
@@ -33,6 +34,7 @@ after(async () => {
   await browser?.close();
   await app?.close();
   await host?.close();
+  await isolated?.close();
 });
 
 async function hostPage() {
@@ -93,4 +95,81 @@ test('code from another origin: the page is served with a Content-Security-Polic
   }, PAYLOAD);
   assert.equal(ran, false, 'a data: script ran');
   await page.close();
+});
+
+// Runs that last seconds, per kind of lesson and engine, and a lesson of each kind to go to.
+const LONG_RUNS = {
+  sim: {
+    threads: 'lesson=race_counter&gil=off&increments=4000000',
+    processes: 'lesson=shared_value&increments=1000000&processes=12',
+  },
+  live: {
+    threads: 'lesson=race_counter&gil=off&lock=each&increments=10000000',
+    processes: 'lesson=pool_map&time_scale=1',
+  },
+};
+const DESTINATIONS = { threads: 'dining_philosophers', processes: 'process_basics' };
+
+test('opening another lesson during a run: the run is cancelled, its result dropped, and the page lives on', async () => {
+  for (const engine of ['sim', 'live']) {
+    for (const [from, link] of Object.entries(LONG_RUNS[engine])) {
+      for (const [to, lesson] of Object.entries(DESTINATIONS)) {
+        const where = `${engine}: ${from} lesson during its run -> ${to} lesson (${lesson})`;
+        const { page, errors } = await openPage(browser.context, `${isolated.url}?${link}&engine=${engine}`);
+        await page.waitForSelector('#run:not([disabled])', { timeout: 30_000 });
+        await page.click('#run');
+        await page.waitForSelector('#run-progress', { timeout: 10_000 });
+        await page.click('a.back');
+        await page.click(`#lesson-index a[data-lesson="${lesson}"]`);
+        await page.waitForSelector(`#lesson[data-lesson="${lesson}"]`);
+        // The old run ends (cancelled) without a word on this page, and this lesson runs.
+        const headline = await runAndWait(page, 60_000);
+        assert.ok(headline.length > 0, where);
+        assert.equal(await page.getAttribute('#findings', 'data-lesson'), lesson, where);
+        // The page still answers: the language switch works.
+        await page.click('button[data-lang="ko"]');
+        await page.waitForFunction(() => document.documentElement.lang === 'ko');
+        assert.deepEqual(errors, [], where);
+        await page.close();
+      }
+    }
+  }
+});
+
+test('a huge console (lock_print, 100 000 iterations) keeps the page responsive and can be downloaded whole', async () => {
+  for (const engine of ['sim', 'live']) {
+    const { page, errors } = await openPage(browser.context, `${isolated.url}?lesson=lock_print&iterations=100000&lock=off&engine=${engine}`);
+    await page.evaluate(() => {
+      window.longest = 0;
+      new PerformanceObserver((list) => {
+        for (const e of list.getEntries()) window.longest = Math.max(window.longest, e.duration);
+      }).observe({ type: 'longtask', buffered: true });
+    });
+    await runAndWait(page, 120_000);
+    // 400 000 lines were printed; the findings count every pair (the worker judged the
+    // whole output), and the page keeps the first lines and the last, and says so.
+    const figures = Object.fromEntries((await page.getAttribute('#findings', 'data-figures')).split(';').map((p) => p.split('=')));
+    assert.equal(Number(figures.together) + Number(figures.split), 200_000, `${engine}: ${JSON.stringify(figures)}`);
+    assert.match(await page.textContent('#console-omitted'), /[\d ]+ lines are not shown/, engine);
+    const rows = await page.locator('#console .row').count();
+    assert.ok(rows < 200, `${engine}: ${rows} console rows drawn`);
+    // A timer set now fires on time: the main thread is free.
+    const late = await page.evaluate(() => new Promise((resolve) => {
+      const start = performance.now();
+      setTimeout(() => resolve(performance.now() - start - 50), 50);
+    }));
+    assert.ok(late < 50, `${engine}: a timer fired ${late} ms late`);
+    const longest = await page.evaluate(() => window.longest);
+    assert.ok(longest < 200, `${engine}: a main-thread task took ${longest} ms`);
+    // Scrolling to the end shows the last lines, and still only the rows in sight.
+    await page.$eval('#console', (c) => { c.scrollTop = c.scrollHeight; });
+    await page.waitForFunction(() => !document.querySelector('#console-gap') && /Executing the/.test(document.querySelector('#console').textContent));
+    assert.ok((await page.locator('#console .row').count()) < 200, engine);
+    // The whole output downloads as a file.
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('#console-download')]);
+    const text = await (await import('node:fs/promises')).readFile(await download.path(), 'utf8');
+    assert.equal(text.split('lock acquired').length - 1, 200_000, `${engine}: the download has every pair`);
+    assert.deepEqual(errors, [], engine);
+    await page.close();
+  }
 });

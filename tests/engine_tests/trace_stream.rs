@@ -8,7 +8,7 @@ fn batches_streamed_during_a_run_add_up_to_the_whole_trace() {
     let mut recorder = ActorRecorder::new(ActorId(3), TraceBudget { events_per_actor: 10_000, merge_gap: 0 });
     let mut received = TraceBatch::default();
     let mut receive = |batch: TraceBatch| {
-        let bytes = Response::Trace { run: 1, batch }.encode();
+        let bytes = Response::Trace { run: 1, batch, skipped: 0 }.encode();
         let Ok(Response::Trace { batch, .. }) = Response::decode(&bytes) else { panic!("decode") };
         received.spans.extend(batch.spans);
         received.marks.extend(batch.marks);

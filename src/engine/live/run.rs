@@ -490,6 +490,7 @@ impl LiveRun {
             })
             .collect();
         trace.gil_handoffs = shared.gils.iter().map(|g| if shared.settings.gil { g.handoffs() } else { 0 }).collect();
+        trace.objects = shared.program.objects.iter().map(|o| o.name.clone()).collect();
         trace
     }
 }

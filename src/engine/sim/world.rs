@@ -1824,6 +1824,7 @@ impl Sim {
         let mut trace = Trace::from_recorders(EngineKind::Simulated, infos, recorders, end, outcome);
         trace.finals = self.finals();
         trace.gil_handoffs = self.gils.iter().map(|g| if self.settings.run.gil { g.handoffs } else { 0 }).collect();
+        trace.objects = self.program.objects.iter().map(|o| o.name.clone()).collect();
         trace
     }
 }
@@ -2044,6 +2045,7 @@ impl Sim {
             .collect();
         let mut trace = Trace::from_recorders(EngineKind::Simulated, infos, recorders, end, Outcome::Completed);
         trace.finals = self.finals();
+        trace.objects = self.program.objects.iter().map(|o| o.name.clone()).collect();
         trace
     }
 

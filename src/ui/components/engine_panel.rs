@@ -34,7 +34,8 @@ pub fn EnginePanel(props: &EnginePanelProps) -> Html {
         _ => "waiting",
     };
     let can_start = matches!(state.worker, WorkerStatus::Ready { .. }) && !state.probe_running();
-    let progress = match &state.probe {
+    let phase = state.probe_phase();
+    let progress = match &phase {
         ProbePhase::Running { done, total, .. } => {
             let fraction = if *total == 0 { 0.0 } else { *done as f64 / *total as f64 };
             html! {
@@ -64,7 +65,7 @@ pub fn EnginePanel(props: &EnginePanelProps) -> Html {
                 <p class="muted">{ t(lang, Key::PoolCheckExplain) }</p>
                 <div class="actions">
                     <button id="probe-run" class="primary" disabled={!can_start} onclick={onstart}>{ t(lang, Key::PoolCheckRun) }</button>
-                    <button id="probe-cancel" disabled={!matches!(state.probe, ProbePhase::Running { .. })} onclick={oncancel}>{ t(lang, Key::Cancel) }</button>
+                    <button id="probe-cancel" disabled={!matches!(phase, ProbePhase::Running { .. })} onclick={oncancel}>{ t(lang, Key::Cancel) }</button>
                 </div>
                 { progress }
                 if !state.rows.is_empty() {

@@ -7,7 +7,7 @@ use crate::i18n::{self, t, Key};
 use crate::knobs::{common, KnobValue};
 use crate::lessons::{self, LessonInfo};
 use crate::ui::components::code_view::CodeView;
-use crate::ui::components::console_view::ConsoleView;
+use crate::ui::components::console_view::{ConsoleGap, ConsoleView};
 use crate::ui::components::explore_panel::ExplorePanel;
 use crate::ui::components::knob_form::KnobForm;
 use crate::ui::components::run_summary::RunSummary;
@@ -58,15 +58,25 @@ pub fn LessonPage(props: &LessonPageProps) -> Html {
     let running = state.lesson_running();
     let can_run = state.can_run();
     let finished = state.finished.clone();
+    let run_phase = state.run_phase();
 
-    let (writes, errors, names) = match (&finished, running) {
-        (Some(run), false) => (
-            run.trace.console.clone(),
-            run.trace.errors.clone(),
-            run.trace.actors.iter().map(|a| a.name.clone()).collect::<Vec<_>>(),
-        ),
-        _ => (state.streamed.clone(), Vec::new(), Vec::new()),
-    };
+    // The finished run's console, or the one streaming in.
+    let console = use_memo((finished.clone(), running.then(|| state.streamed())), |(finished, streamed)| {
+        match (finished, streamed) {
+            (_, Some((writes, gap))) => {
+                let gap = gap.map(|(at, writes)| ConsoleGap { at, writes, lines: None });
+                (Rc::new(writes.clone()), Rc::new(Vec::new()), Rc::new(Vec::new()), gap)
+            }
+            (Some(run), None) => {
+                let gap =
+                    run.trace.omitted.map(|o| ConsoleGap { at: o.at as usize, writes: o.writes, lines: Some(o.lines) });
+                let names = run.trace.actors.iter().map(|a| a.name.clone()).collect::<Vec<_>>();
+                (Rc::new(run.trace.console.clone()), Rc::new(run.trace.errors.clone()), Rc::new(names), gap)
+            }
+            (None, None) => Default::default(),
+        }
+    });
+    let (writes, errors, names, gap) = (*console).clone();
     let focus: Option<Nanos> = selected.and_then(|i| writes.get(i as usize)).map(|w| w.at);
     let marked_line = selected.and_then(|i| {
         let run = finished.as_ref()?;
@@ -77,7 +87,7 @@ pub fn LessonPage(props: &LessonPageProps) -> Html {
         Callback::from(move |i: u32| selected.set(Some(i)))
     };
 
-    let progress = match &state.run {
+    let progress = match &run_phase {
         // A live run knows its total work; a simulated one reports how far Python time got.
         RunPhase::Running { done, total, elapsed_ns, .. } if *total > 0 => {
             let fraction = *done as f64 / *total as f64;
@@ -128,6 +138,10 @@ pub fn LessonPage(props: &LessonPageProps) -> Html {
     let onrun = props.onrun.reform(|_: MouseEvent| ());
     let onaction = props.onaction.clone();
     let onstepper = onaction.reform(|_: MouseEvent| Action::OpenStepper);
+    let ondownload = finished
+        .as_ref()
+        .filter(|run| run.omitted_console())
+        .map(|_| props.onaction.reform(|_| Action::DownloadConsole));
     let stepper = match (state.stepping, state.knob_values()) {
         (true, Some(knobs)) => html! {
             <StepperView lang={lang} lesson={lesson} knobs={knobs}
@@ -139,7 +153,7 @@ pub fn LessonPage(props: &LessonPageProps) -> Html {
     };
     let explore = lesson.breaks.is_some().then(|| {
         html! {
-            <ExplorePanel lang={lang} phase={state.explore.clone()} can_start={can_run && !state.stepping}
+            <ExplorePanel lang={lang} phase={state.explore_phase()} can_start={can_run && !state.stepping}
                 onstart={onaction.reform(Action::StartExplore)}
                 oncancel={props.oncancel.clone()}
                 onopen={onaction.reform(|(seed, schedule): (u64, String)| Action::OpenFound { seed, schedule })} />
@@ -169,8 +183,8 @@ pub fn LessonPage(props: &LessonPageProps) -> Html {
                 { notice.unwrap_or_default() }
                 <div class="actions">
                     <button id="run" class="primary" disabled={!can_run} onclick={onrun}>{ t(lang, Key::Run) }</button>
-                    <button id="cancel" disabled={!matches!(state.run, RunPhase::Running { .. })} onclick={oncancel}>{ t(lang, Key::Cancel) }</button>
-                    <button id="open-stepper" disabled={!can_run || state.stepping} onclick={onstepper}>{ t(lang, Key::StepperOpen) }</button>
+                    <button id="cancel" disabled={!matches!(run_phase, RunPhase::Running { .. })} onclick={oncancel}>{ t(lang, Key::Cancel) }</button>
+                    <button id="open-stepper" disabled={!state.can_step()} onclick={onstepper}>{ t(lang, Key::StepperOpen) }</button>
                 </div>
                 { progress }
                 if let Some(reason) = &state.restarted {
@@ -180,7 +194,7 @@ pub fn LessonPage(props: &LessonPageProps) -> Html {
             if state.stepping {
                 { stepper }
                 if let Some(run) = &finished {
-                    <RunSummary lang={lang} lesson={lesson} run={run.clone()} />
+                    <RunSummary lang={lang} run={run.clone()} />
                 }
             } else {
                 <div class="panes">
@@ -190,12 +204,13 @@ pub fn LessonPage(props: &LessonPageProps) -> Html {
                     </section>
                     <section class="pane">
                         <h3>{ t(lang, Key::ConsoleHeading) }</h3>
-                        <ConsoleView lang={lang} writes={writes} errors={errors} names={names} selected={*selected} onselect={onselect.clone()} />
+                        <ConsoleView lang={lang} writes={writes} errors={errors} names={names} selected={*selected} onselect={onselect.clone()}
+                            gap={gap} ondownload={ondownload} follow={running} />
                     </section>
                 </div>
                 if let (Some(run), false) = (&finished, running) {
                     <Timeline lang={lang} trace={run.trace.clone()} caption={t(lang, Key::RunTimelineLabel)} focus={focus} onprint={onselect} />
-                    <RunSummary lang={lang} lesson={lesson} run={run.clone()} />
+                    <RunSummary lang={lang} run={run.clone()} />
                 }
             }
             { pool_plot }

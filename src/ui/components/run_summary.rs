@@ -2,7 +2,6 @@ use yew::prelude::*;
 
 use crate::engine::trace::{EngineKind, Outcome, WaitOn};
 use crate::i18n::{self, group_digits, t, Key, Lang};
-use crate::lessons::LessonInfo;
 use crate::ui::state::FinishedRun;
 use crate::ui::timeline::actor_color;
 use crate::ui::waitfor::{wait_for_svg, WaitEdge};
@@ -10,7 +9,6 @@ use crate::ui::waitfor::{wait_for_svg, WaitEdge};
 #[derive(Properties, PartialEq)]
 pub struct RunSummaryProps {
     pub lang: Lang,
-    pub lesson: &'static LessonInfo,
     pub run: std::rc::Rc<FinishedRun>,
 }
 
@@ -23,7 +21,7 @@ fn ms(ns: u64) -> String {
 pub fn RunSummary(props: &RunSummaryProps) -> Html {
     let lang = props.lang;
     let trace = &props.run.trace;
-    let findings = (props.lesson.findings)(&props.run.knobs, trace, lang);
+    let findings = props.run.findings(lang).cloned().unwrap_or_default();
     let outcome = match &trace.outcome {
         Outcome::Completed => None,
         Outcome::Cancelled => Some(t(lang, Key::OutcomeCancelled).to_string()),
@@ -35,10 +33,10 @@ pub fn RunSummary(props: &RunSummaryProps) -> Html {
     let time_scale = props.run.knobs.decimal("time_scale");
     html! {
         <section class="summary" id="summary">
-            <div class="findings" id="findings" data-run={props.run.run.to_string()} data-figures={figures_attr(&findings.figures)}>
+            <div class="findings" id="findings" data-run={props.run.run.to_string()} data-lesson={props.run.lesson.id} data-figures={figures_attr(&findings.figures)}>
                 <h3>{ t(lang, Key::FindingsHeading) }</h3>
                 if let Some(outcome) = outcome { <p class="outcome" id="outcome">{ outcome }</p> }
-                { wait_for_graph(lang, props.lesson, &props.run) }
+                { wait_for_graph(lang, &props.run) }
                 <p class="headline" id="headline">{ &findings.headline }</p>
                 { for findings.details.iter().map(|d| html! { <p>{ d }</p> }) }
             </div>
@@ -87,22 +85,18 @@ pub fn RunSummary(props: &RunSummaryProps) -> Html {
 }
 
 /// The lesson's figures as `name=value;...`, for tests and for anyone scraping the page.
-fn figures_attr(figures: &[(&'static str, i64)]) -> String {
+fn figures_attr(figures: &[(String, i64)]) -> String {
     figures.iter().map(|(name, value)| format!("{name}={value}")).collect::<Vec<_>>().join(";")
 }
 
 /// Who waits for what, held by whom, when a run could not go on: the cycle of a deadlock,
 /// or the waits nobody will end. Names are the program's own (threads, `forks[2]`, ...).
-fn wait_for_graph(lang: Lang, lesson: &LessonInfo, run: &FinishedRun) -> Html {
+fn wait_for_graph(lang: Lang, run: &FinishedRun) -> Html {
     let trace = &run.trace;
-    let program = (lesson.build)(&run.knobs).map(|b| b.program).ok();
     let actor =
         |a: crate::engine::program::ActorId| trace.actors.get(a.0 as usize).map_or("?".to_string(), |i| i.name.clone());
     let target = |on: WaitOn| match on {
-        WaitOn::Object(o) => program
-            .as_ref()
-            .and_then(|p| p.objects.get(o.0 as usize))
-            .map_or_else(|| format!("object {}", o.0), |d| d.name.clone()),
+        WaitOn::Object(o) => trace.object_name(o),
         WaitOn::Actor(a) => actor(a),
     };
     let (lines, edges, cycle): (Vec<String>, Vec<WaitEdge>, bool) = match &trace.outcome {

@@ -292,7 +292,7 @@ pub fn StepperView(props: &StepperViewProps) -> Html {
                 </section>
                 <section class="pane">
                     <h3>{ t(lang, Key::ConsoleHeading) }</h3>
-                    <ConsoleView lang={lang} writes={so_far.console.clone()} errors={so_far.errors.clone()} names={names.clone()} onselect={Callback::noop()} />
+                    <ConsoleView lang={lang} writes={Rc::new(so_far.console.clone())} errors={Rc::new(so_far.errors.clone())} names={Rc::new(names.clone())} onselect={Callback::noop()} />
                 </section>
             </div>
             <Timeline lang={lang} trace={so_far} caption={t(lang, Key::RunTimelineLabel)} />

@@ -1,0 +1,178 @@
+//! The one thing the engine worker does for the page at a time, and the phases the panels
+//! draw from it. A lesson run and an exploration belong to their lesson: leaving the lesson
+//! cancels them, and what they send afterwards is dropped.
+
+use std::collections::VecDeque;
+
+use crate::engine::trace::ConsoleWrite;
+use crate::explore::{ExploreReport, ExploreRequest};
+use crate::knobs::KnobValues;
+use crate::lessons::LessonInfo;
+use crate::worker::protocol::{CONSOLE_HEAD, CONSOLE_TAIL};
+
+/// What the engine worker is busy with for the page.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Job {
+    /// The pool check: one probe run per job count in the plan.
+    Probe { run: u32, jobs: u32, done: u64, total: u64, cancelling: bool },
+    /// A lesson run, with the knobs it was asked with (its findings and plot need them).
+    Run {
+        run: u32,
+        lesson: &'static LessonInfo,
+        knobs: KnobValues,
+        progress: RunProgress,
+        cancelling: bool,
+        console: StreamedConsole,
+    },
+    /// An exploration of a lesson over seeds and schedules.
+    Explore { run: u32, lesson: &'static LessonInfo, request: ExploreRequest, done: u64, total: u64, cancelling: bool },
+}
+
+impl Job {
+    /// The number the worker knows this job by.
+    pub fn run(&self) -> u32 {
+        match *self {
+            Job::Probe { run, .. } | Job::Run { run, .. } | Job::Explore { run, .. } => run,
+        }
+    }
+
+    pub fn is_cancelling(&self) -> bool {
+        match *self {
+            Job::Probe { cancelling, .. } | Job::Run { cancelling, .. } | Job::Explore { cancelling, .. } => cancelling,
+        }
+    }
+
+    pub(super) fn set_cancelling(&mut self) {
+        match self {
+            Job::Probe { cancelling, .. } | Job::Run { cancelling, .. } | Job::Explore { cancelling, .. } => {
+                *cancelling = true
+            }
+        }
+    }
+
+    /// The lesson a run or an exploration belongs to.
+    pub fn lesson(&self) -> Option<&'static LessonInfo> {
+        match *self {
+            Job::Run { lesson, .. } | Job::Explore { lesson, .. } => Some(lesson),
+            Job::Probe { .. } => None,
+        }
+    }
+}
+
+/// How far a lesson run has got: a live run knows its total work; a simulated one reports
+/// how far Python time got (`total` 0).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct RunProgress {
+    pub done: u64,
+    pub total: u64,
+    pub elapsed_ns: u64,
+}
+
+/// The console of a live run while it goes on, bounded: its first writes, its newest, and
+/// how many between were not kept.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct StreamedConsole {
+    pub head: Vec<ConsoleWrite>,
+    pub tail: VecDeque<ConsoleWrite>,
+    /// Writes between `head` and `tail` that the page never kept.
+    pub skipped: u64,
+}
+
+impl StreamedConsole {
+    /// Takes a batch from the worker, which held back `skipped` writes before it.
+    pub fn take(&mut self, writes: Vec<ConsoleWrite>, skipped: u64) {
+        self.skipped += skipped;
+        if skipped > 0 {
+            // What the worker held back came after everything the page has.
+            self.skipped += self.tail.len() as u64;
+            self.tail.clear();
+        }
+        for write in writes {
+            if self.head.len() < CONSOLE_HEAD && self.skipped == 0 && self.tail.is_empty() {
+                self.head.push(write);
+            } else {
+                self.tail.push_back(write);
+                if self.tail.len() > CONSOLE_TAIL {
+                    self.tail.pop_front();
+                    self.skipped += 1;
+                }
+            }
+        }
+        // Actors' batches arrive one after another: order each part by time.
+        self.head.sort_by_key(|w| (w.at, w.actor));
+        self.tail.make_contiguous().sort_by_key(|w| (w.at, w.actor));
+    }
+
+    /// The writes kept, in order, and where the gap is (with how many writes it hides).
+    pub fn writes(&self) -> (Vec<ConsoleWrite>, Option<(usize, u64)>) {
+        let gap = (self.skipped > 0).then_some((self.head.len(), self.skipped));
+        (self.head.iter().chain(&self.tail).cloned().collect(), gap)
+    }
+}
+
+/// The pool check as its panel draws it.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ProbePhase {
+    Idle,
+    Running { run: u32, jobs: u32, done: u64, total: u64 },
+    Cancelling { run: u32 },
+    Cancelled,
+    Failed(String),
+}
+
+/// The open lesson's run as its page draws it.
+#[derive(Clone, Debug, PartialEq)]
+pub enum RunPhase {
+    Idle,
+    Running { run: u32, done: u64, total: u64, elapsed_ns: u64 },
+    Cancelling { run: u32 },
+    Failed(String),
+}
+
+/// The open lesson's exploration as its panel draws it.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ExplorePhase {
+    Idle,
+    Running {
+        run: u32,
+        request: ExploreRequest,
+        done: u64,
+        total: u64,
+    },
+    Cancelling {
+        run: u32,
+        request: ExploreRequest,
+    },
+    /// Over (or cancelled, with what it had found); `cancelled` says which.
+    Done {
+        request: ExploreRequest,
+        report: ExploreReport,
+        cancelled: bool,
+    },
+    Failed(String),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::program::ActorId;
+
+    fn writes(from: u64, n: u64) -> Vec<ConsoleWrite> {
+        (from..from + n).map(|i| ConsoleWrite { actor: ActorId(0), at: i, text: format!("{i}\n") }).collect()
+    }
+
+    #[test]
+    fn a_streamed_console_keeps_its_head_and_newest_writes_and_counts_the_rest() {
+        let mut console = StreamedConsole::default();
+        console.take(writes(0, CONSOLE_HEAD as u64 + 10), 0);
+        assert_eq!((console.head.len(), console.tail.len(), console.skipped), (CONSOLE_HEAD, 10, 0));
+        // The worker held back 500 writes before the next batch: the old tail is now in the gap.
+        console.take(writes(10_000, CONSOLE_TAIL as u64 + 5), 500);
+        assert_eq!(console.tail.len(), CONSOLE_TAIL);
+        assert_eq!(console.skipped, 500 + 10 + 5);
+        assert_eq!(console.tail.front().map(|w| w.at), Some(10_005));
+        let (kept, gap) = console.writes();
+        assert_eq!(kept.len(), CONSOLE_HEAD + CONSOLE_TAIL);
+        assert_eq!(gap, Some((CONSOLE_HEAD, 515)));
+    }
+}

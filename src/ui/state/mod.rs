@@ -1,0 +1,416 @@
+//! The page's state as a reducer: one [`State`], one [`Action`] per thing that happens, and
+//! every transition in one `match`. Pure, so it is tested without a browser. What the page
+//! must send to the engine worker is queued in [`State::outbox`]; the app delivers it.
+//!
+//! The engine worker does one [`Job`] at a time for the page: the pool check, a lesson run
+//! or an exploration. What a job leaves behind (the check's rows, a finished run, an
+//! exploration's report) stays after it, until the learner moves on.
+//!
+//! - `job`: the job and the phases the panels draw from it.
+//! - `probe`, `run`, `explore`: each job's transitions and results.
+
+mod explore;
+mod job;
+mod probe;
+mod run;
+#[cfg(test)]
+mod tests;
+
+use std::rc::Rc;
+
+pub use job::{ExplorePhase, Job, ProbePhase, RunPhase, RunProgress, StreamedConsole};
+pub use probe::{ProbeRow, PROBE_UNITS};
+pub use run::FinishedRun;
+
+use crate::engine::live::probe::ProbeReport;
+use crate::engine::trace::{Trace, TraceBatch};
+use crate::explore::{ExploreReport, ExploreRequest};
+use crate::i18n::Lang;
+use crate::knobs::KnobValues;
+use crate::lessons::{FindingsText, LessonInfo};
+use crate::query::{Note, PageQuery};
+use crate::worker::protocol::Request;
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum WorkerStatus {
+    Starting,
+    Ready {
+        pool_threads: u32,
+    },
+    /// Up, but without a pool: the page is not cross-origin isolated.
+    NoPool,
+    Failed(String),
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct State {
+    pub query: PageQuery,
+    pub isolated: bool,
+    pub hardware_concurrency: u32,
+    pub worker: WorkerStatus,
+    /// Why the engine worker was last restarted, shown until the next run.
+    pub restarted: Option<String>,
+    /// What the engine worker is doing for the page, if anything.
+    pub job: Option<Job>,
+    /// The pool check's rows, and job counts still to run in it.
+    pub rows: Vec<ProbeRow>,
+    pending_jobs: Vec<u32>,
+    /// How the last pool check ended early, if it did.
+    probe_ended: Option<ProbePhase>,
+    /// The last pool check's timeline.
+    pub last_trace: Option<Rc<Trace>>,
+    /// The open lesson's last finished run.
+    pub finished: Option<Rc<FinishedRun>>,
+    /// Why the open lesson's last run failed.
+    run_failed: Option<String>,
+    /// The pool lesson's finished runs, for its plot of time against pool size.
+    pub pool_runs: Vec<crate::ui::plot::PoolPoint>,
+    /// Notes about knob values the learner typed (clamped or refused).
+    pub form_notes: Vec<Note>,
+    /// How the open lesson's last exploration ended (`Done` or `Failed`).
+    explored: Option<ExplorePhase>,
+    /// The stepper is open: the simulated run taken one turn at a time, in the page.
+    pub stepping: bool,
+    next_run: u32,
+    /// Requests for the engine worker, numbered; the app sends each once.
+    pub outbox: Vec<(u64, Request)>,
+    next_outgoing: u64,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Action {
+    SetLang(Lang),
+    WorkerReady {
+        isolated: bool,
+        pool_threads: u32,
+        hardware_concurrency: u32,
+    },
+    WorkerRestarted {
+        reason: String,
+    },
+    WorkerFailed(String),
+    /// Run the pool check: 1, 2 and `hardwareConcurrency` jobs, one after another.
+    StartProbe,
+    ProbeFinished {
+        run: u32,
+        report: ProbeReport,
+    },
+    RunFailed {
+        run: u32,
+        message: String,
+    },
+    /// Stop the job under way.
+    Cancel,
+    OpenLesson(&'static LessonInfo),
+    CloseLesson,
+    /// The learner changed a knob in the form.
+    SetKnob {
+        name: String,
+        value: String,
+    },
+    /// Run the open lesson with the knobs in the link.
+    RunLesson,
+    /// How far the job under way has got (any kind of job).
+    RunProgress {
+        run: u32,
+        done: u64,
+        total: u64,
+        elapsed_ns: u64,
+    },
+    /// Console writes of a live run; the worker held back `skipped` before them.
+    RunBatch {
+        run: u32,
+        batch: TraceBatch,
+        skipped: u64,
+    },
+    RunFinished {
+        run: u32,
+        trace: Trace,
+        findings: Vec<FindingsText>,
+    },
+    /// Ask the worker for the whole console of the finished run (the app saves it).
+    DownloadConsole,
+    /// Explore the open lesson with the link's knobs (its schedule aside).
+    StartExplore(ExploreRequest),
+    ExploreFinished {
+        run: u32,
+        report: ExploreReport,
+    },
+    /// Replay a found run: its seed and schedule go into the link, and the stepper opens.
+    OpenFound {
+        seed: u64,
+        schedule: String,
+    },
+    OpenStepper,
+    CloseStepper,
+    /// The stepper's run ended: its trace is shown as a finished run.
+    StepperFinished(Trace),
+}
+
+impl State {
+    pub fn new(query: PageQuery, isolated: bool, hardware_concurrency: u32) -> Self {
+        let mut state = State {
+            query,
+            isolated,
+            hardware_concurrency: hardware_concurrency.max(1),
+            worker: WorkerStatus::Starting,
+            restarted: None,
+            job: None,
+            rows: Vec::new(),
+            pending_jobs: Vec::new(),
+            probe_ended: None,
+            last_trace: None,
+            finished: None,
+            run_failed: None,
+            pool_runs: Vec::new(),
+            form_notes: Vec::new(),
+            explored: None,
+            stepping: false,
+            next_run: 1,
+            outbox: Vec::new(),
+            next_outgoing: 1,
+        };
+        state.default_cores();
+        state
+    }
+
+    /// A lesson's `cores` is the learner's own core count unless the link says otherwise; it
+    /// is written into the link, so a shared run is the same run on any machine.
+    fn default_cores(&mut self) {
+        if self.query.lesson.is_some() && !self.query.is_given("cores") {
+            // More cores than the knob allows is clamped; the note would only confuse.
+            let _ = self.query.set("cores", &self.hardware_concurrency.to_string());
+        }
+    }
+
+    pub fn lang(&self) -> Lang {
+        self.query.lang()
+    }
+
+    /// Whether anything runs in the engine worker now (one job at a time).
+    pub fn busy(&self) -> bool {
+        self.job.is_some()
+    }
+
+    pub fn probe_running(&self) -> bool {
+        matches!(self.job, Some(Job::Probe { .. }))
+    }
+
+    pub fn lesson_running(&self) -> bool {
+        matches!(self.job, Some(Job::Run { .. }))
+    }
+
+    pub fn exploring(&self) -> bool {
+        matches!(self.job, Some(Job::Explore { .. }))
+    }
+
+    /// The run the page waits on a Cancel for, if any (the app restarts a worker that does
+    /// not answer it in time).
+    pub fn cancelling(&self) -> Option<u32> {
+        self.job.as_ref().filter(|job| job.is_cancelling()).map(Job::run)
+    }
+
+    /// Whether the open lesson can run now: the worker is up (with its pool, for live
+    /// threads) and nothing else runs.
+    pub fn can_run(&self) -> bool {
+        let live = self.query.value("engine") == Some(&crate::knobs::KnobValue::Choice("live"));
+        let worker_ok = match self.worker {
+            WorkerStatus::Ready { .. } => true,
+            WorkerStatus::NoPool => !live,
+            _ => false,
+        };
+        worker_ok && !self.busy() && self.query.lesson.is_some()
+    }
+
+    /// Whether the stepper can open: it runs the simulated engine in the page, so it needs
+    /// neither the worker nor its pool, only a lesson and no job under way.
+    pub fn can_step(&self) -> bool {
+        self.query.lesson.is_some() && !self.busy() && !self.stepping
+    }
+
+    /// The knob values of the link, for a run (the link's values are always valid).
+    pub fn knob_values(&self) -> Option<KnobValues> {
+        let lesson = self.query.lesson?;
+        let mut values = KnobValues::for_lesson(lesson.knobs);
+        for (name, value) in self.query.knob_values() {
+            values.set(name, &value).ok()?;
+        }
+        Some(values)
+    }
+
+    fn open_lesson_is(&self, lesson: &LessonInfo) -> bool {
+        self.query.lesson.is_some_and(|open| open.id == lesson.id)
+    }
+
+    fn take_run_id(&mut self) -> u32 {
+        let run = self.next_run;
+        self.next_run += 1;
+        run
+    }
+
+    fn send(&mut self, request: Request) {
+        self.outbox.push((self.next_outgoing, request));
+        self.next_outgoing += 1;
+        // Only the newest few can still be unsent; the app sends after every render.
+        let excess = self.outbox.len().saturating_sub(16);
+        self.outbox.drain(..excess);
+    }
+
+    /// Asks the worker to stop the job under way (once).
+    fn cancel_job(&mut self) {
+        let Some(job) = self.job.as_mut().filter(|job| !job.is_cancelling()) else { return };
+        job.set_cancelling();
+        let run = job.run();
+        self.pending_jobs.clear();
+        self.send(Request::Cancel { run });
+    }
+
+    /// Leaving the open lesson: its run or exploration is cancelled (what it sends from now
+    /// on is dropped), and what the page showed of it goes.
+    fn leave_lesson(&mut self) {
+        if self.job.as_ref().and_then(Job::lesson).is_some() {
+            self.cancel_job();
+        }
+        self.finished = None;
+        self.run_failed = None;
+        self.explored = None;
+        self.form_notes.clear();
+        self.stepping = false;
+    }
+
+    pub fn reduce(mut self, action: Action) -> State {
+        match action {
+            Action::SetLang(lang) => self.query.set_lang(lang),
+            Action::WorkerReady { isolated, pool_threads, hardware_concurrency } => {
+                self.isolated = isolated;
+                self.hardware_concurrency = hardware_concurrency.max(1);
+                self.worker =
+                    if pool_threads > 0 { WorkerStatus::Ready { pool_threads } } else { WorkerStatus::NoPool };
+            }
+            Action::WorkerRestarted { reason } => {
+                self.worker = WorkerStatus::Starting;
+                self.job_lost(&reason);
+                self.restarted = Some(reason);
+            }
+            Action::WorkerFailed(message) => {
+                self.job_lost(&message);
+                self.worker = WorkerStatus::Failed(message);
+            }
+            Action::StartProbe => self.start_probe(),
+            Action::ProbeFinished { run, report } => self.probe_finished(run, report),
+            Action::RunFailed { run, message } => self.job_failed(run, message),
+            Action::Cancel => self.cancel_job(),
+            Action::OpenLesson(lesson) => {
+                self.leave_lesson();
+                self.query.open_lesson(lesson);
+                self.default_cores();
+            }
+            Action::CloseLesson => {
+                self.leave_lesson();
+                self.query.close_lesson();
+            }
+            Action::SetKnob { name, value } => self.set_knob(&name, &value),
+            Action::RunLesson => self.run_lesson(),
+            Action::RunProgress { run, done, total, elapsed_ns } => self.progress(run, done, total, elapsed_ns),
+            Action::RunBatch { run, batch, skipped } => {
+                if let Some(Job::Run { run: current, console, .. }) = &mut self.job {
+                    if *current == run {
+                        console.take(batch.console, skipped);
+                    }
+                }
+            }
+            Action::RunFinished { run, trace, findings } => self.run_finished(run, trace, findings),
+            Action::DownloadConsole => {
+                if let Some(run) = self.finished.as_ref().filter(|f| f.omitted_console()).map(|f| f.run) {
+                    self.send(Request::ConsoleText { run });
+                }
+            }
+            Action::StartExplore(request) => self.start_explore(request),
+            Action::ExploreFinished { run, report } => self.explore_finished(run, report),
+            Action::OpenFound { seed, schedule } => {
+                if self.busy() {
+                    return self;
+                }
+                let _ = self.query.set("seed", &seed.to_string());
+                let _ = self.query.set("schedule", &schedule);
+                let _ = self.query.set("engine", "sim");
+                self.finished = None;
+                self.stepping = true;
+            }
+            Action::OpenStepper => {
+                if !self.can_step() {
+                    return self;
+                }
+                // The stepper runs the simulated engine, whatever the form says.
+                let _ = self.query.set("engine", "sim");
+                self.finished = None;
+                self.stepping = true;
+            }
+            Action::CloseStepper => self.stepping = false,
+            Action::StepperFinished(trace) => self.stepper_finished(trace),
+        }
+        self
+    }
+
+    /// The worker is gone (restarted or failed): the job under way ends with `why`.
+    fn job_lost(&mut self, why: &str) {
+        self.pending_jobs.clear();
+        match self.job.take() {
+            Some(Job::Probe { .. }) => self.probe_ended = Some(ProbePhase::Cancelled),
+            Some(Job::Run { lesson, .. }) if self.open_lesson_is(lesson) => self.run_failed = Some(why.to_string()),
+            Some(Job::Explore { lesson, .. }) if self.open_lesson_is(lesson) => {
+                self.explored = Some(ExplorePhase::Failed(why.to_string()))
+            }
+            _ => {}
+        }
+    }
+
+    /// The worker could not do job `run`; `message` says why.
+    fn job_failed(&mut self, run: u32, message: String) {
+        if self.job.as_ref().map(Job::run) != Some(run) {
+            return;
+        }
+        match self.job.take() {
+            Some(Job::Probe { .. }) => {
+                self.pending_jobs.clear();
+                self.probe_ended = Some(ProbePhase::Failed(message));
+            }
+            Some(Job::Run { lesson, .. }) if self.open_lesson_is(lesson) => self.run_failed = Some(message),
+            Some(Job::Explore { lesson, .. }) if self.open_lesson_is(lesson) => {
+                self.explored = Some(ExplorePhase::Failed(message))
+            }
+            _ => {}
+        }
+    }
+
+    fn progress(&mut self, run: u32, done: u64, total: u64, elapsed_ns: u64) {
+        match &mut self.job {
+            Some(Job::Probe { run: current, done: d, total: t, .. })
+            | Some(Job::Explore { run: current, done: d, total: t, .. })
+                if *current == run =>
+            {
+                *d = done;
+                *t = total;
+            }
+            Some(Job::Run { run: current, progress, .. }) if *current == run => {
+                *progress = RunProgress { done, total, elapsed_ns };
+            }
+            _ => {}
+        }
+    }
+
+    fn set_knob(&mut self, name: &str, value: &str) {
+        self.form_notes.retain(|n| !matches!(n, Note::Knob(e) if e.knob() == name));
+        // Other knobs, another run: an exploration's findings and a schedule no longer
+        // apply to it.
+        if name != "schedule" && name != "lang" {
+            self.explored = None;
+            if self.query.value("schedule").is_some_and(|s| !s.to_string().is_empty()) {
+                let _ = self.query.set("schedule", "");
+            }
+        }
+        if let Err(note) = self.query.set(name, value) {
+            self.form_notes.push(note);
+        }
+    }
+}

@@ -1,0 +1,119 @@
+//! A lesson run: started with the link's knobs, streamed while it goes on, and kept once
+//! it ends, with the lesson and knobs it ran with and its findings (computed by the worker
+//! from the whole run).
+
+use std::rc::Rc;
+
+use super::{Job, RunPhase, RunProgress, State, StreamedConsole};
+use crate::engine::trace::{ConsoleWrite, Trace};
+use crate::i18n::Lang;
+use crate::knobs::KnobValues;
+use crate::lessons::{self, FindingsText, LessonInfo};
+use crate::worker::protocol::Request;
+
+/// A finished lesson run: its trace (the console possibly cut to its head and tail), the
+/// lesson and knobs it ran with, and its findings in every language.
+#[derive(Clone, Debug)]
+pub struct FinishedRun {
+    /// The run's number, as the page asked the worker for it (each run has its own).
+    pub run: u32,
+    pub lesson: &'static LessonInfo,
+    pub knobs: KnobValues,
+    pub trace: Rc<Trace>,
+    findings: Rc<Vec<FindingsText>>,
+}
+
+impl PartialEq for FinishedRun {
+    // A trace is compared by allocation: by value it would cost a walk of every span on
+    // every state change.
+    fn eq(&self, other: &Self) -> bool {
+        self.run == other.run && Rc::ptr_eq(&self.trace, &other.trace) && self.knobs == other.knobs
+    }
+}
+
+impl FinishedRun {
+    /// The findings in `lang` (English if the worker sent fewer languages).
+    pub fn findings(&self, lang: Lang) -> Option<&FindingsText> {
+        let index = Lang::ALL.iter().position(|l| *l == lang).unwrap_or(0);
+        self.findings.get(index).or_else(|| self.findings.first())
+    }
+
+    /// Whether part of the console was left out of the page's copy (it can be downloaded).
+    pub fn omitted_console(&self) -> bool {
+        self.trace.omitted.is_some()
+    }
+}
+
+impl State {
+    /// The open lesson's run as its page draws it. A run of another lesson still being
+    /// cancelled shows as cancelling: it is why Run waits.
+    pub fn run_phase(&self) -> RunPhase {
+        match &self.job {
+            Some(Job::Run { run, cancelling: true, .. }) => RunPhase::Cancelling { run: *run },
+            Some(Job::Run { run, progress: RunProgress { done, total, elapsed_ns }, .. }) => {
+                RunPhase::Running { run: *run, done: *done, total: *total, elapsed_ns: *elapsed_ns }
+            }
+            _ => self.run_failed.clone().map_or(RunPhase::Idle, RunPhase::Failed),
+        }
+    }
+
+    /// The console of the run under way, as streamed so far, and where its gap is.
+    pub fn streamed(&self) -> (Vec<ConsoleWrite>, Option<(usize, u64)>) {
+        match &self.job {
+            Some(Job::Run { console, .. }) => console.writes(),
+            _ => (Vec::new(), None),
+        }
+    }
+
+    pub(super) fn run_lesson(&mut self) {
+        if !self.can_run() {
+            return;
+        }
+        let (Some(lesson), Some(knobs)) = (self.query.lesson, self.knob_values()) else { return };
+        let run = self.take_run_id();
+        let pairs = knobs.pairs().into_iter().map(|(k, v)| (k.to_string(), v)).collect();
+        self.send(Request::Run { run, lesson: lesson.id.to_string(), knobs: pairs });
+        self.restarted = None;
+        self.run_failed = None;
+        self.job = Some(Job::Run {
+            run,
+            lesson,
+            knobs,
+            progress: RunProgress::default(),
+            cancelling: false,
+            console: StreamedConsole::default(),
+        });
+    }
+
+    /// A run ended. It is shown only if its lesson is still the open one (leaving a lesson
+    /// cancels its run, and what the run sends then is dropped).
+    pub(super) fn run_finished(&mut self, run: u32, trace: Trace, findings: Vec<FindingsText>) {
+        if !matches!(self.job, Some(Job::Run { run: current, .. }) if current == run) {
+            return;
+        }
+        let Some(Job::Run { lesson, knobs, .. }) = self.job.take() else { return };
+        if !self.open_lesson_is(lesson) {
+            return;
+        }
+        if lesson.id == lessons::pool_map::LESSON.id {
+            if let Some(measured_ms) = lessons::pool_map::measured_ms(&trace) {
+                self.pool_runs.push(crate::ui::plot::PoolPoint {
+                    setup: crate::ui::plot::setup_of(&knobs),
+                    pool_size: knobs.int("pool_size") as u32,
+                    measured_ms,
+                });
+            }
+        }
+        self.finished =
+            Some(Rc::new(FinishedRun { run, lesson, knobs, trace: Rc::new(trace), findings: Rc::new(findings) }));
+    }
+
+    /// The stepper's run ended: the page has its whole trace, so it words the findings.
+    pub(super) fn stepper_finished(&mut self, trace: Trace) {
+        let (Some(lesson), Some(knobs)) = (self.query.lesson, self.knob_values()) else { return };
+        let run = self.take_run_id();
+        let findings = lessons::findings_in_every_language(lesson, &knobs, &trace);
+        self.finished =
+            Some(Rc::new(FinishedRun { run, lesson, knobs, trace: Rc::new(trace), findings: Rc::new(findings) }));
+    }
+}
