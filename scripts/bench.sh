@@ -5,5 +5,5 @@ cd "$(dirname "$0")/.."
 . scripts/env.sh
 ( unset CARGO_UNSTABLE_BUILD_STD; cargo bench --bench pool && cargo bench --bench race && cargo bench --bench sim && cargo bench --bench live )
 dist="$PWD/target/e2e-dist"
-trunk build --release --dist "$dist"
+INTERLEAVE_TEST_HOOKS=1 trunk build --release --dist "$dist"
 INTERLEAVE_DIST="$dist" node tests/e2e/bench.mjs

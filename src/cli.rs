@@ -235,7 +235,12 @@ fn run(args: &[String]) -> Result<String, String> {
             .map_err(|e| e.to_string())?
             .wait()
     } else {
-        sim::run(built.program, lessons::sim_settings(&knobs, built.settings)).map_err(|e| e.to_string())?
+        let mut simulation = lessons::simulation(lesson, &knobs, built)?;
+        loop {
+            if let sim::StepResult::Finished(trace) = simulation.run_slice(u64::MAX).map_err(|e| e.to_string())? {
+                break *trace;
+            }
+        }
     };
     let engine = if live { "live" } else { "sim" };
     let findings = (lesson.findings)(&knobs, &trace, Lang::En);

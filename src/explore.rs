@@ -17,11 +17,11 @@ use std::collections::{BTreeMap, VecDeque};
 use serde::{Deserialize, Serialize};
 
 use crate::engine::schedule::{Pick, Schedule};
-use crate::engine::sim::{Sim, StepResult};
+use crate::engine::sim::{size, Sim, StepResult};
 use crate::engine::trace::Trace;
 use crate::i18n::Lang;
 use crate::knobs::KnobValues;
-use crate::lessons::{self, LessonInfo};
+use crate::lessons::{self, Built, LessonInfo};
 
 /// Runs an exploration may make at most: enough to cover small lessons exhaustively.
 pub const MAX_RUNS: u64 = 100_000;
@@ -29,6 +29,9 @@ pub const MAX_RUNS: u64 = 100_000;
 pub const MAX_SEEDS: u64 = 100_000;
 /// The largest bound on picks per run.
 pub const MAX_PICKS: u32 = 3;
+/// Simulated steps an exploration may plan in all (runs times their size): a minute or so
+/// in the browser. Larger ones are refused up front, with smaller knobs that would do.
+pub const BUDGET_STEPS: u64 = 400_000_000;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ExploreRequest {
@@ -110,9 +113,25 @@ impl Explorer {
         if !(1..=MAX_RUNS).contains(&request.max_runs) {
             return Err(format!("explore makes 1 to {MAX_RUNS} runs, not {}", request.max_runs));
         }
-        let (knobs, _) = lessons::build_from_pairs(lesson, pairs)?;
+        let (knobs, built) = lessons::build_from_pairs(lesson, pairs)?;
         if knobs.choice("engine") == "live" {
             return Err("exploring runs the simulated engine: a live run cannot be replayed".into());
+        }
+        // What it would cost, known before the first run: refused if too large.
+        let planned = planned_runs(&request);
+        let per_run = |b: &Built| size::estimate(&b.program, &b.settings).steps;
+        let fits =
+            |b: &Built| per_run(b) <= size::MAX_PLANNED_STEPS && per_run(b).saturating_mul(planned) <= BUDGET_STEPS;
+        if !fits(&built) {
+            let steps = per_run(&built);
+            return Err(format!(
+                "this exploration is too large: {planned} runs of about {} simulated steps each, {} in all, and an \
+                 exploration takes at most {}{}; fewer seeds or picks would also do",
+                size::about(steps),
+                size::about(steps.saturating_mul(planned)),
+                size::about(BUDGET_STEPS),
+                lessons::suggestion(&lessons::smaller_knobs(lesson, &knobs, fits)),
+            ));
         }
         let queue =
             (1..=request.seeds).map(|seed| Node { seed, schedule: Schedule::default(), branch_from: 0 }).collect();
@@ -139,11 +158,7 @@ impl Explorer {
 
     /// Runs the exploration will make at most.
     pub fn planned_runs(&self) -> u64 {
-        if self.request.picks == 0 {
-            self.request.seeds.min(self.request.max_runs)
-        } else {
-            self.request.max_runs
-        }
+        planned_runs(&self.request)
     }
 
     pub fn is_done(&self) -> bool {
@@ -157,8 +172,11 @@ impl Explorer {
         let mut settings = lessons::sim_settings(&knobs, built.settings);
         settings.schedule = node.schedule.clone();
         let mut sim = Sim::new(built.program, settings).map_err(|e| e.to_string())?;
+        // Its children have room in the queue only up to the run budget: the log stops
+        // once its turns offer that many.
         if (node.schedule.len() as u32) < self.request.picks {
-            sim.log_turns_from(node.branch_from);
+            let room = self.request.max_runs.saturating_sub(self.runs + 1 + self.queue.len() as u64);
+            sim.log_turns_from(node.branch_from, room);
         }
         Ok(sim)
     }
@@ -237,7 +255,7 @@ impl Explorer {
                 });
             }
         }
-        if children.len() as u64 > room {
+        if children.len() as u64 > room || sim.turn_log_truncated() {
             self.dropped = true;
             children.truncate(room as usize);
         }
@@ -258,6 +276,15 @@ impl Explorer {
             shortest: self.shortest.clone(),
             complete: self.done && self.queue.is_empty() && self.current.is_none() && !self.dropped,
         }
+    }
+}
+
+/// Runs an exploration with `request` makes at most.
+fn planned_runs(request: &ExploreRequest) -> u64 {
+    if request.picks == 0 {
+        request.seeds.min(request.max_runs)
+    } else {
+        request.max_runs
     }
 }
 

@@ -522,6 +522,12 @@ pub fn scaled_time(lang: Lang, real_ns: u64, scale: f64) -> String {
 /// A note about the link, in the page's language.
 pub fn note(lang: Lang, note: &Note) -> String {
     match (lang, note) {
+        (Lang::En, Note::More(n)) => {
+            format!("… and {} more settings in the link that were not used as given.", group_digits(*n as i64))
+        }
+        (Lang::Ko, Note::More(n)) => {
+            format!("… 그 밖에 링크의 설정 {}개도 주어진 대로 쓰이지 않았습니다.", group_digits(*n as i64))
+        }
         (Lang::En, Note::UnknownLesson { given, known }) => {
             if known.is_empty() {
                 format!("There is no lesson `{given}` (no lessons have landed yet); showing the index.")

@@ -7,6 +7,21 @@ use std::fmt;
 
 use crate::engine::schedule::Schedule;
 
+/// Text from a link or a form as a note may repeat it: control characters (right-to-left
+/// overrides and isolates among them, which could turn a note around on screen) left out,
+/// and no more than 40 characters, the rest an ellipsis.
+pub fn echo(raw: &str) -> String {
+    const LONGEST: usize = 40;
+    let bidi =
+        |c: char| matches!(c, '\u{200e}' | '\u{200f}' | '\u{061c}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}');
+    let mut clean = raw.chars().filter(|c| !c.is_control() && !bidi(*c));
+    let mut out: String = clean.by_ref().take(LONGEST).collect();
+    if clean.next().is_some() {
+        out.push('…');
+    }
+    out
+}
+
 /// What values a knob takes.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum KnobKind {
@@ -142,7 +157,7 @@ impl KnobSpec {
                 Ok(v) if v >= min as i128 && v <= max as i128 => Ok(KnobValue::Int(v as i64)),
                 Ok(v) => Err(KnobError::OutOfRange {
                     knob: self.name,
-                    value: raw.to_string(),
+                    value: echo(raw),
                     allowed: self.kind,
                     clamped: (if v < min as i128 { min } else { max }).to_string(),
                 }),
@@ -153,7 +168,7 @@ impl KnobSpec {
                     } else {
                         (v.round().clamp(min as f64, max as f64) as i64).to_string()
                     };
-                    Err(KnobError::OutOfRange { knob: self.name, value: raw.to_string(), allowed: self.kind, clamped })
+                    Err(KnobError::OutOfRange { knob: self.name, value: echo(raw), allowed: self.kind, clamped })
                 }
                 Err(_) => Err(self.not_a_number(raw)),
             },
@@ -162,7 +177,7 @@ impl KnobSpec {
                 Ok(v) if v.is_finite() && (min..=max).contains(&v) => Ok(KnobValue::Decimal(v)),
                 Ok(v) if !v.is_nan() && looks_numeric(raw) => Err(KnobError::OutOfRange {
                     knob: self.name,
-                    value: raw.to_string(),
+                    value: echo(raw),
                     allowed: self.kind,
                     clamped: v.clamp(min, max).to_string(),
                 }),
@@ -170,13 +185,13 @@ impl KnobSpec {
             },
             KnobKind::Schedule => Schedule::parse(raw).map(KnobValue::Schedule).map_err(|e| KnobError::NotASchedule {
                 knob: self.name,
-                value: raw.chars().take(60).collect(),
-                why: e.to_string(),
+                value: echo(raw),
+                why: if e.part.is_empty() { e.why.to_string() } else { format!("`{}`: {}", echo(&e.part), e.why) },
             }),
             KnobKind::Choice(choices) => {
                 choices.iter().find(|c| **c == raw).map(|c| KnobValue::Choice(c)).ok_or_else(|| KnobError::NotAChoice {
                     knob: self.name,
-                    value: raw.to_string(),
+                    value: echo(raw),
                     choices,
                     default: self.default,
                 })
@@ -201,7 +216,7 @@ impl KnobSpec {
     }
 
     fn not_a_number(&self, raw: &str) -> KnobError {
-        KnobError::NotANumber { knob: self.name, value: raw.to_string(), allowed: self.kind, default: self.default }
+        KnobError::NotANumber { knob: self.name, value: echo(raw), allowed: self.kind, default: self.default }
     }
 }
 
@@ -232,7 +247,7 @@ impl KnobValues {
     pub fn set(&mut self, name: &str, raw: &str) -> Result<(), KnobError> {
         let Some(slot) = self.values.iter_mut().find(|(s, _)| s.name == name) else {
             return Err(KnobError::Unknown {
-                knob: name.to_string(),
+                knob: echo(name),
                 allowed: self.values.iter().map(|(s, _)| s.name).collect(),
             });
         };
@@ -306,8 +321,9 @@ pub mod common {
     pub const PYTHON: KnobSpec = KnobSpec { name: "python", kind: KnobKind::Choice(&["3.9", "3.11"]), default: "3.11" };
     pub const LANG: KnobSpec = KnobSpec { name: "lang", kind: KnobKind::Choice(&["en", "ko"]), default: "en" };
 
-    /// Test-only, never in a form: a live run's first thread after the main one panics,
-    /// so the tests can prove a panic is reported and the next run works.
+    /// Test builds only ([`crate::TEST_HOOKS`]), never in a form: a live run's first thread
+    /// after the main one panics, so the tests can prove a panic is reported and the next
+    /// run works.
     pub const TEST_PANIC: KnobSpec =
         KnobSpec { name: "test_panic", kind: KnobKind::Choice(&["no", "yes"]), default: "no" };
 
@@ -315,7 +331,11 @@ pub mod common {
     /// with it replays the same interleaving). Never in the form.
     pub const SCHEDULE: KnobSpec = KnobSpec { name: "schedule", kind: KnobKind::Schedule, default: "" };
 
-    pub const ALL: &[KnobSpec] = &[ENGINE, SEED, CORES, TIME_SCALE, OUTPUT, GIL, PYTHON, LANG, SCHEDULE, TEST_PANIC];
+    pub const ALL: &[KnobSpec] = if crate::TEST_HOOKS {
+        &[ENGINE, SEED, CORES, TIME_SCALE, OUTPUT, GIL, PYTHON, LANG, SCHEDULE, TEST_PANIC]
+    } else {
+        &[ENGINE, SEED, CORES, TIME_SCALE, OUTPUT, GIL, PYTHON, LANG, SCHEDULE]
+    };
 }
 
 #[cfg(test)]
@@ -354,6 +374,17 @@ mod tests {
         assert!(note.unwrap().to_string().contains("sim | live"));
         assert!(common::TIME_SCALE.parse("NaN").is_err());
         assert!(common::TIME_SCALE.parse("inf").is_err());
+    }
+
+    /// Regression: `test_panic=yes` in any link made a live run panic on purpose.
+    #[test]
+    fn only_a_test_build_has_the_test_knob() {
+        let mut knobs = KnobValues::for_lesson(&[]);
+        let taken = knobs.set("test_panic", "yes");
+        assert_eq!(taken.is_ok(), crate::TEST_HOOKS, "{taken:?}");
+        if !crate::TEST_HOOKS {
+            assert!(matches!(taken, Err(KnobError::Unknown { .. })));
+        }
     }
 
     #[test]

@@ -19,6 +19,12 @@
 // wasm build is on the pinned nightly anyway, for build-std.
 #![cfg_attr(target_arch = "wasm32", feature(stdarch_wasm_atomic_wait))]
 
+/// Whether this build carries what the end-to-end tests reach for: a pool thread that
+/// panics on demand, a worker that hangs on demand, the `test_panic` knob and the page's
+/// `window.__interleave`. Set `INTERLEAVE_TEST_HOOKS` when building (the e2e and bench
+/// scripts do); a normal build has none of them, so no link and no message can reach them.
+pub const TEST_HOOKS: bool = option_env!("INTERLEAVE_TEST_HOOKS").is_some();
+
 #[cfg(not(target_arch = "wasm32"))]
 pub mod cli;
 pub mod engine;

@@ -4,12 +4,17 @@
 //! defaults, in a fixed order, so a link round-trips exactly.
 
 use crate::i18n::Lang;
-use crate::knobs::{common, KnobError, KnobSpec, KnobValue};
+use crate::knobs::{common, echo, KnobError, KnobSpec, KnobValue};
 use crate::lessons::{self, LessonInfo};
+
+/// Notes a link gets at most; the rest are counted in one more ([`Note::More`]).
+pub const MAX_NOTES: usize = 8;
 
 /// Something in the link that was not used as given.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Note {
+    /// More notes than [`MAX_NOTES`]: how many were left out.
+    More(usize),
     UnknownLesson {
         given: String,
         known: Vec<&'static str>,
@@ -54,27 +59,23 @@ impl Default for PageQuery {
 
 impl PageQuery {
     /// Parses `?a=1&b=2` (with or without the `?`). Percent-escapes and `+` are decoded.
+    /// Time is linear in the link's length, and a link with thousands of bad parameters
+    /// gets [`MAX_NOTES`] notes and a count of the rest.
     pub fn parse(search: &str) -> PageQuery {
-        let pairs: Vec<(String, String)> = search
-            .trim_start_matches('?')
-            .split('&')
-            .filter(|p| !p.is_empty())
-            .map(|pair| {
-                let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
-                (percent_decode(k), percent_decode(v))
-            })
-            .collect();
-
         let mut query = PageQuery::default();
         // The last of repeated keys wins, with a note; first appearance sets the order.
         let mut unique: Vec<(String, String, usize)> = Vec::new();
-        for (key, value) in pairs {
-            match unique.iter_mut().find(|(k, _, _)| *k == key) {
-                Some(slot) => {
-                    slot.1 = value;
-                    slot.2 += 1;
+        let mut index: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+        for (key, value) in form_urlencoded::parse(search.trim_start_matches('?').as_bytes()) {
+            match index.get(key.as_ref()) {
+                Some(&slot) => {
+                    unique[slot].1 = value.into_owned();
+                    unique[slot].2 += 1;
                 }
-                None => unique.push((key, value, 1)),
+                None => {
+                    index.insert(key.to_string(), unique.len());
+                    unique.push((key.into_owned(), value.into_owned(), 1));
+                }
             }
         }
         // The lesson first, so its knobs are known; then every key in link order, each with
@@ -84,19 +85,24 @@ impl PageQuery {
         for i in order {
             let (key, value, times) = &unique[i];
             if *times > 1 {
-                query.notes.push(Note::Knob(KnobError::Repeated { knob: key.clone(), used: value.clone() }));
+                query.notes.push(Note::Knob(KnobError::Repeated { knob: echo(key), used: echo(value) }));
             }
             if key == "lesson" {
                 match lessons::find(value) {
                     Some(lesson) => query.open_lesson(lesson),
                     None => query.notes.push(Note::UnknownLesson {
-                        given: value.clone(),
+                        given: echo(value),
                         known: lessons::LESSONS.iter().map(|l| l.id).collect(),
                     }),
                 }
             } else if let Err(note) = query.set(key, value) {
                 query.notes.push(note);
             }
+        }
+        if query.notes.len() > MAX_NOTES {
+            let more = query.notes.len() - MAX_NOTES;
+            query.notes.truncate(MAX_NOTES);
+            query.notes.push(Note::More(more));
         }
         query
     }
@@ -120,9 +126,9 @@ impl PageQuery {
         let slot = self.common.iter_mut().chain(self.lesson_knobs.iter_mut()).find(|s| s.spec.name == name);
         let Some(slot) = slot else {
             return Err(match lesson {
-                None => Note::IgnoredWithoutLesson { name: name.to_string(), value: raw.to_string() },
+                None => Note::IgnoredWithoutLesson { name: echo(name), value: echo(raw) },
                 Some(lesson) => Note::Knob(KnobError::Unknown {
-                    knob: name.to_string(),
+                    knob: echo(name),
                     allowed: lesson.knobs.iter().chain(common::ALL).map(|s| s.name).collect(),
                 }),
             });
@@ -178,28 +184,6 @@ impl PageQuery {
             format!("?{}", parts.join("&"))
         }
     }
-}
-
-fn percent_decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let hex = |b: u8| (b as char).to_digit(16).map(|d| d as u8);
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'+' => out.push(b' '),
-            b'%' => match (bytes.get(i + 1).copied().and_then(hex), bytes.get(i + 2).copied().and_then(hex)) {
-                (Some(high), Some(low)) => {
-                    out.push(high << 4 | low);
-                    i += 2;
-                }
-                _ => out.push(b'%'),
-            },
-            b => out.push(b),
-        }
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 fn percent_encode(s: &str) -> String {
@@ -275,8 +259,43 @@ mod tests {
 
     #[test]
     fn escapes_are_decoded_and_stray_percents_kept() {
-        assert_eq!(percent_decode("a%20b+c%zz%"), "a b c%zz%");
-        let q = PageQuery::parse("?engine=%6Cive");
+        let q = PageQuery::parse("?engine=%6Cive&lesson=a%20b+c%zz%");
         assert_eq!(q.value("engine"), Some(&KnobValue::Choice("live")));
+        assert!(matches!(&q.notes[0], Note::UnknownLesson { given, .. } if given == "a b c%zz%"), "{:?}", q.notes);
+    }
+
+    /// Regression: a link could echo any amount of text into the notes, as many notes as it
+    /// had parameters, and right-to-left controls that turn a note around on screen.
+    #[test]
+    fn a_hostile_link_gets_short_clean_notes_and_only_so_many() {
+        let mut link = String::from("?lesson=race_counter&threads=");
+        link.push_str(&"9".repeat(5_000));
+        link.push_str("&seed=%E2%80%AEevil%E2%80%AC");
+        for i in 0..5_000 {
+            link.push_str(&format!("&x{i}=1"));
+        }
+        let q = PageQuery::parse(&link);
+        assert_eq!(q.notes.len(), MAX_NOTES + 1);
+        assert_eq!(q.notes.last(), Some(&Note::More(5_002 - MAX_NOTES)));
+        for note in &q.notes {
+            for lang in [Lang::En, Lang::Ko] {
+                let text = crate::i18n::note(lang, note);
+                assert!(text.chars().count() < 400, "{text}");
+                assert!(
+                    !text
+                        .chars()
+                        .any(|c| ('\u{202a}'..='\u{202e}').contains(&c) || ('\u{2066}'..='\u{2069}').contains(&c)),
+                    "{text:?}"
+                );
+            }
+        }
+        let seed = crate::i18n::note(Lang::En, &q.notes[1]);
+        assert!(seed.contains("seed=evil"), "{seed}");
+        let threads = crate::i18n::note(Lang::En, &q.notes[0]);
+        assert!(threads.contains("99999…") && threads.contains("using 16"), "{threads}");
+        assert_eq!(
+            crate::i18n::note(Lang::En, &Note::More(4_995)),
+            "… and 4\u{a0}995 more settings in the link that were not used as given."
+        );
     }
 }

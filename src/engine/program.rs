@@ -449,6 +449,24 @@ impl OpKind {
         }
     }
 
+    /// Operations that touch nothing another thread could see or change: the thread's own
+    /// registers, compute, calls, jumps and the clock. Their cost has no timing noise, and
+    /// a loop of them can run many iterations at once beside other threads.
+    pub fn is_private(&self) -> bool {
+        matches!(
+            self,
+            OpKind::Compute { .. }
+                | OpKind::Call
+                | OpKind::Set { .. }
+                | OpKind::Add { .. }
+                | OpKind::Arith { .. }
+                | OpKind::JumpIf { .. }
+                | OpKind::Jump { .. }
+                | OpKind::Loop { .. }
+                | OpKind::Clock { .. }
+        )
+    }
+
     /// Operations that release the GIL while they wait or work outside the interpreter.
     pub fn releases_gil(&self) -> bool {
         matches!(

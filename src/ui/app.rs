@@ -18,12 +18,28 @@ use crate::ui::components::isolation_banner::IsolationBanner;
 use crate::ui::components::lesson_index::LessonIndex;
 use crate::ui::components::lesson_page::{open_lesson, LessonPage};
 use crate::ui::components::link_notes::LinkNotes;
-use crate::ui::state::{Action, State};
+use crate::ui::state::{Action, State, WorkerStatus};
 use crate::worker::client::{ClientEvent, EngineClient};
-use crate::worker::protocol::{Request, Response};
+use crate::worker::protocol::{Response, HEARTBEAT_MS, SILENCE_MS};
 
 /// How long a Cancel may go unanswered before the worker is terminated and restarted.
 const CANCEL_GRACE_MS: i32 = 2000;
+/// How long a new worker may take to say anything (its wasm compiles first).
+const FIRST_WORD_MS: f64 = 20_000.0;
+
+/// The last resort for a worker that panicked, crashed, hangs or did not answer: a fresh
+/// one. Runs outside the worker's own event handler.
+fn restart_worker(slot: Rc<RefCell<Option<EngineClient>>>, dispatcher: UseReducerDispatcher<State>, reason: String) {
+    set_timeout(0, move || {
+        if let Some(client) = slot.borrow().as_ref() {
+            if let Err(error) = client.restart() {
+                dispatcher.dispatch(Action::WorkerFailed(error));
+                return;
+            }
+        }
+        dispatcher.dispatch(Action::WorkerRestarted { reason });
+    });
+}
 
 pub fn start() {
     yew::Renderer::<App>::new().render();
@@ -70,7 +86,9 @@ fn to_action(response: Response) -> Option<Action> {
         Response::Failed { run, message } => Action::RunFailed { run, message },
         Response::Trace { run, batch, skipped } => Action::RunBatch { run, batch, skipped },
         Response::ExploreDone { run, report } => Action::ExploreFinished { run, report },
-        Response::Panicked { .. } | Response::ConsoleText { .. } => return None,
+        Response::Panicked { .. } | Response::PoolStalled | Response::Heartbeat | Response::ConsoleText { .. } => {
+            return None
+        }
     })
 }
 
@@ -94,6 +112,9 @@ pub fn App() -> Html {
                     ClientEvent::Response(Response::Panicked { message }) => {
                         Some(format!("a pool thread panicked: {message}"))
                     }
+                    ClientEvent::Response(Response::PoolStalled) => {
+                        Some("its thread pool stopped taking work".to_string())
+                    }
                     ClientEvent::Crashed(message) => Some(message),
                     // The whole output the learner asked for: saved as a file, never drawn.
                     ClientEvent::Response(Response::ConsoleText { run, text: Some(text) }) => {
@@ -108,18 +129,7 @@ pub fn App() -> Html {
                     }
                 };
                 if let Some(reason) = restart_reason {
-                    let slot = slot.clone();
-                    let dispatcher = dispatcher.clone();
-                    // Restart outside the worker's own event handler.
-                    set_timeout(0, move || {
-                        if let Some(client) = slot.borrow().as_ref() {
-                            if let Err(error) = client.restart() {
-                                dispatcher.dispatch(Action::WorkerFailed(error));
-                                return;
-                            }
-                        }
-                        dispatcher.dispatch(Action::WorkerRestarted { reason });
-                    });
+                    restart_worker(slot.clone(), dispatcher.clone(), reason);
                 }
             };
             match EngineClient::start(on_event) {
@@ -167,45 +177,17 @@ pub fn App() -> Html {
         });
     }
 
-    // Test hooks: `window.__interleave.panicWorker()` makes a pool thread panic;
-    // `window.__interleave.lastRun()` describes the last finished run's trace as JSON;
-    // `window.__interleave.memoryBytes()` is the page's wasm memory (it never shrinks, so
-    // run-over-run growth shows what a run leaks).
+    // `window.__interleave`, in test builds only (see `ui::test_hooks`).
     {
         let client = client.clone();
         let latest = latest.clone();
         use_effect_with((), move |_| {
-            let hook = js_sys::Object::new();
-            let panic = Closure::<dyn Fn()>::new(move || {
-                if let Some(client) = client.borrow().as_ref() {
-                    client.send(&Request::PanicForTest);
-                }
-            });
-            let _ = Reflect::set(&hook, &"panicWorker".into(), panic.as_ref());
-            panic.forget();
-            let last_run = Closure::<dyn Fn() -> JsValue>::new(move || {
-                let state = latest.borrow();
-                match state.finished.as_ref() {
-                    Some(run) => JsValue::from_str(&crate::ui::debug::trace_json(&run.trace)),
-                    None => JsValue::NULL,
-                }
-            });
-            let _ = Reflect::set(&hook, &"lastRun".into(), last_run.as_ref());
-            last_run.forget();
-            let memory = Closure::<dyn Fn() -> JsValue>::new(|| {
-                let memory: js_sys::WebAssembly::Memory = wasm_bindgen::memory().unchecked_into();
-                let bytes = memory.buffer().unchecked_into::<js_sys::ArrayBuffer>().byte_length();
-                JsValue::from_f64(bytes as f64)
-            });
-            let _ = Reflect::set(&hook, &"memoryBytes".into(), memory.as_ref());
-            memory.forget();
-            if let Some(window) = web_sys::window() {
-                let _ = Reflect::set(&window, &"__interleave".into(), &hook);
+            if crate::TEST_HOOKS {
+                crate::ui::test_hooks::install(client, latest);
             }
             || ()
         });
     }
-
     let onlang = {
         let dispatcher = state.dispatcher();
         Callback::from(move |lang: Lang| dispatcher.dispatch(Action::SetLang(lang)))
@@ -223,16 +205,38 @@ pub fn App() -> Html {
         use_effect_with(state.cancelling(), move |cancelling| {
             if let Some(run) = *cancelling {
                 set_timeout(CANCEL_GRACE_MS, move || {
-                    let stuck = latest.borrow().cancelling() == Some(run);
-                    if stuck {
-                        if let Some(client) = client.borrow().as_ref() {
-                            let _ = client.restart();
-                        }
-                        dispatcher
-                            .dispatch(Action::WorkerRestarted { reason: "it did not answer Cancel in time".into() });
+                    if latest.borrow().cancelling() == Some(run) {
+                        restart_worker(client, dispatcher, "it did not answer Cancel in time".into());
                     }
                 });
             }
+            || ()
+        });
+    }
+
+    // A worker that stops talking (its heartbeat comes every half second) is dead or hangs:
+    // noticed within about two seconds, whether or not anything runs.
+    {
+        let dispatcher = state.dispatcher();
+        let client = client.clone();
+        let latest = latest.clone();
+        use_effect_with((), move |_| {
+            let check = Closure::<dyn FnMut()>::new(move || {
+                let Some(silence) = client.borrow().as_ref().map(EngineClient::silence_ms) else { return };
+                let worker = latest.borrow().worker.clone();
+                let limit = if worker == WorkerStatus::Starting { FIRST_WORD_MS } else { SILENCE_MS };
+                if silence > limit && !matches!(worker, WorkerStatus::Failed(_)) {
+                    let reason = format!("it stopped answering for {:.1} s", silence / 1000.0);
+                    restart_worker(client.clone(), dispatcher.clone(), reason);
+                }
+            });
+            if let Some(window) = web_sys::window() {
+                let _ = window.set_interval_with_callback_and_timeout_and_arguments_0(
+                    check.as_ref().unchecked_ref(),
+                    HEARTBEAT_MS,
+                );
+            }
+            check.forget();
             || ()
         });
     }

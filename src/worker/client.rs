@@ -2,7 +2,7 @@
 //! callback, and restart it (terminate and start fresh) when it panicked or did not answer
 //! a Cancel. Nothing here blocks the main thread.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
 use js_sys::{Array, Uint8Array};
@@ -35,6 +35,13 @@ struct Live {
 pub struct EngineClient {
     live: Rc<RefCell<Option<Live>>>,
     on_event: Rc<dyn Fn(ClientEvent)>,
+    /// When the worker was last heard from (or started), in the page's milliseconds.
+    last_heard: Rc<Cell<f64>>,
+}
+
+/// The page's clock in milliseconds.
+fn now_ms() -> f64 {
+    web_sys::window().and_then(|w| w.performance()).map_or(0.0, |p| p.now())
 }
 
 impl PartialEq for EngineClient {
@@ -45,7 +52,11 @@ impl PartialEq for EngineClient {
 
 impl EngineClient {
     pub fn start(on_event: impl Fn(ClientEvent) + 'static) -> Result<EngineClient, String> {
-        let client = EngineClient { live: Rc::new(RefCell::new(None)), on_event: Rc::new(on_event) };
+        let client = EngineClient {
+            live: Rc::new(RefCell::new(None)),
+            on_event: Rc::new(on_event),
+            last_heard: Rc::new(Cell::new(now_ms())),
+        };
         client.spawn()?;
         Ok(client)
     }
@@ -57,7 +68,10 @@ impl EngineClient {
         let worker = Worker::new_with_options(WORKER_SCRIPT, &options).map_err(|e| format!("{e:?}"))?;
 
         let on_event = self.on_event.clone();
+        let last_heard = self.last_heard.clone();
+        last_heard.set(now_ms());
         let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
+            last_heard.set(now_ms());
             let bytes = Uint8Array::new(&event.data()).to_vec();
             match Response::decode(&bytes) {
                 Ok(response) => on_event(ClientEvent::Response(response)),
@@ -85,6 +99,11 @@ impl EngineClient {
             let bytes = Uint8Array::from(request.encode().as_slice());
             let _ = live.worker.post_message_with_transfer(&bytes, &Array::of1(&bytes.buffer()));
         }
+    }
+
+    /// How long since the worker last said anything (or was started), in milliseconds.
+    pub fn silence_ms(&self) -> f64 {
+        now_ms() - self.last_heard.get()
     }
 
     /// Terminates the worker (and with it every pool thread) and starts a fresh one, which

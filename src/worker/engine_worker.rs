@@ -4,6 +4,7 @@
 //! live, and a Cancel is seen at once.
 
 use std::cell::RefCell;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
 use js_sys::{Array, Reflect, Uint8Array};
@@ -22,7 +23,7 @@ use crate::explore::Explorer;
 use crate::knobs::KnobValues;
 use crate::lessons::{self, LessonInfo};
 use crate::worker::clock::PerformanceClock;
-use crate::worker::protocol::{Request, Response, CONSOLE_HEAD, CONSOLE_TAIL};
+use crate::worker::protocol::{Request, Response, CONSOLE_HEAD, CONSOLE_TAIL, HEARTBEAT_MS};
 use crate::worker::ENGINE_WORKER_NAME;
 
 /// How often a run is polled, in milliseconds.
@@ -35,6 +36,12 @@ const TRACE_EVERY_NS: u64 = 100_000_000;
 
 /// The last panic message of any thread; pool threads write it, the loop reports it.
 static PANIC: Mutex<Option<String>> = Mutex::new(None);
+
+/// Heartbeat jobs the pool has run: one is spawned every heartbeat, so a pool whose
+/// threads are all stuck shows as a count that stops.
+static POOL_BEATS: AtomicU64 = AtomicU64::new(0);
+/// Heartbeats without a pool job run before the pool counts as stalled (2 s).
+const STALLED_AFTER: u32 = 4;
 
 /// What the worker is busy with: the probe, a lesson on the live engine, or one on the
 /// simulated engine (run here, in slices between messages).
@@ -82,9 +89,11 @@ struct EngineWorker {
     active: Option<Active>,
     /// The whole console of the last finished lesson run, for a download.
     last_console: Option<(u32, String)>,
-    panic_reported: bool,
-    /// Polls left to watch for a panic when no run is active (after `PanicForTest`).
-    watch_polls: u32,
+    /// Set once the pool is broken (a panic, a stall) and the page told: nothing more runs.
+    broken: bool,
+    /// Pool jobs run as of the last heartbeat, and heartbeats since that count moved.
+    pool_beats: u64,
+    quiet_beats: u32,
 }
 
 thread_local! {
@@ -123,6 +132,10 @@ pub fn start() {
     });
     scope.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
     on_message.forget();
+    let heartbeat = Closure::<dyn FnMut()>::new(heartbeat);
+    let _ =
+        scope.set_interval_with_callback_and_timeout_and_arguments_0(heartbeat.as_ref().unchecked_ref(), HEARTBEAT_MS);
+    heartbeat.forget();
     wasm_bindgen_futures::spawn_local(async move {
         let isolated = Reflect::get(&js_sys::global(), &JsValue::from_str("crossOriginIsolated"))
             .map(|v| v.is_truthy())
@@ -148,6 +161,45 @@ pub fn start() {
             None => post(&ready),
         }
     });
+}
+
+/// Every [`HEARTBEAT_MS`]: says the worker is alive, reports a pool thread's panic, and
+/// checks that the pool still takes work (a job spawned each time must have run).
+fn heartbeat() {
+    let broken = WORKER.with(|w| w.borrow().broken);
+    if broken {
+        return;
+    }
+    if let Some(message) = PANIC.lock().ok().and_then(|slot| slot.clone()) {
+        WORKER.with(|w| w.borrow_mut().broken = true);
+        post(&Response::Panicked { message });
+        return;
+    }
+    let stalled = WORKER.with(|w| {
+        let mut w = w.borrow_mut();
+        if w.pool_threads == 0 {
+            return false;
+        }
+        let beats = POOL_BEATS.load(Ordering::Relaxed);
+        if beats != w.pool_beats {
+            w.pool_beats = beats;
+            w.quiet_beats = 0;
+        } else {
+            w.quiet_beats += 1;
+        }
+        w.quiet_beats >= STALLED_AFTER
+    });
+    if stalled {
+        WORKER.with(|w| w.borrow_mut().broken = true);
+        post(&Response::PoolStalled);
+        return;
+    }
+    if WORKER.with(|w| w.borrow().pool_threads > 0) {
+        rayon::spawn(|| {
+            POOL_BEATS.fetch_add(1, Ordering::Relaxed);
+        });
+    }
+    post(&Response::Heartbeat);
 }
 
 /// Why a new run cannot start now, if it cannot.
@@ -230,7 +282,7 @@ fn start_lesson(
     let info = lessons::find(lesson).ok_or_else(|| format!("there is no lesson `{lesson}`"))?;
     let (values, built) = lessons::build_from_pairs(info, knobs)?;
     if values.choice("engine") == "sim" {
-        let sim = Sim::new(built.program, lessons::sim_settings(&values, built.settings)).map_err(|e| e.to_string())?;
+        let sim = lessons::simulation(info, &values, built)?;
         return Ok((Work::Simulated(Box::new(sim)), (info, values)));
     }
     if WORKER.with(|w| w.borrow().pool_threads) == 0 {
@@ -244,8 +296,9 @@ fn start_lesson(
 fn handle(request: Request) {
     match request {
         Request::Probe { run, request } => {
-            if request.jobs as usize > POOL_THREADS || request.jobs == 0 {
-                let message = format!("a probe takes 1 to {POOL_THREADS} jobs, not {}", request.jobs);
+            // One pool thread stays free for the heartbeat's job.
+            if request.jobs as usize >= POOL_THREADS || request.jobs == 0 {
+                let message = format!("a probe takes 1 to {} jobs, not {}", POOL_THREADS - 1, request.jobs);
                 post(&Response::Failed { run, message });
                 return;
             }
@@ -292,10 +345,21 @@ fn handle(request: Request) {
                 WORKER.with(|w| w.borrow().last_console.as_ref().filter(|(r, _)| *r == run).map(|(_, t)| t.clone()));
             post(&Response::ConsoleText { run, text });
         }
-        Request::PanicForTest => {
-            WORKER.with(|w| w.borrow_mut().watch_polls = 2000 / POLL_MS as u32);
-            rayon::spawn(|| panic!("a test asked a pool thread to panic"));
-            schedule_poll();
+        Request::PanicForTest | Request::HangForTest | Request::StallPoolForTest if !crate::TEST_HOOKS => {
+            post(&Response::Failed { run: 0, message: "test requests are for test builds only".into() })
+        }
+        Request::PanicForTest => rayon::spawn(|| panic!("a test asked a pool thread to panic")),
+        Request::HangForTest =>
+        {
+            #[allow(clippy::empty_loop)]
+            loop {}
+        }
+        Request::StallPoolForTest => {
+            for _ in 0..POOL_THREADS {
+                rayon::spawn(|| loop {
+                    std::hint::spin_loop();
+                });
+            }
         }
     }
 }
@@ -334,11 +398,8 @@ fn schedule_poll() {
 }
 
 fn poll() {
-    if let Some(message) = PANIC.lock().ok().and_then(|slot| slot.clone()) {
-        let first = WORKER.with(|w| !std::mem::replace(&mut w.borrow_mut().panic_reported, true));
-        if first {
-            post(&Response::Panicked { message });
-        }
+    // A broken pool ends everything: the heartbeat has told the page, which restarts us.
+    if PANIC.lock().ok().is_some_and(|slot| slot.is_some()) || WORKER.with(|w| w.borrow().broken) {
         return;
     }
     let finished = WORKER.with(|w| {
@@ -440,11 +501,7 @@ fn poll() {
     match finished {
         Some(response) => post(&response),
         None => {
-            let again = WORKER.with(|w| {
-                let mut w = w.borrow_mut();
-                w.watch_polls = w.watch_polls.saturating_sub(1);
-                w.active.is_some() || w.watch_polls > 0
-            });
+            let again = WORKER.with(|w| w.borrow().active.is_some());
             if again {
                 schedule_poll();
             }

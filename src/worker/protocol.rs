@@ -18,6 +18,11 @@ use crate::lessons::FindingsText;
 pub const CONSOLE_HEAD: usize = 2_000;
 pub const CONSOLE_TAIL: usize = 1_000;
 
+/// How often the worker says it is alive.
+pub const HEARTBEAT_MS: i32 = 500;
+/// Silence from the worker after which the page restarts it.
+pub const SILENCE_MS: f64 = 2_000.0;
+
 /// Page to worker.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Request {
@@ -27,8 +32,13 @@ pub enum Request {
     Run { run: u32, lesson: String, knobs: Vec<(String, String)> },
     /// Stop a run; every actor sees the control block flip.
     Cancel { run: u32 },
-    /// Make a pool thread panic, so tests can check that the page recovers.
+    /// Test builds only ([`crate::TEST_HOOKS`]): make a pool thread panic, so tests can
+    /// check that the page recovers.
     PanicForTest,
+    /// Test builds only: the worker's own thread stops answering (it spins for ever).
+    HangForTest,
+    /// Test builds only: every pool thread spins for ever, without checking for Cancel.
+    StallPoolForTest,
     /// Explore a lesson over seeds and schedules on the simulated engine.
     Explore { run: u32, lesson: String, knobs: Vec<(String, String)>, request: ExploreRequest },
     /// The whole console of the last finished run, for a download.
@@ -79,6 +89,12 @@ pub enum Response {
     Panicked {
         message: String,
     },
+    /// The worker is alive: sent every [`HEARTBEAT_MS`] whatever it is doing, so the page
+    /// notices a worker that died or hangs without anyone pressing Cancel.
+    Heartbeat,
+    /// The pool has stopped taking work (its threads are stuck): the page restarts the
+    /// worker.
+    PoolStalled,
     /// An exploration ended (done, or cancelled with what it had found so far).
     ExploreDone {
         run: u32,
@@ -212,6 +228,8 @@ mod tests {
             Request::Probe { run: 7, request: ProbeRequest { jobs: 17, units_per_job: u64::MAX } },
             Request::Cancel { run: 7 },
             Request::PanicForTest,
+            Request::HangForTest,
+            Request::StallPoolForTest,
             Request::ConsoleText { run: 4 },
             Request::Run { run: 3, lesson: "race_counter".into(), knobs: vec![("threads".into(), "4".into())] },
             Request::Explore {
@@ -247,6 +265,8 @@ mod tests {
             Response::ProbeDone { run: 1, report },
             Response::Failed { run: 2, message: "no such lesson".into() },
             Response::Panicked { message: "boom".into() },
+            Response::Heartbeat,
+            Response::PoolStalled,
             Response::RunDone {
                 run: 4,
                 trace: sample_trace(),

@@ -6,7 +6,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { serve, launch, openPage, runAndWait, CSP } from './support.mjs';
 
-let app, host, isolated, browser;
+let app, host, isolated, plain, browser;
 
 // What an attacker's module does if it ever runs inside Interleave's origin: tell its host.
 const PAYLOAD = "parent.postMessage('injected:' + location.origin, '*');";
@@ -27,6 +27,7 @@ before(async () => {
     modules: { '/evil.mjs': PAYLOAD },
   });
   isolated = await serve({ isolated: true });
+  plain = await serve({ isolated: false });
   browser = await launch();
 });
 
@@ -35,6 +36,7 @@ after(async () => {
   await app?.close();
   await host?.close();
   await isolated?.close();
+  await plain?.close();
 });
 
 async function hostPage() {
@@ -172,4 +174,54 @@ test('a huge console (lock_print, 100 000 iterations) keeps the page responsive 
     assert.deepEqual(errors, [], engine);
     await page.close();
   }
+});
+
+test('a worker that hangs, or whose pool threads all hang, is noticed and replaced without Cancel', async () => {
+  for (const [hook, reason] of [['hangWorker', /stopped answering/], ['stallPool', /thread pool stopped taking work/]]) {
+    const { page, errors } = await openPage(browser.context, `${isolated.url}?lesson=race_counter&threads=2&increments=1000`);
+    await page.waitForSelector('#run:not([disabled])', { timeout: 30_000 });
+    const before = Date.now();
+    await page.evaluate((h) => window.__interleave[h](), hook);
+    await page.waitForSelector('#worker-restarted', { timeout: 8_000 });
+    const noticed = Date.now() - before;
+    assert.match(await page.textContent('#worker-restarted'), reason, hook);
+    assert.ok(noticed < 4_000, `${hook}: noticed after ${noticed} ms`);
+    // The fresh worker runs the lesson.
+    assert.match(await runAndWait(page), /update/, hook);
+    assert.deepEqual(errors.filter((e) => !/panic|unreachable/i.test(e)), [], hook);
+    await page.close();
+  }
+});
+
+test('a link with thousands of bad values, long ones and right-to-left controls gets a few short, clean notes', async () => {
+  let link = `${isolated.url}?lesson=race_counter&threads=${'9'.repeat(3000)}&seed=%E2%80%AEevil%E2%80%AC`;
+  for (let i = 0; i < 3000; i++) link += `&x${i}=${i}`;
+  const { page, errors } = await openPage(browser.context, link);
+  await page.waitForSelector('#link-notes');
+  const notes = await page.$$eval('#link-notes li', (items) => items.map((li) => li.textContent));
+  assert.equal(notes.length, 9, notes.join('\n'));
+  assert.match(notes[8], /and 2\s994 more settings/);
+  for (const note of notes) {
+    assert.ok(note.length < 400, note);
+    assert.doesNotMatch(note, /[\u202a-\u202e\u2066-\u2069]/, 'no bidirectional control reaches the page');
+  }
+  assert.match(notes.join('\n'), /seed=evil/);
+  // The page works: the lesson runs.
+  assert.ok((await runAndWait(page)).length > 0);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('the stepper opens and steps on a page without cross-origin isolation, even with engine=live in the link', async () => {
+  const { page, errors } = await openPage(browser.context, `${plain.url}?lesson=race_counter&engine=live&threads=2&increments=2`);
+  await page.waitForSelector('#open-stepper:not([disabled])', { timeout: 30_000 });
+  await page.click('#open-stepper');
+  await page.waitForSelector('#stepper');
+  await page.click('#step');
+  await page.waitForFunction(() => Number(document.querySelector('#stepper').dataset.turns) > 0);
+  await page.click('#step-end');
+  await page.waitForSelector('#stepper[data-over="true"]');
+  assert.match(await page.textContent('#headline'), /counter|update/);
+  assert.deepEqual(errors, []);
+  await page.close();
 });

@@ -53,7 +53,8 @@ test('asking for live threads on a page that is not isolated offers the simulate
 });
 
 test('Cancel ends a long simulated run with what it did so far', async () => {
-  await page.goto(`${server.url}?lesson=race_counter&threads=8&increments=10000000&lock=each`);
+  // Large, but not too large to simulate: about 120 million steps.
+  await page.goto(`${server.url}?lesson=race_counter&threads=4&increments=5000000&lock=each`);
   await page.waitForSelector('#run:not([disabled])');
   await page.click('#run');
   await page.waitForSelector('#run-progress');

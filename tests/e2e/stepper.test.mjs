@@ -191,7 +191,7 @@ test('exploring over seeds shows a histogram and Cancel stops it', async () => {
   assert.equal(counters.reduce((sum, [, n]) => sum + n, 0), 30);
   assert.ok(counters.every(([v]) => v.split('..').every((x) => Number(x) <= 4000)), JSON.stringify(counters));
   // A long exploration: Cancel ends it with what it had.
-  await openLesson('?lesson=race_counter&threads=4&increments=100000&gil=off&cores=2');
+  await openLesson('?lesson=race_counter&threads=2&increments=3000&gil=off&cores=2');
   await page.click('#explore-run');
   await page.waitForSelector('#explore-progress');
   await page.click('#explore-cancel');

@@ -32,7 +32,8 @@ const ISOLATION = {
  * extra paths to HTML bodies (host pages for embedding tests); `modules` maps paths to
  * JavaScript any origin may load (an attacker's modules). */
 export async function serve({ isolated, documentIsolated = false, pages = {}, modules = {} }) {
-  const server = createServer(async (req, res) => {
+  // Links may be long (the hostile tests send thousands of parameters).
+  const server = createServer({ maxHeaderSize: 1 << 20 }, async (req, res) => {
     const path = decodeURIComponent(new URL(req.url, 'http://x').pathname);
     if (pages[path]) {
       res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' });

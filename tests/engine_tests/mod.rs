@@ -1,5 +1,6 @@
 mod build;
 mod explore;
+mod knob_limits;
 mod lessons;
 mod live_deadlock;
 mod live_pool;
@@ -10,4 +11,5 @@ mod program;
 mod race_live;
 mod schedule;
 mod sim;
+mod size;
 mod trace_stream;

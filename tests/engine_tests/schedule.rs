@@ -184,3 +184,36 @@ fn a_run_is_the_same_taken_turn_by_turn_as_run_whole() {
         }
     }
 }
+
+/// The gil lesson's countdowns touch only their own registers: beside other threads and
+/// processes they run many iterations at once, and the run is the one taken turn by turn.
+#[test]
+fn a_private_loop_beside_other_threads_is_batched_and_the_run_is_the_one_taken_turn_by_turn() {
+    let gil = interleave::lessons::find("gil").unwrap();
+    for pairs in [
+        &[("mode", "processes"), ("workers", "3"), ("size", "2"), ("cores", "2")][..],
+        &[("mode", "processes"), ("workers", "2"), ("size", "2"), ("cores", "4")],
+        &[("mode", "threads"), ("workers", "3"), ("size", "2"), ("gil", "off"), ("cores", "2")],
+        &[("mode", "threads"), ("workers", "2"), ("size", "2"), ("cores", "2")],
+    ] {
+        for seed in ["1", "5"] {
+            let mut with_seed = pairs.to_vec();
+            with_seed.push(("seed", seed));
+            let pairs: Vec<(String, String)> = with_seed.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+            let (knobs, built) = build_from_pairs(gil, &pairs).unwrap();
+            let settings = sim_settings(&knobs, built.settings);
+            let mut stepped = Sim::new(built.program.clone(), settings.clone()).unwrap();
+            let by_turns = to_the_end(&mut stepped);
+            let mut whole = Sim::new(built.program, settings).unwrap();
+            let at_once = loop {
+                if let sim::StepResult::Finished(trace) = whole.run_slice(u64::MAX).unwrap() {
+                    break *trace;
+                }
+            };
+            assert_eq!(by_turns, at_once, "{with_seed:?}");
+            // Run whole, the countdowns went in batches: far fewer steps than operations.
+            let ops: u64 = at_once.metrics.iter().map(|m| m.ops).sum();
+            assert!(whole.steps() * 50 < ops, "{with_seed:?}: {} steps for {ops} operations", whole.steps());
+        }
+    }
+}

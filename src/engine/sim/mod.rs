@@ -24,6 +24,7 @@
 
 pub mod golden;
 mod rng;
+pub mod size;
 mod world;
 
 pub use world::{

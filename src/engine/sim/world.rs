@@ -45,7 +45,7 @@ impl Default for SimSettings {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum SimError {
     Invalid(ProgramError),
-    /// The run took more steps than allowed; it may not end at all.
+    /// The run took more steps than allowed: it may never end, or be too large.
     StepLimit {
         steps: u64,
     },
@@ -85,9 +85,11 @@ impl std::fmt::Display for SimError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             SimError::Invalid(e) => write!(f, "the program is not valid: {e}"),
-            SimError::StepLimit { steps } => {
-                write!(f, "the run went past the step limit ({steps} operations) without ending")
-            }
+            SimError::StepLimit { steps } => write!(
+                f,
+                "the simulator stopped after {steps} steps and the run had not ended: a loop that never ends \
+                 does that, and so does a program too large to simulate (the live engine runs it)"
+            ),
             SimError::ScheduleMismatch { turn, actor, why } => {
                 write!(f, "the schedule does not fit this lesson and knobs: at turn {turn}, ")?;
                 match why {
@@ -320,8 +322,8 @@ pub struct Sim {
     pending: VecDeque<Pick>,
     /// The picks that overruled the engine so far: the schedule that replays this run.
     applied: Vec<Pick>,
-    /// Who could run at each turn from `log_from` on, for the explorer.
-    turn_log: Option<(u64, Vec<TurnRecord>)>,
+    /// Who could run at each turn from some turn on, for the explorer.
+    turn_log: Option<TurnLog>,
     /// Loops run alone may be batched (not while taking single turns: the result is the
     /// same, and a turn must be one operation).
     batching: bool,
@@ -341,6 +343,17 @@ pub struct TurnRecord {
     pub visible: bool,
     /// A timer was running (someone sleeping or starting): time could have passed first.
     pub timer: bool,
+}
+
+/// The turns the explorer may branch at, from turn `from` on: only those where the chosen
+/// thread touches what others can see, and only until they offer as many branches as the
+/// explorer has room for, so a run of millions of turns keeps a short log.
+struct TurnLog {
+    from: u64,
+    records: Vec<TurnRecord>,
+    branches_left: u64,
+    /// A turn that offered branches came after the log was full.
+    truncated: bool,
 }
 
 /// Seeded jitter of up to ±12.5 % on a cost, integer-only.
@@ -452,14 +465,26 @@ impl Sim {
         self.turns
     }
 
-    /// Records who could run at every turn from `from` on (see [`Sim::turn_log`]).
-    pub fn log_turns_from(&mut self, from: u64) {
-        self.turn_log = Some((from, Vec::new()));
+    /// Records who could run at the turns from `from` on where the chosen thread is about
+    /// to touch what others see, until they offer `branches` other choices in all (see
+    /// [`Sim::turn_log`]).
+    pub fn log_turns_from(&mut self, from: u64, branches: u64) {
+        self.turn_log = Some(TurnLog { from, records: Vec::new(), branches_left: branches, truncated: false });
     }
 
-    /// The turns recorded since [`Sim::log_turns_from`]: the first is turn `from`.
+    /// The turns recorded since [`Sim::log_turns_from`], in turn order.
     pub fn turn_log(&self) -> &[TurnRecord] {
-        self.turn_log.as_ref().map_or(&[], |(_, log)| log)
+        self.turn_log.as_ref().map_or(&[], |log| &log.records)
+    }
+
+    /// Whether the log left out turns that offered branches (it was full).
+    pub fn turn_log_truncated(&self) -> bool {
+        self.turn_log.as_ref().is_some_and(|log| log.truncated)
+    }
+
+    /// Whether turns are being logged, so they must be numbered as if taken one by one.
+    pub(super) fn logging_turns(&self) -> bool {
+        self.turn_log.as_ref().is_some_and(|log| !log.truncated)
     }
 
     pub fn steps(&self) -> u64 {
@@ -472,6 +497,21 @@ impl Sim {
             return candidates[0];
         }
         candidates[self.rng.below(candidates.len() as u64) as usize]
+    }
+
+    /// Which of several actors ready at the same moment `t` goes first. A hash of the seed,
+    /// the moment and who is there, not a draw from the seed's stream: a step skipped by a
+    /// batch (which can only tie with private work, whose order no one sees) changes no
+    /// later choice.
+    fn tie_break(&self, candidates: &[usize], t: Nanos) -> usize {
+        if candidates.len() == 1 {
+            return candidates[0];
+        }
+        let mut h = self.settings.seed ^ t.rotate_left(17);
+        for c in candidates {
+            h = Rng::mix(h ^ *c as u64);
+        }
+        candidates[(h % candidates.len() as u64) as usize]
     }
 
     fn cost(&mut self, base: Nanos) -> Nanos {
@@ -679,13 +719,21 @@ impl Sim {
 
     /// Whether the turn about to be taken is to be recorded for the explorer.
     fn logging_turn(&self) -> bool {
-        self.turn_log.as_ref().is_some_and(|(from, _)| self.turns >= *from)
+        self.turn_log.as_ref().is_some_and(|log| self.turns >= log.from && !log.truncated)
     }
 
     fn log_turn(&mut self, record: TurnRecord) {
-        if let Some((_, log)) = &mut self.turn_log {
-            log.push(record);
+        let Some(log) = &mut self.turn_log else { return };
+        let branches = record.enabled.len().saturating_sub(1) as u64 + record.timer as u64;
+        if !record.visible || branches == 0 {
+            return;
         }
+        if log.branches_left == 0 {
+            log.truncated = true;
+            return;
+        }
+        log.branches_left = log.branches_left.saturating_sub(branches);
+        log.records.push(record);
     }
 
     fn step(&mut self) -> Result<(), SimError> {
@@ -746,9 +794,9 @@ impl Sim {
                 let t = next_run.expect("a picked actor is runnable");
                 let candidates: Vec<usize> =
                     (0..self.actors.len()).filter(|&i| self.enabled(i) && self.actors[i].clock == t).collect();
-                // Drawn even when a pick overrules it, so a pick of the engine's own
-                // choice changes nothing.
-                let chosen = self.choose(&candidates);
+                // Chosen even when a pick overrules it, so a pick of the engine's own choice
+                // changes nothing.
+                let chosen = self.tie_break(&candidates, t);
                 let a = match pick {
                     Some(picked) => {
                         self.pending.pop_front();
@@ -761,7 +809,8 @@ impl Sim {
                 };
                 if self.batching && pick.is_none() && candidates.len() == 1 {
                     let at = self.actors[a].clock.max(self.now);
-                    if self.run_loop_alone(a, at, next_timer.map(|(t, _)| t)) {
+                    let deadline = next_timer.map(|(t, _)| t);
+                    if self.run_loop_alone(a, at, deadline) || self.run_private_loop(a, at, deadline) {
                         return Ok(());
                     }
                 }
@@ -994,9 +1043,10 @@ impl Sim {
             // Everything else may block, raise, or wake others.
             _ => return self.execute_sync(a, op, at),
         }
-        // Timing noise matters where threads run side by side; alone, an operation costs
-        // exactly the table's (which lets loops run alone be batched).
-        let cost = if self.alone(a) { cost } else { self.cost(cost) };
+        // Timing noise matters where threads touch what others see while running side by
+        // side; alone, or touching only its own state, an operation costs exactly the table's
+        // (which lets such loops be batched).
+        let cost = if op.kind.is_private() || self.alone(a) { cost } else { self.cost(cost) };
         self.actors[a].pc = next;
         self.actors[a].clock = at + cost;
         Ok(())

@@ -1,0 +1,54 @@
+//! What the end-to-end tests reach for in the page, in test builds only
+//! ([`crate::TEST_HOOKS`]): `window.__interleave.panicWorker()` makes a pool thread panic,
+//! `hangWorker()` the worker spin, `stallPool()` every pool thread spin; `lastRun()`
+//! describes the last finished run's trace as JSON; `memoryBytes()` is the page's wasm
+//! memory (it never shrinks, so run-over-run growth shows what a run leaks).
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use js_sys::Reflect;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use yew::UseReducerHandle;
+
+use crate::ui::state::State;
+use crate::worker::client::EngineClient;
+use crate::worker::protocol::Request;
+
+pub fn install(client: Rc<RefCell<Option<EngineClient>>>, latest: Rc<RefCell<UseReducerHandle<State>>>) {
+    let hook = js_sys::Object::new();
+    for (name, request) in [
+        ("panicWorker", Request::PanicForTest),
+        ("hangWorker", Request::HangForTest),
+        ("stallPool", Request::StallPoolForTest),
+    ] {
+        let client = client.clone();
+        let send = Closure::<dyn Fn()>::new(move || {
+            if let Some(client) = client.borrow().as_ref() {
+                client.send(&request);
+            }
+        });
+        let _ = Reflect::set(&hook, &name.into(), send.as_ref());
+        send.forget();
+    }
+    let last_run = Closure::<dyn Fn() -> JsValue>::new(move || {
+        let state = latest.borrow();
+        match state.finished.as_ref() {
+            Some(run) => JsValue::from_str(&crate::ui::debug::trace_json(&run.trace)),
+            None => JsValue::NULL,
+        }
+    });
+    let _ = Reflect::set(&hook, &"lastRun".into(), last_run.as_ref());
+    last_run.forget();
+    let memory = Closure::<dyn Fn() -> JsValue>::new(|| {
+        let memory: js_sys::WebAssembly::Memory = wasm_bindgen::memory().unchecked_into();
+        let bytes = memory.buffer().unchecked_into::<js_sys::ArrayBuffer>().byte_length();
+        JsValue::from_f64(bytes as f64)
+    });
+    let _ = Reflect::set(&hook, &"memoryBytes".into(), memory.as_ref());
+    memory.forget();
+    if let Some(window) = web_sys::window() {
+        let _ = Reflect::set(&window, &"__interleave".into(), &hook);
+    }
+}
