@@ -42,7 +42,25 @@ fn restart_worker(slot: Rc<RefCell<Option<EngineClient>>>, dispatcher: UseReduce
 }
 
 pub fn start() {
+    std::panic::set_hook(Box::new(report_panic));
     yew::Renderer::<App>::new().render();
+}
+
+/// A bug stopped the page's code for good (wasm cannot unwind): say so where the learner
+/// looks, in the page's language, instead of leaving buttons that do nothing.
+fn report_panic(info: &std::panic::PanicHookInfo) {
+    let message = info.to_string();
+    web_sys::console::error_1(&JsValue::from_str(&message));
+    let Some(document) = web_sys::window().and_then(|w| w.document()) else { return };
+    let lang = document.document_element().map(|e| e.get_attribute("lang").unwrap_or_default()).unwrap_or_default();
+    let lang = Lang::from_code(&lang).unwrap_or_default();
+    if let (Ok(banner), Some(body)) = (document.create_element("div"), document.body()) {
+        banner.set_id("page-panic");
+        banner.set_class_name("banner failed");
+        let _ = banner.set_attribute("role", "alert");
+        banner.set_text_content(Some(&crate::i18n::page_panicked(lang, &message)));
+        let _ = body.prepend_with_node_1(&banner);
+    }
 }
 
 impl Reducible for State {
@@ -86,9 +104,10 @@ fn to_action(response: Response) -> Option<Action> {
         Response::Failed { run, message } => Action::RunFailed { run, message },
         Response::Trace { run, batch, skipped } => Action::RunBatch { run, batch, skipped },
         Response::ExploreDone { run, report } => Action::ExploreFinished { run, report },
-        Response::Panicked { .. } | Response::PoolStalled | Response::Heartbeat | Response::ConsoleText { .. } => {
-            return None
-        }
+        Response::Panicked { .. }
+        | Response::PoolStalled
+        | Response::Heartbeat { .. }
+        | Response::ConsoleText { .. } => return None,
     })
 }
 

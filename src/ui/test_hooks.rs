@@ -2,7 +2,8 @@
 //! ([`crate::TEST_HOOKS`]): `window.__interleave.panicWorker()` makes a pool thread panic,
 //! `hangWorker()` the worker spin, `stallPool()` every pool thread spin; `lastRun()`
 //! describes the last finished run's trace as JSON; `memoryBytes()` is the page's wasm
-//! memory (it never shrinks, so run-over-run growth shows what a run leaks).
+//! memory (it never shrinks, so run-over-run growth shows what a run leaks), and
+//! `workerMemoryBytes()` the engine worker's, as of its last heartbeat.
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -18,6 +19,7 @@ use crate::worker::protocol::Request;
 
 pub fn install(client: Rc<RefCell<Option<EngineClient>>>, latest: Rc<RefCell<UseReducerHandle<State>>>) {
     let hook = js_sys::Object::new();
+    let worker_client = client.clone();
     for (name, request) in [
         ("panicWorker", Request::PanicForTest),
         ("hangWorker", Request::HangForTest),
@@ -48,6 +50,12 @@ pub fn install(client: Rc<RefCell<Option<EngineClient>>>, latest: Rc<RefCell<Use
     });
     let _ = Reflect::set(&hook, &"memoryBytes".into(), memory.as_ref());
     memory.forget();
+    let worker_memory = Closure::<dyn Fn() -> JsValue>::new(move || {
+        let bytes = worker_client.borrow().as_ref().map_or(0, EngineClient::worker_memory);
+        JsValue::from_f64(bytes as f64)
+    });
+    let _ = Reflect::set(&hook, &"workerMemoryBytes".into(), worker_memory.as_ref());
+    worker_memory.forget();
     if let Some(window) = web_sys::window() {
         let _ = Reflect::set(&window, &"__interleave".into(), &hook);
     }

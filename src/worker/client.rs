@@ -37,6 +37,8 @@ pub struct EngineClient {
     on_event: Rc<dyn Fn(ClientEvent)>,
     /// When the worker was last heard from (or started), in the page's milliseconds.
     last_heard: Rc<Cell<f64>>,
+    /// The worker's wasm memory as its last heartbeat gave it.
+    worker_memory: Rc<Cell<u64>>,
 }
 
 /// The page's clock in milliseconds.
@@ -56,6 +58,7 @@ impl EngineClient {
             live: Rc::new(RefCell::new(None)),
             on_event: Rc::new(on_event),
             last_heard: Rc::new(Cell::new(now_ms())),
+            worker_memory: Rc::new(Cell::new(0)),
         };
         client.spawn()?;
         Ok(client)
@@ -70,10 +73,12 @@ impl EngineClient {
         let on_event = self.on_event.clone();
         let last_heard = self.last_heard.clone();
         last_heard.set(now_ms());
+        let worker_memory = self.worker_memory.clone();
         let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
             last_heard.set(now_ms());
             let bytes = Uint8Array::new(&event.data()).to_vec();
             match Response::decode(&bytes) {
+                Ok(Response::Heartbeat { memory_bytes }) => worker_memory.set(memory_bytes),
                 Ok(response) => on_event(ClientEvent::Response(response)),
                 Err(error) => on_event(ClientEvent::Crashed(error.to_string())),
             }
@@ -99,6 +104,11 @@ impl EngineClient {
             let bytes = Uint8Array::from(request.encode().as_slice());
             let _ = live.worker.post_message_with_transfer(&bytes, &Array::of1(&bytes.buffer()));
         }
+    }
+
+    /// The engine worker's wasm memory in bytes, as of its last heartbeat.
+    pub fn worker_memory(&self) -> u64 {
+        self.worker_memory.get()
     }
 
     /// How long since the worker last said anything (or was started), in milliseconds.

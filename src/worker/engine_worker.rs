@@ -199,7 +199,9 @@ fn heartbeat() {
             POOL_BEATS.fetch_add(1, Ordering::Relaxed);
         });
     }
-    post(&Response::Heartbeat);
+    let memory: js_sys::WebAssembly::Memory = wasm_bindgen::memory().unchecked_into();
+    let memory_bytes = memory.buffer().unchecked_into::<js_sys::SharedArrayBuffer>().byte_length() as u64;
+    post(&Response::Heartbeat { memory_bytes });
 }
 
 /// Why a new run cannot start now, if it cannot.

@@ -90,8 +90,11 @@ pub enum Response {
         message: String,
     },
     /// The worker is alive: sent every [`HEARTBEAT_MS`] whatever it is doing, so the page
-    /// notices a worker that died or hangs without anyone pressing Cancel.
-    Heartbeat,
+    /// notices a worker that died or hangs without anyone pressing Cancel. With the size of
+    /// its wasm memory (which never shrinks: the most it has needed).
+    Heartbeat {
+        memory_bytes: u64,
+    },
     /// The pool has stopped taking work (its threads are stuck): the page restarts the
     /// worker.
     PoolStalled,
@@ -265,7 +268,7 @@ mod tests {
             Response::ProbeDone { run: 1, report },
             Response::Failed { run: 2, message: "no such lesson".into() },
             Response::Panicked { message: "boom".into() },
-            Response::Heartbeat,
+            Response::Heartbeat { memory_bytes: 38 << 20 },
             Response::PoolStalled,
             Response::RunDone {
                 run: 4,

@@ -1,6 +1,7 @@
 // Browser benchmark (prints figures, passes or fails nothing): the pool check's speed-ups
-// through the page, gzip size of every wasm and JS file, time to first render, and the
-// longest main-thread task while the pool is busy (goal: none over 50 ms).
+// through the page, gzip size of every wasm and JS file, time to first render, the longest
+// main-thread task while the pool is busy (goal: none over 50 ms), each lesson's largest
+// output (longest task, page memory), and the engine worker's memory while exploring.
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -165,6 +166,75 @@ try {
     await page.waitForSelector('#outcome', { timeout: 10_000 });
     const shown = await page.evaluate(() => performance.now());
     console.log(`  gil=${gil.padEnd(4)} ${(shown - clicked).toFixed(0).padStart(6)} ms`);
+  }
+
+  // Each lesson at the knob values that make its largest output (the console, the trace):
+  // the longest main-thread task from the click to the findings shown and a moment after,
+  // and the page's memory (its JS heap and its wasm memory) once the run is shown.
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Performance.enable');
+  const heap = async () => (await cdp.send('Performance.getMetrics')).metrics.find((m) => m.name === 'JSHeapUsedSize').value;
+  const LARGEST = [
+    ['starting_threads', 'threads=8&lines=20&wait_s=0'],
+    ['race_counter', 'threads=16&increments=4000000'],
+    ['lock_print', 'iterations=100000&lock=off'],
+    ['lock_print', 'iterations=100000&lock=off&output=pipe'],
+    ['dining_philosophers', 'philosophers=12&strategy=trylock&think_ms=0&eat_ms=0&gap_ms=0&duration_s=30'],
+    ['sync_tools', 'primitive=condition&threads=8&capacity=8'],
+    ['gil', 'workers=16&size=5000&mode=processes'],
+    ['threads_vs_processes', 'count=16&kind=spawn'],
+    ['process_basics', 'processes=12'],
+    ['pool_map', 'tasks=40&pool_size=12&method=apply_async'],
+    ['shared_value', 'processes=12&increments=1000000'],
+    ['pipe', 'messages=10&duplex=yes'],
+    ['queue', 'producers=6&consumers=6&items=50&maxsize=1'],
+    ['job_queue', 'pool_size=12&jobs=40&drain=after'],
+  ];
+  console.log('largest output of each lesson in the page: longest main-thread task and page memory (goals: under 50 ms, under 100 MB):');
+  console.log(`  ${'lesson and knobs'.padEnd(84)} ${'engine'.padEnd(6)} ${'task ms'.padStart(8)} ${'heap MB'.padStart(8)} ${'wasm MB'.padStart(8)} ${'total MB'.padStart(9)}`);
+  const live = new Set(['lock_print', 'starting_threads', 'process_basics']);
+  for (const [lesson, knobs] of LARGEST) {
+    for (const engine of live.has(lesson) ? ['sim', 'live'] : ['sim']) {
+      const scale = engine === 'live' && lesson === 'starting_threads' ? '&time_scale=0.01' : '';
+      await page.goto(`${server.url}?lesson=${lesson}&${knobs}&engine=${engine}${scale}`);
+      await page.waitForSelector('#run:not([disabled])', { timeout: 30_000 });
+      const since = await page.evaluate(() => performance.now());
+      await runAndWait(page, 300_000);
+      await page.waitForTimeout(500);
+      const longestTask = Math.max(0, ...(await page.evaluate((t) => window.__bench.longTasks.filter((x) => x.start >= t).map((x) => x.duration), since)));
+      await page.evaluate(() => window.gc?.());
+      const js = await heap();
+      const wasm = await page.evaluate(() => window.__interleave.memoryBytes());
+      const mb = (b) => (b / 1e6).toFixed(1);
+      console.log(`  ${`${lesson} ${knobs}`.padEnd(84)} ${engine.padEnd(6)} ${longestTask.toFixed(0).padStart(8)} ${mb(js).padStart(8)} ${mb(wasm).padStart(8)} ${mb(js + wasm).padStart(9)}`);
+    }
+  }
+  console.log('  (task 0: no main-thread task over 50 ms was reported)');
+
+  // Exploring in the engine worker: its wasm memory (which never shrinks) after a large
+  // exploration, and the panel's defaults on the free-threaded race (refused up front).
+  console.log("explore: the engine worker's memory (its wasm memory, the most it needed):");
+  for (const [label, query, seeds, picks] of [
+    ['race_counter gil=off (the panel: 20 seeds, 2 picks)', 'lesson=race_counter&gil=off', 20, 2],
+    ['race_counter gil=off threads=2 increments=3000, 20 seeds, 2 picks', 'lesson=race_counter&gil=off&threads=2&increments=3000', 20, 2],
+    ['shared_value processes=3 increments=2000, 20 seeds, 1 pick', 'lesson=shared_value&processes=3&increments=2000', 20, 1],
+  ]) {
+    await page.goto(`${server.url}?${query}&cores=2`);
+    await page.waitForSelector('#explore-run:not([disabled])', { timeout: 30_000 });
+    await page.waitForTimeout(1_200);
+    const before = await page.evaluate(() => window.__interleave.workerMemoryBytes());
+    await page.fill('#explore-seeds', String(seeds));
+    await page.locator('#explore-seeds').dispatchEvent('change');
+    await page.selectOption('#explore-picks', String(picks));
+    const started = performance.now();
+    await page.click('#explore-run');
+    await page.waitForSelector('#explore-result, #explore-failed', { timeout: 600_000 });
+    const seconds = (performance.now() - started) / 1000;
+    await page.waitForTimeout(1_200);
+    const after = await page.evaluate(() => window.__interleave.workerMemoryBytes());
+    const failed = await page.locator('#explore-failed').count();
+    const outcome = failed ? `refused: ${(await page.textContent('#explore-failed')).slice(0, 90)}…` : `${await page.getAttribute('#explore-result', 'data-runs')} runs`;
+    console.log(`  ${label}: ${outcome} in ${seconds.toFixed(1)} s; worker memory ${(before / 1e6).toFixed(0)} -> ${(after / 1e6).toFixed(0)} MB`);
   }
 
   // The naive philosophers, fifty live deadlocks in a row: time per run and the page's

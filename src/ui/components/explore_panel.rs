@@ -3,7 +3,7 @@ use yew::prelude::*;
 
 use crate::explore::{histogram_rows, ExploreReport, ExploreRequest, MAX_PICKS, MAX_SEEDS};
 use crate::i18n::{self, t, ExploreEnding, Key, Lang};
-use crate::ui::components::lesson_page::with_code;
+use crate::ui::components::lesson_page::{sentence, with_code};
 use crate::ui::state::ExplorePhase;
 
 /// Runs an exploration may make from the page: it stays a few seconds on small knobs.
@@ -89,7 +89,9 @@ pub fn ExplorePanel(props: &ExplorePanelProps) -> Html {
         ExplorePhase::Cancelling { .. } => {
             html! { <div class="progress" id="explore-progress"><span>{ t(lang, Key::Cancelling) }</span></div> }
         }
-        ExplorePhase::Failed(message) => html! { <p class="failed" id="explore-failed">{ message }</p> },
+        ExplorePhase::Failed(message) => {
+            html! { <p class="failed" id="explore-failed">{ with_code(&sentence(message)) }</p> }
+        }
         ExplorePhase::Done { report, cancelled, request } => {
             let ending = match (report.complete, *cancelled) {
                 (true, _) => ExploreEnding::Complete,

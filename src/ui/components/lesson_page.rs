@@ -107,7 +107,7 @@ pub fn LessonPage(props: &LessonPageProps) -> Html {
         RunPhase::Cancelling { .. } => {
             html! { <div class="progress" id="run-progress"><span>{ t(lang, Key::Cancelling) }</span></div> }
         }
-        RunPhase::Failed(message) => html! { <p class="failed" id="run-failed">{ message }</p> },
+        RunPhase::Failed(message) => html! { <p class="failed" id="run-failed">{ with_code(&sentence(message)) }</p> },
         RunPhase::Idle => html! {},
     };
     let notice = (engine_is_live && matches!(state.worker, WorkerStatus::NoPool)).then(|| {
@@ -217,6 +217,12 @@ pub fn LessonPage(props: &LessonPageProps) -> Html {
             { explore.unwrap_or_default() }
         </article>
     }
+}
+
+/// An engine's message as a sentence: its first letter a capital.
+pub fn sentence(message: &str) -> String {
+    let mut chars = message.chars();
+    chars.next().map_or_else(String::new, |first| first.to_uppercase().chain(chars).collect())
 }
 
 /// Renders `backticked` parts of a text as code.
