@@ -4,8 +4,9 @@
 
 use std::time::Instant;
 
-use interleave::explore::{explore, ExploreRequest};
+use interleave::engine::explore::ExploreRequest;
 use interleave::lessons;
+use interleave::lessons::explore::explore;
 
 fn main() {
     println!("explore, natively: runs per second (each run a whole simulated run of the lesson)");

@@ -5,11 +5,11 @@ use std::sync::Arc;
 
 use crate::engine::clock::HostClock;
 use crate::engine::control::Control;
+use crate::engine::explore;
 use crate::engine::live::probe::{self, ProbeRequest};
 use crate::engine::live::{run as live_run, Spawner, POOL_THREADS};
 use crate::engine::sim;
 use crate::engine::trace::{Outcome, WaitOn};
-use crate::explore;
 use crate::i18n::Lang;
 use crate::lessons::{self, LESSONS};
 
@@ -144,7 +144,7 @@ fn explore(args: &[String]) -> Result<String, String> {
         return Err("explore finds schedules itself; leave out --schedule".into());
     }
     let request = explore::ExploreRequest { seeds, picks, max_runs, stop_at_first_break: false };
-    let report = explore::explore(lesson, &pairs, request)?;
+    let report = lessons::explore::explore(lesson, &pairs, request)?;
     let figure = report.figure.as_str();
     let replay = |found: &explore::Found| {
         let sets: String = pairs.iter().filter(|(k, _)| k != "seed").map(|(k, v)| format!(" --set {k}={v}")).collect();

@@ -4,8 +4,6 @@
 //! - [`engine`]: pure Rust, no web crates. Programs, traces, the control block, the live
 //!   engine on a thread pool. Tested natively with `cargo test`.
 //! - [`lessons`]: one file per lesson, from knobs to Program and Python source.
-//! - [`explore`]: many simulated runs of a lesson, over seeds and schedules, judged by
-//!   the lesson's breaking figure.
 //! - [`knobs`], [`query`], [`i18n`]: the page's state and words, pure and tested natively.
 //! - [`worker`]: the engine worker. Its message protocol is pure; the worker loop itself
 //!   and the page's side of it exist only on wasm32.
@@ -28,7 +26,6 @@ pub const TEST_HOOKS: bool = option_env!("INTERLEAVE_TEST_HOOKS").is_some();
 #[cfg(not(target_arch = "wasm32"))]
 pub mod cli;
 pub mod engine;
-pub mod explore;
 pub mod i18n;
 pub mod knobs;
 pub mod lessons;

@@ -10,7 +10,8 @@
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use interleave::explore::{explore, ExploreRequest};
+use interleave::engine::explore::ExploreRequest;
+use interleave::lessons::explore::explore;
 use interleave::lessons::find;
 
 struct Counting;

@@ -2,7 +2,10 @@
 //! golden run's hash is checked by a native test too), in a dedicated worker as in the page.
 #![cfg(target_arch = "wasm32")]
 
-use interleave::engine::sim::golden::{golden_hash, golden_run, GOLDEN_HASH};
+#[path = "support/golden.rs"]
+mod golden;
+
+use golden::{golden_hash, golden_run, GOLDEN_HASH};
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_dedicated_worker);
@@ -17,7 +20,8 @@ fn the_same_seed_gives_the_same_trace_in_the_browser_as_natively() {
 
 #[wasm_bindgen_test]
 fn exploring_schedules_finds_in_the_browser_what_it_finds_natively() {
-    use interleave::explore::{explore, ExploreRequest};
+    use interleave::engine::explore::ExploreRequest;
+    use interleave::lessons::explore::explore;
     // The same figures as the native test `the_exploration_is_the_same_on_every_target`.
     let pairs: Vec<(String, String)> = [("threads", "2"), ("increments", "3"), ("gil", "off")]
         .iter()

@@ -5,6 +5,7 @@ pub mod clock;
 pub mod control;
 pub mod costs;
 pub mod deadlock;
+pub mod explore;
 pub mod live;
 pub mod pool;
 pub mod program;

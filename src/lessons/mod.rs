@@ -27,6 +27,7 @@
 //! 13. `job_queue`             — `apply_async` and a result queue
 
 pub mod dining_philosophers;
+pub mod explore;
 pub mod gil;
 pub mod job_queue;
 pub mod lock_print;

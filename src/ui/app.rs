@@ -6,7 +6,6 @@ use std::rc::Rc;
 
 use js_sys::Reflect;
 use wasm_bindgen::prelude::*;
-use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 use crate::i18n::Lang;
@@ -23,7 +22,7 @@ use crate::worker::client::{ClientEvent, EngineClient};
 use crate::worker::protocol::{Response, HEARTBEAT_MS, SILENCE_MS};
 
 /// How long a Cancel may go unanswered before the worker is terminated and restarted.
-const CANCEL_GRACE_MS: i32 = 2000;
+const CANCEL_GRACE_MS: u32 = 2000;
 /// How long a new worker may take to say anything (its wasm compiles first).
 const FIRST_WORD_MS: f64 = 20_000.0;
 
@@ -58,7 +57,7 @@ fn report_panic(info: &std::panic::PanicHookInfo) {
         banner.set_id("page-panic");
         banner.set_class_name("banner failed");
         let _ = banner.set_attribute("role", "alert");
-        banner.set_text_content(Some(&crate::i18n::page_panicked(lang, &message)));
+        banner.set_text_content(Some(&crate::ui::words::page_panicked(lang, &message)));
         let _ = body.prepend_with_node_1(&banner);
     }
 }
@@ -86,11 +85,8 @@ fn initial_state() -> State {
 }
 
 /// Runs `f` once after `ms` milliseconds.
-pub fn set_timeout(ms: i32, f: impl FnOnce() + 'static) {
-    if let Some(window) = web_sys::window() {
-        let callback = Closure::once_into_js(f);
-        let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(callback.unchecked_ref(), ms);
-    }
+fn set_timeout(ms: u32, f: impl FnOnce() + 'static) {
+    gloo_timers::callback::Timeout::new(ms, f).forget();
 }
 
 fn to_action(response: Response) -> Option<Action> {
@@ -240,7 +236,7 @@ pub fn App() -> Html {
         let client = client.clone();
         let latest = latest.clone();
         use_effect_with((), move |_| {
-            let check = Closure::<dyn FnMut()>::new(move || {
+            gloo_timers::callback::Interval::new(HEARTBEAT_MS as u32, move || {
                 let Some(silence) = client.borrow().as_ref().map(EngineClient::silence_ms) else { return };
                 let worker = latest.borrow().worker.clone();
                 let limit = if worker == WorkerStatus::Starting { FIRST_WORD_MS } else { SILENCE_MS };
@@ -248,14 +244,8 @@ pub fn App() -> Html {
                     let reason = format!("it stopped answering for {:.1} s", silence / 1000.0);
                     restart_worker(client.clone(), dispatcher.clone(), reason);
                 }
-            });
-            if let Some(window) = web_sys::window() {
-                let _ = window.set_interval_with_callback_and_timeout_and_arguments_0(
-                    check.as_ref().unchecked_ref(),
-                    HEARTBEAT_MS,
-                );
-            }
-            check.forget();
+            })
+            .forget();
             || ()
         });
     }

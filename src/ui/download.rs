@@ -17,10 +17,8 @@ pub fn save_text(name: &str, text: &str) {
         anchor.click();
     }
     // The download has its own reference once it starts; the URL goes a little later.
-    if let Some(window) = web_sys::window() {
-        let revoke = wasm_bindgen::closure::Closure::once_into_js(move || {
-            let _ = Url::revoke_object_url(&url);
-        });
-        let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(revoke.unchecked_ref(), 60_000);
-    }
+    gloo_timers::callback::Timeout::new(60_000, move || {
+        let _ = Url::revoke_object_url(&url);
+    })
+    .forget();
 }

@@ -10,6 +10,7 @@ pub mod state;
 pub mod stepper;
 pub mod timeline;
 pub mod waitfor;
+pub mod words;
 
 #[cfg(target_arch = "wasm32")]
 pub mod app;
@@ -17,5 +18,7 @@ pub mod app;
 pub mod components;
 #[cfg(target_arch = "wasm32")]
 pub mod download;
+#[cfg(target_arch = "wasm32")]
+pub mod html;
 #[cfg(target_arch = "wasm32")]
 pub mod test_hooks;

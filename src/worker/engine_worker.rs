@@ -14,12 +14,12 @@ use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
 
 use crate::engine::clock::Clock;
 use crate::engine::control::Control;
+use crate::engine::explore::Explorer;
 use crate::engine::live::probe::{self, ProbeRun};
 use crate::engine::live::run::{self as live_run, LiveRun};
 use crate::engine::live::{GlobalPool, POOL_THREADS};
 use crate::engine::sim::{Sim, StepResult};
 use crate::engine::trace::{ConsoleWrite, Trace, TraceBatch};
-use crate::explore::Explorer;
 use crate::knobs::KnobValues;
 use crate::lessons::{self, LessonInfo};
 use crate::worker::clock::PerformanceClock;
@@ -331,7 +331,7 @@ fn handle(request: Request) {
             }
             let started = lessons::find(&lesson)
                 .ok_or_else(|| format!("there is no lesson `{lesson}`"))
-                .and_then(|info| Explorer::new(info, &knobs, request));
+                .and_then(|info| lessons::explore::explorer(info, &knobs, request));
             match started {
                 Ok(explorer) => begin(run, Work::Explore(Box::new(explorer)), Arc::new(Control::new()), None),
                 Err(message) => post(&Response::Failed { run, message }),

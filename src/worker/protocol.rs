@@ -7,9 +7,9 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::engine::explore::{ExploreReport, ExploreRequest};
 use crate::engine::live::probe::{ProbeReport, ProbeRequest};
 use crate::engine::trace::{Trace, TraceBatch};
-use crate::explore::{ExploreReport, ExploreRequest};
 use crate::lessons::FindingsText;
 
 /// Console writes of a run the page keeps from its beginning, and from its end: a run may
@@ -159,6 +159,7 @@ impl Response {
 mod tests {
     use super::*;
     use crate::engine::control::StopReason;
+    use crate::engine::explore::Found;
     use crate::engine::live::probe::JobReport;
     use crate::engine::program::{ActorId, ObjectId, ProcessId};
     use crate::engine::schedule::Schedule;
@@ -166,7 +167,6 @@ mod tests {
         ActorInfo, ActorMetrics, ConsoleOmitted, ConsoleWrite, EngineKind, Mark, MarkKind, Outcome, PythonError, Span,
         SpanKind, WaitEdge, WaitOn,
     };
-    use crate::explore::Found;
 
     fn sample_batch() -> TraceBatch {
         TraceBatch {

@@ -1,10 +1,11 @@
 //! Exploring schedules: a bound of two picks finds the lost update of the free-threaded
 //! race and nothing once a lock guards the increment; what it finds replays exactly.
 
+use interleave::engine::explore::ExploreRequest;
 use interleave::engine::sim::{self, SimSettings};
 use interleave::engine::trace::Outcome;
-use interleave::explore::{explore, ExploreRequest, Explorer};
 use interleave::i18n::Lang;
+use interleave::lessons::explore::{explore, explorer};
 use interleave::lessons::{build_from_pairs, dining_philosophers, race_counter, sim_settings, LessonInfo};
 
 fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
@@ -79,7 +80,7 @@ fn a_small_run_budget_says_the_search_was_not_complete() {
     let mut knobs = pairs(RACE);
     knobs.push(("lock".into(), "each".into()));
     let request = ExploreRequest { seeds: 1, picks: 2, max_runs: 5, stop_at_first_break: false };
-    let mut explorer = Explorer::new(&race_counter::LESSON, &knobs, request).unwrap();
+    let mut explorer = explorer(&race_counter::LESSON, &knobs, request).unwrap();
     // Sliced as the engine worker slices it: a few steps at a time.
     while !explorer.advance(50).unwrap() {}
     let report = explorer.report();
@@ -89,12 +90,12 @@ fn a_small_run_budget_says_the_search_was_not_complete() {
 
 #[test]
 fn bad_requests_are_refused_by_name() {
-    let e = |request| Explorer::new(&race_counter::LESSON, &pairs(RACE), request).err().unwrap();
+    let e = |request| explorer(&race_counter::LESSON, &pairs(RACE), request).err().unwrap();
     assert!(e(ExploreRequest { seeds: 0, ..bounded(1) }).contains("1 to 100000 seeds"));
     assert!(e(ExploreRequest { picks: 4, ..bounded(1) }).contains("0 to 3 picks"));
-    let live = Explorer::new(&race_counter::LESSON, &pairs(&[("engine", "live")]), bounded(1)).err().unwrap();
+    let live = explorer(&race_counter::LESSON, &pairs(&[("engine", "live")]), bounded(1)).err().unwrap();
     assert!(live.contains("simulated engine"), "{live}");
-    let gil = Explorer::new(interleave::lessons::find("gil").unwrap(), &[], bounded(1)).err().unwrap();
+    let gil = explorer(interleave::lessons::find("gil").unwrap(), &[], bounded(1)).err().unwrap();
     assert!(gil.contains("nothing that breaks"), "{gil}");
 }
 

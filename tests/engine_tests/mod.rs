@@ -1,5 +1,6 @@
 mod build;
 mod explore;
+mod golden;
 mod knob_limits;
 mod lessons;
 mod live_deadlock;

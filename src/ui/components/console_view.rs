@@ -4,9 +4,10 @@ use web_sys::Element;
 use yew::prelude::*;
 
 use crate::engine::trace::{ConsoleWrite, PythonError};
-use crate::i18n::{self, t, Key, Lang};
+use crate::i18n::Lang;
 use crate::ui::console::{rows, window, Row};
 use crate::ui::timeline::{actor_color, format_ms};
+use crate::ui::words::{self, t, Key};
 
 /// Height of one console row in pixels (the stylesheet's `.console .row`).
 const ROW_PX: f64 = 20.0;
@@ -109,7 +110,7 @@ pub fn ConsoleView(props: &ConsoleViewProps) -> Html {
             }
             Row::Gap => {
                 let gap = props.gap.unwrap_or(ConsoleGap { at: 0, writes: 0, lines: None });
-                html! { <div class="row gap" id="console-gap">{ i18n::console_gap(lang, gap.writes, gap.lines) }</div> }
+                html! { <div class="row gap" id="console-gap">{ words::console_gap(lang, gap.writes, gap.lines) }</div> }
             }
             Row::Error(text) => html! { <div class="row stderr">{ text }</div> },
         }
@@ -118,7 +119,7 @@ pub fn ConsoleView(props: &ConsoleViewProps) -> Html {
     let note = props.gap.map(|gap| {
         html! {
             <p class="console-note" id="console-omitted">
-                { i18n::console_cut(lang, props.writes.len(), gap.writes, gap.lines) }
+                { words::console_cut(lang, props.writes.len(), gap.writes, gap.lines) }
                 if let Some(ondownload) = props.ondownload.clone() {
                     { " " }
                     <button id="console-download" onclick={ondownload.reform(|_: MouseEvent| ())}>{ t(lang, Key::ConsoleDownload) }</button>

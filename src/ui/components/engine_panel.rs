@@ -2,9 +2,9 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
-use crate::i18n::{self, t, Key};
 use crate::ui::components::timeline::Timeline;
 use crate::ui::state::{ProbePhase, State, WorkerStatus};
+use crate::ui::words::{self, t, Key};
 
 #[derive(Properties, PartialEq)]
 pub struct EnginePanelProps {
@@ -24,9 +24,9 @@ pub fn EnginePanel(props: &EnginePanelProps) -> Html {
     let lang = state.lang();
     let status = match &state.worker {
         WorkerStatus::Starting => t(lang, Key::WorkerStarting).to_string(),
-        WorkerStatus::Ready { pool_threads } => i18n::worker_ready(lang, *pool_threads, state.hardware_concurrency),
+        WorkerStatus::Ready { pool_threads } => words::worker_ready(lang, *pool_threads, state.hardware_concurrency),
         WorkerStatus::NoPool => t(lang, Key::WorkerNoPool).to_string(),
-        WorkerStatus::Failed(message) => i18n::worker_failed(lang, message),
+        WorkerStatus::Failed(message) => words::worker_failed(lang, message),
     };
     let status_class = match state.worker {
         WorkerStatus::Ready { .. } => "ready",
@@ -41,7 +41,7 @@ pub fn EnginePanel(props: &EnginePanelProps) -> Html {
             html! {
                 <div class="progress" id="probe-progress">
                     <progress max="1" value={format!("{fraction:.3}")} />
-                    <span>{ i18n::probe_progress(lang, *done, *total) }</span>
+                    <span>{ words::probe_progress(lang, *done, *total) }</span>
                 </div>
             }
         }
@@ -56,7 +56,7 @@ pub fn EnginePanel(props: &EnginePanelProps) -> Html {
             <h2>{ t(lang, Key::EngineHeading) }</h2>
             <p class={classes!("worker-status", status_class)} id="worker-status">{ status }</p>
             if let Some(reason) = &state.restarted {
-                <p class="restarted" id="worker-restarted">{ i18n::worker_restarted(lang, reason) }</p>
+                <p class="restarted" id="worker-restarted">{ words::worker_restarted(lang, reason) }</p>
             }
             if !state.isolated {
                 <p class="muted">{ t(lang, Key::LiveUnavailable) }</p>
@@ -98,5 +98,5 @@ pub fn EnginePanel(props: &EnginePanelProps) -> Html {
 }
 
 fn probe_caption(lang: crate::i18n::Lang, trace: &crate::engine::trace::Trace) -> String {
-    format!("{} · {}", t(lang, Key::TimelineLabel), i18n::measured_on(lang, trace.pool_threads_used()))
+    format!("{} · {}", t(lang, Key::TimelineLabel), words::measured_on(lang, trace.pool_threads_used()))
 }

@@ -1,10 +1,11 @@
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
-use crate::explore::{histogram_rows, ExploreReport, ExploreRequest, MAX_PICKS, MAX_SEEDS};
-use crate::i18n::{self, t, ExploreEnding, Key, Lang};
-use crate::ui::components::lesson_page::{sentence, with_code};
+use crate::engine::explore::{histogram_rows, ExploreReport, ExploreRequest, MAX_PICKS, MAX_SEEDS};
+use crate::i18n::Lang;
+use crate::ui::html::{sentence, with_code};
 use crate::ui::state::ExplorePhase;
+use crate::ui::words::{self, t, ExploreEnding, Key};
 
 /// Runs an exploration may make from the page: it stays a few seconds on small knobs.
 pub const PAGE_MAX_RUNS: u64 = 5_000;
@@ -54,7 +55,7 @@ pub fn ExplorePanel(props: &ExplorePanelProps) -> Html {
             let given = raw.trim().parse::<f64>().ok().filter(|v| v.is_finite());
             let n = given.unwrap_or(*seeds as f64).round().clamp(1.0, MAX_SEEDS as f64) as u64;
             let fixed = given != Some(n as f64);
-            seeds_note.set(fixed.then(|| i18n::seeds_fixed(lang, raw.trim(), n, MAX_SEEDS)));
+            seeds_note.set(fixed.then(|| words::seeds_fixed(lang, raw.trim(), n, MAX_SEEDS)));
             input.set_value(&n.to_string());
             seeds.set(n);
         })
@@ -83,7 +84,7 @@ pub fn ExplorePanel(props: &ExplorePanelProps) -> Html {
         ExplorePhase::Running { done, total, .. } => html! {
             <div class="progress" id="explore-progress">
                 <progress max={total.max(&1).to_string()} value={done.to_string()} />
-                <span>{ i18n::explore_progress(lang, *done, *total) }</span>
+                <span>{ words::explore_progress(lang, *done, *total) }</span>
             </div>
         },
         ExplorePhase::Cancelling { .. } => {
@@ -105,7 +106,7 @@ pub fn ExplorePanel(props: &ExplorePanelProps) -> Html {
                 let open = Callback::from(move |_: MouseEvent| onopen.emit((seed, schedule.clone())));
                 html! {
                     <p class="found" id="explore-found" data-seed={f.seed.to_string()} data-schedule={f.schedule.to_string()} data-value={f.value.to_string()}>
-                        { with_code(&i18n::explore_found(lang, &report.figure, f.value, f.seed, f.schedule.len(), &f.schedule.to_string())) }
+                        { with_code(&words::explore_found(lang, &report.figure, f.value, f.seed, f.schedule.len(), &f.schedule.to_string())) }
                         { " " }
                         <button id="explore-open" onclick={open}>{ t(lang, Key::ExploreOpen) }</button>
                     </p>
@@ -113,7 +114,7 @@ pub fn ExplorePanel(props: &ExplorePanelProps) -> Html {
             });
             html! {
                 <div id="explore-result" data-runs={report.runs.to_string()} data-broke={report.broke.to_string()} data-complete={report.complete.to_string()}>
-                    <p>{ with_code(&i18n::explore_summary(lang, &report.figure, report.runs, report.broke, ending)) }</p>
+                    <p>{ with_code(&words::explore_summary(lang, &report.figure, report.runs, report.broke, ending)) }</p>
                     { histogram(lang, report, shown.as_deref(), onfigure.clone()) }
                     { found.unwrap_or_default() }
                 </div>

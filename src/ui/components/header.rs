@@ -1,6 +1,7 @@
 use yew::prelude::*;
 
-use crate::i18n::{t, Key, Lang};
+use crate::i18n::Lang;
+use crate::ui::words::{t, Key};
 
 #[derive(Properties, PartialEq)]
 pub struct HeaderProps {

@@ -1,7 +1,8 @@
 use yew::prelude::*;
 
-use crate::i18n::{self, t, Key, Lang};
+use crate::i18n::Lang;
 use crate::lessons::{Group, LessonInfo, LESSONS};
+use crate::ui::words::{self, t, Key};
 
 #[derive(Properties, PartialEq)]
 pub struct LessonIndexProps {
@@ -19,7 +20,7 @@ pub fn LessonIndex(props: &LessonIndexProps) -> Html {
         html! {
             { for Group::ALL.iter().filter(|g| LESSONS.iter().any(|l| l.group == **g)).map(|&group| html! {
                 <section class="group">
-                    <h3>{ i18n::group_name(lang, group) }</h3>
+                    <h3>{ words::group_name(lang, group) }</h3>
                     <ul>
                         { for LESSONS.iter().filter(|l| l.group == group).map(|lesson| {
                             let onopen = props.onopen.clone();

@@ -3,7 +3,6 @@ use std::rc::Rc;
 use yew::prelude::*;
 
 use crate::engine::trace::Nanos;
-use crate::i18n::{self, t, Key};
 use crate::knobs::{common, KnobValue};
 use crate::lessons::{self, LessonInfo};
 use crate::ui::components::code_view::CodeView;
@@ -13,7 +12,9 @@ use crate::ui::components::knob_form::KnobForm;
 use crate::ui::components::run_summary::RunSummary;
 use crate::ui::components::stepper_view::StepperView;
 use crate::ui::components::timeline::Timeline;
+use crate::ui::html::{sentence, with_code};
 use crate::ui::state::{Action, RunPhase, State, WorkerStatus};
+use crate::ui::words::{self, t, Key};
 
 #[derive(Properties, PartialEq)]
 pub struct LessonPageProps {
@@ -94,14 +95,14 @@ pub fn LessonPage(props: &LessonPageProps) -> Html {
             html! {
                 <div class="progress" id="run-progress">
                     <progress max="1" value={format!("{fraction:.3}")} />
-                    <span>{ i18n::elapsed(lang, *elapsed_ns) }</span>
+                    <span>{ words::elapsed(lang, *elapsed_ns) }</span>
                 </div>
             }
         }
         RunPhase::Running { elapsed_ns, .. } => html! {
             <div class="progress" id="run-progress">
                 <progress />
-                <span>{ i18n::simulated_so_far(lang, *elapsed_ns) }</span>
+                <span>{ words::simulated_so_far(lang, *elapsed_ns) }</span>
             </div>
         },
         RunPhase::Cancelling { .. } => {
@@ -177,7 +178,7 @@ pub fn LessonPage(props: &LessonPageProps) -> Html {
                 <KnobForm query={state.query.clone()} specs={specs} disabled={running} onchange={props.onknob.clone()} />
                 if !state.form_notes.is_empty() {
                     <ul class="form-notes" id="form-notes">
-                        { for state.form_notes.iter().map(|n| html! { <li>{ with_code(&i18n::note(lang, n)) }</li> }) }
+                        { for state.form_notes.iter().map(|n| html! { <li>{ with_code(&words::note(lang, n)) }</li> }) }
                     </ul>
                 }
                 { notice.unwrap_or_default() }
@@ -188,7 +189,7 @@ pub fn LessonPage(props: &LessonPageProps) -> Html {
                 </div>
                 { progress }
                 if let Some(reason) = &state.restarted {
-                    <p class="restarted" id="worker-restarted">{ i18n::worker_restarted(lang, reason) }</p>
+                    <p class="restarted" id="worker-restarted">{ words::worker_restarted(lang, reason) }</p>
                 }
             </section>
             if state.stepping {
@@ -217,26 +218,6 @@ pub fn LessonPage(props: &LessonPageProps) -> Html {
             { explore.unwrap_or_default() }
         </article>
     }
-}
-
-/// An engine's message as a sentence: its first letter a capital.
-pub fn sentence(message: &str) -> String {
-    let mut chars = message.chars();
-    chars.next().map_or_else(String::new, |first| first.to_uppercase().chain(chars).collect())
-}
-
-/// Renders `backticked` parts of a text as code.
-pub fn with_code(text: &str) -> Html {
-    text.split('`')
-        .enumerate()
-        .map(|(i, part)| {
-            if i % 2 == 1 {
-                html! { <code>{ part }</code> }
-            } else {
-                html! { { part } }
-            }
-        })
-        .collect()
 }
 
 /// The lesson for the link, if one is open.

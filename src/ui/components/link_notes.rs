@@ -1,8 +1,9 @@
 use yew::prelude::*;
 
-use crate::i18n::{self, t, Key, Lang};
+use crate::i18n::Lang;
 use crate::query::Note;
-use crate::ui::components::lesson_page::with_code;
+use crate::ui::html::with_code;
+use crate::ui::words::{self, t, Key};
 
 #[derive(Properties, PartialEq)]
 pub struct LinkNotesProps {
@@ -20,7 +21,7 @@ pub fn LinkNotes(props: &LinkNotesProps) -> Html {
         <div class="banner notes" role="alert" id="link-notes">
             <p>{ t(props.lang, Key::NotesHeading) }</p>
             <ul>
-                { for props.notes.iter().map(|note| html! { <li>{ with_code(&i18n::note(props.lang, note)) }</li> }) }
+                { for props.notes.iter().map(|note| html! { <li>{ with_code(&words::note(props.lang, note)) }</li> }) }
             </ul>
         </div>
     }

@@ -1,10 +1,11 @@
 use yew::prelude::*;
 
 use crate::engine::trace::{EngineKind, Outcome, WaitOn};
-use crate::i18n::{self, group_digits, t, Key, Lang};
+use crate::i18n::{group_digits, Lang};
 use crate::ui::state::FinishedRun;
 use crate::ui::timeline::actor_color;
 use crate::ui::waitfor::{wait_for_svg, WaitEdge};
+use crate::ui::words::{self, t, Key};
 
 #[derive(Properties, PartialEq)]
 pub struct RunSummaryProps {
@@ -45,15 +46,15 @@ pub fn RunSummary(props: &RunSummaryProps) -> Html {
                 if trace.engine == EngineKind::Live {
                     <p>
                         { t(lang, Key::WallTime) }{ ": " }<strong id="wall-time">{ ms(trace.wall) }</strong>
-                        { " · " }<span id="measured-on">{ i18n::measured_on(lang, trace.pool_threads_used()) }</span>
+                        { " · " }<span id="measured-on">{ words::measured_on(lang, trace.pool_threads_used()) }</span>
                     </p>
                     if time_scale != 1.0 {
-                        <p id="scaled-time">{ i18n::scaled_time(lang, trace.wall, time_scale) }</p>
+                        <p id="scaled-time">{ words::scaled_time(lang, trace.wall, time_scale) }</p>
                     }
                 } else {
                     <p>
                         { t(lang, Key::PythonTime) }{ ": " }<strong id="wall-time">{ ms(trace.wall) }</strong>
-                        { " · " }<span id="simulated-on">{ i18n::simulated_on(lang, props.run.knobs.int("cores") as u32, props.run.knobs.seed()) }</span>
+                        { " · " }<span id="simulated-on">{ words::simulated_on(lang, props.run.knobs.int("cores") as u32, props.run.knobs.seed()) }</span>
                     </p>
                 }
                 if !trace.gil_handoffs.is_empty() && trace.gil_handoffs.iter().any(|h| *h > 0) {
@@ -101,7 +102,7 @@ fn wait_for_graph(lang: Lang, run: &FinishedRun) -> Html {
     };
     let (lines, edges, cycle): (Vec<String>, Vec<WaitEdge>, bool) = match &trace.outcome {
         Outcome::Deadlock { cycle } => (
-            cycle.iter().map(|e| i18n::waits_for(lang, &actor(e.waiter), &target(e.on), &actor(e.holder))).collect(),
+            cycle.iter().map(|e| words::waits_for(lang, &actor(e.waiter), &target(e.on), &actor(e.holder))).collect(),
             cycle
                 .iter()
                 .map(|e| WaitEdge { waiter: actor(e.waiter), on: target(e.on), holder: Some(actor(e.holder)) })
@@ -109,7 +110,7 @@ fn wait_for_graph(lang: Lang, run: &FinishedRun) -> Html {
             true,
         ),
         Outcome::Stuck { waiting } => (
-            waiting.iter().map(|(w, on)| i18n::waits_forever(lang, &actor(*w), &target(*on))).collect(),
+            waiting.iter().map(|(w, on)| words::waits_forever(lang, &actor(*w), &target(*on))).collect(),
             waiting.iter().map(|(w, on)| WaitEdge { waiter: actor(*w), on: target(*on), holder: None }).collect(),
             false,
         ),

@@ -6,15 +6,15 @@ use yew::prelude::*;
 
 use crate::engine::sim::ActorState;
 use crate::engine::trace::{Trace, WaitOn};
-use crate::i18n::{self, t, Key, Lang};
+use crate::i18n::Lang;
 use crate::knobs::KnobValues;
 use crate::lessons::LessonInfo;
-use crate::ui::app::set_timeout;
 use crate::ui::components::code_view::CodeView;
 use crate::ui::components::console_view::ConsoleView;
-use crate::ui::components::lesson_page::with_code;
 use crate::ui::components::timeline::Timeline;
+use crate::ui::html::with_code;
 use crate::ui::stepper::Stepper;
+use crate::ui::words::{self, t, Key};
 
 #[derive(Properties, PartialEq)]
 pub struct StepperViewProps {
@@ -113,11 +113,11 @@ pub fn StepperView(props: &StepperViewProps) -> Html {
             let (motion, count) = (*motion, *count);
             let delay = match motion {
                 Motion::Still => None,
-                Motion::Playing(per_second) => Some((1000 / per_second.clamp(1, 20)) as i32),
+                Motion::Playing(per_second) => Some(1000 / per_second.clamp(1, 20)),
                 Motion::ToEnd => Some(0),
             };
             if let Some(delay) = delay {
-                set_timeout(delay, move || {
+                gloo_timers::callback::Timeout::new(delay, move || {
                     if let Some((_, stepper)) = shared.borrow_mut().as_mut() {
                         match motion {
                             Motion::Playing(per_second) => stepper.turns(None, (per_second as u64 / 20).max(1)),
@@ -128,7 +128,8 @@ pub fn StepperView(props: &StepperViewProps) -> Html {
                     after_move();
                     redraw.force_update();
                     tick.set(count + 1);
-                });
+                })
+                .forget();
             }
             || ()
         });
@@ -205,9 +206,9 @@ pub fn StepperView(props: &StepperViewProps) -> Html {
             ActorState::Sleeping => t(lang, Key::ActorSleeping).into(),
             ActorState::Starting => t(lang, Key::ActorStarting).into(),
             ActorState::Busy => t(lang, Key::ActorBusy).into(),
-            ActorState::Waiting(WaitOn::Object(o)) => i18n::waiting_for(lang, &object_name(o.0 as usize), false),
+            ActorState::Waiting(WaitOn::Object(o)) => words::waiting_for(lang, &object_name(o.0 as usize), false),
             ActorState::Waiting(WaitOn::Actor(a)) => {
-                i18n::waiting_for(lang, names.get(a.0 as usize).map_or("?", String::as_str), true)
+                words::waiting_for(lang, names.get(a.0 as usize).map_or("?", String::as_str), true)
             }
             ActorState::Done => t(lang, Key::ActorDone).into(),
         }
@@ -240,7 +241,7 @@ pub fn StepperView(props: &StepperViewProps) -> Html {
                 <button id="step-close" onclick={onclose}>{ t(lang, Key::StepClose) }</button>
             </div>
             <p class="status" id="stepper-status">
-                { i18n::stepper_status(lang, view.turns, view.now) }
+                { words::stepper_status(lang, view.turns, view.now) }
                 if !stepper.schedule.is_empty() {
                     { " · schedule " }<code>{ stepper.schedule.clone() }</code>
                 }

@@ -3,8 +3,9 @@ use std::rc::Rc;
 use yew::prelude::*;
 
 use crate::engine::trace::{Nanos, Trace};
-use crate::i18n::{t, Key, Lang};
+use crate::i18n::Lang;
 use crate::ui::timeline::{format_ms, layout, svg_markup, View};
+use crate::ui::words::{t, Key};
 
 #[derive(Properties)]
 pub struct TimelineProps {

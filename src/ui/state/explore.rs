@@ -1,7 +1,7 @@
 //! An exploration of the open lesson in the engine worker, and the report it leaves.
 
 use super::{ExplorePhase, Job, State};
-use crate::explore::{ExploreReport, ExploreRequest};
+use crate::engine::explore::{ExploreReport, ExploreRequest};
 use crate::worker::protocol::Request;
 
 impl State {

@@ -4,8 +4,8 @@
 
 use std::collections::VecDeque;
 
+use crate::engine::explore::{ExploreReport, ExploreRequest};
 use crate::engine::trace::ConsoleWrite;
-use crate::explore::{ExploreReport, ExploreRequest};
 use crate::knobs::KnobValues;
 use crate::lessons::LessonInfo;
 use crate::worker::protocol::{CONSOLE_HEAD, CONSOLE_TAIL};

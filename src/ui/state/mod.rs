@@ -22,9 +22,9 @@ pub use job::{ExplorePhase, Job, ProbePhase, RunPhase, RunProgress, StreamedCons
 pub use probe::{ProbeRow, PROBE_UNITS};
 pub use run::FinishedRun;
 
+use crate::engine::explore::{ExploreReport, ExploreRequest};
 use crate::engine::live::probe::ProbeReport;
 use crate::engine::trace::{Trace, TraceBatch};
-use crate::explore::{ExploreReport, ExploreRequest};
 use crate::i18n::Lang;
 use crate::knobs::KnobValues;
 use crate::lessons::{FindingsText, LessonInfo};

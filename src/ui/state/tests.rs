@@ -2,9 +2,9 @@
 
 use super::*;
 use crate::engine::control::StopReason;
+use crate::engine::explore::ExploreReport;
 use crate::engine::live::probe::{JobReport, ProbeRequest};
 use crate::engine::trace::{EngineKind, Outcome};
-use crate::explore::ExploreReport;
 
 fn ready(hardware_concurrency: u32) -> State {
     State::new(PageQuery::default(), true, hardware_concurrency).reduce(Action::WorkerReady {
@@ -153,7 +153,7 @@ fn an_exploration_runs_in_the_worker_can_be_cancelled_and_its_find_opens_in_the_
         histogram: vec![(0, 8), (1, 1)],
         others: Vec::new(),
         broke: 1,
-        shortest: Some(crate::explore::Found {
+        shortest: Some(crate::engine::explore::Found {
             seed: 2,
             schedule: crate::engine::schedule::Schedule::parse("4t2").unwrap(),
             value: 1,

@@ -1,7 +1,7 @@
-//! Exploring a lesson: many runs of the simulated engine, over seeds and over schedules,
-//! each judged by the lesson's breaking figure (an update lost, a deadlock, a result
-//! missed). Pure and sliced, so the CLI runs it in a loop and the engine worker a slice at
-//! a time between messages.
+//! Exploring a program: many runs of the simulated engine, over seeds and over schedules,
+//! each judged by a breaking figure the [`Subject`] computes from the run (for a lesson: an
+//! update lost, a deadlock, a result missed). Pure and sliced, so the CLI runs it in a loop
+//! and the engine worker a slice at a time between messages.
 //!
 //! The search over schedules is breadth-first in the number of picks (turns given to
 //! another thread than the engine would run), up to a bound: every run with no pick, then
@@ -16,12 +16,10 @@ use std::collections::{BTreeMap, VecDeque};
 
 use serde::{Deserialize, Serialize};
 
+use crate::engine::program::Program;
 use crate::engine::schedule::{Pick, Schedule};
-use crate::engine::sim::{size, Sim, StepResult};
+use crate::engine::sim::{Sim, SimSettings, StepResult};
 use crate::engine::trace::Trace;
-use crate::i18n::Lang;
-use crate::knobs::KnobValues;
-use crate::lessons::{self, Built, LessonInfo};
 
 /// Runs an exploration may make at most: enough to cover small lessons exhaustively.
 pub const MAX_RUNS: u64 = 100_000;
@@ -30,8 +28,16 @@ pub const MAX_SEEDS: u64 = 100_000;
 /// The largest bound on picks per run.
 pub const MAX_PICKS: u32 = 3;
 /// Simulated steps an exploration may plan in all (runs times their size): a minute or so
-/// in the browser. Larger ones are refused up front, with smaller knobs that would do.
+/// in the browser. Whoever starts one refuses larger ones up front ([`ExploreRequest::planned_runs`]).
 pub const BUDGET_STEPS: u64 = 400_000_000;
+
+/// What an exploration runs, and what it judges a run by.
+pub trait Subject {
+    /// The program and settings of a run with `seed` (the explorer sets the schedule).
+    fn simulation(&self, seed: u64) -> Result<(Program, SimSettings), String>;
+    /// The figures a finished run comes to, by name.
+    fn figures(&self, trace: &Trace) -> Vec<(String, i64)>;
+}
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ExploreRequest {
@@ -77,68 +83,56 @@ struct Node {
 }
 
 pub struct Explorer {
-    lesson: &'static LessonInfo,
-    knobs: KnobValues,
-    figure: &'static str,
+    subject: Box<dyn Subject>,
+    /// The figure whose non-zero value means the run broke.
+    figure: String,
     request: ExploreRequest,
     queue: VecDeque<Node>,
     /// Children not queued because the run budget could never reach them.
     dropped: bool,
     current: Option<(Node, Box<Sim>)>,
     counts: BTreeMap<i64, u64>,
-    other_counts: Vec<(&'static str, BTreeMap<i64, u64>)>,
+    other_counts: Vec<(String, BTreeMap<i64, u64>)>,
     runs: u64,
     broke: u64,
     shortest: Option<Found>,
     done: bool,
 }
 
+impl ExploreRequest {
+    /// Runs an exploration with this request makes at most.
+    pub fn planned_runs(&self) -> u64 {
+        if self.picks == 0 {
+            self.seeds.min(self.max_runs)
+        } else {
+            self.max_runs
+        }
+    }
+
+    /// `Err` naming what is out of range.
+    pub fn check(&self) -> Result<(), String> {
+        if !(1..=MAX_SEEDS).contains(&self.seeds) {
+            return Err(format!("explore runs 1 to {MAX_SEEDS} seeds, not {}", self.seeds));
+        }
+        if self.picks > MAX_PICKS {
+            return Err(format!("explore takes 0 to {MAX_PICKS} picks (preemptions) per run, not {}", self.picks));
+        }
+        if !(1..=MAX_RUNS).contains(&self.max_runs) {
+            return Err(format!("explore makes 1 to {MAX_RUNS} runs, not {}", self.max_runs));
+        }
+        Ok(())
+    }
+}
+
 impl Explorer {
-    /// Checks the lesson and knobs (`name=value` pairs, as the CLI and the page give them).
-    pub fn new(
-        lesson: &'static LessonInfo,
-        pairs: &[(String, String)],
-        request: ExploreRequest,
-    ) -> Result<Explorer, String> {
-        let figure = lesson.breaks.ok_or_else(|| {
-            let with: Vec<&str> = lessons::LESSONS.iter().filter(|l| l.breaks.is_some()).map(|l| l.id).collect();
-            format!("{} has nothing that breaks to look for; explore {}", lesson.id, with.join(", "))
-        })?;
-        if !(1..=MAX_SEEDS).contains(&request.seeds) {
-            return Err(format!("explore runs 1 to {MAX_SEEDS} seeds, not {}", request.seeds));
-        }
-        if request.picks > MAX_PICKS {
-            return Err(format!("explore takes 0 to {MAX_PICKS} picks (preemptions) per run, not {}", request.picks));
-        }
-        if !(1..=MAX_RUNS).contains(&request.max_runs) {
-            return Err(format!("explore makes 1 to {MAX_RUNS} runs, not {}", request.max_runs));
-        }
-        let (knobs, built) = lessons::build_from_pairs(lesson, pairs)?;
-        if knobs.choice("engine") == "live" {
-            return Err("exploring runs the simulated engine: a live run cannot be replayed".into());
-        }
-        // What it would cost, known before the first run: refused if too large.
-        let planned = planned_runs(&request);
-        let per_run = |b: &Built| size::estimate(&b.program, &b.settings).steps;
-        let fits =
-            |b: &Built| per_run(b) <= size::MAX_PLANNED_STEPS && per_run(b).saturating_mul(planned) <= BUDGET_STEPS;
-        if !fits(&built) {
-            let steps = per_run(&built);
-            return Err(format!(
-                "this exploration is too large: {planned} runs of about {} simulated steps each, {} in all, and an \
-                 exploration takes at most {}{}; fewer seeds or picks would also do",
-                size::about(steps),
-                size::about(steps.saturating_mul(planned)),
-                size::about(BUDGET_STEPS),
-                lessons::suggestion(&lessons::smaller_knobs(lesson, &knobs, fits)),
-            ));
-        }
+    /// An exploration of `subject`, judged by its figure `figure` (non-zero: broken).
+    pub fn new(subject: Box<dyn Subject>, figure: &str, request: ExploreRequest) -> Result<Explorer, String> {
+        request.check()?;
         let queue =
             (1..=request.seeds).map(|seed| Node { seed, schedule: Schedule::default(), branch_from: 0 }).collect();
         Ok(Explorer {
-            lesson,
-            knobs,
-            figure,
+            subject,
+            figure: figure.to_string(),
             request,
             queue,
             dropped: false,
@@ -158,7 +152,7 @@ impl Explorer {
 
     /// Runs the exploration will make at most.
     pub fn planned_runs(&self) -> u64 {
-        planned_runs(&self.request)
+        self.request.planned_runs()
     }
 
     pub fn is_done(&self) -> bool {
@@ -166,12 +160,9 @@ impl Explorer {
     }
 
     fn start(&self, node: &Node) -> Result<Sim, String> {
-        let mut knobs = self.knobs.clone();
-        knobs.set("seed", &node.seed.to_string()).map_err(|e| e.to_string())?;
-        let built = (self.lesson.build)(&knobs)?;
-        let mut settings = lessons::sim_settings(&knobs, built.settings);
+        let (program, mut settings) = self.subject.simulation(node.seed)?;
         settings.schedule = node.schedule.clone();
-        let mut sim = Sim::new(built.program, settings).map_err(|e| e.to_string())?;
+        let mut sim = Sim::new(program, settings).map_err(|e| e.to_string())?;
         // Its children have room in the queue only up to the run budget: the log stops
         // once its turns offer that many.
         if (node.schedule.len() as u32) < self.request.picks {
@@ -212,10 +203,10 @@ impl Explorer {
 
     fn judge(&mut self, node: Node, sim: &Sim, trace: &Trace) {
         self.runs += 1;
-        let findings = (self.lesson.findings)(&self.knobs, trace, Lang::En);
-        let value = findings.figures.iter().find(|(n, _)| *n == self.figure).map_or(0, |(_, v)| *v);
+        let figures = self.subject.figures(trace);
+        let value = figures.iter().find(|(n, _)| *n == self.figure).map_or(0, |(_, v)| *v);
         *self.counts.entry(value).or_default() += 1;
-        for &(name, v) in findings.figures.iter().filter(|(n, _)| *n != self.figure) {
+        for (name, v) in figures.into_iter().filter(|(n, _)| *n != self.figure) {
             let slot = match self.other_counts.iter().position(|(n, _)| *n == name) {
                 Some(i) => i,
                 None => {
@@ -264,13 +255,13 @@ impl Explorer {
 
     pub fn report(&self) -> ExploreReport {
         ExploreReport {
-            figure: self.figure.to_string(),
+            figure: self.figure.clone(),
             runs: self.runs,
             histogram: self.counts.iter().map(|(v, n)| (*v, *n)).collect(),
             others: self
                 .other_counts
                 .iter()
-                .map(|(name, counts)| (name.to_string(), counts.iter().map(|(v, n)| (*v, *n)).collect()))
+                .map(|(name, counts)| (name.clone(), counts.iter().map(|(v, n)| (*v, *n)).collect()))
                 .collect(),
             broke: self.broke,
             shortest: self.shortest.clone(),
@@ -279,24 +270,12 @@ impl Explorer {
     }
 }
 
-/// Runs an exploration with `request` makes at most.
-fn planned_runs(request: &ExploreRequest) -> u64 {
-    if request.picks == 0 {
-        request.seeds.min(request.max_runs)
-    } else {
-        request.max_runs
+impl Explorer {
+    /// Runs the whole exploration at once (the CLI and tests).
+    pub fn run_to_end(mut self) -> Result<ExploreReport, String> {
+        while !self.advance(1_000_000)? {}
+        Ok(self.report())
     }
-}
-
-/// Runs a whole exploration (the CLI and tests).
-pub fn explore(
-    lesson: &'static LessonInfo,
-    pairs: &[(String, String)],
-    request: ExploreRequest,
-) -> Result<ExploreReport, String> {
-    let mut explorer = Explorer::new(lesson, pairs, request)?;
-    while !explorer.advance(1_000_000)? {}
-    Ok(explorer.report())
 }
 
 /// A histogram's rows: each value alone when there are at most a dozen; else 0 alone and

@@ -1,0 +1,127 @@
+//! Notes about the link and the form: a knob value not taken as given, an unknown lesson,
+//! and what was used instead, in each language.
+
+use crate::i18n::{group_digits, Lang};
+use crate::knobs::{KnobError, KnobKind};
+use crate::query::Note;
+
+/// A note about the link, in the page's language.
+pub fn note(lang: Lang, note: &Note) -> String {
+    match (lang, note) {
+        (Lang::En, Note::More(n)) => {
+            format!("… and {} more settings in the link that were not used as given.", group_digits(*n as i64))
+        }
+        (Lang::Ko, Note::More(n)) => {
+            format!("… 그 밖에 링크의 설정 {}개도 주어진 대로 쓰이지 않았습니다.", group_digits(*n as i64))
+        }
+        (Lang::En, Note::UnknownLesson { given, known }) => {
+            if known.is_empty() {
+                format!("There is no lesson `{given}` (no lessons have landed yet); showing the index.")
+            } else {
+                format!("There is no lesson `{given}`; the lessons are {}. Showing the index.", code_list(known))
+            }
+        }
+        (Lang::Ko, Note::UnknownLesson { given, known }) => {
+            if known.is_empty() {
+                format!("`{given}`라는 레슨은 없습니다(아직 추가된 레슨이 없음). 목록을 보여 줍니다.")
+            } else {
+                format!("`{given}`라는 레슨은 없습니다. 레슨: {}. 목록을 보여 줍니다.", code_list(known))
+            }
+        }
+        (Lang::En, Note::IgnoredWithoutLesson { name, value }) => {
+            format!("`{name}={value}` was ignored: it is not a common setting and no lesson is open.")
+        }
+        (Lang::Ko, Note::IgnoredWithoutLesson { name, value }) => {
+            format!("`{name}={value}`는 무시되었습니다. 공통 설정이 아니고 열린 레슨도 없습니다.")
+        }
+        (Lang::En, Note::Knob(error)) => error.to_string(),
+        (Lang::Ko, Note::Knob(error)) => knob_error_ko(error),
+    }
+}
+
+/// Names set as code: `a`, `b`.
+fn code_list(names: &[&str]) -> String {
+    names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ")
+}
+
+fn knob_error_ko(error: &KnobError) -> String {
+    match error {
+        KnobError::Unknown { knob, allowed } => {
+            format!("알 수 없는 설정 `{knob}`. 가능한 설정: {}", allowed.join(", "))
+        }
+        KnobError::NotANumber { knob, value, allowed, default } => {
+            format!("`{knob}={value}`는 숫자가 아닙니다. 허용 범위: {}. {default}을(를) 씁니다.", allowed_ko(allowed))
+        }
+        KnobError::OutOfRange { knob, value, allowed, clamped } => {
+            format!(
+                "`{knob}={value}`는 범위를 벗어났습니다. 허용 범위: {}. {clamped}을(를) 씁니다.",
+                allowed_ko(allowed)
+            )
+        }
+        KnobError::NotAChoice { knob, value, choices, default } => {
+            format!("`{knob}={value}`는 {} 중 하나가 아닙니다. {default}을(를) 씁니다.", choices.join(" | "))
+        }
+        KnobError::Repeated { knob, used } => format!("`{knob}`가 여러 번 주어졌습니다. {used}을(를) 씁니다."),
+        KnobError::NotASchedule { knob, value, why } => {
+            format!("`{knob}={value}`는 스케줄이 아닙니다({why}). 스케줄 없이 실행합니다.")
+        }
+    }
+}
+
+fn allowed_ko(kind: &KnobKind) -> String {
+    match *kind {
+        KnobKind::Int { min, max } => format!("{min}부터 {max}까지의 정수"),
+        KnobKind::Seed => format!("0부터 {}까지의 정수", u64::MAX),
+        KnobKind::Schedule => "40t1x3.12t0 같은 선택 목록(스텝 실행 참고)".to_string(),
+        KnobKind::Decimal { min, max } => format!("{min}부터 {max}까지의 수"),
+        KnobKind::Choice(choices) => choices.join(" | "),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::query::PageQuery;
+
+    #[test]
+    fn korean_notes_carry_no_english_words() {
+        let query = crate::query::PageQuery::parse("?lesson=nope&seed=1e999&engine=turbo&cores=999&x=1");
+        assert_eq!(query.notes.len(), 5, "{:?}", query.notes);
+        for n in &query.notes {
+            let text = note(Lang::Ko, n);
+            // Only the echoed link text and knob values may be Latin: strip the backticked parts.
+            let outside: String = text.split('`').step_by(2).collect();
+            let english = outside.split(|c: char| !c.is_ascii_alphabetic()).filter(|w| w.len() > 3 && *w != "live");
+            assert_eq!(english.collect::<Vec<_>>(), Vec::<&str>::new(), "{text}");
+        }
+    }
+
+    #[test]
+    fn a_malformed_schedule_in_the_link_says_what_and_that_it_runs_without() {
+        let q = PageQuery::parse("?lesson=race_counter&schedule=40t");
+        let en = note(Lang::En, &q.notes[0]);
+        assert!(en.contains("`schedule=40t` is not a schedule") && en.contains("running without one"), "{en}");
+        assert!(note(Lang::Ko, &q.notes[0]).contains("스케줄이 아닙니다"));
+    }
+
+    #[test]
+    fn notes_of_a_hostile_link_are_short_and_free_of_direction_controls() {
+        let q = PageQuery::parse(&crate::query::hostile_link());
+        for n in &q.notes {
+            for lang in [Lang::En, Lang::Ko] {
+                let text = note(lang, n);
+                assert!(text.chars().count() < 400, "{text}");
+                let reversing =
+                    |c: char| ('\u{202a}'..='\u{202e}').contains(&c) || ('\u{2066}'..='\u{2069}').contains(&c);
+                assert!(!text.chars().any(reversing), "{text:?}");
+            }
+        }
+        assert!(note(Lang::En, &q.notes[1]).contains("seed=evil"));
+        let threads = note(Lang::En, &q.notes[0]);
+        assert!(threads.contains("99999…") && threads.contains("using 16"), "{threads}");
+        assert_eq!(
+            note(Lang::En, &Note::More(4_995)),
+            "… and 4\u{a0}995 more settings in the link that were not used as given."
+        );
+    }
+}
