@@ -25,7 +25,7 @@ fn main() {
             .collect();
         let request = ExploreRequest { seeds, picks, max_runs: 100_000, stop_at_first_break: false };
         let start = Instant::now();
-        let report = explore(lessons::find(lesson).unwrap(), &pairs, request).unwrap();
+        let report = explore(lessons::lesson(lesson).unwrap(), &pairs, request).unwrap();
         let seconds = start.elapsed().as_secs_f64();
         let knobs = if knobs.is_empty() { "defaults" } else { knobs };
         println!(

@@ -12,7 +12,7 @@ use interleave::engine::live::{run, Spawner, POOL_THREADS};
 use interleave::engine::program::Program;
 use interleave::engine::settings::RunSettings;
 use interleave::engine::trace::Trace;
-use interleave::lessons::{build_from_pairs, find};
+use interleave::lessons::{build_from_pairs, lesson as find};
 
 fn live(pool: &Arc<dyn Spawner>, program: Program, settings: RunSettings, control: Arc<Control>) -> Trace {
     run::start(program, settings, pool.clone(), Arc::new(HostClock), control).unwrap().wait()

@@ -297,9 +297,118 @@ impl KnobValues {
         }
     }
 
+    /// The value of a knob of this set, or why not (a knob the set does not have).
+    fn value(&self, name: &str) -> Result<&KnobValue, KnobError> {
+        self.get(name).ok_or_else(|| KnobError::Unknown {
+            knob: name.to_string(),
+            allowed: self.values.iter().map(|(s, _)| s.name).collect(),
+        })
+    }
+
+    /// A whole-number knob, for [`FromKnobs`]: `Err` names a knob that is not one.
+    pub fn whole(&self, name: &str) -> Result<i64, KnobError> {
+        match self.value(name)? {
+            KnobValue::Int(v) => Ok(*v),
+            other => Err(self.wrong(name, other)),
+        }
+    }
+
+    /// A decimal knob, for [`FromKnobs`].
+    pub fn number(&self, name: &str) -> Result<f64, KnobError> {
+        match self.value(name)? {
+            KnobValue::Decimal(v) => Ok(*v),
+            other => Err(self.wrong(name, other)),
+        }
+    }
+
+    /// A word knob as what it stands for: `of` pairs each word with its meaning.
+    pub fn word<T: Copy>(&self, name: &str, of: &[(&str, T)]) -> Result<T, KnobError> {
+        match self.value(name)? {
+            KnobValue::Choice(word) => match of.iter().find(|(w, _)| w == word) {
+                Some((_, meaning)) => Ok(*meaning),
+                None => Err(self.wrong(name, &KnobValue::Choice(word))),
+            },
+            other => Err(self.wrong(name, other)),
+        }
+    }
+
+    /// A `yes`/`no` knob.
+    pub fn yes(&self, name: &str) -> Result<bool, KnobError> {
+        self.word(name, &[("yes", true), ("no", false)])
+    }
+
+    /// A knob the set has, of another kind than the lesson asks for (a lesson's own bug).
+    fn wrong(&self, name: &str, value: &KnobValue) -> KnobError {
+        let spec = self.values.iter().find(|(s, _)| s.name == name).map(|(s, _)| *s);
+        match spec {
+            Some(spec) => KnobError::NotAChoice {
+                knob: spec.name,
+                value: value.to_string(),
+                choices: match spec.kind {
+                    KnobKind::Choice(choices) => choices,
+                    _ => &[],
+                },
+                default: spec.default,
+            },
+            None => KnobError::Unknown { knob: name.to_string(), allowed: Vec::new() },
+        }
+    }
+
     /// `name=value` pairs of every knob, for messages and the CLI's JSON.
     pub fn pairs(&self) -> Vec<(&'static str, String)> {
         self.values.iter().map(|(s, v)| (s.name, v.to_string())).collect()
+    }
+}
+
+/// A lesson's knobs as one typed struct, parsed once, where a run starts: lessons build
+/// and judge runs from the struct and never look a knob up by name.
+pub trait FromKnobs: Sized {
+    fn from_knobs(values: &KnobValues) -> Result<Self, KnobError>;
+}
+
+/// The knobs every lesson has, typed.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Common {
+    pub live: bool,
+    pub seed: u64,
+    pub cores: u32,
+    pub time_scale: f64,
+    pub output: Output,
+    pub gil: bool,
+    pub python_39: bool,
+    pub schedule: Schedule,
+    /// Test builds only: a live run's first thread after the main one panics.
+    pub test_panic: bool,
+}
+
+/// How `print` reaches the console (`output`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Output {
+    Tty,
+    Pipe,
+    Unbuffered,
+}
+
+impl FromKnobs for Common {
+    fn from_knobs(values: &KnobValues) -> Result<Common, KnobError> {
+        Ok(Common {
+            live: values.word("engine", &[("sim", false), ("live", true)])?,
+            seed: match values.value("seed")? {
+                KnobValue::Seed(seed) => *seed,
+                other => return Err(values.wrong("seed", other)),
+            },
+            cores: values.whole("cores")? as u32,
+            time_scale: values.number("time_scale")?,
+            output: values
+                .word("output", &[("tty", Output::Tty), ("pipe", Output::Pipe), ("unbuffered", Output::Unbuffered)])?,
+            gil: values.word("gil", &[("on", true), ("off", false)])?,
+            python_39: values.word("python", &[("3.9", true), ("3.11", false)])?,
+            schedule: match values.value("schedule")? {
+                KnobValue::Schedule(schedule) => schedule.clone(),
+                other => return Err(values.wrong("schedule", other)),
+            },
+            test_panic: values.get("test_panic") == Some(&KnobValue::Choice("yes")),
+        })
     }
 }
 

@@ -92,7 +92,7 @@ impl PageQuery {
                     Some(lesson) => query.open_lesson(lesson),
                     None => query.notes.push(Note::UnknownLesson {
                         given: echo(value),
-                        known: lessons::LESSONS.iter().map(|l| l.id).collect(),
+                        known: lessons::CATALOGUE.iter().map(|l| l.id).collect(),
                     }),
                 }
             } else if let Err(note) = query.set(key, value) {

@@ -12,7 +12,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use interleave::engine::explore::ExploreRequest;
 use interleave::lessons::explore::explore;
-use interleave::lessons::find;
+use interleave::lessons::lesson as find;
 
 struct Counting;
 

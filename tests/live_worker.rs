@@ -232,7 +232,7 @@ async fn a_pipe_delivers_in_order_then_eof_and_daemons_end_with_their_parent() {
 /// The sync_tools lesson with these knobs, on the pool.
 async fn sync_tools(pairs: &[(&str, &str)]) -> Trace {
     let pairs: Vec<(String, String)> = pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
-    let lesson = interleave::lessons::find("sync_tools").unwrap();
+    let lesson = interleave::lessons::lesson("sync_tools").unwrap();
     let (_, built) = build_from_pairs(lesson, &pairs).unwrap();
     run_program(built.program, built.settings).await
 }

@@ -28,7 +28,7 @@ fn exploring_schedules_finds_in_the_browser_what_it_finds_natively() {
         .map(|(k, v)| (k.to_string(), v.to_string()))
         .collect();
     let request = ExploreRequest { seeds: 1, picks: 2, max_runs: 20_000, stop_at_first_break: false };
-    let report = explore(interleave::lessons::find("race_counter").unwrap(), &pairs, request).unwrap();
+    let report = explore(interleave::lessons::lesson("race_counter").unwrap(), &pairs, request).unwrap();
     assert_eq!((report.runs, report.broke, report.complete), (100, 67, true));
     assert_eq!(report.histogram, vec![(0, 33), (1, 30), (2, 21), (3, 16)]);
     assert_eq!(report.shortest.map(|f| f.schedule.to_string()), Some("2w".to_string()));

@@ -16,7 +16,7 @@ use crate::i18n::{Lang, Text};
 use crate::knobs::{KnobKind, KnobSpec, KnobValues};
 use crate::lessons::parts::{joins, main_process, main_thread, op, starts, thread};
 use crate::lessons::source::Source;
-use crate::lessons::{settings_from, Built, Findings, Group, LessonInfo};
+use crate::lessons::{settings_from, Built, Findings, Group, Lesson, LessonInfo};
 
 const KNOBS: &[KnobSpec] = &[
     KnobSpec { name: "philosophers", kind: KnobKind::Int { min: 2, max: 12 }, default: "5" },
@@ -27,7 +27,7 @@ const KNOBS: &[KnobSpec] = &[
     KnobSpec { name: "duration_s", kind: KnobKind::Int { min: 1, max: 30 }, default: "2" },
 ];
 
-pub const LESSON: LessonInfo = LessonInfo {
+pub const INFO: LessonInfo = LessonInfo {
     id: "dining_philosophers",
     group: Group::Synchronisation,
     title: Text { en: "Deadlock: the dining philosophers", ko: "교착 상태: 식사하는 철학자들" },
@@ -49,11 +49,12 @@ pub const LESSON: LessonInfo = LessonInfo {
     },
     knobs: KNOBS,
     common_knobs: &["engine", "time_scale", "cores", "seed"],
-    build,
-    findings,
     shows: crate::lessons::every_knob,
     breaks: Some("deadlock"),
 };
+
+/// The lesson as the engine worker runs it.
+pub const LESSON: Lesson = Lesson { info: &INFO, build, findings };
 
 const WAITER: ObjectId = ObjectId(0);
 /// `time.monotonic()` minus `stop_at`, in microseconds: negative while there is time left.

@@ -7,11 +7,11 @@ use crate::engine::sim::{size, SimSettings};
 use crate::engine::trace::Trace;
 use crate::i18n::Lang;
 use crate::knobs::KnobValues;
-use crate::lessons::{self, Built, LessonInfo};
+use crate::lessons::{self, Built, Lesson};
 
 /// A lesson with its knobs, each seed's run judged by its findings' figures.
 struct LessonRuns {
-    lesson: &'static LessonInfo,
+    lesson: &'static Lesson,
     knobs: KnobValues,
 }
 
@@ -33,13 +33,13 @@ impl Subject for LessonRuns {
 /// give them): refused by name if the lesson has nothing that breaks, the knobs ask for the
 /// live engine, or the search would be too large (with smaller knob values that would do).
 pub fn explorer(
-    lesson: &'static LessonInfo,
+    lesson: &'static Lesson,
     pairs: &[(String, String)],
     request: ExploreRequest,
 ) -> Result<Explorer, String> {
-    let figure = lesson.breaks.ok_or_else(|| {
-        let with: Vec<&str> = lessons::LESSONS.iter().filter(|l| l.breaks.is_some()).map(|l| l.id).collect();
-        format!("{} has nothing that breaks to look for; explore {}", lesson.id, with.join(", "))
+    let figure = lesson.info.breaks.ok_or_else(|| {
+        let with: Vec<&str> = lessons::CATALOGUE.iter().filter(|l| l.breaks.is_some()).map(|l| l.id).collect();
+        format!("{} has nothing that breaks to look for; explore {}", lesson.info.id, with.join(", "))
     })?;
     request.check()?;
     let (knobs, built) = lessons::build_from_pairs(lesson, pairs)?;
@@ -66,7 +66,7 @@ pub fn explorer(
 
 /// Runs a whole exploration of a lesson (the CLI and tests).
 pub fn explore(
-    lesson: &'static LessonInfo,
+    lesson: &'static Lesson,
     pairs: &[(String, String)],
     request: ExploreRequest,
 ) -> Result<ExploreReport, String> {

@@ -11,7 +11,7 @@ use crate::i18n::{group_digits, Lang, Text};
 use crate::knobs::{KnobKind, KnobSpec, KnobValues};
 use crate::lessons::parts::{add_child, joins, main_process, main_thread, not_finished, op, starts, thread};
 use crate::lessons::source::Source;
-use crate::lessons::{settings_from, Built, Findings, Group, LessonInfo};
+use crate::lessons::{settings_from, Built, Findings, Group, Lesson, LessonInfo};
 
 const KNOBS: &[KnobSpec] = &[
     KnobSpec { name: "work", kind: KnobKind::Choice(&["cpu", "io"]), default: "cpu" },
@@ -21,7 +21,7 @@ const KNOBS: &[KnobSpec] = &[
     KnobSpec { name: "switch_ms", kind: KnobKind::Int { min: 1, max: 100 }, default: "5" },
 ];
 
-pub const LESSON: LessonInfo = LessonInfo {
+pub const INFO: LessonInfo = LessonInfo {
     id: "gil",
     group: Group::Gil,
     title: Text { en: "The GIL: CPU-bound vs I/O-bound work", ko: "GIL: CPU 작업과 I/O 작업" },
@@ -43,11 +43,12 @@ pub const LESSON: LessonInfo = LessonInfo {
     },
     knobs: KNOBS,
     common_knobs: &["engine", "gil", "cores", "seed", "time_scale"],
-    build,
-    findings,
     shows: crate::lessons::every_knob,
     breaks: None,
 };
+
+/// The lesson as the engine worker runs it.
+pub const LESSON: Lesson = Lesson { info: &INFO, build, findings };
 
 /// CPython 3.11 here runs `while n > 0: n -= 1` at about 35 ns an iteration.
 const COUNTDOWN_NS: u64 = 35;

@@ -14,7 +14,7 @@ use crate::i18n::{Lang, Text};
 use crate::knobs::{KnobKind, KnobSpec, KnobValues};
 use crate::lessons::parts::{main_process, main_thread, not_finished, op};
 use crate::lessons::source::Source;
-use crate::lessons::{settings_from, Built, Findings, Group, LessonInfo};
+use crate::lessons::{settings_from, Built, Findings, Group, Lesson, LessonInfo};
 
 const KNOBS: &[KnobSpec] = &[
     KnobSpec { name: "pool_size", kind: KnobKind::Int { min: 1, max: 12 }, default: "4" },
@@ -22,7 +22,7 @@ const KNOBS: &[KnobSpec] = &[
     KnobSpec { name: "drain", kind: KnobKind::Choice(&["before", "after"]), default: "before" },
 ];
 
-pub const LESSON: LessonInfo = LessonInfo {
+pub const INFO: LessonInfo = LessonInfo {
     id: "job_queue",
     group: Group::Processes,
     title: Text { en: "A job pool with a result queue", ko: "결과 큐가 있는 작업 풀" },
@@ -42,11 +42,12 @@ pub const LESSON: LessonInfo = LessonInfo {
     },
     knobs: KNOBS,
     common_knobs: &["engine", "time_scale", "cores", "seed"],
-    build,
-    findings,
     shows: crate::lessons::every_knob,
     breaks: Some("missed"),
 };
+
+/// The lesson as the engine worker runs it.
+pub const LESSON: Lesson = Lesson { info: &INFO, build, findings };
 
 const JOB_MICROS: u64 = 100_000;
 const VALUE: Reg = Reg(0);

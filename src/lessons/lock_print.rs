@@ -12,14 +12,14 @@ use crate::i18n::{group_digits, Lang, Text};
 use crate::knobs::{KnobKind, KnobSpec, KnobValues};
 use crate::lessons::parts::{main_process, main_thread, not_finished, op, thread};
 use crate::lessons::source::Source;
-use crate::lessons::{settings_from, Built, Findings, Group, LessonInfo};
+use crate::lessons::{settings_from, Built, Findings, Group, Lesson, LessonInfo};
 
 const KNOBS: &[KnobSpec] = &[
     KnobSpec { name: "lock", kind: KnobKind::Choice(&["on", "off"]), default: "on" },
     KnobSpec { name: "iterations", kind: KnobKind::Int { min: 1, max: 100_000 }, default: "5" },
 ];
 
-pub const LESSON: LessonInfo = LessonInfo {
+pub const INFO: LessonInfo = LessonInfo {
     id: "lock_print",
     group: Group::Threads,
     title: Text { en: "A lock keeps lines together", ko: "락은 줄을 함께 묶어 둡니다" },
@@ -40,11 +40,12 @@ pub const LESSON: LessonInfo = LessonInfo {
     },
     knobs: KNOBS,
     common_knobs: &["engine", "output", "gil", "cores", "seed"],
-    build,
-    findings,
     shows: crate::lessons::every_knob,
     breaks: Some("split"),
 };
+
+/// The lesson as the engine worker runs it.
+pub const LESSON: Lesson = Lesson { info: &INFO, build, findings };
 
 const LOCK: ObjectId = ObjectId(0);
 const NAMES: [&str; 2] = ["first", "second"];

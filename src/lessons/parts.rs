@@ -63,12 +63,12 @@ pub fn not_finished(lang: Lang) -> String {
 #[cfg(test)]
 pub mod testing {
     use crate::knobs::KnobValues;
-    use crate::lessons::{build_from_pairs, Built, LessonInfo};
+    use crate::lessons::{build_from_pairs, Built, Lesson};
 
     /// The lesson built from these knobs (the rest at their defaults).
-    pub fn built(lesson: &LessonInfo, pairs: &[(&str, &str)]) -> (KnobValues, Built) {
+    pub fn built(lesson: &Lesson, pairs: &[(&str, &str)]) -> (KnobValues, Built) {
         let pairs: Vec<(String, String)> = pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
-        build_from_pairs(lesson, &pairs).unwrap_or_else(|e| panic!("{}: {e}", lesson.id))
+        build_from_pairs(lesson, &pairs).unwrap_or_else(|e| panic!("{}: {e}", lesson.info.id))
     }
 
     /// Runs a program's Python under this machine's CPython: `None` when there is none.

@@ -14,7 +14,7 @@ use crate::i18n::{Lang, Text};
 use crate::knobs::{KnobKind, KnobSpec, KnobValues};
 use crate::lessons::parts::{add_child, main_process, main_thread, not_finished, op};
 use crate::lessons::source::Source;
-use crate::lessons::{settings_from, Built, Findings, Group, LessonInfo};
+use crate::lessons::{settings_from, Built, Findings, Group, Lesson, LessonInfo};
 
 const KNOBS: &[KnobSpec] = &[
     KnobSpec { name: "messages", kind: KnobKind::Int { min: 1, max: 10 }, default: "3" },
@@ -22,7 +22,7 @@ const KNOBS: &[KnobSpec] = &[
     KnobSpec { name: "close_early", kind: KnobKind::Choice(&["no", "yes"]), default: "no" },
 ];
 
-pub const LESSON: LessonInfo = LessonInfo {
+pub const INFO: LessonInfo = LessonInfo {
     id: "pipe",
     group: Group::Processes,
     title: Text { en: "Pipes between processes", ko: "프로세스 사이의 파이프" },
@@ -42,11 +42,12 @@ pub const LESSON: LessonInfo = LessonInfo {
     },
     knobs: KNOBS,
     common_knobs: &["engine", "output", "cores", "seed"],
-    build,
-    findings,
     shows: crate::lessons::every_knob,
     breaks: None,
 };
+
+/// The lesson as the engine worker runs it.
+pub const LESSON: Lesson = Lesson { info: &INFO, build, findings };
 
 const PIPE: ObjectId = ObjectId(0);
 const M: Reg = Reg(0);

@@ -15,7 +15,7 @@ use crate::i18n::{Lang, Text};
 use crate::knobs::{KnobKind, KnobSpec, KnobValues};
 use crate::lessons::parts::{main_process, main_thread, not_finished, op};
 use crate::lessons::source::Source;
-use crate::lessons::{settings_from, Built, Findings, Group, LessonInfo};
+use crate::lessons::{settings_from, Built, Findings, Group, Lesson, LessonInfo};
 
 const KNOBS: &[KnobSpec] = &[
     KnobSpec { name: "tasks", kind: KnobKind::Int { min: 1, max: 40 }, default: "10" },
@@ -26,7 +26,7 @@ const KNOBS: &[KnobSpec] = &[
     KnobSpec { name: "method", kind: KnobKind::Choice(&["map", "imap_unordered", "apply_async"]), default: "map" },
 ];
 
-pub const LESSON: LessonInfo = LessonInfo {
+pub const INFO: LessonInfo = LessonInfo {
     id: "pool_map",
     group: Group::Processes,
     title: Text { en: "Pool.map and the pool size", ko: "Pool.map과 풀 크기" },
@@ -48,11 +48,12 @@ pub const LESSON: LessonInfo = LessonInfo {
     },
     knobs: KNOBS,
     common_knobs: &["engine", "time_scale", "cores", "seed"],
-    build,
-    findings,
     shows: crate::lessons::every_knob,
     breaks: None,
 };
+
+/// The lesson as the engine worker runs it.
+pub const LESSON: Lesson = Lesson { info: &INFO, build, findings };
 
 const T0: Reg = Reg(1);
 const ELAPSED: Reg = Reg(2);

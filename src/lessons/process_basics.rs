@@ -11,7 +11,7 @@ use crate::i18n::{Lang, Text};
 use crate::knobs::{KnobKind, KnobSpec, KnobValues};
 use crate::lessons::parts::{add_child, main_process, main_thread, not_finished, op};
 use crate::lessons::source::Source;
-use crate::lessons::{settings_from, Built, Findings, Group, LessonInfo};
+use crate::lessons::{settings_from, Built, Findings, Group, Lesson, LessonInfo};
 
 const KNOBS: &[KnobSpec] = &[
     KnobSpec { name: "processes", kind: KnobKind::Int { min: 1, max: 12 }, default: "5" },
@@ -19,7 +19,7 @@ const KNOBS: &[KnobSpec] = &[
     KnobSpec { name: "daemon", kind: KnobKind::Choice(&["no", "yes"]), default: "no" },
 ];
 
-pub const LESSON: LessonInfo = LessonInfo {
+pub const INFO: LessonInfo = LessonInfo {
     id: "process_basics",
     group: Group::Processes,
     title: Text { en: "Starting processes", ko: "프로세스 시작하기" },
@@ -39,11 +39,12 @@ pub const LESSON: LessonInfo = LessonInfo {
     },
     knobs: KNOBS,
     common_knobs: &["engine", "output", "cores", "seed", "time_scale"],
-    build,
-    findings,
     shows: crate::lessons::every_knob,
     breaks: None,
 };
+
+/// The lesson as the engine worker runs it.
+pub const LESSON: Lesson = Lesson { info: &INFO, build, findings };
 
 const X: Reg = Reg(0);
 const RESULT: Reg = Reg(1);

@@ -14,7 +14,7 @@ use crate::i18n::{Lang, Text};
 use crate::knobs::{KnobKind, KnobSpec, KnobValues};
 use crate::lessons::parts::{add_child, joins, main_process, main_thread, not_finished, op, starts};
 use crate::lessons::source::Source;
-use crate::lessons::{settings_from, Built, Findings, Group, LessonInfo};
+use crate::lessons::{settings_from, Built, Findings, Group, Lesson, LessonInfo};
 
 const KNOBS: &[KnobSpec] = &[
     KnobSpec { name: "producers", kind: KnobKind::Int { min: 1, max: 6 }, default: "2" },
@@ -23,7 +23,7 @@ const KNOBS: &[KnobSpec] = &[
     KnobSpec { name: "items", kind: KnobKind::Int { min: 1, max: 50 }, default: "4" },
 ];
 
-pub const LESSON: LessonInfo = LessonInfo {
+pub const INFO: LessonInfo = LessonInfo {
     id: "queue",
     group: Group::Processes,
     title: Text { en: "Queues between processes", ko: "프로세스 사이의 큐" },
@@ -43,11 +43,12 @@ pub const LESSON: LessonInfo = LessonInfo {
     },
     knobs: KNOBS,
     common_knobs: &["engine", "cores", "seed", "time_scale"],
-    build,
-    findings,
     shows: crate::lessons::every_knob,
     breaks: None,
 };
+
+/// The lesson as the engine worker runs it.
+pub const LESSON: Lesson = Lesson { info: &INFO, build, findings };
 
 const Q: ObjectId = ObjectId(0);
 const ITEM: Reg = Reg(0);

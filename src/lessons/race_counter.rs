@@ -10,7 +10,7 @@ use crate::i18n::{group_digits, Lang, Text};
 use crate::knobs::{KnobKind, KnobSpec, KnobValues};
 use crate::lessons::parts::{joins, main_process, main_thread, op, starts, thread};
 use crate::lessons::source::Source;
-use crate::lessons::{settings_from, Built, Findings, Group, LessonInfo};
+use crate::lessons::{settings_from, Built, Findings, Group, Lesson, LessonInfo};
 
 const KNOBS: &[KnobSpec] = &[
     KnobSpec { name: "threads", kind: KnobKind::Int { min: 1, max: 16 }, default: "4" },
@@ -19,7 +19,7 @@ const KNOBS: &[KnobSpec] = &[
     KnobSpec { name: "between", kind: KnobKind::Choice(&["nothing", "call", "sleep0"]), default: "nothing" },
 ];
 
-pub const LESSON: LessonInfo = LessonInfo {
+pub const INFO: LessonInfo = LessonInfo {
     id: "race_counter",
     group: Group::Threads,
     title: Text { en: "Race condition on a shared counter", ko: "공유 카운터의 경쟁 상태" },
@@ -39,11 +39,12 @@ pub const LESSON: LessonInfo = LessonInfo {
     },
     knobs: KNOBS,
     common_knobs: &["engine", "gil", "python", "cores", "seed"],
-    build,
-    findings,
     shows: crate::lessons::every_knob,
     breaks: Some("lost"),
 };
+
+/// The lesson as the engine worker runs it.
+pub const LESSON: Lesson = Lesson { info: &INFO, build, findings };
 
 const COUNTER: ObjectId = ObjectId(0);
 const LOCK: ObjectId = ObjectId(1);

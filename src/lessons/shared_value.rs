@@ -11,7 +11,7 @@ use crate::i18n::{group_digits, Lang, Text};
 use crate::knobs::{KnobKind, KnobSpec, KnobValues};
 use crate::lessons::parts::{add_child, joins, main_process, main_thread, not_finished, op, starts};
 use crate::lessons::source::Source;
-use crate::lessons::{settings_from, Built, Findings, Group, LessonInfo};
+use crate::lessons::{settings_from, Built, Findings, Group, Lesson, LessonInfo};
 
 const KNOBS: &[KnobSpec] = &[
     KnobSpec { name: "processes", kind: KnobKind::Int { min: 1, max: 12 }, default: "9" },
@@ -20,7 +20,7 @@ const KNOBS: &[KnobSpec] = &[
     KnobSpec { name: "get_lock", kind: KnobKind::Choice(&["on", "off"]), default: "on" },
 ];
 
-pub const LESSON: LessonInfo = LessonInfo {
+pub const INFO: LessonInfo = LessonInfo {
     id: "shared_value",
     group: Group::Processes,
     title: Text { en: "Sharing a value between processes", ko: "프로세스 사이에 값 공유하기" },
@@ -42,11 +42,12 @@ pub const LESSON: LessonInfo = LessonInfo {
     },
     knobs: KNOBS,
     common_knobs: &["engine", "cores", "seed"],
-    build,
-    findings,
     shows: crate::lessons::every_knob,
     breaks: Some("lost"),
 };
+
+/// The lesson as the engine worker runs it.
+pub const LESSON: Lesson = Lesson { info: &INFO, build, findings };
 
 const LOCK: ObjectId = ObjectId(0);
 const VALUE: ObjectId = ObjectId(1);

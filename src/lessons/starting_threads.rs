@@ -12,7 +12,7 @@ use crate::i18n::{Lang, Text};
 use crate::knobs::{KnobKind, KnobSpec, KnobValues};
 use crate::lessons::parts::{joins, main_process, main_thread, not_finished, op, starts, thread};
 use crate::lessons::source::Source;
-use crate::lessons::{settings_from, Built, Findings, Group, LessonInfo};
+use crate::lessons::{settings_from, Built, Findings, Group, Lesson, LessonInfo};
 
 const KNOBS: &[KnobSpec] = &[
     KnobSpec { name: "threads", kind: KnobKind::Int { min: 1, max: 8 }, default: "3" },
@@ -23,7 +23,7 @@ const KNOBS: &[KnobSpec] = &[
     KnobSpec { name: "daemon", kind: KnobKind::Choice(&["no", "yes"]), default: "no" },
 ];
 
-pub const LESSON: LessonInfo = LessonInfo {
+pub const INFO: LessonInfo = LessonInfo {
     id: "starting_threads",
     group: Group::Threads,
     title: Text { en: "Starting threads", ko: "스레드 시작하기" },
@@ -45,11 +45,12 @@ pub const LESSON: LessonInfo = LessonInfo {
     },
     knobs: KNOBS,
     common_knobs: &["engine", "time_scale", "cores", "seed"],
-    build,
-    findings,
     shows: crate::lessons::every_knob,
     breaks: None,
 };
+
+/// The lesson as the engine worker runs it.
+pub const LESSON: Lesson = Lesson { info: &INFO, build, findings };
 
 const ACTIVE: Reg = Reg(0);
 

@@ -19,7 +19,7 @@ use crate::i18n::{Lang, Text};
 use crate::knobs::{KnobKind, KnobSpec, KnobValues};
 use crate::lessons::parts::{joins, main_process, main_thread, op, starts, thread};
 use crate::lessons::source::Source;
-use crate::lessons::{settings_from, Built, Findings, Group, LessonInfo};
+use crate::lessons::{settings_from, Built, Findings, Group, Lesson, LessonInfo};
 
 const KNOBS: &[KnobSpec] = &[
     KnobSpec {
@@ -35,7 +35,7 @@ const KNOBS: &[KnobSpec] = &[
     KnobSpec { name: "mistake", kind: KnobKind::Choice(&["no", "yes"]), default: "no" },
 ];
 
-pub const LESSON: LessonInfo = LessonInfo {
+pub const INFO: LessonInfo = LessonInfo {
     id: "sync_tools",
     group: Group::Synchronisation,
     title: Text { en: "Other synchronisation tools", ko: "그 밖의 동기화 도구" },
@@ -56,11 +56,12 @@ pub const LESSON: LessonInfo = LessonInfo {
     },
     knobs: KNOBS,
     common_knobs: &["engine", "gil", "cores", "seed", "time_scale"],
-    build,
-    findings,
     shows,
     breaks: None,
 };
+
+/// The lesson as the engine worker runs it.
+pub const LESSON: Lesson = Lesson { info: &INFO, build, findings };
 
 /// Each primitive's own knobs; `mistake` is everyone's.
 fn shows(knobs: &KnobValues, knob: &str) -> bool {

@@ -14,14 +14,14 @@ use crate::i18n::{group_digits, Lang, Text};
 use crate::knobs::{KnobKind, KnobSpec, KnobValues};
 use crate::lessons::parts::{add_child, joins, main_process, main_thread, not_finished, op, starts, thread};
 use crate::lessons::source::Source;
-use crate::lessons::{settings_from, Built, Findings, Group, LessonInfo};
+use crate::lessons::{settings_from, Built, Findings, Group, Lesson, LessonInfo};
 
 const KNOBS: &[KnobSpec] = &[
     KnobSpec { name: "count", kind: KnobKind::Int { min: 1, max: 16 }, default: "8" },
     KnobSpec { name: "kind", kind: KnobKind::Choice(&["thread", "fork", "spawn"]), default: "thread" },
 ];
 
-pub const LESSON: LessonInfo = LessonInfo {
+pub const INFO: LessonInfo = LessonInfo {
     id: "threads_vs_processes",
     group: Group::Gil,
     title: Text { en: "Threads vs processes", ko: "스레드와 프로세스" },
@@ -44,11 +44,12 @@ pub const LESSON: LessonInfo = LessonInfo {
     },
     knobs: KNOBS,
     common_knobs: &["engine", "cores", "seed"],
-    build,
-    findings,
     shows: crate::lessons::every_knob,
     breaks: None,
 };
+
+/// The lesson as the engine worker runs it.
+pub const LESSON: Lesson = Lesson { info: &INFO, build, findings };
 
 const COUNTER: ObjectId = ObjectId(0);
 const VALUE: Reg = Reg(0);

@@ -27,7 +27,8 @@ pub struct Stepper {
 impl Stepper {
     /// The lesson with these knobs (their schedule is replayed as its turns come).
     pub fn new(lesson: &LessonInfo, knobs: &KnobValues) -> Result<Stepper, String> {
-        let built = (lesson.build)(knobs)?;
+        let runnable = lessons::lesson(lesson.id).ok_or_else(|| format!("there is no lesson `{}`", lesson.id))?;
+        let built = (runnable.build)(knobs)?;
         let mut sim =
             Sim::new(built.program, lessons::sim_settings(knobs, built.settings)).map_err(|e| e.to_string())?;
         let view = sim.snapshot().map_err(|e| e.to_string())?;
@@ -120,10 +121,10 @@ mod tests {
     use crate::engine::sim::ActorState;
 
     fn race(pairs: &[(&str, &str)]) -> (KnobValues, Stepper) {
-        let lesson = lessons::find("race_counter").unwrap();
+        let lesson = lessons::lesson("race_counter").unwrap();
         let pairs: Vec<(String, String)> = pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
         let (knobs, _) = lessons::build_from_pairs(lesson, &pairs).unwrap();
-        let stepper = Stepper::new(lesson, &knobs).unwrap();
+        let stepper = Stepper::new(lesson.info, &knobs).unwrap();
         (knobs, stepper)
     }
 

@@ -21,7 +21,7 @@ use crate::engine::live::{GlobalPool, POOL_THREADS};
 use crate::engine::sim::{Sim, StepResult};
 use crate::engine::trace::{ConsoleWrite, Trace, TraceBatch};
 use crate::knobs::KnobValues;
-use crate::lessons::{self, LessonInfo};
+use crate::lessons::{self, Lesson};
 use crate::worker::clock::PerformanceClock;
 use crate::worker::protocol::{Request, Response, CONSOLE_HEAD, CONSOLE_TAIL, HEARTBEAT_MS};
 use crate::worker::ENGINE_WORKER_NAME;
@@ -75,7 +75,7 @@ struct Active {
     last_progress: u64,
     /// The lesson a run is of, with its knobs: its findings are computed here, from the
     /// whole trace, before the page gets its (possibly cut) copy.
-    lesson: Option<(&'static LessonInfo, KnobValues)>,
+    lesson: Option<(&'static Lesson, KnobValues)>,
     /// Console writes of a live run not yet sent, and when the last were.
     pending: Vec<ConsoleWrite>,
     last_trace: u64,
@@ -216,7 +216,7 @@ fn refusal(needs_pool: bool) -> Option<String> {
     })
 }
 
-fn begin(run: u32, work: Work, control: Arc<Control>, lesson: Option<(&'static LessonInfo, KnobValues)>) {
+fn begin(run: u32, work: Work, control: Arc<Control>, lesson: Option<(&'static Lesson, KnobValues)>) {
     let started = PerformanceClock.now();
     WORKER.with(|w| {
         w.borrow_mut().active = Some(Active {
@@ -240,7 +240,7 @@ fn lesson_done(
     worker: &mut EngineWorker,
     run: u32,
     mut trace: Trace,
-    lesson: Option<&(&'static LessonInfo, KnobValues)>,
+    lesson: Option<&(&'static Lesson, KnobValues)>,
 ) -> Response {
     let findings =
         lesson.map(|(info, knobs)| lessons::findings_in_every_language(info, knobs, &trace)).unwrap_or_default();
@@ -269,7 +269,7 @@ fn warm_up() -> Option<LiveRun> {
         .iter()
         .map(|(k, v)| (k.to_string(), v.to_string()))
         .collect();
-    let (_, built) = lessons::build_from_pairs(lessons::find("gil")?, &knobs).ok()?;
+    let (_, built) = lessons::build_from_pairs(lessons::lesson("gil")?, &knobs).ok()?;
     let control = Arc::new(Control::new());
     live_run::start(built.program, built.settings, Arc::new(GlobalPool), Arc::new(PerformanceClock), control).ok()
 }
@@ -280,8 +280,8 @@ fn start_lesson(
     lesson: &str,
     knobs: &[(String, String)],
     control: Arc<Control>,
-) -> Result<(Work, (&'static LessonInfo, KnobValues)), String> {
-    let info = lessons::find(lesson).ok_or_else(|| format!("there is no lesson `{lesson}`"))?;
+) -> Result<(Work, (&'static Lesson, KnobValues)), String> {
+    let info = lessons::lesson(lesson).ok_or_else(|| format!("there is no lesson `{lesson}`"))?;
     let (values, built) = lessons::build_from_pairs(info, knobs)?;
     if values.choice("engine") == "sim" {
         let sim = lessons::simulation(info, &values, built)?;
@@ -329,7 +329,7 @@ fn handle(request: Request) {
                 post(&Response::Failed { run, message });
                 return;
             }
-            let started = lessons::find(&lesson)
+            let started = lessons::lesson(&lesson)
                 .ok_or_else(|| format!("there is no lesson `{lesson}`"))
                 .and_then(|info| lessons::explore::explorer(info, &knobs, request));
             match started {

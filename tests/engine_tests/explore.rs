@@ -6,7 +6,7 @@ use interleave::engine::sim::{self, SimSettings};
 use interleave::engine::trace::Outcome;
 use interleave::i18n::Lang;
 use interleave::lessons::explore::{explore, explorer};
-use interleave::lessons::{build_from_pairs, dining_philosophers, race_counter, sim_settings, LessonInfo};
+use interleave::lessons::{build_from_pairs, dining_philosophers, race_counter, sim_settings, Lesson};
 
 fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
     list.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
@@ -19,14 +19,14 @@ fn bounded(picks: u32) -> ExploreRequest {
 const RACE: &[(&str, &str)] = &[("threads", "2"), ("increments", "3"), ("gil", "off")];
 
 /// The lesson's breaking figure of one run with a seed and schedule.
-fn replay(lesson: &'static LessonInfo, knobs: &[(String, String)], seed: u64, schedule: &str) -> (i64, Outcome) {
+fn replay(lesson: &'static Lesson, knobs: &[(String, String)], seed: u64, schedule: &str) -> (i64, Outcome) {
     let mut knobs = knobs.to_vec();
     knobs.push(("seed".into(), seed.to_string()));
     knobs.push(("schedule".into(), schedule.to_string()));
     let (values, built) = build_from_pairs(lesson, &knobs).unwrap();
     let trace = sim::run(built.program, SimSettings { ..sim_settings(&values, built.settings) }).unwrap();
     let findings = (lesson.findings)(&values, &trace, Lang::En);
-    let figure = findings.figures.iter().find(|(n, _)| Some(*n) == lesson.breaks).unwrap().1;
+    let figure = findings.figures.iter().find(|(n, _)| Some(*n) == lesson.info.breaks).unwrap().1;
     (figure, trace.outcome)
 }
 
@@ -95,7 +95,7 @@ fn bad_requests_are_refused_by_name() {
     assert!(e(ExploreRequest { picks: 4, ..bounded(1) }).contains("0 to 3 picks"));
     let live = explorer(&race_counter::LESSON, &pairs(&[("engine", "live")]), bounded(1)).err().unwrap();
     assert!(live.contains("simulated engine"), "{live}");
-    let gil = explorer(interleave::lessons::find("gil").unwrap(), &[], bounded(1)).err().unwrap();
+    let gil = explorer(interleave::lessons::lesson("gil").unwrap(), &[], bounded(1)).err().unwrap();
     assert!(gil.contains("nothing that breaks"), "{gil}");
 }
 

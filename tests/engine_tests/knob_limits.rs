@@ -8,14 +8,14 @@ use interleave::knobs::KnobKind;
 use interleave::lessons::{build_from_pairs, simulation, LESSONS};
 
 /// Runs the lesson with these knobs to its end; `Err` is the refusal before the start.
-fn run_or_refuse(lesson: &interleave::lessons::LessonInfo, pairs: &[(String, String)]) -> Result<u64, String> {
-    let (knobs, built) = build_from_pairs(lesson, pairs).unwrap_or_else(|e| panic!("{}: {e}", lesson.id));
+fn run_or_refuse(lesson: &interleave::lessons::Lesson, pairs: &[(String, String)]) -> Result<u64, String> {
+    let (knobs, built) = build_from_pairs(lesson, pairs).unwrap_or_else(|e| panic!("{}: {e}", lesson.info.id));
     let mut sim = simulation(lesson, &knobs, built)?;
     loop {
         match sim.run_slice(1_000_000) {
             Ok(StepResult::Finished(_)) => return Ok(sim.steps()),
             Ok(StepResult::Running { .. }) => {}
-            Err(e) => panic!("{} {pairs:?} failed after it started: {e}", lesson.id),
+            Err(e) => panic!("{} {pairs:?} failed after it started: {e}", lesson.info.id),
         }
     }
 }
@@ -24,22 +24,26 @@ fn run_or_refuse(lesson: &interleave::lessons::LessonInfo, pairs: &[(String, Str
 fn every_numeric_knob_at_its_maximum_runs_or_is_refused_up_front() {
     let mut refused = Vec::new();
     for lesson in LESSONS {
-        for spec in lesson.knobs {
+        for spec in lesson.info.knobs {
             let max = match spec.kind {
                 KnobKind::Int { max, .. } => max.to_string(),
                 KnobKind::Decimal { max, .. } => max.to_string(),
                 _ => continue,
             };
             // As the page runs it, and free-threaded too where the lesson has the knob.
-            let gils: &[&str] = if lesson.common_knobs.contains(&"gil") { &["on", "off"] } else { &["on"] };
+            let gils: &[&str] = if lesson.info.common_knobs.contains(&"gil") { &["on", "off"] } else { &["on"] };
             for gil in gils {
                 let pairs = vec![(spec.name.to_string(), max.clone()), ("gil".to_string(), gil.to_string())];
                 match run_or_refuse(lesson, &pairs) {
                     Ok(_) => {}
                     Err(why) => {
-                        assert!(why.contains("too large for the simulated engine"), "{}: {pairs:?}: {why}", lesson.id);
+                        assert!(
+                            why.contains("too large for the simulated engine"),
+                            "{}: {pairs:?}: {why}",
+                            lesson.info.id
+                        );
                         assert!(!why.contains("without ending"), "{why}");
-                        refused.push(format!("{} {pairs:?}", lesson.id));
+                        refused.push(format!("{} {pairs:?}", lesson.info.id));
                     }
                 }
             }
@@ -59,14 +63,14 @@ fn the_runs_that_broke_run_to_their_end() {
         ("race_counter", &[("threads", "16"), ("increments", "4000000")]),
     ];
     for (id, pairs) in cases {
-        let lesson = interleave::lessons::find(id).unwrap();
+        let lesson = interleave::lessons::lesson(id).unwrap();
         let pairs: Vec<(String, String)> = pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
         let steps = run_or_refuse(lesson, &pairs).unwrap_or_else(|e| panic!("{id} {pairs:?}: {e}"));
         // Run in batches: far fewer steps than the 200 million of the old limit.
         assert!(steps < 10_000_000, "{id} {pairs:?}: {steps} steps");
     }
     // The refusal names what is too large, and what would do.
-    let race = interleave::lessons::find("race_counter").unwrap();
+    let race = interleave::lessons::lesson("race_counter").unwrap();
     let pairs: Vec<(String, String)> = [("threads", "16"), ("increments", "10000000"), ("gil", "off")]
         .iter()
         .map(|(k, v)| (k.to_string(), v.to_string()))

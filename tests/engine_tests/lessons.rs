@@ -8,7 +8,7 @@ use interleave::engine::live::{run, Spawner, POOL_THREADS};
 use interleave::engine::sim;
 use interleave::engine::trace::{Outcome, Trace};
 use interleave::knobs::KnobValues;
-use interleave::lessons::{build_from_pairs, find, sim_settings};
+use interleave::lessons::{build_from_pairs, lesson as find, sim_settings};
 
 /// Runs a lesson with these knobs on the engine they name; the knobs and the trace.
 pub fn run_lesson(id: &str, pairs: &[(&str, &str)]) -> (KnobValues, Trace) {

@@ -189,7 +189,7 @@ fn a_run_is_the_same_taken_turn_by_turn_as_run_whole() {
 /// processes they run many iterations at once, and the run is the one taken turn by turn.
 #[test]
 fn a_private_loop_beside_other_threads_is_batched_and_the_run_is_the_one_taken_turn_by_turn() {
-    let gil = interleave::lessons::find("gil").unwrap();
+    let gil = interleave::lessons::lesson("gil").unwrap();
     for pairs in [
         &[("mode", "processes"), ("workers", "3"), ("size", "2"), ("cores", "2")][..],
         &[("mode", "processes"), ("workers", "2"), ("size", "2"), ("cores", "4")],

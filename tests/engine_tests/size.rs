@@ -3,7 +3,7 @@
 
 use interleave::engine::program::Program;
 use interleave::engine::sim::size::{check, estimate, SizeEstimate, MAX_PLANNED_STEPS};
-use interleave::lessons::{build_from_pairs, find};
+use interleave::lessons::{build_from_pairs, lesson as find};
 
 fn size(lesson: &str, pairs: &[(&str, &str)]) -> (SizeEstimate, Program) {
     let pairs: Vec<(String, String)> = pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();

@@ -1,7 +1,7 @@
 use yew::prelude::*;
 
 use crate::i18n::Lang;
-use crate::lessons::{Group, LessonInfo, LESSONS};
+use crate::lessons::{Group, LessonInfo, CATALOGUE};
 use crate::ui::words::{self, t, Key};
 
 #[derive(Properties, PartialEq)]
@@ -14,15 +14,15 @@ pub struct LessonIndexProps {
 #[function_component]
 pub fn LessonIndex(props: &LessonIndexProps) -> Html {
     let lang = props.lang;
-    let body = if LESSONS.is_empty() {
+    let body = if CATALOGUE.is_empty() {
         html! { <p class="empty">{ t(lang, Key::NoLessonsYet) }</p> }
     } else {
         html! {
-            { for Group::ALL.iter().filter(|g| LESSONS.iter().any(|l| l.group == **g)).map(|&group| html! {
+            { for Group::ALL.iter().filter(|g| CATALOGUE.iter().copied().any(|l| l.group == **g)).map(|&group| html! {
                 <section class="group">
                     <h3>{ words::group_name(lang, group) }</h3>
                     <ul>
-                        { for LESSONS.iter().filter(|l| l.group == group).map(|lesson| {
+                        { for CATALOGUE.iter().copied().filter(|l| l.group == group).map(|lesson| {
                             let onopen = props.onopen.clone();
                             let onclick = Callback::from(move |e: MouseEvent| {
                                 e.prevent_default();

@@ -46,8 +46,11 @@ pub fn LessonPage(props: &LessonPageProps) -> Html {
     }
 
     // The source always matches the knobs in the link.
-    let source =
-        state.knob_values().and_then(|knobs| (lesson.build)(&knobs).ok()).map(|b| b.program.source).unwrap_or_default();
+    let source = state
+        .knob_values()
+        .and_then(|knobs| (lessons::lesson(lesson.id)?.build)(&knobs).ok())
+        .map(|b| b.program.source)
+        .unwrap_or_default();
     // The lesson's knobs that matter with the others as they are, then the common ones.
     let mut specs: Vec<_> = match state.knob_values() {
         Some(knobs) => lesson.knobs.iter().filter(|k| (lesson.shows)(&knobs, k.name)).copied().collect(),
@@ -121,7 +124,7 @@ pub fn LessonPage(props: &LessonPageProps) -> Html {
         }
     });
     // The pool lesson plots its runs: time against pool size, measured and predicted.
-    let pool_plot = (lesson.id == lessons::pool_map::LESSON.id)
+    let pool_plot = (lesson.id == lessons::pool_map::INFO.id)
         .then(|| state.knob_values())
         .flatten()
         .map(|knobs| {

@@ -194,7 +194,7 @@ pub fn StepperView(props: &StepperViewProps) -> Html {
     let onclose = props.onclose.reform(|_: MouseEvent| ());
 
     let names: Vec<String> = view.actors.iter().map(|a| a.name.clone()).collect();
-    let program = (props.lesson.build)(&props.knobs).ok().map(|b| b.program);
+    let program = crate::lessons::lesson(props.lesson.id).and_then(|l| (l.build)(&props.knobs).ok()).map(|b| b.program);
     let object_name =
         |o: usize| program.as_ref().and_then(|p| p.objects.get(o)).map_or_else(|| "?".to_string(), |o| o.name.clone());
     let state_text = |state: ActorState| -> String {

@@ -95,7 +95,7 @@ impl State {
         if !self.open_lesson_is(lesson) {
             return;
         }
-        if lesson.id == lessons::pool_map::LESSON.id {
+        if lesson.id == lessons::pool_map::INFO.id {
             if let Some(measured_ms) = lessons::pool_map::measured_ms(&trace) {
                 self.pool_runs.push(crate::ui::plot::PoolPoint {
                     setup: crate::ui::plot::setup_of(&knobs),
@@ -112,7 +112,9 @@ impl State {
     pub(super) fn stepper_finished(&mut self, trace: Trace) {
         let (Some(lesson), Some(knobs)) = (self.query.lesson, self.knob_values()) else { return };
         let run = self.take_run_id();
-        let findings = lessons::findings_in_every_language(lesson, &knobs, &trace);
+        let findings = lessons::lesson(lesson.id)
+            .map(|runnable| lessons::findings_in_every_language(runnable, &knobs, &trace))
+            .unwrap_or_default();
         self.finished =
             Some(Rc::new(FinishedRun { run, lesson, knobs, trace: Rc::new(trace), findings: Rc::new(findings) }));
     }

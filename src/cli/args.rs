@@ -1,0 +1,175 @@
+//! The command line, parsed by lexopt: a subcommand, a lesson and its knobs, and each
+//! subcommand's own options, checked with messages that say what is allowed.
+
+use lexopt::prelude::*;
+
+use crate::engine::explore::{self, ExploreRequest};
+use crate::engine::live::POOL_THREADS;
+use crate::lessons::{self, Lesson, LESSONS};
+
+/// What the command line asks for.
+pub enum Command {
+    Help,
+    Lessons,
+    Run(LessonArgs),
+    Source(LessonArgs),
+    Explore { lesson: LessonArgs, request: ExploreRequest },
+    Probe { jobs: u32, units: u64 },
+}
+
+/// A lesson and its knobs as `name=value` pairs, as the page and the worker take them.
+pub struct LessonArgs {
+    pub lesson: &'static Lesson,
+    pub pairs: Vec<(String, String)>,
+    pub json: bool,
+}
+
+impl Command {
+    pub fn parse(args: &[String]) -> Result<Command, String> {
+        let mut parser = lexopt::Parser::from_args(args.iter());
+        let command = match parser.next().map_err(|e| e.to_string())? {
+            Some(Value(command)) => command.string().map_err(|e| e.to_string())?,
+            Some(Long("help")) | Some(Short('h')) => return Ok(Command::Help),
+            Some(other) => return Err(format!("{} before the command\n{}", unknown(&given(other)), super::USAGE)),
+            None => return Err(format!("no command given\n{}", super::USAGE)),
+        };
+        match command.as_str() {
+            "help" => Ok(Command::Help),
+            "lessons" => done(&mut parser).map(|_| Command::Lessons),
+            "run" => lesson_args("run", &mut parser, &mut |_, _| Ok(false)).map(Command::Run),
+            "source" => lesson_args("source", &mut parser, &mut |_, _| Ok(false)).map(Command::Source),
+            "explore" => explore(&mut parser),
+            "probe" => probe(&mut parser),
+            other => Err(format!(
+                "unknown command `{other}`; the commands are lessons, run, explore, source, probe\n{}",
+                super::USAGE
+            )),
+        }
+    }
+}
+
+fn done(parser: &mut lexopt::Parser) -> Result<(), String> {
+    match parser.next().map_err(|e| e.to_string())? {
+        None => Ok(()),
+        Some(arg) => Err(unknown(&given(arg))),
+    }
+}
+
+/// An argument as given, owned (lexopt's borrows its parser).
+enum Given {
+    Long(String),
+    Short(char),
+    Value(String),
+}
+
+fn given(arg: lexopt::Arg) -> Given {
+    match arg {
+        Long(name) => Given::Long(name.to_string()),
+        Short(c) => Given::Short(c),
+        Value(v) => Given::Value(v.to_string_lossy().into_owned()),
+    }
+}
+
+/// An argument no option takes, named as it was given.
+fn unknown(arg: &Given) -> String {
+    match arg {
+        Given::Long(name) => format!("unknown option `--{name}`"),
+        Given::Short(c) => format!("unknown option `-{c}`"),
+        Given::Value(v) => format!("unexpected argument `{v}`"),
+    }
+}
+
+/// A whole number from `min` to `max` as the value of `--flag`.
+fn number(parser: &mut lexopt::Parser, flag: &str, min: u64, max: u64) -> Result<u64, String> {
+    let raw = parser.value().map_err(|_| format!("{flag} needs a value: a whole number from {min} to {max}"))?;
+    let raw = raw.string().map_err(|e| e.to_string())?;
+    raw.parse::<u64>()
+        .ok()
+        .filter(|n| (min..=max).contains(n))
+        .ok_or_else(|| format!("{flag} {raw}: expected a whole number from {min} to {max}"))
+}
+
+/// `LESSON [--set K=V]... [--engine E] [--seed N] [--schedule S] [--json]`, and any option
+/// `own` takes (it says whether it took the argument).
+fn lesson_args(
+    command: &str,
+    parser: &mut lexopt::Parser,
+    own: &mut dyn FnMut(&Given, &mut lexopt::Parser) -> Result<bool, String>,
+) -> Result<LessonArgs, String> {
+    let ids = || LESSONS.iter().map(|l| l.info.id).collect::<Vec<_>>().join(", ");
+    let mut lesson = None;
+    let mut pairs = Vec::new();
+    let mut json = false;
+    while let Some(arg) = parser.next().map_err(|e| e.to_string())?.map(given) {
+        if own(&arg, parser)? {
+            continue;
+        }
+        let mut value = |flag: &str| -> Result<String, String> {
+            parser.value().map_err(|_| format!("{flag} needs a value"))?.string().map_err(|e| e.to_string())
+        };
+        match arg {
+            Given::Value(id) if lesson.is_none() => {
+                lesson = Some(
+                    lessons::lesson(&id)
+                        .ok_or_else(|| format!("there is no lesson `{id}`; the lessons are {}", ids()))?,
+                );
+            }
+            Given::Long(flag) if flag == "json" => json = true,
+            Given::Long(flag) if flag == "set" => {
+                let setting = value("--set")?;
+                let (name, v) =
+                    setting.split_once('=').ok_or_else(|| format!("--set {setting}: expected KNOB=VALUE"))?;
+                pairs.push((name.to_string(), v.to_string()));
+            }
+            Given::Long(flag) if ["engine", "seed", "schedule"].contains(&flag.as_str()) => {
+                let v = value(&format!("--{flag}"))?;
+                pairs.push((flag, v));
+            }
+            other => {
+                return Err(format!(
+                    "{} for {command}; the options are --set KNOB=VALUE, --engine, --seed, --schedule, --json",
+                    unknown(&other)
+                ))
+            }
+        }
+    }
+    let lesson = lesson.ok_or_else(|| format!("{command} needs a lesson; the lessons are {}", ids()))?;
+    Ok(LessonArgs { lesson, pairs, json })
+}
+
+/// `explore LESSON [--seeds N] [--preemptions K] [--max-runs M] ...`
+fn explore(parser: &mut lexopt::Parser) -> Result<Command, String> {
+    let (mut seeds, mut picks, mut max_runs) = (None, None, 10_000);
+    let lesson = lesson_args("explore", parser, &mut |arg, parser| {
+        let Given::Long(flag) = arg else { return Ok(false) };
+        match flag.as_str() {
+            "seeds" => seeds = Some(number(parser, "--seeds", 1, explore::MAX_SEEDS)?),
+            "preemptions" => picks = Some(number(parser, "--preemptions", 0, explore::MAX_PICKS as u64)? as u32),
+            "max-runs" => max_runs = number(parser, "--max-runs", 1, explore::MAX_RUNS)?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    })?;
+    if seeds.is_none() && picks.is_none() {
+        return Err("explore needs --seeds N (runs over seeds) or --preemptions K (runs over schedules)".into());
+    }
+    if lesson.pairs.iter().any(|(k, _)| k == "schedule") {
+        return Err("explore finds schedules itself; leave out --schedule".into());
+    }
+    let request =
+        ExploreRequest { seeds: seeds.unwrap_or(1), picks: picks.unwrap_or(0), max_runs, stop_at_first_break: false };
+    Ok(Command::Explore { lesson, request })
+}
+
+/// `probe [--jobs N] [--units N]`
+fn probe(parser: &mut lexopt::Parser) -> Result<Command, String> {
+    let (mut jobs, mut units) = (2, 50_000_000);
+    while let Some(arg) = parser.next().map_err(|e| e.to_string())?.map(given) {
+        match arg {
+            Given::Long(flag) if flag == "jobs" => jobs = number(parser, "--jobs", 1, POOL_THREADS as u64)?,
+            Given::Long(flag) if flag == "units" => units = number(parser, "--units", 1, 100_000_000_000)?,
+            other => return Err(format!("{} for probe; the options are --jobs N, --units N", unknown(&other))),
+        }
+    }
+    Ok(Command::Probe { jobs: jobs as u32, units })
+}

@@ -1,0 +1,66 @@
+//! The `interleave` command (native). Arguments are parsed by lexopt into a [`Command`];
+//! every subcommand returns its output or a message naming what was wrong and what is
+//! allowed, and the binary prints one or the other. `--json` output comes from serde_json.
+//!
+//! - `args`: the command line to a [`Command`].
+//! - `run`: `run` and `source`, a lesson's run or its Python.
+//! - `explore`: `explore`, a lesson over seeds and schedules.
+//! - `info`: `lessons` and `probe`.
+
+mod args;
+mod explore;
+mod info;
+mod run;
+#[cfg(test)]
+mod tests;
+
+use serde::ser::{Serialize, SerializeMap, Serializer};
+
+pub use args::Command;
+
+const USAGE: &str = "usage:
+  interleave lessons                      list lesson ids with their knobs
+  interleave run LESSON [--set KNOB=VALUE]... [--engine sim|live] [--seed N]
+                 [--schedule S] [--json]   run a lesson: its console, then a summary; a
+                                          schedule (from the stepper or explore) replays
+                                          that interleaving on the simulated engine
+  interleave explore LESSON [--seeds N] [--preemptions K] [--max-runs M]
+                 [--set KNOB=VALUE]... [--json]
+                                          run the simulated engine over seeds 1..N and
+                                          every schedule with up to K picks: how often
+                                          each outcome came, and the shortest run that
+                                          broke the program, with its replay command
+  interleave source LESSON [--set KNOB=VALUE]...
+                                          print the lesson's Python program for those knobs
+  interleave probe [--jobs N] [--units N]  run CPU-bound jobs on a real thread pool
+";
+
+/// Runs the command line `args` (without the program's name).
+pub fn main(args: &[String]) -> Result<String, String> {
+    match Command::parse(args)? {
+        Command::Help => Ok(USAGE.to_string()),
+        Command::Lessons => Ok(info::lessons()),
+        Command::Run(lesson) => run::run(lesson),
+        Command::Source(lesson) => run::source(lesson),
+        Command::Explore { lesson, request } => explore::explore(lesson, request),
+        Command::Probe { jobs, units } => info::probe(jobs, units),
+    }
+}
+
+/// Name-value pairs written as a JSON object in their own order.
+struct Ordered<'a, K, V>(&'a [(K, V)]);
+
+impl<K: Serialize, V: Serialize> Serialize for Ordered<'_, K, V> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(Some(self.0.len()))?;
+        for (name, value) in self.0 {
+            map.serialize_entry(name, value)?;
+        }
+        map.end()
+    }
+}
+
+/// One line of JSON.
+fn json_line(value: &impl Serialize) -> Result<String, String> {
+    serde_json::to_string(value).map(|line| line + "\n").map_err(|e| e.to_string())
+}

@@ -1,0 +1,157 @@
+//! The command line as a learner types it: every command, and every mistake named.
+
+use super::*;
+use crate::engine::live::POOL_THREADS;
+
+fn args(s: &str) -> Vec<String> {
+    s.split_whitespace().map(String::from).collect()
+}
+
+#[test]
+fn bad_commands_and_values_name_what_is_allowed() {
+    assert!(main(&args("frobnicate")).unwrap_err().contains("the commands are lessons, run, explore, source, probe"));
+    assert!(main(&args("probe --jobs 0")).unwrap_err().contains(&format!("from 1 to {POOL_THREADS}")));
+    assert!(main(&args("probe --jobs")).unwrap_err().contains("needs a value"));
+    assert!(main(&args("probe --fast 1")).unwrap_err().contains("unknown option `--fast`"));
+}
+
+#[test]
+fn run_prints_the_console_then_the_findings() {
+    let out = main(&args("run race_counter --set threads=2 --set increments=1000 --set lock=each")).unwrap();
+    assert!(out.starts_with("counter = 2000 (expected 2000)\n"), "{out}");
+    assert!(out.contains("No update lost"), "{out}");
+}
+
+#[test]
+fn run_json_has_the_promised_fields() {
+    let out = main(&args("run race_counter --set threads=2 --set increments=500 --engine live --json")).unwrap();
+    for field in [
+        "\"lesson\":\"race_counter\"",
+        "\"knobs\":{",
+        "\"engine\":\"live\"",
+        "\"seed\":1",
+        "\"python_time_s\":",
+        "\"console\":\"counter = ",
+        "\"findings\":{\"headline\":",
+        "\"deadlock\":null",
+    ] {
+        assert!(out.contains(field), "{field} missing from {out}");
+    }
+    assert!(out.contains("\"threads\":\"2\""));
+    // The console's newline is escaped: one line of JSON.
+    assert_eq!(out.trim_end().lines().count(), 1);
+}
+
+#[test]
+fn explore_finds_the_lost_update_without_a_lock_and_none_with_one() {
+    let out =
+        main(&args("explore race_counter --seeds 20 --set threads=2 --set increments=10000 --set gil=off --json"))
+            .unwrap();
+    assert!(out.contains("\"figure\":\"lost\""), "{out}");
+    assert!(!out.contains("\"broke\":0,"), "free-threaded, no lock: some run loses an update: {out}");
+    assert!(out.contains("\"replay\":\"interleave run race_counter --set threads=2"), "{out}");
+    let out = main(&args(
+        "explore race_counter --seeds 20 --set threads=2 --set increments=10000 --set gil=off --set lock=each --json",
+    ))
+    .unwrap();
+    assert!(out.contains("\"broke\":0,") && out.contains("\"shortest\":null"), "{out}");
+    let out = main(&args("explore dining_philosophers --seeds 3")).unwrap();
+    assert!(out.contains("broke in 3 of 3 runs"), "{out}");
+    // Every other figure has its histogram in the JSON: meals per philosopher, say.
+    let out =
+        main(&args("explore dining_philosophers --seeds 3 --set strategy=ordered --set duration_s=1 --json")).unwrap();
+    assert!(out.contains("\"others\":{\"meals\":[") && out.contains("\"meals_4\":[["), "{out}");
+    assert!(main(&args("explore gil --seeds 3")).unwrap_err().contains("nothing that breaks"));
+    assert!(main(&args("explore race_counter --seeds 0")).unwrap_err().contains("1 to 100000"));
+    assert!(main(&args("explore race_counter --preemptions 9")).unwrap_err().contains("from 0 to 3"));
+    assert!(main(&args("explore race_counter")).unwrap_err().contains("--seeds"));
+    assert!(main(&args("explore race_counter --seeds 2 --engine live")).unwrap_err().contains("simulated"));
+}
+
+#[test]
+fn the_schedule_explore_prints_replays_the_same_run() {
+    let knobs = "--set threads=2 --set increments=3 --set gil=off";
+    let found = main(&args(&format!("explore race_counter --preemptions 1 {knobs} --json"))).unwrap();
+    let field = |name: &str| -> String {
+        let at = found.find(&format!("\"{name}\":")).unwrap() + name.len() + 3;
+        found[at..].split([',', '}']).next().unwrap().trim_matches('"').to_string()
+    };
+    let (seed, schedule, lost) = (field("seed"), field("schedule"), field("value"));
+    assert!(!schedule.is_empty() && lost != "0", "{found}");
+    let run = |schedule: &str| {
+        main(&args(&format!("run race_counter {knobs} --seed {seed} --schedule {schedule} --json"))).unwrap()
+    };
+    assert!(run(&schedule).contains(&format!("\"lost\":{lost}")), "{schedule}: {}", run(&schedule));
+    // Without the schedule, the engine's own interleaving loses nothing.
+    let plain = main(&args(&format!("run race_counter {knobs} --seed {seed} --json"))).unwrap();
+    assert!(plain.contains("\"lost\":0"), "{plain}");
+    // Schedules that do not fit are refused with the reason.
+    let e = main(&args(&format!("run race_counter {knobs} --schedule 0t7"))).unwrap_err();
+    assert!(e.contains("at turn 0, it names thread 7, but the run has threads 0 to 2"), "{e}");
+    let e = main(&args(&format!("run race_counter {knobs} --schedule 1t1t"))).unwrap_err();
+    assert!(e.contains("`schedule=1t1t` is not a schedule"), "{e}");
+    let e = main(&args(&format!("run race_counter {knobs} --schedule 0t0 --engine live"))).unwrap_err();
+    assert!(e.contains("simulated engine only"), "{e}");
+}
+
+#[test]
+fn run_refuses_bad_lessons_knobs_and_values_by_name() {
+    let e = main(&args("run nope")).unwrap_err();
+    assert!(e.contains("there is no lesson `nope`; the lessons are ") && e.contains("race_counter"), "{e}");
+    let e = main(&args("run race_counter --set colour=red")).unwrap_err();
+    assert!(e.contains("unknown knob `colour`") && e.contains("`threads`"), "{e}");
+    let e = main(&args("run race_counter --set threads=99")).unwrap_err();
+    assert!(e.contains("threads=99") && e.contains("from 1 to 16"), "{e}");
+    assert!(main(&args("run race_counter --set threads")).unwrap_err().contains("expected KNOB=VALUE"));
+    assert!(main(&args("run race_counter --engine turbo")).unwrap_err().contains("sim | live"));
+}
+
+#[test]
+fn the_simulated_engine_is_the_default_and_a_seed_gives_the_same_output_every_time() {
+    let run = || {
+        main(&args("run race_counter --set threads=3 --set increments=200000 --set between=call --seed 9 --json"))
+            .unwrap()
+    };
+    let first = run();
+    assert!(first.contains("\"engine\":\"sim\"") && first.contains("\"time_measured\":false"), "{first}");
+    assert_eq!(run(), first);
+    let deadlock_free = main(&args("run race_counter --set lock=each --set increments=1000")).unwrap();
+    assert!(deadlock_free.contains("simulated engine, Python time"));
+}
+
+#[test]
+fn source_prints_the_python_for_the_knobs() {
+    let out = main(&args("source race_counter --set lock=each --set threads=2")).unwrap();
+    assert!(out.contains("        with lock:\n") && out.contains("range(2)"), "{out}");
+    assert!(main(&args("source race_counter --set lock=maybe")).unwrap_err().contains("none | each | loop"));
+}
+
+#[test]
+fn probe_reports_each_job() {
+    let out = main(&args("probe --jobs 2 --units 1000")).unwrap();
+    assert!(out.contains("job  0") && out.contains("job  1"), "{out}");
+}
+
+/// The JSON of a run is valid JSON whatever its console holds: control characters,
+/// quotes, backslashes, text in any language.
+#[test]
+fn run_json_is_valid_json_for_any_console_text() {
+    use crate::engine::program::{ActorId, ProcessId};
+    use crate::engine::trace::{ActorInfo, ActorRecorder, EngineKind, Outcome, Trace, TraceBudget};
+    let mut rec = ActorRecorder::new(ActorId(0), TraceBudget::default());
+    let console = "\u{1}bell\u{7} tab\t quote\" back\\ 안녕 \u{202e}rtl\u{202c} \u{10ffff}\r\n";
+    rec.print(5, 1, console.to_string());
+    let info = ActorInfo { name: "MainThread".into(), process: ProcessId(0), pool_thread: None };
+    let trace = Trace::from_recorders(EngineKind::Simulated, vec![info], vec![rec], 10, Outcome::Completed);
+    let findings =
+        crate::lessons::Findings { headline: "«ok»\u{0}".into(), details: vec![], figures: vec![("lost", -1)] };
+    let knobs = vec![("threads", "2".to_string())];
+    let line =
+        crate::cli::json_line(&super::run::run_json("race_counter", &knobs, 7, false, &trace, &findings)).unwrap();
+    assert_eq!(line.lines().count(), 1, "{line}");
+    let value: serde_json::Value = serde_json::from_str(&line).unwrap();
+    assert_eq!(value["console"], console);
+    assert_eq!(value["findings"]["headline"], "«ok»\u{0}");
+    assert_eq!(value["findings"]["figures"]["lost"], -1);
+    assert_eq!(value["knobs"]["threads"], "2");
+}

@@ -1,0 +1,80 @@
+//! What a lesson makes of its knobs (a [`Built`] Program with its run settings), and what
+//! it makes of a run ([`Findings`], and [`FindingsText`] as it crosses to the page).
+
+use serde::{Deserialize, Serialize};
+
+use crate::engine::program::Program;
+use crate::engine::settings::{OutputMode, PythonModel, RunSettings};
+use crate::engine::trace::Trace;
+use crate::i18n::Lang;
+use crate::knobs::KnobValues;
+use crate::lessons::Lesson;
+
+/// A lesson as the engines need it: the Program to run and how to run it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Built {
+    pub program: Program,
+    pub settings: RunSettings,
+}
+
+/// What the learner should notice, computed from a run and worded by its outcome.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Findings {
+    /// The one-sentence result ("Lost 6 212 of 40 000 updates.").
+    pub headline: String,
+    /// Why, and what to try next.
+    pub details: Vec<String>,
+    /// The lesson's own figures, by name, for tests and the CLI's JSON.
+    pub figures: Vec<(&'static str, i64)>,
+}
+
+/// Findings as they cross from the engine worker to the page: the same text and figures,
+/// owned. The worker computes them from the whole trace (the page's copy may be cut).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FindingsText {
+    pub headline: String,
+    pub details: Vec<String>,
+    pub figures: Vec<(String, i64)>,
+}
+
+impl From<Findings> for FindingsText {
+    fn from(findings: Findings) -> Self {
+        FindingsText {
+            headline: findings.headline,
+            details: findings.details,
+            figures: findings.figures.into_iter().map(|(name, value)| (name.to_string(), value)).collect(),
+        }
+    }
+}
+
+/// A run's findings in every language of the page, in [`Lang::ALL`] order.
+pub fn findings_in_every_language(lesson: &Lesson, knobs: &KnobValues, trace: &Trace) -> Vec<FindingsText> {
+    Lang::ALL.iter().map(|lang| (lesson.findings)(knobs, trace, *lang).into()).collect()
+}
+
+/// Run settings from the common knobs (`gil`, `python`, `output`, `time_scale`).
+pub fn settings_from(knobs: &KnobValues) -> RunSettings {
+    RunSettings {
+        gil: knobs.choice("gil") == "on",
+        python: PythonModel::from_knob(knobs.choice("python")).unwrap_or(PythonModel::V3_11),
+        output: match knobs.choice("output") {
+            "pipe" => OutputMode::Pipe,
+            "unbuffered" => OutputMode::Unbuffered,
+            _ => OutputMode::Tty,
+        },
+        time_scale: knobs.decimal("time_scale"),
+        panic_for_test: knobs.get("test_panic") == Some(&crate::knobs::KnobValue::Choice("yes")),
+        ..RunSettings::default()
+    }
+}
+
+/// Simulated-engine settings from the common knobs (`cores`, `seed`) and the run settings.
+pub fn sim_settings(knobs: &KnobValues, run: RunSettings) -> crate::engine::sim::SimSettings {
+    crate::engine::sim::SimSettings {
+        run,
+        cores: knobs.int("cores") as u32,
+        seed: knobs.seed(),
+        schedule: knobs.schedule(),
+        ..crate::engine::sim::SimSettings::default()
+    }
+}

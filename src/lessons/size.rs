@@ -1,0 +1,72 @@
+//! A lesson too large to simulate: refused before it starts, with the knob values that
+//! would do.
+
+use crate::engine::sim::{size, Sim};
+use crate::knobs::KnobValues;
+use crate::lessons::{sim_settings, Built, Lesson};
+
+/// A simulated run of a built lesson, ready to go: refused up front, with the loop to
+/// blame and smaller knob values that would do, if it is too large to simulate.
+pub fn simulation(lesson: &Lesson, knobs: &KnobValues, built: Built) -> Result<Sim, String> {
+    if let Err(too_large) = size::check(&built.program, &built.settings, size::MAX_PLANNED_STEPS) {
+        let fits = |b: &Built| size::estimate(&b.program, &b.settings).steps <= size::MAX_PLANNED_STEPS;
+        return Err(format!("{too_large}{}", suggestion(&smaller_knobs(lesson, knobs, fits))));
+    }
+    Sim::new(built.program, sim_settings(knobs, built.settings)).map_err(|e| e.to_string())
+}
+
+/// For a lesson too large with these knobs: for each of its whole-number knobs, the largest
+/// round value below the current one with which `fits` holds (the others as they are),
+/// least change first, at most two.
+pub fn smaller_knobs(lesson: &Lesson, knobs: &KnobValues, fits: impl Fn(&Built) -> bool) -> Vec<(&'static str, i64)> {
+    let with = |name: &str, value: i64| {
+        let mut changed = knobs.clone();
+        changed.set(name, &value.to_string()).ok()?;
+        (lesson.build)(&changed).ok().filter(|b| fits(b))
+    };
+    let mut found: Vec<(&'static str, i64, f64)> = Vec::new();
+    for spec in lesson.info.knobs {
+        let crate::knobs::KnobKind::Int { min, .. } = spec.kind else { continue };
+        let Some(crate::knobs::KnobValue::Int(current)) = knobs.get(spec.name).cloned() else { continue };
+        if current <= min || with(spec.name, min).is_none() {
+            continue;
+        }
+        // The largest value that fits, then the largest round one (1, 2 or 5 times a power
+        // of ten) at or below it.
+        let (mut low, mut high) = (min, current - 1);
+        while low < high {
+            let middle = low + (high - low + 1) / 2;
+            if with(spec.name, middle).is_some() {
+                low = middle;
+            } else {
+                high = middle - 1;
+            }
+        }
+        let round = round_down(low).max(min);
+        let value = if with(spec.name, round).is_some() { round } else { low };
+        found.push((spec.name, value, value as f64 / current as f64));
+    }
+    found.sort_by(|a, b| b.2.total_cmp(&a.2));
+    found.into_iter().take(2).map(|(name, value, _)| (name, value)).collect()
+}
+
+/// The largest of 1, 2 or 5 times a power of ten at or below `n` (`n` itself below 10).
+fn round_down(n: i64) -> i64 {
+    if n < 10 {
+        return n;
+    }
+    let mut power = 1;
+    while power * 10 <= n {
+        power *= 10;
+    }
+    [5, 2, 1].into_iter().map(|m| m * power).find(|v| *v <= n).unwrap_or(power)
+}
+
+/// `: increments=20000 or threads=2 would do` for the knobs found, or nothing.
+pub fn suggestion(knobs: &[(&str, i64)]) -> String {
+    if knobs.is_empty() {
+        return String::new();
+    }
+    let each: Vec<String> = knobs.iter().map(|(name, value)| format!("`{name}={value}`")).collect();
+    format!(" (with the other knobs as they are, {} or less would do)", each.join(" or "))
+}
