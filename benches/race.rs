@@ -9,6 +9,11 @@ use interleave::engine::live::{run, Spawner, POOL_THREADS};
 use interleave::lessons::build_from_pairs;
 use interleave::lessons::race_counter::{tally, LESSON};
 
+/// The race lesson's knobs, typed, from a knob set.
+fn race_knobs(values: &interleave::knobs::KnobValues) -> interleave::lessons::race_counter::Knobs {
+    <interleave::lessons::race_counter::Knobs as interleave::knobs::FromKnobs>::from_knobs(values).unwrap()
+}
+
 fn main() {
     let pool: Arc<dyn Spawner> = Arc::new(rayon::ThreadPoolBuilder::new().num_threads(POOL_THREADS).build().unwrap());
     println!("race_counter natively, 4 threads x 1 000 000 increments (live engine)");
@@ -25,7 +30,7 @@ fn main() {
                 run::start(built.program, built.settings, pool.clone(), Arc::new(HostClock), Arc::new(Control::new()))
                     .unwrap()
                     .wait();
-            let t = tally(&knobs, &trace);
+            let t = tally(&race_knobs(&knobs), &trace);
             println!(
                 "  {lock:<6} {gil:<4} {:>10.1} {:>10} {:>9}",
                 trace.wall as f64 / 1e6,

@@ -27,6 +27,11 @@ mod build;
 
 use wasm_support::{ensure_pool, sleep_ms};
 
+/// The race lesson's knobs, typed, from a knob set.
+fn race_knobs(values: &interleave::knobs::KnobValues) -> interleave::lessons::race_counter::Knobs {
+    <interleave::lessons::race_counter::Knobs as interleave::knobs::FromKnobs>::from_knobs(values).unwrap()
+}
+
 wasm_bindgen_test_configure!(run_in_dedicated_worker);
 
 async fn finish(mut live: LiveRun) -> Trace {
@@ -52,7 +57,7 @@ async fn run_race(pairs: &[(&str, &str)]) -> (Tally, Trace) {
     .expect("starts");
     let trace = finish(live).await;
     assert_eq!(trace.outcome, Outcome::Completed);
-    (tally(&knobs, &trace), trace)
+    (tally(&race_knobs(&knobs), &trace), trace)
 }
 
 #[wasm_bindgen_test]

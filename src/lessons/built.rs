@@ -7,7 +7,7 @@ use crate::engine::program::Program;
 use crate::engine::settings::{OutputMode, PythonModel, RunSettings};
 use crate::engine::trace::Trace;
 use crate::i18n::Lang;
-use crate::knobs::KnobValues;
+use crate::knobs::{Common, KnobValues, Output};
 use crate::lessons::Lesson;
 
 /// A lesson as the engines need it: the Program to run and how to run it.
@@ -50,6 +50,29 @@ impl From<Findings> for FindingsText {
 /// A run's findings in every language of the page, in [`Lang::ALL`] order.
 pub fn findings_in_every_language(lesson: &Lesson, knobs: &KnobValues, trace: &Trace) -> Vec<FindingsText> {
     Lang::ALL.iter().map(|lang| (lesson.findings)(knobs, trace, *lang).into()).collect()
+}
+
+impl Built {
+    /// A Program with the run settings its common knobs ask for.
+    pub fn new(program: Program, common: &Common) -> Built {
+        Built { program, settings: run_settings(common) }
+    }
+}
+
+/// Run settings from the common knobs (`gil`, `python`, `output`, `time_scale`).
+pub fn run_settings(common: &Common) -> RunSettings {
+    RunSettings {
+        gil: common.gil,
+        python: if common.python_39 { PythonModel::V3_9 } else { PythonModel::V3_11 },
+        output: match common.output {
+            Output::Tty => OutputMode::Tty,
+            Output::Pipe => OutputMode::Pipe,
+            Output::Unbuffered => OutputMode::Unbuffered,
+        },
+        time_scale: common.time_scale,
+        panic_for_test: common.test_panic,
+        ..RunSettings::default()
+    }
 }
 
 /// Run settings from the common knobs (`gil`, `python`, `output`, `time_scale`).

@@ -92,7 +92,7 @@ fn build(knobs: &KnobValues) -> Result<Built, String> {
     } else {
         src.line(1, "first, second = left, right");
     }
-    src.line(1, "meals = 0");
+    let meals_line = src.line(1, "meals = 0");
     let while_line = src.line(1, "while time.monotonic() < stop_at:");
     let think_line = src.line(2, "time.sleep(THINK)");
     let mut depth = 2;
@@ -131,7 +131,7 @@ fn build(knobs: &KnobValues) -> Result<Built, String> {
         let (first, second) = if strategy == "ordered" { (left.min(right), left.max(right)) } else { (left, right) };
         let (first, second) = (fork(first), fork(second));
         let mut ops = vec![
-            op(OpKind::Set { reg: MEALS, value: 0 }, while_line - 1),
+            op(OpKind::Set { reg: MEALS, value: 0 }, meals_line),
             op(OpKind::Clock { reg: NOW }, while_line),
             op(OpKind::Arith { reg: NOW, op: Arith::Sub, value: Operand::Const(stop_at) }, while_line),
         ];

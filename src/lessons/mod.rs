@@ -35,12 +35,12 @@ pub mod source;
 mod built;
 mod size;
 
-pub use built::{findings_in_every_language, settings_from, sim_settings, Built, Findings, FindingsText};
+pub use built::{findings_in_every_language, run_settings, settings_from, sim_settings, Built, Findings, FindingsText};
 pub use size::{simulation, smaller_knobs, suggestion};
 
 use crate::engine::trace::Trace;
 use crate::i18n::{Lang, Text};
-use crate::knobs::{KnobSpec, KnobValues};
+use crate::knobs::{Common, FromKnobs, KnobSpec, KnobValues};
 
 /// Declares each lesson's module, and the two lists in catalogue order: [`CATALOGUE`] of
 /// what the page shows, [`LESSONS`] of what the worker runs. One line per lesson.
@@ -119,6 +119,48 @@ pub struct Lesson {
     /// Knobs to Program and settings; `Err` names what cannot be built.
     pub build: fn(&KnobValues) -> Result<Built, String>,
     pub findings: fn(&KnobValues, &Trace, Lang) -> Findings,
+}
+
+/// What a lesson is, in types: its knobs as one struct, parsed once where a run starts,
+/// and the Program and the findings it makes of them. [`Lesson::of`] erases it for the
+/// catalogue.
+pub trait Teach {
+    /// The lesson's own knobs (the common ones come as [`Common`]).
+    type Knobs: FromKnobs;
+    /// The Program and its run settings.
+    fn build(knobs: &Self::Knobs, common: &Common) -> Built;
+    /// What to notice about a run, in `lang`.
+    fn findings(knobs: &Self::Knobs, common: &Common, trace: &Trace, lang: Lang) -> Findings;
+    /// Whether the form shows the lesson's knob `name` with these knobs (one that changes
+    /// nothing in this variant is hidden).
+    fn shows(_knobs: &Self::Knobs, _name: &str) -> bool {
+        true
+    }
+}
+
+impl Lesson {
+    /// The lesson `T`, its knobs parsed from a knob set before it builds or judges.
+    pub const fn of<T: Teach>(info: &'static LessonInfo) -> Lesson {
+        Lesson { info, build: build_with::<T>, findings: findings_with::<T> }
+    }
+}
+
+fn build_with<T: Teach>(values: &KnobValues) -> Result<Built, String> {
+    let knobs = T::Knobs::from_knobs(values).map_err(|e| e.to_string())?;
+    let common = Common::from_knobs(values).map_err(|e| e.to_string())?;
+    Ok(T::build(&knobs, &common))
+}
+
+fn findings_with<T: Teach>(values: &KnobValues, trace: &Trace, lang: Lang) -> Findings {
+    match (T::Knobs::from_knobs(values), Common::from_knobs(values)) {
+        (Ok(knobs), Ok(common)) => T::findings(&knobs, &common, trace, lang),
+        (Err(e), _) | (_, Err(e)) => Findings { headline: e.to_string(), details: Vec::new(), figures: Vec::new() },
+    }
+}
+
+/// [`LessonInfo::shows`] for the lesson `T`.
+pub fn shows_with<T: Teach>(values: &KnobValues, name: &str) -> bool {
+    T::Knobs::from_knobs(values).map_or(true, |knobs| T::shows(&knobs, name))
 }
 
 /// For lessons whose every knob always matters.

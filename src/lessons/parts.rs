@@ -7,8 +7,8 @@ use crate::engine::program::{
 };
 use crate::i18n::Lang;
 
-pub fn op(kind: OpKind, line: Line) -> Op {
-    Op { kind, line }
+pub fn op(kind: OpKind, line: impl Into<Line>) -> Op {
+    Op { kind, line: line.into() }
 }
 
 /// Process 0, already running.
@@ -33,12 +33,12 @@ pub fn add_child(
 }
 
 /// `start()` of actors 1 to `n`, in order, on `line`.
-pub fn starts(n: u16, line: Line) -> impl Iterator<Item = Op> {
+pub fn starts(n: u16, line: impl Into<Line> + Copy) -> impl Iterator<Item = Op> {
     (1..=n).map(move |a| op(OpKind::Start { actor: ActorId(a) }, line))
 }
 
 /// `join()` of actors 1 to `n`, in order, on `line`.
-pub fn joins(n: u16, line: Line) -> impl Iterator<Item = Op> {
+pub fn joins(n: u16, line: impl Into<Line> + Copy) -> impl Iterator<Item = Op> {
     (1..=n).map(move |a| op(OpKind::Join { actor: ActorId(a), wait: Wait::Forever }, line))
 }
 

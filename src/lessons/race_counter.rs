@@ -7,10 +7,10 @@
 use crate::engine::program::{ObjectDef, ObjectId, ObjectKind, Op, OpKind, Program, Reg, TextPart, Wait};
 use crate::engine::trace::{Outcome, Trace};
 use crate::i18n::{group_digits, Lang, Text};
-use crate::knobs::{KnobKind, KnobSpec, KnobValues};
-use crate::lessons::parts::{joins, main_process, main_thread, op, starts, thread};
-use crate::lessons::source::Source;
-use crate::lessons::{settings_from, Built, Findings, Group, Lesson, LessonInfo};
+use crate::knobs::{Common, FromKnobs, KnobError, KnobKind, KnobSpec, KnobValues};
+use crate::lessons::parts::{joins, main_process, main_thread, starts, thread};
+use crate::lessons::source::{Source, SourceLine};
+use crate::lessons::{Built, Findings, Group, Lesson, LessonInfo, Teach};
 
 const KNOBS: &[KnobSpec] = &[
     KnobSpec { name: "threads", kind: KnobKind::Int { min: 1, max: 16 }, default: "4" },
@@ -39,36 +39,93 @@ pub const INFO: LessonInfo = LessonInfo {
     },
     knobs: KNOBS,
     common_knobs: &["engine", "gil", "python", "cores", "seed"],
-    shows: crate::lessons::every_knob,
+    shows: crate::lessons::shows_with::<RaceCounter>,
     breaks: Some("lost"),
 };
 
 /// The lesson as the engine worker runs it.
-pub const LESSON: Lesson = Lesson { info: &INFO, build, findings };
+pub const LESSON: Lesson = Lesson::of::<RaceCounter>(&INFO);
+
+/// Where the `with lock:` goes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LockPlacement {
+    None,
+    /// Around each `counter += 1`.
+    Each,
+    /// Around the whole loop.
+    Loop,
+}
+
+/// What sits between the read and the write of the counter.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Between {
+    Nothing,
+    /// A function call: a GIL check point.
+    Call,
+    /// `time.sleep(0)`: lets go of the GIL.
+    Sleep0,
+}
+
+/// The lesson's knobs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Knobs {
+    pub threads: u16,
+    pub increments: u64,
+    pub lock: LockPlacement,
+    pub between: Between,
+}
+
+impl FromKnobs for Knobs {
+    fn from_knobs(values: &KnobValues) -> Result<Knobs, KnobError> {
+        Ok(Knobs {
+            threads: values.whole("threads")? as u16,
+            increments: values.whole("increments")? as u64,
+            lock: values.word(
+                "lock",
+                &[("none", LockPlacement::None), ("each", LockPlacement::Each), ("loop", LockPlacement::Loop)],
+            )?,
+            between: values.word(
+                "between",
+                &[("nothing", Between::Nothing), ("call", Between::Call), ("sleep0", Between::Sleep0)],
+            )?,
+        })
+    }
+}
+
+struct RaceCounter;
+
+impl Teach for RaceCounter {
+    type Knobs = Knobs;
+
+    fn build(knobs: &Knobs, common: &Common) -> Built {
+        build(knobs, common)
+    }
+
+    fn findings(knobs: &Knobs, common: &Common, trace: &Trace, lang: Lang) -> Findings {
+        findings(knobs, common, trace, lang)
+    }
+}
 
 const COUNTER: ObjectId = ObjectId(0);
 const LOCK: ObjectId = ObjectId(1);
 const VALUE: Reg = Reg(0);
 
-fn build(knobs: &KnobValues) -> Result<Built, String> {
-    let threads = knobs.int("threads") as u16;
-    let increments = knobs.int("increments") as u64;
-    let lock = knobs.choice("lock");
-    let between = knobs.choice("between");
+fn build(knobs: &Knobs, common: &Common) -> Built {
+    let Knobs { threads, increments, lock, between } = *knobs;
     let expected = threads as i64 * increments as i64;
 
     let mut src = Source::new();
     src.line(0, "import threading");
-    if between == "sleep0" {
+    if between == Between::Sleep0 {
         src.line(0, "import time");
     }
     src.blank();
     src.line(0, "counter = 0");
-    if lock != "none" {
+    if lock != LockPlacement::None {
         src.line(0, "lock = threading.Lock()");
     }
     src.blank();
-    if between == "call" {
+    if between == Between::Call {
         src.blank();
         src.line(0, "def pause():");
         src.line(1, "pass  # any function call will do");
@@ -78,81 +135,77 @@ fn build(knobs: &KnobValues) -> Result<Built, String> {
     src.line(0, "def work():");
     src.line(1, "global counter");
 
-    // The worker's body, with the lines its operations point at.
+    // The worker's body, each line with the operations it runs.
     let mut ops = Vec::new();
     let mut depth = 1;
     // `with lock:` at this depth when `wanted`: acquire here, and the release goes on its line.
     let with_lock = |src: &mut Source, ops: &mut Vec<Op>, depth: &mut usize, wanted: bool| {
         wanted.then(|| {
-            let with = src.line(*depth, "with lock:");
-            ops.push(op(OpKind::Acquire { object: LOCK, wait: Wait::Forever, result: None }, with));
+            let with = src.at(*depth, "with lock:");
+            ops.push(with.op(OpKind::Acquire { object: LOCK, wait: Wait::Forever, result: None }));
             *depth += 1;
             with
         })
     };
-    let loop_lock = with_lock(&mut src, &mut ops, &mut depth, lock == "loop");
-    let for_line = src.line(depth, &format!("for _ in range({increments}):"));
+    let loop_lock = with_lock(&mut src, &mut ops, &mut depth, lock == LockPlacement::Loop);
+    let for_line = src.at(depth, &format!("for _ in range({increments}):"));
     let body_start = ops.len();
     depth += 1;
-    let each_lock = with_lock(&mut src, &mut ops, &mut depth, lock == "each");
-    if between == "nothing" {
-        let line = src.line(depth, "counter += 1");
-        ops.push(op(OpKind::Load { object: COUNTER, reg: VALUE }, line));
-        ops.push(op(OpKind::Add { reg: VALUE, value: 1 }, line));
-        ops.push(op(OpKind::Store { object: COUNTER, reg: VALUE }, line));
+    let each_lock = with_lock(&mut src, &mut ops, &mut depth, lock == LockPlacement::Each);
+    let read_add_write = |line: SourceLine, ops: &mut Vec<Op>| {
+        ops.push(line.op(OpKind::Add { reg: VALUE, value: 1 }));
+        ops.push(line.op(OpKind::Store { object: COUNTER, reg: VALUE }));
+    };
+    if between == Between::Nothing {
+        let line = src.at(depth, "counter += 1");
+        ops.push(line.op(OpKind::Load { object: COUNTER, reg: VALUE }));
+        read_add_write(line, &mut ops);
     } else {
-        let read = src.line(depth, "value = counter");
-        ops.push(op(OpKind::Load { object: COUNTER, reg: VALUE }, read));
-        if between == "call" {
-            let call = src.line(depth, "pause()");
-            ops.push(op(OpKind::Call, call));
+        let read = src.at(depth, "value = counter");
+        ops.push(read.op(OpKind::Load { object: COUNTER, reg: VALUE }));
+        if between == Between::Call {
+            ops.push(src.at(depth, "pause()").op(OpKind::Call));
         } else {
-            let sleep = src.line(depth, "time.sleep(0)");
-            ops.push(op(OpKind::Sleep { micros: 0 }, sleep));
+            ops.push(src.at(depth, "time.sleep(0)").op(OpKind::Sleep { micros: 0 }));
         }
-        let write = src.line(depth, "counter = value + 1");
-        ops.push(op(OpKind::Add { reg: VALUE, value: 1 }, write));
-        ops.push(op(OpKind::Store { object: COUNTER, reg: VALUE }, write));
+        read_add_write(src.at(depth, "counter = value + 1"), &mut ops);
     }
     if let Some(with) = each_lock {
-        ops.push(op(OpKind::Release { object: LOCK }, with));
+        ops.push(with.op(OpKind::Release { object: LOCK }));
     }
-    ops.push(op(OpKind::Loop { to: body_start, times: increments }, for_line));
+    ops.push(for_line.op(OpKind::Loop { to: body_start, times: increments }));
     if let Some(with) = loop_lock {
-        ops.push(op(OpKind::Release { object: LOCK }, with));
+        ops.push(with.op(OpKind::Release { object: LOCK }));
     }
 
     src.blank();
     src.blank();
     src.line(0, &format!("threads = [threading.Thread(target=work) for _ in range({threads})]"));
     src.line(0, "for t in threads:");
-    let start_line = src.line(1, "t.start()");
+    let start_line = src.at(1, "t.start()");
     src.line(0, "for t in threads:");
-    let join_line = src.line(1, "t.join()");
-    let print_line = src.line(0, &format!("print(f\"counter = {{counter}} (expected {expected})\")"));
+    let join_line = src.at(1, "t.join()");
+    let print_line = src.at(0, &format!("print(f\"counter = {{counter}} (expected {expected})\")"));
 
     let mut main_ops: Vec<Op> = starts(threads, start_line).collect();
     main_ops.extend(joins(threads, join_line));
-    main_ops.push(op(OpKind::Load { object: COUNTER, reg: VALUE }, print_line));
-    main_ops.push(op(
-        OpKind::Print {
-            text: vec![
-                TextPart::Lit("counter = ".into()),
-                TextPart::Reg(VALUE),
-                TextPart::Lit(format!(" (expected {expected})")),
-            ],
-        },
-        print_line,
-    ));
+    main_ops.push(print_line.op(OpKind::Load { object: COUNTER, reg: VALUE }));
+    main_ops.push(print_line.op(OpKind::Print {
+        text: vec![
+            TextPart::Lit("counter = ".into()),
+            TextPart::Reg(VALUE),
+            TextPart::Lit(format!(" (expected {expected})")),
+        ],
+    }));
 
     let mut actors = vec![main_thread(main_ops)];
     actors.extend((1..=threads).map(|t| thread(format!("Thread-{t} (work)"), ops.clone())));
     let mut objects = vec![ObjectDef { name: "counter".into(), kind: ObjectKind::Var { initial: 0 } }];
-    if lock != "none" {
+    if lock != LockPlacement::None {
         objects.push(ObjectDef { name: "lock".into(), kind: ObjectKind::Lock });
     }
     let program = Program { source: src.finish(), processes: vec![main_process()], actors, objects };
-    Ok(Built { program, settings: settings_from(knobs) })
+    Built::new(program, common)
 }
 
 /// What a run of this lesson came to.
@@ -163,20 +216,17 @@ pub struct Tally {
     pub lost: i64,
 }
 
-pub fn tally(knobs: &KnobValues, trace: &Trace) -> Tally {
-    let expected = knobs.int("threads") * knobs.int("increments");
+pub fn tally(knobs: &Knobs, trace: &Trace) -> Tally {
+    let expected = knobs.threads as i64 * knobs.increments as i64;
     let counter = trace.final_value(COUNTER).unwrap_or(0);
     Tally { expected, counter, lost: expected - counter }
 }
 
-fn findings(knobs: &KnobValues, trace: &Trace, lang: Lang) -> Findings {
+fn findings(knobs: &Knobs, common: &Common, trace: &Trace, lang: Lang) -> Findings {
     let t = tally(knobs, trace);
     let (lost, expected, counter) = (group_digits(t.lost), group_digits(t.expected), group_digits(t.counter));
-    let threads = knobs.int("threads");
-    let lock = knobs.choice("lock");
-    let between = knobs.choice("between");
-    let gil = knobs.choice("gil") == "on";
-    let old_model = knobs.choice("python") == "3.9";
+    let Knobs { threads, lock, between, .. } = *knobs;
+    let (gil, old_model) = (common.gil, common.python_39);
     let ko = lang == Lang::Ko;
     let finished = trace.outcome == Outcome::Completed;
 
@@ -193,7 +243,7 @@ fn findings(knobs: &KnobValues, trace: &Trace, lang: Lang) -> Findings {
 
     let why = if t.lost > 0 {
         match (between, gil, old_model) {
-            ("sleep0", _, _) => Text {
+            (Between::Sleep0, _, _) => Text {
                 en: "time.sleep(0) lets go of the GIL between the read and the write, so other threads run there; when this thread writes its old value + 1, their updates are overwritten.",
                 ko: "time.sleep(0)은 읽기와 쓰기 사이에서 GIL을 내려놓기 때문에 다른 스레드가 그 사이에 실행됩니다. 이 스레드가 예전 값 + 1을 쓰면 그 사이의 업데이트가 덮어써집니다.",
             },
@@ -201,7 +251,7 @@ fn findings(knobs: &KnobValues, trace: &Trace, lang: Lang) -> Findings {
                 en: "Without a GIL the threads really run at the same time on different cores: two can read the same value and both write value + 1.",
                 ko: "GIL이 없으면 스레드들이 서로 다른 코어에서 정말 동시에 실행됩니다. 두 스레드가 같은 값을 읽고 둘 다 값 + 1을 쓸 수 있습니다.",
             },
-            ("call", true, _) => Text {
+            (Between::Call, true, _) => Text {
                 en: "The call between the read and the write is a check point where the GIL can change hands; what other threads add meanwhile is overwritten when this thread writes its old value + 1.",
                 ko: "읽기와 쓰기 사이의 함수 호출은 GIL이 넘어갈 수 있는 체크포인트입니다. 그동안 다른 스레드가 더한 값은 이 스레드가 예전 값 + 1을 쓸 때 덮어써집니다.",
             },
@@ -219,17 +269,17 @@ fn findings(knobs: &KnobValues, trace: &Trace, lang: Lang) -> Findings {
             en: "There is only one thread, so nothing can come between its read and its write.",
             ko: "스레드가 하나뿐이라 읽기와 쓰기 사이에 끼어들 것이 없습니다.",
         }
-    } else if lock == "each" {
+    } else if lock == LockPlacement::Each {
         Text {
             en: "The lock lets one thread at a time through the read-modify-write, so no write is overwritten; the price is a lock acquire and release for every increment.",
             ko: "락이 읽기-수정-쓰기를 한 번에 한 스레드만 지나가게 하므로 덮어써지는 값이 없습니다. 대신 증가할 때마다 락을 얻고 놓는 비용이 듭니다.",
         }
-    } else if lock == "loop" {
+    } else if lock == LockPlacement::Loop {
         Text {
             en: "The lock is held for the whole loop, so the threads run one after another: exact, cheap in locking, and with no parallelism at all.",
             ko: "락을 반복문 전체 동안 쥐고 있어서 스레드들이 차례로 실행됩니다. 정확하고 락 비용도 적지만 병렬성은 전혀 없습니다.",
         }
-    } else if gil && between == "nothing" && !old_model {
+    } else if gil && between == Between::Nothing && !old_model {
         Text {
             en: "Since Python 3.10 a thread only lets go of the GIL at calls and loop back-edges, and counter += 1 contains neither, so it runs whole. Switch the GIL off, or put a call between the read and the write, to see the race.",
             ko: "파이썬 3.10부터 스레드는 함수 호출과 반복문의 되돌아가는 지점에서만 GIL을 내려놓는데, counter += 1에는 둘 다 없어서 통째로 실행됩니다. GIL을 끄거나 읽기와 쓰기 사이에 호출을 넣으면 경쟁이 보입니다.",

@@ -1,7 +1,32 @@
 //! Builds a lesson's Python source line by line, handing out each line's number, so the
 //! operations generated beside it point at exactly the text they come from.
 
-use crate::engine::program::Line;
+use crate::engine::program::{Line, Op, OpKind};
+
+/// A line of a lesson's Python as [`Source::at`] handed it out. Operations are made from
+/// it ([`SourceLine::op`]), never from a bare number, so every operation points at a line
+/// the source has: the line the lesson wrote together with the operation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SourceLine(Line);
+
+/// While lessons move to [`SourceLine::op`]: a line as its number.
+impl From<SourceLine> for Line {
+    fn from(line: SourceLine) -> Line {
+        line.0
+    }
+}
+
+impl SourceLine {
+    /// The operation `kind`, run by this line.
+    pub fn op(self, kind: OpKind) -> Op {
+        Op { kind, line: self.0 }
+    }
+
+    /// The line's number, 1-based.
+    pub fn number(self) -> Line {
+        self.0
+    }
+}
 
 #[derive(Debug, Default)]
 pub struct Source {
@@ -17,6 +42,12 @@ impl Source {
     pub fn line(&mut self, indent: usize, text: &str) -> Line {
         self.lines.push(format!("{}{}", "    ".repeat(indent), text));
         self.lines.len() as Line
+    }
+
+    /// Adds a line (indented by `indent` levels of four spaces); operations it runs are
+    /// made from what it returns.
+    pub fn at(&mut self, indent: usize, text: &str) -> SourceLine {
+        SourceLine(self.line(indent, text))
     }
 
     pub fn blank(&mut self) {

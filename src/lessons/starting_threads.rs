@@ -69,7 +69,7 @@ fn build(knobs: &KnobValues) -> Result<Built, String> {
     let wait_micros = |k: u16| (k as f64 * wait_s * 1e6).round() as u64;
 
     let mut src = Source::new();
-    let (sleep_line, print_line, done_line);
+    let (for_line, sleep_line, print_line, done_line);
     if low_level {
         src.line(0, "import _thread");
         src.line(0, "import time");
@@ -78,7 +78,7 @@ fn build(knobs: &KnobValues) -> Result<Built, String> {
         src.blank();
         src.blank();
         src.line(0, "def worker(name, delay):");
-        src.line(1, "for _ in range(LINES):");
+        for_line = src.line(1, "for _ in range(LINES):");
         sleep_line = src.line(2, "time.sleep(delay)");
         print_line = src.line(2, "print(f\"Running {name}\")");
         done_line = src.line(1, "print(f\"{name} has finished execution\")");
@@ -99,12 +99,11 @@ fn build(knobs: &KnobValues) -> Result<Built, String> {
         src.line(2, "self.delay = delay");
         src.blank();
         src.line(1, "def run(self):");
-        src.line(2, "for _ in range(LINES):");
+        for_line = src.line(2, "for _ in range(LINES):");
         sleep_line = src.line(3, "time.sleep(self.delay)");
         print_line = src.line(3, "print(f\"Running {self.name}\")");
         done_line = src.line(2, "print(f\"{self.name} has finished execution\")");
     }
-    let for_line = sleep_line - 1;
     src.blank();
     src.blank();
     let (start_line, active_line, join_line);

@@ -14,6 +14,11 @@ use interleave::knobs::KnobValues;
 use interleave::lessons::race_counter::{tally, Tally, LESSON};
 use interleave::lessons::{build_from_pairs, Built};
 
+/// The race lesson's knobs, typed, from a knob set.
+fn race_knobs(values: &interleave::knobs::KnobValues) -> interleave::lessons::race_counter::Knobs {
+    <interleave::lessons::race_counter::Knobs as interleave::knobs::FromKnobs>::from_knobs(values).unwrap()
+}
+
 fn pool() -> Arc<dyn Spawner> {
     Arc::new(rayon::ThreadPoolBuilder::new().num_threads(POOL_THREADS).build().unwrap())
 }
@@ -29,7 +34,7 @@ fn run_live(pairs: &[(&str, &str)]) -> (Tally, Trace) {
         run::start(built.program, built.settings, pool(), Arc::new(HostClock), Arc::new(Control::new())).unwrap();
     let trace = live.wait();
     assert_eq!(trace.outcome, Outcome::Completed);
-    (tally(&knobs, &trace), trace)
+    (tally(&race_knobs(&knobs), &trace), trace)
 }
 
 const FOUR_BY_A_MILLION: [(&str, &str); 2] = [("threads", "4"), ("increments", "1000000")];
@@ -142,7 +147,7 @@ fn cancel_ends_a_ten_million_increment_run_promptly_and_frees_every_thread() {
     let (knobs, built) = build(&[("threads", "2"), ("increments", "1000"), ("lock", "each")]);
     let trace =
         run::start(built.program, built.settings, pool, Arc::new(HostClock), Arc::new(Control::new())).unwrap().wait();
-    assert_eq!(tally(&knobs, &trace).lost, 0);
+    assert_eq!(tally(&race_knobs(&knobs), &trace).lost, 0);
 }
 
 #[test]
@@ -151,7 +156,7 @@ fn the_findings_are_worded_by_outcome() {
     let trace = run::start(built.program, built.settings, pool(), Arc::new(HostClock), Arc::new(Control::new()))
         .unwrap()
         .wait();
-    let lost = tally(&knobs, &trace).lost;
+    let lost = tally(&race_knobs(&knobs), &trace).lost;
     let en = (LESSON.findings)(&knobs, &trace, interleave::i18n::Lang::En);
     assert!(en.headline.starts_with("Lost "), "{} ({lost} lost)", en.headline);
     assert!(en.details[0].contains("Without a GIL"));

@@ -8,6 +8,11 @@ use interleave::knobs::KnobValues;
 use interleave::lessons::race_counter::{tally, LESSON};
 use interleave::lessons::{build_from_pairs, sim_settings};
 
+/// The race lesson's knobs, typed, from a knob set.
+fn race_knobs(values: &interleave::knobs::KnobValues) -> interleave::lessons::race_counter::Knobs {
+    <interleave::lessons::race_counter::Knobs as interleave::knobs::FromKnobs>::from_knobs(values).unwrap()
+}
+
 /// The race lesson with these knobs, ready to step.
 fn race(pairs: &[(&str, &str)], schedule: Schedule) -> (KnobValues, Sim) {
     let pairs: Vec<(String, String)> = pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
@@ -57,7 +62,7 @@ fn choosing_who_runs_between_a_read_and_its_write_loses_an_update_and_the_schedu
     let view = sim.snapshot().unwrap();
     assert_eq!(view.actors[1].registers[0], 0, "Thread-1 read 0 before Thread-2 wrote");
     let trace = to_the_end(&mut sim);
-    assert_eq!(tally(&knobs, &trace).lost, 1);
+    assert_eq!(tally(&race_knobs(&knobs), &trace).lost, 1);
     let schedule = sim.schedule();
     assert!(!schedule.is_empty());
 
@@ -68,7 +73,7 @@ fn choosing_who_runs_between_a_read_and_its_write_loses_an_update_and_the_schedu
 
     // Without the picks the engine interleaves otherwise (and here loses nothing).
     let (_, mut engine_only) = race(TWO_FREE, Schedule::default());
-    assert_eq!(tally(&knobs, &to_the_end(&mut engine_only)).lost, 0);
+    assert_eq!(tally(&race_knobs(&knobs), &to_the_end(&mut engine_only)).lost, 0);
 }
 
 #[test]

@@ -14,6 +14,11 @@ use super::build::{
     short_lived_parent_of_a_daemon, thread_error_cases, Build,
 };
 
+/// The race lesson's knobs, typed, from a knob set.
+fn race_knobs(values: &interleave::knobs::KnobValues) -> interleave::lessons::race_counter::Knobs {
+    <interleave::lessons::race_counter::Knobs as interleave::knobs::FromKnobs>::from_knobs(values).unwrap()
+}
+
 fn settings(gil: bool, cores: u32, seed: u64) -> SimSettings {
     SimSettings { run: RunSettings { gil, ..RunSettings::default() }, cores, seed, ..SimSettings::default() }
 }
@@ -24,7 +29,7 @@ fn race(pairs: &[(&str, &str)], seed: u64) -> (i64, Trace) {
     let trace =
         sim::run(built.program, SimSettings { run: built.settings, cores: 4, seed, ..SimSettings::default() }).unwrap();
     assert_eq!(trace.outcome, Outcome::Completed);
-    (tally(&knobs, &trace).lost, trace)
+    (tally(&race_knobs(&knobs), &trace).lost, trace)
 }
 
 /// `n` threads each counting down `work` times (a CPU-bound loop with a back-edge).
