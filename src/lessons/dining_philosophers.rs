@@ -13,10 +13,10 @@ use crate::engine::program::{
 };
 use crate::engine::trace::{Outcome, Trace};
 use crate::i18n::{Lang, Text};
-use crate::knobs::{KnobKind, KnobSpec, KnobValues};
-use crate::lessons::parts::{joins, main_process, main_thread, op, starts, thread};
+use crate::knobs::{Common, FromKnobs, KnobError, KnobKind, KnobSpec, KnobValues};
+use crate::lessons::parts::{joins, main_process, main_thread, starts, thread};
 use crate::lessons::source::Source;
-use crate::lessons::{settings_from, Built, Findings, Group, Lesson, LessonInfo};
+use crate::lessons::{Built, Findings, Group, Lesson, LessonInfo, Teach};
 
 const KNOBS: &[KnobSpec] = &[
     KnobSpec { name: "philosophers", kind: KnobKind::Int { min: 2, max: 12 }, default: "5" },
@@ -49,12 +49,72 @@ pub const INFO: LessonInfo = LessonInfo {
     },
     knobs: KNOBS,
     common_knobs: &["engine", "time_scale", "cores", "seed"],
-    shows: crate::lessons::every_knob,
+    shows: crate::lessons::shows_with::<DiningPhilosophers>,
     breaks: Some("deadlock"),
 };
 
 /// The lesson as the engine worker runs it.
-pub const LESSON: Lesson = Lesson { info: &INFO, build, findings };
+pub const LESSON: Lesson = Lesson::of::<DiningPhilosophers>(&INFO);
+
+/// How a philosopher takes the forks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Strategy {
+    /// Left, then right: everyone can hold a left fork and wait for ever.
+    Naive,
+    /// The lower-numbered fork first, which breaks the cycle.
+    Ordered,
+    /// A Semaphore admits all but one to the table.
+    Waiter,
+    /// The second fork only if it is free, else the first goes back.
+    TryLock,
+}
+
+/// The lesson's knobs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Knobs {
+    pub philosophers: u16,
+    pub strategy: Strategy,
+    pub think_ms: u16,
+    pub eat_ms: u16,
+    /// Between taking the first fork and the second.
+    pub gap_ms: u16,
+    pub duration_s: u8,
+}
+
+impl FromKnobs for Knobs {
+    fn from_knobs(values: &KnobValues) -> Result<Knobs, KnobError> {
+        Ok(Knobs {
+            philosophers: values.whole("philosophers")? as u16,
+            strategy: values.word(
+                "strategy",
+                &[
+                    ("naive", Strategy::Naive),
+                    ("ordered", Strategy::Ordered),
+                    ("waiter", Strategy::Waiter),
+                    ("trylock", Strategy::TryLock),
+                ],
+            )?,
+            think_ms: values.whole("think_ms")? as u16,
+            eat_ms: values.whole("eat_ms")? as u16,
+            gap_ms: values.whole("gap_ms")? as u16,
+            duration_s: values.whole("duration_s")? as u8,
+        })
+    }
+}
+
+struct DiningPhilosophers;
+
+impl Teach for DiningPhilosophers {
+    type Knobs = Knobs;
+
+    fn build(knobs: &Knobs, common: &Common) -> Built {
+        build(knobs, common)
+    }
+
+    fn findings(knobs: &Knobs, _common: &Common, trace: &Trace, lang: Lang) -> Findings {
+        findings(knobs, trace, lang)
+    }
+}
 
 const WAITER: ObjectId = ObjectId(0);
 /// `time.monotonic()` minus `stop_at`, in microseconds: negative while there is time left.
@@ -66,11 +126,10 @@ fn fork(i: u16) -> ObjectId {
     ObjectId(1 + i)
 }
 
-fn build(knobs: &KnobValues) -> Result<Built, String> {
-    let n = knobs.int("philosophers") as u16;
-    let strategy = knobs.choice("strategy");
-    let (think, eat, gap) = (knobs.int("think_ms") as u64, knobs.int("eat_ms") as u64, knobs.int("gap_ms") as u64);
-    let duration = knobs.int("duration_s") as u64;
+fn build(knobs: &Knobs, common: &Common) -> Built {
+    let Knobs { philosophers: n, strategy, think_ms, eat_ms, gap_ms, duration_s } = *knobs;
+    let (think, eat, gap) = (u64::from(think_ms), u64::from(eat_ms), u64::from(gap_ms));
+    let duration = u64::from(duration_s);
     let seconds = |ms: u64| format!("{}", ms as f64 / 1000.0);
 
     let mut src = Source::new();
@@ -80,115 +139,110 @@ fn build(knobs: &KnobValues) -> Result<Built, String> {
     src.line(0, &format!("PHILOSOPHERS = {n}"));
     src.line(0, &format!("THINK, EAT, GAP = {}, {}, {}  # seconds", seconds(think), seconds(eat), seconds(gap)));
     src.line(0, "forks = [threading.Lock() for _ in range(PHILOSOPHERS)]");
-    if strategy == "waiter" {
+    if strategy == Strategy::Waiter {
         src.line(0, "waiter = threading.Semaphore(PHILOSOPHERS - 1)  # seats all but one");
     }
     src.blank();
     src.blank();
     src.line(0, "def philosopher(i, stop_at):");
     src.line(1, "left, right = i, (i + 1) % PHILOSOPHERS");
-    if strategy == "ordered" {
+    if strategy == Strategy::Ordered {
         src.line(1, "first, second = min(left, right), max(left, right)  # one global order");
     } else {
         src.line(1, "first, second = left, right");
     }
-    let meals_line = src.line(1, "meals = 0");
-    let while_line = src.line(1, "while time.monotonic() < stop_at:");
-    let think_line = src.line(2, "time.sleep(THINK)");
+    let meals_line = src.at(1, "meals = 0");
+    let while_line = src.at(1, "while time.monotonic() < stop_at:");
+    let think_line = src.at(2, "time.sleep(THINK)");
     let mut depth = 2;
-    let waiter_line = (strategy == "waiter").then(|| {
+    let waiter_line = (strategy == Strategy::Waiter).then(|| {
         depth = 3;
-        src.line(2, "with waiter:")
+        src.at(2, "with waiter:")
     });
-    let first_line = src.line(depth, "forks[first].acquire()");
-    let gap_line = src.line(depth, "time.sleep(GAP)");
-    let (second_line, back_off) = if strategy == "trylock" {
-        let second = src.line(depth, "if not forks[second].acquire(blocking=False):");
-        let give_back = src.line(depth + 1, "forks[first].release()  # put it back, think again");
-        let again = src.line(depth + 1, "continue");
+    let first_line = src.at(depth, "forks[first].acquire()");
+    let gap_line = src.at(depth, "time.sleep(GAP)");
+    let (second_line, back_off) = if strategy == Strategy::TryLock {
+        let second = src.at(depth, "if not forks[second].acquire(blocking=False):");
+        let give_back = src.at(depth + 1, "forks[first].release()  # put it back, think again");
+        let again = src.at(depth + 1, "continue");
         (second, Some((give_back, again)))
     } else {
-        (src.line(depth, "forks[second].acquire()"), None)
+        (src.at(depth, "forks[second].acquire()"), None)
     };
-    let meal_line = src.line(depth, "meals += 1");
-    let print_line = src.line(depth, "print(f\"philosopher {i} eats (meal {meals})\")");
-    let eat_line = src.line(depth, "time.sleep(EAT)");
-    let put_second = src.line(depth, "forks[second].release()");
-    let put_first = src.line(depth, "forks[first].release()");
-    let done_line = src.line(1, "print(f\"philosopher {i} ate {meals} meals\")");
+    let meal_line = src.at(depth, "meals += 1");
+    let print_line = src.at(depth, "print(f\"philosopher {i} eats (meal {meals})\")");
+    let eat_line = src.at(depth, "time.sleep(EAT)");
+    let put_second = src.at(depth, "forks[second].release()");
+    let put_first = src.at(depth, "forks[first].release()");
+    let done_line = src.at(1, "print(f\"philosopher {i} ate {meals} meals\")");
     src.blank();
     src.blank();
-    let stop_line = src.line(0, &format!("stop_at = time.monotonic() + {duration}"));
+    let stop_line = src.at(0, &format!("stop_at = time.monotonic() + {duration}"));
     src.line(0, "threads = [threading.Thread(target=philosopher, args=(i, stop_at)) for i in range(PHILOSOPHERS)]");
     src.line(0, "for t in threads:");
-    let start_line = src.line(1, "t.start()");
+    let start_line = src.at(1, "t.start()");
     src.line(0, "for t in threads:");
-    let join_line = src.line(1, "t.join()");
+    let join_line = src.at(1, "t.join()");
 
     let stop_at = (duration * 1_000_000) as i64;
     let philosopher = |i: u16| -> Vec<Op> {
         let (left, right) = (i, (i + 1) % n);
-        let (first, second) = if strategy == "ordered" { (left.min(right), left.max(right)) } else { (left, right) };
+        let (first, second) =
+            if strategy == Strategy::Ordered { (left.min(right), left.max(right)) } else { (left, right) };
         let (first, second) = (fork(first), fork(second));
         let mut ops = vec![
-            op(OpKind::Set { reg: MEALS, value: 0 }, meals_line),
-            op(OpKind::Clock { reg: NOW }, while_line),
-            op(OpKind::Arith { reg: NOW, op: Arith::Sub, value: Operand::Const(stop_at) }, while_line),
+            meals_line.op(OpKind::Set { reg: MEALS, value: 0 }),
+            while_line.op(OpKind::Clock { reg: NOW }),
+            while_line.op(OpKind::Arith { reg: NOW, op: Arith::Sub, value: Operand::Const(stop_at) }),
         ];
         let top = 1;
         // `while` goes on to the body while there is time left, else to the last print.
-        ops.push(op(OpKind::JumpIf { cond: Cond::Lt(NOW, 0), to: ops.len() + 2 }, while_line));
+        ops.push(while_line.op(OpKind::JumpIf { cond: Cond::Lt(NOW, 0), to: ops.len() + 2 }));
         let exit_jump = ops.len();
-        ops.push(op(OpKind::Jump { to: usize::MAX }, while_line));
-        ops.push(op(OpKind::Sleep { micros: think * 1000 }, think_line));
+        ops.push(while_line.op(OpKind::Jump { to: usize::MAX }));
+        ops.push(think_line.op(OpKind::Sleep { micros: think * 1000 }));
         if let Some(line) = waiter_line {
-            ops.push(op(OpKind::Acquire { object: WAITER, wait: Wait::Forever, result: None }, line));
+            ops.push(line.op(OpKind::Acquire { object: WAITER, wait: Wait::Forever, result: None }));
         }
-        ops.push(op(OpKind::Acquire { object: first, wait: Wait::Forever, result: None }, first_line));
-        ops.push(op(OpKind::Sleep { micros: gap * 1000 }, gap_line));
+        ops.push(first_line.op(OpKind::Acquire { object: first, wait: Wait::Forever, result: None }));
+        ops.push(gap_line.op(OpKind::Sleep { micros: gap * 1000 }));
         match back_off {
             Some((give_back, again)) => {
-                ops.push(op(OpKind::Acquire { object: second, wait: Wait::NoWait, result: Some(GOT) }, second_line));
-                ops.push(op(OpKind::JumpIf { cond: Cond::Ne(GOT, 0), to: ops.len() + 3 }, second_line));
-                ops.push(op(OpKind::Release { object: first }, give_back));
-                ops.push(op(OpKind::Jump { to: top }, again));
+                ops.push(second_line.op(OpKind::Acquire { object: second, wait: Wait::NoWait, result: Some(GOT) }));
+                ops.push(second_line.op(OpKind::JumpIf { cond: Cond::Ne(GOT, 0), to: ops.len() + 3 }));
+                ops.push(give_back.op(OpKind::Release { object: first }));
+                ops.push(again.op(OpKind::Jump { to: top }));
             }
-            None => ops.push(op(OpKind::Acquire { object: second, wait: Wait::Forever, result: None }, second_line)),
+            None => ops.push(second_line.op(OpKind::Acquire { object: second, wait: Wait::Forever, result: None })),
         }
-        ops.push(op(OpKind::Add { reg: MEALS, value: 1 }, meal_line));
-        ops.push(op(
-            OpKind::Print {
-                text: vec![
-                    TextPart::Lit(format!("philosopher {i} eats (meal ")),
-                    TextPart::Reg(MEALS),
-                    TextPart::Lit(")".into()),
-                ],
-            },
-            print_line,
-        ));
-        ops.push(op(OpKind::Sleep { micros: eat * 1000 }, eat_line));
-        ops.push(op(OpKind::Release { object: second }, put_second));
-        ops.push(op(OpKind::Release { object: first }, put_first));
+        ops.push(meal_line.op(OpKind::Add { reg: MEALS, value: 1 }));
+        ops.push(print_line.op(OpKind::Print {
+            text: vec![
+                TextPart::Lit(format!("philosopher {i} eats (meal ")),
+                TextPart::Reg(MEALS),
+                TextPart::Lit(")".into()),
+            ],
+        }));
+        ops.push(eat_line.op(OpKind::Sleep { micros: eat * 1000 }));
+        ops.push(put_second.op(OpKind::Release { object: second }));
+        ops.push(put_first.op(OpKind::Release { object: first }));
         if let Some(line) = waiter_line {
-            ops.push(op(OpKind::Release { object: WAITER }, line));
+            ops.push(line.op(OpKind::Release { object: WAITER }));
         }
-        ops.push(op(OpKind::Jump { to: top }, while_line));
+        ops.push(while_line.op(OpKind::Jump { to: top }));
         let end = ops.len();
         ops[exit_jump].kind = OpKind::Jump { to: end };
-        ops.push(op(
-            OpKind::Print {
-                text: vec![
-                    TextPart::Lit(format!("philosopher {i} ate ")),
-                    TextPart::Reg(MEALS),
-                    TextPart::Lit(" meals".into()),
-                ],
-            },
-            done_line,
-        ));
+        ops.push(done_line.op(OpKind::Print {
+            text: vec![
+                TextPart::Lit(format!("philosopher {i} ate ")),
+                TextPart::Reg(MEALS),
+                TextPart::Lit(" meals".into()),
+            ],
+        }));
         ops
     };
 
-    let mut main_ops = vec![op(OpKind::Call, stop_line)];
+    let mut main_ops = vec![stop_line.op(OpKind::Call)];
     main_ops.extend(starts(n, start_line));
     main_ops.extend(joins(n, join_line));
     let mut actors = vec![main_thread(main_ops)];
@@ -200,12 +254,12 @@ fn build(knobs: &KnobValues) -> Result<Built, String> {
     }];
     objects.extend((0..n).map(|i| ObjectDef { name: format!("forks[{i}]"), kind: ObjectKind::Lock }));
     let program = Program { source: src.finish(), processes: vec![main_process()], actors, objects };
-    Ok(Built { program, settings: settings_from(knobs) })
+    Built::new(program, common)
 }
 
 /// Meals each philosopher ate in a run, counted from the lines they printed.
-pub fn meals(knobs: &KnobValues, trace: &Trace) -> Vec<i64> {
-    let n = knobs.int("philosophers") as usize;
+pub fn meals(knobs: &Knobs, trace: &Trace) -> Vec<i64> {
+    let n = knobs.philosophers as usize;
     let mut meals = vec![0; n];
     for write in &trace.console {
         let philosopher = write.actor.0 as usize;
@@ -216,7 +270,7 @@ pub fn meals(knobs: &KnobValues, trace: &Trace) -> Vec<i64> {
     meals
 }
 
-fn findings(knobs: &KnobValues, trace: &Trace, lang: Lang) -> Findings {
+fn findings(knobs: &Knobs, trace: &Trace, lang: Lang) -> Findings {
     let ko = lang == Lang::Ko;
     let meals = meals(knobs, trace);
     let total: i64 = meals.iter().sum();
@@ -257,24 +311,24 @@ fn findings(knobs: &KnobValues, trace: &Trace, lang: Lang) -> Findings {
             } else {
                 format!("Meals per philosopher: {meal_list}.")
             });
-            let why = match knobs.choice("strategy") {
-                "ordered" => Text {
+            let why = match knobs.strategy {
+                Strategy::Ordered => Text {
                     en: "Everyone takes the lower-numbered fork first, so the last philosopher reaches for forks[0] \
                          before forks[N-1]: a cycle of waits cannot close.",
                     ko: "모두 번호가 작은 포크를 먼저 집기 때문에 마지막 철학자는 forks[N-1]보다 forks[0]을 먼저 집으려 \
                          합니다. 기다림의 순환이 닫힐 수 없습니다.",
                 },
-                "waiter" => Text {
+                Strategy::Waiter => Text {
                     en: "The waiter seats at most N-1 philosophers, so at least one of them can always get both forks.",
                     ko: "웨이터가 최대 N-1명만 앉히므로 적어도 한 명은 언제나 포크 두 개를 모두 얻을 수 있습니다.",
                 },
-                "trylock" => Text {
+                Strategy::TryLock => Text {
                     en: "Nobody waits while holding a fork: a philosopher who cannot get the second fork puts the \
                          first back. No deadlock, but time is lost to backing off, and unlucky ones may eat less.",
                     ko: "포크를 쥔 채 기다리는 사람이 없습니다. 두 번째 포크를 못 얻으면 첫 번째를 내려놓습니다. 교착은 \
                          없지만 물러서느라 시간이 들고, 운 나쁜 철학자는 덜 먹을 수 있습니다.",
                 },
-                _ => Text {
+                Strategy::Naive => Text {
                     en: "This time the philosophers never all held their left fork at once, so the cycle never \
                          closed: the naive table is not safe, only lucky. Raise gap_ms to see it freeze.",
                     ko: "이번에는 모든 철학자가 동시에 왼쪽 포크를 쥔 적이 없어서 순환이 닫히지 않았습니다. 안전한 것이 \

@@ -9,10 +9,10 @@
 use crate::engine::program::{ActorId, ObjectDef, ObjectId, ObjectKind, OpKind, Program, TextPart, Wait};
 use crate::engine::trace::{Outcome, Trace};
 use crate::i18n::{group_digits, Lang, Text};
-use crate::knobs::{KnobKind, KnobSpec, KnobValues};
-use crate::lessons::parts::{main_process, main_thread, not_finished, op, thread};
+use crate::knobs::{Common, FromKnobs, KnobError, KnobKind, KnobSpec, KnobValues};
+use crate::lessons::parts::{main_process, main_thread, not_finished, thread};
 use crate::lessons::source::Source;
-use crate::lessons::{settings_from, Built, Findings, Group, Lesson, LessonInfo};
+use crate::lessons::{Built, Findings, Group, Lesson, LessonInfo, Teach};
 
 const KNOBS: &[KnobSpec] = &[
     KnobSpec { name: "lock", kind: KnobKind::Choice(&["on", "off"]), default: "on" },
@@ -40,19 +40,49 @@ pub const INFO: LessonInfo = LessonInfo {
     },
     knobs: KNOBS,
     common_knobs: &["engine", "output", "gil", "cores", "seed"],
-    shows: crate::lessons::every_knob,
+    shows: crate::lessons::shows_with::<LockPrint>,
     breaks: Some("split"),
 };
 
 /// The lesson as the engine worker runs it.
-pub const LESSON: Lesson = Lesson { info: &INFO, build, findings };
+pub const LESSON: Lesson = Lesson::of::<LockPrint>(&INFO);
+
+/// The lesson's knobs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Knobs {
+    /// Whether each pair is printed under the lock (`lock=on`).
+    pub lock: bool,
+    pub iterations: u32,
+}
+
+impl FromKnobs for Knobs {
+    fn from_knobs(values: &KnobValues) -> Result<Knobs, KnobError> {
+        Ok(Knobs {
+            lock: values.word("lock", &[("on", true), ("off", false)])?,
+            iterations: values.whole("iterations")? as u32,
+        })
+    }
+}
+
+struct LockPrint;
+
+impl Teach for LockPrint {
+    type Knobs = Knobs;
+
+    fn build(knobs: &Knobs, common: &Common) -> Built {
+        build(knobs, common)
+    }
+
+    fn findings(knobs: &Knobs, _common: &Common, trace: &Trace, lang: Lang) -> Findings {
+        findings(knobs, trace, lang)
+    }
+}
 
 const LOCK: ObjectId = ObjectId(0);
 const NAMES: [&str; 2] = ["first", "second"];
 
-fn build(knobs: &KnobValues) -> Result<Built, String> {
-    let locked = knobs.choice("lock") == "on";
-    let iterations = knobs.int("iterations") as u64;
+fn build(knobs: &Knobs, common: &Common) -> Built {
+    let Knobs { lock: locked, iterations } = *knobs;
     // Commented out, not removed, so the two programs line up.
     let maybe = |code: &str| if locked { code.to_string() } else { format!("# {code}  (lock=off)") };
 
@@ -65,37 +95,37 @@ fn build(knobs: &KnobValues) -> Result<Built, String> {
         src.blank();
         src.blank();
         src.line(0, &format!("def {name}():"));
-        let for_line = src.line(1, &format!("for _ in range({iterations}):"));
-        let acquire = src.line(2, &maybe("lock.acquire()"));
-        let print_acquired = src.line(2, "print(\"lock acquired\")");
-        let print_name = src.line(2, &format!("print(\"Executing the {name} function\")"));
-        let release = src.line(2, &maybe("lock.release()"));
+        let for_line = src.at(1, &format!("for _ in range({iterations}):"));
+        let acquire = src.at(2, &maybe("lock.acquire()"));
+        let print_acquired = src.at(2, "print(\"lock acquired\")");
+        let print_name = src.at(2, &format!("print(\"Executing the {name} function\")"));
+        let release = src.at(2, &maybe("lock.release()"));
         let mut ops = Vec::new();
         if locked {
-            ops.push(op(OpKind::Acquire { object: LOCK, wait: Wait::Forever, result: None }, acquire));
+            ops.push(acquire.op(OpKind::Acquire { object: LOCK, wait: Wait::Forever, result: None }));
         }
-        ops.push(op(OpKind::Print { text: vec![TextPart::Lit("lock acquired".into())] }, print_acquired));
-        ops.push(op(OpKind::Print { text: vec![TextPart::Lit(format!("Executing the {name} function"))] }, print_name));
+        ops.push(print_acquired.op(OpKind::Print { text: vec![TextPart::Lit("lock acquired".into())] }));
+        ops.push(print_name.op(OpKind::Print { text: vec![TextPart::Lit(format!("Executing the {name} function"))] }));
         if locked {
-            ops.push(op(OpKind::Release { object: LOCK }, release));
+            ops.push(release.op(OpKind::Release { object: LOCK }));
         }
-        ops.push(op(OpKind::Loop { to: 0, times: iterations }, for_line));
+        ops.push(for_line.op(OpKind::Loop { to: 0, times: u64::from(iterations) }));
         bodies.push(ops);
     }
     src.blank();
     src.blank();
     src.line(0, "t1 = threading.Thread(target=first)");
     src.line(0, "t2 = threading.Thread(target=second)");
-    let start_1 = src.line(0, "t1.start()");
-    let start_2 = src.line(0, "t2.start()");
-    let join_1 = src.line(0, "t1.join()");
-    let join_2 = src.line(0, "t2.join()");
+    let start_1 = src.at(0, "t1.start()");
+    let start_2 = src.at(0, "t2.start()");
+    let join_1 = src.at(0, "t1.join()");
+    let join_2 = src.at(0, "t2.join()");
 
     let main = vec![
-        op(OpKind::Start { actor: ActorId(1) }, start_1),
-        op(OpKind::Start { actor: ActorId(2) }, start_2),
-        op(OpKind::Join { actor: ActorId(1), wait: Wait::Forever }, join_1),
-        op(OpKind::Join { actor: ActorId(2), wait: Wait::Forever }, join_2),
+        start_1.op(OpKind::Start { actor: ActorId(1) }),
+        start_2.op(OpKind::Start { actor: ActorId(2) }),
+        join_1.op(OpKind::Join { actor: ActorId(1), wait: Wait::Forever }),
+        join_2.op(OpKind::Join { actor: ActorId(2), wait: Wait::Forever }),
     ];
     let mut actors = vec![main_thread(main)];
     for (i, ops) in bodies.into_iter().enumerate() {
@@ -107,7 +137,7 @@ fn build(knobs: &KnobValues) -> Result<Built, String> {
         actors,
         objects: vec![ObjectDef { name: "lock".into(), kind: ObjectKind::Lock }],
     };
-    Ok(Built { program, settings: settings_from(knobs) })
+    Built::new(program, common)
 }
 
 /// How the pairs came out: `(together, split)`. A pair is a "lock acquired" line; it is
@@ -132,11 +162,11 @@ pub fn pairs(trace: &Trace) -> (i64, i64) {
     (together, split)
 }
 
-fn findings(knobs: &KnobValues, trace: &Trace, lang: Lang) -> Findings {
+fn findings(knobs: &Knobs, trace: &Trace, lang: Lang) -> Findings {
     let ko = lang == Lang::Ko;
-    let locked = knobs.choice("lock") == "on";
+    let locked = knobs.lock;
     let (together, split) = pairs(trace);
-    let total = 2 * knobs.int("iterations");
+    let total = 2 * i64::from(knobs.iterations);
     let figures = vec![("pairs", total), ("together", together), ("split", split)];
     if trace.outcome != Outcome::Completed {
         return Findings { headline: not_finished(lang), details: vec![], figures };

@@ -9,10 +9,10 @@
 use crate::engine::program::{ActorDef, Introspect, Op, OpKind, Program, Reg, TextPart};
 use crate::engine::trace::{Outcome, Trace};
 use crate::i18n::{Lang, Text};
-use crate::knobs::{KnobKind, KnobSpec, KnobValues};
-use crate::lessons::parts::{joins, main_process, main_thread, not_finished, op, starts, thread};
+use crate::knobs::{Common, FromKnobs, KnobError, KnobKind, KnobSpec, KnobValues};
+use crate::lessons::parts::{joins, main_process, main_thread, not_finished, starts, thread};
 use crate::lessons::source::Source;
-use crate::lessons::{settings_from, Built, Findings, Group, Lesson, LessonInfo};
+use crate::lessons::{Built, Findings, Group, Lesson, LessonInfo, Teach};
 
 const KNOBS: &[KnobSpec] = &[
     KnobSpec { name: "threads", kind: KnobKind::Int { min: 1, max: 8 }, default: "3" },
@@ -45,12 +45,62 @@ pub const INFO: LessonInfo = LessonInfo {
     },
     knobs: KNOBS,
     common_knobs: &["engine", "time_scale", "cores", "seed"],
-    shows: crate::lessons::every_knob,
+    shows: crate::lessons::shows_with::<StartingThreads>,
     breaks: None,
 };
 
 /// The lesson as the engine worker runs it.
-pub const LESSON: Lesson = Lesson { info: &INFO, build, findings };
+pub const LESSON: Lesson = Lesson::of::<StartingThreads>(&INFO);
+
+/// Which module starts the threads.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Api {
+    /// A `threading.Thread` subclass, with `start()` and `join()`.
+    Threading,
+    /// The low-level `_thread.start_new_thread`: no join, and its threads die with the
+    /// main thread.
+    LowLevel,
+}
+
+/// The lesson's knobs.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Knobs {
+    pub threads: u16,
+    /// Thread k sleeps k × `wait_s` seconds before each line.
+    pub wait_s: f64,
+    pub lines: u8,
+    pub api: Api,
+    /// Whether the main thread waits for the threads.
+    pub join: bool,
+    pub daemon: bool,
+}
+
+impl FromKnobs for Knobs {
+    fn from_knobs(values: &KnobValues) -> Result<Knobs, KnobError> {
+        Ok(Knobs {
+            threads: values.whole("threads")? as u16,
+            wait_s: values.number("wait_s")?,
+            lines: values.whole("lines")? as u8,
+            api: values.word("api", &[("threading", Api::Threading), ("thread", Api::LowLevel)])?,
+            join: values.yes("join")?,
+            daemon: values.yes("daemon")?,
+        })
+    }
+}
+
+struct StartingThreads;
+
+impl Teach for StartingThreads {
+    type Knobs = Knobs;
+
+    fn build(knobs: &Knobs, common: &Common) -> Built {
+        build(knobs, common)
+    }
+
+    fn findings(knobs: &Knobs, _common: &Common, trace: &Trace, lang: Lang) -> Findings {
+        findings(knobs, trace, lang)
+    }
+}
 
 const ACTIVE: Reg = Reg(0);
 
@@ -58,14 +108,12 @@ fn seconds(s: f64) -> String {
     format!("{}", (s * 1000.0).round() / 1000.0)
 }
 
-fn build(knobs: &KnobValues) -> Result<Built, String> {
-    let threads = knobs.int("threads") as u16;
-    let wait_s = knobs.decimal("wait_s");
-    let lines = knobs.int("lines") as u64;
-    let low_level = knobs.choice("api") == "thread";
-    let join = knobs.choice("join") == "yes";
+fn build(knobs: &Knobs, common: &Common) -> Built {
+    let Knobs { threads, wait_s, lines, api, join, daemon } = *knobs;
+    let lines = u64::from(lines);
+    let low_level = api == Api::LowLevel;
     // `_thread` threads always die with the main thread.
-    let daemon = low_level || knobs.choice("daemon") == "yes";
+    let daemon = low_level || daemon;
     let wait_micros = |k: u16| (k as f64 * wait_s * 1e6).round() as u64;
 
     let mut src = Source::new();
@@ -78,10 +126,10 @@ fn build(knobs: &KnobValues) -> Result<Built, String> {
         src.blank();
         src.blank();
         src.line(0, "def worker(name, delay):");
-        for_line = src.line(1, "for _ in range(LINES):");
-        sleep_line = src.line(2, "time.sleep(delay)");
-        print_line = src.line(2, "print(f\"Running {name}\")");
-        done_line = src.line(1, "print(f\"{name} has finished execution\")");
+        for_line = src.at(1, "for _ in range(LINES):");
+        sleep_line = src.at(2, "time.sleep(delay)");
+        print_line = src.at(2, "print(f\"Running {name}\")");
+        done_line = src.at(1, "print(f\"{name} has finished execution\")");
     } else {
         src.line(0, "import threading");
         src.line(0, "import time");
@@ -99,77 +147,74 @@ fn build(knobs: &KnobValues) -> Result<Built, String> {
         src.line(2, "self.delay = delay");
         src.blank();
         src.line(1, "def run(self):");
-        for_line = src.line(2, "for _ in range(LINES):");
-        sleep_line = src.line(3, "time.sleep(self.delay)");
-        print_line = src.line(3, "print(f\"Running {self.name}\")");
-        done_line = src.line(2, "print(f\"{self.name} has finished execution\")");
+        for_line = src.at(2, "for _ in range(LINES):");
+        sleep_line = src.at(3, "time.sleep(self.delay)");
+        print_line = src.at(3, "print(f\"Running {self.name}\")");
+        done_line = src.at(2, "print(f\"{self.name} has finished execution\")");
     }
     src.blank();
     src.blank();
     let (start_line, active_line, join_line);
     if low_level {
         src.line(0, "for k in range(1, THREADS + 1):");
-        start_line = src.line(1, "_thread.start_new_thread(worker, (f\"Thread-{k}\", k * WAIT))");
+        start_line = src.at(1, "_thread.start_new_thread(worker, (f\"Thread-{k}\", k * WAIT))");
         // (`threading.active_count()` does not see `_thread`'s threads.)
         active_line = None;
         join_line = if join {
-            Some(src.line(0, "time.sleep(THREADS * WAIT * LINES + 0.1)  # _thread has no join(): wait long enough"))
+            Some(src.at(0, "time.sleep(THREADS * WAIT * LINES + 0.1)  # _thread has no join(): wait long enough"))
         } else {
             None
         };
     } else {
         src.line(0, "workers = [Worker(f\"Thread-{k}\", k * WAIT) for k in range(1, THREADS + 1)]");
         src.line(0, "for w in workers:");
-        start_line = src.line(1, "w.start()");
-        active_line = Some(src.line(0, "print(f\"active threads: {threading.active_count()}\")"));
+        start_line = src.at(1, "w.start()");
+        active_line = Some(src.at(0, "print(f\"active threads: {threading.active_count()}\")"));
         join_line = if join {
             src.line(0, "for w in workers:");
-            Some(src.line(1, "w.join()"))
+            Some(src.at(1, "w.join()"))
         } else {
             None
         };
     }
-    let end_line = src.line(0, "print(\"main thread done\")");
+    let end_line = src.at(0, "print(\"main thread done\")");
 
     let mut main: Vec<Op> = starts(threads, start_line).collect();
     if let Some(line) = active_line {
-        main.push(op(OpKind::Introspect { what: Introspect::ActiveCount, reg: ACTIVE }, line));
-        main.push(op(
-            OpKind::Print { text: vec![TextPart::Lit("active threads: ".into()), TextPart::Reg(ACTIVE)] },
-            line,
-        ));
+        main.push(line.op(OpKind::Introspect { what: Introspect::ActiveCount, reg: ACTIVE }));
+        main.push(
+            line.op(OpKind::Print { text: vec![TextPart::Lit("active threads: ".into()), TextPart::Reg(ACTIVE)] }),
+        );
     }
     if let Some(line) = join_line {
         if low_level {
             let micros = ((threads as f64 * wait_s * lines as f64 + 0.1) * 1e6).round() as u64;
-            main.push(op(OpKind::Sleep { micros }, line));
+            main.push(line.op(OpKind::Sleep { micros }));
         } else {
             main.extend(joins(threads, line));
         }
     }
-    main.push(op(OpKind::Print { text: vec![TextPart::Lit("main thread done".into())] }, end_line));
+    main.push(end_line.op(OpKind::Print { text: vec![TextPart::Lit("main thread done".into())] }));
 
     let mut actors = vec![main_thread(main)];
     for k in 1..=threads {
         let ops = vec![
-            op(OpKind::Sleep { micros: wait_micros(k) }, sleep_line),
-            op(OpKind::Print { text: vec![TextPart::Lit("Running ".into()), TextPart::ActorName] }, print_line),
-            op(OpKind::Loop { to: 0, times: lines }, for_line),
-            op(
-                OpKind::Print { text: vec![TextPart::ActorName, TextPart::Lit(" has finished execution".into())] },
-                done_line,
-            ),
+            sleep_line.op(OpKind::Sleep { micros: wait_micros(k) }),
+            print_line.op(OpKind::Print { text: vec![TextPart::Lit("Running ".into()), TextPart::ActorName] }),
+            for_line.op(OpKind::Loop { to: 0, times: lines }),
+            done_line
+                .op(OpKind::Print { text: vec![TextPart::ActorName, TextPart::Lit(" has finished execution".into())] }),
         ];
         actors.push(ActorDef { daemon, ..thread(format!("Thread-{k}"), ops) });
     }
     let program = Program { source: src.finish(), processes: vec![main_process()], actors, objects: Vec::new() };
-    Ok(Built { program, settings: settings_from(knobs) })
+    Built::new(program, common)
 }
 
 /// What the threads printed: lines per thread (index k - 1), and the threads that said
 /// they finished.
-pub fn printed(knobs: &KnobValues, trace: &Trace) -> (Vec<i64>, i64) {
-    let threads = knobs.int("threads") as usize;
+pub fn printed(knobs: &Knobs, trace: &Trace) -> (Vec<i64>, i64) {
+    let threads = knobs.threads as usize;
     let mut running = vec![0; threads];
     let mut finished = 0;
     for write in &trace.console {
@@ -196,10 +241,9 @@ fn ties(threads: i64, lines: i64) -> i64 {
     times.windows(2).filter(|w| w[0] == w[1]).count() as i64
 }
 
-fn findings(knobs: &KnobValues, trace: &Trace, lang: Lang) -> Findings {
+fn findings(knobs: &Knobs, trace: &Trace, lang: Lang) -> Findings {
     let ko = lang == Lang::Ko;
-    let threads = knobs.int("threads");
-    let lines = knobs.int("lines");
+    let (threads, lines) = (i64::from(knobs.threads), i64::from(knobs.lines));
     let (running, finished) = printed(knobs, trace);
     let printed: i64 = running.iter().sum();
     let expected = threads * lines;
@@ -209,8 +253,7 @@ fn findings(knobs: &KnobValues, trace: &Trace, lang: Lang) -> Findings {
     if trace.outcome != Outcome::Completed {
         return Findings { headline: not_finished(lang), details: vec![], figures };
     }
-    let low_level = knobs.choice("api") == "thread";
-    let join = knobs.choice("join") == "yes";
+    let (low_level, join) = (knobs.api == Api::LowLevel, knobs.join);
     let headline = match (printed == expected && finished == threads, printed, ko) {
         (true, _, false) => {
             format!("All {threads} threads printed their {lines} lines and finished, in {seconds:.2} s.")

@@ -16,10 +16,10 @@ use crate::engine::program::{
 };
 use crate::engine::trace::{Outcome, SpanKind, Trace};
 use crate::i18n::{Lang, Text};
-use crate::knobs::{KnobKind, KnobSpec, KnobValues};
-use crate::lessons::parts::{joins, main_process, main_thread, op, starts, thread};
+use crate::knobs::{Common, FromKnobs, KnobError, KnobKind, KnobSpec, KnobValues};
+use crate::lessons::parts::{joins, main_process, main_thread, starts, thread};
 use crate::lessons::source::Source;
-use crate::lessons::{settings_from, Built, Findings, Group, Lesson, LessonInfo};
+use crate::lessons::{Built, Findings, Group, Lesson, LessonInfo, Teach};
 
 const KNOBS: &[KnobSpec] = &[
     KnobSpec {
@@ -56,22 +56,91 @@ pub const INFO: LessonInfo = LessonInfo {
     },
     knobs: KNOBS,
     common_knobs: &["engine", "gil", "cores", "seed", "time_scale"],
-    shows,
+    shows: crate::lessons::shows_with::<SyncTools>,
     breaks: None,
 };
 
 /// The lesson as the engine worker runs it.
-pub const LESSON: Lesson = Lesson { info: &INFO, build, findings };
+pub const LESSON: Lesson = Lesson::of::<SyncTools>(&INFO);
 
-/// Each primitive's own knobs; `mistake` is everyone's.
-fn shows(knobs: &KnobValues, knob: &str) -> bool {
-    match (knobs.choice("primitive"), knob) {
-        (_, "primitive" | "mistake") => true,
-        ("rlock", k) => k == "threads" || k == "lock",
-        ("semaphore", k) => k == "threads" || k == "permits",
-        ("condition", k) => k == "capacity",
-        ("event", k) => k == "threads",
-        (_, k) => k == "parties",
+/// The tool the lesson shows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Primitive {
+    RLock,
+    Semaphore,
+    Condition,
+    Event,
+    Barrier,
+}
+
+/// The lock `rlock` takes twice.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LockKind {
+    /// `threading.RLock`: its owner may take it again.
+    RLock,
+    /// `threading.Lock`: not re-entrant, so its owner waits for itself.
+    Plain,
+}
+
+/// The lesson's knobs; each primitive reads only its own.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Knobs {
+    pub primitive: Primitive,
+    pub threads: u16,
+    pub permits: u8,
+    pub capacity: u8,
+    pub parties: u16,
+    pub lock: LockKind,
+    /// Whether to add the tool's classic error.
+    pub mistake: bool,
+}
+
+impl FromKnobs for Knobs {
+    fn from_knobs(values: &KnobValues) -> Result<Knobs, KnobError> {
+        Ok(Knobs {
+            primitive: values.word(
+                "primitive",
+                &[
+                    ("rlock", Primitive::RLock),
+                    ("semaphore", Primitive::Semaphore),
+                    ("condition", Primitive::Condition),
+                    ("event", Primitive::Event),
+                    ("barrier", Primitive::Barrier),
+                ],
+            )?,
+            threads: values.whole("threads")? as u16,
+            permits: values.whole("permits")? as u8,
+            capacity: values.whole("capacity")? as u8,
+            parties: values.whole("parties")? as u16,
+            lock: values.word("lock", &[("rlock", LockKind::RLock), ("lock", LockKind::Plain)])?,
+            mistake: values.yes("mistake")?,
+        })
+    }
+}
+
+struct SyncTools;
+
+impl Teach for SyncTools {
+    type Knobs = Knobs;
+
+    fn build(knobs: &Knobs, common: &Common) -> Built {
+        build(knobs, common)
+    }
+
+    fn findings(knobs: &Knobs, _common: &Common, trace: &Trace, lang: Lang) -> Findings {
+        findings(knobs, trace, lang)
+    }
+
+    /// Each primitive's own knobs; `mistake` is everyone's.
+    fn shows(knobs: &Knobs, knob: &str) -> bool {
+        match (knobs.primitive, knob) {
+            (_, "primitive" | "mistake") => true,
+            (Primitive::RLock, k) => k == "threads" || k == "lock",
+            (Primitive::Semaphore, k) => k == "threads" || k == "permits",
+            (Primitive::Condition, k) => k == "capacity",
+            (Primitive::Event, k) => k == "threads",
+            (Primitive::Barrier, k) => k == "parties",
+        }
     }
 }
 
@@ -108,20 +177,19 @@ impl Parts {
     }
 }
 
-fn build(knobs: &KnobValues) -> Result<Built, String> {
-    let primitive = knobs.choice("primitive");
-    let mistake = knobs.choice("mistake") == "yes";
+fn build(knobs: &Knobs, common: &Common) -> Built {
+    let Knobs { primitive, threads, permits, capacity, parties, lock, mistake } = *knobs;
     let mut parts =
         Parts { src: Source::new(), objects: Vec::new(), workers: Vec::new(), between: Vec::new(), after: Vec::new() };
     parts.src.line(0, "import threading");
     parts.src.line(0, "import time");
     parts.src.blank();
     let target = match primitive {
-        "rlock" => rlock(&mut parts, knobs.int("threads"), knobs.choice("lock") == "lock", mistake),
-        "semaphore" => semaphore(&mut parts, knobs.int("threads"), knobs.int("permits"), mistake),
-        "condition" => condition(&mut parts, knobs.int("capacity"), mistake),
-        "event" => event(&mut parts, knobs.int("threads"), mistake),
-        _ => barrier(&mut parts, knobs.int("parties"), mistake),
+        Primitive::RLock => rlock(&mut parts, threads, lock == LockKind::Plain, mistake),
+        Primitive::Semaphore => semaphore(&mut parts, threads, permits, mistake),
+        Primitive::Condition => condition(&mut parts, capacity, mistake),
+        Primitive::Event => event(&mut parts, threads, mistake),
+        Primitive::Barrier => barrier(&mut parts, parties, mistake),
     };
     let Parts { mut src, objects, workers, after, between } = parts;
     let n = workers.len() as u16;
@@ -129,27 +197,27 @@ fn build(knobs: &KnobValues) -> Result<Built, String> {
     src.blank();
     src.line(0, &format!("threads = [threading.Thread(target={target}, name=f\"T{{i}}\") for i in range({n})]"));
     src.line(0, "for t in threads:");
-    let start_line = src.line(1, "t.start()");
+    let start_line = src.at(1, "t.start()");
     let mut main: Vec<Op> = starts(n, start_line).collect();
     let own_lines = |src: &mut Source, main: &mut Vec<Op>, lines: Vec<MainLine>| {
         for (text, kinds) in lines {
-            let line = src.line(0, &text);
-            main.extend(kinds.into_iter().map(|kind| op(kind, line)));
+            let line = src.at(0, &text);
+            main.extend(kinds.into_iter().map(|kind| line.op(kind)));
         }
     };
     own_lines(&mut src, &mut main, between);
     src.line(0, "for t in threads:");
-    let join_line = src.line(1, "t.join()");
+    let join_line = src.at(1, "t.join()");
     main.extend(joins(n, join_line));
     own_lines(&mut src, &mut main, after);
     let mut actors = vec![main_thread(main)];
     actors.extend(workers);
     let program = Program { source: src.finish(), processes: vec![main_process()], actors, objects };
-    Ok(Built { program, settings: settings_from(knobs) })
+    Built::new(program, common)
 }
 
 /// `outer` takes the lock and calls `inner`, which takes it again.
-fn rlock(parts: &mut Parts, threads: i64, plain: bool, mistake: bool) -> &'static str {
+fn rlock(parts: &mut Parts, threads: u16, plain: bool, mistake: bool) -> &'static str {
     let lock = if plain {
         parts.src.line(0, "lock = threading.Lock()  # not re-entrant");
         parts.object("lock", ObjectKind::Lock)
@@ -160,22 +228,22 @@ fn rlock(parts: &mut Parts, threads: i64, plain: bool, mistake: bool) -> &'stati
     parts.src.blank();
     parts.src.blank();
     parts.src.line(0, "def inner():");
-    let inner_with = parts.src.line(1, "with lock:  # taken again by the thread that holds it");
-    let inner_print = parts.src.line(2, "print(f\"{threading.current_thread().name}: inner has it too\")");
+    let inner_with = parts.src.at(1, "with lock:  # taken again by the thread that holds it");
+    let inner_print = parts.src.at(2, "print(f\"{threading.current_thread().name}: inner has it too\")");
     parts.src.blank();
     parts.src.blank();
     parts.src.line(0, "def outer():");
-    let outer_with = parts.src.line(1, "with lock:");
-    let outer_print = parts.src.line(2, "print(f\"{threading.current_thread().name}: outer has the lock\")");
-    let call = parts.src.line(2, "inner()");
+    let outer_with = parts.src.at(1, "with lock:");
+    let outer_print = parts.src.at(2, "print(f\"{threading.current_thread().name}: outer has the lock\")");
+    let call = parts.src.at(2, "inner()");
     let ops = vec![
-        op(OpKind::Acquire { object: lock, wait: Wait::Forever, result: None }, outer_with),
-        op(print(": outer has the lock"), outer_print),
-        op(OpKind::Call, call),
-        op(OpKind::Acquire { object: lock, wait: Wait::Forever, result: None }, inner_with),
-        op(print(": inner has it too"), inner_print),
-        op(OpKind::Release { object: lock }, inner_with),
-        op(OpKind::Release { object: lock }, outer_with),
+        outer_with.op(OpKind::Acquire { object: lock, wait: Wait::Forever, result: None }),
+        outer_print.op(print(": outer has the lock")),
+        call.op(OpKind::Call),
+        inner_with.op(OpKind::Acquire { object: lock, wait: Wait::Forever, result: None }),
+        inner_print.op(print(": inner has it too")),
+        inner_with.op(OpKind::Release { object: lock }),
+        outer_with.op(OpKind::Release { object: lock }),
     ];
     for i in 0..threads {
         parts.worker(format!("T{i}"), ops.clone());
@@ -189,27 +257,27 @@ fn rlock(parts: &mut Parts, threads: i64, plain: bool, mistake: bool) -> &'stati
     "outer"
 }
 
-fn semaphore(parts: &mut Parts, threads: i64, permits: i64, mistake: bool) -> &'static str {
+fn semaphore(parts: &mut Parts, threads: u16, permits: u8, mistake: bool) -> &'static str {
     let sem = if mistake {
         parts.src.line(0, &format!("sem = threading.BoundedSemaphore({permits})"));
-        parts.object("sem", ObjectKind::Semaphore { permits: permits as u32, bounded: true })
+        parts.object("sem", ObjectKind::Semaphore { permits: u32::from(permits), bounded: true })
     } else {
         parts.src.line(0, &format!("sem = threading.Semaphore({permits})  # at most {permits} inside"));
-        parts.object("sem", ObjectKind::Semaphore { permits: permits as u32, bounded: false })
+        parts.object("sem", ObjectKind::Semaphore { permits: u32::from(permits), bounded: false })
     };
     parts.src.blank();
     parts.src.blank();
     parts.src.line(0, "def worker():");
-    let with = parts.src.line(1, "with sem:");
-    let enter = parts.src.line(2, "print(f\"{threading.current_thread().name} is in\")");
-    let sleep = parts.src.line(2, "time.sleep(0.1)");
-    let leave = parts.src.line(2, "print(f\"{threading.current_thread().name} leaves\")");
+    let with = parts.src.at(1, "with sem:");
+    let enter = parts.src.at(2, "print(f\"{threading.current_thread().name} is in\")");
+    let sleep = parts.src.at(2, "time.sleep(0.1)");
+    let leave = parts.src.at(2, "print(f\"{threading.current_thread().name} leaves\")");
     let ops = vec![
-        op(OpKind::Acquire { object: sem, wait: Wait::Forever, result: None }, with),
-        op(print(" is in"), enter),
-        op(OpKind::Sleep { micros: 100_000 }, sleep),
-        op(print(" leaves"), leave),
-        op(OpKind::Release { object: sem }, with),
+        with.op(OpKind::Acquire { object: sem, wait: Wait::Forever, result: None }),
+        enter.op(print(" is in")),
+        sleep.op(OpKind::Sleep { micros: 100_000 }),
+        leave.op(print(" leaves")),
+        with.op(OpKind::Release { object: sem }),
     ];
     for i in 0..threads {
         parts.worker(format!("T{i}"), ops.clone());
@@ -223,7 +291,8 @@ fn semaphore(parts: &mut Parts, threads: i64, permits: i64, mistake: bool) -> &'
 }
 
 /// A producer and a slower consumer share a bounded buffer of `capacity` items.
-fn condition(parts: &mut Parts, capacity: i64, mistake: bool) -> &'static str {
+fn condition(parts: &mut Parts, capacity: u8, mistake: bool) -> &'static str {
+    let capacity = i64::from(capacity);
     let items = 2 * capacity + 2;
     parts.src.line(0, &format!("CAPACITY, ITEMS = {capacity}, {items}"));
     parts.src.line(0, "count = 0  # items in the buffer");
@@ -239,41 +308,33 @@ fn condition(parts: &mut Parts, capacity: i64, mistake: bool) -> &'static str {
         src.blank();
         src.line(0, &format!("def {name}():"));
         src.line(1, "global count");
-        let for_line = src.line(1, "for _ in range(ITEMS):");
-        let with = src.line(2, "with cond:");
-        let test =
-            if wait_while == 0 { src.line(3, "while count == 0:") } else { src.line(3, "while count == CAPACITY:") };
-        let wait = src.line(4, "cond.wait()");
-        let change = src.line(3, if delta > 0 { "count += 1" } else { "count -= 1" });
-        let say = src.line(3, &format!("print(f\"{said} ({{count}} in the buffer)\")"));
-        let notify = src.line(3, "cond.notify_all()");
-        let sleep = pause.then(|| src.line(2, "time.sleep(0.01)  # the consumer is slower"));
+        let for_line = src.at(1, "for _ in range(ITEMS):");
+        let with = src.at(2, "with cond:");
+        let test = if wait_while == 0 { src.at(3, "while count == 0:") } else { src.at(3, "while count == CAPACITY:") };
+        let wait = src.at(4, "cond.wait()");
+        let change = src.at(3, if delta > 0 { "count += 1" } else { "count -= 1" });
+        let say = src.at(3, &format!("print(f\"{said} ({{count}} in the buffer)\")"));
+        let notify = src.at(3, "cond.notify_all()");
+        let sleep = pause.then(|| src.at(2, "time.sleep(0.01)  # the consumer is slower"));
         let mut ops = vec![
-            op(OpKind::Acquire { object: cond, wait: Wait::Forever, result: None }, with),
+            with.op(OpKind::Acquire { object: cond, wait: Wait::Forever, result: None }),
             // `while`: test, and past the wait when there is no need to wait
-            op(OpKind::Load { object: count, reg: R0 }, test),
-            op(OpKind::JumpIf { cond: Cond::Ne(R0, wait_while), to: 5 }, test),
-            op(OpKind::CondWait { object: cond, wait: Wait::Forever }, wait),
-            op(OpKind::Jump { to: 1 }, test),
+            test.op(OpKind::Load { object: count, reg: R0 }),
+            test.op(OpKind::JumpIf { cond: Cond::Ne(R0, wait_while), to: 5 }),
+            wait.op(OpKind::CondWait { object: cond, wait: Wait::Forever }),
+            test.op(OpKind::Jump { to: 1 }),
         ];
-        ops.push(op(OpKind::Add { reg: R0, value: delta }, change));
-        ops.push(op(OpKind::Store { object: count, reg: R0 }, change));
-        ops.push(op(
-            OpKind::Print {
-                text: vec![
-                    TextPart::Lit(format!("{said} (")),
-                    TextPart::Reg(R0),
-                    TextPart::Lit(" in the buffer)".into()),
-                ],
-            },
-            say,
-        ));
-        ops.push(op(OpKind::CondNotify { object: cond, all: true }, notify));
-        ops.push(op(OpKind::Release { object: cond }, with));
+        ops.push(change.op(OpKind::Add { reg: R0, value: delta }));
+        ops.push(change.op(OpKind::Store { object: count, reg: R0 }));
+        ops.push(say.op(OpKind::Print {
+            text: vec![TextPart::Lit(format!("{said} (")), TextPart::Reg(R0), TextPart::Lit(" in the buffer)".into())],
+        }));
+        ops.push(notify.op(OpKind::CondNotify { object: cond, all: true }));
+        ops.push(with.op(OpKind::Release { object: cond }));
         if let Some(line) = sleep {
-            ops.push(op(OpKind::Sleep { micros: 10_000 }, line));
+            ops.push(line.op(OpKind::Sleep { micros: 10_000 }));
         }
-        ops.push(op(OpKind::Loop { to: 0, times: items as u64 }, for_line));
+        ops.push(for_line.op(OpKind::Loop { to: 0, times: items as u64 }));
         ops
     };
     let producer = side("producer", capacity, 1, "put an item", false);
@@ -291,19 +352,19 @@ fn condition(parts: &mut Parts, capacity: i64, mistake: bool) -> &'static str {
     "work"
 }
 
-fn event(parts: &mut Parts, threads: i64, mistake: bool) -> &'static str {
+fn event(parts: &mut Parts, threads: u16, mistake: bool) -> &'static str {
     parts.src.line(0, "ready = threading.Event()");
     let ready = parts.object("ready", ObjectKind::Event);
     parts.src.blank();
     parts.src.blank();
     parts.src.line(0, "def waiter():");
-    let waits = parts.src.line(1, "print(f\"{threading.current_thread().name} waits\")");
-    let wait = parts.src.line(1, "ready.wait()");
-    let goes = parts.src.line(1, "print(f\"{threading.current_thread().name} goes\")");
+    let waits = parts.src.at(1, "print(f\"{threading.current_thread().name} waits\")");
+    let wait = parts.src.at(1, "ready.wait()");
+    let goes = parts.src.at(1, "print(f\"{threading.current_thread().name} goes\")");
     let ops = vec![
-        op(print(" waits"), waits),
-        op(OpKind::EventWait { object: ready, wait: Wait::Forever, result: None }, wait),
-        op(print(" goes"), goes),
+        waits.op(print(" waits")),
+        wait.op(OpKind::EventWait { object: ready, wait: Wait::Forever, result: None }),
+        goes.op(print(" goes")),
     ];
     for i in 0..threads {
         parts.worker(format!("T{i}"), ops.clone());
@@ -320,24 +381,24 @@ fn event(parts: &mut Parts, threads: i64, mistake: bool) -> &'static str {
     "waiter"
 }
 
-fn barrier(parts: &mut Parts, parties: i64, mistake: bool) -> &'static str {
+fn barrier(parts: &mut Parts, parties: u16, mistake: bool) -> &'static str {
     parts.src.line(0, &format!("barrier = threading.Barrier({parties})"));
-    let barrier = parts.object("barrier", ObjectKind::Barrier { parties: parties as u32 });
+    let barrier = parts.object("barrier", ObjectKind::Barrier { parties: u32::from(parties) });
     parts.src.blank();
     parts.src.blank();
     parts.src.line(0, "def runner():");
-    let name = parts.src.line(1, "i = int(threading.current_thread().name[1:])");
-    let sleep = parts.src.line(1, "time.sleep(0.05 * (i + 1))  # they arrive one by one");
-    let arrives = parts.src.line(1, "print(f\"T{i} arrives\")");
-    let wait = parts.src.line(1, "barrier.wait()");
-    let leaves = parts.src.line(1, "print(f\"T{i} leaves\")");
+    let name = parts.src.at(1, "i = int(threading.current_thread().name[1:])");
+    let sleep = parts.src.at(1, "time.sleep(0.05 * (i + 1))  # they arrive one by one");
+    let arrives = parts.src.at(1, "print(f\"T{i} arrives\")");
+    let wait = parts.src.at(1, "barrier.wait()");
+    let leaves = parts.src.at(1, "print(f\"T{i} leaves\")");
     for i in 0..parties {
         let ops = vec![
-            op(OpKind::Set { reg: R1, value: i }, name),
-            op(OpKind::Sleep { micros: 50_000 * (i as u64 + 1) }, sleep),
-            op(print(" arrives"), arrives),
-            op(OpKind::BarrierWait { object: barrier, result: None }, wait),
-            op(print(" leaves"), leaves),
+            name.op(OpKind::Set { reg: R1, value: i64::from(i) }),
+            sleep.op(OpKind::Sleep { micros: 50_000 * (u64::from(i) + 1) }),
+            arrives.op(print(" arrives")),
+            wait.op(OpKind::BarrierWait { object: barrier, result: None }),
+            leaves.op(print(" leaves")),
         ];
         parts.worker(format!("T{i}"), ops);
     }
@@ -357,9 +418,9 @@ fn most_inside(trace: &Trace) -> i64 {
         as i64
 }
 
-fn findings(knobs: &KnobValues, trace: &Trace, lang: Lang) -> Findings {
+fn findings(knobs: &Knobs, trace: &Trace, lang: Lang) -> Findings {
     let ko = lang == Lang::Ko;
-    let primitive = knobs.choice("primitive");
+    let primitive = knobs.primitive;
     let error = trace.errors.first().map(|e| {
         if e.message.is_empty() {
             e.exception.clone()
@@ -406,16 +467,16 @@ fn findings(knobs: &KnobValues, trace: &Trace, lang: Lang) -> Findings {
                 format!("Stuck: {} threads wait for something that will never happen.", waiting.len())
             }
         }
-        (Outcome::Completed, "rlock") => {
+        (Outcome::Completed, Primitive::RLock) => {
             if ko {
                 "모든 스레드가 RLock을 두 번 얻고 두 번 놓았습니다.".into()
             } else {
                 "Every thread took the RLock twice and let go twice.".into()
             }
         }
-        (Outcome::Completed, "semaphore") => {
+        (Outcome::Completed, Primitive::Semaphore) => {
             let most = most_inside(trace);
-            let permits = knobs.int("permits");
+            let permits = knobs.permits;
             figures.push(("most_inside", most));
             if ko {
                 format!("한 번에 최대 {most}개 스레드가 안에 있었습니다(허용 {permits}).")
@@ -423,14 +484,14 @@ fn findings(knobs: &KnobValues, trace: &Trace, lang: Lang) -> Findings {
                 format!("At most {most} threads were inside at once (permits: {permits}).")
             }
         }
-        (Outcome::Completed, "condition") => {
+        (Outcome::Completed, Primitive::Condition) => {
             let counts: Vec<i64> = trace
                 .console
                 .iter()
                 .filter_map(|w| w.text.split('(').nth(1)?.split(' ').next()?.parse().ok())
                 .collect();
             let (low, high) = (counts.iter().copied().min().unwrap_or(0), counts.iter().copied().max().unwrap_or(0));
-            let capacity = knobs.int("capacity");
+            let capacity = knobs.capacity;
             figures.push(("lowest", low));
             figures.push(("highest", high));
             if ko {
@@ -439,7 +500,7 @@ fn findings(knobs: &KnobValues, trace: &Trace, lang: Lang) -> Findings {
                 format!("The buffer always held between {low} and {high} items (capacity {capacity}).")
             }
         }
-        (Outcome::Completed, "event") => {
+        (Outcome::Completed, Primitive::Event) => {
             let set_at = trace.console.iter().find(|w| w.text.starts_with("main sets")).map_or(0, |w| w.at);
             let gone: Vec<u64> = trace.console.iter().filter(|w| w.text.ends_with(" goes\n")).map(|w| w.at).collect();
             let spread = gone.iter().max().unwrap_or(&0).saturating_sub(*gone.iter().min().unwrap_or(&0));
@@ -452,7 +513,7 @@ fn findings(knobs: &KnobValues, trace: &Trace, lang: Lang) -> Findings {
                 format!("All {} waiters went after set(), within {ms:.2} ms of each other.", gone.len())
             }
         }
-        (Outcome::Completed, _) => {
+        (Outcome::Completed, Primitive::Barrier) => {
             let arrivals: Vec<u64> =
                 trace.console.iter().filter(|w| w.text.ends_with(" arrives\n")).map(|w| w.at).collect();
             let leaves: Vec<u64> =
@@ -492,6 +553,7 @@ mod tests {
     #[test]
     fn the_form_shows_each_primitive_its_own_knobs() {
         let knobs = |primitive: &str| crate::lessons::parts::testing::built(&LESSON, &[("primitive", primitive)]).0;
+        let shows = INFO.shows;
         assert!(shows(&knobs("semaphore"), "permits") && !shows(&knobs("semaphore"), "parties"));
         assert!(shows(&knobs("barrier"), "parties") && !shows(&knobs("barrier"), "threads"));
         assert!(shows(&knobs("rlock"), "lock") && !shows(&knobs("event"), "lock"));
