@@ -8,10 +8,10 @@
 use crate::engine::program::{Arith, Op, OpKind, Operand, Program, Reg, StartMethod, TextPart};
 use crate::engine::trace::{Outcome, Trace};
 use crate::i18n::{group_digits, Lang, Text};
-use crate::knobs::{KnobKind, KnobSpec, KnobValues};
-use crate::lessons::parts::{add_child, joins, main_process, main_thread, not_finished, op, starts, thread};
-use crate::lessons::source::Source;
-use crate::lessons::{settings_from, Built, Findings, Group, Lesson, LessonInfo};
+use crate::knobs::{Common, FromKnobs, KnobError, KnobKind, KnobSpec, KnobValues};
+use crate::lessons::parts::{add_child, joins, main_process, main_thread, not_finished, starts, thread};
+use crate::lessons::source::{Source, SourceLine};
+use crate::lessons::{Built, Findings, Group, Lesson, LessonInfo, Teach};
 
 const KNOBS: &[KnobSpec] = &[
     KnobSpec { name: "work", kind: KnobKind::Choice(&["cpu", "io"]), default: "cpu" },
@@ -43,12 +43,71 @@ pub const INFO: LessonInfo = LessonInfo {
     },
     knobs: KNOBS,
     common_knobs: &["engine", "gil", "cores", "seed", "time_scale"],
-    shows: crate::lessons::every_knob,
+    shows: crate::lessons::shows_with::<Gil>,
     breaks: None,
 };
 
 /// The lesson as the engine worker runs it.
-pub const LESSON: Lesson = Lesson { info: &INFO, build, findings };
+pub const LESSON: Lesson = Lesson::of::<Gil>(&INFO);
+
+/// What each worker does.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Work {
+    /// Counts down: needs the GIL all along.
+    Cpu,
+    /// Sleeps, as if waiting for I/O: lets go of the GIL.
+    Io,
+}
+
+/// How the program runs the work the second time.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mode {
+    Threads,
+    Processes,
+    /// Not again: serially only.
+    Serial,
+}
+
+/// The lesson's knobs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Knobs {
+    pub work: Work,
+    pub workers: u16,
+    pub mode: Mode,
+    /// Milliseconds of work per worker, as CPython 3.11 runs it.
+    pub size: u16,
+    /// The switch interval, in ms.
+    pub switch_ms: u8,
+}
+
+impl FromKnobs for Knobs {
+    fn from_knobs(values: &KnobValues) -> Result<Knobs, KnobError> {
+        Ok(Knobs {
+            work: values.word("work", &[("cpu", Work::Cpu), ("io", Work::Io)])?,
+            workers: values.whole("workers")? as u16,
+            mode: values.word(
+                "mode",
+                &[("threads", Mode::Threads), ("processes", Mode::Processes), ("serial", Mode::Serial)],
+            )?,
+            size: values.whole("size")? as u16,
+            switch_ms: values.whole("switch_ms")? as u8,
+        })
+    }
+}
+
+struct Gil;
+
+impl Teach for Gil {
+    type Knobs = Knobs;
+
+    fn build(knobs: &Knobs, common: &Common) -> Built {
+        build(knobs, common)
+    }
+
+    fn findings(knobs: &Knobs, common: &Common, trace: &Trace, lang: Lang) -> Findings {
+        findings(knobs, common, trace, lang)
+    }
+}
 
 /// CPython 3.11 here runs `while n > 0: n -= 1` at about 35 ns an iteration.
 const COUNTDOWN_NS: u64 = 35;
@@ -60,23 +119,22 @@ const N: Reg = Reg(0);
 const T0: Reg = Reg(1);
 const ELAPSED: Reg = Reg(2);
 
-fn build(knobs: &KnobValues) -> Result<Built, String> {
-    let cpu = knobs.choice("work") == "cpu";
-    let workers = knobs.int("workers") as u16;
-    let mode = knobs.choice("mode");
-    let size_ms = knobs.int("size") as u64;
-    let switch_ms = knobs.int("switch_ms") as u64;
+fn build(knobs: &Knobs, common: &Common) -> Built {
+    let Knobs { work, workers, mode, .. } = *knobs;
+    let cpu = work == Work::Cpu;
+    let size_ms = u64::from(knobs.size);
+    let switch_ms = u64::from(knobs.switch_ms);
     let iterations = size_ms * 1_000_000 / COUNTDOWN_NS;
 
     let mut src = Source::new();
     match mode {
-        "threads" => {
+        Mode::Threads => {
             src.line(0, "import threading");
         }
-        "processes" => {
+        Mode::Processes => {
             src.line(0, "from multiprocessing import Process");
         }
-        _ => {}
+        Mode::Serial => {}
     }
     src.line(0, "import sys");
     src.line(0, "import time");
@@ -89,14 +147,21 @@ fn build(knobs: &KnobValues) -> Result<Built, String> {
     src.blank();
     src.blank();
     src.line(0, "def work():");
-    // (the lines the work's operations point at)
-    let work_lines: Vec<u32> = if cpu {
-        let first = src.line(1, "n = N");
-        let while_line = src.line(1, "while n > 0:");
-        let body = src.line(2, "n -= 1");
-        vec![first, while_line, body]
+    // The work's operations, each with the line that runs it, its jump as from the start
+    // of an actor's list.
+    let work_ops: Vec<(SourceLine, OpKind)> = if cpu {
+        let first = src.at(1, "n = N");
+        let while_line = src.at(1, "while n > 0:");
+        let body = src.at(2, "n -= 1");
+        vec![
+            (first, OpKind::Set { reg: N, value: iterations as i64 }),
+            (body, OpKind::Add { reg: N, value: -1 }),
+            (body, OpKind::Compute { units: PAD_UNITS }),
+            (while_line, OpKind::Loop { to: 1, times: iterations.max(1) }),
+        ]
     } else {
-        vec![src.line(1, &format!("time.sleep({})  # waiting for I/O", size_ms as f64 / 1000.0))]
+        let sleep = src.at(1, &format!("time.sleep({})  # waiting for I/O", size_ms as f64 / 1000.0));
+        vec![(sleep, OpKind::Sleep { micros: size_ms * 1000 })]
     };
     src.blank();
     src.blank();
@@ -105,76 +170,49 @@ fn build(knobs: &KnobValues) -> Result<Built, String> {
     src.blank();
     src.blank();
     src.line(0, "if __name__ == \"__main__\":");
-    let serial_start = src.line(1, "start = time.perf_counter()");
-    let serial_for = src.line(1, "for _ in range(WORKERS):");
-    let serial_call = src.line(2, "work()");
-    let serial_print = src.line(1, "print(f\"serial: {ms(start)} ms\")");
+    let serial_start = src.at(1, "start = time.perf_counter()");
+    let serial_for = src.at(1, "for _ in range(WORKERS):");
+    let serial_call = src.at(2, "work()");
+    let serial_print = src.at(1, "print(f\"serial: {ms(start)} ms\")");
 
-    let work_ops = || -> Vec<OpKind> {
-        if cpu {
-            vec![
-                OpKind::Set { reg: N, value: iterations as i64 },
-                OpKind::Add { reg: N, value: -1 },
-                OpKind::Compute { units: PAD_UNITS },
-                OpKind::Loop { to: 1, times: iterations.max(1) },
-            ]
-        } else {
-            vec![OpKind::Sleep { micros: size_ms * 1000 }]
-        }
-    };
-    let work_line_of = |index: usize| -> u32 {
-        if cpu {
-            match index {
-                0 => work_lines[0],
-                3 => work_lines[1],
-                _ => work_lines[2],
-            }
-        } else {
-            work_lines[0]
-        }
-    };
     // The work's operations at `base` in some actor's list, jumps moved there.
     let place = |base: usize| -> Vec<Op> {
-        work_ops()
-            .into_iter()
-            .enumerate()
-            .map(|(i, kind)| {
-                let kind = match kind {
+        work_ops
+            .iter()
+            .map(|(line, kind)| {
+                let kind = match kind.clone() {
                     OpKind::Loop { to, times } => OpKind::Loop { to: to + base, times },
                     other => other,
                 };
-                op(kind, work_line_of(i))
+                line.op(kind)
             })
             .collect()
     };
     // `elapsed = ms(start)` as operations: the clock, minus the start, in milliseconds.
-    let elapsed = |line: u32| {
+    let elapsed = |line: SourceLine| {
         vec![
-            op(OpKind::Clock { reg: ELAPSED }, line),
-            op(OpKind::Arith { reg: ELAPSED, op: Arith::Sub, value: Operand::Reg(T0) }, line),
-            op(OpKind::Arith { reg: ELAPSED, op: Arith::FloorDiv, value: Operand::Const(1000) }, line),
+            line.op(OpKind::Clock { reg: ELAPSED }),
+            line.op(OpKind::Arith { reg: ELAPSED, op: Arith::Sub, value: Operand::Reg(T0) }),
+            line.op(OpKind::Arith { reg: ELAPSED, op: Arith::FloorDiv, value: Operand::Const(1000) }),
         ]
     };
 
-    let mut main = vec![op(OpKind::Clock { reg: T0 }, serial_start), op(OpKind::Call, serial_call)];
+    let mut main = vec![serial_start.op(OpKind::Clock { reg: T0 }), serial_call.op(OpKind::Call)];
     let body_start = main.len() - 1;
     let placed = place(main.len());
     main.extend(placed);
-    main.push(op(OpKind::Loop { to: body_start, times: workers as u64 }, serial_for));
+    main.push(serial_for.op(OpKind::Loop { to: body_start, times: workers as u64 }));
     main.extend(elapsed(serial_print));
-    main.push(op(
-        OpKind::Print {
-            text: vec![TextPart::Lit("serial: ".into()), TextPart::Reg(ELAPSED), TextPart::Lit(" ms".into())],
-        },
-        serial_print,
-    ));
+    main.push(serial_print.op(OpKind::Print {
+        text: vec![TextPart::Lit("serial: ".into()), TextPart::Reg(ELAPSED), TextPart::Lit(" ms".into())],
+    }));
 
     let mut processes = vec![main_process()];
     let mut actors = Vec::new();
-    if mode != "serial" {
+    if mode != Mode::Serial {
         src.blank();
-        let start = src.line(1, "start = time.perf_counter()");
-        let (kind, label) = if mode == "threads" {
+        let start = src.at(1, "start = time.perf_counter()");
+        let (kind, label) = if mode == Mode::Threads {
             src.line(1, "workers = [threading.Thread(target=work) for _ in range(WORKERS)]");
             ("threads", "threads")
         } else {
@@ -182,26 +220,23 @@ fn build(knobs: &KnobValues) -> Result<Built, String> {
             ("processes", "processes")
         };
         src.line(1, "for w in workers:");
-        let start_line = src.line(2, "w.start()");
+        let start_line = src.at(2, "w.start()");
         src.line(1, "for w in workers:");
-        let join_line = src.line(2, "w.join()");
-        let print_line = src.line(1, &format!("print(f\"{{WORKERS}} {label}: {{ms(start)}} ms\")"));
-        main.push(op(OpKind::Clock { reg: T0 }, start));
+        let join_line = src.at(2, "w.join()");
+        let print_line = src.at(1, &format!("print(f\"{{WORKERS}} {label}: {{ms(start)}} ms\")"));
+        main.push(start.op(OpKind::Clock { reg: T0 }));
         main.extend(starts(workers, start_line));
         main.extend(joins(workers, join_line));
         main.extend(elapsed(print_line));
-        main.push(op(
-            OpKind::Print {
-                text: vec![
-                    TextPart::Lit(format!("{workers} {kind}: ")),
-                    TextPart::Reg(ELAPSED),
-                    TextPart::Lit(" ms".into()),
-                ],
-            },
-            print_line,
-        ));
+        main.push(print_line.op(OpKind::Print {
+            text: vec![
+                TextPart::Lit(format!("{workers} {kind}: ")),
+                TextPart::Reg(ELAPSED),
+                TextPart::Lit(" ms".into()),
+            ],
+        }));
         for w in 1..=workers {
-            if mode == "threads" {
+            if mode == Mode::Threads {
                 actors.push(thread(format!("Thread-{w} (work)"), place(0)));
             } else {
                 add_child(&mut processes, &mut actors, format!("Process-{w}"), StartMethod::Fork, false, place(0));
@@ -210,9 +245,10 @@ fn build(knobs: &KnobValues) -> Result<Built, String> {
     }
     actors.insert(0, main_thread(main));
     let program = Program { source: src.finish(), processes, actors, objects: Vec::new() };
-    let mut settings = settings_from(knobs);
-    settings.switch_interval = switch_ms * 1_000_000;
-    Ok(Built { program, settings })
+    // The program's `sys.setswitchinterval` is the run's.
+    let mut built = Built::new(program, common);
+    built.settings.switch_interval = switch_ms * 1_000_000;
+    built
 }
 
 /// The two times the program printed: serial, and in workers (if it got there), in ms.
@@ -224,12 +260,11 @@ pub fn printed_times(trace: &Trace) -> (Option<i64>, Option<i64>) {
     (serial, parallel)
 }
 
-fn findings(knobs: &KnobValues, trace: &Trace, lang: Lang) -> Findings {
+fn findings(knobs: &Knobs, common: &Common, trace: &Trace, lang: Lang) -> Findings {
     let ko = lang == Lang::Ko;
-    let cpu = knobs.choice("work") == "cpu";
-    let mode = knobs.choice("mode");
-    let workers = knobs.int("workers");
-    let gil = knobs.choice("gil") == "on";
+    let Knobs { work, mode, workers, .. } = *knobs;
+    let cpu = work == Work::Cpu;
+    let gil = common.gil;
     let (serial, parallel) = printed_times(trace);
     let Some(serial) = serial.filter(|_| trace.outcome == Outcome::Completed) else {
         return Findings { headline: not_finished(lang), details: vec![], figures: vec![] };
@@ -249,7 +284,8 @@ fn findings(knobs: &KnobValues, trace: &Trace, lang: Lang) -> Findings {
     let speedup = serial as f64 / parallel.max(1) as f64;
     figures.push(("parallel_ms", parallel));
     figures.push(("speedup_x100", (speedup * 100.0).round() as i64));
-    let (kind_en, kind_ko) = if mode == "threads" { ("threads", "스레드") } else { ("processes", "프로세스") };
+    let (kind_en, kind_ko) =
+        if mode == Mode::Threads { ("threads", "스레드") } else { ("processes", "프로세스") };
     let headline = if ko {
         format!(
             "{workers}개 {kind_ko}: {}ms, 순차 실행 {}ms의 {speedup:.2}배 속도.",
@@ -264,13 +300,13 @@ fn findings(knobs: &KnobValues, trace: &Trace, lang: Lang) -> Findings {
         )
     };
     let why = match (cpu, mode, gil) {
-        (true, "threads", true) => Text {
+        (true, Mode::Threads, true) => Text {
             en: "Only the thread holding the GIL runs Python, so the threads take turns (the GIL track shows each \
                  hand-off) and the work takes as long as serially, or longer for the switching.",
             ko: "GIL을 쥔 스레드만 파이썬을 실행하므로 스레드들이 번갈아 실행되고(GIL 줄에 넘겨줄 때마다 표시됩니다), \
                  일은 순차 실행만큼, 또는 전환 비용 때문에 더 오래 걸립니다.",
         },
-        (true, "threads", false) => Text {
+        (true, Mode::Threads, false) => Text {
             en: "Free-threaded Python has no GIL: the threads count on separate cores at once, as far as there \
                  are cores.",
             ko: "free-threaded 파이썬에는 GIL이 없습니다. 코어가 있는 만큼 스레드들이 여러 코어에서 동시에 계산합니다.",
@@ -281,7 +317,7 @@ fn findings(knobs: &KnobValues, trace: &Trace, lang: Lang) -> Findings {
             ko: "프로세스마다 인터프리터와 GIL이 따로 있어서 여러 코어에서 동시에 계산합니다. 다만 하나를 시작하는 데 \
                  몇 밀리초가 들고, 코어 수에는 한계가 있습니다.",
         },
-        (false, "threads", _) => Text {
+        (false, Mode::Threads, _) => Text {
             en: "A sleeping thread (like one waiting for I/O) lets go of the GIL, so all the waits overlap: the \
                  GIL is no obstacle to I/O-bound threads.",
             ko: "잠든 스레드는(I/O를 기다리는 스레드처럼) GIL을 내려놓으므로 모든 기다림이 겹칩니다. I/O 작업 \

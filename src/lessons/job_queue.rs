@@ -7,14 +7,14 @@
 
 use crate::engine::pool::{add_pool, PoolLines, PoolMethod, PoolPlan, ITEM, RESULT};
 use crate::engine::program::{
-    Arith, Cond, ObjectDef, ObjectId, ObjectKind, Op, OpKind, Operand, Program, Reg, StartMethod, TextPart, Wait,
+    Arith, Cond, ObjectDef, ObjectId, ObjectKind, OpKind, Operand, Program, Reg, StartMethod, TextPart, Wait,
 };
 use crate::engine::trace::{Outcome, Trace};
 use crate::i18n::{Lang, Text};
-use crate::knobs::{KnobKind, KnobSpec, KnobValues};
-use crate::lessons::parts::{main_process, main_thread, not_finished, op};
-use crate::lessons::source::Source;
-use crate::lessons::{settings_from, Built, Findings, Group, Lesson, LessonInfo};
+use crate::knobs::{Common, FromKnobs, KnobError, KnobKind, KnobSpec, KnobValues};
+use crate::lessons::parts::{main_process, main_thread, not_finished};
+use crate::lessons::source::{Source, SourceLine};
+use crate::lessons::{Built, Findings, Group, Lesson, LessonInfo, Teach};
 
 const KNOBS: &[KnobSpec] = &[
     KnobSpec { name: "pool_size", kind: KnobKind::Int { min: 1, max: 12 }, default: "4" },
@@ -42,22 +42,62 @@ pub const INFO: LessonInfo = LessonInfo {
     },
     knobs: KNOBS,
     common_knobs: &["engine", "time_scale", "cores", "seed"],
-    shows: crate::lessons::every_knob,
+    shows: crate::lessons::shows_with::<JobQueue>,
     breaks: Some("missed"),
 };
 
 /// The lesson as the engine worker runs it.
-pub const LESSON: Lesson = Lesson { info: &INFO, build, findings };
+pub const LESSON: Lesson = Lesson::of::<JobQueue>(&INFO);
+
+/// When the main process drains `results`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Drain {
+    /// Right after submitting the jobs.
+    Before,
+    /// After `pool.close()` and `pool.join()`.
+    After,
+}
+
+/// The lesson's knobs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Knobs {
+    pub pool_size: u16,
+    pub jobs: u32,
+    pub drain: Drain,
+}
+
+impl FromKnobs for Knobs {
+    fn from_knobs(values: &KnobValues) -> Result<Knobs, KnobError> {
+        Ok(Knobs {
+            pool_size: values.whole("pool_size")? as u16,
+            jobs: values.whole("jobs")? as u32,
+            drain: values.word("drain", &[("before", Drain::Before), ("after", Drain::After)])?,
+        })
+    }
+}
+
+struct JobQueue;
+
+impl Teach for JobQueue {
+    type Knobs = Knobs;
+
+    fn build(knobs: &Knobs, common: &Common) -> Built {
+        build(knobs, common)
+    }
+
+    fn findings(knobs: &Knobs, _common: &Common, trace: &Trace, lang: Lang) -> Findings {
+        findings(knobs, trace, lang)
+    }
+}
 
 const JOB_MICROS: u64 = 100_000;
 const VALUE: Reg = Reg(0);
 const EMPTY: Reg = Reg(1);
 const COLLECTED: Reg = Reg(2);
 
-fn build(knobs: &KnobValues) -> Result<Built, String> {
-    let size = knobs.int("pool_size") as u16;
-    let jobs = knobs.int("jobs") as u32;
-    let before = knobs.choice("drain") == "before";
+fn build(knobs: &Knobs, common: &Common) -> Built {
+    let Knobs { pool_size: size, jobs, .. } = *knobs;
+    let before = knobs.drain == Drain::Before;
 
     let mut src = Source::new();
     src.line(0, "from multiprocessing import Pool");
@@ -65,29 +105,29 @@ fn build(knobs: &KnobValues) -> Result<Built, String> {
     src.line(0, "import time");
     src.blank();
     src.blank();
-    let def = src.line(0, "def job(x):");
-    let sleep = src.line(1, &format!("time.sleep({})", JOB_MICROS as f64 / 1e6));
-    let ret = src.line(1, "return x * x");
+    let def = src.at(0, "def job(x):");
+    let sleep = src.at(1, &format!("time.sleep({})", JOB_MICROS as f64 / 1e6));
+    let ret = src.at(1, "return x * x");
     src.blank();
     src.blank();
     // The drain, written where `drain` puts it; returns its lines (test, get, print).
     let drain = |src: &mut Source| {
-        let test = src.line(1, "while not results.empty():");
-        let get = src.line(2, "collected.append(results.get())");
-        let say = src.line(2, "print(f\"result {collected[-1]}\")");
+        let test = src.at(1, "while not results.empty():");
+        let get = src.at(2, "collected.append(results.get())");
+        let say = src.at(2, "print(f\"result {collected[-1]}\")");
         (test, get, say)
     };
     src.line(0, "if __name__ == \"__main__\":");
     src.line(1, "results = queue.Queue()");
     src.line(1, "collected = []");
-    let pool_line = src.line(1, &format!("pool = Pool({size})"));
+    let pool_line = src.at(1, &format!("pool = Pool({size})"));
     src.line(1, &format!("for x in range({jobs}):"));
-    let call = src.line(2, "pool.apply_async(job, (x,), callback=results.put)");
+    let call = src.at(2, "pool.apply_async(job, (x,), callback=results.put)");
     let early = before.then(|| drain(&mut src));
-    let close = src.line(1, "pool.close()");
+    let close = src.at(1, "pool.close()");
     src.line(1, "pool.join()");
     let late = (!before).then(|| drain(&mut src));
-    let report = src.line(1, &format!("print(f\"collected {{len(collected)}} of {jobs} results\")"));
+    let report = src.at(1, &format!("print(f\"collected {{len(collected)}} of {jobs} results\")"));
 
     let mut program = Program {
         source: String::new(),
@@ -104,47 +144,46 @@ fn build(knobs: &KnobValues) -> Result<Built, String> {
         start_method: StartMethod::Fork,
     };
     let task = vec![
-        op(OpKind::Sleep { micros: JOB_MICROS }, sleep),
-        op(OpKind::Arith { reg: RESULT, op: Arith::Mul, value: Operand::Reg(ITEM) }, ret),
+        sleep.op(OpKind::Sleep { micros: JOB_MICROS }),
+        ret.op(OpKind::Arith { reg: RESULT, op: Arith::Mul, value: Operand::Reg(ITEM) }),
     ];
-    let callback = vec![op(OpKind::Put { object: results, value: Operand::Reg(VALUE), wait: Wait::Forever }, call)];
-    let parts = add_pool(&mut program, &plan, &task, &callback, PoolLines { pool: pool_line, call, function: def });
-    let mut main = vec![op(OpKind::Set { reg: COLLECTED, value: 0 }, pool_line)];
+    let callback = vec![call.op(OpKind::Put { object: results, value: Operand::Reg(VALUE), wait: Wait::Forever })];
+    let lines = PoolLines { pool: pool_line.number(), call: call.number(), function: def.number() };
+    let parts = add_pool(&mut program, &plan, &task, &callback, lines);
+    let mut main = vec![pool_line.op(OpKind::Set { reg: COLLECTED, value: 0 })];
     main.extend(parts.start);
     main.extend(parts.submit);
-    let drain_ops = |base: usize, (test, get, say): (u32, u32, u32)| {
+    let drain_ops = |base: usize, (test, get, say): (SourceLine, SourceLine, SourceLine)| {
         vec![
-            op(OpKind::QueueEmpty { object: results, reg: EMPTY }, test),
-            op(OpKind::JumpIf { cond: Cond::Ne(EMPTY, 0), to: base + 6 }, test),
-            op(OpKind::Get { object: results, reg: VALUE, wait: Wait::Forever }, get),
-            op(OpKind::Add { reg: COLLECTED, value: 1 }, get),
-            op(OpKind::Print { text: vec![TextPart::Lit("result ".into()), TextPart::Reg(VALUE)] }, say),
-            op(OpKind::Jump { to: base }, test),
+            test.op(OpKind::QueueEmpty { object: results, reg: EMPTY }),
+            test.op(OpKind::JumpIf { cond: Cond::Ne(EMPTY, 0), to: base + 6 }),
+            get.op(OpKind::Get { object: results, reg: VALUE, wait: Wait::Forever }),
+            get.op(OpKind::Add { reg: COLLECTED, value: 1 }),
+            say.op(OpKind::Print { text: vec![TextPart::Lit("result ".into()), TextPart::Reg(VALUE)] }),
+            test.op(OpKind::Jump { to: base }),
         ]
     };
     if let Some(lines) = early {
         let base = main.len();
         main.extend(drain_ops(base, lines));
     }
-    // `close()` and `join()`: the workers get their sentinels and are waited for.
-    main.extend(parts.shutdown.into_iter().map(|o| Op { line: close.max(o.line), ..o }));
+    // `close()` and `join()`: the workers get their sentinels and are waited for, all on
+    // the `pool.close()` line (the pool put them on `pool = Pool(...)`).
+    main.extend(parts.shutdown.into_iter().map(|o| close.op(o.kind)));
     if let Some(lines) = late {
         let base = main.len();
         main.extend(drain_ops(base, lines));
     }
-    main.push(op(
-        OpKind::Print {
-            text: vec![
-                TextPart::Lit("collected ".into()),
-                TextPart::Reg(COLLECTED),
-                TextPart::Lit(format!(" of {jobs} results")),
-            ],
-        },
-        report,
-    ));
+    main.push(report.op(OpKind::Print {
+        text: vec![
+            TextPart::Lit("collected ".into()),
+            TextPart::Reg(COLLECTED),
+            TextPart::Lit(format!(" of {jobs} results")),
+        ],
+    }));
     program.actors[0].ops = main;
     program.source = src.finish();
-    Ok(Built { program, settings: settings_from(knobs) })
+    Built::new(program, common)
 }
 
 /// How many results the drain collected, as the program printed it.
@@ -152,10 +191,10 @@ pub fn collected(trace: &Trace) -> Option<i64> {
     trace.console_text().lines().find_map(|l| l.strip_prefix("collected ")?.split(' ').next()?.parse().ok())
 }
 
-fn findings(knobs: &KnobValues, trace: &Trace, lang: Lang) -> Findings {
+fn findings(knobs: &Knobs, trace: &Trace, lang: Lang) -> Findings {
     let ko = lang == Lang::Ko;
-    let jobs = knobs.int("jobs");
-    let before = knobs.choice("drain") == "before";
+    let jobs = knobs.jobs as i64;
+    let before = knobs.drain == Drain::Before;
     let Some(got) = collected(trace).filter(|_| trace.outcome == Outcome::Completed) else {
         return Findings { headline: not_finished(lang), details: vec![], figures: vec![] };
     };

@@ -11,10 +11,10 @@ use crate::engine::program::{
 };
 use crate::engine::trace::{Outcome, Trace};
 use crate::i18n::{Lang, Text};
-use crate::knobs::{KnobKind, KnobSpec, KnobValues};
-use crate::lessons::parts::{add_child, main_process, main_thread, not_finished, op};
-use crate::lessons::source::Source;
-use crate::lessons::{settings_from, Built, Findings, Group, Lesson, LessonInfo};
+use crate::knobs::{Common, FromKnobs, KnobError, KnobKind, KnobSpec, KnobValues};
+use crate::lessons::parts::{add_child, main_process, main_thread, not_finished};
+use crate::lessons::source::{Source, SourceLine};
+use crate::lessons::{Built, Findings, Group, Lesson, LessonInfo, Teach};
 
 const KNOBS: &[KnobSpec] = &[
     KnobSpec { name: "messages", kind: KnobKind::Int { min: 1, max: 10 }, default: "3" },
@@ -42,12 +42,46 @@ pub const INFO: LessonInfo = LessonInfo {
     },
     knobs: KNOBS,
     common_knobs: &["engine", "output", "cores", "seed"],
-    shows: crate::lessons::every_knob,
+    shows: crate::lessons::shows_with::<Pipe>,
     breaks: None,
 };
 
 /// The lesson as the engine worker runs it.
-pub const LESSON: Lesson = Lesson { info: &INFO, build, findings };
+pub const LESSON: Lesson = Lesson::of::<Pipe>(&INFO);
+
+/// The lesson's knobs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Knobs {
+    pub messages: u8,
+    /// `Pipe()` (both ends send) rather than `Pipe(duplex=False)`.
+    pub duplex: bool,
+    /// The sender closes its end one message early.
+    pub close_early: bool,
+}
+
+impl FromKnobs for Knobs {
+    fn from_knobs(values: &KnobValues) -> Result<Knobs, KnobError> {
+        Ok(Knobs {
+            messages: values.whole("messages")? as u8,
+            duplex: values.yes("duplex")?,
+            close_early: values.yes("close_early")?,
+        })
+    }
+}
+
+struct Pipe;
+
+impl Teach for Pipe {
+    type Knobs = Knobs;
+
+    fn build(knobs: &Knobs, common: &Common) -> Built {
+        build(knobs, common)
+    }
+
+    fn findings(knobs: &Knobs, _common: &Common, trace: &Trace, lang: Lang) -> Findings {
+        findings(knobs, trace, lang)
+    }
+}
 
 const PIPE: ObjectId = ObjectId(0);
 const M: Reg = Reg(0);
@@ -58,24 +92,23 @@ fn word(i: usize) -> String {
 }
 
 /// Prints `before` and the word whose number is in `M`: one branch per possible message.
-fn print_word(ops: &mut Vec<Op>, before: &str, words: usize, line: u32) {
+fn print_word(ops: &mut Vec<Op>, before: &str, words: usize, line: SourceLine) {
     let base = ops.len();
     // Each case: test (1), print (1), jump to the end (1).
     let end = base + 3 * words;
     for i in 0..words {
         let at = base + 3 * i;
-        ops.push(op(OpKind::JumpIf { cond: Cond::Ne(M, i as i64), to: at + 3 }, line));
-        ops.push(op(OpKind::Print { text: vec![TextPart::Lit(format!("{before}{}", word(i)))] }, line));
-        ops.push(op(OpKind::Jump { to: end }, line));
+        ops.push(line.op(OpKind::JumpIf { cond: Cond::Ne(M, i as i64), to: at + 3 }));
+        ops.push(line.op(OpKind::Print { text: vec![TextPart::Lit(format!("{before}{}", word(i)))] }));
+        ops.push(line.op(OpKind::Jump { to: end }));
     }
     // The last case's "not this one" lands here too, as does every jump to the end.
-    ops.push(op(OpKind::Call, line));
+    ops.push(line.op(OpKind::Call));
 }
 
-fn build(knobs: &KnobValues) -> Result<Built, String> {
-    let n = knobs.int("messages") as usize;
-    let duplex = knobs.choice("duplex") == "yes";
-    let early = knobs.choice("close_early") == "yes";
+fn build(knobs: &Knobs, common: &Common) -> Built {
+    let Knobs { messages, duplex, close_early: early } = *knobs;
+    let n = messages as usize;
     let sent = if early { n.saturating_sub(1) } else { n };
     // The receiver thanks the sender through a duplex pipe, if it got everything.
     let thanks = duplex && !early;
@@ -93,19 +126,19 @@ fn build(knobs: &KnobValues) -> Result<Built, String> {
     } else {
         src.line(1, "for message in MESSAGES:");
     }
-    let send_line = src.line(2, "conn.send(message)");
-    let say_sent = src.line(2, "print(f\"sent {message}\")");
-    let thanked = thanks.then(|| src.line(1, "print(f\"sender got {conn.recv()!r} back\")"));
-    let close_line = src.line(1, "conn.close()");
+    let send_line = src.at(2, "conn.send(message)");
+    let say_sent = src.at(2, "print(f\"sent {message}\")");
+    let thanked = thanks.then(|| src.at(1, "print(f\"sender got {conn.recv()!r} back\")"));
+    let close_line = src.at(1, "conn.close()");
     src.blank();
     src.blank();
     src.line(0, "def receiver(conn, other_end):");
     // (no operation: an end is closed for good only once every copy is)
     src.line(1, "other_end.close()  # fork gave this process a copy of the sending end too");
-    let recv_for = src.line(1, "for _ in MESSAGES:");
-    let recv_line = src.line(2, "message = conn.recv()");
-    let say_received = src.line(2, "print(f\"received {message}\")");
-    let reply = thanks.then(|| src.line(1, "conn.send(\"thanks\")  # a duplex end can send too"));
+    let recv_for = src.at(1, "for _ in MESSAGES:");
+    let recv_line = src.at(2, "message = conn.recv()");
+    let say_received = src.at(2, "print(f\"received {message}\")");
+    let reply = thanks.then(|| src.at(1, "conn.send(\"thanks\")  # a duplex end can send too"));
     src.blank();
     src.blank();
     src.line(0, "if __name__ == \"__main__\":");
@@ -116,41 +149,41 @@ fn build(knobs: &KnobValues) -> Result<Built, String> {
     }
     src.line(1, "receiving = Process(target=receiver, args=(left, right))");
     src.line(1, "sending = Process(target=sender, args=(right,))");
-    let start_receiver = src.line(1, "receiving.start()");
-    let start_sender = src.line(1, "sending.start()");
+    let start_receiver = src.at(1, "receiving.start()");
+    let start_sender = src.at(1, "sending.start()");
     // Each process holds its own copies of the ends; an end is closed for good once every
     // copy is. The parent drops its copies here, so the sender's close is the last one.
     src.line(1, "left.close()  # the parent's copies: the children keep theirs");
     src.line(1, "right.close()");
-    let join_receiver = src.line(1, "receiving.join()");
-    let join_sender = src.line(1, "sending.join()");
+    let join_receiver = src.at(1, "receiving.join()");
+    let join_sender = src.at(1, "sending.join()");
 
     // The sender sends messages 0..sent on end 1, maybe waits for thanks, and closes it.
     let mut sender = Vec::new();
     for i in 0..sent {
-        sender.push(op(OpKind::Send { object: PIPE, end: 1, value: Operand::Const(i as i64) }, send_line));
-        sender.push(op(OpKind::Print { text: vec![TextPart::Lit(format!("sent {}", word(i)))] }, say_sent));
+        sender.push(send_line.op(OpKind::Send { object: PIPE, end: 1, value: Operand::Const(i as i64) }));
+        sender.push(say_sent.op(OpKind::Print { text: vec![TextPart::Lit(format!("sent {}", word(i)))] }));
     }
     if let Some(line) = thanked {
-        sender.push(op(OpKind::Recv { object: PIPE, end: 1, reg: M }, line));
-        sender.push(op(OpKind::Print { text: vec![TextPart::Lit("sender got 'thanks' back".into())] }, line));
+        sender.push(line.op(OpKind::Recv { object: PIPE, end: 1, reg: M }));
+        sender.push(line.op(OpKind::Print { text: vec![TextPart::Lit("sender got 'thanks' back".into())] }));
     }
-    sender.push(op(OpKind::Close { object: PIPE, end: 1 }, close_line));
+    sender.push(close_line.op(OpKind::Close { object: PIPE, end: 1 }));
     // The receiver takes n messages from end 0 (the last raises EOFError if the sender
     // closed early), then may answer.
-    let mut receiver = vec![op(OpKind::Call, recv_for)];
+    let mut receiver = vec![recv_for.op(OpKind::Call)];
     let top = receiver.len();
-    receiver.push(op(OpKind::Recv { object: PIPE, end: 0, reg: M }, recv_line));
+    receiver.push(recv_line.op(OpKind::Recv { object: PIPE, end: 0, reg: M }));
     print_word(&mut receiver, "received ", n, say_received);
-    receiver.push(op(OpKind::Loop { to: top, times: n as u64 }, recv_for));
+    receiver.push(recv_for.op(OpKind::Loop { to: top, times: n as u64 }));
     if let Some(line) = reply {
-        receiver.push(op(OpKind::Send { object: PIPE, end: 0, value: Operand::Const(0) }, line));
+        receiver.push(line.op(OpKind::Send { object: PIPE, end: 0, value: Operand::Const(0) }));
     }
     let main = vec![
-        op(OpKind::Start { actor: ActorId(1) }, start_receiver),
-        op(OpKind::Start { actor: ActorId(2) }, start_sender),
-        op(OpKind::Join { actor: ActorId(1), wait: Wait::Forever }, join_receiver),
-        op(OpKind::Join { actor: ActorId(2), wait: Wait::Forever }, join_sender),
+        start_receiver.op(OpKind::Start { actor: ActorId(1) }),
+        start_sender.op(OpKind::Start { actor: ActorId(2) }),
+        join_receiver.op(OpKind::Join { actor: ActorId(1), wait: Wait::Forever }),
+        join_sender.op(OpKind::Join { actor: ActorId(2), wait: Wait::Forever }),
     ];
     let mut processes = vec![main_process()];
     let mut actors = vec![main_thread(main)];
@@ -158,7 +191,7 @@ fn build(knobs: &KnobValues) -> Result<Built, String> {
     add_child(&mut processes, &mut actors, "Process-2 (sender)".into(), StartMethod::Fork, false, sender);
     let objects = vec![ObjectDef { name: "Pipe()".into(), kind: ObjectKind::Pipe { duplex } }];
     let program = Program { source: src.finish(), processes, actors, objects };
-    Ok(Built { program, settings: settings_from(knobs) })
+    Built::new(program, common)
 }
 
 /// The words received, in order.
@@ -166,9 +199,9 @@ pub fn received(trace: &Trace) -> Vec<String> {
     trace.console_text().lines().filter_map(|l| l.strip_prefix("received ")).map(str::to_string).collect()
 }
 
-fn findings(knobs: &KnobValues, trace: &Trace, lang: Lang) -> Findings {
+fn findings(knobs: &Knobs, trace: &Trace, lang: Lang) -> Findings {
     let ko = lang == Lang::Ko;
-    let n = knobs.int("messages") as usize;
+    let n = knobs.messages as usize;
     let got = received(trace);
     let in_order = got.iter().enumerate().all(|(i, w)| *w == word(i));
     let eof = trace.errors.iter().any(|e| e.exception == "EOFError");

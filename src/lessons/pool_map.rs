@@ -12,10 +12,10 @@ use crate::engine::program::{
 };
 use crate::engine::trace::{Outcome, Trace};
 use crate::i18n::{Lang, Text};
-use crate::knobs::{KnobKind, KnobSpec, KnobValues};
-use crate::lessons::parts::{main_process, main_thread, not_finished, op};
+use crate::knobs::{Common, FromKnobs, KnobError, KnobKind, KnobSpec, KnobValues};
+use crate::lessons::parts::{main_process, main_thread, not_finished};
 use crate::lessons::source::Source;
-use crate::lessons::{settings_from, Built, Findings, Group, Lesson, LessonInfo};
+use crate::lessons::{Built, Findings, Group, Lesson, LessonInfo, Teach};
 
 const KNOBS: &[KnobSpec] = &[
     KnobSpec { name: "tasks", kind: KnobKind::Int { min: 1, max: 40 }, default: "10" },
@@ -48,32 +48,68 @@ pub const INFO: LessonInfo = LessonInfo {
     },
     knobs: KNOBS,
     common_knobs: &["engine", "time_scale", "cores", "seed"],
-    shows: crate::lessons::every_knob,
+    shows: crate::lessons::shows_with::<PoolMap>,
     breaks: None,
 };
 
 /// The lesson as the engine worker runs it.
-pub const LESSON: Lesson = Lesson { info: &INFO, build, findings };
+pub const LESSON: Lesson = Lesson::of::<PoolMap>(&INFO);
+
+/// The lesson's knobs.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Knobs {
+    pub tasks: u32,
+    /// Seconds each task sleeps.
+    pub task_s: f64,
+    pub pool_size: u16,
+    /// `0` stands for CPython's default.
+    pub chunksize: u32,
+    pub method: PoolMethod,
+}
+
+impl FromKnobs for Knobs {
+    fn from_knobs(values: &KnobValues) -> Result<Knobs, KnobError> {
+        Ok(Knobs {
+            tasks: values.whole("tasks")? as u32,
+            task_s: values.number("task_s")?,
+            pool_size: values.whole("pool_size")? as u16,
+            chunksize: values.whole("chunksize")? as u32,
+            method: values.word(
+                "method",
+                &[
+                    ("map", PoolMethod::Map),
+                    ("imap_unordered", PoolMethod::ImapUnordered),
+                    ("apply_async", PoolMethod::ApplyAsync),
+                ],
+            )?,
+        })
+    }
+}
+
+struct PoolMap;
+
+impl Teach for PoolMap {
+    type Knobs = Knobs;
+
+    fn build(knobs: &Knobs, common: &Common) -> Built {
+        build(knobs, common)
+    }
+
+    fn findings(knobs: &Knobs, _common: &Common, trace: &Trace, lang: Lang) -> Findings {
+        findings(knobs, trace, lang)
+    }
+}
 
 const T0: Reg = Reg(1);
 const ELAPSED: Reg = Reg(2);
 
-fn method(knobs: &KnobValues) -> PoolMethod {
-    match knobs.choice("method") {
-        "imap_unordered" => PoolMethod::ImapUnordered,
-        "apply_async" => PoolMethod::ApplyAsync,
-        _ => PoolMethod::Map,
-    }
-}
-
 /// The plan the knobs make.
-pub fn plan(knobs: &KnobValues) -> PoolPlan {
-    let chunksize = knobs.int("chunksize");
+pub fn plan(knobs: &Knobs) -> PoolPlan {
     PoolPlan {
-        processes: knobs.int("pool_size") as u16,
-        tasks: knobs.int("tasks") as u32,
-        chunksize: (chunksize > 0).then_some(chunksize as u32),
-        method: method(knobs),
+        processes: knobs.pool_size,
+        tasks: knobs.tasks,
+        chunksize: (knobs.chunksize > 0).then_some(knobs.chunksize),
+        method: knobs.method,
         start_method: StartMethod::Fork,
     }
 }
@@ -89,9 +125,9 @@ pub fn predicted_rounds(plan: &PoolPlan) -> u32 {
     busy.into_iter().max().unwrap_or(0)
 }
 
-fn build(knobs: &KnobValues) -> Result<Built, String> {
+fn build(knobs: &Knobs, common: &Common) -> Built {
     let plan = plan(knobs);
-    let task_s = knobs.decimal("task_s");
+    let task_s = knobs.task_s;
     let task_micros = (task_s * 1e6).round() as u64;
     let (tasks, size) = (plan.tasks, plan.processes);
     let chunk_arg = match plan.chunksize {
@@ -105,27 +141,27 @@ fn build(knobs: &KnobValues) -> Result<Built, String> {
     src.line(0, "import time");
     src.blank();
     src.blank();
-    let def = src.line(0, "def f(x):");
-    let say = src.line(1, "print(f\"f({x}) in process {os.getpid()}\")");
-    let sleep = src.line(1, &format!("time.sleep({task_s})"));
-    let ret = src.line(1, "return x * x");
+    let def = src.at(0, "def f(x):");
+    let say = src.at(1, "print(f\"f({x}) in process {os.getpid()}\")");
+    let sleep = src.at(1, &format!("time.sleep({task_s})"));
+    let ret = src.at(1, "return x * x");
     src.blank();
     src.blank();
     src.line(0, "if __name__ == \"__main__\":");
-    let start = src.line(1, "start = time.perf_counter()");
-    let pool_line = src.line(1, &format!("with Pool({size}) as pool:"));
+    let start = src.at(1, "start = time.perf_counter()");
+    let pool_line = src.at(1, &format!("with Pool({size}) as pool:"));
     let call = match plan.method {
-        PoolMethod::Map => src.line(2, &format!("results = pool.map(f, range({tasks}){chunk_arg})")),
+        PoolMethod::Map => src.at(2, &format!("results = pool.map(f, range({tasks}){chunk_arg})")),
         PoolMethod::ImapUnordered => {
-            src.line(2, &format!("results = list(pool.imap_unordered(f, range({tasks}){chunk_arg}))"))
+            src.at(2, &format!("results = list(pool.imap_unordered(f, range({tasks}){chunk_arg}))"))
         }
         PoolMethod::ApplyAsync => {
-            let submit = src.line(2, &format!("handles = [pool.apply_async(f, (x,)) for x in range({tasks})]"));
+            let submit = src.at(2, &format!("handles = [pool.apply_async(f, (x,)) for x in range({tasks})]"));
             src.line(2, "results = [h.get() for h in handles]");
             submit
         }
     };
-    let done = src.line(1, "print(f\"{len(results)} results in {round((time.perf_counter() - start) * 1000)} ms\")");
+    let done = src.at(1, "print(f\"{len(results)} results in {round((time.perf_counter() - start) * 1000)} ms\")");
 
     let mut program = Program {
         source: String::new(),
@@ -140,48 +176,40 @@ fn build(knobs: &KnobValues) -> Result<Built, String> {
         crate::engine::program::ObjectId(program.objects.len() as u16 - 1)
     });
     let task = vec![
-        op(
-            OpKind::Print {
-                text: vec![
-                    TextPart::Lit("f(".into()),
-                    TextPart::Reg(ITEM),
-                    TextPart::Lit(") in process ".into()),
-                    TextPart::Pid,
-                ],
-            },
-            say,
-        ),
-        op(OpKind::Sleep { micros: task_micros }, sleep),
-        op(OpKind::Arith { reg: RESULT, op: Arith::Mul, value: Operand::Reg(ITEM) }, ret),
+        say.op(OpKind::Print {
+            text: vec![
+                TextPart::Lit("f(".into()),
+                TextPart::Reg(ITEM),
+                TextPart::Lit(") in process ".into()),
+                TextPart::Pid,
+            ],
+        }),
+        sleep.op(OpKind::Sleep { micros: task_micros }),
+        ret.op(OpKind::Arith { reg: RESULT, op: Arith::Mul, value: Operand::Reg(ITEM) }),
     ];
     let callback: Vec<Op> = handles
-        .map(|q| vec![op(OpKind::Put { object: q, value: Operand::Reg(Reg(0)), wait: Wait::Forever }, call)])
+        .map(|q| vec![call.op(OpKind::Put { object: q, value: Operand::Reg(Reg(0)), wait: Wait::Forever })])
         .unwrap_or_default();
-    let parts = add_pool(&mut program, &plan, &task, &callback, PoolLines { pool: pool_line, call, function: def });
-    let mut main = vec![op(OpKind::Clock { reg: T0 }, start)];
+    // The pool makes its own operations, from the lines' numbers.
+    let lines = PoolLines { pool: pool_line.number(), call: call.number(), function: def.number() };
+    let parts = add_pool(&mut program, &plan, &task, &callback, lines);
+    let mut main = vec![start.op(OpKind::Clock { reg: T0 })];
     main.extend(parts.start);
     main.extend(parts.submit);
     main.extend(parts.results);
     if let Some(q) = handles {
-        main.extend((0..tasks).map(|_| op(OpKind::Get { object: q, reg: Reg(0), wait: Wait::Forever }, call)));
+        main.extend((0..tasks).map(|_| call.op(OpKind::Get { object: q, reg: Reg(0), wait: Wait::Forever })));
     }
     main.extend(parts.shutdown);
-    main.push(op(OpKind::Clock { reg: ELAPSED }, done));
-    main.push(op(OpKind::Arith { reg: ELAPSED, op: Arith::Sub, value: Operand::Reg(T0) }, done));
-    main.push(op(OpKind::Arith { reg: ELAPSED, op: Arith::FloorDiv, value: Operand::Const(1000) }, done));
-    main.push(op(
-        OpKind::Print {
-            text: vec![
-                TextPart::Lit(format!("{tasks} results in ")),
-                TextPart::Reg(ELAPSED),
-                TextPart::Lit(" ms".into()),
-            ],
-        },
-        done,
-    ));
+    main.push(done.op(OpKind::Clock { reg: ELAPSED }));
+    main.push(done.op(OpKind::Arith { reg: ELAPSED, op: Arith::Sub, value: Operand::Reg(T0) }));
+    main.push(done.op(OpKind::Arith { reg: ELAPSED, op: Arith::FloorDiv, value: Operand::Const(1000) }));
+    main.push(done.op(OpKind::Print {
+        text: vec![TextPart::Lit(format!("{tasks} results in ")), TextPart::Reg(ELAPSED), TextPart::Lit(" ms".into())],
+    }));
     program.actors[0].ops = main;
     program.source = src.finish();
-    Ok(Built { program, settings: settings_from(knobs) })
+    Built::new(program, common)
 }
 
 /// The total time the program printed, in ms.
@@ -189,10 +217,10 @@ pub fn measured_ms(trace: &Trace) -> Option<i64> {
     trace.console_text().lines().find_map(|l| l.split(" results in ").nth(1)?.strip_suffix(" ms")?.parse().ok())
 }
 
-fn findings(knobs: &KnobValues, trace: &Trace, lang: Lang) -> Findings {
+fn findings(knobs: &Knobs, trace: &Trace, lang: Lang) -> Findings {
     let ko = lang == Lang::Ko;
     let plan = plan(knobs);
-    let task_s = knobs.decimal("task_s");
+    let task_s = knobs.task_s;
     let rounds = predicted_rounds(&plan);
     let predicted_ms = (rounds as f64 * task_s * 1000.0).round() as i64;
     let chunks = plan.chunks();
@@ -244,7 +272,7 @@ mod tests {
 
     #[test]
     fn the_prediction_follows_the_chunking() {
-        let rounds = |pairs: &[(&str, &str)]| predicted_rounds(&plan(&built(pairs).0));
+        let rounds = |pairs: &[(&str, &str)]| predicted_rounds(&plan(&Knobs::from_knobs(&built(pairs).0).unwrap()));
         // Ten items, chunks of 1 on three workers: 4, 3, 3.
         assert_eq!(rounds(&[]), 4);
         // Chunks of 5: two workers get one each, the third none.

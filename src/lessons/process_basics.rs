@@ -8,10 +8,10 @@
 use crate::engine::program::{ActorId, Arith, Op, OpKind, Operand, Program, Reg, StartMethod, TextPart, Wait};
 use crate::engine::trace::{Outcome, Trace};
 use crate::i18n::{Lang, Text};
-use crate::knobs::{KnobKind, KnobSpec, KnobValues};
-use crate::lessons::parts::{add_child, main_process, main_thread, not_finished, op};
+use crate::knobs::{Common, FromKnobs, KnobError, KnobKind, KnobSpec, KnobValues};
+use crate::lessons::parts::{add_child, main_process, main_thread, not_finished};
 use crate::lessons::source::Source;
-use crate::lessons::{settings_from, Built, Findings, Group, Lesson, LessonInfo};
+use crate::lessons::{Built, Findings, Group, Lesson, LessonInfo, Teach};
 
 const KNOBS: &[KnobSpec] = &[
     KnobSpec { name: "processes", kind: KnobKind::Int { min: 1, max: 12 }, default: "5" },
@@ -39,20 +39,53 @@ pub const INFO: LessonInfo = LessonInfo {
     },
     knobs: KNOBS,
     common_knobs: &["engine", "output", "cores", "seed", "time_scale"],
-    shows: crate::lessons::every_knob,
+    shows: crate::lessons::shows_with::<ProcessBasics>,
     breaks: None,
 };
 
 /// The lesson as the engine worker runs it.
-pub const LESSON: Lesson = Lesson { info: &INFO, build, findings };
+pub const LESSON: Lesson = Lesson::of::<ProcessBasics>(&INFO);
+
+/// The lesson's knobs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Knobs {
+    /// The workers, each a child process.
+    pub processes: u16,
+    /// Whether the main process joins the workers.
+    pub join: bool,
+    /// Whether the workers are daemons.
+    pub daemon: bool,
+}
+
+impl FromKnobs for Knobs {
+    fn from_knobs(values: &KnobValues) -> Result<Knobs, KnobError> {
+        Ok(Knobs {
+            processes: values.whole("processes")? as u16,
+            join: values.yes("join")?,
+            daemon: values.yes("daemon")?,
+        })
+    }
+}
+
+struct ProcessBasics;
+
+impl Teach for ProcessBasics {
+    type Knobs = Knobs;
+
+    fn build(knobs: &Knobs, common: &Common) -> Built {
+        build(knobs, common)
+    }
+
+    fn findings(knobs: &Knobs, _common: &Common, trace: &Trace, lang: Lang) -> Findings {
+        findings(knobs, trace, lang)
+    }
+}
 
 const X: Reg = Reg(0);
 const RESULT: Reg = Reg(1);
 
-fn build(knobs: &KnobValues) -> Result<Built, String> {
-    let n = knobs.int("processes") as u16;
-    let join = knobs.choice("join") == "yes";
-    let daemon = knobs.choice("daemon") == "yes";
+fn build(knobs: &Knobs, common: &Common) -> Built {
+    let Knobs { processes: n, join, daemon } = *knobs;
 
     let mut src = Source::new();
     src.line(0, "from multiprocessing import Process");
@@ -60,35 +93,35 @@ fn build(knobs: &KnobValues) -> Result<Built, String> {
     src.blank();
     src.blank();
     src.line(0, "def count(n):");
-    let count_for = src.line(1, "for i in range(n):");
-    let count_print = src.line(2, "print(i)");
+    let count_for = src.at(1, "for i in range(n):");
+    let count_print = src.at(2, "print(i)");
     src.blank();
     src.blank();
     src.line(0, "def square(x):");
-    let helper_print = src.line(1, "print(f\"computing {x} squared\")");
-    let helper_return = src.line(1, "return x * x");
+    let helper_print = src.at(1, "print(f\"computing {x} squared\")");
+    let helper_return = src.at(1, "return x * x");
     src.blank();
     src.blank();
     src.line(0, "def worker(x):");
-    let call = src.line(1, "result = square(x)");
-    let worker_print = src.line(1, "print(f\"{x} squared is {result}, in process {os.getpid()}\")");
+    let call = src.at(1, "result = square(x)");
+    let worker_print = src.at(1, "print(f\"{x} squared is {result}, in process {os.getpid()}\")");
     src.blank();
     src.blank();
     src.line(0, "if __name__ == \"__main__\":");
     src.line(1, "counter = Process(target=count, args=(3,), name=\"counter\")");
-    let counter_start = src.line(1, "counter.start()");
-    let counter_join = src.line(1, "counter.join()");
+    let counter_start = src.at(1, "counter.start()");
+    let counter_join = src.at(1, "counter.join()");
     let daemon_arg = if daemon { ", daemon=True" } else { "" };
     src.line(1, &format!("workers = [Process(target=worker, args=(x,){daemon_arg}) for x in range({n})]"));
     src.line(1, "for p in workers:");
-    let start_line = src.line(2, "p.start()");
+    let start_line = src.at(2, "p.start()");
     let join_line = if join {
         src.line(1, "for p in workers:");
-        Some(src.line(2, "p.join()"))
+        Some(src.at(2, "p.join()"))
     } else {
         None
     };
-    let done_line = src.line(1, "print(\"main process done\")");
+    let done_line = src.at(1, "print(\"main process done\")");
 
     let mut processes = vec![main_process()];
     let mut actors = vec![main_thread(Vec::new())];
@@ -99,63 +132,53 @@ fn build(knobs: &KnobValues) -> Result<Built, String> {
         "counter".into(),
         false,
         vec![
-            op(OpKind::Set { reg: X, value: 0 }, count_for),
-            op(OpKind::Print { text: vec![TextPart::Reg(X)] }, count_print),
-            op(OpKind::Add { reg: X, value: 1 }, count_for),
-            op(OpKind::Loop { to: 1, times: 3 }, count_for),
+            count_for.op(OpKind::Set { reg: X, value: 0 }),
+            count_print.op(OpKind::Print { text: vec![TextPart::Reg(X)] }),
+            count_for.op(OpKind::Add { reg: X, value: 1 }),
+            count_for.op(OpKind::Loop { to: 1, times: 3 }),
         ],
     );
     let workers: Vec<ActorId> = (0..n)
         .map(|x| {
             let ops = vec![
-                op(OpKind::Set { reg: X, value: x as i64 }, call),
-                op(OpKind::Call, call),
-                op(
-                    OpKind::Print {
-                        text: vec![
-                            TextPart::Lit("computing ".into()),
-                            TextPart::Reg(X),
-                            TextPart::Lit(" squared".into()),
-                        ],
-                    },
-                    helper_print,
-                ),
-                op(OpKind::Set { reg: RESULT, value: x as i64 }, helper_return),
-                op(OpKind::Arith { reg: RESULT, op: Arith::Mul, value: Operand::Reg(X) }, helper_return),
-                op(
-                    OpKind::Print {
-                        text: vec![
-                            TextPart::Reg(X),
-                            TextPart::Lit(" squared is ".into()),
-                            TextPart::Reg(RESULT),
-                            TextPart::Lit(", in process ".into()),
-                            TextPart::Pid,
-                        ],
-                    },
-                    worker_print,
-                ),
+                call.op(OpKind::Set { reg: X, value: x as i64 }),
+                call.op(OpKind::Call),
+                helper_print.op(OpKind::Print {
+                    text: vec![TextPart::Lit("computing ".into()), TextPart::Reg(X), TextPart::Lit(" squared".into())],
+                }),
+                helper_return.op(OpKind::Set { reg: RESULT, value: x as i64 }),
+                helper_return.op(OpKind::Arith { reg: RESULT, op: Arith::Mul, value: Operand::Reg(X) }),
+                worker_print.op(OpKind::Print {
+                    text: vec![
+                        TextPart::Reg(X),
+                        TextPart::Lit(" squared is ".into()),
+                        TextPart::Reg(RESULT),
+                        TextPart::Lit(", in process ".into()),
+                        TextPart::Pid,
+                    ],
+                }),
             ];
             child(format!("Process-{}", x + 2), daemon, ops)
         })
         .collect();
     let mut main = vec![
-        op(OpKind::Start { actor: counter }, counter_start),
-        op(OpKind::Join { actor: counter, wait: Wait::Forever }, counter_join),
+        counter_start.op(OpKind::Start { actor: counter }),
+        counter_join.op(OpKind::Join { actor: counter, wait: Wait::Forever }),
     ];
-    main.extend(workers.iter().map(|&actor| op(OpKind::Start { actor }, start_line)));
+    main.extend(workers.iter().map(|&actor| start_line.op(OpKind::Start { actor })));
     if let Some(line) = join_line {
-        main.extend(workers.iter().map(|&actor| op(OpKind::Join { actor, wait: Wait::Forever }, line)));
+        main.extend(workers.iter().map(|&actor| line.op(OpKind::Join { actor, wait: Wait::Forever })));
     }
-    main.push(op(OpKind::Print { text: vec![TextPart::Lit("main process done".into())] }, done_line));
+    main.push(done_line.op(OpKind::Print { text: vec![TextPart::Lit("main process done".into())] }));
     actors[0].ops = main;
     let program = Program { source: src.finish(), processes, actors, objects: Vec::new() };
-    Ok(Built { program, settings: settings_from(knobs) })
+    Built::new(program, common)
 }
 
 /// What the children printed: for each child that printed its result, `x` in the order
 /// the results came out; and how many children printed their two lines out of order.
-pub fn results(knobs: &KnobValues, trace: &Trace) -> (Vec<i64>, i64) {
-    let n = knobs.int("processes");
+pub fn results(knobs: &Knobs, trace: &Trace) -> (Vec<i64>, i64) {
+    let n = knobs.processes;
     let text = trace.console_text();
     let lines: Vec<&str> = text.lines().collect();
     let order: Vec<i64> =
@@ -171,9 +194,9 @@ pub fn results(knobs: &KnobValues, trace: &Trace) -> (Vec<i64>, i64) {
     (order, out_of_order)
 }
 
-fn findings(knobs: &KnobValues, trace: &Trace, lang: Lang) -> Findings {
+fn findings(knobs: &Knobs, trace: &Trace, lang: Lang) -> Findings {
     let ko = lang == Lang::Ko;
-    let n = knobs.int("processes");
+    let n = i64::from(knobs.processes);
     let (order, out_of_order) = results(knobs, trace);
     let printed = order.len() as i64;
     let in_order = order.windows(2).all(|w| w[0] < w[1]);

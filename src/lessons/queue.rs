@@ -11,10 +11,10 @@ use crate::engine::program::{
 };
 use crate::engine::trace::{Outcome, SpanKind, Trace, WaitOn};
 use crate::i18n::{Lang, Text};
-use crate::knobs::{KnobKind, KnobSpec, KnobValues};
-use crate::lessons::parts::{add_child, joins, main_process, main_thread, not_finished, op, starts};
+use crate::knobs::{Common, FromKnobs, KnobError, KnobKind, KnobSpec, KnobValues};
+use crate::lessons::parts::{add_child, joins, main_process, main_thread, not_finished, starts};
 use crate::lessons::source::Source;
-use crate::lessons::{settings_from, Built, Findings, Group, Lesson, LessonInfo};
+use crate::lessons::{Built, Findings, Group, Lesson, LessonInfo, Teach};
 
 const KNOBS: &[KnobSpec] = &[
     KnobSpec { name: "producers", kind: KnobKind::Int { min: 1, max: 6 }, default: "2" },
@@ -43,12 +43,48 @@ pub const INFO: LessonInfo = LessonInfo {
     },
     knobs: KNOBS,
     common_knobs: &["engine", "cores", "seed", "time_scale"],
-    shows: crate::lessons::every_knob,
+    shows: crate::lessons::shows_with::<Queue>,
     breaks: None,
 };
 
 /// The lesson as the engine worker runs it.
-pub const LESSON: Lesson = Lesson { info: &INFO, build, findings };
+pub const LESSON: Lesson = Lesson::of::<Queue>(&INFO);
+
+/// The lesson's knobs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Knobs {
+    pub producers: u16,
+    pub consumers: u16,
+    /// 0: unbounded.
+    pub maxsize: u32,
+    /// Items each producer puts.
+    pub items: u64,
+}
+
+impl FromKnobs for Knobs {
+    fn from_knobs(values: &KnobValues) -> Result<Knobs, KnobError> {
+        Ok(Knobs {
+            producers: values.whole("producers")? as u16,
+            consumers: values.whole("consumers")? as u16,
+            maxsize: values.whole("maxsize")? as u32,
+            items: values.whole("items")? as u64,
+        })
+    }
+}
+
+struct Queue;
+
+impl Teach for Queue {
+    type Knobs = Knobs;
+
+    fn build(knobs: &Knobs, common: &Common) -> Built {
+        build(knobs, common)
+    }
+
+    fn findings(knobs: &Knobs, _common: &Common, trace: &Trace, lang: Lang) -> Findings {
+        findings(knobs, trace, lang)
+    }
+}
 
 const Q: ObjectId = ObjectId(0);
 const ITEM: Reg = Reg(0);
@@ -56,11 +92,8 @@ const FULL: Reg = Reg(1);
 /// Item numbers: producer p's i-th item is `p * 100 + i`.
 const PER_PRODUCER: i64 = 100;
 
-fn build(knobs: &KnobValues) -> Result<Built, String> {
-    let producers = knobs.int("producers") as u16;
-    let consumers = knobs.int("consumers") as u16;
-    let maxsize = knobs.int("maxsize") as u32;
-    let items = knobs.int("items") as u64;
+fn build(knobs: &Knobs, common: &Common) -> Built {
+    let Knobs { producers, consumers, maxsize, items } = *knobs;
     let total = producers as u64 * items;
 
     let mut src = Source::new();
@@ -69,17 +102,16 @@ fn build(knobs: &KnobValues) -> Result<Built, String> {
     src.blank();
     src.blank();
     src.line(0, "def producer(q, p, items):");
-    let put_for = src.line(1, "for i in range(items):");
-    let put = src.line(2, &format!("q.put(p * {PER_PRODUCER} + i)  # waits while the queue is full"));
-    let say_put =
-        src.line(2, &format!("print(f\"producer {{p}} put {{p * {PER_PRODUCER} + i}} (full: {{q.full()}})\")"));
+    let put_for = src.at(1, "for i in range(items):");
+    let put = src.at(2, &format!("q.put(p * {PER_PRODUCER} + i)  # waits while the queue is full"));
+    let say_put = src.at(2, &format!("print(f\"producer {{p}} put {{p * {PER_PRODUCER} + i}} (full: {{q.full()}})\")"));
     src.blank();
     src.blank();
     src.line(0, "def consumer(q, c, count):");
-    let get_for = src.line(1, "for _ in range(count):");
-    let get = src.line(2, "item = q.get()  # waits while the queue is empty");
-    let say_got = src.line(2, "print(f\"consumer {c} got {item}\")");
-    let work = src.line(2, "time.sleep(0.01)  # consuming is slower than producing");
+    let get_for = src.at(1, "for _ in range(count):");
+    let get = src.at(2, "item = q.get()  # waits while the queue is empty");
+    let say_got = src.at(2, "print(f\"consumer {c} got {item}\")");
+    let work = src.at(2, "time.sleep(0.01)  # consuming is slower than producing");
     src.blank();
     src.blank();
     src.line(0, "if __name__ == \"__main__\":");
@@ -95,10 +127,10 @@ fn build(knobs: &KnobValues) -> Result<Built, String> {
         ),
     );
     src.line(1, "for w in workers:");
-    let start_line = src.line(2, "w.start()");
+    let start_line = src.at(2, "w.start()");
     src.line(1, "for w in workers:");
-    let join_line = src.line(2, "w.join()");
-    let empty_line = src.line(1, "print(f\"empty at the end: {q.empty()}\")");
+    let join_line = src.at(2, "w.join()");
+    let empty_line = src.at(1, "print(f\"empty at the end: {q.empty()}\")");
 
     let mut processes = vec![main_process()];
     let mut actors = vec![main_thread(Vec::new())];
@@ -108,23 +140,20 @@ fn build(knobs: &KnobValues) -> Result<Built, String> {
     for p in 0..producers {
         let first = p as i64 * PER_PRODUCER;
         let ops = vec![
-            op(OpKind::Set { reg: ITEM, value: first }, put_for),
-            op(OpKind::Put { object: Q, value: Operand::Reg(ITEM), wait: Wait::Forever }, put),
-            op(OpKind::QueueFull { object: Q, reg: FULL }, say_put),
-            op(
-                OpKind::Print {
-                    text: vec![
-                        TextPart::Lit(format!("producer {p} put ")),
-                        TextPart::Reg(ITEM),
-                        TextPart::Lit(" (full: ".into()),
-                        TextPart::Bool(FULL),
-                        TextPart::Lit(")".into()),
-                    ],
-                },
-                say_put,
-            ),
-            op(OpKind::Add { reg: ITEM, value: 1 }, put_for),
-            op(OpKind::Loop { to: 1, times: items }, put_for),
+            put_for.op(OpKind::Set { reg: ITEM, value: first }),
+            put.op(OpKind::Put { object: Q, value: Operand::Reg(ITEM), wait: Wait::Forever }),
+            say_put.op(OpKind::QueueFull { object: Q, reg: FULL }),
+            say_put.op(OpKind::Print {
+                text: vec![
+                    TextPart::Lit(format!("producer {p} put ")),
+                    TextPart::Reg(ITEM),
+                    TextPart::Lit(" (full: ".into()),
+                    TextPart::Bool(FULL),
+                    TextPart::Lit(")".into()),
+                ],
+            }),
+            put_for.op(OpKind::Add { reg: ITEM, value: 1 }),
+            put_for.op(OpKind::Loop { to: 1, times: items }),
         ];
         child(format!("Process-{} (producer {p})", p + 1), ops);
     }
@@ -132,29 +161,28 @@ fn build(knobs: &KnobValues) -> Result<Built, String> {
         let count = total / consumers as u64 + u64::from((c as u64) < total % consumers as u64);
         if count == 0 {
             // Nothing for this one: it ends at once, as `range(0)` would.
-            child(format!("Process-{} (consumer {c})", producers + c + 1), vec![op(OpKind::Call, get_for)]);
+            child(format!("Process-{} (consumer {c})", producers + c + 1), vec![get_for.op(OpKind::Call)]);
             continue;
         }
         let ops = vec![
-            op(OpKind::Get { object: Q, reg: ITEM, wait: Wait::Forever }, get),
-            op(OpKind::Print { text: vec![TextPart::Lit(format!("consumer {c} got ")), TextPart::Reg(ITEM)] }, say_got),
-            op(OpKind::Sleep { micros: 10_000 }, work),
-            op(OpKind::Loop { to: 0, times: count }, get_for),
+            get.op(OpKind::Get { object: Q, reg: ITEM, wait: Wait::Forever }),
+            say_got.op(OpKind::Print { text: vec![TextPart::Lit(format!("consumer {c} got ")), TextPart::Reg(ITEM)] }),
+            work.op(OpKind::Sleep { micros: 10_000 }),
+            get_for.op(OpKind::Loop { to: 0, times: count }),
         ];
         child(format!("Process-{} (consumer {c})", producers + c + 1), ops);
     }
     let workers = producers + consumers;
     let mut main: Vec<Op> = starts(workers, start_line).collect();
     main.extend(joins(workers, join_line));
-    main.push(op(OpKind::QueueEmpty { object: Q, reg: FULL }, empty_line));
-    main.push(op(
-        OpKind::Print { text: vec![TextPart::Lit("empty at the end: ".into()), TextPart::Bool(FULL)] },
-        empty_line,
-    ));
+    main.push(empty_line.op(OpKind::QueueEmpty { object: Q, reg: FULL }));
+    main.push(
+        empty_line.op(OpKind::Print { text: vec![TextPart::Lit("empty at the end: ".into()), TextPart::Bool(FULL)] }),
+    );
     actors[0].ops = main;
     let objects = vec![ObjectDef { name: "q".into(), kind: ObjectKind::Queue { maxsize } }];
     let program = Program { source: src.finish(), processes, actors, objects };
-    Ok(Built { program, settings: settings_from(knobs) })
+    Built::new(program, common)
 }
 
 /// What went through the queue: items in the order they were got, and how long the
@@ -171,13 +199,13 @@ pub fn flow(trace: &Trace) -> (Vec<i64>, u64) {
     (got, producer_waits)
 }
 
-fn findings(knobs: &KnobValues, trace: &Trace, lang: Lang) -> Findings {
+fn findings(knobs: &Knobs, trace: &Trace, lang: Lang) -> Findings {
     let ko = lang == Lang::Ko;
-    let total = knobs.int("producers") * knobs.int("items");
-    let maxsize = knobs.int("maxsize");
+    let Knobs { producers, maxsize, items, .. } = *knobs;
+    let total = producers as u64 * items;
     let (got, waited) = flow(trace);
     // Each producer's items must leave in the order it put them.
-    let fifo = (0..knobs.int("producers")).all(|p| {
+    let fifo = (0..producers as i64).all(|p| {
         let mine: Vec<i64> = got.iter().copied().filter(|i| i / PER_PRODUCER == p).collect();
         mine.windows(2).all(|w| w[0] < w[1])
     });

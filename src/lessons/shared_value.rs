@@ -8,10 +8,10 @@
 use crate::engine::program::{ObjectDef, ObjectId, ObjectKind, Op, OpKind, Program, Reg, StartMethod, TextPart, Wait};
 use crate::engine::trace::{Outcome, Trace};
 use crate::i18n::{group_digits, Lang, Text};
-use crate::knobs::{KnobKind, KnobSpec, KnobValues};
-use crate::lessons::parts::{add_child, joins, main_process, main_thread, not_finished, op, starts};
+use crate::knobs::{Common, FromKnobs, KnobError, KnobKind, KnobSpec, KnobValues};
+use crate::lessons::parts::{add_child, joins, main_process, main_thread, not_finished, starts};
 use crate::lessons::source::Source;
-use crate::lessons::{settings_from, Built, Findings, Group, Lesson, LessonInfo};
+use crate::lessons::{Built, Findings, Group, Lesson, LessonInfo, Teach};
 
 const KNOBS: &[KnobSpec] = &[
     KnobSpec { name: "processes", kind: KnobKind::Int { min: 1, max: 12 }, default: "9" },
@@ -42,23 +42,66 @@ pub const INFO: LessonInfo = LessonInfo {
     },
     knobs: KNOBS,
     common_knobs: &["engine", "cores", "seed"],
-    shows: crate::lessons::every_knob,
+    shows: crate::lessons::shows_with::<SharedValue>,
     breaks: Some("lost"),
 };
 
 /// The lesson as the engine worker runs it.
-pub const LESSON: Lesson = Lesson { info: &INFO, build, findings };
+pub const LESSON: Lesson = Lesson::of::<SharedValue>(&INFO);
+
+/// What the processes add to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Shared {
+    /// A `multiprocessing.Value`, in memory every process shares.
+    Value,
+    /// A plain global, copied into each child.
+    Global,
+}
+
+/// The lesson's knobs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Knobs {
+    pub processes: u16,
+    pub increments: u64,
+    pub shared: Shared,
+    /// `with v.get_lock():` around each `v.value += 1` (a Value only).
+    pub get_lock: bool,
+}
+
+impl FromKnobs for Knobs {
+    fn from_knobs(values: &KnobValues) -> Result<Knobs, KnobError> {
+        Ok(Knobs {
+            processes: values.whole("processes")? as u16,
+            increments: values.whole("increments")? as u64,
+            shared: values.word("shared", &[("value", Shared::Value), ("global", Shared::Global)])?,
+            get_lock: values.word("get_lock", &[("on", true), ("off", false)])?,
+        })
+    }
+}
+
+struct SharedValue;
+
+impl Teach for SharedValue {
+    type Knobs = Knobs;
+
+    fn build(knobs: &Knobs, common: &Common) -> Built {
+        build(knobs, common)
+    }
+
+    fn findings(knobs: &Knobs, _common: &Common, trace: &Trace, lang: Lang) -> Findings {
+        findings(knobs, trace, lang)
+    }
+}
 
 const LOCK: ObjectId = ObjectId(0);
 const VALUE: ObjectId = ObjectId(1);
 const GLOBAL: ObjectId = ObjectId(2);
 const R: Reg = Reg(0);
 
-fn build(knobs: &KnobValues) -> Result<Built, String> {
-    let n = knobs.int("processes") as u16;
-    let increments = knobs.int("increments") as u64;
-    let value = knobs.choice("shared") == "value";
-    let locked = value && knobs.choice("get_lock") == "on";
+fn build(knobs: &Knobs, common: &Common) -> Built {
+    let Knobs { processes: n, increments, shared, get_lock } = *knobs;
+    let value = shared == Shared::Value;
+    let locked = value && get_lock;
     let expected = n as i64 * increments as i64;
 
     let mut src = Source::new();
@@ -68,22 +111,22 @@ fn build(knobs: &KnobValues) -> Result<Built, String> {
         src.blank();
         src.blank();
         src.line(0, "def add(v, n):");
-        let for_line = src.line(1, "for _ in range(n):");
+        let for_line = src.at(1, "for _ in range(n):");
         let target = if locked {
-            let with = src.line(2, "with v.get_lock():");
-            ops.push(op(OpKind::Acquire { object: LOCK, wait: Wait::Forever, result: None }, with));
+            let with = src.at(2, "with v.get_lock():");
+            ops.push(with.op(OpKind::Acquire { object: LOCK, wait: Wait::Forever, result: None }));
             Some(with)
         } else {
             None
         };
-        let add = src.line(if locked { 3 } else { 2 }, "v.value += 1");
-        ops.push(op(OpKind::Load { object: VALUE, reg: R }, add));
-        ops.push(op(OpKind::Add { reg: R, value: 1 }, add));
-        ops.push(op(OpKind::Store { object: VALUE, reg: R }, add));
+        let add = src.at(if locked { 3 } else { 2 }, "v.value += 1");
+        ops.push(add.op(OpKind::Load { object: VALUE, reg: R }));
+        ops.push(add.op(OpKind::Add { reg: R, value: 1 }));
+        ops.push(add.op(OpKind::Store { object: VALUE, reg: R }));
         if let Some(with) = target {
-            ops.push(op(OpKind::Release { object: LOCK }, with));
+            ops.push(with.op(OpKind::Release { object: LOCK }));
         }
-        ops.push(op(OpKind::Loop { to: 0, times: increments }, for_line));
+        ops.push(for_line.op(OpKind::Loop { to: 0, times: increments }));
     } else {
         src.line(0, "from multiprocessing import Process");
         src.blank();
@@ -92,12 +135,12 @@ fn build(knobs: &KnobValues) -> Result<Built, String> {
         src.blank();
         src.line(0, "def add(n):");
         src.line(1, "global counter");
-        let for_line = src.line(1, "for _ in range(n):");
-        let add = src.line(2, "counter += 1  # this process's own copy");
-        ops.push(op(OpKind::Load { object: GLOBAL, reg: R }, add));
-        ops.push(op(OpKind::Add { reg: R, value: 1 }, add));
-        ops.push(op(OpKind::Store { object: GLOBAL, reg: R }, add));
-        ops.push(op(OpKind::Loop { to: 0, times: increments }, for_line));
+        let for_line = src.at(1, "for _ in range(n):");
+        let add = src.at(2, "counter += 1  # this process's own copy");
+        ops.push(add.op(OpKind::Load { object: GLOBAL, reg: R }));
+        ops.push(add.op(OpKind::Add { reg: R, value: 1 }));
+        ops.push(add.op(OpKind::Store { object: GLOBAL, reg: R }));
+        ops.push(for_line.op(OpKind::Loop { to: 0, times: increments }));
     }
     src.blank();
     src.blank();
@@ -109,13 +152,13 @@ fn build(knobs: &KnobValues) -> Result<Built, String> {
         src.line(1, &format!("workers = [Process(target=add, args=({increments},)) for _ in range({n})]"));
     }
     src.line(1, "for p in workers:");
-    let start_line = src.line(2, "p.start()");
+    let start_line = src.at(2, "p.start()");
     src.line(1, "for p in workers:");
-    let join_line = src.line(2, "p.join()");
+    let join_line = src.at(2, "p.join()");
     let print_line = if value {
-        src.line(1, &format!("print(f\"v.value = {{v.value}} (expected {expected})\")"))
+        src.at(1, &format!("print(f\"v.value = {{v.value}} (expected {expected})\")"))
     } else {
-        src.line(1, &format!("print(f\"counter = {{counter}} (the children added {expected})\")"))
+        src.at(1, &format!("print(f\"counter = {{counter}} (the children added {expected})\")"))
     };
 
     let mut main: Vec<Op> = starts(n, start_line).collect();
@@ -125,11 +168,10 @@ fn build(knobs: &KnobValues) -> Result<Built, String> {
     } else {
         (GLOBAL, "counter = ", format!(" (the children added {expected})"))
     };
-    main.push(op(OpKind::Load { object: shown, reg: R }, print_line));
-    main.push(op(
-        OpKind::Print { text: vec![TextPart::Lit(label.into()), TextPart::Reg(R), TextPart::Lit(tail)] },
-        print_line,
-    ));
+    main.push(print_line.op(OpKind::Load { object: shown, reg: R }));
+    main.push(
+        print_line.op(OpKind::Print { text: vec![TextPart::Lit(label.into()), TextPart::Reg(R), TextPart::Lit(tail)] }),
+    );
     let mut processes = vec![main_process()];
     let mut actors = vec![main_thread(main)];
     for i in 1..=n {
@@ -142,14 +184,14 @@ fn build(knobs: &KnobValues) -> Result<Built, String> {
         ObjectDef { name: "counter".into(), kind: ObjectKind::Var { initial: 0 } },
     ];
     let program = Program { source: src.finish(), processes, actors, objects };
-    Ok(Built { program, settings: settings_from(knobs) })
+    Built::new(program, common)
 }
 
-fn findings(knobs: &KnobValues, trace: &Trace, lang: Lang) -> Findings {
+fn findings(knobs: &Knobs, trace: &Trace, lang: Lang) -> Findings {
     let ko = lang == Lang::Ko;
-    let value = knobs.choice("shared") == "value";
-    let locked = knobs.choice("get_lock") == "on";
-    let expected = knobs.int("processes") * knobs.int("increments");
+    let value = knobs.shared == Shared::Value;
+    let locked = knobs.get_lock;
+    let expected = knobs.processes as i64 * knobs.increments as i64;
     let seen = trace.final_value(if value { VALUE } else { GLOBAL }).unwrap_or(0);
     let lost = if value { expected - seen } else { 0 };
     let figures = vec![("expected", expected), ("seen", seen), ("lost", lost)];

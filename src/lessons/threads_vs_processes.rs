@@ -11,10 +11,10 @@ use crate::engine::program::{
 };
 use crate::engine::trace::{Outcome, SpanKind, Trace};
 use crate::i18n::{group_digits, Lang, Text};
-use crate::knobs::{KnobKind, KnobSpec, KnobValues};
-use crate::lessons::parts::{add_child, joins, main_process, main_thread, not_finished, op, starts, thread};
+use crate::knobs::{Common, FromKnobs, KnobError, KnobKind, KnobSpec, KnobValues};
+use crate::lessons::parts::{add_child, joins, main_process, main_thread, not_finished, starts, thread};
 use crate::lessons::source::Source;
-use crate::lessons::{settings_from, Built, Findings, Group, Lesson, LessonInfo};
+use crate::lessons::{Built, Findings, Group, Lesson, LessonInfo, Teach};
 
 const KNOBS: &[KnobSpec] = &[
     KnobSpec { name: "count", kind: KnobKind::Int { min: 1, max: 16 }, default: "8" },
@@ -44,22 +44,72 @@ pub const INFO: LessonInfo = LessonInfo {
     },
     knobs: KNOBS,
     common_knobs: &["engine", "cores", "seed"],
-    shows: crate::lessons::every_knob,
+    shows: crate::lessons::shows_with::<ThreadsVsProcesses>,
     breaks: None,
 };
 
 /// The lesson as the engine worker runs it.
-pub const LESSON: Lesson = Lesson { info: &INFO, build, findings };
+pub const LESSON: Lesson = Lesson::of::<ThreadsVsProcesses>(&INFO);
+
+/// What the program starts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    Thread,
+    /// A process that starts as a copy of its parent.
+    Fork,
+    /// A process that starts a fresh interpreter.
+    Spawn,
+}
+
+impl Kind {
+    /// Its word: for a process, the start method as Python names it.
+    fn word(self) -> &'static str {
+        match self {
+            Kind::Thread => "thread",
+            Kind::Fork => "fork",
+            Kind::Spawn => "spawn",
+        }
+    }
+}
+
+/// The lesson's knobs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Knobs {
+    pub count: u16,
+    pub kind: Kind,
+}
+
+impl FromKnobs for Knobs {
+    fn from_knobs(values: &KnobValues) -> Result<Knobs, KnobError> {
+        Ok(Knobs {
+            count: values.whole("count")? as u16,
+            kind: values.word("kind", &[("thread", Kind::Thread), ("fork", Kind::Fork), ("spawn", Kind::Spawn)])?,
+        })
+    }
+}
+
+struct ThreadsVsProcesses;
+
+impl Teach for ThreadsVsProcesses {
+    type Knobs = Knobs;
+
+    fn build(knobs: &Knobs, common: &Common) -> Built {
+        build(knobs, common)
+    }
+
+    fn findings(knobs: &Knobs, _common: &Common, trace: &Trace, lang: Lang) -> Findings {
+        findings(knobs, trace, lang)
+    }
+}
 
 const COUNTER: ObjectId = ObjectId(0);
 const VALUE: Reg = Reg(0);
 const T0: Reg = Reg(1);
 const ELAPSED: Reg = Reg(2);
 
-fn build(knobs: &KnobValues) -> Result<Built, String> {
-    let count = knobs.int("count") as u16;
-    let kind = knobs.choice("kind");
-    let threads = kind == "thread";
+fn build(knobs: &Knobs, common: &Common) -> Built {
+    let Knobs { count, kind } = *knobs;
+    let threads = kind == Kind::Thread;
     let unit = if threads { "threads" } else { "processes" };
 
     let mut src = Source::new();
@@ -75,66 +125,64 @@ fn build(knobs: &KnobValues) -> Result<Built, String> {
     src.blank();
     src.line(0, "def task():");
     src.line(1, "global counter");
-    let add_line = src.line(1, "counter += 1");
+    let add_line = src.at(1, "counter += 1");
     src.blank();
     src.blank();
     src.line(0, "if __name__ == \"__main__\":");
     if !threads {
-        src.line(1, &format!("mp.set_start_method(\"{kind}\")"));
+        src.line(1, &format!("mp.set_start_method(\"{}\")", kind.word()));
     }
-    let start_clock = src.line(1, "start = time.perf_counter()");
+    let start_clock = src.at(1, "start = time.perf_counter()");
     if threads {
         src.line(1, &format!("units = [threading.Thread(target=task) for _ in range({count})]"));
     } else {
         src.line(1, &format!("units = [mp.Process(target=task) for _ in range({count})]"));
     }
     src.line(1, "for u in units:");
-    let start_line = src.line(2, "u.start()");
+    let start_line = src.at(2, "u.start()");
     src.line(1, "for u in units:");
-    let join_line = src.line(2, "u.join()");
-    let elapsed_line = src.line(1, "elapsed_us = round((time.perf_counter() - start) * 1e6)");
-    let print_time = src.line(
+    let join_line = src.at(2, "u.join()");
+    let elapsed_line = src.at(1, "elapsed_us = round((time.perf_counter() - start) * 1e6)");
+    let print_time = src.at(
         1,
         &format!(
             "print(f\"{count} {unit} started and joined in {{elapsed_us}} us, {{elapsed_us // {count}}} us each\")"
         ),
     );
-    let print_counter = src.line(1, "print(f\"counter in the main process: {counter}\")");
+    let print_counter = src.at(1, "print(f\"counter in the main process: {counter}\")");
 
-    let mut main = vec![op(OpKind::Clock { reg: T0 }, start_clock)];
+    let mut main = vec![start_clock.op(OpKind::Clock { reg: T0 })];
     main.extend(starts(count, start_line));
     main.extend(joins(count, join_line));
-    main.push(op(OpKind::Clock { reg: ELAPSED }, elapsed_line));
-    main.push(op(OpKind::Arith { reg: ELAPSED, op: Arith::Sub, value: Operand::Reg(T0) }, elapsed_line));
-    main.push(op(OpKind::Set { reg: VALUE, value: 0 }, print_time));
-    main.push(op(OpKind::Arith { reg: VALUE, op: Arith::Add, value: Operand::Reg(ELAPSED) }, print_time));
-    main.push(op(OpKind::Arith { reg: VALUE, op: Arith::FloorDiv, value: Operand::Const(count as i64) }, print_time));
-    main.push(op(
-        OpKind::Print {
-            text: vec![
-                TextPart::Lit(format!("{count} {unit} started and joined in ")),
-                TextPart::Reg(ELAPSED),
-                TextPart::Lit(" us, ".into()),
-                TextPart::Reg(VALUE),
-                TextPart::Lit(" us each".into()),
-            ],
-        },
-        print_time,
-    ));
-    main.push(op(OpKind::Load { object: COUNTER, reg: VALUE }, print_counter));
-    main.push(op(
-        OpKind::Print { text: vec![TextPart::Lit("counter in the main process: ".into()), TextPart::Reg(VALUE)] },
-        print_counter,
-    ));
+    main.push(elapsed_line.op(OpKind::Clock { reg: ELAPSED }));
+    main.push(elapsed_line.op(OpKind::Arith { reg: ELAPSED, op: Arith::Sub, value: Operand::Reg(T0) }));
+    main.push(print_time.op(OpKind::Set { reg: VALUE, value: 0 }));
+    main.push(print_time.op(OpKind::Arith { reg: VALUE, op: Arith::Add, value: Operand::Reg(ELAPSED) }));
+    main.push(print_time.op(OpKind::Arith { reg: VALUE, op: Arith::FloorDiv, value: Operand::Const(count as i64) }));
+    main.push(print_time.op(OpKind::Print {
+        text: vec![
+            TextPart::Lit(format!("{count} {unit} started and joined in ")),
+            TextPart::Reg(ELAPSED),
+            TextPart::Lit(" us, ".into()),
+            TextPart::Reg(VALUE),
+            TextPart::Lit(" us each".into()),
+        ],
+    }));
+    main.push(print_counter.op(OpKind::Load { object: COUNTER, reg: VALUE }));
+    main.push(
+        print_counter.op(OpKind::Print {
+            text: vec![TextPart::Lit("counter in the main process: ".into()), TextPart::Reg(VALUE)],
+        }),
+    );
 
     let task = vec![
-        op(OpKind::Load { object: COUNTER, reg: VALUE }, add_line),
-        op(OpKind::Add { reg: VALUE, value: 1 }, add_line),
-        op(OpKind::Store { object: COUNTER, reg: VALUE }, add_line),
+        add_line.op(OpKind::Load { object: COUNTER, reg: VALUE }),
+        add_line.op(OpKind::Add { reg: VALUE, value: 1 }),
+        add_line.op(OpKind::Store { object: COUNTER, reg: VALUE }),
     ];
     let mut processes = vec![main_process()];
     let mut actors = vec![main_thread(main)];
-    let start_method = if kind == "spawn" { StartMethod::Spawn } else { StartMethod::Fork };
+    let start_method = if kind == Kind::Spawn { StartMethod::Spawn } else { StartMethod::Fork };
     for u in 1..=count {
         if threads {
             actors.push(thread(format!("Thread-{u} (task)"), task.clone()));
@@ -148,7 +196,7 @@ fn build(knobs: &KnobValues) -> Result<Built, String> {
         actors,
         objects: vec![ObjectDef { name: "counter".into(), kind: ObjectKind::Var { initial: 0 } }],
     };
-    Ok(Built { program, settings: settings_from(knobs) })
+    Built::new(program, common)
 }
 
 /// From each `start()` until the new thread or process ran its first line, in ns: the
@@ -159,10 +207,9 @@ pub fn mean_start_ns(trace: &Trace) -> Option<u64> {
     (!starts.is_empty()).then(|| starts.iter().sum::<u64>() / starts.len() as u64)
 }
 
-fn findings(knobs: &KnobValues, trace: &Trace, lang: Lang) -> Findings {
+fn findings(knobs: &Knobs, trace: &Trace, lang: Lang) -> Findings {
     let ko = lang == Lang::Ko;
-    let count = knobs.int("count");
-    let kind = knobs.choice("kind");
+    let Knobs { count, kind } = *knobs;
     let counter = trace.final_value(COUNTER).unwrap_or(0);
     // What the program measured and printed: "... in T us, P us each".
     let per_unit_us = trace
@@ -180,33 +227,37 @@ fn findings(knobs: &KnobValues, trace: &Trace, lang: Lang) -> Findings {
     }
     let per = group_digits(per_unit_us);
     let headline = match (kind, ko) {
-        ("thread", false) => format!(
+        (Kind::Thread, false) => format!(
             "{count} threads: {per} µs each to start and join, and they all changed the same counter ({counter})."
         ),
-        ("thread", true) => {
+        (Kind::Thread, true) => {
             format!("스레드 {count}개: 시작과 join에 하나당 {per} µs, 모두 같은 카운터를 바꿨습니다({counter}).")
         }
         (_, false) => format!(
-            "{count} {kind}ed processes: {per} µs each to start and join, and the parent's counter is still {counter}."
+            "{count} {}ed processes: {per} µs each to start and join, and the parent's counter is still {counter}.",
+            kind.word()
         ),
         (_, true) => {
-            format!("{kind} 프로세스 {count}개: 시작과 join에 하나당 {per} µs, 부모의 카운터는 여전히 {counter}입니다.")
+            format!(
+                "{} 프로세스 {count}개: 시작과 join에 하나당 {per} µs, 부모의 카운터는 여전히 {counter}입니다.",
+                kind.word()
+            )
         }
     };
     let why = match kind {
-        "thread" => Text {
+        Kind::Thread => Text {
             en: "Threads share their process's memory: each task's counter += 1 changed the one global. Try \
                  kind=fork or kind=spawn.",
             ko: "스레드는 프로세스의 메모리를 공유합니다. 각 작업의 counter += 1이 하나뿐인 전역 변수를 바꿨습니다. \
                  kind=fork나 kind=spawn을 시도해 보세요.",
         },
-        "fork" => Text {
+        Kind::Fork => Text {
             en: "Each forked child got a copy of the parent's memory and changed its copy; the parent never sees it. \
                  A fork copies the process, which is why it costs milliseconds.",
             ko: "fork된 자식은 부모 메모리의 복사본을 받아 그 복사본을 바꿨고, 부모는 그것을 보지 못합니다. fork는 \
                  프로세스를 복사하기 때문에 몇 밀리초가 듭니다.",
         },
-        _ => Text {
+        Kind::Spawn => Text {
             en: "Each spawned child started a fresh interpreter and imported the program again before running its \
                  task: tens of milliseconds each, and its counter was its own.",
             ko: "spawn된 자식은 새 인터프리터를 띄우고 프로그램을 다시 불러온 뒤 작업을 실행했습니다. 하나에 수십 \

@@ -2,8 +2,8 @@
 //! dots and the prediction from the chunking as a line. Pure (a function of the runs and
 //! the current knobs to SVG markup), so it is tested natively.
 
-use crate::knobs::KnobValues;
-use crate::lessons::pool_map::{plan, predicted_rounds};
+use crate::knobs::{FromKnobs, KnobValues};
+use crate::lessons::pool_map::{plan, predicted_rounds, Knobs};
 use crate::ui::markup::escape;
 
 /// One finished run of the pool lesson.
@@ -33,14 +33,15 @@ const LEFT: f64 = 44.0;
 const BOTTOM: f64 = 28.0;
 const TOP: f64 = 10.0;
 
-/// The predicted seconds for each pool size 1..=MAX_POOL with the other knobs as they are.
-pub fn predicted_seconds(knobs: &KnobValues) -> Vec<(u32, f64)> {
-    let task_s = knobs.decimal("task_s");
+/// The predicted seconds for each pool size 1..=MAX_POOL with the other knobs as they are
+/// (none for knobs that are not the pool lesson's).
+pub fn predicted_seconds(values: &KnobValues) -> Vec<(u32, f64)> {
+    let Ok(knobs) = Knobs::from_knobs(values) else { return Vec::new() };
     (1..=MAX_POOL)
         .map(|size| {
-            let mut p = plan(knobs);
+            let mut p = plan(&knobs);
             p.processes = size as u16;
-            (size, predicted_rounds(&p) as f64 * task_s)
+            (size, predicted_rounds(&p) as f64 * knobs.task_s)
         })
         .collect()
 }
