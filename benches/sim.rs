@@ -7,8 +7,8 @@
 use std::time::Instant;
 
 use interleave::engine::sim;
+use interleave::lessons::build_from_pairs;
 use interleave::lessons::race_counter::LESSON;
-use interleave::lessons::{build_from_pairs, sim_settings};
 
 fn main() {
     println!("simulated engine, race_counter defaults (4 x 1 000 000 increments)");
@@ -18,10 +18,10 @@ fn main() {
         ("gil off, lock each", vec![("gil", "off"), ("lock", "each")]),
     ] {
         let pairs: Vec<(String, String)> = pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
-        let (knobs, built) = build_from_pairs(&LESSON, &pairs).unwrap();
-        let settings = sim_settings(&knobs, built.settings);
+        let (_, built) = build_from_pairs(&LESSON, &pairs).unwrap();
+        let (program, settings) = built.into_sim();
         let start = Instant::now();
-        let trace = sim::run(built.program, settings).unwrap();
+        let trace = sim::run(program, settings).unwrap();
         let seconds = start.elapsed().as_secs_f64();
         let ops: u64 = trace.metrics.iter().map(|m| m.ops).sum();
         println!(

@@ -259,44 +259,6 @@ impl KnobValues {
         self.values.iter().find(|(s, _)| s.name == name).map(|(_, v)| v)
     }
 
-    /// A whole-number knob. Panics if the lesson asks for a knob it did not declare.
-    pub fn int(&self, name: &str) -> i64 {
-        match self.get(name) {
-            Some(KnobValue::Int(v)) => *v,
-            other => panic!("knob `{name}` is not a whole number: {other:?}"),
-        }
-    }
-
-    pub fn seed(&self) -> u64 {
-        match self.get("seed") {
-            Some(KnobValue::Seed(v)) => *v,
-            other => panic!("knob `seed` is not a seed: {other:?}"),
-        }
-    }
-
-    /// The `schedule` knob: the picks a simulated run replays.
-    pub fn schedule(&self) -> Schedule {
-        match self.get("schedule") {
-            Some(KnobValue::Schedule(s)) => s.clone(),
-            other => panic!("knob `schedule` is not a schedule: {other:?}"),
-        }
-    }
-
-    pub fn decimal(&self, name: &str) -> f64 {
-        match self.get(name) {
-            Some(KnobValue::Decimal(v)) => *v,
-            other => panic!("knob `{name}` is not a decimal: {other:?}"),
-        }
-    }
-
-    /// A word knob. Panics if the lesson asks for a knob it did not declare.
-    pub fn choice(&self, name: &str) -> &'static str {
-        match self.get(name) {
-            Some(KnobValue::Choice(v)) => v,
-            other => panic!("knob `{name}` is not a choice: {other:?}"),
-        }
-    }
-
     /// The value of a knob of this set, or why not (a knob the set does not have).
     fn value(&self, name: &str) -> Result<&KnobValue, KnobError> {
         self.get(name).ok_or_else(|| KnobError::Unknown {
@@ -379,6 +341,13 @@ pub struct Common {
     pub schedule: Schedule,
     /// Test builds only: a live run's first thread after the main one panics.
     pub test_panic: bool,
+}
+
+impl Default for Common {
+    /// The common knobs' defaults.
+    fn default() -> Common {
+        Common::from_knobs(&KnobValues::defaults(common::ALL)).expect("the common knobs' defaults are their own values")
+    }
 }
 
 /// How `print` reaches the console (`output`).

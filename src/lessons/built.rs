@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::engine::program::Program;
 use crate::engine::settings::{OutputMode, PythonModel, RunSettings};
+use crate::engine::sim::SimSettings;
 use crate::engine::trace::Trace;
 use crate::i18n::Lang;
 use crate::knobs::{Common, KnobValues, Output};
@@ -15,6 +16,8 @@ use crate::lessons::Lesson;
 pub struct Built {
     pub program: Program,
     pub settings: RunSettings,
+    /// The common knobs it was built with: which engine, and the simulated machine.
+    pub common: Common,
 }
 
 /// What the learner should notice, computed from a run and worded by its outcome.
@@ -55,12 +58,30 @@ pub fn findings_in_every_language(lesson: &Lesson, knobs: &KnobValues, trace: &T
 impl Built {
     /// A Program with the run settings its common knobs ask for.
     pub fn new(program: Program, common: &Common) -> Built {
-        Built { program, settings: run_settings(common) }
+        Built { program, settings: run_settings(common), common: common.clone() }
+    }
+
+    /// How the simulated engine runs it: its run settings on the machine the common knobs
+    /// describe (`cores`, `seed`, `schedule`).
+    pub fn sim_settings(&self) -> SimSettings {
+        SimSettings {
+            run: self.settings,
+            cores: self.common.cores,
+            seed: self.common.seed,
+            schedule: self.common.schedule.clone(),
+            ..SimSettings::default()
+        }
+    }
+
+    /// The Program and [`Built::sim_settings`], for the simulated engine.
+    pub fn into_sim(self) -> (Program, SimSettings) {
+        let settings = self.sim_settings();
+        (self.program, settings)
     }
 }
 
 /// Run settings from the common knobs (`gil`, `python`, `output`, `time_scale`).
-pub fn run_settings(common: &Common) -> RunSettings {
+fn run_settings(common: &Common) -> RunSettings {
     RunSettings {
         gil: common.gil,
         python: if common.python_39 { PythonModel::V3_9 } else { PythonModel::V3_11 },
@@ -72,32 +93,5 @@ pub fn run_settings(common: &Common) -> RunSettings {
         time_scale: common.time_scale,
         panic_for_test: common.test_panic,
         ..RunSettings::default()
-    }
-}
-
-/// Run settings from the common knobs (`gil`, `python`, `output`, `time_scale`).
-pub fn settings_from(knobs: &KnobValues) -> RunSettings {
-    RunSettings {
-        gil: knobs.choice("gil") == "on",
-        python: PythonModel::from_knob(knobs.choice("python")).unwrap_or(PythonModel::V3_11),
-        output: match knobs.choice("output") {
-            "pipe" => OutputMode::Pipe,
-            "unbuffered" => OutputMode::Unbuffered,
-            _ => OutputMode::Tty,
-        },
-        time_scale: knobs.decimal("time_scale"),
-        panic_for_test: knobs.get("test_panic") == Some(&crate::knobs::KnobValue::Choice("yes")),
-        ..RunSettings::default()
-    }
-}
-
-/// Simulated-engine settings from the common knobs (`cores`, `seed`) and the run settings.
-pub fn sim_settings(knobs: &KnobValues, run: RunSettings) -> crate::engine::sim::SimSettings {
-    crate::engine::sim::SimSettings {
-        run,
-        cores: knobs.int("cores") as u32,
-        seed: knobs.seed(),
-        schedule: knobs.schedule(),
-        ..crate::engine::sim::SimSettings::default()
     }
 }

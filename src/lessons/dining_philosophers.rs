@@ -151,38 +151,38 @@ fn build(knobs: &Knobs, common: &Common) -> Built {
     } else {
         src.line(1, "first, second = left, right");
     }
-    let meals_line = src.at(1, "meals = 0");
-    let while_line = src.at(1, "while time.monotonic() < stop_at:");
-    let think_line = src.at(2, "time.sleep(THINK)");
+    let meals_line = src.line(1, "meals = 0");
+    let while_line = src.line(1, "while time.monotonic() < stop_at:");
+    let think_line = src.line(2, "time.sleep(THINK)");
     let mut depth = 2;
     let waiter_line = (strategy == Strategy::Waiter).then(|| {
         depth = 3;
-        src.at(2, "with waiter:")
+        src.line(2, "with waiter:")
     });
-    let first_line = src.at(depth, "forks[first].acquire()");
-    let gap_line = src.at(depth, "time.sleep(GAP)");
+    let first_line = src.line(depth, "forks[first].acquire()");
+    let gap_line = src.line(depth, "time.sleep(GAP)");
     let (second_line, back_off) = if strategy == Strategy::TryLock {
-        let second = src.at(depth, "if not forks[second].acquire(blocking=False):");
-        let give_back = src.at(depth + 1, "forks[first].release()  # put it back, think again");
-        let again = src.at(depth + 1, "continue");
+        let second = src.line(depth, "if not forks[second].acquire(blocking=False):");
+        let give_back = src.line(depth + 1, "forks[first].release()  # put it back, think again");
+        let again = src.line(depth + 1, "continue");
         (second, Some((give_back, again)))
     } else {
-        (src.at(depth, "forks[second].acquire()"), None)
+        (src.line(depth, "forks[second].acquire()"), None)
     };
-    let meal_line = src.at(depth, "meals += 1");
-    let print_line = src.at(depth, "print(f\"philosopher {i} eats (meal {meals})\")");
-    let eat_line = src.at(depth, "time.sleep(EAT)");
-    let put_second = src.at(depth, "forks[second].release()");
-    let put_first = src.at(depth, "forks[first].release()");
-    let done_line = src.at(1, "print(f\"philosopher {i} ate {meals} meals\")");
+    let meal_line = src.line(depth, "meals += 1");
+    let print_line = src.line(depth, "print(f\"philosopher {i} eats (meal {meals})\")");
+    let eat_line = src.line(depth, "time.sleep(EAT)");
+    let put_second = src.line(depth, "forks[second].release()");
+    let put_first = src.line(depth, "forks[first].release()");
+    let done_line = src.line(1, "print(f\"philosopher {i} ate {meals} meals\")");
     src.blank();
     src.blank();
-    let stop_line = src.at(0, &format!("stop_at = time.monotonic() + {duration}"));
+    let stop_line = src.line(0, &format!("stop_at = time.monotonic() + {duration}"));
     src.line(0, "threads = [threading.Thread(target=philosopher, args=(i, stop_at)) for i in range(PHILOSOPHERS)]");
     src.line(0, "for t in threads:");
-    let start_line = src.at(1, "t.start()");
+    let start_line = src.line(1, "t.start()");
     src.line(0, "for t in threads:");
-    let join_line = src.at(1, "t.join()");
+    let join_line = src.line(1, "t.join()");
 
     let stop_at = (duration * 1_000_000) as i64;
     let philosopher = |i: u16| -> Vec<Op> {

@@ -20,7 +20,7 @@ impl Subject for LessonRuns {
         let mut knobs = self.knobs.clone();
         knobs.set("seed", &seed.to_string()).map_err(|e| e.to_string())?;
         let built = (self.lesson.build)(&knobs)?;
-        Ok((built.program.clone(), lessons::sim_settings(&knobs, built.settings)))
+        Ok(built.into_sim())
     }
 
     fn figures(&self, trace: &Trace) -> Vec<(String, i64)> {
@@ -43,7 +43,7 @@ pub fn explorer(
     })?;
     request.check()?;
     let (knobs, built) = lessons::build_from_pairs(lesson, pairs)?;
-    if knobs.choice("engine") == "live" {
+    if built.common.live {
         return Err("exploring runs the simulated engine: a live run cannot be replayed".into());
     }
     // What it would cost, known before the first run: refused if too large.

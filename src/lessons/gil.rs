@@ -150,9 +150,9 @@ fn build(knobs: &Knobs, common: &Common) -> Built {
     // The work's operations, each with the line that runs it, its jump as from the start
     // of an actor's list.
     let work_ops: Vec<(SourceLine, OpKind)> = if cpu {
-        let first = src.at(1, "n = N");
-        let while_line = src.at(1, "while n > 0:");
-        let body = src.at(2, "n -= 1");
+        let first = src.line(1, "n = N");
+        let while_line = src.line(1, "while n > 0:");
+        let body = src.line(2, "n -= 1");
         vec![
             (first, OpKind::Set { reg: N, value: iterations as i64 }),
             (body, OpKind::Add { reg: N, value: -1 }),
@@ -160,7 +160,7 @@ fn build(knobs: &Knobs, common: &Common) -> Built {
             (while_line, OpKind::Loop { to: 1, times: iterations.max(1) }),
         ]
     } else {
-        let sleep = src.at(1, &format!("time.sleep({})  # waiting for I/O", size_ms as f64 / 1000.0));
+        let sleep = src.line(1, &format!("time.sleep({})  # waiting for I/O", size_ms as f64 / 1000.0));
         vec![(sleep, OpKind::Sleep { micros: size_ms * 1000 })]
     };
     src.blank();
@@ -170,10 +170,10 @@ fn build(knobs: &Knobs, common: &Common) -> Built {
     src.blank();
     src.blank();
     src.line(0, "if __name__ == \"__main__\":");
-    let serial_start = src.at(1, "start = time.perf_counter()");
-    let serial_for = src.at(1, "for _ in range(WORKERS):");
-    let serial_call = src.at(2, "work()");
-    let serial_print = src.at(1, "print(f\"serial: {ms(start)} ms\")");
+    let serial_start = src.line(1, "start = time.perf_counter()");
+    let serial_for = src.line(1, "for _ in range(WORKERS):");
+    let serial_call = src.line(2, "work()");
+    let serial_print = src.line(1, "print(f\"serial: {ms(start)} ms\")");
 
     // The work's operations at `base` in some actor's list, jumps moved there.
     let place = |base: usize| -> Vec<Op> {
@@ -211,7 +211,7 @@ fn build(knobs: &Knobs, common: &Common) -> Built {
     let mut actors = Vec::new();
     if mode != Mode::Serial {
         src.blank();
-        let start = src.at(1, "start = time.perf_counter()");
+        let start = src.line(1, "start = time.perf_counter()");
         let (kind, label) = if mode == Mode::Threads {
             src.line(1, "workers = [threading.Thread(target=work) for _ in range(WORKERS)]");
             ("threads", "threads")
@@ -220,10 +220,10 @@ fn build(knobs: &Knobs, common: &Common) -> Built {
             ("processes", "processes")
         };
         src.line(1, "for w in workers:");
-        let start_line = src.at(2, "w.start()");
+        let start_line = src.line(2, "w.start()");
         src.line(1, "for w in workers:");
-        let join_line = src.at(2, "w.join()");
-        let print_line = src.at(1, &format!("print(f\"{{WORKERS}} {label}: {{ms(start)}} ms\")"));
+        let join_line = src.line(2, "w.join()");
+        let print_line = src.line(1, &format!("print(f\"{{WORKERS}} {label}: {{ms(start)}} ms\")"));
         main.push(start.op(OpKind::Clock { reg: T0 }));
         main.extend(starts(workers, start_line));
         main.extend(joins(workers, join_line));

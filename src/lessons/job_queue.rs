@@ -105,29 +105,29 @@ fn build(knobs: &Knobs, common: &Common) -> Built {
     src.line(0, "import time");
     src.blank();
     src.blank();
-    let def = src.at(0, "def job(x):");
-    let sleep = src.at(1, &format!("time.sleep({})", JOB_MICROS as f64 / 1e6));
-    let ret = src.at(1, "return x * x");
+    let def = src.line(0, "def job(x):");
+    let sleep = src.line(1, &format!("time.sleep({})", JOB_MICROS as f64 / 1e6));
+    let ret = src.line(1, "return x * x");
     src.blank();
     src.blank();
     // The drain, written where `drain` puts it; returns its lines (test, get, print).
     let drain = |src: &mut Source| {
-        let test = src.at(1, "while not results.empty():");
-        let get = src.at(2, "collected.append(results.get())");
-        let say = src.at(2, "print(f\"result {collected[-1]}\")");
+        let test = src.line(1, "while not results.empty():");
+        let get = src.line(2, "collected.append(results.get())");
+        let say = src.line(2, "print(f\"result {collected[-1]}\")");
         (test, get, say)
     };
     src.line(0, "if __name__ == \"__main__\":");
     src.line(1, "results = queue.Queue()");
     src.line(1, "collected = []");
-    let pool_line = src.at(1, &format!("pool = Pool({size})"));
+    let pool_line = src.line(1, &format!("pool = Pool({size})"));
     src.line(1, &format!("for x in range({jobs}):"));
-    let call = src.at(2, "pool.apply_async(job, (x,), callback=results.put)");
+    let call = src.line(2, "pool.apply_async(job, (x,), callback=results.put)");
     let early = before.then(|| drain(&mut src));
-    let close = src.at(1, "pool.close()");
-    src.line(1, "pool.join()");
+    let close = src.line(1, "pool.close()");
+    let join = src.line(1, "pool.join()");
     let late = (!before).then(|| drain(&mut src));
-    let report = src.at(1, &format!("print(f\"collected {{len(collected)}} of {jobs} results\")"));
+    let report = src.line(1, &format!("print(f\"collected {{len(collected)}} of {jobs} results\")"));
 
     let mut program = Program {
         source: String::new(),
@@ -167,9 +167,12 @@ fn build(knobs: &Knobs, common: &Common) -> Built {
         let base = main.len();
         main.extend(drain_ops(base, lines));
     }
-    // `close()` and `join()`: the workers get their sentinels and are waited for, all on
-    // the `pool.close()` line (the pool put them on `pool = Pool(...)`).
-    main.extend(parts.shutdown.into_iter().map(|o| close.op(o.kind)));
+    // `close()` hands each worker its sentinel; `join()` waits for the workers (and the
+    // result handler). The pool made both on its own line.
+    main.extend(parts.shutdown.into_iter().map(|o| match o.kind {
+        OpKind::Join { .. } => join.op(o.kind),
+        _ => close.op(o.kind),
+    }));
     if let Some(lines) = late {
         let base = main.len();
         main.extend(drain_ops(base, lines));

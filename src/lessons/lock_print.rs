@@ -95,11 +95,11 @@ fn build(knobs: &Knobs, common: &Common) -> Built {
         src.blank();
         src.blank();
         src.line(0, &format!("def {name}():"));
-        let for_line = src.at(1, &format!("for _ in range({iterations}):"));
-        let acquire = src.at(2, &maybe("lock.acquire()"));
-        let print_acquired = src.at(2, "print(\"lock acquired\")");
-        let print_name = src.at(2, &format!("print(\"Executing the {name} function\")"));
-        let release = src.at(2, &maybe("lock.release()"));
+        let for_line = src.line(1, &format!("for _ in range({iterations}):"));
+        let acquire = src.line(2, &maybe("lock.acquire()"));
+        let print_acquired = src.line(2, "print(\"lock acquired\")");
+        let print_name = src.line(2, &format!("print(\"Executing the {name} function\")"));
+        let release = src.line(2, &maybe("lock.release()"));
         let mut ops = Vec::new();
         if locked {
             ops.push(acquire.op(OpKind::Acquire { object: LOCK, wait: Wait::Forever, result: None }));
@@ -116,10 +116,10 @@ fn build(knobs: &Knobs, common: &Common) -> Built {
     src.blank();
     src.line(0, "t1 = threading.Thread(target=first)");
     src.line(0, "t2 = threading.Thread(target=second)");
-    let start_1 = src.at(0, "t1.start()");
-    let start_2 = src.at(0, "t2.start()");
-    let join_1 = src.at(0, "t1.join()");
-    let join_2 = src.at(0, "t2.join()");
+    let start_1 = src.line(0, "t1.start()");
+    let start_2 = src.line(0, "t2.start()");
+    let join_1 = src.line(0, "t1.join()");
+    let join_2 = src.line(0, "t2.join()");
 
     let main = vec![
         start_1.op(OpKind::Start { actor: ActorId(1) }),

@@ -35,7 +35,7 @@ pub mod source;
 mod built;
 mod size;
 
-pub use built::{findings_in_every_language, run_settings, settings_from, sim_settings, Built, Findings, FindingsText};
+pub use built::{findings_in_every_language, Built, Findings, FindingsText};
 pub use size::{simulation, smaller_knobs, suggestion};
 
 use crate::engine::trace::Trace;
@@ -161,11 +161,6 @@ fn findings_with<T: Teach>(values: &KnobValues, trace: &Trace, lang: Lang) -> Fi
 /// [`LessonInfo::shows`] for the lesson `T`.
 pub fn shows_with<T: Teach>(values: &KnobValues, name: &str) -> bool {
     T::Knobs::from_knobs(values).map_or(true, |knobs| T::shows(&knobs, name))
-}
-
-/// For lessons whose every knob always matters.
-pub fn every_knob(_: &KnobValues, _: &str) -> bool {
-    true
 }
 
 /// Builds a lesson from raw `name=value` pairs, strictly (for the worker and the CLI).

@@ -1,15 +1,10 @@
 //! The pieces every lesson builds its Program from, so a lesson file says only what is its
-//! own: an operation on a line, the main process and its main thread, the headline of a run
+//! own: the main process and its main thread, the headline of a run
 //! that did not finish, and (for tests) a lesson built from knobs and its Python run.
 
-use crate::engine::program::{
-    ActorDef, ActorId, ActorRole, Line, Op, OpKind, ProcessDef, ProcessId, StartMethod, Wait,
-};
+use crate::engine::program::{ActorDef, ActorId, ActorRole, Op, OpKind, ProcessDef, ProcessId, StartMethod, Wait};
 use crate::i18n::Lang;
-
-pub fn op(kind: OpKind, line: impl Into<Line>) -> Op {
-    Op { kind, line: line.into() }
-}
+use crate::lessons::source::SourceLine;
 
 /// Process 0, already running.
 pub fn main_process() -> ProcessDef {
@@ -33,13 +28,13 @@ pub fn add_child(
 }
 
 /// `start()` of actors 1 to `n`, in order, on `line`.
-pub fn starts(n: u16, line: impl Into<Line> + Copy) -> impl Iterator<Item = Op> {
-    (1..=n).map(move |a| op(OpKind::Start { actor: ActorId(a) }, line))
+pub fn starts(n: u16, line: SourceLine) -> impl Iterator<Item = Op> {
+    (1..=n).map(move |a| line.op(OpKind::Start { actor: ActorId(a) }))
 }
 
 /// `join()` of actors 1 to `n`, in order, on `line`.
-pub fn joins(n: u16, line: impl Into<Line> + Copy) -> impl Iterator<Item = Op> {
-    (1..=n).map(move |a| op(OpKind::Join { actor: ActorId(a), wait: Wait::Forever }, line))
+pub fn joins(n: u16, line: SourceLine) -> impl Iterator<Item = Op> {
+    (1..=n).map(move |a| line.op(OpKind::Join { actor: ActorId(a), wait: Wait::Forever }))
 }
 
 /// Actor 0: the main thread of the main process.

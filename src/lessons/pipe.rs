@@ -126,19 +126,19 @@ fn build(knobs: &Knobs, common: &Common) -> Built {
     } else {
         src.line(1, "for message in MESSAGES:");
     }
-    let send_line = src.at(2, "conn.send(message)");
-    let say_sent = src.at(2, "print(f\"sent {message}\")");
-    let thanked = thanks.then(|| src.at(1, "print(f\"sender got {conn.recv()!r} back\")"));
-    let close_line = src.at(1, "conn.close()");
+    let send_line = src.line(2, "conn.send(message)");
+    let say_sent = src.line(2, "print(f\"sent {message}\")");
+    let thanked = thanks.then(|| src.line(1, "print(f\"sender got {conn.recv()!r} back\")"));
+    let close_line = src.line(1, "conn.close()");
     src.blank();
     src.blank();
     src.line(0, "def receiver(conn, other_end):");
     // (no operation: an end is closed for good only once every copy is)
     src.line(1, "other_end.close()  # fork gave this process a copy of the sending end too");
-    let recv_for = src.at(1, "for _ in MESSAGES:");
-    let recv_line = src.at(2, "message = conn.recv()");
-    let say_received = src.at(2, "print(f\"received {message}\")");
-    let reply = thanks.then(|| src.at(1, "conn.send(\"thanks\")  # a duplex end can send too"));
+    let recv_for = src.line(1, "for _ in MESSAGES:");
+    let recv_line = src.line(2, "message = conn.recv()");
+    let say_received = src.line(2, "print(f\"received {message}\")");
+    let reply = thanks.then(|| src.line(1, "conn.send(\"thanks\")  # a duplex end can send too"));
     src.blank();
     src.blank();
     src.line(0, "if __name__ == \"__main__\":");
@@ -149,14 +149,14 @@ fn build(knobs: &Knobs, common: &Common) -> Built {
     }
     src.line(1, "receiving = Process(target=receiver, args=(left, right))");
     src.line(1, "sending = Process(target=sender, args=(right,))");
-    let start_receiver = src.at(1, "receiving.start()");
-    let start_sender = src.at(1, "sending.start()");
+    let start_receiver = src.line(1, "receiving.start()");
+    let start_sender = src.line(1, "sending.start()");
     // Each process holds its own copies of the ends; an end is closed for good once every
     // copy is. The parent drops its copies here, so the sender's close is the last one.
     src.line(1, "left.close()  # the parent's copies: the children keep theirs");
     src.line(1, "right.close()");
-    let join_receiver = src.at(1, "receiving.join()");
-    let join_sender = src.at(1, "sending.join()");
+    let join_receiver = src.line(1, "receiving.join()");
+    let join_sender = src.line(1, "sending.join()");
 
     // The sender sends messages 0..sent on end 1, maybe waits for thanks, and closes it.
     let mut sender = Vec::new();

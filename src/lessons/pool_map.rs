@@ -98,6 +98,11 @@ impl Teach for PoolMap {
     fn findings(knobs: &Knobs, _common: &Common, trace: &Trace, lang: Lang) -> Findings {
         findings(knobs, trace, lang)
     }
+
+    /// `apply_async` hands out one task per call: it has no chunksize.
+    fn shows(knobs: &Knobs, name: &str) -> bool {
+        name != "chunksize" || knobs.method != PoolMethod::ApplyAsync
+    }
 }
 
 const T0: Reg = Reg(1);
@@ -108,7 +113,8 @@ pub fn plan(knobs: &Knobs) -> PoolPlan {
     PoolPlan {
         processes: knobs.pool_size,
         tasks: knobs.tasks,
-        chunksize: (knobs.chunksize > 0).then_some(knobs.chunksize),
+        // `apply_async` takes no chunksize: each call is one task.
+        chunksize: (knobs.chunksize > 0 && knobs.method != PoolMethod::ApplyAsync).then_some(knobs.chunksize),
         method: knobs.method,
         start_method: StartMethod::Fork,
     }
@@ -141,27 +147,27 @@ fn build(knobs: &Knobs, common: &Common) -> Built {
     src.line(0, "import time");
     src.blank();
     src.blank();
-    let def = src.at(0, "def f(x):");
-    let say = src.at(1, "print(f\"f({x}) in process {os.getpid()}\")");
-    let sleep = src.at(1, &format!("time.sleep({task_s})"));
-    let ret = src.at(1, "return x * x");
+    let def = src.line(0, "def f(x):");
+    let say = src.line(1, "print(f\"f({x}) in process {os.getpid()}\")");
+    let sleep = src.line(1, &format!("time.sleep({task_s})"));
+    let ret = src.line(1, "return x * x");
     src.blank();
     src.blank();
     src.line(0, "if __name__ == \"__main__\":");
-    let start = src.at(1, "start = time.perf_counter()");
-    let pool_line = src.at(1, &format!("with Pool({size}) as pool:"));
+    let start = src.line(1, "start = time.perf_counter()");
+    let pool_line = src.line(1, &format!("with Pool({size}) as pool:"));
     let call = match plan.method {
-        PoolMethod::Map => src.at(2, &format!("results = pool.map(f, range({tasks}){chunk_arg})")),
+        PoolMethod::Map => src.line(2, &format!("results = pool.map(f, range({tasks}){chunk_arg})")),
         PoolMethod::ImapUnordered => {
-            src.at(2, &format!("results = list(pool.imap_unordered(f, range({tasks}){chunk_arg}))"))
+            src.line(2, &format!("results = list(pool.imap_unordered(f, range({tasks}){chunk_arg}))"))
         }
         PoolMethod::ApplyAsync => {
-            let submit = src.at(2, &format!("handles = [pool.apply_async(f, (x,)) for x in range({tasks})]"));
+            let submit = src.line(2, &format!("handles = [pool.apply_async(f, (x,)) for x in range({tasks})]"));
             src.line(2, "results = [h.get() for h in handles]");
             submit
         }
     };
-    let done = src.at(1, "print(f\"{len(results)} results in {round((time.perf_counter() - start) * 1000)} ms\")");
+    let done = src.line(1, "print(f\"{len(results)} results in {round((time.perf_counter() - start) * 1000)} ms\")");
 
     let mut program = Program {
         source: String::new(),
@@ -277,8 +283,19 @@ mod tests {
         assert_eq!(rounds(&[]), 4);
         // Chunks of 5: two workers get one each, the third none.
         assert_eq!(rounds(&[("chunksize", "5")]), 5);
+        assert_eq!(rounds(&[("chunksize", "5"), ("method", "apply_async")]), 4, "apply_async has no chunksize");
         assert_eq!(rounds(&[("pool_size", "10")]), 1);
         assert_eq!(rounds(&[("pool_size", "1")]), 10);
+    }
+
+    #[test]
+    fn apply_async_ignores_the_chunksize_and_finishes() {
+        let (values, b) = built(&[("method", "apply_async"), ("chunksize", "5")]);
+        assert!(!b.program.source.contains("chunksize"), "{}", b.program.source);
+        assert!(!(INFO.shows)(&values, "chunksize"));
+        let (program, settings) = b.into_sim();
+        let trace = crate::engine::sim::run(program, settings).unwrap();
+        assert_eq!(trace.outcome, crate::engine::trace::Outcome::Completed);
     }
 
     #[test]

@@ -93,35 +93,35 @@ fn build(knobs: &Knobs, common: &Common) -> Built {
     src.blank();
     src.blank();
     src.line(0, "def count(n):");
-    let count_for = src.at(1, "for i in range(n):");
-    let count_print = src.at(2, "print(i)");
+    let count_for = src.line(1, "for i in range(n):");
+    let count_print = src.line(2, "print(i)");
     src.blank();
     src.blank();
     src.line(0, "def square(x):");
-    let helper_print = src.at(1, "print(f\"computing {x} squared\")");
-    let helper_return = src.at(1, "return x * x");
+    let helper_print = src.line(1, "print(f\"computing {x} squared\")");
+    let helper_return = src.line(1, "return x * x");
     src.blank();
     src.blank();
     src.line(0, "def worker(x):");
-    let call = src.at(1, "result = square(x)");
-    let worker_print = src.at(1, "print(f\"{x} squared is {result}, in process {os.getpid()}\")");
+    let call = src.line(1, "result = square(x)");
+    let worker_print = src.line(1, "print(f\"{x} squared is {result}, in process {os.getpid()}\")");
     src.blank();
     src.blank();
     src.line(0, "if __name__ == \"__main__\":");
     src.line(1, "counter = Process(target=count, args=(3,), name=\"counter\")");
-    let counter_start = src.at(1, "counter.start()");
-    let counter_join = src.at(1, "counter.join()");
+    let counter_start = src.line(1, "counter.start()");
+    let counter_join = src.line(1, "counter.join()");
     let daemon_arg = if daemon { ", daemon=True" } else { "" };
     src.line(1, &format!("workers = [Process(target=worker, args=(x,){daemon_arg}) for x in range({n})]"));
     src.line(1, "for p in workers:");
-    let start_line = src.at(2, "p.start()");
+    let start_line = src.line(2, "p.start()");
     let join_line = if join {
         src.line(1, "for p in workers:");
-        Some(src.at(2, "p.join()"))
+        Some(src.line(2, "p.join()"))
     } else {
         None
     };
-    let done_line = src.at(1, "print(\"main process done\")");
+    let done_line = src.line(1, "print(\"main process done\")");
 
     let mut processes = vec![main_process()];
     let mut actors = vec![main_thread(Vec::new())];
@@ -217,6 +217,15 @@ fn findings(knobs: &Knobs, trace: &Trace, lang: Lang) -> Findings {
                  ended with it.",
             ko: "자식들은 데몬이었고 아무도 join하지 않았습니다. 메인 프로세스가 끝에 이르자 함께 끝났습니다.",
         }
+    } else if knobs.daemon && !knobs.join {
+        Text {
+            en: "The children were daemons and nobody joined them, so each would have been ended with the main \
+                 process; this time they all finished before it did. A daemon that is not joined has no promise of \
+                 finishing: run it again, and some results may be lost.",
+            ko: "자식들은 데몬이었고 아무도 join하지 않았으니 메인 프로세스가 끝날 때 함께 끝났을 것입니다. 이번에는 \
+                 모두 그 전에 끝났을 뿐입니다. join하지 않은 데몬은 끝까지 실행된다는 보장이 없으니, 다시 실행하면 \
+                 결과 일부가 사라질 수 있습니다.",
+        }
     } else if in_order {
         Text {
             en: "Each child's two lines came out in order, and this time the children finished in the order they \
@@ -251,6 +260,20 @@ mod tests {
         assert_eq!(b.program.processes.len(), 5, "main, the counter and three workers");
         assert!(b.program.processes[2..].iter().all(|p| p.daemon));
         assert!(b.program.source.contains("daemon=True"));
+    }
+
+    #[test]
+    fn unjoined_daemons_that_all_finish_are_not_called_safe() {
+        // A run where every child printed (as CPython's daemons sometimes do before the
+        // main process ends), judged with the daemon knobs.
+        let b = built(&[("join", "no")]);
+        let trace = crate::engine::sim::run(b.program.clone(), b.sim_settings()).unwrap();
+        let daemons = Knobs { processes: 5, join: false, daemon: true };
+        let said = findings(&daemons, &trace, Lang::En);
+        assert_eq!(said.figures[0], ("results", 5));
+        assert!(said.details[0].contains("no promise of finishing"), "{:?}", said.details);
+        let joined = Knobs { daemon: false, ..daemons };
+        assert!(!findings(&joined, &trace, Lang::En).details[0].contains("no promise"));
     }
 
     #[test]

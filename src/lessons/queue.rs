@@ -102,16 +102,16 @@ fn build(knobs: &Knobs, common: &Common) -> Built {
     src.blank();
     src.blank();
     src.line(0, "def producer(q, p, items):");
-    let put_for = src.at(1, "for i in range(items):");
-    let put = src.at(2, &format!("q.put(p * {PER_PRODUCER} + i)  # waits while the queue is full"));
-    let say_put = src.at(2, &format!("print(f\"producer {{p}} put {{p * {PER_PRODUCER} + i}} (full: {{q.full()}})\")"));
+    let put_for = src.line(1, "for i in range(items):");
+    let put = src.line(2, &format!("q.put(p * {PER_PRODUCER} + i)  # waits while the queue is full"));
+    let say_put = src.line(2, &format!("print(f\"producer {{p}} put {{p * {PER_PRODUCER} + i}} (full: {{q.full()}})\")"));
     src.blank();
     src.blank();
     src.line(0, "def consumer(q, c, count):");
-    let get_for = src.at(1, "for _ in range(count):");
-    let get = src.at(2, "item = q.get()  # waits while the queue is empty");
-    let say_got = src.at(2, "print(f\"consumer {c} got {item}\")");
-    let work = src.at(2, "time.sleep(0.01)  # consuming is slower than producing");
+    let get_for = src.line(1, "for _ in range(count):");
+    let get = src.line(2, "item = q.get()  # waits while the queue is empty");
+    let say_got = src.line(2, "print(f\"consumer {c} got {item}\")");
+    let work = src.line(2, "time.sleep(0.01)  # consuming is slower than producing");
     src.blank();
     src.blank();
     src.line(0, "if __name__ == \"__main__\":");
@@ -120,17 +120,13 @@ fn build(knobs: &Knobs, common: &Common) -> Built {
         1,
         &format!("counts = [{total} // {consumers} + (c < {total} % {consumers}) for c in range({consumers})]"),
     );
-    src.line(
-        1,
-        &format!(
-            "workers = [Process(target=producer, args=(q, p, {items})) for p in range({producers})] + \\\n        [Process(target=consumer, args=(q, c, counts[c])) for c in range({consumers})]"
-        ),
-    );
+    src.line(1, &format!("workers = [Process(target=producer, args=(q, p, {items})) for p in range({producers})] + \\"));
+    src.line(2, &format!("[Process(target=consumer, args=(q, c, counts[c])) for c in range({consumers})]"));
     src.line(1, "for w in workers:");
-    let start_line = src.at(2, "w.start()");
+    let start_line = src.line(2, "w.start()");
     src.line(1, "for w in workers:");
-    let join_line = src.at(2, "w.join()");
-    let empty_line = src.at(1, "print(f\"empty at the end: {q.empty()}\")");
+    let join_line = src.line(2, "w.join()");
+    let empty_line = src.line(1, "print(f\"empty at the end: {q.empty()}\")");
 
     let mut processes = vec![main_process()];
     let mut actors = vec![main_thread(Vec::new())];

@@ -141,14 +141,14 @@ fn build(knobs: &Knobs, common: &Common) -> Built {
     // `with lock:` at this depth when `wanted`: acquire here, and the release goes on its line.
     let with_lock = |src: &mut Source, ops: &mut Vec<Op>, depth: &mut usize, wanted: bool| {
         wanted.then(|| {
-            let with = src.at(*depth, "with lock:");
+            let with = src.line(*depth, "with lock:");
             ops.push(with.op(OpKind::Acquire { object: LOCK, wait: Wait::Forever, result: None }));
             *depth += 1;
             with
         })
     };
     let loop_lock = with_lock(&mut src, &mut ops, &mut depth, lock == LockPlacement::Loop);
-    let for_line = src.at(depth, &format!("for _ in range({increments}):"));
+    let for_line = src.line(depth, &format!("for _ in range({increments}):"));
     let body_start = ops.len();
     depth += 1;
     let each_lock = with_lock(&mut src, &mut ops, &mut depth, lock == LockPlacement::Each);
@@ -157,18 +157,18 @@ fn build(knobs: &Knobs, common: &Common) -> Built {
         ops.push(line.op(OpKind::Store { object: COUNTER, reg: VALUE }));
     };
     if between == Between::Nothing {
-        let line = src.at(depth, "counter += 1");
+        let line = src.line(depth, "counter += 1");
         ops.push(line.op(OpKind::Load { object: COUNTER, reg: VALUE }));
         read_add_write(line, &mut ops);
     } else {
-        let read = src.at(depth, "value = counter");
+        let read = src.line(depth, "value = counter");
         ops.push(read.op(OpKind::Load { object: COUNTER, reg: VALUE }));
         if between == Between::Call {
-            ops.push(src.at(depth, "pause()").op(OpKind::Call));
+            ops.push(src.line(depth, "pause()").op(OpKind::Call));
         } else {
-            ops.push(src.at(depth, "time.sleep(0)").op(OpKind::Sleep { micros: 0 }));
+            ops.push(src.line(depth, "time.sleep(0)").op(OpKind::Sleep { micros: 0 }));
         }
-        read_add_write(src.at(depth, "counter = value + 1"), &mut ops);
+        read_add_write(src.line(depth, "counter = value + 1"), &mut ops);
     }
     if let Some(with) = each_lock {
         ops.push(with.op(OpKind::Release { object: LOCK }));
@@ -182,10 +182,10 @@ fn build(knobs: &Knobs, common: &Common) -> Built {
     src.blank();
     src.line(0, &format!("threads = [threading.Thread(target=work) for _ in range({threads})]"));
     src.line(0, "for t in threads:");
-    let start_line = src.at(1, "t.start()");
+    let start_line = src.line(1, "t.start()");
     src.line(0, "for t in threads:");
-    let join_line = src.at(1, "t.join()");
-    let print_line = src.at(0, &format!("print(f\"counter = {{counter}} (expected {expected})\")"));
+    let join_line = src.line(1, "t.join()");
+    let print_line = src.line(0, &format!("print(f\"counter = {{counter}} (expected {expected})\")"));
 
     let mut main_ops: Vec<Op> = starts(threads, start_line).collect();
     main_ops.extend(joins(threads, join_line));

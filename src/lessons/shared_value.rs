@@ -111,15 +111,15 @@ fn build(knobs: &Knobs, common: &Common) -> Built {
         src.blank();
         src.blank();
         src.line(0, "def add(v, n):");
-        let for_line = src.at(1, "for _ in range(n):");
+        let for_line = src.line(1, "for _ in range(n):");
         let target = if locked {
-            let with = src.at(2, "with v.get_lock():");
+            let with = src.line(2, "with v.get_lock():");
             ops.push(with.op(OpKind::Acquire { object: LOCK, wait: Wait::Forever, result: None }));
             Some(with)
         } else {
             None
         };
-        let add = src.at(if locked { 3 } else { 2 }, "v.value += 1");
+        let add = src.line(if locked { 3 } else { 2 }, "v.value += 1");
         ops.push(add.op(OpKind::Load { object: VALUE, reg: R }));
         ops.push(add.op(OpKind::Add { reg: R, value: 1 }));
         ops.push(add.op(OpKind::Store { object: VALUE, reg: R }));
@@ -135,8 +135,8 @@ fn build(knobs: &Knobs, common: &Common) -> Built {
         src.blank();
         src.line(0, "def add(n):");
         src.line(1, "global counter");
-        let for_line = src.at(1, "for _ in range(n):");
-        let add = src.at(2, "counter += 1  # this process's own copy");
+        let for_line = src.line(1, "for _ in range(n):");
+        let add = src.line(2, "counter += 1  # this process's own copy");
         ops.push(add.op(OpKind::Load { object: GLOBAL, reg: R }));
         ops.push(add.op(OpKind::Add { reg: R, value: 1 }));
         ops.push(add.op(OpKind::Store { object: GLOBAL, reg: R }));
@@ -152,13 +152,13 @@ fn build(knobs: &Knobs, common: &Common) -> Built {
         src.line(1, &format!("workers = [Process(target=add, args=({increments},)) for _ in range({n})]"));
     }
     src.line(1, "for p in workers:");
-    let start_line = src.at(2, "p.start()");
+    let start_line = src.line(2, "p.start()");
     src.line(1, "for p in workers:");
-    let join_line = src.at(2, "p.join()");
+    let join_line = src.line(2, "p.join()");
     let print_line = if value {
-        src.at(1, &format!("print(f\"v.value = {{v.value}} (expected {expected})\")"))
+        src.line(1, &format!("print(f\"v.value = {{v.value}} (expected {expected})\")"))
     } else {
-        src.at(1, &format!("print(f\"counter = {{counter}} (the children added {expected})\")"))
+        src.line(1, &format!("print(f\"counter = {{counter}} (the children added {expected})\")"))
     };
 
     let mut main: Vec<Op> = starts(n, start_line).collect();
@@ -227,12 +227,22 @@ fn findings(knobs: &Knobs, trace: &Trace, lang: Lang) -> Findings {
             ko: "v.value += 1은 읽을 때 한 번, 쓸 때 또 한 번 락을 잡았습니다. 그 사이에 다른 프로세스가 썼고, 그 \
                  업데이트는 덮어써졌습니다.",
         },
-        (true, false, false) => Text {
-            en: "Nothing prevents a lost update here; the processes simply did not overlap much (each starts a \
-                 millisecond after the one before, and 50 increments take microseconds). Raise increments.",
-            ko: "여기에는 업데이트 손실을 막는 것이 없습니다. 프로세스들이 별로 겹치지 않았을 뿐입니다(각자 앞의 \
-                 프로세스보다 1밀리초쯤 늦게 시작하고, 50번 더하는 데는 몇 마이크로초면 됩니다). increments를 늘려 보세요.",
-        },
+        (true, false, false) => {
+            let n = group_digits(knobs.increments as i64);
+            let detail = match lang {
+                Lang::En => format!(
+                    "Nothing prevents a lost update here; the processes simply did not overlap much (each starts \
+                     about a millisecond after the one before, and {n} increments can be over by then). Raise \
+                     increments."
+                ),
+                Lang::Ko => format!(
+                    "여기에는 업데이트 손실을 막는 것이 없습니다. 프로세스들이 별로 겹치지 않았을 뿐입니다(각자 앞의 \
+                     프로세스보다 1밀리초쯤 늦게 시작하는데, {n}번 더하기는 그 전에 끝날 수 있습니다). increments를 \
+                     늘려 보세요."
+                ),
+            };
+            return Findings { headline, details: vec![detail], figures };
+        }
     };
     Findings { headline, details: vec![why.get(lang).to_string()], figures }
 }

@@ -3,7 +3,7 @@
 
 use crate::engine::sim::{size, Sim};
 use crate::knobs::KnobValues;
-use crate::lessons::{sim_settings, Built, Lesson};
+use crate::lessons::{Built, Lesson};
 
 /// A simulated run of a built lesson, ready to go: refused up front, with the loop to
 /// blame and smaller knob values that would do, if it is too large to simulate.
@@ -12,7 +12,8 @@ pub fn simulation(lesson: &Lesson, knobs: &KnobValues, built: Built) -> Result<S
         let fits = |b: &Built| size::estimate(&b.program, &b.settings).steps <= size::MAX_PLANNED_STEPS;
         return Err(format!("{too_large}{}", suggestion(&smaller_knobs(lesson, knobs, fits))));
     }
-    Sim::new(built.program, sim_settings(knobs, built.settings)).map_err(|e| e.to_string())
+    let (program, settings) = built.into_sim();
+    Sim::new(program, settings).map_err(|e| e.to_string())
 }
 
 /// For a lesson too large with these knobs: for each of its whole-number knobs, the largest

@@ -3,18 +3,11 @@
 
 use crate::engine::program::{Line, Op, OpKind};
 
-/// A line of a lesson's Python as [`Source::at`] handed it out. Operations are made from
+/// A line of a lesson's Python as [`Source::line`] handed it out. Operations are made from
 /// it ([`SourceLine::op`]), never from a bare number, so every operation points at a line
 /// the source has: the line the lesson wrote together with the operation.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct SourceLine(Line);
-
-/// While lessons move to [`SourceLine::op`]: a line as its number.
-impl From<SourceLine> for Line {
-    fn from(line: SourceLine) -> Line {
-        line.0
-    }
-}
 
 impl SourceLine {
     /// The operation `kind`, run by this line.
@@ -38,16 +31,13 @@ impl Source {
         Source::default()
     }
 
-    /// Adds a line (indented by `indent` levels of four spaces) and returns its number.
-    pub fn line(&mut self, indent: usize, text: &str) -> Line {
-        self.lines.push(format!("{}{}", "    ".repeat(indent), text));
-        self.lines.len() as Line
-    }
-
     /// Adds a line (indented by `indent` levels of four spaces); operations it runs are
     /// made from what it returns.
-    pub fn at(&mut self, indent: usize, text: &str) -> SourceLine {
-        SourceLine(self.line(indent, text))
+    pub fn line(&mut self, indent: usize, text: &str) -> SourceLine {
+        // One call, one line: a line break inside would shift every later line's number.
+        assert!(!text.contains('\n'), "a Source line has no line break: {text:?}");
+        self.lines.push(format!("{}{}", "    ".repeat(indent), text));
+        SourceLine(self.lines.len() as Line)
     }
 
     pub fn blank(&mut self) {

@@ -126,10 +126,10 @@ fn build(knobs: &Knobs, common: &Common) -> Built {
         src.blank();
         src.blank();
         src.line(0, "def worker(name, delay):");
-        for_line = src.at(1, "for _ in range(LINES):");
-        sleep_line = src.at(2, "time.sleep(delay)");
-        print_line = src.at(2, "print(f\"Running {name}\")");
-        done_line = src.at(1, "print(f\"{name} has finished execution\")");
+        for_line = src.line(1, "for _ in range(LINES):");
+        sleep_line = src.line(2, "time.sleep(delay)");
+        print_line = src.line(2, "print(f\"Running {name}\")");
+        done_line = src.line(1, "print(f\"{name} has finished execution\")");
     } else {
         src.line(0, "import threading");
         src.line(0, "import time");
@@ -147,37 +147,37 @@ fn build(knobs: &Knobs, common: &Common) -> Built {
         src.line(2, "self.delay = delay");
         src.blank();
         src.line(1, "def run(self):");
-        for_line = src.at(2, "for _ in range(LINES):");
-        sleep_line = src.at(3, "time.sleep(self.delay)");
-        print_line = src.at(3, "print(f\"Running {self.name}\")");
-        done_line = src.at(2, "print(f\"{self.name} has finished execution\")");
+        for_line = src.line(2, "for _ in range(LINES):");
+        sleep_line = src.line(3, "time.sleep(self.delay)");
+        print_line = src.line(3, "print(f\"Running {self.name}\")");
+        done_line = src.line(2, "print(f\"{self.name} has finished execution\")");
     }
     src.blank();
     src.blank();
     let (start_line, active_line, join_line);
     if low_level {
         src.line(0, "for k in range(1, THREADS + 1):");
-        start_line = src.at(1, "_thread.start_new_thread(worker, (f\"Thread-{k}\", k * WAIT))");
+        start_line = src.line(1, "_thread.start_new_thread(worker, (f\"Thread-{k}\", k * WAIT))");
         // (`threading.active_count()` does not see `_thread`'s threads.)
         active_line = None;
         join_line = if join {
-            Some(src.at(0, "time.sleep(THREADS * WAIT * LINES + 0.1)  # _thread has no join(): wait long enough"))
+            Some(src.line(0, "time.sleep(THREADS * WAIT * LINES + 0.1)  # _thread has no join(): wait long enough"))
         } else {
             None
         };
     } else {
         src.line(0, "workers = [Worker(f\"Thread-{k}\", k * WAIT) for k in range(1, THREADS + 1)]");
         src.line(0, "for w in workers:");
-        start_line = src.at(1, "w.start()");
-        active_line = Some(src.at(0, "print(f\"active threads: {threading.active_count()}\")"));
+        start_line = src.line(1, "w.start()");
+        active_line = Some(src.line(0, "print(f\"active threads: {threading.active_count()}\")"));
         join_line = if join {
             src.line(0, "for w in workers:");
-            Some(src.at(1, "w.join()"))
+            Some(src.line(1, "w.join()"))
         } else {
             None
         };
     }
-    let end_line = src.at(0, "print(\"main thread done\")");
+    let end_line = src.line(0, "print(\"main thread done\")");
 
     let mut main: Vec<Op> = starts(threads, start_line).collect();
     if let Some(line) = active_line {

@@ -197,17 +197,17 @@ fn build(knobs: &Knobs, common: &Common) -> Built {
     src.blank();
     src.line(0, &format!("threads = [threading.Thread(target={target}, name=f\"T{{i}}\") for i in range({n})]"));
     src.line(0, "for t in threads:");
-    let start_line = src.at(1, "t.start()");
+    let start_line = src.line(1, "t.start()");
     let mut main: Vec<Op> = starts(n, start_line).collect();
     let own_lines = |src: &mut Source, main: &mut Vec<Op>, lines: Vec<MainLine>| {
         for (text, kinds) in lines {
-            let line = src.at(0, &text);
+            let line = src.line(0, &text);
             main.extend(kinds.into_iter().map(|kind| line.op(kind)));
         }
     };
     own_lines(&mut src, &mut main, between);
     src.line(0, "for t in threads:");
-    let join_line = src.at(1, "t.join()");
+    let join_line = src.line(1, "t.join()");
     main.extend(joins(n, join_line));
     own_lines(&mut src, &mut main, after);
     let mut actors = vec![main_thread(main)];
@@ -228,14 +228,14 @@ fn rlock(parts: &mut Parts, threads: u16, plain: bool, mistake: bool) -> &'stati
     parts.src.blank();
     parts.src.blank();
     parts.src.line(0, "def inner():");
-    let inner_with = parts.src.at(1, "with lock:  # taken again by the thread that holds it");
-    let inner_print = parts.src.at(2, "print(f\"{threading.current_thread().name}: inner has it too\")");
+    let inner_with = parts.src.line(1, "with lock:  # taken again by the thread that holds it");
+    let inner_print = parts.src.line(2, "print(f\"{threading.current_thread().name}: inner has it too\")");
     parts.src.blank();
     parts.src.blank();
     parts.src.line(0, "def outer():");
-    let outer_with = parts.src.at(1, "with lock:");
-    let outer_print = parts.src.at(2, "print(f\"{threading.current_thread().name}: outer has the lock\")");
-    let call = parts.src.at(2, "inner()");
+    let outer_with = parts.src.line(1, "with lock:");
+    let outer_print = parts.src.line(2, "print(f\"{threading.current_thread().name}: outer has the lock\")");
+    let call = parts.src.line(2, "inner()");
     let ops = vec![
         outer_with.op(OpKind::Acquire { object: lock, wait: Wait::Forever, result: None }),
         outer_print.op(print(": outer has the lock")),
@@ -268,10 +268,10 @@ fn semaphore(parts: &mut Parts, threads: u16, permits: u8, mistake: bool) -> &'s
     parts.src.blank();
     parts.src.blank();
     parts.src.line(0, "def worker():");
-    let with = parts.src.at(1, "with sem:");
-    let enter = parts.src.at(2, "print(f\"{threading.current_thread().name} is in\")");
-    let sleep = parts.src.at(2, "time.sleep(0.1)");
-    let leave = parts.src.at(2, "print(f\"{threading.current_thread().name} leaves\")");
+    let with = parts.src.line(1, "with sem:");
+    let enter = parts.src.line(2, "print(f\"{threading.current_thread().name} is in\")");
+    let sleep = parts.src.line(2, "time.sleep(0.1)");
+    let leave = parts.src.line(2, "print(f\"{threading.current_thread().name} leaves\")");
     let ops = vec![
         with.op(OpKind::Acquire { object: sem, wait: Wait::Forever, result: None }),
         enter.op(print(" is in")),
@@ -308,14 +308,14 @@ fn condition(parts: &mut Parts, capacity: u8, mistake: bool) -> &'static str {
         src.blank();
         src.line(0, &format!("def {name}():"));
         src.line(1, "global count");
-        let for_line = src.at(1, "for _ in range(ITEMS):");
-        let with = src.at(2, "with cond:");
-        let test = if wait_while == 0 { src.at(3, "while count == 0:") } else { src.at(3, "while count == CAPACITY:") };
-        let wait = src.at(4, "cond.wait()");
-        let change = src.at(3, if delta > 0 { "count += 1" } else { "count -= 1" });
-        let say = src.at(3, &format!("print(f\"{said} ({{count}} in the buffer)\")"));
-        let notify = src.at(3, "cond.notify_all()");
-        let sleep = pause.then(|| src.at(2, "time.sleep(0.01)  # the consumer is slower"));
+        let for_line = src.line(1, "for _ in range(ITEMS):");
+        let with = src.line(2, "with cond:");
+        let test = if wait_while == 0 { src.line(3, "while count == 0:") } else { src.line(3, "while count == CAPACITY:") };
+        let wait = src.line(4, "cond.wait()");
+        let change = src.line(3, if delta > 0 { "count += 1" } else { "count -= 1" });
+        let say = src.line(3, &format!("print(f\"{said} ({{count}} in the buffer)\")"));
+        let notify = src.line(3, "cond.notify_all()");
+        let sleep = pause.then(|| src.line(2, "time.sleep(0.01)  # the consumer is slower"));
         let mut ops = vec![
             with.op(OpKind::Acquire { object: cond, wait: Wait::Forever, result: None }),
             // `while`: test, and past the wait when there is no need to wait
@@ -358,9 +358,9 @@ fn event(parts: &mut Parts, threads: u16, mistake: bool) -> &'static str {
     parts.src.blank();
     parts.src.blank();
     parts.src.line(0, "def waiter():");
-    let waits = parts.src.at(1, "print(f\"{threading.current_thread().name} waits\")");
-    let wait = parts.src.at(1, "ready.wait()");
-    let goes = parts.src.at(1, "print(f\"{threading.current_thread().name} goes\")");
+    let waits = parts.src.line(1, "print(f\"{threading.current_thread().name} waits\")");
+    let wait = parts.src.line(1, "ready.wait()");
+    let goes = parts.src.line(1, "print(f\"{threading.current_thread().name} goes\")");
     let ops = vec![
         waits.op(print(" waits")),
         wait.op(OpKind::EventWait { object: ready, wait: Wait::Forever, result: None }),
@@ -387,11 +387,11 @@ fn barrier(parts: &mut Parts, parties: u16, mistake: bool) -> &'static str {
     parts.src.blank();
     parts.src.blank();
     parts.src.line(0, "def runner():");
-    let name = parts.src.at(1, "i = int(threading.current_thread().name[1:])");
-    let sleep = parts.src.at(1, "time.sleep(0.05 * (i + 1))  # they arrive one by one");
-    let arrives = parts.src.at(1, "print(f\"T{i} arrives\")");
-    let wait = parts.src.at(1, "barrier.wait()");
-    let leaves = parts.src.at(1, "print(f\"T{i} leaves\")");
+    let name = parts.src.line(1, "i = int(threading.current_thread().name[1:])");
+    let sleep = parts.src.line(1, "time.sleep(0.05 * (i + 1))  # they arrive one by one");
+    let arrives = parts.src.line(1, "print(f\"T{i} arrives\")");
+    let wait = parts.src.line(1, "barrier.wait()");
+    let leaves = parts.src.line(1, "print(f\"T{i} leaves\")");
     for i in 0..parties {
         let ops = vec![
             name.op(OpKind::Set { reg: R1, value: i64::from(i) }),

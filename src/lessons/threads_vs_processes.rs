@@ -125,31 +125,31 @@ fn build(knobs: &Knobs, common: &Common) -> Built {
     src.blank();
     src.line(0, "def task():");
     src.line(1, "global counter");
-    let add_line = src.at(1, "counter += 1");
+    let add_line = src.line(1, "counter += 1");
     src.blank();
     src.blank();
     src.line(0, "if __name__ == \"__main__\":");
     if !threads {
         src.line(1, &format!("mp.set_start_method(\"{}\")", kind.word()));
     }
-    let start_clock = src.at(1, "start = time.perf_counter()");
+    let start_clock = src.line(1, "start = time.perf_counter()");
     if threads {
         src.line(1, &format!("units = [threading.Thread(target=task) for _ in range({count})]"));
     } else {
         src.line(1, &format!("units = [mp.Process(target=task) for _ in range({count})]"));
     }
     src.line(1, "for u in units:");
-    let start_line = src.at(2, "u.start()");
+    let start_line = src.line(2, "u.start()");
     src.line(1, "for u in units:");
-    let join_line = src.at(2, "u.join()");
-    let elapsed_line = src.at(1, "elapsed_us = round((time.perf_counter() - start) * 1e6)");
-    let print_time = src.at(
+    let join_line = src.line(2, "u.join()");
+    let elapsed_line = src.line(1, "elapsed_us = round((time.perf_counter() - start) * 1e6)");
+    let print_time = src.line(
         1,
         &format!(
             "print(f\"{count} {unit} started and joined in {{elapsed_us}} us, {{elapsed_us // {count}}} us each\")"
         ),
     );
-    let print_counter = src.at(1, "print(f\"counter in the main process: {counter}\")");
+    let print_counter = src.line(1, "print(f\"counter in the main process: {counter}\")");
 
     let mut main = vec![start_clock.op(OpKind::Clock { reg: T0 })];
     main.extend(starts(count, start_line));

@@ -29,8 +29,8 @@ impl Stepper {
     pub fn new(lesson: &LessonInfo, knobs: &KnobValues) -> Result<Stepper, String> {
         let runnable = lessons::lesson(lesson.id).ok_or_else(|| format!("there is no lesson `{}`", lesson.id))?;
         let built = (runnable.build)(knobs)?;
-        let mut sim =
-            Sim::new(built.program, lessons::sim_settings(knobs, built.settings)).map_err(|e| e.to_string())?;
+        let (program, settings) = built.into_sim();
+        let mut sim = Sim::new(program, settings).map_err(|e| e.to_string())?;
         let view = sim.snapshot().map_err(|e| e.to_string())?;
         let so_far = Rc::new(sim.trace_so_far());
         Ok(Stepper { sim, view, so_far, schedule: String::new(), finished: None, error: None })

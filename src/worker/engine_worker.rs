@@ -283,7 +283,7 @@ fn start_lesson(
 ) -> Result<(Work, (&'static Lesson, KnobValues)), String> {
     let info = lessons::lesson(lesson).ok_or_else(|| format!("there is no lesson `{lesson}`"))?;
     let (values, built) = lessons::build_from_pairs(info, knobs)?;
-    if values.choice("engine") == "sim" {
+    if !built.common.live {
         let sim = lessons::simulation(info, &values, built)?;
         return Ok((Work::Simulated(Box::new(sim)), (info, values)));
     }

@@ -2,11 +2,11 @@
 //! race and nothing once a lock guards the increment; what it finds replays exactly.
 
 use interleave::engine::explore::ExploreRequest;
-use interleave::engine::sim::{self, SimSettings};
+use interleave::engine::sim;
 use interleave::engine::trace::Outcome;
 use interleave::i18n::Lang;
 use interleave::lessons::explore::{explore, explorer};
-use interleave::lessons::{build_from_pairs, dining_philosophers, race_counter, sim_settings, Lesson};
+use interleave::lessons::{build_from_pairs, dining_philosophers, race_counter, Lesson};
 
 fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
     list.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
@@ -24,7 +24,8 @@ fn replay(lesson: &'static Lesson, knobs: &[(String, String)], seed: u64, schedu
     knobs.push(("seed".into(), seed.to_string()));
     knobs.push(("schedule".into(), schedule.to_string()));
     let (values, built) = build_from_pairs(lesson, &knobs).unwrap();
-    let trace = sim::run(built.program, SimSettings { ..sim_settings(&values, built.settings) }).unwrap();
+    let (program, settings) = built.into_sim();
+    let trace = sim::run(program, settings).unwrap();
     let findings = (lesson.findings)(&values, &trace, Lang::En);
     let figure = findings.figures.iter().find(|(n, _)| Some(*n) == lesson.info.breaks).unwrap().1;
     (figure, trace.outcome)

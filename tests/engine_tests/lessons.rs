@@ -8,19 +8,20 @@ use interleave::engine::live::{run, Spawner, POOL_THREADS};
 use interleave::engine::sim;
 use interleave::engine::trace::{Outcome, Trace};
 use interleave::knobs::KnobValues;
-use interleave::lessons::{build_from_pairs, lesson as find, sim_settings};
+use interleave::lessons::{build_from_pairs, lesson as find};
 
 /// Runs a lesson with these knobs on the engine they name; the knobs and the trace.
 pub fn run_lesson(id: &str, pairs: &[(&str, &str)]) -> (KnobValues, Trace) {
     let lesson = find(id).unwrap();
     let pairs: Vec<(String, String)> = pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
     let (knobs, built) = build_from_pairs(lesson, &pairs).unwrap();
-    let trace = if knobs.choice("engine") == "live" {
+    let trace = if built.common.live {
         let pool: Arc<dyn Spawner> =
             Arc::new(rayon::ThreadPoolBuilder::new().num_threads(POOL_THREADS).build().unwrap());
         run::start(built.program, built.settings, pool, Arc::new(HostClock), Arc::new(Control::new())).unwrap().wait()
     } else {
-        sim::run(built.program, sim_settings(&knobs, built.settings)).unwrap()
+        let (program, settings) = built.into_sim();
+        sim::run(program, settings).unwrap()
     };
     (knobs, trace)
 }
@@ -306,7 +307,20 @@ fn each_child_keeps_its_own_lines_in_order_and_unjoined_daemons_die_with_the_par
         let (knobs, trace) = run_lesson("process_basics", &[("engine", engine)]);
         assert_eq!(figure("process_basics", &knobs, &trace, "results"), 5, "{engine}");
         assert_eq!(figure("process_basics", &knobs, &trace, "out_of_order"), 0, "{engine}");
-        let (knobs, trace) = run_lesson("process_basics", &[("engine", engine), ("daemon", "yes"), ("join", "no")]);
-        assert!(figure("process_basics", &knobs, &trace, "results") < 5, "{engine}");
+        // Unjoined daemons are killed when the main process ends, but a fast child may
+        // finish first: CPython 3.11 here printed all five results in 7 of 40 runs, fewer
+        // in the rest. So some of five runs must lose results (all five keep them about
+        // once in 10 000 if each does with CPython's odds).
+        let mut results = Vec::new();
+        for seed in 1..=5u64 {
+            let seed = seed.to_string();
+            let pairs = [("engine", engine), ("daemon", "yes"), ("join", "no"), ("seed", seed.as_str())];
+            let (knobs, trace) = run_lesson("process_basics", &pairs);
+            results.push(figure("process_basics", &knobs, &trace, "results"));
+            if results.last() < Some(&5) {
+                break;
+            }
+        }
+        assert!(results.iter().any(|r| *r < 5), "{engine}: every run kept all five results: {results:?}");
     }
 }

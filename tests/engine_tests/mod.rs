@@ -13,4 +13,5 @@ mod race_live;
 mod schedule;
 mod sim;
 mod size;
+mod source_lines;
 mod trace_stream;

@@ -5,8 +5,8 @@ use interleave::engine::schedule::{Pick, Schedule};
 use interleave::engine::sim::{self, ActorState, Misfit, Sim, SimError, SimSettings, TurnResult};
 use interleave::engine::trace::{Outcome, Trace};
 use interleave::knobs::KnobValues;
+use interleave::lessons::build_from_pairs;
 use interleave::lessons::race_counter::{tally, LESSON};
-use interleave::lessons::{build_from_pairs, sim_settings};
 
 /// The race lesson's knobs, typed, from a knob set.
 fn race_knobs(values: &interleave::knobs::KnobValues) -> interleave::lessons::race_counter::Knobs {
@@ -17,7 +17,7 @@ fn race_knobs(values: &interleave::knobs::KnobValues) -> interleave::lessons::ra
 fn race(pairs: &[(&str, &str)], schedule: Schedule) -> (KnobValues, Sim) {
     let pairs: Vec<(String, String)> = pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
     let (knobs, built) = build_from_pairs(&LESSON, &pairs).unwrap();
-    let settings = SimSettings { schedule, ..sim_settings(&knobs, built.settings) };
+    let settings = SimSettings { schedule, ..built.sim_settings() };
     (knobs.clone(), Sim::new(built.program, settings).unwrap())
 }
 
@@ -101,8 +101,8 @@ fn picking_the_engines_own_choice_changes_nothing() {
 fn a_schedule_that_does_not_fit_says_where_and_why() {
     let run = |text: &str| {
         let pairs: Vec<(String, String)> = TWO_FREE.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
-        let (knobs, built) = build_from_pairs(&LESSON, &pairs).unwrap();
-        let settings = SimSettings { schedule: Schedule::parse(text).unwrap(), ..sim_settings(&knobs, built.settings) };
+        let (_, built) = build_from_pairs(&LESSON, &pairs).unwrap();
+        let settings = SimSettings { schedule: Schedule::parse(text).unwrap(), ..built.sim_settings() };
         sim::run(built.program, settings)
     };
     let e = run("0t9").unwrap_err();
@@ -179,12 +179,11 @@ fn a_run_is_the_same_taken_turn_by_turn_as_run_whole() {
             let mut with_seed = pairs.to_vec();
             with_seed.push(("seed", seed));
             let (_, mut stepped) = race(&with_seed, Schedule::default());
-            let (knobs, whole) = race(&with_seed, Schedule::default());
-            let _ = whole;
             let by_turns = to_the_end(&mut stepped);
             let pairs: Vec<(String, String)> = with_seed.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
             let (_, built) = build_from_pairs(&LESSON, &pairs).unwrap();
-            let at_once = sim::run(built.program, sim_settings(&knobs, built.settings)).unwrap();
+            let (program, settings) = built.into_sim();
+            let at_once = sim::run(program, settings).unwrap();
             assert_eq!(by_turns, at_once, "{with_seed:?}");
         }
     }
@@ -205,8 +204,8 @@ fn a_private_loop_beside_other_threads_is_batched_and_the_run_is_the_one_taken_t
             let mut with_seed = pairs.to_vec();
             with_seed.push(("seed", seed));
             let pairs: Vec<(String, String)> = with_seed.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
-            let (knobs, built) = build_from_pairs(gil, &pairs).unwrap();
-            let settings = sim_settings(&knobs, built.settings);
+            let (_, built) = build_from_pairs(gil, &pairs).unwrap();
+            let settings = built.sim_settings();
             let mut stepped = Sim::new(built.program.clone(), settings.clone()).unwrap();
             let by_turns = to_the_end(&mut stepped);
             let mut whole = Sim::new(built.program, settings).unwrap();

@@ -6,8 +6,8 @@
 
 use interleave::engine::sim::{self, SimSettings};
 use interleave::engine::trace::Trace;
+use interleave::lessons::build_from_pairs;
 use interleave::lessons::race_counter::LESSON;
-use interleave::lessons::{build_from_pairs, sim_settings};
 use interleave::worker::protocol::Response;
 
 /// FNV-1a of the encoded trace of [`golden_run`].
@@ -21,8 +21,8 @@ pub fn golden_run() -> Trace {
             .iter()
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect();
-    let (knobs, built) = build_from_pairs(&LESSON, &pairs).expect("valid knobs");
-    let settings: SimSettings = sim_settings(&knobs, built.settings);
+    let (_, built) = build_from_pairs(&LESSON, &pairs).expect("valid knobs");
+    let settings: SimSettings = built.sim_settings();
     sim::run(built.program, settings).expect("the golden run ends")
 }
 

@@ -2,6 +2,7 @@ use yew::prelude::*;
 
 use crate::engine::trace::{EngineKind, Outcome, WaitOn};
 use crate::i18n::{group_digits, Lang};
+use crate::knobs::{Common, FromKnobs};
 use crate::ui::state::FinishedRun;
 use crate::ui::timeline::actor_color;
 use crate::ui::waitfor::{wait_for_svg, WaitEdge};
@@ -31,7 +32,7 @@ pub fn RunSummary(props: &RunSummaryProps) -> Html {
         Outcome::Stuck { .. } => Some(t(lang, Key::OutcomeStuck).to_string()),
         Outcome::Panicked(message) => Some(message.clone()),
     };
-    let time_scale = props.run.knobs.decimal("time_scale");
+    let common = Common::from_knobs(&props.run.knobs).unwrap_or_default();
     html! {
         <section class="summary" id="summary">
             <div class="findings" id="findings" data-run={props.run.run.to_string()} data-lesson={props.run.lesson.id} data-figures={figures_attr(&findings.figures)}>
@@ -48,13 +49,13 @@ pub fn RunSummary(props: &RunSummaryProps) -> Html {
                         { t(lang, Key::WallTime) }{ ": " }<strong id="wall-time">{ ms(trace.wall) }</strong>
                         { " · " }<span id="measured-on">{ words::measured_on(lang, trace.pool_threads_used()) }</span>
                     </p>
-                    if time_scale != 1.0 {
-                        <p id="scaled-time">{ words::scaled_time(lang, trace.wall, time_scale) }</p>
+                    if common.time_scale != 1.0 {
+                        <p id="scaled-time">{ words::scaled_time(lang, trace.wall, common.time_scale) }</p>
                     }
                 } else {
                     <p>
                         { t(lang, Key::PythonTime) }{ ": " }<strong id="wall-time">{ ms(trace.wall) }</strong>
-                        { " · " }<span id="simulated-on">{ words::simulated_on(lang, props.run.knobs.int("cores") as u32, props.run.knobs.seed()) }</span>
+                        { " · " }<span id="simulated-on">{ words::simulated_on(lang, common.cores, common.seed) }</span>
                     </p>
                 }
                 if !trace.gil_handoffs.is_empty() && trace.gil_handoffs.iter().any(|h| *h > 0) {

@@ -7,7 +7,7 @@ use std::rc::Rc;
 use super::{Job, RunPhase, RunProgress, State, StreamedConsole};
 use crate::engine::trace::{ConsoleWrite, Trace};
 use crate::i18n::Lang;
-use crate::knobs::KnobValues;
+use crate::knobs::{FromKnobs, KnobValues};
 use crate::lessons::{self, FindingsText, LessonInfo};
 use crate::worker::protocol::Request;
 
@@ -96,10 +96,11 @@ impl State {
             return;
         }
         if lesson.id == lessons::pool_map::INFO.id {
-            if let Some(measured_ms) = lessons::pool_map::measured_ms(&trace) {
+            let pool = lessons::pool_map::Knobs::from_knobs(&knobs);
+            if let (Ok(pool), Some(measured_ms)) = (pool, lessons::pool_map::measured_ms(&trace)) {
                 self.pool_runs.push(crate::ui::plot::PoolPoint {
                     setup: crate::ui::plot::setup_of(&knobs),
-                    pool_size: knobs.int("pool_size") as u32,
+                    pool_size: u32::from(pool.pool_size),
                     measured_ms,
                 });
             }

@@ -99,7 +99,7 @@ fn a_lesson_run_sends_the_link_knobs_and_keeps_them_for_the_findings() {
     let state = state.reduce(Action::SetKnob { name: "threads".into(), value: "8".into() });
     let state = state.reduce(Action::RunFinished { run, trace: empty_trace(), findings: vec![] });
     assert_eq!(state.run_phase(), RunPhase::Idle);
-    assert_eq!(state.finished.as_ref().unwrap().knobs.int("threads"), 3);
+    assert_eq!(state.finished.as_ref().unwrap().knobs.whole("threads"), Ok(3));
 }
 
 #[test]
@@ -233,7 +233,7 @@ fn leaving_a_lesson_mid_run_cancels_the_run_and_drops_what_it_sends() {
             let state = state.reduce(Action::RunLesson);
             assert!(matches!(state.outbox.last(), Some((_, Request::Run { lesson, .. })) if lesson == "pool_map"));
             let Some(Job::Run { run, knobs, .. }) = state.job.clone() else { panic!("not running") };
-            assert_eq!(knobs.int("pool_size"), 3);
+            assert_eq!(knobs.whole("pool_size"), Ok(3));
             let state = state.reduce(Action::RunFinished { run, trace: empty_trace(), findings: vec![] });
             assert_eq!(state.finished.as_ref().map(|f| f.lesson.id), Some("pool_map"));
         }
