@@ -100,6 +100,8 @@ fn to_action(response: Response) -> Option<Action> {
         Response::Failed { run, message } => Action::RunFailed { run, message },
         Response::Trace { run, batch, skipped } => Action::RunBatch { run, batch, skipped },
         Response::ExploreDone { run, report } => Action::ExploreFinished { run, report },
+        Response::Stepped { run, view } => Action::Stepped { run, view },
+        Response::Source { lesson, knobs, text } => Action::Source { lesson, knobs, text },
         Response::Panicked { .. }
         | Response::PoolStalled
         | Response::Heartbeat { .. }

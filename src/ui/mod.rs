@@ -7,7 +7,6 @@ pub mod highlight;
 pub mod markup;
 pub mod plot;
 pub mod state;
-pub mod stepper;
 pub mod timeline;
 pub mod waitfor;
 pub mod words;

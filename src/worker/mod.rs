@@ -2,11 +2,14 @@
 //! engines, so the page's main thread never blocks.
 //!
 //! - [`protocol`]: the messages both sides speak (pure, tested natively).
+//! - [`driver`]: the worker's work without the browser: requests in, responses out, the
+//!   job under way advanced a slice per poll (pure, tested natively).
 //! - `engine_worker` (wasm32, feature `engine-worker`): the worker's side: pool start,
 //!   handshake, message loop. Only the worker binary has it: the pool's JavaScript helper
 //!   must never load in the page.
 //! - `client` (wasm32): the page's side: start, restart, send, receive.
 
+pub mod driver;
 pub mod protocol;
 
 #[cfg(target_arch = "wasm32")]

@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::engine::explore::{ExploreReport, ExploreRequest};
 use crate::engine::live::probe::{ProbeReport, ProbeRequest};
+use crate::engine::sim::Snapshot;
 use crate::engine::trace::{Trace, TraceBatch};
 use crate::lessons::FindingsText;
 
@@ -43,6 +44,54 @@ pub enum Request {
     Explore { run: u32, lesson: String, knobs: Vec<(String, String)>, request: ExploreRequest },
     /// The whole console of the last finished run, for a download.
     ConsoleText { run: u32 },
+    /// Open the stepper: a simulated run of a lesson, taken a turn at a time as the page
+    /// asks ([`Request::StepMove`]); a Cancel closes it.
+    Step { run: u32, lesson: String, knobs: Vec<(String, String)> },
+    /// A move in the open stepper.
+    StepMove { run: u32, step: StepMove },
+    /// The Python a lesson shows with these knobs (not a job: answered at once).
+    Source { lesson: String, knobs: Vec<(String, String)> },
+}
+
+/// A move the learner makes in the stepper.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum StepMove {
+    /// One turn: to this actor, or as the engine (or the replayed schedule) decides. A
+    /// pick of an actor that cannot run now is ignored (the view it came from is old).
+    Turn(Option<u16>),
+    /// Time passes to the next timer, no one running meanwhile.
+    Wait,
+    /// So many turns a second, until paused or over.
+    Play {
+        per_second: u32,
+    },
+    /// As fast as the worker can, to the end.
+    ToEnd,
+    Pause,
+}
+
+/// The stepper's run after a move, as the page draws it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StepView {
+    /// Who does what between turns.
+    pub snapshot: Snapshot,
+    /// The run so far (the whole run once over), its console cut to its head and tail.
+    pub trace: Trace,
+    /// The picks that overruled the engine, as the link writes them.
+    pub schedule: String,
+    /// Playing or running to the end.
+    pub moving: bool,
+    pub end: Option<StepEnd>,
+}
+
+/// How the stepper's run ended.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum StepEnd {
+    /// To its end (or stopped early by the learner): its findings from the whole run, in
+    /// every language.
+    Finished { findings: Vec<FindingsText> },
+    /// It cannot go on (a replayed schedule that does not fit, the step limit): why.
+    Failed(String),
 }
 
 /// Worker to page.
@@ -107,6 +156,17 @@ pub enum Response {
     ConsoleText {
         run: u32,
         text: Option<String>,
+    },
+    /// The stepper after a move (or, while it moves by itself, every so often).
+    Stepped {
+        run: u32,
+        view: Box<StepView>,
+    },
+    /// The Python of a lesson with these knobs, or why it cannot be built.
+    Source {
+        lesson: String,
+        knobs: Vec<(String, String)>,
+        text: Result<String, String>,
     },
 }
 

@@ -13,7 +13,7 @@ const FLOORS: &[(&str, &[&str])] = &[
     ("knobs", &["engine"]),
     ("lessons", &["engine", "i18n", "knobs"]),
     ("query", &["i18n", "knobs", "lessons"]),
-    ("worker", &["engine", "knobs", "lessons"]),
+    ("worker", &["engine", "i18n", "knobs", "lessons"]),
     ("cli", &["engine", "i18n", "knobs", "lessons"]),
     ("ui", &["engine", "i18n", "knobs", "lessons", "query", "worker"]),
 ];

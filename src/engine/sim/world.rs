@@ -1880,7 +1880,7 @@ impl Sim {
 }
 
 /// What an actor is doing between two turns, as the stepper shows it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum ActorState {
     NotStarted,
     /// Could take the next turn.
@@ -1921,7 +1921,7 @@ impl ActorState {
 }
 
 /// One actor between two turns.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ActorView {
     pub name: String,
     pub state: ActorState,
@@ -1935,7 +1935,7 @@ pub struct ActorView {
 }
 
 /// The run between two turns: who does what, and who the engine would run next.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Snapshot {
     pub now: Nanos,
     pub turns: u64,

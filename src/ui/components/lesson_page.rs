@@ -45,12 +45,12 @@ pub fn LessonPage(props: &LessonPageProps) -> Html {
         });
     }
 
-    // The source always matches the knobs in the link.
-    let source = state
-        .knob_values()
-        .and_then(|knobs| (lessons::lesson(lesson.id)?.build)(&knobs).ok())
-        .map(|b| b.program.source)
-        .unwrap_or_default();
+    // The source as the worker wrote it for the knobs in the link (a moment after a change).
+    let source: AttrValue = match &state.source {
+        Some(Ok(text)) => text.clone().into(),
+        Some(Err(why)) => format!("# {why}").into(),
+        None => AttrValue::default(),
+    };
     // The lesson's knobs that matter with the others as they are, then the common ones.
     let mut specs: Vec<_> = match state.knob_values() {
         Some(knobs) => lesson.knobs.iter().filter(|k| (lesson.shows)(&knobs, k.name)).copied().collect(),
@@ -146,18 +146,17 @@ pub fn LessonPage(props: &LessonPageProps) -> Html {
         .as_ref()
         .filter(|run| run.omitted_console())
         .map(|_| props.onaction.reform(|_| Action::DownloadConsole));
-    let stepper = match (state.stepping, state.knob_values()) {
-        (true, Some(knobs)) => html! {
-            <StepperView lang={lang} lesson={lesson} knobs={knobs}
-                onschedule={onaction.reform(|schedule: String| Action::SetKnob { name: "schedule".into(), value: schedule })}
-                onfinished={onaction.reform(Action::StepperFinished)}
+    let stepping = state.stepping();
+    let stepper = stepping.then(|| {
+        html! {
+            <StepperView lang={lang} view={state.step_view()} source={source.clone()}
+                onmove={onaction.reform(Action::StepMove)}
                 onclose={onaction.reform(|_| Action::CloseStepper)} />
-        },
-        _ => html! {},
-    };
+        }
+    });
     let explore = lesson.breaks.is_some().then(|| {
         html! {
-            <ExplorePanel lang={lang} phase={state.explore_phase()} can_start={can_run && !state.stepping}
+            <ExplorePanel lang={lang} phase={state.explore_phase()} can_start={can_run}
                 onstart={onaction.reform(Action::StartExplore)}
                 oncancel={props.oncancel.clone()}
                 onopen={onaction.reform(|(seed, schedule): (u64, String)| Action::OpenFound { seed, schedule })} />
@@ -195,8 +194,8 @@ pub fn LessonPage(props: &LessonPageProps) -> Html {
                     <p class="restarted" id="worker-restarted">{ words::worker_restarted(lang, reason) }</p>
                 }
             </section>
-            if state.stepping {
-                { stepper }
+            if stepping {
+                { stepper.unwrap_or_default() }
                 if let Some(run) = &finished {
                     <RunSummary lang={lang} run={run.clone()} />
                 }
@@ -204,7 +203,11 @@ pub fn LessonPage(props: &LessonPageProps) -> Html {
                 <div class="panes">
                     <section class="pane">
                         <h3>{ t(lang, Key::CodeHeading) }</h3>
-                        <CodeView source={source} marked={marked_line} />
+                        if state.source.is_some() {
+                            <CodeView source={source} marked={marked_line} />
+                        } else {
+                            <p class="notice" id="source-loading">{ t(lang, Key::SourceLoading) }</p>
+                        }
                     </section>
                     <section class="pane">
                         <h3>{ t(lang, Key::ConsoleHeading) }</h3>

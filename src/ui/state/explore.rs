@@ -19,6 +19,7 @@ impl State {
             return;
         }
         let (Some(lesson), Some(knobs)) = (self.query.lesson, self.knob_values()) else { return };
+        self.close_stepper();
         let run = self.take_run_id();
         // Exploring finds schedules itself: the link's own is left out.
         let knobs =

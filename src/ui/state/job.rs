@@ -3,12 +3,13 @@
 //! cancels them, and what they send afterwards is dropped.
 
 use std::collections::VecDeque;
+use std::rc::Rc;
 
 use crate::engine::explore::{ExploreReport, ExploreRequest};
 use crate::engine::trace::ConsoleWrite;
 use crate::knobs::KnobValues;
 use crate::lessons::LessonInfo;
-use crate::worker::protocol::{CONSOLE_HEAD, CONSOLE_TAIL};
+use crate::worker::protocol::{StepView, CONSOLE_HEAD, CONSOLE_TAIL};
 
 /// What the engine worker is busy with for the page.
 #[derive(Clone, Debug, PartialEq)]
@@ -26,19 +27,31 @@ pub enum Job {
     },
     /// An exploration of a lesson over seeds and schedules.
     Explore { run: u32, lesson: &'static LessonInfo, request: ExploreRequest, done: u64, total: u64, cancelling: bool },
+    /// The stepper: a simulated run in the worker, moved as the learner asks. It holds no
+    /// threads, so it closes at once (and another job closes it).
+    Step {
+        run: u32,
+        lesson: &'static LessonInfo,
+        knobs: KnobValues,
+        /// The run after the last move the worker answered (none before the first).
+        view: Option<Rc<StepView>>,
+        /// The learner picked a thread (or a wait): the next view's schedule goes in the link.
+        picked: bool,
+    },
 }
 
 impl Job {
     /// The number the worker knows this job by.
     pub fn run(&self) -> u32 {
         match *self {
-            Job::Probe { run, .. } | Job::Run { run, .. } | Job::Explore { run, .. } => run,
+            Job::Probe { run, .. } | Job::Run { run, .. } | Job::Explore { run, .. } | Job::Step { run, .. } => run,
         }
     }
 
     pub fn is_cancelling(&self) -> bool {
         match *self {
             Job::Probe { cancelling, .. } | Job::Run { cancelling, .. } | Job::Explore { cancelling, .. } => cancelling,
+            Job::Step { .. } => false,
         }
     }
 
@@ -47,13 +60,14 @@ impl Job {
             Job::Probe { cancelling, .. } | Job::Run { cancelling, .. } | Job::Explore { cancelling, .. } => {
                 *cancelling = true
             }
+            Job::Step { .. } => {}
         }
     }
 
     /// The lesson a run or an exploration belongs to.
     pub fn lesson(&self) -> Option<&'static LessonInfo> {
         match *self {
-            Job::Run { lesson, .. } | Job::Explore { lesson, .. } => Some(lesson),
+            Job::Run { lesson, .. } | Job::Explore { lesson, .. } | Job::Step { lesson, .. } => Some(lesson),
             Job::Probe { .. } => None,
         }
     }

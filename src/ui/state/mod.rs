@@ -2,17 +2,20 @@
 //! every transition in one `match`. Pure, so it is tested without a browser. What the page
 //! must send to the engine worker is queued in [`State::outbox`]; the app delivers it.
 //!
-//! The engine worker does one [`Job`] at a time for the page: the pool check, a lesson run
-//! or an exploration. What a job leaves behind (the check's rows, a finished run, an
+//! The engine worker does one [`Job`] at a time for the page: the pool check, a lesson run,
+//! an exploration or the stepper. What a job leaves behind (the check's rows, a finished run, an
 //! exploration's report) stays after it, until the learner moves on.
 //!
 //! - `job`: the job and the phases the panels draw from it.
-//! - `probe`, `run`, `explore`: each job's transitions and results.
+//! - `probe`, `run`, `explore`, `step`: each job's transitions and results.
+//! - `source`: the open lesson's Python, as the worker writes it for the link's knobs.
 
 mod explore;
 mod job;
 mod probe;
 mod run;
+mod source;
+mod step;
 #[cfg(test)]
 mod tests;
 
@@ -29,7 +32,7 @@ use crate::i18n::Lang;
 use crate::knobs::KnobValues;
 use crate::lessons::{FindingsText, LessonInfo};
 use crate::query::{Note, PageQuery};
-use crate::worker::protocol::Request;
+use crate::worker::protocol::{Request, StepMove, StepView};
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum WorkerStatus {
@@ -69,8 +72,10 @@ pub struct State {
     pub form_notes: Vec<Note>,
     /// How the open lesson's last exploration ended (`Done` or `Failed`).
     explored: Option<ExplorePhase>,
-    /// The stepper is open: the simulated run taken one turn at a time, in the page.
-    pub stepping: bool,
+    /// The Python of the open lesson, as the worker wrote it for the knobs last asked
+    /// about (`Err`: why it cannot be built), and what was asked.
+    pub source: Option<Result<String, String>>,
+    source_asked: Option<source::SourceKey>,
     next_run: u32,
     /// Requests for the engine worker, numbered; the app sends each once.
     pub outbox: Vec<(u64, Request)>,
@@ -143,8 +148,19 @@ pub enum Action {
     },
     OpenStepper,
     CloseStepper,
-    /// The stepper's run ended: its trace is shown as a finished run.
-    StepperFinished(Trace),
+    /// A move in the open stepper.
+    StepMove(StepMove),
+    /// The worker's stepper after a move.
+    Stepped {
+        run: u32,
+        view: Box<StepView>,
+    },
+    /// The Python of a lesson with these knobs (the worker's answer to the page's question).
+    Source {
+        lesson: String,
+        knobs: Vec<(String, String)>,
+        text: Result<String, String>,
+    },
 }
 
 impl State {
@@ -165,7 +181,8 @@ impl State {
             pool_runs: Vec::new(),
             form_notes: Vec::new(),
             explored: None,
-            stepping: false,
+            source: None,
+            source_asked: None,
             next_run: 1,
             outbox: Vec::new(),
             next_outgoing: 1,
@@ -187,9 +204,10 @@ impl State {
         self.query.lang()
     }
 
-    /// Whether anything runs in the engine worker now (one job at a time).
+    /// Whether the engine worker is busy for the page (one job at a time). An open stepper
+    /// is not: it holds no threads, and the next job closes it.
     pub fn busy(&self) -> bool {
-        self.job.is_some()
+        self.job.as_ref().is_some_and(|job| !matches!(job, Job::Step { .. }))
     }
 
     pub fn probe_running(&self) -> bool {
@@ -222,10 +240,11 @@ impl State {
         worker_ok && !self.busy() && self.query.lesson.is_some()
     }
 
-    /// Whether the stepper can open: it runs the simulated engine in the page, so it needs
-    /// neither the worker nor its pool, only a lesson and no job under way.
+    /// Whether the stepper can open: it runs the simulated engine, so it needs the worker
+    /// but not its pool, a lesson, and no job under way.
     pub fn can_step(&self) -> bool {
-        self.query.lesson.is_some() && !self.busy() && !self.stepping
+        let worker_ok = matches!(self.worker, WorkerStatus::Ready { .. } | WorkerStatus::NoPool);
+        worker_ok && self.query.lesson.is_some() && self.job.is_none()
     }
 
     /// The knob values of the link, for a run (the link's values are always valid).
@@ -256,8 +275,9 @@ impl State {
         self.outbox.drain(..excess);
     }
 
-    /// Asks the worker to stop the job under way (once).
+    /// Asks the worker to stop the job under way (once). A stepper closes at once.
     fn cancel_job(&mut self) {
+        self.close_stepper();
         let Some(job) = self.job.as_mut().filter(|job| !job.is_cancelling()) else { return };
         job.set_cancelling();
         let run = job.run();
@@ -275,10 +295,15 @@ impl State {
         self.run_failed = None;
         self.explored = None;
         self.form_notes.clear();
-        self.stepping = false;
     }
 
     pub fn reduce(mut self, action: Action) -> State {
+        self.apply(action);
+        self.ask_for_source();
+        self
+    }
+
+    fn apply(&mut self, action: Action) {
         match action {
             Action::SetLang(lang) => self.query.set_lang(lang),
             Action::WorkerReady { isolated, pool_threads, hardware_concurrency } => {
@@ -289,6 +314,7 @@ impl State {
             }
             Action::WorkerRestarted { reason } => {
                 self.worker = WorkerStatus::Starting;
+                self.source_asked = None;
                 self.job_lost(&reason);
                 self.restarted = Some(reason);
             }
@@ -329,27 +355,19 @@ impl State {
             Action::ExploreFinished { run, report } => self.explore_finished(run, report),
             Action::OpenFound { seed, schedule } => {
                 if self.busy() {
-                    return self;
+                    return;
                 }
+                self.close_stepper();
                 let _ = self.query.set("seed", &seed.to_string());
                 let _ = self.query.set("schedule", &schedule);
-                let _ = self.query.set("engine", "sim");
-                self.finished = None;
-                self.stepping = true;
+                self.open_stepper();
             }
-            Action::OpenStepper => {
-                if !self.can_step() {
-                    return self;
-                }
-                // The stepper runs the simulated engine, whatever the form says.
-                let _ = self.query.set("engine", "sim");
-                self.finished = None;
-                self.stepping = true;
-            }
-            Action::CloseStepper => self.stepping = false,
-            Action::StepperFinished(trace) => self.stepper_finished(trace),
+            Action::OpenStepper => self.open_stepper(),
+            Action::CloseStepper => self.close_stepper(),
+            Action::StepMove(step) => self.step_move(step),
+            Action::Stepped { run, view } => self.stepped(run, *view),
+            Action::Source { lesson, knobs, text } => self.source_written(lesson, knobs, text),
         }
-        self
     }
 
     /// The worker is gone (restarted or failed): the job under way ends with `why`.
@@ -379,6 +397,7 @@ impl State {
             Some(Job::Explore { lesson, .. }) if self.open_lesson_is(lesson) => {
                 self.explored = Some(ExplorePhase::Failed(message))
             }
+            Some(Job::Step { lesson, .. }) if self.open_lesson_is(lesson) => self.run_failed = Some(message),
             _ => {}
         }
     }
@@ -411,6 +430,14 @@ impl State {
         }
         if let Err(note) = self.query.set(name, value) {
             self.form_notes.push(note);
+        }
+        // The stepper follows the form: other knobs, its run again from the start (a live
+        // engine cannot be stepped: it closes).
+        if self.stepping() && name != "schedule" && name != "lang" {
+            self.close_stepper();
+            if name != "engine" {
+                self.open_stepper();
+            }
         }
     }
 }

@@ -47,6 +47,7 @@ impl State {
         if self.busy() {
             return;
         }
+        self.close_stepper();
         self.restarted = None;
         self.rows.clear();
         self.probe_ended = None;

@@ -32,6 +32,16 @@ impl PartialEq for FinishedRun {
 }
 
 impl FinishedRun {
+    pub fn new(
+        run: u32,
+        lesson: &'static LessonInfo,
+        knobs: KnobValues,
+        trace: Trace,
+        findings: Vec<FindingsText>,
+    ) -> FinishedRun {
+        FinishedRun { run, lesson, knobs, trace: Rc::new(trace), findings: Rc::new(findings) }
+    }
+
     /// The findings in `lang` (English if the worker sent fewer languages).
     pub fn findings(&self, lang: Lang) -> Option<&FindingsText> {
         let index = Lang::ALL.iter().position(|l| *l == lang).unwrap_or(0);
@@ -70,6 +80,7 @@ impl State {
             return;
         }
         let (Some(lesson), Some(knobs)) = (self.query.lesson, self.knob_values()) else { return };
+        self.close_stepper();
         let run = self.take_run_id();
         let pairs = knobs.pairs().into_iter().map(|(k, v)| (k.to_string(), v)).collect();
         self.send(Request::Run { run, lesson: lesson.id.to_string(), knobs: pairs });
@@ -105,18 +116,6 @@ impl State {
                 });
             }
         }
-        self.finished =
-            Some(Rc::new(FinishedRun { run, lesson, knobs, trace: Rc::new(trace), findings: Rc::new(findings) }));
-    }
-
-    /// The stepper's run ended: the page has its whole trace, so it words the findings.
-    pub(super) fn stepper_finished(&mut self, trace: Trace) {
-        let (Some(lesson), Some(knobs)) = (self.query.lesson, self.knob_values()) else { return };
-        let run = self.take_run_id();
-        let findings = lessons::lesson(lesson.id)
-            .map(|runnable| lessons::findings_in_every_language(runnable, &knobs, &trace))
-            .unwrap_or_default();
-        self.finished =
-            Some(Rc::new(FinishedRun { run, lesson, knobs, trace: Rc::new(trace), findings: Rc::new(findings) }));
+        self.finished = Some(Rc::new(FinishedRun::new(run, lesson, knobs, trace, findings)));
     }
 }

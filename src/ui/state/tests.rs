@@ -5,6 +5,7 @@ use crate::engine::control::StopReason;
 use crate::engine::explore::ExploreReport;
 use crate::engine::live::probe::{JobReport, ProbeRequest};
 use crate::engine::trace::{EngineKind, Outcome};
+use crate::worker::protocol::StepEnd;
 
 fn ready(hardware_concurrency: u32) -> State {
     State::new(PageQuery::default(), true, hardware_concurrency).reduce(Action::WorkerReady {
@@ -164,7 +165,9 @@ fn an_exploration_runs_in_the_worker_can_be_cancelled_and_its_find_opens_in_the_
     let state = state.reduce(Action::ExploreFinished { run, report });
     assert!(matches!(state.explore_phase(), ExplorePhase::Done { cancelled: true, .. }));
     let state = state.reduce(Action::OpenFound { seed: 2, schedule: "4t2".into() });
-    assert!(state.stepping);
+    assert!(state.stepping());
+    let Some((_, Request::Step { knobs, .. })) = state.outbox.last().cloned() else { panic!("no stepper opened") };
+    assert!(knobs.contains(&("schedule".into(), "4t2".into())) && knobs.contains(&("seed".into(), "2".into())));
     let link = state.query.to_query_string();
     assert!(link.contains("seed=2") && link.contains("schedule=4t2"), "{link}");
     // Another knob, another run: the schedule no longer fits and leaves the link.
@@ -173,17 +176,115 @@ fn an_exploration_runs_in_the_worker_can_be_cancelled_and_its_find_opens_in_the_
     assert_eq!(state.explore_phase(), ExplorePhase::Idle);
 }
 
+fn step_view(turns: u64, schedule: &str, end: Option<StepEnd>) -> Box<StepView> {
+    let snapshot =
+        crate::engine::sim::Snapshot { now: 0, turns, actors: Vec::new(), engine_next: Vec::new(), next_timer: None };
+    Box::new(StepView { snapshot, trace: empty_trace(), schedule: schedule.into(), moving: false, end })
+}
+
+/// The requests sent, newest first, without the questions about the lesson's Python.
+fn requests(state: &State) -> Vec<Request> {
+    state.outbox.iter().rev().map(|(_, r)| r.clone()).filter(|r| !matches!(r, Request::Source { .. })).collect()
+}
+
+fn last_request(state: &State) -> Request {
+    requests(state).into_iter().next().expect("a request")
+}
+
 #[test]
-fn a_stepped_run_that_ends_is_shown_as_a_finished_run_and_a_failed_exploration_says_why() {
+fn the_stepper_is_a_job_in_the_worker_its_picks_go_in_the_link_and_its_end_is_a_finished_run() {
+    let lesson = crate::lessons::find("race_counter").unwrap();
+    let state = ready(2)
+        .reduce(Action::OpenLesson(lesson))
+        .reduce(Action::SetKnob { name: "engine".into(), value: "live".into() })
+        .reduce(Action::OpenStepper);
+    let Request::Step { run, lesson: id, knobs } = last_request(&state) else { panic!() };
+    assert_eq!(id, "race_counter");
+    assert!(knobs.contains(&("engine".into(), "sim".into())), "the stepper simulates: {knobs:?}");
+    assert!(state.stepping() && !state.can_step() && state.step_view().is_none());
+    // The engine's own turn leaves the link alone; a pick puts the schedule in it.
+    let state = state
+        .reduce(Action::StepMove(StepMove::Turn(None)))
+        .reduce(Action::Stepped { run, view: step_view(1, "", None) });
+    assert_eq!(last_request(&state), Request::StepMove { run, step: StepMove::Turn(None) });
+    let state = state
+        .reduce(Action::StepMove(StepMove::Turn(Some(1))))
+        .reduce(Action::Stepped { run, view: step_view(2, "1t1", None) });
+    assert!(state.query.to_query_string().contains("schedule=1t1"));
+    // A view of another run is dropped.
+    let state = state.reduce(Action::Stepped { run: run + 9, view: step_view(99, "", None) });
+    assert_eq!(state.step_view().unwrap().snapshot.turns, 2);
+    assert!(state.finished.is_none());
+    let findings = vec![FindingsText { headline: "Lost 1".into(), ..FindingsText::default() }];
+    let state = state.reduce(Action::Stepped { run, view: step_view(3, "1t1", Some(StepEnd::Finished { findings })) });
+    let finished = state.finished.clone().expect("the end shows as a finished run");
+    assert_eq!((finished.run, finished.findings(Lang::En).unwrap().headline.as_str()), (run, "Lost 1"));
+    // Closing answers nothing: the job is gone at once, with no Cancel to wait for.
+    let state = state.reduce(Action::CloseStepper);
+    assert_eq!(last_request(&state), Request::Cancel { run });
+    assert!(!state.stepping() && state.cancelling().is_none() && state.job.is_none());
+}
+
+#[test]
+fn another_job_or_another_lesson_closes_the_stepper_and_a_new_knob_reopens_it() {
     let lesson = crate::lessons::find("race_counter").unwrap();
     let state = ready(2).reduce(Action::OpenLesson(lesson)).reduce(Action::OpenStepper);
-    assert!(state.stepping);
-    let state = state.reduce(Action::StepperFinished(empty_trace()));
-    assert!(state.finished.is_some());
-    let state = state.reduce(Action::CloseStepper);
-    assert!(!state.stepping);
+    let Request::Step { run, .. } = last_request(&state) else { panic!() };
+    let state = state.reduce(Action::SetKnob { name: "threads".into(), value: "3".into() });
+    let sent = requests(&state);
+    let [Request::Step { run: reopened, knobs, .. }, Request::Cancel { run: closed }, ..] = &sent[..] else {
+        panic!("{sent:?}")
+    };
+    assert!(knobs.contains(&("threads".into(), "3".into())));
+    assert_eq!(*closed, run);
+    let reopened = *reopened;
+    let state = state.reduce(Action::RunLesson);
+    let sent = requests(&state);
+    assert!(matches!(&sent[..], [Request::Run { .. }, Request::Cancel { run }, ..] if *run == reopened), "{sent:?}");
+    assert!(state.lesson_running());
+
+    let state = ready(2).reduce(Action::OpenLesson(lesson)).reduce(Action::OpenStepper);
+    let Request::Step { run, .. } = last_request(&state) else { panic!() };
+    let state = state.reduce(Action::CloseLesson);
+    assert!(state.outbox.iter().any(|(_, r)| *r == Request::Cancel { run }));
+    assert!(state.job.is_none() && state.cancelling().is_none());
+}
+
+#[test]
+fn the_lessons_source_is_asked_of_the_worker_once_per_change_and_kept_when_it_answers() {
+    let lesson = crate::lessons::find("race_counter").unwrap();
+    let sources = |state: &State| state.outbox.iter().filter(|(_, r)| matches!(r, Request::Source { .. })).count();
+    // Nothing is asked before the worker is up.
+    let starting = State::new(PageQuery::default(), true, 2).reduce(Action::OpenLesson(lesson));
+    assert_eq!(sources(&starting), 0);
+    let state = starting.reduce(Action::WorkerReady { isolated: true, pool_threads: 17, hardware_concurrency: 2 });
+    assert_eq!(sources(&state), 1);
+    let Some((_, Request::Source { lesson: id, knobs })) = state.outbox.last().cloned() else { panic!() };
+    // A knob that does not shape the Python asks nothing more.
+    let state = state.reduce(Action::SetKnob { name: "seed".into(), value: "9".into() });
+    assert_eq!(sources(&state), 1);
+    let state = state.reduce(Action::Source {
+        lesson: id.clone(),
+        knobs: knobs.clone(),
+        text: Ok("import threading\n".into()),
+    });
+    assert_eq!(state.source, Some(Ok("import threading\n".into())));
+    // Another knob: asked again; the old text stays until the answer, and a stale answer
+    // (for the knobs before) is dropped.
+    let state = state.reduce(Action::SetKnob { name: "lock".into(), value: "each".into() });
+    assert_eq!(sources(&state), 2);
+    let state = state.reduce(Action::Source { lesson: id, knobs, text: Ok("stale".into()) });
+    assert_eq!(state.source, Some(Ok("import threading\n".into())));
+    // Another lesson never shows the last one's Python.
+    let state = state.reduce(Action::OpenLesson(crate::lessons::find("gil").unwrap()));
+    assert_eq!((sources(&state), state.source.clone()), (3, None));
+}
+
+#[test]
+fn a_failed_exploration_says_why() {
+    let lesson = crate::lessons::find("race_counter").unwrap();
     let request = ExploreRequest { seeds: 1, picks: 0, max_runs: 1, stop_at_first_break: false };
-    let state = state.reduce(Action::StartExplore(request));
+    let state = ready(2).reduce(Action::OpenLesson(lesson)).reduce(Action::StartExplore(request));
     let Some((_, Request::Explore { run, .. })) = state.outbox.last().cloned() else { panic!() };
     let state = state.reduce(Action::RunFailed { run, message: "no".into() });
     assert_eq!(state.explore_phase(), ExplorePhase::Failed("no".into()));
@@ -209,7 +310,7 @@ fn leaving_a_lesson_mid_run_cancels_the_run_and_drops_what_it_sends() {
         let state = ready(2).reduce(Action::OpenLesson(race)).reduce(Action::RunLesson);
         let Some((_, Request::Run { run, .. })) = state.outbox.last().cloned() else { panic!("no run sent") };
         let state = state.reduce(leave.clone());
-        assert_eq!(state.outbox.last().map(|(_, r)| r), Some(&Request::Cancel { run }), "{leave:?}");
+        assert_eq!(last_request(&state), Request::Cancel { run }, "{leave:?}");
         assert_eq!(state.cancelling(), Some(run));
         // Nothing runs until the old run is over; then the new lesson runs with its own knobs.
         assert!(!state.can_run());
@@ -248,7 +349,7 @@ fn leaving_a_lesson_mid_exploration_cancels_it_and_drops_its_report() {
     let state = ready(2).reduce(Action::OpenLesson(race)).reduce(Action::StartExplore(request));
     let run = state.job.as_ref().map(Job::run).unwrap();
     let state = state.reduce(Action::OpenLesson(philosophers));
-    assert_eq!(state.outbox.last().map(|(_, r)| r), Some(&Request::Cancel { run }));
+    assert_eq!(last_request(&state), Request::Cancel { run });
     assert!(matches!(state.explore_phase(), ExplorePhase::Cancelling { .. }));
     let report = ExploreReport {
         figure: "lost".into(),

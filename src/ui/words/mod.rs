@@ -88,6 +88,8 @@ pub enum Key {
     RunThis,
     EngineNextMark,
     StepperEnded,
+    StepperOpening,
+    SourceLoading,
     ExploreHeading,
     ExploreExplain,
     ExploreSeeds,
@@ -202,6 +204,8 @@ pub fn t(lang: Lang, key: Key) -> &'static str {
         RunThis => ("Run this", "이것 실행"),
         EngineNextMark => ("the engine's next pick", "엔진이 다음에 고를 스레드"),
         StepperEnded => ("The run has ended; its results are below.", "실행이 끝났습니다. 결과는 아래에 있습니다."),
+        StepperOpening => ("Setting the run up…", "실행을 준비하는 중…"),
+        SourceLoading => ("The engine is starting; the program appears in a moment.", "엔진이 시작하는 중입니다. 곧 프로그램이 나타납니다."),
         ExploreHeading => ("Explore: find the interleaving that breaks it", "탐색: 프로그램을 깨뜨리는 인터리빙 찾기"),
         ExploreExplain => (
             "Runs the simulated engine many times: over seeds, and over every schedule that overrules the engine up to the given number of picks (fewest picks first). Small knob values keep the search short.",

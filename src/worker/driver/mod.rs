@@ -1,0 +1,486 @@
+//! The engine worker's work without the browser: requests go in, responses come out, and
+//! [`Driver::poll`] advances the job under way a slice at a time. Pure Rust over the
+//! engine's pool and clock traits, so it is tested natively; the worker binary only wires
+//! it to `postMessage`, timers and the wasm thread pool.
+
+mod step;
+// Native: they run on a host thread pool and clock.
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod tests;
+
+use std::sync::Arc;
+
+use crate::engine::clock::Clock;
+use crate::engine::control::Control;
+use crate::engine::explore::Explorer;
+use crate::engine::live::probe::{self, ProbeRun};
+use crate::engine::live::run::{self as live_run, LiveRun};
+use crate::engine::live::{Spawner, POOL_THREADS};
+use crate::engine::sim::{Sim, StepResult};
+use crate::engine::trace::{ConsoleWrite, Outcome, Trace, TraceBatch};
+use crate::knobs::KnobValues;
+use crate::lessons::{self, Lesson};
+use crate::worker::protocol::{Request, Response, CONSOLE_HEAD, CONSOLE_TAIL};
+use step::StepSession;
+
+/// How often a live run is polled, in milliseconds.
+const POLL_MS: i32 = 16;
+/// How often progress goes to the page: each message costs the page a render, and on a
+/// two-core machine the page shares a core with the pool.
+const PROGRESS_EVERY_NS: u64 = 100_000_000;
+/// How often a live run's new console writes go to the page, gathered into one message.
+const TRACE_EVERY_NS: u64 = 100_000_000;
+/// Simulated steps per piece of a slice: a few milliseconds of work.
+const SIM_SLICE_STEPS: u64 = 50_000;
+/// How long simulated work runs before the worker reads its messages again: long enough
+/// that the timer between slices costs little, short enough that Cancel is seen at once.
+const SIM_SLICE_NS: u64 = 40_000_000;
+/// Heartbeats without a pool job run before the pool counts as stalled (2 s).
+const STALLED_AFTER: u32 = 4;
+
+/// When the worker should call [`Driver::poll`] again.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Next {
+    /// Nothing under way: wait for a message.
+    Idle,
+    /// After so many milliseconds (0: as soon as messages have been read).
+    PollIn(i32),
+}
+
+/// What the worker is busy with.
+enum Work {
+    /// A short live run at start-up, so the browser has compiled the interpreter's hot code
+    /// with its optimising compiler before the first lesson is timed; `Ready` follows it.
+    WarmUp {
+        live: LiveRun,
+        ready: Box<Response>,
+    },
+    Probe {
+        probe: ProbeRun,
+        total: u64,
+    },
+    Live(LiveRun),
+    Simulated(Box<Sim>),
+    Explore(Box<Explorer>),
+    Step(Box<StepSession>),
+}
+
+struct Active {
+    run: u32,
+    work: Work,
+    control: Arc<Control>,
+    started: u64,
+    last_progress: u64,
+    /// The lesson a run is of, with its knobs: its findings are computed here, from the
+    /// whole trace, before the page gets its (possibly cut) copy.
+    lesson: Option<(&'static Lesson, KnobValues)>,
+    /// Console writes of a live run not yet sent, and when the last were.
+    pending: Vec<ConsoleWrite>,
+    last_trace: u64,
+    /// Console writes of this run sent to the page so far.
+    console_sent: usize,
+}
+
+/// How a slice of work ended: with an answer for the page, or with a lesson run's trace
+/// (its findings are computed, and its console cut, before the page gets it).
+enum Ended {
+    Answer(Response),
+    Lesson(Trace),
+}
+
+pub struct Driver {
+    pool: Arc<dyn Spawner>,
+    clock: Arc<dyn Clock>,
+    pool_threads: u32,
+    active: Option<Active>,
+    /// The whole console of the last finished lesson run, for a download.
+    last_console: Option<(u32, String)>,
+    /// Set once the pool is broken (a panic, a stall) and the page told: nothing more runs.
+    broken: bool,
+    /// Pool jobs run as of the last heartbeat, and heartbeats since that count moved.
+    pool_beats: u64,
+    quiet_beats: u32,
+    out: Vec<Response>,
+}
+
+impl Driver {
+    /// A driver running live work on `pool` (with `pool_threads` threads; 0 for none: then
+    /// only simulated work runs) and timing it with `clock`.
+    pub fn new(pool: Arc<dyn Spawner>, clock: Arc<dyn Clock>, pool_threads: u32) -> Driver {
+        Driver {
+            pool,
+            clock,
+            pool_threads,
+            active: None,
+            last_console: None,
+            broken: false,
+            pool_beats: 0,
+            quiet_beats: 0,
+            out: Vec::new(),
+        }
+    }
+
+    /// The responses for the page since the last call, in order.
+    pub fn take_responses(&mut self) -> Vec<Response> {
+        std::mem::take(&mut self.out)
+    }
+
+    /// The pool has started with `pool_threads` threads (0: it could not): says `ready` to
+    /// the page, after warming the interpreter up if there is a pool.
+    pub fn pool_started(&mut self, pool_threads: u32, ready: Response) {
+        self.pool_threads = pool_threads;
+        let live = (self.pool_threads > 0).then(|| self.warm_up_run()).flatten();
+        match live {
+            Some(live) => self.begin(0, Work::WarmUp { live, ready: Box::new(ready) }, Arc::new(Control::new()), None),
+            None => self.out.push(ready),
+        }
+    }
+
+    /// The warm-up: about 50 ms per worker of the gil lesson's countdown, serially and in
+    /// two processes, which runs every hot path of the interpreter on several pool threads.
+    fn warm_up_run(&self) -> Option<LiveRun> {
+        let knobs = pairs(&[("work", "cpu"), ("mode", "processes"), ("workers", "2"), ("size", "50")]);
+        let (_, built) = lessons::build_from_pairs(lessons::lesson("gil")?, &knobs).ok()?;
+        live_run::start(built.program, built.settings, self.pool.clone(), self.clock.clone(), Arc::new(Control::new()))
+            .ok()
+    }
+
+    /// When to poll next.
+    pub fn next(&self) -> Next {
+        match &self.active {
+            None => Next::Idle,
+            Some(active) => match &active.work {
+                // Simulated work fills its slices itself: the next may start at once.
+                Work::Simulated(_) | Work::Explore(_) => Next::PollIn(0),
+                Work::Step(session) => session.next(),
+                _ => Next::PollIn(POLL_MS),
+            },
+        }
+    }
+
+    /// Every heartbeat: whether a pool thread panicked (`panic`), whether the pool still
+    /// takes work (`pool_beats`, a count its heartbeat jobs raise), and the worker's
+    /// memory. Returns whether to spawn the next heartbeat job onto the pool.
+    pub fn heartbeat(&mut self, panic: Option<String>, pool_beats: u64, memory_bytes: u64) -> bool {
+        if self.broken {
+            return false;
+        }
+        if let Some(message) = panic {
+            self.broken = true;
+            self.out.push(Response::Panicked { message });
+            return false;
+        }
+        if self.pool_threads > 0 {
+            if pool_beats != self.pool_beats {
+                self.pool_beats = pool_beats;
+                self.quiet_beats = 0;
+            } else {
+                self.quiet_beats += 1;
+            }
+            if self.quiet_beats >= STALLED_AFTER {
+                self.broken = true;
+                self.out.push(Response::PoolStalled);
+                return false;
+            }
+        }
+        self.out.push(Response::Heartbeat { memory_bytes });
+        self.pool_threads > 0
+    }
+
+    /// Why a new job cannot start now, if it cannot.
+    fn refusal(&self, needs_pool: bool) -> Option<String> {
+        if needs_pool && self.pool_threads == 0 {
+            Some("live runs need the thread pool, which needs cross-origin isolation".to_string())
+        } else {
+            self.active.as_ref().map(|a| format!("run {} is still going", a.run))
+        }
+    }
+
+    fn begin(&mut self, run: u32, work: Work, control: Arc<Control>, lesson: Option<(&'static Lesson, KnobValues)>) {
+        let started = self.clock.now();
+        self.active = Some(Active {
+            run,
+            work,
+            control,
+            started,
+            last_progress: started,
+            lesson,
+            pending: Vec::new(),
+            last_trace: started,
+            console_sent: 0,
+        });
+    }
+
+    fn fail(&mut self, run: u32, message: String) {
+        self.out.push(Response::Failed { run, message });
+    }
+
+    /// One request from the page. Test-only requests are the worker binary's to answer.
+    pub fn handle(&mut self, request: Request) {
+        match request {
+            Request::Probe { run, request } => {
+                // One pool thread stays free for the heartbeat's job.
+                if request.jobs as usize >= POOL_THREADS || request.jobs == 0 {
+                    let message = format!("a probe takes 1 to {} jobs, not {}", POOL_THREADS - 1, request.jobs);
+                    return self.fail(run, message);
+                }
+                if let Some(message) = self.refusal(true) {
+                    return self.fail(run, message);
+                }
+                let control = Arc::new(Control::new());
+                let probe = probe::start(request, self.pool.as_ref(), self.clock.clone(), control.clone());
+                let total = request.units_per_job * request.jobs as u64;
+                self.begin(run, Work::Probe { probe, total }, control, None);
+            }
+            Request::Run { run, lesson, knobs } => {
+                if let Some(message) = self.refusal(false) {
+                    return self.fail(run, message);
+                }
+                let control = Arc::new(Control::new());
+                match self.start_lesson(&lesson, &knobs, control.clone()) {
+                    Ok((work, lesson)) => self.begin(run, work, control, Some(lesson)),
+                    Err(message) => self.fail(run, message),
+                }
+            }
+            Request::Explore { run, lesson, knobs, request } => {
+                if let Some(message) = self.refusal(false) {
+                    return self.fail(run, message);
+                }
+                let started = find(&lesson).and_then(|info| lessons::explore::explorer(info, &knobs, request));
+                match started {
+                    Ok(explorer) => self.begin(run, Work::Explore(Box::new(explorer)), Arc::new(Control::new()), None),
+                    Err(message) => self.fail(run, message),
+                }
+            }
+            Request::Step { run, lesson, knobs } => {
+                if let Some(message) = self.refusal(false) {
+                    return self.fail(run, message);
+                }
+                match find(&lesson).and_then(|lesson| StepSession::open(lesson, &knobs)) {
+                    Ok(session) => {
+                        self.out.push(session.stepped(run));
+                        self.begin(run, Work::Step(Box::new(session)), Arc::new(Control::new()), None);
+                    }
+                    Err(message) => self.fail(run, message),
+                }
+            }
+            Request::StepMove { run, step } => {
+                let now = self.clock.now();
+                if let Some(Active { work: Work::Step(session), .. }) = self.active.as_mut().filter(|a| a.run == run) {
+                    session.make(step, now);
+                    self.step_answers(run);
+                }
+            }
+            Request::Cancel { run } => {
+                let Some(active) = self.active.as_ref().filter(|a| a.run == run) else { return };
+                // A stepper holds no threads: closing it is immediate.
+                if matches!(active.work, Work::Step(_)) {
+                    self.active = None;
+                } else {
+                    active.control.cancel();
+                }
+            }
+            Request::ConsoleText { run } => {
+                let text = self.last_console.as_ref().filter(|(r, _)| *r == run).map(|(_, t)| t.clone());
+                self.out.push(Response::ConsoleText { run, text });
+            }
+            Request::Source { lesson, knobs } => {
+                let text = find(&lesson)
+                    .and_then(|info| lessons::build_from_pairs(info, &knobs))
+                    .map(|(_, built)| built.program.source);
+                self.out.push(Response::Source { lesson, knobs, text });
+            }
+            Request::PanicForTest | Request::HangForTest | Request::StallPoolForTest => {
+                self.fail(0, "test requests are for test builds only".into())
+            }
+        }
+    }
+
+    /// Builds a lesson from its knobs and starts it on the engine they name; `Err` says why
+    /// it cannot run.
+    fn start_lesson(
+        &self,
+        lesson: &str,
+        knobs: &[(String, String)],
+        control: Arc<Control>,
+    ) -> Result<(Work, (&'static Lesson, KnobValues)), String> {
+        let info = find(lesson)?;
+        let (values, built) = lessons::build_from_pairs(info, knobs)?;
+        if !built.common.live {
+            let sim = lessons::simulation(info, &values, built)?;
+            return Ok((Work::Simulated(Box::new(sim)), (info, values)));
+        }
+        if self.pool_threads == 0 {
+            return Err("live runs need the thread pool, which needs cross-origin isolation".to_string());
+        }
+        live_run::start(built.program, built.settings, self.pool.clone(), self.clock.clone(), control)
+            .map(|live| (Work::Live(live), (info, values)))
+            .map_err(|e| e.to_string())
+    }
+
+    /// The stepper's answer to a move, and its whole console kept once its run has ended.
+    fn step_answers(&mut self, run: u32) {
+        let Some(Active { work: Work::Step(session), .. }) = self.active.as_mut() else { return };
+        if let Some(console) = session.take_console() {
+            self.last_console = Some((run, console));
+        }
+        self.out.push(session.stepped(run));
+    }
+
+    /// Advances the job under way by a slice; its messages are in [`Driver::take_responses`].
+    pub fn poll(&mut self) -> Next {
+        if self.broken {
+            return Next::Idle;
+        }
+        let now = self.clock.now();
+        let Some(active) = self.active.as_mut() else { return Next::Idle };
+        let run = active.run;
+        let elapsed_ns = now.saturating_sub(active.started);
+        let progress_due = now.saturating_sub(active.last_progress) >= PROGRESS_EVERY_NS;
+        if progress_due {
+            active.last_progress = now;
+        }
+        let clock = self.clock.clone();
+        let out = &mut self.out;
+        let ended = match &mut active.work {
+            Work::WarmUp { live, ready } => live.poll().finished.map(|_| Ended::Answer((**ready).clone())),
+            Work::Probe { probe, total } => match probe.poll() {
+                Some(report) => Some(Ended::Answer(Response::ProbeDone { run, report })),
+                None => {
+                    if progress_due {
+                        out.push(Response::Progress {
+                            run,
+                            done: active.control.progress(),
+                            total: *total,
+                            elapsed_ns,
+                        });
+                    }
+                    None
+                }
+            },
+            Work::Simulated(sim) => {
+                if active.control.stopped().is_some() {
+                    Some(Ended::Lesson(sim.stop(Outcome::Cancelled)))
+                } else {
+                    let mut reached = (0, 0);
+                    let done = for_a_slice(clock.as_ref(), now, || match sim.run_slice(SIM_SLICE_STEPS) {
+                        Ok(StepResult::Finished(trace)) => Some(Ended::Lesson(*trace)),
+                        Ok(StepResult::Running { steps, now: python_now }) => {
+                            reached = (steps, python_now);
+                            None
+                        }
+                        Err(error) => Some(Ended::Answer(Response::Failed { run, message: error.to_string() })),
+                    });
+                    if done.is_none() && progress_due {
+                        // Progress in simulated time: how far the program has got.
+                        let (steps, python_now) = reached;
+                        out.push(Response::Progress { run, done: steps, total: 0, elapsed_ns: python_now });
+                    }
+                    done
+                }
+            }
+            Work::Explore(explorer) => {
+                let report =
+                    |explorer: &Explorer| Ended::Answer(Response::ExploreDone { run, report: explorer.report() });
+                if active.control.stopped().is_some() {
+                    Some(report(explorer))
+                } else {
+                    let done = for_a_slice(clock.as_ref(), now, || match explorer.advance(SIM_SLICE_STEPS) {
+                        Ok(true) => Some(report(explorer)),
+                        Ok(false) => None,
+                        Err(message) => Some(Ended::Answer(Response::Failed { run, message })),
+                    });
+                    if done.is_none() && progress_due {
+                        let (done, total) = (explorer.runs(), explorer.planned_runs());
+                        out.push(Response::Progress { run, done, total, elapsed_ns });
+                    }
+                    done
+                }
+            }
+            Work::Live(live) => {
+                let update = live.poll();
+                // Only the console streams: the page draws the timeline once the run is over.
+                for batch in update.batches {
+                    active.pending.extend(batch.console);
+                }
+                // Gathered, so the page renders a few times a second, not once per batch.
+                if now.saturating_sub(active.last_trace) >= TRACE_EVERY_NS && !active.pending.is_empty() {
+                    active.last_trace = now;
+                    let (console, skipped) = console_to_send(&mut active.pending, &mut active.console_sent);
+                    let batch = TraceBatch { console, ..TraceBatch::default() };
+                    out.push(Response::Trace { run, batch, skipped });
+                }
+                match update.finished {
+                    Some(trace) => Some(Ended::Lesson(trace)),
+                    None => {
+                        if progress_due {
+                            let (done, total) = (update.done_ops, update.total_ops);
+                            out.push(Response::Progress { run, done, total, elapsed_ns });
+                        }
+                        None
+                    }
+                }
+            }
+            Work::Step(session) => {
+                if session.advance(clock.as_ref(), now, SIM_SLICE_NS, SIM_SLICE_STEPS) {
+                    self.step_answers(run);
+                }
+                return self.next();
+            }
+        };
+        if let Some(ended) = ended {
+            let active = self.active.take().expect("the job under way");
+            let response = match ended {
+                Ended::Answer(response) => response,
+                Ended::Lesson(trace) => self.lesson_done(run, trace, active.lesson.as_ref()),
+            };
+            self.out.push(response);
+        }
+        self.next()
+    }
+
+    /// A lesson run ended: its findings from the whole trace, its whole console kept for a
+    /// download, and the page's copy with the console cut to its head and tail.
+    fn lesson_done(&mut self, run: u32, mut trace: Trace, lesson: Option<&(&'static Lesson, KnobValues)>) -> Response {
+        let findings =
+            lesson.map(|(info, knobs)| lessons::findings_in_every_language(info, knobs, &trace)).unwrap_or_default();
+        self.last_console = Some((run, trace.console_text()));
+        trace.cut_console(CONSOLE_HEAD, CONSOLE_TAIL);
+        Response::RunDone { run, trace, findings }
+    }
+}
+
+fn find(lesson: &str) -> Result<&'static Lesson, String> {
+    lessons::lesson(lesson).ok_or_else(|| format!("there is no lesson `{}`", crate::knobs::echo(lesson)))
+}
+
+fn pairs(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+    pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+}
+
+/// Simulated work for one slice from `started`: `piece` again and again until it answers
+/// (the run ended or failed) or the slice's time is up.
+fn for_a_slice<T>(clock: &dyn Clock, started: u64, mut piece: impl FnMut() -> Option<T>) -> Option<T> {
+    let end = started + SIM_SLICE_NS;
+    loop {
+        if let Some(answer) = piece() {
+            return Some(answer);
+        }
+        if clock.now() >= end {
+            return None;
+        }
+    }
+}
+
+/// The console writes of a live run to send now, and how many were held back: the first
+/// [`CONSOLE_HEAD`] of the run, then the newest [`CONSOLE_TAIL`] of each batch.
+fn console_to_send(pending: &mut Vec<ConsoleWrite>, sent: &mut usize) -> (Vec<ConsoleWrite>, u64) {
+    let mut writes = std::mem::take(pending);
+    writes.sort_by_key(|w| (w.at, w.actor));
+    let head = CONSOLE_HEAD.saturating_sub(*sent).min(writes.len());
+    let rest = writes.len() - head;
+    let skipped = rest.saturating_sub(CONSOLE_TAIL);
+    writes.drain(head..head + skipped);
+    *sent += writes.len();
+    (writes, skipped as u64)
+}

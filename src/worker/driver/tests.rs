@@ -1,0 +1,252 @@
+use std::sync::Arc;
+
+use super::*;
+use crate::engine::clock::HostClock;
+use crate::engine::live::probe::ProbeRequest;
+use crate::engine::sim::ActorState;
+use crate::worker::protocol::{StepEnd, StepMove, StepView};
+
+fn driver(pool_threads: u32) -> Driver {
+    let pool = rayon::ThreadPoolBuilder::new().num_threads(POOL_THREADS).build().unwrap();
+    Driver::new(Arc::new(pool), Arc::new(HostClock), pool_threads)
+}
+
+fn knobs(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+    super::pairs(pairs)
+}
+
+/// Polls until nothing is under way (or moving by itself); every response on the way.
+fn settle(driver: &mut Driver) -> Vec<Response> {
+    let mut out = driver.take_responses();
+    for _ in 0..100_000 {
+        match driver.poll() {
+            Next::Idle => break,
+            Next::PollIn(ms) => std::thread::sleep(std::time::Duration::from_millis(ms.max(0) as u64)),
+        }
+        out.extend(driver.take_responses());
+    }
+    out.extend(driver.take_responses());
+    out
+}
+
+fn run_done(responses: &[Response]) -> (&Trace, &Vec<crate::lessons::FindingsText>) {
+    responses
+        .iter()
+        .find_map(|r| match r {
+            Response::RunDone { trace, findings, .. } => Some((trace, findings)),
+            _ => None,
+        })
+        .unwrap_or_else(|| panic!("no RunDone in {responses:?}"))
+}
+
+fn failed(responses: &[Response]) -> &str {
+    responses
+        .iter()
+        .find_map(|r| match r {
+            Response::Failed { message, .. } => Some(message.as_str()),
+            _ => None,
+        })
+        .unwrap_or_else(|| panic!("no Failed in {responses:?}"))
+}
+
+fn last_view(responses: &[Response]) -> &StepView {
+    responses
+        .iter()
+        .rev()
+        .find_map(|r| match r {
+            Response::Stepped { view, .. } => Some(view.as_ref()),
+            _ => None,
+        })
+        .unwrap_or_else(|| panic!("no Stepped in {responses:?}"))
+}
+
+#[test]
+fn a_simulated_run_ends_with_its_findings_and_its_whole_console_stays_for_a_download() {
+    let mut d = driver(0);
+    d.handle(Request::Run { run: 3, lesson: "lock_print".into(), knobs: knobs(&[("iterations", "3000")]) });
+    // One job at a time.
+    d.handle(Request::Run { run: 4, lesson: "race_counter".into(), knobs: vec![] });
+    assert_eq!(failed(&d.take_responses()), "run 3 is still going");
+    let out = settle(&mut d);
+    let (trace, findings) = run_done(&out);
+    assert_eq!(findings.len(), crate::i18n::Lang::ALL.len());
+    assert!(trace.omitted.is_some(), "12 000 lines are cut for the page");
+    d.handle(Request::ConsoleText { run: 3 });
+    let Some(Response::ConsoleText { text: Some(text), .. }) = d.take_responses().pop() else { panic!() };
+    // Two threads, two lines an iteration.
+    assert_eq!(text.lines().count(), 12_000);
+    d.handle(Request::ConsoleText { run: 2 });
+    assert_eq!(d.take_responses(), vec![Response::ConsoleText { run: 2, text: None }]);
+}
+
+#[test]
+fn a_cancelled_simulated_run_ends_as_cancelled_and_bad_requests_are_refused_by_name() {
+    let mut d = driver(0);
+    d.handle(Request::Run {
+        run: 1,
+        lesson: "race_counter".into(),
+        knobs: knobs(&[("increments", "5000000"), ("lock", "each")]),
+    });
+    d.poll();
+    d.handle(Request::Cancel { run: 1 });
+    let out = settle(&mut d);
+    assert_eq!(run_done(&out).0.outcome, Outcome::Cancelled);
+
+    d.handle(Request::Run { run: 2, lesson: "no_such\u{202e}lesson".into(), knobs: vec![] });
+    let message = failed(&d.take_responses()).to_string();
+    assert!(message.starts_with("there is no lesson") && !message.contains('\u{202e}'), "{message}");
+    d.handle(Request::Run { run: 3, lesson: "race_counter".into(), knobs: knobs(&[("engine", "live")]) });
+    assert!(failed(&d.take_responses()).contains("thread pool"));
+    d.handle(Request::Probe { run: 4, request: ProbeRequest { jobs: 0, units_per_job: 1 } });
+    assert!(failed(&d.take_responses()).contains("a probe takes 1 to"));
+    assert_eq!(d.next(), Next::Idle);
+}
+
+#[test]
+fn a_live_run_streams_its_console_and_ends_with_its_findings() {
+    let mut d = driver(POOL_THREADS as u32);
+    let pairs = knobs(&[("engine", "live"), ("iterations", "2000")]);
+    d.handle(Request::Run { run: 7, lesson: "lock_print".into(), knobs: pairs });
+    let out = settle(&mut d);
+    let (trace, findings) = run_done(&out);
+    assert_eq!(trace.outcome, Outcome::Completed);
+    assert!(!findings[0].headline.is_empty());
+}
+
+#[test]
+fn the_stepper_takes_turns_as_asked_and_its_end_is_the_whole_run() {
+    let mut d = driver(0);
+    let pairs = knobs(&[("threads", "2"), ("increments", "2")]);
+    d.handle(Request::Step { run: 5, lesson: "race_counter".into(), knobs: pairs.clone() });
+    let opened = d.take_responses();
+    assert_eq!(last_view(&opened).snapshot.turns, 0);
+    assert_eq!(last_view(&opened).snapshot.actors[0].state, ActorState::Ready);
+    // Nothing moves by itself, and nothing else runs meanwhile.
+    assert_eq!(d.poll(), Next::Idle);
+    d.handle(Request::Run { run: 6, lesson: "race_counter".into(), knobs: vec![] });
+    assert_eq!(failed(&d.take_responses()), "run 5 is still going");
+
+    let mut turns = 0;
+    loop {
+        d.handle(Request::StepMove { run: 5, step: StepMove::Turn(None) });
+        let view = last_view(&d.take_responses()).clone();
+        turns += 1;
+        assert_eq!(view.snapshot.turns, turns);
+        if let Some(end) = view.end {
+            let StepEnd::Finished { findings } = end else { panic!("{end:?}") };
+            assert_eq!(findings[0].figures.iter().find(|(n, _)| n == "lost").map(|(_, v)| *v), Some(0));
+            assert_eq!(view.trace.console_text(), "counter = 4 (expected 4)\n");
+            assert!(view.snapshot.actors.iter().all(|a| a.state == ActorState::Done));
+            assert!(view.schedule.is_empty(), "no picks: {}", view.schedule);
+            break;
+        }
+        assert!(turns < 10_000);
+    }
+    // The whole run equals the one taken at once.
+    let (_, built) = lessons::build_from_pairs(lessons::lesson("race_counter").unwrap(), &pairs).unwrap();
+    let (program, settings) = built.into_sim();
+    let whole = crate::engine::sim::run(program, settings).unwrap();
+    d.handle(Request::ConsoleText { run: 5 });
+    assert_eq!(d.take_responses(), vec![Response::ConsoleText { run: 5, text: Some(whole.console_text()) }]);
+    // Closing frees the worker at once.
+    d.handle(Request::Cancel { run: 5 });
+    assert_eq!(d.next(), Next::Idle);
+    d.handle(Request::Source { lesson: "race_counter".into(), knobs: vec![] });
+    d.handle(Request::Run { run: 6, lesson: "race_counter".into(), knobs: knobs(&[("increments", "10")]) });
+    assert!(matches!(&settle(&mut d)[..], [Response::Source { text: Ok(_), .. }, .., Response::RunDone { .. }]));
+}
+
+/// Regression: a click on a thread that could no longer run (the view had moved on, as
+/// when playing) ended the stepper with an error.
+#[test]
+fn a_pick_shows_in_the_schedule_one_that_no_longer_applies_is_ignored_and_a_misfit_fails() {
+    let mut d = driver(0);
+    let pairs = knobs(&[("threads", "2"), ("increments", "2"), ("gil", "off")]);
+    d.handle(Request::Step { run: 1, lesson: "race_counter".into(), knobs: pairs });
+    d.handle(Request::StepMove { run: 1, step: StepMove::Turn(None) });
+    d.handle(Request::StepMove { run: 1, step: StepMove::Wait });
+    assert_eq!(last_view(&d.take_responses()).schedule, "1w");
+    d.handle(Request::StepMove { run: 1, step: StepMove::Turn(Some(2)) });
+    d.handle(Request::StepMove { run: 1, step: StepMove::Turn(Some(99)) });
+    let view = last_view(&d.take_responses()).clone();
+    assert_eq!((view.snapshot.turns, view.end), (2, None), "nothing moved");
+    // A move for another run changes nothing and is not answered.
+    d.handle(Request::StepMove { run: 9, step: StepMove::Turn(None) });
+    assert!(d.take_responses().is_empty());
+    d.handle(Request::Cancel { run: 1 });
+
+    let pairs = knobs(&[("threads", "2"), ("increments", "2"), ("schedule", "0t2")]);
+    d.handle(Request::Step { run: 2, lesson: "race_counter".into(), knobs: pairs });
+    d.handle(Request::StepMove { run: 2, step: StepMove::Turn(None) });
+    let Some(StepEnd::Failed(why)) = last_view(&d.take_responses()).end.clone() else { panic!() };
+    assert!(why.contains("cannot run: it is not started yet"), "{why}");
+}
+
+#[test]
+fn the_stepper_plays_and_runs_to_the_end_by_itself_and_pauses_when_asked() {
+    let mut d = driver(0);
+    let pairs = knobs(&[("threads", "2"), ("increments", "20000")]);
+    d.handle(Request::Step { run: 1, lesson: "race_counter".into(), knobs: pairs });
+    d.handle(Request::StepMove { run: 1, step: StepMove::Play { per_second: 2000 } });
+    assert!(last_view(&d.take_responses()).moving);
+    assert_eq!(d.next(), Next::PollIn(step_tick()));
+    d.poll();
+    d.poll();
+    assert_eq!(last_view(&d.take_responses()).snapshot.turns, 200, "100 turns a tick");
+    d.handle(Request::StepMove { run: 1, step: StepMove::Pause });
+    assert!(!last_view(&d.take_responses()).moving);
+    assert_eq!(d.next(), Next::Idle);
+    d.handle(Request::StepMove { run: 1, step: StepMove::ToEnd });
+    let out = settle(&mut d);
+    let view = last_view(&out);
+    assert!(!view.moving);
+    assert_eq!(view.trace.console_text(), "counter = 40000 (expected 40000)\n");
+    assert!(matches!(view.end, Some(StepEnd::Finished { .. })));
+}
+
+fn step_tick() -> i32 {
+    match step::StepSession::open(lessons::lesson("race_counter").unwrap(), &[]) {
+        Ok(mut session) => {
+            session.make(StepMove::Play { per_second: 2 }, 0);
+            match session.next() {
+                Next::PollIn(ms) => ms,
+                Next::Idle => panic!("a playing stepper polls"),
+            }
+        }
+        Err(e) => panic!("{e}"),
+    }
+}
+
+#[test]
+fn the_source_of_a_lesson_comes_with_its_knobs() {
+    let mut d = driver(0);
+    let pairs = knobs(&[("lock", "each")]);
+    d.handle(Request::Source { lesson: "race_counter".into(), knobs: pairs.clone() });
+    let [Response::Source { lesson, knobs: asked, text: Ok(text) }] = &d.take_responses()[..] else { panic!() };
+    assert_eq!((lesson.as_str(), asked), ("race_counter", &pairs));
+    assert!(text.contains("with lock:"), "{text}");
+    d.handle(Request::Source { lesson: "race_counter".into(), knobs: knobs(&[("threads", "x")]) });
+    let [Response::Source { text: Err(why), .. }] = &d.take_responses()[..] else { panic!() };
+    assert!(why.contains("threads"), "{why}");
+}
+
+#[test]
+fn a_panic_or_a_stalled_pool_is_reported_once_and_then_nothing_runs() {
+    let mut d = driver(POOL_THREADS as u32);
+    assert!(d.heartbeat(None, 1, 100));
+    assert_eq!(d.take_responses(), vec![Response::Heartbeat { memory_bytes: 100 }]);
+    // The pool's count stops moving: stalled after four quiet beats.
+    for _ in 0..3 {
+        assert!(d.heartbeat(None, 1, 100));
+    }
+    assert!(!d.heartbeat(None, 1, 100));
+    assert_eq!(d.take_responses().pop(), Some(Response::PoolStalled));
+    assert!(!d.heartbeat(Some("boom".into()), 1, 100));
+    assert!(d.take_responses().is_empty(), "told once");
+
+    let mut d = driver(0);
+    assert!(!d.heartbeat(Some("boom".into()), 0, 100), "no pool, no heartbeat job");
+    assert_eq!(d.take_responses(), vec![Response::Panicked { message: "boom".into() }]);
+    d.handle(Request::Run { run: 1, lesson: "race_counter".into(), knobs: vec![] });
+    assert_eq!(d.poll(), Next::Idle, "a broken worker runs nothing more");
+}
