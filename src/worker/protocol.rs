@@ -285,6 +285,38 @@ mod tests {
         }
     }
 
+    fn sample_step_view() -> StepView {
+        use crate::engine::sim::{ActorState, ActorView};
+        let actor = |state| ActorView {
+            name: "Thread-1 (work)".into(),
+            state,
+            line: 10,
+            next: Some("r0 = counter".into()),
+            holds: vec!["GIL".into(), "lock".into()],
+            registers: [1, -2, 3, i64::MIN, 5, 6, 7, i64::MAX],
+        };
+        StepView {
+            snapshot: Snapshot {
+                now: 106_500,
+                turns: 6,
+                actors: vec![
+                    actor(ActorState::Ready),
+                    actor(ActorState::Waiting(WaitOn::Object(ObjectId(1)))),
+                    actor(ActorState::Waiting(WaitOn::Actor(ActorId(0)))),
+                    actor(ActorState::Done),
+                ],
+                engine_next: vec![0, 3],
+                next_timer: Some(7),
+            },
+            trace: sample_trace(),
+            schedule: "1t1.4w".into(),
+            moving: true,
+            end: Some(StepEnd::Finished {
+                findings: vec![FindingsText { headline: "h".into(), details: vec![], figures: vec![] }],
+            }),
+        }
+    }
+
     #[test]
     fn every_message_round_trips() {
         let requests = [
@@ -301,6 +333,14 @@ mod tests {
                 knobs: vec![("gil".into(), "off".into())],
                 request: ExploreRequest { seeds: 3, picks: 2, max_runs: 1000, stop_at_first_break: true },
             },
+            Request::Step { run: 8, lesson: "gil".into(), knobs: vec![("schedule".into(), "2w.3t1".into())] },
+            Request::StepMove { run: 8, step: StepMove::Turn(Some(3)) },
+            Request::StepMove { run: 8, step: StepMove::Turn(None) },
+            Request::StepMove { run: 8, step: StepMove::Play { per_second: 2000 } },
+            Request::StepMove { run: 8, step: StepMove::Wait },
+            Request::StepMove { run: 8, step: StepMove::ToEnd },
+            Request::StepMove { run: 8, step: StepMove::Pause },
+            Request::Source { lesson: "pipe".into(), knobs: vec![("duplex".into(), "no".into())] },
         ];
         for request in requests {
             assert_eq!(Request::decode(&request.encode()), Ok(request));
@@ -340,6 +380,9 @@ mod tests {
                 }],
             },
             Response::ConsoleText { run: 4, text: Some("a\nb\n".into()) },
+            Response::Stepped { run: 8, view: Box::new(sample_step_view()) },
+            Response::Source { lesson: "pipe".into(), knobs: vec![], text: Ok("import os\n".into()) },
+            Response::Source { lesson: "pipe".into(), knobs: vec![], text: Err("`messages` is 0".into()) },
             Response::ExploreDone {
                 run: 6,
                 report: ExploreReport {
