@@ -4,7 +4,7 @@
 //! defaults, in a fixed order, so a link round-trips exactly.
 
 use crate::i18n::Lang;
-use crate::knobs::{common, echo, KnobError, KnobSpec, KnobValue};
+use crate::knobs::{common, echo, KnobError, KnobSpec, KnobValue, KnobValues};
 use crate::lessons::{self, LessonInfo};
 
 /// Notes a link gets at most; the rest are counted in one more ([`Note::More`]).
@@ -164,6 +164,17 @@ impl PageQuery {
     /// The values of the common knobs and the open lesson's, for a run.
     pub fn knob_values(&self) -> Vec<(&'static str, String)> {
         self.common.iter().chain(&self.lesson_knobs).map(|s| (s.spec.name, s.value.to_string())).collect()
+    }
+
+    /// The open lesson's full set of knob values, as a run gets them (the link's values are
+    /// always valid).
+    pub fn values(&self) -> Option<KnobValues> {
+        let lesson = self.lesson?;
+        let mut values = KnobValues::for_lesson(lesson.knobs);
+        for (name, value) in self.knob_values() {
+            values.set(name, &value).ok()?;
+        }
+        Some(values)
     }
 
     /// The query string, `?`-prefixed, or empty for the default page.

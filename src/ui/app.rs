@@ -278,7 +278,7 @@ pub fn App() -> Html {
     };
 
     let lang = state.lang();
-    let shared = Rc::new((*state).clone());
+    let live = state.query.value("engine") == Some(&crate::knobs::KnobValue::Choice("live"));
     html! {
         <>
             <Header lang={lang} onlang={onlang} />
@@ -286,10 +286,20 @@ pub fn App() -> Html {
                 if !state.isolated { <IsolationBanner lang={lang} /> }
                 <LinkNotes lang={lang} notes={state.query.notes.clone()} />
                 if let Some(lesson) = open_lesson(&state) {
-                    <LessonPage state={shared} lesson={lesson} onknob={onknob} onrun={onrun} oncancel={oncancel} onback={onback} onaction={onaction} />
+                    <LessonPage lang={lang} lesson={lesson} query={state.query.clone()} form_notes={state.form_notes.clone()}
+                        run_phase={state.run_phase()} can_run={state.can_run()} can_step={state.can_step()}
+                        needs_pool={live && state.worker == WorkerStatus::NoPool} restarted={state.restarted.clone()}
+                        source={state.source.clone()} finished={state.finished.clone()}
+                        streamed={state.lesson_running().then(|| Rc::new(state.streamed()))}
+                        stepping={state.stepping()} step_view={state.step_view()} explore_phase={state.explore_phase()}
+                        pool_runs={Rc::new(state.pool_runs.clone())}
+                        onknob={onknob} onrun={onrun} oncancel={oncancel} onback={onback} onaction={onaction} />
                 } else {
                     <LessonIndex lang={lang} onopen={onopen} />
-                    <EnginePanel state={shared} onstart={onstart} oncancel={oncancel} />
+                    <EnginePanel lang={lang} worker={state.worker.clone()} isolated={state.isolated}
+                        hardware_concurrency={state.hardware_concurrency} restarted={state.restarted.clone()}
+                        phase={state.probe_phase()} rows={Rc::new(state.rows.clone())} last_trace={state.last_trace.clone()}
+                        onstart={onstart} oncancel={oncancel} />
                 }
             </main>
         </>

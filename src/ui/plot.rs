@@ -73,9 +73,11 @@ pub fn pool_plot_svg(points: &[PoolPoint], knobs: &KnobValues, label: &str) -> S
     for size in 1..=MAX_POOL {
         let _ = write!(out, r#"<text class="tick" x="{:.1}" y="{}">{size}</text>"#, x(size), H - BOTTOM + 16.0);
     }
+    // Enough decimals that the five ticks differ (0.01 s tasks make a 0.1 s axis).
+    let decimals = tick_decimals(top / 1.1 / 4.0);
     for k in 0..=4 {
         let s = top / 1.1 * k as f64 / 4.0;
-        let _ = write!(out, r#"<text class="tick y" x="{}" y="{:.1}">{s:.1}</text>"#, LEFT - 6.0, y(s) + 4.0);
+        let _ = write!(out, r#"<text class="tick y" x="{}" y="{:.1}">{s:.decimals$}</text>"#, LEFT - 6.0, y(s) + 4.0);
     }
     let line: Vec<String> = predicted.iter().map(|(size, s)| format!("{:.1},{:.1}", x(*size), y(*s))).collect();
     let _ = write!(out, r#"<polyline class="predicted" points="{}"/>"#, line.join(" "));
@@ -91,6 +93,16 @@ pub fn pool_plot_svg(points: &[PoolPoint], knobs: &KnobValues, label: &str) -> S
     }
     out.push_str("</svg>");
     out
+}
+
+/// Decimals that show a step of `step` seconds: one for steps of 0.1 s or more, then one
+/// more for each factor of ten below.
+fn tick_decimals(step: f64) -> usize {
+    let mut decimals = 1;
+    while decimals < 6 && step < 10f64.powi(-(decimals as i32)) {
+        decimals += 1;
+    }
+    decimals
 }
 
 #[cfg(test)]
@@ -126,5 +138,21 @@ mod tests {
         assert_eq!(svg.matches("<circle").count(), 1);
         assert!(svg.contains("pool_size=3: 4.03 s"));
         assert!(svg.contains(r#"class="predicted""#));
+    }
+
+    /// Regression: with 0.01 s tasks the axis read 0.0, 0.0, 0.1, 0.1, 0.1.
+    #[test]
+    fn the_time_axis_ticks_differ_however_short_the_tasks() {
+        for task_s in ["5", "1", "0.01", "0.001"] {
+            let svg = pool_plot_svg(&[], &knobs(&[("task_s", task_s)]), "plot");
+            let ticks: Vec<&str> = svg
+                .split(r#"class="tick y""#)
+                .skip(1)
+                .map(|t| t.split('>').nth(1).unwrap().split('<').next().unwrap())
+                .collect();
+            let mut distinct = ticks.clone();
+            distinct.dedup();
+            assert_eq!((ticks.len(), distinct.len()), (5, 5), "task_s={task_s}: {ticks:?}");
+        }
     }
 }

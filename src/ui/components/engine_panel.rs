@@ -2,13 +2,24 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
+use crate::engine::trace::Trace;
+use crate::i18n::Lang;
 use crate::ui::components::timeline::Timeline;
-use crate::ui::state::{ProbePhase, State, WorkerStatus};
+use crate::ui::state::{ProbePhase, ProbeRow, WorkerStatus};
 use crate::ui::words::{self, t, Key};
 
 #[derive(Properties, PartialEq)]
 pub struct EnginePanelProps {
-    pub state: Rc<State>,
+    pub lang: Lang,
+    pub worker: WorkerStatus,
+    pub isolated: bool,
+    pub hardware_concurrency: u32,
+    /// Why the engine worker was last restarted.
+    pub restarted: Option<String>,
+    pub phase: ProbePhase,
+    /// The pool check's rows so far, and its last timeline.
+    pub rows: Rc<Vec<ProbeRow>>,
+    pub last_trace: Option<Rc<Trace>>,
     pub onstart: Callback<()>,
     pub oncancel: Callback<()>,
 }
@@ -20,22 +31,22 @@ fn ms(ns: u64) -> String {
 /// The engine worker's status and the pool check: the same work on 1, 2 and all cores.
 #[function_component]
 pub fn EnginePanel(props: &EnginePanelProps) -> Html {
-    let state = &props.state;
-    let lang = state.lang();
-    let status = match &state.worker {
+    let lang = props.lang;
+    let status = match &props.worker {
         WorkerStatus::Starting => t(lang, Key::WorkerStarting).to_string(),
-        WorkerStatus::Ready { pool_threads } => words::worker_ready(lang, *pool_threads, state.hardware_concurrency),
+        WorkerStatus::Ready { pool_threads } => words::worker_ready(lang, *pool_threads, props.hardware_concurrency),
         WorkerStatus::NoPool => t(lang, Key::WorkerNoPool).to_string(),
         WorkerStatus::Failed(message) => words::worker_failed(lang, message),
     };
-    let status_class = match state.worker {
+    let status_class = match props.worker {
         WorkerStatus::Ready { .. } => "ready",
         WorkerStatus::Failed(_) => "failed",
         _ => "waiting",
     };
-    let can_start = matches!(state.worker, WorkerStatus::Ready { .. }) && !state.probe_running();
-    let phase = state.probe_phase();
-    let progress = match &phase {
+    let phase = &props.phase;
+    let can_start = matches!(props.worker, WorkerStatus::Ready { .. })
+        && !matches!(phase, ProbePhase::Running { .. } | ProbePhase::Cancelling { .. });
+    let progress = match phase {
         ProbePhase::Running { done, total, .. } => {
             let fraction = if *total == 0 { 0.0 } else { *done as f64 / *total as f64 };
             html! {
@@ -55,10 +66,10 @@ pub fn EnginePanel(props: &EnginePanelProps) -> Html {
         <section class="engine" id="engine">
             <h2>{ t(lang, Key::EngineHeading) }</h2>
             <p class={classes!("worker-status", status_class)} id="worker-status">{ status }</p>
-            if let Some(reason) = &state.restarted {
+            if let Some(reason) = &props.restarted {
                 <p class="restarted" id="worker-restarted">{ words::worker_restarted(lang, reason) }</p>
             }
-            if !state.isolated {
+            if !props.isolated {
                 <p class="muted">{ t(lang, Key::LiveUnavailable) }</p>
             } else {
                 <h3>{ t(lang, Key::PoolCheckHeading) }</h3>
@@ -68,7 +79,7 @@ pub fn EnginePanel(props: &EnginePanelProps) -> Html {
                     <button id="probe-cancel" disabled={!matches!(phase, ProbePhase::Running { .. })} onclick={oncancel}>{ t(lang, Key::Cancel) }</button>
                 </div>
                 { progress }
-                if !state.rows.is_empty() {
+                if !props.rows.is_empty() {
                     <table class="probe-results" id="probe-results">
                         <thead><tr>
                             <th>{ t(lang, Key::ColumnThreads) }</th>
@@ -77,7 +88,7 @@ pub fn EnginePanel(props: &EnginePanelProps) -> Html {
                             <th>{ t(lang, Key::ColumnSpeedup) }</th>
                         </tr></thead>
                         <tbody>
-                            { for state.rows.iter().map(|row| html! {
+                            { for props.rows.iter().map(|row| html! {
                                 <tr data-jobs={row.jobs.to_string()} data-distinct={row.distinct_threads.to_string()}
                                     data-wall-ns={row.wall_ns.to_string()}>
                                     <td>{ row.jobs }</td>
@@ -89,7 +100,7 @@ pub fn EnginePanel(props: &EnginePanelProps) -> Html {
                         </tbody>
                     </table>
                 }
-                if let Some(trace) = &state.last_trace {
+                if let Some(trace) = &props.last_trace {
                     <Timeline lang={lang} trace={trace.clone()} caption={probe_caption(lang, trace)} />
                 }
             }

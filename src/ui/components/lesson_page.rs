@@ -3,8 +3,10 @@ use std::rc::Rc;
 use yew::prelude::*;
 
 use crate::engine::trace::Nanos;
-use crate::knobs::{common, KnobValue};
+use crate::i18n::Lang;
+use crate::knobs::common;
 use crate::lessons::{self, LessonInfo};
+use crate::query::{Note, PageQuery};
 use crate::ui::components::code_view::CodeView;
 use crate::ui::components::console_view::{ConsoleGap, ConsoleView};
 use crate::ui::components::explore_panel::ExplorePanel;
@@ -13,13 +15,37 @@ use crate::ui::components::run_summary::RunSummary;
 use crate::ui::components::stepper_view::StepperView;
 use crate::ui::components::timeline::Timeline;
 use crate::ui::html::{sentence, with_code};
-use crate::ui::state::{Action, RunPhase, State, WorkerStatus};
+use crate::ui::plot::PoolPoint;
+use crate::ui::state::{Action, ExplorePhase, FinishedRun, RunPhase, State, StreamedWrites};
 use crate::ui::words::{self, t, Key};
+use crate::worker::protocol::StepView;
 
 #[derive(Properties, PartialEq)]
 pub struct LessonPageProps {
-    pub state: Rc<State>,
+    pub lang: Lang,
     pub lesson: &'static LessonInfo,
+    /// The link: the form's values.
+    pub query: PageQuery,
+    /// Notes about values the learner typed (clamped or refused).
+    pub form_notes: Vec<Note>,
+    pub run_phase: RunPhase,
+    pub can_run: bool,
+    pub can_step: bool,
+    /// The live engine is chosen, but the worker has no pool to run it.
+    pub needs_pool: bool,
+    /// Why the engine worker was last restarted.
+    pub restarted: Option<String>,
+    /// The lesson's Python for the link's knobs (`None` until the worker has written it).
+    pub source: Option<Result<String, String>>,
+    pub finished: Option<Rc<FinishedRun>>,
+    /// The console of the run under way as streamed so far, and where its gap is.
+    pub streamed: Option<Rc<StreamedWrites>>,
+    /// The stepper is open, with its last view once the worker has answered.
+    pub stepping: bool,
+    pub step_view: Option<Rc<StepView>>,
+    pub explore_phase: ExplorePhase,
+    /// The pool lesson's runs, for its plot.
+    pub pool_runs: Rc<Vec<PoolPoint>>,
     pub onknob: Callback<(String, String)>,
     pub onrun: Callback<()>,
     pub oncancel: Callback<()>,
@@ -32,41 +58,40 @@ pub struct LessonPageProps {
 /// (console, timeline, timings, what to notice), all drawn from the last trace.
 #[function_component]
 pub fn LessonPage(props: &LessonPageProps) -> Html {
-    let state = &props.state;
     let lesson = props.lesson;
-    let lang = state.lang();
+    let lang = props.lang;
     let selected = use_state(|| None::<u32>);
     // A new run clears the picked console line.
     {
         let selected = selected.clone();
-        use_effect_with(state.finished.clone(), move |_| {
+        use_effect_with(props.finished.clone(), move |_| {
             selected.set(None);
             || ()
         });
     }
 
     // The source as the worker wrote it for the knobs in the link (a moment after a change).
-    let source: AttrValue = match &state.source {
+    let source: AttrValue = match &props.source {
         Some(Ok(text)) => text.clone().into(),
         Some(Err(why)) => format!("# {why}").into(),
         None => AttrValue::default(),
     };
     // The lesson's knobs that matter with the others as they are, then the common ones.
-    let mut specs: Vec<_> = match state.knob_values() {
-        Some(knobs) => lesson.knobs.iter().filter(|k| (lesson.shows)(&knobs, k.name)).copied().collect(),
+    let knobs = props.query.values();
+    let mut specs: Vec<_> = match &knobs {
+        Some(knobs) => lesson.knobs.iter().filter(|k| (lesson.shows)(knobs, k.name)).copied().collect(),
         None => lesson.knobs.to_vec(),
     };
     specs.extend(common::ALL.iter().filter(|c| lesson.common_knobs.contains(&c.name)).copied());
 
-    let engine_is_live = state.query.value("engine") == Some(&KnobValue::Choice("live"));
-    let running = state.lesson_running();
-    let can_run = state.can_run();
-    let finished = state.finished.clone();
-    let run_phase = state.run_phase();
+    let run_phase = props.run_phase.clone();
+    let running = matches!(run_phase, RunPhase::Running { .. } | RunPhase::Cancelling { .. });
+    let can_run = props.can_run;
+    let finished = props.finished.clone();
 
     // The finished run's console, or the one streaming in.
-    let console = use_memo((finished.clone(), running.then(|| state.streamed())), |(finished, streamed)| {
-        match (finished, streamed) {
+    let console = use_memo((finished.clone(), props.streamed.clone()), |(finished, streamed)| {
+        match (finished, streamed.as_deref()) {
             (_, Some((writes, gap))) => {
                 let gap = gap.map(|(at, writes)| ConsoleGap { at, writes, lines: None });
                 (Rc::new(writes.clone()), Rc::new(Vec::new()), Rc::new(Vec::new()), gap)
@@ -114,7 +139,7 @@ pub fn LessonPage(props: &LessonPageProps) -> Html {
         RunPhase::Failed(message) => html! { <p class="failed" id="run-failed">{ with_code(&sentence(message)) }</p> },
         RunPhase::Idle => html! {},
     };
-    let notice = (engine_is_live && matches!(state.worker, WorkerStatus::NoPool)).then(|| {
+    let notice = props.needs_pool.then(|| {
         let onknob = props.onknob.clone();
         html! {
             <p class="notice" id="engine-notice">
@@ -125,11 +150,11 @@ pub fn LessonPage(props: &LessonPageProps) -> Html {
     });
     // The pool lesson plots its runs: time against pool size, measured and predicted.
     let pool_plot = (lesson.id == lessons::pool_map::INFO.id)
-        .then(|| state.knob_values())
+        .then_some(knobs.as_ref())
         .flatten()
         .map(|knobs| {
             let caption = t(lang, Key::PoolPlotCaption);
-            let svg = crate::ui::plot::pool_plot_svg(&state.pool_runs, &knobs, caption);
+            let svg = crate::ui::plot::pool_plot_svg(&props.pool_runs, knobs, caption);
             html! {
                 <figure class="pool-plot" id="pool-plot">
                     <figcaption>{ caption }</figcaption>
@@ -146,17 +171,17 @@ pub fn LessonPage(props: &LessonPageProps) -> Html {
         .as_ref()
         .filter(|run| run.omitted_console())
         .map(|_| props.onaction.reform(|_| Action::DownloadConsole));
-    let stepping = state.stepping();
+    let stepping = props.stepping;
     let stepper = stepping.then(|| {
         html! {
-            <StepperView lang={lang} view={state.step_view()} source={source.clone()}
+            <StepperView lang={lang} view={props.step_view.clone()} source={source.clone()}
                 onmove={onaction.reform(Action::StepMove)}
                 onclose={onaction.reform(|_| Action::CloseStepper)} />
         }
     });
     let explore = lesson.breaks.is_some().then(|| {
         html! {
-            <ExplorePanel lang={lang} phase={state.explore_phase()} can_start={can_run}
+            <ExplorePanel lang={lang} phase={props.explore_phase.clone()} can_start={can_run}
                 onstart={onaction.reform(Action::StartExplore)}
                 oncancel={props.oncancel.clone()}
                 onopen={onaction.reform(|(seed, schedule): (u64, String)| Action::OpenFound { seed, schedule })} />
@@ -177,20 +202,20 @@ pub fn LessonPage(props: &LessonPageProps) -> Html {
             <h2>{ lesson.title.get(lang) }</h2>
             <p class="explanation">{ with_code(lesson.explanation.get(lang)) }</p>
             <section class="controls">
-                <KnobForm query={state.query.clone()} specs={specs} disabled={running} onchange={props.onknob.clone()} />
-                if !state.form_notes.is_empty() {
+                <KnobForm query={props.query.clone()} specs={specs} disabled={running} onchange={props.onknob.clone()} />
+                if !props.form_notes.is_empty() {
                     <ul class="form-notes" id="form-notes">
-                        { for state.form_notes.iter().map(|n| html! { <li>{ with_code(&words::note(lang, n)) }</li> }) }
+                        { for props.form_notes.iter().map(|n| html! { <li>{ with_code(&words::note(lang, n)) }</li> }) }
                     </ul>
                 }
                 { notice.unwrap_or_default() }
                 <div class="actions">
                     <button id="run" class="primary" disabled={!can_run} onclick={onrun}>{ t(lang, Key::Run) }</button>
                     <button id="cancel" disabled={!matches!(run_phase, RunPhase::Running { .. })} onclick={oncancel}>{ t(lang, Key::Cancel) }</button>
-                    <button id="open-stepper" disabled={!state.can_step()} onclick={onstepper}>{ t(lang, Key::StepperOpen) }</button>
+                    <button id="open-stepper" disabled={!props.can_step} onclick={onstepper}>{ t(lang, Key::StepperOpen) }</button>
                 </div>
                 { progress }
-                if let Some(reason) = &state.restarted {
+                if let Some(reason) = &props.restarted {
                     <p class="restarted" id="worker-restarted">{ words::worker_restarted(lang, reason) }</p>
                 }
             </section>
@@ -203,7 +228,7 @@ pub fn LessonPage(props: &LessonPageProps) -> Html {
                 <div class="panes">
                     <section class="pane">
                         <h3>{ t(lang, Key::CodeHeading) }</h3>
-                        if state.source.is_some() {
+                        if props.source.is_some() {
                             <CodeView source={source} marked={marked_line} />
                         } else {
                             <p class="notice" id="source-loading">{ t(lang, Key::SourceLoading) }</p>

@@ -23,7 +23,7 @@ use std::rc::Rc;
 
 pub use job::{ExplorePhase, Job, ProbePhase, RunPhase, RunProgress, StreamedConsole};
 pub use probe::{ProbeRow, PROBE_UNITS};
-pub use run::FinishedRun;
+pub use run::{FinishedRun, StreamedWrites};
 
 use crate::engine::explore::{ExploreReport, ExploreRequest};
 use crate::engine::live::probe::ProbeReport;
@@ -249,12 +249,7 @@ impl State {
 
     /// The knob values of the link, for a run (the link's values are always valid).
     pub fn knob_values(&self) -> Option<KnobValues> {
-        let lesson = self.query.lesson?;
-        let mut values = KnobValues::for_lesson(lesson.knobs);
-        for (name, value) in self.query.knob_values() {
-            values.set(name, &value).ok()?;
-        }
-        Some(values)
+        self.query.values()
     }
 
     fn open_lesson_is(&self, lesson: &LessonInfo) -> bool {

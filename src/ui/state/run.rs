@@ -31,6 +31,10 @@ impl PartialEq for FinishedRun {
     }
 }
 
+/// A live run's console as streamed so far, and where its gap is (the index the writes
+/// held back would be at, and how many).
+pub type StreamedWrites = (Vec<ConsoleWrite>, Option<(usize, u64)>);
+
 impl FinishedRun {
     pub fn new(
         run: u32,
@@ -68,7 +72,7 @@ impl State {
     }
 
     /// The console of the run under way, as streamed so far, and where its gap is.
-    pub fn streamed(&self) -> (Vec<ConsoleWrite>, Option<(usize, u64)>) {
+    pub fn streamed(&self) -> StreamedWrites {
         match &self.job {
             Some(Job::Run { console, .. }) => console.writes(),
             _ => (Vec::new(), None),
