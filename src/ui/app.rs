@@ -10,14 +10,16 @@ use yew::prelude::*;
 
 use crate::i18n::Lang;
 use crate::lessons::LessonInfo;
-use crate::query::PageQuery;
+use crate::query::{PageQuery, Theme};
 use crate::ui::components::engine_panel::EnginePanel;
 use crate::ui::components::header::Header;
 use crate::ui::components::isolation_banner::IsolationBanner;
 use crate::ui::components::lesson_index::LessonIndex;
 use crate::ui::components::lesson_page::{open_lesson, LessonPage};
 use crate::ui::components::link_notes::LinkNotes;
+use crate::ui::html::with_code;
 use crate::ui::state::{Action, State, WorkerStatus};
+use crate::ui::words::{t, Key};
 use crate::worker::client::{ClientEvent, EngineClient};
 use crate::worker::protocol::{Response, HEARTBEAT_MS, SILENCE_MS};
 
@@ -194,6 +196,15 @@ pub fn App() -> Html {
         });
     }
 
+    // The theme on the root element, following the system's while it is `auto`.
+    {
+        let theme = state.query.page.theme;
+        use_effect_with(theme, move |theme| {
+            let follow = crate::ui::theme::apply(*theme);
+            move || drop(follow)
+        });
+    }
+
     // `window.__interleave`, in test builds only (see `ui::test_hooks`).
     {
         let client = client.clone();
@@ -208,6 +219,10 @@ pub fn App() -> Html {
     let onlang = {
         let dispatcher = state.dispatcher();
         Callback::from(move |lang: Lang| dispatcher.dispatch(Action::SetLang(lang)))
+    };
+    let ontheme = {
+        let dispatcher = state.dispatcher();
+        Callback::from(move |theme: Theme| dispatcher.dispatch(Action::SetTheme(theme)))
     };
     let onstart = {
         let dispatcher = state.dispatcher();
@@ -279,21 +294,48 @@ pub fn App() -> Html {
 
     let lang = state.lang();
     let live = state.query.value("engine") == Some(&crate::knobs::KnobValue::Choice("live"));
+    let lesson_page = open_lesson(&state).map(|lesson| {
+        html! {
+            <LessonPage lang={lang} lesson={lesson} query={state.query.clone()} form_notes={state.form_notes.clone()}
+                run_phase={state.run_phase()} can_run={state.can_run()} can_step={state.can_step()}
+                needs_pool={live && state.worker == WorkerStatus::NoPool} restarted={state.restarted.clone()}
+                source={state.source.clone()} finished={state.finished.clone()}
+                streamed={state.lesson_running().then(|| Rc::new(state.streamed()))}
+                stepping={state.stepping()} step_view={state.step_view()} explore_phase={state.explore_phase()}
+                pool_runs={Rc::new(state.pool_runs.clone())} page={state.query.page.clone()}
+                onknob={onknob.clone()} onrun={onrun.clone()} oncancel={oncancel.clone()} onback={onback.clone()}
+                onaction={onaction.clone()} />
+        }
+    });
+    if state.query.page.embed {
+        // One lesson, the panels asked for, and the way to the whole page.
+        let path = web_sys::window().and_then(|w| w.location().pathname().ok()).unwrap_or_default();
+        let full = format!("{path}{}", state.query.full_page_query());
+        let title = open_lesson(&state).map(|l| l.title.get(lang)).unwrap_or("Interleave");
+        return html! {
+            <main class="embed" id="embed">
+                <div class="embed-bar">
+                    <strong class="embed-title">{ title }</strong>
+                    <a id="open-full" href={full} target="_blank" rel="noopener">{ t(lang, Key::OpenInInterleave) }</a>
+                </div>
+                if !state.isolated { <p class="embed-note" id="embed-sim-only">{ t(lang, Key::EmbedSimOnly) }</p> }
+                <LinkNotes lang={lang} notes={state.query.notes.clone()} />
+                if let Some(page) = lesson_page {
+                    { page }
+                } else {
+                    <p class="notice" id="embed-no-lesson">{ with_code(t(lang, Key::EmbedNoLesson)) }</p>
+                }
+            </main>
+        };
+    }
     html! {
         <>
-            <Header lang={lang} onlang={onlang} />
+            <Header lang={lang} theme={state.query.page.theme} onlang={onlang} ontheme={ontheme} />
             <main>
                 if !state.isolated { <IsolationBanner lang={lang} /> }
                 <LinkNotes lang={lang} notes={state.query.notes.clone()} />
-                if let Some(lesson) = open_lesson(&state) {
-                    <LessonPage lang={lang} lesson={lesson} query={state.query.clone()} form_notes={state.form_notes.clone()}
-                        run_phase={state.run_phase()} can_run={state.can_run()} can_step={state.can_step()}
-                        needs_pool={live && state.worker == WorkerStatus::NoPool} restarted={state.restarted.clone()}
-                        source={state.source.clone()} finished={state.finished.clone()}
-                        streamed={state.lesson_running().then(|| Rc::new(state.streamed()))}
-                        stepping={state.stepping()} step_view={state.step_view()} explore_phase={state.explore_phase()}
-                        pool_runs={Rc::new(state.pool_runs.clone())}
-                        onknob={onknob} onrun={onrun} oncancel={oncancel} onback={onback} onaction={onaction} />
+                if let Some(page) = lesson_page {
+                    { page }
                 } else {
                     <LessonIndex lang={lang} onopen={onopen} />
                     <EnginePanel lang={lang} worker={state.worker.clone()} isolated={state.isolated}

@@ -21,3 +21,5 @@ pub mod download;
 pub mod html;
 #[cfg(target_arch = "wasm32")]
 pub mod test_hooks;
+#[cfg(target_arch = "wasm32")]
+pub mod theme;

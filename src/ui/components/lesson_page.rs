@@ -6,7 +6,7 @@ use crate::engine::trace::Nanos;
 use crate::i18n::Lang;
 use crate::knobs::common;
 use crate::lessons::{self, LessonInfo};
-use crate::query::{Note, PageQuery};
+use crate::query::{Controls, Note, PageQuery, PageSettings, Panel};
 use crate::ui::components::code_view::CodeView;
 use crate::ui::components::console_view::{ConsoleGap, ConsoleView};
 use crate::ui::components::explore_panel::ExplorePanel;
@@ -46,6 +46,8 @@ pub struct LessonPageProps {
     pub explore_phase: ExplorePhase,
     /// The pool lesson's runs, for its plot.
     pub pool_runs: Rc<Vec<PoolPoint>>,
+    /// How the page is shown: embedded (with which panels and controls) or whole.
+    pub page: PageSettings,
     pub onknob: Callback<(String, String)>,
     pub onrun: Callback<()>,
     pub oncancel: Callback<()>,
@@ -196,24 +198,37 @@ pub fn LessonPage(props: &LessonPageProps) -> Html {
         })
     };
 
+    let page = &props.page;
+    let shows = |panel: Panel| page.shows(panel);
+    let knobs_shown = !page.embed || page.controls == Controls::Full;
+    let single_pane = !(shows(Panel::Code) && shows(Panel::Console));
+    let buttons_shown = !page.embed || page.controls != Controls::None;
     html! {
-        <article class="lesson" id="lesson" data-lesson={lesson.id}>
-            <a class="back" href="?" onclick={onback}>{ "← " }{ t(lang, Key::LessonsHeading) }</a>
-            <h2>{ lesson.title.get(lang) }</h2>
-            <p class="explanation">{ with_code(lesson.explanation.get(lang)) }</p>
-            <section class="controls">
-                <KnobForm query={props.query.clone()} specs={specs} disabled={running} onchange={props.onknob.clone()} />
+        <article class={classes!("lesson", page.embed.then_some("embedded"))} id="lesson" data-lesson={lesson.id}>
+            if !page.embed {
+                <a class="back" href="?" onclick={onback}>{ "← " }{ t(lang, Key::LessonsHeading) }</a>
+                <h2>{ lesson.title.get(lang) }</h2>
+                <p class="explanation">{ with_code(lesson.explanation.get(lang)) }</p>
+            }
+            <section class={classes!("controls", (!buttons_shown).then_some("hidden"))}>
+                if knobs_shown {
+                    <KnobForm query={props.query.clone()} specs={specs} disabled={running} onchange={props.onknob.clone()} />
+                }
                 if !props.form_notes.is_empty() {
                     <ul class="form-notes" id="form-notes">
                         { for props.form_notes.iter().map(|n| html! { <li>{ with_code(&words::note(lang, n)) }</li> }) }
                     </ul>
                 }
                 { notice.unwrap_or_default() }
-                <div class="actions">
-                    <button id="run" class="primary" disabled={!can_run} onclick={onrun}>{ t(lang, Key::Run) }</button>
-                    <button id="cancel" disabled={!matches!(run_phase, RunPhase::Running { .. })} onclick={oncancel}>{ t(lang, Key::Cancel) }</button>
-                    <button id="open-stepper" disabled={!props.can_step} onclick={onstepper}>{ t(lang, Key::StepperOpen) }</button>
-                </div>
+                if buttons_shown {
+                    <div class="actions">
+                        <button id="run" class="primary" disabled={!can_run} onclick={onrun}>{ t(lang, Key::Run) }</button>
+                        <button id="cancel" disabled={!matches!(run_phase, RunPhase::Running { .. })} onclick={oncancel}>{ t(lang, Key::Cancel) }</button>
+                        if shows(Panel::Stepper) && knobs_shown {
+                            <button id="open-stepper" disabled={!props.can_step} onclick={onstepper}>{ t(lang, Key::StepperOpen) }</button>
+                        }
+                    </div>
+                }
                 { progress }
                 if let Some(reason) = &props.restarted {
                     <p class="restarted" id="worker-restarted">{ words::worker_restarted(lang, reason) }</p>
@@ -221,32 +236,44 @@ pub fn LessonPage(props: &LessonPageProps) -> Html {
             </section>
             if stepping {
                 { stepper.unwrap_or_default() }
-                if let Some(run) = &finished {
+                if let (Some(run), true) = (&finished, shows(Panel::Findings)) {
                     <RunSummary lang={lang} run={run.clone()} />
                 }
             } else {
-                <div class="panes">
-                    <section class="pane">
-                        <h3>{ t(lang, Key::CodeHeading) }</h3>
-                        if props.source.is_some() {
-                            <CodeView source={source} marked={marked_line} />
-                        } else {
-                            <p class="notice" id="source-loading">{ t(lang, Key::SourceLoading) }</p>
-                        }
-                    </section>
-                    <section class="pane">
-                        <h3>{ t(lang, Key::ConsoleHeading) }</h3>
-                        <ConsoleView lang={lang} writes={writes} errors={errors} names={names} selected={*selected} onselect={onselect.clone()}
-                            gap={gap} ondownload={ondownload} follow={running} />
-                    </section>
+                <div class={classes!("panes", single_pane.then_some("single"))}>
+                    if shows(Panel::Code) {
+                        <section class="pane">
+                            <h3>{ t(lang, Key::CodeHeading) }</h3>
+                            if props.source.is_some() {
+                                <CodeView source={source} marked={marked_line} />
+                            } else {
+                                <p class="notice" id="source-loading">{ t(lang, Key::SourceLoading) }</p>
+                            }
+                        </section>
+                    }
+                    if shows(Panel::Console) {
+                        <section class="pane">
+                            <h3>{ t(lang, Key::ConsoleHeading) }</h3>
+                            <ConsoleView lang={lang} writes={writes} errors={errors} names={names} selected={*selected} onselect={onselect.clone()}
+                                gap={gap} ondownload={ondownload} follow={running} />
+                        </section>
+                    }
                 </div>
                 if let (Some(run), false) = (&finished, running) {
-                    <Timeline lang={lang} trace={run.trace.clone()} caption={t(lang, Key::RunTimelineLabel)} focus={focus} onprint={onselect} />
-                    <RunSummary lang={lang} run={run.clone()} />
+                    if shows(Panel::Timeline) {
+                        <Timeline lang={lang} trace={run.trace.clone()} caption={t(lang, Key::RunTimelineLabel)} focus={focus} onprint={onselect} />
+                    }
+                    if shows(Panel::Findings) {
+                        <RunSummary lang={lang} run={run.clone()} />
+                    }
                 }
             }
-            { pool_plot }
-            { explore.unwrap_or_default() }
+            if shows(Panel::Findings) {
+                { pool_plot }
+            }
+            if shows(Panel::Explore) {
+                { explore.unwrap_or_default() }
+            }
         </article>
     }
 }

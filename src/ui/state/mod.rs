@@ -31,7 +31,7 @@ use crate::engine::trace::{Trace, TraceBatch};
 use crate::i18n::Lang;
 use crate::knobs::KnobValues;
 use crate::lessons::{FindingsText, LessonInfo};
-use crate::query::{Note, PageQuery};
+use crate::query::{Note, PageQuery, Theme};
 use crate::worker::protocol::{Request, StepMove, StepView};
 
 #[derive(Clone, Debug, PartialEq)]
@@ -76,6 +76,9 @@ pub struct State {
     /// about (`Err`: why it cannot be built), and what was asked.
     pub source: Option<Result<String, String>>,
     source_asked: Option<source::SourceKey>,
+    /// `load=click`: the learner clicked to load the page, so the lesson runs once the
+    /// worker is up.
+    run_when_ready: bool,
     next_run: u32,
     /// Requests for the engine worker, numbered; the app sends each once.
     pub outbox: Vec<(u64, Request)>,
@@ -85,6 +88,7 @@ pub struct State {
 #[derive(Clone, Debug, PartialEq)]
 pub enum Action {
     SetLang(Lang),
+    SetTheme(Theme),
     WorkerReady {
         isolated: bool,
         pool_threads: u32,
@@ -183,11 +187,18 @@ impl State {
             explored: None,
             source: None,
             source_asked: None,
+            run_when_ready: false,
             next_run: 1,
             outbox: Vec::new(),
             next_outgoing: 1,
         };
         state.default_cores();
+        // An embed where live threads cannot run says so and simulates.
+        let live = state.query.value("engine") == Some(&crate::knobs::KnobValue::Choice("live"));
+        if state.query.page.embed && !isolated && live {
+            let _ = state.query.set("engine", "sim");
+        }
+        state.run_when_ready = state.query.page.load_on_click && state.query.lesson.is_some();
         state
     }
 
@@ -301,11 +312,15 @@ impl State {
     fn apply(&mut self, action: Action) {
         match action {
             Action::SetLang(lang) => self.query.set_lang(lang),
+            Action::SetTheme(theme) => self.query.page.theme = theme,
             Action::WorkerReady { isolated, pool_threads, hardware_concurrency } => {
                 self.isolated = isolated;
                 self.hardware_concurrency = hardware_concurrency.max(1);
                 self.worker =
                     if pool_threads > 0 { WorkerStatus::Ready { pool_threads } } else { WorkerStatus::NoPool };
+                if std::mem::take(&mut self.run_when_ready) {
+                    self.run_lesson();
+                }
             }
             Action::WorkerRestarted { reason } => {
                 self.worker = WorkerStatus::Starting;

@@ -387,3 +387,27 @@ fn the_pool_check_leaves_one_pool_thread_free() {
     assert_eq!(state.probe_plan(17), vec![1, 2, 16]);
     assert_eq!(state.probe_plan(3), vec![1, 2]);
 }
+
+#[test]
+fn a_click_to_load_embed_runs_once_the_worker_is_up_and_one_without_isolation_simulates() {
+    let query = PageQuery::parse("?lesson=race_counter&embed=1&load=click&engine=live&increments=10");
+    let state = State::new(query.clone(), false, 2);
+    assert_eq!(state.query.value("engine"), Some(&crate::knobs::KnobValue::Choice("sim")), "no isolation: simulated");
+    assert!(state.outbox.is_empty());
+    let state = state.reduce(Action::WorkerReady { isolated: false, pool_threads: 0, hardware_concurrency: 2 });
+    assert!(state.lesson_running(), "ran once the worker was up");
+    let Some(Request::Run { knobs, .. }) = requests(&state).into_iter().find(|r| matches!(r, Request::Run { .. }))
+    else {
+        panic!()
+    };
+    assert!(knobs.contains(&("engine".into(), "sim".into())));
+    // Isolated, the link's engine stays; without `load=click` nothing runs by itself.
+    let isolated = State::new(query, true, 2);
+    assert_eq!(isolated.query.value("engine"), Some(&crate::knobs::KnobValue::Choice("live")));
+    let plain = State::new(PageQuery::parse("?lesson=race_counter&embed=1"), true, 2).reduce(Action::WorkerReady {
+        isolated: true,
+        pool_threads: 17,
+        hardware_concurrency: 2,
+    });
+    assert!(!plain.lesson_running());
+}

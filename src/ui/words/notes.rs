@@ -3,7 +3,7 @@
 
 use crate::i18n::{group_digits, Lang};
 use crate::knobs::{KnobError, KnobKind};
-use crate::query::Note;
+use crate::query::{Note, Panel, SettingProblem, MAX_HOSTS};
 
 /// A note about the link, in the page's language.
 pub fn note(lang: Lang, note: &Note) -> String {
@@ -36,6 +36,25 @@ pub fn note(lang: Lang, note: &Note) -> String {
         }
         (Lang::En, Note::Knob(error)) => error.to_string(),
         (Lang::Ko, Note::Knob(error)) => knob_error_ko(error),
+        (lang, Note::Setting { name, given, why }) => setting(lang, name, given, *why),
+    }
+}
+
+fn setting(lang: Lang, name: &str, given: &str, why: SettingProblem) -> String {
+    let panels = || Panel::ALL.iter().map(|p| p.word()).collect::<Vec<_>>().join(", ");
+    match (lang, why) {
+        (Lang::En, SettingProblem::Unknown) => format!("`{name}={given}` is not a setting of the page; ignored."),
+        (Lang::Ko, SettingProblem::Unknown) => format!("`{name}={given}`는 페이지 설정이 아니어서 무시했습니다."),
+        (Lang::En, SettingProblem::Panels) => {
+            format!("`{name}={given}` names panels there are not; the panels are {}.", panels())
+        }
+        (Lang::Ko, SettingProblem::Panels) => format!("`{name}={given}`에 없는 패널이 있습니다. 패널: {}.", panels()),
+        (Lang::En, SettingProblem::Origins) => format!(
+            "`{name}={given}`: only origins such as `https://example.org`, at most {MAX_HOSTS}, are allowed; the others were left out."
+        ),
+        (Lang::Ko, SettingProblem::Origins) => format!(
+            "`{name}={given}`: `https://example.org` 같은 오리진만, 최대 {MAX_HOSTS}개까지 쓸 수 있어서 나머지는 뺐습니다."
+        ),
     }
 }
 

@@ -3,6 +3,10 @@
 //! fix leaves a [`Note`] the page shows. Serialising writes only what differs from the
 //! defaults, in a fixed order, so a link round-trips exactly.
 
+mod page;
+
+pub use page::{origin, Controls, PageSettings, Panel, SettingProblem, Theme, MAX_HOSTS};
+
 use crate::i18n::Lang;
 use crate::knobs::{common, echo, KnobError, KnobSpec, KnobValue, KnobValues};
 use crate::lessons::{self, LessonInfo};
@@ -25,6 +29,12 @@ pub enum Note {
         value: String,
     },
     Knob(KnobError),
+    /// One of the page's own settings ([`PageSettings`]) not used as given.
+    Setting {
+        name: String,
+        given: String,
+        why: SettingProblem,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -34,6 +44,8 @@ pub struct PageQuery {
     common: Vec<Setting>,
     /// The open lesson's knobs, in the lesson's order.
     lesson_knobs: Vec<Setting>,
+    /// How the page is shown: embedded or not, its theme, ...
+    pub page: PageSettings,
     pub notes: Vec<Note>,
 }
 
@@ -53,7 +65,13 @@ impl Setting {
 
 impl Default for PageQuery {
     fn default() -> Self {
-        PageQuery { lesson: None, common: Setting::defaults(common::ALL), lesson_knobs: Vec::new(), notes: Vec::new() }
+        PageQuery {
+            lesson: None,
+            common: Setting::defaults(common::ALL),
+            lesson_knobs: Vec::new(),
+            page: PageSettings::default(),
+            notes: Vec::new(),
+        }
     }
 }
 
@@ -94,6 +112,10 @@ impl PageQuery {
                         given: echo(value),
                         known: lessons::CATALOGUE.iter().map(|l| l.id).collect(),
                     }),
+                }
+            } else if PageSettings::owns(key) {
+                if let Err(note) = query.page.set(key, value) {
+                    query.notes.push(note);
                 }
             } else if let Err(note) = query.set(key, value) {
                 query.notes.push(note);
@@ -179,6 +201,23 @@ impl PageQuery {
 
     /// The query string, `?`-prefixed, or empty for the default page.
     pub fn to_query_string(&self) -> String {
+        let mut parts = self.run_parts();
+        parts.extend(self.page.link_parts());
+        joined(parts)
+    }
+
+    /// The same lesson and knobs on the full page (theme and language kept): where an
+    /// embed's "Open in Interleave" goes.
+    pub fn full_page_query(&self) -> String {
+        let mut parts = self.run_parts();
+        if self.page.theme != Theme::Auto {
+            parts.push(format!("theme={}", self.page.theme.word()));
+        }
+        joined(parts)
+    }
+
+    /// The lesson and the knobs that differ from their defaults, as link parts.
+    fn run_parts(&self) -> Vec<String> {
         let mut parts = Vec::new();
         if let Some(lesson) = self.lesson {
             parts.push(format!("lesson={}", lesson.id));
@@ -189,11 +228,15 @@ impl PageQuery {
                 parts.push(format!("{}={}", setting.spec.name, percent_encode(&setting.value.to_string())));
             }
         }
-        if parts.is_empty() {
-            String::new()
-        } else {
-            format!("?{}", parts.join("&"))
-        }
+        parts
+    }
+}
+
+fn joined(parts: Vec<String>) -> String {
+    if parts.is_empty() {
+        String::new()
+    } else {
+        format!("?{}", parts.join("&"))
     }
 }
 
@@ -220,93 +263,4 @@ pub(crate) fn hostile_link() -> String {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_schedule_round_trips_in_the_link_and_a_malformed_one_leaves_a_note() {
-        let q = PageQuery::parse("?lesson=race_counter&gil=off&schedule=40t1x3.12t0.2w");
-        assert!(q.notes.is_empty(), "{:?}", q.notes);
-        assert_eq!(q.to_query_string(), "?lesson=race_counter&gil=off&schedule=40t1x3.12t0.2w");
-        let q = PageQuery::parse("?lesson=race_counter&schedule=40t");
-        assert_eq!(q.value("schedule").map(|v| v.to_string()), Some(String::new()));
-        assert!(
-            matches!(&q.notes[0], Note::Knob(KnobError::NotASchedule { value, .. }) if value == "40t"),
-            "{:?}",
-            q.notes
-        );
-        assert_eq!(q.to_query_string(), "?lesson=race_counter");
-    }
-
-    #[test]
-    fn the_empty_link_is_the_default_page() {
-        let q = PageQuery::parse("");
-        assert!(q.lesson.is_none());
-        assert!(q.notes.is_empty());
-        assert_eq!(q.lang(), Lang::En);
-        assert_eq!(q.to_query_string(), "");
-    }
-
-    #[test]
-    fn a_bad_link_gives_one_note_per_problem_and_a_usable_page() {
-        let q = PageQuery::parse("?lesson=nope&threads=-1&threads=abc&seed=1e999");
-        assert!(q.lesson.is_none());
-        assert!(
-            q.notes.iter().any(|n| matches!(n, Note::UnknownLesson { given, .. } if given == "nope")),
-            "{:?}",
-            q.notes
-        );
-        assert!(q.notes.iter().any(
-            |n| matches!(n, Note::Knob(KnobError::Repeated { knob, used }) if knob == "threads" && used == "abc")
-        ));
-        assert!(q.notes.iter().any(|n| matches!(n, Note::IgnoredWithoutLesson { name, .. } if name == "threads")));
-        assert!(q.notes.iter().any(|n| matches!(n, Note::Knob(KnobError::NotANumber { knob: "seed", .. }))));
-        assert_eq!(q.value("seed"), Some(&KnobValue::Seed(1)));
-    }
-
-    #[test]
-    fn common_knobs_round_trip_through_the_link() {
-        let q = PageQuery::parse("?engine=live&seed=7&cores=2&lang=ko&gil=off&time_scale=0.25");
-        assert!(q.notes.is_empty(), "{:?}", q.notes);
-        assert_eq!(q.lang(), Lang::Ko);
-        let again = PageQuery::parse(&q.to_query_string());
-        assert_eq!(again, q);
-        assert_eq!(q.to_query_string(), "?engine=live&seed=7&cores=2&time_scale=0.25&gil=off&lang=ko");
-    }
-
-    #[test]
-    fn switching_language_changes_the_link() {
-        let mut q = PageQuery::parse("?seed=3");
-        q.set_lang(Lang::Ko);
-        assert_eq!(q.to_query_string(), "?seed=3&lang=ko");
-        q.set_lang(Lang::En);
-        assert_eq!(q.to_query_string(), "?seed=3");
-    }
-
-    #[test]
-    fn escapes_are_decoded_and_stray_percents_kept() {
-        let q = PageQuery::parse("?engine=%6Cive&lesson=a%20b+c%zz%");
-        assert_eq!(q.value("engine"), Some(&KnobValue::Choice("live")));
-        assert!(matches!(&q.notes[0], Note::UnknownLesson { given, .. } if given == "a b c%zz%"), "{:?}", q.notes);
-    }
-
-    /// Regression: a link could echo any amount of text into the notes, as many notes as it
-    /// had parameters, and right-to-left controls that turn a note around on screen. (How
-    /// the notes read is tested with the page's words, `ui::words`.)
-    #[test]
-    fn a_hostile_link_gets_short_clean_notes_and_only_so_many() {
-        let q = PageQuery::parse(&hostile_link());
-        assert_eq!(q.notes.len(), MAX_NOTES + 1);
-        assert_eq!(q.notes.last(), Some(&Note::More(5_002 - MAX_NOTES)));
-        assert!(
-            matches!(&q.notes[1], Note::Knob(KnobError::NotANumber { value, .. }) if value == "evil"),
-            "{:?}",
-            q.notes[1]
-        );
-        assert!(
-            matches!(&q.notes[0], Note::Knob(KnobError::OutOfRange { value, .. }) if value.chars().count() == 41),
-            "{:?}",
-            q.notes[0]
-        );
-    }
-}
+mod tests;
