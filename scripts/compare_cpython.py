@@ -74,13 +74,20 @@ FIGURES = [
 ]
 
 
+# CPython as a learner runs it: a machine's PYTHONUNBUFFERED would make every print two
+# writes, and lines from several threads or processes split where they normally do not.
+PLAIN_ENV = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
+
+
 def cpython_figure(lesson, knobs, read, runs):
     source = cli("source", lesson, *sets(knobs))
     path = ROOT / "target" / f"compare_{lesson}.py"
     path.write_text(source)
     figures = []
     for _ in range(runs):
-        out = subprocess.run([sys.executable, str(path)], capture_output=True, text=True, timeout=120).stdout
+        out = subprocess.run(
+            [sys.executable, str(path)], capture_output=True, text=True, timeout=120, env=PLAIN_ENV
+        ).stdout
         figures.append(read(out))
     return figures
 
@@ -106,7 +113,9 @@ def cpython(knobs, runs):
     lost, times = [], []
     for _ in range(runs):
         start = time.perf_counter()
-        out = subprocess.run([sys.executable, "-c", source], check=True, capture_output=True, text=True).stdout
+        out = subprocess.run(
+            [sys.executable, "-c", source], check=True, capture_output=True, text=True, env=PLAIN_ENV
+        ).stdout
         times.append(time.perf_counter() - start)
         counter, expected = map(int, re.search(r"counter = (-?\d+) \(expected (\d+)\)", out).groups())
         lost.append(expected - counter)

@@ -66,8 +66,10 @@ pub mod testing {
         build_from_pairs(lesson, &pairs).unwrap_or_else(|e| panic!("{}: {e}", lesson.info.id))
     }
 
-    /// Runs a program's Python under this machine's CPython: `None` when there is none.
-    /// The source goes in a file, so `spawn` can import it again.
+    /// Runs a program's Python under this machine's CPython as the lessons' default output
+    /// (`output=tty`) has it: `print` line-buffered, as on a terminal, in the program and in
+    /// the processes it forks. `None` when there is no CPython. The source goes in a file,
+    /// so `spawn` can import it again.
     pub fn cpython(source: &str) -> Option<std::process::Output> {
         std::process::Command::new("python3").arg("--version").output().ok()?;
         let file = std::env::temp_dir().join(format!(
@@ -76,7 +78,17 @@ pub mod testing {
             source.len() as u64 ^ source.bytes().fold(0u64, |h, b| h.wrapping_mul(31).wrapping_add(b as u64))
         ));
         std::fs::write(&file, source).ok()?;
-        let out = std::process::Command::new("python3").arg(&file).output().ok();
+        // As a learner runs it: the environment must not make printing unbuffered (a
+        // machine with PYTHONUNBUFFERED set splits every print into two writes).
+        const AS_ON_A_TERMINAL: &str = "import runpy, sys; sys.stdout.reconfigure(line_buffering=True); \
+                                        runpy.run_path(sys.argv[1], run_name='__main__')";
+        let out = std::process::Command::new("python3")
+            .args(["-c", AS_ON_A_TERMINAL])
+            .arg(&file)
+            .env_remove("PYTHONUNBUFFERED")
+            .env_remove("PYTHONIOENCODING")
+            .output()
+            .ok();
         let _ = std::fs::remove_file(&file);
         out
     }
