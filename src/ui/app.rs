@@ -97,7 +97,7 @@ fn to_action(response: Response) -> Option<Action> {
             Action::WorkerReady { isolated, pool_threads, hardware_concurrency }
         }
         Response::Progress { run, done, total, elapsed_ns } => Action::RunProgress { run, done, total, elapsed_ns },
-        Response::ProbeDone { run, report } => Action::ProbeFinished { run, report },
+        Response::ProbeDone { run, report, trace } => Action::ProbeFinished { run, report, trace: *trace },
         Response::RunDone { run, trace, findings } => Action::RunFinished { run, trace, findings },
         Response::Failed { run, message } => Action::RunFailed { run, message },
         Response::Trace { run, batch, skipped } => Action::RunBatch { run, batch, skipped },

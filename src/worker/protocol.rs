@@ -117,9 +117,11 @@ pub enum Response {
         batch: TraceBatch,
         skipped: u64,
     },
+    /// A probe run ended: its report, and its timeline (drawn by the page).
     ProbeDone {
         run: u32,
         report: ProbeReport,
+        trace: Box<Trace>,
     },
     /// A lesson run ended (completed, cancelled or stopped): its trace, the console cut to
     /// its head and tail, and its findings from the whole run, in every language
@@ -365,7 +367,7 @@ mod tests {
             Response::Ready { isolated: true, pool_threads: 17, hardware_concurrency: 2 },
             Response::Progress { run: 1, done: 5, total: 10, elapsed_ns: 123_456 },
             Response::Trace { run: 1, batch: sample_batch(), skipped: 12 },
-            Response::ProbeDone { run: 1, report },
+            Response::ProbeDone { run: 1, trace: Box::new(report.to_trace()), report },
             Response::Failed { run: 2, message: "no such lesson".into() },
             Response::Panicked { message: "boom".into() },
             Response::Heartbeat { memory_bytes: 38 << 20 },

@@ -103,6 +103,7 @@ pub enum Action {
     ProbeFinished {
         run: u32,
         report: ProbeReport,
+        trace: Trace,
     },
     RunFailed {
         run: u32,
@@ -333,7 +334,7 @@ impl State {
                 self.worker = WorkerStatus::Failed(message);
             }
             Action::StartProbe => self.start_probe(),
-            Action::ProbeFinished { run, report } => self.probe_finished(run, report),
+            Action::ProbeFinished { run, report, trace } => self.probe_finished(run, report, trace),
             Action::RunFailed { run, message } => self.job_failed(run, message),
             Action::Cancel => self.cancel_job(),
             Action::OpenLesson(lesson) => {

@@ -6,6 +6,7 @@ use std::rc::Rc;
 use super::{Job, ProbePhase, State, WorkerStatus};
 use crate::engine::control::StopReason;
 use crate::engine::live::probe::{ProbeReport, ProbeRequest};
+use crate::engine::trace::Trace;
 use crate::worker::protocol::Request;
 
 /// Work per probe run, in units; split over the jobs, so speed-ups compare equal work.
@@ -68,12 +69,12 @@ impl State {
         self.send(Request::Probe { run, request });
     }
 
-    pub(super) fn probe_finished(&mut self, run: u32, report: ProbeReport) {
+    pub(super) fn probe_finished(&mut self, run: u32, report: ProbeReport, trace: Trace) {
         let Some(Job::Probe { run: current, cancelling, .. }) = self.job else { return };
         if current != run {
             return;
         }
-        self.last_trace = Some(Rc::new(report.to_trace()));
+        self.last_trace = Some(Rc::new(trace));
         if report.stopped == Some(StopReason::Cancelled) || cancelling {
             self.pending_jobs.clear();
             self.job = None;

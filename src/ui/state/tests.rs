@@ -44,7 +44,7 @@ fn a_pool_check_runs_one_two_then_all_cores_and_computes_speedups() {
         let (run, running_jobs) = running(&state);
         assert_eq!(running_jobs, jobs);
         assert!(matches!(state.outbox.last(), Some((_, Request::Probe { run: r, .. })) if *r == run));
-        state = state.reduce(Action::ProbeFinished { run, report: report(jobs, wall, None) });
+        state = state.reduce(Action::ProbeFinished { run, report: report(jobs, wall, None), trace: empty_trace() });
     }
     assert_eq!(state.probe_phase(), ProbePhase::Idle);
     let speedups: Vec<Option<f64>> = state.rows.iter().map(|r| r.speedup).collect();
@@ -57,7 +57,11 @@ fn cancel_sends_cancel_and_stops_the_plan() {
     let (run, _) = running(&state);
     let state = state.reduce(Action::Cancel);
     assert_eq!(state.outbox.last().map(|(_, r)| r), Some(&Request::Cancel { run }));
-    let state = state.reduce(Action::ProbeFinished { run, report: report(1, 10, Some(StopReason::Cancelled)) });
+    let state = state.reduce(Action::ProbeFinished {
+        run,
+        report: report(1, 10, Some(StopReason::Cancelled)),
+        trace: empty_trace(),
+    });
     assert_eq!(state.probe_phase(), ProbePhase::Cancelled);
     assert!(state.pending_jobs.is_empty());
     assert!(state.rows.is_empty());
@@ -80,7 +84,8 @@ fn a_restart_mid_run_ends_the_run_and_says_why() {
 fn reports_from_an_old_run_are_ignored() {
     let state = ready(2).reduce(Action::StartProbe);
     let (run, _) = running(&state);
-    let state = state.reduce(Action::ProbeFinished { run: run + 100, report: report(1, 10, None) });
+    let state =
+        state.reduce(Action::ProbeFinished { run: run + 100, report: report(1, 10, None), trace: empty_trace() });
     assert_eq!(running(&state).0, run);
 }
 

@@ -345,7 +345,9 @@ impl Driver {
         let ended = match &mut active.work {
             Work::WarmUp { live, ready } => live.poll().finished.map(|_| Ended::Answer((**ready).clone())),
             Work::Probe { probe, total } => match probe.poll() {
-                Some(report) => Some(Ended::Answer(Response::ProbeDone { run, report })),
+                Some(report) => {
+                    Some(Ended::Answer(Response::ProbeDone { run, trace: Box::new(report.to_trace()), report }))
+                }
                 None => {
                     if progress_due {
                         out.push(Response::Progress {
