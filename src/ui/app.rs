@@ -196,6 +196,27 @@ pub fn App() -> Html {
         });
     }
 
+    // The host page's API, when the page is embedded: commands in, changes out.
+    let host = use_mut_ref(|| None::<Rc<crate::ui::host::link::HostLink>>);
+    {
+        let host = host.clone();
+        let latest = latest.clone();
+        use_effect_with((), move |_| {
+            *host.borrow_mut() = crate::ui::host::link::HostLink::install(latest);
+            || ()
+        });
+    }
+    {
+        let host = host.clone();
+        let state = state.clone();
+        use_effect(move || {
+            if let Some(link) = host.borrow().as_ref() {
+                link.notify(&state);
+            }
+            || ()
+        });
+    }
+
     // The theme on the root element, following the system's while it is `auto`.
     {
         let theme = state.query.page.theme;

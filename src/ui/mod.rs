@@ -4,8 +4,10 @@
 pub mod console;
 pub mod debug;
 pub mod highlight;
+pub mod host;
 pub mod markup;
 pub mod plot;
+pub mod snippet;
 pub mod state;
 pub mod timeline;
 pub mod waitfor;

@@ -9,6 +9,7 @@ use crate::lessons::{self, LessonInfo};
 use crate::query::{Controls, Note, PageQuery, PageSettings, Panel};
 use crate::ui::components::code_view::CodeView;
 use crate::ui::components::console_view::{ConsoleGap, ConsoleView};
+use crate::ui::components::embed_dialog::EmbedDialog;
 use crate::ui::components::explore_panel::ExplorePanel;
 use crate::ui::components::knob_form::KnobForm;
 use crate::ui::components::run_summary::RunSummary;
@@ -63,6 +64,7 @@ pub fn LessonPage(props: &LessonPageProps) -> Html {
     let lesson = props.lesson;
     let lang = props.lang;
     let selected = use_state(|| None::<u32>);
+    let embedding = use_state(|| false);
     // A new run clears the picked console line.
     {
         let selected = selected.clone();
@@ -227,7 +229,17 @@ pub fn LessonPage(props: &LessonPageProps) -> Html {
                         if shows(Panel::Stepper) && knobs_shown {
                             <button id="open-stepper" disabled={!props.can_step} onclick={onstepper}>{ t(lang, Key::StepperOpen) }</button>
                         }
+                        if !page.embed {
+                            <button id="open-embed" class="quiet" onclick={
+                                let embedding = embedding.clone();
+                                move |_: MouseEvent| embedding.set(!*embedding)
+                            }>{ t(lang, Key::EmbedOpen) }</button>
+                        }
                     </div>
+                }
+                if *embedding && !page.embed {
+                    <EmbedDialog lang={lang} query={props.query.clone()} title={lesson.title.get(lang)}
+                        onclose={let embedding = embedding.clone(); move |_| embedding.set(false)} />
                 }
                 { progress }
                 if let Some(reason) = &props.restarted {

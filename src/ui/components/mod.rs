@@ -2,6 +2,7 @@
 
 pub mod code_view;
 pub mod console_view;
+pub mod embed_dialog;
 pub mod engine_panel;
 pub mod explore_panel;
 pub mod header;

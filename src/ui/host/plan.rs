@@ -1,0 +1,280 @@
+//! What a host's command does to the page (the reducer's actions, or an answer), checked
+//! in full before anything changes; and the events the page's state gives the host. Pure.
+
+use std::collections::BTreeMap;
+
+use crate::engine::trace::{EngineKind, Outcome, WaitOn};
+use crate::i18n::Lang;
+use crate::lessons;
+use crate::query::{PageQuery, PageSettings, Theme};
+use crate::ui::host::protocol::{
+    Command, DeadlockEdge, ErrorCode, Event, KnobText, PageState, RunResult, StepCommand, MAX_KNOBS, MAX_TEXT, VERSION,
+};
+use crate::ui::state::{Action, ExplorePhase, FinishedRun, ProbePhase, RunPhase, State};
+use crate::worker::protocol::StepMove;
+
+/// What a command comes to.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Plan {
+    /// Actions for the reducer, in order.
+    Act(Vec<Action>),
+    /// An answer, nothing changed.
+    Answer(Event),
+}
+
+pub type Refusal = (ErrorCode, String);
+
+/// The command's effect on `state`, or why it is refused. `link_base` is the page's path,
+/// for the link an exported result carries.
+pub fn plan(command: &Command, state: &State, link_base: &str) -> Result<Plan, Refusal> {
+    Ok(match command {
+        Command::Ping => Plan::Answer(ready(state)),
+        Command::GetState => Plan::Answer(Event::State(page_state(state))),
+        Command::ExportResult => {
+            let run = state.finished.as_ref().ok_or((ErrorCode::NoResult, "no run has ended yet".to_string()))?;
+            let link = format!("{link_base}{}", state.query.full_page_query());
+            Plan::Answer(Event::Result(run_result(run, state.lang(), Some(link))))
+        }
+        Command::Load { lesson, knobs } => {
+            check_len("lesson", lesson)?;
+            let info = lessons::find(lesson).ok_or_else(|| {
+                let known: Vec<&str> = lessons::CATALOGUE.iter().map(|l| l.id).collect();
+                (
+                    ErrorCode::UnknownLesson,
+                    format!("there is no lesson `{}`; the lessons are {}", lesson, known.join(", ")),
+                )
+            })?;
+            let mut query = state.query.clone();
+            query.open_lesson(info);
+            let mut actions = vec![Action::OpenLesson(info)];
+            actions.extend(knob_actions(&mut query, knobs)?);
+            Plan::Act(actions)
+        }
+        Command::SetKnobs { knobs } => {
+            if state.query.lesson.is_none() {
+                return Err((ErrorCode::NoLesson, "no lesson is open: `load` one first".into()));
+            }
+            Plan::Act(knob_actions(&mut state.query.clone(), knobs)?)
+        }
+        Command::Run => {
+            if !state.can_run() {
+                return Err((ErrorCode::Busy, busy(state)));
+            }
+            Plan::Act(vec![Action::RunLesson])
+        }
+        Command::Cancel => Plan::Act(vec![Action::Cancel]),
+        Command::Step { step, thread, per_second } => {
+            let opening = !state.stepping();
+            if opening && !state.can_step() && *step != StepCommand::Close {
+                return Err((ErrorCode::Busy, busy(state)));
+            }
+            let mut actions = Vec::new();
+            if opening && *step != StepCommand::Close {
+                actions.push(Action::OpenStepper);
+            }
+            let next = match step {
+                StepCommand::Open => None,
+                StepCommand::Turn => Some(StepMove::Turn(*thread)),
+                StepCommand::Wait => Some(StepMove::Wait),
+                StepCommand::Play => Some(StepMove::Play { per_second: per_second.unwrap_or(10).clamp(1, 2000) }),
+                StepCommand::ToEnd => Some(StepMove::ToEnd),
+                StepCommand::Pause => Some(StepMove::Pause),
+                StepCommand::Close => {
+                    actions.push(Action::CloseStepper);
+                    None
+                }
+            };
+            actions.extend(next.map(Action::StepMove));
+            Plan::Act(actions)
+        }
+        Command::SetLang { lang } => {
+            let lang = Lang::from_code(lang).ok_or_else(|| bad_value("lang", lang, "en, ko"))?;
+            Plan::Act(vec![Action::SetLang(lang)])
+        }
+        Command::SetTheme { theme } => {
+            let theme = Theme::from_word(theme).ok_or_else(|| bad_value("theme", theme, "auto, light, dark"))?;
+            Plan::Act(vec![Action::SetTheme(theme)])
+        }
+    })
+}
+
+fn check_len(what: &str, text: &str) -> Result<(), Refusal> {
+    if text.chars().count() > MAX_TEXT {
+        return Err((ErrorCode::TooLong, format!("`{what}` is longer than {MAX_TEXT} characters")));
+    }
+    Ok(())
+}
+
+fn bad_value(what: &str, given: &str, allowed: &str) -> Refusal {
+    (ErrorCode::BadValue, format!("`{what}` is `{}`; it takes {allowed}", crate::knobs::echo(given)))
+}
+
+fn busy(state: &State) -> String {
+    if state.busy() {
+        "the page is busy with another run; cancel it first".into()
+    } else {
+        "the page cannot run this now (the engine is starting, or live threads need isolation)".into()
+    }
+}
+
+/// `SetKnob` actions for `knobs`, each checked on `query` first: one knob the lesson does
+/// not have, or one value it does not take as given, refuses them all.
+fn knob_actions(query: &mut PageQuery, knobs: &BTreeMap<String, KnobText>) -> Result<Vec<Action>, Refusal> {
+    if knobs.len() > MAX_KNOBS {
+        return Err((ErrorCode::TooLong, format!("more than {MAX_KNOBS} knobs")));
+    }
+    let mut actions = Vec::new();
+    let mut problems = Vec::new();
+    for (name, value) in knobs {
+        let value = value.to_text();
+        check_len("knob", name)?;
+        check_len(name, &value)?;
+        // The page's own settings and its language are not a run's knobs.
+        if PageSettings::owns(name) || name == "lang" {
+            problems.push(format!("`{}` is not a knob (use setLang or setTheme)", crate::knobs::echo(name)));
+            continue;
+        }
+        match query.set(name, &value) {
+            Ok(()) => actions.push(Action::SetKnob { name: name.clone(), value }),
+            Err(note) => problems.push(crate::ui::words::note(Lang::En, &note)),
+        }
+    }
+    if problems.is_empty() {
+        Ok(actions)
+    } else {
+        Err((ErrorCode::BadKnob, problems.join("; ")))
+    }
+}
+
+/// The answer to `ping`.
+pub fn ready(state: &State) -> Event {
+    Event::Ready {
+        version: VERSION,
+        isolated: state.isolated,
+        engines: if state.isolated { vec!["sim", "live"] } else { vec!["sim"] },
+        lang: state.lang().code(),
+        theme: state.query.page.theme.word(),
+        lesson: state.query.lesson.map(|l| l.id),
+    }
+}
+
+/// What the page shows now.
+pub fn page_state(state: &State) -> PageState {
+    let mut knobs = BTreeMap::new();
+    let link = state.query.full_page_query();
+    for (name, value) in form_urlencoded::parse(link.trim_start_matches('?').as_bytes()) {
+        if name != "lesson" && name != "theme" {
+            knobs.insert(name.into_owned(), value.into_owned());
+        }
+    }
+    let phase = if state.stepping() {
+        "stepping"
+    } else {
+        match (state.run_phase(), state.explore_phase(), state.probe_phase()) {
+            (RunPhase::Running { .. }, _, _) => "running",
+            (RunPhase::Cancelling { .. }, _, _) => "cancelling",
+            (_, ExplorePhase::Running { .. } | ExplorePhase::Cancelling { .. }, _) => "exploring",
+            (_, _, ProbePhase::Running { .. } | ProbePhase::Cancelling { .. }) => "checking",
+            (RunPhase::Failed(_), _, _) => "failed",
+            _ => "idle",
+        }
+    };
+    PageState {
+        lesson: state.query.lesson.map(|l| l.id),
+        knobs,
+        phase,
+        engine: state.query.value("engine").map(|v| v.to_string()).unwrap_or_default(),
+        lang: state.lang().code(),
+        theme: state.query.page.theme.word(),
+    }
+}
+
+/// A finished run for the host; with `link`, also its console and the link to it.
+pub fn run_result(run: &FinishedRun, lang: Lang, link: Option<String>) -> RunResult {
+    let findings = run.findings(lang).cloned().unwrap_or_default();
+    let trace = &run.trace;
+    RunResult {
+        run: run.run,
+        lesson: run.lesson.id,
+        engine: if trace.engine == EngineKind::Live { "live" } else { "sim" },
+        outcome: match trace.outcome {
+            Outcome::Completed => "completed",
+            Outcome::Deadlock { .. } => "deadlock",
+            Outcome::Stuck { .. } => "stuck",
+            Outcome::Cancelled => "cancelled",
+            Outcome::DeadlineExceeded => "deadline",
+            Outcome::Panicked(_) => "panicked",
+        },
+        headline: findings.headline,
+        details: findings.details,
+        figures: findings.figures.into_iter().collect(),
+        time_ms: trace.wall as f64 / 1e6,
+        console: link.as_ref().map(|_| trace.console_text()),
+        link,
+    }
+}
+
+/// A deadlocked run's cycle, by name.
+pub fn deadlock(run: &FinishedRun) -> Option<Vec<DeadlockEdge>> {
+    let Outcome::Deadlock { cycle } = &run.trace.outcome else { return None };
+    let trace = &run.trace;
+    let actor = |a: crate::engine::program::ActorId| {
+        trace.actors.get(a.0 as usize).map_or_else(|| format!("#{}", a.0), |info| info.name.clone())
+    };
+    Some(
+        cycle
+            .iter()
+            .map(|edge| DeadlockEdge {
+                waiter: actor(edge.waiter),
+                waits_for: match edge.on {
+                    WaitOn::Object(o) => {
+                        trace.objects.get(o.0 as usize).cloned().unwrap_or_else(|| format!("#{}", o.0))
+                    }
+                    WaitOn::Actor(a) => actor(a),
+                },
+                held_by: actor(edge.holder),
+            })
+            .collect(),
+    )
+}
+
+/// What the host has been told, so each change is told once: the page's state, the last
+/// finished run, the progress of the run under way.
+#[derive(Debug, Default)]
+pub struct Watcher {
+    told_state: Option<PageState>,
+    told_run: Option<u32>,
+    told_progress: Option<(u64, u64, u64)>,
+}
+
+impl Watcher {
+    /// The events `state` gives since the last call.
+    pub fn events(&mut self, state: &State) -> Vec<Event> {
+        let mut events = Vec::new();
+        let page = page_state(state);
+        if self.told_state.as_ref() != Some(&page) {
+            self.told_state = Some(page.clone());
+            events.push(Event::State(page));
+        }
+        let progress = match state.run_phase() {
+            // Nothing to tell before the first report.
+            RunPhase::Running { done, total, elapsed_ns, .. } if (done, total, elapsed_ns) != (0, 0, 0) => {
+                Some((done, total, elapsed_ns))
+            }
+            _ => None,
+        };
+        if progress.is_some() && progress != self.told_progress {
+            let (done, total, elapsed_ns) = progress.unwrap_or_default();
+            events.push(Event::Progress { done, total, elapsed_ns });
+        }
+        self.told_progress = progress;
+        if let Some(run) = state.finished.as_ref().filter(|run| Some(run.run) != self.told_run) {
+            self.told_run = Some(run.run);
+            events.push(Event::Result(run_result(run, state.lang(), None)));
+            if let Some(cycle) = deadlock(run) {
+                events.push(Event::Deadlock { cycle });
+            }
+        }
+        events
+    }
+}
