@@ -5,6 +5,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { serve, launch, openPage, runAndWait, CSP } from './support.mjs';
+import { withoutServiceWorkers } from './static-server.mjs';
 
 let app, host, isolated, plain, browser;
 
@@ -29,6 +30,8 @@ before(async () => {
   isolated = await serve({ isolated: true });
   plain = await serve({ isolated: false });
   browser = await launch();
+  // Its service worker would isolate the plain page (deploy.test.mjs tests that).
+  await withoutServiceWorkers(browser.context, plain.url);
 });
 
 after(async () => {
@@ -67,7 +70,7 @@ test('code from another origin: the init message of the pool helper runs no modu
   const own = await frame.evaluate(async () => {
     const html = document.documentElement.outerHTML;
     const scripts = await Promise.all([...document.scripts].map((s) => fetch(s.src).then((r) => r.text())));
-    const app = scripts.join('\n').match(/from '\.\/(app-[^']+\.js)'/);
+    const app = scripts.join('\n').match(/["']\.\/(app-[^"']+\.js)["']/);
     return html + scripts.join('\n') + (app ? await fetch(app[1]).then((r) => r.text()) : 'no app script');
   });
   assert.doesNotMatch(own, /workerHelpers|no app script/);

@@ -3,6 +3,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { serve, launch, openPage } from './support.mjs';
+import { withoutServiceWorkers } from './static-server.mjs';
 
 let isolated, plain, browser;
 
@@ -10,6 +11,8 @@ before(async () => {
   isolated = await serve({ isolated: true });
   plain = await serve({ isolated: false });
   browser = await launch();
+  // Its service worker would isolate the plain page (deploy.test.mjs tests that).
+  await withoutServiceWorkers(browser.context, plain.url);
 });
 
 after(async () => {

@@ -3,12 +3,15 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { serve, launch, openPage, runAndWait, figuresOf } from './support.mjs';
+import { withoutServiceWorkers } from './static-server.mjs';
 
 let server, browser, page, errors;
 
 before(async () => {
   server = await serve({ isolated: false });
   browser = await launch();
+  // Not isolated: its service worker would isolate the page (deploy.test.mjs tests that).
+  await withoutServiceWorkers(browser.context, server.url);
   ({ page, errors } = await openPage(browser.context, server.url));
 });
 

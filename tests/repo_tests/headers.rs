@@ -44,3 +44,46 @@ fn the_isolation_headers_are_the_same_for_the_dev_server_and_static_hosts() {
         assert_eq!(header(&read("Trunk.toml"), name), header(&read("www/_headers"), name), "{name}");
     }
 }
+
+/// Runs the post-build hook on a small stand-in for Trunk's output and returns the service
+/// worker it wrote.
+fn service_worker_as_built() -> String {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let staging = std::env::temp_dir().join(format!("interleave-hook-test-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&staging);
+    std::fs::create_dir_all(&staging).unwrap();
+    let app = "app-0123456789abcdef";
+    let index = format!(
+        "<html><head><link rel=\"modulepreload\" href=\"./{app}.js\" crossorigin=\"anonymous\">\
+         <script type=\"module\">import init, * as bindings from './{app}.js';\n\
+         const wasm = await init({{ module_or_path: './{app}_bg.wasm' }});</script></head><body></body></html>"
+    );
+    std::fs::write(staging.join("index.html"), index).unwrap();
+    std::fs::write(staging.join(format!("{app}.js")), "export default async function init() {}").unwrap();
+    std::fs::write(staging.join(format!("{app}_bg.wasm")), b"\0asm").unwrap();
+    std::fs::copy(root.join("www/sw.js"), staging.join("sw.js")).unwrap();
+    let status = std::process::Command::new("python3")
+        .arg(root.join("scripts/trunk_init_script.py"))
+        .env("TRUNK_STAGING_DIR", &staging)
+        .status()
+        .expect("python3 runs the post-build hook");
+    assert!(status.success(), "the post-build hook failed");
+    let worker = std::fs::read_to_string(staging.join("sw.js")).unwrap();
+    let _ = std::fs::remove_dir_all(&staging);
+    worker
+}
+
+/// The service worker sends the headers where a host cannot. It holds no copy of its own:
+/// the build writes those of www/_headers into it.
+#[test]
+fn the_service_worker_sends_the_headers_of_static_hosts() {
+    assert!(read("www/sw.js").lines().any(|l| l == "const HEADERS = {};"), "www/sw.js leaves its headers to the build");
+    let built = service_worker_as_built();
+    let line = built.lines().find_map(|l| l.strip_prefix("const HEADERS = ")).expect("the build fills in HEADERS");
+    let headers: std::collections::BTreeMap<String, String> = serde_json::from_str(line.trim_end_matches(';')).unwrap();
+    let static_hosts = read("www/_headers");
+    for name in ["Content-Security-Policy", "Cross-Origin-Opener-Policy", "Cross-Origin-Embedder-Policy", "Document-Isolation-Policy"] {
+        assert_eq!(headers.get(name), header(&static_hosts, name).as_ref(), "{name}");
+    }
+    assert_eq!(headers.len(), 4, "{headers:?}");
+}
