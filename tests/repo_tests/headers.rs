@@ -82,7 +82,12 @@ fn the_service_worker_sends_the_headers_of_static_hosts() {
     let line = built.lines().find_map(|l| l.strip_prefix("const HEADERS = ")).expect("the build fills in HEADERS");
     let headers: std::collections::BTreeMap<String, String> = serde_json::from_str(line.trim_end_matches(';')).unwrap();
     let static_hosts = read("www/_headers");
-    for name in ["Content-Security-Policy", "Cross-Origin-Opener-Policy", "Cross-Origin-Embedder-Policy", "Document-Isolation-Policy"] {
+    for name in [
+        "Content-Security-Policy",
+        "Cross-Origin-Opener-Policy",
+        "Cross-Origin-Embedder-Policy",
+        "Document-Isolation-Policy",
+    ] {
         assert_eq!(headers.get(name), header(&static_hosts, name).as_ref(), "{name}");
     }
     assert_eq!(headers.len(), 4, "{headers:?}");

@@ -10,7 +10,7 @@ use crate::query::{PageQuery, PageSettings, Theme};
 use crate::ui::host::protocol::{
     Command, DeadlockEdge, ErrorCode, Event, KnobText, PageState, RunResult, StepCommand, MAX_KNOBS, MAX_TEXT, VERSION,
 };
-use crate::ui::state::{Action, ExplorePhase, FinishedRun, ProbePhase, RunPhase, State};
+use crate::ui::state::{Action, ExplorePhase, FinishedRun, ProbePhase, RunPhase, State, WorkerStatus};
 use crate::worker::protocol::StepMove;
 
 /// What a command comes to.
@@ -28,6 +28,9 @@ pub type Refusal = (ErrorCode, String);
 /// for the link an exported result carries.
 pub fn plan(command: &Command, state: &State, link_base: &str) -> Result<Plan, Refusal> {
     Ok(match command {
+        // The page is ready once its engine worker is: until then a ping gets no answer (the
+        // host pings again), so every command after `ready` finds an engine to run it.
+        Command::Ping if state.worker == WorkerStatus::Starting => Plan::Act(Vec::new()),
         Command::Ping => Plan::Answer(ready(state)),
         Command::GetState => Plan::Answer(Event::State(page_state(state))),
         Command::ExportResult => {
@@ -151,7 +154,11 @@ pub fn ready(state: &State) -> Event {
     Event::Ready {
         version: VERSION,
         isolated: state.isolated,
-        engines: if state.isolated { vec!["sim", "live"] } else { vec!["sim"] },
+        engines: match state.worker {
+            WorkerStatus::Ready { .. } if state.isolated => vec!["sim", "live"],
+            WorkerStatus::Ready { .. } | WorkerStatus::NoPool => vec!["sim"],
+            WorkerStatus::Starting | WorkerStatus::Failed(_) => Vec::new(),
+        },
         lang: state.lang().code(),
         theme: state.query.page.theme.word(),
         lesson: state.query.lesson.map(|l| l.id),

@@ -35,6 +35,22 @@ fn apply(state: State, plan: Plan) -> State {
 }
 
 #[test]
+fn a_ping_is_answered_once_the_engine_worker_is_up() {
+    let ping = command(r#"{"interleave":1,"type":"ping"}"#);
+    let starting = State::new(PageQuery::parse("?embed=1&lesson=gil"), true, 2);
+    assert_eq!(plan(&ping, &starting, "/").unwrap(), Plan::Act(Vec::new()));
+    let Plan::Answer(Event::Ready { engines, lesson, .. }) =
+        plan(&ping, &ready_state("?embed=1&lesson=gil"), "/").unwrap()
+    else {
+        panic!("no ready")
+    };
+    assert_eq!((engines, lesson), (vec!["sim", "live"], Some("gil")));
+    let no_pool = starting.reduce(Action::WorkerReady { isolated: false, pool_threads: 0, hardware_concurrency: 2 });
+    let Plan::Answer(Event::Ready { engines, .. }) = plan(&ping, &no_pool, "/").unwrap() else { panic!("no ready") };
+    assert_eq!(engines, vec!["sim"]);
+}
+
+#[test]
 fn a_host_loads_a_lesson_with_knobs_runs_it_and_reads_the_state() {
     let state = ready_state("?embed=1");
     let load =
