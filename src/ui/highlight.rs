@@ -55,7 +55,7 @@ pub fn highlight_line(line: &str) -> Vec<(Token, String)> {
         }
         let is_prefix = |j: usize| j < chars.len() && matches!(chars[j], 'f' | 'r' | 'b' | 'F' | 'R' | 'B');
         let quote_at = |j: usize| j < chars.len() && matches!(chars[j], '"' | '\'');
-        if quote_at(i) || (is_prefix(i) && quote_at(i + 1) && (i == 0 || !chars[i - 1].is_alphanumeric())) {
+        if quote_at(i) || (is_prefix(i) && quote_at(i + 1) && (i == 0 || !continues_name(chars[i - 1]))) {
             let start = i;
             if !quote_at(i) {
                 i += 1;
@@ -72,9 +72,9 @@ pub fn highlight_line(line: &str) -> Vec<(Token, String)> {
             push(&mut out, Token::Str, chars[start..i].iter().collect());
             continue;
         }
-        if c.is_alphabetic() || c == '_' {
+        if starts_name(c) {
             let start = i;
-            while i < chars.len() && (chars[i].is_alphanumeric() || chars[i] == '_') {
+            while i < chars.len() && continues_name(chars[i]) {
                 i += 1;
             }
             let word: String = chars[start..i].iter().collect();
@@ -104,6 +104,17 @@ pub fn highlight_line(line: &str) -> Vec<(Token, String)> {
         i += 1;
     }
     out
+}
+
+/// A character that may begin a Python name: a letter, `_`, or any non-ASCII character
+/// (Python takes most of those in names; telling them apart would bring Unicode's tables
+/// into the page for a colour).
+fn starts_name(c: char) -> bool {
+    c == '_' || c.is_ascii_alphabetic() || !c.is_ascii()
+}
+
+fn continues_name(c: char) -> bool {
+    starts_name(c) || c.is_ascii_digit()
 }
 
 #[cfg(test)]
@@ -145,5 +156,12 @@ mod tests {
     fn a_name_ending_in_f_before_a_quote_is_not_a_prefix() {
         let k = kinds("elf'x'");
         assert_eq!(k, [(Token::Plain, "elf"), (Token::Str, "'x'")]);
+    }
+
+    #[test]
+    fn a_name_in_korean_is_one_name_and_keywords_inside_names_are_not_keywords() {
+        let k = kinds("def 일하기(횟수2if):");
+        assert_eq!(k[..2], [(Token::Keyword, "def"), (Token::Defined, "일하기")]);
+        assert_eq!(k[2], (Token::Plain, "(횟수2if):"), "{k:?}");
     }
 }

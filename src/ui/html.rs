@@ -17,8 +17,13 @@ pub fn with_code(text: &str) -> Html {
         .collect()
 }
 
-/// An engine's message as a sentence: its first letter a capital.
+/// An engine's message as a sentence: its first letter a capital. The engines' messages
+/// are ours and begin in ASCII, so ASCII's capitals do (and the page carries no Unicode
+/// case tables).
 pub fn sentence(message: &str) -> String {
-    let mut chars = message.chars();
-    chars.next().map_or_else(String::new, |first| first.to_uppercase().chain(chars).collect())
+    let mut text = message.to_string();
+    if let Some(first) = text.get_mut(..1) {
+        first.make_ascii_uppercase();
+    }
+    text
 }

@@ -112,9 +112,11 @@ impl StreamedConsole {
                 }
             }
         }
-        // Actors' batches arrive one after another: order each part by time.
-        self.head.sort_by_key(|w| (w.at, w.actor));
-        self.tail.make_contiguous().sort_by_key(|w| (w.at, w.actor));
+        // Actors' batches arrive one after another: order each part by time (one function
+        // for both, so the sort is compiled once).
+        let by_time = |w: &ConsoleWrite| (w.at, w.actor);
+        self.head.sort_by_key(by_time);
+        self.tail.make_contiguous().sort_by_key(by_time);
     }
 
     /// The writes kept, in order, and where the gap is (with how many writes it hides).
