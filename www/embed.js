@@ -49,17 +49,23 @@
       target.replaceChildren(this.frame);
       this.onMessage = (event) => this.receive(event);
       window.addEventListener('message', this.onMessage);
+      // The frame answers a ping once its engine is up; with load=click, only after the
+      // reader's click, however late, so that one never gives up.
+      const patient = settings.load === 'click';
       this.ready = new Promise((resolve, reject) => {
-        let tries = 0;
+        const started = Date.now();
         const ping = () => {
-          if (this.readyInfo) return;
-          if (tries++ > 300) return reject(new Error('Interleave did not answer'));
+          if (this.readyInfo || !this.frame.isConnected) return;
+          const waited = Date.now() - started;
+          if (!patient && waited > 60_000) return reject(new Error('Interleave did not answer'));
           this.post({ type: 'ping' });
-          setTimeout(ping, 200);
+          setTimeout(ping, waited < 10_000 ? 200 : 1000);
         };
         this.resolveReady = resolve;
         this.frame.addEventListener('load', ping, { once: true });
       });
+      // A host that never awaits `ready` should not see an unhandled rejection.
+      this.ready.catch(() => {});
     }
 
     receive(event) {
@@ -178,6 +184,8 @@
   }
 
   window.Interleave = { embed: (target, options) => new Embed(target, options), upgrade, version: VERSION };
+  // The elements above this script now (so a script after it finds them upgraded), and the
+  // rest once the document is parsed.
+  upgrade();
   if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', () => upgrade());
-  else upgrade();
 })();

@@ -23,7 +23,8 @@ function tutorial(appUrl, strangerUrl, lessonAttributes) {
     if (event.data && event.data.interleave) window.heard.push(event.data);
   });
 </script>
-<script src="${appUrl}embed.js"></script>`;
+<script src="${appUrl}embed.js"></script>
+<script>window.upgradedAtOnce = Boolean(document.querySelector('#lesson').interleave);</script>`;
 }
 
 // A frame that posts whatever its parent asks it to, to every other frame of the page (the
@@ -89,6 +90,7 @@ const heardOf = (page, type) => page.evaluate((type) => window.heard.filter((m) 
 
 test('the host hears ready, sets knobs, runs and gets the result; the frame follows the content height', async () => {
   const { page, errors } = await openHost('tutorial.html');
+  assert.equal(await page.evaluate(() => window.upgradedAtOnce), true, 'a script after embed.js finds the lesson upgraded');
   const ready = await page.evaluate(() => document.querySelector('#lesson').interleave.ready);
   assert.equal(ready.type, 'ready');
   assert.equal(ready.version, 1);

@@ -277,10 +277,11 @@ impl Watcher {
         self.told_progress = progress;
         if let Some(run) = state.finished.as_ref().filter(|run| Some(run.run) != self.told_run) {
             self.told_run = Some(run.run);
-            events.push(Event::Result(run_result(run, state.lang(), None)));
+            // The cycle first: `result` ends the run for the host, so all it says is in by then.
             if let Some(cycle) = deadlock(run) {
                 events.push(Event::Deadlock { cycle });
             }
+            events.push(Event::Result(run_result(run, state.lang(), None)));
         }
         events
     }

@@ -220,6 +220,6 @@ fn the_host_hears_each_change_once_and_a_finished_run_with_its_deadlock() {
             _ => "other",
         })
         .collect();
-    assert_eq!(types, ["state", "result", "deadlock"]);
+    assert_eq!(types, ["state", "deadlock", "result"]);
     assert!(watcher.events(&state).is_empty(), "told once");
 }
