@@ -10,13 +10,17 @@
 //! own token type `W`.
 //!
 //! Adding a primitive:
-//! 1. The Program: its [`ObjectKind`](crate::engine::program::ObjectKind) and its
-//!    [`OpKind`](crate::engine::program::OpKind)s, and what `validate` accepts.
+//! 1. The Program: its [`ObjectKind`](crate::engine::program::ObjectKind) (`program.rs`) and
+//!    its [`OpKind`](crate::engine::program::OpKind)s (`program/ops.rs`: how each reads as
+//!    Python, the object it names, whether it releases the GIL), and which object kind each
+//!    op accepts (`program/validate.rs`).
 //! 2. `python/<object>.rs`: its state and rules, with unit tests of what CPython does, and
-//!    any new exception in [`errors`].
-//! 3. One arm in each engine's object store: `sim/world/objects.rs` (its state beside the
-//!    actors blocked on it) and `live/objects.rs` (its state behind an atomic word or a
-//!    host mutex, and the futex word its waiters sleep on).
+//!    any new exception in [`errors`] (the only place a name or message is written).
+//! 3. One place in each engine, its object store: `sim/world/objects.rs` (its state beside
+//!    the actors blocked on it) and `live/run/objects.rs` (its state behind an atomic word
+//!    or a host mutex, and the futex word its waiters sleep on); each engine's interpreter
+//!    then sends each new op there in one line (`sim/world/interpreter.rs`,
+//!    `live/run/interpreter.rs`).
 //! 4. `tests/engine_tests/primitives/<object>.rs`: what it does, on both engines.
 
 pub mod any_lock;
