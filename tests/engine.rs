@@ -1,9 +1,5 @@
-//! Native engine tests (host only; the browser tests live in their own files).
-//!
-//! Modules:
-//! - `live_pool`: real threads of a rayon pool, timed on the shared clock.
-//! - `program`: validation of hand-built Programs.
-//! - `trace_stream`: streaming a trace in batches and decoding it on the other side.
+//! Native engine tests (host only; the browser tests live in their own files). The modules
+//! are listed, one line each, in `engine_tests/mod.rs`.
 #![cfg(not(target_arch = "wasm32"))]
 
 mod engine_tests;

@@ -3,7 +3,8 @@
 //! under the 3.11 GIL for a bare increment, hand-offs about once per switch interval, the
 //! GIL released by a blocking call), the deadlock watchdog, every primitive's semantics
 //! and error cases, and processes with their Values, queues and pipes. The programs are the
-//! host tests' own. Each fails if its mechanism is removed.
+//! host tests' own (`engine_tests/programs.rs`; the error cases are checked natively, one
+//! file per object, in `engine_tests/primitives`). Each fails if its mechanism is removed.
 #![cfg(target_arch = "wasm32")]
 
 use std::sync::Arc;
@@ -11,7 +12,7 @@ use std::sync::Arc;
 use interleave::engine::control::Control;
 use interleave::engine::live::run::{self, LiveRun};
 use interleave::engine::live::{GlobalPool, POOL_THREADS};
-use interleave::engine::program::Program;
+use interleave::engine::program::{ObjectId, ObjectKind, OpKind, Operand, Program, Reg, Wait};
 use interleave::engine::settings::RunSettings;
 use interleave::engine::trace::{MarkKind, Outcome, SpanKind, Trace, WaitOn};
 use interleave::lessons::build_from_pairs;
@@ -20,10 +21,14 @@ use interleave::worker::clock::PerformanceClock;
 use wasm_bindgen_test::*;
 
 mod wasm_support;
-// The host tests' Program builder: plain Program values, the same on every target.
+// The host tests' Program builder and the programs they share with these tests: plain
+// Program values, the same on every target.
 #[allow(dead_code)]
 #[path = "engine_tests/build.rs"]
 mod build;
+#[allow(dead_code)]
+#[path = "engine_tests/programs.rs"]
+mod programs;
 
 use wasm_support::{ensure_pool, sleep_ms};
 
@@ -143,7 +148,7 @@ async fn forced_switching_hands_the_gil_to_the_waiter_on_another_pool_thread() {
 async fn the_watchdog_finds_a_deadlock_on_the_pool_and_frees_every_thread() {
     ensure_pool(POOL_THREADS).await;
     // Three philosophers, each taking the left fork and then, after 20 ms, the right.
-    let program = build::naive_philosophers(3, 20_000);
+    let program = programs::naive_philosophers(3, 20_000);
     let settings = interleave::engine::settings::RunSettings::default();
     let live =
         run::start(program, settings, Arc::new(GlobalPool), Arc::new(PerformanceClock), Arc::new(Control::new()))
@@ -165,29 +170,93 @@ async fn run_program(program: Program, settings: RunSettings) -> Trace {
 
 #[wasm_bindgen_test]
 async fn a_semaphore_of_two_never_has_three_holders() {
-    let trace = run_program(build::semaphore_of_two(), RunSettings::default()).await;
+    let trace = run_program(programs::semaphore_of_two(), RunSettings::default()).await;
     assert_eq!(trace.outcome, Outcome::Completed);
     let holds: Vec<(u64, u64)> =
         trace.spans.iter().filter(|s| matches!(s.kind, SpanKind::Hold(_))).map(|s| (s.start, s.end)).collect();
     assert_eq!(holds.len(), 6);
-    assert!(build::most_holders_at_once(&holds) <= 2, "{holds:?}");
-    assert!(build::most_holders_at_once(&holds) == 2, "the two permits were used together: {holds:?}");
+    assert!(programs::most_holders_at_once(&holds) <= 2, "{holds:?}");
+    assert!(programs::most_holders_at_once(&holds) == 2, "the two permits were used together: {holds:?}");
 }
 
 #[wasm_bindgen_test]
 async fn a_barrier_releases_all_parties_together() {
-    let trace = run_program(build::barrier_of_three(), RunSettings::default()).await;
+    let (program, _) = programs::barrier_of_three();
+    let trace = run_program(program, RunSettings::default()).await;
     let exits: Vec<u64> =
         trace.marks.iter().filter(|m| m.kind == MarkKind::Exited && m.actor.0 > 0).map(|m| m.at).collect();
     assert_eq!(exits.len(), 3);
     assert!(*exits.iter().min().unwrap() >= 30_000_000, "nobody left before the last arrived: {exits:?}");
 }
 
+/// Programs of one object (object 0) that make it raise, with the exception and message
+/// CPython gives (the native tests check each on both engines, in `primitives`).
+fn error_cases() -> Vec<(ObjectKind, Vec<OpKind>, &'static str, &'static str)> {
+    let release = || vec![OpKind::Release { object: ObjectId(0) }];
+    let pipe = ObjectKind::Pipe { duplex: true };
+    vec![
+        (ObjectKind::Lock, release(), "RuntimeError", "release unlocked lock"),
+        (ObjectKind::RLock, release(), "RuntimeError", "cannot release un-acquired lock"),
+        (
+            ObjectKind::Semaphore { permits: 1, bounded: true },
+            release(),
+            "ValueError",
+            "Semaphore released too many times",
+        ),
+        (
+            ObjectKind::Barrier { parties: 2 },
+            vec![
+                OpKind::BarrierAbort { object: ObjectId(0) },
+                OpKind::BarrierWait { object: ObjectId(0), result: None },
+            ],
+            "threading.BrokenBarrierError",
+            "",
+        ),
+        (
+            pipe.clone(),
+            vec![
+                OpKind::Close { object: ObjectId(0), end: 1 },
+                OpKind::Recv { object: ObjectId(0), end: 0, reg: Reg(0) },
+            ],
+            "EOFError",
+            "",
+        ),
+        (
+            pipe,
+            vec![
+                OpKind::Close { object: ObjectId(0), end: 0 },
+                OpKind::Send { object: ObjectId(0), end: 1, value: Operand::Const(1) },
+            ],
+            "BrokenPipeError",
+            "[Errno 32] Broken pipe",
+        ),
+        (
+            ObjectKind::Pipe { duplex: false },
+            vec![OpKind::Send { object: ObjectId(0), end: 0, value: Operand::Const(1) }],
+            "OSError",
+            "connection is read-only",
+        ),
+        (
+            ObjectKind::Queue { maxsize: 0 },
+            vec![OpKind::Get { object: ObjectId(0), reg: Reg(0), wait: Wait::NoWait }],
+            "_queue.Empty",
+            "",
+        ),
+        (
+            ObjectKind::Queue { maxsize: 1 },
+            vec![
+                OpKind::Put { object: ObjectId(0), value: Operand::Const(1), wait: Wait::NoWait },
+                OpKind::Put { object: ObjectId(0), value: Operand::Const(2), wait: Wait::Timeout(1_000) },
+            ],
+            "queue.Full",
+            "",
+        ),
+    ]
+}
+
 #[wasm_bindgen_test]
 async fn python_errors_are_raised_as_python_raises_them() {
-    let mut cases = build::thread_error_cases();
-    cases.extend(build::message_error_cases());
-    for (kind, ops, exception, message) in cases {
+    for (kind, ops, exception, message) in error_cases() {
         let trace = run_program(build::error_case_program(kind, ops), RunSettings::default()).await;
         assert_eq!(trace.errors.len(), 1, "{exception}");
         assert_eq!((trace.errors[0].exception.as_str(), trace.errors[0].message.as_str()), (exception, message));
@@ -196,7 +265,7 @@ async fn python_errors_are_raised_as_python_raises_them() {
 
 #[wasm_bindgen_test]
 async fn a_queue_of_size_one_blocks_the_second_put_until_a_get() {
-    let (program, producer) = build::queue_of_one();
+    let (program, producer) = programs::queue_of_one();
     let trace = run_program(program, RunSettings::default()).await;
     let blocked = trace
         .spans
@@ -209,25 +278,25 @@ async fn a_queue_of_size_one_blocks_the_second_put_until_a_get() {
 
 #[wasm_bindgen_test]
 async fn a_child_process_has_its_own_globals_and_a_shared_value_is_shared() {
-    let (program, counter) = build::global_in_child();
+    let (program, counter) = programs::global_in_child();
     let trace = run_program(program, RunSettings::default()).await;
     assert_eq!(trace.console_text(), "0\n");
     assert_eq!(trace.final_value(counter), Some(0));
-    let (program, value) = build::shared_value(9, 2_000, true);
+    let (program, value) = programs::shared_value(9, 2_000, true);
     let trace = run_program(program, RunSettings::default()).await;
     assert_eq!(trace.final_value(value), Some(18_000), "exact with get_lock()");
-    let (program, value) = build::shared_value(9, 100_000, false);
+    let (program, value) = programs::shared_value(9, 100_000, false);
     let counted = run_program(program, RunSettings::default()).await.final_value(value).unwrap();
     assert!(counted < 900_000, "without get_lock() some update is lost: {counted}");
 }
 
 #[wasm_bindgen_test]
 async fn a_pipe_delivers_in_order_then_eof_and_daemons_end_with_their_parent() {
-    let trace = run_program(build::pipe_of_three(), RunSettings::default()).await;
+    let trace = run_program(programs::pipe_of_three(), RunSettings::default()).await;
     assert_eq!(trace.console_text(), "1\n2\n3\n");
     assert_eq!(trace.errors[0].exception, "EOFError");
     for daemon_process in [false, true] {
-        let (program, child) = build::short_lived_parent_of_a_daemon(daemon_process);
+        let (program, child) = programs::short_lived_parent_of_a_daemon(daemon_process);
         let trace = run_program(program, RunSettings::default()).await;
         let exited = trace.marks.iter().find(|m| m.actor == child && m.kind == MarkKind::Exited).unwrap().at;
         assert!(exited < 1_000_000_000, "daemon_process={daemon_process}: ended at {exited} ns");

@@ -7,9 +7,12 @@ pub mod costs;
 pub mod deadlock;
 pub mod explore;
 pub mod live;
-pub mod pool;
 pub mod program;
+pub mod python;
 pub mod schedule;
 pub mod settings;
 pub mod sim;
 pub mod trace;
+
+/// `multiprocessing.Pool` lives with the other Python objects; its old path stays.
+pub use python::pool;

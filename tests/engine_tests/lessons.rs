@@ -108,8 +108,12 @@ fn cpu_bound_threads_under_the_gil_are_no_faster_than_serial_while_processes_and
         overlapping_run(&trace)
     };
     assert_eq!(live(&[("mode", "threads"), ("gil", "on")]), 0);
-    assert!(live(&[("mode", "processes"), ("gil", "on")]) > 0);
-    assert!(live(&[("mode", "threads"), ("gil", "off")]) > 0);
+    // That they do is up to the machine: on a shared one, other work may hold one of the two
+    // cores for the whole of a short run (seen once in seven runs of the suite here), so
+    // they must overlap in one of three runs.
+    for extra in [[("mode", "processes"), ("gil", "on")], [("mode", "threads"), ("gil", "off")]] {
+        assert!((0..3).any(|_| live(&extra) > 0), "{extra:?}: never at once in three runs");
+    }
 }
 
 #[test]
@@ -152,37 +156,69 @@ fn a_low_level_thread_program_whose_main_thread_does_not_wait_prints_nothing() {
 fn each_thread_prints_at_multiples_of_its_wait_and_the_slowest_sets_the_total() {
     for engine in ["sim", "live"] {
         let pairs = [("engine", engine), ("threads", "3"), ("lines", "2"), ("wait_s", "0.05")];
-        let (knobs, trace) = run_lesson("starting_threads", &pairs);
-        assert_eq!(figure("starting_threads", &knobs, &trace, "lines"), 6, "{engine}");
-        // Thread k's i-th line is due at k * i * 50 ms.
-        for write in trace.console.iter().filter(|w| w.text.starts_with("Running ")) {
-            let k = write.actor.0 as u64;
-            let nearest = (1..=2).map(|i| (k * i * 50_000_000).abs_diff(write.at)).min().unwrap();
-            assert!(nearest < 30_000_000, "{engine}: thread {k} printed at {} ns", write.at);
-        }
-        // The slowest (thread 3, two lines) takes 300 ms; the program no longer.
-        assert!((300_000_000..400_000_000).contains(&trace.wall), "{engine}: {} ns", trace.wall);
+        // What is off in a run: a line far from when it is due, or the total.
+        let off = |trace: &Trace| -> Vec<String> {
+            let mut off = Vec::new();
+            // Thread k's i-th line is due at k * i * 50 ms.
+            for write in trace.console.iter().filter(|w| w.text.starts_with("Running ")) {
+                let k = write.actor.0 as u64;
+                let nearest = (1..=2).map(|i| (k * i * 50_000_000).abs_diff(write.at)).min().unwrap();
+                if nearest >= 30_000_000 {
+                    off.push(format!("thread {k} printed at {} ns", write.at));
+                }
+            }
+            // The slowest (thread 3, two lines) takes 300 ms; the program no longer.
+            if !(300_000_000..400_000_000).contains(&trace.wall) {
+                off.push(format!("the run took {} ns", trace.wall));
+            }
+            off
+        };
+        // Live, a busy shared machine can hold up a thread's wake-up by tens of milliseconds
+        // (once in eight runs of the suite here, while other tests and builds ran): the
+        // timing must hold in one of three runs; what was printed, in every run.
+        let runs = if engine == "live" { 3 } else { 1 };
+        let mut seen = Vec::new();
+        let on_time = (0..runs).any(|_| {
+            let (knobs, trace) = run_lesson("starting_threads", &pairs);
+            assert_eq!(figure("starting_threads", &knobs, &trace, "lines"), 6, "{engine}");
+            assert!(trace.wall >= 300_000_000, "{engine}: {} ns", trace.wall);
+            seen.push(off(&trace));
+            seen.last().unwrap().is_empty()
+        });
+        assert!(on_time, "{engine}: {seen:?}");
     }
 }
 
 #[test]
 fn thread_creation_is_far_cheaper_than_process_creation_and_only_threads_share_the_global() {
-    for engine in ["sim", "live"] {
-        let per_unit = |kind: &'static str| {
-            let (knobs, trace) =
-                run_lesson("threads_vs_processes", &[("engine", engine), ("kind", kind), ("count", "4")]);
-            let counter = figure("threads_vs_processes", &knobs, &trace, "counter");
-            (figure("threads_vs_processes", &knobs, &trace, "per_unit_us"), counter)
-        };
-        let (thread, shared) = per_unit("thread");
-        let (fork, forked) = per_unit("fork");
-        let (spawn, spawned) = per_unit("spawn");
-        assert_eq!((shared, forked, spawned), (4, 0, 0), "{engine}: what each saw of the global");
-        // (Live, on a machine busy with other tests, a thread's start can take several times
-        // its 100 us; the margins leave room for that.)
-        assert!(fork > 2 * thread, "{engine}: thread {thread} us, fork {fork} us");
-        assert!(spawn > 4 * fork, "{engine}: fork {fork} us, spawn {spawn} us");
+    // The time each unit took to start and join, as the program printed it; only threads
+    // share the global, in every run.
+    let per_unit = |engine: &str, kind: &str| {
+        let (knobs, trace) = run_lesson("threads_vs_processes", &[("engine", engine), ("kind", kind), ("count", "4")]);
+        let counter = figure("threads_vs_processes", &knobs, &trace, "counter");
+        assert_eq!(counter, if kind == "thread" { 4 } else { 0 }, "{engine} {kind}: saw {counter}");
+        figure("threads_vs_processes", &knobs, &trace, "per_unit_us")
+    };
+    let far_cheaper = |thread: i64, fork: i64, spawn: i64| fork > 2 * thread && spawn > 4 * fork;
+    let (thread, fork, spawn) = (per_unit("sim", "thread"), per_unit("sim", "fork"), per_unit("sim", "spawn"));
+    assert!(far_cheaper(thread, fork, spawn), "sim: thread {thread} us, fork {fork} us, spawn {spawn} us");
+    // Live, each kind's fastest run. On a busy shared machine every wake-up can wait for a
+    // core, and a thread's 100 us start takes milliseconds (for a whole second at a time
+    // here, while other tests and builds run), so one run says little: the fastest is the
+    // nearest to the engine's own cost, the same measure for every kind. Rounds of runs,
+    // spread over seconds, until the fastest show it, up to six rounds.
+    let (mut thread, mut fork, mut spawn) = (i64::MAX, i64::MAX, i64::MAX);
+    for _ in 0..6 {
+        for _ in 0..3 {
+            thread = thread.min(per_unit("live", "thread"));
+        }
+        fork = fork.min(per_unit("live", "fork"));
+        spawn = spawn.min(per_unit("live", "spawn"));
+        if far_cheaper(thread, fork, spawn) {
+            return;
+        }
     }
+    panic!("live, fastest of six rounds: thread {thread} us, fork {fork} us, spawn {spawn} us");
 }
 
 #[test]
@@ -267,10 +303,23 @@ fn pool_total_time_follows_the_chunking() {
         for (chunksize, pool_size, seconds) in [("0", "3", 4.0), ("5", "3", 5.0), ("0", "5", 2.0)] {
             let pairs =
                 [("engine", engine), ("chunksize", chunksize), ("pool_size", pool_size), ("time_scale", "0.05")];
-            let (knobs, trace) = run_lesson("pool_map", &pairs);
-            let measured = figure("pool_map", &knobs, &trace, "measured_ms") as f64 / 1000.0;
-            assert_eq!(figure("pool_map", &knobs, &trace, "predicted_ms") as f64 / 1000.0, seconds);
-            assert!((seconds..seconds + 0.3).contains(&measured), "{engine} {pairs:?}: {measured:.2} s");
+            // Never less than the rounds of sleeps take. At most 0.3 s more: in the simulator
+            // every run; live (at a twentieth of real time, 0.3 s is 15 ms of wake-ups) the
+            // fastest of up to three runs, as a busy shared machine only adds time to a run.
+            let runs = if engine == "live" { 3 } else { 1 };
+            let mut measured = Vec::new();
+            for _ in 0..runs {
+                let (knobs, trace) = run_lesson("pool_map", &pairs);
+                assert_eq!(figure("pool_map", &knobs, &trace, "predicted_ms") as f64 / 1000.0, seconds);
+                let took = figure("pool_map", &knobs, &trace, "measured_ms") as f64 / 1000.0;
+                assert!(took >= seconds, "{engine} {pairs:?}: {took:.2} s");
+                measured.push(took);
+                if took < seconds + 0.3 {
+                    break;
+                }
+            }
+            let fastest = measured.iter().copied().fold(f64::INFINITY, f64::min);
+            assert!(fastest < seconds + 0.3, "{engine} {pairs:?}: {measured:.2?} s");
         }
     }
 }

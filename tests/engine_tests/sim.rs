@@ -1,18 +1,16 @@
-//! The simulated engine, told as the lessons tell it. Every claim is computed from a run
-//! of the model; each fails if the mechanism behind it is taken out.
+//! The simulated engine's model of time, cores, the GIL and output, told as the lessons
+//! tell it (each Python object's own claims, on both engines, are in `primitives`). Every
+//! claim is computed from a run of the model; each fails if the mechanism behind it is
+//! taken out.
 
 use interleave::engine::program::*;
-use interleave::engine::settings::{OutputMode, PythonModel, RunSettings};
+use interleave::engine::settings::{OutputMode, RunSettings};
 use interleave::engine::sim::{self, SimError, SimSettings};
-use interleave::engine::trace::{MarkKind, Outcome, SpanKind, Trace, WaitOn};
+use interleave::engine::trace::{Outcome, Trace};
 use interleave::lessons::build_from_pairs;
 use interleave::lessons::race_counter::{tally, LESSON};
 
-use super::build::{
-    barrier_of_three, error_case_program, global_in_child, message_error_cases, most_holders_at_once,
-    naive_philosophers, pipe_of_three, queue_of_one, repeat, semaphore_of_two, shared_value,
-    short_lived_parent_of_a_daemon, thread_error_cases, Build,
-};
+use super::build::{repeat, Build};
 
 /// The race lesson's knobs, typed, from a knob set.
 fn race_knobs(values: &interleave::knobs::KnobValues) -> interleave::lessons::race_counter::Knobs {
@@ -141,144 +139,6 @@ fn the_same_seed_gives_the_same_trace_and_other_seeds_other_interleavings() {
 }
 
 #[test]
-fn the_naive_philosophers_deadlock_and_the_cycle_is_reported() {
-    let trace = sim::run(naive_philosophers(5, 1_000), settings(true, 2, 1)).unwrap();
-    let Outcome::Deadlock { cycle } = &trace.outcome else { panic!("no deadlock: {:?}", trace.outcome) };
-    assert_eq!(cycle.len(), 5, "{cycle:?}");
-    for (i, edge) in cycle.iter().enumerate() {
-        let next = &cycle[(i + 1) % cycle.len()];
-        assert_eq!(edge.holder, next.waiter, "the cycle closes: {cycle:?}");
-        assert!(matches!(edge.on, WaitOn::Object(_)));
-    }
-}
-
-#[test]
-fn a_plain_lock_reacquired_by_its_owner_hangs_and_an_rlock_does_not() {
-    for (kind, hangs) in [(ObjectKind::Lock, true), (ObjectKind::RLock, false)] {
-        let mut b = Build::new();
-        let lock = b.object("lock", kind);
-        b.main(vec![
-            OpKind::Acquire { object: lock, wait: Wait::Forever, result: None },
-            OpKind::Acquire { object: lock, wait: Wait::Forever, result: None },
-            OpKind::Release { object: lock },
-            OpKind::Release { object: lock },
-        ]);
-        let trace = sim::run(b.done(), settings(true, 2, 1)).unwrap();
-        match &trace.outcome {
-            Outcome::Deadlock { cycle } => {
-                assert!(hangs);
-                assert_eq!((cycle.len(), cycle[0].waiter, cycle[0].holder), (1, ActorId(0), ActorId(0)));
-            }
-            Outcome::Completed => assert!(!hangs),
-            other => panic!("{other:?}"),
-        }
-    }
-}
-
-#[test]
-fn a_semaphore_of_two_never_has_three_holders() {
-    let trace = sim::run(semaphore_of_two(), settings(true, 4, 2)).unwrap();
-    let holds: Vec<(u64, u64)> =
-        trace.spans.iter().filter(|s| matches!(s.kind, SpanKind::Hold(_))).map(|s| (s.start, s.end)).collect();
-    assert_eq!(holds.len(), 6);
-    assert!(most_holders_at_once(&holds) <= 2, "{holds:?}");
-    // Six 10 ms holds, two at a time: about 30 ms.
-    assert!(trace.wall >= 30_000_000 && trace.wall < 40_000_000, "{}", trace.wall);
-}
-
-#[test]
-fn a_barrier_releases_all_parties_together() {
-    let barrier = ObjectId(0);
-    let trace = sim::run(barrier_of_three(), settings(true, 4, 1)).unwrap();
-    let waits: Vec<u64> = trace
-        .spans
-        .iter()
-        .filter(|s| matches!(s.kind, SpanKind::Wait(WaitOn::Object(o)) if o == barrier))
-        .map(|s| s.end)
-        .collect();
-    assert_eq!(waits.len(), 2, "the last to arrive does not wait");
-    let exits: Vec<u64> =
-        trace.marks.iter().filter(|m| m.kind == MarkKind::Exited && m.actor.0 > 0).map(|m| m.at).collect();
-    let (first, last) = (exits.iter().min().unwrap(), exits.iter().max().unwrap());
-    assert!(last - first < 100_000, "the parties left {} ns apart", last - first);
-    assert!(*first >= 30_000_000, "nobody left before the last arrived");
-}
-
-#[test]
-fn a_queue_of_size_one_blocks_the_second_put_until_a_get() {
-    let (program, producer) = queue_of_one();
-    let trace = sim::run(program, settings(true, 2, 1)).unwrap();
-    let blocked = trace
-        .spans
-        .iter()
-        .find(|s| s.actor == producer && matches!(s.kind, SpanKind::Wait(_)))
-        .expect("the second put waited");
-    assert!(blocked.end - blocked.start >= 45_000_000, "it waited for the get: {blocked:?}");
-    assert_eq!(trace.console_text(), "1 2\n", "first in, first out");
-}
-
-#[test]
-fn python_errors_are_raised_as_python_raises_them() {
-    let mut cases = thread_error_cases();
-    cases.extend(message_error_cases());
-    for (kind, ops, exception, message) in cases {
-        let trace = sim::run(error_case_program(kind, ops), settings(true, 1, 1)).unwrap();
-        assert_eq!(trace.errors.len(), 1, "{exception}");
-        assert_eq!((trace.errors[0].exception.as_str(), trace.errors[0].message.as_str()), (exception, message));
-    }
-    // An unbounded Semaphore may be released past its start.
-    let mut b = Build::new();
-    b.object("s", ObjectKind::Semaphore { permits: 1, bounded: false });
-    b.main(vec![OpKind::Release { object: ObjectId(0) }]);
-    assert!(sim::run(b.done(), settings(true, 1, 1)).unwrap().errors.is_empty());
-}
-
-#[test]
-fn a_global_changed_in_a_child_process_stays_as_it_was_in_the_parent() {
-    let (program, counter) = global_in_child();
-    let trace = sim::run(program, settings(true, 2, 1)).unwrap();
-    assert_eq!(trace.console_text(), "0\n");
-    assert_eq!(trace.final_value(counter), Some(0));
-}
-
-#[test]
-fn a_shared_value_is_exact_with_its_lock_and_can_lose_updates_without() {
-    let (program, value) = shared_value(9, 50, true);
-    let trace = sim::run(program, settings(true, 2, 1)).unwrap();
-    assert_eq!(trace.final_value(value), Some(450));
-    // Without get_lock(), a read and the write after it are two locked steps: processes on
-    // other cores slip in between. (CPython 3.11 on two cores, 9 x 5000: 12 000 to 21 000
-    // of 45 000 arrive.)
-    let (program, value) = shared_value(9, 5000, false);
-    let counted = sim::run(program, settings(true, 2, 1)).unwrap().final_value(value).unwrap();
-    assert!(counted < 45_000, "no update was lost");
-}
-
-#[test]
-fn a_pipe_delivers_in_order_then_eof() {
-    let trace = sim::run(pipe_of_three(), settings(true, 2, 1)).unwrap();
-    assert_eq!(trace.console_text(), "1\n2\n3\n");
-    assert_eq!(trace.errors.len(), 1);
-    assert_eq!(trace.errors[0].exception, "EOFError");
-}
-
-#[test]
-fn starting_a_process_costs_far_more_than_starting_a_thread() {
-    // From `start()` until the new thread or process runs its first line.
-    let start_cost = |processes: bool| {
-        let trace = sim::run(countdown(1, 1, processes), settings(true, 2, 1)).unwrap();
-        trace.spans.iter().find(|s| s.actor.0 == 1 && s.kind == SpanKind::Starting).map(|s| s.end - s.start).unwrap()
-    };
-    let (thread, process) = (start_cost(false), start_cost(true));
-    assert!(process > 10 * thread, "process {process} ns, thread {thread} ns");
-    // `p.start()` returns before the child runs: the child starts up by itself.
-    let trace = sim::run(countdown(1, 1, true), settings(true, 2, 1)).unwrap();
-    let returned = trace.spans.iter().find(|s| s.actor.0 == 0 && s.kind == SpanKind::Starting).unwrap().end;
-    let child_ran = trace.marks.iter().find(|m| m.actor.0 == 1 && m.kind == MarkKind::Started).unwrap().at;
-    assert!(returned < child_ran, "start() returned at {returned} ns, the child ran at {child_ran} ns");
-}
-
-#[test]
 fn unbuffered_output_lets_other_writes_land_between_a_line_and_its_newline() {
     // Long enough that the second thread, started 100 µs later, prints while the first does.
     let printer = |b: &mut Build, name: &str| {
@@ -313,51 +173,6 @@ fn a_run_past_the_step_limit_is_an_error_not_a_hang() {
     b.main(vec![OpKind::Jump { to: 0 }]);
     let error = sim::run(b.done(), SimSettings { max_steps: 10_000, ..SimSettings::default() }).unwrap_err();
     assert_eq!(error, SimError::StepLimit { steps: 10_000 });
-}
-
-#[test]
-fn an_event_nobody_sets_leaves_its_waiter_stuck_and_says_on_what() {
-    let mut b = Build::new();
-    let event = b.object("ready", ObjectKind::Event);
-    b.main(vec![OpKind::EventWait { object: event, wait: Wait::Forever, result: None }]);
-    let trace = sim::run(b.done(), settings(true, 1, 1)).unwrap();
-    assert_eq!(trace.outcome, Outcome::Stuck { waiting: vec![(ActorId(0), WaitOn::Object(event))] });
-    // With a timeout, the wait simply ends.
-    let mut b = Build::new();
-    let event = b.object("ready", ObjectKind::Event);
-    b.main(vec![OpKind::EventWait { object: event, wait: Wait::Timeout(1_000), result: None }]);
-    assert_eq!(sim::run(b.done(), settings(true, 1, 1)).unwrap().outcome, Outcome::Completed);
-    let _ = PythonModel::V3_9;
-}
-
-#[test]
-fn join_with_a_timeout_returns_at_the_timeout_and_the_thread_still_keeps_the_program_alive() {
-    let mut b = Build::new();
-    let sleeper = b.actor("sleeper", ProcessId(0), ActorRole::Thread, vec![OpKind::Sleep { micros: 1_000_000 }]);
-    b.main(vec![
-        OpKind::Start { actor: sleeper },
-        OpKind::Join { actor: sleeper, wait: Wait::Timeout(100_000) },
-        OpKind::Introspect { what: Introspect::IsAlive(sleeper), reg: Reg(0) },
-        OpKind::Print { text: vec![TextPart::Lit("alive ".into()), TextPart::Reg(Reg(0))] },
-    ]);
-    let trace = sim::run(b.done(), settings(true, 2, 1)).unwrap();
-    assert_eq!(trace.console_text(), "alive 1\n");
-    let printed = trace.console[0].at;
-    assert!((100_000_000..120_000_000).contains(&printed), "printed at {printed} ns");
-    // Python waits for non-daemon threads at exit.
-    assert!(trace.wall >= 1_000_000_000);
-}
-
-#[test]
-fn daemon_threads_and_daemon_processes_end_with_their_parent() {
-    for daemon_process in [false, true] {
-        let (program, child) = short_lived_parent_of_a_daemon(daemon_process);
-        let trace = sim::run(program, settings(true, 2, 1)).unwrap();
-        assert_eq!(trace.outcome, Outcome::Completed);
-        assert!(trace.wall < 100_000_000, "daemon_process={daemon_process}: ran {} ns", trace.wall);
-        let slept = trace.metrics[child.0 as usize].sleeping;
-        assert!(slept < 100_000_000, "the daemon was ended early, not after its 10 s: {slept} ns");
-    }
 }
 
 #[test]

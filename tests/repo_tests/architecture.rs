@@ -6,6 +6,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
+use super::sources::rust_sources;
+
 /// What each top-level module may use, besides itself and the crate root's constants.
 const FLOORS: &[(&str, &[&str])] = &[
     ("engine", &[]),
@@ -19,8 +21,16 @@ const FLOORS: &[(&str, &[&str])] = &[
 ];
 
 /// Crates that exist only in the browser; only these top-level modules may use them.
-const WEB_CRATES: &[&str] =
-    &["wasm_bindgen", "wasm_bindgen_futures", "wasm_bindgen_rayon", "web_sys", "js_sys", "yew", "gloo_timers"];
+const WEB_CRATES: &[&str] = &[
+    "wasm_bindgen",
+    "wasm_bindgen_futures",
+    "wasm_bindgen_rayon",
+    "web_sys",
+    "js_sys",
+    "yew",
+    "gloo_timers",
+    "serde_wasm_bindgen",
+];
 const WEB_ALLOWED: &[&str] = &["worker", "ui"];
 
 /// A source file as a module path (`src/engine/sim/world.rs` is `engine::sim::world`).
@@ -161,26 +171,9 @@ fn cycles(edges: &BTreeMap<(String, String), String>) -> Vec<Vec<String>> {
     out
 }
 
+/// The sources that sit on a floor (the binaries sit above every floor).
 fn sources() -> Vec<(PathBuf, String)> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
-    let mut out = Vec::new();
-    let mut dirs = vec![root.clone()];
-    while let Some(dir) = dirs.pop() {
-        for entry in std::fs::read_dir(&dir).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                // The binaries sit above every floor.
-                if path.file_name().is_some_and(|n| n != "bin") {
-                    dirs.push(path);
-                }
-            } else if path.extension().is_some_and(|e| e == "rs") {
-                let text = std::fs::read_to_string(&path).unwrap();
-                out.push((path.strip_prefix(&root).unwrap().to_path_buf(), text));
-            }
-        }
-    }
-    out.sort();
-    out
+    rust_sources().into_iter().filter(|(path, _)| !path.starts_with("bin")).collect()
 }
 
 #[test]

@@ -1,2 +1,5 @@
 mod architecture;
+mod files;
 mod headers;
+mod python_errors;
+mod sources;

@@ -10,7 +10,6 @@ pub mod futex;
 pub mod gil;
 pub mod probe;
 pub mod run;
-mod sync;
 
 /// Puts a job on a pool thread and returns at once.
 pub trait Spawner: Send + Sync {

@@ -23,12 +23,12 @@
 //! do), and the seed with the schedule replays a run exactly.
 
 mod rng;
+mod settings;
 pub mod size;
 mod world;
 
-pub use world::{
-    ActorState, ActorView, Misfit, Sim, SimError, SimSettings, Snapshot, StepResult, TurnRecord, TurnResult,
-};
+pub use settings::{Misfit, SimError, SimSettings};
+pub use world::{ActorState, ActorView, Sim, Snapshot, StepResult, TurnRecord, TurnResult};
 
 use crate::engine::program::Program;
 use crate::engine::trace::Trace;

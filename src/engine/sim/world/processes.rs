@@ -1,0 +1,149 @@
+//! Threads and processes in the simulator: starting and joining them, and when an actor
+//! or a whole process ends, by the rules of [`crate::engine::python::lifecycle`].
+
+use super::{Block, Phase, Sim, Wake};
+use crate::engine::costs;
+use crate::engine::program::{ActorId, ActorRole, ProcessId, StartMethod, Wait};
+use crate::engine::python::lifecycle::{self, JoinsWhen};
+use crate::engine::sim::settings::SimError;
+use crate::engine::trace::{MarkKind, Nanos, SpanKind};
+
+impl Sim {
+    /// Started and not yet ended.
+    pub(super) fn alive(&self, a: usize) -> bool {
+        matches!(self.actors[a].phase, Phase::Runnable | Phase::Blocked(_))
+    }
+
+    pub(super) fn start(&mut self, a: usize, target: usize, at: Nanos) -> Result<(), SimError> {
+        let role = self.program.actors[target].role;
+        if let Err(error) = lifecycle::start(role, self.actors[target].phase != Phase::NotStarted) {
+            return self.raise(a, error, at);
+        }
+        self.actors[a].pc += 1;
+        if role == ActorRole::Thread {
+            // `start()` returns once the new thread runs.
+            let ready = at + self.cost(costs::THREAD_START);
+            self.actors[target].phase = Phase::Blocked(Block::Pause { until: ready, kind: SpanKind::Starting });
+            self.set_activity(target, Some(SpanKind::Starting), at);
+            return self.pause(a, ready, SpanKind::Starting, at);
+        }
+        let p = self.actors[target].process;
+        let def = &self.program.processes[p];
+        let parent = def.parent.map_or(0, |q| q.0 as usize);
+        // fork copies the parent's memory as it is now; spawn starts afresh.
+        if def.start_method == StartMethod::Fork {
+            self.vars[p] = self.vars[parent].clone();
+        }
+        self.process_started[p] = true;
+        let cost = match def.start_method {
+            StartMethod::Spawn => costs::SPAWN_START,
+            _ => costs::FORK_START,
+        };
+        // The child starts itself, on a core like any work; `start()` returns sooner.
+        self.actors[target].startup = self.cost(cost);
+        self.make_runnable(target, at);
+        self.set_activity(target, Some(SpanKind::Starting), at);
+        let returns = at + self.cost(costs::PROCESS_START_RETURN);
+        self.pause(a, returns, SpanKind::Starting, at)
+    }
+
+    pub(super) fn join(&mut self, a: usize, target: usize, wait: Wait, at: Nanos) -> Result<(), SimError> {
+        let started = self.actors[target].phase != Phase::NotStarted;
+        let (me, them) = (ActorId(a as u16), ActorId(target as u16));
+        if let Err(error) = lifecycle::join(me, them, self.program.actors[target].role, started) {
+            return self.raise(a, error, at);
+        }
+        if self.joined(target) {
+            self.advance(a, at, costs::STEP);
+            return Ok(());
+        }
+        self.block(a, Block::Join { actor: them, until: self.wait_until(wait, at) }, at)
+    }
+
+    /// Whether a join on `target` is over: a thread ended, or a process exited.
+    fn joined(&self, target: usize) -> bool {
+        match lifecycle::joins_when(&self.program, ActorId(target as u16)) {
+            JoinsWhen::ThreadEnded => self.actors[target].phase == Phase::Done,
+            JoinsWhen::ProcessExited(p) => self.process_exited[p.0 as usize],
+        }
+    }
+
+    /// Actor `a` ends at `at`: everything it holds is let go, and its joiners wake.
+    pub(super) fn exit(&mut self, a: usize, at: Nanos) -> Result<(), SimError> {
+        self.release_gil(a, at)?;
+        self.free_core(a, at);
+        self.set_activity(a, None, at);
+        let line = self.line(a);
+        let actor = &mut self.actors[a];
+        actor.rec.close_all(at);
+        actor.rec.mark(MarkKind::Exited, at, line);
+        actor.phase = Phase::Done;
+        self.wake_joiners(at);
+        self.check_process_exit(self.actors[a].process, at)
+    }
+
+    fn wake_joiners(&mut self, at: Nanos) {
+        for j in 0..self.actors.len() {
+            if let Phase::Blocked(Block::Join { actor, .. }) = self.actors[j].phase {
+                if self.joined(actor.0 as usize) {
+                    self.wake(j, Wake::Value(0), at);
+                }
+            }
+        }
+    }
+
+    /// Process `p` exits once Python's rule lets it; then what ends with it is ended, its
+    /// buffered output is written, and its parent may exit in turn.
+    fn check_process_exit(&mut self, p: usize, at: Nanos) -> Result<(), SimError> {
+        if self.process_exited[p] || !self.process_started[p] {
+            return Ok(());
+        }
+        let running = |c: ProcessId| self.process_started[c.0 as usize] && !self.process_exited[c.0 as usize];
+        if !lifecycle::may_exit(&self.program, ProcessId(p as u16), |i| self.alive(i.0 as usize), running) {
+            return Ok(());
+        }
+        self.process_exited[p] = true;
+        // Block-buffered output reaches the console when the process exits.
+        if !self.buffers[p].is_empty() {
+            let text = std::mem::take(&mut self.buffers[p]);
+            if let Some(main) = (0..self.actors.len()).find(|&i| self.actors[i].process == p) {
+                let line = self.line(main);
+                self.actors[main].rec.print(at, line, text);
+            }
+        }
+        let ending = lifecycle::ending(&self.program, ProcessId(p as u16), |c| self.process_started[c.0 as usize]);
+        for d in ending.threads {
+            if self.alive(d.0 as usize) {
+                self.kill(d.0 as usize, at);
+            }
+        }
+        for c in ending.daemon_children {
+            self.process_exited[c.0 as usize] = true;
+        }
+        self.wake_joiners(at);
+        // A parent may have been waiting for this child to exit.
+        if let Some(parent) = self.program.processes[p].parent {
+            self.check_process_exit(parent.0 as usize, at)?;
+        }
+        Ok(())
+    }
+
+    /// Ends an actor from outside (a daemon at its owner's exit).
+    fn kill(&mut self, d: usize, at: Nanos) {
+        let p = self.actors[d].process;
+        if self.actors[d].holds_gil {
+            self.actors[d].holds_gil = false;
+            self.gils[p].holder = None;
+        }
+        self.free_core(d, at);
+        self.set_activity(d, None, at);
+        let line = self.line(d);
+        let actor = &mut self.actors[d];
+        actor.rec.close_all(at);
+        actor.rec.mark(MarkKind::Exited, at, line);
+        actor.phase = Phase::Done;
+        for object in &mut self.objects {
+            object.forget(d);
+        }
+    }
+}
