@@ -4,14 +4,17 @@
 //   <script src="https://interleave.example/embed.js" defer></script>
 //
 // Each `[data-interleave]` element (and each <interleave-lesson lesson="..."> element) becomes
-// a frame showing that lesson, as tall as its content. `data-*` attributes are knobs of the
-// lesson or page settings (theme, lang, view, controls, load, engine, seed, ...).
+// a frame showing that lesson, as tall as its content; elements added later (a page that
+// swaps its content without reloading) are picked up too. `data-*` attributes are knobs of
+// the lesson or page settings (theme, lang, view, controls, load, engine, seed, ...).
 //
 // From script: `const lesson = Interleave.embed(element, { lesson: 'gil', knobs: { workers: 4 } })`
 // gives an object whose methods return Promises: `ready`, `run()` (resolves with the result),
 // `load(lesson, knobs)`, `setKnobs(knobs)`, `cancel()`, `step(move, options)`, `setLang(lang)`,
-// `setTheme(theme)`, `getState()`, `exportResult()`; and `on(type, listener)` for the events
-// (state, progress, result, deadlock, resize, error). The messages are described in the README.
+// `setTheme(theme)`, `getState()` (each resolves with the page's state once it shows the
+// change), `exportResult()`; a refused command rejects with the error's `code`. `on(type,
+// listener)` hears the events (state, progress, result, deadlock, resize, error). The
+// messages are described in the README.
 (function () {
   'use strict';
   if (window.Interleave) return;
@@ -19,6 +22,9 @@
   const script = document.currentScript;
   const app = new URL('./', script ? script.src : location.href);
   const PAGE_SETTINGS = ['theme', 'lang', 'view', 'controls', 'load'];
+  // Attributes of <interleave-lesson> that are HTML's own, not knobs.
+  const HTML_ATTRIBUTES = ['id', 'class', 'style', 'hidden', 'lang', 'dir', 'tabindex', 'slot', 'part', 'role', 'lesson'];
+  const MIN_HEIGHT = 120;
   let nextId = 1;
 
   function frameUrl(lesson, knobs, settings) {
@@ -29,6 +35,9 @@
     for (const [name, value] of Object.entries(settings || {})) {
       if (value !== undefined && value !== null) url.searchParams.set(name, String(value));
     }
+    // This page may drive the frame even where the browser does not tell the frame who
+    // embeds it (no ancestorOrigins, no referrer).
+    if (location.origin !== 'null') url.searchParams.set('host', location.origin);
     return url.href;
   }
 
@@ -44,28 +53,30 @@
       // Live threads need the frame isolated; browsers that honour this let it be.
       this.frame.allow = 'cross-origin-isolated';
       this.frame.loading = options.lazy === false ? 'eager' : 'lazy';
-      this.frame.style.cssText = 'width: 100%; border: 0; display: block; min-height: 200px;';
-      this.frame.style.height = `${options.height || 520}px`;
+      this.frame.style.cssText = `width: 100%; border: 0; display: block; min-height: ${MIN_HEIGHT}px;`;
+      this.frame.style.height = `${Number(options.height) || 520}px`;
       target.replaceChildren(this.frame);
       this.onMessage = (event) => this.receive(event);
       window.addEventListener('message', this.onMessage);
-      // The frame answers a ping once its engine is up; with load=click, only after the
-      // reader's click, however late, so that one never gives up.
-      const patient = settings.load === 'click';
-      this.ready = new Promise((resolve, reject) => {
+      // The frame answers a ping once its engine is up; with load=click only after the
+      // reader's click, however late. A frame silent for a minute is reported once as an
+      // `error` event (code `no-answer`), and still waited for.
+      this.ready = new Promise((resolve) => {
         const started = Date.now();
+        let reported = false;
         const ping = () => {
           if (this.readyInfo || !this.frame.isConnected) return;
           const waited = Date.now() - started;
-          if (!patient && waited > 60_000) return reject(new Error('Interleave did not answer'));
+          if (waited > 60_000 && !reported && settings.load !== 'click') {
+            reported = true;
+            this.emit({ interleave: VERSION, type: 'error', code: 'no-answer', message: 'Interleave has not answered for a minute' });
+          }
           this.post({ type: 'ping' });
-          setTimeout(ping, waited < 10_000 ? 200 : 1000);
+          setTimeout(ping, waited < 10_000 ? 200 : 2000);
         };
         this.resolveReady = resolve;
         this.frame.addEventListener('load', ping, { once: true });
       });
-      // A host that never awaits `ready` should not see an unhandled rejection.
-      this.ready.catch(() => {});
     }
 
     receive(event) {
@@ -77,7 +88,7 @@
         this.resolveReady(message);
       }
       if (message.type === 'resize' && Number.isFinite(message.height)) {
-        this.frame.style.height = `${Math.max(120, Math.ceil(message.height))}px`;
+        this.frame.style.height = `${Math.max(MIN_HEIGHT, Math.ceil(message.height))}px`;
       }
       const waiting = message.id !== undefined && this.pending.get(message.id);
       if (waiting) {
@@ -85,16 +96,10 @@
         if (message.type === 'error') waiting.reject(Object.assign(new Error(message.message), { code: message.code }));
         else waiting.resolve(message);
       }
-      if (message.type === 'result' && this.awaitingResult) {
-        const settle = this.awaitingResult;
-        this.awaitingResult = null;
-        settle.resolve(message);
-      }
-      if (message.type === 'error' && this.awaitingResult && message.id === this.awaitingResult.id) {
-        const settle = this.awaitingResult;
-        this.awaitingResult = null;
-        settle.reject(Object.assign(new Error(message.message), { code: message.code }));
-      }
+      this.emit(message);
+    }
+
+    emit(message) {
       for (const listener of this.listeners.get(message.type) || []) listener(message);
     }
 
@@ -104,20 +109,14 @@
       return message;
     }
 
-    // A command answered by an event with its id (`state`, `result`, `ready` or `error`).
+    // A command, answered by the event that carries its id (`state`, `result`), or rejected
+    // by an `error` with it.
     ask(fields) {
-      const id = nextId++;
       return this.ready.then(() => new Promise((resolve, reject) => {
+        const id = nextId++;
         this.pending.set(id, { resolve, reject });
         this.post(Object.assign({ id }, fields));
       }));
-    }
-
-    // A command that changes the page: resolves once sent (an `error` event says if refused).
-    tell(fields) {
-      return this.ready.then(() => {
-        this.post(Object.assign({ id: nextId++ }, fields));
-      });
     }
 
     on(type, listener) {
@@ -126,31 +125,25 @@
       return () => this.listeners.get(type).delete(listener);
     }
 
-    load(lesson, knobs) { return this.tell({ type: 'load', lesson, knobs: knobs || {} }); }
-    setKnobs(knobs) { return this.tell({ type: 'setKnobs', knobs }); }
-    cancel() { return this.tell({ type: 'cancel' }); }
-    step(move, options = {}) { return this.tell(Object.assign({ type: 'step', move }, options)); }
-    setLang(lang) { return this.tell({ type: 'setLang', lang }); }
-    setTheme(theme) { return this.tell({ type: 'setTheme', theme }); }
+    load(lesson, knobs) { return this.ask({ type: 'load', lesson, knobs: knobs || {} }); }
+    setKnobs(knobs) { return this.ask({ type: 'setKnobs', knobs }); }
+    run() { return this.ask({ type: 'run' }); }
+    cancel() { return this.ask({ type: 'cancel' }); }
+    step(move, options = {}) { return this.ask(Object.assign({ type: 'step', move }, options)); }
+    setLang(lang) { return this.ask({ type: 'setLang', lang }); }
+    setTheme(theme) { return this.ask({ type: 'setTheme', theme }); }
     getState() { return this.ask({ type: 'getState' }); }
     exportResult() { return this.ask({ type: 'exportResult' }); }
 
-    // Runs the lesson; resolves with its `result` event, or rejects if the run is refused.
-    run() {
-      return this.ready.then(() => new Promise((resolve, reject) => {
-        const id = nextId++;
-        this.awaitingResult = { id, resolve, reject };
-        this.post({ id, type: 'run' });
-      }));
-    }
-
     destroy() {
       window.removeEventListener('message', this.onMessage);
+      for (const waiting of this.pending.values()) waiting.reject(Object.assign(new Error('the frame was removed'), { code: 'destroyed' }));
+      this.pending.clear();
       this.frame.remove();
     }
   }
 
-  // `data-threads="4"` -> knobs.threads; page settings go apart.
+  // `data-threads="4"` -> knobs.threads; page settings and frame options go apart.
   function fromElement(element, lesson) {
     const knobs = {};
     const options = { lesson };
@@ -159,10 +152,12 @@
       if (PAGE_SETTINGS.includes(key) || key === 'height' || key === 'title') options[key] = value;
       else knobs[key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)] = value;
     }
-    for (const attribute of element.attributes || []) {
-      if (element.localName !== 'interleave-lesson' || attribute.name === 'lesson' || attribute.name.startsWith('data-')) continue;
-      if (PAGE_SETTINGS.includes(attribute.name)) options[attribute.name] = attribute.value;
-      else knobs[attribute.name.replace(/-/g, '_')] = attribute.value;
+    if (element.localName === 'interleave-lesson') {
+      for (const { name, value } of element.attributes) {
+        if (name.startsWith('data-') || name.startsWith('aria-') || HTML_ATTRIBUTES.includes(name)) continue;
+        if (PAGE_SETTINGS.includes(name) || name === 'height' || name === 'title') options[name] = value;
+        else knobs[name.replace(/-/g, '_')] = value;
+      }
     }
     options.knobs = knobs;
     return options;
@@ -184,8 +179,15 @@
   }
 
   window.Interleave = { embed: (target, options) => new Embed(target, options), upgrade, version: VERSION };
-  // The elements above this script now (so a script after it finds them upgraded), and the
-  // rest once the document is parsed.
+  // The elements above this script now (so a script after it finds them upgraded), the rest
+  // once the document is parsed, and any added later.
   upgrade();
-  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', () => upgrade());
+  const watch = () => {
+    upgrade();
+    new MutationObserver((changes) => {
+      if (changes.some((change) => change.addedNodes.length > 0)) upgrade();
+    }).observe(document.documentElement, { childList: true, subtree: true });
+  };
+  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', watch);
+  else watch();
 })();

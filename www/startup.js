@@ -19,11 +19,16 @@ const APP = { js: '', wasm: '', preloads: [] };
 
 const root = document.documentElement;
 const query = new URLSearchParams(location.search);
+// The theme before the app is in (for the poster, and so a dark page never flashes white),
+// chosen as the app will choose it: `theme=`, else the system's preference.
+const asked = query.get('theme');
+root.dataset.theme = asked === 'light' || asked === 'dark' ? asked
+  : (window.matchMedia?.('(prefers-color-scheme: dark)').matches ? 'dark' : 'light');
 const WORKER_URL = new URL('./sw.js', import.meta.url);
 // sessionStorage keys: the one reload that brings isolation has happened in this tab; the
 // learner had clicked the poster before it (so the reloaded page does not ask again).
-const RELOADED = 'interleave-isolation-reload';
-const CLICKED = 'interleave-poster-clicked';
+const RELOADED = `interleave-isolation-reload ${location.pathname}`;
+const CLICKED = `interleave-poster-clicked ${location.pathname}`;
 const workers = 'serviceWorker' in navigator && window.isSecureContext ? navigator.serviceWorker : null;
 
 async function start(poster = null) {

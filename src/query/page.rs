@@ -194,11 +194,11 @@ impl PageSettings {
         let mut bad = false;
         for given in raw.split(',').map(str::trim).filter(|h| !h.is_empty()) {
             match origin(given) {
+                Some(origin) if hosts.contains(&origin) => {}
                 Some(origin) if hosts.len() < MAX_HOSTS => hosts.push(origin),
                 _ => bad = true,
             }
         }
-        hosts.dedup();
         self.hosts = hosts;
         bad.then(|| Note::Setting { name: "host".into(), given: echo(raw), why: SettingProblem::Origins })
     }

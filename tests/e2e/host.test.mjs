@@ -98,8 +98,10 @@ test('the host hears ready, sets knobs, runs and gets the result; the frame foll
   assert.ok(ready.engines.includes('sim'), `engines ${ready.engines}`);
   assert.equal(ready.isolated, ready.engines.includes('live'));
 
-  await call(page, 'setKnobs', { threads: 3, increments: 5000 });
-  const state = await call(page, 'getState');
+  // A command resolves with the state that shows it.
+  const state = await call(page, 'setKnobs', { threads: 3, increments: 5000 });
+  assert.equal(state.type, 'state');
+  assert.deepEqual(await stateOf(page), (({ id, ...rest }) => rest)(state));
   assert.equal(state.lesson, 'race_counter');
   assert.equal(state.knobs.threads, '3');
   assert.equal(state.knobs.increments, '5000');
@@ -158,8 +160,10 @@ test('loading a deadlocking lesson tells the host the cycle; theme and language 
   assert.equal(after.lang, 'ko');
 
   const refused = await page.evaluate(() => document.querySelector('#lesson').interleave.setTheme('purple')
-    .then(() => new Promise((r) => setTimeout(r, 500))).then(() => window.heard.filter((m) => m.type === 'error')));
-  assert.equal(refused.at(-1).code, 'bad-value');
+    .then(() => 'resolved', (error) => error.code));
+  assert.equal(refused, 'bad-value');
+  assert.equal((await heardOf(page, 'error')).at(-1).code, 'bad-value', 'listeners hear it too');
+  assert.equal((await stateOf(page)).theme, 'dark', 'nothing changed');
   assert.deepEqual(errors, []);
   await page.close();
 });
@@ -195,6 +199,7 @@ test('messages from elsewhere, malformed, too long or carrying markup change not
     [{ interleave: 1, type: 'setKnobs', id: 8, knobs: { '<script>': 1 } }, 'bad-knob'],
     [{ interleave: 1, type: 'setKnobs', id: 9, knobs: { threads: 1e9 } }, 'bad-knob'],
     [{ interleave: 1, type: 'step', id: 10, move: 'sideways' }, 'malformed'],
+    [{ interleave: 1, type: 'setKnobs', id: 11, knobs: Object.fromEntries(Array.from({ length: 5000 }, (_, i) => [`k${i}`, i])) }, 'too-long'],
   ];
   for (const [message, code] of cases) {
     const count = await errorsHeard();
@@ -243,3 +248,30 @@ test('load=click fetches no wasm before the click; the first click loads and run
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test('a refused command rejects with its code; a run stopped by another lesson rejects instead of hanging', async () => {
+  const { page, errors } = await openHost('tutorial.html');
+  const refused = await page.evaluate(() => document.querySelector('#lesson').interleave.load('no_such_lesson')
+    .then(() => 'resolved', (error) => error.code));
+  assert.equal(refused, 'unknown-lesson');
+
+  // A host's own ids may be texts, and come back as given.
+  const answer = await page.evaluate(() => new Promise((resolve) => {
+    addEventListener('message', (event) => { if (event.data && event.data.id === 'q-7') resolve(event.data); });
+    const frame = document.querySelector('#lesson iframe');
+    frame.contentWindow.postMessage({ interleave: 1, id: 'q-7', type: 'getState' }, new URL(frame.src).origin);
+  }));
+  assert.equal(answer.type, 'state');
+
+  // Five seconds of live philosophers, and the host opens another lesson after one.
+  await call(page, 'load', 'dining_philosophers', { strategy: 'ordered', duration_s: 5, engine: 'live' });
+  const outcome = page.evaluate(() => document.querySelector('#lesson').interleave.run()
+    .then((result) => `resolved ${result.outcome}`, (error) => error.code));
+  await page.waitForFunction(() => window.heard.some((m) => m.type === 'state' && m.phase === 'running'));
+  await call(page, 'load', 'gil', {});
+  assert.equal(await outcome, 'run-ended');
+  assert.equal((await stateOf(page)).lesson, 'gil');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+

@@ -60,6 +60,7 @@ export async function serve({ isolated, documentIsolated = false, pages = {}, mo
         'Content-Type': TYPES[extname(file)] || 'application/octet-stream',
         'Cache-Control': 'no-store',
         'Content-Security-Policy': CSP,
+        'Cross-Origin-Resource-Policy': 'cross-origin',
         ...(isolated ? ISOLATION : {}),
         ...(documentIsolated ? { 'Document-Isolation-Policy': 'isolate-and-credentialless' } : {}),
       });

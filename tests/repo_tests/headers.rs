@@ -40,7 +40,12 @@ fn the_content_security_policy_is_the_same_for_the_dev_server_static_hosts_and_t
 
 #[test]
 fn the_isolation_headers_are_the_same_for_the_dev_server_and_static_hosts() {
-    for name in ["Cross-Origin-Opener-Policy", "Cross-Origin-Embedder-Policy", "Document-Isolation-Policy"] {
+    for name in [
+        "Cross-Origin-Opener-Policy",
+        "Cross-Origin-Embedder-Policy",
+        "Document-Isolation-Policy",
+        "Cross-Origin-Resource-Policy",
+    ] {
         assert_eq!(header(&read("Trunk.toml"), name), header(&read("www/_headers"), name), "{name}");
     }
 }
@@ -87,8 +92,9 @@ fn the_service_worker_sends_the_headers_of_static_hosts() {
         "Cross-Origin-Opener-Policy",
         "Cross-Origin-Embedder-Policy",
         "Document-Isolation-Policy",
+        "Cross-Origin-Resource-Policy",
     ] {
         assert_eq!(headers.get(name), header(&static_hosts, name).as_ref(), "{name}");
     }
-    assert_eq!(headers.len(), 4, "{headers:?}");
+    assert_eq!(headers.len(), 5, "{headers:?}");
 }

@@ -212,7 +212,7 @@ pub fn LessonPage(props: &LessonPageProps) -> Html {
                 <h2>{ lesson.title.get(lang) }</h2>
                 <p class="explanation">{ with_code(lesson.explanation.get(lang)) }</p>
             }
-            <section class={classes!("controls", (!buttons_shown).then_some("hidden"))}>
+            <section class={classes!("controls", (!buttons_shown).then_some("bare"))}>
                 if knobs_shown {
                     <KnobForm query={props.query.clone()} specs={specs} disabled={running} onchange={props.onknob.clone()} />
                 }

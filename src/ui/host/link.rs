@@ -5,25 +5,28 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use js_sys::{Object, Reflect};
+use js_sys::{JsString, Object, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use yew::UseReducerHandle;
 
 use crate::ui::host::plan::{plan, Plan, Watcher};
-use crate::ui::host::protocol::{ErrorCode, Event, Incoming, Outgoing, MAX_TEXT, VERSION};
+use crate::ui::host::protocol::{ErrorCode, Event, Incoming, MessageId, Outgoing, MAX_KNOBS, MAX_TEXT, VERSION};
 use crate::ui::state::State;
 
 /// Text longer than this in any field is refused before it is copied into the page.
 const MAX_FIELD: u32 = (MAX_TEXT as u32) * 4;
+/// More fields than this in the message or its `knobs` are refused before they are read.
+const MAX_FIELDS: u32 = (MAX_KNOBS as u32) * 2;
 
 /// The page's end of the link with its host.
 pub struct HostLink {
     parent: web_sys::Window,
     /// Origins whose messages are taken: the embedding page's, and those `host=` names.
     allowed: Vec<String>,
-    /// Where events go: the origin the host last spoke from (none before it has spoken).
-    host: RefCell<Option<String>>,
+    /// Where events go: the window that last spoke (the parent or the top page) and its
+    /// origin; none before a host has spoken.
+    host: RefCell<Option<(web_sys::Window, String)>>,
     watcher: RefCell<Watcher>,
     height: RefCell<u32>,
 }
@@ -67,10 +70,23 @@ impl HostLink {
         if !data.is_object() || !Reflect::has(&data, &"interleave".into()).unwrap_or(false) {
             return;
         }
-        *self.host.borrow_mut() = Some(origin);
-        let id = Reflect::get(&data, &"id".into()).ok().and_then(|v| v.as_f64());
-        if let Some(field) = too_long(&data) {
-            return self.refuse(id, ErrorCode::TooLong, format!("`{field}` is too long"));
+        // The source is the parent or the top page (checked above): a window.
+        let Some(source) = event.source() else { return };
+        let first = self.host.replace(Some((source.unchecked_into(), origin))).is_none();
+        if first {
+            // Whatever changed before the host spoke, it has not heard: tell it all now.
+            *self.watcher.borrow_mut() = Watcher::default();
+            *self.height.borrow_mut() = 0;
+        }
+        let id = Reflect::get(&data, &"id".into()).ok().and_then(|v| match v.as_f64() {
+            Some(n) => Some(MessageId::Number(n)),
+            None if v.is_string() && v.unchecked_ref::<JsString>().length() <= MAX_TEXT as u32 => {
+                v.as_string().map(MessageId::Text)
+            }
+            None => None,
+        });
+        if let Some(message) = too_long(&data) {
+            return self.refuse(id, ErrorCode::TooLong, message);
         }
         let incoming: Incoming = match serde_wasm_bindgen::from_value(data) {
             Ok(incoming) => incoming,
@@ -92,8 +108,16 @@ impl HostLink {
                 for action in actions {
                     handle.dispatch(action);
                 }
+                // The reducer has applied them: the state now shows what the command did.
+                let answers = self.watcher.borrow_mut().applied(&command, id, &handle);
+                for answer in answers {
+                    self.send(answer);
+                }
             }
             Err((code, message)) => self.refuse(id, code, message),
+        }
+        if first {
+            self.notify(&handle);
         }
     }
 
@@ -105,15 +129,15 @@ impl HostLink {
         Object::is(&source, &self.parent) || top.is_some_and(|top| Object::is(&source, &top))
     }
 
-    fn refuse(&self, id: Option<f64>, code: ErrorCode, message: String) {
+    fn refuse(&self, id: Option<MessageId>, code: ErrorCode, message: String) {
         self.send(Outgoing::new(Event::Error { code, message }, id));
     }
 
     fn send(&self, message: Outgoing) {
-        let Some(origin) = self.host.borrow().clone() else { return };
+        let Some((window, origin)) = self.host.borrow().clone() else { return };
         let serializer = serde_wasm_bindgen::Serializer::json_compatible();
         if let Ok(value) = serde::Serialize::serialize(&message, &serializer) {
-            let _ = self.parent.post_message(&value, &origin);
+            let _ = window.post_message(&value, &origin);
         }
     }
 
@@ -122,7 +146,7 @@ impl HostLink {
         let events = self.watcher.borrow_mut().events(state);
         if self.host.borrow().is_some() {
             for event in events {
-                self.send(Outgoing::new(event, None));
+                self.send(event);
             }
         }
         self.tell_height();
@@ -162,7 +186,7 @@ fn embedder(window: &web_sys::Window) -> Option<String> {
     let location = window.location();
     if let Ok(ancestors) = Reflect::get(&location, &"ancestorOrigins".into()) {
         if let Some(list) = ancestors.dyn_ref::<web_sys::DomStringList>() {
-            if let Some(first) = list.item(0) {
+            if let Some(first) = list.item(0).filter(|o| o != "null") {
                 return Some(first);
             }
         }
@@ -171,25 +195,27 @@ fn embedder(window: &web_sys::Window) -> Option<String> {
     web_sys::Url::new(&referrer).ok().map(|url| url.origin()).filter(|o| o != "null")
 }
 
-/// The first text field (of the message, or of its `knobs`) longer than [`MAX_FIELD`].
+/// Why the message (or its `knobs`) is too big to read: a text longer than [`MAX_FIELD`],
+/// or more than [`MAX_FIELDS`] fields. Measured in JavaScript, before anything is copied.
 fn too_long(data: &JsValue) -> Option<String> {
-    let long =
-        |value: &JsValue| value.as_string().is_some() && js_sys::JsString::from(value.clone()).length() > MAX_FIELD;
-    let check = |object: &JsValue| -> Option<String> {
+    let long = |value: &JsValue| value.is_string() && value.unchecked_ref::<JsString>().length() > MAX_FIELD;
+    let check = |object: &JsValue, what: &str| -> Option<String> {
         let keys = Object::keys(object.dyn_ref::<Object>()?);
+        if keys.length() > MAX_FIELDS {
+            return Some(format!("{what} has more than {MAX_FIELDS} fields"));
+        }
         for key in keys.iter() {
-            let name = key.as_string().unwrap_or_default();
-            if name.len() as u32 > MAX_FIELD {
-                return Some("a field name".into());
+            if long(&key) {
+                return Some(format!("a field name in {what} is too long"));
             }
             if long(&Reflect::get(object, &key).ok()?) {
-                return Some(crate::knobs::echo(&name));
+                return Some(format!("`{}` is too long", crate::knobs::echo(&key.as_string().unwrap_or_default())));
             }
         }
         None
     };
-    check(data).or_else(|| {
+    check(data, "the message").or_else(|| {
         let knobs = Reflect::get(data, &"knobs".into()).ok()?;
-        knobs.is_object().then(|| check(&knobs)).flatten()
+        knobs.is_object().then(|| check(&knobs, "`knobs`")).flatten()
     })
 }

@@ -8,7 +8,8 @@ use crate::i18n::Lang;
 use crate::lessons;
 use crate::query::{PageQuery, PageSettings, Theme};
 use crate::ui::host::protocol::{
-    Command, DeadlockEdge, ErrorCode, Event, KnobText, PageState, RunResult, StepCommand, MAX_KNOBS, MAX_TEXT, VERSION,
+    Command, DeadlockEdge, ErrorCode, Event, KnobText, MessageId, Outgoing, PageState, RunResult, StepCommand,
+    MAX_KNOBS, MAX_TEXT, VERSION,
 };
 use crate::ui::state::{Action, ExplorePhase, FinishedRun, ProbePhase, RunPhase, State, WorkerStatus};
 use crate::worker::protocol::StepMove;
@@ -35,7 +36,7 @@ pub fn plan(command: &Command, state: &State, link_base: &str) -> Result<Plan, R
         Command::GetState => Plan::Answer(Event::State(page_state(state))),
         Command::ExportResult => {
             let run = state.finished.as_ref().ok_or((ErrorCode::NoResult, "no run has ended yet".to_string()))?;
-            let link = format!("{link_base}{}", state.query.full_page_query());
+            let link = format!("{link_base}{}", run_link(state, run));
             Plan::Answer(Event::Result(run_result(run, state.lang(), Some(link))))
         }
         Command::Load { lesson, knobs } => {
@@ -44,7 +45,11 @@ pub fn plan(command: &Command, state: &State, link_base: &str) -> Result<Plan, R
                 let known: Vec<&str> = lessons::CATALOGUE.iter().map(|l| l.id).collect();
                 (
                     ErrorCode::UnknownLesson,
-                    format!("there is no lesson `{}`; the lessons are {}", lesson, known.join(", ")),
+                    format!(
+                        "there is no lesson `{}`; the lessons are {}",
+                        crate::knobs::echo(lesson),
+                        known.join(", ")
+                    ),
                 )
             })?;
             let mut query = state.query.clone();
@@ -170,7 +175,8 @@ pub fn page_state(state: &State) -> PageState {
     let mut knobs = BTreeMap::new();
     let link = state.query.full_page_query();
     for (name, value) in form_urlencoded::parse(link.trim_start_matches('?').as_bytes()) {
-        if name != "lesson" && name != "theme" {
+        // What is not a knob has its own field (and `load` or `setKnobs` would refuse it).
+        if name != "lesson" && name != "theme" && name != "lang" {
             knobs.insert(name.into_owned(), value.into_owned());
         }
     }
@@ -194,6 +200,18 @@ pub fn page_state(state: &State) -> PageState {
         lang: state.lang().code(),
         theme: state.query.page.theme.word(),
     }
+}
+
+/// The full page's link to a finished run: its lesson and the knobs it ran with, whatever
+/// the page shows now.
+fn run_link(state: &State, run: &FinishedRun) -> String {
+    let mut query = state.query.clone();
+    query.open_lesson(run.lesson);
+    for (name, value) in run.knobs.pairs() {
+        // The values were taken once already; a note here could only repeat one.
+        let _ = query.set(name, &value);
+    }
+    query.full_page_query()
 }
 
 /// A finished run for the host; with `link`, also its console and the link to it.
@@ -246,22 +264,43 @@ pub fn deadlock(run: &FinishedRun) -> Option<Vec<DeadlockEdge>> {
 }
 
 /// What the host has been told, so each change is told once: the page's state, the last
-/// finished run, the progress of the run under way.
+/// finished run, the progress of the run under way; and the host's own run, still owed its
+/// answer.
 #[derive(Debug, Default)]
 pub struct Watcher {
     told_state: Option<PageState>,
     told_run: Option<u32>,
     told_progress: Option<(u64, u64, u64)>,
+    /// The host asked for the run under way (with this id, if any): it is answered with
+    /// the run's result, or with an error if the run ends without one.
+    host_run: Option<Option<MessageId>>,
 }
 
 impl Watcher {
+    /// The answer to a command whose actions `state` now shows (the reducer applies them
+    /// as they are dispatched): `state` for the command's id, or for `run`, nothing yet
+    /// (its result comes when it ends) unless the run did not start.
+    pub fn applied(&mut self, command: &Command, id: Option<MessageId>, state: &State) -> Vec<Outgoing> {
+        if *command == Command::Run {
+            if state.lesson_running() {
+                self.host_run = Some(id);
+                return Vec::new();
+            }
+            let message = "the run did not start".to_string();
+            return vec![Outgoing::new(Event::Error { code: ErrorCode::RunEnded, message }, id)];
+        }
+        let page = page_state(state);
+        self.told_state = Some(page.clone());
+        vec![Outgoing::new(Event::State(page), id)]
+    }
+
     /// The events `state` gives since the last call.
-    pub fn events(&mut self, state: &State) -> Vec<Event> {
+    pub fn events(&mut self, state: &State) -> Vec<Outgoing> {
         let mut events = Vec::new();
         let page = page_state(state);
         if self.told_state.as_ref() != Some(&page) {
             self.told_state = Some(page.clone());
-            events.push(Event::State(page));
+            events.push(Outgoing::new(Event::State(page), None));
         }
         let progress = match state.run_phase() {
             // Nothing to tell before the first report.
@@ -272,16 +311,25 @@ impl Watcher {
         };
         if progress.is_some() && progress != self.told_progress {
             let (done, total, elapsed_ns) = progress.unwrap_or_default();
-            events.push(Event::Progress { done, total, elapsed_ns });
+            events.push(Outgoing::new(Event::Progress { done, total, elapsed_ns }, None));
         }
         self.told_progress = progress;
         if let Some(run) = state.finished.as_ref().filter(|run| Some(run.run) != self.told_run) {
             self.told_run = Some(run.run);
             // The cycle first: `result` ends the run for the host, so all it says is in by then.
             if let Some(cycle) = deadlock(run) {
-                events.push(Event::Deadlock { cycle });
+                events.push(Outgoing::new(Event::Deadlock { cycle }, None));
             }
-            events.push(Event::Result(run_result(run, state.lang(), None)));
+            let id = self.host_run.take().flatten();
+            events.push(Outgoing::new(Event::Result(run_result(run, state.lang(), None)), id));
+        } else if self.host_run.is_some() && !state.lesson_running() {
+            let id = self.host_run.take().flatten();
+            let message = match state.run_phase() {
+                RunPhase::Failed(why) => format!("the run failed: {why}"),
+                _ => "the run was stopped before it ended (another lesson was opened, or the engine restarted)"
+                    .to_string(),
+            };
+            events.push(Outgoing::new(Event::Error { code: ErrorCode::RunEnded, message }, id));
         }
         events
     }

@@ -9,8 +9,9 @@ use serde::{Deserialize, Serialize};
 
 /// The version of the messages; a host sends it in every command, the page in every event.
 pub const VERSION: u32 = 1;
-/// The longest text any field of a command may hold, and the most knobs one may set.
+/// The longest text any field of a command may hold.
 pub const MAX_TEXT: usize = 256;
+/// The most knobs one command may set.
 pub const MAX_KNOBS: usize = 64;
 
 /// A command from the host as it comes: one flat object, the fields of its `type` set.
@@ -22,7 +23,7 @@ pub struct Incoming {
     pub interleave: u32,
     /// Repeated in the answer, so a host can match them.
     #[serde(default)]
-    pub id: Option<f64>,
+    pub id: Option<MessageId>,
     #[serde(rename = "type")]
     pub kind: String,
     #[serde(default)]
@@ -165,18 +166,37 @@ impl KnobText {
     }
 }
 
+/// A command's `id` as the host chose it: a number or a short text (a UUID, say); the
+/// answer carries it back unchanged.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum MessageId {
+    Number(f64),
+    Text(String),
+}
+
+impl<'de> Deserialize<'de> for MessageId {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<MessageId, D::Error> {
+        match KnobText::deserialize(deserializer)? {
+            KnobText::Number(n) => Ok(MessageId::Number(n)),
+            KnobText::Text(text) => Ok(MessageId::Text(text)),
+            KnobText::Flag(_) => Err(serde::de::Error::custom("`id` is a number or a text")),
+        }
+    }
+}
+
 /// An event for the host, with its envelope.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Outgoing {
     pub interleave: u32,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<f64>,
+    pub id: Option<MessageId>,
     #[serde(flatten)]
     pub event: Event,
 }
 
 impl Outgoing {
-    pub fn new(event: Event, id: Option<f64>) -> Outgoing {
+    pub fn new(event: Event, id: Option<MessageId>) -> Outgoing {
         Outgoing { interleave: VERSION, id, event }
     }
 }
@@ -253,7 +273,8 @@ pub struct DeadlockEdge {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum ErrorCode {
-    /// Not a command of this version: unknown type, missing or extra fields.
+    /// Not a command of this version: an unknown type, a missing field or one of the wrong
+    /// kind (fields a command does not use are ignored).
     Malformed,
     /// The host speaks another version.
     Version,
@@ -267,5 +288,8 @@ pub enum ErrorCode {
     Busy,
     /// `exportResult` before any run ended.
     NoResult,
+    /// The host's run ended without a result: it failed, or the engine restarted, or another
+    /// lesson was opened.
+    RunEnded,
     BadValue,
 }

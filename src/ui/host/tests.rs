@@ -2,7 +2,7 @@
 //! send, and every malformed one refused with nothing changed.
 
 use super::plan::{deadlock, page_state, plan, run_result, Plan};
-use super::protocol::{Command, ErrorCode, Event, Incoming, Outgoing};
+use super::protocol::{Command, ErrorCode, Event, Incoming, MessageId, Outgoing};
 use crate::engine::program::{ActorId, ObjectId, ProcessId};
 use crate::engine::trace::{ActorInfo, EngineKind, Outcome, Trace, WaitEdge, WaitOn};
 use crate::lessons::FindingsText;
@@ -172,9 +172,13 @@ fn a_result_and_a_deadlock_are_told_by_name_and_exported_with_the_console() {
     let exported = run_result(&run, crate::i18n::Lang::En, Some("/?lesson=dining_philosophers".into()));
     assert_eq!(exported.console.as_deref(), Some("eats\n"));
     // As the host receives it: the envelope, the type, camelCase fields.
-    let json = serde_json::to_value(Outgoing::new(Event::Result(exported), Some(3.0))).unwrap();
+    let json =
+        serde_json::to_value(Outgoing::new(Event::Result(exported.clone()), Some(MessageId::Number(3.0)))).unwrap();
     assert_eq!(json["interleave"], 1);
     assert_eq!(json["id"], 3.0);
+    let json =
+        serde_json::to_value(Outgoing::new(Event::Result(exported), Some(MessageId::Text("a-1".into())))).unwrap();
+    assert_eq!(json["id"], "a-1");
     assert_eq!(json["type"], "result");
     assert_eq!(json["timeMs"], 2.5);
     let json = serde_json::to_value(Outgoing::new(Event::Deadlock { cycle }, None)).unwrap();
@@ -196,14 +200,23 @@ fn the_host_hears_each_change_once_and_a_finished_run_with_its_deadlock() {
     let mut watcher = super::plan::Watcher::default();
     let state = ready_state("?lesson=dining_philosophers&embed=1");
     let first = watcher.events(&state);
-    assert!(matches!(&first[..], [Event::State(page)] if page.phase == "idle"), "{first:?}");
+    assert!(
+        matches!(&first[..], [Outgoing { event: Event::State(page), id: None, .. }] if page.phase == "idle"),
+        "{first:?}"
+    );
     assert!(watcher.events(&state).is_empty(), "nothing new");
     let state = state.reduce(Action::RunLesson);
     let Some(crate::ui::state::Job::Run { run, .. }) = state.job.clone() else { panic!() };
     let running = watcher.events(&state);
-    assert!(matches!(&running[..], [Event::State(page)] if page.phase == "running"), "{running:?}");
+    assert!(
+        matches!(&running[..], [Outgoing { event: Event::State(page), .. }] if page.phase == "running"),
+        "{running:?}"
+    );
     let state = state.reduce(Action::RunProgress { run, done: 5, total: 10, elapsed_ns: 7 });
-    assert_eq!(watcher.events(&state), vec![Event::Progress { done: 5, total: 10, elapsed_ns: 7 }]);
+    assert_eq!(
+        watcher.events(&state),
+        vec![Outgoing::new(Event::Progress { done: 5, total: 10, elapsed_ns: 7 }, None)]
+    );
     let done = deadlocked_run();
     let state = state.reduce(Action::RunFinished {
         run,
@@ -213,7 +226,7 @@ fn the_host_hears_each_change_once_and_a_finished_run_with_its_deadlock() {
     let events = watcher.events(&state);
     let types: Vec<&str> = events
         .iter()
-        .map(|e| match e {
+        .map(|e| match e.event {
             Event::State(_) => "state",
             Event::Result(_) => "result",
             Event::Deadlock { .. } => "deadlock",
@@ -222,4 +235,71 @@ fn the_host_hears_each_change_once_and_a_finished_run_with_its_deadlock() {
         .collect();
     assert_eq!(types, ["state", "deadlock", "result"]);
     assert!(watcher.events(&state).is_empty(), "told once");
+}
+
+#[test]
+fn a_hosts_run_is_answered_with_its_result_or_an_error_with_its_id_and_other_commands_with_the_state() {
+    let id = |n: f64| Some(MessageId::Number(n));
+    let mut watcher = super::plan::Watcher::default();
+    let state = ready_state("?lesson=dining_philosophers&embed=1");
+    watcher.events(&state);
+    // setKnobs: answered at once with the state that shows it.
+    let set = command(r#"{"interleave":1,"type":"setKnobs","knobs":{"philosophers":3}}"#);
+    let state = apply(state.clone(), plan(&set, &state, "/").unwrap());
+    let answer = watcher.applied(&set, id(1.0), &state);
+    assert!(
+        matches!(&answer[..], [Outgoing { event: Event::State(page), id: Some(MessageId::Number(n)), .. }]
+        if *n == 1.0 && page.knobs.get("philosophers").map(String::as_str) == Some("3")),
+        "{answer:?}"
+    );
+    assert!(watcher.events(&state).is_empty(), "the answer was the news");
+    // run: answered with its result when it ends, carrying the run command's id.
+    let run = command(r#"{"interleave":1,"type":"run"}"#);
+    let state = apply(state.clone(), plan(&run, &state, "/").unwrap());
+    assert!(watcher.applied(&run, id(2.0), &state).is_empty());
+    let Some(crate::ui::state::Job::Run { run: number, .. }) = state.job.clone() else { panic!() };
+    let done = deadlocked_run();
+    let finished =
+        state.clone().reduce(Action::RunFinished { run: number, trace: (*done.trace).clone(), findings: vec![] });
+    let events = watcher.events(&finished);
+    let result = events.iter().find(|e| matches!(e.event, Event::Result(_))).expect("a result");
+    assert_eq!(result.id, id(2.0));
+    // A run the host started and another lesson stopped: an error with its id, not silence.
+    let mut watcher = super::plan::Watcher::default();
+    assert!(watcher.applied(&run, id(3.0), &state).is_empty());
+    let moved = state.reduce(Action::OpenLesson(crate::lessons::find("gil").unwrap()));
+    assert!(watcher.events(&moved).iter().all(|e| e.id.is_none()), "cancelling: not over yet");
+    let dropped = moved.reduce(Action::RunFinished { run: number, trace: (*done.trace).clone(), findings: vec![] });
+    assert!(dropped.finished.is_none(), "the other lesson's result is dropped");
+    let events = watcher.events(&dropped);
+    let ended = events.iter().find(|e| matches!(e.event, Event::Error { code: ErrorCode::RunEnded, .. }));
+    assert_eq!(ended.map(|e| e.id.clone()), Some(id(3.0)), "{events:?}");
+    // A run that cannot start is refused at once.
+    let idle = ready_state("?lesson=gil&embed=1");
+    let refused = super::plan::Watcher::default().applied(&run, id(4.0), &idle);
+    assert!(matches!(&refused[..], [Outgoing { event: Event::Error { code: ErrorCode::RunEnded, .. }, .. }]));
+}
+
+#[test]
+fn an_id_may_be_a_number_or_a_text_and_comes_back_as_given() {
+    let incoming: Incoming = serde_json::from_str(r#"{"interleave":1,"id":"3f2b-9","type":"getState"}"#).unwrap();
+    assert_eq!(incoming.id, Some(MessageId::Text("3f2b-9".into())));
+    let incoming: Incoming = serde_json::from_str(r#"{"interleave":1,"id":7,"type":"getState"}"#).unwrap();
+    assert_eq!(incoming.id, Some(MessageId::Number(7.0)));
+    assert!(serde_json::from_str::<Incoming>(r#"{"interleave":1,"id":true,"type":"getState"}"#).is_err());
+}
+
+#[test]
+fn an_exported_result_links_to_the_run_as_it_ran_not_to_the_knobs_changed_since() {
+    let state = ready_state("?lesson=race_counter&threads=3&embed=1");
+    let state = state.reduce(Action::RunLesson);
+    let Some(crate::ui::state::Job::Run { run, .. }) = state.job.clone() else { panic!() };
+    let trace = deadlocked_run().trace;
+    let state = state.reduce(Action::RunFinished { run, trace: (*trace).clone(), findings: vec![] });
+    let set = command(r#"{"interleave":1,"type":"setKnobs","knobs":{"threads":7}}"#);
+    let state = apply(state.clone(), plan(&set, &state, "/").unwrap());
+    let export = command(r#"{"interleave":1,"type":"exportResult"}"#);
+    let Plan::Answer(Event::Result(result)) = plan(&export, &state, "/").unwrap() else { panic!() };
+    let link = result.link.unwrap();
+    assert!(link.contains("threads=3") && !link.contains("threads=7"), "{link}");
 }
