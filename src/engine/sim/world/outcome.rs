@@ -3,7 +3,7 @@
 use super::objects::Object;
 use super::{Block, Phase, Sim};
 use crate::engine::deadlock::{find_cycle, Waiting};
-use crate::engine::program::{ActorId, ObjectId, ObjectKind};
+use crate::engine::program::{ActorDef, ActorId, ObjectId, ObjectKind};
 use crate::engine::trace::{ActorInfo, ActorRecorder, EngineKind, Outcome, Trace};
 
 impl Sim {
@@ -47,12 +47,7 @@ impl Sim {
             self.set_activity(a, None, end);
             self.actors[a].rec.close_all(end);
         }
-        let infos = self
-            .program
-            .actors
-            .iter()
-            .map(|def| ActorInfo { name: def.name.clone(), process: def.process, pool_thread: None })
-            .collect();
+        let infos = self.actor_infos();
         let budget = self.settings.run.budget;
         let recorders = self
             .actors
@@ -67,15 +62,16 @@ impl Sim {
         trace
     }
 
+    /// Who ran, as the trace names them (a simulated actor has no pool thread).
+    fn actor_infos(&self) -> Vec<ActorInfo> {
+        let info = |def: &ActorDef| ActorInfo { name: def.name.clone(), process: def.process, pool_thread: None };
+        self.program.actors.iter().map(info).collect()
+    }
+
     /// The trace so far, with open spans closed at the current time; the run goes on.
     pub fn trace_so_far(&self) -> Trace {
         let end = self.now;
-        let infos = self
-            .program
-            .actors
-            .iter()
-            .map(|def| ActorInfo { name: def.name.clone(), process: def.process, pool_thread: None })
-            .collect();
+        let infos = self.actor_infos();
         let recorders = self
             .actors
             .iter()
