@@ -77,6 +77,7 @@ impl HostLink {
             // Whatever changed before the host spoke, it has not heard: tell it all now.
             *self.watcher.borrow_mut() = Watcher::default();
             *self.height.borrow_mut() = 0;
+            self.notify(&latest.borrow());
         }
         let id = Reflect::get(&data, &"id".into()).ok().and_then(|v| match v.as_f64() {
             Some(n) => Some(MessageId::Number(n)),
@@ -115,9 +116,6 @@ impl HostLink {
                 }
             }
             Err((code, message)) => self.refuse(id, code, message),
-        }
-        if first {
-            self.notify(&handle);
         }
     }
 

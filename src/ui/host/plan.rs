@@ -281,6 +281,10 @@ impl Watcher {
     /// as they are dispatched): `state` for the command's id, or for `run`, nothing yet
     /// (its result comes when it ends) unless the run did not start.
     pub fn applied(&mut self, command: &Command, id: Option<MessageId>, state: &State) -> Vec<Outgoing> {
+        if *command == Command::Ping {
+            // Not up yet: the host pings again, and hears `ready` when it is.
+            return Vec::new();
+        }
         if *command == Command::Run {
             if state.lesson_running() {
                 self.host_run = Some(id);

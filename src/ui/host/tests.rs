@@ -39,6 +39,8 @@ fn a_ping_is_answered_once_the_engine_worker_is_up() {
     let ping = command(r#"{"interleave":1,"type":"ping"}"#);
     let starting = State::new(PageQuery::parse("?embed=1&lesson=gil"), true, 2);
     assert_eq!(plan(&ping, &starting, "/").unwrap(), Plan::Act(Vec::new()));
+    let silence = super::plan::Watcher::default().applied(&ping, Some(MessageId::Number(1.0)), &starting);
+    assert!(silence.is_empty(), "{silence:?}");
     let Plan::Answer(Event::Ready { engines, lesson, .. }) =
         plan(&ping, &ready_state("?embed=1&lesson=gil"), "/").unwrap()
     else {
