@@ -167,9 +167,10 @@ pub fn layout(trace: &Trace, width: f64, view: Option<View>) -> Layout {
     let x_of = |t: Nanos| LABEL_WIDTH + plot * ((t.clamp(view.from, view.to) - view.from) as f64 / span);
 
     // Per process, in order: the GIL track (if the process ever held its GIL), then threads.
-    let mut processes: Vec<ProcessId> = trace.actors.iter().map(|a| a.process).collect();
-    processes.sort();
-    processes.dedup();
+    // (Counted up rather than sorted: a run has a few processes, and the page no sort.)
+    let last = trace.actors.iter().map(|a| a.process.0).max().unwrap_or(0);
+    let processes: Vec<ProcessId> =
+        (0..=last).map(ProcessId).filter(|p| trace.actors.iter().any(|a| a.process == *p)).collect();
     let held_gil = |p: ProcessId| {
         trace
             .spans

@@ -232,7 +232,11 @@ pub fn run_result(run: &FinishedRun, lang: Lang, link: Option<String>) -> RunRes
         },
         headline: findings.headline,
         details: findings.details,
-        figures: findings.figures.into_iter().collect(),
+        // Inserted one by one: collecting into a map would sort first, and bring a sort.
+        figures: findings.figures.into_iter().fold(BTreeMap::new(), |mut map, (name, value)| {
+            map.insert(name, value);
+            map
+        }),
         time_ms: trace.wall as f64 / 1e6,
         console: link.as_ref().map(|_| trace.console_text()),
         link,

@@ -36,10 +36,13 @@ impl State {
     /// more than the pool has threads but one (kept free for the worker's own heartbeat).
     pub fn probe_plan(&self, pool_threads: u32) -> Vec<u32> {
         let most = pool_threads.saturating_sub(1).max(1);
-        let mut plan = vec![1, 2, self.hardware_concurrency.min(most)];
-        plan.retain(|j| *j <= most);
-        plan.sort_unstable();
-        plan.dedup();
+        // Already in order: 1, 2, then the cores (a repeat or one over the pool dropped).
+        let mut plan = Vec::new();
+        for jobs in [1, 2, self.hardware_concurrency.min(most)] {
+            if jobs <= most && !plan.contains(&jobs) {
+                plan.push(jobs);
+            }
+        }
         plan
     }
 

@@ -391,6 +391,7 @@ fn the_pool_check_leaves_one_pool_thread_free() {
     let state = ready(32);
     assert_eq!(state.probe_plan(17), vec![1, 2, 16]);
     assert_eq!(state.probe_plan(3), vec![1, 2]);
+    assert_eq!(state.probe_plan(2), vec![1], "a pool of two keeps one thread free");
 }
 
 #[test]
