@@ -465,12 +465,15 @@ impl Sim {
             }
             Ok(Call::Returns(item)) => item,
         };
-        // Room now: the first blocked putter's item goes in.
+        // Room now: the first blocked putter's item goes in, and its put returns.
         if let Some(p) = putters.pop_front() {
             let put = queue.put(self.actors[p].pending_put, Wait::NoWait);
-            debug_assert!(matches!(put, Ok(Call::Returns(_))), "a get made room");
             let t = at + self.cost(costs::WAKE);
             self.wake(p, Wake::Value(0), t);
+            match put {
+                Ok(Call::Returns(sent)) => self.message_mark(p, MarkKind::Sent { object, seq: sent.seq }, t),
+                _ => debug_assert!(false, "a get made room"),
+            }
         }
         self.result_to(a, item.value);
         self.message_mark(a, MarkKind::Received { object, seq: item.seq }, at);
