@@ -11,11 +11,16 @@ use crate::engine::schedule::Schedule;
 /// overrides and isolates among them, which could turn a note around on screen) left out,
 /// and no more than 40 characters, the rest an ellipsis.
 pub fn echo(raw: &str) -> String {
-    const LONGEST: usize = 40;
+    echo_within(raw, 40)
+}
+
+/// [`echo`] with room for `longest` characters (for messages that are ours to quote in full,
+/// like a decoder's complaint about what it was given).
+pub fn echo_within(raw: &str, longest: usize) -> String {
     let bidi =
         |c: char| matches!(c, '\u{200e}' | '\u{200f}' | '\u{061c}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}');
     let mut clean = raw.chars().filter(|c| !c.is_control() && !bidi(*c));
-    let mut out: String = clean.by_ref().take(LONGEST).collect();
+    let mut out: String = clean.by_ref().take(longest).collect();
     if clean.next().is_some() {
         out.push('…');
     }

@@ -91,7 +91,9 @@ impl HostLink {
         }
         let incoming: Incoming = match serde_wasm_bindgen::from_value(data) {
             Ok(incoming) => incoming,
-            Err(error) => return self.refuse(id, ErrorCode::Malformed, crate::knobs::echo(&error.to_string())),
+            Err(error) => {
+                return self.refuse(id, ErrorCode::Malformed, crate::knobs::echo_within(&error.to_string(), MAX_TEXT))
+            }
         };
         if incoming.interleave != VERSION {
             let message = format!("this page speaks version {VERSION}, not {}", incoming.interleave);
