@@ -6,6 +6,7 @@ pub mod control;
 pub mod costs;
 pub mod deadlock;
 pub mod explore;
+pub mod latency;
 pub mod live;
 pub mod program;
 pub mod python;

@@ -22,7 +22,6 @@
 //! can give any turn to another actor that could run then (the stepper and the explorer
 //! do), and the seed with the schedule replays a run exactly.
 
-pub mod noise;
 mod rng;
 mod settings;
 pub mod size;

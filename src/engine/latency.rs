@@ -1,12 +1,9 @@
-//! The operating system's noise as the simulator draws it: a latency is a measured
-//! distribution (a floor and a long right tail), sampled from the seed with integers only,
-//! so a seed gives the same draws natively and in the browser.
-//!
-//! A distribution is its quantiles, as `scripts/noise.py` prints them for CPython on a real
-//! machine; a draw picks a probability from the seed and interpolates between the two
-//! quantiles around it. No curve is fitted, so the table says exactly what was measured.
+//! A latency of the operating system as a measured distribution (a floor and a long right
+//! tail): its quantiles, as `scripts/noise.py` prints them for CPython on a real machine.
+//! The cost table holds them; the simulator draws from them with its seed, integers only,
+//! so a seed gives the same draws natively and in the browser. No curve is fitted, so the
+//! table says exactly what was measured.
 
-use super::rng::Rng;
 use crate::engine::trace::Nanos;
 
 /// The probabilities a [`Latency`]'s quantiles stand at, in units of 1/10 000.
@@ -38,7 +35,8 @@ impl Latency {
         self.0[3]
     }
 
-    /// The value at probability `p` (in 1/10 000), between the quantiles around it.
+    /// The value at probability `p` (in 1/10 000), on the straight line between the
+    /// quantiles around it: a draw, for `p` spread evenly over `0..=10_000` by a seed.
     pub fn at(&self, p: u32) -> Nanos {
         let p = p.min(10_000);
         let i = AT.windows(2).position(|w| p <= w[1]).unwrap_or(AT.len() - 2);
@@ -46,16 +44,20 @@ impl Latency {
         let (v0, v1) = (self.0[i] as u128, self.0[i + 1] as u128);
         (v0 + (v1 - v0) * (p as u128 - p0) / (p1 - p0)) as Nanos
     }
-
-    /// One draw.
-    pub fn sample(&self, rng: &mut Rng) -> Nanos {
-        self.at(rng.below(10_001) as u32)
-    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Evenly spread chances, as a seeded generator gives them.
+    fn chances(seed: u64) -> impl Iterator<Item = u32> {
+        let mut state = seed;
+        std::iter::from_fn(move || {
+            state = state.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+            Some(((state >> 33) % 10_001) as u32)
+        })
+    }
 
     // A timer's lateness shaped as measured: 50 µs at the least, most within 120 µs, a
     // tail past a millisecond.
@@ -68,15 +70,13 @@ mod tests {
         }
         assert_eq!(LATE.at(3_750), 75_000, "halfway from p25 to p50");
         assert_eq!(LATE.median(), 80_000);
-        assert_eq!(Latency::fixed(7).sample(&mut Rng::new(1)), 7);
+        assert_eq!(Latency::fixed(7).at(1234), 7);
     }
 
     #[test]
-    fn draws_follow_the_distribution_and_a_seed_repeats_them() {
-        let mut rng = Rng::new(9);
-        let mut draws: Vec<Nanos> = (0..20_000).map(|_| LATE.sample(&mut rng)).collect();
-        let mut again = Rng::new(9);
-        assert!(draws.iter().take(100).all(|d| *d == LATE.sample(&mut again)), "the same seed, the same draws");
+    fn draws_follow_the_distribution_and_the_same_chances_give_the_same_draws() {
+        let mut draws: Vec<Nanos> = chances(9).take(20_000).map(|c| LATE.at(c)).collect();
+        assert!(draws.iter().zip(chances(9)).all(|(d, c)| *d == LATE.at(c)), "the same chances, the same draws");
         draws.sort_unstable();
         let q = |p: f64| draws[((draws.len() - 1) as f64 * p) as usize];
         assert!(draws[0] >= 50_000 && *draws.last().unwrap() <= 1_500_000);
