@@ -5,6 +5,7 @@
 //! Measured with `python3 scripts/calibrate.py` on a 2-core Debian machine, CPython 3.11.7;
 //! the script prints each entry beside what it measures on any machine. All in nanoseconds.
 
+use crate::engine::latency::Latency;
 use crate::engine::trace::Nanos;
 
 /// One simple bytecode-sized step (`Load`, `Store`, `Add`, `Set`, a forward jump):
@@ -42,3 +43,8 @@ pub const WAKE: Nanos = 5_000;
 /// How long an operating system lets a thread run before it may give its core to another
 /// ready thread (only matters with more running threads than cores and no GIL).
 pub const OS_SLICE: Nanos = 3_000_000;
+
+/// How late a timer fires (`time.sleep(d)` with d > 0, a timed wait): 91 µs at the median,
+/// a tail to milliseconds (`scripts/noise.py`, `sleep(1ms) late`, 500 samples).
+pub const TIMER_LATE: Latency =
+    Latency::new([70_600, 81_200, 86_300, 91_000, 93_100, 96_200, 99_600, 224_000, 2_002_000]);

@@ -4,6 +4,7 @@
 //! - `programs`: the programs `primitives` and the browser tests both run (helpers, no tests).
 //! - `primitives`: each Python object in its own file, every claim on both engines.
 //! - `sim`: the simulator's model of time, cores, the GIL and output.
+//! - `noise`: the operating system's noise in the simulator, a test per mechanism.
 //! - `race_live`: the race lesson on real threads.
 //! - `lessons`: every lesson, told as it teaches, on both engines.
 //! - `golden`: the golden run's hash, the same natively as in the browser.
@@ -22,6 +23,7 @@ mod golden;
 mod knob_limits;
 mod lessons;
 mod live_pool;
+mod noise;
 mod primitives;
 mod program;
 mod programs;

@@ -9,6 +9,8 @@
 //!   different seeds show the different interleavings Python really produces; an actor
 //!   running alone pays the exact cost, and a loop of plain work it runs alone goes many
 //!   iterations at once up to the next timer (the same run as one turn at a time).
+//! - A timer (a sleep, a timeout) fires late by the operating system's noise, drawn from
+//!   the seed out of the lateness measured on CPython ([`crate::engine::costs::TIMER_LATE`]).
 //! - An actor runs only on a core; with more runnable actors than cores, one keeps its
 //!   core for an OS time slice before another may take it.
 //! - With `gil=on`, an actor runs Python only while holding its process's GIL. A waiter

@@ -157,7 +157,8 @@ impl Sim {
         let value = |operand: &crate::engine::program::Operand| operand.value(&self.actors[a].regs);
         match op.kind {
             OpKind::Sleep { micros } => {
-                let until = at + (micros * 1000).max(costs::SLEEP_ZERO);
+                // `sleep(0)` sets no timer, it only lets the GIL go.
+                let until = at + (micros * 1000).max(costs::SLEEP_ZERO) + self.timer_late(micros);
                 self.actors[a].pc += 1;
                 self.pause(a, until, SpanKind::Sleep, at)
             }

@@ -175,7 +175,8 @@ impl Sim {
             Object::Lock { waiters, .. } | Object::Semaphore { waiters, .. } => waiters.push(a),
             _ => {}
         }
-        self.block(a, Block::Acquire { object: lock, until: self.wait_until(wait, at) }, at)
+        let until = self.wait_until(wait, at);
+        self.block(a, Block::Acquire { object: lock, until }, at)
     }
 
     /// Gives a freed lock (or permit) to one of its waiters, chosen as the OS would: not in
@@ -248,7 +249,8 @@ impl Sim {
         self.actors[a].cond_count = owned.unwrap_or(1);
         self.actors[a].rec.end(SpanKind::Hold(lock), at);
         self.grant(lock, at)?;
-        self.block(a, Block::CondWait { object, until: self.wait_until(wait, at) }, at)
+        let until = self.wait_until(wait, at);
+        self.block(a, Block::CondWait { object, until }, at)
     }
 
     /// After a notify or a timeout, a Condition waiter must get its lock back before
@@ -315,7 +317,8 @@ impl Sim {
             }
             Call::Blocks => {
                 waiters.push(a);
-                self.block(a, Block::Event { object, until: self.wait_until(wait, at) }, at)
+                let until = self.wait_until(wait, at);
+                self.block(a, Block::Event { object, until }, at)
             }
         }
     }
@@ -437,7 +440,8 @@ impl Sim {
             Ok(Call::Blocks) => {
                 putters.push_back(a);
                 self.actors[a].pending_put = value;
-                return self.block(a, Block::Put { object, until: self.wait_until(wait, at) }, at);
+                let until = self.wait_until(wait, at);
+                return self.block(a, Block::Put { object, until }, at);
             }
             Ok(Call::Returns(item)) => item,
         };
@@ -461,7 +465,8 @@ impl Sim {
             Err(error) => return self.raise(a, error, at),
             Ok(Call::Blocks) => {
                 getters.push_back(a);
-                return self.block(a, Block::Get { object, until: self.wait_until(wait, at) }, at);
+                let until = self.wait_until(wait, at);
+                return self.block(a, Block::Get { object, until }, at);
             }
             Ok(Call::Returns(item)) => item,
         };

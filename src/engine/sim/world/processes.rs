@@ -57,7 +57,8 @@ impl Sim {
             self.advance(a, at, costs::STEP);
             return Ok(());
         }
-        self.block(a, Block::Join { actor: them, until: self.wait_until(wait, at) }, at)
+        let until = self.wait_until(wait, at);
+        self.block(a, Block::Join { actor: them, until }, at)
     }
 
     /// Whether a join on `target` is over: a thread ended, or a process exited.

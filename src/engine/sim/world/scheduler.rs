@@ -80,11 +80,20 @@ impl Sim {
         self.make_runnable(a, at);
     }
 
-    pub(super) fn wait_until(&self, wait: Wait, at: Nanos) -> Option<Nanos> {
+    pub(super) fn wait_until(&mut self, wait: Wait, at: Nanos) -> Option<Nanos> {
         match wait {
-            Wait::Timeout(micros) => Some(at + micros * 1000),
+            Wait::Timeout(micros) => Some(at + micros * 1000 + self.timer_late(micros)),
             Wait::Forever | Wait::NoWait => None,
         }
+    }
+
+    /// How late a timer of `micros` fires: the operating system's noise, from the seed (no
+    /// timer, no lateness).
+    pub(super) fn timer_late(&mut self, micros: u64) -> Nanos {
+        if micros == 0 {
+            return 0;
+        }
+        costs::TIMER_LATE.at(self.rng.below(10_001) as u32)
     }
 
     // --- turns and timers ----------------------------------------------------------------
