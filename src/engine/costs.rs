@@ -38,7 +38,7 @@ pub const PROCESS_START_RETURN: Nanos = 850_000;
 /// kernel's timer slack turns into tens of microseconds (84 µs measured). The live engine
 /// sleeps at least this long, so a waiting thread gets the GIL first, as in CPython.
 pub const SLEEP_ZERO: Nanos = 80_000;
-/// A blocked thread woken by a release (a lock, the GIL) starts running this much later.
+/// A thread woken to take the GIL another let go of starts running this much later.
 pub const WAKE: Nanos = 5_000;
 /// How long an operating system lets a thread run before it may give its core to another
 /// ready thread (only matters with more running threads than cores and no GIL).
@@ -48,3 +48,16 @@ pub const OS_SLICE: Nanos = 3_000_000;
 /// a tail to milliseconds (`scripts/noise.py`, `sleep(1ms) late`, 500 samples).
 pub const TIMER_LATE: Latency =
     Latency::new([70_600, 81_200, 86_300, 91_000, 93_100, 96_200, 99_600, 224_000, 2_002_000]);
+
+/// How long a thread blocked on a lock, a condition, an event, a barrier or a queue of its
+/// own process takes to run after the release that frees it (`Lock.acquire releaser
+/// blocks`, 397 samples): a few microseconds, now and then hundreds.
+pub const THREAD_WAKE: Latency = Latency::new([2_100, 2_200, 2_400, 3_600, 5_700, 14_600, 19_100, 23_600, 347_000]);
+
+/// A `multiprocessing.Queue` item reaching a child waiting in `get()`: the parent's feeder
+/// thread writes it to a pipe first (`mp.Queue put->child get`, 397 samples).
+pub const MP_QUEUE_WAKE: Latency =
+    Latency::new([40_400, 50_700, 58_400, 103_000, 125_000, 140_000, 154_000, 205_000, 2_943_000]);
+
+/// A `Pipe` message reaching a process waiting in `recv()` (`Pipe send->child recv`).
+pub const PIPE_WAKE: Latency = Latency::new([7_900, 8_400, 8_700, 9_300, 11_200, 16_600, 28_000, 58_300, 215_000]);

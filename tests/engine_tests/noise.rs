@@ -1,10 +1,10 @@
 //! The operating system's noise in the simulator, one test per mechanism: each fails if its
 //! mechanism is taken out (the run would be the same for every seed).
 
-use interleave::engine::costs::TIMER_LATE;
+use interleave::engine::costs::{MP_QUEUE_WAKE, THREAD_WAKE, TIMER_LATE};
 use interleave::engine::program::*;
 use interleave::engine::sim::{self, SimSettings};
-use interleave::engine::trace::SpanKind;
+use interleave::engine::trace::{MarkKind, SpanKind};
 
 use crate::engine_tests::build::Build;
 
@@ -59,4 +59,43 @@ fn a_timed_wait_that_times_out_wakes_late_too() {
         .collect();
     assert!(waited.len() > 10, "seeds give different wake-ups: {waited:?}");
     assert!(waited.iter().all(|w| *w >= 10_000_000 + TIMER_LATE.at(0)), "{waited:?}");
+}
+
+/// A queue item put after 1 ms by a thread, or by a child process, for the main thread
+/// already waiting in `get()`: over seeds, the time from its Sent mark to its Received mark.
+fn queue_wakes(putter_in_a_child: bool, seeds: u64) -> Vec<u64> {
+    let mut b = Build::new();
+    let q = b.object("q", ObjectKind::Queue { maxsize: 0 });
+    let body =
+        vec![OpKind::Sleep { micros: 1_000 }, OpKind::Put { object: q, value: Operand::Const(7), wait: Wait::Forever }];
+    let putter = if putter_in_a_child {
+        let p = b.process("Process-1", StartMethod::Fork, false);
+        b.actor("Process-1", p, ActorRole::ProcessMain, body)
+    } else {
+        b.actor("Thread-1", ProcessId(0), ActorRole::Thread, body)
+    };
+    b.main(vec![OpKind::Start { actor: putter }, OpKind::Get { object: q, reg: Reg(0), wait: Wait::Forever }]);
+    let program = b.done();
+    let mut wakes: Vec<u64> = (0..seeds)
+        .map(|seed| {
+            let trace = sim::run(program.clone(), SimSettings { seed, ..SimSettings::default() }).unwrap();
+            let sent = trace.marks.iter().find(|m| matches!(m.kind, MarkKind::Sent { .. })).expect("sent").at;
+            let received = trace.marks.iter().find(|m| matches!(m.kind, MarkKind::Received { .. })).expect("got").at;
+            received - sent
+        })
+        .collect();
+    wakes.sort_unstable();
+    wakes
+}
+
+#[test]
+fn a_woken_thread_runs_after_the_measured_wake_and_a_message_between_processes_after_its_way() {
+    let within = |wakes: &[u64], latency: &interleave::engine::latency::Latency| {
+        let median = wakes[wakes.len() / 2];
+        assert!(wakes[0] >= latency.at(0) && wakes[wakes.len() - 1] <= latency.at(10_000), "{wakes:?}");
+        assert!(median.abs_diff(latency.median()) <= latency.median() / 5, "median {median} vs {}", latency.median());
+        assert!(wakes[wakes.len() * 9 / 10] > wakes[wakes.len() / 10], "it varies: {wakes:?}");
+    };
+    within(&queue_wakes(false, 300), &THREAD_WAKE);
+    within(&queue_wakes(true, 300), &MP_QUEUE_WAKE);
 }

@@ -204,7 +204,7 @@ impl Sim {
             _ => false,
         };
         debug_assert!(granted, "a lock or permit is granted only once free");
-        let woke = at + self.cost(costs::WAKE);
+        let woke = at + self.draw(&costs::THREAD_WAKE);
         self.wake(next, Wake::Value(1), woke);
         Ok(())
     }
@@ -298,7 +298,7 @@ impl Sim {
                 event.set();
                 // Every waiter's `wait` returns True.
                 for w in std::mem::take(waiters) {
-                    let t = at + self.cost(costs::WAKE);
+                    let t = at + self.draw(&costs::THREAD_WAKE);
                     self.wake(w, Wake::Value(1), t);
                 }
             }
@@ -336,7 +336,7 @@ impl Sim {
                     if w == a {
                         self.result_to(a, index as i64);
                     } else {
-                        let t = at + self.cost(costs::WAKE);
+                        let t = at + self.draw(&costs::THREAD_WAKE);
                         self.wake(w, Wake::Value(index as i64), t);
                     }
                 }
@@ -448,7 +448,7 @@ impl Sim {
         // A waiting getter takes the item at once (the queue was empty, or it would not wait).
         if let Some(g) = getters.pop_front() {
             let _ = queue.get(Wait::NoWait);
-            let t = at + self.cost(costs::WAKE);
+            let t = at + self.message_wake(a, g, &costs::MP_QUEUE_WAKE);
             self.wake(g, Wake::Value(item.value), t);
             self.message_mark(g, MarkKind::Received { object, seq: item.seq }, t);
         }
@@ -473,7 +473,7 @@ impl Sim {
         // Room now: the first blocked putter's item goes in, and its put returns.
         if let Some(p) = putters.pop_front() {
             let put = queue.put(self.actors[p].pending_put, Wait::NoWait);
-            let t = at + self.cost(costs::WAKE);
+            let t = at + self.message_wake(a, p, &costs::MP_QUEUE_WAKE);
             self.wake(p, Wake::Value(0), t);
             match put {
                 Ok(Call::Returns(sent)) => self.message_mark(p, MarkKind::Sent { object, seq: sent.seq }, t),
@@ -496,7 +496,7 @@ impl Sim {
         // A receiver waiting at the other end takes it at once (nothing else was there).
         if let Some(r) = receivers[to as usize].pop_front() {
             let _ = pipe.recv(to);
-            let t = at + self.cost(costs::WAKE);
+            let t = at + self.message_wake(a, r, &costs::PIPE_WAKE);
             self.wake(r, Wake::Value(item.value), t);
             self.message_mark(r, MarkKind::Received { object, seq: item.seq }, t);
         }

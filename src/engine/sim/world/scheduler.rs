@@ -4,6 +4,7 @@
 
 use super::{Block, Phase, Sim, TurnRecord, Wake};
 use crate::engine::costs;
+use crate::engine::latency::Latency;
 use crate::engine::program::{OpKind, Wait};
 use crate::engine::schedule::Pick;
 use crate::engine::sim::settings::{Misfit, SimError};
@@ -93,7 +94,23 @@ impl Sim {
         if micros == 0 {
             return 0;
         }
-        costs::TIMER_LATE.at(self.rng.below(10_001) as u32)
+        self.draw(&costs::TIMER_LATE)
+    }
+
+    /// One draw of a measured latency, from the seed.
+    pub(super) fn draw(&mut self, latency: &Latency) -> Nanos {
+        latency.at(self.rng.below(10_001) as u32)
+    }
+
+    /// How long after a message the thread `to` waiting for it runs: between threads of one
+    /// process, as any woken thread; between processes, what the message's way costs
+    /// (`between`: a multiprocessing queue's feeder thread, or a pipe).
+    pub(super) fn message_wake(&mut self, from: usize, to: usize, between: &Latency) -> Nanos {
+        if self.actors[from].process == self.actors[to].process {
+            self.draw(&costs::THREAD_WAKE)
+        } else {
+            self.draw(between)
+        }
     }
 
     // --- turns and timers ----------------------------------------------------------------
