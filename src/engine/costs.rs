@@ -61,3 +61,13 @@ pub const MP_QUEUE_WAKE: Latency =
 
 /// A `Pipe` message reaching a process waiting in `recv()` (`Pipe send->child recv`).
 pub const PIPE_WAKE: Latency = Latency::new([7_900, 8_400, 8_700, 9_300, 11_200, 16_600, 28_000, 58_300, 215_000]);
+
+/// How a start's length spreads around the table's value, in thousandths of it (the
+/// median is the table's): a start is the same work every time, but the operating system
+/// makes it take longer now and then (`scripts/noise.py`, before `start()` to the target's
+/// first line). A thread's start has two or three modes (whether it lands on an idle core).
+pub const THREAD_START_SPREAD: Latency = Latency::new([300, 352, 375, 1_000, 1_443, 2_940, 6_584, 7_888, 11_739]);
+/// A forked child's start (60 samples).
+pub const FORK_START_SPREAD: Latency = Latency::new([897, 919, 938, 1_000, 1_056, 1_127, 1_232, 1_334, 1_450]);
+/// A spawned child's start (40 samples): a fresh interpreter, so the least spread.
+pub const SPAWN_START_SPREAD: Latency = Latency::new([957, 965, 978, 1_000, 1_023, 1_035, 1_061, 1_141, 1_188]);

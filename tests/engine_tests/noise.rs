@@ -99,3 +99,26 @@ fn a_woken_thread_runs_after_the_measured_wake_and_a_message_between_processes_a
     within(&queue_wakes(false, 300), &THREAD_WAKE);
     within(&queue_wakes(true, 300), &MP_QUEUE_WAKE);
 }
+
+#[test]
+fn two_processes_started_together_finish_in_either_order_over_seeds() {
+    // p1.start(); p2.start(): each child prints its name as it begins.
+    let mut b = Build::new();
+    let children: Vec<ActorId> = (1..=2)
+        .map(|i| {
+            let name = format!("Process-{i}");
+            let p = b.process(&name, StartMethod::Fork, false);
+            b.actor(&name, p, ActorRole::ProcessMain, vec![OpKind::Print { text: vec![TextPart::Lit(name.clone())] }])
+        })
+        .collect();
+    b.main(children.iter().map(|c| OpKind::Start { actor: *c }).collect());
+    let program = b.done();
+    let firsts: std::collections::BTreeMap<String, usize> = (0..200).fold(Default::default(), |mut seen, seed| {
+        let trace = sim::run(program.clone(), SimSettings { seed, ..SimSettings::default() }).unwrap();
+        let first = trace.console_text().lines().next().unwrap_or_default().to_string();
+        *seen.entry(first).or_default() += 1;
+        seen
+    });
+    assert_eq!(firsts.len(), 2, "both orders: {firsts:?}");
+    assert!(firsts["Process-1"] > firsts["Process-2"], "the first started usually prints first: {firsts:?}");
+}

@@ -22,7 +22,7 @@ impl Sim {
         self.actors[a].pc += 1;
         if role == ActorRole::Thread {
             // `start()` returns once the new thread runs.
-            let ready = at + self.cost(costs::THREAD_START);
+            let ready = at + self.spread(costs::THREAD_START, &costs::THREAD_START_SPREAD);
             self.actors[target].phase = Phase::Blocked(Block::Pause { until: ready, kind: SpanKind::Starting });
             self.set_activity(target, Some(SpanKind::Starting), at);
             return self.pause(a, ready, SpanKind::Starting, at);
@@ -35,12 +35,12 @@ impl Sim {
             self.vars[p] = self.vars[parent].clone();
         }
         self.process_started[p] = true;
-        let cost = match def.start_method {
-            StartMethod::Spawn => costs::SPAWN_START,
-            _ => costs::FORK_START,
+        let (cost, spread) = match def.start_method {
+            StartMethod::Spawn => (costs::SPAWN_START, &costs::SPAWN_START_SPREAD),
+            _ => (costs::FORK_START, &costs::FORK_START_SPREAD),
         };
         // The child starts itself, on a core like any work; `start()` returns sooner.
-        self.actors[target].startup = self.cost(cost);
+        self.actors[target].startup = self.spread(cost, spread);
         self.make_runnable(target, at);
         self.set_activity(target, Some(SpanKind::Starting), at);
         let returns = at + self.cost(costs::PROCESS_START_RETURN);

@@ -102,6 +102,11 @@ impl Sim {
         latency.at(self.rng.below(10_001) as u32)
     }
 
+    /// `base` spread as the operating system spreads it (`spread` in thousandths of it).
+    pub(super) fn spread(&mut self, base: Nanos, spread: &Latency) -> Nanos {
+        (base as u128 * self.draw(spread) as u128 / 1_000) as Nanos
+    }
+
     /// How long after a message the thread `to` waiting for it runs: between threads of one
     /// process, as any woken thread; between processes, what the message's way costs
     /// (`between`: a multiprocessing queue's feeder thread, or a pipe).
