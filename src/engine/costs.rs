@@ -41,8 +41,10 @@ pub const SLEEP_ZERO: Nanos = 80_000;
 /// A thread woken to take the GIL another let go of starts running this much later.
 pub const WAKE: Nanos = 5_000;
 /// How long an operating system lets a thread run before it may give its core to another
-/// ready thread (only matters with more running threads than cores and no GIL).
-pub const OS_SLICE: Nanos = 3_000_000;
+/// ready thread (only matters with more running threads than cores and no GIL): three
+/// CPU-bound processes on two cores each ran 3.98 ms and waited 4.02 ms at the median, the
+/// quartiles within 10 µs of it (`scripts/noise.py`, `3 procs`).
+pub const OS_SLICE: Nanos = 4_000_000;
 
 /// How late a timer fires (`time.sleep(d)` with d > 0, a timed wait): 91 µs at the median,
 /// a tail to milliseconds (`scripts/noise.py`, `sleep(1ms) late`, 500 samples).

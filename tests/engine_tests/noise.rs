@@ -1,12 +1,13 @@
 //! The operating system's noise in the simulator, one test per mechanism: each fails if its
 //! mechanism is taken out (the run would be the same for every seed).
 
-use interleave::engine::costs::{MP_QUEUE_WAKE, THREAD_WAKE, TIMER_LATE};
+use interleave::engine::costs::{MP_QUEUE_WAKE, OS_SLICE, THREAD_WAKE, TIMER_LATE};
 use interleave::engine::program::*;
+use interleave::engine::settings::RunSettings;
 use interleave::engine::sim::{self, SimSettings};
 use interleave::engine::trace::{MarkKind, SpanKind};
 
-use crate::engine_tests::build::Build;
+use crate::engine_tests::build::{repeat, Build};
 
 #[test]
 fn seeds_change_when_a_timer_fires_within_the_measured_distribution() {
@@ -121,4 +122,26 @@ fn two_processes_started_together_finish_in_either_order_over_seeds() {
     });
     assert_eq!(firsts.len(), 2, "both orders: {firsts:?}");
     assert!(firsts["Process-1"] > firsts["Process-2"], "the first started usually prints first: {firsts:?}");
+}
+
+#[test]
+fn more_ready_threads_than_cores_take_turns_on_them_a_slice_at_a_time() {
+    // Three free-threaded threads, each 40 ms of pure work in 7 µs pieces, on two cores.
+    let mut b = Build::new();
+    let body = repeat(40_000 / 7, vec![OpKind::Compute { units: 1_000 }], 0);
+    let threads: Vec<ActorId> =
+        (1..=3).map(|i| b.actor(&format!("Thread-{i}"), ProcessId(0), ActorRole::Thread, body.clone())).collect();
+    b.main_starting(&threads, vec![]);
+    let program = b.done();
+    let run = RunSettings { gil: false, ..RunSettings::default() };
+    let trace = sim::run(program, SimSettings { run, cores: 2, seed: 1, ..SimSettings::default() }).unwrap();
+    for thread in &threads {
+        let mine: Vec<_> = trace.spans.iter().filter(|s| s.actor == *thread && s.kind == SpanKind::Run).collect();
+        // Each ran in slices, none much longer than the operating system's...
+        assert!(mine.len() >= 5, "{} slices", mine.len());
+        assert!(mine.iter().all(|s| s.end - s.start <= OS_SLICE + 100_000), "{mine:?}");
+        // ...and all three shared the two cores to the end (none ran alone at the last).
+        let last = mine.last().unwrap().end;
+        assert!(last > 55_000_000 && last < 65_000_000, "done at {last}");
+    }
 }
