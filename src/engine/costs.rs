@@ -38,8 +38,6 @@ pub const PROCESS_START_RETURN: Nanos = 850_000;
 /// kernel's timer slack turns into tens of microseconds (84 µs measured). The live engine
 /// sleeps at least this long, so a waiting thread gets the GIL first, as in CPython.
 pub const SLEEP_ZERO: Nanos = 80_000;
-/// A thread woken to take the GIL another let go of starts running this much later.
-pub const WAKE: Nanos = 5_000;
 /// How long an operating system lets a thread run before it may give its core to another
 /// ready thread (only matters with more running threads than cores and no GIL): three
 /// CPU-bound processes on two cores each ran 3.98 ms and waited 4.02 ms at the median, the
@@ -73,3 +71,10 @@ pub const THREAD_START_SPREAD: Latency = Latency::new([300, 352, 375, 1_000, 1_4
 pub const FORK_START_SPREAD: Latency = Latency::new([897, 919, 938, 1_000, 1_056, 1_127, 1_232, 1_334, 1_450]);
 /// A spawned child's start (40 samples): a fresh interpreter, so the least spread.
 pub const SPAWN_START_SPREAD: Latency = Latency::new([957, 965, 978, 1_000, 1_023, 1_035, 1_061, 1_141, 1_188]);
+
+/// How long a thread waiting for the GIL takes to run once the holder lets go of it at its
+/// request (the holder meanwhile waits for it, so no Python runs): `scripts/noise.py`'s
+/// wake with a busy releaser, less the switch interval and a timer's median lateness (the
+/// request's own timed wait, drawn apart as [`TIMER_LATE`]).
+pub const GIL_WAKE: Latency =
+    Latency::new([40_000, 57_000, 64_000, 76_000, 101_000, 123_000, 145_000, 195_000, 1_900_000]);

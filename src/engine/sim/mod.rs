@@ -9,15 +9,18 @@
 //!   different seeds show the different interleavings Python really produces; an actor
 //!   running alone pays the exact cost, and a loop of plain work it runs alone goes many
 //!   iterations at once up to the next timer (the same run as one turn at a time).
-//! - A timer (a sleep, a timeout) fires late by the operating system's noise, drawn from
-//!   the seed out of the lateness measured on CPython ([`crate::engine::costs::TIMER_LATE`]).
+//! - The operating system's noise is drawn from the seed out of distributions measured on
+//!   CPython (`scripts/noise.py`, [`crate::engine::latency`]): a timer (a sleep, a timeout)
+//!   fires late, a woken thread runs a little after the release that frees it (a message
+//!   between processes after its way's), and a start takes longer now and then.
 //! - An actor runs only on a core; with more runnable actors than cores, one keeps its
 //!   core for an OS time slice before another may take it.
 //! - With `gil=on`, an actor runs Python only while holding its process's GIL. A waiter
-//!   asks for it after the switch interval (with the same jitter, so where a holder is
-//!   asked to stop varies from switch to switch); the holder lets go at its next check point
-//!   (calls and backward jumps; any operation under the 3.9 model) and waits until another
-//!   thread has it (forced switching). Blocking operations release it.
+//!   asks for it when its timed wait of the switch interval ends (as late as a timer
+//!   fires, so where a holder is asked to stop varies from switch to switch); the holder
+//!   lets go at its next check point (calls and backward jumps; any operation under the
+//!   3.9 model) and waits, with no Python running, until the waiter has woken and taken it
+//!   (forced switching: longer on several cores than on one). Blocking operations release it.
 //!
 //! Choices the model makes (ties in time, who gets a released GIL) are drawn from the
 //! seed. Each step in which an actor runs is a turn; a [`crate::engine::schedule::Schedule`]

@@ -31,13 +31,14 @@ impl Sim {
         self.actors[a].rec.begin(SpanKind::HoldGil, at, line);
     }
 
-    /// A wait for the GIL from `at`: the waiter asks the holder to drop it after the switch
-    /// interval, give or take the timer's jitter (so where in a loop the holder is asked
-    /// to stop varies from one switch to the next, as it does in CPython).
+    /// A wait for the GIL from `at`: the waiter asks the holder to drop it once its timed
+    /// wait of the switch interval ends, as late as a timer fires (so where in a loop the
+    /// holder is asked to stop varies from one switch to the next, as it does in CPython).
     pub(super) fn gil_wait(&mut self, a: usize, at: Nanos) -> Block {
         let switches = self.gils[self.actors[a].process].switches;
-        let interval = self.cost(self.settings.run.switch_interval);
-        Block::Gil { asks: at + interval, switches }
+        let interval = self.settings.run.switch_interval;
+        let asks = at + interval + self.timer_late(interval / 1_000);
+        Block::Gil { asks, switches }
     }
 
     /// Releases the GIL at `at` and hands it to one of its waiters, if any.
@@ -60,7 +61,11 @@ impl Sim {
             return Ok(());
         }
         let next = self.choose(&waiters);
-        let woke = at + self.cost(costs::WAKE);
+        // Meanwhile nobody runs Python: the holder waits until the woken thread has it. On
+        // one core the hand-over is a switch on that core; on several, the waiter wakes up
+        // on another, which takes longer.
+        let wake = if self.cores.len() > 1 { &costs::GIL_WAKE } else { &costs::THREAD_WAKE };
+        let woke = at + self.draw(wake);
         self.set_activity(next, None, woke);
         self.take_gil(next, woke);
         self.make_runnable(next, woke);
