@@ -2,22 +2,27 @@
 """Measures the operating system's noise on this machine's CPython, as distributions.
 
 Run: python3 scripts/noise.py [--quick]. The simulator draws its waits (a timer's wake-up, a
-wake after a release, a start, a time slice) from measured distributions rather than fixed
-costs (src/engine/sim/noise.rs). Each line here is one latency over N samples, in
-microseconds: the quantiles that table stands at (min, p10, p25, p50, p75, p90, p95, p99,
-max), then a fit of the shape "floor + long right tail": floor = min, and the tail x - min
-a lognormal matched at p50 and p90 (mu in ln µs, sigma); fit99 is the p99 that fit predicts,
-so a measured p99 far above it shows a tail heavier than lognormal. --quick takes about a
-fifth of the samples (under a minute); the full run takes a few minutes.
+wake after a release, a start, a GIL hand-over) from measured distributions rather than
+fixed costs (src/engine/latency.rs). Each line here is one latency over N samples, in
+microseconds: the quantiles the cost table's distributions stand at (min, p10, p25, p50,
+p75, p90, p95, p99, max); under it, where the table has one (src/engine/costs.rs), the
+table's own, so a drift shows; then a fit of the shape "floor + long right tail": floor =
+min, and the tail x - min a lognormal matched at p50 and p90 (mu in ln µs, sigma); fit99 is
+the p99 that fit predicts, so a measured p99 far above it shows a tail heavier than
+lognormal. --quick takes about a fifth of the samples (under a minute); the full run takes a
+few minutes. A start's table row is its spread times the table's start cost, which counts
+start and join together, so it sits above the start-to-first-line measured here.
 """
 import argparse
 import math
 import multiprocessing as mp
 import os
 import queue
+import re
 import sys
 import threading
 import time
+from pathlib import Path
 
 # On Linux perf_counter is CLOCK_MONOTONIC: one clock for the whole machine, so a timestamp
 # taken in one process can be subtracted from one taken in another.
@@ -65,6 +70,49 @@ def header():
     print(f"{'µs':<{LABEL}}{'N':>5}{cells}{'mu':>6}{'sigma':>6}{'fit99':>8}")
 
 
+COSTS = Path(__file__).resolve().parent.parent / "src" / "engine" / "costs.rs"
+# The cost table's distributions, each under the row it was taken from: (its name, the
+# constant a spread is in thousandths of, what the row adds to it in µs).
+BESIDE = {
+    "sleep(1ms) late": ("TIMER_LATE", None, 0),
+    "Lock.acquire releaser blocks": ("THREAD_WAKE", None, 0),
+    "Lock.acquire releaser busy": ("GIL_WAKE", None, "switch + TIMER_LATE p50"),
+    "mp.Queue put->child get": ("MP_QUEUE_WAKE", None, 0),
+    "Pipe send->child recv": ("PIPE_WAKE", None, 0),
+    "thread start->first line": ("THREAD_START_SPREAD", "THREAD_START", 0),
+    "fork start->first line": ("FORK_START_SPREAD", "FORK_START", 0),
+    "spawn start->first line": ("SPAWN_START_SPREAD", "SPAWN_START", 0),
+}
+
+
+def table():
+    """The cost table's plain entries (ns) and its distributions (lists of ns)."""
+    text = COSTS.read_text()
+    plain = {n: int(v.replace("_", "")) for n, v in re.findall(r"pub const (\w+): Nanos = ([\d_]+);", text)}
+    spread = {
+        n: [int(x.replace("_", "")) for x in re.findall(r"[\d_]+", body)]
+        for n, body in re.findall(r"pub const (\w+): Latency =\s*Latency::new\(\[([^\]]*)\]\)", text)
+    }
+    return plain, spread
+
+
+def beside(label):
+    """The table's quantiles under the measured row they stand for, so a drift shows."""
+    if label not in BESIDE:
+        return
+    name, base, add = BESIDE[label]
+    plain, spread = table()
+    if name not in spread:
+        print(f"{'  table ' + name:<{LABEL}}  (not in the table)")
+        return
+    us = [q / 1e3 for q in spread[name]]
+    if base:  # thousandths of the base
+        us = [q * plain[base] / 1e6 for q in spread[name]]
+    if add:  # the GIL's hand-over: after the switch interval and the request's lateness
+        us = [q + 5000 + spread["TIMER_LATE"][3] / 1e3 for q in us]
+    print(f"{'  table ' + name:<{LABEL}}{'':>5}" + "".join(num(q) for q in us))
+
+
 def row(label, seconds):
     xs = sorted(s * 1e6 for s in seconds)
     if not xs:
@@ -73,6 +121,7 @@ def row(label, seconds):
     mu, sigma, p99 = fit(xs)
     cells = "".join(num(pct(xs, q)) for q in QUANTILES)
     print(f"{label:<{LABEL}}{len(xs):>5}{cells}{mu:6.2f}{sigma:6.2f}{num(p99)}")
+    beside(label)
 
 
 # --- 1. timer wake-up lateness -------------------------------------------------------------
