@@ -1,105 +1,150 @@
 #!/usr/bin/env python3
-"""Runs each lesson program under this machine's CPython and on the simulated engine, and
-prints the two side by side: for the race lesson, lost updates (their spread over runs and
-seeds) and wall time; for the other lessons, one figure each read the same way from what
-CPython printed and what the model printed. It is how we check that the model tells the
-truth; it prints figures, it passes nothing.
+"""Compares every lesson, by distribution, between this machine's CPython and the simulated engine.
 
-Run: python3 scripts/compare_cpython.py [--runs N]   (builds the CLI in release mode first)
+For each lesson variant it runs the lesson's own program N times under CPython and the model
+over N seeds, then prints side by side: which console line orders came and how often, how
+often the program got stuck (deadlock or a wait that never ends), and the lesson's main
+figures as min/p50/max. Each row gets a verdict: `ok`, or `OFF` with the two medians. It is
+how we check that the model varies as CPython does; it prints verdicts, it fails nothing.
+
+Run: python3 scripts/compare_cpython.py [--runs N | --quick] [--lesson ID]
 """
 import argparse
+import collections
+import concurrent.futures
+import hashlib
 import json
 import os
+import pty
 import re
+import select
+import signal
 import statistics
 import subprocess
 import sys
+import tempfile
+import threading
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 CLI = ROOT / "target" / "release" / "interleave"
 
-CASES = [
-    # (label, race_counter knobs)
-    ("bare increment, GIL, 3.11", {"threads": 4, "increments": 1_000_000}),
-    ("call between, GIL, 3.11", {"threads": 4, "increments": 1_000_000, "between": "call"}),
-    ("call between, GIL, 100k", {"threads": 4, "increments": 100_000, "between": "call"}),
-    ("sleep(0) between, 2 x 2000", {"threads": 2, "increments": 2_000, "between": "sleep0"}),
-    ("lock each", {"threads": 4, "increments": 1_000_000, "lock": "each"}),
-    ("lock around the loop", {"threads": 4, "increments": 1_000_000, "lock": "loop"}),
-]
-
-
-def meals(text):
-    return sum(int(m) for m in re.findall(r"ate (\d+) meals", text))
-
-
-def speedup(text):
-    serial = int(re.search(r"serial: (\d+) ms", text).group(1))
-    parallel = int(re.search(r"\d+ (?:threads|processes): (\d+) ms", text).group(1))
-    return round(serial / max(parallel, 1), 2)
-
-
-def pairs_split(text):
-    lines = text.splitlines()
-    alone = sum(1 for i, l in enumerate(lines) if l == "lock acquired" and not (i + 1 < len(lines) and lines[i + 1].startswith("Executing")))
-    return alone + sum(1 for l in lines if "lock acquired" in l and l != "lock acquired")
-
-
-# (label, lesson, knobs, what to read from the printed text); the programs that spawn
-# processes run from a file, since spawn imports the main module again.
-FIGURES = [
-    ("philosophers ordered: meals", "dining_philosophers", {"strategy": "ordered"}, meals),
-    ("philosophers waiter: meals", "dining_philosophers", {"strategy": "waiter"}, meals),
-    ("philosophers trylock: meals", "dining_philosophers", {"strategy": "trylock"}, meals),
-    ("gil cpu threads: speed-up", "gil", {"mode": "threads"}, speedup),
-    ("gil cpu processes: speed-up", "gil", {"mode": "processes"}, speedup),
-    ("gil io threads x4: speed-up", "gil", {"work": "io", "workers": 4}, speedup),
-    ("8 threads: us each", "threads_vs_processes", {"kind": "thread"}, lambda t: int(re.search(r"(\d+) us each", t).group(1))),
-    ("8 forks: us each", "threads_vs_processes", {"kind": "fork"}, lambda t: int(re.search(r"(\d+) us each", t).group(1))),
-    ("8 spawns: us each", "threads_vs_processes", {"kind": "spawn"}, lambda t: int(re.search(r"(\d+) us each", t).group(1))),
-    ("_thread, no wait: lines", "starting_threads", {"api": "thread", "join": "no", "wait_s": 0.05}, lambda t: t.count("Running")),
-    ("Pool(3).map 10 x 0.2 s: ms", "pool_map", {"task_s": 0.2}, lambda t: int(re.search(r"results in (\d+) ms", t).group(1))),
-    ("Pool(3) chunksize 5: ms", "pool_map", {"task_s": 0.2, "chunksize": 5}, lambda t: int(re.search(r"results in (\d+) ms", t).group(1))),
-    ("job_queue drained before: got", "job_queue", {"drain": "before"}, lambda t: t.count("result ")),
-    ("job_queue drained after: got", "job_queue", {"drain": "after"}, lambda t: t.count("result ")),
-    ("Value 9 x 5000 no lock: count", "shared_value", {"increments": 5000, "get_lock": "off"}, lambda t: int(re.search(r"v.value = (\d+)", t).group(1))),
-    ("Value 9 x 5000 get_lock: count", "shared_value", {"increments": 5000}, lambda t: int(re.search(r"v.value = (\d+)", t).group(1))),
-    ("pipe: received in order", "pipe", {}, lambda t: " ".join(l[9:] for l in t.splitlines() if l.startswith("received "))),
-    ("queue maxsize 2: got", "queue", {}, lambda t: t.count(" got ")),
-    ("5 children: results", "process_basics", {}, lambda t: t.count(" squared is ")),
-    # CPython's stdout is a pipe here, so the model's is too.
-    ("lock_print off x1000 (pipe): split", "lock_print", {"lock": "off", "iterations": 1000, "output": "pipe"}, pairs_split),
-]
-
-
 # CPython as a learner runs it: a machine's PYTHONUNBUFFERED would make every print two
 # writes, and lines from several threads or processes split where they normally do not.
 PLAIN_ENV = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
 
 
-def cpython_figure(lesson, knobs, read, runs):
-    source = cli("source", lesson, *sets(knobs))
-    path = ROOT / "target" / f"compare_{lesson}.py"
-    path.write_text(source)
-    figures = []
-    for _ in range(runs):
-        out = subprocess.run(
-            [sys.executable, str(path)], capture_output=True, text=True, timeout=120, env=PLAIN_ENV
-        ).stdout
-        figures.append(read(out))
-    return figures
+# ---------------------------------------------------------------- figures read from a run
+# Every reader takes a run record (out, time, stuck, errors) and returns a number or None;
+# the same reader serves both sides, so a gap is the model's and not the parser's.
+
+def count(pattern):
+    return lambda r: len(re.findall(pattern, r["out"], re.M))
 
 
-def simulated_figure(lesson, knobs, read, runs):
-    figures = []
-    for seed in range(1, runs + 1):
-        out = json.loads(cli("run", lesson, *sets(knobs), "--set", f"cores={os.cpu_count()}", "--seed", str(seed), "--json"))
-        figures.append(read(out["console"]))
-    return figures
+def number(pattern):
+    def read(r):
+        m = re.search(pattern, r["out"])
+        return int(m.group(1)) if m else None
+    return read
 
 
+def lost(r):
+    m = re.search(r"= (-?\d+) \((?:expected|the children added) (\d+)\)", r["out"])
+    return int(m.group(2)) - int(m.group(1)) if m else None
+
+
+def meals(pick):
+    def read(r):
+        each = [int(m) for m in re.findall(r"ate (\d+) meals", r["out"])]
+        return pick(each) if each else None
+    return read
+
+
+def split_pairs(r):
+    # A pair is split when "lock acquired" is not followed by its "Executing" line,
+    # or when two prints ran together on one line.
+    lines = r["out"].splitlines()
+    alone = sum(1 for i, l in enumerate(lines) if l == "lock acquired" and not (i + 1 < len(lines) and lines[i + 1].startswith("Executing")))
+    return alone + sum(1 for l in lines if "lock acquired" in l and l != "lock acquired")
+
+
+def speedup(r):
+    serial, par = number(r"serial: (\d+) ms")(r), number(r"\d+ (?:threads|processes): (\d+) ms")(r)
+    return round(serial / max(par, 1), 2) if serial is not None and par is not None else None
+
+
+WALL = ("s", lambda r: round(r["time"], 3))
+ERRORS = ("errors", lambda r: r["errors"])
+LINES = ("lines", count(r"^.+$"))
+US_EACH = ("us each", number(r"(\d+) us each"))
+POOL_MS = ("ms", number(r"results in (\d+) ms"))
+GIL = [("serial ms", number(r"serial: (\d+) ms")), ("parallel ms", number(r"\d+ (?:threads|processes): (\d+) ms")), ("speed-up", speedup)]
+MEALS = [("meals", meals(sum)), ("fewest", meals(min)), ("most", meals(max))]
+
+
+# ---------------------------------------------------------------- the variants
+def V(lesson, label, knobs=None, figures=(), timeout=10, cap=20):
+    """One lesson with fixed knobs; `cap` bounds the default N for slow programs."""
+    return dict(lesson=lesson, label=label, knobs=knobs or {}, figures=list(figures), timeout=timeout, cap=cap)
+
+
+RACE = [("lost", lost), WALL]
+ST = {"wait_s": 0.05}  # 1 s would make one run 12 s; the ties between threads stay
+SYNC = [ERRORS, LINES]
+PHIL = {"duration_s": 1}
+POOL = {"task_s": 0.2}
+
+VARIANTS = [
+    V("starting_threads", "threading, join", ST, [("Running", count(r"^Running")), ("finished", count(r"has finished")), WALL]),
+    V("starting_threads", "threading, no join", {**ST, "join": "no"}, [("Running", count(r"^Running")), WALL]),
+    V("starting_threads", "daemon, no join", {**ST, "join": "no", "daemon": "yes"}, [("Running", count(r"^Running")), WALL]),
+    V("starting_threads", "_thread, no join", {**ST, "api": "thread", "join": "no"}, [("Running", count(r"^Running")), WALL]),
+    V("race_counter", "bare 4x1M", {}, RACE),
+    V("race_counter", "call between 4x1M", {"between": "call"}, RACE),
+    V("race_counter", "call between 4x100k", {"increments": 100_000, "between": "call"}, RACE),
+    V("race_counter", "sleep(0) 2x2000", {"threads": 2, "increments": 2_000, "between": "sleep0"}, RACE),
+    V("race_counter", "lock each 4x1M", {"lock": "each"}, RACE, cap=10),
+    V("race_counter", "lock loop 4x1M", {"lock": "loop"}, RACE),
+    V("race_counter", "GIL off 4x1M", {"gil": "off"}, RACE, cap=0),  # 3.11 always has a GIL: model only
+    V("lock_print", "lock on, tty", {"output": "tty"}, [("split", split_pairs)]),
+    V("lock_print", "lock on, pipe", {"output": "pipe"}, [("split", split_pairs)]),
+    V("lock_print", "lock off, tty", {"lock": "off", "output": "tty"}, [("split", split_pairs)]),
+    V("lock_print", "lock off, pipe", {"lock": "off", "output": "pipe"}, [("split", split_pairs)]),
+    V("lock_print", "off x1000, tty", {"lock": "off", "iterations": 1000, "output": "tty"}, [("split", split_pairs)]),
+    V("lock_print", "off x1000, pipe", {"lock": "off", "iterations": 1000, "output": "pipe"}, [("split", split_pairs)]),
+    *[V("dining_philosophers", s, {**PHIL, "strategy": s}, MEALS, timeout=4, cap=10) for s in ("naive", "ordered", "waiter", "trylock")],
+    *[V("sync_tools", p, {"primitive": p}, SYNC) for p in ("rlock", "semaphore", "condition", "event", "barrier")],
+    V("sync_tools", "rlock as Lock", {"lock": "lock"}, SYNC, timeout=3, cap=5),
+    *[V("sync_tools", f"{p} mistake", {"primitive": p, "mistake": "yes"}, SYNC, timeout=3, cap=5 if p == "event" else 20)
+      for p in ("semaphore", "condition", "event", "barrier")],
+    V("gil", "cpu threads", {"mode": "threads"}, GIL, cap=10),
+    V("gil", "cpu processes", {"mode": "processes"}, GIL, cap=10),
+    V("gil", "cpu serial", {"mode": "serial"}, GIL[:1], cap=10),
+    V("gil", "io threads x4", {"work": "io", "workers": 4}, GIL, cap=10),
+    *[V("threads_vs_processes", k, {"kind": k}, [US_EACH]) for k in ("thread", "fork", "spawn")],
+    V("process_basics", "join, tty", {"output": "tty"}, [("results", count(r"squared is")), LINES]),
+    V("process_basics", "join, pipe", {"output": "pipe"}, [("results", count(r"squared is")), LINES]),
+    V("process_basics", "no join", {"join": "no"}, [("results", count(r"squared is")), LINES]),
+    V("process_basics", "daemon, no join", {"join": "no", "daemon": "yes"}, [("results", count(r"squared is")), LINES]),
+    *[V("pool_map", m, {**POOL, "method": m}, [POOL_MS], cap=10) for m in ("map", "imap_unordered", "apply_async")],
+    V("pool_map", "map chunksize 5", {**POOL, "chunksize": 5}, [POOL_MS], cap=10),
+    V("shared_value", "get_lock", {}, [("lost", lost)]),
+    V("shared_value", "no lock 9x5000", {"increments": 5000, "get_lock": "off"}, [("lost", lost)]),
+    V("shared_value", "global", {"shared": "global"}, [("lost", lost)]),
+    V("pipe", "duplex, tty", {"output": "tty"}, [("received", count(r"^received "))]),
+    V("pipe", "duplex, pipe", {"output": "pipe"}, [("received", count(r"^received "))]),
+    V("pipe", "one-way", {"duplex": "no"}, [("received", count(r"^received "))]),
+    V("pipe", "close early", {"close_early": "yes"}, [("received", count(r"^received ")), ERRORS], timeout=5),
+    V("queue", "maxsize 2", {}, [("got", count(r" got ")), WALL]),
+    V("queue", "unbounded", {"maxsize": 0}, [("got", count(r" got ")), WALL]),
+    V("job_queue", "drain before", {"drain": "before"}, [("collected", number(r"collected (\d+) of"))]),
+    V("job_queue", "drain after", {"drain": "after"}, [("collected", number(r"collected (\d+) of"))]),
+]
+
+
+# ---------------------------------------------------------------- running both sides
 def cli(*args):
     return subprocess.run([str(CLI), *args], check=True, capture_output=True, text=True).stdout
 
@@ -108,47 +153,201 @@ def sets(knobs):
     return [a for k, v in knobs.items() for a in ("--set", f"{k}={v}")]
 
 
-def cpython(knobs, runs):
-    source = cli("source", "race_counter", *sets(knobs))
-    lost, times = [], []
-    for _ in range(runs):
+def simulated(v, seed):
+    out = json.loads(cli("run", v["lesson"], *sets(v["knobs"]), "--set", f"cores={os.cpu_count()}", "--seed", str(seed), "--json"))
+    figs = out["findings"].get("figures", {})
+    return {"out": out["console"], "time": out["python_time_s"], "stuck": out["outcome"] != "completed",
+            # The pipe lesson counts a child's uncaught EOFError as `eof`, not as an error.
+            "errors": figs.get("errors", figs.get("eof", 0))}
+
+
+def read_tty(master, chunks):
+    # Until every holder of the terminal has closed it (children may outlive the parent).
+    while True:
+        try:
+            data = os.read(master, 65536)
+        except OSError:
+            return
+        if not data:
+            return
+        chunks.append(data)
+
+
+def cpython(path, tty, timeout):
+    """One run of the program; a run still going after `timeout` is killed and counted stuck."""
+    with tempfile.TemporaryFile() as err:
+        if tty:  # a terminal makes stdout line-buffered, as in a learner's shell
+            master, slave = pty.openpty()
+            chunks = []
+            reader = threading.Thread(target=read_tty, args=(master, chunks), daemon=True)
         start = time.perf_counter()
-        out = subprocess.run(
-            [sys.executable, "-c", source], check=True, capture_output=True, text=True, env=PLAIN_ENV
-        ).stdout
-        times.append(time.perf_counter() - start)
-        counter, expected = map(int, re.search(r"counter = (-?\d+) \(expected (\d+)\)", out).groups())
-        lost.append(expected - counter)
-    return lost, statistics.median(times)
+        p = subprocess.Popen([sys.executable, str(path)], stdin=subprocess.DEVNULL, stdout=slave if tty else subprocess.PIPE,
+                             stderr=err, env=PLAIN_ENV, cwd=path.parent, start_new_session=True)
+        stuck = False
+        if tty:
+            os.close(slave)
+            reader.start()
+            try:
+                p.wait(timeout)
+            except subprocess.TimeoutExpired:
+                stuck = True
+            elapsed = time.perf_counter() - start
+            if stuck:
+                kill_group(p)
+            reader.join(2)
+            os.close(master)
+            out = b"".join(chunks).decode(errors="replace").replace("\r\n", "\n")
+        else:
+            try:
+                out = p.communicate(timeout=timeout)[0]
+            except subprocess.TimeoutExpired:
+                stuck = True
+                kill_group(p)
+                out = p.communicate()[0]  # what was flushed before the kill
+            elapsed = time.perf_counter() - start
+            out = out.decode(errors="replace")
+        err.seek(0)
+        errors = err.read().decode(errors="replace").count("Traceback (most recent call last)")
+    return {"out": out, "time": elapsed, "stuck": stuck, "errors": errors}
 
 
-def simulated(knobs, runs):
-    lost, times = [], []
-    for seed in range(1, runs + 1):
-        out = json.loads(cli("run", "race_counter", *sets(knobs), "--set", f"cores={os.cpu_count()}", "--seed", str(seed), "--json"))
-        lost.append(out["findings"]["figures"]["lost"])
-        times.append(out["python_time_s"])
-    return lost, statistics.median(times)
+def kill_group(p):
+    # The program's own session: its threads and the children it forked or spawned.
+    try:
+        os.killpg(p.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+    p.wait()
+
+
+def run_variant(v, n_real, n_model):
+    with concurrent.futures.ThreadPoolExecutor(2) as pool:  # seeds are independent; the model's time is simulated
+        model = list(pool.map(lambda s: simulated(v, s), range(1, n_model + 1)))
+    path = ROOT / "target" / f"compare_{v['lesson']}.py"  # a file, since spawn imports the main module again
+    path.write_text(cli("source", v["lesson"], *sets(v["knobs"])))
+    tty = v["knobs"].get("output", "tty") != "pipe"  # learners run in a terminal unless the lesson says pipe
+    real = [cpython(path, tty, v["timeout"]) for _ in range(n_real)]
+    # The model times the program alone; CPython's wall clock also holds starting the
+    # interpreter and its imports, so that is measured on its own and taken off.
+    if real:
+        base = path.with_name(f"compare_{v['lesson']}_imports.py")
+        base.write_text("".join(l for l in path.read_text().splitlines(True) if re.match(r"(import|from) ", l)))
+        startup = statistics.median(cpython(base, False, 10)["time"] for _ in range(3))
+        for r in real:
+            r["time"] = max(r["time"] - startup, 0.0)
+    return real, model
+
+
+# ---------------------------------------------------------------- distributions and verdicts
+def signature(text):
+    """The console's line order with what varies by itself (pids, times, counts) taken out."""
+    text = re.sub(r"process \d+", "process P", text)
+    text = re.sub(r"\d+ (ms|us)\b", r"N \1", text)
+    text = re.sub(r"= -?\d+", "= N", text)
+    return hashlib.md5(text.encode()).hexdigest()[:4]
+
+
+def orders(runs):
+    return collections.Counter(signature(r["out"]) for r in runs)
+
+
+def fmt_orders(c, top=3):
+    if not c:
+        return "-"
+    head = " ".join(f"{k}x{n}" for k, n in c.most_common(top))
+    return f"{len(c)}: {head}" + (" ..." if len(c) > top else "")
+
+
+def order_verdict(real, model):
+    if not real or not model:
+        return "n/a"
+    if (len(real) > 1) == (len(model) > 1):
+        return "ok"
+    return f"OFF (CPy {len(real)} orders, sim {len(model)})"
+
+
+def quantiles(xs):
+    if not xs:
+        return "-"
+    return f"{fmt(min(xs))}/{fmt(statistics.median(xs))}/{fmt(max(xs))}"
+
+
+def fmt(x):
+    return f"{x:.3g}" if isinstance(x, float) else str(x)
+
+
+def figure_verdict(real, model, slack=0):
+    if not real or not model:
+        return "n/a"
+    rm, mm = statistics.median(real), statistics.median(model)
+    if min(real) <= mm <= max(real) or abs(mm - rm) <= max(0.2 * abs(rm), slack):
+        return "ok"
+    return f"OFF (CPy p50 {fmt(rm)}, sim p50 {fmt(mm)})"
+
+
+def stuck_verdict(real, model):
+    if not real or not model:
+        return "n/a"
+    r, m = sum(x["stuck"] for x in real) / len(real), sum(x["stuck"] for x in model) / len(model)
+    return "ok" if (r > 0) == (m > 0) and abs(r - m) <= 0.5 else f"OFF (CPy {r:.0%}, sim {m:.0%})"
+
+
+def rate(runs):
+    return f"{sum(r['stuck'] for r in runs)}/{len(runs)}" if runs else "-"
+
+
+def compare(v, real, model):
+    """Rows of (what, CPython, model, verdict) for one variant."""
+    rows = [("orders", fmt_orders(orders(real)), fmt_orders(orders(model)), order_verdict(orders(real), orders(model))),
+            ("stuck", rate(real), rate(model), stuck_verdict(real, model))]
+    for name, read in v["figures"]:
+        # A killed run's figures are partial, so only finished runs count.
+        rs = [x for x in (read(r) for r in real if not r["stuck"]) if x is not None]
+        ms = [x for x in (read(r) for r in model if not r["stuck"]) if x is not None]
+        # Wall times keep ~10 ms of interpreter teardown that the startup run does not show.
+        rows.append((name, quantiles(rs), quantiles(ms), figure_verdict(rs, ms, 0.01 if name == "s" else 0)))
+    return rows
+
+
+# ---------------------------------------------------------------- printing
+COLS = [("lesson", 20), ("variant", 20), ("N", 5), ("what", 11), ("CPython", 28), ("model", 28), ("verdict", 0)]
+
+
+def print_row(*cells):
+    print(" ".join(str(c).ljust(w) if w else str(c) for c, (_, w) in zip(cells, COLS)).rstrip(), flush=True)
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=5, help="CPython runs and simulated seeds per case")
+    parser.add_argument("--runs", type=int, help="CPython runs and model seeds per variant (default 20, fewer for slow ones)")
+    parser.add_argument("--quick", action="store_true", help="5 runs each")
+    parser.add_argument("--lesson", help="only this lesson id")
     args = parser.parse_args()
+    chosen = [v for v in VARIANTS if not args.lesson or v["lesson"] == args.lesson]
+    if not chosen:
+        sys.exit(f"no lesson {args.lesson!r}; ids: {' '.join(dict.fromkeys(v['lesson'] for v in VARIANTS))}")
     subprocess.run(["cargo", "build", "--release", "--quiet", "--bin", "interleave"], cwd=ROOT, check=True)
-    print(f"CPython {sys.version.split()[0]} vs the simulated engine, {os.cpu_count()} cores, {args.runs} runs each")
-    print(f"{'case':<28} {'CPython lost':<34} {'simulated lost':<34} {'time CPy/sim':>14}")
-    for label, knobs in CASES:
-        real, real_time = cpython(knobs, args.runs)
-        model, model_time = simulated(knobs, args.runs)
-        # CPython's time includes starting the interpreter; the model's is the program's alone.
-        print(f"{label:<28} {str(real):<34} {str(model):<34} {real_time:6.2f}/{model_time:.2f} s")
-    print()
-    print(f"{'case':<36} {'CPython':<34} {'simulated':<34}")
-    for label, lesson, knobs, read in FIGURES:
-        real = cpython_figure(lesson, knobs, read, min(args.runs, 3))
-        model = simulated_figure(lesson, knobs, read, min(args.runs, 3))
-        print(f"{label:<36} {str(real):<34} {str(model):<34}")
+    print(f"CPython {sys.version.split()[0]} vs the simulated engine, {os.cpu_count()} cores")
+    print("orders: how many distinct console orders, then the commonest as signature x count (same signature = same order)")
+    print("figures: min/p50/max over finished runs; N is CPython runs/model seeds\n")
+    print_row(*(name for name, _ in COLS))
+    started, summary = time.perf_counter(), []
+    for v in chosen:
+        n = 5 if args.quick else args.runs or 20
+        n_real = n if args.runs or args.quick else min(n, v["cap"])
+        n_real = 0 if v["cap"] == 0 else n_real  # no CPython counterpart (the GIL cannot be turned off in 3.11)
+        n_model = n_real or n
+        real, model = run_variant(v, n_real, n_model)
+        rows = compare(v, real, model)
+        for i, (what, r, m, verdict) in enumerate(rows):
+            first = i == 0
+            print_row(v["lesson"] if first else "", v["label"] if first else "", f"{n_real}/{n_model}" if first else "", what, r, m, verdict)
+        summary.append((v, [(what, verdict) for what, _, _, verdict in rows]))
+    print(f"\nsummary ({time.perf_counter() - started:.0f} s)")
+    for v, verdicts in summary:
+        offs = [f"{w}: {x}" for w, x in verdicts if x.startswith("OFF")]
+        state = "n/a" if all(x == "n/a" for _, x in verdicts) else "OFF" if offs else "ok"
+        print(f"  {v['lesson']:<20} {v['label']:<20} {state:<4} {'; '.join(offs)}")
 
 
 if __name__ == "__main__":
