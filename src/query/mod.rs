@@ -216,19 +216,24 @@ impl PageQuery {
         joined(parts)
     }
 
+    /// The knobs the link carries, by name, in its order: those given that differ from
+    /// their defaults (and `cores`, which depends on the machine).
+    pub fn link_knobs(&self) -> Vec<(&'static str, String)> {
+        self.lesson_knobs
+            .iter()
+            .chain(&self.common)
+            .filter(|setting| {
+                setting.given && (setting.value != setting.spec.default_value() || setting.spec.name == "cores")
+            })
+            .map(|setting| (setting.spec.name, setting.value.to_string()))
+            .collect()
+    }
+
     /// The lesson and the knobs that differ from their defaults, as link parts.
     fn run_parts(&self) -> Vec<String> {
-        let mut parts = Vec::new();
-        if let Some(lesson) = self.lesson {
-            parts.push(format!("lesson={}", lesson.id));
-        }
-        for setting in self.lesson_knobs.iter().chain(&self.common) {
-            let is_default = setting.value == setting.spec.default_value();
-            if setting.given && !is_default || setting.given && setting.spec.name == "cores" {
-                parts.push(format!("{}={}", setting.spec.name, percent_encode(&setting.value.to_string())));
-            }
-        }
-        parts
+        let lesson = self.lesson.map(|lesson| format!("lesson={}", lesson.id));
+        let knobs = self.link_knobs().into_iter().map(|(name, value)| format!("{name}={}", percent_encode(&value)));
+        lesson.into_iter().chain(knobs).collect()
     }
 }
 

@@ -1,7 +1,7 @@
 //! What a tutorial author pastes to embed the lesson as the page shows it now: a plain
 //! iframe, or an element that `embed.js` turns into a frame as tall as its content.
 
-use crate::query::PageQuery;
+use crate::query::{PageQuery, Theme};
 use crate::ui::markup::escape;
 
 /// The embed's link: the same lesson and knobs, embedded.
@@ -26,19 +26,18 @@ pub fn iframe(base: &str, query: &PageQuery, title: &str) -> String {
 
 /// An element for `embed.js`, with the lesson's knobs as `data-` attributes, and the script.
 pub fn with_script(base: &str, query: &PageQuery) -> String {
-    let own = query.full_page_query();
-    let mut attributes = String::new();
-    let mut lesson = String::new();
-    for (name, value) in form_urlencoded::parse(own.trim_start_matches('?').as_bytes()) {
-        if name == "lesson" {
-            lesson = value.into_owned();
-        } else {
-            attributes.push_str(&format!(r#" data-{}="{}""#, escape(&name.replace('_', "-")), escape(&value)));
-        }
-    }
+    let lesson = query.lesson.map_or("", |lesson| lesson.id);
+    // The same settings as the full page's link: the knobs, then the theme if not `auto`.
+    let theme = (query.page.theme != Theme::Auto).then(|| ("theme", query.page.theme.word().to_string()));
+    let attributes: String = query
+        .link_knobs()
+        .into_iter()
+        .chain(theme)
+        .map(|(name, value)| format!(r#" data-{}="{}""#, escape(&name.replace('_', "-")), escape(&value)))
+        .collect();
     format!(
         "<div data-interleave=\"{}\"{attributes}></div>\n<script src=\"{}embed.js\" defer></script>",
-        escape(&lesson),
+        escape(lesson),
         escape(base)
     )
 }

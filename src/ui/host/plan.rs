@@ -172,14 +172,14 @@ pub fn ready(state: &State) -> Event {
 
 /// What the page shows now.
 pub fn page_state(state: &State) -> PageState {
-    let mut knobs = BTreeMap::new();
-    let link = state.query.full_page_query();
-    for (name, value) in form_urlencoded::parse(link.trim_start_matches('?').as_bytes()) {
-        // What is not a knob has its own field (and `load` or `setKnobs` would refuse it).
-        if name != "lesson" && name != "theme" && name != "lang" {
-            knobs.insert(name.into_owned(), value.into_owned());
-        }
-    }
+    // The language has its own field (and `load` or `setKnobs` would refuse it as a knob).
+    let knobs: BTreeMap<String, String> = state
+        .query
+        .link_knobs()
+        .into_iter()
+        .filter(|(name, _)| *name != "lang")
+        .map(|(name, value)| (name.to_string(), value))
+        .collect();
     let phase = if state.stepping() {
         "stepping"
     } else {
