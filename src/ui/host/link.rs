@@ -78,6 +78,7 @@ impl HostLink {
             *self.watcher.borrow_mut() = Watcher::default();
             *self.height.borrow_mut() = 0;
             self.notify(&latest.borrow());
+            self.tell_height();
         }
         let id = Reflect::get(&data, &"id".into()).ok().and_then(|v| match v.as_f64() {
             Some(n) => Some(MessageId::Number(n)),
@@ -141,7 +142,8 @@ impl HostLink {
         }
     }
 
-    /// After each render: what changed, for the host (once it has spoken).
+    /// After each render: what changed, for the host (once it has spoken). The height is
+    /// the resize observer's to tell, not every render's.
     pub fn notify(&self, state: &State) {
         let events = self.watcher.borrow_mut().events(state);
         if self.host.borrow().is_some() {
@@ -149,14 +151,17 @@ impl HostLink {
                 self.send(event);
             }
         }
-        self.tell_height();
     }
 
-    /// The page's content height, told whenever it changes.
+    /// The page's content height, told whenever it changes (measured only once a host
+    /// listens: measuring lays the page out).
     fn tell_height(&self) {
+        if self.host.borrow().is_none() {
+            return;
+        }
         let Some(body) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.body()) else { return };
         let height = body.get_bounding_client_rect().height().ceil().max(0.0) as u32;
-        if height != *self.height.borrow() && self.host.borrow().is_some() {
+        if height != *self.height.borrow() {
             *self.height.borrow_mut() = height;
             self.send(Outgoing::new(Event::Resize { height }, None));
         }
