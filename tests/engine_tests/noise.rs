@@ -5,9 +5,14 @@ use interleave::engine::costs::{MP_QUEUE_WAKE, OS_SLICE, THREAD_WAKE, TIMER_LATE
 use interleave::engine::program::*;
 use interleave::engine::settings::RunSettings;
 use interleave::engine::sim::{self, SimSettings};
-use interleave::engine::trace::{MarkKind, SpanKind};
+use interleave::engine::trace::{MarkKind, SpanKind, Trace};
 
 use crate::engine_tests::build::{repeat, Build};
+
+/// `program` simulated with `seed` and the default settings.
+fn seeded(program: &Program, seed: u64) -> Trace {
+    sim::run(program.clone(), SimSettings { seed, ..SimSettings::default() }).unwrap()
+}
 
 #[test]
 fn seeds_change_when_a_timer_fires_within_the_measured_distribution() {
@@ -17,7 +22,7 @@ fn seeds_change_when_a_timer_fires_within_the_measured_distribution() {
     let program = b.done();
     let mut late: Vec<u64> = (0..400)
         .map(|seed| {
-            let trace = sim::run(program.clone(), SimSettings { seed, ..SimSettings::default() }).unwrap();
+            let trace = seeded(&program, seed);
             let slept = trace.spans.iter().find(|s| s.kind == SpanKind::Sleep).expect("it slept");
             slept.end - slept.start - 10_000_000
         })
@@ -38,7 +43,7 @@ fn sleep_zero_sets_no_timer_and_pays_no_lateness() {
     let program = b.done();
     let lengths: std::collections::BTreeSet<u64> = (0..20)
         .map(|seed| {
-            let trace = sim::run(program.clone(), SimSettings { seed, ..SimSettings::default() }).unwrap();
+            let trace = seeded(&program, seed);
             trace.spans.iter().filter(|s| s.kind == SpanKind::Sleep).map(|s| s.end - s.start).sum()
         })
         .collect();
@@ -54,7 +59,7 @@ fn a_timed_wait_that_times_out_wakes_late_too() {
     let program = b.done();
     let waited: std::collections::BTreeSet<u64> = (0..50)
         .map(|seed| {
-            let trace = sim::run(program.clone(), SimSettings { seed, ..SimSettings::default() }).unwrap();
+            let trace = seeded(&program, seed);
             trace.wall
         })
         .collect();
@@ -79,7 +84,7 @@ fn queue_wakes(putter_in_a_child: bool, seeds: u64) -> Vec<u64> {
     let program = b.done();
     let mut wakes: Vec<u64> = (0..seeds)
         .map(|seed| {
-            let trace = sim::run(program.clone(), SimSettings { seed, ..SimSettings::default() }).unwrap();
+            let trace = seeded(&program, seed);
             let sent = trace.marks.iter().find(|m| matches!(m.kind, MarkKind::Sent { .. })).expect("sent").at;
             let received = trace.marks.iter().find(|m| matches!(m.kind, MarkKind::Received { .. })).expect("got").at;
             received - sent
@@ -115,7 +120,7 @@ fn two_processes_started_together_finish_in_either_order_over_seeds() {
     b.main(children.iter().map(|c| OpKind::Start { actor: *c }).collect());
     let program = b.done();
     let firsts: std::collections::BTreeMap<String, usize> = (0..200).fold(Default::default(), |mut seen, seed| {
-        let trace = sim::run(program.clone(), SimSettings { seed, ..SimSettings::default() }).unwrap();
+        let trace = seeded(&program, seed);
         let first = trace.console_text().lines().next().unwrap_or_default().to_string();
         *seen.entry(first).or_default() += 1;
         seen
