@@ -14,6 +14,7 @@ few minutes. A start's table row is its spread times the table's start cost, whi
 start and join together, so it sits above the start-to-first-line measured here.
 """
 import argparse
+import functools
 import math
 import multiprocessing as mp
 import os
@@ -22,7 +23,8 @@ import re
 import sys
 import threading
 import time
-from pathlib import Path
+
+import calibrate  # the cost table's path and its plain entries, read one way
 
 # On Linux perf_counter is CLOCK_MONOTONIC: one clock for the whole machine, so a timestamp
 # taken in one process can be subtracted from one taken in another.
@@ -70,7 +72,6 @@ def header():
     print(f"{'µs':<{LABEL}}{'N':>5}{cells}{'mu':>6}{'sigma':>6}{'fit99':>8}")
 
 
-COSTS = Path(__file__).resolve().parent.parent / "src" / "engine" / "costs.rs"
 # The cost table's distributions, each under the row it was taken from: (its name, the
 # constant a spread is in thousandths of, what the row adds to it in µs).
 BESIDE = {
@@ -85,15 +86,16 @@ BESIDE = {
 }
 
 
+@functools.cache
 def table():
-    """The cost table's plain entries (ns) and its distributions (lists of ns)."""
-    text = COSTS.read_text()
-    plain = {n: int(v.replace("_", "")) for n, v in re.findall(r"pub const (\w+): Nanos = ([\d_]+);", text)}
+    """The cost table's plain entries (ns, read as calibrate.py reads them) and its
+    distributions (lists of ns); read once."""
+    text = calibrate.TABLE.read_text()
     spread = {
         n: [int(x.replace("_", "")) for x in re.findall(r"[\d_]+", body)]
         for n, body in re.findall(r"pub const (\w+): Latency =\s*Latency::new\(\[([^\]]*)\]\)", text)
     }
-    return plain, spread
+    return calibrate.table(), spread
 
 
 def beside(label):
