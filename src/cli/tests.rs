@@ -71,7 +71,7 @@ fn explore_finds_the_lost_update_without_a_lock_and_none_with_one() {
 #[test]
 fn the_schedule_explore_prints_replays_the_same_run() {
     let knobs = "--set threads=2 --set increments=3 --set gil=off";
-    let found = main(&args(&format!("explore race_counter --preemptions 1 {knobs} --json"))).unwrap();
+    let found = main(&args(&format!("explore race_counter --preemptions 2 {knobs} --json"))).unwrap();
     let field = |name: &str| -> String {
         let at = found.find(&format!("\"{name}\":")).unwrap() + name.len() + 3;
         found[at..].split([',', '}']).next().unwrap().trim_matches('"').to_string()

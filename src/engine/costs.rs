@@ -25,12 +25,32 @@ pub const LOCK_OP: Nanos = 70;
 pub const VALUE_ACCESS: Nanos = 210;
 /// A `print` of a short line (180 ns into a buffer, more with the write on a terminal).
 pub const PRINT: Nanos = 1_000;
-/// `t.start()` of a thread until it runs (start and join measured at 109 µs together).
+/// The Python part of a `print` that writes at once (to a terminal, or under `-u`), under
+/// the GIL before the write lets go of it: a print to a terminal takes 1.25 µs at the
+/// least, an `os.write` of the same line 0.7 µs.
+pub const PRINT_CALL: Nanos = 550;
+/// `t.start()` and `t.join()` of a thread that does nothing (109 µs measured together): the
+/// live engine's start, whose join is real.
 pub const THREAD_START: Nanos = 100_000;
-/// `p.start()` with `fork` until the child runs (start and join: 2.7 ms).
+/// `t.start()` of a thread until the new thread runs Python (`scripts/noise.py`, start to
+/// the target's first line: 24 µs at the median); the simulator's start, spread by
+/// [`THREAD_START_SPREAD`], then [`THREAD_STARTED_WAKE`] until `start()` returns.
+pub const THREAD_FIRST_RUN: Nanos = 24_000;
+/// What a process's first thread starts take on top of a warm one, in two parts: until the
+/// new thread runs, and until `start()` returns after that (`scripts/noise.py`, `start() #k
+/// in a fresh process`, 20 processes: the first runs after 79 µs and returns 81 µs later,
+/// the third and later as warm ones): the memory and caches a new thread needs are cold.
+pub const THREAD_COLD_STARTS: [(Nanos, Nanos); 2] = [(55_000, 60_000), (25_000, 30_000)];
+/// `p.start()` and `p.join()` with `fork` of a child that does nothing (2.7 ms together):
+/// the live engine's start.
 pub const FORK_START: Nanos = 2_700_000;
-/// `p.start()` with `spawn`: a fresh interpreter imports the module (58 ms).
+/// The same with `spawn`: a fresh interpreter imports the module (58 ms).
 pub const SPAWN_START: Nanos = 58_000_000;
+/// `p.start()` with `fork` until the child runs Python (`scripts/noise.py`, start to the
+/// target's first line: 1.25 ms at the median): the simulator's start, work on a core.
+pub const FORK_FIRST_RUN: Nanos = 1_245_000;
+/// The same with `spawn` (34 ms): a fresh interpreter imports the module first.
+pub const SPAWN_FIRST_RUN: Nanos = 34_180_000;
 /// How long `p.start()` keeps its caller, with either method (0.85 ms measured): the
 /// child goes on starting by itself, so a loop of starts overlaps the children's starts.
 pub const PROCESS_START_RETURN: Nanos = 850_000;
@@ -48,6 +68,12 @@ pub const OS_SLICE: Nanos = 4_000_000;
 /// a tail to milliseconds (`scripts/noise.py`, `sleep(1ms) late`, 500 samples).
 pub const TIMER_LATE: Latency =
     Latency::new([70_600, 81_200, 86_300, 91_000, 93_100, 96_200, 99_600, 224_000, 2_002_000]);
+/// How late a long timer fires (from [`LONG_TIMER`] µs on; `sleep(100ms) late`, 120
+/// samples): a core idle that long sleeps deeper, and waking it takes longer and varies more.
+pub const TIMER_LATE_LONG: Latency =
+    Latency::new([88_300, 103_000, 110_000, 122_000, 131_000, 150_000, 167_000, 217_000, 631_000]);
+/// The length in µs from which a timer's lateness is drawn from [`TIMER_LATE_LONG`].
+pub const LONG_TIMER: u64 = 50_000;
 
 /// How long a thread blocked on a lock, a condition, an event, a barrier or a queue of its
 /// own process takes to run after the release that frees it (`Lock.acquire releaser
@@ -65,12 +91,45 @@ pub const PIPE_WAKE: Latency = Latency::new([7_900, 8_400, 8_700, 9_300, 11_200,
 /// How a start's length spreads around the table's value, in thousandths of it (the
 /// median is the table's): a start is the same work every time, but the operating system
 /// makes it take longer now and then (`scripts/noise.py`, before `start()` to the target's
-/// first line). A thread's start has two or three modes (whether it lands on an idle core).
-pub const THREAD_START_SPREAD: Latency = Latency::new([300, 352, 375, 1_000, 1_443, 2_940, 6_584, 7_888, 11_739]);
-/// A forked child's start (60 samples).
-pub const FORK_START_SPREAD: Latency = Latency::new([897, 919, 938, 1_000, 1_056, 1_127, 1_232, 1_334, 1_450]);
-/// A spawned child's start (40 samples): a fresh interpreter, so the least spread.
-pub const SPAWN_START_SPREAD: Latency = Latency::new([957, 965, 978, 1_000, 1_023, 1_035, 1_061, 1_141, 1_188]);
+/// first line). A thread's (of [`THREAD_FIRST_RUN`], 1 000 samples) has a long tail.
+pub const THREAD_START_SPREAD: Latency = Latency::new([725, 775, 817, 1_000, 1_108, 1_300, 1_563, 3_542, 7_292]);
+/// How long after a new thread runs its `start()` returns: the caller waits on an event the
+/// thread sets and wakes on another core (`thread first line->start() back`, 1 000
+/// samples); it then wants the GIL, which a CPU-bound new thread keeps until asked.
+pub const THREAD_STARTED_WAKE: Latency =
+    Latency::new([9_500, 33_900, 35_300, 43_000, 45_900, 48_800, 54_500, 86_500, 300_000]);
+/// How long after a thread's last line its `join()` returns (`thread last line->join()
+/// back`, 1 000 samples): the ending thread frees its core for the joiner.
+pub const THREAD_JOIN_WAKE: Latency = Latency::new([1_800, 4_300, 4_500, 4_900, 5_400, 6_400, 7_700, 11_800, 41_000]);
+/// A forked child's start (of [`FORK_FIRST_RUN`], 60 samples).
+pub const FORK_START_SPREAD: Latency = Latency::new([870, 946, 968, 1_000, 1_027, 1_057, 1_097, 1_219, 1_304]);
+/// A process's first `fork` start, until the child runs Python (`scripts/noise.py`, `1st
+/// fork start->first line`, 60 fresh processes; 1.98 ms at the median where a later fork
+/// took 1.48, so scaled by 1 245 / 1 483 to this table's later forks): the first fork of a
+/// process is slower, its memory not yet shared copy-on-write with any child.
+pub const FIRST_FORK_FIRST_RUN: Latency =
+    Latency::new([1_291_000, 1_350_000, 1_493_000, 1_665_000, 1_857_000, 2_109_000, 2_248_000, 2_336_000, 2_357_000]);
+/// How long a process's first `fork` start keeps its caller (`1st fork p.start() returns`,
+/// 1.13 ms at the median where a later one took 0.49, scaled by 383 / 487 likewise).
+pub const FIRST_FORK_START_RETURN: Latency =
+    Latency::new([645_000, 687_000, 711_000, 887_000, 1_026_000, 1_077_000, 1_096_000, 1_177_000, 1_258_000]);
+/// A spawned child's start (of [`SPAWN_FIRST_RUN`], 30 samples): a fresh interpreter, so
+/// the least spread.
+pub const SPAWN_START_SPREAD: Latency = Latency::new([989, 994, 997, 1_000, 1_009, 1_062, 1_072, 1_099, 1_108]);
+/// How long `p.start()` keeps its caller (`fork p.start() returns`, 60 samples): the child
+/// goes on starting by itself, so a loop of starts overlaps the children's starts.
+pub const FORK_START_RETURN: Latency =
+    Latency::new([292_000, 330_000, 337_000, 383_000, 407_000, 436_000, 448_000, 515_000, 583_000]);
+/// The same with `spawn` (30 samples): now and then it waits for the new interpreter.
+pub const SPAWN_START_RETURN: Latency =
+    Latency::new([206_000, 251_000, 261_000, 278_000, 365_000, 2_814_000, 3_649_000, 4_029_000, 4_109_000]);
+/// How long after a forked child's last line its `join()` returns (`fork last line->join()
+/// back`, 60 samples): the child's interpreter tears down, then the parent wakes.
+pub const FORK_EXIT: Latency =
+    Latency::new([448_000, 488_000, 494_000, 503_000, 527_000, 548_000, 567_000, 577_000, 579_000]);
+/// The same for a spawned child (30 samples): a whole interpreter's modules to tear down.
+pub const SPAWN_EXIT: Latency =
+    Latency::new([6_189_000, 6_209_000, 6_278_000, 6_413_000, 6_607_000, 6_814_000, 6_925_000, 7_999_000, 8_434_000]);
 
 /// How long a thread waiting for the GIL takes to run once the holder lets go of it at its
 /// request (the holder meanwhile waits for it, so no Python runs): `scripts/noise.py`'s
@@ -78,3 +137,18 @@ pub const SPAWN_START_SPREAD: Latency = Latency::new([957, 965, 978, 1_000, 1_02
 /// request's own timed wait, drawn apart as [`TIMER_LATE`]).
 pub const GIL_WAKE: Latency =
     Latency::new([40_000, 57_000, 64_000, 76_000, 101_000, 123_000, 145_000, 195_000, 1_900_000]);
+
+/// A line's write to a terminal, the GIL let go meanwhile (`line write to a terminal`,
+/// 4 000 samples): about a microsecond, now and then tens. A thread woken by that release takes
+/// the GIL only if it runs before the write returns, which is rare. The stalls of tens of
+/// milliseconds when the terminal falls behind (a few in 10 000) are left out: drawn
+/// uniformly over the top percent they would make every print slow.
+pub const TTY_WRITE: Latency = Latency::new([500, 550, 600, 700, 1_200, 1_800, 2_200, 15_900, 150_000]);
+
+/// A block-buffered stdout's flush of 8 KB to a pipe (`8 KB write to a pipe`, 1 000
+/// samples), the GIL let go meanwhile; its tail is cut as [`TTY_WRITE`]'s.
+pub const PIPE_FLUSH: Latency = Latency::new([1_000, 2_300, 2_400, 2_500, 2_500, 2_700, 2_800, 9_000, 150_000]);
+
+/// The size of a block-buffered stdout's buffer (`io.DEFAULT_BUFFER_SIZE`): a flush writes
+/// it once it is full.
+pub const STDOUT_BUFFER: usize = 8_192;

@@ -5,6 +5,7 @@
 //! - `primitives`: each Python object in its own file, every claim on both engines.
 //! - `sim`: the simulator's model of time, cores, the GIL and output.
 //! - `noise`: the operating system's noise in the simulator, a test per mechanism.
+//! - `noise_gil`: the same around the GIL, thread starts, process exits and long timers.
 //! - `race_live`: the race lesson on real threads.
 //! - `lessons`: every lesson, told as it teaches, on both engines.
 //! - `golden`: the golden run's hash, the same natively as in the browser.
@@ -24,6 +25,7 @@ mod knob_limits;
 mod lessons;
 mod live_pool;
 mod noise;
+mod noise_gil;
 mod primitives;
 mod program;
 mod programs;

@@ -67,13 +67,16 @@ fn a_timed_wait_that_times_out_wakes_late_too() {
     assert!(waited.iter().all(|w| *w >= 10_000_000 + TIMER_LATE.at(0)), "{waited:?}");
 }
 
-/// A queue item put after 1 ms by a thread, or by a child process, for the main thread
-/// already waiting in `get()`: over seeds, the time from its Sent mark to its Received mark.
+/// A queue item put after 20 ms by a thread, or by a child process, for the main thread
+/// already waiting in `get()` (a first fork's `start()` may keep it 9 ms): over seeds, the
+/// time from its Sent mark to its Received mark.
 fn queue_wakes(putter_in_a_child: bool, seeds: u64) -> Vec<u64> {
     let mut b = Build::new();
     let q = b.object("q", ObjectKind::Queue { maxsize: 0 });
-    let body =
-        vec![OpKind::Sleep { micros: 1_000 }, OpKind::Put { object: q, value: Operand::Const(7), wait: Wait::Forever }];
+    let body = vec![
+        OpKind::Sleep { micros: 20_000 },
+        OpKind::Put { object: q, value: Operand::Const(7), wait: Wait::Forever },
+    ];
     let putter = if putter_in_a_child {
         let p = b.process("Process-1", StartMethod::Fork, false);
         b.actor("Process-1", p, ActorRole::ProcessMain, body)
@@ -108,7 +111,9 @@ fn a_woken_thread_runs_after_the_measured_wake_and_a_message_between_processes_a
 
 #[test]
 fn two_processes_started_together_finish_in_either_order_over_seeds() {
-    // p1.start(); p2.start(): each child prints its name as it begins.
+    // p1.start(); p2.start(): each child prints its name as it begins. In CPython on a quiet
+    // machine the second started runs first now and then (1 in 60 fresh processes,
+    // `scripts/noise.py`), when the first fork is slow; more often under load.
     let mut b = Build::new();
     let children: Vec<ActorId> = (1..=2)
         .map(|i| {
@@ -119,14 +124,14 @@ fn two_processes_started_together_finish_in_either_order_over_seeds() {
         .collect();
     b.main(children.iter().map(|c| OpKind::Start { actor: *c }).collect());
     let program = b.done();
-    let firsts: std::collections::BTreeMap<String, usize> = (0..200).fold(Default::default(), |mut seen, seed| {
+    let firsts: std::collections::BTreeMap<String, usize> = (0..1000).fold(Default::default(), |mut seen, seed| {
         let trace = seeded(&program, seed);
         let first = trace.console_text().lines().next().unwrap_or_default().to_string();
         *seen.entry(first).or_default() += 1;
         seen
     });
     assert_eq!(firsts.len(), 2, "both orders: {firsts:?}");
-    assert!(firsts["Process-1"] > firsts["Process-2"], "the first started usually prints first: {firsts:?}");
+    assert!(firsts["Process-1"] > 10 * firsts["Process-2"], "the first started usually prints first: {firsts:?}");
 }
 
 #[test]
@@ -140,13 +145,21 @@ fn more_ready_threads_than_cores_take_turns_on_them_a_slice_at_a_time() {
     let program = b.done();
     let run = RunSettings { gil: false, ..RunSettings::default() };
     let trace = sim::run(program, SimSettings { run, cores: 2, seed: 1, ..SimSettings::default() }).unwrap();
+    let runs = |t: &ActorId| {
+        let t = *t;
+        trace.spans.iter().filter(move |s| s.actor == t && s.kind == SpanKind::Run)
+    };
+    // Before the third has started and after the first is done, two threads have two cores
+    // and need not take turns.
+    let all_ready = trace.marks.iter().filter(|m| m.kind == MarkKind::Started).map(|m| m.at).max().unwrap();
+    let first_done = threads.iter().map(|t| runs(t).map(|s| s.end).max().unwrap()).min().unwrap();
     for thread in &threads {
-        let mine: Vec<_> = trace.spans.iter().filter(|s| s.actor == *thread && s.kind == SpanKind::Run).collect();
+        let shared: Vec<_> = runs(thread).filter(|s| s.start >= all_ready && s.end <= first_done).collect();
         // Each ran in slices, none much longer than the operating system's...
-        assert!(mine.len() >= 5, "{} slices", mine.len());
-        assert!(mine.iter().all(|s| s.end - s.start <= OS_SLICE + 100_000), "{mine:?}");
-        // ...and all three shared the two cores to the end (none ran alone at the last).
-        let last = mine.last().unwrap().end;
+        assert!(shared.len() >= 5, "{} slices", shared.len());
+        assert!(shared.iter().all(|s| s.end - s.start <= OS_SLICE + 100_000), "{shared:?}");
+        // ...and all three shared the two cores to the end (none ran alone for long).
+        let last = runs(thread).map(|s| s.end).max().unwrap();
         assert!(last > 55_000_000 && last < 65_000_000, "done at {last}");
     }
 }
@@ -170,11 +183,13 @@ fn cpu_bound_threads_under_the_gil_pay_for_each_hand_over_more_on_two_cores_than
         (both - serial) as f64 / serial as f64
     };
     // CPython 3.11 on this machine: a few percent slower than serial on two cores, about
-    // as fast on one (`scripts/noise.py`, section 7); more threads and a shorter switch
-    // interval mean more hand-overs, so more to pay.
-    let (two, four) = (threaded("2", "2", "5"), threaded("4", "2", "5"));
+    // as fast on one (`scripts/noise.py`, section 7; its run-to-run spread is as wide as the
+    // effect). A hand-over comes once a switch interval whoever waits, so one thread pays
+    // nothing, and four about what two do; a shorter interval means more hand-overs.
+    let (one, two, four) = (threaded("1", "2", "5"), threaded("2", "2", "5"), threaded("4", "2", "5"));
+    assert!(one < 1.002, "1 thread on 2 cores: {one}");
     assert!(two > 1.005 && two < 1.06, "2 threads on 2 cores: {two}");
-    assert!(four > two, "4 threads pay more than 2: {four} vs {two}");
+    assert!((four - two).abs() < 0.01, "4 threads pay about what 2 do: {four} vs {two}");
     assert!(threaded("2", "1", "5") < two, "one core: the hand-over is a switch on that core");
     assert!(threaded("2", "2", "1") > two && threaded("2", "2", "20") < two, "the switch interval sets how often");
 }

@@ -144,7 +144,7 @@ fn the_snapshot_shows_states_holders_and_the_trace_so_far_grows() {
 
 #[test]
 fn with_the_gil_on_a_waiting_thread_cannot_be_picked() {
-    let (_, mut sim) = race(&[("threads", "2"), ("increments", "1000")], Schedule::default());
+    let (_, mut sim) = race(&[("threads", "2"), ("increments", "100000")], Schedule::default());
     for _ in 0..20_000 {
         let view = sim.snapshot().unwrap();
         if let Some(waiting) = view.actors.iter().position(|a| a.state == ActorState::WaitingForGil) {

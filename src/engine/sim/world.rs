@@ -47,16 +47,24 @@ pub enum StepResult {
 /// Why a blocked actor is waiting, and until when at most.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Block {
-    /// Waiting for its process's GIL; asks the holder to drop it at `asks`, unless a
-    /// switch happened since `switches`.
+    /// Waiting for its process's GIL since `since`; asks the holder to drop it at `asks`,
+    /// unless a switch happened since `switches`. A waiter `signalled` by a release instead
+    /// runs at `asks` and takes the GIL if it is still free then.
     Gil {
+        since: Nanos,
         asks: Nanos,
         switches: u64,
+        signalled: bool,
     },
     /// Paying a cost that releases the GIL (sleep, start, a write) until `until`.
     Pause {
         until: Nanos,
         kind: SpanKind,
+    },
+    /// In `start()` of a thread, until that thread runs; it returns `later` after its wake.
+    StartOf {
+        actor: ActorId,
+        later: Nanos,
     },
     Acquire {
         object: ObjectId,
@@ -103,7 +111,7 @@ impl Block {
             | Block::Join { until, .. }
             | Block::Put { until, .. }
             | Block::Get { until, .. } => until,
-            Block::Barrier { .. } | Block::Recv { .. } => None,
+            Block::Barrier { .. } | Block::Recv { .. } | Block::StartOf { .. } => None,
         }
     }
 
@@ -117,7 +125,7 @@ impl Block {
             | Block::Get { object, .. }
             | Block::Recv { object, .. } => Some(WaitOn::Object(object)),
             Block::Join { actor, .. } => Some(WaitOn::Actor(actor)),
-            Block::Gil { .. } | Block::Pause { .. } => None,
+            Block::Gil { .. } | Block::Pause { .. } | Block::StartOf { .. } => None,
         }
     }
 }
@@ -159,12 +167,17 @@ struct Actor {
     pending_put: i64,
     /// An RLock's levels, kept while a Condition wait has let go of them.
     cond_count: u32,
-    /// The second write of an unbuffered print, still to come.
-    pending_newline: bool,
+    /// A print's writes still to come, the next last: the Python part of a print runs
+    /// under the GIL first, then each write lets go of it.
+    pending_writes: Vec<String>,
     started: bool,
     /// A new process's start still to run (interpreter start-up and imports): CPU work
     /// on a core before its first line, so many starting at once contend for the cores.
     startup: Nanos,
+    /// A child process's interpreter tearing down after its main thread's last line: CPU
+    /// work still to run before the process exits (set once, when `torn_down` is).
+    teardown: Nanos,
+    torn_down: bool,
     /// The Value's lock an access holds until this actor's next step (the access's time).
     value_lock: Option<ObjectId>,
 }
@@ -184,6 +197,10 @@ pub struct Sim {
     /// Block-buffered output per process (`output=pipe`), flushed at the process's exit.
     buffers: Vec<String>,
     process_started: Vec<bool>,
+    /// How many threads each process has started: its first starts are slower.
+    threads_started: Vec<usize>,
+    /// How many child processes each process has started: its first fork is slower.
+    children_started: Vec<usize>,
     process_exited: Vec<bool>,
     now: Nanos,
     steps: u64,
@@ -230,9 +247,11 @@ impl Sim {
                 wake: None,
                 pending_put: 0,
                 cond_count: 0,
-                pending_newline: false,
+                pending_writes: Vec::new(),
                 started: false,
                 startup: 0,
+                teardown: 0,
+                torn_down: false,
                 value_lock: None,
             })
             .collect();
@@ -253,6 +272,8 @@ impl Sim {
             objects,
             buffers: vec![String::new(); processes],
             process_started: vec![false; processes],
+            threads_started: vec![0; processes],
+            children_started: vec![0; processes],
             process_exited: vec![false; processes],
             actors,
             program,

@@ -163,13 +163,19 @@ fn a_pick_shows_in_the_schedule_one_that_no_longer_applies_is_ignored_and_a_misf
     let mut d = driver(0);
     let pairs = knobs(&[("threads", "2"), ("increments", "2"), ("gil", "off")]);
     d.handle(Request::Step { run: 1, lesson: "race_counter".into(), knobs: pairs });
+    // main starts Thread-1 and waits for it to run; it runs its first line (a turn of
+    // its own); then waiting, while it could run on, is a pick.
     d.handle(Request::StepMove { run: 1, step: StepMove::Turn(None) });
     d.handle(Request::StepMove { run: 1, step: StepMove::Wait });
-    assert_eq!(last_view(&d.take_responses()).schedule, "1w");
+    d.handle(Request::StepMove { run: 1, step: StepMove::Turn(None) });
+    d.handle(Request::StepMove { run: 1, step: StepMove::Wait });
+    let before = last_view(&d.take_responses()).clone();
+    assert_eq!(before.schedule, "2w");
+    // Thread-2 is not started yet, and there is no 99th thread.
     d.handle(Request::StepMove { run: 1, step: StepMove::Turn(Some(2)) });
     d.handle(Request::StepMove { run: 1, step: StepMove::Turn(Some(99)) });
     let view = last_view(&d.take_responses()).clone();
-    assert_eq!((view.snapshot.turns, view.end), (2, None), "nothing moved");
+    assert_eq!((view.snapshot.turns, view.end), (before.snapshot.turns, None), "nothing moved");
     // A move for another run changes nothing and is not answered.
     d.handle(Request::StepMove { run: 9, step: StepMove::Turn(None) });
     assert!(d.take_responses().is_empty());

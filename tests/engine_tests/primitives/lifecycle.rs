@@ -4,7 +4,7 @@
 
 use std::time::{Duration, Instant};
 
-use interleave::engine::costs::{FORK_START, PROCESS_START_RETURN};
+use interleave::engine::costs::{FORK_START, FORK_START_RETURN, PROCESS_START_RETURN};
 use interleave::engine::program::*;
 use interleave::engine::settings::{OutputMode, RunSettings};
 use interleave::engine::trace::{MarkKind, Outcome, SpanKind, Trace};
@@ -152,11 +152,12 @@ both_engines! {
         } else {
             let trace = engine.run(program);
             let kept = kept(&trace);
-            // `start()` kept its caller the cost table's time, within the model's jitter (an eighth).
-            assert!(kept.end - kept.start >= PROCESS_START_RETURN * 7 / 8, "{kept:?}");
+            // `start()` kept its caller at least the least of the measured fork's.
+            assert!(kept.end - kept.start >= FORK_START_RETURN.at(0), "{kept:?}");
             let (process, thread) = (starting(&trace, child), starting(&trace, thread));
-            // A thread's start is far shorter, shown here free of the machine.
-            assert!(process > 10 * thread, "process {process} ns, thread {thread} ns");
+            // A thread's start is far shorter, shown here free of the machine (even the first
+            // thread of a process, the slowest to start).
+            assert!(process > 5 * thread, "process {process} ns, thread {thread} ns");
             // `p.start()` returns before the child runs: the child starts up by itself.
             let ran = started(&trace, child);
             assert!(kept.end < ran, "start() returned at {} ns, the child ran at {ran} ns", kept.end);

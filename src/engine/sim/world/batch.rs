@@ -111,8 +111,9 @@ impl Sim {
         let actor = &self.actors[a];
         let p = actor.process;
         actor.startup == 0
+            && actor.teardown == 0
             && actor.started
-            && !actor.pending_newline
+            && actor.pending_writes.is_empty()
             && actor.wake.is_none()
             && actor.value_lock.is_none()
             && actor.activity == Some(SpanKind::Run)

@@ -38,11 +38,14 @@ impl Sim {
         let switches = self.gils[self.actors[a].process].switches;
         let interval = self.settings.run.switch_interval;
         let asks = at + interval + self.timer_late(interval / 1_000);
-        Block::Gil { asks, switches }
+        Block::Gil { since: at, asks, switches, signalled: false }
     }
 
-    /// Releases the GIL at `at` and hands it to one of its waiters, if any.
-    pub(super) fn release_gil(&mut self, a: usize, at: Nanos) -> Result<(), SimError> {
+    /// Releases the GIL at `at`. A forced release (the holder was asked to drop it) hands
+    /// it to one of the waiters, and the holder waits for that; any other release (a write,
+    /// a wait, the end) only wakes one, which takes it if it is still free when it runs, as
+    /// CPython's `drop_gil` signals its condition and lets whoever comes first take it.
+    pub(super) fn release_gil(&mut self, a: usize, at: Nanos, forced: bool) -> Result<(), SimError> {
         if !self.actors[a].holds_gil {
             return Ok(());
         }
@@ -50,25 +53,30 @@ impl Sim {
         self.actors[a].rec.end(SpanKind::HoldGil, at);
         let p = self.actors[a].process;
         self.gils[p].holder = None;
-        let waiters: Vec<usize> = (0..self.actors.len())
-            .filter(|&w| {
-                w != a
-                    && self.actors[w].process == p
-                    && matches!(self.actors[w].phase, Phase::Blocked(Block::Gil { .. }))
+        // The condition wakes the waiter that has waited longest (a woken one is on its way
+        // and no longer waits on it), so no thread starves while others take turns.
+        let longest = (0..self.actors.len())
+            .filter(|&w| w != a && self.actors[w].process == p)
+            .filter_map(|w| match self.actors[w].phase {
+                Phase::Blocked(Block::Gil { since, signalled: false, .. }) => Some((since, w)),
+                _ => None,
             })
-            .collect();
-        if waiters.is_empty() {
+            .min();
+        let Some((_, next)) = longest else {
             return Ok(());
-        }
-        let next = self.choose(&waiters);
-        // Meanwhile nobody runs Python: the holder waits until the woken thread has it. On
-        // one core the hand-over is a switch on that core; on several, the waiter wakes up
-        // on another, which takes longer.
+        };
+        // On one core the hand-over is a switch on that core; on several, the waiter wakes
+        // up on another, which takes longer.
         let wake = if self.cores.len() > 1 { &costs::GIL_WAKE } else { &costs::THREAD_WAKE };
         let woke = at + self.draw(wake);
-        self.set_activity(next, None, woke);
-        self.take_gil(next, woke);
-        self.make_runnable(next, woke);
+        if forced {
+            // Meanwhile nobody runs Python: the holder waits until the woken thread has it.
+            self.set_activity(next, None, woke);
+            self.take_gil(next, woke);
+            self.make_runnable(next, woke);
+        } else if let Phase::Blocked(Block::Gil { since, switches, .. }) = self.actors[next].phase {
+            self.actors[next].phase = Phase::Blocked(Block::Gil { since, asks: woke, switches, signalled: true });
+        }
         Ok(())
     }
 }

@@ -4,11 +4,11 @@
 
 use super::{Block, Sim, Wake};
 use crate::engine::costs;
-use crate::engine::program::{render_text, Introspect, Op, OpKind, Reg, TextPart};
+use crate::engine::program::{render_text, ActorRole, Introspect, Op, OpKind, Reg, TextPart};
 use crate::engine::python::errors;
 use crate::engine::settings::{OutputMode, PythonModel};
 use crate::engine::sim::settings::SimError;
-use crate::engine::trace::{MarkKind, Nanos, SpanKind};
+use crate::engine::trace::{Nanos, SpanKind};
 
 impl Sim {
     /// One step of actor `a` at time `at`: the GIL if needed, then one operation.
@@ -28,18 +28,20 @@ impl Sim {
                 }
             }
         }
-        if self.actors[a].startup > 0 {
-            // In pieces no longer than an OS slice, so other ready threads get the core too.
-            let piece = self.actors[a].startup.min(costs::OS_SLICE);
-            self.actors[a].startup -= piece;
-            self.set_activity(a, Some(SpanKind::Starting), at);
+        // A process's start-up and teardown are work on a core, in pieces no longer than an
+        // OS slice, so other ready threads get the core too.
+        let actor = &mut self.actors[a];
+        let work = match (actor.startup > 0, actor.teardown > 0) {
+            (true, _) => Some((&mut actor.startup, SpanKind::Starting)),
+            (false, true) => Some((&mut actor.teardown, SpanKind::Run)),
+            _ => None,
+        };
+        if let Some((left, kind)) = work {
+            let piece = (*left).min(costs::OS_SLICE);
+            *left -= piece;
             self.actors[a].clock = at + piece;
+            self.set_activity(a, Some(kind), at);
             return Ok(());
-        }
-        if !self.actors[a].started {
-            self.actors[a].started = true;
-            let line = self.line(a);
-            self.actors[a].rec.mark(MarkKind::Started, at, line);
         }
         let gil_on = self.settings.run.gil;
         if gil_on && !self.actors[a].holds_gil {
@@ -51,16 +53,28 @@ impl Sim {
                 return self.block(a, wait, at);
             }
         }
+        // A thread has started once it runs Python, with the GIL: its first turn sets the
+        // event its `start()` waits on, as `Thread._bootstrap` does before the target.
+        if !self.actors[a].started {
+            self.started(a, at);
+            if self.program.actors[a].role == ActorRole::Thread {
+                self.actors[a].clock = at + self.cost(costs::STEP);
+                return Ok(());
+            }
+        }
         self.set_activity(a, Some(SpanKind::Run), at);
-        if self.actors[a].pending_newline {
-            self.actors[a].pending_newline = false;
-            return self.write(a, "\n".to_string(), costs::PRINT / 2, at);
+        if let Some(text) = self.actors[a].pending_writes.pop() {
+            let took = self.draw(&costs::TTY_WRITE);
+            return self.write(a, text, took, at);
         }
         if let Some(wake) = self.actors[a].wake.take() {
             return self.complete_blocking(a, wake, at);
         }
         let pc = self.actors[a].pc;
         let Some(op) = self.program.actors[a].ops.get(pc).cloned() else {
+            if self.tears_down(a) {
+                return Ok(());
+            }
             return self.exit(a, at);
         };
         // A check point with a drop request: let go, and wait for the GIL like the others.
@@ -252,28 +266,36 @@ impl Sim {
                 let p = self.actors[a].process;
                 self.buffers[p].push_str(&line);
                 self.buffers[p].push('\n');
-                self.advance(a, at, costs::PRINT / 5);
-                Ok(())
+                if self.buffers[p].len() < costs::STDOUT_BUFFER {
+                    self.advance(a, at, costs::PRINT / 5);
+                    return Ok(());
+                }
+                // A full buffer is flushed by the print that filled it, with one write.
+                self.actors[a].pc += 1;
+                let text = std::mem::take(&mut self.buffers[p]);
+                let took = self.draw(&costs::PIPE_FLUSH);
+                self.write(a, text, took, at)
             }
             OutputMode::Tty => {
-                self.actors[a].pc += 1;
-                self.write(a, line + "\n", costs::PRINT, at)
+                self.actors[a].pending_writes = vec![line + "\n"];
+                self.advance(a, at, costs::PRINT_CALL);
+                Ok(())
             }
             // `-u`: the text and the newline are two writes, and the GIL is let go around
             // each, so another thread's output can land between them.
             OutputMode::Unbuffered => {
-                self.actors[a].pc += 1;
-                self.actors[a].pending_newline = true;
-                self.write(a, line, costs::PRINT / 2, at)
+                self.actors[a].pending_writes = vec!["\n".to_string(), line];
+                self.advance(a, at, costs::PRINT_CALL);
+                Ok(())
             }
         }
     }
 
-    /// One write to the terminal, recorded now; the write system call releases the GIL.
-    fn write(&mut self, a: usize, text: String, cost: Nanos, at: Nanos) -> Result<(), SimError> {
+    /// One write, recorded now, taking `took`; the write system call releases the GIL.
+    fn write(&mut self, a: usize, text: String, took: Nanos, at: Nanos) -> Result<(), SimError> {
         let line = self.program.actors[a].ops.get(self.actors[a].pc.saturating_sub(1)).map_or(1, |op| op.line);
         self.actors[a].rec.print(at, line, text);
-        let until = at + self.cost(cost);
+        let until = at + took;
         self.pause(a, until, SpanKind::Run, at)
     }
 }

@@ -21,11 +21,13 @@ impl Sim {
         }
         self.actors[a].pc += 1;
         if role == ActorRole::Thread {
-            // `start()` returns once the new thread runs.
-            let ready = at + self.spread(costs::THREAD_START, &costs::THREAD_START_SPREAD);
+            let p = self.actors[a].process;
+            let (cold, later) = costs::THREAD_COLD_STARTS.get(self.threads_started[p]).copied().unwrap_or((0, 0));
+            self.threads_started[p] += 1;
+            let ready = at + cold + self.spread(costs::THREAD_FIRST_RUN, &costs::THREAD_START_SPREAD);
             self.actors[target].phase = Phase::Blocked(Block::Pause { until: ready, kind: SpanKind::Starting });
             self.set_activity(target, Some(SpanKind::Starting), at);
-            return self.pause(a, ready, SpanKind::Starting, at);
+            return self.block(a, Block::StartOf { actor: ActorId(target as u16), later }, at);
         }
         let p = self.actors[target].process;
         let def = &self.program.processes[p];
@@ -35,16 +37,45 @@ impl Sim {
             self.vars[p] = self.vars[parent].clone();
         }
         self.process_started[p] = true;
-        let (cost, spread) = match def.start_method {
-            StartMethod::Spawn => (costs::SPAWN_START, &costs::SPAWN_START_SPREAD),
-            _ => (costs::FORK_START, &costs::FORK_START_SPREAD),
+        let caller = self.actors[a].process;
+        let first = self.children_started[caller] == 0;
+        self.children_started[caller] += 1;
+        // The child starts itself, on a core like any work; `start()` returns sooner. A
+        // process's first fork is slower in both parts: the parent's memory is not yet
+        // shared copy-on-write with any child.
+        let (startup, back) = match def.start_method {
+            StartMethod::Spawn => {
+                (self.spread(costs::SPAWN_FIRST_RUN, &costs::SPAWN_START_SPREAD), self.draw(&costs::SPAWN_START_RETURN))
+            }
+            _ if first => (self.draw(&costs::FIRST_FORK_FIRST_RUN), self.draw(&costs::FIRST_FORK_START_RETURN)),
+            _ => (self.spread(costs::FORK_FIRST_RUN, &costs::FORK_START_SPREAD), self.draw(&costs::FORK_START_RETURN)),
         };
-        // The child starts itself, on a core like any work; `start()` returns sooner.
-        self.actors[target].startup = self.spread(cost, spread);
+        self.actors[target].startup = startup;
         self.make_runnable(target, at);
         self.set_activity(target, Some(SpanKind::Starting), at);
-        let returns = at + self.cost(costs::PROCESS_START_RETURN);
-        self.pause(a, returns, SpanKind::Starting, at)
+        // The parent forks (or launches the new interpreter) itself: work, with its GIL.
+        let returns = at + back;
+        self.set_activity(a, Some(SpanKind::Starting), at);
+        self.actors[a].clock = returns;
+        Ok(())
+    }
+
+    /// Thread `a` runs Python for the first time at `at`. It sets the event its `start()`
+    /// waits on, so that caller wakes a little after, and then wants the GIL this thread
+    /// holds (a CPU-bound thread keeps it until a drop request: the next `start()` is late).
+    pub(super) fn started(&mut self, a: usize, at: Nanos) {
+        self.actors[a].started = true;
+        let line = self.line(a);
+        self.actors[a].rec.mark(MarkKind::Started, at, line);
+        let me = ActorId(a as u16);
+        for w in 0..self.actors.len() {
+            if let Phase::Blocked(Block::StartOf { actor, later }) = self.actors[w].phase {
+                if actor == me {
+                    let until = at + later + self.draw(&costs::THREAD_STARTED_WAKE);
+                    self.actors[w].phase = Phase::Blocked(Block::Pause { until, kind: SpanKind::Starting });
+                }
+            }
+        }
     }
 
     pub(super) fn join(&mut self, a: usize, target: usize, wait: Wait, at: Nanos) -> Result<(), SimError> {
@@ -69,9 +100,25 @@ impl Sim {
         }
     }
 
+    /// Whether actor `a`, at the end of its program, first has its process's interpreter to
+    /// tear down (a child process's main thread, once): then that work is set to run.
+    pub(super) fn tears_down(&mut self, a: usize) -> bool {
+        let p = self.actors[a].process;
+        if self.program.actors[a].role != ActorRole::ProcessMain || p == 0 || self.actors[a].torn_down {
+            return false;
+        }
+        let teardown = match self.program.processes[p].start_method {
+            StartMethod::Spawn => &costs::SPAWN_EXIT,
+            _ => &costs::FORK_EXIT,
+        };
+        self.actors[a].teardown = self.draw(teardown);
+        self.actors[a].torn_down = true;
+        true
+    }
+
     /// Actor `a` ends at `at`: everything it holds is let go, and its joiners wake.
     pub(super) fn exit(&mut self, a: usize, at: Nanos) -> Result<(), SimError> {
-        self.release_gil(a, at)?;
+        self.release_gil(a, at, false)?;
         self.free_core(a, at);
         self.set_activity(a, None, at);
         let line = self.line(a);
@@ -87,7 +134,13 @@ impl Sim {
         for j in 0..self.actors.len() {
             if let Phase::Blocked(Block::Join { actor, .. }) = self.actors[j].phase {
                 if self.joined(actor.0 as usize) {
-                    self.wake(j, Wake::Value(0), at);
+                    // A thread's joiner wakes a little after it ends (a process's exit
+                    // already includes its teardown).
+                    let woke = match self.program.actors[actor.0 as usize].role {
+                        ActorRole::Thread => at + self.draw(&costs::THREAD_JOIN_WAKE),
+                        ActorRole::ProcessMain => at,
+                    };
+                    self.wake(j, Wake::Value(0), woke);
                 }
             }
         }

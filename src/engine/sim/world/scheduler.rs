@@ -56,11 +56,22 @@ impl Sim {
 
     /// Leaves the interpreter at `at` for a wait: Run ends, the GIL and the core are given up.
     pub(super) fn block(&mut self, a: usize, block: Block, at: Nanos) -> Result<(), SimError> {
-        self.release_gil(a, at)?;
+        // A drop request's wait is a forced switch; any other wait lets go of the GIL freely.
+        let forced = matches!(block, Block::Gil { .. });
+        self.release_gil(a, at, forced)?;
+        // A forced release counts as a switch already: the one who let go waits a whole
+        // interval from the hand-over before it may ask in turn.
+        let block = match block {
+            Block::Gil { since, asks, signalled, .. } => {
+                Block::Gil { since, asks, signalled, switches: self.gils[self.actors[a].process].switches }
+            }
+            other => other,
+        };
         self.free_core(a, at);
         let kind = match block {
             Block::Gil { .. } => SpanKind::WaitGil,
             Block::Pause { kind, .. } => kind,
+            Block::StartOf { .. } => SpanKind::Starting,
             other => other.wait_on().map_or(SpanKind::Sleep, SpanKind::Wait),
         };
         self.set_activity(a, Some(kind), at);
@@ -91,10 +102,11 @@ impl Sim {
     /// How late a timer of `micros` fires: the operating system's noise, from the seed (no
     /// timer, no lateness).
     pub(super) fn timer_late(&mut self, micros: u64) -> Nanos {
-        if micros == 0 {
-            return 0;
+        match micros {
+            0 => 0,
+            m if m >= costs::LONG_TIMER => self.draw(&costs::TIMER_LATE_LONG),
+            _ => self.draw(&costs::TIMER_LATE),
         }
-        self.draw(&costs::TIMER_LATE)
     }
 
     /// One draw of a measured latency, from the seed.
@@ -242,10 +254,12 @@ impl Sim {
                 }
                 if self.logging_turn() {
                     let enabled = (0..self.actors.len()).filter(|&i| self.enabled(i)).map(|i| i as u16).collect();
-                    let visible = self.program.actors[chosen].ops.get(self.actors[chosen].pc).is_some_and(|op| {
-                        op.kind.object().is_some()
-                            || matches!(op.kind, OpKind::Start { .. } | OpKind::Join { .. } | OpKind::Print { .. })
-                    });
+                    // A thread's first turn is visible too: its `start()` caller waits for it.
+                    let visible = !self.actors[chosen].started
+                        || self.program.actors[chosen].ops.get(self.actors[chosen].pc).is_some_and(|op| {
+                            op.kind.object().is_some()
+                                || matches!(op.kind, OpKind::Start { .. } | OpKind::Join { .. } | OpKind::Print { .. })
+                        });
                     let (turn, timer) = (self.turns, next_timer.is_some());
                     self.log_turn(TurnRecord { turn, enabled, chosen: chosen as u16, visible, timer });
                 }
@@ -262,6 +276,18 @@ impl Sim {
     fn fire_timer(&mut self, a: usize, at: Nanos) -> Result<(), SimError> {
         let Phase::Blocked(block) = self.actors[a].phase else { return Ok(()) };
         match block {
+            Block::Gil { signalled: true, .. } => {
+                // Woken by a release: the GIL is ours if nobody took it meanwhile (the
+                // releaser itself, back from a short write, usually has); if not, wait again.
+                if self.gils[self.actors[a].process].holder.is_none() {
+                    self.set_activity(a, None, at);
+                    self.take_gil(a, at);
+                    self.make_runnable(a, at);
+                } else {
+                    let wait = self.gil_wait(a, at);
+                    self.actors[a].phase = Phase::Blocked(wait);
+                }
+            }
             Block::Gil { switches, .. } => {
                 let p = self.actors[a].process;
                 // A whole interval without a switch: ask the holder to drop it.

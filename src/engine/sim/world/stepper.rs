@@ -2,7 +2,7 @@
 //! who could go next) and drives it one turn at a time.
 
 use super::{Block, Phase, Sim};
-use crate::engine::program::{ActorId, ObjectId, Program, REGISTERS};
+use crate::engine::program::{ActorId, ActorRole, ObjectId, Program, REGISTERS};
 use crate::engine::schedule::Pick;
 use crate::engine::sim::settings::SimError;
 use crate::engine::trace::{Nanos, SpanKind, Trace, WaitOn};
@@ -91,7 +91,9 @@ impl Sim {
             Phase::Runnable => ActorState::WaitingForCore,
             Phase::Blocked(Block::Gil { .. }) => ActorState::WaitingForGil,
             Phase::Blocked(Block::Pause { kind: SpanKind::Sleep, .. }) => ActorState::Sleeping,
-            Phase::Blocked(Block::Pause { kind: SpanKind::Starting, .. }) => ActorState::Starting,
+            Phase::Blocked(Block::Pause { kind: SpanKind::Starting, .. } | Block::StartOf { .. }) => {
+                ActorState::Starting
+            }
             Phase::Blocked(Block::Pause { .. }) => ActorState::Busy,
             Phase::Blocked(block) => block.wait_on().map_or(ActorState::Busy, ActorState::Waiting),
         }
@@ -143,10 +145,15 @@ impl Sim {
                     name: self.program.actors[a].name.clone(),
                     state: self.state_of(a),
                     line: self.line(a),
-                    next: (actor.phase != Phase::Done)
-                        .then(|| ops.get(actor.pc))
-                        .flatten()
-                        .map(|op| op.kind.describe(&self.program)),
+                    // A thread's first turn sets the event its `start()` waits on.
+                    next: if !actor.started && self.program.actors[a].role == ActorRole::Thread {
+                        Some("self._started.set()".to_string())
+                    } else {
+                        (actor.phase != Phase::Done)
+                            .then(|| ops.get(actor.pc))
+                            .flatten()
+                            .map(|op| op.kind.describe(&self.program))
+                    },
                     holds,
                     registers: actor.regs,
                 }
