@@ -47,6 +47,12 @@ pub const INFO: LessonInfo = LessonInfo {
              포크가 없으면 첫 번째를 돌려놓으면 순환이 끊어집니다. 방법마다 식사가 얼마나 공평하게 나뉘는지가 \
              다릅니다.",
     },
+    seed_changes: Text {
+        en: "How many meals each philosopher gets, and when the naive table freezes: with gap_ms, think_ms and \
+             eat_ms all 0, after a few meals in one run and hundreds in another.",
+        ko: "철학자마다 몇 번 먹는지, 그리고 naive 식탁이 언제 멈추는지가 달라집니다. gap_ms, think_ms, eat_ms가 \
+             모두 0이면 어떤 실행은 몇 번 먹고, 어떤 실행은 수백 번 먹고 나서 멈춥니다.",
+    },
     knobs: KNOBS,
     common_knobs: &["engine", "time_scale", "cores", "seed"],
     shows: crate::lessons::shows_with::<DiningPhilosophers>,

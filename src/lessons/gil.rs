@@ -41,6 +41,12 @@ pub const INFO: LessonInfo = LessonInfo {
              기다림은 겹칠 수 있습니다. 프로세스마다 인터프리터와 GIL이 따로 있어서, 시작 비용을 치른 뒤에는 여러 \
              코어에서 동시에 파이썬을 실행합니다.",
     },
+    seed_changes: Text {
+        en: "Little: the timings by a millisecond or so, and the exact moments the GIL changes hands; the speed-ups \
+             stay the same.",
+        ko: "별로 없습니다. 시간이 1밀리초 안팎, 그리고 GIL이 넘어가는 정확한 순간만 달라지고 속도 향상은 \
+             그대로입니다.",
+    },
     knobs: KNOBS,
     common_knobs: &["engine", "gil", "cores", "seed", "time_scale"],
     shows: crate::lessons::shows_with::<Gil>,

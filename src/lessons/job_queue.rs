@@ -40,6 +40,12 @@ pub const INFO: LessonInfo = LessonInfo {
              대개 빈 큐를 만납니다. 아직 끝난 작업이 없으니까요. 먼저 풀을 close하고 join하면 모든 작업을 기다리게 \
              되고, 그러면 큐에 결과가 모두 들어 있습니다.",
     },
+    seed_changes: Text {
+        en: "With drain=after, the order the results arrive in (jobs that end at nearly the same moment swap \
+             places); with drain=before nothing does: the drain always comes too early.",
+        ko: "drain=after에서는 결과가 도착하는 순서가 달라집니다(거의 같은 순간에 끝난 작업끼리 자리를 바꿉니다). \
+             drain=before에서는 달라지는 것이 없습니다. 언제나 너무 일찍 비우니까요.",
+    },
     knobs: KNOBS,
     common_knobs: &["engine", "time_scale", "cores", "seed"],
     shows: crate::lessons::shows_with::<JobQueue>,

@@ -9,7 +9,7 @@
 use crate::engine::program::{ActorId, ObjectDef, ObjectId, ObjectKind, OpKind, Program, TextPart, Wait};
 use crate::engine::trace::{Outcome, Trace};
 use crate::i18n::{group_digits, Lang, Text};
-use crate::knobs::{Common, FromKnobs, KnobError, KnobKind, KnobSpec, KnobValues};
+use crate::knobs::{Common, FromKnobs, KnobError, KnobKind, KnobSpec, KnobValues, Output};
 use crate::lessons::parts::{main_process, main_thread, not_finished, thread};
 use crate::lessons::source::Source;
 use crate::lessons::{Built, Findings, Group, Lesson, LessonInfo, Teach};
@@ -37,6 +37,12 @@ pub const INFO: LessonInfo = LessonInfo {
              뒤까지 락을 쥐면 그 쌍은 다른 스레드가 끼어들 수 없는 한 단위가 됩니다. 락이 없으면 GIL이 넘어갈 때마다 \
              (콘솔에 쓰는 순간이 그런 때입니다) 다른 스레드가 두 줄 사이에 출력할 수 있습니다. 반복이 적으면 둘째 \
              스레드가 시작하기도 전에 첫째 스레드가 끝나는 일이 많으니 반복을 늘려 보세요.",
+    },
+    seed_changes: Text {
+        en: "When the threads take turns, and with lock=off whether a pair gets split at all: a split is rare, so a \
+             run with none proves nothing; raise iterations.",
+        ko: "스레드들이 언제 번갈아 출력하는지, 그리고 lock=off에서 쌍이 갈라지기나 하는지가 달라집니다. 갈라짐은 \
+             드물어서 한 번도 없는 실행은 아무것도 증명하지 못하니 iterations를 늘려 보세요.",
     },
     knobs: KNOBS,
     common_knobs: &["engine", "output", "gil", "cores", "seed"],
@@ -73,8 +79,8 @@ impl Teach for LockPrint {
         build(knobs, common)
     }
 
-    fn findings(knobs: &Knobs, _common: &Common, trace: &Trace, lang: Lang) -> Findings {
-        findings(knobs, trace, lang)
+    fn findings(knobs: &Knobs, common: &Common, trace: &Trace, lang: Lang) -> Findings {
+        findings(knobs, common, trace, lang)
     }
 }
 
@@ -162,12 +168,13 @@ pub fn pairs(trace: &Trace) -> (i64, i64) {
     (together, split)
 }
 
-fn findings(knobs: &Knobs, trace: &Trace, lang: Lang) -> Findings {
+fn findings(knobs: &Knobs, common: &Common, trace: &Trace, lang: Lang) -> Findings {
     let ko = lang == Lang::Ko;
     let locked = knobs.lock;
     let (together, split) = pairs(trace);
     let total = 2 * i64::from(knobs.iterations);
-    let figures = vec![("pairs", total), ("together", together), ("split", split)];
+    let taken = turns(trace);
+    let figures = vec![("pairs", total), ("together", together), ("split", split), ("turns", taken)];
     if trace.outcome != Outcome::Completed {
         return Findings { headline: not_finished(lang), details: vec![], figures };
     }
@@ -185,20 +192,59 @@ fn findings(knobs: &Knobs, trace: &Trace, lang: Lang) -> Findings {
             ko: "각 스레드가 첫 줄 전부터 둘째 줄 뒤까지 락을 쥐고 있어서 다른 스레드는 lock.acquire()에서 기다리고 \
                  쌍과 쌍 사이에서만 출력할 수 있습니다.",
         },
+        (false, true) if !common.gil => Text {
+            en: "Without the lock nothing holds a pair together: with no GIL the two threads print at the same time \
+                 on their own cores, and the other thread printed in between.",
+            ko: "락이 없으면 쌍을 묶어 두는 것이 없습니다. GIL이 없으니 두 스레드가 각자의 코어에서 동시에 출력하고, \
+                 다른 스레드가 그 사이에 출력했습니다.",
+        },
+        (false, true) if common.output == Output::Pipe => Text {
+            en: "Without the lock nothing holds a pair together: the GIL changed hands between a pair's two prints \
+                 (a waiting thread asks for it after the switch interval), and the other thread printed in between.",
+            ko: "락이 없으면 쌍을 묶어 두는 것이 없습니다. 한 쌍의 두 print 사이에서 GIL이 넘어갔고(기다리는 스레드는 \
+                 전환 간격이 지나면 GIL을 요청합니다), 다른 스레드가 그 사이에 출력했습니다.",
+        },
         (false, true) => Text {
             en: "Without the lock nothing holds a pair together: a console write lets go of the GIL, and the other \
                  thread printed in between.",
             ko: "락이 없으면 쌍을 묶어 두는 것이 없습니다. 콘솔에 쓰는 순간 GIL이 풀리고, 다른 스레드가 그 사이에 \
                  출력했습니다.",
         },
-        (false, false) => Text {
-            en: "Nothing held the pairs together this time either: the threads simply did not print at the same \
-                 moment (with few iterations the first is often done before the second starts). Raise iterations.",
-            ko: "이번에도 쌍을 묶어 둔 것은 없습니다. 두 스레드가 같은 순간에 출력하지 않았을 뿐입니다(반복이 적으면 \
-                 첫째 스레드가 둘째가 시작하기 전에 끝나곤 합니다). iterations를 늘려 보세요.",
+        (false, false) if taken <= 1 => Text {
+            en: "Nothing held the pairs together this time either: one thread printed all its lines before the other \
+                 printed any (with few iterations the first is often done before the second starts). Raise \
+                 iterations.",
+            ko: "이번에도 쌍을 묶어 둔 것은 없습니다. 한 스레드가 자기 줄을 모두 출력한 뒤에야 다른 스레드가 출력했을 \
+                 뿐입니다(반복이 적으면 첫째 스레드가 둘째가 시작하기 전에 끝나곤 합니다). iterations를 늘려 보세요.",
         },
+        // The threads did take turns, only never inside a pair: the rare split did not come.
+        (false, false) => {
+            let turns = group_digits(taken);
+            let text = match lang {
+                Lang::En => format!(
+                    "Nothing held the pairs together this time either: the threads took turns {turns} times, but \
+                     each time between two pairs. The other thread gets in only if it prints in the short moment \
+                     between a pair's two lines, and this time it never did: run again with another seed, or raise \
+                     iterations."
+                ),
+                Lang::Ko => format!(
+                    "이번에도 쌍을 묶어 둔 것은 없습니다. 두 스레드가 {turns}번 번갈아 출력했지만 매번 쌍과 쌍 \
+                     사이였습니다. 다른 스레드는 한 쌍의 두 줄 사이 짧은 순간에 출력해야만 끼어들 수 있는데, \
+                     이번에는 그런 일이 없었습니다. 다른 시드로 다시 실행하거나 iterations를 늘려 보세요."
+                ),
+            };
+            return Findings { headline, details: vec![text], figures };
+        }
     };
     Findings { headline, details: vec![why.get(lang).to_string()], figures }
+}
+
+/// How many times the output passed from one thread's pairs to the other's, read from the
+/// "Executing the ... function" lines (a buffered write can hold both threads' lines).
+pub fn turns(trace: &Trace) -> i64 {
+    let text = trace.console_text();
+    let whose: Vec<&str> = text.lines().filter_map(|l| l.strip_prefix("Executing the ")).collect();
+    whose.windows(2).filter(|w| w[0] != w[1]).count() as i64
 }
 
 #[cfg(test)]
@@ -218,6 +264,44 @@ mod tests {
         assert!(off.source.contains("# lock.acquire()  (lock=off)"));
         assert!(off.actors[1].ops.iter().all(|o| !matches!(o.kind, OpKind::Acquire { .. })));
         assert_eq!(on.source.lines().count(), off.source.lines().count());
+    }
+
+    fn details(knobs: &KnobValues, trace: &Trace) -> String {
+        (LESSON.findings)(knobs, trace, Lang::En).details.join(" ")
+    }
+
+    #[test]
+    fn unsplit_pairs_are_explained_by_what_the_threads_did_this_time() {
+        use crate::lessons::parts::testing::first_seed;
+        // Few iterations: the first thread is done before the second prints a line.
+        let (_, knobs, trace) = first_seed(&LESSON, &[("lock", "off")], 20, |_, t| pairs(t).1 == 0 && turns(t) <= 1)
+            .expect("a run of 5 iterations in which one thread printed all before the other");
+        assert!(details(&knobs, &trace).contains("one thread printed all its lines before the other"));
+        // More: the threads take turns, and a split is rare. A run that took turns without a
+        // split must not say they did not print at the same moment.
+        let rare =
+            first_seed(&LESSON, &[("lock", "off"), ("iterations", "40")], 40, |_, t| pairs(t).1 == 0 && turns(t) > 1);
+        let (seed, knobs, trace) = rare.expect("a run of 40 iterations that took turns but split no pair");
+        let said = details(&knobs, &trace);
+        assert!(said.contains(&format!("took turns {} times", turns(&trace))), "seed {seed}: {said}");
+        assert!(!said.contains("before the other printed any"), "seed {seed}: {said}");
+        let ko = (LESSON.findings)(&knobs, &trace, Lang::Ko).details.join(" ");
+        assert!(ko.contains(&format!("{}번 번갈아", turns(&trace))), "seed {seed}: {ko}");
+    }
+
+    #[test]
+    fn turns_count_the_changes_of_thread_between_pairs() {
+        use crate::engine::program::ActorId;
+        use crate::engine::trace::ConsoleWrite;
+        let (_, mut trace) = crate::lessons::parts::testing::run(&LESSON, &[]);
+        trace.console.clear();
+        for (actor, text) in [(1, "first"), (1, "first"), (2, "second"), (1, "first")] {
+            for line in ["lock acquired\n".to_string(), format!("Executing the {text} function\n")] {
+                trace.console.push(ConsoleWrite { actor: ActorId(actor), at: 0, text: line });
+            }
+        }
+        assert_eq!(turns(&trace), 2);
+        assert_eq!(pairs(&trace), (4, 0));
     }
 
     #[test]

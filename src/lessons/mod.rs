@@ -94,6 +94,10 @@ pub struct LessonInfo {
     pub teaser: Text,
     /// A short explanation in plain words, shown above the program.
     pub explanation: Text,
+    /// One line on what the seed changes in this lesson on the simulated engine (the order
+    /// of some lines, a count of lost updates, only the timings...), shown beside the knobs
+    /// while the engine is `sim`: the live engine does not use the seed.
+    pub seed_changes: Text,
     /// The lesson's own knobs (the common ones are in [`crate::knobs::common`]).
     pub knobs: &'static [KnobSpec],
     /// The common knobs that change this lesson, shown in its form.
@@ -192,6 +196,22 @@ mod tests {
         for lesson in LESSONS {
             let (_, built) = build_from_pairs(lesson, &[]).unwrap_or_else(|e| panic!("{}: {e}", lesson.info.id));
             built.program.validate().unwrap_or_else(|e| panic!("{}: {e}", lesson.info.id));
+        }
+    }
+
+    #[test]
+    fn every_lesson_says_in_one_line_of_its_own_what_the_seed_changes_in_both_languages() {
+        let hangul = |text: &str| text.chars().any(|c| ('\u{ac00}'..='\u{d7a3}').contains(&c));
+        for (i, lesson) in CATALOGUE.iter().enumerate() {
+            let line = lesson.seed_changes;
+            for lang in Lang::ALL {
+                let text = line.get(lang);
+                assert!(text.trim().len() > 20, "{} ({lang:?}): {text:?}", lesson.id);
+                assert!(!text.contains('\n') && text.ends_with('.'), "{} ({lang:?}): one line, a sentence", lesson.id);
+                let twin = CATALOGUE[..i].iter().find(|other| other.seed_changes.get(lang) == text);
+                assert!(twin.is_none(), "{} says what {} says", lesson.id, twin.map_or("", |t| t.id));
+            }
+            assert!(hangul(line.ko) && !hangul(line.en), "{}: Korean in ko, English in en", lesson.id);
         }
     }
 

@@ -1,8 +1,10 @@
 //! The pieces every lesson builds its Program from, so a lesson file says only what is its
-//! own: the main process and its main thread, the headline of a run
-//! that did not finish, and (for tests) a lesson built from knobs and its Python run.
+//! own: the main process and its main thread, the console's lines by who wrote them, the
+//! headline of a run that did not finish, and (for tests) a lesson built from knobs and its
+//! Python run.
 
 use crate::engine::program::{ActorDef, ActorId, ActorRole, Op, OpKind, ProcessDef, ProcessId, StartMethod, Wait};
+use crate::engine::trace::Trace;
 use crate::i18n::Lang;
 use crate::lessons::source::SourceLine;
 
@@ -47,6 +49,33 @@ pub fn thread(name: String, ops: Vec<Op>) -> ActorDef {
     ActorDef { name, process: ProcessId(0), role: ActorRole::Thread, daemon: false, ops }
 }
 
+/// The console's lines, each with the actor that wrote it, in the order they were ended. A
+/// write may hold several lines (a flushed buffer) or part of one (unbuffered, a print's
+/// text and its newline are two writes, and another process's can come between), so each
+/// actor's lines are put together from its own writes. (Threads of one process share its
+/// buffer: a flushed line is credited to the thread that flushed it.)
+pub fn lines_by_actor(trace: &Trace) -> Vec<(ActorId, String)> {
+    let mut open: Vec<(ActorId, String)> = Vec::new();
+    let mut lines = Vec::new();
+    for write in &trace.console {
+        let at = match open.iter().position(|(a, _)| *a == write.actor) {
+            Some(at) => at,
+            None => {
+                open.push((write.actor, String::new()));
+                open.len() - 1
+            }
+        };
+        let partial = &mut open[at].1;
+        partial.push_str(&write.text);
+        while let Some(end) = partial.find('\n') {
+            let line: String = partial.drain(..=end).collect();
+            lines.push((write.actor, line.trim_end_matches('\n').to_string()));
+        }
+    }
+    lines.extend(open.into_iter().filter(|(_, rest)| !rest.is_empty()));
+    lines
+}
+
 /// The headline of a run that was cancelled, stopped or deadlocked before its figures.
 pub fn not_finished(lang: Lang) -> String {
     match lang {
@@ -57,6 +86,7 @@ pub fn not_finished(lang: Lang) -> String {
 
 #[cfg(test)]
 pub mod testing {
+    use crate::engine::trace::Trace;
     use crate::knobs::KnobValues;
     use crate::lessons::{build_from_pairs, Built, Lesson};
 
@@ -64,6 +94,31 @@ pub mod testing {
     pub fn built(lesson: &Lesson, pairs: &[(&str, &str)]) -> (KnobValues, Built) {
         let pairs: Vec<(String, String)> = pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
         build_from_pairs(lesson, &pairs).unwrap_or_else(|e| panic!("{}: {e}", lesson.info.id))
+    }
+
+    /// The lesson built from these knobs and run on the simulated engine.
+    pub fn run(lesson: &Lesson, pairs: &[(&str, &str)]) -> (KnobValues, Trace) {
+        let (knobs, built) = built(lesson, pairs);
+        let (program, settings) = built.into_sim();
+        let trace = crate::engine::sim::run(program, settings).unwrap_or_else(|e| panic!("{}: {e}", lesson.info.id));
+        (knobs, trace)
+    }
+
+    /// The first seed in `1..=seeds` whose run (with these knobs) `shows` something, with
+    /// its knobs and trace: a rare outcome, found whatever the noise model draws.
+    pub fn first_seed(
+        lesson: &Lesson,
+        pairs: &[(&str, &str)],
+        seeds: u64,
+        shows: impl Fn(&KnobValues, &Trace) -> bool,
+    ) -> Option<(u64, KnobValues, Trace)> {
+        (1..=seeds).find_map(|seed| {
+            let seed_text = seed.to_string();
+            let mut with_seed = pairs.to_vec();
+            with_seed.push(("seed", &seed_text));
+            let (knobs, trace) = run(lesson, &with_seed);
+            shows(&knobs, &trace).then_some((seed, knobs, trace))
+        })
     }
 
     /// Runs a program's Python under this machine's CPython as the lessons' default output

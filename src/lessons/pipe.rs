@@ -11,8 +11,8 @@ use crate::engine::program::{
 };
 use crate::engine::trace::{Outcome, Trace};
 use crate::i18n::{Lang, Text};
-use crate::knobs::{Common, FromKnobs, KnobError, KnobKind, KnobSpec, KnobValues};
-use crate::lessons::parts::{add_child, main_process, main_thread, not_finished};
+use crate::knobs::{Common, FromKnobs, KnobError, KnobKind, KnobSpec, KnobValues, Output};
+use crate::lessons::parts::{add_child, lines_by_actor, main_process, main_thread, not_finished};
 use crate::lessons::source::{Source, SourceLine};
 use crate::lessons::{Built, Findings, Group, Lesson, LessonInfo, Teach};
 
@@ -39,6 +39,12 @@ pub const INFO: LessonInfo = LessonInfo {
             "Pipe()는 서로 이어진 두 끝을 돌려줍니다. 한쪽 끝이 보낸 것을 다른 쪽이 같은 순서로 받고, recv()는 무언가 \
              도착할 때까지 기다립니다. 양방향 파이프(기본값)는 두 끝 모두 보낼 수 있고, Pipe(duplex=False)는 받는 끝과 \
              보내는 끝을 줍니다. 한쪽 끝이 닫히고 보낸 것을 모두 받은 뒤에 다른 쪽에서 recv()를 하면 EOFError가 납니다.",
+    },
+    seed_changes: Text {
+        en: "Only whether the sent and received lines interleave (with output=pipe, which process's block of lines \
+             comes first); the messages always arrive in the order they were sent.",
+        ko: "보냄 줄과 받음 줄이 섞이는지(output=pipe면 어느 프로세스의 줄 묶음이 먼저 나오는지)만 달라집니다. \
+             메시지는 언제나 보낸 순서대로 도착합니다.",
     },
     knobs: KNOBS,
     common_knobs: &["engine", "output", "cores", "seed"],
@@ -78,8 +84,8 @@ impl Teach for Pipe {
         build(knobs, common)
     }
 
-    fn findings(knobs: &Knobs, _common: &Common, trace: &Trace, lang: Lang) -> Findings {
-        findings(knobs, trace, lang)
+    fn findings(knobs: &Knobs, common: &Common, trace: &Trace, lang: Lang) -> Findings {
+        findings(knobs, common, trace, lang)
     }
 }
 
@@ -196,10 +202,39 @@ fn build(knobs: &Knobs, common: &Common) -> Built {
 
 /// The words received, in order.
 pub fn received(trace: &Trace) -> Vec<String> {
-    trace.console_text().lines().filter_map(|l| l.strip_prefix("received ")).map(str::to_string).collect()
+    lines_by_actor(trace).into_iter().filter_map(|(_, l)| l.strip_prefix("received ").map(str::to_string)).collect()
 }
 
-fn findings(knobs: &Knobs, trace: &Trace, lang: Lang) -> Findings {
+/// How the sent and received lines came out this time.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Order {
+    /// Every "sent" line before the first "received" one.
+    SentFirst,
+    /// Every "received" line before the first "sent" one.
+    ReceivedFirst,
+    /// Mixed.
+    Interleaved,
+}
+
+/// The order the sent and received lines came out in, as the console shows them.
+pub fn order(trace: &Trace) -> Order {
+    // true for a "sent" line, false for a "received" one.
+    let kinds: Vec<bool> = lines_by_actor(trace)
+        .iter()
+        .filter_map(
+            |(_, l)| if l.starts_with("sent ") { Some(true) } else { l.starts_with("received ").then_some(false) },
+        )
+        .collect();
+    // Blocks of the same kind: one or two of them is no interleaving.
+    let blocks = 1 + kinds.windows(2).filter(|w| w[0] != w[1]).count();
+    match (blocks, kinds.first()) {
+        (1 | 2, Some(false)) => Order::ReceivedFirst,
+        (1 | 2, _) => Order::SentFirst,
+        _ => Order::Interleaved,
+    }
+}
+
+fn findings(knobs: &Knobs, common: &Common, trace: &Trace, lang: Lang) -> Findings {
     let ko = lang == Lang::Ko;
     let n = knobs.messages as usize;
     let got = received(trace);
@@ -225,13 +260,62 @@ fn findings(knobs: &Knobs, trace: &Trace, lang: Lang) -> Findings {
         }
     } else {
         Text {
-            en: "A pipe is first in, first out. The sent and received lines interleave, because the two processes \
-                 run side by side; the arrows on the timeline join each send to its recv.",
-            ko: "파이프는 먼저 들어간 것이 먼저 나옵니다. 두 프로세스가 나란히 실행되므로 보냄과 받음 줄이 섞여 \
-                 나오고, 타임라인의 화살표가 각 send와 그 recv를 이어 줍니다.",
+            en: "A pipe is first in, first out: the arrows on the timeline join each send to its recv.",
+            ko: "파이프는 먼저 들어간 것이 먼저 나옵니다. 타임라인의 화살표가 각 send와 그 recv를 이어 줍니다.",
         }
     };
-    Findings { headline, details: vec![why.get(lang).to_string()], figures }
+    let mut details = vec![why.get(lang).to_string()];
+    if !eof {
+        details.push(lines_order(order(trace), common.output).get(lang).to_string());
+    }
+    Findings { headline, details, figures }
+}
+
+/// Why the sent and received lines came out as they did this time.
+fn lines_order(order: Order, output: Output) -> Text {
+    let buffered = output == Output::Pipe;
+    match (buffered, order) {
+        (true, Order::SentFirst) => Text {
+            en: "With output=pipe each process's prints wait in its buffer until it exits, so its lines come out in \
+                 one block: this time the sender's block came first. Run again with another seed, and the \
+                 receiver's may.",
+            ko: "output=pipe에서는 각 프로세스의 출력이 끝날 때까지 버퍼에 머물러서 줄이 한 묶음으로 나옵니다. 이번에는 \
+                 보내는 쪽의 묶음이 먼저 나왔습니다. 다른 시드로 다시 실행하면 받는 쪽이 먼저일 수도 있습니다.",
+        },
+        (true, Order::ReceivedFirst) => Text {
+            en: "With output=pipe each process's prints wait in its buffer until it exits, so its lines come out in \
+                 one block: this time the receiver's block came first. Run again with another seed, and the \
+                 sender's may.",
+            ko: "output=pipe에서는 각 프로세스의 출력이 끝날 때까지 버퍼에 머물러서 줄이 한 묶음으로 나옵니다. 이번에는 \
+                 받는 쪽의 묶음이 먼저 나왔습니다. 다른 시드로 다시 실행하면 보내는 쪽이 먼저일 수도 있습니다.",
+        },
+        (true, Order::Interleaved) => Text {
+            en: "With output=pipe each process's prints wait in its buffer until it is full or the process exits; \
+                 this time the lines still came out mixed.",
+            ko: "output=pipe에서는 각 프로세스의 출력이 버퍼가 차거나 프로세스가 끝날 때까지 버퍼에 머뭅니다. 이번에는 \
+                 그래도 줄이 섞여 나왔습니다.",
+        },
+        (false, Order::SentFirst) => Text {
+            en: "This time the sender printed all its lines before the receiver printed its first: a message takes \
+                 a moment to reach the other process. Run again with another seed, or send more messages, to see \
+                 the lines interleave.",
+            ko: "이번에는 보내는 쪽이 자기 줄을 모두 출력한 뒤에야 받는 쪽이 첫 줄을 출력했습니다. 메시지가 다른 \
+                 프로세스에 닿기까지 잠깐 걸리기 때문입니다. 다른 시드로 다시 실행하거나 메시지를 늘리면 줄이 섞이는 \
+                 것을 볼 수 있습니다.",
+        },
+        (false, Order::ReceivedFirst) => Text {
+            en: "This time the receiver's lines all came out before the sender's: the two processes run side by \
+                 side, and nothing orders one's prints against the other's.",
+            ko: "이번에는 받는 쪽의 줄이 보내는 쪽의 줄보다 모두 먼저 나왔습니다. 두 프로세스는 나란히 실행되고, 한쪽의 \
+                 출력과 다른 쪽의 출력 사이의 순서를 정해 주는 것은 없습니다.",
+        },
+        (false, Order::Interleaved) => Text {
+            en: "This time the sent and received lines interleave: the two processes run side by side, and the \
+                 receiver prints each message soon after it arrives.",
+            ko: "이번에는 보냄 줄과 받음 줄이 섞여 나왔습니다. 두 프로세스가 나란히 실행되고, 받는 쪽은 메시지가 \
+                 도착하자마자 출력하기 때문입니다.",
+        },
+    }
 }
 
 #[cfg(test)]
@@ -240,6 +324,50 @@ mod tests {
 
     fn built(pairs: &[(&str, &str)]) -> Built {
         crate::lessons::parts::testing::built(&LESSON, pairs).1
+    }
+
+    fn details(knobs: &KnobValues, trace: &Trace, lang: Lang) -> String {
+        (LESSON.findings)(knobs, trace, lang).details.join(" ")
+    }
+
+    #[test]
+    fn the_findings_say_how_the_sent_and_received_lines_came_out_this_time() {
+        use crate::lessons::parts::testing::first_seed;
+        // Most runs print every "sent" line first; that run must not claim they interleave.
+        let (seed, knobs, trace) =
+            first_seed(&LESSON, &[], 40, |_, t| order(t) == Order::SentFirst).expect("a run with the sends first");
+        let said = details(&knobs, &trace, Lang::En);
+        assert!(said.contains("the sender printed all its lines before the receiver"), "seed {seed}: {said}");
+        assert!(!said.contains("interleave:"), "seed {seed}: {said}");
+        // The rare run whose lines do interleave says so.
+        let (seed, knobs, trace) =
+            first_seed(&LESSON, &[], 60, |_, t| order(t) == Order::Interleaved).expect("a run with mixed lines");
+        let said = details(&knobs, &trace, Lang::En);
+        assert!(said.contains("the sent and received lines interleave"), "seed {seed}: {said}");
+        assert!(details(&knobs, &trace, Lang::Ko).contains("섞여 나왔습니다"), "seed {seed}");
+        // Buffered, each process's lines come out in one block, either first.
+        for first in [Order::SentFirst, Order::ReceivedFirst] {
+            let (seed, knobs, trace) = first_seed(&LESSON, &[("output", "pipe")], 40, |_, t| order(t) == first)
+                .unwrap_or_else(|| panic!("a buffered run with {first:?}"));
+            let whose = if first == Order::SentFirst { "the sender's block" } else { "the receiver's block" };
+            let said = details(&knobs, &trace, Lang::En);
+            assert!(said.contains(whose), "seed {seed}: {said}");
+            assert_eq!(received(&trace), ["Hello", "World", "!"], "seed {seed}: one write holds every line");
+        }
+    }
+
+    #[test]
+    fn unbuffered_words_are_read_whole_when_the_other_process_writes_between_text_and_newline() {
+        // `-u`: "sent World" and its newline are two writes, and "received Hello" can land
+        // between them, so the console shows "sent Worldreceived Hello".
+        let merged = |_: &KnobValues, t: &Trace| {
+            t.console_text().lines().any(|l| l.starts_with("sent ") && l.contains("received "))
+        };
+        let found = crate::lessons::parts::testing::first_seed(&LESSON, &[("output", "unbuffered")], 60, merged);
+        let (seed, knobs, trace) = found.expect("an unbuffered run with a merged line");
+        assert_eq!(received(&trace), ["Hello", "World", "!"], "seed {seed}");
+        let headline = (LESSON.findings)(&knobs, &trace, Lang::En).headline;
+        assert!(headline.ends_with("Hello World !"), "seed {seed}: {headline}");
     }
 
     #[test]

@@ -46,6 +46,12 @@ pub const INFO: LessonInfo = LessonInfo {
              apply_async는 작업을 하나씩 제출합니다. 그래프에는 여러분의 실행이 모입니다: 풀 크기에 따른 전체 시간, \
              측정값과 예측값.",
     },
+    seed_changes: Text {
+        en: "Which worker runs which task, so the order of the f(x) lines and their pids, and the pool's own \
+             overhead by a few milliseconds; the total time hardly moves.",
+        ko: "어느 워커가 어느 작업을 실행하는지, 그래서 f(x) 줄의 순서와 pid, 그리고 풀 자체의 부담이 몇 밀리초 \
+             달라집니다. 전체 시간은 거의 그대로입니다.",
+    },
     knobs: KNOBS,
     common_knobs: &["engine", "time_scale", "cores", "seed"],
     shows: crate::lessons::shows_with::<PoolMap>,

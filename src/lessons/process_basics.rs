@@ -9,7 +9,7 @@ use crate::engine::program::{ActorId, Arith, Op, OpKind, Operand, Program, Reg, 
 use crate::engine::trace::{Outcome, Trace};
 use crate::i18n::{Lang, Text};
 use crate::knobs::{Common, FromKnobs, KnobError, KnobKind, KnobSpec, KnobValues};
-use crate::lessons::parts::{add_child, main_process, main_thread, not_finished};
+use crate::lessons::parts::{add_child, lines_by_actor, main_process, main_thread, not_finished};
 use crate::lessons::source::Source;
 use crate::lessons::{Built, Findings, Group, Lesson, LessonInfo, Teach};
 
@@ -36,6 +36,12 @@ pub const INFO: LessonInfo = LessonInfo {
              start()는 프로세스를 띄우고 바로 돌아오며, join()은 그것이 끝나기를 기다립니다. 한 프로세스 안에서는 줄이 \
              프로그램 순서대로 나오지만, 프로세스들은 나란히 실행되므로 그들의 줄은 어떤 순서로든 나올 수 있습니다. \
              데몬 프로세스는 메인 프로세스가 끝날 때 함께 끝나고, 보통 프로세스는 기다려 줍니다.",
+    },
+    seed_changes: Text {
+        en: "Which child finishes first, so the order of the children's result lines: usually the order they were \
+             started, but not always (more processes, or output=pipe, make it likelier).",
+        ko: "어느 자식이 먼저 끝나는지, 그래서 자식들의 결과 줄 순서가 달라집니다. 대개는 시작한 순서지만 늘 \
+             그렇지는 않습니다(프로세스를 늘리거나 output=pipe로 하면 더 자주 바뀝니다).",
     },
     knobs: KNOBS,
     common_knobs: &["engine", "output", "cores", "seed", "time_scale"],
@@ -179,8 +185,9 @@ fn build(knobs: &Knobs, common: &Common) -> Built {
 /// the results came out; and how many children printed their two lines out of order.
 pub fn results(knobs: &Knobs, trace: &Trace) -> (Vec<i64>, i64) {
     let n = knobs.processes;
-    let text = trace.console_text();
-    let lines: Vec<&str> = text.lines().collect();
+    // Line by line as each child wrote it: unbuffered, a print's text and its newline are
+    // two writes, and another child's can come between.
+    let lines: Vec<String> = lines_by_actor(trace).into_iter().map(|(_, line)| line).collect();
     let order: Vec<i64> =
         lines.iter().filter_map(|l| l.split(" squared is ").nth(1).and(l.split(' ').next()?.parse().ok())).collect();
     let at = |wanted: &dyn Fn(&str) -> bool| lines.iter().position(|l| wanted(l));
@@ -251,6 +258,23 @@ mod tests {
 
     fn built(pairs: &[(&str, &str)]) -> Built {
         crate::lessons::parts::testing::built(&LESSON, pairs).1
+    }
+
+    #[test]
+    fn unbuffered_results_are_counted_when_another_child_writes_between_text_and_newline() {
+        // `-u`: a print's text and its newline are two writes, and another child's can come
+        // between, so the console shows two results on one line. The run was read as if
+        // children had been lost, and the findings blamed daemons that were not there.
+        let merged = |_: &KnobValues, t: &Trace| t.console_text().lines().any(|l| l.matches(" squared").count() > 1);
+        let found = crate::lessons::parts::testing::first_seed(&LESSON, &[("output", "unbuffered")], 40, merged);
+        let (seed, knobs, trace) = found.expect("an unbuffered run with two children's lines on one line");
+        let findings = (LESSON.findings)(&knobs, &trace, Lang::En);
+        assert!(findings.headline.starts_with("All 5 children printed their result"), "seed {seed}: {findings:?}");
+        assert!(!findings.details.join(" ").contains("daemons"), "seed {seed}: {findings:?}");
+        let (order, out_of_order) = results(&Knobs::from_knobs(&knobs).unwrap(), &trace);
+        let mut sorted = order.clone();
+        sorted.sort_unstable();
+        assert_eq!((sorted, out_of_order), (vec![0, 1, 2, 3, 4], 0), "seed {seed}: {order:?}");
     }
 
     #[test]

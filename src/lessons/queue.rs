@@ -41,6 +41,12 @@ pub const INFO: LessonInfo = LessonInfo {
              맞춥니다. q.empty()와 q.full()은 그 순간의 상태를 알려 줄 뿐이고, 그 답에 따라 움직일 때는 이미 바뀌어 \
              있을 수 있습니다.",
     },
+    seed_changes: Text {
+        en: "Which consumer gets which item, how the producers' and consumers' lines interleave, and how long the \
+             producers wait for room; the queue still hands each producer's items out in the order it put them.",
+        ko: "어느 소비자가 어느 항목을 받는지, 생산자와 소비자의 줄이 어떻게 섞이는지, 생산자가 자리를 얼마나 \
+             기다리는지가 달라집니다. 큐는 여전히 생산자마다 넣은 순서대로 항목을 내줍니다.",
+    },
     knobs: KNOBS,
     common_knobs: &["engine", "cores", "seed", "time_scale"],
     shows: crate::lessons::shows_with::<Queue>,
@@ -104,7 +110,8 @@ fn build(knobs: &Knobs, common: &Common) -> Built {
     src.line(0, "def producer(q, p, items):");
     let put_for = src.line(1, "for i in range(items):");
     let put = src.line(2, &format!("q.put(p * {PER_PRODUCER} + i)  # waits while the queue is full"));
-    let say_put = src.line(2, &format!("print(f\"producer {{p}} put {{p * {PER_PRODUCER} + i}} (full: {{q.full()}})\")"));
+    let say_put =
+        src.line(2, &format!("print(f\"producer {{p}} put {{p * {PER_PRODUCER} + i}} (full: {{q.full()}})\")"));
     src.blank();
     src.blank();
     src.line(0, "def consumer(q, c, count):");
@@ -120,7 +127,10 @@ fn build(knobs: &Knobs, common: &Common) -> Built {
         1,
         &format!("counts = [{total} // {consumers} + (c < {total} % {consumers}) for c in range({consumers})]"),
     );
-    src.line(1, &format!("workers = [Process(target=producer, args=(q, p, {items})) for p in range({producers})] + \\"));
+    src.line(
+        1,
+        &format!("workers = [Process(target=producer, args=(q, p, {items})) for p in range({producers})] + \\"),
+    );
     src.line(2, &format!("[Process(target=consumer, args=(q, c, counts[c])) for c in range({consumers})]"));
     src.line(1, "for w in workers:");
     let start_line = src.line(2, "w.start()");
@@ -210,12 +220,28 @@ fn findings(knobs: &Knobs, trace: &Trace, lang: Lang) -> Findings {
     if trace.outcome != Outcome::Completed {
         return Findings { headline: not_finished(lang), details: vec![], figures };
     }
-    let headline = if ko {
-        format!("항목 {total}개가 모두 전달되었고, 생산자마다 넣은 순서대로 나왔습니다.")
-    } else {
-        format!("All {total} items went through, each producer's in the order it put them.")
+    let headline = match (fifo, ko) {
+        (true, false) => format!("All {total} items went through, each producer's in the order it put them."),
+        (true, true) => format!("항목 {total}개가 모두 전달되었고, 생산자마다 넣은 순서대로 나왔습니다."),
+        (false, false) => {
+            format!("All {total} items went through, but this time some consumers' lines are out of order.")
+        }
+        (false, true) => format!("항목 {total}개가 모두 전달되었지만, 이번에는 순서가 바뀐 소비자 줄이 있습니다."),
     };
     let mut details = Vec::new();
+    if !fifo {
+        // The queue handed the items out in order; two consumers printed in the other order.
+        details.push(
+            Text {
+                en: "The queue still handed each producer's items out in the order it put them: a consumer that got \
+                     an item can print its line after another consumer that got a later one.",
+                ko: "큐는 여전히 생산자마다 넣은 순서대로 항목을 내주었습니다. 항목을 먼저 받은 소비자가 더 나중 항목을 \
+                     받은 다른 소비자보다 늦게 출력할 수 있을 뿐입니다.",
+            }
+            .get(lang)
+            .to_string(),
+        );
+    }
     let why = if maxsize > 0 && waited > 0 {
         if ko {
             format!("큐에는 최대 {maxsize}개만 들어가므로 생산자들이 자리가 나기를 모두 {waited_ms:.1} ms 기다렸습니다. 느린 소비자가 속도를 정합니다.")
@@ -242,6 +268,23 @@ mod tests {
 
     fn built(pairs: &[(&str, &str)]) -> Built {
         crate::lessons::parts::testing::built(&LESSON, pairs).1
+    }
+
+    #[test]
+    fn consumers_printing_out_of_order_do_not_make_the_queue_look_in_order() {
+        // Six consumers on one producer's items: now and then one that got an item prints
+        // after another that got the next. The headline must not claim the lines are in order.
+        let pairs = [("producers", "1"), ("consumers", "6"), ("items", "20")];
+        let out_of_order = |_: &KnobValues, t: &Trace| {
+            let (got, _) = flow(t);
+            got.windows(2).any(|w| w[0] > w[1])
+        };
+        let found = crate::lessons::parts::testing::first_seed(&LESSON, &pairs, 60, out_of_order);
+        let (seed, knobs, trace) = found.expect("a run whose consumers printed out of order");
+        let findings = (LESSON.findings)(&knobs, &trace, Lang::En);
+        assert!(findings.headline.contains("some consumers' lines are out of order"), "seed {seed}: {findings:?}");
+        assert!(findings.details[0].contains("still handed each producer's items out in the order"), "seed {seed}");
+        assert!((LESSON.findings)(&knobs, &trace, Lang::Ko).headline.contains("순서가 바뀐"), "seed {seed}");
     }
 
     #[test]

@@ -37,6 +37,13 @@ pub const INFO: LessonInfo = LessonInfo {
              스레드가 값을 쓰면 그 값은 덮어써져 업데이트가 사라집니다. 이런 일이 일어날 수 있는지는 락의 위치, 읽기와 \
              쓰기 사이에 무엇이 있는지, 그리고 GIL에 달려 있습니다.",
     },
+    seed_changes: Text {
+        en: "How many updates are lost wherever the read and the write can be split (gil=off, python=3.9, a call or \
+             sleep(0) between them); with the GIL on and nothing between, only the timings and the number of GIL \
+             hand-offs.",
+        ko: "읽기와 쓰기가 나뉠 수 있는 경우(gil=off, python=3.9, 사이에 호출이나 sleep(0))에는 사라지는 업데이트의 \
+             수가 달라집니다. GIL이 켜져 있고 사이에 아무것도 없으면 시간과 GIL 전달 횟수만 달라집니다.",
+    },
     knobs: KNOBS,
     common_knobs: &["engine", "gil", "python", "cores", "seed"],
     shows: crate::lessons::shows_with::<RaceCounter>,

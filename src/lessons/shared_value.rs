@@ -6,7 +6,7 @@
 //! a separately locked write, so without `get_lock()` around both an update can be lost.
 
 use crate::engine::program::{ObjectDef, ObjectId, ObjectKind, Op, OpKind, Program, Reg, StartMethod, TextPart, Wait};
-use crate::engine::trace::{Outcome, Trace};
+use crate::engine::trace::{MarkKind, Outcome, Trace};
 use crate::i18n::{group_digits, Lang, Text};
 use crate::knobs::{Common, FromKnobs, KnobError, KnobKind, KnobSpec, KnobValues};
 use crate::lessons::parts::{add_child, joins, main_process, main_thread, not_finished, starts};
@@ -39,6 +39,14 @@ pub const INFO: LessonInfo = LessonInfo {
              보지 못합니다. multiprocessing.Value는 모든 프로세스가 공유하는 메모리에 숫자 하나를 락과 함께 둡니다. \
              v.value를 읽거나 쓸 때마다 그 락을 잡지만, v.value += 1은 읽기와 쓰기가 각각 따로 잠기므로 그 사이에 다른 \
              프로세스가 쓸 수 있고, 그 업데이트는 사라집니다. += 전체를 v.get_lock()으로 감싸면 정확해집니다.",
+    },
+    seed_changes: Text {
+        en: "With get_lock=off, how many updates are lost, which hangs on when the processes start and how their \
+             reads and writes fall (most runs of 50 increments lose none, a few lose some); with the lock, or a \
+             global, only the timings.",
+        ko: "get_lock=off에서는 사라지는 업데이트의 수가 달라집니다. 프로세스가 언제 시작하고 읽기와 쓰기가 어떻게 \
+             엇갈리느냐에 달렸습니다(50번 더하기면 대부분 하나도 잃지 않고, 가끔 몇 개를 잃습니다). 락을 쓰거나 \
+             전역 변수면 시간만 달라집니다.",
     },
     knobs: KNOBS,
     common_knobs: &["engine", "cores", "seed"],
@@ -227,6 +235,15 @@ fn findings(knobs: &Knobs, trace: &Trace, lang: Lang) -> Findings {
             ko: "v.value += 1은 읽을 때 한 번, 쓸 때 또 한 번 락을 잡았습니다. 그 사이에 다른 프로세스가 썼고, 그 \
                  업데이트는 덮어써졌습니다.",
         },
+        // The processes ran at the same time, and still no write fell between another's read
+        // and write: that is luck, not safety.
+        (true, false, false) if overlapped(trace) => Text {
+            en: "Nothing prevents a lost update here: the processes did run at the same time, but this time none \
+                 of them wrote between another's read and write. Run again with another seed, or raise increments.",
+            ko: "여기에는 업데이트 손실을 막는 것이 없습니다. 프로세스들이 실제로 동시에 실행되었지만, 이번에는 어느 \
+                 프로세스도 다른 프로세스의 읽기와 쓰기 사이에 쓰지 않았을 뿐입니다. 다른 시드로 다시 실행하거나 \
+                 increments를 늘려 보세요.",
+        },
         (true, false, false) => {
             let n = group_digits(knobs.increments as i64);
             let detail = match lang {
@@ -247,12 +264,43 @@ fn findings(knobs: &Knobs, trace: &Trace, lang: Lang) -> Findings {
     Findings { headline, details: vec![why.get(lang).to_string()], figures }
 }
 
+/// Whether two of the children were running at the same time (each from its first line to
+/// its end).
+pub fn overlapped(trace: &Trace) -> bool {
+    let at = |actor: usize, kind: MarkKind| trace.marks.iter().find(|m| m.actor.0 as usize == actor && m.kind == kind);
+    let lives: Vec<(u64, u64)> = (1..trace.actors.len())
+        .filter_map(|a| Some((at(a, MarkKind::Started)?.at, at(a, MarkKind::Exited)?.at)))
+        .collect();
+    lives.iter().enumerate().any(|(i, (start, end))| lives[..i].iter().any(|(s, e)| s < end && start < e))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn built(pairs: &[(&str, &str)]) -> Built {
         crate::lessons::parts::testing::built(&LESSON, pairs).1
+    }
+
+    #[test]
+    fn no_lost_update_is_explained_by_whether_the_processes_overlapped() {
+        use crate::lessons::parts::testing::first_seed;
+        let seen = |k: &KnobValues, t: &Trace| {
+            let f = (LESSON.findings)(k, t, Lang::En);
+            f.figures.iter().any(|&(name, value)| name == "lost" && value == 0)
+        };
+        // 50 increments: two processes often run at the same time and still lose nothing.
+        let (seed, knobs, trace) = first_seed(&LESSON, &[("get_lock", "off")], 40, |k, t| seen(k, t) && overlapped(t))
+            .expect("a run that overlapped and lost nothing");
+        let said = (LESSON.findings)(&knobs, &trace, Lang::En).details.join(" ");
+        assert!(said.contains("the processes did run at the same time"), "seed {seed}: {said}");
+        assert!(!said.contains("did not overlap"), "seed {seed}: {said}");
+        // 1 000 increments: a run in which each was done before the next began.
+        let pairs = [("get_lock", "off"), ("increments", "1000")];
+        let (seed, knobs, trace) = first_seed(&LESSON, &pairs, 40, |k, t| seen(k, t) && !overlapped(t))
+            .expect("a run whose processes never overlapped");
+        let said = (LESSON.findings)(&knobs, &trace, Lang::En).details.join(" ");
+        assert!(said.contains("did not overlap"), "seed {seed}: {said}");
     }
 
     #[test]

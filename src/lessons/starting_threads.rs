@@ -43,6 +43,12 @@ pub const INFO: LessonInfo = LessonInfo {
              스레드들은 데몬 스레드처럼 메인 스레드와 함께 끝나므로, 기다리지 않는 메인 스레드는 스레드들이 아무것도 \
              출력하기 전에 프로그램을 끝냅니다.",
     },
+    seed_changes: Text {
+        en: "Which of two lines due at the same moment comes out first (Thread-1's second line and Thread-2's \
+             first, say); the total time only by a millisecond or so.",
+        ko: "같은 순간에 나올 두 줄 중 어느 것이 먼저 나오는지(예를 들어 Thread-1의 둘째 줄과 Thread-2의 첫째 줄)가 \
+             달라지고, 전체 시간은 1밀리초 안팎만 달라집니다.",
+    },
     knobs: KNOBS,
     common_knobs: &["engine", "time_scale", "cores", "seed"],
     shows: crate::lessons::shows_with::<StartingThreads>,

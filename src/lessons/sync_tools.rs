@@ -9,17 +9,20 @@
 //!
 //! `mistake=yes` adds each tool's classic error: releasing a lock nobody holds, releasing a
 //! BoundedSemaphore once too often, waiting on a Condition without its lock, an Event that
-//! is never set, and a Barrier aborted before everyone arrives.
+//! is never set, and a Barrier aborted before everyone arrives. What a run comes to is read
+//! in `findings`.
 
 use crate::engine::program::{
     ActorDef, Cond, ObjectDef, ObjectId, ObjectKind, Op, OpKind, Program, Reg, TextPart, Wait,
 };
-use crate::engine::trace::{Outcome, SpanKind, Trace};
+use crate::engine::trace::Trace;
 use crate::i18n::{Lang, Text};
 use crate::knobs::{Common, FromKnobs, KnobError, KnobKind, KnobSpec, KnobValues};
 use crate::lessons::parts::{joins, main_process, main_thread, starts, thread};
 use crate::lessons::source::Source;
 use crate::lessons::{Built, Findings, Group, Lesson, LessonInfo, Teach};
+
+mod findings;
 
 const KNOBS: &[KnobSpec] = &[
     KnobSpec {
@@ -53,6 +56,14 @@ pub const INFO: LessonInfo = LessonInfo {
              무언가가 참이 될 때까지(여기서는 제한된 버퍼에 자리가 나거나 항목이 생길 때까지) 기다리는 Condition, 모든 \
              대기자를 한꺼번에 깨우는 Event, 모두 도착할 때까지 스레드를 붙잡아 두는 Barrier가 있습니다. primitive로 \
              하나를 고르고, mistake=yes로 잘못 썼을 때 파이썬이 내는 오류를 보세요.",
+    },
+    seed_changes: Text {
+        en: "The order in which waiting threads get going (who gets into the semaphore first, who goes first after \
+             set(), who leaves the barrier first) and the timings by microseconds; what each tool guarantees never \
+             changes.",
+        ko: "기다리던 스레드들이 움직이는 순서(세마포어에 누가 먼저 들어가는지, set() 뒤에 누가 먼저 가는지, \
+             배리어를 누가 먼저 떠나는지)와 마이크로초 단위의 시간이 달라집니다. 각 도구가 보장하는 것은 변하지 \
+             않습니다.",
     },
     knobs: KNOBS,
     common_knobs: &["engine", "gil", "cores", "seed", "time_scale"],
@@ -128,7 +139,7 @@ impl Teach for SyncTools {
     }
 
     fn findings(knobs: &Knobs, _common: &Common, trace: &Trace, lang: Lang) -> Findings {
-        findings(knobs, trace, lang)
+        findings::findings(knobs, trace, lang)
     }
 
     /// Each primitive's own knobs; `mistake` is everyone's.
@@ -310,7 +321,8 @@ fn condition(parts: &mut Parts, capacity: u8, mistake: bool) -> &'static str {
         src.line(1, "global count");
         let for_line = src.line(1, "for _ in range(ITEMS):");
         let with = src.line(2, "with cond:");
-        let test = if wait_while == 0 { src.line(3, "while count == 0:") } else { src.line(3, "while count == CAPACITY:") };
+        let test =
+            if wait_while == 0 { src.line(3, "while count == 0:") } else { src.line(3, "while count == CAPACITY:") };
         let wait = src.line(4, "cond.wait()");
         let change = src.line(3, if delta > 0 { "count += 1" } else { "count -= 1" });
         let say = src.line(3, &format!("print(f\"{said} ({{count}} in the buffer)\")"));
@@ -408,136 +420,6 @@ fn barrier(parts: &mut Parts, parties: u16, mistake: bool) -> &'static str {
         parts.between.push((abort.into(), vec![OpKind::BarrierAbort { object: barrier }]));
     }
     "runner"
-}
-
-/// How many held the semaphore (or lock) at once, at most.
-fn most_inside(trace: &Trace) -> i64 {
-    let holds: Vec<(u64, u64)> =
-        trace.spans.iter().filter(|s| matches!(s.kind, SpanKind::Hold(_))).map(|s| (s.start, s.end)).collect();
-    holds.iter().map(|&(start, _)| holds.iter().filter(|&&(s, e)| s <= start && start < e).count()).max().unwrap_or(0)
-        as i64
-}
-
-fn findings(knobs: &Knobs, trace: &Trace, lang: Lang) -> Findings {
-    let ko = lang == Lang::Ko;
-    let primitive = knobs.primitive;
-    let error = trace.errors.first().map(|e| {
-        if e.message.is_empty() {
-            e.exception.clone()
-        } else {
-            format!("{}: {}", e.exception, e.message)
-        }
-    });
-    let mut figures = vec![("errors", trace.errors.len() as i64)];
-    let mut details = Vec::new();
-    if let Some(error) = &error {
-        details.push(if ko { format!("파이썬이 낸 오류: {error}") } else { format!("Python raised {error}.") });
-    }
-    let headline = match (&trace.outcome, primitive) {
-        (Outcome::Deadlock { .. }, _) => {
-            details.push(
-                Text {
-                    en: "A plain Lock does not know who holds it: when its owner asks for it again, it waits for \
-                         itself, for ever. An RLock counts its owner's acquires and lets it in.",
-                    ko: "평범한 Lock은 누가 자신을 쥐고 있는지 모릅니다. 소유자가 다시 요청하면 자기 자신을 영원히 \
-                         기다립니다. RLock은 소유자가 얻은 횟수를 세어 다시 들여보냅니다.",
-                }
-                .get(lang)
-                .into(),
-            );
-            if ko {
-                "멈춤: 스레드가 자신이 쥔 락을 기다립니다.".into()
-            } else {
-                "Hung: a thread waits for the lock it holds itself.".into()
-            }
-        }
-        (Outcome::Stuck { waiting }, _) => {
-            figures.push(("stuck", waiting.len() as i64));
-            details.push(
-                Text {
-                    en: "Nobody set the event, so its waiters can never go: the watchdog ended the run.",
-                    ko: "아무도 이벤트를 설정하지 않아 대기자들이 영원히 갈 수 없습니다. 감시자가 실행을 끝냈습니다.",
-                }
-                .get(lang)
-                .into(),
-            );
-            if ko {
-                format!("멈춤: 스레드 {}개가 일어나지 않을 일을 기다립니다.", waiting.len())
-            } else {
-                format!("Stuck: {} threads wait for something that will never happen.", waiting.len())
-            }
-        }
-        (Outcome::Completed, Primitive::RLock) => {
-            if ko {
-                "모든 스레드가 RLock을 두 번 얻고 두 번 놓았습니다.".into()
-            } else {
-                "Every thread took the RLock twice and let go twice.".into()
-            }
-        }
-        (Outcome::Completed, Primitive::Semaphore) => {
-            let most = most_inside(trace);
-            let permits = knobs.permits;
-            figures.push(("most_inside", most));
-            if ko {
-                format!("한 번에 최대 {most}개 스레드가 안에 있었습니다(허용 {permits}).")
-            } else {
-                format!("At most {most} threads were inside at once (permits: {permits}).")
-            }
-        }
-        (Outcome::Completed, Primitive::Condition) => {
-            let counts: Vec<i64> = trace
-                .console
-                .iter()
-                .filter_map(|w| w.text.split('(').nth(1)?.split(' ').next()?.parse().ok())
-                .collect();
-            let (low, high) = (counts.iter().copied().min().unwrap_or(0), counts.iter().copied().max().unwrap_or(0));
-            let capacity = knobs.capacity;
-            figures.push(("lowest", low));
-            figures.push(("highest", high));
-            if ko {
-                format!("버퍼에는 언제나 {low}~{high}개가 있었습니다(용량 {capacity}).")
-            } else {
-                format!("The buffer always held between {low} and {high} items (capacity {capacity}).")
-            }
-        }
-        (Outcome::Completed, Primitive::Event) => {
-            let set_at = trace.console.iter().find(|w| w.text.starts_with("main sets")).map_or(0, |w| w.at);
-            let gone: Vec<u64> = trace.console.iter().filter(|w| w.text.ends_with(" goes\n")).map(|w| w.at).collect();
-            let spread = gone.iter().max().unwrap_or(&0).saturating_sub(*gone.iter().min().unwrap_or(&0));
-            figures.push(("went", gone.len() as i64));
-            figures.push(("went_before_set", gone.iter().filter(|&&t| t < set_at).count() as i64));
-            let ms = spread as f64 / 1e6;
-            if ko {
-                format!("대기자 {}명이 모두 set() 뒤에 {ms:.2} ms 안에 함께 출발했습니다.", gone.len())
-            } else {
-                format!("All {} waiters went after set(), within {ms:.2} ms of each other.", gone.len())
-            }
-        }
-        (Outcome::Completed, Primitive::Barrier) => {
-            let arrivals: Vec<u64> =
-                trace.console.iter().filter(|w| w.text.ends_with(" arrives\n")).map(|w| w.at).collect();
-            let leaves: Vec<u64> =
-                trace.console.iter().filter(|w| w.text.ends_with(" leaves\n")).map(|w| w.at).collect();
-            let last_arrival = arrivals.iter().copied().max().unwrap_or(0);
-            let early = leaves.iter().filter(|&&t| t < last_arrival).count() as i64;
-            figures.push(("left_early", early));
-            figures.push(("left", leaves.len() as i64));
-            match (error.is_some(), ko) {
-                (true, false) => format!("The barrier was broken: {} of its parties left through it.", leaves.len()),
-                (true, true) => format!("배리어가 깨졌습니다. {}명만 통과했습니다.", leaves.len()),
-                (false, false) => format!("All {} parties left together, after the last one arrived.", leaves.len()),
-                (false, true) => format!("{}명이 모두 마지막 도착 뒤에 함께 떠났습니다.", leaves.len()),
-            }
-        }
-        _ => {
-            if ko {
-                "실행이 끝나지 않았습니다.".into()
-            } else {
-                "The run did not finish.".into()
-            }
-        }
-    };
-    Findings { headline, details, figures }
 }
 
 #[cfg(test)]

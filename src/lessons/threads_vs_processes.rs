@@ -42,6 +42,12 @@ pub const INFO: LessonInfo = LessonInfo {
              바꾼 것은 자기 것이고, 시작하는 데 몇 밀리초가 듭니다. 그래서 기다리는 일이나 상태를 함께 쓰는 일(백그라운드 \
              작업 옆의 반응하는 UI)에는 스레드를, CPU를 많이 쓰거나 격리가 필요한 일에는 프로세스를 씁니다.",
     },
+    seed_changes: Text {
+        en: "Only the costs: each start takes a little more or less (a thread's tens of microseconds vary the \
+             most); what is shared, and so the counter, never changes.",
+        ko: "비용만 달라집니다. 시작마다 걸리는 시간이 조금씩 다르고(수십 마이크로초인 스레드가 가장 많이 \
+             흔들립니다), 공유되는 것과 그래서 카운터 값은 변하지 않습니다.",
+    },
     knobs: KNOBS,
     common_knobs: &["engine", "cores", "seed"],
     shows: crate::lessons::shows_with::<ThreadsVsProcesses>,

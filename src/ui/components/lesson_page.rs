@@ -4,7 +4,7 @@ use yew::prelude::*;
 
 use crate::engine::trace::Nanos;
 use crate::i18n::Lang;
-use crate::knobs::common;
+use crate::knobs::{common, KnobValue};
 use crate::lessons::{self, LessonInfo};
 use crate::query::{Controls, Note, PageQuery, PageSettings, Panel};
 use crate::ui::components::code_view::CodeView;
@@ -205,6 +205,8 @@ pub fn LessonPage(props: &LessonPageProps) -> Html {
     let knobs_shown = !page.embed || page.controls == Controls::Full;
     let single_pane = !(shows(Panel::Code) && shows(Panel::Console));
     let buttons_shown = !page.embed || page.controls != Controls::None;
+    // The live engine does not use the seed.
+    let simulated = props.query.value("engine") != Some(&KnobValue::Choice("live"));
     html! {
         <article class={classes!("lesson", page.embed.then_some("embedded"))} id="lesson" data-lesson={lesson.id}>
             if !page.embed {
@@ -215,6 +217,12 @@ pub fn LessonPage(props: &LessonPageProps) -> Html {
             <section class={classes!("controls", (!buttons_shown).then_some("bare"))}>
                 if knobs_shown {
                     <KnobForm query={props.query.clone()} specs={specs} disabled={running} onchange={props.onknob.clone()} />
+                    // Beside the seed knob, for the learner who runs again with another seed.
+                    if simulated {
+                        <p class="seed-changes" id="seed-changes">
+                            <span class="label">{ t(lang, Key::SeedChanges) }</span>{ " " }{ lesson.seed_changes.get(lang) }
+                        </p>
+                    }
                 }
                 if !props.form_notes.is_empty() {
                     <ul class="form-notes" id="form-notes">

@@ -121,6 +121,7 @@ pub enum Key {
     CopySnippet,
     Copied,
     CloseDialog,
+    SeedChanges,
 }
 
 pub fn t(lang: Lang, key: Key) -> &'static str {
@@ -155,6 +156,7 @@ pub fn t(lang: Lang, key: Key) -> &'static str {
         CopySnippet => ("Copy", "복사"),
         Copied => ("Copied", "복사됨"),
         CloseDialog => ("Close", "닫기"),
+        SeedChanges => ("What the seed changes:", "시드가 바꾸는 것:"),
         IsolationBanner => (
             "Live threads need cross-origin isolation, and this page is not isolated (no SharedArrayBuffer). The live engine is off; everything else works with the simulated engine.",
             "실제 스레드로 실행하려면 교차 출처 격리(cross-origin isolation)가 필요한데, 이 페이지는 격리되어 있지 않습니다(SharedArrayBuffer 없음). 라이브 엔진은 꺼져 있고, 나머지는 모두 시뮬레이션 엔진으로 동작합니다.",
@@ -306,6 +308,7 @@ mod tests {
             Key::LessonsHeading,
             Key::PoolCheckRun,
             Key::Cancel,
+            Key::SeedChanges,
         ];
         for key in keys {
             assert_ne!(t(Lang::En, key), t(Lang::Ko, key), "{key:?}");
