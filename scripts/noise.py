@@ -20,6 +20,7 @@ import multiprocessing as mp
 import os
 import queue
 import re
+import statistics
 import sys
 import threading
 import time
@@ -76,13 +77,24 @@ def header():
 # constant a spread is in thousandths of, what the row adds to it in µs).
 BESIDE = {
     "sleep(1ms) late": ("TIMER_LATE", None, 0),
+    "sleep(100ms) late": ("TIMER_LATE_LONG", None, 0),
+    "line write to a terminal": ("TTY_WRITE", None, 0),
+    "8 KB write to a pipe": ("PIPE_FLUSH", None, 0),
     "Lock.acquire releaser blocks": ("THREAD_WAKE", None, 0),
     "Lock.acquire releaser busy": ("GIL_WAKE", None, "switch + TIMER_LATE p50"),
     "mp.Queue put->child get": ("MP_QUEUE_WAKE", None, 0),
     "Pipe send->child recv": ("PIPE_WAKE", None, 0),
-    "thread start->first line": ("THREAD_START_SPREAD", "THREAD_START", 0),
-    "fork start->first line": ("FORK_START_SPREAD", "FORK_START", 0),
-    "spawn start->first line": ("SPAWN_START_SPREAD", "SPAWN_START", 0),
+    "thread start->first line": ("THREAD_START_SPREAD", "THREAD_FIRST_RUN", 0),
+    "thread first line->start() back": ("THREAD_STARTED_WAKE", None, 0),
+    "thread last line->join() back": ("THREAD_JOIN_WAKE", None, 0),
+    "fork start->first line": ("FORK_START_SPREAD", "FORK_FIRST_RUN", 0),
+    "fork p.start() returns": ("FORK_START_RETURN", None, 0),
+    "fork last line->join() back": ("FORK_EXIT", None, 0),
+    "spawn p.start() returns": ("SPAWN_START_RETURN", None, 0),
+    "spawn last line->join() back": ("SPAWN_EXIT", None, 0),
+    "spawn start->first line": ("SPAWN_START_SPREAD", "SPAWN_FIRST_RUN", 0),
+    "1st fork start->first line": ("FIRST_FORK_FIRST_RUN", None, 0),
+    "1st fork p.start() returns": ("FIRST_FORK_START_RETURN", None, 0),
 }
 
 
@@ -138,12 +150,49 @@ def lateness(wait, d, n):
 
 
 def timers():
-    plan = ((0.001, 500), (0.005, 200), (0.010, 150))
+    plan = ((0.001, 500), (0.005, 200), (0.010, 150), (0.1, 60))
     for d, n in plan:
         row(f"sleep({d * 1e3:g}ms) late", lateness(time.sleep, d, count(n)))
     event = threading.Event()  # never set: every wait runs to its timeout
     for d, n in plan:
         row(f"Event.wait({d * 1e3:g}ms) late", lateness(event.wait, d, count(n)))
+
+
+# --- 1b. writes: how long the GIL is let go for one ----------------------------------------
+
+_DRAIN = "import os, sys\nwhile os.read(int(sys.argv[1]), 65536): pass"
+
+
+def writes():
+    """A line's write to a terminal (a pseudo-terminal whose other end another process
+    drains, as a terminal does; a print adds about half a microsecond of Python under the
+    GIL, costs.rs PRINT_CALL) and an 8 KB flush to a pipe: the time each write holds the
+    caller, the window in which a thread woken by its release of the GIL can take it."""
+    import pty
+    import subprocess
+    main_end, tty_end = pty.openpty()
+    drain = subprocess.Popen([sys.executable, "-c", _DRAIN, str(main_end)], pass_fds=(main_end,))
+    line, out = b"Executing the first function\n", []
+    for _ in range(count(4000)):
+        t0 = now()
+        os.write(tty_end, line)
+        out.append(now() - t0)
+    row("line write to a terminal", out)
+    os.close(tty_end)
+    drain.kill()
+    drain.wait()
+    os.close(main_end)
+    r, w = os.pipe()
+    drain = subprocess.Popen([sys.executable, "-c", _DRAIN, str(r)], pass_fds=(r,))
+    os.close(r)
+    block, out = b"x" * 8192, []
+    for _ in range(count(1000)):
+        t0 = now()
+        os.write(w, block)
+        out.append(now() - t0)
+    row("8 KB write to a pipe", out)
+    os.close(w)
+    drain.wait()
 
 
 # --- 2. wake after a release, thread to thread ---------------------------------------------
@@ -265,17 +314,62 @@ def process_wakes():
 # --- 4. and 5. starts --------------------------------------------------------------------
 
 def thread_starts(n):
-    first, firsts, returns = [], [], []
+    first, firsts, returns, back, joined = [], [], [], [], []
     for _ in range(n):
         t = threading.Thread(target=lambda: first.append(now()))
         t0 = now()
         t.start()
         t1 = now()
         t.join()
+        t2 = now()
         firsts.append(first[-1] - t0)
         returns.append(t1 - t0)
+        back.append(t1 - first[-1])
+        joined.append(t2 - max(t1, first[-1]))
     row("thread start->first line", firsts)
     row("thread t.start() returns", returns)
+    row("thread first line->start() back", back)
+    row("thread last line->join() back", joined)
+
+
+_COLD = """
+import threading, time
+now = time.perf_counter
+runs = {}
+bootstrap = threading.Thread._bootstrap
+def noted(self):
+    runs[self.name] = now()
+    bootstrap(self)
+threading.Thread._bootstrap = noted
+units = [threading.Thread(target=int, name=str(i)) for i in range(4)]
+for u in units:
+    t0 = now(); u.start(); t1 = now()
+    print((runs[u.name] - t0) * 1e6, (t1 - runs[u.name]) * 1e6)
+"""
+
+
+def cold_thread_starts(n):
+    """The first thread starts of a fresh process, the k-th's two parts (until the new
+    thread runs; then until start() returns), median over n processes, beside the warm
+    table plus THREAD_COLD_STARTS[k]."""
+    import subprocess
+    runs = [[float(x) for x in subprocess.run([sys.executable, "-c", _COLD], capture_output=True, text=True).stdout.split()]
+            for _ in range(n)]
+    plain, spread = table()
+    cold = _cold_table() + [(0, 0)]
+    for k in range(4):
+        runs_at = statistics.median(r[2 * k] for r in runs)
+        back = statistics.median(r[2 * k + 1] for r in runs)
+        warm_run, warm_back = plain["THREAD_FIRST_RUN"] / 1e3, spread["THREAD_STARTED_WAKE"][3] / 1e3
+        print(f"{f'start() #{k + 1} in a fresh process':<{LABEL}}{n:>5}  runs after {runs_at:6.1f} µs (table "
+              f"{warm_run + cold[k][0]:6.1f}), returns {back:6.1f} µs later (table {warm_back + cold[k][1]:6.1f})")
+
+
+def _cold_table():
+    text = calibrate.TABLE.read_text()
+    body = re.search(r"THREAD_COLD_STARTS: [^=]*= \[(.*)\];", text).group(1)
+    pairs = re.findall(r"\(([\d_]+), ([\d_]+)\)", body)
+    return [(int(a.replace("_", "")) / 1e3, int(b.replace("_", "")) / 1e3) for a, b in pairs]
 
 
 def _first_line(conn):
@@ -284,7 +378,7 @@ def _first_line(conn):
 
 def process_starts(method, n):
     ctx = mp.get_context(method)
-    firsts, returns = [], []
+    firsts, returns, joins = [], [], []
     for i in range(n + 1):
         r, w = ctx.Pipe(duplex=False)
         p = ctx.Process(target=_first_line, args=(w,))
@@ -293,14 +387,48 @@ def process_starts(method, n):
         t1 = now()
         first = r.recv()
         p.join()
+        t2 = now()
         r.close()
         w.close()
         if i:  # the first forkserver start also starts the server
             firsts.append(first - t0)
             returns.append(t1 - t0)
+            joins.append(t2 - first)
     # spawn's child imports this script afresh, which costs about what a small program would.
     row(f"{method} start->first line", firsts)
     row(f"{method} p.start() returns", returns)
+    # The child's exit (its interpreter's teardown) and the parent's wake in join().
+    row(f"{method} last line->join() back", joins)
+
+
+_COLD_FORKS = """
+import multiprocessing as mp, sys, time
+now = time.perf_counter
+def first(conn):
+    conn.send(now())
+if __name__ == "__main__":
+    ctx = mp.get_context("fork")
+    pipes = [ctx.Pipe(duplex=False) for _ in range(2)]
+    units = [ctx.Process(target=first, args=(w,)) for r, w in pipes]
+    t0 = now(); units[0].start(); t1 = now(); units[1].start()
+    firsts = [r.recv() for r, w in pipes]
+    for u in units:
+        u.join()
+    print(firsts[0] - t0, t1 - t0, firsts[1] - firsts[0])
+"""
+
+
+def cold_process_starts(n):
+    """A fresh process's first fork, and the second started right after it: p1.start();
+    p2.start(), each child's first line timed, over n fresh processes."""
+    import subprocess
+    runs = [[float(x) for x in subprocess.run([sys.executable, "-c", _COLD_FORKS], capture_output=True, text=True).stdout.split()]
+            for _ in range(n)]
+    row("1st fork start->first line", [r[0] for r in runs])
+    row("1st fork p.start() returns", [r[1] for r in runs])
+    row("2nd fork first line - 1st's", [max(r[2], 0) for r in runs])
+    second = sum(r[2] < 0 for r in runs)
+    print(f"{'  the 2nd started ran first':<{LABEL}}{n:>5}  {second} times ({100 * second / n:.0f} %)")
 
 
 # --- 6. time-slicing -----------------------------------------------------------------------
@@ -444,13 +572,17 @@ def main():
     header()
     print("-- 1 timer wake-up lateness: actual - requested")
     timers()
+    print("-- 1b writes: how long one holds the writer (the GIL is let go meanwhile)")
+    writes()
     print("-- 2 thread wake after a release: release call -> waiter's next line")
     thread_wakes()
     print("-- 3 cross-process wake: send in parent -> child's next line")
     process_wakes()
     print("-- 4, 5 starts: before start() -> target's first line; start() itself")
     thread_starts(count(500))
+    cold_thread_starts(count(30, 6))
     process_starts("fork", count(60, 8))
+    cold_process_starts(count(60, 8))
     process_starts("spawn", count(40, 8))
     process_starts("forkserver", count(60, 8))
     cores = os.cpu_count()
