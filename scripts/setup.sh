@@ -45,6 +45,10 @@ cargo_tool() {
 cargo_tool trunk "$trunk_version" trunk
 cargo_tool wasm-bindgen-cli "$bindgen_version" wasm-bindgen
 
+# The page's build is offline (Trunk.toml) and rebuilds std for shared memory, so the crates
+# std itself depends on must be on the machine first: a fresh machine has none of them.
+(CARGO_UNSTABLE_BUILD_STD=panic_abort,std cargo "+$toolchain" fetch --quiet --target wasm32-unknown-unknown)
+
 if [ "$what" = web ]; then
   exit 0
 fi
