@@ -155,6 +155,11 @@ test('finding a breaking schedule: the free-threaded race and the naive philosop
   await page.click('#step-close');
 
   await openLesson('?lesson=race_counter&threads=2&increments=3&gil=off&cores=2&lock=each');
+  // Each seed's tree of schedules with two picks is about 300 runs: ten seeds fit the
+  // page's 5 000, the default twenty do not.
+  await page.waitForSelector('#explore-seeds:not([disabled])', { timeout: 30_000 });
+  await page.fill('#explore-seeds', '10');
+  await page.locator('#explore-seeds').dispatchEvent('change');
   const locked = await explore('#explore-find');
   assert.equal(locked.found, 0);
   assert.equal(locked.broke, 0);
