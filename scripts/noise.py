@@ -163,6 +163,16 @@ def timers():
 _DRAIN = "import os, sys\nwhile os.read(int(sys.argv[1]), 65536): pass"
 
 
+def _timed_writes(fd, data, n):
+    """How long each of n writes of data to fd holds the caller, in seconds."""
+    out = []
+    for _ in range(n):
+        t0 = now()
+        os.write(fd, data)
+        out.append(now() - t0)
+    return out
+
+
 def writes():
     """A line's write to a terminal (a pseudo-terminal whose other end another process
     drains, as a terminal does; a print adds about half a microsecond of Python under the
@@ -172,12 +182,7 @@ def writes():
     import subprocess
     main_end, tty_end = pty.openpty()
     drain = subprocess.Popen([sys.executable, "-c", _DRAIN, str(main_end)], pass_fds=(main_end,))
-    line, out = b"Executing the first function\n", []
-    for _ in range(count(4000)):
-        t0 = now()
-        os.write(tty_end, line)
-        out.append(now() - t0)
-    row("line write to a terminal", out)
+    row("line write to a terminal", _timed_writes(tty_end, b"Executing the first function\n", count(4000)))
     os.close(tty_end)
     drain.kill()
     drain.wait()
@@ -185,12 +190,7 @@ def writes():
     r, w = os.pipe()
     drain = subprocess.Popen([sys.executable, "-c", _DRAIN, str(r)], pass_fds=(r,))
     os.close(r)
-    block, out = b"x" * 8192, []
-    for _ in range(count(1000)):
-        t0 = now()
-        os.write(w, block)
-        out.append(now() - t0)
-    row("8 KB write to a pipe", out)
+    row("8 KB write to a pipe", _timed_writes(w, b"x" * 8192, count(1000)))
     os.close(w)
     drain.wait()
 
