@@ -201,6 +201,8 @@ pub struct Sim {
     threads_started: Vec<usize>,
     /// How many child processes each process has started: its first fork is slower.
     children_started: Vec<usize>,
+    /// The actors that could run at the earliest time, a turn's scratch.
+    candidates: Vec<usize>,
     process_exited: Vec<bool>,
     now: Nanos,
     steps: u64,
@@ -274,6 +276,7 @@ impl Sim {
             process_started: vec![false; processes],
             threads_started: vec![0; processes],
             children_started: vec![0; processes],
+            candidates: Vec::new(),
             process_exited: vec![false; processes],
             actors,
             program,

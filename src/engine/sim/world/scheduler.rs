@@ -230,11 +230,15 @@ impl Sim {
             }
             (Some(_), _) => {
                 let t = next_run.expect("a picked actor is runnable");
-                let candidates: Vec<usize> =
-                    (0..self.actors.len()).filter(|&i| self.enabled(i) && self.actors[i].clock == t).collect();
+                // In a buffer kept between turns: a turn allocates nothing.
+                let mut candidates = std::mem::take(&mut self.candidates);
+                candidates.clear();
+                candidates.extend((0..self.actors.len()).filter(|&i| self.enabled(i) && self.actors[i].clock == t));
                 // Chosen even when a pick overrules it, so a pick of the engine's own choice
                 // changes nothing.
                 let chosen = self.tie_break(&candidates, t);
+                let alone = candidates.len() == 1;
+                self.candidates = candidates;
                 let a = match pick {
                     Some(picked) => {
                         self.pending.pop_front();
@@ -245,7 +249,7 @@ impl Sim {
                     }
                     None => chosen,
                 };
-                if self.batching && pick.is_none() && candidates.len() == 1 {
+                if self.batching && pick.is_none() && alone {
                     let at = self.actors[a].clock.max(self.now);
                     let deadline = next_timer.map(|(t, _)| t);
                     if self.run_loop_alone(a, at, deadline) || self.run_private_loop(a, at, deadline) {
