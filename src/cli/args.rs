@@ -14,7 +14,15 @@ pub enum Command {
     Run(LessonArgs),
     Source(LessonArgs),
     Explore { lesson: LessonArgs, request: ExploreRequest },
+    RunFile(FileArgs),
     Probe { jobs: u32, units: u64 },
+}
+
+/// A learner's program, a file of Python, and the common knobs to run it with.
+pub struct FileArgs {
+    pub path: String,
+    pub pairs: Vec<(String, String)>,
+    pub json: bool,
 }
 
 /// A lesson and its knobs as `name=value` pairs, as the page and the worker take them.
@@ -39,9 +47,10 @@ impl Command {
             "run" => lesson_args("run", &mut parser, &mut |_, _| Ok(false)).map(Command::Run),
             "source" => lesson_args("source", &mut parser, &mut |_, _| Ok(false)).map(Command::Source),
             "explore" => explore(&mut parser),
+            "run-file" => file_args(&mut parser).map(Command::RunFile),
             "probe" => probe(&mut parser),
             other => Err(format!(
-                "unknown command `{other}`; the commands are lessons, run, explore, source, probe\n{}",
+                "unknown command `{other}`; the commands are lessons, run, run-file, explore, source, probe\n{}",
                 super::USAGE
             )),
         }
@@ -98,43 +107,67 @@ fn lesson_args(
 ) -> Result<LessonArgs, String> {
     let ids = || LESSONS.iter().map(|l| l.info.id).collect::<Vec<_>>().join(", ");
     let mut lesson = None;
-    let mut pairs = Vec::new();
-    let mut json = false;
+    let (mut pairs, mut json) = (Vec::new(), false);
     while let Some(arg) = parser.next().map_err(|e| e.to_string())?.map(given) {
-        if own(&arg, parser)? {
+        if own(&arg, parser)? || knob_option(command, &arg, parser, &mut pairs, &mut json, lesson.is_some())? {
             continue;
         }
-        let mut value = |flag: &str| -> Result<String, String> {
-            parser.value().map_err(|_| format!("{flag} needs a value"))?.string().map_err(|e| e.to_string())
-        };
-        match arg {
-            Given::Value(id) if lesson.is_none() => {
-                lesson = Some(
-                    lessons::lesson(&id)
-                        .ok_or_else(|| format!("there is no lesson `{id}`; the lessons are {}", ids()))?,
-                );
-            }
-            Given::Long(flag) if flag == "json" => json = true,
-            Given::Long(flag) if flag == "set" => {
-                let setting = value("--set")?;
-                let (name, v) =
-                    setting.split_once('=').ok_or_else(|| format!("--set {setting}: expected KNOB=VALUE"))?;
-                pairs.push((name.to_string(), v.to_string()));
-            }
-            Given::Long(flag) if ["engine", "seed", "schedule"].contains(&flag.as_str()) => {
-                let v = value(&format!("--{flag}"))?;
-                pairs.push((flag, v));
-            }
-            other => {
-                return Err(format!(
-                    "{} for {command}; the options are --set KNOB=VALUE, --engine, --seed, --schedule, --json",
-                    unknown(&other)
-                ))
-            }
-        }
+        let Given::Value(id) = arg else { unreachable!("knob_option refuses any other") };
+        lesson =
+            Some(lessons::lesson(&id).ok_or_else(|| format!("there is no lesson `{id}`; the lessons are {}", ids()))?);
     }
     let lesson = lesson.ok_or_else(|| format!("{command} needs a lesson; the lessons are {}", ids()))?;
     Ok(LessonArgs { lesson, pairs, json })
+}
+
+/// `PROGRAM.py [--set K=V]... [--engine E] [--seed N] [--schedule S] [--json]`
+fn file_args(parser: &mut lexopt::Parser) -> Result<FileArgs, String> {
+    let mut path = None;
+    let (mut pairs, mut json) = (Vec::new(), false);
+    while let Some(arg) = parser.next().map_err(|e| e.to_string())?.map(given) {
+        if knob_option("run-file", &arg, parser, &mut pairs, &mut json, path.is_some())? {
+            continue;
+        }
+        let Given::Value(file) = arg else { unreachable!("knob_option refuses any other") };
+        path = Some(file);
+    }
+    let path = path.ok_or("run-file needs a Python file: interleave run-file PROGRAM.py")?;
+    Ok(FileArgs { path, pairs, json })
+}
+
+/// The options every run takes: `--set K=V`, `--engine`, `--seed`, `--schedule`, `--json`.
+/// Whether it took `arg`; a plain value is left for the caller until it `has_subject`.
+fn knob_option(
+    command: &str,
+    arg: &Given,
+    parser: &mut lexopt::Parser,
+    pairs: &mut Vec<(String, String)>,
+    json: &mut bool,
+    has_subject: bool,
+) -> Result<bool, String> {
+    let mut value = |flag: &str| -> Result<String, String> {
+        parser.value().map_err(|_| format!("{flag} needs a value"))?.string().map_err(|e| e.to_string())
+    };
+    match arg {
+        Given::Value(_) if !has_subject => return Ok(false),
+        Given::Long(flag) if flag == "json" => *json = true,
+        Given::Long(flag) if flag == "set" => {
+            let setting = value("--set")?;
+            let (name, v) = setting.split_once('=').ok_or_else(|| format!("--set {setting}: expected KNOB=VALUE"))?;
+            pairs.push((name.to_string(), v.to_string()));
+        }
+        Given::Long(flag) if ["engine", "seed", "schedule"].contains(&flag.as_str()) => {
+            let v = value(&format!("--{flag}"))?;
+            pairs.push((flag.clone(), v));
+        }
+        other => {
+            return Err(format!(
+                "{} for {command}; the options are --set KNOB=VALUE, --engine, --seed, --schedule, --json",
+                unknown(other)
+            ))
+        }
+    }
+    Ok(true)
 }
 
 /// `explore LESSON [--seeds N] [--preemptions K] [--max-runs M] ...`

@@ -4,6 +4,7 @@
 //!
 //! - `args`: the command line to a [`Command`].
 //! - `run`: `run` and `source`, a lesson's run or its Python.
+//! - `run_file`: `run-file`, a learner's own Python compiled and run.
 //! - `explore`: `explore`, a lesson over seeds and schedules.
 //! - `info`: `lessons` and `probe`.
 
@@ -11,6 +12,7 @@ mod args;
 mod explore;
 mod info;
 mod run;
+mod run_file;
 #[cfg(test)]
 mod tests;
 
@@ -30,6 +32,10 @@ const USAGE: &str = "usage:
                                           every schedule with up to K picks: how often
                                           each outcome came, and the shortest run that
                                           broke the program, with its replay command
+  interleave run-file PROGRAM.py [--set KNOB=VALUE]... [--engine sim|live] [--seed N]
+                 [--schedule S] [--json]   compile your own Python (a subset: threads,
+                                          locks, shared counters, loops over range) and
+                                          run it like a lesson
   interleave source LESSON [--set KNOB=VALUE]...
                                           print the lesson's Python program for those knobs
   interleave probe [--jobs N] [--units N]  run CPU-bound jobs on a real thread pool
@@ -41,6 +47,7 @@ pub fn main(args: &[String]) -> Result<String, String> {
         Command::Help => Ok(USAGE.to_string()),
         Command::Lessons => Ok(info::lessons()),
         Command::Run(lesson) => run::run(lesson),
+        Command::RunFile(file) => run_file::run_file(file),
         Command::Source(lesson) => run::source(lesson),
         Command::Explore { lesson, request } => explore::explore(lesson, request),
         Command::Probe { jobs, units } => info::probe(jobs, units),

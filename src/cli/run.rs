@@ -14,7 +14,7 @@ use crate::engine::sim::StepResult;
 use crate::engine::trace::{Outcome, Trace, WaitOn};
 use crate::i18n::Lang;
 use crate::knobs::{Common, FromKnobs};
-use crate::lessons::{self, Findings};
+use crate::lessons::{self, Built, Findings};
 
 /// `run --json`: one object per run.
 #[derive(Serialize)]
@@ -46,11 +46,7 @@ pub fn run(args: LessonArgs) -> Result<String, String> {
         return Err("a schedule replays on the simulated engine only; leave out --engine live".into());
     }
     let trace = if common.live {
-        let pool: Arc<dyn Spawner> =
-            Arc::new(rayon::ThreadPoolBuilder::new().num_threads(POOL_THREADS).build().map_err(|e| e.to_string())?);
-        live_run::start(built.program, built.settings, pool, Arc::new(HostClock), Arc::new(Control::new()))
-            .map_err(|e| e.to_string())?
-            .wait()
+        live(built)?
     } else {
         let mut simulation = lessons::simulation(lesson, &knobs, built)?;
         loop {
@@ -74,6 +70,15 @@ pub fn run(args: LessonArgs) -> Result<String, String> {
         out.push_str(&format!("deadlock: {}\n", edges.join("; ")));
     }
     Ok(out)
+}
+
+/// A run on the live engine: real threads of a pool of this machine.
+pub(super) fn live(built: Built) -> Result<Trace, String> {
+    let pool: Arc<dyn Spawner> =
+        Arc::new(rayon::ThreadPoolBuilder::new().num_threads(POOL_THREADS).build().map_err(|e| e.to_string())?);
+    Ok(live_run::start(built.program, built.settings, pool, Arc::new(HostClock), Arc::new(Control::new()))
+        .map_err(|e| e.to_string())?
+        .wait())
 }
 
 /// The JSON of a run: any console text, escaped as JSON must be.
@@ -104,7 +109,7 @@ pub(super) fn run_json<'a>(
 }
 
 /// A deadlock's cycle in words, if the run ended in one.
-fn deadlock(trace: &Trace) -> Option<Vec<String>> {
+pub(super) fn deadlock(trace: &Trace) -> Option<Vec<String>> {
     let Outcome::Deadlock { cycle } = &trace.outcome else { return None };
     let actor = |a: crate::engine::program::ActorId| trace.actors.get(a.0 as usize).map_or("?", |i| i.name.as_str());
     Some(

@@ -9,7 +9,9 @@ fn args(s: &str) -> Vec<String> {
 
 #[test]
 fn bad_commands_and_values_name_what_is_allowed() {
-    assert!(main(&args("frobnicate")).unwrap_err().contains("the commands are lessons, run, explore, source, probe"));
+    assert!(main(&args("frobnicate"))
+        .unwrap_err()
+        .contains("the commands are lessons, run, run-file, explore, source, probe"));
     assert!(main(&args("probe --jobs 0")).unwrap_err().contains(&format!("from 1 to {POOL_THREADS}")));
     assert!(main(&args("probe --jobs")).unwrap_err().contains("needs a value"));
     assert!(main(&args("probe --fast 1")).unwrap_err().contains("unknown option `--fast`"));
@@ -154,4 +156,40 @@ fn run_json_is_valid_json_for_any_console_text() {
     assert_eq!(value["findings"]["headline"], "«ok»\u{0}");
     assert_eq!(value["findings"]["figures"]["lost"], -1);
     assert_eq!(value["knobs"]["threads"], "2");
+}
+
+/// `text` in a file of its own under the system's temporary directory.
+fn python_file(name: &str, text: &str) -> String {
+    let path = std::env::temp_dir().join(format!("interleave-{}-{name}", std::process::id()));
+    std::fs::write(&path, text).unwrap();
+    path.to_string_lossy().into_owned()
+}
+
+#[test]
+fn run_file_compiles_a_learners_program_and_runs_it_on_either_engine() {
+    let racy = "import threading\nimport time\n\ntotal = 0\n\n\ndef deposit():\n    global total\n    for _ in range(3):\n        seen = total\n        time.sleep(0.001)\n        total = seen + 10\n\n\nworkers = [threading.Thread(target=deposit) for _ in range(2)]\nfor w in workers:\n    w.start()\nfor w in workers:\n    w.join()\nprint(f\"total = {total}\")\n";
+    let path = python_file("racy.py", racy);
+    // Both threads read before either writes, each time: CPython prints 30 as well.
+    let out = main(&args(&format!("run-file {path} --seed 3"))).unwrap();
+    assert!(out.starts_with("total = 30\n") && out.ends_with("completed\n"), "{out}");
+    let out = main(&args(&format!("run-file {path} --engine live --json"))).unwrap();
+    assert!(out.contains("\"engine\":\"live\"") && out.contains("\"outcome\":\"completed\""), "{out}");
+    let locked = racy.replace("        seen = total\n", "        with lock:\n            seen = total\n").replace(
+        "        time.sleep(0.001)\n        total = seen + 10\n",
+        "            time.sleep(0.001)\n            total = seen + 10\n",
+    );
+    let locked = locked.replace("total = 0\n", "total = 0\nlock = threading.Lock()\n");
+    let out = main(&args(&format!("run-file {} --seed 3", python_file("locked.py", &locked)))).unwrap();
+    assert!(out.starts_with("total = 60\n"), "{out}");
+}
+
+#[test]
+fn run_file_names_the_line_and_column_of_what_it_cannot_run() {
+    let path = python_file("while.py", "import threading\n\nn = 0\nwhile n < 3:\n    n += 1\n");
+    let e = main(&args(&format!("run-file {path}"))).unwrap_err();
+    assert!(e.ends_with("line 4, column 1: a `while` loop is not supported yet"), "{e}");
+    assert!(main(&args("run-file")).unwrap_err().contains("needs a Python file"));
+    assert!(main(&args("run-file /nonexistent/x.py")).unwrap_err().starts_with("/nonexistent/x.py: "));
+    let e = main(&args(&format!("run-file {path} --set threads=2"))).unwrap_err();
+    assert!(e.contains("threads"), "a lesson's knob is refused: {e}");
 }

@@ -14,9 +14,10 @@ const FLOORS: &[(&str, &[&str])] = &[
     ("i18n", &[]),
     ("knobs", &["engine"]),
     ("lessons", &["engine", "i18n", "knobs"]),
+    ("compile", &["engine"]),
     ("query", &["i18n", "knobs", "lessons"]),
-    ("worker", &["engine", "i18n", "knobs", "lessons"]),
-    ("cli", &["engine", "i18n", "knobs", "lessons"]),
+    ("worker", &["compile", "engine", "i18n", "knobs", "lessons"]),
+    ("cli", &["compile", "engine", "i18n", "knobs", "lessons"]),
     ("ui", &["engine", "i18n", "knobs", "lessons", "query", "worker"]),
 ];
 

@@ -1,0 +1,549 @@
+//! One thread's statements, lowered to its operations: the main thread's (the module's own
+//! statements) or a function a thread runs. Locals live in the thread's registers.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use ruff_python_ast::{self as ast, Expr, Stmt};
+use ruff_text_size::Ranged;
+
+use super::expr::{constant, range_count, seconds, thread_target};
+use super::scope::{Global, Module};
+use super::{line_of, refuse, CompileError};
+use crate::engine::program::{
+    ActorDef, ActorId, ActorRole, ObjectId, ObjectKind, Op, OpKind, ProcessId, Reg, TextPart, Wait, REGISTERS,
+};
+
+/// What a name means inside the body being compiled, besides the module's names.
+#[derive(Clone, Debug)]
+enum Local {
+    Reg(Reg),
+    Threads(Vec<ActorId>),
+}
+
+pub(super) struct Body<'m, 'a> {
+    m: &'m mut Module<'a>,
+    ops: Vec<Op>,
+    locals: BTreeMap<String, Local>,
+    /// Names this function declared `global`.
+    declared: BTreeSet<String>,
+    /// Registers 0..used hold locals; the next is free for a statement's scratch.
+    used: u8,
+    /// The module's own statements: names bound here are the module's.
+    main: bool,
+}
+
+impl<'m, 'a> Body<'m, 'a> {
+    pub fn main(m: &'m mut Module<'a>) -> Self {
+        Body { m, ops: Vec::new(), locals: BTreeMap::new(), declared: BTreeSet::new(), used: 0, main: true }
+    }
+
+    /// The operations of function `f` run as a thread's target.
+    pub fn thread(m: &'m mut Module<'a>, f: usize) -> Result<Vec<Op>, CompileError> {
+        let def = m.functions[f];
+        if !def.parameters.is_empty() || def.is_async || !def.decorator_list.is_empty() {
+            return Err(refuse(m.source, &def.name, "only `def name():` without parameters is supported so far"));
+        }
+        let mut body =
+            Body { m, ops: Vec::new(), locals: BTreeMap::new(), declared: BTreeSet::new(), used: 0, main: false };
+        body.block(&def.body)?;
+        Ok(body.ops)
+    }
+
+    pub fn finish(self) -> Vec<Op> {
+        self.ops
+    }
+
+    pub fn block(&mut self, stmts: &[Stmt]) -> Result<(), CompileError> {
+        for (i, stmt) in stmts.iter().enumerate() {
+            self.stmt(stmt, &stmts[i + 1..])?;
+        }
+        Ok(())
+    }
+
+    fn op(&mut self, node: &impl Ranged, kind: OpKind) {
+        let line = line_of(self.m.source, node);
+        self.ops.push(Op { kind, line });
+    }
+
+    fn refuse(&self, node: &impl Ranged, message: impl Into<String>) -> CompileError {
+        refuse(self.m.source, node, message)
+    }
+
+    fn stmt(&mut self, stmt: &Stmt, rest: &[Stmt]) -> Result<(), CompileError> {
+        match stmt {
+            Stmt::Pass(_) => Ok(()),
+            // Declared in the module's first pass; nothing runs for them.
+            Stmt::Import(_) | Stmt::FunctionDef(_) if self.main => Ok(()),
+            Stmt::Global(global) => {
+                self.declared.extend(global.names.iter().map(|n| n.to_string()));
+                Ok(())
+            }
+            Stmt::Expr(expr) => self.expr_stmt(&expr.value),
+            Stmt::AugAssign(aug) => self.aug_assign(aug),
+            Stmt::Assign(assign) => self.assign(assign, rest),
+            Stmt::For(for_) => self.for_loop(for_),
+            Stmt::With(with) => self.with_lock(with),
+            Stmt::If(if_) if self.main && is_main_guard(&if_.test) && if_.elif_else_clauses.is_empty() => {
+                self.block(&if_.body)
+            }
+            other => Err(self.refuse(other, format!("{} is not supported yet", describe(other)))),
+        }
+    }
+
+    /// A module-level name's shared object, if `name` means one here.
+    fn shared(&self, name: &str) -> Option<ObjectId> {
+        if self.locals.contains_key(name) {
+            return None;
+        }
+        match self.m.globals.get(name) {
+            Some(Global::Object(id)) => Some(*id),
+            _ => None,
+        }
+    }
+
+    fn local_reg(&self, name: &str) -> Option<Reg> {
+        match self.locals.get(name) {
+            Some(Local::Reg(r)) => Some(*r),
+            _ => None,
+        }
+    }
+
+    /// The register after the locals': a statement's scratch.
+    fn scratch(&self, node: &impl Ranged) -> Result<Reg, CompileError> {
+        if usize::from(self.used) >= REGISTERS {
+            return Err(self.refuse(node, format!("a thread may have at most {REGISTERS} local numbers so far")));
+        }
+        Ok(Reg(self.used))
+    }
+
+    fn new_local(&mut self, name: &ast::ExprName) -> Result<Reg, CompileError> {
+        if let Some(r) = self.local_reg(name.id.as_str()) {
+            return Ok(r);
+        }
+        let r = self.scratch(name)?;
+        self.used += 1;
+        self.locals.insert(name.id.to_string(), Local::Reg(r));
+        Ok(r)
+    }
+
+    /// `x += c` and `x -= c`, on a local or on shared state (a read, then a write).
+    fn aug_assign(&mut self, aug: &ast::StmtAugAssign) -> Result<(), CompileError> {
+        let Expr::Name(name) = aug.target.as_ref() else {
+            return Err(self.refuse(aug, "only a name may be updated with `+=` so far"));
+        };
+        let sign = match aug.op {
+            ast::Operator::Add => 1,
+            ast::Operator::Sub => -1,
+            _ => return Err(self.refuse(aug, "only `+=` and `-=` are supported so far")),
+        };
+        let Some(c) = constant(self.m, &aug.value) else {
+            return Err(self.refuse(aug.value.as_ref(), "the amount must be a whole number known before the run"));
+        };
+        let value = c * sign;
+        if let Some(r) = self.local_reg(name.id.as_str()) {
+            self.op(aug, OpKind::Add { reg: r, value });
+            return Ok(());
+        }
+        let module_level = self.m.globals.contains_key(name.id.as_str());
+        if !self.main && module_level && !self.declared.contains(name.id.as_str()) {
+            return Err(
+                self.refuse(name, format!("`{0}` is assigned here, so Python needs `global {0}` first", name.id))
+            );
+        }
+        let Some(object) = self.shared(name.id.as_str()) else {
+            return Err(self.refuse(name, format!("`{}` is neither a local number nor shared state", name.id)));
+        };
+        if !self.main && !self.declared.contains(name.id.as_str()) {
+            return Err(
+                self.refuse(name, format!("`{0}` is assigned here, so Python needs `global {0}` first", name.id))
+            );
+        }
+        let r = self.scratch(aug)?;
+        self.op(aug, OpKind::Load { object, reg: r });
+        self.op(aug, OpKind::Add { reg: r, value });
+        self.op(aug, OpKind::Store { object, reg: r });
+        Ok(())
+    }
+
+    fn assign(&mut self, assign: &ast::StmtAssign, rest: &[Stmt]) -> Result<(), CompileError> {
+        let [Expr::Name(target)] = assign.targets.as_slice() else {
+            return Err(self.refuse(assign, "only `name = value` is supported so far"));
+        };
+        let value = assign.value.as_ref();
+        if self.main {
+            if let Some(threads) = make_threads(self.m, value)? {
+                self.m.globals.insert(target.id.to_string(), Global::Threads(threads));
+                return Ok(());
+            }
+            // Shared state and constants were declared in the first pass.
+            if self.m.globals.contains_key(target.id.as_str()) {
+                return Ok(());
+            }
+        }
+        let shared_target = self.shared(target.id.as_str());
+        match (shared_target, value) {
+            // `value = counter`: a read of shared state into a local.
+            (None, Expr::Name(source)) if self.shared(source.id.as_str()).is_some() => {
+                let object = self.shared(source.id.as_str()).expect("checked");
+                let r = self.new_local(target)?;
+                self.op(assign, OpKind::Load { object, reg: r });
+                Ok(())
+            }
+            // `x = 5`: a local.
+            (None, value) if constant(self.m, value).is_some() => {
+                let v = constant(self.m, value).expect("checked");
+                let r = self.new_local(target)?;
+                self.op(assign, OpKind::Set { reg: r, value: v });
+                Ok(())
+            }
+            // `counter = value + 1`: a local's value, changed, written back.
+            (Some(object), Expr::BinOp(bin)) => {
+                if !self.main && !self.declared.contains(target.id.as_str()) {
+                    return Err(self.refuse(
+                        target,
+                        format!("`{0}` is assigned here, so Python needs `global {0}` first", target.id),
+                    ));
+                }
+                let (Expr::Name(local), Some(c)) = (bin.left.as_ref(), constant(self.m, &bin.right)) else {
+                    return Err(
+                        self.refuse(bin, "only `local + number` or `local - number` may be written back so far")
+                    );
+                };
+                let sign = match bin.op {
+                    ast::Operator::Add => 1,
+                    ast::Operator::Sub => -1,
+                    _ => return Err(self.refuse(bin, "only `+` and `-` are supported here so far")),
+                };
+                let Some(r) = self.local_reg(local.id.as_str()) else {
+                    return Err(self.refuse(local, format!("`{}` is not a local number here", local.id)));
+                };
+                // The local's register is changed in place: the local must not be read again.
+                if rest.iter().any(|s| mentions(s, local.id.as_str())) {
+                    return Err(self.refuse(
+                        local,
+                        format!("`{}` is read again later, which is not supported here yet", local.id),
+                    ));
+                }
+                self.op(assign, OpKind::Add { reg: r, value: c * sign });
+                self.op(assign, OpKind::Store { object, reg: r });
+                Ok(())
+            }
+            _ => Err(self.refuse(value, "this assignment is not supported yet")),
+        }
+    }
+
+    fn for_loop(&mut self, for_: &ast::StmtFor) -> Result<(), CompileError> {
+        if !for_.orelse.is_empty() || for_.is_async {
+            return Err(self.refuse(for_, "`for ... else` and `async for` are not supported"));
+        }
+        let Expr::Name(target) = for_.target.as_ref() else {
+            return Err(self.refuse(for_.target.as_ref(), "a `for` loop's variable must be a plain name"));
+        };
+        // Over a list of threads: the body once for each, the name bound to it.
+        if let Expr::Name(list) = for_.iter.as_ref() {
+            let threads = match (self.locals.get(list.id.as_str()), self.m.globals.get(list.id.as_str())) {
+                (Some(Local::Threads(t)), _) | (None, Some(Global::Threads(t))) => Some(t.clone()),
+                _ => None,
+            };
+            if let Some(threads) = threads {
+                for actor in threads {
+                    self.locals.insert(target.id.to_string(), Local::Threads(vec![actor]));
+                    self.block(&for_.body)?;
+                }
+                self.locals.remove(target.id.as_str());
+                return Ok(());
+            }
+        }
+        let Some(times) = range_count(self.m, &for_.iter) else {
+            return Err(self.refuse(
+                for_.iter.as_ref(),
+                "a `for` loop goes over `range(N)` with N known before the run, or over a list of threads, so far",
+            ));
+        };
+        if for_.body.iter().any(|s| mentions(s, target.id.as_str())) && target.id.as_str() != "_" {
+            return Err(self.refuse(target, "using the loop's variable inside the loop is not supported yet"));
+        }
+        if times == 0 {
+            return Ok(());
+        }
+        let to = self.ops.len();
+        self.block(&for_.body)?;
+        if self.ops.len() == to {
+            return Ok(());
+        }
+        self.op(for_, OpKind::Loop { to, times });
+        Ok(())
+    }
+
+    /// `with lock:` takes the lock on its line, and lets go of it there when the block ends.
+    fn with_lock(&mut self, with: &ast::StmtWith) -> Result<(), CompileError> {
+        let [item] = with.items.as_slice() else {
+            return Err(self.refuse(with, "one lock per `with` is supported so far"));
+        };
+        let object = match &item.context_expr {
+            Expr::Name(name) => self.shared(name.id.as_str()).filter(|id| self.is_lock(*id)),
+            _ => None,
+        };
+        let (Some(object), None) = (object, &item.optional_vars) else {
+            return Err(self.refuse(item, "`with` works on a lock (`with lock:`) so far"));
+        };
+        self.op(with, OpKind::Acquire { object, wait: Wait::Forever, result: None });
+        self.block(&with.body)?;
+        self.op(with, OpKind::Release { object });
+        Ok(())
+    }
+
+    fn is_lock(&self, id: ObjectId) -> bool {
+        matches!(self.m.objects[id.0 as usize].kind, ObjectKind::Lock | ObjectKind::RLock)
+    }
+
+    /// A call on a line of its own.
+    fn expr_stmt(&mut self, expr: &Expr) -> Result<(), CompileError> {
+        let Expr::Call(call) = expr else {
+            return Err(self.refuse(expr, "a line that is only an expression must be a call"));
+        };
+        match call.func.as_ref() {
+            Expr::Name(name) if name.id.as_str() == "print" && !self.locals.contains_key("print") => self.print(call),
+            Expr::Name(name) => match self.m.globals.get(name.id.as_str()) {
+                Some(Global::Function(f)) => {
+                    let f = *f;
+                    if !call.arguments.args.is_empty() || !call.arguments.keywords.is_empty() {
+                        return Err(self.refuse(call, "calling a function with arguments is not supported yet"));
+                    }
+                    self.op(call, OpKind::Call);
+                    let def = self.m.functions[f];
+                    if def.body.iter().all(|s| matches!(s, Stmt::Pass(_))) {
+                        return Ok(());
+                    }
+                    Err(self.refuse(call, "only functions whose body is `pass` may be called so far"))
+                }
+                _ => Err(self.refuse(name, format!("`{}()` is not supported yet", name.id))),
+            },
+            Expr::Attribute(attr) => self.method_call(call, attr),
+            other => Err(self.refuse(other, "this call is not supported yet")),
+        }
+    }
+
+    fn method_call(&mut self, call: &ast::ExprCall, attr: &ast::ExprAttribute) -> Result<(), CompileError> {
+        let Expr::Name(owner) = attr.value.as_ref() else {
+            return Err(self.refuse(attr, "this call is not supported yet"));
+        };
+        let (owner_name, method) = (owner.id.as_str(), attr.attr.as_str());
+        let no_arguments = call.arguments.args.is_empty() && call.arguments.keywords.is_empty();
+        if owner_name == "time" && method == "sleep" && self.m.imported("time") {
+            let [arg] = &call.arguments.args[..] else {
+                return Err(self.refuse(call, "`time.sleep` takes one number of seconds"));
+            };
+            let Some(s) = seconds(self.m, arg).filter(|s| (0.0..=3600.0).contains(s)) else {
+                return Err(
+                    self.refuse(arg, "`time.sleep` takes a number of seconds from 0 to 3600 known before the run")
+                );
+            };
+            self.op(call, OpKind::Sleep { micros: (s * 1e6).round() as u64 });
+            return Ok(());
+        }
+        let threads = match (self.locals.get(owner_name), self.m.globals.get(owner_name)) {
+            (Some(Local::Threads(t)), _) | (None, Some(Global::Threads(t))) => Some(t.clone()),
+            _ => None,
+        };
+        if let Some(threads) = threads {
+            let [actor] = threads[..] else {
+                return Err(
+                    self.refuse(owner, format!("`{owner_name}` is a list of threads: start them in a `for` loop"))
+                );
+            };
+            return match (method, no_arguments) {
+                ("start", true) => {
+                    self.op(call, OpKind::Start { actor });
+                    Ok(())
+                }
+                ("join", true) => {
+                    self.op(call, OpKind::Join { actor, wait: Wait::Forever });
+                    Ok(())
+                }
+                _ => {
+                    Err(self
+                        .refuse(attr, format!("a thread's `{method}(...)` is not supported yet: start() and join()")))
+                }
+            };
+        }
+        if let Some(object) = self.shared(owner_name).filter(|id| self.is_lock(*id)) {
+            return match (method, no_arguments) {
+                ("acquire", true) => {
+                    self.op(call, OpKind::Acquire { object, wait: Wait::Forever, result: None });
+                    Ok(())
+                }
+                ("release", true) => {
+                    self.op(call, OpKind::Release { object });
+                    Ok(())
+                }
+                _ => Err(self
+                    .refuse(attr, format!("a lock's `{method}(...)` is not supported yet: acquire() and release()"))),
+            };
+        }
+        Err(self.refuse(attr, format!("`{owner_name}.{method}(...)` is not supported yet")))
+    }
+
+    /// `print(...)`: text and f-strings whose fields are names; shared state is read first.
+    fn print(&mut self, call: &ast::ExprCall) -> Result<(), CompileError> {
+        for keyword in &call.arguments.keywords {
+            if keyword.arg.as_ref().is_none_or(|a| a.as_str() != "flush") {
+                return Err(self.refuse(keyword, "only `flush=` is supported among print's options so far"));
+            }
+        }
+        let mut parts: Vec<TextPart> = Vec::new();
+        let mut scratch = self.used;
+        for (i, arg) in call.arguments.args.iter().enumerate() {
+            if i > 0 {
+                parts.push(TextPart::Lit(" ".into()));
+            }
+            match arg {
+                Expr::StringLiteral(s) => parts.push(TextPart::Lit(s.value.to_str().to_string())),
+                Expr::FString(f) => {
+                    for part in f.value.iter() {
+                        match part {
+                            ast::FStringPartRef::Literal(s) => parts.push(TextPart::Lit(s.as_str().to_string())),
+                            ast::FStringPartRef::FString(f) => {
+                                for element in f.elements.iter() {
+                                    match element {
+                                        ast::InterpolatedStringElement::Literal(lit) => {
+                                            parts.push(TextPart::Lit(lit.value.to_string()))
+                                        }
+                                        ast::InterpolatedStringElement::Interpolation(field) => {
+                                            if field.debug_text.is_some()
+                                                || field.format_spec.is_some()
+                                                || field.conversion != ast::ConversionFlag::None
+                                            {
+                                                return Err(self.refuse(
+                                                    field,
+                                                    "f-string fields with `=`, `!r` or a format are not supported yet",
+                                                ));
+                                            }
+                                            let part = self.field(call, &field.expression, &mut scratch)?;
+                                            parts.push(part);
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+                other => {
+                    let part = self.field(call, other, &mut scratch)?;
+                    parts.push(part);
+                }
+            }
+        }
+        self.op(call, OpKind::Print { text: merge(parts) });
+        Ok(())
+    }
+
+    /// One printed value: a constant, a local, or shared state read into a scratch register.
+    fn field(&mut self, call: &ast::ExprCall, expr: &Expr, scratch: &mut u8) -> Result<TextPart, CompileError> {
+        if let Some(v) = constant(self.m, expr) {
+            return Ok(TextPart::Lit(v.to_string()));
+        }
+        let Expr::Name(name) = expr else {
+            return Err(self.refuse(expr, "only names and numbers may be printed in an f-string so far"));
+        };
+        if let Some(r) = self.local_reg(name.id.as_str()) {
+            return Ok(TextPart::Reg(r));
+        }
+        let Some(object) = self.shared(name.id.as_str()) else {
+            return Err(self.refuse(name, format!("`{}` is not defined", name.id)));
+        };
+        if usize::from(*scratch) >= REGISTERS {
+            return Err(self.refuse(expr, "too many values in one print"));
+        }
+        let r = Reg(*scratch);
+        *scratch += 1;
+        self.op(call, OpKind::Load { object, reg: r });
+        Ok(TextPart::Reg(r))
+    }
+}
+
+/// Threads for `value` (`threading.Thread(target=f)`, or a list of them by a
+/// comprehension over `range(N)`), made now and named as CPython names them; `None`
+/// when `value` makes no thread.
+pub(super) fn make_threads(m: &mut Module, value: &Expr) -> Result<Option<Vec<ActorId>>, CompileError> {
+    let (one, times) = match value {
+        Expr::ListComp(comp) => {
+            let [generator] = comp.generators.as_slice() else { return Ok(None) };
+            let Some(n) = range_count(m, &generator.iter) else { return Ok(None) };
+            (comp.elt.as_ref(), n)
+        }
+        other => (other, 1),
+    };
+    let Some(target) = thread_target(m, one)? else { return Ok(None) };
+    let mut made = Vec::new();
+    for _ in 0..times {
+        let ops = Body::thread(m, target)?;
+        let number = m.threads.len() + 1;
+        let name = format!("Thread-{number} ({})", m.functions[target].name);
+        m.threads.push(ActorDef { name, process: ProcessId(0), role: ActorRole::Thread, daemon: false, ops });
+        made.push(ActorId(m.threads.len() as u16));
+    }
+    Ok(Some(made))
+}
+
+/// Adjacent pieces of text as one.
+fn merge(parts: Vec<TextPart>) -> Vec<TextPart> {
+    let mut merged: Vec<TextPart> = Vec::new();
+    for part in parts {
+        match (merged.last_mut(), part) {
+            (Some(TextPart::Lit(a)), TextPart::Lit(b)) => a.push_str(&b),
+            (_, part) => merged.push(part),
+        }
+    }
+    merged
+}
+
+/// `__name__ == "__main__"`.
+fn is_main_guard(test: &Expr) -> bool {
+    let Expr::Compare(cmp) = test else { return false };
+    let ([ast::CmpOp::Eq], [Expr::Name(left), Expr::StringLiteral(right)]) = (&cmp.ops[..], &cmp.operands[..]) else {
+        return false;
+    };
+    left.id.as_str() == "__name__" && right.value.to_str() == "__main__"
+}
+
+/// Whether `stmt` reads or writes `name` anywhere inside.
+fn mentions(stmt: &Stmt, name: &str) -> bool {
+    use ruff_python_ast::visitor::{walk_expr, Visitor};
+    struct Finder<'n> {
+        name: &'n str,
+        found: bool,
+    }
+    impl<'n, 'b> Visitor<'b> for Finder<'n> {
+        fn visit_expr(&mut self, expr: &'b Expr) {
+            if let Expr::Name(n) = expr {
+                self.found |= n.id.as_str() == self.name;
+            }
+            walk_expr(self, expr);
+        }
+    }
+    let mut finder = Finder { name, found: false };
+    finder.visit_stmt(stmt);
+    finder.found
+}
+
+/// A statement's kind in words, for a refusal.
+fn describe(stmt: &Stmt) -> &'static str {
+    match stmt {
+        Stmt::ClassDef(_) => "a class",
+        Stmt::Return(_) => "`return`",
+        Stmt::While(_) => "a `while` loop",
+        Stmt::If(_) => "`if`",
+        Stmt::Try(_) => "`try`",
+        Stmt::Raise(_) => "`raise`",
+        Stmt::Break(_) => "`break`",
+        Stmt::Continue(_) => "`continue`",
+        Stmt::ImportFrom(_) => "`from ... import`",
+        Stmt::Delete(_) => "`del`",
+        Stmt::Match(_) => "`match`",
+        Stmt::Assert(_) => "`assert`",
+        Stmt::Nonlocal(_) => "`nonlocal`",
+        Stmt::FunctionDef(_) => "a `def` inside a function",
+        _ => "this statement",
+    }
+}

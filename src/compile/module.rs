@@ -1,0 +1,149 @@
+//! The module level of a learner's program: its imports, its constants, the shared state
+//! the threads touch (a module-level number some function declares `global`, a
+//! `threading.Lock()`), its functions, and the main thread's own statements.
+//!
+//! Supported so far: `import threading` and `import time`; module-level names bound to a
+//! whole number (a constant, or shared state when a function declares it `global`) or to
+//! `threading.Lock()`/`RLock()`; `def` without parameters, used as a thread's target or
+//! called; threads made with `threading.Thread(target=f)`, one or a list of them by a
+//! comprehension over `range(N)`, started and joined one by one or in a `for` over the list;
+//! and in any thread `for _ in range(N)`, `with lock:`, `lock.acquire()`/`release()`,
+//! `x += c`, reading shared state into a local and writing `local + c` back, a call of a
+//! function, `time.sleep(s)` and `print` of text and f-strings.
+
+use std::collections::BTreeSet;
+
+use ruff_python_ast::{self as ast, Expr, Stmt};
+
+use super::body::Body;
+use super::expr::constant;
+use super::scope::{Global, Module};
+use super::{refuse, CompileError};
+use crate::engine::program::{ObjectDef, ObjectId, ObjectKind, Program};
+
+/// Compiles a whole program: its Python text becomes the Program's source, each operation
+/// pointing at the line it comes from.
+pub fn compile(source: &str) -> Result<Program, CompileError> {
+    let parsed = ruff_python_parser::parse_module(source)
+        .map_err(|e| super::at(source, e.location.start(), format!("invalid Python: {}", e.error)))?;
+    let body = &parsed.syntax().body;
+    let mut module = Module::new(source);
+    module.declare(body)?;
+    // Every function is checked, whether or not a thread runs it, as a learner expects.
+    for f in 0..module.functions.len() {
+        Body::thread(&mut module, f)?;
+    }
+    let mut main = Body::main(&mut module);
+    main.block(body)?;
+    let main_ops = main.finish();
+    Ok(module.finish(main_ops))
+}
+
+impl<'a> Module<'a> {
+    /// The first pass: imports, functions, constants and shared state, so that a function
+    /// may use what is defined below it, as in Python.
+    fn declare(&mut self, body: &'a [Stmt]) -> Result<(), CompileError> {
+        let shared = declared_global(body);
+        for stmt in body {
+            match stmt {
+                Stmt::Import(import) => {
+                    for alias in &import.names {
+                        let name = alias.name.as_str();
+                        if !matches!(name, "threading" | "time") || alias.asname.is_some() {
+                            return Err(refuse(
+                                self.source,
+                                alias,
+                                format!(
+                                    "`import {name}` is not supported yet: import threading or time, as plain names"
+                                ),
+                            ));
+                        }
+                        self.imports.insert(name.to_string());
+                    }
+                }
+                Stmt::FunctionDef(def) => {
+                    self.functions.push(def);
+                    self.globals.insert(def.name.to_string(), Global::Function(self.functions.len() - 1));
+                }
+                Stmt::Assign(assign) => self.declare_assign(assign, &shared)?,
+                _ => {}
+            }
+        }
+        Ok(())
+    }
+
+    fn declare_assign(&mut self, assign: &'a ast::StmtAssign, shared: &BTreeSet<String>) -> Result<(), CompileError> {
+        let [target] = assign.targets.as_slice() else {
+            return Err(refuse(self.source, assign, "chained assignment (`a = b = ...`) is not supported yet"));
+        };
+        match (target, assign.value.as_ref()) {
+            // `A, B = 1, 2`: constants.
+            (Expr::Tuple(names), Expr::Tuple(values)) if names.elts.len() == values.elts.len() => {
+                for (name, value) in names.elts.iter().zip(&values.elts) {
+                    let Expr::Name(name) = name else { continue };
+                    if let Some(v) = constant(self, value) {
+                        self.globals.insert(name.id.to_string(), Global::Const(v));
+                    }
+                }
+            }
+            (Expr::Name(name), value) => {
+                let name = name.id.to_string();
+                if let Some(kind) = self.lock_made_by(value) {
+                    self.objects.push(ObjectDef { name: name.clone(), kind });
+                    self.globals.insert(name, Global::Object(ObjectId(self.objects.len() as u16 - 1)));
+                } else if let Some(v) = constant(self, value) {
+                    let global = if shared.contains(&name) {
+                        self.objects.push(ObjectDef { name: name.clone(), kind: ObjectKind::Var { initial: v } });
+                        Global::Object(ObjectId(self.objects.len() as u16 - 1))
+                    } else {
+                        Global::Const(v)
+                    };
+                    self.globals.insert(name, global);
+                }
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+
+    /// `threading.Lock()` or `threading.RLock()`.
+    fn lock_made_by(&self, value: &Expr) -> Option<ObjectKind> {
+        let Expr::Call(call) = value else { return None };
+        let Expr::Attribute(attr) = call.func.as_ref() else { return None };
+        let Expr::Name(module) = attr.value.as_ref() else { return None };
+        if module.id.as_str() != "threading" || !call.arguments.is_empty() {
+            return None;
+        }
+        match attr.attr.as_str() {
+            "Lock" => Some(ObjectKind::Lock),
+            "RLock" => Some(ObjectKind::RLock),
+            _ => None,
+        }
+    }
+}
+
+/// The names some function declares `global`: those of them bound at module level are
+/// shared state, the others constants.
+fn declared_global(body: &[Stmt]) -> BTreeSet<String> {
+    fn walk(stmts: &[Stmt], names: &mut BTreeSet<String>) {
+        for stmt in stmts {
+            match stmt {
+                Stmt::Global(global) => names.extend(global.names.iter().map(|n| n.to_string())),
+                Stmt::FunctionDef(def) => walk(&def.body, names),
+                Stmt::For(s) => walk(&s.body, names),
+                Stmt::While(s) => walk(&s.body, names),
+                Stmt::With(s) => walk(&s.body, names),
+                Stmt::If(s) => {
+                    walk(&s.body, names);
+                    for clause in &s.elif_else_clauses {
+                        walk(&clause.body, names);
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    let mut names = BTreeSet::new();
+    walk(body, &mut names);
+    names
+}

@@ -1,0 +1,65 @@
+//! What the compiler knows of a module while it lowers it: what each module-level name
+//! stands for, its functions, its shared objects and the threads made so far.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use ruff_python_ast as ast;
+
+use crate::engine::program::{
+    ActorDef, ActorId, ActorRole, ObjectDef, ObjectId, Op, ProcessDef, ProcessId, Program, StartMethod,
+};
+
+/// What a module-level name stands for.
+#[derive(Clone, Debug, PartialEq)]
+pub(super) enum Global {
+    Const(i64),
+    /// Shared state: a variable or a lock.
+    Object(ObjectId),
+    /// A thread, or a list of them.
+    Threads(Vec<ActorId>),
+    /// A `def`, by its place in [`Module::functions`].
+    Function(usize),
+}
+
+pub(super) struct Module<'a> {
+    pub source: &'a str,
+    pub globals: BTreeMap<String, Global>,
+    pub functions: Vec<&'a ast::StmtFunctionDef>,
+    pub objects: Vec<ObjectDef>,
+    /// Every actor but the main thread (actor 0), in the order they were made.
+    pub threads: Vec<ActorDef>,
+    pub imports: BTreeSet<String>,
+}
+
+impl<'a> Module<'a> {
+    pub fn new(source: &'a str) -> Self {
+        Module {
+            source,
+            globals: BTreeMap::new(),
+            functions: Vec::new(),
+            objects: Vec::new(),
+            threads: Vec::new(),
+            imports: BTreeSet::new(),
+        }
+    }
+
+    pub fn imported(&self, name: &str) -> bool {
+        self.imports.contains(name)
+    }
+
+    /// The Program: the main thread running `main_ops`, then every thread made.
+    pub fn finish(self, main_ops: Vec<Op>) -> Program {
+        let main_process =
+            ProcessDef { name: "MainProcess".into(), parent: None, start_method: StartMethod::Main, daemon: false };
+        let main = ActorDef {
+            name: "MainThread".into(),
+            process: ProcessId(0),
+            role: ActorRole::ProcessMain,
+            daemon: false,
+            ops: main_ops,
+        };
+        let mut actors = vec![main];
+        actors.extend(self.threads);
+        Program { source: self.source.to_string(), processes: vec![main_process], actors, objects: self.objects }
+    }
+}

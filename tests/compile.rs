@@ -1,0 +1,75 @@
+//! The compiler from a learner's Python to a Program. Its specification: compiling the
+//! Python a lesson shows gives the very Program the lesson builds (so the same findings and,
+//! seeded, the same trace); and what it cannot compile it refuses at the right place.
+
+use interleave::compile::{compile, CompileError};
+use interleave::engine::sim;
+use interleave::lessons::{self, build_from_pairs};
+
+/// The lesson's own Program and its source compiled, for these knobs.
+fn round_trip(lesson: &str, pairs: &[(&str, &str)]) {
+    let pairs: Vec<(String, String)> = pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+    let (_, built) = build_from_pairs(lessons::lesson(lesson).unwrap(), &pairs).unwrap();
+    let own = built.program.clone();
+    let compiled = compile(&own.source).unwrap_or_else(|e| panic!("{lesson} {pairs:?}: {e}\n{}", own.source));
+    assert_eq!(compiled, own, "{lesson} {pairs:?}:\n{}", own.source);
+}
+
+#[test]
+fn the_race_lessons_python_compiles_to_the_lessons_own_program_for_every_lock_and_gap() {
+    for threads in ["1", "2", "4"] {
+        for increments in ["1", "1000", "1000000"] {
+            for lock in ["none", "each", "loop"] {
+                for between in ["nothing", "call", "sleep0"] {
+                    let knobs =
+                        [("threads", threads), ("increments", increments), ("lock", lock), ("between", between)];
+                    round_trip("race_counter", &knobs);
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn a_compiled_lesson_runs_to_the_same_trace_and_findings_seeded() {
+    let pairs: Vec<(String, String)> =
+        [("threads", "3"), ("increments", "20000"), ("gil", "off"), ("between", "call"), ("seed", "7")]
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+    let lesson = lessons::lesson("race_counter").unwrap();
+    let (knobs, built) = build_from_pairs(lesson, &pairs).unwrap();
+    let (program, settings) = built.into_sim();
+    let compiled = compile(&program.source).unwrap();
+    let own = sim::run(program, settings.clone()).unwrap();
+    let ours = sim::run(compiled, settings).unwrap();
+    assert_eq!(ours, own);
+    let findings = |trace| lessons::findings_in_every_language(lesson, &knobs, trace);
+    assert_eq!(findings(&ours), findings(&own));
+    assert!(own.final_value(interleave::engine::program::ObjectId(0)).unwrap() < 60_000, "it raced");
+}
+
+fn refused(source: &str) -> CompileError {
+    compile(source).expect_err("refused")
+}
+
+#[test]
+fn text_that_is_not_python_gets_the_parsers_message_at_its_place() {
+    let e = refused("import threading\n\ndef work(:\n    pass\n");
+    assert_eq!((e.line, e.column), (3, 10), "{e}");
+    assert!(e.message.starts_with("invalid Python: "), "{e}");
+}
+
+#[test]
+fn a_construct_outside_the_subset_is_refused_where_it_is_with_what_is_supported() {
+    let e = refused("import threading\n\ncounter = 0\n\n\ndef work():\n    global counter\n    while counter < 10:\n        counter += 1\n");
+    assert_eq!((e.line, e.column, e.message.as_str()), (8, 5, "a `while` loop is not supported yet"));
+    let e = refused("import socket\n");
+    assert_eq!((e.line, e.column), (1, 8));
+    assert!(e.message.contains("import threading or time"), "{e}");
+    let e = refused("import threading\nt = threading.Thread(target=print_it)\n");
+    assert_eq!((e.line, e.column), (2, 29), "{e}");
+    // Assigning shared state without `global` is Python's UnboundLocalError waiting to happen.
+    let e = refused("import threading\ncounter = 0\n\ndef work():\n    global x\n    counter += 1\n\nt = threading.Thread(target=work)\n");
+    assert!(e.message.contains("needs `global counter`"), "{e}");
+}
