@@ -73,3 +73,43 @@ fn a_construct_outside_the_subset_is_refused_where_it_is_with_what_is_supported(
     let e = refused("import threading\ncounter = 0\n\ndef work():\n    global x\n    counter += 1\n\nt = threading.Thread(target=work)\n");
     assert!(e.message.contains("needs `global counter`"), "{e}");
 }
+
+#[test]
+fn the_lock_print_lessons_python_compiles_to_its_own_program() {
+    for lock in ["on", "off"] {
+        for iterations in ["1", "5", "1000"] {
+            round_trip("lock_print", &[("lock", lock), ("iterations", iterations)]);
+        }
+    }
+}
+
+#[test]
+fn sync_tools_rlock_semaphore_and_event_compile_to_their_own_programs() {
+    for mistake in ["no", "yes"] {
+        for threads in ["1", "3"] {
+            for lock in ["rlock", "lock"] {
+                round_trip(
+                    "sync_tools",
+                    &[("primitive", "rlock"), ("threads", threads), ("lock", lock), ("mistake", mistake)],
+                );
+            }
+            for permits in ["1", "2"] {
+                let knobs =
+                    [("primitive", "semaphore"), ("threads", threads), ("permits", permits), ("mistake", mistake)];
+                round_trip("sync_tools", &knobs);
+            }
+            round_trip("sync_tools", &[("primitive", "event"), ("threads", threads), ("mistake", mistake)]);
+        }
+    }
+}
+
+#[test]
+fn a_called_functions_body_runs_after_the_call_loops_and_all_and_recursion_is_refused() {
+    let source = "import threading\n\ncounter = 0\nlock = threading.Lock()\n\n\ndef add_three():\n    global counter\n    for _ in range(3):\n        counter += 1\n\n\ndef work():\n    global counter\n    counter += 100\n    for _ in range(2):\n        with lock:\n            add_three()\n\n\nthreads = [threading.Thread(target=work) for _ in range(2)]\nfor t in threads:\n    t.start()\nfor t in threads:\n    t.join()\nprint(counter)\n";
+    let program = compile(source).unwrap();
+    let trace = sim::run(program, Default::default()).unwrap();
+    assert_eq!(trace.console_text(), "212\n");
+    let e = refused("import threading\n\n\ndef ping():\n    pong()\n\n\ndef pong():\n    ping()\n\n\nt = threading.Thread(target=ping)\n");
+    assert_eq!((e.line, e.column), (9, 5), "{e}");
+    assert!(e.message.contains("calls itself"), "{e}");
+}

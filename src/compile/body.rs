@@ -10,7 +10,7 @@ use super::expr::{constant, range_count, seconds, thread_target};
 use super::scope::{Global, Module};
 use super::{line_of, refuse, CompileError};
 use crate::engine::program::{
-    ActorDef, ActorId, ActorRole, ObjectId, ObjectKind, Op, OpKind, ProcessId, Reg, TextPart, Wait, REGISTERS,
+    ActorDef, ActorId, ActorRole, ObjectId, ObjectKind, Op, OpKind, ProcessId, Reg, Wait, REGISTERS,
 };
 
 /// What a name means inside the body being compiled, besides the module's names.
@@ -21,30 +21,66 @@ enum Local {
 }
 
 pub(super) struct Body<'m, 'a> {
-    m: &'m mut Module<'a>,
+    pub(super) m: &'m mut Module<'a>,
     ops: Vec<Op>,
     locals: BTreeMap<String, Local>,
     /// Names this function declared `global`.
     declared: BTreeSet<String>,
     /// Registers 0..used hold locals; the next is free for a statement's scratch.
-    used: u8,
+    pub(super) used: u8,
     /// The module's own statements: names bound here are the module's.
     main: bool,
+    /// Where these operations start in the thread's list (a called function's body is
+    /// compiled on its own, then put after the call), for a loop's jump back.
+    base: usize,
+    /// The functions being compiled, outermost first: a call of one of them again is
+    /// recursion, which is refused.
+    calling: Vec<usize>,
 }
 
 impl<'m, 'a> Body<'m, 'a> {
     pub fn main(m: &'m mut Module<'a>) -> Self {
-        Body { m, ops: Vec::new(), locals: BTreeMap::new(), declared: BTreeSet::new(), used: 0, main: true }
+        Body {
+            m,
+            ops: Vec::new(),
+            locals: BTreeMap::new(),
+            declared: BTreeSet::new(),
+            used: 0,
+            main: true,
+            base: 0,
+            calling: Vec::new(),
+        }
     }
 
     /// The operations of function `f` run as a thread's target.
     pub fn thread(m: &'m mut Module<'a>, f: usize) -> Result<Vec<Op>, CompileError> {
+        Body::function(m, f, 0, 0, Vec::new())
+    }
+
+    /// Function `f`'s operations, to be put at `base` of a thread's list, its locals from
+    /// register `used` on.
+    fn function(
+        m: &'m mut Module<'a>,
+        f: usize,
+        base: usize,
+        used: u8,
+        mut calling: Vec<usize>,
+    ) -> Result<Vec<Op>, CompileError> {
         let def = m.functions[f];
         if !def.parameters.is_empty() || def.is_async || !def.decorator_list.is_empty() {
             return Err(refuse(m.source, &def.name, "only `def name():` without parameters is supported so far"));
         }
-        let mut body =
-            Body { m, ops: Vec::new(), locals: BTreeMap::new(), declared: BTreeSet::new(), used: 0, main: false };
+        calling.push(f);
+        let mut body = Body {
+            m,
+            ops: Vec::new(),
+            locals: BTreeMap::new(),
+            declared: BTreeSet::new(),
+            used,
+            main: false,
+            base,
+            calling,
+        };
         body.block(&def.body)?;
         Ok(body.ops)
     }
@@ -60,12 +96,12 @@ impl<'m, 'a> Body<'m, 'a> {
         Ok(())
     }
 
-    fn op(&mut self, node: &impl Ranged, kind: OpKind) {
+    pub(super) fn op(&mut self, node: &impl Ranged, kind: OpKind) {
         let line = line_of(self.m.source, node);
         self.ops.push(Op { kind, line });
     }
 
-    fn refuse(&self, node: &impl Ranged, message: impl Into<String>) -> CompileError {
+    pub(super) fn refuse(&self, node: &impl Ranged, message: impl Into<String>) -> CompileError {
         refuse(self.m.source, node, message)
     }
 
@@ -91,7 +127,7 @@ impl<'m, 'a> Body<'m, 'a> {
     }
 
     /// A module-level name's shared object, if `name` means one here.
-    fn shared(&self, name: &str) -> Option<ObjectId> {
+    pub(super) fn shared(&self, name: &str) -> Option<ObjectId> {
         if self.locals.contains_key(name) {
             return None;
         }
@@ -101,7 +137,7 @@ impl<'m, 'a> Body<'m, 'a> {
         }
     }
 
-    fn local_reg(&self, name: &str) -> Option<Reg> {
+    pub(super) fn local_reg(&self, name: &str) -> Option<Reg> {
         match self.locals.get(name) {
             Some(Local::Reg(r)) => Some(*r),
             _ => None,
@@ -266,12 +302,12 @@ impl<'m, 'a> Body<'m, 'a> {
         if times == 0 {
             return Ok(());
         }
-        let to = self.ops.len();
+        let start = self.ops.len();
         self.block(&for_.body)?;
-        if self.ops.len() == to {
+        if self.ops.len() == start {
             return Ok(());
         }
-        self.op(for_, OpKind::Loop { to, times });
+        self.op(for_, OpKind::Loop { to: self.base + start, times });
         Ok(())
     }
 
@@ -285,7 +321,7 @@ impl<'m, 'a> Body<'m, 'a> {
             _ => None,
         };
         let (Some(object), None) = (object, &item.optional_vars) else {
-            return Err(self.refuse(item, "`with` works on a lock (`with lock:`) so far"));
+            return Err(self.refuse(item, "`with` works on a lock or a semaphore (`with lock:`) so far"));
         };
         self.op(with, OpKind::Acquire { object, wait: Wait::Forever, result: None });
         self.block(&with.body)?;
@@ -293,8 +329,16 @@ impl<'m, 'a> Body<'m, 'a> {
         Ok(())
     }
 
+    /// A Lock, RLock or semaphore: what `with`, `acquire()` and `release()` work on.
     fn is_lock(&self, id: ObjectId) -> bool {
-        matches!(self.m.objects[id.0 as usize].kind, ObjectKind::Lock | ObjectKind::RLock)
+        matches!(
+            self.m.objects[id.0 as usize].kind,
+            ObjectKind::Lock | ObjectKind::RLock | ObjectKind::Semaphore { .. }
+        )
+    }
+
+    fn is_event(&self, id: ObjectId) -> bool {
+        matches!(self.m.objects[id.0 as usize].kind, ObjectKind::Event)
     }
 
     /// A call on a line of its own.
@@ -310,12 +354,17 @@ impl<'m, 'a> Body<'m, 'a> {
                     if !call.arguments.args.is_empty() || !call.arguments.keywords.is_empty() {
                         return Err(self.refuse(call, "calling a function with arguments is not supported yet"));
                     }
-                    self.op(call, OpKind::Call);
-                    let def = self.m.functions[f];
-                    if def.body.iter().all(|s| matches!(s, Stmt::Pass(_))) {
-                        return Ok(());
+                    if self.calling.contains(&f) {
+                        return Err(
+                            self.refuse(call, "a function that calls itself, directly or not, is not supported")
+                        );
                     }
-                    Err(self.refuse(call, "only functions whose body is `pass` may be called so far"))
+                    // The call is a GIL check point; the function's body runs after it.
+                    self.op(call, OpKind::Call);
+                    let base = self.base + self.ops.len();
+                    let ops = Body::function(&mut *self.m, f, base, self.used, self.calling.clone())?;
+                    self.ops.extend(ops);
+                    Ok(())
                 }
                 _ => Err(self.refuse(name, format!("`{}()` is not supported yet", name.id))),
             },
@@ -381,121 +430,57 @@ impl<'m, 'a> Body<'m, 'a> {
                     .refuse(attr, format!("a lock's `{method}(...)` is not supported yet: acquire() and release()"))),
             };
         }
+        if let Some(object) = self.shared(owner_name).filter(|id| self.is_event(*id)) {
+            let kind = match (method, no_arguments) {
+                ("wait", true) => OpKind::EventWait { object, wait: Wait::Forever, result: None },
+                ("set", true) => OpKind::EventSet { object },
+                ("clear", true) => OpKind::EventClear { object },
+                _ => {
+                    return Err(self.refuse(
+                        attr,
+                        format!("an event's `{method}(...)` is not supported yet: wait(), set() and clear()"),
+                    ))
+                }
+            };
+            self.op(call, kind);
+            return Ok(());
+        }
         Err(self.refuse(attr, format!("`{owner_name}.{method}(...)` is not supported yet")))
-    }
-
-    /// `print(...)`: text and f-strings whose fields are names; shared state is read first.
-    fn print(&mut self, call: &ast::ExprCall) -> Result<(), CompileError> {
-        for keyword in &call.arguments.keywords {
-            if keyword.arg.as_ref().is_none_or(|a| a.as_str() != "flush") {
-                return Err(self.refuse(keyword, "only `flush=` is supported among print's options so far"));
-            }
-        }
-        let mut parts: Vec<TextPart> = Vec::new();
-        let mut scratch = self.used;
-        for (i, arg) in call.arguments.args.iter().enumerate() {
-            if i > 0 {
-                parts.push(TextPart::Lit(" ".into()));
-            }
-            match arg {
-                Expr::StringLiteral(s) => parts.push(TextPart::Lit(s.value.to_str().to_string())),
-                Expr::FString(f) => {
-                    for part in f.value.iter() {
-                        match part {
-                            ast::FStringPartRef::Literal(s) => parts.push(TextPart::Lit(s.as_str().to_string())),
-                            ast::FStringPartRef::FString(f) => {
-                                for element in f.elements.iter() {
-                                    match element {
-                                        ast::InterpolatedStringElement::Literal(lit) => {
-                                            parts.push(TextPart::Lit(lit.value.to_string()))
-                                        }
-                                        ast::InterpolatedStringElement::Interpolation(field) => {
-                                            if field.debug_text.is_some()
-                                                || field.format_spec.is_some()
-                                                || field.conversion != ast::ConversionFlag::None
-                                            {
-                                                return Err(self.refuse(
-                                                    field,
-                                                    "f-string fields with `=`, `!r` or a format are not supported yet",
-                                                ));
-                                            }
-                                            let part = self.field(call, &field.expression, &mut scratch)?;
-                                            parts.push(part);
-                                        }
-                                    }
-                                }
-                            }
-                        }
-                    }
-                }
-                other => {
-                    let part = self.field(call, other, &mut scratch)?;
-                    parts.push(part);
-                }
-            }
-        }
-        self.op(call, OpKind::Print { text: merge(parts) });
-        Ok(())
-    }
-
-    /// One printed value: a constant, a local, or shared state read into a scratch register.
-    fn field(&mut self, call: &ast::ExprCall, expr: &Expr, scratch: &mut u8) -> Result<TextPart, CompileError> {
-        if let Some(v) = constant(self.m, expr) {
-            return Ok(TextPart::Lit(v.to_string()));
-        }
-        let Expr::Name(name) = expr else {
-            return Err(self.refuse(expr, "only names and numbers may be printed in an f-string so far"));
-        };
-        if let Some(r) = self.local_reg(name.id.as_str()) {
-            return Ok(TextPart::Reg(r));
-        }
-        let Some(object) = self.shared(name.id.as_str()) else {
-            return Err(self.refuse(name, format!("`{}` is not defined", name.id)));
-        };
-        if usize::from(*scratch) >= REGISTERS {
-            return Err(self.refuse(expr, "too many values in one print"));
-        }
-        let r = Reg(*scratch);
-        *scratch += 1;
-        self.op(call, OpKind::Load { object, reg: r });
-        Ok(TextPart::Reg(r))
     }
 }
 
 /// Threads for `value` (`threading.Thread(target=f)`, or a list of them by a
-/// comprehension over `range(N)`), made now and named as CPython names them; `None`
-/// when `value` makes no thread.
+/// comprehension over `range(N)`), made now and named as CPython names them; `None` when
+/// `value` makes no thread.
 pub(super) fn make_threads(m: &mut Module, value: &Expr) -> Result<Option<Vec<ActorId>>, CompileError> {
-    let (one, times) = match value {
+    let (one, times, var) = match value {
         Expr::ListComp(comp) => {
             let [generator] = comp.generators.as_slice() else { return Ok(None) };
             let Some(n) = range_count(m, &generator.iter) else { return Ok(None) };
-            (comp.elt.as_ref(), n)
+            let var = match &generator.target {
+                Expr::Name(name) => name.id.to_string(),
+                _ => return Ok(None),
+            };
+            (comp.elt.as_ref(), n, var)
         }
-        other => (other, 1),
+        other => (other, 1, String::new()),
     };
-    let Some(target) = thread_target(m, one)? else { return Ok(None) };
+    if thread_target(m, &[(var.as_str(), 0)], one)?.is_none() {
+        return Ok(None);
+    }
     let mut made = Vec::new();
-    for _ in 0..times {
-        let ops = Body::thread(m, target)?;
-        let number = m.threads.len() + 1;
-        let name = format!("Thread-{number} ({})", m.functions[target].name);
+    for k in 0..times {
+        let env = [(var.as_str(), k as i64)];
+        let Some(spec) = thread_target(m, &env, one)? else { return Ok(None) };
+        let ops = Body::thread(m, spec.target)?;
+        let name = spec.name.unwrap_or_else(|| {
+            m.unnamed_threads += 1;
+            format!("Thread-{} ({})", m.unnamed_threads, m.functions[spec.target].name)
+        });
         m.threads.push(ActorDef { name, process: ProcessId(0), role: ActorRole::Thread, daemon: false, ops });
         made.push(ActorId(m.threads.len() as u16));
     }
     Ok(Some(made))
-}
-
-/// Adjacent pieces of text as one.
-fn merge(parts: Vec<TextPart>) -> Vec<TextPart> {
-    let mut merged: Vec<TextPart> = Vec::new();
-    for part in parts {
-        match (merged.last_mut(), part) {
-            (Some(TextPart::Lit(a)), TextPart::Lit(b)) => a.push_str(&b),
-            (_, part) => merged.push(part),
-        }
-    }
-    merged
 }
 
 /// `__name__ == "__main__"`.

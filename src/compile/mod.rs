@@ -8,6 +8,7 @@
 mod body;
 mod expr;
 mod module;
+mod print;
 mod scope;
 
 use std::fmt;

@@ -4,12 +4,14 @@
 //!
 //! Supported so far: `import threading` and `import time`; module-level names bound to a
 //! whole number (a constant, or shared state when a function declares it `global`) or to
-//! `threading.Lock()`/`RLock()`; `def` without parameters, used as a thread's target or
-//! called; threads made with `threading.Thread(target=f)`, one or a list of them by a
-//! comprehension over `range(N)`, started and joined one by one or in a `for` over the list;
-//! and in any thread `for _ in range(N)`, `with lock:`, `lock.acquire()`/`release()`,
-//! `x += c`, reading shared state into a local and writing `local + c` back, a call of a
-//! function, `time.sleep(s)` and `print` of text and f-strings.
+//! `threading.Lock()`, `RLock()`, `Semaphore(n)`, `BoundedSemaphore(n)` or `Event()`; `def`
+//! without parameters, used as a thread's target or called (its body runs inline, after
+//! the call); threads made with `threading.Thread(target=f, name=...)`, one or a list of
+//! them by a comprehension over `range(N)`, started and joined one by one or in a `for`
+//! over the list; and in any thread `for _ in range(N)`, `with lock:` (or a semaphore),
+//! `acquire()`/`release()`, an event's `wait()`/`set()`/`clear()`, `x += c`, reading shared
+//! state into a local and writing `local + c` back, `time.sleep(s)` and `print` of text and
+//! f-strings (with `threading.current_thread().name`).
 
 use std::collections::BTreeSet;
 
@@ -88,7 +90,7 @@ impl<'a> Module<'a> {
             }
             (Expr::Name(name), value) => {
                 let name = name.id.to_string();
-                if let Some(kind) = self.lock_made_by(value) {
+                if let Some(kind) = self.object_made_by(value)? {
                     self.objects.push(ObjectDef { name: name.clone(), kind });
                     self.globals.insert(name, Global::Object(ObjectId(self.objects.len() as u16 - 1)));
                 } else if let Some(v) = constant(self, value) {
@@ -106,19 +108,33 @@ impl<'a> Module<'a> {
         Ok(())
     }
 
-    /// `threading.Lock()` or `threading.RLock()`.
-    fn lock_made_by(&self, value: &Expr) -> Option<ObjectKind> {
-        let Expr::Call(call) = value else { return None };
-        let Expr::Attribute(attr) = call.func.as_ref() else { return None };
-        let Expr::Name(module) = attr.value.as_ref() else { return None };
-        if module.id.as_str() != "threading" || !call.arguments.is_empty() {
-            return None;
+    /// `threading.Lock()`, `RLock()`, `Semaphore(n)`, `BoundedSemaphore(n)` or `Event()`.
+    fn object_made_by(&self, value: &Expr) -> Result<Option<ObjectKind>, CompileError> {
+        let Expr::Call(call) = value else { return Ok(None) };
+        let Expr::Attribute(attr) = call.func.as_ref() else { return Ok(None) };
+        let Expr::Name(module) = attr.value.as_ref() else { return Ok(None) };
+        if module.id.as_str() != "threading" || !call.arguments.keywords.is_empty() {
+            return Ok(None);
         }
-        match attr.attr.as_str() {
-            "Lock" => Some(ObjectKind::Lock),
-            "RLock" => Some(ObjectKind::RLock),
+        let args = &call.arguments.args[..];
+        let permits = |bounded| -> Result<ObjectKind, CompileError> {
+            let permits = match args {
+                [] => 1,
+                [n] => constant(self, n).and_then(|n| u32::try_from(n).ok()).ok_or_else(|| {
+                    refuse(self.source, n, "a semaphore's value is a whole number from 0 known before the run")
+                })?,
+                [_, extra, ..] => return Err(refuse(self.source, extra, "a semaphore takes one value")),
+            };
+            Ok(ObjectKind::Semaphore { permits, bounded })
+        };
+        Ok(match (attr.attr.as_str(), args.is_empty()) {
+            ("Lock", true) => Some(ObjectKind::Lock),
+            ("RLock", true) => Some(ObjectKind::RLock),
+            ("Event", true) => Some(ObjectKind::Event),
+            ("Semaphore", _) => Some(permits(false)?),
+            ("BoundedSemaphore", _) => Some(permits(true)?),
             _ => None,
-        }
+        })
     }
 }
 

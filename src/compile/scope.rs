@@ -29,6 +29,8 @@ pub(super) struct Module<'a> {
     /// Every actor but the main thread (actor 0), in the order they were made.
     pub threads: Vec<ActorDef>,
     pub imports: BTreeSet<String>,
+    /// Threads made without a name so far: CPython numbers only those (`Thread-3 (work)`).
+    pub unnamed_threads: usize,
 }
 
 impl<'a> Module<'a> {
@@ -40,6 +42,7 @@ impl<'a> Module<'a> {
             objects: Vec::new(),
             threads: Vec::new(),
             imports: BTreeSet::new(),
+            unnamed_threads: 0,
         }
     }
 

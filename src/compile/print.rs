@@ -1,0 +1,115 @@
+//! `print(...)` in a thread: its text, f-strings' fields (constants, locals, shared state
+//! read just before, the thread's name), written as one Print operation.
+
+use ruff_python_ast::{self as ast, Expr};
+
+use super::body::Body;
+use super::expr::constant;
+use super::CompileError;
+use crate::engine::program::{OpKind, Reg, TextPart, REGISTERS};
+
+impl Body<'_, '_> {
+    /// `print(...)`: text and f-strings whose fields are names; shared state is read first.
+    pub(super) fn print(&mut self, call: &ast::ExprCall) -> Result<(), CompileError> {
+        for keyword in &call.arguments.keywords {
+            if keyword.arg.as_ref().is_none_or(|a| a.as_str() != "flush") {
+                return Err(self.refuse(keyword, "only `flush=` is supported among print's options so far"));
+            }
+        }
+        let mut parts: Vec<TextPart> = Vec::new();
+        let mut scratch = self.used;
+        for (i, arg) in call.arguments.args.iter().enumerate() {
+            if i > 0 {
+                parts.push(TextPart::Lit(" ".into()));
+            }
+            match arg {
+                Expr::StringLiteral(s) => parts.push(TextPart::Lit(s.value.to_str().to_string())),
+                Expr::FString(f) => {
+                    for part in f.value.iter() {
+                        match part {
+                            ast::FStringPartRef::Literal(s) => parts.push(TextPart::Lit(s.as_str().to_string())),
+                            ast::FStringPartRef::FString(f) => {
+                                for element in f.elements.iter() {
+                                    match element {
+                                        ast::InterpolatedStringElement::Literal(lit) => {
+                                            parts.push(TextPart::Lit(lit.value.to_string()))
+                                        }
+                                        ast::InterpolatedStringElement::Interpolation(field) => {
+                                            if field.debug_text.is_some()
+                                                || field.format_spec.is_some()
+                                                || field.conversion != ast::ConversionFlag::None
+                                            {
+                                                return Err(self.refuse(
+                                                    field,
+                                                    "f-string fields with `=`, `!r` or a format are not supported yet",
+                                                ));
+                                            }
+                                            let part = self.field(call, &field.expression, &mut scratch)?;
+                                            parts.push(part);
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+                other => {
+                    let part = self.field(call, other, &mut scratch)?;
+                    parts.push(part);
+                }
+            }
+        }
+        self.op(call, OpKind::Print { text: merge(parts) });
+        Ok(())
+    }
+
+    /// One printed value: a constant, a local, or shared state read into a scratch register.
+    fn field(&mut self, call: &ast::ExprCall, expr: &Expr, scratch: &mut u8) -> Result<TextPart, CompileError> {
+        if let Some(v) = constant(self.m, expr) {
+            return Ok(TextPart::Lit(v.to_string()));
+        }
+        if is_current_thread_name(expr) {
+            return Ok(TextPart::ActorName);
+        }
+        let Expr::Name(name) = expr else {
+            return Err(self.refuse(expr, "only names and numbers may be printed in an f-string so far"));
+        };
+        if let Some(r) = self.local_reg(name.id.as_str()) {
+            return Ok(TextPart::Reg(r));
+        }
+        let Some(object) = self.shared(name.id.as_str()) else {
+            return Err(self.refuse(name, format!("`{}` is not defined", name.id)));
+        };
+        if usize::from(*scratch) >= REGISTERS {
+            return Err(self.refuse(expr, "too many values in one print"));
+        }
+        let r = Reg(*scratch);
+        *scratch += 1;
+        self.op(call, OpKind::Load { object, reg: r });
+        Ok(TextPart::Reg(r))
+    }
+}
+
+/// Adjacent pieces of text as one.
+fn merge(parts: Vec<TextPart>) -> Vec<TextPart> {
+    let mut merged: Vec<TextPart> = Vec::new();
+    for part in parts {
+        match (merged.last_mut(), part) {
+            (Some(TextPart::Lit(a)), TextPart::Lit(b)) => a.push_str(&b),
+            (_, part) => merged.push(part),
+        }
+    }
+    merged
+}
+
+/// `threading.current_thread().name`.
+fn is_current_thread_name(expr: &Expr) -> bool {
+    let Expr::Attribute(name) = expr else { return false };
+    let Expr::Call(call) = name.value.as_ref() else { return false };
+    let Expr::Attribute(func) = call.func.as_ref() else { return false };
+    let Expr::Name(module) = func.value.as_ref() else { return false };
+    name.attr.as_str() == "name"
+        && func.attr.as_str() == "current_thread"
+        && module.id.as_str() == "threading"
+        && call.arguments.is_empty()
+}
