@@ -113,3 +113,18 @@ fn a_called_functions_body_runs_after_the_call_loops_and_all_and_recursion_is_re
     assert_eq!((e.line, e.column), (9, 5), "{e}");
     assert!(e.message.contains("calls itself"), "{e}");
 }
+
+#[test]
+fn a_threads_arguments_bind_its_parameters_and_module_constants_may_be_decimals_or_text() {
+    let source = "import threading\nimport time\n\nGAP = 0.002\nWHO = \"worker\"\n\n\ndef report(k, times):\n    for _ in range(times):\n        time.sleep(GAP * k)\n        print(f\"{WHO} {k} at {GAP * k}\")\n\n\nthreads = [threading.Thread(target=report, args=(k, 2), daemon=True) for k in range(1, 3)]\nfor t in threads:\n    t.start()\nfor t in threads:\n    t.join()\n";
+    let program = compile(source).unwrap();
+    assert_eq!(program.actors[1].name, "Thread-1 (report)");
+    assert!(program.actors[1].daemon);
+    let text = sim::run(program, Default::default()).unwrap().console_text();
+    // As CPython prints them: Thread-1's second line (at 4 ms) before Thread-2's first
+    // (4 ms after its later start).
+    assert_eq!(text, "worker 1 at 0.002\nworker 1 at 0.002\nworker 2 at 0.004\nworker 2 at 0.004\n");
+    let e =
+        refused("import threading\n\n\ndef work(n):\n    pass\n\n\nt = threading.Thread(target=work, args=(1, 2))\n");
+    assert_eq!((e.line, e.column, e.message.as_str()), (4, 5, "work() takes 1 arguments here, and is given 2"));
+}

@@ -6,8 +6,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use ruff_python_ast::{self as ast, Expr, Stmt};
 use ruff_text_size::Ranged;
 
-use super::expr::{constant, range_count, seconds, thread_target};
-use super::scope::{Global, Module};
+use super::expr::{constant_in, range_of, seconds_in, thread_target, value_in};
+use super::scope::{Global, Module, Value};
 use super::{line_of, refuse, CompileError};
 use crate::engine::program::{
     ActorDef, ActorId, ActorRole, ObjectId, ObjectKind, Op, OpKind, ProcessId, Reg, Wait, REGISTERS,
@@ -36,6 +36,8 @@ pub(super) struct Body<'m, 'a> {
     /// The functions being compiled, outermost first: a call of one of them again is
     /// recursion, which is refused.
     calling: Vec<usize>,
+    /// Parameters, bound to the values the thread or the call gave.
+    pub(super) params: Vec<(String, Value)>,
 }
 
 impl<'m, 'a> Body<'m, 'a> {
@@ -49,12 +51,13 @@ impl<'m, 'a> Body<'m, 'a> {
             main: true,
             base: 0,
             calling: Vec::new(),
+            params: Vec::new(),
         }
     }
 
-    /// The operations of function `f` run as a thread's target.
-    pub fn thread(m: &'m mut Module<'a>, f: usize) -> Result<Vec<Op>, CompileError> {
-        Body::function(m, f, 0, 0, Vec::new())
+    /// The operations of function `f` run as a thread's target with arguments `args`.
+    pub fn thread(m: &'m mut Module<'a>, f: usize, args: &[Value]) -> Result<Vec<Op>, CompileError> {
+        Body::function(m, f, args, 0, 0, Vec::new())
     }
 
     /// Function `f`'s operations, to be put at `base` of a thread's list, its locals from
@@ -62,14 +65,30 @@ impl<'m, 'a> Body<'m, 'a> {
     fn function(
         m: &'m mut Module<'a>,
         f: usize,
+        args: &[Value],
         base: usize,
         used: u8,
         mut calling: Vec<usize>,
     ) -> Result<Vec<Op>, CompileError> {
         let def = m.functions[f];
-        if !def.parameters.is_empty() || def.is_async || !def.decorator_list.is_empty() {
-            return Err(refuse(m.source, &def.name, "only `def name():` without parameters is supported so far"));
+        let p = &def.parameters;
+        let plain = p.posonlyargs.is_empty() && p.vararg.is_none() && p.kwonlyargs.is_empty() && p.kwarg.is_none();
+        if !plain || p.args.iter().any(|a| a.default.is_some()) || def.is_async || !def.decorator_list.is_empty() {
+            return Err(refuse(
+                m.source,
+                &def.name,
+                "only `def name(a, b):` with plain parameters is supported so far",
+            ));
         }
+        if p.args.len() != args.len() {
+            let (name, wanted) = (&def.name, p.args.len());
+            return Err(refuse(
+                m.source,
+                &def.name,
+                format!("{name}() takes {wanted} arguments here, and is given {}", args.len()),
+            ));
+        }
+        let params = p.args.iter().map(|a| a.parameter.name.to_string()).zip(args.iter().cloned()).collect();
         calling.push(f);
         let mut body = Body {
             m,
@@ -80,6 +99,7 @@ impl<'m, 'a> Body<'m, 'a> {
             main: false,
             base,
             calling,
+            params,
         };
         body.block(&def.body)?;
         Ok(body.ops)
@@ -87,6 +107,11 @@ impl<'m, 'a> Body<'m, 'a> {
 
     pub fn finish(self) -> Vec<Op> {
         self.ops
+    }
+
+    /// A whole number known before the run, parameters included.
+    pub(super) fn int(&self, expr: &Expr) -> Option<i64> {
+        constant_in(self.m, &self.params, expr)
     }
 
     pub fn block(&mut self, stmts: &[Stmt]) -> Result<(), CompileError> {
@@ -172,7 +197,7 @@ impl<'m, 'a> Body<'m, 'a> {
             ast::Operator::Sub => -1,
             _ => return Err(self.refuse(aug, "only `+=` and `-=` are supported so far")),
         };
-        let Some(c) = constant(self.m, &aug.value) else {
+        let Some(c) = self.int(&aug.value) else {
             return Err(self.refuse(aug.value.as_ref(), "the amount must be a whole number known before the run"));
         };
         let value = c * sign;
@@ -226,8 +251,8 @@ impl<'m, 'a> Body<'m, 'a> {
                 Ok(())
             }
             // `x = 5`: a local.
-            (None, value) if constant(self.m, value).is_some() => {
-                let v = constant(self.m, value).expect("checked");
+            (None, value) if self.int(value).is_some() => {
+                let v = self.int(value).expect("checked");
                 let r = self.new_local(target)?;
                 self.op(assign, OpKind::Set { reg: r, value: v });
                 Ok(())
@@ -240,7 +265,7 @@ impl<'m, 'a> Body<'m, 'a> {
                         format!("`{0}` is assigned here, so Python needs `global {0}` first", target.id),
                     ));
                 }
-                let (Expr::Name(local), Some(c)) = (bin.left.as_ref(), constant(self.m, &bin.right)) else {
+                let (Expr::Name(local), Some(c)) = (bin.left.as_ref(), self.int(&bin.right)) else {
                     return Err(
                         self.refuse(bin, "only `local + number` or `local - number` may be written back so far")
                     );
@@ -290,7 +315,7 @@ impl<'m, 'a> Body<'m, 'a> {
                 return Ok(());
             }
         }
-        let Some(times) = range_count(self.m, &for_.iter) else {
+        let Some((_, times)) = range_of(self.m, &self.params, &for_.iter) else {
             return Err(self.refuse(
                 for_.iter.as_ref(),
                 "a `for` loop goes over `range(N)` with N known before the run, or over a list of threads, so far",
@@ -351,8 +376,15 @@ impl<'m, 'a> Body<'m, 'a> {
             Expr::Name(name) => match self.m.globals.get(name.id.as_str()) {
                 Some(Global::Function(f)) => {
                     let f = *f;
-                    if !call.arguments.args.is_empty() || !call.arguments.keywords.is_empty() {
-                        return Err(self.refuse(call, "calling a function with arguments is not supported yet"));
+                    if let Some(keyword) = call.arguments.keywords.first() {
+                        return Err(self.refuse(keyword, "keyword arguments in a call are not supported yet"));
+                    }
+                    let mut args = Vec::new();
+                    for arg in &call.arguments.args {
+                        let value = value_in(self.m, &self.params, arg);
+                        args.push(value.ok_or_else(|| {
+                            self.refuse(arg, "a call's arguments are numbers or text known before the run, so far")
+                        })?);
                     }
                     if self.calling.contains(&f) {
                         return Err(
@@ -362,7 +394,7 @@ impl<'m, 'a> Body<'m, 'a> {
                     // The call is a GIL check point; the function's body runs after it.
                     self.op(call, OpKind::Call);
                     let base = self.base + self.ops.len();
-                    let ops = Body::function(&mut *self.m, f, base, self.used, self.calling.clone())?;
+                    let ops = Body::function(&mut *self.m, f, &args, base, self.used, self.calling.clone())?;
                     self.ops.extend(ops);
                     Ok(())
                 }
@@ -383,7 +415,7 @@ impl<'m, 'a> Body<'m, 'a> {
             let [arg] = &call.arguments.args[..] else {
                 return Err(self.refuse(call, "`time.sleep` takes one number of seconds"));
             };
-            let Some(s) = seconds(self.m, arg).filter(|s| (0.0..=3600.0).contains(s)) else {
+            let Some(s) = seconds_in(self.m, &self.params, arg).filter(|s| (0.0..=3600.0).contains(s)) else {
                 return Err(
                     self.refuse(arg, "`time.sleep` takes a number of seconds from 0 to 3600 known before the run")
                 );
@@ -456,28 +488,30 @@ pub(super) fn make_threads(m: &mut Module, value: &Expr) -> Result<Option<Vec<Ac
     let (one, times, var) = match value {
         Expr::ListComp(comp) => {
             let [generator] = comp.generators.as_slice() else { return Ok(None) };
-            let Some(n) = range_count(m, &generator.iter) else { return Ok(None) };
+            let Some((from, n)) = range_of(m, &[], &generator.iter) else { return Ok(None) };
             let var = match &generator.target {
                 Expr::Name(name) => name.id.to_string(),
                 _ => return Ok(None),
             };
-            (comp.elt.as_ref(), n, var)
+            (comp.elt.as_ref(), (from, n), var)
         }
-        other => (other, 1, String::new()),
+        other => (other, (0, 1), String::new()),
     };
-    if thread_target(m, &[(var.as_str(), 0)], one)?.is_none() {
+    let (from, times) = times;
+    let env = |k: u64| [(var.clone(), Value::Int(from + k as i64))];
+    if thread_target(m, &env(0), one)?.is_none() {
         return Ok(None);
     }
     let mut made = Vec::new();
     for k in 0..times {
-        let env = [(var.as_str(), k as i64)];
-        let Some(spec) = thread_target(m, &env, one)? else { return Ok(None) };
-        let ops = Body::thread(m, spec.target)?;
+        let Some(spec) = thread_target(m, &env(k), one)? else { return Ok(None) };
+        let ops = Body::thread(m, spec.target, &spec.args)?;
         let name = spec.name.unwrap_or_else(|| {
             m.unnamed_threads += 1;
             format!("Thread-{} ({})", m.unnamed_threads, m.functions[spec.target].name)
         });
-        m.threads.push(ActorDef { name, process: ProcessId(0), role: ActorRole::Thread, daemon: false, ops });
+        let daemon = spec.daemon;
+        m.threads.push(ActorDef { name, process: ProcessId(0), role: ActorRole::Thread, daemon, ops });
         made.push(ActorId(m.threads.len() as u16));
     }
     Ok(Some(made))

@@ -1,13 +1,72 @@
-//! Expressions the compiler can know before the program runs: constants and the numbers
-//! made from them, seconds for `time.sleep`, a thread's target.
+//! Expressions the compiler can know before the program runs: constants, parameters and
+//! what is computed from them, seconds for `time.sleep`, text, a thread's target.
 
 use ruff_python_ast::{self as ast, Expr, Number, Operator, UnaryOp};
 
-use super::scope::{Global, Module};
+use super::scope::{Global, Module, Value};
 use super::{refuse, CompileError};
 
-/// Names bound to a known number while compiling, as a comprehension's variable is.
-pub(super) type Env<'e> = &'e [(&'e str, i64)];
+/// Names bound to known values while compiling: a comprehension's variable, parameters.
+pub(super) type Env<'e> = &'e [(String, Value)];
+
+/// The value of an expression made only of literals, module constants and `env`'s names.
+pub(super) fn value_in(module: &Module, env: Env, expr: &Expr) -> Option<Value> {
+    match expr {
+        Expr::NumberLiteral(ast::ExprNumberLiteral { value: Number::Int(int), .. }) => int.as_i64().map(Value::Int),
+        Expr::NumberLiteral(ast::ExprNumberLiteral { value: Number::Float(f), .. }) => Some(Value::Float(*f)),
+        Expr::StringLiteral(s) => Some(Value::Text(s.value.to_str().to_string())),
+        Expr::FString(f) => fstring(module, env, f).map(Value::Text),
+        Expr::Name(name) => match env.iter().find(|(n, _)| n == name.id.as_str()) {
+            Some((_, v)) => Some(v.clone()),
+            None => match module.globals.get(name.id.as_str()) {
+                Some(Global::Const(v)) => Some(v.clone()),
+                _ => None,
+            },
+        },
+        Expr::UnaryOp(unary) if unary.op == UnaryOp::USub => match value_in(module, env, &unary.operand)? {
+            Value::Int(v) => v.checked_neg().map(Value::Int),
+            Value::Float(f) => Some(Value::Float(-f)),
+            Value::Text(_) => None,
+        },
+        Expr::BinOp(bin) => arith(bin.op, value_in(module, env, &bin.left)?, value_in(module, env, &bin.right)?),
+        _ => None,
+    }
+}
+
+/// `a <op> b` as Python computes it, for numbers.
+fn arith(op: Operator, a: Value, b: Value) -> Option<Value> {
+    match (a, b) {
+        (Value::Int(a), Value::Int(b)) => match op {
+            Operator::Add => a.checked_add(b).map(Value::Int),
+            Operator::Sub => a.checked_sub(b).map(Value::Int),
+            Operator::Mult => a.checked_mul(b).map(Value::Int),
+            Operator::Div if b != 0 => Some(Value::Float(a as f64 / b as f64)),
+            // Python's `//` and `%` round toward minus infinity.
+            Operator::FloorDiv if b != 0 => {
+                let q = a.checked_div(b)?;
+                Some(Value::Int(if a % b != 0 && (a < 0) != (b < 0) { q - 1 } else { q }))
+            }
+            Operator::Mod if b != 0 => Some(Value::Int(((a % b) + b) % b)),
+            _ => None,
+        },
+        (Value::Text(_), _) | (_, Value::Text(_)) => None,
+        (a, b) => {
+            let float = |v: Value| match v {
+                Value::Int(i) => i as f64,
+                Value::Float(f) => f,
+                Value::Text(_) => f64::NAN,
+            };
+            let (a, b) = (float(a), float(b));
+            match op {
+                Operator::Add => Some(Value::Float(a + b)),
+                Operator::Sub => Some(Value::Float(a - b)),
+                Operator::Mult => Some(Value::Float(a * b)),
+                Operator::Div if b != 0.0 => Some(Value::Float(a / b)),
+                _ => None,
+            }
+        }
+    }
+}
 
 /// The value of a whole-number expression made only of literals and module constants.
 pub(super) fn constant(module: &Module, expr: &Expr) -> Option<i64> {
@@ -16,70 +75,50 @@ pub(super) fn constant(module: &Module, expr: &Expr) -> Option<i64> {
 
 /// [`constant`], with some names bound in `env`.
 pub(super) fn constant_in(module: &Module, env: Env, expr: &Expr) -> Option<i64> {
-    match expr {
-        Expr::NumberLiteral(ast::ExprNumberLiteral { value: Number::Int(int), .. }) => int.as_i64(),
-        Expr::Name(name) => match env.iter().find(|(n, _)| *n == name.id.as_str()) {
-            Some((_, v)) => Some(*v),
-            None => match module.globals.get(name.id.as_str()) {
-                Some(Global::Const(v)) => Some(*v),
-                _ => None,
-            },
-        },
-        Expr::UnaryOp(unary) if unary.op == UnaryOp::USub => constant_in(module, env, &unary.operand)?.checked_neg(),
-        Expr::BinOp(bin) => {
-            let (a, b) = (constant_in(module, env, &bin.left)?, constant_in(module, env, &bin.right)?);
-            match bin.op {
-                Operator::Add => a.checked_add(b),
-                Operator::Sub => a.checked_sub(b),
-                Operator::Mult => a.checked_mul(b),
-                // Python's `//` rounds toward minus infinity.
-                Operator::FloorDiv if b != 0 => {
-                    let q = a.checked_div(b)?;
-                    Some(if a % b != 0 && (a < 0) != (b < 0) { q - 1 } else { q })
-                }
-                _ => None,
-            }
-        }
+    match value_in(module, env, expr)? {
+        Value::Int(v) => Some(v),
         _ => None,
     }
 }
 
 /// Seconds, for `time.sleep`: a constant whole or decimal number.
-pub(super) fn seconds(module: &Module, expr: &Expr) -> Option<f64> {
-    match expr {
-        Expr::NumberLiteral(ast::ExprNumberLiteral { value: Number::Float(f), .. }) => Some(*f),
-        other => constant(module, other).map(|v| v as f64),
+pub(super) fn seconds_in(module: &Module, env: Env, expr: &Expr) -> Option<f64> {
+    match value_in(module, env, expr)? {
+        Value::Int(v) => Some(v as f64),
+        Value::Float(f) => Some(f),
+        Value::Text(_) => None,
     }
 }
 
-/// Text known before the run: a string, or an f-string whose fields are constants.
+/// Text known before the run: a string, or an f-string whose fields are known values.
 pub(super) fn const_text(module: &Module, env: Env, expr: &Expr) -> Option<String> {
-    match expr {
-        Expr::StringLiteral(s) => Some(s.value.to_str().to_string()),
-        Expr::FString(f) => {
-            let mut text = String::new();
-            for part in f.value.iter() {
-                match part {
-                    ast::FStringPartRef::Literal(s) => text.push_str(s.as_str()),
-                    ast::FStringPartRef::FString(f) => {
-                        for element in f.elements.iter() {
-                            match element {
-                                ast::InterpolatedStringElement::Literal(lit) => text.push_str(&lit.value),
-                                ast::InterpolatedStringElement::Interpolation(field) => {
-                                    if field.format_spec.is_some() || field.debug_text.is_some() {
-                                        return None;
-                                    }
-                                    text.push_str(&constant_in(module, env, &field.expression)?.to_string());
-                                }
+    value_in(module, env, expr).map(|v| v.shown())
+}
+
+fn fstring(module: &Module, env: Env, f: &ast::ExprFString) -> Option<String> {
+    let mut text = String::new();
+    for part in f.value.iter() {
+        match part {
+            ast::FStringPartRef::Literal(s) => text.push_str(s.as_str()),
+            ast::FStringPartRef::FString(f) => {
+                for element in f.elements.iter() {
+                    match element {
+                        ast::InterpolatedStringElement::Literal(lit) => text.push_str(&lit.value),
+                        ast::InterpolatedStringElement::Interpolation(field) => {
+                            if field.format_spec.is_some()
+                                || field.debug_text.is_some()
+                                || field.conversion != ast::ConversionFlag::None
+                            {
+                                return None;
                             }
+                            text.push_str(&value_in(module, env, &field.expression)?.shown());
                         }
                     }
                 }
             }
-            Some(text)
         }
-        other => constant_in(module, env, other).map(|v| v.to_string()),
     }
+    Some(text)
 }
 
 /// What `threading.Thread(target=f, name=...)` asks for: the function, by its place in the
@@ -87,6 +126,9 @@ pub(super) fn const_text(module: &Module, env: Env, expr: &Expr) -> Option<Strin
 pub(super) struct ThreadSpec {
     pub target: usize,
     pub name: Option<String>,
+    /// `args=(...)`: the values its parameters are bound to.
+    pub args: Vec<Value>,
+    pub daemon: bool,
 }
 
 /// The thread `expr` makes, with the names in `env` bound; `None` when it makes none.
@@ -100,7 +142,7 @@ pub(super) fn thread_target(module: &Module, env: Env, expr: &Expr) -> Result<Op
     if let Some(arg) = call.arguments.args.first() {
         return Err(refuse(module.source, arg, "give a thread's function as `target=`: Thread(target=work)"));
     }
-    let (mut target, mut name) = (None, None);
+    let (mut target, mut name, mut args, mut daemon) = (None, None, Vec::new(), false);
     for keyword in &call.arguments.keywords {
         match keyword.arg.as_ref().map(|a| a.as_str()) {
             Some("target") => match &keyword.value {
@@ -131,26 +173,55 @@ pub(super) fn thread_target(module: &Module, env: Env, expr: &Expr) -> Result<Op
                     )
                 })?)
             }
+            Some("args") => {
+                let Expr::Tuple(tuple) = &keyword.value else {
+                    return Err(refuse(
+                        module.source,
+                        &keyword.value,
+                        "a thread's `args=` is a tuple, like (1,) or (i, 0.5)",
+                    ));
+                };
+                for arg in &tuple.elts {
+                    args.push(value_in(module, env, arg).ok_or_else(|| {
+                        refuse(
+                            module.source,
+                            arg,
+                            "a thread's arguments are numbers or text known before the run, so far",
+                        )
+                    })?);
+                }
+            }
+            Some("daemon") => {
+                daemon = match &keyword.value {
+                    Expr::BooleanLiteral(b) => b.value,
+                    other => return Err(refuse(module.source, other, "`daemon=` is True or False")),
+                }
+            }
             _ => {
                 return Err(refuse(
                     module.source,
                     keyword,
-                    "only `target=` and `name=` are supported in `threading.Thread(...)` so far",
+                    "only `target=`, `args=`, `name=` and `daemon=` are supported in `threading.Thread(...)` so far",
                 ))
             }
         }
     }
     let target = target.ok_or_else(|| refuse(module.source, call, "a thread needs `target=`: the function it runs"))?;
-    Ok(Some(ThreadSpec { target, name }))
+    Ok(Some(ThreadSpec { target, name, args, daemon }))
 }
 
-/// `range(N)` with a constant N: N.
-pub(super) fn range_count(module: &Module, iter: &Expr) -> Option<u64> {
+/// `range(N)` or `range(A, B)` with values known before the run: where it starts, and how
+/// many numbers it gives.
+pub(super) fn range_of(module: &Module, env: Env, iter: &Expr) -> Option<(i64, u64)> {
     let Expr::Call(call) = iter else { return None };
     let Expr::Name(name) = call.func.as_ref() else { return None };
-    let [n] = &call.arguments.args[..] else { return None };
     if name.id.as_str() != "range" || !call.arguments.keywords.is_empty() {
         return None;
     }
-    constant(module, n).and_then(|n| u64::try_from(n).ok())
+    let (start, stop) = match &call.arguments.args[..] {
+        [stop] => (0, constant_in(module, env, stop)?),
+        [start, stop] => (constant_in(module, env, start)?, constant_in(module, env, stop)?),
+        _ => return None,
+    };
+    Some((start, u64::try_from(stop.saturating_sub(start)).unwrap_or(0)))
 }

@@ -18,8 +18,8 @@ use std::collections::BTreeSet;
 use ruff_python_ast::{self as ast, Expr, Stmt};
 
 use super::body::Body;
-use super::expr::constant;
-use super::scope::{Global, Module};
+use super::expr::{constant, value_in};
+use super::scope::{Global, Module, Value};
 use super::{refuse, CompileError};
 use crate::engine::program::{ObjectDef, ObjectId, ObjectKind, Program};
 
@@ -31,9 +31,12 @@ pub fn compile(source: &str) -> Result<Program, CompileError> {
     let body = &parsed.syntax().body;
     let mut module = Module::new(source);
     module.declare(body)?;
-    // Every function is checked, whether or not a thread runs it, as a learner expects.
+    // Every function without parameters is checked, whether or not a thread runs it, as a
+    // learner expects; one with parameters is compiled for each thread's arguments.
     for f in 0..module.functions.len() {
-        Body::thread(&mut module, f)?;
+        if module.functions[f].parameters.is_empty() {
+            Body::thread(&mut module, f, &[])?;
+        }
     }
     let mut main = Body::main(&mut module);
     main.block(body)?;
@@ -83,7 +86,7 @@ impl<'a> Module<'a> {
             (Expr::Tuple(names), Expr::Tuple(values)) if names.elts.len() == values.elts.len() => {
                 for (name, value) in names.elts.iter().zip(&values.elts) {
                     let Expr::Name(name) = name else { continue };
-                    if let Some(v) = constant(self, value) {
+                    if let Some(v) = value_in(self, &[], value) {
                         self.globals.insert(name.id.to_string(), Global::Const(v));
                     }
                 }
@@ -93,12 +96,16 @@ impl<'a> Module<'a> {
                 if let Some(kind) = self.object_made_by(value)? {
                     self.objects.push(ObjectDef { name: name.clone(), kind });
                     self.globals.insert(name, Global::Object(ObjectId(self.objects.len() as u16 - 1)));
-                } else if let Some(v) = constant(self, value) {
-                    let global = if shared.contains(&name) {
-                        self.objects.push(ObjectDef { name: name.clone(), kind: ObjectKind::Var { initial: v } });
-                        Global::Object(ObjectId(self.objects.len() as u16 - 1))
-                    } else {
-                        Global::Const(v)
+                } else if let Some(v) = value_in(self, &[], value) {
+                    let global = match (shared.contains(&name), v) {
+                        (true, Value::Int(initial)) => {
+                            self.objects.push(ObjectDef { name: name.clone(), kind: ObjectKind::Var { initial } });
+                            Global::Object(ObjectId(self.objects.len() as u16 - 1))
+                        }
+                        (true, _) => {
+                            return Err(refuse(self.source, value, "shared state is a whole number so far"));
+                        }
+                        (false, v) => Global::Const(v),
                     };
                     self.globals.insert(name, global);
                 }

@@ -9,10 +9,30 @@ use crate::engine::program::{
     ActorDef, ActorId, ActorRole, ObjectDef, ObjectId, Op, ProcessDef, ProcessId, Program, StartMethod,
 };
 
+/// A value known before the run: a module constant, a parameter a thread was given.
+#[derive(Clone, Debug, PartialEq)]
+pub(super) enum Value {
+    Int(i64),
+    Float(f64),
+    Text(String),
+}
+
+impl Value {
+    /// As Python's `str()` shows it.
+    pub fn shown(&self) -> String {
+        match self {
+            Value::Int(v) => v.to_string(),
+            Value::Float(f) if f.is_finite() && f.fract() == 0.0 && f.abs() < 1e16 => format!("{f:.1}"),
+            Value::Float(f) => f.to_string(),
+            Value::Text(t) => t.clone(),
+        }
+    }
+}
+
 /// What a module-level name stands for.
 #[derive(Clone, Debug, PartialEq)]
 pub(super) enum Global {
-    Const(i64),
+    Const(Value),
     /// Shared state: a variable or a lock.
     Object(ObjectId),
     /// A thread, or a list of them.
