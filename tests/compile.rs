@@ -62,8 +62,8 @@ fn text_that_is_not_python_gets_the_parsers_message_at_its_place() {
 
 #[test]
 fn a_construct_outside_the_subset_is_refused_where_it_is_with_what_is_supported() {
-    let e = refused("import threading\n\ncounter = 0\n\n\ndef work():\n    global counter\n    while counter < 10:\n        counter += 1\n");
-    assert_eq!((e.line, e.column, e.message.as_str()), (8, 5, "a `while` loop is not supported yet"));
+    let e = refused("import threading\n\ncounter = 0\n\n\ndef work():\n    global counter\n    try:\n        counter += 1\n    finally:\n        pass\n");
+    assert_eq!((e.line, e.column, e.message.as_str()), (8, 5, "`try` is not supported yet"));
     let e = refused("import socket\n");
     assert_eq!((e.line, e.column), (1, 8));
     assert!(e.message.contains("import threading or time"), "{e}");
@@ -127,4 +127,16 @@ fn a_threads_arguments_bind_its_parameters_and_module_constants_may_be_decimals_
     let e =
         refused("import threading\n\n\ndef work(n):\n    pass\n\n\nt = threading.Thread(target=work, args=(1, 2))\n");
     assert_eq!((e.line, e.column, e.message.as_str()), (4, 5, "work() takes 1 arguments here, and is given 2"));
+}
+
+#[test]
+fn while_if_elif_else_break_and_continue_run_as_cpython_runs_them() {
+    // CPython prints: 1 odd, 2 even, 3 odd, then 5 odd (4 skipped), and stops at 7.
+    let source = "import threading\n\nn = 0\n\n\ndef count():\n    global n\n    while True:\n        n += 1\n        if n == 4:\n            continue\n        elif n >= 7:\n            break\n        if n == 2:\n            print(f\"{n} even\")\n        else:\n            print(f\"{n} odd\")\n\n\nt = threading.Thread(target=count)\nt.start()\nt.join()\nwhile n < 9:\n    n += 1\nif n <= 9:\n    print(f\"main: n is {n}\")\n";
+    let trace = sim::run(compile(source).unwrap(), Default::default()).unwrap();
+    assert_eq!(trace.console_text(), "1 odd\n2 even\n3 odd\n5 odd\n6 odd\nmain: n is 9\n");
+    let e = refused("import threading\n\n\ndef work():\n    for _ in range(3):\n        break\n");
+    assert!(e.message.contains("in a `for` loop is not supported yet"), "{e}");
+    let e = refused("import threading\n\nx = 0\nwhile x < y:\n    x += 1\n");
+    assert_eq!((e.line, e.column), (4, 11), "{e}");
 }

@@ -185,9 +185,9 @@ fn run_file_compiles_a_learners_program_and_runs_it_on_either_engine() {
 
 #[test]
 fn run_file_names_the_line_and_column_of_what_it_cannot_run() {
-    let path = python_file("while.py", "import threading\n\nn = 0\nwhile n < 3:\n    n += 1\n");
+    let path = python_file("try.py", "import threading\n\nn = 0\ntry:\n    n += 1\nfinally:\n    pass\n");
     let e = main(&args(&format!("run-file {path}"))).unwrap_err();
-    assert!(e.ends_with("line 4, column 1: a `while` loop is not supported yet"), "{e}");
+    assert!(e.ends_with("line 4, column 1: `try` is not supported yet"), "{e}");
     assert!(main(&args("run-file")).unwrap_err().contains("needs a Python file"));
     assert!(main(&args("run-file /nonexistent/x.py")).unwrap_err().starts_with("/nonexistent/x.py: "));
     let e = main(&args(&format!("run-file {path} --set threads=2"))).unwrap_err();

@@ -7,7 +7,7 @@ use ruff_python_ast::{self as ast, Expr, Stmt};
 use ruff_text_size::Ranged;
 
 use super::expr::{constant_in, range_of, seconds_in, thread_target, value_in};
-use super::scope::{Global, Module, Value};
+use super::scope::{Global, Module, OpenLoop, Value};
 use super::{line_of, refuse, CompileError};
 use crate::engine::program::{
     ActorDef, ActorId, ActorRole, ObjectId, ObjectKind, Op, OpKind, ProcessId, Reg, Wait, REGISTERS,
@@ -38,6 +38,8 @@ pub(super) struct Body<'m, 'a> {
     calling: Vec<usize>,
     /// Parameters, bound to the values the thread or the call gave.
     pub(super) params: Vec<(String, Value)>,
+    /// The loops around the statement being compiled, innermost last.
+    pub(super) loops: Vec<OpenLoop>,
 }
 
 impl<'m, 'a> Body<'m, 'a> {
@@ -52,6 +54,7 @@ impl<'m, 'a> Body<'m, 'a> {
             base: 0,
             calling: Vec::new(),
             params: Vec::new(),
+            loops: Vec::new(),
         }
     }
 
@@ -100,6 +103,7 @@ impl<'m, 'a> Body<'m, 'a> {
             base,
             calling,
             params,
+            loops: Vec::new(),
         };
         body.block(&def.body)?;
         Ok(body.ops)
@@ -107,6 +111,23 @@ impl<'m, 'a> Body<'m, 'a> {
 
     pub fn finish(self) -> Vec<Op> {
         self.ops
+    }
+
+    /// Where the next operation goes in the thread's list.
+    pub(super) fn here(&self) -> usize {
+        self.base + self.ops.len()
+    }
+
+    pub(super) fn ops_len(&self) -> usize {
+        self.ops.len()
+    }
+
+    /// Points the jump at `at` (in this body's operations) to `to`.
+    pub(super) fn point(&mut self, at: usize, to: usize) {
+        match &mut self.ops[at].kind {
+            OpKind::Jump { to: target } | OpKind::JumpIf { to: target, .. } => *target = to,
+            other => unreachable!("not a jump: {other:?}"),
+        }
     }
 
     /// A whole number known before the run, parameters included.
@@ -144,9 +165,13 @@ impl<'m, 'a> Body<'m, 'a> {
             Stmt::Assign(assign) => self.assign(assign, rest),
             Stmt::For(for_) => self.for_loop(for_),
             Stmt::With(with) => self.with_lock(with),
+            Stmt::While(w) => self.while_loop(w),
+            Stmt::Break(b) => self.break_or_continue(b, true),
+            Stmt::Continue(c) => self.break_or_continue(c, false),
             Stmt::If(if_) if self.main && is_main_guard(&if_.test) && if_.elif_else_clauses.is_empty() => {
                 self.block(&if_.body)
             }
+            Stmt::If(if_) => self.if_chain(if_),
             other => Err(self.refuse(other, format!("{} is not supported yet", describe(other)))),
         }
     }
@@ -170,7 +195,7 @@ impl<'m, 'a> Body<'m, 'a> {
     }
 
     /// The register after the locals': a statement's scratch.
-    fn scratch(&self, node: &impl Ranged) -> Result<Reg, CompileError> {
+    pub(super) fn scratch(&self, node: &impl Ranged) -> Result<Reg, CompileError> {
         if usize::from(self.used) >= REGISTERS {
             return Err(self.refuse(node, format!("a thread may have at most {REGISTERS} local numbers so far")));
         }
@@ -328,7 +353,10 @@ impl<'m, 'a> Body<'m, 'a> {
             return Ok(());
         }
         let start = self.ops.len();
-        self.block(&for_.body)?;
+        self.loops.push(OpenLoop::counted(self.base + start));
+        let body = self.block(&for_.body);
+        self.loops.pop();
+        body?;
         if self.ops.len() == start {
             return Ok(());
         }
@@ -551,12 +579,8 @@ fn describe(stmt: &Stmt) -> &'static str {
     match stmt {
         Stmt::ClassDef(_) => "a class",
         Stmt::Return(_) => "`return`",
-        Stmt::While(_) => "a `while` loop",
-        Stmt::If(_) => "`if`",
         Stmt::Try(_) => "`try`",
         Stmt::Raise(_) => "`raise`",
-        Stmt::Break(_) => "`break`",
-        Stmt::Continue(_) => "`continue`",
         Stmt::ImportFrom(_) => "`from ... import`",
         Stmt::Delete(_) => "`del`",
         Stmt::Match(_) => "`match`",

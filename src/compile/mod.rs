@@ -6,6 +6,7 @@
 //! what is supported instead, and text that is not Python gets the parser's message.
 
 mod body;
+mod control;
 mod expr;
 mod module;
 mod print;

@@ -8,7 +8,9 @@
 //! without parameters, used as a thread's target or called (its body runs inline, after
 //! the call); threads made with `threading.Thread(target=f, name=...)`, one or a list of
 //! them by a comprehension over `range(N)`, started and joined one by one or in a `for`
-//! over the list; and in any thread `for _ in range(N)`, `with lock:` (or a semaphore),
+//! over the list; and in any thread `for _ in range(N)`, `while` and `if`/`elif`/`else` on
+//! a comparison of a number with a known value, `break` and `continue` in `while`,
+//! `with lock:` (or a semaphore),
 //! `acquire()`/`release()`, an event's `wait()`/`set()`/`clear()`, `x += c`, reading shared
 //! state into a local and writing `local + c` back, `time.sleep(s)` and `print` of text and
 //! f-strings (with `threading.current_thread().name`).
@@ -145,8 +147,8 @@ impl<'a> Module<'a> {
     }
 }
 
-/// The names some function declares `global`: those of them bound at module level are
-/// shared state, the others constants.
+/// The names some function declares `global`, or the module updates with `+=`: those of
+/// them bound at module level are shared state, the others constants.
 fn declared_global(body: &[Stmt]) -> BTreeSet<String> {
     fn walk(stmts: &[Stmt], names: &mut BTreeSet<String>) {
         for stmt in stmts {
@@ -168,5 +170,13 @@ fn declared_global(body: &[Stmt]) -> BTreeSet<String> {
     }
     let mut names = BTreeSet::new();
     walk(body, &mut names);
+    // A module-level name the main thread itself updates is a variable too.
+    names.extend(body.iter().filter_map(|stmt| match stmt {
+        Stmt::AugAssign(aug) => match aug.target.as_ref() {
+            Expr::Name(name) => Some(name.id.to_string()),
+            _ => None,
+        },
+        _ => None,
+    }));
     names
 }

@@ -1,5 +1,6 @@
 //! What the compiler knows of a module while it lowers it: what each module-level name
-//! stands for, its functions, its shared objects and the threads made so far.
+//! stands for, its functions, its shared objects and the threads made so far; and the
+//! loops open in a body.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -84,5 +85,19 @@ impl<'a> Module<'a> {
         let mut actors = vec![main];
         actors.extend(self.threads);
         Program { source: self.source.to_string(), processes: vec![main_process], actors, objects: self.objects }
+    }
+}
+
+/// A loop being compiled: where it starts, and the `break`s to point at its end.
+pub(super) struct OpenLoop {
+    pub start: usize,
+    pub breaks: Vec<usize>,
+    /// A `for` over `range(N)`: its count lives in the engine, so no `break` out of it.
+    pub counted: bool,
+}
+
+impl OpenLoop {
+    pub fn counted(start: usize) -> Self {
+        OpenLoop { start, breaks: Vec::new(), counted: true }
     }
 }

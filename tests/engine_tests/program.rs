@@ -69,6 +69,13 @@ fn each_broken_index_is_named() {
     let mut p = race_program();
     p.actors[1].ops[3].kind = OpKind::Loop { to: 40, times: 2 };
     assert!(matches!(p.validate(), Err(ProgramError::JumpOutOfRange { to: 40, .. })));
+    // Just past the last operation is the thread's end, as `break` out of a last loop jumps.
+    let mut p = race_program();
+    let end = p.actors[1].ops.len();
+    p.actors[1].ops[3].kind = OpKind::Jump { to: end };
+    assert_eq!(p.validate(), Ok(()));
+    p.actors[1].ops[3].kind = OpKind::Jump { to: end + 1 };
+    assert!(matches!(p.validate(), Err(ProgramError::JumpOutOfRange { .. })));
 
     let mut p = race_program();
     p.actors[1].ops[1].line = 99;

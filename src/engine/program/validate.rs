@@ -86,8 +86,9 @@ impl Program {
                 if op.line == 0 || op.line as usize > lines {
                     return Err(LineOutOfRange { actor: name(), op: op_index, line: op.line, lines });
                 }
+                // A jump to just past the last operation ends the thread, as falling off it does.
                 if let Some(to) = op.kind.jump_target() {
-                    if to >= actor.ops.len() {
+                    if to > actor.ops.len() {
                         return Err(JumpOutOfRange { actor: name(), op: op_index, to });
                     }
                 }

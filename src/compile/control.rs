@@ -1,0 +1,124 @@
+//! Control flow in a thread, as jumps: `while` and `if`/`elif`/`else` on a comparison of a
+//! number with a value known before the run (or `True`), `break` and `continue`.
+
+use ruff_python_ast::{self as ast, CmpOp, Expr};
+use ruff_text_size::Ranged;
+
+use super::body::Body;
+use super::scope::OpenLoop;
+use super::CompileError;
+use crate::engine::program::{Cond, OpKind};
+
+/// A jump whose target is not known yet.
+const LATER: usize = usize::MAX;
+
+impl Body<'_, '_> {
+    pub(super) fn while_loop(&mut self, w: &ast::StmtWhile) -> Result<(), CompileError> {
+        if !w.orelse.is_empty() {
+            return Err(self.refuse(w, "`while ... else` is not supported"));
+        }
+        let start = self.here();
+        let exits = self.jumps_when_false(w, &w.test)?;
+        self.loops.push(OpenLoop { start, breaks: Vec::new(), counted: false });
+        self.block(&w.body)?;
+        self.op(w, OpKind::Jump { to: start });
+        let done = self.loops.pop().expect("pushed above");
+        let end = self.here();
+        for at in exits.into_iter().chain(done.breaks) {
+            self.point(at, end);
+        }
+        Ok(())
+    }
+
+    pub(super) fn if_chain(&mut self, stmt: &ast::StmtIf) -> Result<(), CompileError> {
+        let mut to_end = Vec::new();
+        let mut if_false = self.jumps_when_false(stmt, &stmt.test)?;
+        self.block(&stmt.body)?;
+        for clause in &stmt.elif_else_clauses {
+            to_end.push(self.ops_len());
+            self.op(clause, OpKind::Jump { to: LATER });
+            let here = self.here();
+            for at in if_false.drain(..) {
+                self.point(at, here);
+            }
+            if let Some(test) = &clause.test {
+                if_false = self.jumps_when_false(clause, test)?;
+            }
+            self.block(&clause.body)?;
+        }
+        let end = self.here();
+        for at in if_false.into_iter().chain(to_end) {
+            self.point(at, end);
+        }
+        Ok(())
+    }
+
+    pub(super) fn break_or_continue(&mut self, stmt: &impl Ranged, is_break: bool) -> Result<(), CompileError> {
+        let word = if is_break { "break" } else { "continue" };
+        let Some(open) = self.loops.last() else {
+            return Err(self.refuse(stmt, format!("`{word}` outside a loop")));
+        };
+        if open.counted {
+            return Err(
+                self.refuse(stmt, format!("`{word}` in a `for` loop is not supported yet; in a `while` loop it is"))
+            );
+        }
+        if is_break {
+            let at = self.ops_len();
+            self.loops.last_mut().expect("checked").breaks.push(at);
+            self.op(stmt, OpKind::Jump { to: LATER });
+        } else {
+            let start = open.start;
+            self.op(stmt, OpKind::Jump { to: start });
+        }
+        Ok(())
+    }
+
+    /// Operations that test `test` on `node`'s line and jump away when it is false: the
+    /// places of those jumps, to be pointed where the code after the block starts.
+    fn jumps_when_false(&mut self, node: &impl Ranged, test: &Expr) -> Result<Vec<usize>, CompileError> {
+        if matches!(test, Expr::BooleanLiteral(b) if b.value) {
+            return Ok(Vec::new());
+        }
+        let unsupported = "a condition compares a number with a value known before the run, like `count < 10`, so far";
+        let Expr::Compare(cmp) = test else { return Err(self.refuse(test, unsupported)) };
+        let ([op], [Expr::Name(name), right]) = (&cmp.ops[..], &cmp.operands[..]) else {
+            return Err(self.refuse(test, unsupported));
+        };
+        let Some(c) = self.int(right) else { return Err(self.refuse(right, unsupported)) };
+        let reg = match (self.local_reg(name.id.as_str()), self.shared(name.id.as_str())) {
+            (Some(r), _) => r,
+            (None, Some(object)) => {
+                let r = self.scratch(name)?;
+                self.op(node, OpKind::Load { object, reg: r });
+                r
+            }
+            _ => return Err(self.refuse(name, format!("`{}` is not a number here", name.id))),
+        };
+        let next = c.checked_add(1).ok_or_else(|| self.refuse(right, "too large"))?;
+        // The engine's conditions are ==, != and <: a jump away on the negation where one
+        // fits, else a jump over a jump away.
+        let away = match op {
+            CmpOp::Eq => Some(Cond::Ne(reg, c)),
+            CmpOp::NotEq => Some(Cond::Eq(reg, c)),
+            CmpOp::GtE => Some(Cond::Lt(reg, c)),
+            CmpOp::Gt => Some(Cond::Lt(reg, next)),
+            _ => None,
+        };
+        if let Some(cond) = away {
+            let at = self.ops_len();
+            self.op(node, OpKind::JumpIf { cond, to: LATER });
+            return Ok(vec![at]);
+        }
+        let stay = match op {
+            CmpOp::Lt => Cond::Lt(reg, c),
+            CmpOp::LtE => Cond::Lt(reg, next),
+            _ => return Err(self.refuse(test, unsupported)),
+        };
+        let body = self.here() + 2;
+        self.op(node, OpKind::JumpIf { cond: stay, to: body });
+        let at = self.ops_len();
+        self.op(node, OpKind::Jump { to: LATER });
+        Ok(vec![at])
+    }
+}
