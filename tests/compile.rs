@@ -135,6 +135,9 @@ fn while_if_elif_else_break_and_continue_run_as_cpython_runs_them() {
     let source = "import threading\n\nn = 0\n\n\ndef count():\n    global n\n    while True:\n        n += 1\n        if n == 4:\n            continue\n        elif n >= 7:\n            break\n        if n == 2:\n            print(f\"{n} even\")\n        else:\n            print(f\"{n} odd\")\n\n\nt = threading.Thread(target=count)\nt.start()\nt.join()\nwhile n < 9:\n    n += 1\nif n <= 9:\n    print(f\"main: n is {n}\")\n";
     let trace = sim::run(compile(source).unwrap(), Default::default()).unwrap();
     assert_eq!(trace.console_text(), "1 odd\n2 even\n3 odd\n5 odd\n6 odd\nmain: n is 9\n");
+    // A module-level number only the main thread updates, inside a loop, is a variable.
+    let trace = sim::run(compile("n = 0\nwhile n < 3:\n    n += 1\nprint(n)\n").unwrap(), Default::default()).unwrap();
+    assert_eq!(trace.console_text(), "3\n");
     let e = refused("import threading\n\n\ndef work():\n    for _ in range(3):\n        break\n");
     assert!(e.message.contains("in a `for` loop is not supported yet"), "{e}");
     let e = refused("import threading\n\nx = 0\nwhile x < y:\n    x += 1\n");

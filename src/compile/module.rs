@@ -171,12 +171,27 @@ fn declared_global(body: &[Stmt]) -> BTreeSet<String> {
     let mut names = BTreeSet::new();
     walk(body, &mut names);
     // A module-level name the main thread itself updates is a variable too.
-    names.extend(body.iter().filter_map(|stmt| match stmt {
-        Stmt::AugAssign(aug) => match aug.target.as_ref() {
-            Expr::Name(name) => Some(name.id.to_string()),
-            _ => None,
-        },
-        _ => None,
-    }));
+    fn updated(stmts: &[Stmt], names: &mut BTreeSet<String>) {
+        for stmt in stmts {
+            match stmt {
+                Stmt::AugAssign(aug) => {
+                    if let Expr::Name(name) = aug.target.as_ref() {
+                        names.insert(name.id.to_string());
+                    }
+                }
+                Stmt::For(s) => updated(&s.body, names),
+                Stmt::While(s) => updated(&s.body, names),
+                Stmt::With(s) => updated(&s.body, names),
+                Stmt::If(s) => {
+                    updated(&s.body, names);
+                    for clause in &s.elif_else_clauses {
+                        updated(&clause.body, names);
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    updated(body, &mut names);
     names
 }
