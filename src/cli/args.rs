@@ -15,6 +15,7 @@ pub enum Command {
     Source(LessonArgs),
     Explore { lesson: LessonArgs, request: ExploreRequest },
     RunFile(FileArgs),
+    ExploreFile { file: FileArgs, request: ExploreRequest, expect: Option<(String, i64)> },
     Probe { jobs: u32, units: u64 },
 }
 
@@ -47,10 +48,11 @@ impl Command {
             "run" => lesson_args("run", &mut parser, &mut |_, _| Ok(false)).map(Command::Run),
             "source" => lesson_args("source", &mut parser, &mut |_, _| Ok(false)).map(Command::Source),
             "explore" => explore(&mut parser),
-            "run-file" => file_args(&mut parser).map(Command::RunFile),
+            "run-file" => file_args("run-file", &mut parser, &mut |_, _| Ok(false)).map(Command::RunFile),
+            "explore-file" => explore_file(&mut parser),
             "probe" => probe(&mut parser),
             other => Err(format!(
-                "unknown command `{other}`; the commands are lessons, run, run-file, explore, source, probe\n{}",
+                "unknown command `{other}`; the commands are lessons, run, run-file, explore, explore-file, source, probe\n{}",
                 super::USAGE
             )),
         }
@@ -120,18 +122,23 @@ fn lesson_args(
     Ok(LessonArgs { lesson, pairs, json })
 }
 
-/// `PROGRAM.py [--set K=V]... [--engine E] [--seed N] [--schedule S] [--json]`
-fn file_args(parser: &mut lexopt::Parser) -> Result<FileArgs, String> {
+/// `PROGRAM.py [--set K=V]... [--engine E] [--seed N] [--schedule S] [--json]`, and any
+/// option `own` takes.
+fn file_args(
+    command: &str,
+    parser: &mut lexopt::Parser,
+    own: &mut dyn FnMut(&Given, &mut lexopt::Parser) -> Result<bool, String>,
+) -> Result<FileArgs, String> {
     let mut path = None;
     let (mut pairs, mut json) = (Vec::new(), false);
     while let Some(arg) = parser.next().map_err(|e| e.to_string())?.map(given) {
-        if knob_option("run-file", &arg, parser, &mut pairs, &mut json, path.is_some())? {
+        if own(&arg, parser)? || knob_option(command, &arg, parser, &mut pairs, &mut json, path.is_some())? {
             continue;
         }
         let Given::Value(file) = arg else { unreachable!("knob_option refuses any other") };
         path = Some(file);
     }
-    let path = path.ok_or("run-file needs a Python file: interleave run-file PROGRAM.py")?;
+    let path = path.ok_or_else(|| format!("{command} needs a Python file: interleave {command} PROGRAM.py"))?;
     Ok(FileArgs { path, pairs, json })
 }
 
@@ -170,28 +177,68 @@ fn knob_option(
     Ok(true)
 }
 
-/// `explore LESSON [--seeds N] [--preemptions K] [--max-runs M] ...`
-fn explore(parser: &mut lexopt::Parser) -> Result<Command, String> {
-    let (mut seeds, mut picks, mut max_runs) = (None, None, 10_000);
-    let lesson = lesson_args("explore", parser, &mut |arg, parser| {
+/// An exploration's own options: `--seeds N`, `--preemptions K`, `--max-runs M`.
+#[derive(Default)]
+struct Bounds {
+    seeds: Option<u64>,
+    picks: Option<u32>,
+    max_runs: Option<u64>,
+}
+
+impl Bounds {
+    fn take(&mut self, arg: &Given, parser: &mut lexopt::Parser) -> Result<bool, String> {
         let Given::Long(flag) = arg else { return Ok(false) };
         match flag.as_str() {
-            "seeds" => seeds = Some(number(parser, "--seeds", 1, explore::MAX_SEEDS)?),
-            "preemptions" => picks = Some(number(parser, "--preemptions", 0, explore::MAX_PICKS as u64)? as u32),
-            "max-runs" => max_runs = number(parser, "--max-runs", 1, explore::MAX_RUNS)?,
+            "seeds" => self.seeds = Some(number(parser, "--seeds", 1, explore::MAX_SEEDS)?),
+            "preemptions" => self.picks = Some(number(parser, "--preemptions", 0, explore::MAX_PICKS as u64)? as u32),
+            "max-runs" => self.max_runs = Some(number(parser, "--max-runs", 1, explore::MAX_RUNS)?),
             _ => return Ok(false),
         }
         Ok(true)
-    })?;
-    if seeds.is_none() && picks.is_none() {
-        return Err("explore needs --seeds N (runs over seeds) or --preemptions K (runs over schedules)".into());
     }
-    if lesson.pairs.iter().any(|(k, _)| k == "schedule") {
-        return Err("explore finds schedules itself; leave out --schedule".into());
+
+    fn request(self, command: &str, pairs: &[(String, String)]) -> Result<ExploreRequest, String> {
+        if self.seeds.is_none() && self.picks.is_none() {
+            return Err(format!(
+                "{command} needs --seeds N (runs over seeds) or --preemptions K (runs over schedules)"
+            ));
+        }
+        if pairs.iter().any(|(k, _)| k == "schedule") {
+            return Err(format!("{command} finds schedules itself; leave out --schedule"));
+        }
+        let (seeds, picks, max_runs) =
+            (self.seeds.unwrap_or(1), self.picks.unwrap_or(0), self.max_runs.unwrap_or(10_000));
+        Ok(ExploreRequest { seeds, picks, max_runs, stop_at_first_break: false })
     }
-    let request =
-        ExploreRequest { seeds: seeds.unwrap_or(1), picks: picks.unwrap_or(0), max_runs, stop_at_first_break: false };
+}
+
+/// `explore LESSON [--seeds N] [--preemptions K] [--max-runs M] ...`
+fn explore(parser: &mut lexopt::Parser) -> Result<Command, String> {
+    let mut bounds = Bounds::default();
+    let lesson = lesson_args("explore", parser, &mut |arg, parser| bounds.take(arg, parser))?;
+    let request = bounds.request("explore", &lesson.pairs)?;
     Ok(Command::Explore { lesson, request })
+}
+
+/// `explore-file PROGRAM.py [--seeds N] [--preemptions K] [--max-runs M] [--expect NAME=VALUE] ...`
+fn explore_file(parser: &mut lexopt::Parser) -> Result<Command, String> {
+    let mut bounds = Bounds::default();
+    let mut expect = None;
+    let file = file_args("explore-file", parser, &mut |arg, parser| {
+        if matches!(arg, Given::Long(flag) if flag == "expect") {
+            let raw = parser.value().map_err(|_| "--expect needs NAME=VALUE, like total=60".to_string())?;
+            let raw = raw.string().map_err(|e| e.to_string())?;
+            let (name, value) = raw
+                .split_once('=')
+                .and_then(|(n, v)| Some((n.to_string(), v.trim().parse::<i64>().ok()?)))
+                .ok_or_else(|| format!("--expect {raw}: expected NAME=VALUE with a whole number, like total=60"))?;
+            expect = Some((name, value));
+            return Ok(true);
+        }
+        bounds.take(arg, parser)
+    })?;
+    let request = bounds.request("explore-file", &file.pairs)?;
+    Ok(Command::ExploreFile { file, request, expect })
 }
 
 /// `probe [--jobs N] [--units N]`

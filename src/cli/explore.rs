@@ -10,7 +10,9 @@ use crate::lessons;
 
 #[derive(Serialize)]
 struct ExploreJson<'a> {
-    lesson: &'a str,
+    /// What was explored: `lesson` or `file`, and its id or path.
+    #[serde(flatten)]
+    subject: Ordered<'a, &'a str, &'a str>,
     figure: &'a str,
     seeds: u64,
     preemptions: u32,
@@ -34,7 +36,7 @@ struct FoundJson {
 
 pub fn explore(args: LessonArgs, request: ExploreRequest) -> Result<String, String> {
     let LessonArgs { lesson, pairs, json } = args;
-    let report = lessons::explore::explore(lesson, &pairs, request)?;
+    let found = lessons::explore::explore(lesson, &pairs, request)?;
     let id = lesson.info.id;
     // The command that runs a found run again.
     let replay = |found: &Found| {
@@ -43,9 +45,23 @@ pub fn explore(args: LessonArgs, request: ExploreRequest) -> Result<String, Stri
             if found.schedule.is_empty() { String::new() } else { format!(" --schedule {}", found.schedule) };
         format!("interleave run {id}{sets} --seed {}{schedule}", found.seed)
     };
+    report(("lesson", id), &request, &found, json, replay)
+}
+
+/// An exploration's report, as JSON or for a terminal; `subject` is what was explored
+/// (`lesson` or `file`, and which).
+pub(super) fn report(
+    subject: (&str, &str),
+    request: &ExploreRequest,
+    report: &ExploreReport,
+    json: bool,
+    replay: impl Fn(&Found) -> String,
+) -> Result<String, String> {
+    let request = *request;
     if json {
+        let pair = [subject];
         return json_line(&ExploreJson {
-            lesson: id,
+            subject: Ordered(&pair),
             figure: &report.figure,
             seeds: request.seeds,
             preemptions: request.picks,
@@ -64,7 +80,7 @@ pub fn explore(args: LessonArgs, request: ExploreRequest) -> Result<String, Stri
             }),
         });
     }
-    Ok(text(id, &request, &report, replay))
+    Ok(text(subject.1, &request, report, replay))
 }
 
 /// The report for a terminal: a bar per value of the breaking figure, then the find.

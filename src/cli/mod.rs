@@ -6,10 +6,12 @@
 //! - `run`: `run` and `source`, a lesson's run or its Python.
 //! - `run_file`: `run-file`, a learner's own Python compiled and run.
 //! - `explore`: `explore`, a lesson over seeds and schedules.
+//! - `explore_file`: `explore-file`, a learner's own program over seeds and schedules.
 //! - `info`: `lessons` and `probe`.
 
 mod args;
 mod explore;
+mod explore_file;
 mod info;
 mod run;
 mod run_file;
@@ -36,6 +38,11 @@ const USAGE: &str = "usage:
                  [--schedule S] [--json]   compile your own Python (a subset: threads,
                                           locks, shared counters, loops over range) and
                                           run it like a lesson
+  interleave explore-file PROGRAM.py [--seeds N] [--preemptions K] [--max-runs M]
+                 [--expect NAME=VALUE] [--set KNOB=VALUE]... [--json]
+                                          explore your own program: a run breaks when it
+                                          deadlocks or hangs, or with --expect when that
+                                          shared variable ends with another value
   interleave source LESSON [--set KNOB=VALUE]...
                                           print the lesson's Python program for those knobs
   interleave probe [--jobs N] [--units N]  run CPU-bound jobs on a real thread pool
@@ -48,6 +55,7 @@ pub fn main(args: &[String]) -> Result<String, String> {
         Command::Lessons => Ok(info::lessons()),
         Command::Run(lesson) => run::run(lesson),
         Command::RunFile(file) => run_file::run_file(file),
+        Command::ExploreFile { file, request, expect } => explore_file::explore_file(file, request, expect),
         Command::Source(lesson) => run::source(lesson),
         Command::Explore { lesson, request } => explore::explore(lesson, request),
         Command::Probe { jobs, units } => info::probe(jobs, units),

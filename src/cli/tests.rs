@@ -11,7 +11,7 @@ fn args(s: &str) -> Vec<String> {
 fn bad_commands_and_values_name_what_is_allowed() {
     assert!(main(&args("frobnicate"))
         .unwrap_err()
-        .contains("the commands are lessons, run, run-file, explore, source, probe"));
+        .contains("the commands are lessons, run, run-file, explore, explore-file, source, probe"));
     assert!(main(&args("probe --jobs 0")).unwrap_err().contains(&format!("from 1 to {POOL_THREADS}")));
     assert!(main(&args("probe --jobs")).unwrap_err().contains("needs a value"));
     assert!(main(&args("probe --fast 1")).unwrap_err().contains("unknown option `--fast`"));
@@ -192,4 +192,24 @@ fn run_file_names_the_line_and_column_of_what_it_cannot_run() {
     assert!(main(&args("run-file /nonexistent/x.py")).unwrap_err().starts_with("/nonexistent/x.py: "));
     let e = main(&args(&format!("run-file {path} --set threads=2"))).unwrap_err();
     assert!(e.contains("threads"), "a lesson's knob is refused: {e}");
+}
+
+#[test]
+fn explore_file_finds_a_deadlock_or_a_wrong_final_value_and_says_how_to_replay_it() {
+    let crossed = "import threading\nimport time\n\na = threading.Lock()\nb = threading.Lock()\n\n\ndef one():\n    with a:\n        time.sleep(0.001)\n        with b:\n            pass\n\n\ndef two():\n    with b:\n        time.sleep(0.001)\n        with a:\n            pass\n\n\nt1 = threading.Thread(target=one)\nt2 = threading.Thread(target=two)\nt1.start()\nt2.start()\nt1.join()\nt2.join()\n";
+    let path = python_file("crossed.py", crossed);
+    let out = main(&args(&format!("explore-file {path} --seeds 5"))).unwrap();
+    assert!(out.contains("`stuck` per run") && out.contains("broke in 5 of 5 runs"), "{out}");
+    assert!(out.contains(&format!("replay: interleave run-file {path} --seed 1")), "{out}");
+    let counted = "import threading\n\ntotal = 0\n\n\ndef add():\n    global total\n    for _ in range(3):\n        seen = total\n        total = seen + 1\n\n\nts = [threading.Thread(target=add) for _ in range(2)]\nfor t in ts:\n    t.start()\nfor t in ts:\n    t.join()\n";
+    let path = python_file("counted.py", counted);
+    // With the GIL no run loses an update by itself; a pick between the read and the write does.
+    let out = main(&args(&format!("explore-file {path} --seeds 3 --expect total=6"))).unwrap();
+    assert!(out.contains("never broke"), "{out}");
+    let out = main(&args(&format!("explore-file {path} --preemptions 2 --expect total=6 --set gil=off --json"))).unwrap();
+    assert!(out.starts_with(&format!("{{\"file\":\"{path}\",\"figure\":\"total != 6\"")), "{out}");
+    assert!(!out.contains("\"shortest\":null"), "a pick breaks it: {out}");
+    let e = main(&args(&format!("explore-file {path} --seeds 2 --expect count=6"))).unwrap_err();
+    assert!(e.contains("no shared variable `count`; its shared variables: total"), "{e}");
+    assert!(main(&args(&format!("explore-file {path}"))).unwrap_err().contains("needs --seeds N"));
 }
