@@ -143,3 +143,44 @@ fn while_if_elif_else_break_and_continue_run_as_cpython_runs_them() {
     let e = refused("import threading\n\nx = 0\nwhile x < y:\n    x += 1\n");
     assert_eq!((e.line, e.column), (4, 11), "{e}");
 }
+
+/// Programs a review found compiled into something other than what CPython runs: each
+/// must print what CPython 3.11 prints (recorded here from it).
+#[test]
+fn programs_once_miscompiled_now_print_what_cpython_prints() {
+    let cases: &[(&str, &str, &str)] = &[
+        ("reassigned", "x = 1\nprint(x)\nx = 2\nprint(x)\n", "1\n2\n"),
+        ("updated_in_loop", "x = 0\nfor _ in range(3):\n    x = x + 1\nprint(x)\n", "3\n"),
+        ("main_writes_shared", "import threading\ncounter = 0\ndef work():\n    global counter\n    counter += 1\nt = threading.Thread(target=work)\nt.start()\nt.join()\nprint(counter)\ncounter = 100\nprint(counter)\n", "1\n100\n"),
+        ("local_read_in_loop", "import threading\ncounter = 0\ndef work():\n    global counter\n    value = counter\n    for _ in range(3):\n        counter = value + 1\nt = threading.Thread(target=work)\nt.start()\nt.join()\nprint(counter)\n", "1\n"),
+        ("local_read_after_if", "import threading\ncounter = 0\ndef work():\n    global counter\n    value = counter\n    if value < 5:\n        counter = value + 1\n    print(f\"value={value}\")\nt = threading.Thread(target=work)\nt.start()\nt.join()\nprint(counter)\n", "value=0\n1\n"),
+        ("local_beside_condition", "import threading\ncounter = 0\ndef work():\n    global counter\n    while counter < 4:\n        if counter == 0:\n            x = 10\n        print(f\"x={x}\")\n        counter += 1\nt = threading.Thread(target=work)\nt.start()\nt.join()\n", "x=10\nx=10\nx=10\nx=10\n"),
+        ("break_out_of_with", "import threading\nlock = threading.Lock()\ncounter = 0\ndef work():\n    global counter\n    while True:\n        with lock:\n            counter += 1\n            if counter >= 2:\n                break\n    print(\"worker done\")\nt = threading.Thread(target=work)\nt.start()\nt.join()\nwith lock:\n    print(f\"main got lock, counter={counter}\")\n", "worker done\nmain got lock, counter=2\n"),
+        ("floats", "X = 1e-5\nY = 1e16\nZ = 1e20\nW = 2.5e-7\nprint(X)\nprint(f\"{Y} {Z} {W}\")\nprint(1e308 * 10)\nprint(-1e308 * 10)\n", "1e-05\n1e+16 1e+20 2.5e-07\ninf\n-inf\n"),
+        ("division", "Y = 4611686018427387904 % 4611686018427387905\nprint(Y)\nZ = -7 // 2\nW = 7 % -3\nV = -7 % 3\nprint(f\"{Z} {W} {V} {7 / 2} {10 / 5} {-3 // -2}\")\n", "4611686018427387904\n-4 -2 2 3.5 2.0 1\n"),
+    ];
+    for (name, source, cpython) in cases {
+        let program = compile(source).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let trace = sim::run(program, Default::default()).unwrap();
+        assert_eq!(trace.console_text(), *cpython, "{name}");
+    }
+}
+
+/// What the subset cannot run yet is refused, not run differently.
+#[test]
+fn what_the_subset_cannot_run_yet_is_refused_where_it_is() {
+    let cases: &[(&str, (u32, u32), &str)] = &[
+        ("import threading\n\n\ndef work(n):\n    n = 9\n\n\nt = threading.Thread(target=work, args=(1,))\n", (5, 5), "assigning to the parameter `n`"),
+        ("for _ in range(3):\n    print(_)\n", (1, 5), "using the loop's variable"),
+        ("import threading\n\n\ndef work():\n    pass\n\n\nfor _ in range(3):\n    t = threading.Thread(target=work)\n", (9, 9), "threads are made at the module's top level"),
+        ("import threading\n\n\ndef work():\n    pass\n\n\nts = [threading.Thread(target=work) for i in range(3) if i != 1]\n", (8, 58), "a comprehension's `if`"),
+        ("t = threading.Thread(target=print)\n", (1, 5), "`threading` is not imported"),
+        ("import threading\n\n\ndef work():\n    pass\n\n\nts = [threading.Thread(target=work) for _ in range(10**12)]\n", (8, 6), "at most 1000 threads"),
+        ("X = -----------------------------------------------------------------------------------------------------------------------------------------------------------------------------------------------------------------1\n", (1, 205), "nested more than 200 deep"),
+    ];
+    for (source, (line, column), says) in cases {
+        let e = refused(source);
+        assert_eq!((e.line, e.column), (*line, *column), "{e}");
+        assert!(e.message.contains(says), "{e}");
+    }
+}

@@ -8,7 +8,7 @@ use super::json_line;
 use super::run::{deadlock, live};
 use crate::compile::compile;
 use crate::engine::sim;
-use crate::engine::trace::Outcome;
+use crate::engine::trace::{Outcome, Trace};
 use crate::knobs::{Common, FromKnobs, KnobValues};
 use crate::lessons::Built;
 
@@ -22,6 +22,8 @@ struct FileRunJson<'a> {
     time_measured: bool,
     outcome: String,
     console: String,
+    /// Each exception a thread raised, as Python reports it.
+    errors: Vec<String>,
     deadlock: Option<Vec<String>>,
 }
 
@@ -55,10 +57,14 @@ pub fn run_file(args: FileArgs) -> Result<String, String> {
             time_measured: common.live,
             outcome,
             console: trace.console_text(),
+            errors: errors(&trace),
             deadlock: deadlock(&trace),
         });
     }
     let mut out = trace.console_text();
+    for error in errors(&trace) {
+        out.push_str(&format!("{error}\n"));
+    }
     let time = if common.live { "live engine, measured" } else { "simulated engine, Python time" };
     out.push_str(&format!("\n--- {path} ({time} {:.1} ms)\n", trace.wall as f64 / 1e6));
     match deadlock(&trace) {
@@ -78,4 +84,16 @@ fn ending(outcome: &Outcome) -> &'static str {
         Outcome::Cancelled => "cancelled\n",
         Outcome::Panicked(_) => "the engine failed (a bug): see the message above\n",
     }
+}
+
+/// Each exception raised, as Python reports it: the thread, the line, the exception.
+fn errors(trace: &Trace) -> Vec<String> {
+    trace
+        .errors
+        .iter()
+        .map(|e| {
+            let who = trace.actors.get(e.actor.0 as usize).map_or("?", |a| a.name.as_str());
+            format!("Exception in {who}, line {}: {}: {}", e.line, e.exception, e.message)
+        })
+        .collect()
 }

@@ -206,7 +206,8 @@ fn explore_file_finds_a_deadlock_or_a_wrong_final_value_and_says_how_to_replay_i
     // With the GIL no run loses an update by itself; a pick between the read and the write does.
     let out = main(&args(&format!("explore-file {path} --seeds 3 --expect total=6"))).unwrap();
     assert!(out.contains("never broke"), "{out}");
-    let out = main(&args(&format!("explore-file {path} --preemptions 2 --expect total=6 --set gil=off --json"))).unwrap();
+    let out =
+        main(&args(&format!("explore-file {path} --preemptions 2 --expect total=6 --set gil=off --json"))).unwrap();
     assert!(out.starts_with(&format!("{{\"file\":\"{path}\",\"figure\":\"total != 6\"")), "{out}");
     assert!(!out.contains("\"shortest\":null"), "a pick breaks it: {out}");
     let e = main(&args(&format!("explore-file {path} --seeds 2 --expect count=6"))).unwrap_err();

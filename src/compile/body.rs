@@ -6,8 +6,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use ruff_python_ast::{self as ast, Expr, Stmt};
 use ruff_text_size::Ranged;
 
-use super::expr::{constant_in, range_of, seconds_in, thread_target, value_in};
+use super::expr::{range_of, seconds_in, thread_target, value_in};
 use super::scope::{Global, Module, OpenLoop, Value};
+use super::syntax::{assigned_names, declares_global, describe, is_main_guard, mentions};
 use super::{line_of, refuse, CompileError};
 use crate::engine::program::{
     ActorDef, ActorId, ActorRole, ObjectId, ObjectKind, Op, OpKind, ProcessId, Reg, Wait, REGISTERS,
@@ -25,11 +26,11 @@ pub(super) struct Body<'m, 'a> {
     ops: Vec<Op>,
     locals: BTreeMap<String, Local>,
     /// Names this function declared `global`.
-    declared: BTreeSet<String>,
+    pub(super) declared: BTreeSet<String>,
     /// Registers 0..used hold locals; the next is free for a statement's scratch.
     pub(super) used: u8,
     /// The module's own statements: names bound here are the module's.
-    main: bool,
+    pub(super) main: bool,
     /// Where these operations start in the thread's list (a called function's body is
     /// compiled on its own, then put after the call), for a loop's jump back.
     base: usize,
@@ -40,6 +41,11 @@ pub(super) struct Body<'m, 'a> {
     pub(super) params: Vec<(String, Value)>,
     /// The loops around the statement being compiled, innermost last.
     pub(super) loops: Vec<OpenLoop>,
+    /// The locks held by the `with` blocks around the statement, innermost last: a `break`
+    /// or `continue` lets go of those inside its loop first.
+    pub(super) withs: Vec<ObjectId>,
+    /// How many loops, branches and `with` blocks the statement is inside.
+    pub(super) nesting: usize,
 }
 
 impl<'m, 'a> Body<'m, 'a> {
@@ -55,6 +61,8 @@ impl<'m, 'a> Body<'m, 'a> {
             calling: Vec::new(),
             params: Vec::new(),
             loops: Vec::new(),
+            withs: Vec::new(),
+            nesting: 0,
         }
     }
 
@@ -104,13 +112,42 @@ impl<'m, 'a> Body<'m, 'a> {
             calling,
             params,
             loops: Vec::new(),
+            withs: Vec::new(),
+            nesting: 0,
         };
+        body.take_registers(&def.body)?;
         body.block(&def.body)?;
         Ok(body.ops)
     }
 
     pub fn finish(self) -> Vec<Op> {
         self.ops
+    }
+
+    /// Gives each local of `stmts` (a name assigned and not global) its register before
+    /// any statement is compiled, so that a statement's scratch register, after them all,
+    /// is never a local's.
+    pub(super) fn take_registers(&mut self, stmts: &[Stmt]) -> Result<(), CompileError> {
+        let mut names: Vec<&ast::ExprName> = Vec::new();
+        assigned_names(stmts, &mut names);
+        for name in names {
+            let id = name.id.as_str();
+            let module_level =
+                matches!(self.m.globals.get(id), Some(Global::Object(_) | Global::Const(_) | Global::Function(_)));
+            let global = self.declared.contains(id) || (self.main && module_level) || declares_global(stmts, id);
+            if !global && !self.params.iter().any(|(p, _)| p == id) {
+                self.new_local(name)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// The statements of the function being compiled, or the module's.
+    pub(super) fn scope_body(&self) -> &[Stmt] {
+        match self.calling.last() {
+            Some(f) => &self.m.functions[*f].body,
+            None => self.m.body,
+        }
     }
 
     /// Where the next operation goes in the thread's list.
@@ -132,12 +169,44 @@ impl<'m, 'a> Body<'m, 'a> {
 
     /// A whole number known before the run, parameters included.
     pub(super) fn int(&self, expr: &Expr) -> Option<i64> {
-        constant_in(self.m, &self.params, expr)
+        match self.known(expr)? {
+            Value::Int(v) => Some(v),
+            _ => None,
+        }
+    }
+
+    /// A value known before the run; not one that names a local, whose value is the
+    /// run's (a local may shadow a module constant or a parameter).
+    pub(super) fn known(&self, expr: &Expr) -> Option<Value> {
+        use ruff_python_ast::visitor::{walk_expr, Visitor};
+        struct Locals<'b> {
+            locals: &'b BTreeMap<String, Local>,
+            found: bool,
+        }
+        impl<'e> Visitor<'e> for Locals<'_> {
+            fn visit_expr(&mut self, expr: &'e Expr) {
+                if let Expr::Name(n) = expr {
+                    self.found |= self.locals.contains_key(n.id.as_str());
+                }
+                walk_expr(self, expr);
+            }
+        }
+        let mut names = Locals { locals: &self.locals, found: false };
+        names.visit_expr(expr);
+        if names.found {
+            return None;
+        }
+        value_in(self.m, &self.params, expr)
     }
 
     pub fn block(&mut self, stmts: &[Stmt]) -> Result<(), CompileError> {
         for (i, stmt) in stmts.iter().enumerate() {
-            self.stmt(stmt, &stmts[i + 1..])?;
+            let guard = matches!(stmt, Stmt::If(i) if self.main && is_main_guard(&i.test));
+            let compound = matches!(stmt, Stmt::For(_) | Stmt::While(_) | Stmt::With(_) | Stmt::If(_)) && !guard;
+            self.nesting += usize::from(compound);
+            let done = self.stmt(stmt, &stmts[..i]);
+            self.nesting -= usize::from(compound);
+            done?;
         }
         Ok(())
     }
@@ -151,7 +220,7 @@ impl<'m, 'a> Body<'m, 'a> {
         refuse(self.m.source, node, message)
     }
 
-    fn stmt(&mut self, stmt: &Stmt, rest: &[Stmt]) -> Result<(), CompileError> {
+    fn stmt(&mut self, stmt: &Stmt, earlier: &[Stmt]) -> Result<(), CompileError> {
         match stmt {
             Stmt::Pass(_) => Ok(()),
             // Declared in the module's first pass; nothing runs for them.
@@ -162,7 +231,7 @@ impl<'m, 'a> Body<'m, 'a> {
             }
             Stmt::Expr(expr) => self.expr_stmt(&expr.value),
             Stmt::AugAssign(aug) => self.aug_assign(aug),
-            Stmt::Assign(assign) => self.assign(assign, rest),
+            Stmt::Assign(assign) => self.assign(assign, earlier),
             Stmt::For(for_) => self.for_loop(for_),
             Stmt::With(with) => self.with_lock(with),
             Stmt::While(w) => self.while_loop(w),
@@ -202,7 +271,7 @@ impl<'m, 'a> Body<'m, 'a> {
         Ok(Reg(self.used))
     }
 
-    fn new_local(&mut self, name: &ast::ExprName) -> Result<Reg, CompileError> {
+    pub(super) fn new_local(&mut self, name: &ast::ExprName) -> Result<Reg, CompileError> {
         if let Some(r) = self.local_reg(name.id.as_str()) {
             return Ok(r);
         }
@@ -210,112 +279,6 @@ impl<'m, 'a> Body<'m, 'a> {
         self.used += 1;
         self.locals.insert(name.id.to_string(), Local::Reg(r));
         Ok(r)
-    }
-
-    /// `x += c` and `x -= c`, on a local or on shared state (a read, then a write).
-    fn aug_assign(&mut self, aug: &ast::StmtAugAssign) -> Result<(), CompileError> {
-        let Expr::Name(name) = aug.target.as_ref() else {
-            return Err(self.refuse(aug, "only a name may be updated with `+=` so far"));
-        };
-        let sign = match aug.op {
-            ast::Operator::Add => 1,
-            ast::Operator::Sub => -1,
-            _ => return Err(self.refuse(aug, "only `+=` and `-=` are supported so far")),
-        };
-        let Some(c) = self.int(&aug.value) else {
-            return Err(self.refuse(aug.value.as_ref(), "the amount must be a whole number known before the run"));
-        };
-        let value = c * sign;
-        if let Some(r) = self.local_reg(name.id.as_str()) {
-            self.op(aug, OpKind::Add { reg: r, value });
-            return Ok(());
-        }
-        let module_level = self.m.globals.contains_key(name.id.as_str());
-        if !self.main && module_level && !self.declared.contains(name.id.as_str()) {
-            return Err(
-                self.refuse(name, format!("`{0}` is assigned here, so Python needs `global {0}` first", name.id))
-            );
-        }
-        let Some(object) = self.shared(name.id.as_str()) else {
-            return Err(self.refuse(name, format!("`{}` is neither a local number nor shared state", name.id)));
-        };
-        if !self.main && !self.declared.contains(name.id.as_str()) {
-            return Err(
-                self.refuse(name, format!("`{0}` is assigned here, so Python needs `global {0}` first", name.id))
-            );
-        }
-        let r = self.scratch(aug)?;
-        self.op(aug, OpKind::Load { object, reg: r });
-        self.op(aug, OpKind::Add { reg: r, value });
-        self.op(aug, OpKind::Store { object, reg: r });
-        Ok(())
-    }
-
-    fn assign(&mut self, assign: &ast::StmtAssign, rest: &[Stmt]) -> Result<(), CompileError> {
-        let [Expr::Name(target)] = assign.targets.as_slice() else {
-            return Err(self.refuse(assign, "only `name = value` is supported so far"));
-        };
-        let value = assign.value.as_ref();
-        if self.main {
-            if let Some(threads) = make_threads(self.m, value)? {
-                self.m.globals.insert(target.id.to_string(), Global::Threads(threads));
-                return Ok(());
-            }
-            // Shared state and constants were declared in the first pass.
-            if self.m.globals.contains_key(target.id.as_str()) {
-                return Ok(());
-            }
-        }
-        let shared_target = self.shared(target.id.as_str());
-        match (shared_target, value) {
-            // `value = counter`: a read of shared state into a local.
-            (None, Expr::Name(source)) if self.shared(source.id.as_str()).is_some() => {
-                let object = self.shared(source.id.as_str()).expect("checked");
-                let r = self.new_local(target)?;
-                self.op(assign, OpKind::Load { object, reg: r });
-                Ok(())
-            }
-            // `x = 5`: a local.
-            (None, value) if self.int(value).is_some() => {
-                let v = self.int(value).expect("checked");
-                let r = self.new_local(target)?;
-                self.op(assign, OpKind::Set { reg: r, value: v });
-                Ok(())
-            }
-            // `counter = value + 1`: a local's value, changed, written back.
-            (Some(object), Expr::BinOp(bin)) => {
-                if !self.main && !self.declared.contains(target.id.as_str()) {
-                    return Err(self.refuse(
-                        target,
-                        format!("`{0}` is assigned here, so Python needs `global {0}` first", target.id),
-                    ));
-                }
-                let (Expr::Name(local), Some(c)) = (bin.left.as_ref(), self.int(&bin.right)) else {
-                    return Err(
-                        self.refuse(bin, "only `local + number` or `local - number` may be written back so far")
-                    );
-                };
-                let sign = match bin.op {
-                    ast::Operator::Add => 1,
-                    ast::Operator::Sub => -1,
-                    _ => return Err(self.refuse(bin, "only `+` and `-` are supported here so far")),
-                };
-                let Some(r) = self.local_reg(local.id.as_str()) else {
-                    return Err(self.refuse(local, format!("`{}` is not a local number here", local.id)));
-                };
-                // The local's register is changed in place: the local must not be read again.
-                if rest.iter().any(|s| mentions(s, local.id.as_str())) {
-                    return Err(self.refuse(
-                        local,
-                        format!("`{}` is read again later, which is not supported here yet", local.id),
-                    ));
-                }
-                self.op(assign, OpKind::Add { reg: r, value: c * sign });
-                self.op(assign, OpKind::Store { object, reg: r });
-                Ok(())
-            }
-            _ => Err(self.refuse(value, "this assignment is not supported yet")),
-        }
     }
 
     fn for_loop(&mut self, for_: &ast::StmtFor) -> Result<(), CompileError> {
@@ -332,10 +295,16 @@ impl<'m, 'a> Body<'m, 'a> {
                 _ => None,
             };
             if let Some(threads) = threads {
+                // Unrolled: no loop in the engine, so no `break` out of it either.
+                self.loops.push(OpenLoop::counted(self.here(), self.withs.len()));
                 for actor in threads {
                     self.locals.insert(target.id.to_string(), Local::Threads(vec![actor]));
-                    self.block(&for_.body)?;
+                    if let Err(e) = self.block(&for_.body) {
+                        self.loops.pop();
+                        return Err(e);
+                    }
                 }
+                self.loops.pop();
                 self.locals.remove(target.id.as_str());
                 return Ok(());
             }
@@ -346,14 +315,14 @@ impl<'m, 'a> Body<'m, 'a> {
                 "a `for` loop goes over `range(N)` with N known before the run, or over a list of threads, so far",
             ));
         };
-        if for_.body.iter().any(|s| mentions(s, target.id.as_str())) && target.id.as_str() != "_" {
+        if for_.body.iter().any(|s| mentions(s, target.id.as_str())) {
             return Err(self.refuse(target, "using the loop's variable inside the loop is not supported yet"));
         }
         if times == 0 {
             return Ok(());
         }
         let start = self.ops.len();
-        self.loops.push(OpenLoop::counted(self.base + start));
+        self.loops.push(OpenLoop::counted(self.base + start, self.withs.len()));
         let body = self.block(&for_.body);
         self.loops.pop();
         body?;
@@ -377,7 +346,10 @@ impl<'m, 'a> Body<'m, 'a> {
             return Err(self.refuse(item, "`with` works on a lock or a semaphore (`with lock:`) so far"));
         };
         self.op(with, OpKind::Acquire { object, wait: Wait::Forever, result: None });
-        self.block(&with.body)?;
+        self.withs.push(object);
+        let body = self.block(&with.body);
+        self.withs.pop();
+        body?;
         self.op(with, OpKind::Release { object });
         Ok(())
     }
@@ -516,6 +488,9 @@ pub(super) fn make_threads(m: &mut Module, value: &Expr) -> Result<Option<Vec<Ac
     let (one, times, var) = match value {
         Expr::ListComp(comp) => {
             let [generator] = comp.generators.as_slice() else { return Ok(None) };
+            if let Some(filter) = generator.ifs.first() {
+                return Err(refuse(m.source, filter, "a comprehension's `if` is not supported yet"));
+            }
             let Some((from, n)) = range_of(m, &[], &generator.iter) else { return Ok(None) };
             let var = match &generator.target {
                 Expr::Name(name) => name.id.to_string(),
@@ -529,6 +504,9 @@ pub(super) fn make_threads(m: &mut Module, value: &Expr) -> Result<Option<Vec<Ac
     let env = |k: u64| [(var.clone(), Value::Int(from + k as i64))];
     if thread_target(m, &env(0), one)?.is_none() {
         return Ok(None);
+    }
+    if m.threads.len() as u64 + times > MAX_THREADS as u64 {
+        return Err(refuse(m.source, value, format!("a program may make at most {MAX_THREADS} threads so far")));
     }
     let mut made = Vec::new();
     for k in 0..times {
@@ -545,48 +523,5 @@ pub(super) fn make_threads(m: &mut Module, value: &Expr) -> Result<Option<Vec<Ac
     Ok(Some(made))
 }
 
-/// `__name__ == "__main__"`.
-fn is_main_guard(test: &Expr) -> bool {
-    let Expr::Compare(cmp) = test else { return false };
-    let ([ast::CmpOp::Eq], [Expr::Name(left), Expr::StringLiteral(right)]) = (&cmp.ops[..], &cmp.operands[..]) else {
-        return false;
-    };
-    left.id.as_str() == "__name__" && right.value.to_str() == "__main__"
-}
-
-/// Whether `stmt` reads or writes `name` anywhere inside.
-fn mentions(stmt: &Stmt, name: &str) -> bool {
-    use ruff_python_ast::visitor::{walk_expr, Visitor};
-    struct Finder<'n> {
-        name: &'n str,
-        found: bool,
-    }
-    impl<'n, 'b> Visitor<'b> for Finder<'n> {
-        fn visit_expr(&mut self, expr: &'b Expr) {
-            if let Expr::Name(n) = expr {
-                self.found |= n.id.as_str() == self.name;
-            }
-            walk_expr(self, expr);
-        }
-    }
-    let mut finder = Finder { name, found: false };
-    finder.visit_stmt(stmt);
-    finder.found
-}
-
-/// A statement's kind in words, for a refusal.
-fn describe(stmt: &Stmt) -> &'static str {
-    match stmt {
-        Stmt::ClassDef(_) => "a class",
-        Stmt::Return(_) => "`return`",
-        Stmt::Try(_) => "`try`",
-        Stmt::Raise(_) => "`raise`",
-        Stmt::ImportFrom(_) => "`from ... import`",
-        Stmt::Delete(_) => "`del`",
-        Stmt::Match(_) => "`match`",
-        Stmt::Assert(_) => "`assert`",
-        Stmt::Nonlocal(_) => "`nonlocal`",
-        Stmt::FunctionDef(_) => "a `def` inside a function",
-        _ => "this statement",
-    }
-}
+/// The most threads a program may make.
+pub(super) const MAX_THREADS: usize = 1_000;

@@ -19,7 +19,7 @@ impl Body<'_, '_> {
         }
         let start = self.here();
         let exits = self.jumps_when_false(w, &w.test)?;
-        self.loops.push(OpenLoop { start, breaks: Vec::new(), counted: false });
+        self.loops.push(OpenLoop { start, breaks: Vec::new(), counted: false, withs: self.withs.len() });
         self.block(&w.body)?;
         self.op(w, OpKind::Jump { to: start });
         let done = self.loops.pop().expect("pushed above");
@@ -55,20 +55,25 @@ impl Body<'_, '_> {
 
     pub(super) fn break_or_continue(&mut self, stmt: &impl Ranged, is_break: bool) -> Result<(), CompileError> {
         let word = if is_break { "break" } else { "continue" };
-        let Some(open) = self.loops.last() else {
+        let Some(open) = self.loops.last().map(|l| (l.start, l.counted, l.withs)) else {
             return Err(self.refuse(stmt, format!("`{word}` outside a loop")));
         };
-        if open.counted {
+        let (start, counted, withs) = open;
+        if counted {
             return Err(
                 self.refuse(stmt, format!("`{word}` in a `for` loop is not supported yet; in a `while` loop it is"))
             );
+        }
+        // Out of the `with` blocks inside the loop first, letting go of their locks.
+        let inside: Vec<_> = self.withs[withs..].iter().rev().copied().collect();
+        for object in inside {
+            self.op(stmt, OpKind::Release { object });
         }
         if is_break {
             let at = self.ops_len();
             self.loops.last_mut().expect("checked").breaks.push(at);
             self.op(stmt, OpKind::Jump { to: LATER });
         } else {
-            let start = open.start;
             self.op(stmt, OpKind::Jump { to: start });
         }
         Ok(())

@@ -40,13 +40,17 @@ fn arith(op: Operator, a: Value, b: Value) -> Option<Value> {
             Operator::Add => a.checked_add(b).map(Value::Int),
             Operator::Sub => a.checked_sub(b).map(Value::Int),
             Operator::Mult => a.checked_mul(b).map(Value::Int),
+            Operator::Pow if b >= 0 => a.checked_pow(u32::try_from(b).ok()?).map(Value::Int),
             Operator::Div if b != 0 => Some(Value::Float(a as f64 / b as f64)),
             // Python's `//` and `%` round toward minus infinity.
             Operator::FloorDiv if b != 0 => {
                 let q = a.checked_div(b)?;
                 Some(Value::Int(if a % b != 0 && (a < 0) != (b < 0) { q - 1 } else { q }))
             }
-            Operator::Mod if b != 0 => Some(Value::Int(((a % b) + b) % b)),
+            Operator::Mod if b != 0 => {
+                let r = a.checked_rem(b)?;
+                Some(Value::Int(if r != 0 && (r < 0) != (b < 0) { r + b } else { r }))
+            }
             _ => None,
         },
         (Value::Text(_), _) | (_, Value::Text(_)) => None,
@@ -138,6 +142,9 @@ pub(super) fn thread_target(module: &Module, env: Env, expr: &Expr) -> Result<Op
     let Expr::Name(owner) = attr.value.as_ref() else { return Ok(None) };
     if owner.id.as_str() != "threading" || attr.attr.as_str() != "Thread" {
         return Ok(None);
+    }
+    if !module.imported("threading") {
+        return Err(refuse(module.source, owner, "`threading` is not imported: add `import threading` first"));
     }
     if let Some(arg) = call.arguments.args.first() {
         return Err(refuse(module.source, arg, "give a thread's function as `target=`: Thread(target=work)"));

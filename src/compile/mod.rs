@@ -5,12 +5,14 @@
 //! (see [`module`]); anything else is refused with its line and column and a sentence on
 //! what is supported instead, and text that is not Python gets the parser's message.
 
+mod assign;
 mod body;
 mod control;
 mod expr;
 mod module;
 mod print;
 mod scope;
+mod syntax;
 
 use std::fmt;
 
@@ -54,4 +56,41 @@ pub(crate) fn at(source: &str, offset: TextSize, message: impl Into<String>) -> 
 pub(crate) fn line_of(source: &str, node: &impl Ranged) -> u32 {
     let offset = (u32::from(node.start()) as usize).min(source.len());
     source[..offset].matches('\n').count() as u32 + 1
+}
+
+/// The longest program compiled, in bytes: a learner's program is a page or two.
+pub const MAX_SOURCE: usize = 100_000;
+/// How deep brackets and runs of unary signs may go (CPython's parser stops at 200 nested
+/// brackets): deeper ones would exhaust the stack of a parser that recurses.
+const MAX_NESTING: usize = 200;
+
+/// Refuses a program too large, or nested too deeply, to compile safely.
+fn check_size(source: &str) -> Result<(), CompileError> {
+    if source.len() > MAX_SOURCE {
+        let end = TextSize::try_from(MAX_SOURCE).unwrap_or_default();
+        return Err(at(source, end, format!("the program is longer than {MAX_SOURCE} characters")));
+    }
+    let (mut depth, mut signs) = (0usize, 0usize);
+    let mut quote: Option<char> = None;
+    for (i, c) in source.char_indices() {
+        match (quote, c) {
+            (Some(q), c) if c == q || c == '\n' => quote = None,
+            (Some(_), _) => {}
+            (None, '"' | '\'') => quote = Some(c),
+            (None, '#') => quote = Some('\n'),
+            (None, '(' | '[' | '{') => depth += 1,
+            (None, ')' | ']' | '}') => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        signs = match (quote, c) {
+            (None, '-' | '+' | '~') => signs + 1,
+            (None, ' ' | '\t') => signs,
+            _ => 0,
+        };
+        if depth > MAX_NESTING || signs > MAX_NESTING {
+            let here = TextSize::try_from(i).unwrap_or_default();
+            return Err(at(source, here, format!("nested more than {MAX_NESTING} deep")));
+        }
+    }
+    Ok(())
 }

@@ -28,10 +28,11 @@ use crate::engine::program::{ObjectDef, ObjectId, ObjectKind, Program};
 /// Compiles a whole program: its Python text becomes the Program's source, each operation
 /// pointing at the line it comes from.
 pub fn compile(source: &str) -> Result<Program, CompileError> {
+    super::check_size(source)?;
     let parsed = ruff_python_parser::parse_module(source)
         .map_err(|e| super::at(source, e.location.start(), format!("invalid Python: {}", e.error)))?;
     let body = &parsed.syntax().body;
-    let mut module = Module::new(source);
+    let mut module = Module::new(source, body);
     module.declare(body)?;
     // Every function without parameters is checked, whether or not a thread runs it, as a
     // learner expects; one with parameters is compiled for each thread's arguments.
@@ -41,6 +42,7 @@ pub fn compile(source: &str) -> Result<Program, CompileError> {
         }
     }
     let mut main = Body::main(&mut module);
+    main.take_registers(body)?;
     main.block(body)?;
     let main_ops = main.finish();
     Ok(module.finish(main_ops))
@@ -95,9 +97,13 @@ impl<'a> Module<'a> {
             }
             (Expr::Name(name), value) => {
                 let name = name.id.to_string();
+                if self.globals.contains_key(&name) {
+                    return Ok(());
+                }
+                let before = self.globals.len();
                 if let Some(kind) = self.object_made_by(value)? {
                     self.objects.push(ObjectDef { name: name.clone(), kind });
-                    self.globals.insert(name, Global::Object(ObjectId(self.objects.len() as u16 - 1)));
+                    self.globals.insert(name.clone(), Global::Object(ObjectId(self.objects.len() as u16 - 1)));
                 } else if let Some(v) = value_in(self, &[], value) {
                     let global = match (shared.contains(&name), v) {
                         (true, Value::Int(initial)) => {
@@ -109,7 +115,10 @@ impl<'a> Module<'a> {
                         }
                         (false, v) => Global::Const(v),
                     };
-                    self.globals.insert(name, global);
+                    self.globals.insert(name.clone(), global);
+                }
+                if self.globals.len() > before {
+                    self.declared_at.insert(name, assign.range.start());
                 }
             }
             _ => {}
@@ -124,6 +133,9 @@ impl<'a> Module<'a> {
         let Expr::Name(module) = attr.value.as_ref() else { return Ok(None) };
         if module.id.as_str() != "threading" || !call.arguments.keywords.is_empty() {
             return Ok(None);
+        }
+        if !self.imported("threading") {
+            return Err(refuse(self.source, module, "`threading` is not imported: add `import threading` first"));
         }
         let args = &call.arguments.args[..];
         let permits = |bounded| -> Result<ObjectKind, CompileError> {
@@ -193,5 +205,35 @@ fn declared_global(body: &[Stmt]) -> BTreeSet<String> {
         }
     }
     updated(body, &mut names);
+    // So is one given a value twice (or in a loop or a branch) at module level.
+    let mut assigned: Vec<String> = Vec::new();
+    fn assignments(stmts: &[Stmt], nested: bool, seen: &mut Vec<String>, names: &mut BTreeSet<String>) {
+        for stmt in stmts {
+            match stmt {
+                Stmt::Assign(a) => {
+                    for target in &a.targets {
+                        if let Expr::Name(n) = target {
+                            let id = n.id.to_string();
+                            if nested || seen.contains(&id) {
+                                names.insert(id.clone());
+                            }
+                            seen.push(id);
+                        }
+                    }
+                }
+                Stmt::For(s) => assignments(&s.body, true, seen, names),
+                Stmt::While(s) => assignments(&s.body, true, seen, names),
+                Stmt::With(s) => assignments(&s.body, true, seen, names),
+                Stmt::If(s) => {
+                    assignments(&s.body, true, seen, names);
+                    for clause in &s.elif_else_clauses {
+                        assignments(&clause.body, true, seen, names);
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    assignments(body, false, &mut assigned, &mut names);
     names
 }

@@ -4,7 +4,6 @@
 use ruff_python_ast::{self as ast, Expr};
 
 use super::body::Body;
-use super::expr::value_in;
 use super::CompileError;
 use crate::engine::program::{OpKind, Reg, TextPart, REGISTERS};
 
@@ -65,7 +64,7 @@ impl Body<'_, '_> {
 
     /// One printed value: a constant, a local, or shared state read into a scratch register.
     fn field(&mut self, call: &ast::ExprCall, expr: &Expr, scratch: &mut u8) -> Result<TextPart, CompileError> {
-        if let Some(v) = value_in(self.m, &self.params, expr) {
+        if let Some(v) = self.known(expr) {
             return Ok(TextPart::Lit(v.shown()));
         }
         if is_current_thread_name(expr) {

@@ -5,6 +5,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use ruff_python_ast as ast;
+use ruff_text_size::TextSize;
 
 use crate::engine::program::{
     ActorDef, ActorId, ActorRole, ObjectDef, ObjectId, Op, ProcessDef, ProcessId, Program, StartMethod,
@@ -23,11 +24,33 @@ impl Value {
     pub fn shown(&self) -> String {
         match self {
             Value::Int(v) => v.to_string(),
-            Value::Float(f) if f.is_finite() && f.fract() == 0.0 && f.abs() < 1e16 => format!("{f:.1}"),
-            Value::Float(f) => f.to_string(),
+            Value::Float(f) => float_repr(*f),
             Value::Text(t) => t.clone(),
         }
     }
+}
+
+/// A float as Python's `repr` writes it: the shortest digits that read back the same, in
+/// positional notation from 1e-4 up to 1e16 and with an exponent (`1e-05`, `1e+16`) outside.
+fn float_repr(f: f64) -> String {
+    if f.is_nan() {
+        return "nan".into();
+    }
+    if f.is_infinite() {
+        return if f > 0.0 { "inf".into() } else { "-inf".into() };
+    }
+    if f == 0.0 || (1e-4..1e16).contains(&f.abs()) {
+        let text = f.to_string();
+        return if text.contains('.') { text } else { text + ".0" };
+    }
+    // Rust writes `1e-5` and `2.5e16`; Python `1e-05` and `2.5e+16`.
+    let text = format!("{f:e}");
+    let (digits, exponent) = text.split_once('e').expect("an exponent");
+    let (sign, exponent) = match exponent.strip_prefix('-') {
+        Some(e) => ('-', e),
+        None => ('+', exponent),
+    };
+    format!("{digits}e{sign}{exponent:0>2}")
 }
 
 /// What a module-level name stands for.
@@ -52,10 +75,14 @@ pub(super) struct Module<'a> {
     pub imports: BTreeSet<String>,
     /// Threads made without a name so far: CPython numbers only those (`Thread-3 (work)`).
     pub unnamed_threads: usize,
+    /// The module's statements.
+    pub body: &'a [ast::Stmt],
+    /// Where each module-level name got its first value: that statement runs no operation.
+    pub declared_at: BTreeMap<String, TextSize>,
 }
 
 impl<'a> Module<'a> {
-    pub fn new(source: &'a str) -> Self {
+    pub fn new(source: &'a str, body: &'a [ast::Stmt]) -> Self {
         Module {
             source,
             globals: BTreeMap::new(),
@@ -64,6 +91,8 @@ impl<'a> Module<'a> {
             threads: Vec::new(),
             imports: BTreeSet::new(),
             unnamed_threads: 0,
+            body,
+            declared_at: BTreeMap::new(),
         }
     }
 
@@ -94,10 +123,12 @@ pub(super) struct OpenLoop {
     pub breaks: Vec<usize>,
     /// A `for` over `range(N)`: its count lives in the engine, so no `break` out of it.
     pub counted: bool,
+    /// How many `with` blocks were open where the loop began.
+    pub withs: usize,
 }
 
 impl OpenLoop {
-    pub fn counted(start: usize) -> Self {
-        OpenLoop { start, breaks: Vec::new(), counted: true }
+    pub fn counted(start: usize, withs: usize) -> Self {
+        OpenLoop { start, breaks: Vec::new(), counted: true, withs }
     }
 }

@@ -1,0 +1,182 @@
+//! Assignments in a thread: `x = ...`, `x += c` and `x -= c`, to a local number (a
+//! register) or to shared state (a read, then a write).
+
+use ruff_python_ast::{self as ast, Expr, Stmt};
+use ruff_text_size::Ranged;
+
+use super::body::{make_threads, Body};
+use super::scope::Global;
+use super::syntax::{is_thread_maker, mentions_count};
+use super::CompileError;
+use crate::engine::program::{Arith, ObjectId, OpKind, Operand, Reg};
+
+/// Where a number to assign comes from.
+enum Source {
+    Known(i64),
+    Local(Reg),
+    Shared(ObjectId),
+}
+
+impl Body<'_, '_> {
+    /// `x += c` and `x -= c`, on a local or on shared state (a read, then a write).
+    pub(super) fn aug_assign(&mut self, aug: &ast::StmtAugAssign) -> Result<(), CompileError> {
+        let Expr::Name(name) = aug.target.as_ref() else {
+            return Err(self.refuse(aug, "only a name may be updated with `+=` so far"));
+        };
+        let sign = match aug.op {
+            ast::Operator::Add => 1,
+            ast::Operator::Sub => -1,
+            _ => return Err(self.refuse(aug, "only `+=` and `-=` are supported so far")),
+        };
+        let Some(c) = self.int(&aug.value) else {
+            return Err(self.refuse(aug.value.as_ref(), "the amount must be a whole number known before the run"));
+        };
+        self.writable(name)?;
+        let value = c * sign;
+        if let Some(r) = self.local_reg(name.id.as_str()) {
+            self.op(aug, OpKind::Add { reg: r, value });
+            return Ok(());
+        }
+        let Some(object) = self.shared(name.id.as_str()) else {
+            return Err(self.refuse(name, format!("`{}` is neither a local number nor shared state", name.id)));
+        };
+        let r = self.scratch(aug)?;
+        self.op(aug, OpKind::Load { object, reg: r });
+        self.op(aug, OpKind::Add { reg: r, value });
+        self.op(aug, OpKind::Store { object, reg: r });
+        Ok(())
+    }
+
+    /// `name = value`; `earlier` and `later` are the statements around it in its block.
+    pub(super) fn assign(&mut self, assign: &ast::StmtAssign, earlier: &[Stmt]) -> Result<(), CompileError> {
+        let [Expr::Name(target)] = assign.targets.as_slice() else {
+            return Err(self.refuse(assign, "only `name = value` is supported so far"));
+        };
+        let value = assign.value.as_ref();
+        if self.main && is_thread_maker(value) {
+            if self.nesting > 0 {
+                return Err(
+                    self.refuse(value, "threads are made at the module's top level so far, not in a loop or a branch")
+                );
+            }
+            let threads = make_threads(self.m, value)?.ok_or_else(|| {
+                self.refuse(value, "threads are made by `threading.Thread(...)`, or a list of them by a comprehension over `range(N)` with N known before the run, so far")
+            })?;
+            self.m.globals.insert(target.id.to_string(), Global::Threads(threads));
+            return Ok(());
+        }
+        // The statement that gave a module-level name its first value runs no operation.
+        if self.main && self.m.declared_at.get(target.id.as_str()) == Some(&assign.range().start()) {
+            return Ok(());
+        }
+        self.writable(target)?;
+        let (source, plus) = self.number(value)?;
+        if let Some(object) = self.shared(target.id.as_str()) {
+            let r = match source {
+                // `counter = value + 1` with `value` read from shared state just before and
+                // used nowhere else: the local's own register is the scratch.
+                Source::Local(r) if self.dead_after(value, earlier) => r,
+                source => {
+                    let r = self.scratch(assign)?;
+                    self.load(assign, r, source);
+                    r
+                }
+            };
+            if plus != 0 {
+                self.op(assign, OpKind::Add { reg: r, value: plus });
+            }
+            self.op(assign, OpKind::Store { object, reg: r });
+            return Ok(());
+        }
+        let r = self.new_local(target)?;
+        match source {
+            Source::Local(from) if from == r => {}
+            source => self.load(assign, r, source),
+        }
+        if plus != 0 {
+            self.op(assign, OpKind::Add { reg: r, value: plus });
+        }
+        Ok(())
+    }
+
+    /// `value` as where its number comes from, plus a known amount: `5`, `x`, `counter`,
+    /// `x + 1`, `counter - 2`.
+    fn number(&self, value: &Expr) -> Result<(Source, i64), CompileError> {
+        let unsupported = "a number, a name, or a name plus or minus a number known before the run, so far";
+        if let Some(v) = self.int(value) {
+            return Ok((Source::Known(v), 0));
+        }
+        let (name, plus) = match value {
+            Expr::Name(name) => (name, 0),
+            Expr::BinOp(bin) => {
+                let sign = match bin.op {
+                    ast::Operator::Add => 1,
+                    ast::Operator::Sub => -1,
+                    _ => return Err(self.refuse(bin, unsupported)),
+                };
+                let (Expr::Name(name), Some(c)) = (bin.left.as_ref(), self.int(&bin.right)) else {
+                    return Err(self.refuse(bin, unsupported));
+                };
+                (name, c * sign)
+            }
+            other => return Err(self.refuse(other, unsupported)),
+        };
+        if let Some(r) = self.local_reg(name.id.as_str()) {
+            return Ok((Source::Local(r), plus));
+        }
+        match self.shared(name.id.as_str()) {
+            Some(object) => Ok((Source::Shared(object), plus)),
+            None => Err(self.refuse(name, format!("`{}` is not a number here", name.id))),
+        }
+    }
+
+    /// Puts `source`'s number in register `r`.
+    fn load(&mut self, node: &impl Ranged, r: Reg, source: Source) {
+        match source {
+            Source::Known(v) => self.op(node, OpKind::Set { reg: r, value: v }),
+            Source::Shared(object) => self.op(node, OpKind::Load { object, reg: r }),
+            Source::Local(from) => {
+                self.op(node, OpKind::Set { reg: r, value: 0 });
+                self.op(node, OpKind::Arith { reg: r, op: Arith::Add, value: Operand::Reg(from) });
+            }
+        }
+    }
+
+    /// Whether the local `value` names (or begins with) was just read from shared state in
+    /// this block and appears nowhere else in its function: its register may then change.
+    fn dead_after(&self, value: &Expr, earlier: &[Stmt]) -> bool {
+        let name = match value {
+            Expr::Name(n) => n,
+            Expr::BinOp(bin) => match bin.left.as_ref() {
+                Expr::Name(n) => n,
+                _ => return false,
+            },
+            _ => return false,
+        };
+        let name = name.id.as_str();
+        let read_here = earlier.iter().any(|s| {
+            matches!(s, Stmt::Assign(a) if matches!(a.targets.as_slice(), [Expr::Name(t)] if t.id.as_str() == name)
+                && matches!(a.value.as_ref(), Expr::Name(src) if self.shared(src.id.as_str()).is_some()))
+        });
+        read_here && mentions_count(self.scope_body(), name) == 2
+    }
+
+    /// Refuses an assignment Python would not make as written here.
+    fn writable(&self, name: &ast::ExprName) -> Result<(), CompileError> {
+        let id = name.id.as_str();
+        if self.params.iter().any(|(p, _)| p == id) {
+            return Err(self.refuse(name, format!("assigning to the parameter `{id}` is not supported yet")));
+        }
+        let module_level = self.m.globals.contains_key(id) && self.local_reg(id).is_none();
+        if !self.main && module_level && !self.declared.contains(id) {
+            return Err(self.refuse(name, format!("`{id}` is assigned here, so Python needs `global {id}` first")));
+        }
+        if self.main && matches!(self.m.globals.get(id), Some(Global::Const(_))) {
+            return Err(self.refuse(
+                name,
+                format!("`{id}` is a constant holding text or a decimal; giving it a new value is not supported yet"),
+            ));
+        }
+        Ok(())
+    }
+}
