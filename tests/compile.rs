@@ -158,6 +158,7 @@ fn programs_once_miscompiled_now_print_what_cpython_prints() {
         ("break_out_of_with", "import threading\nlock = threading.Lock()\ncounter = 0\ndef work():\n    global counter\n    while True:\n        with lock:\n            counter += 1\n            if counter >= 2:\n                break\n    print(\"worker done\")\nt = threading.Thread(target=work)\nt.start()\nt.join()\nwith lock:\n    print(f\"main got lock, counter={counter}\")\n", "worker done\nmain got lock, counter=2\n"),
         ("floats", "X = 1e-5\nY = 1e16\nZ = 1e20\nW = 2.5e-7\nprint(X)\nprint(f\"{Y} {Z} {W}\")\nprint(1e308 * 10)\nprint(-1e308 * 10)\n", "1e-05\n1e+16 1e+20 2.5e-07\ninf\n-inf\n"),
         ("division", "Y = 4611686018427387904 % 4611686018427387905\nprint(Y)\nZ = -7 // 2\nW = 7 % -3\nV = -7 % 3\nprint(f\"{Z} {W} {V} {7 / 2} {10 / 5} {-3 // -2}\")\n", "4611686018427387904\n-4 -2 2 3.5 2.0 1\n"),
+        ("docstrings and an import under the main guard", "\"\"\"A module.\"\"\"\n\n\ndef work():\n    \"\"\"Nothing.\"\"\"\n\n\nif __name__ == \"__main__\":\n    import time\n    time.sleep(0.01)\n    print(\"slept\")\n", "slept\n"),
     ];
     for (name, source, cpython) in cases {
         let program = compile(source).unwrap_or_else(|e| panic!("{name}: {e}"));
@@ -176,6 +177,9 @@ fn what_the_subset_cannot_run_yet_is_refused_where_it_is() {
         ("import threading\n\n\ndef work():\n    pass\n\n\nts = [threading.Thread(target=work) for i in range(3) if i != 1]\n", (8, 58), "a comprehension's `if`"),
         ("t = threading.Thread(target=print)\n", (1, 5), "`threading` is not imported"),
         ("import threading\n\n\ndef work():\n    pass\n\n\nts = [threading.Thread(target=work) for _ in range(10**12)]\n", (8, 6), "at most 1000 threads"),
+        ("work()\n\n\ndef work():\n    pass\n", (1, 1), "`work` is used before it is given a value"),
+        ("print(X)\nX = 5\n", (1, 7), "`X` is used before it is given a value"),
+        ("x = 0\r\nx = 1\rx *= 2\n", (3, 1), "only `+=` and `-=`"),
         ("X = -----------------------------------------------------------------------------------------------------------------------------------------------------------------------------------------------------------------1\n", (1, 205), "nested more than 200 deep"),
     ];
     for (source, (line, column), says) in cases {

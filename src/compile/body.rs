@@ -229,6 +229,8 @@ impl<'m, 'a> Body<'m, 'a> {
                 self.declared.extend(global.names.iter().map(|n| n.to_string()));
                 Ok(())
             }
+            // A docstring, or any string on a line of its own: nothing runs.
+            Stmt::Expr(expr) if matches!(expr.value.as_ref(), Expr::StringLiteral(_)) => Ok(()),
             Stmt::Expr(expr) => self.expr_stmt(&expr.value),
             Stmt::AugAssign(aug) => self.aug_assign(aug),
             Stmt::Assign(assign) => self.assign(assign, earlier),

@@ -22,6 +22,7 @@ use ruff_python_ast::{self as ast, Expr, Stmt};
 use super::body::Body;
 use super::expr::{constant, value_in};
 use super::scope::{Global, Module, Value};
+use super::syntax::is_main_guard;
 use super::{refuse, CompileError};
 use crate::engine::program::{ObjectDef, ObjectId, ObjectKind, Program};
 
@@ -29,11 +30,28 @@ use crate::engine::program::{ObjectDef, ObjectId, ObjectKind, Program};
 /// pointing at the line it comes from.
 pub fn compile(source: &str) -> Result<Program, CompileError> {
     super::check_size(source)?;
+    // Python ends a line at \r\n, \n or a lone \r; the Program's source has \n only, so
+    // its line numbers are the ones Python gives.
+    let normal;
+    let source = if source.contains('\r') {
+        normal = source.replace("\r\n", "\n").replace('\r', "\n");
+        normal.as_str()
+    } else {
+        source
+    };
     let parsed = ruff_python_parser::parse_module(source)
         .map_err(|e| super::at(source, e.location.start(), format!("invalid Python: {}", e.error)))?;
     let body = &parsed.syntax().body;
     let mut module = Module::new(source, body);
     module.declare(body)?;
+    if let Some(name) = used_before_bound(&module, body) {
+        let id = &name.id;
+        return Err(refuse(
+            source,
+            name,
+            format!("`{id}` is used before it is given a value here: Python raises NameError"),
+        ));
+    }
     // Every function without parameters is checked, whether or not a thread runs it, as a
     // learner expects; one with parameters is compiled for each thread's arguments.
     for f in 0..module.functions.len() {
@@ -75,6 +93,7 @@ impl<'a> Module<'a> {
                     self.globals.insert(def.name.to_string(), Global::Function(self.functions.len() - 1));
                 }
                 Stmt::Assign(assign) => self.declare_assign(assign, &shared)?,
+                Stmt::If(guard) if is_main_guard(&guard.test) => self.declare(&guard.body)?,
                 _ => {}
             }
         }
@@ -236,4 +255,49 @@ fn declared_global(body: &[Stmt]) -> BTreeSet<String> {
     }
     assignments(body, false, &mut assigned, &mut names);
     names
+}
+
+/// The first name the main thread reads before the module has bound it (a `def` further
+/// down, a constant assigned later), in the order the module's statements run.
+fn used_before_bound<'b>(module: &Module, body: &'b [Stmt]) -> Option<&'b ast::ExprName> {
+    use ruff_python_ast::visitor::{walk_expr, walk_stmt, Visitor};
+    struct Reads<'b, 'n> {
+        module_names: &'n std::collections::BTreeMap<String, Global>,
+        bound: BTreeSet<String>,
+        first: Option<&'b ast::ExprName>,
+    }
+    impl<'b> Visitor<'b> for Reads<'b, '_> {
+        fn visit_stmt(&mut self, stmt: &'b Stmt) {
+            match stmt {
+                // A function's body runs later, when it is called: only its name is bound now.
+                Stmt::FunctionDef(def) => {
+                    self.bound.insert(def.name.to_string());
+                }
+                Stmt::Import(import) => {
+                    self.bound.extend(import.names.iter().map(|a| a.name.to_string()));
+                }
+                other => walk_stmt(self, other),
+            }
+        }
+        fn visit_expr(&mut self, expr: &'b Expr) {
+            if let Expr::Name(name) = expr {
+                let id = name.id.to_string();
+                match name.ctx {
+                    ast::ExprContext::Store => {
+                        self.bound.insert(id);
+                    }
+                    _ if self.first.is_none() && self.module_names.contains_key(&id) && !self.bound.contains(&id) => {
+                        self.first = Some(name);
+                    }
+                    _ => {}
+                }
+            }
+            walk_expr(self, expr);
+        }
+    }
+    let mut reads = Reads { module_names: &module.globals, bound: BTreeSet::new(), first: None };
+    for stmt in body {
+        reads.visit_stmt(stmt);
+    }
+    reads.first
 }
