@@ -1,0 +1,91 @@
+//! The corpus of small programs written for the compiler (`tests/corpus/`): each either
+//! runs, on both engines, to what CPython prints (or hangs where CPython hangs, which the
+//! engines report as a deadlock), or is refused at the place and with the words expected.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use interleave::compile::compile;
+use interleave::engine::sim::{self, SimSettings};
+use interleave::engine::trace::Outcome;
+
+/// Programs outside the subset or not Python at all: where, and what the refusal says.
+const REFUSED: &[(&str, (u32, u32), &str)] =
+    &[("syntax_error.py", (4, 10), "invalid Python"), ("unsupported_class.py", (4, 1), "a class is not supported")];
+
+fn corpus() -> Vec<PathBuf> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/corpus");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "py"))
+        .collect();
+    files.sort();
+    files
+}
+
+/// What CPython prints for `path`, or `None` if it was still running after a few seconds
+/// (a hang); `Err` when there is no CPython here.
+fn cpython(path: &Path) -> Result<Option<String>, String> {
+    let mut child = Command::new("python3")
+        .arg(path)
+        .env_remove("PYTHONUNBUFFERED")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .map_err(|e| e.to_string())?;
+    let start = Instant::now();
+    while child.try_wait().map_err(|e| e.to_string())?.is_none() {
+        if start.elapsed() > Duration::from_secs(4) {
+            child.kill().ok();
+            child.wait().ok();
+            return Ok(None);
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let out = child.wait_with_output().map_err(|e| e.to_string())?;
+    Ok(Some(String::from_utf8_lossy(&out.stdout).into_owned()))
+}
+
+#[test]
+fn every_corpus_program_runs_as_cpython_runs_it_or_is_refused_where_expected() {
+    let files = corpus();
+    assert!(files.len() >= 10, "the corpus is there: {files:?}");
+    for path in files {
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        let source = std::fs::read_to_string(&path).unwrap();
+        if let Some((_, (line, column), says)) = REFUSED.iter().find(|(file, _, _)| *file == name) {
+            let e = compile(&source).expect_err(&name);
+            assert_eq!((e.line, e.column), (*line, *column), "{name}: {e}");
+            assert!(e.message.contains(says), "{name}: {e}");
+            continue;
+        }
+        let program = compile(&source).unwrap_or_else(|e| panic!("{name}: {e}"));
+        // The simulated engine, over a few seeds: these programs print one thing each time.
+        let runs: Vec<_> = (1..=3)
+            .map(|seed| sim::run(program.clone(), SimSettings { seed, ..SimSettings::default() }).unwrap())
+            .collect();
+        let sim_hangs = matches!(runs[0].outcome, Outcome::Deadlock { .. } | Outcome::Stuck { .. });
+        for run in &runs[1..] {
+            assert_eq!(run.console_text(), runs[0].console_text(), "{name}: the same over seeds");
+        }
+        // The live engine, through the command line.
+        let path_text = path.to_string_lossy().into_owned();
+        let live = interleave::cli::main(&["run-file".into(), path_text, "--engine".into(), "live".into()])
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
+        let live_console = live.split("\n--- ").next().unwrap_or_default();
+        match cpython(&path) {
+            Ok(Some(printed)) => {
+                assert!(!sim_hangs, "{name}: CPython finished, the model hung");
+                assert_eq!(runs[0].console_text(), printed, "{name}: simulated vs CPython");
+                assert_eq!(live_console, printed, "{name}: live vs CPython");
+            }
+            Ok(None) => {
+                assert!(sim_hangs, "{name}: CPython hangs, the model ended: {:?}", runs[0].outcome);
+                assert!(live.contains("deadlock: "), "{name}: the live engine names the deadlock: {live}");
+            }
+            Err(why) => eprintln!("{name}: no CPython here ({why}); compared the engines only"),
+        }
+    }
+}

@@ -1,0 +1,5 @@
+import threading
+
+
+def work(:
+    pass
