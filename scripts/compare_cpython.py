@@ -6,6 +6,8 @@ over N seeds, then prints side by side: which console line orders came and how o
 often the program got stuck (deadlock or a wait that never ends), and the lesson's main
 figures as min/p50/max. Each row gets a verdict: `ok`, or `OFF` with the two medians. It is
 how we check that the model varies as CPython does; it prints verdicts, it fails nothing.
+`--lesson corpus` compares the compiler's corpus (tests/corpus/), learners' own programs
+run with `interleave run-file`.
 
 Run: python3 scripts/compare_cpython.py [--runs N | --quick] [--lesson ID]
 """
@@ -144,6 +146,13 @@ VARIANTS = [
     V("job_queue", "drain after", {"drain": "after"}, [("collected", number(r"collected (\d+) of"))]),
 ]
 
+# The compiler's corpus: learners' own programs, run with `run-file` (those the compiler
+# refuses on purpose are left out). Their figures are the orders, hangs and errors.
+CORPUS = ROOT / "tests" / "corpus"
+REFUSED_ON_PURPOSE = {"syntax_error.py", "unsupported_class.py"}
+VARIANTS += [dict(V("corpus", p.stem[:20], figures=[ERRORS], timeout=5), file=p)
+             for p in sorted(CORPUS.glob("*.py")) if p.name not in REFUSED_ON_PURPOSE]
+
 
 # ---------------------------------------------------------------- running both sides
 def cli(*args):
@@ -155,7 +164,12 @@ def sets(knobs):
 
 
 def simulated(v, seed):
-    out = json.loads(cli("run", v["lesson"], *sets(v["knobs"]), "--set", f"cores={os.cpu_count()}", "--seed", str(seed), "--json"))
+    common = ["--set", f"cores={os.cpu_count()}", "--seed", str(seed), "--json"]
+    if "file" in v:
+        out = json.loads(cli("run-file", str(v["file"]), *common))
+        return {"out": out["console"], "time": out["python_time_s"], "stuck": out["outcome"] != "completed",
+                "errors": len(out["errors"])}
+    out = json.loads(cli("run", v["lesson"], *sets(v["knobs"]), *common))
     figs = out["findings"].get("figures", {})
     return {"out": out["console"], "time": out["python_time_s"], "stuck": out["outcome"] != "completed",
             # The pipe lesson counts a child's uncaught EOFError as `eof`, not as an error.
@@ -224,14 +238,17 @@ def kill_group(p):
 def run_variant(v, n_real, n_model):
     with concurrent.futures.ThreadPoolExecutor(2) as pool:  # seeds are independent; the model's time is simulated
         model = list(pool.map(lambda s: simulated(v, s), range(1, n_model + 1)))
-    path = ROOT / "target" / f"compare_{v['lesson']}.py"  # a file, since spawn imports the main module again
-    path.write_text(cli("source", v["lesson"], *sets(v["knobs"])))
+    if "file" in v:
+        path = v["file"]
+    else:
+        path = ROOT / "target" / f"compare_{v['lesson']}.py"  # a file, since spawn imports the main module again
+        path.write_text(cli("source", v["lesson"], *sets(v["knobs"])))
     tty = v["knobs"].get("output", "tty") != "pipe"  # learners run in a terminal unless the lesson says pipe
     real = [cpython(path, tty, v["timeout"]) for _ in range(n_real)]
     # The model times the program alone; CPython's wall clock also holds starting the
     # interpreter and its imports, so that is measured on its own and taken off.
     if real:
-        base = path.with_name(f"compare_{v['lesson']}_imports.py")
+        base = ROOT / "target" / f"compare_{v['lesson']}_imports.py"
         base.write_text("".join(l for l in path.read_text().splitlines(True) if re.match(r"(import|from) ", l)))
         startup = statistics.median(cpython(base, False, 10)["time"] for _ in range(3))
         for r in real:
