@@ -49,6 +49,15 @@ impl Body<'_, '_> {
 
     /// `name = value`; `earlier` and `later` are the statements around it in its block.
     pub(super) fn assign(&mut self, assign: &ast::StmtAssign, earlier: &[Stmt]) -> Result<(), CompileError> {
+        // `A, B = 1, 2` at module level: constants, declared in the first pass.
+        if let [Expr::Tuple(names)] = assign.targets.as_slice() {
+            let start = assign.range().start();
+            let declared =
+                |e: &Expr| matches!(e, Expr::Name(n) if self.m.declared_at.get(n.id.as_str()) == Some(&start));
+            if self.main && names.elts.iter().all(declared) {
+                return Ok(());
+            }
+        }
         let [Expr::Name(target)] = assign.targets.as_slice() else {
             return Err(self.refuse(assign, "only `name = value` is supported so far"));
         };

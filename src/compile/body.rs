@@ -356,11 +356,47 @@ impl<'m, 'a> Body<'m, 'a> {
         Ok(())
     }
 
+    /// A Condition's `wait()`, `wait(s)`, `notify()` and `notify_all()`; a Barrier's
+    /// `wait()` and `abort()`.
+    fn wait_or_notify(
+        &self,
+        call: &ast::ExprCall,
+        attr: &ast::ExprAttribute,
+        object: ObjectId,
+    ) -> Result<OpKind, CompileError> {
+        let barrier = matches!(self.m.objects[object.0 as usize].kind, ObjectKind::Barrier { .. });
+        let args = &call.arguments.args[..];
+        if let Some(keyword) = call.arguments.keywords.first() {
+            return Err(self.refuse(keyword, "keyword arguments here are not supported yet"));
+        }
+        Ok(match (barrier, attr.attr.as_str(), args) {
+            (false, "wait", []) => OpKind::CondWait { object, wait: Wait::Forever },
+            (false, "wait", [s]) => {
+                let Some(s) = seconds_in(self.m, &self.params, s).filter(|s| (0.0..=3600.0).contains(s)) else {
+                    return Err(self.refuse(s, "a wait's timeout is seconds from 0 to 3600 known before the run"));
+                };
+                OpKind::CondWait { object, wait: Wait::Timeout((s * 1e6).round() as u64) }
+            }
+            (false, "notify", []) => OpKind::CondNotify { object, all: false },
+            (false, "notify_all", []) => OpKind::CondNotify { object, all: true },
+            (true, "wait", []) => OpKind::BarrierWait { object, result: None },
+            (true, "abort", []) => OpKind::BarrierAbort { object },
+            (_, method, _) => {
+                let what = if barrier {
+                    "a Barrier's wait() and abort()"
+                } else {
+                    "a Condition's wait(), notify() and notify_all()"
+                };
+                return Err(self.refuse(attr, format!("`{method}(...)` here is not supported yet: {what}")));
+            }
+        })
+    }
+
     /// A Lock, RLock or semaphore: what `with`, `acquire()` and `release()` work on.
     fn is_lock(&self, id: ObjectId) -> bool {
         matches!(
             self.m.objects[id.0 as usize].kind,
-            ObjectKind::Lock | ObjectKind::RLock | ObjectKind::Semaphore { .. }
+            ObjectKind::Lock | ObjectKind::RLock | ObjectKind::Semaphore { .. } | ObjectKind::Condition { .. }
         )
     }
 
@@ -449,6 +485,15 @@ impl<'m, 'a> Body<'m, 'a> {
                         .refuse(attr, format!("a thread's `{method}(...)` is not supported yet: start() and join()")))
                 }
             };
+        }
+        let kind = self.shared(owner_name).map(|id| (id, self.m.objects[id.0 as usize].kind.clone()));
+        let lock_method = matches!(method, "acquire" | "release");
+        if let Some((object, ObjectKind::Condition { .. } | ObjectKind::Barrier { .. })) = kind {
+            if !lock_method || matches!(kind, Some((_, ObjectKind::Barrier { .. }))) {
+                let op = self.wait_or_notify(call, attr, object)?;
+                self.op(call, op);
+                return Ok(());
+            }
         }
         if let Some(object) = self.shared(owner_name).filter(|id| self.is_lock(*id)) {
             return match (method, no_arguments) {

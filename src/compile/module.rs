@@ -111,6 +111,7 @@ impl<'a> Module<'a> {
                     let Expr::Name(name) = name else { continue };
                     if let Some(v) = value_in(self, &[], value) {
                         self.globals.insert(name.id.to_string(), Global::Const(v));
+                        self.declared_at.insert(name.id.to_string(), assign.range.start());
                     }
                 }
             }
@@ -120,7 +121,10 @@ impl<'a> Module<'a> {
                     return Ok(());
                 }
                 let before = self.globals.len();
-                if let Some(kind) = self.object_made_by(value)? {
+                if let Some(kind) = self.condition_made_by(&name, value)? {
+                    self.objects.push(ObjectDef { name: name.clone(), kind });
+                    self.globals.insert(name.clone(), Global::Object(ObjectId(self.objects.len() as u16 - 1)));
+                } else if let Some(kind) = self.object_made_by(value)? {
                     self.objects.push(ObjectDef { name: name.clone(), kind });
                     self.globals.insert(name.clone(), Global::Object(ObjectId(self.objects.len() as u16 - 1)));
                 } else if let Some(v) = value_in(self, &[], value) {
@@ -145,7 +149,38 @@ impl<'a> Module<'a> {
         Ok(())
     }
 
-    /// `threading.Lock()`, `RLock()`, `Semaphore(n)`, `BoundedSemaphore(n)` or `Event()`.
+    /// `threading.Condition()` (over a new RLock, added first as `NAME's lock`, as CPython
+    /// makes one) or `threading.Condition(lock)` over a lock of the module's.
+    fn condition_made_by(&mut self, name: &str, value: &Expr) -> Result<Option<ObjectKind>, CompileError> {
+        let Expr::Call(call) = value else { return Ok(None) };
+        let Expr::Attribute(attr) = call.func.as_ref() else { return Ok(None) };
+        let Expr::Name(module) = attr.value.as_ref() else { return Ok(None) };
+        if module.id.as_str() != "threading" || attr.attr.as_str() != "Condition" {
+            return Ok(None);
+        }
+        if !self.imported("threading") {
+            return Err(refuse(self.source, module, "`threading` is not imported: add `import threading` first"));
+        }
+        let lock = match (&call.arguments.args[..], call.arguments.keywords.is_empty()) {
+            ([], true) => {
+                self.objects.push(ObjectDef { name: format!("{name}'s lock"), kind: ObjectKind::RLock });
+                ObjectId(self.objects.len() as u16 - 1)
+            }
+            ([Expr::Name(lock)], true) => match self.globals.get(lock.id.as_str()) {
+                Some(Global::Object(id))
+                    if matches!(self.objects[id.0 as usize].kind, ObjectKind::Lock | ObjectKind::RLock) =>
+                {
+                    *id
+                }
+                _ => return Err(refuse(self.source, lock, "a Condition's lock is a Lock or RLock made before it")),
+            },
+            _ => return Err(refuse(self.source, call, "a Condition takes one lock, or none")),
+        };
+        Ok(Some(ObjectKind::Condition { lock }))
+    }
+
+    /// `threading.Lock()`, `RLock()`, `Semaphore(n)`, `BoundedSemaphore(n)`, `Event()` or
+    /// `Barrier(n)`.
     fn object_made_by(&self, value: &Expr) -> Result<Option<ObjectKind>, CompileError> {
         let Expr::Call(call) = value else { return Ok(None) };
         let Expr::Attribute(attr) = call.func.as_ref() else { return Ok(None) };
@@ -172,6 +207,10 @@ impl<'a> Module<'a> {
             ("RLock", true) => Some(ObjectKind::RLock),
             ("Event", true) => Some(ObjectKind::Event),
             ("Semaphore", _) => Some(permits(false)?),
+            ("Barrier", false) => match permits(false)? {
+                ObjectKind::Semaphore { permits, .. } if permits > 0 => Some(ObjectKind::Barrier { parties: permits }),
+                _ => return Err(refuse(self.source, call, "a Barrier takes the number of parties, 1 or more")),
+            },
             ("BoundedSemaphore", _) => Some(permits(true)?),
             _ => None,
         })
