@@ -2,6 +2,8 @@
 //! runs, on both engines, to what CPython prints (or hangs where CPython hangs, which the
 //! engines report as a deadlock), or is refused at the place and with the words expected.
 
+#![cfg(not(target_arch = "wasm32"))] // CPython and the command line are native.
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
