@@ -4,6 +4,7 @@
 use ruff_python_ast::{self as ast, Expr, Number, Operator, UnaryOp};
 
 use super::scope::{Global, Module, Value};
+use super::syntax;
 use super::{refuse, CompileError};
 
 /// Names bound to known values while compiling: a comprehension's variable, parameters.
@@ -94,6 +95,19 @@ pub(super) fn seconds_in(module: &Module, env: Env, expr: &Expr) -> Option<f64> 
     }
 }
 
+/// `threading.NAME(...)`: the call and NAME; refused, as Python's NameError, when the
+/// module has not imported `threading`.
+pub(super) fn threading_call<'e>(
+    module: &Module,
+    expr: &'e Expr,
+) -> Result<Option<(&'e ast::ExprCall, &'e str)>, CompileError> {
+    let Some((call, owner, name)) = syntax::threading_call(expr) else { return Ok(None) };
+    if !module.imported("threading") {
+        return Err(refuse(module.source, owner, "`threading` is not imported: add `import threading` first"));
+    }
+    Ok(Some((call, name)))
+}
+
 /// Text known before the run: a string, or an f-string whose fields are known values.
 pub(super) fn const_text(module: &Module, env: Env, expr: &Expr) -> Option<String> {
     value_in(module, env, expr).map(|v| v.shown())
@@ -137,15 +151,7 @@ pub(super) struct ThreadSpec {
 
 /// The thread `expr` makes, with the names in `env` bound; `None` when it makes none.
 pub(super) fn thread_target(module: &Module, env: Env, expr: &Expr) -> Result<Option<ThreadSpec>, CompileError> {
-    let Expr::Call(call) = expr else { return Ok(None) };
-    let Expr::Attribute(attr) = call.func.as_ref() else { return Ok(None) };
-    let Expr::Name(owner) = attr.value.as_ref() else { return Ok(None) };
-    if owner.id.as_str() != "threading" || attr.attr.as_str() != "Thread" {
-        return Ok(None);
-    }
-    if !module.imported("threading") {
-        return Err(refuse(module.source, owner, "`threading` is not imported: add `import threading` first"));
-    }
+    let Some((call, "Thread")) = threading_call(module, expr)? else { return Ok(None) };
     if let Some(arg) = call.arguments.args.first() {
         return Err(refuse(module.source, arg, "give a thread's function as `target=`: Thread(target=work)"));
     }

@@ -20,9 +20,9 @@ use std::collections::BTreeSet;
 use ruff_python_ast::{self as ast, Expr, Stmt};
 
 use super::body::Body;
-use super::expr::{constant, value_in};
+use super::expr::{constant, threading_call, value_in};
 use super::scope::{Global, Module, Value};
-use super::syntax::is_main_guard;
+use super::syntax::{blocks, is_main_guard};
 use super::{refuse, CompileError};
 use crate::engine::program::{ObjectDef, ObjectId, ObjectKind, Program};
 
@@ -152,15 +152,7 @@ impl<'a> Module<'a> {
     /// `threading.Condition()` (over a new RLock, added first as `NAME's lock`, as CPython
     /// makes one) or `threading.Condition(lock)` over a lock of the module's.
     fn condition_made_by(&mut self, name: &str, value: &Expr) -> Result<Option<ObjectKind>, CompileError> {
-        let Expr::Call(call) = value else { return Ok(None) };
-        let Expr::Attribute(attr) = call.func.as_ref() else { return Ok(None) };
-        let Expr::Name(module) = attr.value.as_ref() else { return Ok(None) };
-        if module.id.as_str() != "threading" || attr.attr.as_str() != "Condition" {
-            return Ok(None);
-        }
-        if !self.imported("threading") {
-            return Err(refuse(self.source, module, "`threading` is not imported: add `import threading` first"));
-        }
+        let Some((call, "Condition")) = threading_call(self, value)? else { return Ok(None) };
         let lock = match (&call.arguments.args[..], call.arguments.keywords.is_empty()) {
             ([], true) => {
                 self.objects.push(ObjectDef { name: format!("{name}'s lock"), kind: ObjectKind::RLock });
@@ -182,14 +174,9 @@ impl<'a> Module<'a> {
     /// `threading.Lock()`, `RLock()`, `Semaphore(n)`, `BoundedSemaphore(n)`, `Event()` or
     /// `Barrier(n)`.
     fn object_made_by(&self, value: &Expr) -> Result<Option<ObjectKind>, CompileError> {
-        let Expr::Call(call) = value else { return Ok(None) };
-        let Expr::Attribute(attr) = call.func.as_ref() else { return Ok(None) };
-        let Expr::Name(module) = attr.value.as_ref() else { return Ok(None) };
-        if module.id.as_str() != "threading" || !call.arguments.keywords.is_empty() {
+        let Some((call, made)) = threading_call(self, value)? else { return Ok(None) };
+        if !call.arguments.keywords.is_empty() {
             return Ok(None);
-        }
-        if !self.imported("threading") {
-            return Err(refuse(self.source, module, "`threading` is not imported: add `import threading` first"));
         }
         let args = &call.arguments.args[..];
         let permits = |bounded| -> Result<ObjectKind, CompileError> {
@@ -202,7 +189,7 @@ impl<'a> Module<'a> {
             };
             Ok(ObjectKind::Semaphore { permits, bounded })
         };
-        Ok(match (attr.attr.as_str(), args.is_empty()) {
+        Ok(match (made, args.is_empty()) {
             ("Lock", true) => Some(ObjectKind::Lock),
             ("RLock", true) => Some(ObjectKind::RLock),
             ("Event", true) => Some(ObjectKind::Event),
@@ -225,16 +212,7 @@ fn declared_global(body: &[Stmt]) -> BTreeSet<String> {
             match stmt {
                 Stmt::Global(global) => names.extend(global.names.iter().map(|n| n.to_string())),
                 Stmt::FunctionDef(def) => walk(&def.body, names),
-                Stmt::For(s) => walk(&s.body, names),
-                Stmt::While(s) => walk(&s.body, names),
-                Stmt::With(s) => walk(&s.body, names),
-                Stmt::If(s) => {
-                    walk(&s.body, names);
-                    for clause in &s.elif_else_clauses {
-                        walk(&clause.body, names);
-                    }
-                }
-                _ => {}
+                other => blocks(other).into_iter().for_each(|block| walk(block, names)),
             }
         }
     }
@@ -249,16 +227,7 @@ fn declared_global(body: &[Stmt]) -> BTreeSet<String> {
                         names.insert(name.id.to_string());
                     }
                 }
-                Stmt::For(s) => updated(&s.body, names),
-                Stmt::While(s) => updated(&s.body, names),
-                Stmt::With(s) => updated(&s.body, names),
-                Stmt::If(s) => {
-                    updated(&s.body, names);
-                    for clause in &s.elif_else_clauses {
-                        updated(&clause.body, names);
-                    }
-                }
-                _ => {}
+                other => blocks(other).into_iter().for_each(|block| updated(block, names)),
             }
         }
     }
@@ -279,16 +248,7 @@ fn declared_global(body: &[Stmt]) -> BTreeSet<String> {
                         }
                     }
                 }
-                Stmt::For(s) => assignments(&s.body, true, seen, names),
-                Stmt::While(s) => assignments(&s.body, true, seen, names),
-                Stmt::With(s) => assignments(&s.body, true, seen, names),
-                Stmt::If(s) => {
-                    assignments(&s.body, true, seen, names);
-                    for clause in &s.elif_else_clauses {
-                        assignments(&clause.body, true, seen, names);
-                    }
-                }
-                _ => {}
+                other => blocks(other).into_iter().for_each(|block| assignments(block, true, seen, names)),
             }
         }
     }

@@ -12,12 +12,29 @@ pub(super) fn is_main_guard(test: &Expr) -> bool {
     left.id.as_str() == "__name__" && right.value.to_str() == "__main__"
 }
 
+/// The blocks a compound statement runs (a loop's or a `with`'s body, each branch of an
+/// `if`), not a nested function's: what the walks over a body go into.
+pub(super) fn blocks(stmt: &Stmt) -> Vec<&[Stmt]> {
+    match stmt {
+        Stmt::For(s) => vec![&s.body[..]],
+        Stmt::While(s) => vec![&s.body[..]],
+        Stmt::With(s) => vec![&s.body[..]],
+        Stmt::If(s) => std::iter::once(&s.body[..]).chain(s.elif_else_clauses.iter().map(|c| &c.body[..])).collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// `threading.NAME(...)`: the call, the `threading` it names, and NAME.
+pub(super) fn threading_call(expr: &Expr) -> Option<(&ast::ExprCall, &ast::ExprName, &str)> {
+    let Expr::Call(call) = expr else { return None };
+    let Expr::Attribute(attr) = call.func.as_ref() else { return None };
+    let Expr::Name(owner) = attr.value.as_ref() else { return None };
+    (owner.id.as_str() == "threading").then_some((call, owner, attr.attr.as_str()))
+}
+
 /// Whether `value` makes threads: `threading.Thread(...)` or a comprehension of them.
 pub(super) fn is_thread_maker(value: &Expr) -> bool {
-    let thread = |e: &Expr| {
-        matches!(e, Expr::Call(call) if matches!(call.func.as_ref(), Expr::Attribute(a)
-            if a.attr.as_str() == "Thread" && matches!(a.value.as_ref(), Expr::Name(n) if n.id.as_str() == "threading")))
-    };
+    let thread = |e: &Expr| threading_call(e).is_some_and(|(_, _, name)| name == "Thread");
     match value {
         Expr::ListComp(comp) => thread(&comp.elt),
         other => thread(other),
@@ -36,16 +53,11 @@ pub(super) fn assigned_names<'s>(stmts: &'s [Stmt], names: &mut Vec<&'s ast::Exp
                     }
                 }
             }
-            Stmt::For(s) => assigned_names(&s.body, names),
-            Stmt::While(s) => assigned_names(&s.body, names),
-            Stmt::With(s) => assigned_names(&s.body, names),
-            Stmt::If(s) => {
-                assigned_names(&s.body, names);
-                for clause in &s.elif_else_clauses {
-                    assigned_names(&clause.body, names);
+            other => {
+                for block in blocks(other) {
+                    assigned_names(block, names);
                 }
             }
-            _ => {}
         }
     }
 }
@@ -54,13 +66,7 @@ pub(super) fn assigned_names<'s>(stmts: &'s [Stmt], names: &mut Vec<&'s ast::Exp
 pub(super) fn declares_global(stmts: &[Stmt], name: &str) -> bool {
     stmts.iter().any(|s| match s {
         Stmt::Global(g) => g.names.iter().any(|n| n.as_str() == name),
-        Stmt::For(f) => declares_global(&f.body, name),
-        Stmt::While(w) => declares_global(&w.body, name),
-        Stmt::With(w) => declares_global(&w.body, name),
-        Stmt::If(i) => {
-            declares_global(&i.body, name) || i.elif_else_clauses.iter().any(|c| declares_global(&c.body, name))
-        }
-        _ => false,
+        other => blocks(other).into_iter().any(|block| declares_global(block, name)),
     })
 }
 
