@@ -38,14 +38,16 @@ pub fn explore(args: LessonArgs, request: ExploreRequest) -> Result<String, Stri
     let LessonArgs { lesson, pairs, json } = args;
     let found = lessons::explore::explore(lesson, &pairs, request)?;
     let id = lesson.info.id;
-    // The command that runs a found run again.
-    let replay = |found: &Found| {
-        let sets: String = pairs.iter().filter(|(k, _)| k != "seed").map(|(k, v)| format!(" --set {k}={v}")).collect();
-        let schedule =
-            if found.schedule.is_empty() { String::new() } else { format!(" --schedule {}", found.schedule) };
-        format!("interleave run {id}{sets} --seed {}{schedule}", found.seed)
-    };
+    let replay = |f: &Found| replay(&format!("run {id}"), &pairs, f);
     report(("lesson", id), &request, &found, json, replay)
+}
+
+/// The command that runs a found run again: `run` (`run LESSON` or `run-file PATH`) with
+/// the knobs given, the run's seed and its schedule.
+pub(super) fn replay(run: &str, pairs: &[(String, String)], found: &Found) -> String {
+    let sets: String = pairs.iter().filter(|(k, _)| k != "seed").map(|(k, v)| format!(" --set {k}={v}")).collect();
+    let schedule = if found.schedule.is_empty() { String::new() } else { format!(" --schedule {}", found.schedule) };
+    format!("interleave {run}{sets} --seed {}{schedule}", found.seed)
 }
 
 /// An exploration's report, as JSON or for a terminal; `subject` is what was explored

@@ -3,13 +3,12 @@
 //! total=60`): a run breaks when the variable ends anywhere else.
 
 use super::args::FileArgs;
-use super::explore::report;
-use crate::compile::compile;
+use super::explore::{replay, report};
+use super::run_file::{common_knobs, compiled};
 use crate::engine::explore::{ExploreRequest, Explorer, Found, Subject};
 use crate::engine::program::{ObjectId, ObjectKind, Program};
 use crate::engine::sim::SimSettings;
 use crate::engine::trace::{Outcome, Trace};
-use crate::knobs::{Common, FromKnobs, KnobValues};
 use crate::lessons::Built;
 
 /// The figure of a run that deadlocked or hung.
@@ -50,16 +49,11 @@ impl Subject for FileRuns {
 
 pub fn explore_file(args: FileArgs, request: ExploreRequest, expect: Option<(String, i64)>) -> Result<String, String> {
     let FileArgs { path, pairs, json } = args;
-    let mut knobs = KnobValues::for_lesson(&[]);
-    for (name, value) in &pairs {
-        knobs.set(name, value).map_err(|e| e.to_string())?;
-    }
-    let common = Common::from_knobs(&knobs).map_err(|e| e.to_string())?;
+    let common = common_knobs(&pairs)?;
     if common.live {
         return Err("exploring runs the simulated engine: a live run cannot be replayed".into());
     }
-    let text = std::fs::read_to_string(&path).map_err(|e| format!("{path}: {e}"))?;
-    let program = compile(&text).map_err(|e| format!("{path}, {e}"))?;
+    let program = compiled(&path)?;
     let expect = match expect {
         None => None,
         Some((name, value)) => {
@@ -80,14 +74,9 @@ pub fn explore_file(args: FileArgs, request: ExploreRequest, expect: Option<(Str
         }
     };
     let figure = expect.as_ref().map_or(STUCK.to_string(), |(_, figure, _)| figure.clone());
-    let settings = Built::new(program.clone(), &common).sim_settings();
+    let (program, settings) = Built::new(program, &common).into_sim();
     let subject = FileRuns { program, settings, expect };
     let found = Explorer::new(Box::new(subject), &figure, request)?.run_to_end()?;
-    // The command that runs a found run again.
-    let replay = |f: &Found| {
-        let sets: String = pairs.iter().filter(|(k, _)| k != "seed").map(|(k, v)| format!(" --set {k}={v}")).collect();
-        let schedule = if f.schedule.is_empty() { String::new() } else { format!(" --schedule {}", f.schedule) };
-        format!("interleave run-file {path}{sets} --seed {}{schedule}", f.seed)
-    };
+    let replay = |f: &Found| replay(&format!("run-file {path}"), &pairs, f);
     report(("file", &path), &request, &found, json, replay)
 }

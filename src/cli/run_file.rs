@@ -7,6 +7,7 @@ use super::args::FileArgs;
 use super::json_line;
 use super::run::{deadlock, live};
 use crate::compile::compile;
+use crate::engine::program::Program;
 use crate::engine::sim;
 use crate::engine::trace::{Outcome, Trace};
 use crate::knobs::{Common, FromKnobs, KnobValues};
@@ -27,19 +28,30 @@ struct FileRunJson<'a> {
     deadlock: Option<Vec<String>>,
 }
 
+/// The common knobs a file runs with (`--engine`, `--seed`, `--set cores=2`, ...): a
+/// lesson's own knob is refused by name.
+pub(super) fn common_knobs(pairs: &[(String, String)]) -> Result<Common, String> {
+    let mut knobs = KnobValues::for_lesson(&[]);
+    for (name, value) in pairs {
+        knobs.set(name, value).map_err(|e| e.to_string())?;
+    }
+    Common::from_knobs(&knobs).map_err(|e| e.to_string())
+}
+
+/// The file at `path`, read and compiled; a refusal names the file, line and column.
+pub(super) fn compiled(path: &str) -> Result<Program, String> {
+    let text = std::fs::read_to_string(path).map_err(|e| format!("{path}: {e}"))?;
+    compile(&text).map_err(|e| format!("{path}, {e}"))
+}
+
 pub fn run_file(args: FileArgs) -> Result<String, String> {
     let FileArgs { path, pairs, json } = args;
     // The knobs first: a mistake there is named before the file is read.
-    let mut knobs = KnobValues::for_lesson(&[]);
-    for (name, value) in &pairs {
-        knobs.set(name, value).map_err(|e| e.to_string())?;
-    }
-    let common = Common::from_knobs(&knobs).map_err(|e| e.to_string())?;
+    let common = common_knobs(&pairs)?;
     if common.live && !common.schedule.is_empty() {
         return Err("a schedule replays on the simulated engine only; leave out --engine live".into());
     }
-    let text = std::fs::read_to_string(&path).map_err(|e| format!("{path}: {e}"))?;
-    let program = compile(&text).map_err(|e| format!("{path}, {e}"))?;
+    let program = compiled(&path)?;
     let built = Built::new(program, &common);
     let trace = if common.live {
         live(built)?
