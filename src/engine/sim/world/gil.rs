@@ -31,6 +31,13 @@ impl Sim {
         self.actors[a].rec.begin(SpanKind::HoldGil, at, line);
     }
 
+    /// Waiter `a` has the GIL at `at` and runs on.
+    pub(super) fn wake_holding_gil(&mut self, a: usize, at: Nanos) {
+        self.set_activity(a, None, at);
+        self.take_gil(a, at);
+        self.make_runnable(a, at);
+    }
+
     /// A wait for the GIL from `at`: the waiter asks the holder to drop it once its timed
     /// wait of the switch interval ends, as late as a timer fires (so where in a loop the
     /// holder is asked to stop varies from one switch to the next, as it does in CPython).
@@ -71,9 +78,7 @@ impl Sim {
         let woke = at + self.draw(wake);
         if forced {
             // Meanwhile nobody runs Python: the holder waits until the woken thread has it.
-            self.set_activity(next, None, woke);
-            self.take_gil(next, woke);
-            self.make_runnable(next, woke);
+            self.wake_holding_gil(next, woke);
         } else if let Phase::Blocked(Block::Gil { since, switches, .. }) = self.actors[next].phase {
             self.actors[next].phase = Phase::Blocked(Block::Gil { since, asks: woke, switches, signalled: true });
         }

@@ -284,9 +284,7 @@ impl Sim {
                 // Woken by a release: the GIL is ours if nobody took it meanwhile (the
                 // releaser itself, back from a short write, usually has); if not, wait again.
                 if self.gils[self.actors[a].process].holder.is_none() {
-                    self.set_activity(a, None, at);
-                    self.take_gil(a, at);
-                    self.make_runnable(a, at);
+                    self.wake_holding_gil(a, at);
                 } else {
                     let wait = self.gil_wait(a, at);
                     self.actors[a].phase = Phase::Blocked(wait);
