@@ -8,6 +8,7 @@ use super::json_line;
 use super::run::{deadlock, live};
 use crate::compile::compile;
 use crate::engine::program::Program;
+use crate::engine::python::errors::uncaught;
 use crate::engine::sim;
 use crate::engine::trace::{Outcome, Trace};
 use crate::knobs::{Common, FromKnobs, KnobValues};
@@ -98,14 +99,15 @@ fn ending(outcome: &Outcome) -> &'static str {
     }
 }
 
-/// Each exception raised, as Python reports it: the thread, the line, the exception.
+/// Each exception raised, as Python reports it, with the line that raised it in between.
 fn errors(trace: &Trace) -> Vec<String> {
     trace
         .errors
         .iter()
         .map(|e| {
-            let who = trace.actors.get(e.actor.0 as usize).map_or("?", |a| a.name.as_str());
-            format!("Exception in {who}, line {}: {}: {}", e.line, e.exception, e.message)
+            let thread = trace.actors.get(e.actor.0 as usize).map_or("?", |a| a.name.as_str());
+            let [first, last] = uncaught(thread, &e.exception, &e.message);
+            format!("{first}\n  line {}\n{last}", e.line)
         })
         .collect()
 }

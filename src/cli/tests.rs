@@ -214,3 +214,15 @@ fn explore_file_finds_a_deadlock_or_a_wrong_final_value_and_says_how_to_replay_i
     assert!(e.contains("no shared variable `count`; its shared variables: total"), "{e}");
     assert!(main(&args(&format!("explore-file {path}"))).unwrap_err().contains("needs --seeds N"));
 }
+
+#[test]
+fn run_file_prints_an_uncaught_exception_as_the_page_does_with_its_line() {
+    let path = python_file("release.py", "import threading\n\nlock = threading.Lock()\nlock.release()\n");
+    let out = main(&args(&format!("run-file {path}"))).unwrap();
+    assert!(
+        out.starts_with("Exception in thread MainThread:\n  line 4\nRuntimeError: release unlocked lock\n"),
+        "{out}"
+    );
+    let out = main(&args(&format!("run-file {path} --json"))).unwrap();
+    assert!(out.contains("\"errors\":[\"Exception in thread MainThread:"), "{out}");
+}

@@ -3,6 +3,7 @@
 //! threads' text can share a line), the gap where writes were left out, then Python's
 //! exceptions as they print to stderr. Pure, so it is tested natively.
 
+use crate::engine::python::errors;
 use crate::engine::trace::{ConsoleWrite, PythonError};
 
 /// A piece of a row: text from one write (`write` indexes the console).
@@ -48,8 +49,7 @@ pub fn rows(writes: &[ConsoleWrite], gap_at: Option<usize>, errors: &[PythonErro
     }
     for error in errors {
         let name = names.get(error.actor.0 as usize).map_or("?", String::as_str);
-        rows.push(Row::Error(format!("Exception in thread {name}:")));
-        rows.push(Row::Error(format!("{}: {}", error.exception, error.message)));
+        rows.extend(errors::uncaught(name, &error.exception, &error.message).map(Row::Error));
     }
     rows
 }

@@ -64,6 +64,12 @@ pub fn zero_divisor(op: Arith) -> PyError {
     }
 }
 
+/// What CPython prints for an exception a thread does not catch: `Exception in thread
+/// NAME:` first and `name: message` last (the traceback between them is left out).
+pub fn uncaught(thread: &str, exception: &str, message: &str) -> [String; 2] {
+    [format!("Exception in thread {thread}:"), format!("{exception}: {message}")]
+}
+
 /// Every error above, each with the Python that raises it (for the test against CPython).
 #[cfg(all(test, not(target_arch = "wasm32")))]
 pub(crate) const RAISED_BY: &[(PyError, &str)] = &[
