@@ -21,14 +21,35 @@ use crate::lessons::{self, Built, Findings};
 pub(super) struct RunJson<'a> {
     lesson: &'a str,
     knobs: Ordered<'a, &'static str, String>,
-    engine: &'a str,
+    #[serde(flatten)]
+    run: RunFacts,
+    findings: FindingsJson<'a>,
+    deadlock: Option<Vec<String>>,
+}
+
+/// What the JSON of any run says of it: the engine, its seed, the time, how it ended and
+/// what it printed.
+#[derive(Serialize)]
+pub(super) struct RunFacts {
+    engine: &'static str,
     seed: u64,
     python_time_s: f64,
     time_measured: bool,
     outcome: String,
     console: String,
-    findings: FindingsJson<'a>,
-    deadlock: Option<Vec<String>>,
+}
+
+impl RunFacts {
+    pub(super) fn of(trace: &Trace, seed: u64, live: bool) -> RunFacts {
+        RunFacts {
+            engine: if live { "live" } else { "sim" },
+            seed,
+            python_time_s: trace.wall as f64 / 1e9,
+            time_measured: live,
+            outcome: format!("{:?}", trace.outcome).to_lowercase(),
+            console: trace.console_text(),
+        }
+    }
 }
 
 #[derive(Serialize)]
@@ -93,12 +114,7 @@ pub(super) fn run_json<'a>(
     RunJson {
         lesson,
         knobs: Ordered(knobs),
-        engine: if live { "live" } else { "sim" },
-        seed,
-        python_time_s: trace.wall as f64 / 1e9,
-        time_measured: live,
-        outcome: format!("{:?}", trace.outcome).to_lowercase(),
-        console: trace.console_text(),
+        run: RunFacts::of(trace, seed, live),
         findings: FindingsJson {
             headline: &findings.headline,
             details: &findings.details,

@@ -5,7 +5,7 @@ use serde::Serialize;
 
 use super::args::FileArgs;
 use super::json_line;
-use super::run::{deadlock, live};
+use super::run::{deadlock, live, RunFacts};
 use crate::compile::compile;
 use crate::engine::program::Program;
 use crate::engine::python::errors::uncaught;
@@ -18,12 +18,8 @@ use crate::lessons::Built;
 #[derive(Serialize)]
 struct FileRunJson<'a> {
     file: &'a str,
-    engine: &'a str,
-    seed: u64,
-    python_time_s: f64,
-    time_measured: bool,
-    outcome: String,
-    console: String,
+    #[serde(flatten)]
+    run: RunFacts,
     /// Each exception a thread raised, as Python reports it.
     errors: Vec<String>,
     deadlock: Option<Vec<String>>,
@@ -60,16 +56,10 @@ pub fn run_file(args: FileArgs) -> Result<String, String> {
         let (program, settings) = built.into_sim();
         sim::run(program, settings).map_err(|e| e.to_string())?
     };
-    let outcome = format!("{:?}", trace.outcome).to_lowercase();
     if json {
         return json_line(&FileRunJson {
             file: &path,
-            engine: if common.live { "live" } else { "sim" },
-            seed: common.seed,
-            python_time_s: trace.wall as f64 / 1e9,
-            time_measured: common.live,
-            outcome,
-            console: trace.console_text(),
+            run: RunFacts::of(&trace, common.seed, common.live),
             errors: errors(&trace),
             deadlock: deadlock(&trace),
         });
