@@ -58,6 +58,10 @@ fn text_that_is_not_python_gets_the_parsers_message_at_its_place() {
     let e = refused("import threading\n\ndef work(:\n    pass\n");
     assert_eq!((e.line, e.column), (3, 10), "{e}");
     assert!(e.message.starts_with("invalid Python: "), "{e}");
+    // The parser is built without Unicode's names: the escape is named, not "unexpected".
+    let e = refused("print(\"x \\N{BULLET} y\")\n");
+    assert_eq!((e.line, e.column), (1, 10), "{e}");
+    assert!(e.message.contains("`\\N{NAME}` escape is not supported"), "{e}");
 }
 
 #[test]

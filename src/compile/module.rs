@@ -39,8 +39,15 @@ pub fn compile(source: &str) -> Result<Program, CompileError> {
     } else {
         source
     };
-    let parsed = ruff_python_parser::parse_module(source)
-        .map_err(|e| super::at(source, e.location.start(), format!("invalid Python: {}", e.error)))?;
+    let parsed = ruff_python_parser::parse_module(source).map_err(|e| {
+        let at = usize::from(e.location.start());
+        // The parser is built without Unicode's table of names (see Cargo.toml's patch).
+        if source.get(at.saturating_sub(3)..at).is_some_and(|before| before.ends_with("\\N{")) {
+            let message = "a `\\N{NAME}` escape is not supported here; write the character itself, or `\\uXXXX`";
+            return super::at(source, (at as u32 - 3).into(), message);
+        }
+        super::at(source, e.location.start(), format!("invalid Python: {}", e.error))
+    })?;
     let body = &parsed.syntax().body;
     let mut module = Module::new(source, body);
     module.declare(body)?;
