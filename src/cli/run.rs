@@ -14,7 +14,7 @@ use crate::engine::sim::StepResult;
 use crate::engine::trace::{Outcome, Trace, WaitOn};
 use crate::i18n::Lang;
 use crate::knobs::{Common, FromKnobs};
-use crate::lessons::{self, Built, Findings};
+use crate::lessons::{self, Built, FindingsText, Setup};
 
 /// `run --json`: one object per run.
 #[derive(Serialize)]
@@ -56,29 +56,29 @@ impl RunFacts {
 struct FindingsJson<'a> {
     headline: &'a str,
     details: &'a [String],
-    figures: Ordered<'a, &'static str, i64>,
+    figures: Ordered<'a, String, i64>,
 }
 
 pub fn run(args: LessonArgs) -> Result<String, String> {
     let LessonArgs { lesson, pairs, json } = args;
-    let (knobs, built) = lessons::build_from_pairs(lesson, &pairs)?;
-    let common = Common::from_knobs(&knobs).map_err(|e| e.to_string())?;
+    let setup = Setup::new(lesson, &pairs, None)?;
+    let common = Common::from_knobs(&setup.knobs).map_err(|e| e.to_string())?;
     if common.live && !common.schedule.is_empty() {
         return Err("a schedule replays on the simulated engine only; leave out --engine live".into());
     }
     let trace = if common.live {
-        live(built)?
+        live(setup.build()?)?
     } else {
-        let mut simulation = lessons::simulation(lesson, &knobs, built)?;
+        let mut simulation = setup.simulation()?;
         loop {
             if let StepResult::Finished(trace) = simulation.run_slice(u64::MAX).map_err(|e| e.to_string())? {
                 break *trace;
             }
         }
     };
-    let findings = (lesson.findings)(&knobs, &trace, Lang::En);
+    let findings = setup.findings(&trace, Lang::En);
     if json {
-        return json_line(&run_json(lesson.info.id, &knobs.pairs(), common.seed, common.live, &trace, &findings));
+        return json_line(&run_json(lesson.info.id, &setup.knobs.pairs(), common.seed, common.live, &trace, &findings));
     }
     let mut out = trace.console_text();
     let time = if common.live { "live engine, measured" } else { "simulated engine, Python time" };
@@ -109,7 +109,7 @@ pub(super) fn run_json<'a>(
     seed: u64,
     live: bool,
     trace: &Trace,
-    findings: &'a Findings,
+    findings: &'a FindingsText,
 ) -> RunJson<'a> {
     RunJson {
         lesson,

@@ -35,10 +35,14 @@ pub(super) fn common_knobs(pairs: &[(String, String)]) -> Result<Common, String>
     Common::from_knobs(&knobs).map_err(|e| e.to_string())
 }
 
+/// The text of the file at `path`.
+pub(super) fn read(path: &str) -> Result<String, String> {
+    std::fs::read_to_string(path).map_err(|e| format!("{path}: {e}"))
+}
+
 /// The file at `path`, read and compiled; a refusal names the file, line and column.
-pub(super) fn compiled(path: &str) -> Result<Program, String> {
-    let text = std::fs::read_to_string(path).map_err(|e| format!("{path}: {e}"))?;
-    compile(&text).map_err(|e| format!("{path}, {e}"))
+fn compiled(path: &str) -> Result<Program, String> {
+    compile(&read(path)?).map_err(|e| format!("{path}, {e}"))
 }
 
 pub fn run_file(args: FileArgs) -> Result<String, String> {

@@ -145,8 +145,11 @@ fn run_json_is_valid_json_for_any_console_text() {
     rec.print(5, 1, console.to_string());
     let info = ActorInfo { name: "MainThread".into(), process: ProcessId(0), pool_thread: None };
     let trace = Trace::from_recorders(EngineKind::Simulated, vec![info], vec![rec], 10, Outcome::Completed);
-    let findings =
-        crate::lessons::Findings { headline: "«ok»\u{0}".into(), details: vec![], figures: vec![("lost", -1)] };
+    let findings = crate::lessons::FindingsText {
+        headline: "«ok»\u{0}".into(),
+        details: vec![],
+        figures: vec![("lost".into(), -1)],
+    };
     let knobs = vec![("threads", "2".to_string())];
     let line =
         crate::cli::json_line(&super::run::run_json("race_counter", &knobs, 7, false, &trace, &findings)).unwrap();

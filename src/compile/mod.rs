@@ -17,11 +17,12 @@ mod syntax;
 use std::fmt;
 
 use ruff_text_size::{Ranged, TextSize};
+use serde::{Deserialize, Serialize};
 
 pub use module::compile;
 
-/// Why a program was refused, where.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// Why a program was refused, where (it crosses to the page, which marks the place).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CompileError {
     /// 1-based, as Python counts lines.
     pub line: u32,

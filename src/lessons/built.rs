@@ -52,7 +52,7 @@ impl From<Findings> for FindingsText {
 
 /// A run's findings in every language of the page, in [`Lang::ALL`] order.
 pub fn findings_in_every_language(lesson: &Lesson, knobs: &KnobValues, trace: &Trace) -> Vec<FindingsText> {
-    Lang::ALL.iter().map(|lang| (lesson.findings)(knobs, trace, *lang).into()).collect()
+    Lang::ALL.iter().map(|lang| (lesson.findings)(knobs, trace, *lang)).collect()
 }
 
 impl Built {

@@ -27,16 +27,21 @@
 //! 11. `pipe`                  — duplex pipes and `EOFError`
 //! 12. `queue`                 — producers, consumers, bounded queues
 //! 13. `job_queue`             — `apply_async` and a result queue
+//!
+//! Your program
+//! 14. `your_program`          — the learner's own Python, from a few starters
 
 pub mod explore;
 pub mod parts;
 pub mod source;
 
 mod built;
+mod setup;
 mod size;
 
 pub use built::{findings_in_every_language, Built, Findings, FindingsText};
-pub use size::{simulation, smaller_knobs, suggestion};
+pub use setup::{shared_variables, Setup};
+pub use size::{smaller_knobs, suggestion};
 
 use crate::engine::trace::Trace;
 use crate::i18n::{Lang, Text};
@@ -68,6 +73,7 @@ catalogue! {
     pipe,
     queue,
     job_queue,
+    your_program,
 }
 
 /// The index groups lessons as the tutorials do.
@@ -77,10 +83,12 @@ pub enum Group {
     Synchronisation,
     Gil,
     Processes,
+    /// The learner's own program.
+    Yours,
 }
 
 impl Group {
-    pub const ALL: [Group; 4] = [Group::Threads, Group::Synchronisation, Group::Gil, Group::Processes];
+    pub const ALL: [Group; 5] = [Group::Threads, Group::Synchronisation, Group::Gil, Group::Processes, Group::Yours];
 }
 
 /// What the page knows of a lesson: its words, its knobs, which of them a variant shows,
@@ -122,7 +130,8 @@ pub struct Lesson {
     pub info: &'static LessonInfo,
     /// Knobs to Program and settings; `Err` names what cannot be built.
     pub build: fn(&KnobValues) -> Result<Built, String>,
-    pub findings: fn(&KnobValues, &Trace, Lang) -> Findings,
+    /// A run to its findings; a figure's name is owned, since a learner's program names its own.
+    pub findings: fn(&KnobValues, &Trace, Lang) -> FindingsText,
 }
 
 /// What a lesson is, in types: its knobs as one struct, parsed once where a run starts,
@@ -155,10 +164,10 @@ fn build_with<T: Teach>(values: &KnobValues) -> Result<Built, String> {
     Ok(T::build(&knobs, &common))
 }
 
-fn findings_with<T: Teach>(values: &KnobValues, trace: &Trace, lang: Lang) -> Findings {
+fn findings_with<T: Teach>(values: &KnobValues, trace: &Trace, lang: Lang) -> FindingsText {
     match (T::Knobs::from_knobs(values), Common::from_knobs(values)) {
-        (Ok(knobs), Ok(common)) => T::findings(&knobs, &common, trace, lang),
-        (Err(e), _) | (_, Err(e)) => Findings { headline: e.to_string(), details: Vec::new(), figures: Vec::new() },
+        (Ok(knobs), Ok(common)) => T::findings(&knobs, &common, trace, lang).into(),
+        (Err(e), _) | (_, Err(e)) => FindingsText { headline: e.to_string(), ..FindingsText::default() },
     }
 }
 

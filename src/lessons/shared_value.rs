@@ -287,7 +287,7 @@ mod tests {
         use crate::lessons::parts::testing::first_seed;
         let seen = |k: &KnobValues, t: &Trace| {
             let f = (LESSON.findings)(k, t, Lang::En);
-            f.figures.iter().any(|&(name, value)| name == "lost" && value == 0)
+            f.figures.iter().any(|(name, value)| name == "lost" && *value == 0)
         };
         // 50 increments: two processes often run at the same time and still lose nothing.
         let (seed, knobs, trace) = first_seed(&LESSON, &[("get_lock", "off")], 40, |k, t| seen(k, t) && overlapped(t))

@@ -1,20 +1,8 @@
 //! A lesson too large to simulate: refused before it starts, with the knob values that
 //! would do.
 
-use crate::engine::sim::{size, Sim};
 use crate::knobs::KnobValues;
 use crate::lessons::{Built, Lesson};
-
-/// A simulated run of a built lesson, ready to go: refused up front, with the loop to
-/// blame and smaller knob values that would do, if it is too large to simulate.
-pub fn simulation(lesson: &Lesson, knobs: &KnobValues, built: Built) -> Result<Sim, String> {
-    if let Err(too_large) = size::check(&built.program, &built.settings, size::MAX_PLANNED_STEPS) {
-        let fits = |b: &Built| size::estimate(&b.program, &b.settings).steps <= size::MAX_PLANNED_STEPS;
-        return Err(format!("{too_large}{}", suggestion(&smaller_knobs(lesson, knobs, fits))));
-    }
-    let (program, settings) = built.into_sim();
-    Sim::new(program, settings).map_err(|e| e.to_string())
-}
 
 /// For a lesson too large with these knobs: for each of its whole-number knobs, the largest
 /// round value below the current one with which `fits` holds (the others as they are),

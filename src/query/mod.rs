@@ -3,8 +3,10 @@
 //! fix leaves a [`Note`] the page shows. Serialising writes only what differs from the
 //! defaults, in a fixed order, so a link round-trips exactly.
 
+pub mod code;
 mod page;
 
+pub use code::CodeProblem;
 pub use page::{origin, Controls, PageSettings, Panel, SettingProblem, Theme, MAX_HOSTS};
 
 use crate::i18n::Lang;
@@ -29,6 +31,9 @@ pub enum Note {
         value: String,
     },
     Knob(KnobError),
+    /// The learner's program in the link (`code=`) could not be used: the lesson's own is
+    /// shown.
+    Code(CodeProblem),
     /// One of the page's own settings ([`PageSettings`]) not used as given.
     Setting {
         name: String,
@@ -44,6 +49,8 @@ pub struct PageQuery {
     common: Vec<Setting>,
     /// The open lesson's knobs, in the lesson's order.
     lesson_knobs: Vec<Setting>,
+    /// The learner's own program in place of the open lesson's, once they edit it.
+    pub code: Option<String>,
     /// How the page is shown: embedded or not, its theme, ...
     pub page: PageSettings,
     pub notes: Vec<Note>,
@@ -69,6 +76,7 @@ impl Default for PageQuery {
             lesson: None,
             common: Setting::defaults(common::ALL),
             lesson_knobs: Vec::new(),
+            code: None,
             page: PageSettings::default(),
             notes: Vec::new(),
         }
@@ -113,6 +121,12 @@ impl PageQuery {
                         known: lessons::CATALOGUE.iter().map(|l| l.id).collect(),
                     }),
                 }
+            } else if key == "code" {
+                match (query.lesson, code::decode(value)) {
+                    (None, _) => query.notes.push(Note::IgnoredWithoutLesson { name: echo(key), value: echo(value) }),
+                    (Some(_), Ok(text)) => query.code = Some(text),
+                    (Some(_), Err(problem)) => query.notes.push(Note::Code(problem)),
+                }
             } else if PageSettings::owns(key) {
                 if let Err(note) = query.page.set(key, value) {
                     query.notes.push(note);
@@ -133,12 +147,19 @@ impl PageQuery {
     pub fn open_lesson(&mut self, lesson: &'static LessonInfo) {
         self.lesson = Some(lesson);
         self.lesson_knobs = Setting::defaults(lesson.knobs);
+        self.code = None;
     }
 
     /// Back to the index.
     pub fn close_lesson(&mut self) {
         self.lesson = None;
         self.lesson_knobs.clear();
+        self.code = None;
+    }
+
+    /// Why the learner's program is not in the link, if it is not: too long to share.
+    pub fn code_left_out(&self) -> Option<CodeProblem> {
+        code::encode(self.code.as_deref()?).err()
     }
 
     /// Sets a knob from a raw value. The value used (clamped or default) is kept either way;
@@ -229,11 +250,13 @@ impl PageQuery {
             .collect()
     }
 
-    /// The lesson and the knobs that differ from their defaults, as link parts.
+    /// The lesson, the knobs that differ from their defaults and the learner's program (if
+    /// it fits in a link), as link parts.
     fn run_parts(&self) -> Vec<String> {
         let lesson = self.lesson.map(|lesson| format!("lesson={}", lesson.id));
         let knobs = self.link_knobs().into_iter().map(|(name, value)| format!("{name}={}", percent_encode(&value)));
-        lesson.into_iter().chain(knobs).collect()
+        let code = self.code.as_deref().and_then(|text| code::encode(text).ok()).map(|value| format!("code={value}"));
+        lesson.into_iter().chain(knobs).chain(code).collect()
     }
 }
 

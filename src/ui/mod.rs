@@ -3,6 +3,7 @@
 
 pub mod console;
 pub mod debug;
+pub mod editing;
 pub mod highlight;
 pub mod host;
 pub mod markup;

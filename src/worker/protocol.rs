@@ -7,6 +7,7 @@
 
 use serde::{Deserialize, Serialize};
 
+pub use crate::compile::CompileError;
 use crate::engine::explore::{ExploreReport, ExploreRequest};
 use crate::engine::live::probe::{ProbeReport, ProbeRequest};
 use crate::engine::sim::Snapshot;
@@ -29,8 +30,8 @@ pub const SILENCE_MS: f64 = 2_000.0;
 pub enum Request {
     /// Run the pool probe (CPU-bound jobs on the pool).
     Probe { run: u32, request: ProbeRequest },
-    /// Run a lesson with knobs given as `name=value` (checked again by the worker).
-    Run { run: u32, lesson: String, knobs: Vec<(String, String)> },
+    /// Run a lesson, or the learner's program.
+    Run { run: u32, scenario: Scenario },
     /// Stop a run; every actor sees the control block flip.
     Cancel { run: u32 },
     /// Test builds only ([`crate::TEST_HOOKS`]): make a pool thread panic, so tests can
@@ -40,17 +41,32 @@ pub enum Request {
     HangForTest,
     /// Test builds only: every pool thread spins for ever, without checking for Cancel.
     StallPoolForTest,
-    /// Explore a lesson over seeds and schedules on the simulated engine.
-    Explore { run: u32, lesson: String, knobs: Vec<(String, String)>, request: ExploreRequest },
+    /// Explore a lesson or the learner's program over seeds and schedules on the simulated
+    /// engine; `expect` (for a written program): the shared variable whose final value
+    /// judges a run, and the value it should have.
+    Explore { run: u32, scenario: Scenario, request: ExploreRequest, expect: Option<(String, i64)> },
     /// The whole console of the last finished run, for a download.
     ConsoleText { run: u32 },
     /// Open the stepper: a simulated run of a lesson, taken a turn at a time as the page
     /// asks ([`Request::StepMove`]); a Cancel closes it.
-    Step { run: u32, lesson: String, knobs: Vec<(String, String)> },
+    Step { run: u32, scenario: Scenario },
     /// A move in the open stepper.
     StepMove { run: u32, step: StepMove },
     /// The Python a lesson shows with these knobs (not a job: answered at once).
     Source { lesson: String, knobs: Vec<(String, String)> },
+    /// Compile the learner's text, to mark what is refused while they type (not a job:
+    /// answered at once); `id` pairs the answer with the question.
+    Check { id: u32, code: String },
+}
+
+/// What a run, an exploration or the stepper is of: a lesson with knobs given as
+/// `name=value` (checked again by the worker), and the learner's own Python in place of the
+/// lesson's program if they wrote one (the lesson's common knobs still apply).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Scenario {
+    pub lesson: String,
+    pub knobs: Vec<(String, String)>,
+    pub code: Option<String>,
 }
 
 /// A move the learner makes in the stepper.
@@ -170,6 +186,12 @@ pub enum Response {
         knobs: Vec<(String, String)>,
         text: Result<String, String>,
     },
+    /// The learner's text compiled: its shared variables (what explore can expect a value
+    /// of), or where and why it is refused.
+    Checked {
+        id: u32,
+        result: Result<Vec<String>, CompileError>,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -229,6 +251,11 @@ mod tests {
         ActorInfo, ActorMetrics, ConsoleOmitted, ConsoleWrite, EngineKind, Mark, MarkKind, Outcome, PythonError, Span,
         SpanKind, WaitEdge, WaitOn,
     };
+
+    fn scenario(lesson: &str, knobs: &[(&str, &str)], code: Option<&str>) -> Scenario {
+        let knobs = knobs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        Scenario { lesson: lesson.into(), knobs, code: code.map(str::to_string) }
+    }
 
     fn sample_batch() -> TraceBatch {
         TraceBatch {
@@ -328,14 +355,16 @@ mod tests {
             Request::HangForTest,
             Request::StallPoolForTest,
             Request::ConsoleText { run: 4 },
-            Request::Run { run: 3, lesson: "race_counter".into(), knobs: vec![("threads".into(), "4".into())] },
+            Request::Run { run: 3, scenario: scenario("race_counter", &[("threads", "4")], None) },
+            Request::Run { run: 3, scenario: scenario("race_counter", &[], Some("print('안녕')\n")) },
             Request::Explore {
                 run: 5,
-                lesson: "race_counter".into(),
-                knobs: vec![("gil".into(), "off".into())],
+                scenario: scenario("race_counter", &[("gil", "off")], None),
                 request: ExploreRequest { seeds: 3, picks: 2, max_runs: 1000, stop_at_first_break: true },
+                expect: Some(("total".into(), -7)),
             },
-            Request::Step { run: 8, lesson: "gil".into(), knobs: vec![("schedule".into(), "2w.3t1".into())] },
+            Request::Step { run: 8, scenario: scenario("gil", &[("schedule", "2w.3t1")], None) },
+            Request::Check { id: 9, code: "x = 1\n".into() },
             Request::StepMove { run: 8, step: StepMove::Turn(Some(3)) },
             Request::StepMove { run: 8, step: StepMove::Turn(None) },
             Request::StepMove { run: 8, step: StepMove::Play { per_second: 2000 } },
@@ -385,6 +414,11 @@ mod tests {
             Response::Stepped { run: 8, view: Box::new(sample_step_view()) },
             Response::Source { lesson: "pipe".into(), knobs: vec![], text: Ok("import os\n".into()) },
             Response::Source { lesson: "pipe".into(), knobs: vec![], text: Err("`messages` is 0".into()) },
+            Response::Checked { id: 3, result: Ok(vec!["counter".into(), "total".into()]) },
+            Response::Checked {
+                id: 4,
+                result: Err(CompileError { line: 3, column: 9, message: "a class is not supported".into() }),
+            },
             Response::ExploreDone {
                 run: 6,
                 report: ExploreReport {

@@ -6,7 +6,7 @@ use interleave::engine::sim;
 use interleave::engine::trace::Outcome;
 use interleave::i18n::Lang;
 use interleave::lessons::explore::{explore, explorer};
-use interleave::lessons::{build_from_pairs, dining_philosophers, race_counter, Lesson};
+use interleave::lessons::{build_from_pairs, dining_philosophers, race_counter, Lesson, Setup};
 
 fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
     list.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
@@ -27,7 +27,7 @@ fn replay(lesson: &'static Lesson, knobs: &[(String, String)], seed: u64, schedu
     let (program, settings) = built.into_sim();
     let trace = sim::run(program, settings).unwrap();
     let findings = (lesson.findings)(&values, &trace, Lang::En);
-    let figure = findings.figures.iter().find(|(n, _)| Some(*n) == lesson.info.breaks).unwrap().1;
+    let figure = findings.figures.iter().find(|(n, _)| Some(n.as_str()) == lesson.info.breaks).unwrap().1;
     (figure, trace.outcome)
 }
 
@@ -81,7 +81,7 @@ fn a_small_run_budget_says_the_search_was_not_complete() {
     let mut knobs = pairs(RACE);
     knobs.push(("lock".into(), "each".into()));
     let request = ExploreRequest { seeds: 1, picks: 2, max_runs: 5, stop_at_first_break: false };
-    let mut explorer = explorer(&race_counter::LESSON, &knobs, request).unwrap();
+    let mut explorer = explorer(Setup::new(&race_counter::LESSON, &knobs, None).unwrap(), request).unwrap();
     // Sliced as the engine worker slices it: a few steps at a time.
     while !explorer.advance(50).unwrap() {}
     let report = explorer.report();
@@ -91,12 +91,16 @@ fn a_small_run_budget_says_the_search_was_not_complete() {
 
 #[test]
 fn bad_requests_are_refused_by_name() {
-    let e = |request| explorer(&race_counter::LESSON, &pairs(RACE), request).err().unwrap();
+    let e = |request| explorer(Setup::new(&race_counter::LESSON, &pairs(RACE), None).unwrap(), request).err().unwrap();
     assert!(e(ExploreRequest { seeds: 0, ..bounded(1) }).contains("1 to 100000 seeds"));
     assert!(e(ExploreRequest { picks: 4, ..bounded(1) }).contains("0 to 3 picks"));
-    let live = explorer(&race_counter::LESSON, &pairs(&[("engine", "live")]), bounded(1)).err().unwrap();
+    let live = explorer(Setup::new(&race_counter::LESSON, &pairs(&[("engine", "live")]), None).unwrap(), bounded(1))
+        .err()
+        .unwrap();
     assert!(live.contains("simulated engine"), "{live}");
-    let gil = explorer(interleave::lessons::lesson("gil").unwrap(), &[], bounded(1)).err().unwrap();
+    let gil = explorer(Setup::new(interleave::lessons::lesson("gil").unwrap(), &[], None).unwrap(), bounded(1))
+        .err()
+        .unwrap();
     assert!(gil.contains("nothing that breaks"), "{gil}");
 }
 

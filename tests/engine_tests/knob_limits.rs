@@ -5,12 +5,12 @@
 
 use interleave::engine::sim::StepResult;
 use interleave::knobs::KnobKind;
-use interleave::lessons::{build_from_pairs, simulation, LESSONS};
+use interleave::lessons::{Setup, LESSONS};
 
 /// Runs the lesson with these knobs to its end; `Err` is the refusal before the start.
-fn run_or_refuse(lesson: &interleave::lessons::Lesson, pairs: &[(String, String)]) -> Result<u64, String> {
-    let (knobs, built) = build_from_pairs(lesson, pairs).unwrap_or_else(|e| panic!("{}: {e}", lesson.info.id));
-    let mut sim = simulation(lesson, &knobs, built)?;
+fn run_or_refuse(lesson: &'static interleave::lessons::Lesson, pairs: &[(String, String)]) -> Result<u64, String> {
+    let setup = Setup::new(lesson, pairs, None).unwrap_or_else(|e| panic!("{}: {e}", lesson.info.id));
+    let mut sim = setup.simulation()?;
     loop {
         match sim.run_slice(1_000_000) {
             Ok(StepResult::Finished(_)) => return Ok(sim.steps()),

@@ -13,7 +13,7 @@ const FLOORS: &[(&str, &[&str])] = &[
     ("engine", &[]),
     ("i18n", &[]),
     ("knobs", &["engine"]),
-    ("lessons", &["engine", "i18n", "knobs"]),
+    ("lessons", &["compile", "engine", "i18n", "knobs"]),
     ("compile", &["engine"]),
     ("query", &["i18n", "knobs", "lessons"]),
     ("worker", &["compile", "engine", "i18n", "knobs", "lessons"]),

@@ -18,13 +18,11 @@ impl State {
         if !self.can_run() {
             return;
         }
-        let (Some(lesson), Some(knobs)) = (self.query.lesson, self.knob_values()) else { return };
+        // Exploring finds schedules itself: the link's own is left out.
+        let (Some(lesson), Some(scenario)) = (self.query.lesson, self.scenario(&["schedule"])) else { return };
         self.close_stepper();
         let run = self.take_run_id();
-        // Exploring finds schedules itself: the link's own is left out.
-        let knobs =
-            knobs.pairs().into_iter().filter(|(k, _)| *k != "schedule").map(|(k, v)| (k.to_string(), v)).collect();
-        self.send(Request::Explore { run, lesson: lesson.id.to_string(), knobs, request });
+        self.send(Request::Explore { run, scenario, request, expect: self.expect.clone() });
         self.restarted = None;
         self.explored = None;
         self.job = Some(Job::Explore { run, lesson, request, done: 0, total: 0, cancelling: false });

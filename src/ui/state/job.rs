@@ -21,6 +21,8 @@ pub enum Job {
         run: u32,
         lesson: &'static LessonInfo,
         knobs: KnobValues,
+        /// Of the learner's own program rather than the lesson's.
+        edited: bool,
         progress: RunProgress,
         cancelling: bool,
         console: StreamedConsole,

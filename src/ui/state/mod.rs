@@ -9,7 +9,9 @@
 //! - `job`: the job and the phases the panels draw from it.
 //! - `probe`, `run`, `explore`, `step`: each job's transitions and results.
 //! - `source`: the open lesson's Python, as the worker writes it for the link's knobs.
+//! - `editor`: the learner's own program in its place, checked as they type.
 
+mod editor;
 mod explore;
 mod job;
 mod probe;
@@ -21,6 +23,7 @@ mod tests;
 
 use std::rc::Rc;
 
+pub use editor::CodeCheck;
 pub use job::{ExplorePhase, Job, ProbePhase, RunPhase, RunProgress, StreamedConsole};
 pub use probe::{ProbeRow, PROBE_UNITS};
 pub use run::{FinishedRun, StreamedWrites};
@@ -76,6 +79,13 @@ pub struct State {
     /// about (`Err`: why it cannot be built), and what was asked.
     pub source: Option<Result<String, String>>,
     source_asked: Option<source::SourceKey>,
+    /// The code view is the editor (it is, too, whenever the link carries a program).
+    editor_open: bool,
+    /// The learner's text as last sent to be compiled, and the answer.
+    pub code_check: CodeCheck,
+    /// Explore's figure for a written program: a shared variable and the value it should
+    /// end at (otherwise, a run that hangs).
+    pub expect: Option<(String, i64)>,
     /// `load=click`: the learner clicked to load the page, so the lesson runs once the
     /// worker is up.
     run_when_ready: bool,
@@ -166,6 +176,22 @@ pub enum Action {
         knobs: Vec<(String, String)>,
         text: Result<String, String>,
     },
+    /// The learner opens the editor on the lesson's program.
+    OpenEditor,
+    /// The learner changed the program's text.
+    EditCode(String),
+    /// The learner paused typing: compile what they wrote.
+    CheckCode,
+    /// The worker compiled the text sent with `id`.
+    CodeChecked {
+        id: u32,
+        result: Result<Vec<String>, crate::worker::protocol::CompileError>,
+    },
+    /// Back to the lesson's own program.
+    ResetCode,
+    /// Explore's figure for a written program: a run where this variable does not end at
+    /// this value breaks (`None`: a run that hangs).
+    SetExpect(Option<(String, i64)>),
 }
 
 impl State {
@@ -188,12 +214,16 @@ impl State {
             explored: None,
             source: None,
             source_asked: None,
+            editor_open: false,
+            code_check: CodeCheck::default(),
+            expect: None,
             run_when_ready: false,
             next_run: 1,
             outbox: Vec::new(),
             next_outgoing: 1,
         };
         state.default_cores();
+        state.editor_open = state.blank_page();
         // An embed where live threads cannot run says so and simulates.
         let live = state.query.value("engine") == Some(&crate::knobs::KnobValue::Choice("live"));
         if state.query.page.embed && !isolated && live {
@@ -255,8 +285,12 @@ impl State {
     /// Whether the stepper can open: it runs the simulated engine, so it needs the worker
     /// but not its pool, a lesson, and no job under way.
     pub fn can_step(&self) -> bool {
-        let worker_ok = matches!(self.worker, WorkerStatus::Ready { .. } | WorkerStatus::NoPool);
-        worker_ok && self.query.lesson.is_some() && self.job.is_none()
+        self.worker_up() && self.query.lesson.is_some() && self.job.is_none()
+    }
+
+    /// Whether the engine worker answers (with or without its pool).
+    fn worker_up(&self) -> bool {
+        matches!(self.worker, WorkerStatus::Ready { .. } | WorkerStatus::NoPool)
     }
 
     /// The knob values of the link, for a run (the link's values are always valid).
@@ -302,6 +336,9 @@ impl State {
         self.run_failed = None;
         self.explored = None;
         self.form_notes.clear();
+        self.editor_open = false;
+        self.code_check = CodeCheck::default();
+        self.expect = None;
     }
 
     pub fn reduce(mut self, action: Action) -> State {
@@ -322,10 +359,13 @@ impl State {
                 if std::mem::take(&mut self.run_when_ready) {
                     self.run_lesson();
                 }
+                // A program from the link, opened before the worker was up.
+                self.check_code();
             }
             Action::WorkerRestarted { reason } => {
                 self.worker = WorkerStatus::Starting;
                 self.source_asked = None;
+                self.code_check.asked.clear();
                 self.job_lost(&reason);
                 self.restarted = Some(reason);
             }
@@ -341,6 +381,7 @@ impl State {
                 self.leave_lesson();
                 self.query.open_lesson(lesson);
                 self.default_cores();
+                self.editor_open = self.blank_page();
             }
             Action::CloseLesson => {
                 self.leave_lesson();
@@ -378,6 +419,15 @@ impl State {
             Action::StepMove(step) => self.step_move(step),
             Action::Stepped { run, view } => self.stepped(run, *view),
             Action::Source { lesson, knobs, text } => self.source_written(lesson, knobs, text),
+            Action::OpenEditor => self.open_editor(),
+            Action::EditCode(text) => self.code_changed(text),
+            Action::CheckCode => self.check_code(),
+            Action::CodeChecked { id, result } => self.code_checked(id, result),
+            Action::ResetCode => self.reset_code(),
+            Action::SetExpect(expect) => {
+                self.expect = expect;
+                self.explored = None;
+            }
         }
     }
 

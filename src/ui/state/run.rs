@@ -83,17 +83,21 @@ impl State {
         if !self.can_run() {
             return;
         }
-        let (Some(lesson), Some(knobs)) = (self.query.lesson, self.knob_values()) else { return };
+        let (Some(lesson), Some(knobs), Some(scenario)) = (self.query.lesson, self.knob_values(), self.scenario(&[]))
+        else {
+            return;
+        };
         self.close_stepper();
         let run = self.take_run_id();
-        let pairs = knobs.pairs().into_iter().map(|(k, v)| (k.to_string(), v)).collect();
-        self.send(Request::Run { run, lesson: lesson.id.to_string(), knobs: pairs });
+        let edited = scenario.code.is_some();
+        self.send(Request::Run { run, scenario });
         self.restarted = None;
         self.run_failed = None;
         self.job = Some(Job::Run {
             run,
             lesson,
             knobs,
+            edited,
             progress: RunProgress::default(),
             cancelling: false,
             console: StreamedConsole::default(),
@@ -106,11 +110,12 @@ impl State {
         if !matches!(self.job, Some(Job::Run { run: current, .. }) if current == run) {
             return;
         }
-        let Some(Job::Run { lesson, knobs, .. }) = self.job.take() else { return };
+        let Some(Job::Run { lesson, knobs, edited, .. }) = self.job.take() else { return };
         if !self.open_lesson_is(lesson) {
             return;
         }
-        if lesson.id == lessons::pool_map::INFO.id {
+        // The plot is of the lesson's own program against its pool size.
+        if lesson.id == lessons::pool_map::INFO.id && !edited {
             let pool = lessons::pool_map::Knobs::from_knobs(&knobs);
             if let (Ok(pool), Some(measured_ms)) = (pool, lessons::pool_map::measured_ms(&trace)) {
                 self.pool_runs.push(crate::ui::plot::PoolPoint {

@@ -27,10 +27,12 @@ impl State {
             return;
         }
         let _ = self.query.set("engine", "sim");
-        let (Some(lesson), Some(knobs)) = (self.query.lesson, self.knob_values()) else { return };
+        let (Some(lesson), Some(knobs), Some(scenario)) = (self.query.lesson, self.knob_values(), self.scenario(&[]))
+        else {
+            return;
+        };
         let run = self.take_run_id();
-        let pairs = knobs.pairs().into_iter().map(|(k, v)| (k.to_string(), v)).collect();
-        self.send(Request::Step { run, lesson: lesson.id.to_string(), knobs: pairs });
+        self.send(Request::Step { run, scenario });
         self.finished = None;
         self.run_failed = None;
         self.restarted = None;

@@ -5,7 +5,7 @@ use crate::engine::control::StopReason;
 use crate::engine::explore::ExploreReport;
 use crate::engine::live::probe::{JobReport, ProbeRequest};
 use crate::engine::trace::{EngineKind, Outcome};
-use crate::worker::protocol::StepEnd;
+use crate::worker::protocol::{Scenario, StepEnd};
 
 fn ready(hardware_concurrency: u32) -> State {
     State::new(PageQuery::default(), true, hardware_concurrency).reduce(Action::WorkerReady {
@@ -96,7 +96,9 @@ fn a_lesson_run_sends_the_link_knobs_and_keeps_them_for_the_findings() {
         .reduce(Action::OpenLesson(lesson))
         .reduce(Action::SetKnob { name: "threads".into(), value: "3".into() });
     let state = state.reduce(Action::RunLesson);
-    let Some((_, Request::Run { run, lesson: id, knobs })) = state.outbox.last().cloned() else {
+    let Some((_, Request::Run { run, scenario: Scenario { lesson: id, knobs, code: None } })) =
+        state.outbox.last().cloned()
+    else {
         panic!("no run sent")
     };
     assert_eq!(id, "race_counter");
@@ -140,7 +142,9 @@ fn an_exploration_runs_in_the_worker_can_be_cancelled_and_its_find_opens_in_the_
         .reduce(Action::OpenLesson(lesson))
         .reduce(Action::SetKnob { name: "schedule".into(), value: "3t1".into() })
         .reduce(Action::StartExplore(request));
-    let Some((_, Request::Explore { run, knobs, request: sent, .. })) = state.outbox.last().cloned() else {
+    let Some((_, Request::Explore { run, scenario: Scenario { knobs, .. }, request: sent, .. })) =
+        state.outbox.last().cloned()
+    else {
         panic!("no exploration sent")
     };
     assert_eq!(sent, request);
@@ -171,7 +175,9 @@ fn an_exploration_runs_in_the_worker_can_be_cancelled_and_its_find_opens_in_the_
     assert!(matches!(state.explore_phase(), ExplorePhase::Done { cancelled: true, .. }));
     let state = state.reduce(Action::OpenFound { seed: 2, schedule: "4t2".into() });
     assert!(state.stepping());
-    let Some((_, Request::Step { knobs, .. })) = state.outbox.last().cloned() else { panic!("no stepper opened") };
+    let Some((_, Request::Step { scenario: Scenario { knobs, .. }, .. })) = state.outbox.last().cloned() else {
+        panic!("no stepper opened")
+    };
     assert!(knobs.contains(&("schedule".into(), "4t2".into())) && knobs.contains(&("seed".into(), "2".into())));
     let link = state.query.to_query_string();
     assert!(link.contains("seed=2") && link.contains("schedule=4t2"), "{link}");
@@ -203,7 +209,7 @@ fn the_stepper_is_a_job_in_the_worker_its_picks_go_in_the_link_and_its_end_is_a_
         .reduce(Action::OpenLesson(lesson))
         .reduce(Action::SetKnob { name: "engine".into(), value: "live".into() })
         .reduce(Action::OpenStepper);
-    let Request::Step { run, lesson: id, knobs } = last_request(&state) else { panic!() };
+    let Request::Step { run, scenario: Scenario { lesson: id, knobs, .. } } = last_request(&state) else { panic!() };
     assert_eq!(id, "race_counter");
     assert!(knobs.contains(&("engine".into(), "sim".into())), "the stepper simulates: {knobs:?}");
     assert!(state.stepping() && !state.can_step() && state.step_view().is_none());
@@ -237,7 +243,9 @@ fn another_job_or_another_lesson_closes_the_stepper_and_a_new_knob_reopens_it() 
     let Request::Step { run, .. } = last_request(&state) else { panic!() };
     let state = state.reduce(Action::SetKnob { name: "threads".into(), value: "3".into() });
     let sent = requests(&state);
-    let [Request::Step { run: reopened, knobs, .. }, Request::Cancel { run: closed }, ..] = &sent[..] else {
+    let [Request::Step { run: reopened, scenario: Scenario { knobs, .. } }, Request::Cancel { run: closed }, ..] =
+        &sent[..]
+    else {
         panic!("{sent:?}")
     };
     assert!(knobs.contains(&("threads".into(), "3".into())));
@@ -337,7 +345,9 @@ fn leaving_a_lesson_mid_run_cancels_the_run_and_drops_what_it_sends() {
         assert!(state.job.is_none());
         if state.query.lesson.is_some() {
             let state = state.reduce(Action::RunLesson);
-            assert!(matches!(state.outbox.last(), Some((_, Request::Run { lesson, .. })) if lesson == "pool_map"));
+            assert!(
+                matches!(state.outbox.last(), Some((_, Request::Run { scenario, .. })) if scenario.lesson == "pool_map")
+            );
             let Some(Job::Run { run, knobs, .. }) = state.job.clone() else { panic!("not running") };
             assert_eq!(knobs.whole("pool_size"), Ok(3));
             let state = state.reduce(Action::RunFinished { run, trace: empty_trace(), findings: vec![] });
@@ -402,7 +412,8 @@ fn a_click_to_load_embed_runs_once_the_worker_is_up_and_one_without_isolation_si
     assert!(state.outbox.is_empty());
     let state = state.reduce(Action::WorkerReady { isolated: false, pool_threads: 0, hardware_concurrency: 2 });
     assert!(state.lesson_running(), "ran once the worker was up");
-    let Some(Request::Run { knobs, .. }) = requests(&state).into_iter().find(|r| matches!(r, Request::Run { .. }))
+    let Some(Request::Run { scenario: Scenario { knobs, .. }, .. }) =
+        requests(&state).into_iter().find(|r| matches!(r, Request::Run { .. }))
     else {
         panic!()
     };

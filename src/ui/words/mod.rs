@@ -6,7 +6,7 @@
 mod notes;
 mod values;
 
-pub use notes::note;
+pub use notes::{code_problem, note};
 pub use values::*;
 
 use crate::i18n::Lang;
@@ -23,6 +23,7 @@ pub enum Key {
     GroupSynchronisation,
     GroupGil,
     GroupProcesses,
+    GroupYours,
     EngineHeading,
     WorkerStarting,
     WorkerNoPool,
@@ -66,6 +67,16 @@ pub enum Key {
     PythonTime,
     Run,
     CodeHeading,
+    CodeHeadingEdited,
+    EditCode,
+    ResetCode,
+    EditedNote,
+    EditorLabel,
+    EditorHelp,
+    KnobsFixedByCode,
+    ExpectFigure,
+    ExpectStuck,
+    ExpectValue,
     ConsoleHeading,
     RunTimelineLabel,
     PoolPlotCaption,
@@ -171,6 +182,7 @@ pub fn t(lang: Lang, key: Key) -> &'static str {
         GroupSynchronisation => ("Synchronisation", "동기화"),
         GroupGil => ("The GIL", "GIL"),
         GroupProcesses => ("Processes", "프로세스"),
+        GroupYours => ("Your own", "직접 쓰기"),
         EngineHeading => ("Engine", "엔진"),
         WorkerStarting => ("Starting the engine worker…", "엔진 워커를 시작하는 중…"),
         WorkerNoPool => (
@@ -274,6 +286,25 @@ pub fn t(lang: Lang, key: Key) -> &'static str {
         PythonTime => ("Python time (simulated)", "파이썬 시간(시뮬레이션)"),
         Run => ("Run", "실행"),
         CodeHeading => ("Program", "프로그램"),
+        CodeHeadingEdited => ("Your program", "나의 프로그램"),
+        EditCode => ("Edit", "고치기"),
+        ResetCode => ("Reset to the lesson", "레슨 프로그램으로 되돌리기"),
+        EditedNote => (
+            "Runs, the stepper and explore use your program; the lesson's own knobs do not apply to it.",
+            "실행, 스테퍼, 탐색 모두 고친 프로그램을 씁니다. 레슨 고유의 설정은 적용되지 않습니다.",
+        ),
+        EditorLabel => ("The program's Python, editable", "고칠 수 있는 프로그램의 파이썬 코드"),
+        EditorHelp => (
+            "Tab indents, Shift+Tab dedents, Enter keeps the indent, Ctrl+Enter runs.",
+            "Tab은 들여쓰기, Shift+Tab은 내어쓰기, Enter는 들여쓰기를 이어 가고, Ctrl+Enter는 실행합니다.",
+        ),
+        KnobsFixedByCode => (
+            "The lesson's own knobs are set in your program's text; Reset to the lesson to use them again.",
+            "레슨 고유의 설정은 고친 프로그램의 코드 안에 정해져 있습니다. 다시 쓰려면 레슨 프로그램으로 되돌리세요.",
+        ),
+        ExpectFigure => ("A run breaks when", "실행이 깨졌다고 보는 경우"),
+        ExpectStuck => ("it hangs (deadlock, or waits for ever)", "멈출 때(교착 상태나 영원한 기다림)"),
+        ExpectValue => ("Expected final value", "기대하는 마지막 값"),
         ConsoleHeading => ("Console", "콘솔"),
         RunTimelineLabel => (
             "Timeline: one lane per thread, the GIL track on top; click a print mark or a console line",

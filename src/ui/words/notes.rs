@@ -3,7 +3,8 @@
 
 use crate::i18n::{group_digits, Lang};
 use crate::knobs::{KnobError, KnobKind};
-use crate::query::{Note, Panel, SettingProblem, MAX_HOSTS};
+use crate::query::code::{MAX_CODE_CHARS, MAX_LINK_CODE};
+use crate::query::{CodeProblem, Note, Panel, SettingProblem, MAX_HOSTS};
 
 /// A note about the link, in the page's language.
 pub fn note(lang: Lang, note: &Note) -> String {
@@ -37,6 +38,40 @@ pub fn note(lang: Lang, note: &Note) -> String {
         (Lang::En, Note::Knob(error)) => error.to_string(),
         (Lang::Ko, Note::Knob(error)) => knob_error_ko(error),
         (lang, Note::Setting { name, given, why }) => setting(lang, name, given, *why),
+        (lang, Note::Code(problem)) => code_problem(lang, *problem),
+    }
+}
+
+/// Why the learner's program is not in the link, or not taken from it.
+pub fn code_problem(lang: Lang, problem: CodeProblem) -> String {
+    let most = group_digits(MAX_LINK_CODE as i64);
+    match (lang, problem) {
+        (Lang::En, CodeProblem::TooLong(n)) => format!(
+            "The program in the link is {} characters long, and a link carries at most {most}: the lesson's own \
+             program is shown. Share a longer program as text.",
+            group_digits(n as i64)
+        ),
+        (Lang::Ko, CodeProblem::TooLong(n)) => format!(
+            "링크에 담긴 프로그램이 {}자로, 링크에는 {most}자까지만 담을 수 있어 레슨의 원래 프로그램을 보여 줍니다. \
+             더 긴 프로그램은 텍스트로 나누세요.",
+            group_digits(n as i64)
+        ),
+        (Lang::En, CodeProblem::Garbled) => {
+            "The program in the link (`code=`) could not be read (it was cut or changed): the lesson's own program \
+             is shown."
+                .to_string()
+        }
+        (Lang::Ko, CodeProblem::Garbled) => {
+            "링크의 프로그램(`code=`)을 읽을 수 없어(잘렸거나 바뀜) 레슨의 원래 프로그램을 보여 줍니다.".to_string()
+        }
+        (Lang::En, CodeProblem::TooLarge) => format!(
+            "The program in the link is longer than {} characters: the lesson's own program is shown.",
+            group_digits(MAX_CODE_CHARS as i64)
+        ),
+        (Lang::Ko, CodeProblem::TooLarge) => format!(
+            "링크의 프로그램이 {}자보다 길어 레슨의 원래 프로그램을 보여 줍니다.",
+            group_digits(MAX_CODE_CHARS as i64)
+        ),
     }
 }
 

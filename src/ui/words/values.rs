@@ -13,6 +13,7 @@ pub fn group_name(lang: Lang, group: Group) -> &'static str {
             Group::Synchronisation => Key::GroupSynchronisation,
             Group::Gil => Key::GroupGil,
             Group::Processes => Key::GroupProcesses,
+            Group::Yours => Key::GroupYours,
         },
     )
 }
@@ -220,5 +221,21 @@ pub fn scaled_time(lang: Lang, real_ns: u64, scale: f64) -> String {
     match lang {
         Lang::En => format!("real time at time_scale={scale}; the program's own time: {program_s:.2} s"),
         Lang::Ko => format!("time_scale={scale}에서의 실제 시간. 프로그램 자신의 시간: {program_s:.2} s"),
+    }
+}
+
+/// Where the compiler refuses the learner's text.
+pub fn code_place(lang: Lang, line: u32, column: u32) -> String {
+    match lang {
+        Lang::En => format!("Line {line}, column {column}:"),
+        Lang::Ko => format!("{line}번째 줄 {column}번째 칸:"),
+    }
+}
+
+/// Explore's choice for a written program: a run breaks when `name` ends elsewhere.
+pub fn expect_variable(lang: Lang, name: &str) -> String {
+    match lang {
+        Lang::En => format!("{name} ends at another value"),
+        Lang::Ko => format!("{name}의 마지막 값이 다를 때"),
     }
 }

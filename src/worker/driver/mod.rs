@@ -10,6 +10,7 @@ mod tests;
 
 use std::sync::Arc;
 
+use crate::compile::compile;
 use crate::engine::clock::Clock;
 use crate::engine::control::Control;
 use crate::engine::explore::Explorer;
@@ -18,9 +19,8 @@ use crate::engine::live::run::{self as live_run, LiveRun};
 use crate::engine::live::{Spawner, POOL_THREADS};
 use crate::engine::sim::{Sim, StepResult};
 use crate::engine::trace::{ConsoleWrite, Outcome, Trace, TraceBatch};
-use crate::knobs::KnobValues;
-use crate::lessons::{self, Lesson};
-use crate::worker::protocol::{Request, Response, CONSOLE_HEAD, CONSOLE_TAIL};
+use crate::lessons::{self, Lesson, Setup};
+use crate::worker::protocol::{Request, Response, Scenario, CONSOLE_HEAD, CONSOLE_TAIL};
 use step::StepSession;
 
 /// How often a live run is polled, in milliseconds.
@@ -71,9 +71,9 @@ struct Active {
     control: Arc<Control>,
     started: u64,
     last_progress: u64,
-    /// The lesson a run is of, with its knobs: its findings are computed here, from the
-    /// whole trace, before the page gets its (possibly cut) copy.
-    lesson: Option<(&'static Lesson, KnobValues)>,
+    /// What a run is of: its findings are computed here, from the whole trace, before the
+    /// page gets its (possibly cut) copy.
+    setup: Option<Setup>,
     /// Console writes of a live run not yet sent, and when the last were.
     pending: Vec<ConsoleWrite>,
     last_trace: u64,
@@ -196,7 +196,7 @@ impl Driver {
         }
     }
 
-    fn begin(&mut self, run: u32, work: Work, control: Arc<Control>, lesson: Option<(&'static Lesson, KnobValues)>) {
+    fn begin(&mut self, run: u32, work: Work, control: Arc<Control>, setup: Option<Setup>) {
         let started = self.clock.now();
         self.active = Some(Active {
             run,
@@ -204,7 +204,7 @@ impl Driver {
             control,
             started,
             last_progress: started,
-            lesson,
+            setup,
             pending: Vec::new(),
             last_trace: started,
             console_sent: 0,
@@ -232,31 +232,36 @@ impl Driver {
                 let total = request.units_per_job * request.jobs as u64;
                 self.begin(run, Work::Probe { probe, total }, control, None);
             }
-            Request::Run { run, lesson, knobs } => {
+            Request::Run { run, scenario } => {
                 if let Some(message) = self.refusal(false) {
                     return self.fail(run, message);
                 }
                 let control = Arc::new(Control::new());
-                match self.start_lesson(&lesson, &knobs, control.clone()) {
-                    Ok((work, lesson)) => self.begin(run, work, control, Some(lesson)),
+                match setup(&scenario).and_then(|setup| self.start_run(setup, control.clone())) {
+                    Ok((work, setup)) => self.begin(run, work, control, Some(setup)),
                     Err(message) => self.fail(run, message),
                 }
             }
-            Request::Explore { run, lesson, knobs, request } => {
+            Request::Explore { run, scenario, request, expect } => {
                 if let Some(message) = self.refusal(false) {
                     return self.fail(run, message);
                 }
-                let started = find(&lesson).and_then(|info| lessons::explore::explorer(info, &knobs, request));
+                let started = setup(&scenario)
+                    .and_then(|setup| match expect {
+                        Some((variable, value)) => setup.expecting(&variable, value),
+                        None => Ok(setup),
+                    })
+                    .and_then(|setup| lessons::explore::explorer(setup, request));
                 match started {
                     Ok(explorer) => self.begin(run, Work::Explore(Box::new(explorer)), Arc::new(Control::new()), None),
                     Err(message) => self.fail(run, message),
                 }
             }
-            Request::Step { run, lesson, knobs } => {
+            Request::Step { run, scenario } => {
                 if let Some(message) = self.refusal(false) {
                     return self.fail(run, message);
                 }
-                match find(&lesson).and_then(|lesson| StepSession::open(lesson, &knobs)) {
+                match setup(&scenario).and_then(StepSession::open) {
                     Ok(session) => {
                         self.out.push(session.stepped(run));
                         self.begin(run, Work::Step(Box::new(session)), Arc::new(Control::new()), None);
@@ -285,10 +290,12 @@ impl Driver {
                 self.out.push(Response::ConsoleText { run, text });
             }
             Request::Source { lesson, knobs } => {
-                let text = find(&lesson)
-                    .and_then(|info| lessons::build_from_pairs(info, &knobs))
-                    .map(|(_, built)| built.program.source);
+                let text = find(&lesson).and_then(|info| Setup::new(info, &knobs, None)).and_then(|s| s.source());
                 self.out.push(Response::Source { lesson, knobs, text });
+            }
+            Request::Check { id, code } => {
+                let result = compile(&code).map(|program| lessons::shared_variables(&program));
+                self.out.push(Response::Checked { id, result });
             }
             Request::PanicForTest | Request::HangForTest | Request::StallPoolForTest => {
                 self.fail(0, "test requests are for test builds only".into())
@@ -296,25 +303,18 @@ impl Driver {
         }
     }
 
-    /// Builds a lesson from its knobs and starts it on the engine they name; `Err` says why
-    /// it cannot run.
-    fn start_lesson(
-        &self,
-        lesson: &str,
-        knobs: &[(String, String)],
-        control: Arc<Control>,
-    ) -> Result<(Work, (&'static Lesson, KnobValues)), String> {
-        let info = find(lesson)?;
-        let (values, built) = lessons::build_from_pairs(info, knobs)?;
+    /// Starts a run on the engine its knobs name; `Err` says why it cannot run.
+    fn start_run(&self, setup: Setup, control: Arc<Control>) -> Result<(Work, Setup), String> {
+        let built = setup.build()?;
         if !built.common.live {
-            let sim = lessons::simulation(info, &values, built)?;
-            return Ok((Work::Simulated(Box::new(sim)), (info, values)));
+            let sim = setup.simulation()?;
+            return Ok((Work::Simulated(Box::new(sim)), setup));
         }
         if self.pool_threads == 0 {
             return Err("live runs need the thread pool, which needs cross-origin isolation".to_string());
         }
         live_run::start(built.program, built.settings, self.pool.clone(), self.clock.clone(), control)
-            .map(|live| (Work::Live(live), (info, values)))
+            .map(|live| (Work::Live(live), setup))
             .map_err(|e| e.to_string())
     }
 
@@ -434,7 +434,7 @@ impl Driver {
             let active = self.active.take().expect("the job under way");
             let response = match ended {
                 Ended::Answer(response) => response,
-                Ended::Lesson(trace) => self.lesson_done(run, trace, active.lesson.as_ref()),
+                Ended::Lesson(trace) => self.lesson_done(run, trace, active.setup.as_ref()),
             };
             self.out.push(response);
         }
@@ -443,13 +443,17 @@ impl Driver {
 
     /// A lesson run ended: its findings from the whole trace, its whole console kept for a
     /// download, and the page's copy with the console cut to its head and tail.
-    fn lesson_done(&mut self, run: u32, mut trace: Trace, lesson: Option<&(&'static Lesson, KnobValues)>) -> Response {
-        let findings =
-            lesson.map(|(info, knobs)| lessons::findings_in_every_language(info, knobs, &trace)).unwrap_or_default();
+    fn lesson_done(&mut self, run: u32, mut trace: Trace, setup: Option<&Setup>) -> Response {
+        let findings = setup.map(|setup| setup.findings_in_every_language(&trace)).unwrap_or_default();
         self.last_console = Some((run, trace.console_text()));
         trace.cut_console(CONSOLE_HEAD, CONSOLE_TAIL);
         Response::RunDone { run, trace, findings }
     }
+}
+
+/// What a job is of, checked: the lesson, its knobs, and the learner's text compiled.
+fn setup(scenario: &Scenario) -> Result<Setup, String> {
+    Setup::new(find(&scenario.lesson)?, &scenario.knobs, scenario.code.as_deref())
 }
 
 fn find(lesson: &str) -> Result<&'static Lesson, String> {

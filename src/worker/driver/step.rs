@@ -5,8 +5,7 @@ use crate::engine::clock::Clock;
 use crate::engine::schedule::Pick;
 use crate::engine::sim::{ActorState, Sim, Snapshot, StepResult, TurnResult};
 use crate::engine::trace::Trace;
-use crate::knobs::KnobValues;
-use crate::lessons::{self, Lesson};
+use crate::lessons::Setup;
 use crate::worker::driver::Next;
 use crate::worker::protocol::{Response, StepEnd, StepMove, StepView, CONSOLE_HEAD, CONSOLE_TAIL};
 
@@ -26,8 +25,7 @@ enum Motion {
 }
 
 pub(super) struct StepSession {
-    lesson: &'static Lesson,
-    knobs: KnobValues,
+    setup: Setup,
     sim: Sim,
     /// The run between turns (after the last move).
     view: Snapshot,
@@ -45,14 +43,12 @@ pub(super) struct StepSession {
 impl StepSession {
     /// The lesson with these knobs, before its first turn (their schedule is replayed as its
     /// turns come).
-    pub(super) fn open(lesson: &'static Lesson, pairs: &[(String, String)]) -> Result<StepSession, String> {
-        let (knobs, built) = lessons::build_from_pairs(lesson, pairs)?;
-        let (program, settings) = built.into_sim();
+    pub(super) fn open(setup: Setup) -> Result<StepSession, String> {
+        let (program, settings) = setup.build()?.into_sim();
         let mut sim = Sim::new(program, settings).map_err(|e| e.to_string())?;
         let view = sim.snapshot().map_err(|e| e.to_string())?;
         Ok(StepSession {
-            lesson,
-            knobs,
+            setup,
             sim,
             view,
             finished: None,
@@ -180,9 +176,7 @@ impl StepSession {
     pub(super) fn stepped(&self, run: u32) -> Response {
         let mut trace = self.finished.clone().unwrap_or_else(|| self.sim.trace_so_far());
         let end = match (&self.finished, &self.error) {
-            (Some(whole), _) => Some(StepEnd::Finished {
-                findings: lessons::findings_in_every_language(self.lesson, &self.knobs, whole),
-            }),
+            (Some(whole), _) => Some(StepEnd::Finished { findings: self.setup.findings_in_every_language(whole) }),
             (None, Some(error)) => Some(StepEnd::Failed(error.clone())),
             (None, None) => None,
         };

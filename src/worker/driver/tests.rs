@@ -15,6 +15,11 @@ fn knobs(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
     super::pairs(pairs)
 }
 
+/// A lesson's scenario, its own program.
+fn scenario(lesson: String, knobs: Vec<(String, String)>) -> Scenario {
+    Scenario { lesson, knobs, code: None }
+}
+
 /// Polls until nothing is under way (or moving by itself); every response on the way.
 fn settle(driver: &mut Driver) -> Vec<Response> {
     let mut out = driver.take_responses();
@@ -63,9 +68,9 @@ fn last_view(responses: &[Response]) -> &StepView {
 #[test]
 fn a_simulated_run_ends_with_its_findings_and_its_whole_console_stays_for_a_download() {
     let mut d = driver(0);
-    d.handle(Request::Run { run: 3, lesson: "lock_print".into(), knobs: knobs(&[("iterations", "3000")]) });
+    d.handle(Request::Run { run: 3, scenario: scenario("lock_print".into(), knobs(&[("iterations", "3000")])) });
     // One job at a time.
-    d.handle(Request::Run { run: 4, lesson: "race_counter".into(), knobs: vec![] });
+    d.handle(Request::Run { run: 4, scenario: scenario("race_counter".into(), vec![]) });
     assert_eq!(failed(&d.take_responses()), "run 3 is still going");
     let out = settle(&mut d);
     let (trace, findings) = run_done(&out);
@@ -84,18 +89,17 @@ fn a_cancelled_simulated_run_ends_as_cancelled_and_bad_requests_are_refused_by_n
     let mut d = driver(0);
     d.handle(Request::Run {
         run: 1,
-        lesson: "race_counter".into(),
-        knobs: knobs(&[("increments", "5000000"), ("lock", "each")]),
+        scenario: scenario("race_counter".into(), knobs(&[("increments", "5000000"), ("lock", "each")])),
     });
     d.poll();
     d.handle(Request::Cancel { run: 1 });
     let out = settle(&mut d);
     assert_eq!(run_done(&out).0.outcome, Outcome::Cancelled);
 
-    d.handle(Request::Run { run: 2, lesson: "no_such\u{202e}lesson".into(), knobs: vec![] });
+    d.handle(Request::Run { run: 2, scenario: scenario("no_such\u{202e}lesson".into(), vec![]) });
     let message = failed(&d.take_responses()).to_string();
     assert!(message.starts_with("there is no lesson") && !message.contains('\u{202e}'), "{message}");
-    d.handle(Request::Run { run: 3, lesson: "race_counter".into(), knobs: knobs(&[("engine", "live")]) });
+    d.handle(Request::Run { run: 3, scenario: scenario("race_counter".into(), knobs(&[("engine", "live")])) });
     assert!(failed(&d.take_responses()).contains("thread pool"));
     d.handle(Request::Probe { run: 4, request: ProbeRequest { jobs: 0, units_per_job: 1 } });
     assert!(failed(&d.take_responses()).contains("a probe takes 1 to"));
@@ -106,7 +110,7 @@ fn a_cancelled_simulated_run_ends_as_cancelled_and_bad_requests_are_refused_by_n
 fn a_live_run_streams_its_console_and_ends_with_its_findings() {
     let mut d = driver(POOL_THREADS as u32);
     let pairs = knobs(&[("engine", "live"), ("iterations", "2000")]);
-    d.handle(Request::Run { run: 7, lesson: "lock_print".into(), knobs: pairs });
+    d.handle(Request::Run { run: 7, scenario: scenario("lock_print".into(), pairs) });
     let out = settle(&mut d);
     let (trace, findings) = run_done(&out);
     assert_eq!(trace.outcome, Outcome::Completed);
@@ -117,13 +121,13 @@ fn a_live_run_streams_its_console_and_ends_with_its_findings() {
 fn the_stepper_takes_turns_as_asked_and_its_end_is_the_whole_run() {
     let mut d = driver(0);
     let pairs = knobs(&[("threads", "2"), ("increments", "2")]);
-    d.handle(Request::Step { run: 5, lesson: "race_counter".into(), knobs: pairs.clone() });
+    d.handle(Request::Step { run: 5, scenario: scenario("race_counter".into(), pairs.clone()) });
     let opened = d.take_responses();
     assert_eq!(last_view(&opened).snapshot.turns, 0);
     assert_eq!(last_view(&opened).snapshot.actors[0].state, ActorState::Ready);
     // Nothing moves by itself, and nothing else runs meanwhile.
     assert_eq!(d.poll(), Next::Idle);
-    d.handle(Request::Run { run: 6, lesson: "race_counter".into(), knobs: vec![] });
+    d.handle(Request::Run { run: 6, scenario: scenario("race_counter".into(), vec![]) });
     assert_eq!(failed(&d.take_responses()), "run 5 is still going");
 
     let mut turns = 0;
@@ -152,7 +156,7 @@ fn the_stepper_takes_turns_as_asked_and_its_end_is_the_whole_run() {
     d.handle(Request::Cancel { run: 5 });
     assert_eq!(d.next(), Next::Idle);
     d.handle(Request::Source { lesson: "race_counter".into(), knobs: vec![] });
-    d.handle(Request::Run { run: 6, lesson: "race_counter".into(), knobs: knobs(&[("increments", "10")]) });
+    d.handle(Request::Run { run: 6, scenario: scenario("race_counter".into(), knobs(&[("increments", "10")])) });
     assert!(matches!(&settle(&mut d)[..], [Response::Source { text: Ok(_), .. }, .., Response::RunDone { .. }]));
 }
 
@@ -162,7 +166,7 @@ fn the_stepper_takes_turns_as_asked_and_its_end_is_the_whole_run() {
 fn a_pick_shows_in_the_schedule_one_that_no_longer_applies_is_ignored_and_a_misfit_fails() {
     let mut d = driver(0);
     let pairs = knobs(&[("threads", "2"), ("increments", "2"), ("gil", "off")]);
-    d.handle(Request::Step { run: 1, lesson: "race_counter".into(), knobs: pairs });
+    d.handle(Request::Step { run: 1, scenario: scenario("race_counter".into(), pairs) });
     // main starts Thread-1 and waits for it to run; it runs its first line (a turn of
     // its own); then waiting, while it could run on, is a pick.
     d.handle(Request::StepMove { run: 1, step: StepMove::Turn(None) });
@@ -182,7 +186,7 @@ fn a_pick_shows_in_the_schedule_one_that_no_longer_applies_is_ignored_and_a_misf
     d.handle(Request::Cancel { run: 1 });
 
     let pairs = knobs(&[("threads", "2"), ("increments", "2"), ("schedule", "0t2")]);
-    d.handle(Request::Step { run: 2, lesson: "race_counter".into(), knobs: pairs });
+    d.handle(Request::Step { run: 2, scenario: scenario("race_counter".into(), pairs) });
     d.handle(Request::StepMove { run: 2, step: StepMove::Turn(None) });
     let Some(StepEnd::Failed(why)) = last_view(&d.take_responses()).end.clone() else { panic!() };
     assert!(why.contains("cannot run: it is not started yet"), "{why}");
@@ -192,7 +196,7 @@ fn a_pick_shows_in_the_schedule_one_that_no_longer_applies_is_ignored_and_a_misf
 fn the_stepper_plays_and_runs_to_the_end_by_itself_and_pauses_when_asked() {
     let mut d = driver(0);
     let pairs = knobs(&[("threads", "2"), ("increments", "20000")]);
-    d.handle(Request::Step { run: 1, lesson: "race_counter".into(), knobs: pairs });
+    d.handle(Request::Step { run: 1, scenario: scenario("race_counter".into(), pairs) });
     d.handle(Request::StepMove { run: 1, step: StepMove::Play { per_second: 2000 } });
     assert!(last_view(&d.take_responses()).moving);
     assert_eq!(d.next(), Next::PollIn(step_tick()));
@@ -211,7 +215,7 @@ fn the_stepper_plays_and_runs_to_the_end_by_itself_and_pauses_when_asked() {
 }
 
 fn step_tick() -> i32 {
-    match step::StepSession::open(lessons::lesson("race_counter").unwrap(), &[]) {
+    match step::StepSession::open(Setup::new(lessons::lesson("race_counter").unwrap(), &[], None).unwrap()) {
         Ok(mut session) => {
             session.make(StepMove::Play { per_second: 2 }, 0);
             match session.next() {
@@ -253,6 +257,6 @@ fn a_panic_or_a_stalled_pool_is_reported_once_and_then_nothing_runs() {
     let mut d = driver(0);
     assert!(!d.heartbeat(Some("boom".into()), 0, 100), "no pool, no heartbeat job");
     assert_eq!(d.take_responses(), vec![Response::Panicked { message: "boom".into() }]);
-    d.handle(Request::Run { run: 1, lesson: "race_counter".into(), knobs: vec![] });
+    d.handle(Request::Run { run: 1, scenario: scenario("race_counter".into(), vec![]) });
     assert_eq!(d.poll(), Next::Idle, "a broken worker runs nothing more");
 }

@@ -1,0 +1,235 @@
+//! What a run is of: a lesson with its knobs, or, once the learner has edited the program,
+//! their own Python run with the lesson's common knobs (engine, seed, cores, GIL...). The
+//! worker's runs, explorations and stepper, and the CLI's, all start from a [`Setup`], so an
+//! edited program gets everything a lesson's gets.
+
+use crate::compile::compile;
+use crate::engine::program::{ObjectKind, Program};
+use crate::engine::sim::{size, Sim};
+use crate::engine::trace::Trace;
+use crate::i18n::Lang;
+use crate::knobs::{Common, FromKnobs, KnobValues};
+use crate::lessons::{self, your_program, Built, FindingsText, Lesson};
+
+#[derive(Clone, Debug)]
+pub struct Setup {
+    pub lesson: &'static Lesson,
+    pub knobs: KnobValues,
+    /// The learner's own program, compiled, in place of the lesson's.
+    own: Option<Program>,
+    /// The figure explore looks for in a written program: a shared variable that ends at
+    /// any value but this one.
+    expect: Option<Expect>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct Expect {
+    variable: String,
+    value: i64,
+}
+
+impl Expect {
+    fn figure(&self) -> String {
+        format!("{} != {}", self.variable, self.value)
+    }
+}
+
+impl Setup {
+    /// `lesson` with knobs given as `name=value` (strictly: a wrong one is an error), and
+    /// the learner's text in place of its program if there is one (`Err` says where it is
+    /// refused, by line and column).
+    pub fn new(lesson: &'static Lesson, pairs: &[(String, String)], code: Option<&str>) -> Result<Setup, String> {
+        let mut knobs = KnobValues::for_lesson(lesson.info.knobs);
+        for (name, value) in pairs {
+            knobs.set(name, value).map_err(|e| e.to_string())?;
+        }
+        let own = code.map(|text| compile(text).map_err(|e| e.to_string())).transpose()?;
+        Ok(Setup { lesson, knobs, own, expect: None })
+    }
+
+    /// Explore's figure for a written program (the learner's, or a starter): runs where the
+    /// shared variable `variable` does not end at `value` break.
+    pub fn expecting(mut self, variable: &str, value: i64) -> Result<Setup, String> {
+        if !self.is_written() {
+            let breaks = self.lesson.info.breaks.unwrap_or("nothing");
+            return Err(format!(
+                "{} looks for `{breaks}` when explored; a variable's expected value is for your own program",
+                self.lesson.info.id
+            ));
+        }
+        let program = self.build()?.program;
+        let names = shared_variables(&program);
+        if !names.iter().any(|n| n == variable) {
+            let list = if names.is_empty() { "none".to_string() } else { names.join(", ") };
+            return Err(format!("the program has no shared variable `{variable}`; its shared variables: {list}"));
+        }
+        self.expect = Some(Expect { variable: variable.to_string(), value });
+        Ok(self)
+    }
+
+    /// Whether the program is the learner's own text rather than the lesson's.
+    pub fn is_own(&self) -> bool {
+        self.own.is_some()
+    }
+
+    /// Whether the program is Python text (the learner's, or a starter), judged by what any
+    /// program's run shows rather than by a lesson's own findings.
+    fn is_written(&self) -> bool {
+        self.is_own() || self.lesson.info.id == your_program::INFO.id
+    }
+
+    /// The Program and its run settings.
+    pub fn build(&self) -> Result<Built, String> {
+        match &self.own {
+            Some(program) => {
+                let common = Common::from_knobs(&self.knobs).map_err(|e| e.to_string())?;
+                Ok(Built::new(program.clone(), &common))
+            }
+            None => (self.lesson.build)(&self.knobs),
+        }
+    }
+
+    /// The same run with another seed (explore).
+    pub fn with_seed(&self, seed: u64) -> Result<Built, String> {
+        let mut with = self.clone();
+        with.knobs.set("seed", &seed.to_string()).map_err(|e| e.to_string())?;
+        with.build()
+    }
+
+    /// The Python shown: the learner's text is theirs, so only a lesson's is asked for.
+    pub fn source(&self) -> Result<String, String> {
+        self.build().map(|built| built.program.source)
+    }
+
+    /// The figure whose non-zero value means a run broke, for explore.
+    pub fn breaks(&self) -> Option<String> {
+        match &self.expect {
+            Some(expect) => Some(expect.figure()),
+            None if self.is_written() => Some(your_program::STUCK.to_string()),
+            None => self.lesson.info.breaks.map(str::to_string),
+        }
+    }
+
+    /// What to notice about a run, in `lang`.
+    pub fn findings(&self, trace: &Trace, lang: Lang) -> FindingsText {
+        let Some(program) = &self.own else { return self.judged_as_lesson(trace, lang) };
+        let mut findings = your_program::findings(program, trace, lang);
+        self.add_expected(program, trace, &mut findings);
+        findings
+    }
+
+    fn judged_as_lesson(&self, trace: &Trace, lang: Lang) -> FindingsText {
+        let mut findings = (self.lesson.findings)(&self.knobs, trace, lang);
+        if self.expect.is_some() {
+            if let Ok(built) = self.build() {
+                self.add_expected(&built.program, trace, &mut findings);
+            }
+        }
+        findings
+    }
+
+    /// The expected variable's figure: 1 when it ended elsewhere (or not at all), else 0.
+    fn add_expected(&self, program: &Program, trace: &Trace, findings: &mut FindingsText) {
+        let Some(expect) = &self.expect else { return };
+        let object = program.objects.iter().position(|o| o.name == expect.variable);
+        let ended = object.and_then(|i| trace.final_value(crate::engine::program::ObjectId(i as u16)));
+        findings.figures.insert(0, (expect.figure(), i64::from(ended != Some(expect.value))));
+    }
+
+    /// A run's findings in every language of the page, in [`Lang::ALL`] order.
+    pub fn findings_in_every_language(&self, trace: &Trace) -> Vec<FindingsText> {
+        Lang::ALL.iter().map(|lang| self.findings(trace, *lang)).collect()
+    }
+
+    /// A simulated run, ready to go: refused up front if too large (for a lesson, with
+    /// smaller knob values that would do).
+    pub fn simulation(&self) -> Result<Sim, String> {
+        let built = self.build()?;
+        if let Err(too_large) = size::check(&built.program, &built.settings, size::MAX_PLANNED_STEPS) {
+            let fits = |b: &Built| size::estimate(&b.program, &b.settings).steps <= size::MAX_PLANNED_STEPS;
+            return Err(format!("{too_large}{}", self.smaller(fits)));
+        }
+        let (program, settings) = built.into_sim();
+        Sim::new(program, settings).map_err(|e| e.to_string())
+    }
+
+    /// For a run too large with these knobs, a sentence of smaller knob values that would
+    /// fit (empty for the learner's program: its size is in its text, not in the knobs).
+    pub fn smaller(&self, fits: impl Fn(&Built) -> bool) -> String {
+        if self.is_own() {
+            return String::new();
+        }
+        lessons::suggestion(&lessons::smaller_knobs(self.lesson, &self.knobs, fits))
+    }
+}
+
+/// The names of a program's shared variables (what explore can expect a value of).
+pub fn shared_variables(program: &Program) -> Vec<String> {
+    program.objects.iter().filter(|o| matches!(o.kind, ObjectKind::Var { .. })).map(|o| o.name.clone()).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::sim;
+
+    fn pairs(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+    }
+
+    const RACE: &str = "import threading\ncounter = 0\n\ndef work():\n    global counter\n    counter += 1\n\n\
+                        t = threading.Thread(target=work)\nt.start()\nt.join()\nprint(counter)\n";
+
+    #[test]
+    fn an_edited_program_replaces_the_lessons_and_keeps_its_common_knobs() {
+        let race = lessons::lesson("race_counter").unwrap();
+        let knobs = pairs(&[("threads", "8"), ("seed", "9"), ("cores", "1")]);
+        let setup = Setup::new(race, &knobs, Some(RACE)).unwrap();
+        let built = setup.build().unwrap();
+        assert_eq!(built.program.actors.len(), 2, "the edited program's threads, not the lesson's 8");
+        assert_eq!((built.common.seed, built.common.cores), (9, 1));
+        let settings = built.sim_settings();
+        let trace = sim::run(built.program, settings).unwrap();
+        let found = setup.findings(&trace, Lang::En);
+        assert!(found.figures.contains(&("counter".to_string(), 1)), "{found:?}");
+        assert_eq!(setup.breaks().as_deref(), Some("stuck"));
+        // Without the text, the lesson's own program and findings.
+        let lesson = Setup::new(race, &knobs, None).unwrap();
+        assert_eq!(lesson.build().unwrap().program.actors.len(), 9);
+        assert_eq!(lesson.breaks().as_deref(), Some("lost"));
+    }
+
+    #[test]
+    fn refusals_name_the_place_and_the_knob() {
+        let race = lessons::lesson("race_counter").unwrap();
+        let refused = Setup::new(race, &[], Some("import threading\nclass A:\n    pass\n")).unwrap_err();
+        assert!(refused.starts_with("line 2, column 1: "), "{refused}");
+        let knob = Setup::new(race, &pairs(&[("threads", "x")]), Some(RACE)).unwrap_err();
+        assert!(knob.contains("threads"), "{knob}");
+        let lesson = Setup::new(race, &[], None).unwrap().expecting("counter", 4).unwrap_err();
+        assert!(lesson.contains("looks for `lost`"), "{lesson}");
+        let missing = Setup::new(race, &[], Some(RACE)).unwrap().expecting("total", 4).unwrap_err();
+        assert!(missing.contains("shared variables: counter"), "{missing}");
+    }
+
+    #[test]
+    fn an_expected_value_is_the_figure_explore_looks_for() {
+        let race = lessons::lesson("race_counter").unwrap();
+        for (wanted, off) in [(1, 0), (2, 1)] {
+            let setup = Setup::new(race, &[], Some(RACE)).unwrap().expecting("counter", wanted).unwrap();
+            let figure = format!("counter != {wanted}");
+            assert_eq!(setup.breaks(), Some(figure.clone()));
+            let built = setup.with_seed(3).unwrap();
+            let settings = built.sim_settings();
+            let trace = sim::run(built.program, settings).unwrap();
+            assert_eq!(setup.findings(&trace, Lang::En).figures[0], (figure, off));
+        }
+        // A starter is written Python too: it can be expected of.
+        let starter = lessons::lesson("your_program").unwrap();
+        let setup = Setup::new(starter, &[], None).unwrap().expecting("balance", 200).unwrap();
+        let built = setup.build().unwrap();
+        let settings = built.sim_settings();
+        let trace = sim::run(built.program, settings).unwrap();
+        assert_eq!(setup.findings(&trace, Lang::En).figures[0], ("balance != 200".to_string(), 1));
+    }
+}

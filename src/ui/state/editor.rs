@@ -1,0 +1,219 @@
+//! The learner's own program: the open lesson's Python, edited. The text lives in the link
+//! (`code=`) and replaces the lesson's program in every run, exploration and stepper; while
+//! the learner types, the worker compiles it (after a pause the editor waits for) and the
+//! page marks what it refuses, at its line and column.
+
+use super::State;
+use crate::lessons;
+use crate::worker::protocol::CompileError;
+use crate::worker::protocol::{Request, Scenario};
+
+/// The last text sent to be compiled, and the worker's answer once it came.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct CodeCheck {
+    id: u32,
+    pub(super) asked: String,
+    /// Its shared variables, or where and why it is refused.
+    pub answer: Option<Result<Vec<String>, CompileError>>,
+}
+
+impl State {
+    /// Whether the open page is the blank one for the learner's own program (its editor is
+    /// open from the start).
+    pub(super) fn blank_page(&self) -> bool {
+        self.query.lesson.is_some_and(|l| l.id == lessons::your_program::INFO.id)
+    }
+
+    /// Whether the code view is the editor.
+    pub fn editor_open(&self) -> bool {
+        self.editor_open || self.query.code.is_some()
+    }
+
+    /// The text the editor shows: the learner's, or the lesson's until they change it.
+    pub fn editor_text(&self) -> Option<String> {
+        match (&self.query.code, &self.source) {
+            (Some(code), _) => Some(code.clone()),
+            (None, Some(Ok(source))) => Some(source.clone()),
+            _ => None,
+        }
+    }
+
+    /// Whether the open program is Python text the learner wrote or can write (an edited
+    /// lesson, or the blank page's starters): explore can then judge it by a variable.
+    pub fn written(&self) -> bool {
+        self.query.code.is_some() || self.blank_page()
+    }
+
+    /// Where the compiler refuses the editor's text, if it does (from the last answer).
+    pub fn code_error(&self) -> Option<&CompileError> {
+        self.code_check.answer.as_ref()?.as_ref().err()
+    }
+
+    /// The shared variables of the editor's text as last compiled (what explore can expect
+    /// a value of).
+    pub fn code_variables(&self) -> &[String] {
+        match &self.code_check.answer {
+            Some(Ok(names)) => names,
+            _ => &[],
+        }
+    }
+
+    /// What a job of the open lesson is of, with the link's knobs less `leave_out`.
+    pub(super) fn scenario(&self, leave_out: &[&str]) -> Option<Scenario> {
+        let (lesson, knobs) = (self.query.lesson?, self.knob_values()?);
+        let knobs = knobs
+            .pairs()
+            .into_iter()
+            .filter(|(name, _)| !leave_out.contains(name))
+            .map(|(name, value)| (name.to_string(), value))
+            .collect();
+        Some(Scenario { lesson: lesson.id.to_string(), knobs, code: self.query.code.clone() })
+    }
+
+    pub(super) fn open_editor(&mut self) {
+        self.editor_open = true;
+    }
+
+    /// The learner changed the text: the next runs are of it. What was found of the old
+    /// text (an exploration, a schedule, the stepper's run) no longer applies.
+    pub(super) fn code_changed(&mut self, text: String) {
+        if self.query.lesson.is_none() || self.query.code.as_ref() == Some(&text) {
+            return;
+        }
+        self.query.code = Some(text);
+        self.editor_open = true;
+        self.forget_what_was_found();
+    }
+
+    /// Back to the lesson's own program (the editor stays open on it).
+    pub(super) fn reset_code(&mut self) {
+        if self.query.code.take().is_some() {
+            self.editor_open = true;
+            self.forget_what_was_found();
+        }
+    }
+
+    fn forget_what_was_found(&mut self) {
+        self.explored = None;
+        self.expect = None;
+        if self.query.value("schedule").is_some_and(|s| !s.to_string().is_empty()) {
+            let _ = self.query.set("schedule", "");
+        }
+        self.close_stepper();
+    }
+
+    /// The learner paused typing (or opened the editor): the editor's text is compiled, if
+    /// it changed since last asked.
+    pub(super) fn check_code(&mut self) {
+        let Some(code) = self.editor_text().filter(|_| self.editor_open()) else { return };
+        if code == self.code_check.asked || !self.worker_up() {
+            return;
+        }
+        let id = self.code_check.id + 1;
+        self.code_check = CodeCheck { id, asked: code.clone(), answer: self.code_check.answer.take() };
+        self.send(Request::Check { id, code });
+    }
+
+    /// The worker's answer, kept if it is for the text last asked about.
+    pub(super) fn code_checked(&mut self, id: u32, result: Result<Vec<String>, CompileError>) {
+        if id == self.code_check.id {
+            self.code_check.answer = Some(result);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::explore::ExploreRequest;
+    use crate::query::PageQuery;
+    use crate::ui::state::Action;
+
+    const CODE: &str = "import threading\ncounter = 0\n";
+
+    fn race() -> State {
+        let query = PageQuery::parse("?lesson=race_counter&threads=3");
+        State::new(query, true, 2).reduce(Action::WorkerReady {
+            isolated: true,
+            pool_threads: 4,
+            hardware_concurrency: 2,
+        })
+    }
+
+    fn last(state: &State) -> Request {
+        state.outbox.last().map(|(_, r)| r.clone()).expect("a request")
+    }
+
+    #[test]
+    fn an_edited_program_goes_into_the_link_and_every_job_until_reset() {
+        let state = race().reduce(Action::OpenEditor);
+        assert!(state.editor_open() && state.query.code.is_none() && !state.written());
+        let state = state.reduce(Action::EditCode(CODE.into()));
+        assert!(state.written());
+        let link = state.query.to_query_string();
+        assert!(link.contains("&code="), "{link}");
+        assert_eq!(PageQuery::parse(&link).code.as_deref(), Some(CODE), "the link reopens it");
+
+        let state = state.reduce(Action::RunLesson);
+        let Request::Run { scenario, .. } = last(&state) else { panic!() };
+        assert_eq!((scenario.lesson.as_str(), scenario.code.as_deref()), ("race_counter", Some(CODE)));
+        assert!(scenario.knobs.contains(&("threads".into(), "3".into())), "the worker checks them still");
+
+        // Explore is judged by the variable the learner picked.
+        let mut state = state;
+        state.job = None;
+        let state = state.reduce(Action::SetExpect(Some(("counter".into(), 3))));
+        let request = ExploreRequest { seeds: 2, picks: 0, max_runs: 10, stop_at_first_break: false };
+        let state = state.reduce(Action::StartExplore(request));
+        let Request::Explore { scenario, expect, .. } = last(&state) else { panic!() };
+        assert_eq!((scenario.code.as_deref(), expect), (Some(CODE), Some(("counter".into(), 3))));
+
+        let mut state = state.reduce(Action::Cancel);
+        state.job = None;
+        let state = state.reduce(Action::ResetCode);
+        assert!(state.query.code.is_none() && state.editor_open() && state.expect.is_none());
+        assert!(!state.query.to_query_string().contains("code="));
+        let state = state.reduce(Action::RunLesson);
+        let Request::Run { scenario, .. } = last(&state) else { panic!() };
+        assert_eq!(scenario.code, None);
+    }
+
+    #[test]
+    fn the_text_is_checked_after_a_pause_once_per_change_and_stale_answers_are_dropped() {
+        let state = race().reduce(Action::EditCode(CODE.into())).reduce(Action::CheckCode);
+        let Request::Check { id: first, code } = last(&state) else { panic!() };
+        assert_eq!(code, CODE);
+        let sent = state.outbox.len();
+        let state = state.reduce(Action::CheckCode);
+        assert_eq!(state.outbox.len(), sent, "the same text is not sent twice");
+        let state = state.reduce(Action::EditCode(format!("{CODE}class A:\n    pass\n"))).reduce(Action::CheckCode);
+        let Request::Check { id: second, .. } = last(&state) else { panic!() };
+        // The first answer comes late: dropped.
+        let state = state.reduce(Action::CodeChecked { id: first, result: Ok(vec!["counter".into()]) });
+        assert_eq!((state.code_error(), state.code_variables()), (None, &[][..]));
+        let refusal = CompileError { line: 3, column: 1, message: "a class is not supported".into() };
+        let state = state.reduce(Action::CodeChecked { id: second, result: Err(refusal.clone()) });
+        assert_eq!(state.code_error(), Some(&refusal));
+        // Leaving the lesson drops the program and what was said of it.
+        let state = state.reduce(Action::CloseLesson);
+        assert!(state.query.code.is_none() && state.code_error().is_none() && !state.editor_open());
+    }
+
+    #[test]
+    fn the_blank_page_opens_in_the_editor_and_a_new_starter_is_checked() {
+        let query = PageQuery::parse("?lesson=your_program");
+        let state = State::new(query, true, 2).reduce(Action::WorkerReady {
+            isolated: true,
+            pool_threads: 4,
+            hardware_concurrency: 2,
+        });
+        assert!(state.editor_open() && state.written());
+        let Some(Request::Source { lesson, knobs }) =
+            state.outbox.iter().map(|(_, r)| r.clone()).find(|r| matches!(r, Request::Source { .. }))
+        else {
+            panic!("the starter's text is asked for")
+        };
+        let state = state.reduce(Action::Source { lesson, knobs, text: Ok("x = 1\n".into()) });
+        assert_eq!(last(&state), Request::Check { id: 1, code: "x = 1\n".into() });
+    }
+}
