@@ -20,6 +20,17 @@ pub struct ExplorePanelProps {
     pub oncancel: Callback<()>,
     /// Open a found run in the stepper: its seed and schedule.
     pub onopen: Callback<(u64, String)>,
+    /// The program is Python the learner writes: they choose what counts as broken.
+    #[prop_or_default]
+    pub written: bool,
+    /// Its shared variables, to expect a final value of.
+    #[prop_or_default]
+    pub variables: Vec<String>,
+    /// The variable and value chosen (`None`: a run that hangs breaks).
+    #[prop_or_default]
+    pub expect: Option<(String, i64)>,
+    #[prop_or_default]
+    pub onexpect: Callback<Option<(String, i64)>>,
 }
 
 /// Explore a lesson from the page: seeds and picks, Explore (everything within the bound)
@@ -78,6 +89,7 @@ pub fn ExplorePanel(props: &ExplorePanelProps) -> Html {
         })
     };
     let oncancel = props.oncancel.reform(|_: MouseEvent| ());
+    let figure = if props.written { expect_choice(props, running) } else { Html::default() };
 
     let body = match &props.phase {
         ExplorePhase::Idle => html! {},
@@ -136,6 +148,7 @@ pub fn ExplorePanel(props: &ExplorePanelProps) -> Html {
                     </select>
                 </label>
             </div>
+            { figure }
             if let Some(note) = &*seeds_note {
                 <ul class="form-notes" id="explore-notes"><li>{ with_code(note) }</li></ul>
             }
@@ -146,6 +159,52 @@ pub fn ExplorePanel(props: &ExplorePanelProps) -> Html {
             </div>
             { body }
         </section>
+    }
+}
+
+/// For a written program, what counts as a broken run: one that hangs, or one where a
+/// shared variable ends at any value but the one the learner gives.
+fn expect_choice(props: &ExplorePanelProps, running: bool) -> Html {
+    let lang = props.lang;
+    let (variable, value) = match &props.expect {
+        Some((name, value)) => (name.clone(), *value),
+        None => (String::new(), 0),
+    };
+    let onvariable = {
+        let onexpect = props.onexpect.clone();
+        Callback::from(move |e: Event| {
+            let select: HtmlSelectElement = e.target_unchecked_into();
+            let name = select.value();
+            onexpect.emit((!name.is_empty()).then_some((name, value)));
+        })
+    };
+    let onvalue = {
+        let (onexpect, variable) = (props.onexpect.clone(), variable.clone());
+        Callback::from(move |e: Event| {
+            let input: HtmlInputElement = e.target_unchecked_into();
+            let parsed = input.value().trim().parse::<i64>().unwrap_or(value);
+            input.set_value(&parsed.to_string());
+            if !variable.is_empty() {
+                onexpect.emit(Some((variable.clone(), parsed)));
+            }
+        })
+    };
+    html! {
+        <div class="knobs" id="explore-expect">
+            <label class="knob"><span class="knob-name">{ t(lang, Key::ExpectFigure) }</span>
+                <select id="explore-expect-variable" disabled={running} onchange={onvariable}>
+                    <option value="" selected={variable.is_empty()}>{ t(lang, Key::ExpectStuck) }</option>
+                    { for props.variables.iter().map(|name| html! {
+                        <option value={name.clone()} selected={*name == variable}>{ words::expect_variable(lang, name) }</option>
+                    }) }
+                </select>
+            </label>
+            if !variable.is_empty() {
+                <label class="knob"><span class="knob-name">{ t(lang, Key::ExpectValue) }</span>
+                    <input id="explore-expect-value" type="number" value={value.to_string()} disabled={running} onchange={onvalue} />
+                </label>
+            }
+        </div>
     }
 }
 

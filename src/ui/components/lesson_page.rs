@@ -7,7 +7,7 @@ use crate::i18n::Lang;
 use crate::knobs::{common, KnobValue};
 use crate::lessons::{self, LessonInfo};
 use crate::query::{Controls, Note, PageQuery, PageSettings, Panel};
-use crate::ui::components::code_view::CodeView;
+use crate::ui::components::code_pane::CodePane;
 use crate::ui::components::console_view::{ConsoleGap, ConsoleView};
 use crate::ui::components::embed_dialog::EmbedDialog;
 use crate::ui::components::explore_panel::ExplorePanel;
@@ -38,6 +38,16 @@ pub struct LessonPageProps {
     pub restarted: Option<String>,
     /// The lesson's Python for the link's knobs (`None` until the worker has written it).
     pub source: Option<Result<String, String>>,
+    /// The code view is the editor.
+    pub editing: bool,
+    /// Where the compiler refuses the editor's text, if it does.
+    pub code_error: Option<crate::worker::protocol::CompileError>,
+    /// The shared variables of the editor's text (explore can expect a value of one).
+    pub code_variables: Vec<String>,
+    /// The program is Python the learner writes (explore can judge it by a variable).
+    pub written: bool,
+    /// Explore's figure for a written program: a variable and the value it should end at.
+    pub expect: Option<(String, i64)>,
     pub finished: Option<Rc<FinishedRun>>,
     /// The console of the run under way as streamed so far, and where its gap is.
     pub streamed: Option<Rc<StreamedWrites>>,
@@ -74,15 +84,21 @@ pub fn LessonPage(props: &LessonPageProps) -> Html {
         });
     }
 
-    // The source as the worker wrote it for the knobs in the link (a moment after a change).
-    let source: AttrValue = match &props.source {
-        Some(Ok(text)) => text.clone().into(),
-        Some(Err(why)) => format!("# {why}").into(),
-        None => AttrValue::default(),
+    // The learner's program, or the source as the worker wrote it for the knobs in the link
+    // (a moment after a change).
+    let edited = props.query.code.is_some();
+    let source: AttrValue = match (&props.query.code, &props.source) {
+        (Some(code), _) => code.clone().into(),
+        (None, Some(Ok(text))) => text.clone().into(),
+        (None, Some(Err(why))) => format!("# {why}").into(),
+        (None, None) => AttrValue::default(),
     };
-    // The lesson's knobs that matter with the others as they are, then the common ones.
+    let has_source = edited || props.source.is_some();
+    // The lesson's knobs that matter with the others as they are (none once the learner's
+    // program replaces the lesson's), then the common ones.
     let knobs = props.query.values();
     let mut specs: Vec<_> = match &knobs {
+        _ if edited => Vec::new(),
         Some(knobs) => lesson.knobs.iter().filter(|k| (lesson.shows)(knobs, k.name)).copied().collect(),
         None => lesson.knobs.to_vec(),
     };
@@ -183,9 +199,11 @@ pub fn LessonPage(props: &LessonPageProps) -> Html {
                 onclose={onaction.reform(|_| Action::CloseStepper)} />
         }
     });
-    let explore = lesson.breaks.is_some().then(|| {
+    let explore = (lesson.breaks.is_some() || props.written).then(|| {
         html! {
             <ExplorePanel lang={lang} phase={props.explore_phase.clone()} can_start={can_run}
+                written={props.written} variables={props.code_variables.clone()} expect={props.expect.clone()}
+                onexpect={onaction.reform(Action::SetExpect)}
                 onstart={onaction.reform(Action::StartExplore)}
                 oncancel={props.oncancel.clone()}
                 onopen={onaction.reform(|(seed, schedule): (u64, String)| Action::OpenFound { seed, schedule })} />
@@ -200,6 +218,9 @@ pub fn LessonPage(props: &LessonPageProps) -> Html {
         })
     };
 
+    // What the seed changes is the lesson's to say of its own program, not of the learner's.
+    let seed_changes = if edited { lessons::your_program::INFO.seed_changes } else { lesson.seed_changes };
+    let left_out_of_link = props.query.code_left_out().map(|problem| words::code_problem(lang, problem));
     let page = &props.page;
     let shows = |panel: Panel| page.shows(panel);
     let knobs_shown = !page.embed || page.controls == Controls::Full;
@@ -217,10 +238,13 @@ pub fn LessonPage(props: &LessonPageProps) -> Html {
             <section class={classes!("controls", (!buttons_shown).then_some("bare"))}>
                 if knobs_shown {
                     <KnobForm query={props.query.clone()} specs={specs} disabled={running} onchange={props.onknob.clone()} />
+                    if edited && !lesson.knobs.is_empty() {
+                        <p class="notice" id="knobs-fixed">{ t(lang, Key::KnobsFixedByCode) }</p>
+                    }
                     // Beside the seed knob, for the learner who runs again with another seed.
                     if simulated {
                         <p class="seed-changes" id="seed-changes">
-                            <span class="label">{ t(lang, Key::SeedChanges) }</span>{ " " }{ lesson.seed_changes.get(lang) }
+                            <span class="label">{ t(lang, Key::SeedChanges) }</span>{ " " }{ seed_changes.get(lang) }
                         </p>
                     }
                 }
@@ -263,12 +287,10 @@ pub fn LessonPage(props: &LessonPageProps) -> Html {
                 <div class={classes!("panes", single_pane.then_some("single"))}>
                     if shows(Panel::Code) {
                         <section class="pane">
-                            <h3>{ t(lang, Key::CodeHeading) }</h3>
-                            if props.source.is_some() {
-                                <CodeView source={source} marked={marked_line} />
-                            } else {
-                                <p class="notice" id="source-loading">{ t(lang, Key::SourceLoading) }</p>
-                            }
+                            <CodePane lang={lang} text={has_source.then(|| source.clone())} editing={props.editing}
+                                edited={edited} error={props.code_error.clone()} left_out_of_link={left_out_of_link}
+                                editable={buttons_shown} marked={marked_line} onaction={onaction.clone()}
+                                onrun={props.onrun.clone()} />
                         </section>
                     }
                     if shows(Panel::Console) {

@@ -1,5 +1,7 @@
 //! One component per file. Callback props are named `on…`.
 
+pub mod code_editor;
+pub mod code_pane;
 pub mod code_view;
 pub mod console_view;
 pub mod embed_dialog;
