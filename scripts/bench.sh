@@ -3,7 +3,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/env.sh
-( unset CARGO_UNSTABLE_BUILD_STD; cargo bench --bench pool && cargo bench --bench race && cargo bench --bench sim && cargo bench --bench explore && cargo bench --bench live )
+( unset CARGO_UNSTABLE_BUILD_STD; cargo bench --bench pool && cargo bench --bench race && cargo bench --bench sim && cargo bench --bench explore && cargo bench --bench live && cargo bench --bench compile )
 # The build as served, for its sizes; then the test build, whose hooks the figures need.
 served="$PWD/target/bench-served-dist"
 trunk build --release --dist "$served"

@@ -104,7 +104,7 @@ fn to_action(response: Response) -> Option<Action> {
         Response::ExploreDone { run, report } => Action::ExploreFinished { run, report },
         Response::Stepped { run, view } => Action::Stepped { run, view },
         Response::Source { lesson, knobs, text } => Action::Source { lesson, knobs, text },
-        Response::Checked { id, result } => Action::CodeChecked { id, result },
+        Response::Checked { id, result, took_ns } => Action::CodeChecked { id, result, took_ns },
         Response::Panicked { .. }
         | Response::PoolStalled
         | Response::Heartbeat { .. }
@@ -322,7 +322,8 @@ pub fn App() -> Html {
                 run_phase={state.run_phase()} can_run={state.can_run()} can_step={state.can_step()}
                 needs_pool={live && state.worker == WorkerStatus::NoPool} restarted={state.restarted.clone()}
                 source={state.source.clone()} finished={state.finished.clone()}
-                editing={state.editor_open()} code_error={state.code_error().cloned()}
+                editing={state.editor_open()} code_error={state.code_error().cloned()} compile_ns={state.code_check.took_ns}
+                compile_answers={state.code_check.answers}
                 code_variables={state.code_variables().to_vec()} written={state.written()} expect={state.expect.clone()}
                 streamed={state.lesson_running().then(|| Rc::new(state.streamed()))}
                 stepping={state.stepping()} step_view={state.step_view()} explore_phase={state.explore_phase()}

@@ -187,10 +187,12 @@ pub enum Response {
         text: Result<String, String>,
     },
     /// The learner's text compiled: its shared variables (what explore can expect a value
-    /// of), or where and why it is refused.
+    /// of), or where and why it is refused; and how long compiling took (a benchmark's
+    /// figure).
     Checked {
         id: u32,
         result: Result<Vec<String>, CompileError>,
+        took_ns: u64,
     },
 }
 
@@ -414,10 +416,11 @@ mod tests {
             Response::Stepped { run: 8, view: Box::new(sample_step_view()) },
             Response::Source { lesson: "pipe".into(), knobs: vec![], text: Ok("import os\n".into()) },
             Response::Source { lesson: "pipe".into(), knobs: vec![], text: Err("`messages` is 0".into()) },
-            Response::Checked { id: 3, result: Ok(vec!["counter".into(), "total".into()]) },
+            Response::Checked { id: 3, result: Ok(vec!["counter".into(), "total".into()]), took_ns: 1_250_000 },
             Response::Checked {
                 id: 4,
                 result: Err(CompileError { line: 3, column: 9, message: "a class is not supported".into() }),
+                took_ns: 0,
             },
             Response::ExploreDone {
                 run: 6,

@@ -66,6 +66,13 @@ const LESSONS = {
   pipe: { live: '', changed: 'close_early=yes', defaults: /All 3 messages arrived, in the order they were sent: Hello World !/, after: /then recv\(\) raised EOFError/, number: ['messages', 1, 10] },
   queue: { live: '', changed: 'maxsize=0&items=2', defaults: /All 8 items went through/, after: /All 4 items went through/, number: ['items', 1, 50] },
   job_queue: { live: '', changed: 'drain=after', defaults: /Collected 0 of 10 results/, after: /All 10 results collected/, number: ['jobs', 1, 40] },
+  your_program: {
+    live: '',
+    changed: 'starter=deadlock',
+    defaults: /^Your program ran to its end/,
+    after: /^Deadlock: 2 threads wait for each other/,
+    number: ['cores', 1, 64],
+  },
 };
 
 const run = () => runAndWait(page);

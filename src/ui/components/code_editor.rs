@@ -18,6 +18,12 @@ pub struct CodeEditorProps {
     pub text: AttrValue,
     /// Where the compiler refuses the text, if it does.
     pub error: Option<CompileError>,
+    /// How long the worker took to compile it last (for the benchmark).
+    #[prop_or_default]
+    pub took_ns: u64,
+    /// How many answers the worker has given (for the benchmark, which waits for the next).
+    #[prop_or_default]
+    pub answers: u32,
     /// A line to mark (where the picked console line was printed).
     #[prop_or_default]
     pub marked: Option<u32>,
@@ -87,7 +93,7 @@ pub fn CodeEditor(props: &CodeEditorProps) -> Html {
     html! {
         <div class="editor-wrap">
             <div class={classes!("editor", props.error.is_some().then_some("refused"))} id="code-editor">
-                <pre class="code" aria-hidden="true"><code>
+                <pre class="code" id="code" aria-hidden="true"><code>
                     { for lines.iter().enumerate().map(|(i, line)| {
                         let number = i as u32 + 1;
                         let refused = error_line == Some(number);
@@ -105,7 +111,8 @@ pub fn CodeEditor(props: &CodeEditorProps) -> Html {
                     aria-label={t(props.lang, Key::EditorLabel)} aria-invalid={props.error.is_some().to_string()}
                     aria-describedby="code-error" value={props.text.clone()} {oninput} {onkeydown} />
             </div>
-            <p class={classes!("code-error", props.error.is_none().then_some("ok"))} id="code-error" aria-live="polite">
+            <p class={classes!("code-error", props.error.is_none().then_some("ok"))} id="code-error" aria-live="polite"
+                data-compile-ms={format!("{:.2}", props.took_ns as f64 / 1e6)} data-answers={props.answers.to_string()}>
                 if let Some(error) = &props.error {
                     <button class="link" id="code-error-jump" onclick={onjump}>{ words::code_place(props.lang, error.line, error.column) }</button>
                     { " " }{ error.message.clone() }

@@ -17,6 +17,11 @@ pub struct CodePaneProps {
     /// The text is the learner's, not the lesson's.
     pub edited: bool,
     pub error: Option<CompileError>,
+    /// How long the worker took to compile the text last.
+    #[prop_or_default]
+    pub took_ns: u64,
+    #[prop_or_default]
+    pub answers: u32,
     /// Why the learner's program is not in the link, if it is not.
     pub left_out_of_link: Option<String>,
     /// Editing is offered (not in an embed without controls).
@@ -53,7 +58,7 @@ pub fn CodePane(props: &CodePaneProps) -> Html {
                 { buttons }
             </div>
             if props.editing {
-                <CodeEditor lang={lang} text={text} error={props.error.clone()} marked={props.marked}
+                <CodeEditor lang={lang} text={text} error={props.error.clone()} took_ns={props.took_ns} answers={props.answers} marked={props.marked}
                     onchange={onaction.reform(Action::EditCode)} oncheck={onaction.reform(|_| Action::CheckCode)}
                     onrun={props.onrun.clone()} />
                 if let Some(why) = &props.left_out_of_link {

@@ -42,6 +42,9 @@ pub struct LessonPageProps {
     pub editing: bool,
     /// Where the compiler refuses the editor's text, if it does.
     pub code_error: Option<crate::worker::protocol::CompileError>,
+    /// How long the worker took to compile it.
+    pub compile_ns: u64,
+    pub compile_answers: u32,
     /// The shared variables of the editor's text (explore can expect a value of one).
     pub code_variables: Vec<String>,
     /// The program is Python the learner writes (explore can judge it by a variable).
@@ -288,7 +291,7 @@ pub fn LessonPage(props: &LessonPageProps) -> Html {
                     if shows(Panel::Code) {
                         <section class="pane">
                             <CodePane lang={lang} text={has_source.then(|| source.clone())} editing={props.editing}
-                                edited={edited} error={props.code_error.clone()} left_out_of_link={left_out_of_link}
+                                edited={edited} error={props.code_error.clone()} took_ns={props.compile_ns} answers={props.compile_answers} left_out_of_link={left_out_of_link}
                                 editable={buttons_shown} marked={marked_line} onaction={onaction.clone()}
                                 onrun={props.onrun.clone()} />
                         </section>

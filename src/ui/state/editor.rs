@@ -15,6 +15,10 @@ pub struct CodeCheck {
     pub(super) asked: String,
     /// Its shared variables, or where and why it is refused.
     pub answer: Option<Result<Vec<String>, CompileError>>,
+    /// How long the worker took to compile it, and how many answers came so far (for the
+    /// benchmark, which waits for the next).
+    pub took_ns: u64,
+    pub answers: u32,
 }
 
 impl State {
@@ -110,14 +114,17 @@ impl State {
             return;
         }
         let id = self.code_check.id + 1;
-        self.code_check = CodeCheck { id, asked: code.clone(), answer: self.code_check.answer.take() };
+        self.code_check =
+            CodeCheck { id, asked: code.clone(), answer: self.code_check.answer.take(), ..self.code_check.clone() };
         self.send(Request::Check { id, code });
     }
 
     /// The worker's answer, kept if it is for the text last asked about.
-    pub(super) fn code_checked(&mut self, id: u32, result: Result<Vec<String>, CompileError>) {
+    pub(super) fn code_checked(&mut self, id: u32, result: Result<Vec<String>, CompileError>, took_ns: u64) {
         if id == self.code_check.id {
             self.code_check.answer = Some(result);
+            self.code_check.took_ns = took_ns;
+            self.code_check.answers += 1;
         }
     }
 }
@@ -189,10 +196,10 @@ mod tests {
         let state = state.reduce(Action::EditCode(format!("{CODE}class A:\n    pass\n"))).reduce(Action::CheckCode);
         let Request::Check { id: second, .. } = last(&state) else { panic!() };
         // The first answer comes late: dropped.
-        let state = state.reduce(Action::CodeChecked { id: first, result: Ok(vec!["counter".into()]) });
+        let state = state.reduce(Action::CodeChecked { id: first, result: Ok(vec!["counter".into()]), took_ns: 1 });
         assert_eq!((state.code_error(), state.code_variables()), (None, &[][..]));
         let refusal = CompileError { line: 3, column: 1, message: "a class is not supported".into() };
-        let state = state.reduce(Action::CodeChecked { id: second, result: Err(refusal.clone()) });
+        let state = state.reduce(Action::CodeChecked { id: second, result: Err(refusal.clone()), took_ns: 1 });
         assert_eq!(state.code_error(), Some(&refusal));
         // Leaving the lesson drops the program and what was said of it.
         let state = state.reduce(Action::CloseLesson);

@@ -186,6 +186,7 @@ pub enum Action {
     CodeChecked {
         id: u32,
         result: Result<Vec<String>, crate::worker::protocol::CompileError>,
+        took_ns: u64,
     },
     /// Back to the lesson's own program.
     ResetCode,
@@ -422,7 +423,7 @@ impl State {
             Action::OpenEditor => self.open_editor(),
             Action::EditCode(text) => self.code_changed(text),
             Action::CheckCode => self.check_code(),
-            Action::CodeChecked { id, result } => self.code_checked(id, result),
+            Action::CodeChecked { id, result, took_ns } => self.code_checked(id, result, took_ns),
             Action::ResetCode => self.reset_code(),
             Action::SetExpect(expect) => {
                 self.expect = expect;

@@ -294,8 +294,10 @@ impl Driver {
                 self.out.push(Response::Source { lesson, knobs, text });
             }
             Request::Check { id, code } => {
+                let start = self.clock.now();
                 let result = compile(&code).map(|program| lessons::shared_variables(&program));
-                self.out.push(Response::Checked { id, result });
+                let took_ns = self.clock.now().saturating_sub(start);
+                self.out.push(Response::Checked { id, result, took_ns });
             }
             Request::PanicForTest | Request::HangForTest | Request::StallPoolForTest => {
                 self.fail(0, "test requests are for test builds only".into())
