@@ -65,6 +65,35 @@ fn text_that_is_not_python_gets_the_parsers_message_at_its_place() {
 }
 
 #[test]
+fn a_thread_subclass_outside_the_subset_is_refused_where_it_is() {
+    let head = "import threading\n\n";
+    for (body, at, says) in [
+        ("class A:\n    pass\n", (3, 1), "only as a `threading.Thread` subclass"),
+        ("class W(threading.Thread):\n    def go(self):\n        pass\n", (4, 9), "`__init__` and `run` only"),
+        ("class W(threading.Thread):\n    def __init__(self):\n        pass\n", (3, 7), "needs `def run(self):`"),
+        (
+            "class W(threading.Thread):\n    def __init__(self, n):\n        super().__init__()\n        self.name = n\n\n    def run(self):\n        pass\n\n\nw = W(\"x\")\n",
+            (6, 9),
+            "give the thread's name to `super().__init__(name=...)`",
+        ),
+        (
+            "class W(threading.Thread):\n    def run(self):\n        pass\n\n\nw = W(1)\n",
+            (8, 5),
+            "W() takes no arguments",
+        ),
+        (
+            "class W(threading.Thread):\n    def __init__(self, a):\n        super().__init__()\n\n    def run(self):\n        pass\n\n\nw = W(1, 2)\n",
+            (11, 5),
+            "W() takes 1 arguments here, and is given 2",
+        ),
+    ] {
+        let e = refused(&format!("{head}{body}"));
+        assert_eq!((e.line, e.column), at, "{body}: {e}");
+        assert!(e.message.contains(says), "{body}: {e}");
+    }
+}
+
+#[test]
 fn a_construct_outside_the_subset_is_refused_where_it_is_with_what_is_supported() {
     let e = refused("import threading\n\ncounter = 0\n\n\ndef work():\n    global counter\n    try:\n        counter += 1\n    finally:\n        pass\n");
     assert_eq!((e.line, e.column, e.message.as_str()), (8, 5, "`try` is not supported yet"));
@@ -83,6 +112,19 @@ fn the_lock_print_lessons_python_compiles_to_its_own_program() {
     for lock in ["on", "off"] {
         for iterations in ["1", "5", "1000"] {
             round_trip("lock_print", &[("lock", lock), ("iterations", iterations)]);
+        }
+    }
+}
+
+#[test]
+fn starting_threads_with_a_thread_subclass_compiles_to_its_own_program() {
+    for threads in ["1", "3", "8"] {
+        for (wait_s, lines) in [("1", "4"), ("0.5", "1"), ("0.25", "3")] {
+            for (join, daemon) in [("yes", "no"), ("no", "no"), ("no", "yes"), ("yes", "yes")] {
+                let knobs =
+                    [("threads", threads), ("wait_s", wait_s), ("lines", lines), ("join", join), ("daemon", daemon)];
+                round_trip("starting_threads", &knobs);
+            }
         }
     }
 }

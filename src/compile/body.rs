@@ -46,6 +46,8 @@ pub(super) struct Body<'m, 'a> {
     pub(super) withs: Vec<ObjectId>,
     /// How many loops, branches and `with` blocks the statement is inside.
     pub(super) nesting: usize,
+    /// A Thread subclass's `run`: `self.name` is the thread's name.
+    pub(super) this: bool,
 }
 
 impl<'m, 'a> Body<'m, 'a> {
@@ -63,12 +65,29 @@ impl<'m, 'a> Body<'m, 'a> {
             loops: Vec::new(),
             withs: Vec::new(),
             nesting: 0,
+            this: false,
         }
     }
 
     /// The operations of function `f` run as a thread's target with arguments `args`.
     pub fn thread(m: &'m mut Module<'a>, f: usize, args: &[Value]) -> Result<Vec<Op>, CompileError> {
         Body::function(m, f, args, 0, 0, Vec::new())
+    }
+
+    /// The operations of a Thread subclass's `run` (function `f`), its `self` holding
+    /// `attributes` (`self.NAME` and their values).
+    pub fn run_method(
+        m: &'m mut Module<'a>,
+        f: usize,
+        attributes: Vec<(String, Value)>,
+    ) -> Result<Vec<Op>, CompileError> {
+        let def = m.functions[f];
+        let mut body = Body { params: attributes, this: true, ..Body::main(m) };
+        body.main = false;
+        body.calling.push(f);
+        body.take_registers(&def.body)?;
+        body.block(&def.body)?;
+        Ok(body.ops)
     }
 
     /// Function `f`'s operations, to be put at `base` of a thread's list, its locals from
@@ -114,6 +133,7 @@ impl<'m, 'a> Body<'m, 'a> {
             loops: Vec::new(),
             withs: Vec::new(),
             nesting: 0,
+            this: false,
         };
         body.take_registers(&def.body)?;
         body.block(&def.body)?;
@@ -129,7 +149,7 @@ impl<'m, 'a> Body<'m, 'a> {
     /// is never a local's.
     pub(super) fn take_registers(&mut self, stmts: &[Stmt]) -> Result<(), CompileError> {
         let mut names: Vec<&ast::ExprName> = Vec::new();
-        assigned_names(stmts, &mut names);
+        assigned_names(stmts, &|n| self.m.is_thread_class(n), &mut names);
         for name in names {
             let id = name.id.as_str();
             let module_level =
@@ -224,7 +244,7 @@ impl<'m, 'a> Body<'m, 'a> {
         match stmt {
             Stmt::Pass(_) => Ok(()),
             // Declared in the module's first pass; nothing runs for them.
-            Stmt::Import(_) | Stmt::FunctionDef(_) if self.main => Ok(()),
+            Stmt::Import(_) | Stmt::FunctionDef(_) | Stmt::ClassDef(_) if self.main => Ok(()),
             Stmt::Global(global) => {
                 self.declared.extend(global.names.iter().map(|n| n.to_string()));
                 Ok(())
@@ -558,10 +578,18 @@ pub(super) fn make_threads(m: &mut Module, value: &Expr) -> Result<Option<Vec<Ac
     let mut made = Vec::new();
     for k in 0..times {
         let Some(spec) = thread_target(m, &env(k), one)? else { return Ok(None) };
-        let ops = Body::thread(m, spec.target, &spec.args)?;
+        let subclass = spec.attributes.is_some();
+        let ops = match spec.attributes {
+            Some(attributes) => Body::run_method(m, spec.target, attributes)?,
+            None => Body::thread(m, spec.target, &spec.args)?,
+        };
+        // CPython adds the target's name to a default name; a subclass has no target.
         let name = spec.name.unwrap_or_else(|| {
             m.unnamed_threads += 1;
-            format!("Thread-{} ({})", m.unnamed_threads, m.functions[spec.target].name)
+            match subclass {
+                true => format!("Thread-{}", m.unnamed_threads),
+                false => format!("Thread-{} ({})", m.unnamed_threads, m.functions[spec.target].name),
+            }
         });
         let daemon = spec.daemon;
         m.threads.push(ActorDef { name, process: ProcessId(0), role: ActorRole::Thread, daemon, ops });

@@ -30,6 +30,14 @@ pub(super) fn value_in(module: &Module, env: Env, expr: &Expr) -> Option<Value> 
             Value::Text(_) => None,
         },
         Expr::BinOp(bin) => arith(bin.op, value_in(module, env, &bin.left)?, value_in(module, env, &bin.right)?),
+        // `self.delay` in a Thread subclass's `run`: an attribute `__init__` set.
+        Expr::Attribute(attr) => match attr.value.as_ref() {
+            Expr::Name(owner) => {
+                let key = format!("{}.{}", owner.id, attr.attr);
+                env.iter().find(|(n, _)| *n == key).map(|(_, v)| v.clone())
+            }
+            _ => None,
+        },
         _ => None,
     }
 }
@@ -147,10 +155,16 @@ pub(super) struct ThreadSpec {
     /// `args=(...)`: the values its parameters are bound to.
     pub args: Vec<Value>,
     pub daemon: bool,
+    /// A Thread subclass's instance: `target` is its `run`, and these its attributes, as
+    /// `self.NAME` and their values.
+    pub attributes: Option<Vec<(String, Value)>>,
 }
 
 /// The thread `expr` makes, with the names in `env` bound; `None` when it makes none.
 pub(super) fn thread_target(module: &Module, env: Env, expr: &Expr) -> Result<Option<ThreadSpec>, CompileError> {
+    if let Some(spec) = super::thread_class::instance(module, env, expr)? {
+        return Ok(Some(spec));
+    }
     let Some((call, "Thread")) = threading_call(module, expr)? else { return Ok(None) };
     if let Some(arg) = call.arguments.args.first() {
         return Err(refuse(module.source, arg, "give a thread's function as `target=`: Thread(target=work)"));
@@ -220,7 +234,7 @@ pub(super) fn thread_target(module: &Module, env: Env, expr: &Expr) -> Result<Op
         }
     }
     let target = target.ok_or_else(|| refuse(module.source, call, "a thread needs `target=`: the function it runs"))?;
-    Ok(Some(ThreadSpec { target, name, args, daemon }))
+    Ok(Some(ThreadSpec { target, name, args, daemon, attributes: None }))
 }
 
 /// `range(N)` or `range(A, B)` with values known before the run: where it starts, and how

@@ -13,6 +13,7 @@ mod module;
 mod print;
 mod scope;
 mod syntax;
+mod thread_class;
 
 use std::fmt;
 

@@ -99,6 +99,7 @@ impl<'a> Module<'a> {
                     self.functions.push(def);
                     self.globals.insert(def.name.to_string(), Global::Function(self.functions.len() - 1));
                 }
+                Stmt::ClassDef(class) => self.declare_class(class)?,
                 Stmt::Assign(assign) => self.declare_assign(assign, &shared)?,
                 Stmt::If(guard) if is_main_guard(&guard.test) => self.declare(&guard.body)?,
                 _ => {}
@@ -219,6 +220,7 @@ fn declared_global(body: &[Stmt]) -> BTreeSet<String> {
             match stmt {
                 Stmt::Global(global) => names.extend(global.names.iter().map(|n| n.to_string())),
                 Stmt::FunctionDef(def) => walk(&def.body, names),
+                Stmt::ClassDef(class) => walk(&class.body, names),
                 other => blocks(other).into_iter().for_each(|block| walk(block, names)),
             }
         }
@@ -278,6 +280,9 @@ fn used_before_bound<'b>(module: &Module, body: &'b [Stmt]) -> Option<&'b ast::E
                 // A function's body runs later, when it is called: only its name is bound now.
                 Stmt::FunctionDef(def) => {
                     self.bound.insert(def.name.to_string());
+                }
+                Stmt::ClassDef(class) => {
+                    self.bound.insert(class.name.to_string());
                 }
                 Stmt::Import(import) => {
                     self.bound.extend(import.names.iter().map(|a| a.name.to_string()));

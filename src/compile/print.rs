@@ -5,7 +5,7 @@ use ruff_python_ast::{self as ast, Expr};
 
 use super::body::Body;
 use super::CompileError;
-use crate::engine::program::{OpKind, Reg, TextPart, REGISTERS};
+use crate::engine::program::{Introspect, OpKind, Reg, TextPart, REGISTERS};
 
 impl Body<'_, '_> {
     /// `print(...)`: text and f-strings whose fields are names; shared state is read first.
@@ -67,8 +67,13 @@ impl Body<'_, '_> {
         if let Some(v) = self.known(expr) {
             return Ok(TextPart::Lit(v.shown()));
         }
-        if is_current_thread_name(expr) {
+        if is_current_thread_name(expr) || (self.this && is_self_name(expr)) {
             return Ok(TextPart::ActorName);
+        }
+        if is_active_count(expr) {
+            let r = self.take_scratch(expr, scratch)?;
+            self.op(call, OpKind::Introspect { what: Introspect::ActiveCount, reg: r });
+            return Ok(TextPart::Reg(r));
         }
         let Expr::Name(name) = expr else {
             return Err(self.refuse(expr, "only names and numbers may be printed in an f-string so far"));
@@ -79,13 +84,18 @@ impl Body<'_, '_> {
         let Some(object) = self.shared(name.id.as_str()) else {
             return Err(self.refuse(name, format!("`{}` is not defined", name.id)));
         };
+        let r = self.take_scratch(expr, scratch)?;
+        self.op(call, OpKind::Load { object, reg: r });
+        Ok(TextPart::Reg(r))
+    }
+
+    /// The next scratch register of a print, for a value read just before it.
+    fn take_scratch(&self, expr: &Expr, scratch: &mut u8) -> Result<Reg, CompileError> {
         if usize::from(*scratch) >= REGISTERS {
             return Err(self.refuse(expr, "too many values in one print"));
         }
-        let r = Reg(*scratch);
         *scratch += 1;
-        self.op(call, OpKind::Load { object, reg: r });
-        Ok(TextPart::Reg(r))
+        Ok(Reg(*scratch - 1))
     }
 }
 
@@ -99,6 +109,20 @@ fn merge(parts: Vec<TextPart>) -> Vec<TextPart> {
         }
     }
     merged
+}
+
+/// `self.name` (in a Thread subclass's `run`).
+fn is_self_name(expr: &Expr) -> bool {
+    matches!(expr, Expr::Attribute(a) if a.attr.as_str() == "name" && matches!(a.value.as_ref(), Expr::Name(s) if s.id.as_str() == "self"))
+}
+
+/// `threading.active_count()`.
+fn is_active_count(expr: &Expr) -> bool {
+    let Expr::Call(call) = expr else { return false };
+    let Expr::Attribute(func) = call.func.as_ref() else { return false };
+    matches!(func.value.as_ref(), Expr::Name(m) if m.id.as_str() == "threading")
+        && func.attr.as_str() == "active_count"
+        && call.arguments.is_empty()
 }
 
 /// `threading.current_thread().name`.

@@ -7,6 +7,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use ruff_python_ast as ast;
 use ruff_text_size::TextSize;
 
+use super::thread_class::ThreadClass;
+
 use crate::engine::program::{
     ActorDef, ActorId, ActorRole, ObjectDef, ObjectId, Op, ProcessDef, ProcessId, Program, StartMethod,
 };
@@ -63,12 +65,15 @@ pub(super) enum Global {
     Threads(Vec<ActorId>),
     /// A `def`, by its place in [`Module::functions`].
     Function(usize),
+    /// A `threading.Thread` subclass, by its place in [`Module::thread_classes`].
+    ThreadClass(usize),
 }
 
 pub(super) struct Module<'a> {
     pub source: &'a str,
     pub globals: BTreeMap<String, Global>,
     pub functions: Vec<&'a ast::StmtFunctionDef>,
+    pub thread_classes: Vec<ThreadClass<'a>>,
     pub objects: Vec<ObjectDef>,
     /// Every actor but the main thread (actor 0), in the order they were made.
     pub threads: Vec<ActorDef>,
@@ -87,6 +92,7 @@ impl<'a> Module<'a> {
             source,
             globals: BTreeMap::new(),
             functions: Vec::new(),
+            thread_classes: Vec::new(),
             objects: Vec::new(),
             threads: Vec::new(),
             imports: BTreeSet::new(),
@@ -98,6 +104,11 @@ impl<'a> Module<'a> {
 
     pub fn imported(&self, name: &str) -> bool {
         self.imports.contains(name)
+    }
+
+    /// Whether `name` is a `threading.Thread` subclass of the module.
+    pub fn is_thread_class(&self, name: &str) -> bool {
+        matches!(self.globals.get(name), Some(Global::ThreadClass(_)))
     }
 
     /// The Program: the main thread running `main_ops`, then every thread made.

@@ -32,9 +32,13 @@ pub(super) fn threading_call(expr: &Expr) -> Option<(&ast::ExprCall, &ast::ExprN
     (owner.id.as_str() == "threading").then_some((call, owner, attr.attr.as_str()))
 }
 
-/// Whether `value` makes threads: `threading.Thread(...)` or a comprehension of them.
-pub(super) fn is_thread_maker(value: &Expr) -> bool {
-    let thread = |e: &Expr| threading_call(e).is_some_and(|(_, _, name)| name == "Thread");
+/// Whether `value` makes threads: `threading.Thread(...)`, a call of a Thread subclass
+/// (`is_class` says which names are), or a comprehension of them.
+pub(super) fn is_thread_maker(value: &Expr, is_class: &dyn Fn(&str) -> bool) -> bool {
+    let thread = |e: &Expr| {
+        threading_call(e).is_some_and(|(_, _, name)| name == "Thread")
+            || matches!(e, Expr::Call(c) if matches!(c.func.as_ref(), Expr::Name(n) if is_class(n.id.as_str())))
+    };
     match value {
         Expr::ListComp(comp) => thread(&comp.elt),
         other => thread(other),
@@ -43,11 +47,15 @@ pub(super) fn is_thread_maker(value: &Expr) -> bool {
 
 /// The names `stmts` assign with `name = ...`, inside blocks too (not nested functions),
 /// each once, in order.
-pub(super) fn assigned_names<'s>(stmts: &'s [Stmt], names: &mut Vec<&'s ast::ExprName>) {
+pub(super) fn assigned_names<'s>(
+    stmts: &'s [Stmt],
+    is_class: &dyn Fn(&str) -> bool,
+    names: &mut Vec<&'s ast::ExprName>,
+) {
     for stmt in stmts {
         match stmt {
             Stmt::Assign(a) => {
-                if let ([Expr::Name(n)], false) = (a.targets.as_slice(), is_thread_maker(&a.value)) {
+                if let ([Expr::Name(n)], false) = (a.targets.as_slice(), is_thread_maker(&a.value, is_class)) {
                     if !names.iter().any(|m| m.id == n.id) {
                         names.push(n);
                     }
@@ -55,7 +63,7 @@ pub(super) fn assigned_names<'s>(stmts: &'s [Stmt], names: &mut Vec<&'s ast::Exp
             }
             other => {
                 for block in blocks(other) {
-                    assigned_names(block, names);
+                    assigned_names(block, is_class, names);
                 }
             }
         }

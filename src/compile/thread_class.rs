@@ -1,0 +1,220 @@
+//! `class Worker(threading.Thread)`: a thread whose code is its `run(self)`, made by
+//! calling the class. `__init__` may call `super().__init__(...)` (with `name=` and
+//! `daemon=`) and set attributes (`self.delay = delay`) to values known before the run;
+//! `run` reads them as `self.delay`, and `self.name` is the thread's name. Any other
+//! class, method or statement in the class is refused.
+
+use ruff_python_ast::{self as ast, Expr, Stmt};
+
+use super::expr::{const_text, value_in, Env, ThreadSpec};
+use super::scope::{Global, Module, Value};
+use super::{refuse, CompileError};
+
+/// A `threading.Thread` subclass: its `__init__` (if it has one) and its `run`, by its
+/// place in [`Module::functions`].
+#[derive(Clone, Copy, Debug)]
+pub(super) struct ThreadClass<'a> {
+    pub init: Option<&'a ast::StmtFunctionDef>,
+    pub run: usize,
+}
+
+impl<'a> Module<'a> {
+    /// Declares `class NAME(threading.Thread):` with its `__init__` and `run`.
+    pub(super) fn declare_class(&mut self, class: &'a ast::StmtClassDef) -> Result<(), CompileError> {
+        let refused = || {
+            refuse(
+                self.source,
+                class,
+                "a class is supported only as a `threading.Thread` subclass, `class Worker(threading.Thread):`, so far",
+            )
+        };
+        let bases = class.arguments.as_deref().map_or(&[][..], |a| &a.args[..]);
+        let keywords = class.arguments.as_deref().is_some_and(|a| !a.keywords.is_empty());
+        let [Expr::Attribute(base)] = bases else { return Err(refused()) };
+        let is_thread = matches!(base.value.as_ref(), Expr::Name(m) if m.id.as_str() == "threading")
+            && base.attr.as_str() == "Thread";
+        if !is_thread || keywords || !class.decorator_list.is_empty() {
+            return Err(refused());
+        }
+        if !self.imported("threading") {
+            return Err(refuse(self.source, base, "`threading` is not imported: add `import threading` first"));
+        }
+        let (mut init, mut run) = (None, None);
+        for stmt in &class.body {
+            match stmt {
+                Stmt::FunctionDef(def) if def.name.as_str() == "__init__" => init = Some(def),
+                Stmt::FunctionDef(def) if def.name.as_str() == "run" => run = Some(def),
+                Stmt::FunctionDef(def) => {
+                    return Err(refuse(
+                        self.source,
+                        &def.name,
+                        "a Thread subclass may define `__init__` and `run` only, so far",
+                    ))
+                }
+                Stmt::Pass(_) => {}
+                Stmt::Expr(e) if matches!(e.value.as_ref(), Expr::StringLiteral(_)) => {}
+                other => return Err(refuse(self.source, other, "a Thread subclass holds `def`s only, so far")),
+            }
+        }
+        let run = run.ok_or_else(|| refuse(self.source, &class.name, "a Thread subclass needs `def run(self):`"))?;
+        if run.parameters.args.len() != 1 || run.parameters.args[0].parameter.name.as_str() != "self" {
+            return Err(refuse(self.source, &run.name, "`run` takes `self` only: `def run(self):`"));
+        }
+        self.functions.push(run);
+        let run = self.functions.len() - 1;
+        let name = class.name.to_string();
+        self.thread_classes.push(ThreadClass { init, run });
+        self.globals.insert(name, Global::ThreadClass(self.thread_classes.len() - 1));
+        Ok(())
+    }
+}
+
+/// The thread `NAME(...)` makes when NAME is a Thread subclass, with the names in `env`
+/// bound; `None` when `expr` is no such call.
+pub(super) fn instance(module: &Module, env: Env, expr: &Expr) -> Result<Option<ThreadSpec>, CompileError> {
+    let Expr::Call(call) = expr else { return Ok(None) };
+    let Expr::Name(class_name) = call.func.as_ref() else { return Ok(None) };
+    let Some(Global::ThreadClass(c)) = module.globals.get(class_name.id.as_str()) else { return Ok(None) };
+    let class = module.thread_classes[*c];
+    let mut spec =
+        ThreadSpec { target: class.run, name: None, args: Vec::new(), daemon: false, attributes: Some(Vec::new()) };
+    let Some(init) = class.init else {
+        if !call.arguments.is_empty() {
+            return Err(refuse(module.source, call, format!("{}() takes no arguments", class_name.id)));
+        }
+        return Ok(Some(spec));
+    };
+    // `__init__`'s parameters, bound to the call's arguments (positional, then by name).
+    let p = &init.parameters;
+    let plain = p.posonlyargs.is_empty() && p.vararg.is_none() && p.kwonlyargs.is_empty() && p.kwarg.is_none();
+    let names: Vec<&str> = p.args.iter().map(|a| a.parameter.name.as_str()).collect();
+    if !plain || names.first() != Some(&"self") || p.args.iter().any(|a| a.default.is_some()) {
+        return Err(refuse(module.source, &init.name, "`__init__` takes `self` and plain parameters, so far"));
+    }
+    let known = |arg: &Expr| {
+        value_in(module, env, arg).ok_or_else(|| {
+            refuse(module.source, arg, "a thread's arguments are numbers or text known before the run, so far")
+        })
+    };
+    let mut bound: Vec<(String, Value)> = Vec::new();
+    for (name, arg) in names[1..].iter().zip(&call.arguments.args) {
+        bound.push((name.to_string(), known(arg)?));
+    }
+    for keyword in &call.arguments.keywords {
+        let Some(name) = keyword.arg.as_ref().map(|a| a.as_str()).filter(|n| names[1..].contains(n)) else {
+            return Err(refuse(module.source, keyword, "an argument `__init__` does not take"));
+        };
+        bound.push((name.to_string(), known(&keyword.value)?));
+    }
+    if bound.len() != names.len() - 1 || call.arguments.args.len() > names.len() - 1 {
+        let wanted = names.len() - 1;
+        return Err(refuse(
+            module.source,
+            call,
+            format!("{}() takes {wanted} arguments here, and is given {}", class_name.id, call.arguments.len()),
+        ));
+    }
+    let mut attributes = Vec::new();
+    for stmt in &init.body {
+        let scope: Vec<(String, Value)> = bound.iter().chain(&attributes).cloned().collect();
+        match stmt {
+            Stmt::Expr(e) if is_super_init(&e.value) => {
+                let Expr::Call(init_call) = e.value.as_ref() else { unreachable!("checked by is_super_init") };
+                thread_options(module, &scope, init_call, &mut spec)?;
+            }
+            Stmt::Assign(assign) => {
+                let [Expr::Attribute(target)] = assign.targets.as_slice() else {
+                    return Err(refuse(
+                        module.source,
+                        assign,
+                        "`__init__` sets attributes, `self.name = value`, so far",
+                    ));
+                };
+                if !matches!(target.value.as_ref(), Expr::Name(s) if s.id.as_str() == "self") {
+                    return Err(refuse(module.source, target, "`__init__` sets attributes of `self` only, so far"));
+                }
+                if matches!(target.attr.as_str(), "name" | "daemon") {
+                    let message = format!("give the thread's {0} to `super().__init__({0}=...)`, so far", target.attr);
+                    return Err(refuse(module.source, target, message));
+                }
+                let value = value_in(module, &scope, &assign.value).ok_or_else(|| {
+                    refuse(
+                        module.source,
+                        assign.value.as_ref(),
+                        "an attribute is a number or text known before the run, so far",
+                    )
+                })?;
+                let key = format!("self.{}", target.attr);
+                attributes.retain(|(k, _): &(String, Value)| *k != key);
+                attributes.push((key, value));
+            }
+            Stmt::Pass(_) => {}
+            Stmt::Expr(e) if matches!(e.value.as_ref(), Expr::StringLiteral(_)) => {}
+            other => {
+                return Err(refuse(
+                    module.source,
+                    other,
+                    "`__init__` may call `super().__init__(...)` and set `self.NAME = value`, so far",
+                ))
+            }
+        }
+    }
+    spec.attributes = Some(attributes);
+    Ok(Some(spec))
+}
+
+/// `super().__init__(...)` or `threading.Thread.__init__(self, ...)`.
+fn is_super_init(expr: &Expr) -> bool {
+    let Expr::Call(call) = expr else { return false };
+    let Expr::Attribute(init) = call.func.as_ref() else { return false };
+    if init.attr.as_str() != "__init__" {
+        return false;
+    }
+    match init.value.as_ref() {
+        Expr::Call(sup) => {
+            matches!(sup.func.as_ref(), Expr::Name(n) if n.id.as_str() == "super") && sup.arguments.is_empty()
+        }
+        Expr::Attribute(thread) => {
+            thread.attr.as_str() == "Thread"
+                && matches!(thread.value.as_ref(), Expr::Name(n) if n.id.as_str() == "threading")
+        }
+        _ => false,
+    }
+}
+
+/// The thread's `name=` and `daemon=` as `super().__init__` gives them.
+fn thread_options(module: &Module, env: Env, call: &ast::ExprCall, spec: &mut ThreadSpec) -> Result<(), CompileError> {
+    let positional = match call.func.as_ref() {
+        // `threading.Thread.__init__(self, ...)`: its first argument is `self`.
+        Expr::Attribute(f) if matches!(f.value.as_ref(), Expr::Attribute(_)) => {
+            &call.arguments.args[1.min(call.arguments.args.len())..]
+        }
+        _ => &call.arguments.args[..],
+    };
+    if let Some(arg) = positional.first() {
+        return Err(refuse(module.source, arg, "give the thread's options by name: `super().__init__(name=name)`"));
+    }
+    for keyword in &call.arguments.keywords {
+        match keyword.arg.as_ref().map(|a| a.as_str()) {
+            Some("name") => {
+                spec.name = Some(const_text(module, env, &keyword.value).ok_or_else(|| {
+                    refuse(module.source, &keyword.value, "a thread's name is text known before the run")
+                })?)
+            }
+            Some("daemon") => {
+                spec.daemon = match &keyword.value {
+                    Expr::BooleanLiteral(b) => b.value,
+                    other => return Err(refuse(module.source, other, "`daemon=` is True or False")),
+                }
+            }
+            _ => {
+                return Err(refuse(
+                    module.source,
+                    keyword,
+                    "only `name=` and `daemon=` are supported in `super().__init__(...)` so far",
+                ))
+            }
+        }
+    }
+    Ok(())
+}
