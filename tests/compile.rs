@@ -38,13 +38,14 @@ fn a_compiled_lesson_runs_to_the_same_trace_and_findings_seeded() {
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect();
     let lesson = lessons::lesson("race_counter").unwrap();
-    let (knobs, built) = build_from_pairs(lesson, &pairs).unwrap();
+    let (_, built) = build_from_pairs(lesson, &pairs).unwrap();
     let (program, settings) = built.into_sim();
     let compiled = compile(&program.source).unwrap();
     let own = sim::run(program, settings.clone()).unwrap();
     let ours = sim::run(compiled, settings).unwrap();
     assert_eq!(ours, own);
-    let findings = |trace| lessons::findings_in_every_language(lesson, &knobs, trace);
+    let setup = lessons::Setup::new(lesson, &pairs, None).unwrap();
+    let findings = |trace| setup.findings_in_every_language(trace);
     assert_eq!(findings(&ours), findings(&own));
     assert!(own.final_value(interleave::engine::program::ObjectId(0)).unwrap() < 60_000, "it raced");
 }
@@ -58,6 +59,12 @@ fn text_that_is_not_python_gets_the_parsers_message_at_its_place() {
     let e = refused("import threading\n\ndef work(:\n    pass\n");
     assert_eq!((e.line, e.column), (3, 10), "{e}");
     assert!(e.message.starts_with("invalid Python: "), "{e}");
+    // Size is counted in characters, and a refusal never falls inside one.
+    let korean = format!("x = 1\n# {}\n", "가".repeat(40_000));
+    compile(&korean).unwrap_or_else(|e| panic!("{e}"));
+    let e = refused(&format!("x = 1\n# {}\n", "가".repeat(100_000)));
+    assert_eq!((e.line, e.column), (2, 99_995), "{e}");
+    assert!(e.message.contains("longer than 100000 characters"), "{e}");
     // The parser is built without Unicode's names: the escape is named, not "unexpected".
     let e = refused("print(\"x \\N{BULLET} y\")\n");
     assert_eq!((e.line, e.column), (1, 10), "{e}");

@@ -10,7 +10,7 @@ use super::{json_line, Ordered};
 use crate::engine::clock::HostClock;
 use crate::engine::control::Control;
 use crate::engine::live::{run as live_run, Spawner, POOL_THREADS};
-use crate::engine::sim::StepResult;
+use crate::engine::sim::{Sim, StepResult};
 use crate::engine::trace::{Outcome, Trace, WaitOn};
 use crate::i18n::Lang;
 use crate::knobs::{Common, FromKnobs};
@@ -66,16 +66,7 @@ pub fn run(args: LessonArgs) -> Result<String, String> {
     if common.live && !common.schedule.is_empty() {
         return Err("a schedule replays on the simulated engine only; leave out --engine live".into());
     }
-    let trace = if common.live {
-        live(setup.build()?)?
-    } else {
-        let mut simulation = setup.simulation()?;
-        loop {
-            if let StepResult::Finished(trace) = simulation.run_slice(u64::MAX).map_err(|e| e.to_string())? {
-                break *trace;
-            }
-        }
-    };
+    let trace = if common.live { live(setup.build()?)? } else { to_end(setup.simulation()?)? };
     let findings = setup.findings(&trace, Lang::En);
     if json {
         return json_line(&run_json(lesson.info.id, &setup.knobs.pairs(), common.seed, common.live, &trace, &findings));
@@ -91,6 +82,15 @@ pub fn run(args: LessonArgs) -> Result<String, String> {
         out.push_str(&format!("deadlock: {}\n", edges.join("; ")));
     }
     Ok(out)
+}
+
+/// A simulated run, to its end.
+pub(super) fn to_end(mut simulation: Sim) -> Result<Trace, String> {
+    loop {
+        if let StepResult::Finished(trace) = simulation.run_slice(u64::MAX).map_err(|e| e.to_string())? {
+            return Ok(*trace);
+        }
+    }
 }
 
 /// A run on the live engine: real threads of a pool of this machine.

@@ -5,14 +5,11 @@ use serde::Serialize;
 
 use super::args::FileArgs;
 use super::json_line;
-use super::run::{deadlock, live, RunFacts};
-use crate::compile::compile;
-use crate::engine::program::Program;
+use super::run::{deadlock, live, to_end, RunFacts};
 use crate::engine::python::errors::uncaught;
-use crate::engine::sim;
 use crate::engine::trace::{Outcome, Trace};
 use crate::knobs::{Common, FromKnobs, KnobValues};
-use crate::lessons::Built;
+use crate::lessons::{your_program, Setup};
 
 /// `run-file --json`: one object per run.
 #[derive(Serialize)]
@@ -40,11 +37,6 @@ pub(super) fn read(path: &str) -> Result<String, String> {
     std::fs::read_to_string(path).map_err(|e| format!("{path}: {e}"))
 }
 
-/// The file at `path`, read and compiled; a refusal names the file, line and column.
-fn compiled(path: &str) -> Result<Program, String> {
-    compile(&read(path)?).map_err(|e| format!("{path}, {e}"))
-}
-
 pub fn run_file(args: FileArgs) -> Result<String, String> {
     let FileArgs { path, pairs, json } = args;
     // The knobs first: a mistake there is named before the file is read.
@@ -52,14 +44,10 @@ pub fn run_file(args: FileArgs) -> Result<String, String> {
     if common.live && !common.schedule.is_empty() {
         return Err("a schedule replays on the simulated engine only; leave out --engine live".into());
     }
-    let program = compiled(&path)?;
-    let built = Built::new(program, &common);
-    let trace = if common.live {
-        live(built)?
-    } else {
-        let (program, settings) = built.into_sim();
-        sim::run(program, settings).map_err(|e| e.to_string())?
-    };
+    // Run as the page runs an edited program: the size check, then either engine.
+    let setup = Setup::new(&your_program::LESSON, &pairs, Some(&read(&path)?)).map_err(|e| format!("{path}, {e}"))?;
+    let built = setup.build()?;
+    let trace = if common.live { live(built)? } else { to_end(setup.simulation_of(built)?)? };
     if json {
         return json_line(&FileRunJson {
             file: &path,

@@ -4,9 +4,10 @@
 use ruff_python_ast::{self as ast, Expr, Stmt};
 use ruff_text_size::Ranged;
 
-use super::body::{make_threads, Body};
+use super::body::Body;
 use super::scope::Global;
 use super::syntax::{is_thread_maker, mentions_count};
+use super::threads::make_threads;
 use super::CompileError;
 use crate::engine::program::{Arith, ObjectId, OpKind, Operand, Reg};
 

@@ -6,13 +6,11 @@ use std::collections::{BTreeMap, BTreeSet};
 use ruff_python_ast::{self as ast, Expr, Stmt};
 use ruff_text_size::Ranged;
 
-use super::expr::{range_of, seconds_in, thread_target, value_in};
+use super::expr::{range_of, seconds_in, value_in};
 use super::scope::{Global, Module, OpenLoop, Value};
 use super::syntax::{assigned_names, declares_global, describe, is_main_guard, mentions};
 use super::{line_of, refuse, CompileError};
-use crate::engine::program::{
-    ActorDef, ActorId, ActorRole, ObjectId, ObjectKind, Op, OpKind, ProcessId, Reg, Wait, REGISTERS,
-};
+use crate::engine::program::{ActorId, ObjectId, ObjectKind, Op, OpKind, Reg, Wait, REGISTERS};
 
 /// What a name means inside the body being compiled, besides the module's names.
 #[derive(Clone, Debug)]
@@ -547,56 +545,3 @@ impl<'m, 'a> Body<'m, 'a> {
         Err(self.refuse(attr, format!("`{owner_name}.{method}(...)` is not supported yet")))
     }
 }
-
-/// Threads for `value` (`threading.Thread(target=f)`, or a list of them by a
-/// comprehension over `range(N)`), made now and named as CPython names them; `None` when
-/// `value` makes no thread.
-pub(super) fn make_threads(m: &mut Module, value: &Expr) -> Result<Option<Vec<ActorId>>, CompileError> {
-    let (one, times, var) = match value {
-        Expr::ListComp(comp) => {
-            let [generator] = comp.generators.as_slice() else { return Ok(None) };
-            if let Some(filter) = generator.ifs.first() {
-                return Err(refuse(m.source, filter, "a comprehension's `if` is not supported yet"));
-            }
-            let Some((from, n)) = range_of(m, &[], &generator.iter) else { return Ok(None) };
-            let var = match &generator.target {
-                Expr::Name(name) => name.id.to_string(),
-                _ => return Ok(None),
-            };
-            (comp.elt.as_ref(), (from, n), var)
-        }
-        other => (other, (0, 1), String::new()),
-    };
-    let (from, times) = times;
-    let env = |k: u64| [(var.clone(), Value::Int(from + k as i64))];
-    if thread_target(m, &env(0), one)?.is_none() {
-        return Ok(None);
-    }
-    if m.threads.len() as u64 + times > MAX_THREADS as u64 {
-        return Err(refuse(m.source, value, format!("a program may make at most {MAX_THREADS} threads so far")));
-    }
-    let mut made = Vec::new();
-    for k in 0..times {
-        let Some(spec) = thread_target(m, &env(k), one)? else { return Ok(None) };
-        let subclass = spec.attributes.is_some();
-        let ops = match spec.attributes {
-            Some(attributes) => Body::run_method(m, spec.target, attributes)?,
-            None => Body::thread(m, spec.target, &spec.args)?,
-        };
-        // CPython adds the target's name to a default name; a subclass has no target.
-        let name = spec.name.unwrap_or_else(|| {
-            m.unnamed_threads += 1;
-            match subclass {
-                true => format!("Thread-{}", m.unnamed_threads),
-                false => format!("Thread-{} ({})", m.unnamed_threads, m.functions[spec.target].name),
-            }
-        });
-        let daemon = spec.daemon;
-        m.threads.push(ActorDef { name, process: ProcessId(0), role: ActorRole::Thread, daemon, ops });
-        made.push(ActorId(m.threads.len() as u16));
-    }
-    Ok(Some(made))
-}
-
-/// The most threads a program may make.
-pub(super) const MAX_THREADS: usize = 1_000;

@@ -13,7 +13,7 @@ mod module;
 mod print;
 mod scope;
 mod syntax;
-mod thread_class;
+mod threads;
 
 use std::fmt;
 
@@ -45,9 +45,12 @@ pub(crate) fn refuse(source: &str, node: &impl Ranged, message: impl Into<String
     at(source, node.start(), message)
 }
 
-/// A refusal at byte `offset` of `source`.
+/// A refusal at byte `offset` of `source` (inside a character: at that character).
 pub(crate) fn at(source: &str, offset: TextSize, message: impl Into<String>) -> CompileError {
-    let offset = (u32::from(offset) as usize).min(source.len());
+    let mut offset = (u32::from(offset) as usize).min(source.len());
+    while !source.is_char_boundary(offset) {
+        offset -= 1;
+    }
     let before = &source[..offset];
     let line = before.matches('\n').count() as u32 + 1;
     let column = before.rsplit('\n').next().unwrap_or("").chars().count() as u32 + 1;
@@ -60,7 +63,7 @@ pub(crate) fn line_of(source: &str, node: &impl Ranged) -> u32 {
     source[..offset].matches('\n').count() as u32 + 1
 }
 
-/// The longest program compiled, in bytes: a learner's program is a page or two.
+/// The longest program compiled, in characters: a learner's program is a page or two.
 pub const MAX_SOURCE: usize = 100_000;
 /// How deep brackets and runs of unary signs may go (CPython's parser stops at 200 nested
 /// brackets): deeper ones would exhaust the stack of a parser that recurses.
@@ -68,8 +71,8 @@ const MAX_NESTING: usize = 200;
 
 /// Refuses a program too large, or nested too deeply, to compile safely.
 fn check_size(source: &str) -> Result<(), CompileError> {
-    if source.len() > MAX_SOURCE {
-        let end = TextSize::try_from(MAX_SOURCE).unwrap_or_default();
+    if let Some((end, _)) = source.char_indices().nth(MAX_SOURCE) {
+        let end = TextSize::try_from(end).unwrap_or_default();
         return Err(at(source, end, format!("the program is longer than {MAX_SOURCE} characters")));
     }
     let (mut depth, mut signs) = (0usize, 0usize);

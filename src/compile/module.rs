@@ -13,7 +13,8 @@
 //! `with lock:` (or a semaphore),
 //! `acquire()`/`release()`, an event's `wait()`/`set()`/`clear()`, `x += c`, reading shared
 //! state into a local and writing `local + c` back, `time.sleep(s)` and `print` of text and
-//! f-strings (with `threading.current_thread().name`).
+//! f-strings (with `threading.current_thread().name`). Threads are made as [`threads`]
+//! says, by `threading.Thread(...)` or a `threading.Thread` subclass.
 
 use std::collections::BTreeSet;
 

@@ -7,8 +7,6 @@ use std::collections::{BTreeMap, BTreeSet};
 use ruff_python_ast as ast;
 use ruff_text_size::TextSize;
 
-use super::thread_class::ThreadClass;
-
 use crate::engine::program::{
     ActorDef, ActorId, ActorRole, ObjectDef, ObjectId, Op, ProcessDef, ProcessId, Program, StartMethod,
 };
@@ -126,6 +124,14 @@ impl<'a> Module<'a> {
         actors.extend(self.threads);
         Program { source: self.source.to_string(), processes: vec![main_process], actors, objects: self.objects }
     }
+}
+
+/// A `threading.Thread` subclass: its `__init__` (if it has one) and its `run`, by its
+/// place in [`Module::functions`].
+#[derive(Clone, Copy, Debug)]
+pub(super) struct ThreadClass<'a> {
+    pub init: Option<&'a ast::StmtFunctionDef>,
+    pub run: usize,
 }
 
 /// A loop being compiled: where it starts, and the `break`s to point at its end.

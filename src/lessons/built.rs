@@ -6,10 +6,7 @@ use serde::{Deserialize, Serialize};
 use crate::engine::program::Program;
 use crate::engine::settings::{OutputMode, PythonModel, RunSettings};
 use crate::engine::sim::SimSettings;
-use crate::engine::trace::Trace;
-use crate::i18n::Lang;
-use crate::knobs::{Common, KnobValues, Output};
-use crate::lessons::Lesson;
+use crate::knobs::{Common, Output};
 
 /// A lesson as the engines need it: the Program to run and how to run it.
 #[derive(Clone, Debug, PartialEq)]
@@ -48,11 +45,6 @@ impl From<Findings> for FindingsText {
             figures: findings.figures.into_iter().map(|(name, value)| (name.to_string(), value)).collect(),
         }
     }
-}
-
-/// A run's findings in every language of the page, in [`Lang::ALL`] order.
-pub fn findings_in_every_language(lesson: &Lesson, knobs: &KnobValues, trace: &Trace) -> Vec<FindingsText> {
-    Lang::ALL.iter().map(|lang| (lesson.findings)(knobs, trace, *lang)).collect()
 }
 
 impl Built {

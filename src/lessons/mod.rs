@@ -39,7 +39,7 @@ mod built;
 mod setup;
 mod size;
 
-pub use built::{findings_in_every_language, Built, Findings, FindingsText};
+pub use built::{Built, Findings, FindingsText};
 pub use setup::{shared_variables, Setup};
 pub use size::{smaller_knobs, suggestion};
 
@@ -178,12 +178,18 @@ pub fn shows_with<T: Teach>(values: &KnobValues, name: &str) -> bool {
 
 /// Builds a lesson from raw `name=value` pairs, strictly (for the worker and the CLI).
 pub fn build_from_pairs(lesson: &Lesson, pairs: &[(String, String)]) -> Result<(KnobValues, Built), String> {
+    let knobs = knobs_from_pairs(lesson, pairs)?;
+    let built = (lesson.build)(&knobs)?;
+    Ok((knobs, built))
+}
+
+/// A lesson's knobs from raw `name=value` pairs, strictly: a wrong one is an error.
+pub fn knobs_from_pairs(lesson: &Lesson, pairs: &[(String, String)]) -> Result<KnobValues, String> {
     let mut knobs = KnobValues::for_lesson(lesson.info.knobs);
     for (name, value) in pairs {
         knobs.set(name, value).map_err(|e| e.to_string())?;
     }
-    let built = (lesson.build)(&knobs)?;
-    Ok((knobs, built))
+    Ok(knobs)
 }
 
 /// What the page shows of the lesson `id`.

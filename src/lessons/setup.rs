@@ -39,12 +39,14 @@ impl Setup {
     /// the learner's text in place of its program if there is one (`Err` says where it is
     /// refused, by line and column).
     pub fn new(lesson: &'static Lesson, pairs: &[(String, String)], code: Option<&str>) -> Result<Setup, String> {
-        let mut knobs = KnobValues::for_lesson(lesson.info.knobs);
-        for (name, value) in pairs {
-            knobs.set(name, value).map_err(|e| e.to_string())?;
-        }
+        let knobs = lessons::knobs_from_pairs(lesson, pairs)?;
         let own = code.map(|text| compile(text).map_err(|e| e.to_string())).transpose()?;
-        Ok(Setup { lesson, knobs, own, expect: None })
+        let mut setup = Setup { lesson, knobs, own, expect: None };
+        // A starter is compiled once here, not again for every seed explored.
+        if setup.own.is_none() && lesson.info.id == your_program::INFO.id {
+            setup.own = Some(setup.build()?.program);
+        }
+        Ok(setup)
     }
 
     /// Explore's figure for a written program (the learner's, or a starter): runs where the
@@ -67,15 +69,10 @@ impl Setup {
         Ok(self)
     }
 
-    /// Whether the program is the learner's own text rather than the lesson's.
-    pub fn is_own(&self) -> bool {
-        self.own.is_some()
-    }
-
     /// Whether the program is Python text (the learner's, or a starter), judged by what any
     /// program's run shows rather than by a lesson's own findings.
     fn is_written(&self) -> bool {
-        self.is_own() || self.lesson.info.id == your_program::INFO.id
+        self.own.is_some()
     }
 
     /// The Program and its run settings.
@@ -96,7 +93,7 @@ impl Setup {
         with.build()
     }
 
-    /// The Python shown: the learner's text is theirs, so only a lesson's is asked for.
+    /// The Python the program was made from.
     pub fn source(&self) -> Result<String, String> {
         self.build().map(|built| built.program.source)
     }
@@ -144,7 +141,11 @@ impl Setup {
     /// A simulated run, ready to go: refused up front if too large (for a lesson, with
     /// smaller knob values that would do).
     pub fn simulation(&self) -> Result<Sim, String> {
-        let built = self.build()?;
+        self.simulation_of(self.build()?)
+    }
+
+    /// [`Setup::simulation`] of this setup already built.
+    pub fn simulation_of(&self, built: Built) -> Result<Sim, String> {
         if let Err(too_large) = size::check(&built.program, &built.settings, size::MAX_PLANNED_STEPS) {
             let fits = |b: &Built| size::estimate(&b.program, &b.settings).steps <= size::MAX_PLANNED_STEPS;
             return Err(format!("{too_large}{}", self.smaller(fits)));
@@ -156,7 +157,7 @@ impl Setup {
     /// For a run too large with these knobs, a sentence of smaller knob values that would
     /// fit (empty for the learner's program: its size is in its text, not in the knobs).
     pub fn smaller(&self, fits: impl Fn(&Built) -> bool) -> String {
-        if self.is_own() {
+        if self.is_written() {
             return String::new();
         }
         lessons::suggestion(&lessons::smaller_knobs(self.lesson, &self.knobs, fits))

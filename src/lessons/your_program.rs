@@ -99,7 +99,12 @@ pub fn findings(program: &Program, trace: &Trace, lang: Lang) -> FindingsText {
             continue;
         }
         if let Some(value) = trace.final_value(ObjectId(i as u16)) {
-            figures.push((object.name.clone(), value));
+            // A variable named like one of the figures above keeps its own figure apart.
+            let figure = match object.name.as_str() {
+                STUCK | EXCEPTIONS | "ms" => format!("{} (variable)", object.name),
+                name => name.to_string(),
+            };
+            figures.push((figure, value));
             finals.push(format!("{} = {}", object.name, group_digits(value)));
         }
     }

@@ -10,8 +10,8 @@ use miniz_oxide::inflate::decompress_to_vec_with_limit;
 /// The longest `code=` value written or read: links of a few kilobytes survive chats,
 /// mail and servers; programs that compress to more are shared as text.
 pub const MAX_LINK_CODE: usize = 6_000;
-/// The longest program text a link may decode to (the compiler refuses longer ones anyway);
-/// a value that would inflate to more is refused before it does.
+/// The longest program text a link may decode to, in characters (the compiler's own
+/// limit); a value that would inflate to more is refused before it does.
 pub const MAX_CODE_CHARS: usize = 100_000;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -49,8 +49,9 @@ pub struct PageQuery {
     common: Vec<Setting>,
     /// The open lesson's knobs, in the lesson's order.
     lesson_knobs: Vec<Setting>,
-    /// The learner's own program in place of the open lesson's, once they edit it.
-    pub code: Option<String>,
+    /// The learner's own program in place of the open lesson's, once they edit it, and its
+    /// `code=` value (encoded once per change: the link is written after every action).
+    code: Option<(String, Result<String, CodeProblem>)>,
     /// How the page is shown: embedded or not, its theme, ...
     pub page: PageSettings,
     pub notes: Vec<Note>,
@@ -124,7 +125,7 @@ impl PageQuery {
             } else if key == "code" {
                 match (query.lesson, code::decode(value)) {
                     (None, _) => query.notes.push(Note::IgnoredWithoutLesson { name: echo(key), value: echo(value) }),
-                    (Some(_), Ok(text)) => query.code = Some(text),
+                    (Some(_), Ok(text)) => query.set_code(Some(text)),
                     (Some(_), Err(problem)) => query.notes.push(Note::Code(problem)),
                 }
             } else if PageSettings::owns(key) {
@@ -157,9 +158,22 @@ impl PageQuery {
         self.code = None;
     }
 
+    /// The learner's program, if they wrote one.
+    pub fn code(&self) -> Option<&str> {
+        self.code.as_ref().map(|(text, _)| text.as_str())
+    }
+
+    /// Puts the learner's program in place of the lesson's (`None`: the lesson's again).
+    pub fn set_code(&mut self, text: Option<String>) {
+        self.code = text.map(|text| {
+            let value = code::encode(&text);
+            (text, value)
+        });
+    }
+
     /// Why the learner's program is not in the link, if it is not: too long to share.
     pub fn code_left_out(&self) -> Option<CodeProblem> {
-        code::encode(self.code.as_deref()?).err()
+        self.code.as_ref()?.1.as_ref().err().copied()
     }
 
     /// Sets a knob from a raw value. The value used (clamped or default) is kept either way;
@@ -255,7 +269,7 @@ impl PageQuery {
     fn run_parts(&self) -> Vec<String> {
         let lesson = self.lesson.map(|lesson| format!("lesson={}", lesson.id));
         let knobs = self.link_knobs().into_iter().map(|(name, value)| format!("{name}={}", percent_encode(&value)));
-        let code = self.code.as_deref().and_then(|text| code::encode(text).ok()).map(|value| format!("code={value}"));
+        let code = self.code.as_ref().and_then(|(_, value)| value.as_ref().ok()).map(|value| format!("code={value}"));
         lesson.into_iter().chain(knobs).chain(code).collect()
     }
 }

@@ -148,14 +148,14 @@ fn only_plain_origins_are_taken_as_hosts() {
 fn a_program_in_the_link_opens_with_its_lesson_or_gets_a_note() {
     let value = code::encode("print(1)\n").unwrap();
     let q = PageQuery::parse(&format!("?code={value}&lesson=race_counter"));
-    assert_eq!(q.code.as_deref(), Some("print(1)\n"), "the lesson is read first, wherever it is");
+    assert_eq!(q.code(), Some("print(1)\n"), "the lesson is read first, wherever it is");
     assert_eq!(q.to_query_string(), format!("?lesson=race_counter&code={value}"));
     let q = PageQuery::parse("?lesson=race_counter&code=%21%21");
-    assert_eq!((q.code.as_deref(), &q.notes[..]), (None, &[Note::Code(CodeProblem::Garbled)][..]));
+    assert_eq!((q.code(), &q.notes[..]), (None, &[Note::Code(CodeProblem::Garbled)][..]));
     let q = PageQuery::parse(&format!("?code={value}"));
-    assert!(q.code.is_none() && matches!(q.notes[..], [Note::IgnoredWithoutLesson { .. }]), "{:?}", q.notes);
+    assert!(q.code().is_none() && matches!(q.notes[..], [Note::IgnoredWithoutLesson { .. }]), "{:?}", q.notes);
     // Another lesson opened: the program stays with the one it was written in.
     let mut q = PageQuery::parse(&format!("?lesson=race_counter&code={value}"));
     q.open_lesson(crate::lessons::find("gil").unwrap());
-    assert!(q.code.is_none());
+    assert!(q.code().is_none());
 }

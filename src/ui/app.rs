@@ -325,6 +325,7 @@ pub fn App() -> Html {
                 editing={state.editor_open()} code_error={state.code_error().cloned()} compile_ns={state.code_check.took_ns}
                 compile_answers={state.code_check.answers}
                 code_variables={state.code_variables().to_vec()} written={state.written()} expect={state.expect.clone()}
+                restorable={state.code_before_reset().is_some()}
                 streamed={state.lesson_running().then(|| Rc::new(state.streamed()))}
                 stepping={state.stepping()} step_view={state.step_view()} explore_phase={state.explore_phase()}
                 pool_runs={Rc::new(state.pool_runs.clone())} page={state.query.page.clone()}

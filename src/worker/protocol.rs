@@ -47,8 +47,8 @@ pub enum Request {
     Explore { run: u32, scenario: Scenario, request: ExploreRequest, expect: Option<(String, i64)> },
     /// The whole console of the last finished run, for a download.
     ConsoleText { run: u32 },
-    /// Open the stepper: a simulated run of a lesson, taken a turn at a time as the page
-    /// asks ([`Request::StepMove`]); a Cancel closes it.
+    /// Open the stepper: a simulated run of a lesson or the learner's program, taken a turn
+    /// at a time as the page asks ([`Request::StepMove`]); a Cancel closes it.
     Step { run: u32, scenario: Scenario },
     /// A move in the open stepper.
     StepMove { run: u32, step: StepMove },

@@ -68,6 +68,10 @@ test('the link carries the edited program, and Reset brings the lesson back', as
   await other.click('#reset-code');
   await other.waitForFunction(() => !location.search.includes('code='));
   assert.match(await other.inputValue('#code-input'), /with lock:/);
+  // Reset can be taken back.
+  await other.click('#restore-code');
+  await other.waitForFunction(() => location.search.includes('code='));
+  assert.doesNotMatch(await other.inputValue('#code-input'), /with lock:/);
   await other.close();
 });
 
@@ -96,6 +100,21 @@ test('a refusal is marked at its line and column while typing; Tab, Enter and un
   }
   assert.doesNotMatch(await text(), /class/);
   await page.waitForSelector('#code-error.ok');
+  // Selected lines indent and dedent together; Shift+Tab with the caret at a line's start
+  // takes its indent off too.
+  const before = await text();
+  const start = before.indexOf('for t in threads:');
+  await page.evaluate((s) => document.querySelector('#code-input').setSelectionRange(s, s + 'for t in threads:\n    t.start()'.length), start);
+  await page.keyboard.press('Tab');
+  assert.ok((await text()).includes('    for t in threads:\n        t.start()'), (await text()).slice(start - 4, start + 40));
+  await page.keyboard.press('Shift+Tab');
+  assert.equal(await text(), before);
+  const inner = before.indexOf('    t.start()');
+  await page.evaluate((s) => document.querySelector('#code-input').setSelectionRange(s, s), inner);
+  await page.keyboard.press('Shift+Tab');
+  assert.ok((await text()).includes('\nt.start()'), 'dedented from the line start');
+  await page.keyboard.press('Control+z');
+  assert.equal(await text(), before, 'undo takes the dedent back');
 });
 
 test('an endless loop ends with Cancel, and the next run works', async () => {

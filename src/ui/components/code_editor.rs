@@ -4,7 +4,7 @@ use web_sys::{HtmlDocument, HtmlTextAreaElement, KeyboardEvent};
 use yew::prelude::*;
 
 use crate::i18n::Lang;
-use crate::ui::editing::{next_indent, utf16_offset, INDENT};
+use crate::ui::editing::{next_indent, reindent, selected_lines, utf16_offset, INDENT};
 use crate::ui::highlight::highlight_line;
 use crate::ui::words::{self, t, Key};
 use crate::worker::protocol::CompileError;
@@ -32,12 +32,16 @@ pub struct CodeEditorProps {
     pub oncheck: Callback<()>,
     /// Ctrl+Enter.
     pub onrun: Callback<()>,
+    /// A job runs: the text stays as it is until it ends.
+    #[prop_or_default]
+    pub readonly: bool,
 }
 
 /// The program, editable: a plain textarea over the highlighted text, so the browser's own
-/// caret, selection, undo and input methods work; Tab indents, Shift+Tab dedents and Enter
-/// keeps the indentation (one more level after a colon), all through the browser's
-/// editing commands so that undo undoes them too.
+/// caret, selection, undo and input methods work; Tab indents, Shift+Tab dedents (the
+/// selected lines, or the caret's) and Enter keeps the indentation (one more level after a
+/// colon), all through the browser's editing commands so that undo undoes them too. Escape
+/// lets the next Tab leave the editor, for keyboard users.
 #[function_component]
 pub fn CodeEditor(props: &CodeEditorProps) -> Html {
     let input = use_node_ref();
@@ -58,20 +62,28 @@ pub fn CodeEditor(props: &CodeEditorProps) -> Html {
             *pause.borrow_mut() = Some(Timeout::new(CHECK_AFTER_MS, move || oncheck.emit(())));
         })
     };
+    // Escape, then Tab: focus moves on instead of indenting.
+    let tab_leaves = use_mut_ref(|| false);
     let onkeydown = {
         let onrun = props.onrun.clone();
+        let readonly = props.readonly;
         Callback::from(move |e: KeyboardEvent| {
             let Some(area) = e.target_dyn_into::<HtmlTextAreaElement>() else { return };
+            // Keys that finish an input method's composition (a Hangul syllable) are its.
+            if e.is_composing() || e.key_code() == 229 {
+                return;
+            }
+            let leaves = std::mem::replace(&mut *tab_leaves.borrow_mut(), e.key() == "Escape");
+            let plain = !e.ctrl_key() && !e.alt_key() && !e.meta_key();
             let handled = match e.key().as_str() {
                 "Enter" if e.ctrl_key() || e.meta_key() => {
                     onrun.emit(());
                     true
                 }
-                "Enter" if !e.shift_key() && !e.alt_key() => {
-                    insert(&format!("\n{}", next_indent(&before_caret(&area))))
-                }
-                "Tab" if e.shift_key() => dedent(&area),
-                "Tab" if !e.ctrl_key() && !e.alt_key() && !e.meta_key() => insert(INDENT),
+                _ if readonly => false,
+                "Enter" if !e.shift_key() && plain => insert(&format!("\n{}", next_indent(&before_caret(&area)))),
+                "Tab" if leaves || !plain => false,
+                "Tab" => reindent_selection(&area, e.shift_key()),
                 _ => false,
             };
             if handled {
@@ -109,7 +121,7 @@ pub fn CodeEditor(props: &CodeEditorProps) -> Html {
                 </code></pre>
                 <textarea ref={input} id="code-input" spellcheck="false" autocomplete="off" autocapitalize="off" wrap="off"
                     aria-label={t(props.lang, Key::EditorLabel)} aria-invalid={props.error.is_some().to_string()}
-                    aria-describedby="code-error" value={props.text.clone()} {oninput} {onkeydown} />
+                    aria-describedby="code-error" readonly={props.readonly} value={props.text.clone()} {oninput} {onkeydown} />
             </div>
             <p class={classes!("code-error", props.error.is_none().then_some("ok"))} id="code-error" aria-live="polite"
                 data-compile-ms={format!("{:.2}", props.took_ns as f64 / 1e6)} data-answers={props.answers.to_string()}>
@@ -130,19 +142,31 @@ fn insert(text: &str) -> bool {
     document.is_some_and(|d| d.exec_command_with_show_ui_and_value("insertText", false, text).unwrap_or(false))
 }
 
-/// Removes up to one level of indentation from the caret's line.
-fn dedent(area: &HtmlTextAreaElement) -> bool {
-    let before = before_caret(area);
-    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-    let line = &before[line_start..];
-    let spaces = line.chars().take_while(|c| *c == ' ').count().min(INDENT.len());
-    if spaces == 0 {
+/// Tab: one level of indentation at the caret, or on every selected line; Shift+Tab: one
+/// level off the caret's line or every selected line. The selection stays on the lines.
+fn reindent_selection(area: &HtmlTextAreaElement, dedent: bool) -> bool {
+    let start = area.selection_start().ok().flatten().unwrap_or(0) as usize;
+    let end = area.selection_end().ok().flatten().unwrap_or(0) as usize;
+    if start == end && !dedent {
+        return insert(INDENT);
+    }
+    let units: Vec<u16> = area.value().encode_utf16().collect();
+    let (from, to) = selected_lines(&units, start, end);
+    let block = String::from_utf16_lossy(&units[from..to]);
+    let (changed, first) = reindent(&block, dedent);
+    if changed == block {
         return true;
     }
-    let start = before[..line_start].encode_utf16().count() as u32;
-    let _ = area.set_selection_range(start, start + spaces as u32);
-    let document = web_sys::window().and_then(|w| w.document()).and_then(|d| d.dyn_into::<HtmlDocument>().ok());
-    document.is_some_and(|d| d.exec_command_with_show_ui_and_value("delete", false, "").unwrap_or(false))
+    let _ = area.set_selection_range(from as u32, to as u32);
+    insert(&changed);
+    if start == end {
+        // The caret stays where it was in its line's text.
+        let caret = start.saturating_sub(first).max(from);
+        let _ = area.set_selection_range(caret as u32, caret as u32);
+    } else {
+        let _ = area.set_selection_range(from as u32, (from + changed.encode_utf16().count()) as u32);
+    }
+    true
 }
 
 /// The text from the start to the caret (the selection's start).

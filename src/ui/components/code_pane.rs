@@ -26,6 +26,12 @@ pub struct CodePaneProps {
     pub left_out_of_link: Option<String>,
     /// Editing is offered (not in an embed without controls).
     pub editable: bool,
+    /// A job runs: the text stays as it is until it ends.
+    #[prop_or_default]
+    pub busy: bool,
+    /// The learner reset their program to the lesson's: it can be restored.
+    #[prop_or_default]
+    pub restorable: bool,
     #[prop_or_default]
     pub marked: Option<u32>,
     pub onaction: Callback<Action>,
@@ -46,8 +52,11 @@ pub fn CodePane(props: &CodePaneProps) -> Html {
             if props.editable && !props.editing {
                 <button id="edit-code" onclick={onaction.reform(|_| Action::OpenEditor)}>{ t(lang, Key::EditCode) }</button>
             }
-            if props.edited {
+            if props.editable && props.edited {
                 <button id="reset-code" onclick={onaction.reform(|_| Action::ResetCode)}>{ t(lang, Key::ResetCode) }</button>
+            }
+            if props.editable && props.restorable {
+                <button id="restore-code" onclick={onaction.reform(|_| Action::RestoreCode)}>{ t(lang, Key::RestoreCode) }</button>
             }
         </span>
     };
@@ -57,10 +66,10 @@ pub fn CodePane(props: &CodePaneProps) -> Html {
                 <h3>{ t(lang, if props.edited { Key::CodeHeadingEdited } else { Key::CodeHeading }) }</h3>
                 { buttons }
             </div>
-            if props.editing {
+            if props.editing && props.editable {
                 <CodeEditor lang={lang} text={text} error={props.error.clone()} took_ns={props.took_ns} answers={props.answers} marked={props.marked}
                     onchange={onaction.reform(Action::EditCode)} oncheck={onaction.reform(|_| Action::CheckCode)}
-                    onrun={props.onrun.clone()} />
+                    onrun={props.onrun.clone()} readonly={props.busy} />
                 if let Some(why) = &props.left_out_of_link {
                     <p class="notice" id="code-not-linked">{ why.clone() }</p>
                 }

@@ -51,6 +51,8 @@ pub struct LessonPageProps {
     pub written: bool,
     /// Explore's figure for a written program: a variable and the value it should end at.
     pub expect: Option<(String, i64)>,
+    /// The learner reset their program to the lesson's: it can be restored.
+    pub restorable: bool,
     pub finished: Option<Rc<FinishedRun>>,
     /// The console of the run under way as streamed so far, and where its gap is.
     pub streamed: Option<Rc<StreamedWrites>>,
@@ -89,9 +91,9 @@ pub fn LessonPage(props: &LessonPageProps) -> Html {
 
     // The learner's program, or the source as the worker wrote it for the knobs in the link
     // (a moment after a change).
-    let edited = props.query.code.is_some();
-    let source: AttrValue = match (&props.query.code, &props.source) {
-        (Some(code), _) => code.clone().into(),
+    let edited = props.query.code().is_some();
+    let source: AttrValue = match (props.query.code(), &props.source) {
+        (Some(code), _) => code.to_string().into(),
         (None, Some(Ok(text))) => text.clone().into(),
         (None, Some(Err(why))) => format!("# {why}").into(),
         (None, None) => AttrValue::default(),
@@ -223,7 +225,7 @@ pub fn LessonPage(props: &LessonPageProps) -> Html {
 
     // What the seed changes is the lesson's to say of its own program, not of the learner's.
     let seed_changes = if edited { lessons::your_program::INFO.seed_changes } else { lesson.seed_changes };
-    let left_out_of_link = props.query.code_left_out().map(|problem| words::code_problem(lang, problem));
+    let left_out_of_link = props.query.code_left_out().map(|problem| words::code_left_out(lang, problem));
     let page = &props.page;
     let shows = |panel: Panel| page.shows(panel);
     let knobs_shown = !page.embed || page.controls == Controls::Full;
@@ -292,7 +294,8 @@ pub fn LessonPage(props: &LessonPageProps) -> Html {
                         <section class="pane">
                             <CodePane lang={lang} text={has_source.then(|| source.clone())} editing={props.editing}
                                 edited={edited} error={props.code_error.clone()} took_ns={props.compile_ns} answers={props.compile_answers} left_out_of_link={left_out_of_link}
-                                editable={buttons_shown} marked={marked_line} onaction={onaction.clone()}
+                                editable={buttons_shown} busy={running || props.explore_phase.is_running()}
+                                restorable={props.restorable} marked={marked_line} onaction={onaction.clone()}
                                 onrun={props.onrun.clone()} />
                         </section>
                     }

@@ -13,6 +13,8 @@ use crate::worker::protocol::{Request, Scenario};
 pub struct CodeCheck {
     id: u32,
     pub(super) asked: String,
+    /// Asked and not answered yet (a worker that stops meanwhile stopped on this text).
+    pending: bool,
     /// Its shared variables, or where and why it is refused.
     pub answer: Option<Result<Vec<String>, CompileError>>,
     /// How long the worker took to compile it, and how many answers came so far (for the
@@ -30,13 +32,13 @@ impl State {
 
     /// Whether the code view is the editor.
     pub fn editor_open(&self) -> bool {
-        self.editor_open || self.query.code.is_some()
+        self.editor_open || self.query.code().is_some()
     }
 
     /// The text the editor shows: the learner's, or the lesson's until they change it.
     pub fn editor_text(&self) -> Option<String> {
-        match (&self.query.code, &self.source) {
-            (Some(code), _) => Some(code.clone()),
+        match (self.query.code(), &self.source) {
+            (Some(code), _) => Some(code.to_string()),
             (None, Some(Ok(source))) => Some(source.clone()),
             _ => None,
         }
@@ -45,7 +47,7 @@ impl State {
     /// Whether the open program is Python text the learner wrote or can write (an edited
     /// lesson, or the blank page's starters): explore can then judge it by a variable.
     pub fn written(&self) -> bool {
-        self.query.code.is_some() || self.blank_page()
+        self.query.code().is_some() || self.blank_page()
     }
 
     /// Where the compiler refuses the editor's text, if it does (from the last answer).
@@ -62,6 +64,11 @@ impl State {
         }
     }
 
+    /// The learner's program as it was before they reset it to the lesson's, to restore.
+    pub fn code_before_reset(&self) -> Option<&str> {
+        self.reset_from.as_deref()
+    }
+
     /// What a job of the open lesson is of, with the link's knobs less `leave_out`.
     pub(super) fn scenario(&self, leave_out: &[&str]) -> Option<Scenario> {
         let (lesson, knobs) = (self.query.lesson?, self.knob_values()?);
@@ -71,35 +78,50 @@ impl State {
             .filter(|(name, _)| !leave_out.contains(name))
             .map(|(name, value)| (name.to_string(), value))
             .collect();
-        Some(Scenario { lesson: lesson.id.to_string(), knobs, code: self.query.code.clone() })
+        Some(Scenario { lesson: lesson.id.to_string(), knobs, code: self.query.code().map(str::to_string) })
     }
 
     pub(super) fn open_editor(&mut self) {
         self.editor_open = true;
     }
 
-    /// The learner changed the text: the next runs are of it. What was found of the old
-    /// text (an exploration, a schedule, the stepper's run) no longer applies.
+    /// The learner changed the text: the next runs are of it (the lesson's own text again
+    /// is the lesson). What was found of the old text (an exploration, a schedule, the
+    /// stepper's run) no longer applies.
     pub(super) fn code_changed(&mut self, text: String) {
-        if self.query.lesson.is_none() || self.query.code.as_ref() == Some(&text) {
+        if self.query.lesson.is_none() || self.query.code() == Some(text.as_str()) {
             return;
         }
-        self.query.code = Some(text);
+        let lessons_own = matches!(&self.source, Some(Ok(source)) if *source == text);
+        self.query.set_code((!lessons_own).then_some(text));
         self.editor_open = true;
+        self.reset_from = None;
         self.forget_what_was_found();
     }
 
-    /// Back to the lesson's own program (the editor stays open on it).
+    /// Back to the lesson's own program (the editor stays open on it, and the learner's
+    /// can be restored until they edit again).
     pub(super) fn reset_code(&mut self) {
-        if self.query.code.take().is_some() {
+        if let Some(code) = self.query.code().map(str::to_string) {
+            self.query.set_code(None);
+            self.reset_from = Some(code);
             self.editor_open = true;
             self.forget_what_was_found();
+            self.check_code();
+        }
+    }
+
+    /// The learner's program again, as it was before Reset.
+    pub(super) fn restore_code(&mut self) {
+        if let Some(code) = self.reset_from.take() {
+            self.query.set_code(Some(code));
+            self.forget_what_was_found();
+            self.check_code();
         }
     }
 
     fn forget_what_was_found(&mut self) {
         self.explored = None;
-        self.expect = None;
         if self.query.value("schedule").is_some_and(|s| !s.to_string().is_empty()) {
             let _ = self.query.set("schedule", "");
         }
@@ -114,17 +136,37 @@ impl State {
             return;
         }
         let id = self.code_check.id + 1;
-        self.code_check =
-            CodeCheck { id, asked: code.clone(), answer: self.code_check.answer.take(), ..self.code_check.clone() };
+        let answer = self.code_check.answer.take();
+        self.code_check = CodeCheck { id, asked: code.clone(), pending: true, answer, ..self.code_check.clone() };
         self.send(Request::Check { id, code });
     }
 
-    /// The worker's answer, kept if it is for the text last asked about.
+    /// The worker's answer, kept if it is for the text last asked about. A variable chosen
+    /// for explore that the text no longer has is dropped.
     pub(super) fn code_checked(&mut self, id: u32, result: Result<Vec<String>, CompileError>, took_ns: u64) {
-        if id == self.code_check.id {
-            self.code_check.answer = Some(result);
-            self.code_check.took_ns = took_ns;
-            self.code_check.answers += 1;
+        if id != self.code_check.id {
+            return;
+        }
+        if let (Ok(names), Some((variable, _))) = (&result, &self.expect) {
+            if !names.contains(variable) {
+                self.expect = None;
+            }
+        }
+        self.code_check.answer = Some(result);
+        self.code_check.pending = false;
+        self.code_check.took_ns = took_ns;
+        self.code_check.answers += 1;
+    }
+
+    /// The worker was restarted. A text it was compiling is not sent again (it may be
+    /// what stopped it) until the learner changes it; any other is asked about again.
+    pub(super) fn check_lost(&mut self) {
+        if self.code_check.pending {
+            self.code_check.pending = false;
+            let message = "the engine stopped while compiling this text (a bug in Interleave); change it to try again";
+            self.code_check.answer = Some(Err(CompileError { line: 1, column: 1, message: message.into() }));
+        } else {
+            self.code_check.asked.clear();
         }
     }
 }
@@ -154,12 +196,12 @@ mod tests {
     #[test]
     fn an_edited_program_goes_into_the_link_and_every_job_until_reset() {
         let state = race().reduce(Action::OpenEditor);
-        assert!(state.editor_open() && state.query.code.is_none() && !state.written());
+        assert!(state.editor_open() && state.query.code().is_none() && !state.written());
         let state = state.reduce(Action::EditCode(CODE.into()));
         assert!(state.written());
         let link = state.query.to_query_string();
         assert!(link.contains("&code="), "{link}");
-        assert_eq!(PageQuery::parse(&link).code.as_deref(), Some(CODE), "the link reopens it");
+        assert_eq!(PageQuery::parse(&link).code(), Some(CODE), "the link reopens it");
 
         let state = state.reduce(Action::RunLesson);
         let Request::Run { scenario, .. } = last(&state) else { panic!() };
@@ -178,7 +220,7 @@ mod tests {
         let mut state = state.reduce(Action::Cancel);
         state.job = None;
         let state = state.reduce(Action::ResetCode);
-        assert!(state.query.code.is_none() && state.editor_open() && state.expect.is_none());
+        assert!(state.query.code().is_none() && state.editor_open());
         assert!(!state.query.to_query_string().contains("code="));
         let state = state.reduce(Action::RunLesson);
         let Request::Run { scenario, .. } = last(&state) else { panic!() };
@@ -203,7 +245,55 @@ mod tests {
         assert_eq!(state.code_error(), Some(&refusal));
         // Leaving the lesson drops the program and what was said of it.
         let state = state.reduce(Action::CloseLesson);
-        assert!(state.query.code.is_none() && state.code_error().is_none() && !state.editor_open());
+        assert!(state.query.code().is_none() && state.code_error().is_none() && !state.editor_open());
+    }
+
+    #[test]
+    fn reset_can_be_undone_the_lessons_own_text_is_the_lesson_and_a_text_that_stopped_the_worker_is_not_resent() {
+        let lesson_text = "import threading\n".to_string();
+        let state = race();
+        let Some(Request::Source { lesson, knobs }) =
+            state.outbox.iter().map(|(_, r)| r.clone()).find(|r| matches!(r, Request::Source { .. }))
+        else {
+            panic!()
+        };
+        let state = state.reduce(Action::Source { lesson, knobs, text: Ok(lesson_text.clone()) });
+        let state = state.reduce(Action::EditCode(CODE.into())).reduce(Action::ResetCode);
+        assert_eq!((state.query.code(), state.code_before_reset()), (None, Some(CODE)));
+        assert!(
+            matches!(last(&state), Request::Check { code, .. } if code == lesson_text),
+            "the lesson's text checked"
+        );
+        let state = state.reduce(Action::RestoreCode);
+        assert_eq!((state.query.code(), state.code_before_reset()), (Some(CODE), None));
+        // Typing the lesson's own text back is the lesson again.
+        let state = state.reduce(Action::EditCode(lesson_text.clone()));
+        assert_eq!(state.query.code(), None);
+        assert!(!state.query.to_query_string().contains("code="));
+
+        // A check under way when the worker stops is not sent again to the new worker.
+        let state = state.reduce(Action::EditCode(CODE.into())).reduce(Action::CheckCode);
+        let sent = state.outbox.len();
+        let state = state
+            .reduce(Action::WorkerRestarted { reason: "it panicked".into() })
+            .reduce(Action::WorkerReady { isolated: true, pool_threads: 4, hardware_concurrency: 2 });
+        assert!(!state.outbox[sent..].iter().any(|(_, r)| matches!(r, Request::Check { .. })));
+        assert!(state.code_error().is_some_and(|e| e.message.contains("engine stopped")), "{:?}", state.code_error());
+        let state = state.reduce(Action::EditCode(format!("{CODE}\n"))).reduce(Action::CheckCode);
+        assert!(matches!(last(&state), Request::Check { .. }), "a changed text is checked again");
+    }
+
+    #[test]
+    fn a_variable_chosen_for_explore_stays_while_the_program_has_it() {
+        let state = race().reduce(Action::EditCode(CODE.into())).reduce(Action::SetExpect(Some(("counter".into(), 2))));
+        let state = state.reduce(Action::CheckCode);
+        let Request::Check { id, .. } = last(&state) else { panic!() };
+        let state = state.reduce(Action::CodeChecked { id, result: Ok(vec!["counter".into()]), took_ns: 1 });
+        assert!(state.expect.is_some());
+        let state = state.reduce(Action::EditCode("total = 0\n".into())).reduce(Action::CheckCode);
+        let Request::Check { id, .. } = last(&state) else { panic!() };
+        let state = state.reduce(Action::CodeChecked { id, result: Ok(vec!["total".into()]), took_ns: 1 });
+        assert_eq!(state.expect, None);
     }
 
     #[test]

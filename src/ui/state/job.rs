@@ -170,6 +170,13 @@ pub enum ExplorePhase {
     Failed(String),
 }
 
+impl ExplorePhase {
+    /// Whether an exploration is under way (or being cancelled).
+    pub fn is_running(&self) -> bool {
+        matches!(self, ExplorePhase::Running { .. } | ExplorePhase::Cancelling { .. })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -86,6 +86,8 @@ pub struct State {
     /// Explore's figure for a written program: a shared variable and the value it should
     /// end at (otherwise, a run that hangs).
     pub expect: Option<(String, i64)>,
+    /// The learner's program before Reset, until they edit again.
+    reset_from: Option<String>,
     /// `load=click`: the learner clicked to load the page, so the lesson runs once the
     /// worker is up.
     run_when_ready: bool,
@@ -190,6 +192,8 @@ pub enum Action {
     },
     /// Back to the lesson's own program.
     ResetCode,
+    /// The learner's program again, as it was before Reset.
+    RestoreCode,
     /// Explore's figure for a written program: a run where this variable does not end at
     /// this value breaks (`None`: a run that hangs).
     SetExpect(Option<(String, i64)>),
@@ -218,6 +222,7 @@ impl State {
             editor_open: false,
             code_check: CodeCheck::default(),
             expect: None,
+            reset_from: None,
             run_when_ready: false,
             next_run: 1,
             outbox: Vec::new(),
@@ -340,6 +345,7 @@ impl State {
         self.editor_open = false;
         self.code_check = CodeCheck::default();
         self.expect = None;
+        self.reset_from = None;
     }
 
     pub fn reduce(mut self, action: Action) -> State {
@@ -366,7 +372,7 @@ impl State {
             Action::WorkerRestarted { reason } => {
                 self.worker = WorkerStatus::Starting;
                 self.source_asked = None;
-                self.code_check.asked.clear();
+                self.check_lost();
                 self.job_lost(&reason);
                 self.restarted = Some(reason);
             }
@@ -425,6 +431,7 @@ impl State {
             Action::CheckCode => self.check_code(),
             Action::CodeChecked { id, result, took_ns } => self.code_checked(id, result, took_ns),
             Action::ResetCode => self.reset_code(),
+            Action::RestoreCode => self.restore_code(),
             Action::SetExpect(expect) => {
                 self.expect = expect;
                 self.explored = None;

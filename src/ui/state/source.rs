@@ -50,7 +50,7 @@ impl State {
         if self.source_asked.as_ref() == Some(&(lesson, knobs)) {
             self.source = Some(text);
             // The editor shows the lesson's new program until the learner changes it.
-            if self.query.code.is_none() {
+            if self.query.code().is_none() {
                 self.check_code();
             }
         }

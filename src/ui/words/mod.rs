@@ -70,6 +70,7 @@ pub enum Key {
     CodeHeadingEdited,
     EditCode,
     ResetCode,
+    RestoreCode,
     EditedNote,
     EditorLabel,
     EditorHelp,
@@ -289,14 +290,15 @@ pub fn t(lang: Lang, key: Key) -> &'static str {
         CodeHeadingEdited => ("Your program", "나의 프로그램"),
         EditCode => ("Edit", "고치기"),
         ResetCode => ("Reset to the lesson", "레슨 프로그램으로 되돌리기"),
+        RestoreCode => ("Back to my program", "내 프로그램으로 돌아가기"),
         EditedNote => (
             "Runs, the stepper and explore use your program; the lesson's own knobs do not apply to it.",
             "실행, 스테퍼, 탐색 모두 고친 프로그램을 씁니다. 레슨 고유의 설정은 적용되지 않습니다.",
         ),
         EditorLabel => ("The program's Python, editable", "고칠 수 있는 프로그램의 파이썬 코드"),
         EditorHelp => (
-            "Tab indents, Shift+Tab dedents, Enter keeps the indent, Ctrl+Enter runs.",
-            "Tab은 들여쓰기, Shift+Tab은 내어쓰기, Enter는 들여쓰기를 이어 가고, Ctrl+Enter는 실행합니다.",
+            "Tab indents, Shift+Tab dedents, Enter keeps the indent, Ctrl+Enter runs; Escape then Tab leaves the editor.",
+            "Tab은 들여쓰기, Shift+Tab은 내어쓰기, Enter는 들여쓰기를 이어 가고, Ctrl+Enter는 실행합니다. Escape 다음 Tab을 누르면 편집기를 벗어납니다.",
         ),
         KnobsFixedByCode => (
             "The lesson's own knobs are set in your program's text; Reset to the lesson to use them again.",

@@ -239,3 +239,19 @@ pub fn expect_variable(lang: Lang, name: &str) -> String {
         Lang::Ko => format!("{name}의 마지막 값이 다를 때"),
     }
 }
+
+/// Why the learner's program is not in the link (shown under the editor).
+pub fn code_left_out(lang: Lang, problem: crate::query::CodeProblem) -> String {
+    let most = group_digits(crate::query::code::MAX_LINK_CODE as i64);
+    match (lang, problem) {
+        (Lang::En, crate::query::CodeProblem::TooLong(n)) => format!(
+            "Your program is too long to travel in the link ({} characters of link, at most {most}): share it as text.",
+            group_digits(n as i64)
+        ),
+        (Lang::Ko, crate::query::CodeProblem::TooLong(n)) => format!(
+            "프로그램이 너무 길어 링크에 담기지 않습니다(링크 {}자, 최대 {most}자). 텍스트로 나누세요.",
+            group_digits(n as i64)
+        ),
+        (lang, other) => super::code_problem(lang, other),
+    }
+}

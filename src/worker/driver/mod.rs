@@ -309,7 +309,7 @@ impl Driver {
     fn start_run(&self, setup: Setup, control: Arc<Control>) -> Result<(Work, Setup), String> {
         let built = setup.build()?;
         if !built.common.live {
-            let sim = setup.simulation()?;
+            let sim = setup.simulation_of(built)?;
             return Ok((Work::Simulated(Box::new(sim)), setup));
         }
         if self.pool_threads == 0 {

@@ -41,8 +41,8 @@ pub(super) struct StepSession {
 }
 
 impl StepSession {
-    /// The lesson with these knobs, before its first turn (their schedule is replayed as its
-    /// turns come).
+    /// The setup's run, before its first turn (its knobs' schedule is replayed as its turns
+    /// come).
     pub(super) fn open(setup: Setup) -> Result<StepSession, String> {
         let (program, settings) = setup.build()?.into_sim();
         let mut sim = Sim::new(program, settings).map_err(|e| e.to_string())?;

@@ -260,3 +260,32 @@ fn a_panic_or_a_stalled_pool_is_reported_once_and_then_nothing_runs() {
     d.handle(Request::Run { run: 1, scenario: scenario("race_counter".into(), vec![]) });
     assert_eq!(d.poll(), Next::Idle, "a broken worker runs nothing more");
 }
+
+#[test]
+fn the_learners_text_is_checked_at_once_and_runs_in_place_of_the_lessons_program() {
+    let mut d = driver(0);
+    let code = "import threading\n\ntotal = 0\n\n\ndef add():\n    global total\n    total += 5\n\n\n\
+                t = threading.Thread(target=add)\nt.start()\nt.join()\nprint(f\"total = {total}\")\n";
+    d.handle(Request::Check { id: 4, code: code.into() });
+    let [Response::Checked { id: 4, result: Ok(names), .. }] = &d.take_responses()[..] else { panic!() };
+    assert_eq!(names, &vec!["total".to_string()]);
+    d.handle(Request::Check { id: 5, code: "class A:\n    pass\n".into() });
+    let [Response::Checked { id: 5, result: Err(e), .. }] = &d.take_responses()[..] else { panic!() };
+    assert_eq!((e.line, e.column), (1, 1));
+
+    let edited = Scenario { lesson: "race_counter".into(), knobs: knobs(&[("threads", "8")]), code: Some(code.into()) };
+    d.handle(Request::Run { run: 6, scenario: edited });
+    let out = settle(&mut d);
+    let Some(Response::RunDone { trace, findings, .. }) = out.iter().find(|r| matches!(r, Response::RunDone { .. }))
+    else {
+        panic!("{out:?}")
+    };
+    assert_eq!(trace.console_text(), "total = 5\n");
+    assert_eq!(trace.actors.len(), 2, "the learner's one thread, not the lesson's eight");
+    assert!(findings[0].headline.starts_with("Your program ran to its end"), "{findings:?}");
+    assert!(findings[1].headline.contains("끝까지 실행"), "{findings:?}");
+    // A refused text fails the run with its place.
+    let refused = Scenario { lesson: "race_counter".into(), knobs: vec![], code: Some("x = (\n".into()) };
+    d.handle(Request::Run { run: 7, scenario: refused });
+    assert!(failed(&d.take_responses()).starts_with("line "), "the refusal names its line");
+}

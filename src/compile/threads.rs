@@ -1,22 +1,18 @@
-//! `class Worker(threading.Thread)`: a thread whose code is its `run(self)`, made by
-//! calling the class. `__init__` may call `super().__init__(...)` (with `name=` and
-//! `daemon=`) and set attributes (`self.delay = delay`) to values known before the run;
-//! `run` reads them as `self.delay`, and `self.name` is the thread's name. Any other
-//! class, method or statement in the class is refused.
+//! Making threads: `threading.Thread(target=f, args=..., name=..., daemon=...)`, a list of
+//! them by a comprehension over `range(N)`, and `class Worker(threading.Thread)`, a thread
+//! whose code is its `run(self)`, made by calling the class. `__init__` may call
+//! `super().__init__(...)` (with `name=` and `daemon=`) and set attributes
+//! (`self.delay = delay`) to values known before the run; `run` reads them as
+//! `self.delay`, and `self.name` is the thread's name. Any other class, method or
+//! statement in the class is refused.
 
 use ruff_python_ast::{self as ast, Expr, Stmt};
 
-use super::expr::{const_text, value_in, Env, ThreadSpec};
-use super::scope::{Global, Module, Value};
+use super::body::Body;
+use super::expr::{const_text, range_of, threading_call, value_in, Env};
+use super::scope::{Global, Module, ThreadClass, Value};
 use super::{refuse, CompileError};
-
-/// A `threading.Thread` subclass: its `__init__` (if it has one) and its `run`, by its
-/// place in [`Module::functions`].
-#[derive(Clone, Copy, Debug)]
-pub(super) struct ThreadClass<'a> {
-    pub init: Option<&'a ast::StmtFunctionDef>,
-    pub run: usize,
-}
+use crate::engine::program::{ActorDef, ActorId, ActorRole, ProcessId};
 
 impl<'a> Module<'a> {
     /// Declares `class NAME(threading.Thread):` with its `__init__` and `run`.
@@ -218,3 +214,146 @@ fn thread_options(module: &Module, env: Env, call: &ast::ExprCall, spec: &mut Th
     }
     Ok(())
 }
+
+/// What `threading.Thread(target=f, name=...)` asks for: the function, by its place in the
+/// module's functions, and the name if one is given.
+pub(super) struct ThreadSpec {
+    pub target: usize,
+    pub name: Option<String>,
+    /// `args=(...)`: the values its parameters are bound to.
+    pub args: Vec<Value>,
+    pub daemon: bool,
+    /// A Thread subclass's instance: `target` is its `run`, and these its attributes, as
+    /// `self.NAME` and their values.
+    pub attributes: Option<Vec<(String, Value)>>,
+}
+
+/// The thread `expr` makes, with the names in `env` bound; `None` when it makes none.
+pub(super) fn thread_target(module: &Module, env: Env, expr: &Expr) -> Result<Option<ThreadSpec>, CompileError> {
+    if let Some(spec) = instance(module, env, expr)? {
+        return Ok(Some(spec));
+    }
+    let Some((call, "Thread")) = threading_call(module, expr)? else { return Ok(None) };
+    if let Some(arg) = call.arguments.args.first() {
+        return Err(refuse(module.source, arg, "give a thread's function as `target=`: Thread(target=work)"));
+    }
+    let (mut target, mut name, mut args, mut daemon) = (None, None, Vec::new(), false);
+    for keyword in &call.arguments.keywords {
+        match keyword.arg.as_ref().map(|a| a.as_str()) {
+            Some("target") => match &keyword.value {
+                Expr::Name(f) => match module.globals.get(f.id.as_str()) {
+                    Some(Global::Function(i)) => target = Some(*i),
+                    _ => {
+                        return Err(refuse(
+                            module.source,
+                            f,
+                            format!("`{}` is not a function defined with `def`", f.id),
+                        ))
+                    }
+                },
+                other => {
+                    return Err(refuse(
+                        module.source,
+                        other,
+                        "a thread's target is the name of a function defined with `def`",
+                    ))
+                }
+            },
+            Some("name") => {
+                name = Some(const_text(module, env, &keyword.value).ok_or_else(|| {
+                    refuse(
+                        module.source,
+                        &keyword.value,
+                        "a thread's name is text known before the run, like f\"T{i}\"",
+                    )
+                })?)
+            }
+            Some("args") => {
+                let Expr::Tuple(tuple) = &keyword.value else {
+                    return Err(refuse(
+                        module.source,
+                        &keyword.value,
+                        "a thread's `args=` is a tuple, like (1,) or (i, 0.5)",
+                    ));
+                };
+                for arg in &tuple.elts {
+                    args.push(value_in(module, env, arg).ok_or_else(|| {
+                        refuse(
+                            module.source,
+                            arg,
+                            "a thread's arguments are numbers or text known before the run, so far",
+                        )
+                    })?);
+                }
+            }
+            Some("daemon") => {
+                daemon = match &keyword.value {
+                    Expr::BooleanLiteral(b) => b.value,
+                    other => return Err(refuse(module.source, other, "`daemon=` is True or False")),
+                }
+            }
+            _ => {
+                return Err(refuse(
+                    module.source,
+                    keyword,
+                    "only `target=`, `args=`, `name=` and `daemon=` are supported in `threading.Thread(...)` so far",
+                ))
+            }
+        }
+    }
+    let target = target.ok_or_else(|| refuse(module.source, call, "a thread needs `target=`: the function it runs"))?;
+    Ok(Some(ThreadSpec { target, name, args, daemon, attributes: None }))
+}
+
+/// Threads for `value` (`threading.Thread(target=f)`, or a list of them by a
+/// comprehension over `range(N)`), made now and named as CPython names them; `None` when
+/// `value` makes no thread.
+pub(super) fn make_threads(m: &mut Module, value: &Expr) -> Result<Option<Vec<ActorId>>, CompileError> {
+    let (one, times, var) = match value {
+        Expr::ListComp(comp) => {
+            let [generator] = comp.generators.as_slice() else { return Ok(None) };
+            if let Some(filter) = generator.ifs.first() {
+                return Err(refuse(m.source, filter, "a comprehension's `if` is not supported yet"));
+            }
+            let Some((from, n)) = range_of(m, &[], &generator.iter) else { return Ok(None) };
+            let var = match &generator.target {
+                Expr::Name(name) => name.id.to_string(),
+                _ => return Ok(None),
+            };
+            (comp.elt.as_ref(), (from, n), var)
+        }
+        other => (other, (0, 1), String::new()),
+    };
+    let (from, times) = times;
+    let env = |k: u64| [(var.clone(), Value::Int(from + k as i64))];
+    if thread_target(m, &env(0), one)?.is_none() {
+        return Ok(None);
+    }
+    if m.threads.len() as u64 + times > MAX_THREADS as u64 {
+        return Err(refuse(m.source, value, format!("a program may make at most {MAX_THREADS} threads so far")));
+    }
+    let mut made = Vec::new();
+    for k in 0..times {
+        let Some(spec) = thread_target(m, &env(k), one)? else { return Ok(None) };
+        let subclass = spec.attributes.is_some();
+        let ops = match spec.attributes {
+            Some(attributes) => Body::run_method(m, spec.target, attributes)?,
+            None => Body::thread(m, spec.target, &spec.args)?,
+        };
+        // CPython adds the target's name to a default name; a subclass has no target.
+        let name = spec.name.unwrap_or_else(|| {
+            m.unnamed_threads += 1;
+            match subclass {
+                true => format!("Thread-{}", m.unnamed_threads),
+                false => format!("Thread-{} ({})", m.unnamed_threads, m.functions[spec.target].name),
+            }
+        });
+        let daemon = spec.daemon;
+        m.threads.push(ActorDef { name, process: ProcessId(0), role: ActorRole::Thread, daemon, ops });
+        made.push(ActorId(m.threads.len() as u16));
+    }
+    Ok(Some(made))
+}
+
+/// The most threads a program may make.
+pub(super) const MAX_THREADS: usize = 1_000;
