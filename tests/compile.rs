@@ -106,7 +106,7 @@ fn a_construct_outside_the_subset_is_refused_where_it_is_with_what_is_supported(
     assert_eq!((e.line, e.column, e.message.as_str()), (8, 5, "`try` is not supported yet"));
     let e = refused("import socket\n");
     assert_eq!((e.line, e.column), (1, 8));
-    assert!(e.message.contains("import threading or time"), "{e}");
+    assert!(e.message.contains("import threading, _thread or time"), "{e}");
     let e = refused("import threading\nt = threading.Thread(target=print_it)\n");
     assert_eq!((e.line, e.column), (2, 29), "{e}");
     // Assigning shared state without `global` is Python's UnboundLocalError waiting to happen.
@@ -124,7 +124,7 @@ fn the_lock_print_lessons_python_compiles_to_its_own_program() {
 }
 
 #[test]
-fn starting_threads_with_a_thread_subclass_compiles_to_its_own_program() {
+fn starting_threads_with_a_thread_subclass_or_thread_compiles_to_its_own_program() {
     for threads in ["1", "3", "8"] {
         for (wait_s, lines) in [("1", "4"), ("0.5", "1"), ("0.25", "3")] {
             for (join, daemon) in [("yes", "no"), ("no", "no"), ("no", "yes"), ("yes", "yes")] {
@@ -132,8 +132,26 @@ fn starting_threads_with_a_thread_subclass_compiles_to_its_own_program() {
                     [("threads", threads), ("wait_s", wait_s), ("lines", lines), ("join", join), ("daemon", daemon)];
                 round_trip("starting_threads", &knobs);
             }
+            // `_thread`: started in a loop, no join, the threads dying with the main thread.
+            for join in ["yes", "no"] {
+                let knobs =
+                    [("api", "thread"), ("threads", threads), ("wait_s", wait_s), ("lines", lines), ("join", join)];
+                round_trip("starting_threads", &knobs);
+            }
         }
     }
+}
+
+#[test]
+fn threads_made_in_a_top_level_loop_each_get_the_loops_value() {
+    let program = compile(
+        "import threading\n\n\ndef work(k):\n    print(f\"worker {k}\")\n\n\nfor k in range(1, 4):\n    t = threading.Thread(target=work, args=(k,))\n    t.start()\n    t.join()\n",
+    )
+    .unwrap();
+    let trace = sim::run(program, Default::default()).unwrap();
+    assert_eq!(trace.console_text(), "worker 1\nworker 2\nworker 3\n");
+    let names: Vec<&str> = trace.actors.iter().map(|a| a.name.as_str()).collect();
+    assert_eq!(names, ["MainThread", "Thread-1 (work)", "Thread-2 (work)", "Thread-3 (work)"]);
 }
 
 #[test]
@@ -226,7 +244,7 @@ fn what_the_subset_cannot_run_yet_is_refused_where_it_is() {
     let cases: &[(&str, (u32, u32), &str)] = &[
         ("import threading\n\n\ndef work(n):\n    n = 9\n\n\nt = threading.Thread(target=work, args=(1,))\n", (5, 5), "assigning to the parameter `n`"),
         ("for _ in range(3):\n    print(_)\n", (1, 5), "using the loop's variable"),
-        ("import threading\n\n\ndef work():\n    pass\n\n\nfor _ in range(3):\n    t = threading.Thread(target=work)\n", (9, 9), "threads are made at the module's top level"),
+        ("import threading\n\n\ndef work():\n    pass\n\n\nif True:\n    t = threading.Thread(target=work)\n", (9, 9), "threads are made at the module's top level"),
         ("import threading\n\n\ndef work():\n    pass\n\n\nts = [threading.Thread(target=work) for i in range(3) if i != 1]\n", (8, 58), "a comprehension's `if`"),
         ("t = threading.Thread(target=print)\n", (1, 5), "`threading` is not imported"),
         ("import threading\n\n\ndef work():\n    pass\n\n\nts = [threading.Thread(target=work) for _ in range(10**12)]\n", (8, 6), "at most 1000 threads"),

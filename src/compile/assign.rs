@@ -69,7 +69,7 @@ impl Body<'_, '_> {
                     self.refuse(value, "threads are made at the module's top level so far, not in a loop or a branch")
                 );
             }
-            let threads = make_threads(self.m, value)?.ok_or_else(|| {
+            let threads = make_threads(self.m, &self.params, value)?.ok_or_else(|| {
                 self.refuse(value, "threads are made by `threading.Thread(...)`, or a list of them by a comprehension over `range(N)` with N known before the run, so far")
             })?;
             self.m.globals.insert(target.id.to_string(), Global::Threads(threads));

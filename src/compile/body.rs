@@ -329,6 +329,9 @@ impl<'m, 'a> Body<'m, 'a> {
                 return Ok(());
             }
         }
+        if self.unrolled_for(for_, target)? {
+            return Ok(());
+        }
         let Some((_, times)) = range_of(self.m, &self.params, &for_.iter) else {
             return Err(self.refuse(
                 for_.iter.as_ref(),
@@ -467,6 +470,9 @@ impl<'m, 'a> Body<'m, 'a> {
         };
         let (owner_name, method) = (owner.id.as_str(), attr.attr.as_str());
         let no_arguments = call.arguments.args.is_empty() && call.arguments.keywords.is_empty();
+        if owner_name == "_thread" && method == "start_new_thread" && self.m.imported("_thread") {
+            return self.start_new_thread(call);
+        }
         if owner_name == "time" && method == "sleep" && self.m.imported("time") {
             let [arg] = &call.arguments.args[..] else {
                 return Err(self.refuse(call, "`time.sleep` takes one number of seconds"));

@@ -78,6 +78,8 @@ pub(super) struct Module<'a> {
     pub imports: BTreeSet<String>,
     /// Threads made without a name so far: CPython numbers only those (`Thread-3 (work)`).
     pub unnamed_threads: usize,
+    /// Threads started by `_thread` so far (`Dummy-N`).
+    pub dummy_threads: usize,
     /// The module's statements.
     pub body: &'a [ast::Stmt],
     /// Where each module-level name got its first value: that statement runs no operation.
@@ -95,6 +97,7 @@ impl<'a> Module<'a> {
             threads: Vec::new(),
             imports: BTreeSet::new(),
             unnamed_threads: 0,
+            dummy_threads: 0,
             body,
             declared_at: BTreeMap::new(),
         }

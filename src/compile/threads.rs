@@ -12,7 +12,7 @@ use super::body::Body;
 use super::expr::{const_text, range_of, threading_call, value_in, Env};
 use super::scope::{Global, Module, ThreadClass, Value};
 use super::{refuse, CompileError};
-use crate::engine::program::{ActorDef, ActorId, ActorRole, ProcessId};
+use crate::engine::program::{ActorDef, ActorId, ActorRole, OpKind, ProcessId};
 
 impl<'a> Module<'a> {
     /// Declares `class NAME(threading.Thread):` with its `__init__` and `run`.
@@ -308,14 +308,14 @@ pub(super) fn thread_target(module: &Module, env: Env, expr: &Expr) -> Result<Op
 /// Threads for `value` (`threading.Thread(target=f)`, or a list of them by a
 /// comprehension over `range(N)`), made now and named as CPython names them; `None` when
 /// `value` makes no thread.
-pub(super) fn make_threads(m: &mut Module, value: &Expr) -> Result<Option<Vec<ActorId>>, CompileError> {
+pub(super) fn make_threads(m: &mut Module, outer: Env, value: &Expr) -> Result<Option<Vec<ActorId>>, CompileError> {
     let (one, times, var) = match value {
         Expr::ListComp(comp) => {
             let [generator] = comp.generators.as_slice() else { return Ok(None) };
             if let Some(filter) = generator.ifs.first() {
                 return Err(refuse(m.source, filter, "a comprehension's `if` is not supported yet"));
             }
-            let Some((from, n)) = range_of(m, &[], &generator.iter) else { return Ok(None) };
+            let Some((from, n)) = range_of(m, outer, &generator.iter) else { return Ok(None) };
             let var = match &generator.target {
                 Expr::Name(name) => name.id.to_string(),
                 _ => return Ok(None),
@@ -325,7 +325,12 @@ pub(super) fn make_threads(m: &mut Module, value: &Expr) -> Result<Option<Vec<Ac
         other => (other, (0, 1), String::new()),
     };
     let (from, times) = times;
-    let env = |k: u64| [(var.clone(), Value::Int(from + k as i64))];
+    // The names bound around (an unrolled loop's variable), and the comprehension's own.
+    let env = |k: u64| {
+        let mut env = outer.to_vec();
+        env.push((var.clone(), Value::Int(from + k as i64)));
+        env
+    };
     if thread_target(m, &env(0), one)?.is_none() {
         return Ok(None);
     }
@@ -357,3 +362,94 @@ pub(super) fn make_threads(m: &mut Module, value: &Expr) -> Result<Option<Vec<Ac
 
 /// The most threads a program may make.
 pub(super) const MAX_THREADS: usize = 1_000;
+
+impl Body<'_, '_> {
+    /// At the module's top level, `for k in range(...)` whose body makes threads
+    /// (`_thread.start_new_thread(...)`, `t = threading.Thread(...)`): unrolled, `k` a
+    /// known value in each copy, so each thread is made with its own arguments. `false`
+    /// when the loop is not such a loop.
+    pub(super) fn unrolled_for(&mut self, for_: &ast::StmtFor, var: &ast::ExprName) -> Result<bool, CompileError> {
+        let is_class = |n: &str| self.m.is_thread_class(n);
+        let makes_threads = for_.body.iter().any(|s| match s {
+            Stmt::Expr(e) => is_start_new_thread(&e.value),
+            Stmt::Assign(a) => super::syntax::is_thread_maker(&a.value, &is_class),
+            _ => false,
+        });
+        if !self.main || self.nesting != 1 || !makes_threads {
+            return Ok(false);
+        }
+        let Some((from, times)) = range_of(self.m, &self.params, &for_.iter) else {
+            return Err(self.refuse(
+                for_.iter.as_ref(),
+                "a loop that makes threads goes over `range(N)` with N known before the run",
+            ));
+        };
+        if self.m.threads.len() as u64 + times > MAX_THREADS as u64 {
+            return Err(refuse(
+                self.m.source,
+                for_,
+                format!("a program may make at most {MAX_THREADS} threads so far"),
+            ));
+        }
+        // As if each copy were written out at the top level: no `break`, no engine loop.
+        self.loops.push(super::scope::OpenLoop::counted(self.here(), self.withs.len()));
+        self.nesting -= 1;
+        let mut done = Ok(());
+        for k in 0..times {
+            self.params.push((var.id.to_string(), Value::Int(from + k as i64)));
+            done = self.block(&for_.body);
+            self.params.pop();
+            if done.is_err() {
+                break;
+            }
+        }
+        self.nesting += 1;
+        self.loops.pop();
+        done.map(|()| true)
+    }
+
+    /// `_thread.start_new_thread(f, (args...))`: a thread made and started at once, which
+    /// dies with the main thread (`_thread` has no join). Threading names such a thread
+    /// `Dummy-N` if it asks who it is.
+    pub(super) fn start_new_thread(&mut self, call: &ast::ExprCall) -> Result<(), CompileError> {
+        if !self.main {
+            return Err(self.refuse(call, "threads start threads from the main thread only, so far"));
+        }
+        let (Some(Expr::Name(f)), Some(args), None) =
+            (call.arguments.args.first(), call.arguments.args.get(1), call.arguments.args.get(2))
+        else {
+            return Err(
+                self.refuse(call, "`_thread.start_new_thread(function, (arguments,))` takes a function and a tuple")
+            );
+        };
+        let Some(Global::Function(target)) = self.m.globals.get(f.id.as_str()) else {
+            return Err(self.refuse(f, format!("`{}` is not a function defined with `def`", f.id)));
+        };
+        let target = *target;
+        let Expr::Tuple(tuple) = args else {
+            return Err(self.refuse(args, "the arguments are a tuple, like (1,) or (name, 0.5)"));
+        };
+        let mut values = Vec::new();
+        for arg in &tuple.elts {
+            values.push(value_in(self.m, &self.params, arg).ok_or_else(|| {
+                self.refuse(arg, "a thread's arguments are numbers or text known before the run, so far")
+            })?);
+        }
+        if self.m.threads.len() >= MAX_THREADS {
+            return Err(self.refuse(call, format!("a program may make at most {MAX_THREADS} threads so far")));
+        }
+        let ops = Body::thread(self.m, target, &values)?;
+        self.m.dummy_threads += 1;
+        let name = format!("Dummy-{}", self.m.dummy_threads);
+        self.m.threads.push(ActorDef { name, process: ProcessId(0), role: ActorRole::Thread, daemon: true, ops });
+        let actor = ActorId(self.m.threads.len() as u16);
+        self.op(call, OpKind::Start { actor });
+        Ok(())
+    }
+}
+
+/// `_thread.start_new_thread(...)`.
+fn is_start_new_thread(expr: &Expr) -> bool {
+    let Expr::Call(call) = expr else { return false };
+    matches!(call.func.as_ref(), Expr::Attribute(a) if a.attr.as_str() == "start_new_thread" && matches!(a.value.as_ref(), Expr::Name(m) if m.id.as_str() == "_thread"))
+}

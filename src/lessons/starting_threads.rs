@@ -204,14 +204,26 @@ fn build(knobs: &Knobs, common: &Common) -> Built {
 
     let mut actors = vec![main_thread(main)];
     for k in 1..=threads {
+        // A Worker prints its own name; a `_thread` function the name it was given (the
+        // thread itself has none until it asks threading, which calls it `Dummy-N`).
+        let (actor, running, finished) = if low_level {
+            let name = format!("Thread-{k}");
+            let lit = |text: String| vec![TextPart::Lit(text)];
+            (format!("Dummy-{k}"), lit(format!("Running {name}")), lit(format!("{name} has finished execution")))
+        } else {
+            (
+                format!("Thread-{k}"),
+                vec![TextPart::Lit("Running ".into()), TextPart::ActorName],
+                vec![TextPart::ActorName, TextPart::Lit(" has finished execution".into())],
+            )
+        };
         let ops = vec![
             sleep_line.op(OpKind::Sleep { micros: wait_micros(k) }),
-            print_line.op(OpKind::Print { text: vec![TextPart::Lit("Running ".into()), TextPart::ActorName] }),
+            print_line.op(OpKind::Print { text: running }),
             for_line.op(OpKind::Loop { to: 0, times: lines }),
-            done_line
-                .op(OpKind::Print { text: vec![TextPart::ActorName, TextPart::Lit(" has finished execution".into())] }),
+            done_line.op(OpKind::Print { text: finished }),
         ];
-        actors.push(ActorDef { daemon, ..thread(format!("Thread-{k}"), ops) });
+        actors.push(ActorDef { daemon, ..thread(actor, ops) });
     }
     let program = Program { source: src.finish(), processes: vec![main_process()], actors, objects: Vec::new() };
     Built::new(program, common)

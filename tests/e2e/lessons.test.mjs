@@ -35,7 +35,16 @@ const LESSONS = {
     after: /No update lost/,
     number: ['threads', 1, 16],
   },
-  lock_print: { live: '', changed: 'lock=off&iterations=3', defaults: /All 10 pairs came out together/, after: /All 6 pairs/, number: ['iterations', 1, 100000] },
+  lock_print: {
+    live: '',
+    changed: 'lock=off&iterations=3',
+    defaults: /All 10 pairs came out together/,
+    after: /All 6 pairs/,
+    // On real threads the second thread can start before the first is done, and then a
+    // pair can be split without the lock (CPython does that too, now and then).
+    afterLive: /All 6 pairs|\d of 6 pairs were split/,
+    number: ['iterations', 1, 100000],
+  },
   dining_philosophers: {
     // On real threads a deadlock needs the philosophers to start within `gap_ms` of each
     // other; on a busy machine 10 ms is sometimes too short.
@@ -102,7 +111,8 @@ test('every lesson runs on real threads, with its defaults and with changed knob
     assert.match(await page.textContent('#measured-on'), /measured on \d+ threads of this machine/);
     for (const engine of ['sim', 'live']) {
       await page.goto(`${server.url}?lesson=${id}&engine=${engine}&${lesson.changed}`);
-      assert.match(await run(), lesson.after, `${id} (${engine}, ${lesson.changed})`);
+      const after = engine === 'live' && lesson.afterLive ? lesson.afterLive : lesson.after;
+      assert.match(await run(), after, `${id} (${engine}, ${lesson.changed})`);
     }
   }
   assert.deepEqual(errors, []);
