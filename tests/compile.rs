@@ -143,6 +143,25 @@ fn starting_threads_with_a_thread_subclass_or_thread_compiles_to_its_own_program
 }
 
 #[test]
+fn the_dining_philosophers_compile_to_their_own_program_for_every_strategy() {
+    for strategy in ["naive", "ordered", "waiter", "trylock"] {
+        for philosophers in ["2", "5", "12"] {
+            for (think, eat, gap, duration) in [("10", "10", "10", "2"), ("1", "30", "0", "1")] {
+                let knobs = [
+                    ("strategy", strategy),
+                    ("philosophers", philosophers),
+                    ("think_ms", think),
+                    ("eat_ms", eat),
+                    ("gap_ms", gap),
+                    ("duration_s", duration),
+                ];
+                round_trip("dining_philosophers", &knobs);
+            }
+        }
+    }
+}
+
+#[test]
 fn threads_made_in_a_top_level_loop_each_get_the_loops_value() {
     let program = compile(
         "import threading\n\n\ndef work(k):\n    print(f\"worker {k}\")\n\n\nfor k in range(1, 4):\n    t = threading.Thread(target=work, args=(k,))\n    t.start()\n    t.join()\n",
@@ -244,6 +263,9 @@ fn what_the_subset_cannot_run_yet_is_refused_where_it_is() {
     let cases: &[(&str, (u32, u32), &str)] = &[
         ("import threading\n\n\ndef work(n):\n    n = 9\n\n\nt = threading.Thread(target=work, args=(1,))\n", (5, 5), "assigning to the parameter `n`"),
         ("for _ in range(3):\n    print(_)\n", (1, 5), "using the loop's variable"),
+        ("import threading\n\nforks = [threading.Lock() for _ in range(2)]\n\n\ndef eat():\n    forks[2].acquire()\n\n\nt = threading.Thread(target=eat)\n", (7, 5), "IndexError: list index 2 out of range (2 items)"),
+        ("import threading\n\nlock = threading.Lock()\n\n\ndef eat():\n    lock.acquire(blocking=False, timeout=1)\n\n\nt = threading.Thread(target=eat)\n", (7, 5), "ValueError: can't specify a timeout for a non-blocking call"),
+        ("import threading\nimport time\n\nprint(\"go\")\nstart = time.monotonic()\n", (5, 9), "read as the run's start"),
         ("import threading\n\n\ndef work():\n    pass\n\n\nif True:\n    t = threading.Thread(target=work)\n", (9, 9), "threads are made at the module's top level"),
         ("import threading\n\n\ndef work():\n    pass\n\n\nts = [threading.Thread(target=work) for i in range(3) if i != 1]\n", (8, 58), "a comprehension's `if`"),
         ("t = threading.Thread(target=print)\n", (1, 5), "`threading` is not imported"),

@@ -5,8 +5,9 @@ use ruff_python_ast::{self as ast, Expr, Stmt};
 use ruff_text_size::Ranged;
 
 use super::body::Body;
+use super::expr::clock_offset;
 use super::scope::Global;
-use super::syntax::{is_thread_maker, mentions_count};
+use super::syntax::{is_thread_maker, mentions_count, simple_assignments};
 use super::threads::make_threads;
 use super::CompileError;
 use crate::engine::program::{Arith, ObjectId, OpKind, Operand, Reg};
@@ -50,6 +51,12 @@ impl Body<'_, '_> {
 
     /// `name = value`; `earlier` and `later` are the statements around it in its block.
     pub(super) fn assign(&mut self, assign: &ast::StmtAssign, earlier: &[Stmt]) -> Result<(), CompileError> {
+        // A local that is a known value (see `take_constants`): nothing runs.
+        if let Some(pairs) = simple_assignments(assign) {
+            if !self.main && pairs.iter().all(|(name, _)| self.constants.contains(name.id.as_str())) {
+                return Ok(());
+            }
+        }
         // `A, B = 1, 2` at module level: constants, declared in the first pass.
         if let [Expr::Tuple(names)] = assign.targets.as_slice() {
             let start = assign.range().start();
@@ -73,6 +80,18 @@ impl Body<'_, '_> {
                 self.refuse(value, "threads are made by `threading.Thread(...)`, or a list of them by a comprehension over `range(N)` with N known before the run, so far")
             })?;
             self.m.globals.insert(target.id.to_string(), Global::Threads(threads));
+            return Ok(());
+        }
+        // `start = time.monotonic() + 2` at the top: the run's start, read before anything
+        // else runs (a call, a GIL check point).
+        if self.main && clock_offset(self.m, value).is_some() {
+            if self.ops_len() > 0 || self.nesting > 0 {
+                return Err(self.refuse(
+                    value,
+                    "a module-level `time.monotonic()` is read as the run's start: put it before anything else runs, so far",
+                ));
+            }
+            self.op(assign, OpKind::Call);
             return Ok(());
         }
         // The statement that gave a module-level name its first value runs no operation.

@@ -8,7 +8,9 @@ use ruff_text_size::Ranged;
 
 use super::expr::{range_of, seconds_in, value_in};
 use super::scope::{Global, Module, OpenLoop, Value};
-use super::syntax::{assigned_names, declares_global, describe, is_main_guard, mentions};
+use super::syntax::{
+    assigned_names, declares_global, describe, is_main_guard, mentions, simple_assignments, stores_of,
+};
 use super::{line_of, refuse, CompileError};
 use crate::engine::program::{ActorId, ObjectId, ObjectKind, Op, OpKind, Reg, Wait, REGISTERS};
 
@@ -46,6 +48,9 @@ pub(super) struct Body<'m, 'a> {
     pub(super) nesting: usize,
     /// A Thread subclass's `run`: `self.name` is the thread's name.
     pub(super) this: bool,
+    /// Locals given a value known before the run once, and never again (`left, right = i,
+    /// i + 1`): no register, no operation; their values are among the parameters.
+    pub(super) constants: BTreeSet<String>,
 }
 
 impl<'m, 'a> Body<'m, 'a> {
@@ -64,6 +69,7 @@ impl<'m, 'a> Body<'m, 'a> {
             withs: Vec::new(),
             nesting: 0,
             this: false,
+            constants: BTreeSet::new(),
         }
     }
 
@@ -132,6 +138,7 @@ impl<'m, 'a> Body<'m, 'a> {
             withs: Vec::new(),
             nesting: 0,
             this: false,
+            constants: BTreeSet::new(),
         };
         body.take_registers(&def.body)?;
         body.block(&def.body)?;
@@ -146,6 +153,9 @@ impl<'m, 'a> Body<'m, 'a> {
     /// any statement is compiled, so that a statement's scratch register, after them all,
     /// is never a local's.
     pub(super) fn take_registers(&mut self, stmts: &[Stmt]) -> Result<(), CompileError> {
+        if !self.main {
+            self.take_constants(stmts);
+        }
         let mut names: Vec<&ast::ExprName> = Vec::new();
         assigned_names(stmts, &|n| self.m.is_thread_class(n), &mut names);
         for name in names {
@@ -153,11 +163,35 @@ impl<'m, 'a> Body<'m, 'a> {
             let module_level =
                 matches!(self.m.globals.get(id), Some(Global::Object(_) | Global::Const(_) | Global::Function(_)));
             let global = self.declared.contains(id) || (self.main && module_level) || declares_global(stmts, id);
-            if !global && !self.params.iter().any(|(p, _)| p == id) {
+            if !global && !self.params.iter().any(|(p, _)| p == id) && !self.constants.contains(id) {
                 self.new_local(name)?;
             }
         }
         Ok(())
+    }
+
+    /// The function's locals that are given a value known before the run once, at its top
+    /// level, and never again: they become known values, as parameters are.
+    fn take_constants(&mut self, stmts: &[Stmt]) {
+        for stmt in stmts {
+            let Stmt::Assign(assign) = stmt else { continue };
+            let Some(pairs) = simple_assignments(assign) else { continue };
+            let found: Vec<(String, Value)> = pairs
+                .iter()
+                .filter(|(name, _)| {
+                    let id = name.id.as_str();
+                    // A parameter given a value is refused where it is assigned.
+                    !self.params.iter().any(|(p, _)| p == id)
+                        && stores_of(stmts, id) == 1
+                        && !declares_global(stmts, id)
+                })
+                .filter_map(|(name, value)| Some((name.id.to_string(), value_in(self.m, &self.params, value)?)))
+                .collect();
+            if found.len() == pairs.len() {
+                self.constants.extend(found.iter().map(|(n, _)| n.clone()));
+                self.params.extend(found);
+            }
+        }
     }
 
     /// The statements of the function being compiled, or the module's.
@@ -361,10 +395,7 @@ impl<'m, 'a> Body<'m, 'a> {
         let [item] = with.items.as_slice() else {
             return Err(self.refuse(with, "one lock per `with` is supported so far"));
         };
-        let object = match &item.context_expr {
-            Expr::Name(name) => self.shared(name.id.as_str()).filter(|id| self.is_lock(*id)),
-            _ => None,
-        };
+        let object = self.object_of(&item.context_expr)?.filter(|id| self.is_lock(*id));
         let (Some(object), None) = (object, &item.optional_vars) else {
             return Err(self.refuse(item, "`with` works on a lock or a semaphore (`with lock:`) so far"));
         };
@@ -414,7 +445,7 @@ impl<'m, 'a> Body<'m, 'a> {
     }
 
     /// A Lock, RLock or semaphore: what `with`, `acquire()` and `release()` work on.
-    fn is_lock(&self, id: ObjectId) -> bool {
+    pub(super) fn is_lock(&self, id: ObjectId) -> bool {
         matches!(
             self.m.objects[id.0 as usize].kind,
             ObjectKind::Lock | ObjectKind::RLock | ObjectKind::Semaphore { .. } | ObjectKind::Condition { .. }
@@ -465,8 +496,14 @@ impl<'m, 'a> Body<'m, 'a> {
     }
 
     fn method_call(&mut self, call: &ast::ExprCall, attr: &ast::ExprAttribute) -> Result<(), CompileError> {
-        let Expr::Name(owner) = attr.value.as_ref() else {
-            return Err(self.refuse(attr, "this call is not supported yet"));
+        // A lock of a list (`forks[i].acquire()`), or a name's.
+        let (owner, owner_object) = match attr.value.as_ref() {
+            Expr::Name(owner) => (owner, self.shared(owner.id.as_str())),
+            Expr::Subscript(sub) => match (sub.value.as_ref(), self.object_of(&attr.value)?) {
+                (Expr::Name(list), Some(object)) => (list, Some(object)),
+                _ => return Err(self.refuse(attr, "this call is not supported yet")),
+            },
+            _ => return Err(self.refuse(attr, "this call is not supported yet")),
         };
         let (owner_name, method) = (owner.id.as_str(), attr.attr.as_str());
         let no_arguments = call.arguments.args.is_empty() && call.arguments.keywords.is_empty();
@@ -510,7 +547,7 @@ impl<'m, 'a> Body<'m, 'a> {
                 }
             };
         }
-        let kind = self.shared(owner_name).map(|id| (id, self.m.objects[id.0 as usize].kind.clone()));
+        let kind = owner_object.map(|id| (id, self.m.objects[id.0 as usize].kind.clone()));
         let lock_method = matches!(method, "acquire" | "release");
         if let Some((object, ObjectKind::Condition { .. } | ObjectKind::Barrier { .. })) = kind {
             if !lock_method || matches!(kind, Some((_, ObjectKind::Barrier { .. }))) {
@@ -519,10 +556,11 @@ impl<'m, 'a> Body<'m, 'a> {
                 return Ok(());
             }
         }
-        if let Some(object) = self.shared(owner_name).filter(|id| self.is_lock(*id)) {
+        if let Some(object) = owner_object.filter(|id| self.is_lock(*id)) {
             return match (method, no_arguments) {
-                ("acquire", true) => {
-                    self.op(call, OpKind::Acquire { object, wait: Wait::Forever, result: None });
+                ("acquire", _) => {
+                    let wait = self.acquire_wait(call)?;
+                    self.op(call, OpKind::Acquire { object, wait, result: None });
                     Ok(())
                 }
                 ("release", true) => {
@@ -533,7 +571,7 @@ impl<'m, 'a> Body<'m, 'a> {
                     .refuse(attr, format!("a lock's `{method}(...)` is not supported yet: acquire() and release()"))),
             };
         }
-        if let Some(object) = self.shared(owner_name).filter(|id| self.is_event(*id)) {
+        if let Some(object) = owner_object.filter(|id| self.is_event(*id)) {
             let kind = match (method, no_arguments) {
                 ("wait", true) => OpKind::EventWait { object, wait: Wait::Forever, result: None },
                 ("set", true) => OpKind::EventSet { object },

@@ -1,10 +1,12 @@
 //! Control flow in a thread, as jumps: `while` and `if`/`elif`/`else` on a comparison of a
-//! number with a value known before the run (or `True`), `break` and `continue`.
+//! number with a value known before the run (or `True`), of the clock with a time, or on
+//! what `lock.acquire(...)` answers; `break` and `continue`.
 
 use ruff_python_ast::{self as ast, CmpOp, Expr};
 use ruff_text_size::Ranged;
 
 use super::body::Body;
+use super::expr::{is_clock, seconds_in};
 use super::scope::OpenLoop;
 use super::CompileError;
 use crate::engine::program::{Cond, OpKind};
@@ -85,20 +87,42 @@ impl Body<'_, '_> {
         if matches!(test, Expr::BooleanLiteral(b) if b.value) {
             return Ok(Vec::new());
         }
-        let unsupported = "a condition compares a number with a value known before the run, like `count < 10`, so far";
+        // `if lock.acquire(blocking=False):` and `if not ...`: on what it answers.
+        let (negated, inner) = match test {
+            Expr::UnaryOp(u) if u.op == ast::UnaryOp::Not => (true, u.operand.as_ref()),
+            other => (false, other),
+        };
+        if let Some(got) = self.acquired(node, inner)? {
+            let at = self.ops_len();
+            let cond = if negated { Cond::Ne(got, 0) } else { Cond::Eq(got, 0) };
+            self.op(node, OpKind::JumpIf { cond, to: LATER });
+            return Ok(vec![at]);
+        }
+        let unsupported = "a condition compares a number with a value known before the run, like `count < 10`, \
+                           or the clock with a time, or asks `lock.acquire(...)`, so far";
         let Expr::Compare(cmp) = test else { return Err(self.refuse(test, unsupported)) };
-        let ([op], [Expr::Name(name), right]) = (&cmp.ops[..], &cmp.operands[..]) else {
+        let ([op], [left, right]) = (&cmp.ops[..], &cmp.operands[..]) else {
             return Err(self.refuse(test, unsupported));
         };
-        let Some(c) = self.int(right) else { return Err(self.refuse(right, unsupported)) };
-        let reg = match (self.local_reg(name.id.as_str()), self.shared(name.id.as_str())) {
-            (Some(r), _) => r,
-            (None, Some(object)) => {
-                let r = self.scratch(name)?;
-                self.op(node, OpKind::Load { object, reg: r });
-                r
-            }
-            _ => return Err(self.refuse(name, format!("`{}` is not a number here", name.id))),
+        // `time.monotonic() < stop_at`: the clock in microseconds, against a time in seconds.
+        let (reg, c) = if is_clock(self.m, left) {
+            let Some(s) = seconds_in(self.m, &self.params, right) else { return Err(self.refuse(right, unsupported)) };
+            let r = self.scratch(left)?;
+            self.op(node, OpKind::Clock { reg: r });
+            (r, (s * 1e6).round() as i64)
+        } else {
+            let Expr::Name(name) = left else { return Err(self.refuse(test, unsupported)) };
+            let Some(c) = self.int(right) else { return Err(self.refuse(right, unsupported)) };
+            let reg = match (self.local_reg(name.id.as_str()), self.shared(name.id.as_str())) {
+                (Some(r), _) => r,
+                (None, Some(object)) => {
+                    let r = self.scratch(name)?;
+                    self.op(node, OpKind::Load { object, reg: r });
+                    r
+                }
+                _ => return Err(self.refuse(name, format!("`{}` is not a number here", name.id))),
+            };
+            (reg, c)
         };
         let next = c.checked_add(1).ok_or_else(|| self.refuse(right, "too large"))?;
         // The engine's conditions are ==, != and <: a jump away on the negation where one

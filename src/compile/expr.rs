@@ -30,6 +30,7 @@ pub(super) fn value_in(module: &Module, env: Env, expr: &Expr) -> Option<Value> 
             Value::Text(_) => None,
         },
         Expr::BinOp(bin) => arith(bin.op, value_in(module, env, &bin.left)?, value_in(module, env, &bin.right)?),
+        Expr::Call(call) => builtin(module, env, call),
         // `self.delay` in a Thread subclass's `run`: an attribute `__init__` set.
         Expr::Attribute(attr) => match attr.value.as_ref() {
             Expr::Name(owner) => {
@@ -38,6 +39,37 @@ pub(super) fn value_in(module: &Module, env: Env, expr: &Expr) -> Option<Value> 
             }
             _ => None,
         },
+        _ => None,
+    }
+}
+
+/// `min(...)`, `max(...)` and `abs(x)` of known numbers (not shadowed by a module name).
+fn builtin(module: &Module, env: Env, call: &ast::ExprCall) -> Option<Value> {
+    let Expr::Name(name) = call.func.as_ref() else { return None };
+    let name = name.id.as_str();
+    if !call.arguments.keywords.is_empty() || module.globals.contains_key(name) || env.iter().any(|(n, _)| n == name) {
+        return None;
+    }
+    let args: Vec<Value> = call.arguments.args.iter().map(|a| value_in(module, env, a)).collect::<Option<_>>()?;
+    let number = |v: &Value| match v {
+        Value::Int(i) => Some(*i as f64),
+        Value::Float(f) => Some(*f),
+        Value::Text(_) => None,
+    };
+    match (name, &args[..]) {
+        ("abs", [Value::Int(i)]) => i.checked_abs().map(Value::Int),
+        ("abs", [Value::Float(f)]) => Some(Value::Float(f.abs())),
+        ("min" | "max", [_, _, ..]) => {
+            let keys: Vec<f64> = args.iter().map(number).collect::<Option<_>>()?;
+            // The first of equal ones, as Python gives it.
+            let mut best = 0;
+            for (i, k) in keys.iter().enumerate() {
+                if (name == "min" && *k < keys[best]) || (name == "max" && *k > keys[best]) {
+                    best = i;
+                }
+            }
+            Some(args[best].clone())
+        }
         _ => None,
     }
 }
@@ -161,4 +193,32 @@ pub(super) fn range_of(module: &Module, env: Env, iter: &Expr) -> Option<(i64, u
         _ => return None,
     };
     Some((start, u64::try_from(stop.saturating_sub(start)).unwrap_or(0)))
+}
+
+/// `time.monotonic()` or `time.perf_counter()`.
+pub(super) fn is_clock(module: &Module, expr: &Expr) -> bool {
+    let Expr::Call(call) = expr else { return false };
+    let Expr::Attribute(f) = call.func.as_ref() else { return false };
+    matches!(f.value.as_ref(), Expr::Name(m) if m.id.as_str() == "time")
+        && matches!(f.attr.as_str(), "monotonic" | "perf_counter")
+        && call.arguments.is_empty()
+        && module.imported("time")
+}
+
+/// A module-level reading of the clock, `time.monotonic()` plus or minus seconds known
+/// before the run: those seconds (the run's clock starts at 0).
+pub(super) fn clock_offset(module: &Module, expr: &Expr) -> Option<f64> {
+    if is_clock(module, expr) {
+        return Some(0.0);
+    }
+    let Expr::BinOp(bin) = expr else { return None };
+    let sign = match bin.op {
+        Operator::Add => 1.0,
+        Operator::Sub => -1.0,
+        _ => return None,
+    };
+    if !is_clock(module, &bin.left) {
+        return None;
+    }
+    seconds_in(module, &[], &bin.right).map(|s| sign * s)
 }

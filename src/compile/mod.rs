@@ -9,6 +9,7 @@ mod assign;
 mod body;
 mod control;
 mod expr;
+mod locks;
 mod module;
 mod print;
 mod scope;

@@ -21,7 +21,7 @@ use std::collections::BTreeSet;
 use ruff_python_ast::{self as ast, Expr, Stmt};
 
 use super::body::Body;
-use super::expr::{constant, threading_call, value_in};
+use super::expr::{clock_offset, constant, threading_call, value_in};
 use super::scope::{Global, Module, Value};
 use super::syntax::{blocks, is_main_guard};
 use super::{refuse, CompileError};
@@ -130,12 +130,17 @@ impl<'a> Module<'a> {
                     return Ok(());
                 }
                 let before = self.globals.len();
-                if let Some(kind) = self.condition_made_by(&name, value)? {
+                if let Some(list) = self.declare_object_list(&name, value, |m, e| m.object_made_by(e))? {
+                    self.globals.insert(name.clone(), list);
+                } else if let Some(kind) = self.condition_made_by(&name, value)? {
                     self.objects.push(ObjectDef { name: name.clone(), kind });
                     self.globals.insert(name.clone(), Global::Object(ObjectId(self.objects.len() as u16 - 1)));
                 } else if let Some(kind) = self.object_made_by(value)? {
                     self.objects.push(ObjectDef { name: name.clone(), kind });
                     self.globals.insert(name.clone(), Global::Object(ObjectId(self.objects.len() as u16 - 1)));
+                } else if let Some(offset) = clock_offset(self, value) {
+                    // Read as the run's start: the main thread reads it before anything else.
+                    self.globals.insert(name.clone(), Global::Const(Value::Float(offset)));
                 } else if let Some(v) = value_in(self, &[], value) {
                     let global = match (shared.contains(&name), v) {
                         (true, Value::Int(initial)) => {

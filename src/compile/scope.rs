@@ -59,6 +59,8 @@ pub(super) enum Global {
     Const(Value),
     /// Shared state: a variable or a lock.
     Object(ObjectId),
+    /// A list of locks (or other objects), by their places.
+    Objects(Vec<ObjectId>),
     /// A thread, or a list of them.
     Threads(Vec<ActorId>),
     /// A `def`, by its place in [`Module::functions`].

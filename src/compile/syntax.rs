@@ -124,3 +124,48 @@ pub(super) fn describe(stmt: &Stmt) -> &'static str {
         _ => "this statement",
     }
 }
+
+/// How many times `stmts` give `name` a value (`=`, `+=`, a `for` target), inside blocks
+/// too (not nested functions).
+pub(super) fn stores_of(stmts: &[Stmt], name: &str) -> usize {
+    use ruff_python_ast::visitor::{walk_expr, walk_stmt, Visitor};
+    struct Stores<'n> {
+        name: &'n str,
+        found: usize,
+    }
+    impl<'b> Visitor<'b> for Stores<'_> {
+        fn visit_stmt(&mut self, stmt: &'b Stmt) {
+            if !matches!(stmt, Stmt::FunctionDef(_) | Stmt::ClassDef(_)) {
+                walk_stmt(self, stmt);
+            }
+        }
+        fn visit_expr(&mut self, expr: &'b Expr) {
+            if let Expr::Name(n) = expr {
+                self.found += usize::from(n.id.as_str() == self.name && n.ctx == ast::ExprContext::Store);
+            }
+            walk_expr(self, expr);
+        }
+    }
+    let mut stores = Stores { name, found: 0 };
+    for stmt in stmts {
+        stores.visit_stmt(stmt);
+    }
+    stores.found
+}
+
+/// `a, b = x, y` or `a = x` as pairs of a name and its value; `None` for any other shape.
+pub(super) fn simple_assignments(assign: &ast::StmtAssign) -> Option<Vec<(&ast::ExprName, &Expr)>> {
+    match (assign.targets.as_slice(), assign.value.as_ref()) {
+        ([Expr::Name(name)], value) => Some(vec![(name, value)]),
+        ([Expr::Tuple(names)], Expr::Tuple(values)) if names.elts.len() == values.elts.len() => names
+            .elts
+            .iter()
+            .zip(&values.elts)
+            .map(|(n, v)| match n {
+                Expr::Name(n) => Some((n, v)),
+                _ => None,
+            })
+            .collect(),
+        _ => None,
+    }
+}

@@ -9,7 +9,7 @@
 //! the deadlock's cycle when there is one.
 
 use crate::engine::program::{
-    Arith, Cond, ObjectDef, ObjectId, ObjectKind, Op, OpKind, Operand, Program, Reg, TextPart, Wait,
+    Cond, ObjectDef, ObjectId, ObjectKind, Op, OpKind, Program, Reg, TextPart, Wait,
 };
 use crate::engine::trace::{Outcome, Trace};
 use crate::i18n::{Lang, Text};
@@ -122,15 +122,22 @@ impl Teach for DiningPhilosophers {
     }
 }
 
-const WAITER: ObjectId = ObjectId(0);
-/// `time.monotonic()` minus `stop_at`, in microseconds: negative while there is time left.
-const NOW: Reg = Reg(0);
-const MEALS: Reg = Reg(1);
-const GOT: Reg = Reg(2);
-
+/// The forks are objects 0 to n - 1, as the program makes them; the waiter (only in the
+/// `waiter` strategy) comes after them.
 fn fork(i: u16) -> ObjectId {
-    ObjectId(1 + i)
+    ObjectId(i)
 }
+
+fn waiter(n: u16) -> ObjectId {
+    ObjectId(n)
+}
+
+/// The philosopher's one local, then the scratch register the loop's clock reading and the
+/// non-blocking acquire's answer use in turn, as the compiler lays them out.
+const MEALS: Reg = Reg(0);
+/// `time.monotonic()`, in microseconds since the run began.
+const NOW: Reg = Reg(1);
+const GOT: Reg = Reg(1);
 
 fn build(knobs: &Knobs, common: &Common) -> Built {
     let Knobs { philosophers: n, strategy, think_ms, eat_ms, gap_ms, duration_s } = *knobs;
@@ -199,16 +206,15 @@ fn build(knobs: &Knobs, common: &Common) -> Built {
         let mut ops = vec![
             meals_line.op(OpKind::Set { reg: MEALS, value: 0 }),
             while_line.op(OpKind::Clock { reg: NOW }),
-            while_line.op(OpKind::Arith { reg: NOW, op: Arith::Sub, value: Operand::Const(stop_at) }),
         ];
         let top = 1;
         // `while` goes on to the body while there is time left, else to the last print.
-        ops.push(while_line.op(OpKind::JumpIf { cond: Cond::Lt(NOW, 0), to: ops.len() + 2 }));
+        ops.push(while_line.op(OpKind::JumpIf { cond: Cond::Lt(NOW, stop_at), to: ops.len() + 2 }));
         let exit_jump = ops.len();
         ops.push(while_line.op(OpKind::Jump { to: usize::MAX }));
         ops.push(think_line.op(OpKind::Sleep { micros: think * 1000 }));
         if let Some(line) = waiter_line {
-            ops.push(line.op(OpKind::Acquire { object: WAITER, wait: Wait::Forever, result: None }));
+            ops.push(line.op(OpKind::Acquire { object: waiter(n), wait: Wait::Forever, result: None }));
         }
         ops.push(first_line.op(OpKind::Acquire { object: first, wait: Wait::Forever, result: None }));
         ops.push(gap_line.op(OpKind::Sleep { micros: gap * 1000 }));
@@ -233,7 +239,7 @@ fn build(knobs: &Knobs, common: &Common) -> Built {
         ops.push(put_second.op(OpKind::Release { object: second }));
         ops.push(put_first.op(OpKind::Release { object: first }));
         if let Some(line) = waiter_line {
-            ops.push(line.op(OpKind::Release { object: WAITER }));
+            ops.push(line.op(OpKind::Release { object: waiter(n) }));
         }
         ops.push(while_line.op(OpKind::Jump { to: top }));
         let end = ops.len();
@@ -253,12 +259,11 @@ fn build(knobs: &Knobs, common: &Common) -> Built {
     main_ops.extend(joins(n, join_line));
     let mut actors = vec![main_thread(main_ops)];
     actors.extend((0..n).map(|i| thread(format!("Thread-{} (philosopher)", i + 1), philosopher(i))));
-    // The waiter is object 0 whether or not it is used, so the forks keep their numbers.
-    let mut objects = vec![ObjectDef {
-        name: "waiter".into(),
-        kind: ObjectKind::Semaphore { permits: n as u32 - 1, bounded: false },
-    }];
-    objects.extend((0..n).map(|i| ObjectDef { name: format!("forks[{i}]"), kind: ObjectKind::Lock }));
+    let mut objects: Vec<ObjectDef> =
+        (0..n).map(|i| ObjectDef { name: format!("forks[{i}]"), kind: ObjectKind::Lock }).collect();
+    if strategy == Strategy::Waiter {
+        objects.push(ObjectDef { name: "waiter".into(), kind: ObjectKind::Semaphore { permits: n as u32 - 1, bounded: false } });
+    }
     let program = Program { source: src.finish(), processes: vec![main_process()], actors, objects };
     Built::new(program, common)
 }
@@ -396,7 +401,7 @@ mod tests {
             for op in &b.program.actors[1].ops {
                 let text = line_text(&b.program.source, op.line).trim();
                 let fits = match &op.kind {
-                    OpKind::Acquire { object: WAITER, .. } | OpKind::Release { object: WAITER } => {
+                    OpKind::Acquire { object, .. } | OpKind::Release { object } if *object == waiter(3) => {
                         text == "with waiter:"
                     }
                     OpKind::Acquire { .. } => {
