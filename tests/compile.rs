@@ -174,7 +174,7 @@ fn threads_made_in_a_top_level_loop_each_get_the_loops_value() {
 }
 
 #[test]
-fn sync_tools_rlock_semaphore_and_event_compile_to_their_own_programs() {
+fn sync_tools_every_primitive_compiles_to_its_own_program() {
     for mistake in ["no", "yes"] {
         for threads in ["1", "3"] {
             for lock in ["rlock", "lock"] {
@@ -189,6 +189,10 @@ fn sync_tools_rlock_semaphore_and_event_compile_to_their_own_programs() {
                 round_trip("sync_tools", &knobs);
             }
             round_trip("sync_tools", &[("primitive", "event"), ("threads", threads), ("mistake", mistake)]);
+            round_trip("sync_tools", &[("primitive", "barrier"), ("parties", threads), ("mistake", mistake)]);
+        }
+        for capacity in ["1", "2", "5"] {
+            round_trip("sync_tools", &[("primitive", "condition"), ("capacity", capacity), ("mistake", mistake)]);
         }
     }
 }
@@ -280,4 +284,34 @@ fn what_the_subset_cannot_run_yet_is_refused_where_it_is() {
         assert_eq!((e.line, e.column), (*line, *column), "{e}");
         assert!(e.message.contains(says), "{e}");
     }
+}
+
+/// Not a check: a tool for mending a round trip that fails. It prints the lesson's
+/// operations beside the compiled ones, `*` where they differ:
+/// `LESSON=sync_tools KNOBS=primitive=barrier,parties=2 cargo test --test compile
+/// show_round_trip_difference -- --ignored --nocapture`.
+#[test]
+#[ignore]
+fn show_round_trip_difference() {
+    let pairs: Vec<(String, String)> = std::env::var("KNOBS")
+        .unwrap_or_default()
+        .split(',')
+        .filter(|p| !p.is_empty())
+        .map(|p| {
+            let (k, v) = p.split_once('=').unwrap();
+            (k.to_string(), v.to_string())
+        })
+        .collect();
+    let lesson = std::env::var("LESSON").unwrap();
+    let (_, built) = build_from_pairs(lessons::lesson(&lesson).unwrap(), &pairs).unwrap();
+    let compiled = compile(&built.program.source).unwrap();
+    for (a, b) in built.program.actors.iter().zip(&compiled.actors) {
+        println!("== {} / {}", a.name, b.name);
+        for i in 0..a.ops.len().max(b.ops.len()) {
+            let (x, y) = (a.ops.get(i), b.ops.get(i));
+            let mark = if x == y { " " } else { "*" };
+            println!("{mark}{i:3} {:?}\n      {:?}", x, y);
+        }
+    }
+    println!("objects {:?}\n        {:?}", built.program.objects, compiled.objects);
 }

@@ -10,6 +10,10 @@ use super::{refuse, CompileError};
 /// Names bound to known values while compiling: a comprehension's variable, parameters.
 pub(super) type Env<'e> = &'e [(String, Value)];
 
+/// The name under which an environment holds the name of the thread being compiled, when it
+/// is known before the run (not a name Python code can use).
+pub(super) const CURRENT_THREAD: &str = "@current_thread";
+
 /// The value of an expression made only of literals, module constants and `env`'s names.
 pub(super) fn value_in(module: &Module, env: Env, expr: &Expr) -> Option<Value> {
     match expr {
@@ -30,7 +34,27 @@ pub(super) fn value_in(module: &Module, env: Env, expr: &Expr) -> Option<Value> 
             Value::Text(_) => None,
         },
         Expr::BinOp(bin) => arith(bin.op, value_in(module, env, &bin.left)?, value_in(module, env, &bin.right)?),
+        Expr::Attribute(_) if syntax::is_current_thread_name(expr) => {
+            env.iter().find(|(n, _)| n == CURRENT_THREAD).map(|(_, v)| v.clone())
+        }
         Expr::Call(call) => builtin(module, env, call),
+        // `name[1:]`: a slice of known text.
+        Expr::Subscript(sub) => match (value_in(module, env, &sub.value)?, sub.slice.as_ref()) {
+            (Value::Text(text), Expr::Slice(slice)) if slice.step.is_none() => {
+                let chars: Vec<char> = text.chars().collect();
+                let len = chars.len() as i64;
+                let at = |bound: &Option<Box<Expr>>, default: i64| -> Option<usize> {
+                    let i = match bound {
+                        Some(e) => constant_in(module, env, e)?,
+                        None => default,
+                    };
+                    Some((if i < 0 { i + len } else { i }).clamp(0, len) as usize)
+                };
+                let (from, to) = (at(&slice.lower, 0)?, at(&slice.upper, len)?);
+                Some(Value::Text(chars[from..to.max(from)].iter().collect()))
+            }
+            _ => None,
+        },
         // `self.delay` in a Thread subclass's `run`: an attribute `__init__` set.
         Expr::Attribute(attr) => match attr.value.as_ref() {
             Expr::Name(owner) => {
@@ -43,7 +67,8 @@ pub(super) fn value_in(module: &Module, env: Env, expr: &Expr) -> Option<Value> 
     }
 }
 
-/// `min(...)`, `max(...)` and `abs(x)` of known numbers (not shadowed by a module name).
+/// `min(...)`, `max(...)`, `abs(x)`, `int(x)` and `str(x)` of known values (not shadowed by
+/// a module name).
 fn builtin(module: &Module, env: Env, call: &ast::ExprCall) -> Option<Value> {
     let Expr::Name(name) = call.func.as_ref() else { return None };
     let name = name.id.as_str();
@@ -57,6 +82,10 @@ fn builtin(module: &Module, env: Env, call: &ast::ExprCall) -> Option<Value> {
         Value::Text(_) => None,
     };
     match (name, &args[..]) {
+        ("int", [Value::Text(t)]) => t.trim().replace('_', "").parse().ok().map(Value::Int),
+        ("int", [Value::Int(i)]) => Some(Value::Int(*i)),
+        ("int", [Value::Float(f)]) if f.is_finite() => Some(Value::Int(f.trunc() as i64)),
+        ("str", [v]) => Some(Value::Text(v.shown())),
         ("abs", [Value::Int(i)]) => i.checked_abs().map(Value::Int),
         ("abs", [Value::Float(f)]) => Some(Value::Float(f.abs())),
         ("min" | "max", [_, _, ..]) => {
@@ -221,4 +250,42 @@ pub(super) fn clock_offset(module: &Module, expr: &Expr) -> Option<f64> {
         return None;
     }
     seconds_in(module, &[], &bin.right).map(|s| sign * s)
+}
+
+/// Whether `expr` is true, when that is known before the run: a comparison of known values
+/// (`threading.current_thread().name == "T0"` in a thread whose name is known), `True`,
+/// `False`, `not ...`.
+pub(super) fn truth_in(module: &Module, env: Env, expr: &Expr) -> Option<bool> {
+    match expr {
+        Expr::BooleanLiteral(b) => Some(b.value),
+        Expr::UnaryOp(u) if u.op == UnaryOp::Not => truth_in(module, env, &u.operand).map(|t| !t),
+        Expr::Compare(cmp) => {
+            let ([op], [left, right]) = (&cmp.ops[..], &cmp.operands[..]) else { return None };
+            let (a, b) = (value_in(module, env, left)?, value_in(module, env, right)?);
+            let order = match (&a, &b) {
+                (Value::Text(x), Value::Text(y)) => x.partial_cmp(y),
+                (Value::Text(_), _) | (_, Value::Text(_)) => None,
+                (x, y) => number(x)?.partial_cmp(&number(y)?),
+            };
+            use ast::CmpOp::*;
+            match (op, order) {
+                (Eq, o) => Some(o == Some(std::cmp::Ordering::Equal)),
+                (NotEq, o) => Some(o != Some(std::cmp::Ordering::Equal)),
+                (Lt, Some(o)) => Some(o.is_lt()),
+                (LtE, Some(o)) => Some(o.is_le()),
+                (Gt, Some(o)) => Some(o.is_gt()),
+                (GtE, Some(o)) => Some(o.is_ge()),
+                _ => None,
+            }
+        }
+        _ => None,
+    }
+}
+
+fn number(v: &Value) -> Option<f64> {
+    match v {
+        Value::Int(i) => Some(*i as f64),
+        Value::Float(f) => Some(*f),
+        Value::Text(_) => None,
+    }
 }

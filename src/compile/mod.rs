@@ -7,6 +7,7 @@
 
 mod assign;
 mod body;
+mod calls;
 mod control;
 mod expr;
 mod locks;

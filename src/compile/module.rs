@@ -60,17 +60,17 @@ pub fn compile(source: &str) -> Result<Program, CompileError> {
             format!("`{id}` is used before it is given a value here: Python raises NameError"),
         ));
     }
-    // Every function without parameters is checked, whether or not a thread runs it, as a
-    // learner expects; one with parameters is compiled for each thread's arguments.
-    for f in 0..module.functions.len() {
-        if module.functions[f].parameters.is_empty() {
-            Body::thread(&mut module, f, &[])?;
-        }
-    }
     let mut main = Body::main(&mut module);
     main.take_registers(body)?;
     main.block(body)?;
     let main_ops = main.finish();
+    // A function no thread ran is checked too (without parameters), as a learner expects;
+    // the others were compiled for each thread's arguments.
+    for f in 0..module.functions.len() {
+        if module.functions[f].parameters.is_empty() && !module.compiled.contains(&f) {
+            Body::thread(&mut module, f, &[])?;
+        }
+    }
     Ok(module.finish(main_ops))
 }
 

@@ -4,6 +4,7 @@
 use ruff_python_ast::{self as ast, Expr};
 
 use super::body::Body;
+use super::syntax::is_current_thread_name;
 use super::CompileError;
 use crate::engine::program::{Introspect, OpKind, Reg, TextPart, REGISTERS};
 
@@ -64,11 +65,12 @@ impl Body<'_, '_> {
 
     /// One printed value: a constant, a local, or shared state read into a scratch register.
     fn field(&mut self, call: &ast::ExprCall, expr: &Expr, scratch: &mut u8) -> Result<TextPart, CompileError> {
-        if let Some(v) = self.known(expr) {
-            return Ok(TextPart::Lit(v.shown()));
-        }
+        // The thread's name as the thread says it, even where it is known before the run.
         if is_current_thread_name(expr) || (self.this && is_self_name(expr)) {
             return Ok(TextPart::ActorName);
+        }
+        if let Some(v) = self.known(expr) {
+            return Ok(TextPart::Lit(v.shown()));
         }
         if is_active_count(expr) {
             let r = self.take_scratch(expr, scratch)?;
@@ -122,17 +124,5 @@ fn is_active_count(expr: &Expr) -> bool {
     let Expr::Attribute(func) = call.func.as_ref() else { return false };
     matches!(func.value.as_ref(), Expr::Name(m) if m.id.as_str() == "threading")
         && func.attr.as_str() == "active_count"
-        && call.arguments.is_empty()
-}
-
-/// `threading.current_thread().name`.
-fn is_current_thread_name(expr: &Expr) -> bool {
-    let Expr::Attribute(name) = expr else { return false };
-    let Expr::Call(call) = name.value.as_ref() else { return false };
-    let Expr::Attribute(func) = call.func.as_ref() else { return false };
-    let Expr::Name(module) = func.value.as_ref() else { return false };
-    name.attr.as_str() == "name"
-        && func.attr.as_str() == "current_thread"
-        && module.id.as_str() == "threading"
         && call.arguments.is_empty()
 }

@@ -82,6 +82,11 @@ pub(super) struct Module<'a> {
     pub unnamed_threads: usize,
     /// Threads started by `_thread` so far (`Dummy-N`).
     pub dummy_threads: usize,
+    /// The functions compiled so far (for a thread, or called by one).
+    pub compiled: BTreeSet<usize>,
+    /// The name of the thread whose code is being compiled, when it is known before the
+    /// run: `threading.current_thread().name` is then a known value.
+    pub current_thread: Option<String>,
     /// The module's statements.
     pub body: &'a [ast::Stmt],
     /// Where each module-level name got its first value: that statement runs no operation.
@@ -100,6 +105,8 @@ impl<'a> Module<'a> {
             imports: BTreeSet::new(),
             unnamed_threads: 0,
             dummy_threads: 0,
+            compiled: BTreeSet::new(),
+            current_thread: None,
             body,
             declared_at: BTreeMap::new(),
         }

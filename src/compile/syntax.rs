@@ -169,3 +169,15 @@ pub(super) fn simple_assignments(assign: &ast::StmtAssign) -> Option<Vec<(&ast::
         _ => None,
     }
 }
+
+/// `threading.current_thread().name`.
+pub(super) fn is_current_thread_name(expr: &Expr) -> bool {
+    let Expr::Attribute(name) = expr else { return false };
+    let Expr::Call(call) = name.value.as_ref() else { return false };
+    let Expr::Attribute(func) = call.func.as_ref() else { return false };
+    let Expr::Name(module) = func.value.as_ref() else { return false };
+    name.attr.as_str() == "name"
+        && func.attr.as_str() == "current_thread"
+        && module.id.as_str() == "threading"
+        && call.arguments.is_empty()
+}

@@ -341,10 +341,6 @@ pub(super) fn make_threads(m: &mut Module, outer: Env, value: &Expr) -> Result<O
     for k in 0..times {
         let Some(spec) = thread_target(m, &env(k), one)? else { return Ok(None) };
         let subclass = spec.attributes.is_some();
-        let ops = match spec.attributes {
-            Some(attributes) => Body::run_method(m, spec.target, attributes)?,
-            None => Body::thread(m, spec.target, &spec.args)?,
-        };
         // CPython adds the target's name to a default name; a subclass has no target.
         let name = spec.name.unwrap_or_else(|| {
             m.unnamed_threads += 1;
@@ -353,6 +349,14 @@ pub(super) fn make_threads(m: &mut Module, outer: Env, value: &Expr) -> Result<O
                 false => format!("Thread-{} ({})", m.unnamed_threads, m.functions[spec.target].name),
             }
         });
+        // Its code may read its name (`threading.current_thread().name`): known by now.
+        m.current_thread = Some(name.clone());
+        let ops = match spec.attributes {
+            Some(attributes) => Body::run_method(m, spec.target, attributes),
+            None => Body::thread(m, spec.target, &spec.args),
+        };
+        m.current_thread = None;
+        let ops = ops?;
         let daemon = spec.daemon;
         m.threads.push(ActorDef { name, process: ProcessId(0), role: ActorRole::Thread, daemon, ops });
         made.push(ActorId(m.threads.len() as u16));

@@ -156,7 +156,6 @@ impl Teach for SyncTools {
 }
 
 const R0: Reg = Reg(0);
-const R1: Reg = Reg(1);
 
 fn print(text: &str) -> OpKind {
     OpKind::Print { text: vec![TextPart::ActorName, TextPart::Lit(text.into())] }
@@ -308,11 +307,14 @@ fn condition(parts: &mut Parts, capacity: u8, mistake: bool) -> &'static str {
     parts.src.line(0, &format!("CAPACITY, ITEMS = {capacity}, {items}"));
     parts.src.line(0, "count = 0  # items in the buffer");
     parts.src.line(0, "cond = threading.Condition()");
+    // In the order the program makes them.
+    let count = parts.object("count", ObjectKind::Var { initial: 0 });
     let lock = parts.object("cond's lock", ObjectKind::RLock);
     let cond = parts.object("cond", ObjectKind::Condition { lock });
-    let count = parts.object("count", ObjectKind::Var { initial: 0 });
     // One side's loop: wait while `full` (count == CAPACITY) or empty (count == 0), then
-    // change the count by `delta`, say so, and notify.
+    // change the count by `delta`, say so, and notify. Its operations come after the call
+    // of it in `work`, so its jumps count from `BASE`.
+    const BASE: usize = 1;
     let mut side = |name: &str, wait_while: i64, delta: i64, said: &str, pause: bool| -> Vec<Op> {
         let src = &mut parts.src;
         src.blank();
@@ -332,12 +334,15 @@ fn condition(parts: &mut Parts, capacity: u8, mistake: bool) -> &'static str {
             with.op(OpKind::Acquire { object: cond, wait: Wait::Forever, result: None }),
             // `while`: test, and past the wait when there is no need to wait
             test.op(OpKind::Load { object: count, reg: R0 }),
-            test.op(OpKind::JumpIf { cond: Cond::Ne(R0, wait_while), to: 5 }),
+            test.op(OpKind::JumpIf { cond: Cond::Ne(R0, wait_while), to: BASE + 5 }),
             wait.op(OpKind::CondWait { object: cond, wait: Wait::Forever }),
-            test.op(OpKind::Jump { to: 1 }),
+            test.op(OpKind::Jump { to: BASE + 1 }),
         ];
+        // `count += 1` and the print each read the global again, as Python does.
+        ops.push(change.op(OpKind::Load { object: count, reg: R0 }));
         ops.push(change.op(OpKind::Add { reg: R0, value: delta }));
         ops.push(change.op(OpKind::Store { object: count, reg: R0 }));
+        ops.push(say.op(OpKind::Load { object: count, reg: R0 }));
         ops.push(say.op(OpKind::Print {
             text: vec![TextPart::Lit(format!("{said} (")), TextPart::Reg(R0), TextPart::Lit(" in the buffer)".into())],
         }));
@@ -346,7 +351,7 @@ fn condition(parts: &mut Parts, capacity: u8, mistake: bool) -> &'static str {
         if let Some(line) = sleep {
             ops.push(line.op(OpKind::Sleep { micros: 10_000 }));
         }
-        ops.push(for_line.op(OpKind::Loop { to: 0, times: items as u64 }));
+        ops.push(for_line.op(OpKind::Loop { to: BASE, times: items as u64 }));
         ops
     };
     let producer = side("producer", capacity, 1, "put an item", false);
@@ -354,9 +359,12 @@ fn condition(parts: &mut Parts, capacity: u8, mistake: bool) -> &'static str {
     parts.src.blank();
     parts.src.blank();
     parts.src.line(0, "def work():  # T0 produces, T1 consumes");
-    parts.src.line(1, "producer() if threading.current_thread().name == \"T0\" else consumer()");
-    parts.worker("T0".into(), producer);
-    parts.worker("T1".into(), consumer);
+    let dispatch = parts.src.line(1, "producer() if threading.current_thread().name == \"T0\" else consumer()");
+    for (name, ops) in [("T0", producer), ("T1", consumer)] {
+        let mut all = vec![dispatch.op(OpKind::Call)];
+        all.extend(ops);
+        parts.worker(name.into(), all);
+    }
     if mistake {
         let wait = OpKind::CondWait { object: cond, wait: Wait::Timeout(100_000) };
         parts.after.push(("cond.wait(0.1)  # without holding cond's lock: RuntimeError".into(), vec![wait]));
@@ -399,18 +407,19 @@ fn barrier(parts: &mut Parts, parties: u16, mistake: bool) -> &'static str {
     parts.src.blank();
     parts.src.blank();
     parts.src.line(0, "def runner():");
-    let name = parts.src.line(1, "i = int(threading.current_thread().name[1:])");
+    parts.src.line(1, "i = int(threading.current_thread().name[1:])");
     let sleep = parts.src.line(1, "time.sleep(0.05 * (i + 1))  # they arrive one by one");
     let arrives = parts.src.line(1, "print(f\"T{i} arrives\")");
     let wait = parts.src.line(1, "barrier.wait()");
     let leaves = parts.src.line(1, "print(f\"T{i} leaves\")");
     for i in 0..parties {
+        // `i` is known before the run (the thread's name is): its line takes no operation.
+        let said = |what: &str| OpKind::Print { text: vec![TextPart::Lit(format!("T{i} {what}"))] };
         let ops = vec![
-            name.op(OpKind::Set { reg: R1, value: i64::from(i) }),
             sleep.op(OpKind::Sleep { micros: 50_000 * (u64::from(i) + 1) }),
-            arrives.op(print(" arrives")),
+            arrives.op(said("arrives")),
             wait.op(OpKind::BarrierWait { object: barrier, result: None }),
-            leaves.op(print(" leaves")),
+            leaves.op(said("leaves")),
         ];
         parts.worker(format!("T{i}"), ops);
     }

@@ -24,7 +24,7 @@ def patient():
 
 
 def hasty():
-    time.sleep(0.02)
+    time.sleep(0.03)
     if lock.acquire(blocking=False):
         print("hasty: got it")
         lock.release()

@@ -1,0 +1,155 @@
+//! Calls of methods in a thread: `time.sleep`, `_thread.start_new_thread`, a thread's
+//! `start()` and `join()`, a lock's `acquire(...)` and `release()`, an event's, a
+//! condition's and a barrier's.
+
+use ruff_python_ast::{self as ast, Expr};
+
+use super::body::{Body, Local};
+use super::expr::seconds_in;
+use super::scope::Global;
+use super::CompileError;
+use crate::engine::program::{ObjectId, ObjectKind, OpKind, Wait};
+
+impl Body<'_, '_> {
+    /// A Condition's `wait()`, `wait(s)`, `notify()` and `notify_all()`; a Barrier's
+    /// `wait()` and `abort()`.
+    fn wait_or_notify(
+        &self,
+        call: &ast::ExprCall,
+        attr: &ast::ExprAttribute,
+        object: ObjectId,
+    ) -> Result<OpKind, CompileError> {
+        let barrier = matches!(self.m.objects[object.0 as usize].kind, ObjectKind::Barrier { .. });
+        let args = &call.arguments.args[..];
+        if let Some(keyword) = call.arguments.keywords.first() {
+            return Err(self.refuse(keyword, "keyword arguments here are not supported yet"));
+        }
+        Ok(match (barrier, attr.attr.as_str(), args) {
+            (false, "wait", []) => OpKind::CondWait { object, wait: Wait::Forever },
+            (false, "wait", [s]) => {
+                let Some(s) = seconds_in(self.m, &self.params, s).filter(|s| (0.0..=3600.0).contains(s)) else {
+                    return Err(self.refuse(s, "a wait's timeout is seconds from 0 to 3600 known before the run"));
+                };
+                OpKind::CondWait { object, wait: Wait::Timeout((s * 1e6).round() as u64) }
+            }
+            (false, "notify", []) => OpKind::CondNotify { object, all: false },
+            (false, "notify_all", []) => OpKind::CondNotify { object, all: true },
+            (true, "wait", []) => OpKind::BarrierWait { object, result: None },
+            (true, "abort", []) => OpKind::BarrierAbort { object },
+            (_, method, _) => {
+                let what = if barrier {
+                    "a Barrier's wait() and abort()"
+                } else {
+                    "a Condition's wait(), notify() and notify_all()"
+                };
+                return Err(self.refuse(attr, format!("`{method}(...)` here is not supported yet: {what}")));
+            }
+        })
+    }
+
+    /// A Lock, RLock or semaphore: what `with`, `acquire()` and `release()` work on.
+    pub(super) fn is_lock(&self, id: ObjectId) -> bool {
+        matches!(
+            self.m.objects[id.0 as usize].kind,
+            ObjectKind::Lock | ObjectKind::RLock | ObjectKind::Semaphore { .. } | ObjectKind::Condition { .. }
+        )
+    }
+
+    pub(super) fn is_event(&self, id: ObjectId) -> bool {
+        matches!(self.m.objects[id.0 as usize].kind, ObjectKind::Event)
+    }
+
+    pub(super) fn method_call(&mut self, call: &ast::ExprCall, attr: &ast::ExprAttribute) -> Result<(), CompileError> {
+        // A lock of a list (`forks[i].acquire()`), or a name's.
+        let (owner, owner_object) = match attr.value.as_ref() {
+            Expr::Name(owner) => (owner, self.shared(owner.id.as_str())),
+            Expr::Subscript(sub) => match (sub.value.as_ref(), self.object_of(&attr.value)?) {
+                (Expr::Name(list), Some(object)) => (list, Some(object)),
+                _ => return Err(self.refuse(attr, "this call is not supported yet")),
+            },
+            _ => return Err(self.refuse(attr, "this call is not supported yet")),
+        };
+        let (owner_name, method) = (owner.id.as_str(), attr.attr.as_str());
+        let no_arguments = call.arguments.args.is_empty() && call.arguments.keywords.is_empty();
+        if owner_name == "_thread" && method == "start_new_thread" && self.m.imported("_thread") {
+            return self.start_new_thread(call);
+        }
+        if owner_name == "time" && method == "sleep" && self.m.imported("time") {
+            let [arg] = &call.arguments.args[..] else {
+                return Err(self.refuse(call, "`time.sleep` takes one number of seconds"));
+            };
+            let Some(s) = seconds_in(self.m, &self.params, arg).filter(|s| (0.0..=3600.0).contains(s)) else {
+                return Err(
+                    self.refuse(arg, "`time.sleep` takes a number of seconds from 0 to 3600 known before the run")
+                );
+            };
+            self.op(call, OpKind::Sleep { micros: (s * 1e6).round() as u64 });
+            return Ok(());
+        }
+        let threads = match (self.locals.get(owner_name), self.m.globals.get(owner_name)) {
+            (Some(Local::Threads(t)), _) | (None, Some(Global::Threads(t))) => Some(t.clone()),
+            _ => None,
+        };
+        if let Some(threads) = threads {
+            let [actor] = threads[..] else {
+                return Err(
+                    self.refuse(owner, format!("`{owner_name}` is a list of threads: start them in a `for` loop"))
+                );
+            };
+            return match (method, no_arguments) {
+                ("start", true) => {
+                    self.op(call, OpKind::Start { actor });
+                    Ok(())
+                }
+                ("join", true) => {
+                    self.op(call, OpKind::Join { actor, wait: Wait::Forever });
+                    Ok(())
+                }
+                _ => {
+                    Err(self
+                        .refuse(attr, format!("a thread's `{method}(...)` is not supported yet: start() and join()")))
+                }
+            };
+        }
+        let kind = owner_object.map(|id| (id, self.m.objects[id.0 as usize].kind.clone()));
+        let lock_method = matches!(method, "acquire" | "release");
+        if let Some((object, ObjectKind::Condition { .. } | ObjectKind::Barrier { .. })) = kind {
+            if !lock_method || matches!(kind, Some((_, ObjectKind::Barrier { .. }))) {
+                let op = self.wait_or_notify(call, attr, object)?;
+                self.op(call, op);
+                return Ok(());
+            }
+        }
+        if let Some(object) = owner_object.filter(|id| self.is_lock(*id)) {
+            return match (method, no_arguments) {
+                ("acquire", _) => {
+                    let wait = self.acquire_wait(call)?;
+                    self.op(call, OpKind::Acquire { object, wait, result: None });
+                    Ok(())
+                }
+                ("release", true) => {
+                    self.op(call, OpKind::Release { object });
+                    Ok(())
+                }
+                _ => Err(self
+                    .refuse(attr, format!("a lock's `{method}(...)` is not supported yet: acquire() and release()"))),
+            };
+        }
+        if let Some(object) = owner_object.filter(|id| self.is_event(*id)) {
+            let kind = match (method, no_arguments) {
+                ("wait", true) => OpKind::EventWait { object, wait: Wait::Forever, result: None },
+                ("set", true) => OpKind::EventSet { object },
+                ("clear", true) => OpKind::EventClear { object },
+                _ => {
+                    return Err(self.refuse(
+                        attr,
+                        format!("an event's `{method}(...)` is not supported yet: wait(), set() and clear()"),
+                    ))
+                }
+            };
+            self.op(call, kind);
+            return Ok(());
+        }
+        Err(self.refuse(attr, format!("`{owner_name}.{method}(...)` is not supported yet")))
+    }
+}
