@@ -148,10 +148,10 @@ VARIANTS = [
 
 # The compiler's corpus: learners' own programs, run with `run-file` (those the compiler
 # refuses on purpose are left out). Their figures are the orders, hangs and errors.
-CORPUS = ROOT / "tests" / "corpus"
+CORPUS = [ROOT / "tests" / "corpus", ROOT / "src" / "lessons" / "your_program"]  # and the starters
 REFUSED_ON_PURPOSE = {"syntax_error.py", "unsupported_class.py"}
 VARIANTS += [dict(V("corpus", p.stem[:20], figures=[ERRORS], timeout=5), file=p)
-             for p in sorted(CORPUS.glob("*.py")) if p.name not in REFUSED_ON_PURPOSE]
+             for d in CORPUS for p in sorted(d.glob("*.py")) if p.name not in REFUSED_ON_PURPOSE]
 
 
 # ---------------------------------------------------------------- running both sides
