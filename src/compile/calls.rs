@@ -8,7 +8,7 @@ use super::body::{Body, Local};
 use super::expr::seconds_in;
 use super::scope::Global;
 use super::CompileError;
-use crate::engine::program::{ObjectId, ObjectKind, OpKind, Wait};
+use crate::engine::program::{Introspect, ObjectId, ObjectKind, OpKind, Reg, Wait};
 
 impl Body<'_, '_> {
     /// A Condition's `wait()`, `wait(s)`, `notify()` and `notify_all()`; a Barrier's
@@ -105,10 +105,24 @@ impl Body<'_, '_> {
                     self.op(call, OpKind::Join { actor, wait: Wait::Forever });
                     Ok(())
                 }
-                _ => {
-                    Err(self
-                        .refuse(attr, format!("a thread's `{method}(...)` is not supported yet: start() and join()")))
+                // `join(timeout)`: waits at most so long, the thread maybe still running.
+                ("join", false) => {
+                    let timeout = match (&call.arguments.args[..], &call.arguments.keywords[..]) {
+                        ([t], []) => t,
+                        ([], [k]) if k.arg.as_ref().is_some_and(|a| a.as_str() == "timeout") => &k.value,
+                        _ => return Err(self.refuse(call, "`join` takes one timeout in seconds, or none")),
+                    };
+                    let Some(s) = seconds_in(self.m, &self.params, timeout).filter(|s| (0.0..=3600.0).contains(s))
+                    else {
+                        return Err(self.refuse(timeout, "a timeout is seconds from 0 to 3600 known before the run"));
+                    };
+                    self.op(call, OpKind::Join { actor, wait: Wait::Timeout((s * 1e6).round() as u64) });
+                    Ok(())
                 }
+                _ => Err(self.refuse(
+                    attr,
+                    format!("a thread's `{method}(...)` is not supported yet: start(), join() and join(timeout)"),
+                )),
             };
         }
         let kind = owner_object.map(|id| (id, self.m.objects[id.0 as usize].kind.clone()));
@@ -151,5 +165,27 @@ impl Body<'_, '_> {
             return Ok(());
         }
         Err(self.refuse(attr, format!("`{owner_name}.{method}(...)` is not supported yet")))
+    }
+
+    /// `t.is_alive()` read by a condition: 1 while thread `t` runs, 0 before its start and
+    /// after its end, in a scratch register; `None` if `expr` is no such call.
+    pub(super) fn alive(
+        &mut self,
+        node: &impl ruff_text_size::Ranged,
+        expr: &Expr,
+    ) -> Result<Option<Reg>, CompileError> {
+        let Expr::Call(call) = expr else { return Ok(None) };
+        let Expr::Attribute(attr) = call.func.as_ref() else { return Ok(None) };
+        let (Expr::Name(owner), "is_alive") = (attr.value.as_ref(), attr.attr.as_str()) else { return Ok(None) };
+        let threads = match (self.locals.get(owner.id.as_str()), self.m.globals.get(owner.id.as_str())) {
+            (Some(Local::Threads(t)), _) | (None, Some(Global::Threads(t))) => t.clone(),
+            _ => return Ok(None),
+        };
+        let [actor] = threads[..] else {
+            return Err(self.refuse(owner, format!("`{}` is a list of threads: ask each in a `for` loop", owner.id)));
+        };
+        let reg = self.scratch(node)?;
+        self.op(node, OpKind::Introspect { what: Introspect::IsAlive(actor), reg });
+        Ok(Some(reg))
     }
 }

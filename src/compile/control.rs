@@ -92,6 +92,12 @@ impl Body<'_, '_> {
             Expr::UnaryOp(u) if u.op == ast::UnaryOp::Not => (true, u.operand.as_ref()),
             other => (false, other),
         };
+        if let Some(alive) = self.alive(node, inner)? {
+            let at = self.ops_len();
+            let cond = if negated { Cond::Ne(alive, 0) } else { Cond::Eq(alive, 0) };
+            self.op(node, OpKind::JumpIf { cond, to: LATER });
+            return Ok(vec![at]);
+        }
         if let Some(got) = self.acquired(node, inner)? {
             let at = self.ops_len();
             let cond = if negated { Cond::Ne(got, 0) } else { Cond::Eq(got, 0) };

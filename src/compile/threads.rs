@@ -123,7 +123,7 @@ pub(super) fn instance(module: &Module, env: Env, expr: &Expr) -> Result<Option<
                     return Err(refuse(
                         module.source,
                         assign,
-                        "`__init__` sets attributes, `self.name = value`, so far",
+                        "`__init__` sets attributes, `self.delay = value`, so far",
                     ));
                 };
                 if !matches!(target.value.as_ref(), Expr::Name(s) if s.id.as_str() == "self") {
