@@ -92,15 +92,14 @@ impl Body<'_, '_> {
             Expr::UnaryOp(u) if u.op == ast::UnaryOp::Not => (true, u.operand.as_ref()),
             other => (false, other),
         };
-        if let Some(alive) = self.alive(node, inner)? {
+        // ... and `t.is_alive()`: 1 or 0 in a register, then a jump away when it is not so.
+        let answer = match self.alive(node, inner)? {
+            Some(reg) => Some(reg),
+            None => self.acquired(node, inner)?,
+        };
+        if let Some(reg) = answer {
             let at = self.ops_len();
-            let cond = if negated { Cond::Ne(alive, 0) } else { Cond::Eq(alive, 0) };
-            self.op(node, OpKind::JumpIf { cond, to: LATER });
-            return Ok(vec![at]);
-        }
-        if let Some(got) = self.acquired(node, inner)? {
-            let at = self.ops_len();
-            let cond = if negated { Cond::Ne(got, 0) } else { Cond::Eq(got, 0) };
+            let cond = if negated { Cond::Ne(reg, 0) } else { Cond::Eq(reg, 0) };
             self.op(node, OpKind::JumpIf { cond, to: LATER });
             return Ok(vec![at]);
         }
