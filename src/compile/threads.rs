@@ -197,12 +197,7 @@ fn thread_options(module: &Module, env: Env, call: &ast::ExprCall, spec: &mut Th
                     refuse(module.source, &keyword.value, "a thread's name is text known before the run")
                 })?)
             }
-            Some("daemon") => {
-                spec.daemon = match &keyword.value {
-                    Expr::BooleanLiteral(b) => b.value,
-                    other => return Err(refuse(module.source, other, "`daemon=` is True or False")),
-                }
-            }
+            Some("daemon") => spec.daemon = daemon_flag(module, &keyword.value)?,
             _ => {
                 return Err(refuse(
                     module.source,
@@ -286,12 +281,7 @@ pub(super) fn thread_target(module: &Module, env: Env, expr: &Expr) -> Result<Op
                     })?);
                 }
             }
-            Some("daemon") => {
-                daemon = match &keyword.value {
-                    Expr::BooleanLiteral(b) => b.value,
-                    other => return Err(refuse(module.source, other, "`daemon=` is True or False")),
-                }
-            }
+            Some("daemon") => daemon = daemon_flag(module, &keyword.value)?,
             _ => {
                 return Err(refuse(
                     module.source,
@@ -456,4 +446,12 @@ impl Body<'_, '_> {
 fn is_start_new_thread(expr: &Expr) -> bool {
     let Expr::Call(call) = expr else { return false };
     matches!(call.func.as_ref(), Expr::Attribute(a) if a.attr.as_str() == "start_new_thread" && matches!(a.value.as_ref(), Expr::Name(m) if m.id.as_str() == "_thread"))
+}
+
+/// `daemon=True` or `daemon=False`.
+fn daemon_flag(module: &Module, value: &Expr) -> Result<bool, CompileError> {
+    match value {
+        Expr::BooleanLiteral(b) => Ok(b.value),
+        other => Err(refuse(module.source, other, "`daemon=` is True or False")),
+    }
 }
