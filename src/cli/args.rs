@@ -5,7 +5,7 @@ use lexopt::prelude::*;
 
 use crate::engine::explore::{self, ExploreRequest};
 use crate::engine::live::POOL_THREADS;
-use crate::lessons::{self, Lesson, LESSONS};
+use crate::lessons::{self, Expect, Lesson, LESSONS};
 
 /// What the command line asks for.
 pub enum Command {
@@ -15,7 +15,7 @@ pub enum Command {
     Source(LessonArgs),
     Explore { lesson: LessonArgs, request: ExploreRequest },
     RunFile(FileArgs),
-    ExploreFile { file: FileArgs, request: ExploreRequest, expect: Option<(String, i64)> },
+    ExploreFile { file: FileArgs, request: ExploreRequest, expect: Option<Expect> },
     Probe { jobs: u32, units: u64 },
 }
 
@@ -220,7 +220,8 @@ fn explore(parser: &mut lexopt::Parser) -> Result<Command, String> {
     Ok(Command::Explore { lesson, request })
 }
 
-/// `explore-file PROGRAM.py [--seeds N] [--preemptions K] [--max-runs M] [--expect NAME=VALUE] ...`
+/// `explore-file PROGRAM.py [--seeds N] [--preemptions K] [--max-runs M] [--expect NAME=VALUE |
+/// --expect-output TEXT] ...`
 fn explore_file(parser: &mut lexopt::Parser) -> Result<Command, String> {
     let mut bounds = Bounds::default();
     let mut expect = None;
@@ -232,7 +233,12 @@ fn explore_file(parser: &mut lexopt::Parser) -> Result<Command, String> {
                 .split_once('=')
                 .and_then(|(n, v)| Some((n.to_string(), v.trim().parse::<i64>().ok()?)))
                 .ok_or_else(|| format!("--expect {raw}: expected NAME=VALUE with a whole number, like total=60"))?;
-            expect = Some((name, value));
+            expect = Some(Expect::Ends { variable: name, value });
+            return Ok(true);
+        }
+        if matches!(arg, Given::Long(flag) if flag == "expect-output") {
+            let raw = parser.value().map_err(|_| "--expect-output needs TEXT, like \"total = 60\"".to_string())?;
+            expect = Some(Expect::Prints(raw.string().map_err(|e| e.to_string())?));
             return Ok(true);
         }
         bounds.take(arg, parser)

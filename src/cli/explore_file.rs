@@ -1,6 +1,7 @@
 //! `explore-file PROGRAM.py`: a learner's own program over seeds and schedules, judged by
 //! whether it deadlocks or hangs, or by a shared variable's final value (`--expect
-//! total=60`): a run breaks when the variable ends anywhere else. The file is explored as
+//! total=60`): a run breaks when the variable ends anywhere else; or by what it prints
+//! (`--expect-output "total = 60"`): a run breaks when its output lacks it. The file is explored as
 //! the page explores an edited program, through the same [`Setup`].
 
 use super::args::FileArgs;
@@ -8,9 +9,9 @@ use super::explore::{replay, report};
 use super::run_file::{common_knobs, read};
 use crate::engine::explore::{ExploreRequest, Found};
 use crate::lessons::explore::explorer;
-use crate::lessons::{your_program, Setup};
+use crate::lessons::{your_program, Expect, Setup};
 
-pub fn explore_file(args: FileArgs, request: ExploreRequest, expect: Option<(String, i64)>) -> Result<String, String> {
+pub fn explore_file(args: FileArgs, request: ExploreRequest, expect: Option<Expect>) -> Result<String, String> {
     let FileArgs { path, pairs, json } = args;
     let common = common_knobs(&pairs)?;
     if common.live {
@@ -18,8 +19,12 @@ pub fn explore_file(args: FileArgs, request: ExploreRequest, expect: Option<(Str
     }
     let text = read(&path)?;
     let mut setup = Setup::new(&your_program::LESSON, &pairs, Some(&text)).map_err(|e| format!("{path}, {e}"))?;
-    if let Some((name, value)) = expect {
-        setup = setup.expecting(&name, value).map_err(|e| format!("--expect {name}: {path}: {e}"))?;
+    if let Some(expect) = expect {
+        let flag = match &expect {
+            Expect::Ends { variable, value } => format!("--expect {variable}={value}"),
+            Expect::Prints(text) => format!("--expect-output {text:?}"),
+        };
+        setup = setup.expecting(expect).map_err(|e| format!("{flag}: {path}: {e}"))?;
     }
     let found = explorer(setup, request)?.run_to_end()?;
     let replay = |f: &Found| replay(&format!("run-file {path}"), &pairs, f);

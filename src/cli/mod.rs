@@ -39,10 +39,11 @@ const USAGE: &str = "usage:
                                           locks, shared counters, loops over range) and
                                           run it like a lesson
   interleave explore-file PROGRAM.py [--seeds N] [--preemptions K] [--max-runs M]
-                 [--expect NAME=VALUE] [--set KNOB=VALUE]... [--json]
+                 [--expect NAME=VALUE | --expect-output TEXT] [--set KNOB=VALUE]... [--json]
                                           explore your own program: a run breaks when it
                                           deadlocks or hangs, or with --expect when that
-                                          shared variable ends with another value
+                                          shared variable ends with another value, or with
+                                          --expect-output when its output lacks TEXT
   interleave source LESSON [--set KNOB=VALUE]...
                                           print the lesson's Python program for those knobs
   interleave probe [--jobs N] [--units N]  run CPU-bound jobs on a real thread pool

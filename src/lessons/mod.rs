@@ -40,7 +40,7 @@ mod setup;
 mod size;
 
 pub use built::{Built, Findings, FindingsText};
-pub use setup::{shared_variables, Setup};
+pub use setup::{shared_variables, Expect, Setup, MAX_EXPECTED_TEXT};
 pub use size::{smaller_knobs, suggestion};
 
 use crate::engine::trace::Trace;

@@ -3,6 +3,8 @@
 //! worker's runs, explorations and stepper, and the CLI's, all start from a [`Setup`], so an
 //! edited program gets everything a lesson's gets.
 
+use serde::{Deserialize, Serialize};
+
 use crate::compile::compile;
 use crate::engine::program::{ObjectKind, Program};
 use crate::engine::sim::{size, Sim};
@@ -17,20 +19,30 @@ pub struct Setup {
     pub knobs: KnobValues,
     /// The learner's own program, compiled, in place of the lesson's.
     own: Option<Program>,
-    /// The figure explore looks for in a written program: a shared variable that ends at
-    /// any value but this one.
+    /// What a run of a written program must do, for explore.
     expect: Option<Expect>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
-struct Expect {
-    variable: String,
-    value: i64,
+/// What a run of a written program must do, as the learner says it for explore: a run
+/// that does not, breaks.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Expect {
+    /// A shared variable ends at this value.
+    Ends { variable: String, value: i64 },
+    /// The output contains this text (a line as the program prints it, say).
+    Prints(String),
 }
 
+/// The longest text a run may be expected to print.
+pub const MAX_EXPECTED_TEXT: usize = 200;
+
 impl Expect {
-    fn figure(&self) -> String {
-        format!("{} != {}", self.variable, self.value)
+    /// The figure's name: what a breaking run did instead.
+    pub fn figure(&self) -> String {
+        match self {
+            Expect::Ends { variable, value } => format!("{variable} != {value}"),
+            Expect::Prints(text) => format!("output lacks \"{text}\""),
+        }
     }
 }
 
@@ -49,23 +61,32 @@ impl Setup {
         Ok(setup)
     }
 
-    /// Explore's figure for a written program (the learner's, or a starter): runs where the
-    /// shared variable `variable` does not end at `value` break.
-    pub fn expecting(mut self, variable: &str, value: i64) -> Result<Setup, String> {
+    /// Explore's figure for a written program (the learner's, or a starter): runs that do
+    /// not do what `expect` says break.
+    pub fn expecting(mut self, expect: Expect) -> Result<Setup, String> {
         if !self.is_written() {
             let breaks = self.lesson.info.breaks.unwrap_or("nothing");
             return Err(format!(
-                "{} looks for `{breaks}` when explored; a variable's expected value is for your own program",
+                "{} looks for `{breaks}` when explored; what a run should do is for your own program to say",
                 self.lesson.info.id
             ));
         }
-        let program = self.build()?.program;
-        let names = shared_variables(&program);
-        if !names.iter().any(|n| n == variable) {
-            let list = if names.is_empty() { "none".to_string() } else { names.join(", ") };
-            return Err(format!("the program has no shared variable `{variable}`; its shared variables: {list}"));
+        match &expect {
+            Expect::Ends { variable, .. } => {
+                let names = shared_variables(&self.build()?.program);
+                if !names.iter().any(|n| n == variable) {
+                    let list = if names.is_empty() { "none".to_string() } else { names.join(", ") };
+                    return Err(format!(
+                        "the program has no shared variable `{variable}`; its shared variables: {list}"
+                    ));
+                }
+            }
+            Expect::Prints(text) if text.is_empty() || text.chars().count() > MAX_EXPECTED_TEXT => {
+                return Err(format!("the text a run should print is 1 to {MAX_EXPECTED_TEXT} characters"));
+            }
+            Expect::Prints(_) => {}
         }
-        self.expect = Some(Expect { variable: variable.to_string(), value });
+        self.expect = Some(expect);
         Ok(self)
     }
 
@@ -125,12 +146,18 @@ impl Setup {
         findings
     }
 
-    /// The expected variable's figure: 1 when it ended elsewhere (or not at all), else 0.
+    /// The expectation's figure: 1 when the run did not do it, else 0.
     fn add_expected(&self, program: &Program, trace: &Trace, findings: &mut FindingsText) {
         let Some(expect) = &self.expect else { return };
-        let object = program.objects.iter().position(|o| o.name == expect.variable);
-        let ended = object.and_then(|i| trace.final_value(crate::engine::program::ObjectId(i as u16)));
-        findings.figures.insert(0, (expect.figure(), i64::from(ended != Some(expect.value))));
+        let broke = match expect {
+            Expect::Ends { variable, value } => {
+                let object = program.objects.iter().position(|o| o.name == *variable);
+                let ended = object.and_then(|i| trace.final_value(crate::engine::program::ObjectId(i as u16)));
+                ended != Some(*value)
+            }
+            Expect::Prints(text) => !trace.console_text().contains(text.as_str()),
+        };
+        findings.figures.insert(0, (expect.figure(), i64::from(broke)));
     }
 
     /// A run's findings in every language of the page, in [`Lang::ALL`] order.
@@ -207,9 +234,15 @@ mod tests {
         assert!(refused.starts_with("line 2, column 1: "), "{refused}");
         let knob = Setup::new(race, &pairs(&[("threads", "x")]), Some(RACE)).unwrap_err();
         assert!(knob.contains("threads"), "{knob}");
-        let lesson = Setup::new(race, &[], None).unwrap().expecting("counter", 4).unwrap_err();
+        let lesson = Setup::new(race, &[], None)
+            .unwrap()
+            .expecting(Expect::Ends { variable: "counter".into(), value: 4 })
+            .unwrap_err();
         assert!(lesson.contains("looks for `lost`"), "{lesson}");
-        let missing = Setup::new(race, &[], Some(RACE)).unwrap().expecting("total", 4).unwrap_err();
+        let missing = Setup::new(race, &[], Some(RACE))
+            .unwrap()
+            .expecting(Expect::Ends { variable: "total".into(), value: 4 })
+            .unwrap_err();
         assert!(missing.contains("shared variables: counter"), "{missing}");
     }
 
@@ -217,7 +250,10 @@ mod tests {
     fn an_expected_value_is_the_figure_explore_looks_for() {
         let race = lessons::lesson("race_counter").unwrap();
         for (wanted, off) in [(1, 0), (2, 1)] {
-            let setup = Setup::new(race, &[], Some(RACE)).unwrap().expecting("counter", wanted).unwrap();
+            let setup = Setup::new(race, &[], Some(RACE))
+                .unwrap()
+                .expecting(Expect::Ends { variable: "counter".into(), value: wanted })
+                .unwrap();
             let figure = format!("counter != {wanted}");
             assert_eq!(setup.breaks(), Some(figure.clone()));
             let built = setup.with_seed(3).unwrap();
@@ -225,9 +261,22 @@ mod tests {
             let trace = sim::run(built.program, settings).unwrap();
             assert_eq!(setup.findings(&trace, Lang::En).figures[0], (figure, off));
         }
+        // Or by what a run prints: the lost deposits end at 100, never 200.
+        let starter = lessons::lesson("your_program").unwrap();
+        for (text, off) in [("balance = 200", 1), ("balance = 100", 0)] {
+            let setup = Setup::new(starter, &[], None).unwrap().expecting(Expect::Prints(text.into())).unwrap();
+            let (program, settings) = setup.build().unwrap().into_sim();
+            let trace = sim::run(program, settings).unwrap();
+            assert_eq!(setup.findings(&trace, Lang::En).figures[0], (format!("output lacks \"{text}\""), off));
+        }
+        let empty = Setup::new(starter, &[], None).unwrap().expecting(Expect::Prints(String::new())).unwrap_err();
+        assert!(empty.contains("1 to 200 characters"), "{empty}");
         // A starter is written Python too: it can be expected of.
         let starter = lessons::lesson("your_program").unwrap();
-        let setup = Setup::new(starter, &[], None).unwrap().expecting("balance", 200).unwrap();
+        let setup = Setup::new(starter, &[], None)
+            .unwrap()
+            .expecting(Expect::Ends { variable: "balance".into(), value: 200 })
+            .unwrap();
         let built = setup.build().unwrap();
         let settings = built.sim_settings();
         let trace = sim::run(built.program, settings).unwrap();

@@ -12,7 +12,7 @@ use crate::engine::explore::{ExploreReport, ExploreRequest};
 use crate::engine::live::probe::{ProbeReport, ProbeRequest};
 use crate::engine::sim::Snapshot;
 use crate::engine::trace::{Trace, TraceBatch};
-use crate::lessons::FindingsText;
+use crate::lessons::{Expect, FindingsText};
 
 /// Console writes of a run the page keeps from its beginning, and from its end: a run may
 /// print hundreds of thousands of lines, and the page stays light whatever it prints. The
@@ -42,9 +42,8 @@ pub enum Request {
     /// Test builds only: every pool thread spins for ever, without checking for Cancel.
     StallPoolForTest,
     /// Explore a lesson or the learner's program over seeds and schedules on the simulated
-    /// engine; `expect` (for a written program): the shared variable whose final value
-    /// judges a run, and the value it should have.
-    Explore { run: u32, scenario: Scenario, request: ExploreRequest, expect: Option<(String, i64)> },
+    /// engine; `expect` (for a written program): what a run should do (otherwise, not hang).
+    Explore { run: u32, scenario: Scenario, request: ExploreRequest, expect: Option<Expect> },
     /// The whole console of the last finished run, for a download.
     ConsoleText { run: u32 },
     /// Open the stepper: a simulated run of a lesson or the learner's program, taken a turn
@@ -363,7 +362,13 @@ mod tests {
                 run: 5,
                 scenario: scenario("race_counter", &[("gil", "off")], None),
                 request: ExploreRequest { seeds: 3, picks: 2, max_runs: 1000, stop_at_first_break: true },
-                expect: Some(("total".into(), -7)),
+                expect: Some(Expect::Ends { variable: "total".into(), value: -7 }),
+            },
+            Request::Explore {
+                run: 6,
+                scenario: scenario("your_program", &[], Some("print(1)\n")),
+                request: ExploreRequest { seeds: 3, picks: 0, max_runs: 10, stop_at_first_break: false },
+                expect: Some(Expect::Prints("total = 60".into())),
             },
             Request::Step { run: 8, scenario: scenario("gil", &[("schedule", "2w.3t1")], None) },
             Request::Check { id: 9, code: "x = 1\n".into() },

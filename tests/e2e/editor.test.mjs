@@ -146,13 +146,20 @@ test('the blank page opens in the editor on a starter; explore finds the deadloc
   assert.match(await page.textContent('#explore-result'), /stuck/);
 
   await page.goto(`${server.url}?lesson=your_program&starter=lost_updates`);
-  await page.waitForSelector('#explore-expect-variable option[value="balance"]', { state: 'attached' });
-  await page.selectOption('#explore-expect-variable', 'balance');
+  await page.waitForSelector('#explore-expect-variable option[value="var:balance"]', { state: 'attached' });
+  await page.selectOption('#explore-expect-variable', 'var:balance');
   await page.fill('#explore-expect-value', '200');
   await page.dispatchEvent('#explore-expect-value', 'change');
   await page.click('#explore-find');
   await page.waitForSelector('#explore-found', { timeout: 60_000 });
   assert.match(await page.textContent('#explore-result'), /balance != 200/);
+  // Or by what a run prints.
+  await page.selectOption('#explore-expect-variable', 'prints');
+  await page.fill('#explore-expect-text', 'balance = 200');
+  await page.dispatchEvent('#explore-expect-text', 'change');
+  await page.click('#explore-find');
+  await page.waitForFunction(() => /output lacks/.test(document.querySelector('#explore-result')?.textContent ?? ''), null, { timeout: 60_000 });
+  await page.waitForSelector('#explore-found');
 });
 
 test('a garbled or too long `code=` gets a note and the lesson\'s own program', async () => {

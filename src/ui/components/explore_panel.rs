@@ -3,6 +3,7 @@ use yew::prelude::*;
 
 use crate::engine::explore::{histogram_rows, ExploreReport, ExploreRequest, MAX_PICKS, MAX_SEEDS};
 use crate::i18n::Lang;
+use crate::lessons::{Expect, MAX_EXPECTED_TEXT};
 use crate::ui::html::{sentence, with_code};
 use crate::ui::state::ExplorePhase;
 use crate::ui::words::{self, t, ExploreEnding, Key};
@@ -28,9 +29,9 @@ pub struct ExplorePanelProps {
     pub variables: Vec<String>,
     /// The variable and value chosen (`None`: a run that hangs breaks).
     #[prop_or_default]
-    pub expect: Option<(String, i64)>,
+    pub expect: Option<Expect>,
     #[prop_or_default]
-    pub onexpect: Callback<Option<(String, i64)>>,
+    pub onexpect: Callback<Option<Expect>>,
 }
 
 /// Explore a lesson from the page: seeds and picks, Explore (everything within the bound)
@@ -162,48 +163,82 @@ pub fn ExplorePanel(props: &ExplorePanelProps) -> Html {
     }
 }
 
-/// For a written program, what counts as a broken run: one that hangs, or one where a
-/// shared variable ends at any value but the one the learner gives.
+/// For a written program, what counts as a broken run: one that hangs, one where a
+/// shared variable ends at any value but the one the learner gives, or one whose output
+/// lacks the text they give.
 fn expect_choice(props: &ExplorePanelProps, running: bool) -> Html {
     let lang = props.lang;
-    let (variable, value) = match &props.expect {
-        Some((name, value)) => (name.clone(), *value),
-        None => (String::new(), 0),
+    // The select's value: "" (a hang), "var:NAME" or "prints".
+    let chosen = match &props.expect {
+        None => String::new(),
+        Some(Expect::Ends { variable, .. }) => format!("var:{variable}"),
+        Some(Expect::Prints(_)) => "prints".to_string(),
     };
-    let onvariable = {
-        let onexpect = props.onexpect.clone();
+    let onchoice = {
+        let (onexpect, expect) = (props.onexpect.clone(), props.expect.clone());
         Callback::from(move |e: Event| {
             let select: HtmlSelectElement = e.target_unchecked_into();
-            let name = select.value();
-            onexpect.emit((!name.is_empty()).then_some((name, value)));
+            let value = select.value();
+            let kept_value = match &expect {
+                Some(Expect::Ends { value, .. }) => *value,
+                _ => 0,
+            };
+            onexpect.emit(match value.as_str() {
+                "" => None,
+                "prints" => Some(Expect::Prints(String::new())),
+                other => other
+                    .strip_prefix("var:")
+                    .map(|variable| Expect::Ends { variable: variable.to_string(), value: kept_value }),
+            })
         })
     };
     let onvalue = {
-        let (onexpect, variable) = (props.onexpect.clone(), variable.clone());
+        let (onexpect, expect) = (props.onexpect.clone(), props.expect.clone());
         Callback::from(move |e: Event| {
             let input: HtmlInputElement = e.target_unchecked_into();
-            let parsed = input.value().trim().parse::<i64>().unwrap_or(value);
-            input.set_value(&parsed.to_string());
-            if !variable.is_empty() {
-                onexpect.emit(Some((variable.clone(), parsed)));
-            }
+            let raw = input.value();
+            onexpect.emit(match &expect {
+                Some(Expect::Ends { variable, value }) => {
+                    let parsed = raw.trim().parse::<i64>().unwrap_or(*value);
+                    input.set_value(&parsed.to_string());
+                    Some(Expect::Ends { variable: variable.clone(), value: parsed })
+                }
+                Some(Expect::Prints(_)) => {
+                    let text: String = raw.chars().take(MAX_EXPECTED_TEXT).collect();
+                    input.set_value(&text);
+                    Some(Expect::Prints(text))
+                }
+                None => None,
+            })
         })
+    };
+    let value_input = match &props.expect {
+        Some(Expect::Ends { value, .. }) => html! {
+            <label class="knob"><span class="knob-name">{ t(lang, Key::ExpectValue) }</span>
+                <input id="explore-expect-value" type="number" value={value.to_string()} disabled={running} onchange={onvalue} />
+            </label>
+        },
+        Some(Expect::Prints(text)) => html! {
+            <label class="knob"><span class="knob-name">{ t(lang, Key::ExpectText) }</span>
+                <input id="explore-expect-text" type="text" maxlength={MAX_EXPECTED_TEXT.to_string()} value={text.clone()}
+                    disabled={running} onchange={onvalue} />
+            </label>
+        },
+        None => html! {},
     };
     html! {
         <div class="knobs" id="explore-expect">
             <label class="knob"><span class="knob-name">{ t(lang, Key::ExpectFigure) }</span>
-                <select id="explore-expect-variable" disabled={running} onchange={onvariable}>
-                    <option value="" selected={variable.is_empty()}>{ t(lang, Key::ExpectStuck) }</option>
-                    { for props.variables.iter().map(|name| html! {
-                        <option value={name.clone()} selected={*name == variable}>{ words::expect_variable(lang, name) }</option>
+                <select id="explore-expect-variable" disabled={running} onchange={onchoice}>
+                    <option value="" selected={chosen.is_empty()}>{ t(lang, Key::ExpectStuck) }</option>
+                    { for props.variables.iter().map(|name| {
+                        let value = format!("var:{name}");
+                        html! { <option value={value.clone()} selected={value == chosen}>{ words::expect_variable(lang, name) }</option> }
                     }) }
+                    <option value="prints" selected={chosen == "prints"}>{ t(lang, Key::ExpectPrints) }</option>
                 </select>
             </label>
-            if !variable.is_empty() {
-                <label class="knob"><span class="knob-name">{ t(lang, Key::ExpectValue) }</span>
-                    <input id="explore-expect-value" type="number" value={value.to_string()} disabled={running} onchange={onvalue} />
-                </label>
-            }
+            { value_input }
         </div>
     }
 }

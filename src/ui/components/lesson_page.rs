@@ -50,7 +50,7 @@ pub struct LessonPageProps {
     /// The program is Python the learner writes (explore can judge it by a variable).
     pub written: bool,
     /// Explore's figure for a written program: a variable and the value it should end at.
-    pub expect: Option<(String, i64)>,
+    pub expect: Option<crate::lessons::Expect>,
     /// The learner reset their program to the lesson's: it can be restored.
     pub restorable: bool,
     pub finished: Option<Rc<FinishedRun>>,

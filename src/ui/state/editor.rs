@@ -4,7 +4,7 @@
 //! page marks what it refuses, at its line and column.
 
 use super::State;
-use crate::lessons;
+use crate::lessons::{self, Expect};
 use crate::worker::protocol::CompileError;
 use crate::worker::protocol::{Request, Scenario};
 
@@ -147,7 +147,7 @@ impl State {
         if id != self.code_check.id {
             return;
         }
-        if let (Ok(names), Some((variable, _))) = (&result, &self.expect) {
+        if let (Ok(names), Some(Expect::Ends { variable, .. })) = (&result, &self.expect) {
             if !names.contains(variable) {
                 self.expect = None;
             }
@@ -211,11 +211,14 @@ mod tests {
         // Explore is judged by the variable the learner picked.
         let mut state = state;
         state.job = None;
-        let state = state.reduce(Action::SetExpect(Some(("counter".into(), 3))));
+        let state = state.reduce(Action::SetExpect(Some(Expect::Ends { variable: "counter".into(), value: 3 })));
         let request = ExploreRequest { seeds: 2, picks: 0, max_runs: 10, stop_at_first_break: false };
         let state = state.reduce(Action::StartExplore(request));
         let Request::Explore { scenario, expect, .. } = last(&state) else { panic!() };
-        assert_eq!((scenario.code.as_deref(), expect), (Some(CODE), Some(("counter".into(), 3))));
+        assert_eq!(
+            (scenario.code.as_deref(), expect),
+            (Some(CODE), Some(Expect::Ends { variable: "counter".into(), value: 3 }))
+        );
 
         let mut state = state.reduce(Action::Cancel);
         state.job = None;
@@ -285,7 +288,9 @@ mod tests {
 
     #[test]
     fn a_variable_chosen_for_explore_stays_while_the_program_has_it() {
-        let state = race().reduce(Action::EditCode(CODE.into())).reduce(Action::SetExpect(Some(("counter".into(), 2))));
+        let state = race()
+            .reduce(Action::EditCode(CODE.into()))
+            .reduce(Action::SetExpect(Some(Expect::Ends { variable: "counter".into(), value: 2 })));
         let state = state.reduce(Action::CheckCode);
         let Request::Check { id, .. } = last(&state) else { panic!() };
         let state = state.reduce(Action::CodeChecked { id, result: Ok(vec!["counter".into()]), took_ns: 1 });

@@ -85,7 +85,7 @@ pub struct State {
     pub code_check: CodeCheck,
     /// Explore's figure for a written program: a shared variable and the value it should
     /// end at (otherwise, a run that hangs).
-    pub expect: Option<(String, i64)>,
+    pub expect: Option<crate::lessons::Expect>,
     /// The learner's program before Reset, until they edit again.
     reset_from: Option<String>,
     /// `load=click`: the learner clicked to load the page, so the lesson runs once the
@@ -196,7 +196,7 @@ pub enum Action {
     RestoreCode,
     /// Explore's figure for a written program: a run where this variable does not end at
     /// this value breaks (`None`: a run that hangs).
-    SetExpect(Option<(String, i64)>),
+    SetExpect(Option<crate::lessons::Expect>),
 }
 
 impl State {

@@ -78,6 +78,8 @@ pub enum Key {
     ExpectFigure,
     ExpectStuck,
     ExpectValue,
+    ExpectText,
+    ExpectPrints,
     ConsoleHeading,
     RunTimelineLabel,
     PoolPlotCaption,
@@ -307,6 +309,8 @@ pub fn t(lang: Lang, key: Key) -> &'static str {
         ExpectFigure => ("A run breaks when", "실행이 깨졌다고 보는 경우"),
         ExpectStuck => ("it hangs (deadlock, or waits for ever)", "멈출 때(교착 상태나 영원한 기다림)"),
         ExpectValue => ("Expected final value", "기대하는 마지막 값"),
+        ExpectText => ("Text the output should contain", "출력에 있어야 할 텍스트"),
+        ExpectPrints => ("its output lacks a text", "출력에 어떤 텍스트가 없을 때"),
         ConsoleHeading => ("Console", "콘솔"),
         RunTimelineLabel => (
             "Timeline: one lane per thread, the GIL track on top; click a print mark or a console line",

@@ -248,7 +248,7 @@ impl Driver {
                 }
                 let started = setup(&scenario)
                     .and_then(|setup| match expect {
-                        Some((variable, value)) => setup.expecting(&variable, value),
+                        Some(expect) => setup.expecting(expect),
                         None => Ok(setup),
                     })
                     .and_then(|setup| lessons::explore::explorer(setup, request));
