@@ -106,7 +106,7 @@ fn a_construct_outside_the_subset_is_refused_where_it_is_with_what_is_supported(
     assert_eq!((e.line, e.column, e.message.as_str()), (8, 5, "`try` is not supported yet"));
     let e = refused("import socket\n");
     assert_eq!((e.line, e.column), (1, 8));
-    assert!(e.message.contains("import threading, _thread or time"), "{e}");
+    assert!(e.message.contains("import threading, _thread, time or os"), "{e}");
     let e = refused("import threading\nt = threading.Thread(target=print_it)\n");
     assert_eq!((e.line, e.column), (2, 29), "{e}");
     // Assigning shared state without `global` is Python's UnboundLocalError waiting to happen.
@@ -159,6 +159,21 @@ fn the_dining_philosophers_compile_to_their_own_program_for_every_strategy() {
             }
         }
     }
+}
+
+#[test]
+fn a_print_shows_a_threads_liveness_as_python_does_and_the_process_id() {
+    let program = compile(
+        "import os\nimport threading\n\n\ndef work():\n    pass\n\n\nt = threading.Thread(target=work)\nprint(f\"{t.is_alive()} {os.getpid()}\")\nt.start()\nt.join()\nprint(t.is_alive())\n",
+    )
+    .unwrap();
+    let trace = sim::run(program, Default::default()).unwrap();
+    let lines: Vec<String> = trace.console_text().lines().map(str::to_string).collect();
+    let (alive, pid) = lines[0].split_once(' ').unwrap();
+    assert_eq!((alive, lines[1].as_str()), ("False", "False"), "{lines:?}");
+    assert!(pid.parse::<u32>().is_ok(), "{lines:?}");
+    let e = refused("import threading\n\n\ndef work():\n    pass\n\n\nts = [threading.Thread(target=work) for _ in range(2)]\nprint(ts.is_alive())\n");
+    assert!(e.message.contains("a list of threads"), "{e}");
 }
 
 #[test]

@@ -8,7 +8,7 @@ use super::body::{Body, Local};
 use super::expr::seconds_in;
 use super::scope::Global;
 use super::CompileError;
-use crate::engine::program::{Introspect, ObjectId, ObjectKind, OpKind, Reg, Wait};
+use crate::engine::program::{ActorId, Introspect, ObjectId, ObjectKind, OpKind, Reg, Wait};
 
 impl Body<'_, '_> {
     /// A Condition's `wait()`, `wait(s)`, `notify()` and `notify_all()`; a Barrier's
@@ -174,6 +174,14 @@ impl Body<'_, '_> {
         node: &impl ruff_text_size::Ranged,
         expr: &Expr,
     ) -> Result<Option<Reg>, CompileError> {
+        let Some(actor) = self.is_alive_of(expr)? else { return Ok(None) };
+        let reg = self.scratch(node)?;
+        self.op(node, OpKind::Introspect { what: Introspect::IsAlive(actor), reg });
+        Ok(Some(reg))
+    }
+
+    /// The thread `expr` asks `is_alive()` of, if it is such a call.
+    pub(super) fn is_alive_of(&self, expr: &Expr) -> Result<Option<ActorId>, CompileError> {
         let Expr::Call(call) = expr else { return Ok(None) };
         let Expr::Attribute(attr) = call.func.as_ref() else { return Ok(None) };
         let (Expr::Name(owner), "is_alive") = (attr.value.as_ref(), attr.attr.as_str()) else { return Ok(None) };
@@ -181,11 +189,9 @@ impl Body<'_, '_> {
             (Some(Local::Threads(t)), _) | (None, Some(Global::Threads(t))) => t.clone(),
             _ => return Ok(None),
         };
-        let [actor] = threads[..] else {
-            return Err(self.refuse(owner, format!("`{}` is a list of threads: ask each in a `for` loop", owner.id)));
-        };
-        let reg = self.scratch(node)?;
-        self.op(node, OpKind::Introspect { what: Introspect::IsAlive(actor), reg });
-        Ok(Some(reg))
+        match threads[..] {
+            [actor] => Ok(Some(actor)),
+            _ => Err(self.refuse(owner, format!("`{}` is a list of threads: ask each in a `for` loop", owner.id))),
+        }
     }
 }

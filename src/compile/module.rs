@@ -84,12 +84,12 @@ impl<'a> Module<'a> {
                 Stmt::Import(import) => {
                     for alias in &import.names {
                         let name = alias.name.as_str();
-                        if !matches!(name, "threading" | "time" | "_thread") || alias.asname.is_some() {
+                        if !matches!(name, "threading" | "time" | "_thread" | "os") || alias.asname.is_some() {
                             return Err(refuse(
                                 self.source,
                                 alias,
                                 format!(
-                                    "`import {name}` is not supported yet: import threading, _thread or time, as plain names"
+                                    "`import {name}` is not supported yet: import threading, _thread, time or os, as plain names"
                                 ),
                             ));
                         }

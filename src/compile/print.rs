@@ -72,6 +72,15 @@ impl Body<'_, '_> {
         if let Some(v) = self.known(expr) {
             return Ok(TextPart::Lit(v.shown()));
         }
+        // `t.is_alive()`, as Python prints a bool; `os.getpid()`.
+        if let Some(actor) = self.is_alive_of(expr)? {
+            let r = self.take_scratch(expr, scratch)?;
+            self.op(call, OpKind::Introspect { what: Introspect::IsAlive(actor), reg: r });
+            return Ok(TextPart::Bool(r));
+        }
+        if is_getpid(expr) && self.m.imported("os") {
+            return Ok(TextPart::Pid);
+        }
         if is_active_count(expr) {
             let r = self.take_scratch(expr, scratch)?;
             self.op(call, OpKind::Introspect { what: Introspect::ActiveCount, reg: r });
@@ -116,6 +125,15 @@ fn merge(parts: Vec<TextPart>) -> Vec<TextPart> {
 /// `self.name` (in a Thread subclass's `run`).
 fn is_self_name(expr: &Expr) -> bool {
     matches!(expr, Expr::Attribute(a) if a.attr.as_str() == "name" && matches!(a.value.as_ref(), Expr::Name(s) if s.id.as_str() == "self"))
+}
+
+/// `os.getpid()`.
+fn is_getpid(expr: &Expr) -> bool {
+    let Expr::Call(call) = expr else { return false };
+    let Expr::Attribute(func) = call.func.as_ref() else { return false };
+    matches!(func.value.as_ref(), Expr::Name(m) if m.id.as_str() == "os")
+        && func.attr.as_str() == "getpid"
+        && call.arguments.is_empty()
 }
 
 /// `threading.active_count()`.

@@ -17,3 +17,4 @@ if t.is_alive():
 t.join()
 if not t.is_alive():
     print("main: now it has ended")
+print(f"alive: {t.is_alive()}")
