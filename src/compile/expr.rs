@@ -76,11 +76,6 @@ fn builtin(module: &Module, env: Env, call: &ast::ExprCall) -> Option<Value> {
         return None;
     }
     let args: Vec<Value> = call.arguments.args.iter().map(|a| value_in(module, env, a)).collect::<Option<_>>()?;
-    let number = |v: &Value| match v {
-        Value::Int(i) => Some(*i as f64),
-        Value::Float(f) => Some(*f),
-        Value::Text(_) => None,
-    };
     match (name, &args[..]) {
         ("int", [Value::Text(t)]) => t.trim().replace('_', "").parse().ok().map(Value::Int),
         ("int", [Value::Int(i)]) => Some(Value::Int(*i)),
@@ -89,7 +84,7 @@ fn builtin(module: &Module, env: Env, call: &ast::ExprCall) -> Option<Value> {
         ("abs", [Value::Int(i)]) => i.checked_abs().map(Value::Int),
         ("abs", [Value::Float(f)]) => Some(Value::Float(f.abs())),
         ("min" | "max", [_, _, ..]) => {
-            let keys: Vec<f64> = args.iter().map(number).collect::<Option<_>>()?;
+            let keys: Vec<f64> = args.iter().map(Value::number).collect::<Option<_>>()?;
             // The first of equal ones, as Python gives it.
             let mut best = 0;
             for (i, k) in keys.iter().enumerate() {
@@ -125,12 +120,7 @@ fn arith(op: Operator, a: Value, b: Value) -> Option<Value> {
         },
         (Value::Text(_), _) | (_, Value::Text(_)) => None,
         (a, b) => {
-            let float = |v: Value| match v {
-                Value::Int(i) => i as f64,
-                Value::Float(f) => f,
-                Value::Text(_) => f64::NAN,
-            };
-            let (a, b) = (float(a), float(b));
+            let (a, b) = (a.number()?, b.number()?);
             match op {
                 Operator::Add => Some(Value::Float(a + b)),
                 Operator::Sub => Some(Value::Float(a - b)),
@@ -157,11 +147,7 @@ pub(super) fn constant_in(module: &Module, env: Env, expr: &Expr) -> Option<i64>
 
 /// Seconds, for `time.sleep`: a constant whole or decimal number.
 pub(super) fn seconds_in(module: &Module, env: Env, expr: &Expr) -> Option<f64> {
-    match value_in(module, env, expr)? {
-        Value::Int(v) => Some(v as f64),
-        Value::Float(f) => Some(f),
-        Value::Text(_) => None,
-    }
+    value_in(module, env, expr)?.number()
 }
 
 /// `threading.NAME(...)`: the call and NAME; refused, as Python's NameError, when the
@@ -226,11 +212,7 @@ pub(super) fn range_of(module: &Module, env: Env, iter: &Expr) -> Option<(i64, u
 
 /// `time.monotonic()` or `time.perf_counter()`.
 pub(super) fn is_clock(module: &Module, expr: &Expr) -> bool {
-    let Expr::Call(call) = expr else { return false };
-    let Expr::Attribute(f) = call.func.as_ref() else { return false };
-    matches!(f.value.as_ref(), Expr::Name(m) if m.id.as_str() == "time")
-        && matches!(f.attr.as_str(), "monotonic" | "perf_counter")
-        && call.arguments.is_empty()
+    (syntax::is_bare_call(expr, "time", "monotonic") || syntax::is_bare_call(expr, "time", "perf_counter"))
         && module.imported("time")
 }
 
@@ -265,7 +247,7 @@ pub(super) fn truth_in(module: &Module, env: Env, expr: &Expr) -> Option<bool> {
             let order = match (&a, &b) {
                 (Value::Text(x), Value::Text(y)) => x.partial_cmp(y),
                 (Value::Text(_), _) | (_, Value::Text(_)) => None,
-                (x, y) => number(x)?.partial_cmp(&number(y)?),
+                (x, y) => x.number()?.partial_cmp(&y.number()?),
             };
             use ast::CmpOp::*;
             match (op, order) {
@@ -279,13 +261,5 @@ pub(super) fn truth_in(module: &Module, env: Env, expr: &Expr) -> Option<bool> {
             }
         }
         _ => None,
-    }
-}
-
-fn number(v: &Value) -> Option<f64> {
-    match v {
-        Value::Int(i) => Some(*i as f64),
-        Value::Float(f) => Some(*f),
-        Value::Text(_) => None,
     }
 }

@@ -4,7 +4,7 @@
 use ruff_python_ast::{self as ast, Expr};
 
 use super::body::Body;
-use super::syntax::is_current_thread_name;
+use super::syntax::{is_bare_call, is_current_thread_name};
 use super::CompileError;
 use crate::engine::program::{Introspect, OpKind, Reg, TextPart, REGISTERS};
 
@@ -78,10 +78,10 @@ impl Body<'_, '_> {
             self.op(call, OpKind::Introspect { what: Introspect::IsAlive(actor), reg: r });
             return Ok(TextPart::Bool(r));
         }
-        if is_getpid(expr) && self.m.imported("os") {
+        if is_bare_call(expr, "os", "getpid") && self.m.imported("os") {
             return Ok(TextPart::Pid);
         }
-        if is_active_count(expr) {
+        if is_bare_call(expr, "threading", "active_count") {
             let r = self.take_scratch(expr, scratch)?;
             self.op(call, OpKind::Introspect { what: Introspect::ActiveCount, reg: r });
             return Ok(TextPart::Reg(r));
@@ -125,22 +125,4 @@ fn merge(parts: Vec<TextPart>) -> Vec<TextPart> {
 /// `self.name` (in a Thread subclass's `run`).
 fn is_self_name(expr: &Expr) -> bool {
     matches!(expr, Expr::Attribute(a) if a.attr.as_str() == "name" && matches!(a.value.as_ref(), Expr::Name(s) if s.id.as_str() == "self"))
-}
-
-/// `os.getpid()`.
-fn is_getpid(expr: &Expr) -> bool {
-    let Expr::Call(call) = expr else { return false };
-    let Expr::Attribute(func) = call.func.as_ref() else { return false };
-    matches!(func.value.as_ref(), Expr::Name(m) if m.id.as_str() == "os")
-        && func.attr.as_str() == "getpid"
-        && call.arguments.is_empty()
-}
-
-/// `threading.active_count()`.
-fn is_active_count(expr: &Expr) -> bool {
-    let Expr::Call(call) = expr else { return false };
-    let Expr::Attribute(func) = call.func.as_ref() else { return false };
-    matches!(func.value.as_ref(), Expr::Name(m) if m.id.as_str() == "threading")
-        && func.attr.as_str() == "active_count"
-        && call.arguments.is_empty()
 }

@@ -28,6 +28,15 @@ impl Value {
             Value::Text(t) => t.clone(),
         }
     }
+
+    /// As a number, if it is one.
+    pub fn number(&self) -> Option<f64> {
+        match self {
+            Value::Int(i) => Some(*i as f64),
+            Value::Float(f) => Some(*f),
+            Value::Text(_) => None,
+        }
+    }
 }
 
 /// A float as Python's `repr` writes it: the shortest digits that read back the same, in

@@ -24,12 +24,22 @@ pub(super) fn blocks(stmt: &Stmt) -> Vec<&[Stmt]> {
     }
 }
 
-/// `threading.NAME(...)`: the call, the `threading` it names, and NAME.
-pub(super) fn threading_call(expr: &Expr) -> Option<(&ast::ExprCall, &ast::ExprName, &str)> {
+/// `MODULE.NAME(...)`: the call, the module's name where it is written, and NAME.
+pub(super) fn module_call<'e>(expr: &'e Expr, module: &str) -> Option<(&'e ast::ExprCall, &'e ast::ExprName, &'e str)> {
     let Expr::Call(call) = expr else { return None };
     let Expr::Attribute(attr) = call.func.as_ref() else { return None };
     let Expr::Name(owner) = attr.value.as_ref() else { return None };
-    (owner.id.as_str() == "threading").then_some((call, owner, attr.attr.as_str()))
+    (owner.id.as_str() == module).then_some((call, owner, attr.attr.as_str()))
+}
+
+/// `threading.NAME(...)`: the call, the `threading` it names, and NAME.
+pub(super) fn threading_call(expr: &Expr) -> Option<(&ast::ExprCall, &ast::ExprName, &str)> {
+    module_call(expr, "threading")
+}
+
+/// `MODULE.NAME()`, with no arguments (`os.getpid()`, `threading.active_count()`).
+pub(super) fn is_bare_call(expr: &Expr, module: &str, name: &str) -> bool {
+    module_call(expr, module).is_some_and(|(call, _, called)| called == name && call.arguments.is_empty())
 }
 
 /// Whether `value` makes threads: `threading.Thread(...)`, a call of a Thread subclass

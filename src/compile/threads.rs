@@ -87,20 +87,15 @@ pub(super) fn instance(module: &Module, env: Env, expr: &Expr) -> Result<Option<
     if !plain || names.first() != Some(&"self") || p.args.iter().any(|a| a.default.is_some()) {
         return Err(refuse(module.source, &init.name, "`__init__` takes `self` and plain parameters, so far"));
     }
-    let known = |arg: &Expr| {
-        value_in(module, env, arg).ok_or_else(|| {
-            refuse(module.source, arg, "a thread's arguments are numbers or text known before the run, so far")
-        })
-    };
     let mut bound: Vec<(String, Value)> = Vec::new();
     for (name, arg) in names[1..].iter().zip(&call.arguments.args) {
-        bound.push((name.to_string(), known(arg)?));
+        bound.push((name.to_string(), known_argument(module, env, arg)?));
     }
     for keyword in &call.arguments.keywords {
         let Some(name) = keyword.arg.as_ref().map(|a| a.as_str()).filter(|n| names[1..].contains(n)) else {
             return Err(refuse(module.source, keyword, "an argument `__init__` does not take"));
         };
-        bound.push((name.to_string(), known(&keyword.value)?));
+        bound.push((name.to_string(), known_argument(module, env, &keyword.value)?));
     }
     if bound.len() != names.len() - 1 || call.arguments.args.len() > names.len() - 1 {
         let wanted = names.len() - 1;
@@ -236,16 +231,7 @@ pub(super) fn thread_target(module: &Module, env: Env, expr: &Expr) -> Result<Op
     for keyword in &call.arguments.keywords {
         match keyword.arg.as_ref().map(|a| a.as_str()) {
             Some("target") => match &keyword.value {
-                Expr::Name(f) => match module.globals.get(f.id.as_str()) {
-                    Some(Global::Function(i)) => target = Some(*i),
-                    _ => {
-                        return Err(refuse(
-                            module.source,
-                            f,
-                            format!("`{}` is not a function defined with `def`", f.id),
-                        ))
-                    }
-                },
+                Expr::Name(f) => target = Some(function_named(module, f)?),
                 other => {
                     return Err(refuse(
                         module.source,
@@ -264,22 +250,12 @@ pub(super) fn thread_target(module: &Module, env: Env, expr: &Expr) -> Result<Op
                 })?)
             }
             Some("args") => {
-                let Expr::Tuple(tuple) = &keyword.value else {
-                    return Err(refuse(
-                        module.source,
-                        &keyword.value,
-                        "a thread's `args=` is a tuple, like (1,) or (i, 0.5)",
-                    ));
-                };
-                for arg in &tuple.elts {
-                    args.push(value_in(module, env, arg).ok_or_else(|| {
-                        refuse(
-                            module.source,
-                            arg,
-                            "a thread's arguments are numbers or text known before the run, so far",
-                        )
-                    })?);
-                }
+                args = known_arguments(
+                    module,
+                    env,
+                    &keyword.value,
+                    "a thread's `args=` is a tuple, like (1,) or (i, 0.5)",
+                )?
             }
             Some("daemon") => daemon = daemon_flag(module, &keyword.value)?,
             _ => {
@@ -324,9 +300,7 @@ pub(super) fn make_threads(m: &mut Module, outer: Env, value: &Expr) -> Result<O
     if thread_target(m, &env(0), one)?.is_none() {
         return Ok(None);
     }
-    if m.threads.len() as u64 + times > MAX_THREADS as u64 {
-        return Err(refuse(m.source, value, format!("a program may make at most {MAX_THREADS} threads so far")));
-    }
+    m.room_for_threads(value, times)?;
     let mut made = Vec::new();
     for k in 0..times {
         let Some(spec) = thread_target(m, &env(k), one)? else { return Ok(None) };
@@ -347,15 +321,50 @@ pub(super) fn make_threads(m: &mut Module, outer: Env, value: &Expr) -> Result<O
         };
         m.current_thread = None;
         let ops = ops?;
-        let daemon = spec.daemon;
-        m.threads.push(ActorDef { name, process: ProcessId(0), role: ActorRole::Thread, daemon, ops });
-        made.push(ActorId(m.threads.len() as u16));
+        made.push(m.add_thread(name, spec.daemon, ops));
     }
     Ok(Some(made))
 }
 
 /// The most threads a program may make.
 pub(super) const MAX_THREADS: usize = 1_000;
+
+impl Module<'_> {
+    /// Refused if `more` threads would make more than [`MAX_THREADS`].
+    fn room_for_threads(&self, node: &impl ruff_text_size::Ranged, more: u64) -> Result<(), CompileError> {
+        if self.threads.len() as u64 + more > MAX_THREADS as u64 {
+            return Err(refuse(self.source, node, format!("a program may make at most {MAX_THREADS} threads so far")));
+        }
+        Ok(())
+    }
+
+    /// A thread of the main process running `ops`: its actor.
+    fn add_thread(&mut self, name: String, daemon: bool, ops: Vec<crate::engine::program::Op>) -> ActorId {
+        self.threads.push(ActorDef { name, process: ProcessId(0), role: ActorRole::Thread, daemon, ops });
+        ActorId(self.threads.len() as u16)
+    }
+}
+
+/// The function a thread runs, by its name: one defined with `def`.
+fn function_named(module: &Module, f: &ast::ExprName) -> Result<usize, CompileError> {
+    match module.globals.get(f.id.as_str()) {
+        Some(Global::Function(i)) => Ok(*i),
+        _ => Err(refuse(module.source, f, format!("`{}` is not a function defined with `def`", f.id))),
+    }
+}
+
+/// A thread's argument: a number or text known before the run.
+fn known_argument(module: &Module, env: Env, arg: &Expr) -> Result<Value, CompileError> {
+    value_in(module, env, arg).ok_or_else(|| {
+        refuse(module.source, arg, "a thread's arguments are numbers or text known before the run, so far")
+    })
+}
+
+/// A thread's arguments, a tuple of known values; `not_a_tuple` says what else is refused.
+fn known_arguments(module: &Module, env: Env, args: &Expr, not_a_tuple: &str) -> Result<Vec<Value>, CompileError> {
+    let Expr::Tuple(tuple) = args else { return Err(refuse(module.source, args, not_a_tuple)) };
+    tuple.elts.iter().map(|arg| known_argument(module, env, arg)).collect()
+}
 
 impl Body<'_, '_> {
     /// At the module's top level, `for k in range(...)` whose body makes threads
@@ -378,13 +387,7 @@ impl Body<'_, '_> {
                 "a loop that makes threads goes over `range(N)` with N known before the run",
             ));
         };
-        if self.m.threads.len() as u64 + times > MAX_THREADS as u64 {
-            return Err(refuse(
-                self.m.source,
-                for_,
-                format!("a program may make at most {MAX_THREADS} threads so far"),
-            ));
-        }
+        self.m.room_for_threads(for_, times)?;
         // As if each copy were written out at the top level: no `break`, no engine loop.
         self.loops.push(super::scope::OpenLoop::counted(self.here(), self.withs.len()));
         self.nesting -= 1;
@@ -416,27 +419,14 @@ impl Body<'_, '_> {
                 self.refuse(call, "`_thread.start_new_thread(function, (arguments,))` takes a function and a tuple")
             );
         };
-        let Some(Global::Function(target)) = self.m.globals.get(f.id.as_str()) else {
-            return Err(self.refuse(f, format!("`{}` is not a function defined with `def`", f.id)));
-        };
-        let target = *target;
-        let Expr::Tuple(tuple) = args else {
-            return Err(self.refuse(args, "the arguments are a tuple, like (1,) or (name, 0.5)"));
-        };
-        let mut values = Vec::new();
-        for arg in &tuple.elts {
-            values.push(value_in(self.m, &self.params, arg).ok_or_else(|| {
-                self.refuse(arg, "a thread's arguments are numbers or text known before the run, so far")
-            })?);
-        }
-        if self.m.threads.len() >= MAX_THREADS {
-            return Err(self.refuse(call, format!("a program may make at most {MAX_THREADS} threads so far")));
-        }
+        let target = function_named(self.m, f)?;
+        let values =
+            known_arguments(self.m, &self.params, args, "the arguments are a tuple, like (1,) or (name, 0.5)")?;
+        self.m.room_for_threads(call, 1)?;
         let ops = Body::thread(self.m, target, &values)?;
         self.m.dummy_threads += 1;
         let name = format!("Dummy-{}", self.m.dummy_threads);
-        self.m.threads.push(ActorDef { name, process: ProcessId(0), role: ActorRole::Thread, daemon: true, ops });
-        let actor = ActorId(self.m.threads.len() as u16);
+        let actor = self.m.add_thread(name, true, ops);
         self.op(call, OpKind::Start { actor });
         Ok(())
     }
@@ -444,8 +434,7 @@ impl Body<'_, '_> {
 
 /// `_thread.start_new_thread(...)`.
 fn is_start_new_thread(expr: &Expr) -> bool {
-    let Expr::Call(call) = expr else { return false };
-    matches!(call.func.as_ref(), Expr::Attribute(a) if a.attr.as_str() == "start_new_thread" && matches!(a.value.as_ref(), Expr::Name(m) if m.id.as_str() == "_thread"))
+    super::syntax::module_call(expr, "_thread").is_some_and(|(_, _, name)| name == "start_new_thread")
 }
 
 /// `daemon=True` or `daemon=False`.
