@@ -85,18 +85,7 @@ impl<'m, 'a> Body<'m, 'a> {
         f: usize,
         attributes: Vec<(String, Value)>,
     ) -> Result<Vec<Op>, CompileError> {
-        let def = m.functions[f];
-        let mut params = attributes;
-        if let Some(name) = &m.current_thread {
-            params.push((CURRENT_THREAD.to_string(), Value::Text(name.clone())));
-        }
-        m.compiled.insert(f);
-        let mut body = Body { params, this: true, ..Body::main(m) };
-        body.main = false;
-        body.calling.push(f);
-        body.take_registers(&def.body)?;
-        body.block(&def.body)?;
-        Ok(body.ops)
+        Body::def_body(m, f, attributes, 0, 0, Vec::new(), true)
     }
 
     /// Function `f`'s operations, to be put at `base` of a thread's list, its locals from
@@ -107,7 +96,7 @@ impl<'m, 'a> Body<'m, 'a> {
         args: &[Value],
         base: usize,
         used: u8,
-        mut calling: Vec<usize>,
+        calling: Vec<usize>,
     ) -> Result<Vec<Op>, CompileError> {
         let def = m.functions[f];
         let p = &def.parameters;
@@ -127,29 +116,29 @@ impl<'m, 'a> Body<'m, 'a> {
                 format!("{name}() takes {wanted} arguments here, and is given {}", args.len()),
             ));
         }
-        let mut params: Vec<(String, Value)> =
-            p.args.iter().map(|a| a.parameter.name.to_string()).zip(args.iter().cloned()).collect();
+        let params = p.args.iter().map(|a| a.parameter.name.to_string()).zip(args.iter().cloned()).collect();
+        Body::def_body(m, f, params, base, used, calling, false)
+    }
+
+    /// The body of `def` number `f` compiled with `params` bound (and the thread's name,
+    /// when it is known), at `base` with locals from register `used` on; `this`: a
+    /// Thread subclass's `run`.
+    fn def_body(
+        m: &'m mut Module<'a>,
+        f: usize,
+        mut params: Vec<(String, Value)>,
+        base: usize,
+        used: u8,
+        mut calling: Vec<usize>,
+        this: bool,
+    ) -> Result<Vec<Op>, CompileError> {
+        let def = m.functions[f];
         if let Some(name) = &m.current_thread {
             params.push((CURRENT_THREAD.to_string(), Value::Text(name.clone())));
         }
         m.compiled.insert(f);
         calling.push(f);
-        let mut body = Body {
-            m,
-            ops: Vec::new(),
-            locals: BTreeMap::new(),
-            declared: BTreeSet::new(),
-            used,
-            main: false,
-            base,
-            calling,
-            params,
-            loops: Vec::new(),
-            withs: Vec::new(),
-            nesting: 0,
-            this: false,
-            constants: BTreeSet::new(),
-        };
+        let mut body = Body { main: false, used, base, calling, params, this, ..Body::main(m) };
         body.take_registers(&def.body)?;
         body.block(&def.body)?;
         Ok(body.ops)
