@@ -26,12 +26,10 @@ impl Body<'_, '_> {
         }
         Ok(match (barrier, attr.attr.as_str(), args) {
             (false, "wait", []) => OpKind::CondWait { object, wait: Wait::Forever },
-            (false, "wait", [s]) => {
-                let Some(s) = seconds_in(self.m, &self.params, s).filter(|s| (0.0..=3600.0).contains(s)) else {
-                    return Err(self.refuse(s, "a wait's timeout is seconds from 0 to 3600 known before the run"));
-                };
-                OpKind::CondWait { object, wait: Wait::Timeout((s * 1e6).round() as u64) }
-            }
+            (false, "wait", [s]) => OpKind::CondWait {
+                object,
+                wait: Wait::Timeout(self.micros(s, "a wait's timeout is seconds from 0 to 3600 known before the run")?),
+            },
             (false, "notify", []) => OpKind::CondNotify { object, all: false },
             (false, "notify_all", []) => OpKind::CondNotify { object, all: true },
             (true, "wait", []) => OpKind::BarrierWait { object, result: None },
@@ -45,6 +43,15 @@ impl Body<'_, '_> {
                 return Err(self.refuse(attr, format!("`{method}(...)` here is not supported yet: {what}")));
             }
         })
+    }
+
+    /// Seconds from 0 to 3600 known before the run (a sleep, a timeout), in microseconds;
+    /// `refusal` says so otherwise.
+    pub(super) fn micros(&self, seconds: &Expr, refusal: &str) -> Result<u64, CompileError> {
+        match seconds_in(self.m, &self.params, seconds).filter(|s| (0.0..=3600.0).contains(s)) {
+            Some(s) => Ok((s * 1e6).round() as u64),
+            None => Err(self.refuse(seconds, refusal)),
+        }
     }
 
     /// A Lock, RLock or semaphore: what `with`, `acquire()` and `release()` work on.
@@ -78,12 +85,9 @@ impl Body<'_, '_> {
             let [arg] = &call.arguments.args[..] else {
                 return Err(self.refuse(call, "`time.sleep` takes one number of seconds"));
             };
-            let Some(s) = seconds_in(self.m, &self.params, arg).filter(|s| (0.0..=3600.0).contains(s)) else {
-                return Err(
-                    self.refuse(arg, "`time.sleep` takes a number of seconds from 0 to 3600 known before the run")
-                );
-            };
-            self.op(call, OpKind::Sleep { micros: (s * 1e6).round() as u64 });
+            let micros =
+                self.micros(arg, "`time.sleep` takes a number of seconds from 0 to 3600 known before the run")?;
+            self.op(call, OpKind::Sleep { micros });
             return Ok(());
         }
         let threads = match (self.locals.get(owner_name), self.m.globals.get(owner_name)) {
@@ -112,11 +116,8 @@ impl Body<'_, '_> {
                         ([], [k]) if k.arg.as_ref().is_some_and(|a| a.as_str() == "timeout") => &k.value,
                         _ => return Err(self.refuse(call, "`join` takes one timeout in seconds, or none")),
                     };
-                    let Some(s) = seconds_in(self.m, &self.params, timeout).filter(|s| (0.0..=3600.0).contains(s))
-                    else {
-                        return Err(self.refuse(timeout, "a timeout is seconds from 0 to 3600 known before the run"));
-                    };
-                    self.op(call, OpKind::Join { actor, wait: Wait::Timeout((s * 1e6).round() as u64) });
+                    let micros = self.micros(timeout, "a timeout is seconds from 0 to 3600 known before the run")?;
+                    self.op(call, OpKind::Join { actor, wait: Wait::Timeout(micros) });
                     Ok(())
                 }
                 _ => Err(self.refuse(
