@@ -64,16 +64,16 @@ impl Setup {
     /// Explore's figure for a written program (the learner's, or a starter): runs that do
     /// not do what `expect` says break.
     pub fn expecting(mut self, expect: Expect) -> Result<Setup, String> {
-        if !self.is_written() {
+        let Some(program) = &self.own else {
             let breaks = self.lesson.info.breaks.unwrap_or("nothing");
             return Err(format!(
                 "{} looks for `{breaks}` when explored; what a run should do is for your own program to say",
                 self.lesson.info.id
             ));
-        }
+        };
         match &expect {
             Expect::Ends { variable, .. } => {
-                let names = shared_variables(&self.build()?.program);
+                let names = shared_variables(program);
                 if !names.iter().any(|n| n == variable) {
                     let list = if names.is_empty() { "none".to_string() } else { names.join(", ") };
                     return Err(format!(
@@ -98,20 +98,24 @@ impl Setup {
 
     /// The Program and its run settings.
     pub fn build(&self) -> Result<Built, String> {
-        match &self.own {
-            Some(program) => {
-                let common = Common::from_knobs(&self.knobs).map_err(|e| e.to_string())?;
-                Ok(Built::new(program.clone(), &common))
-            }
-            None => (self.lesson.build)(&self.knobs),
-        }
+        self.build_with(&self.knobs)
     }
 
     /// The same run with another seed (explore).
     pub fn with_seed(&self, seed: u64) -> Result<Built, String> {
-        let mut with = self.clone();
-        with.knobs.set("seed", &seed.to_string()).map_err(|e| e.to_string())?;
-        with.build()
+        let mut knobs = self.knobs.clone();
+        knobs.set("seed", &seed.to_string()).map_err(|e| e.to_string())?;
+        self.build_with(&knobs)
+    }
+
+    fn build_with(&self, knobs: &KnobValues) -> Result<Built, String> {
+        match &self.own {
+            Some(program) => {
+                let common = Common::from_knobs(knobs).map_err(|e| e.to_string())?;
+                Ok(Built::new(program.clone(), &common))
+            }
+            None => (self.lesson.build)(knobs),
+        }
     }
 
     /// The Python the program was made from.
@@ -128,21 +132,12 @@ impl Setup {
         }
     }
 
-    /// What to notice about a run, in `lang`.
+    /// What to notice about a run, in `lang`: a written program's (with what it was
+    /// expected to do, which only a written program can be given), or the lesson's own.
     pub fn findings(&self, trace: &Trace, lang: Lang) -> FindingsText {
-        let Some(program) = &self.own else { return self.judged_as_lesson(trace, lang) };
+        let Some(program) = &self.own else { return (self.lesson.findings)(&self.knobs, trace, lang) };
         let mut findings = your_program::findings(program, trace, lang);
         self.add_expected(program, trace, &mut findings);
-        findings
-    }
-
-    fn judged_as_lesson(&self, trace: &Trace, lang: Lang) -> FindingsText {
-        let mut findings = (self.lesson.findings)(&self.knobs, trace, lang);
-        if self.expect.is_some() {
-            if let Ok(built) = self.build() {
-                self.add_expected(&built.program, trace, &mut findings);
-            }
-        }
         findings
     }
 
