@@ -19,9 +19,6 @@ const REFUSED: &[(&str, (u32, u32), &str)] = &[
     ("unsupported_class.py", (4, 1), "a class is supported only as a `threading.Thread` subclass"),
 ];
 
-/// Programs whose output varies from run to run (their findings are checked beside them).
-const VARYING: &[&str] = &["lost_updates.py"];
-
 /// The corpus, and the blank page's starter programs.
 fn corpus() -> Vec<PathBuf> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
@@ -72,9 +69,6 @@ fn every_corpus_program_runs_as_cpython_runs_it_or_is_refused_where_expected() {
             continue;
         }
         let program = compile(&source).unwrap_or_else(|e| panic!("{name}: {e}"));
-        if VARYING.contains(&name.as_str()) {
-            continue;
-        }
         // The simulated engine, over a few seeds: these programs print one thing each time.
         let runs: Vec<_> = (1..=3)
             .map(|seed| sim::run(program.clone(), SimSettings { seed, ..SimSettings::default() }).unwrap())
