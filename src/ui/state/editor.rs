@@ -121,10 +121,7 @@ impl State {
     }
 
     fn forget_what_was_found(&mut self) {
-        self.explored = None;
-        if self.query.value("schedule").is_some_and(|s| !s.to_string().is_empty()) {
-            let _ = self.query.set("schedule", "");
-        }
+        self.another_run();
         self.close_stepper();
     }
 

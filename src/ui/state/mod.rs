@@ -487,15 +487,20 @@ impl State {
         }
     }
 
+    /// What was found of the run as it was (an exploration, a schedule) no longer applies.
+    fn another_run(&mut self) {
+        self.explored = None;
+        if self.query.value("schedule").is_some_and(|s| !s.to_string().is_empty()) {
+            let _ = self.query.set("schedule", "");
+        }
+    }
+
     fn set_knob(&mut self, name: &str, value: &str) {
         self.form_notes.retain(|n| !matches!(n, Note::Knob(e) if e.knob() == name));
         // Other knobs, another run: an exploration's findings and a schedule no longer
         // apply to it.
         if name != "schedule" && name != "lang" {
-            self.explored = None;
-            if self.query.value("schedule").is_some_and(|s| !s.to_string().is_empty()) {
-                let _ = self.query.set("schedule", "");
-            }
+            self.another_run();
         }
         if let Err(note) = self.query.set(name, value) {
             self.form_notes.push(note);
