@@ -120,7 +120,10 @@ impl Setup {
 
     /// The Python the program was made from.
     pub fn source(&self) -> Result<String, String> {
-        self.build().map(|built| built.program.source)
+        match &self.own {
+            Some(program) => Ok(program.source.clone()),
+            None => self.build().map(|built| built.program.source),
+        }
     }
 
     /// The figure whose non-zero value means a run broke, for explore.
