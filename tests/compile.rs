@@ -235,7 +235,10 @@ fn a_threads_arguments_bind_its_parameters_and_module_constants_may_be_decimals_
     assert_eq!(text, "worker 1 at 0.002\nworker 1 at 0.002\nworker 2 at 0.004\nworker 2 at 0.004\n");
     let e =
         refused("import threading\n\n\ndef work(n):\n    pass\n\n\nt = threading.Thread(target=work, args=(1, 2))\n");
-    assert_eq!((e.line, e.column, e.message.as_str()), (4, 5, "work() takes 1 arguments here, and is given 2"));
+    assert_eq!(
+        (e.line, e.column, e.message.as_str()),
+        (4, 5, "TypeError: work() takes 1 positional argument but 2 were given")
+    );
 }
 
 #[test]
@@ -251,6 +254,26 @@ fn while_if_elif_else_break_and_continue_run_as_cpython_runs_them() {
     assert!(e.message.contains("in a `for` loop is not supported yet"), "{e}");
     let e = refused("import threading\n\nx = 0\nwhile x < y:\n    x += 1\n");
     assert_eq!((e.line, e.column), (4, 11), "{e}");
+}
+
+#[test]
+fn functions_return_values_take_locals_defaults_and_names_and_loops_read_their_variable() {
+    // Recorded from CPython 3.11: the threads' lines in some order, then the totals.
+    let source = "import threading\n\ntotal = 0\n\n\ndef square(x):\n    return x * x\n\n\ndef clamp(v, low=0, high=10):\n    if v < low:\n        return low\n    if v > high:\n        return high\n    return v\n\n\ndef work(k):\n    global total\n    s = square(k)\n    c = clamp(s, high=5)\n    for i in range(3):\n        total = total + i * k\n    print(f\"{k}: {s} {c} {i}\")\n\n\nts = [threading.Thread(target=work, args=(k,)) for k in range(4)]\nfor t in ts:\n    t.start()\nfor t in ts:\n    t.join()\nprint(total)\nx, y = 3, 10\nx = y - x\nprint(y * 3 + x * 2 - 1)\n";
+    let trace = sim::run(compile(source).unwrap(), Default::default()).unwrap();
+    // A print's text and its newline are two writes: another thread's line may land between.
+    let text = trace.console_text();
+    for line in ["0: 0 0 2", "1: 1 1 2", "2: 4 4 2", "3: 9 5 2"] {
+        assert!(text.contains(line), "{text}");
+    }
+    assert!(text.ends_with("\n18\n43\n"), "{text}");
+    let e = refused("def first(n):\n    for i in range(n):\n        return i\n\n\nprint(first(3))\n");
+    assert_eq!((e.line, e.column), (3, 9), "{e}");
+    assert!(e.message.contains("`return` inside a `for` loop"), "{e}");
+    let e = refused("def f(a):\n    return a\n\n\nx = f(1, b=2)\n");
+    assert_eq!(e.message, "TypeError: f() got an unexpected keyword argument 'b'");
+    let e = refused("def f(a, b):\n    return a\n\n\nx = f(1)\n");
+    assert_eq!(e.message, "TypeError: f() missing 1 required positional argument: 'b'");
 }
 
 /// Programs a review found compiled into something other than what CPython runs: each
@@ -281,7 +304,7 @@ fn programs_once_miscompiled_now_print_what_cpython_prints() {
 fn what_the_subset_cannot_run_yet_is_refused_where_it_is() {
     let cases: &[(&str, (u32, u32), &str)] = &[
         ("import threading\n\n\ndef work(n):\n    n = 9\n\n\nt = threading.Thread(target=work, args=(1,))\n", (5, 5), "assigning to the parameter `n`"),
-        ("for _ in range(3):\n    print(_)\n", (1, 5), "using the loop's variable"),
+        ("for i in range(3):\n    i += 1\n", (1, 5), "assigning to the loop's variable `i` inside the loop"),
         ("import threading\n\nforks = [threading.Lock() for _ in range(2)]\n\n\ndef eat():\n    forks[2].acquire()\n\n\nt = threading.Thread(target=eat)\n", (7, 5), "IndexError: list index 2 out of range (2 items)"),
         ("import threading\n\nlock = threading.Lock()\n\n\ndef eat():\n    lock.acquire(blocking=False, timeout=1)\n\n\nt = threading.Thread(target=eat)\n", (7, 5), "ValueError: can't specify a timeout for a non-blocking call"),
         ("import threading\nimport time\n\nprint(\"go\")\nstart = time.monotonic()\n", (5, 9), "read as the run's start"),

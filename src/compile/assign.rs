@@ -4,13 +4,14 @@
 use ruff_python_ast::{self as ast, Expr, Stmt};
 use ruff_text_size::Ranged;
 
-use super::body::Body;
+use super::body::{Body, Local};
 use super::expr::clock_offset;
+use super::functions::called_function;
 use super::scope::Global;
 use super::syntax::{is_thread_maker, mentions_count, simple_assignments};
 use super::threads::make_threads;
 use super::CompileError;
-use crate::engine::program::{Arith, ObjectId, OpKind, Operand, Reg};
+use crate::engine::program::{Arith, ObjectId, OpKind, Operand, Reg, REGISTERS};
 
 /// Where a number to assign comes from.
 enum Source {
@@ -99,7 +100,25 @@ impl Body<'_, '_> {
             return Ok(());
         }
         self.writable(target)?;
-        let (source, plus) = self.number(value)?;
+        let (source, plus) = match self.number(value) {
+            Ok(found) => found,
+            // Anything else this compiler computes: into its own register, or a scratch
+            // written to shared state after.
+            Err(refused) => {
+                if !self.computable(value) {
+                    return Err(refused);
+                }
+                if let Some(object) = self.shared(target.id.as_str()) {
+                    let r = self.scratch(assign)?;
+                    self.evaluate_into(assign, r, value)?;
+                    self.op(assign, OpKind::Store { object, reg: r });
+                } else {
+                    let r = self.new_local(target)?;
+                    self.evaluate_into(assign, r, value)?;
+                }
+                return Ok(());
+            }
+        };
         if let Some(object) = self.shared(target.id.as_str()) {
             let r = match source {
                 // `counter = value + 1` with `value` read from shared state just before and
@@ -125,6 +144,67 @@ impl Body<'_, '_> {
         if plus != 0 {
             self.op(assign, OpKind::Add { reg: r, value: plus });
         }
+        Ok(())
+    }
+
+    /// Whether [`Body::evaluate_into`] takes `value`: a call of a `def`, or arithmetic.
+    pub(super) fn computable(&self, value: &Expr) -> bool {
+        called_function(self, value).is_some() || matches!(value, Expr::BinOp(b) if arith_of(b.op).is_some())
+    }
+
+    /// Computes `value` into register `r`: a number, a name, shared state, a call of a
+    /// `def` (its `return`), or `a <op> b` with `+ - * // %`, left side first as in Python.
+    pub(super) fn evaluate_into(&mut self, node: &impl Ranged, r: Reg, value: &Expr) -> Result<(), CompileError> {
+        let free = self.used.max(r.0 + 1);
+        self.evaluate_at(node, r, value, free)
+    }
+
+    /// [`Body::evaluate_into`], with registers from `free` on for the parts on the right.
+    fn evaluate_at(&mut self, node: &impl Ranged, r: Reg, value: &Expr, free: u8) -> Result<(), CompileError> {
+        if let (Some(f), Expr::Call(call)) = (called_function(self, value), value) {
+            return self.call_function(call, f, Some(r));
+        }
+        if let Ok((source, plus)) = self.number(value) {
+            match source {
+                Source::Local(from) if from == r => {}
+                source => self.load(node, r, source),
+            }
+            if plus != 0 {
+                self.op(node, OpKind::Add { reg: r, value: plus });
+            }
+            return Ok(());
+        }
+        let unsupported = "a number, a name, a call of a function, or arithmetic with + - * // %, so far";
+        let Expr::BinOp(bin) = value else { return Err(self.refuse(value, unsupported)) };
+        let Some(op) = arith_of(bin.op) else { return Err(self.refuse(bin, unsupported)) };
+        let local = |body: &Self, e: &Expr| match e {
+            Expr::Name(n) => body.local_reg(n.id.as_str()),
+            _ => None,
+        };
+        // The left side goes into `r` first: the right must not read what it overwrites.
+        let name_of_r = self.locals.iter().find(|(_, l)| matches!(l, Local::Reg(x) if *x == r)).map(|(n, _)| n.clone());
+        if name_of_r.is_some_and(|n| local(self, &bin.left) != Some(r) && expr_mentions(&bin.right, &n)) {
+            // `x = y - x`: computed beside, then copied.
+            if usize::from(free) >= REGISTERS {
+                return Err(self.refuse(bin, "this arithmetic needs more registers than a thread has: split it"));
+            }
+            self.evaluate_at(node, Reg(free), value, free + 1)?;
+            self.load(node, r, Source::Local(Reg(free)));
+            return Ok(());
+        }
+        self.evaluate_at(node, r, &bin.left, free)?;
+        let right = match (self.int(&bin.right), local(self, &bin.right)) {
+            (Some(v), _) => Operand::Const(v),
+            (None, Some(reg)) => Operand::Reg(reg),
+            (None, None) => {
+                if usize::from(free) >= REGISTERS {
+                    return Err(self.refuse(bin, "this arithmetic needs more registers than a thread has: split it"));
+                }
+                self.evaluate_at(node, Reg(free), &bin.right, free + 1)?;
+                Operand::Reg(Reg(free))
+            }
+        };
+        self.op(node, OpKind::Arith { reg: r, op, value: right });
         Ok(())
     }
 
@@ -208,4 +288,31 @@ impl Body<'_, '_> {
         }
         Ok(())
     }
+}
+
+/// The engine's arithmetic for a Python operator, where it has one.
+fn arith_of(op: ast::Operator) -> Option<Arith> {
+    Some(match op {
+        ast::Operator::Add => Arith::Add,
+        ast::Operator::Sub => Arith::Sub,
+        ast::Operator::Mult => Arith::Mul,
+        ast::Operator::FloorDiv => Arith::FloorDiv,
+        ast::Operator::Mod => Arith::Mod,
+        _ => return None,
+    })
+}
+
+/// Whether `expr` names `name` anywhere inside.
+fn expr_mentions(expr: &Expr, name: &str) -> bool {
+    use ruff_python_ast::visitor::{walk_expr, Visitor};
+    struct Finder<'n>(&'n str, bool);
+    impl<'e> Visitor<'e> for Finder<'_> {
+        fn visit_expr(&mut self, expr: &'e Expr) {
+            self.1 |= matches!(expr, Expr::Name(n) if n.id.as_str() == self.0);
+            walk_expr(self, expr);
+        }
+    }
+    let mut finder = Finder(name, false);
+    finder.visit_expr(expr);
+    finder.1
 }

@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use ruff_python_ast::{self as ast, Expr, Stmt};
 use ruff_text_size::Ranged;
 
-use super::expr::{range_of, truth_in, value_in, CURRENT_THREAD};
+use super::expr::{range_of, truth_in, value_in};
 use super::scope::{Global, Module, OpenLoop, Value};
 use super::syntax::{
     assigned_names, declares_global, describe, is_main_guard, mentions, simple_assignments, stores_of,
@@ -23,7 +23,7 @@ pub(super) enum Local {
 
 pub(super) struct Body<'m, 'a> {
     pub(super) m: &'m mut Module<'a>,
-    ops: Vec<Op>,
+    pub(super) ops: Vec<Op>,
     pub(super) locals: BTreeMap<String, Local>,
     /// Names this function declared `global`.
     pub(super) declared: BTreeSet<String>,
@@ -33,10 +33,10 @@ pub(super) struct Body<'m, 'a> {
     pub(super) main: bool,
     /// Where these operations start in the thread's list (a called function's body is
     /// compiled on its own, then put after the call), for a loop's jump back.
-    base: usize,
+    pub(super) base: usize,
     /// The functions being compiled, outermost first: a call of one of them again is
     /// recursion, which is refused.
-    calling: Vec<usize>,
+    pub(super) calling: Vec<usize>,
     /// Parameters, bound to the values the thread or the call gave.
     pub(super) params: Vec<(String, Value)>,
     /// The loops around the statement being compiled, innermost last.
@@ -51,6 +51,10 @@ pub(super) struct Body<'m, 'a> {
     /// Locals given a value known before the run once, and never again (`left, right = i,
     /// i + 1`): no register, no operation; their values are among the parameters.
     pub(super) constants: BTreeSet<String>,
+    /// Where a `return`'s value goes: the register of the name the call assigns.
+    pub(super) returns: Option<Reg>,
+    /// The jumps of `return`s before the function's end, to be pointed at it.
+    pub(super) return_jumps: Vec<usize>,
 }
 
 impl<'m, 'a> Body<'m, 'a> {
@@ -70,78 +74,9 @@ impl<'m, 'a> Body<'m, 'a> {
             nesting: 0,
             this: false,
             constants: BTreeSet::new(),
+            returns: None,
+            return_jumps: Vec::new(),
         }
-    }
-
-    /// The operations of function `f` run as a thread's target with arguments `args`.
-    pub fn thread(m: &'m mut Module<'a>, f: usize, args: &[Value]) -> Result<Vec<Op>, CompileError> {
-        Body::function(m, f, args, 0, 0, Vec::new())
-    }
-
-    /// The operations of a Thread subclass's `run` (function `f`), its `self` holding
-    /// `attributes` (`self.NAME` and their values).
-    pub fn run_method(
-        m: &'m mut Module<'a>,
-        f: usize,
-        attributes: Vec<(String, Value)>,
-    ) -> Result<Vec<Op>, CompileError> {
-        Body::def_body(m, f, attributes, 0, 0, Vec::new(), true)
-    }
-
-    /// Function `f`'s operations, to be put at `base` of a thread's list, its locals from
-    /// register `used` on.
-    fn function(
-        m: &'m mut Module<'a>,
-        f: usize,
-        args: &[Value],
-        base: usize,
-        used: u8,
-        calling: Vec<usize>,
-    ) -> Result<Vec<Op>, CompileError> {
-        let def = m.functions[f];
-        let p = &def.parameters;
-        let plain = p.posonlyargs.is_empty() && p.vararg.is_none() && p.kwonlyargs.is_empty() && p.kwarg.is_none();
-        if !plain || p.args.iter().any(|a| a.default.is_some()) || def.is_async || !def.decorator_list.is_empty() {
-            return Err(refuse(
-                m.source,
-                &def.name,
-                "only `def name(a, b):` with plain parameters is supported so far",
-            ));
-        }
-        if p.args.len() != args.len() {
-            let (name, wanted) = (&def.name, p.args.len());
-            return Err(refuse(
-                m.source,
-                &def.name,
-                format!("{name}() takes {wanted} arguments here, and is given {}", args.len()),
-            ));
-        }
-        let params = p.args.iter().map(|a| a.parameter.name.to_string()).zip(args.iter().cloned()).collect();
-        Body::def_body(m, f, params, base, used, calling, false)
-    }
-
-    /// The body of `def` number `f` compiled with `params` bound (and the thread's name,
-    /// when it is known), at `base` with locals from register `used` on; `this`: a
-    /// Thread subclass's `run`.
-    fn def_body(
-        m: &'m mut Module<'a>,
-        f: usize,
-        mut params: Vec<(String, Value)>,
-        base: usize,
-        used: u8,
-        mut calling: Vec<usize>,
-        this: bool,
-    ) -> Result<Vec<Op>, CompileError> {
-        let def = m.functions[f];
-        if let Some(name) = &m.current_thread {
-            params.push((CURRENT_THREAD.to_string(), Value::Text(name.clone())));
-        }
-        m.compiled.insert(f);
-        calling.push(f);
-        let mut body = Body { main: false, used, base, calling, params, this, ..Body::main(m) };
-        body.take_registers(&def.body)?;
-        body.block(&def.body)?;
-        Ok(body.ops)
     }
 
     pub fn finish(self) -> Vec<Op> {
@@ -255,7 +190,10 @@ impl<'m, 'a> Body<'m, 'a> {
             let guard = matches!(stmt, Stmt::If(i) if self.main && is_main_guard(&i.test));
             let compound = matches!(stmt, Stmt::For(_) | Stmt::While(_) | Stmt::With(_) | Stmt::If(_)) && !guard;
             self.nesting += usize::from(compound);
-            let done = self.stmt(stmt, &stmts[..i]);
+            let done = match stmt {
+                Stmt::Return(ret) => self.return_stmt(ret, i + 1 == stmts.len() && self.nesting == 0),
+                other => self.stmt(other, &stmts[..i]),
+            };
             self.nesting -= usize::from(compound);
             done?;
         }
@@ -365,17 +303,22 @@ impl<'m, 'a> Body<'m, 'a> {
         if self.unrolled_for(for_, target)? {
             return Ok(());
         }
-        let Some((_, times)) = range_of(self.m, &self.params, &for_.iter) else {
+        let Some((from, times)) = range_of(self.m, &self.params, &for_.iter) else {
             return Err(self.refuse(
                 for_.iter.as_ref(),
                 "a `for` loop goes over `range(N)` with N known before the run, or over a list of threads, so far",
             ));
         };
-        if for_.body.iter().any(|s| mentions(s, target.id.as_str())) {
-            return Err(self.refuse(target, "using the loop's variable inside the loop is not supported yet"));
-        }
+        // The loop's variable, when the body reads it: a local counting up from the start.
+        let var = match for_.body.iter().any(|s| mentions(s, target.id.as_str())) {
+            true => Some(self.loop_variable(for_, target)?),
+            false => None,
+        };
         if times == 0 {
             return Ok(());
+        }
+        if let Some(r) = var {
+            self.op(for_, OpKind::Set { reg: r, value: from });
         }
         let start = self.ops.len();
         self.loops.push(OpenLoop::counted(self.base + start, self.withs.len()));
@@ -385,8 +328,35 @@ impl<'m, 'a> Body<'m, 'a> {
         if self.ops.len() == start {
             return Ok(());
         }
+        if let Some(r) = var {
+            self.op(for_, OpKind::Add { reg: r, value: 1 });
+        }
         self.op(for_, OpKind::Loop { to: self.base + start, times });
+        // Python leaves the variable at the last value it took, one less than the count.
+        if let Some(r) = var.filter(|_| self.read_after(for_, target.id.as_str())) {
+            self.op(for_, OpKind::Add { reg: r, value: -1 });
+        }
         Ok(())
+    }
+
+    /// The register of a `for` loop's variable, which the body reads and never assigns.
+    fn loop_variable(&mut self, for_: &ast::StmtFor, target: &ast::ExprName) -> Result<Reg, CompileError> {
+        let id = target.id.as_str();
+        if stores_of(&for_.body, id) > 0 {
+            return Err(self
+                .refuse(target, format!("assigning to the loop's variable `{id}` inside the loop is not supported")));
+        }
+        let global = self.declared.contains(id) || (self.main && self.m.globals.contains_key(id));
+        if global || self.params.iter().any(|(p, _)| p == id) {
+            return Err(self.refuse(target, format!("a loop's variable is a new local name here; `{id}` is taken")));
+        }
+        self.new_local(target)
+    }
+
+    /// Whether `name` is used in the function (or module) besides in the loop `for_`.
+    fn read_after(&self, for_: &ast::StmtFor, name: &str) -> bool {
+        let inside = 1 + super::syntax::mentions_count(&for_.body, name);
+        super::syntax::mentions_count(self.scope_body(), name) > inside
     }
 
     /// `with lock:` takes the lock on its line, and lets go of it there when the block ends.
@@ -424,27 +394,7 @@ impl<'m, 'a> Body<'m, 'a> {
             Expr::Name(name) => match self.m.globals.get(name.id.as_str()) {
                 Some(Global::Function(f)) => {
                     let f = *f;
-                    if let Some(keyword) = call.arguments.keywords.first() {
-                        return Err(self.refuse(keyword, "keyword arguments in a call are not supported yet"));
-                    }
-                    let mut args = Vec::new();
-                    for arg in &call.arguments.args {
-                        let value = value_in(self.m, &self.params, arg);
-                        args.push(value.ok_or_else(|| {
-                            self.refuse(arg, "a call's arguments are numbers or text known before the run, so far")
-                        })?);
-                    }
-                    if self.calling.contains(&f) {
-                        return Err(
-                            self.refuse(call, "a function that calls itself, directly or not, is not supported")
-                        );
-                    }
-                    // The call is a GIL check point; the function's body runs after it.
-                    self.op(call, OpKind::Call);
-                    let base = self.base + self.ops.len();
-                    let ops = Body::function(&mut *self.m, f, &args, base, self.used, self.calling.clone())?;
-                    self.ops.extend(ops);
-                    Ok(())
+                    self.call_function(call, f, None)
                 }
                 _ => Err(self.refuse(name, format!("`{}()` is not supported yet", name.id))),
             },

@@ -12,7 +12,7 @@ use super::CompileError;
 use crate::engine::program::{Cond, OpKind};
 
 /// A jump whose target is not known yet.
-const LATER: usize = usize::MAX;
+pub(super) const LATER: usize = usize::MAX;
 
 impl Body<'_, '_> {
     pub(super) fn while_loop(&mut self, w: &ast::StmtWhile) -> Result<(), CompileError> {

@@ -10,6 +10,7 @@ mod body;
 mod calls;
 mod control;
 mod expr;
+mod functions;
 mod locks;
 mod module;
 mod print;

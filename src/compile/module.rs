@@ -119,7 +119,8 @@ impl<'a> Module<'a> {
                 for (name, value) in names.elts.iter().zip(&values.elts) {
                     let Expr::Name(name) = name else { continue };
                     if let Some(v) = value_in(self, &[], value) {
-                        self.globals.insert(name.id.to_string(), Global::Const(v));
+                        let global = self.module_value(&name.id, v, shared, value)?;
+                        self.globals.insert(name.id.to_string(), global);
                         self.declared_at.insert(name.id.to_string(), assign.range.start());
                     }
                 }
@@ -142,16 +143,7 @@ impl<'a> Module<'a> {
                     // Read as the run's start: the main thread reads it before anything else.
                     self.globals.insert(name.clone(), Global::Const(Value::Float(offset)));
                 } else if let Some(v) = value_in(self, &[], value) {
-                    let global = match (shared.contains(&name), v) {
-                        (true, Value::Int(initial)) => {
-                            self.objects.push(ObjectDef { name: name.clone(), kind: ObjectKind::Var { initial } });
-                            Global::Object(ObjectId(self.objects.len() as u16 - 1))
-                        }
-                        (true, _) => {
-                            return Err(refuse(self.source, value, "shared state is a whole number so far"));
-                        }
-                        (false, v) => Global::Const(v),
-                    };
+                    let global = self.module_value(&name, v, shared, value)?;
                     self.globals.insert(name.clone(), global);
                 }
                 if self.globals.len() > before {
@@ -161,6 +153,25 @@ impl<'a> Module<'a> {
             _ => {}
         }
         Ok(())
+    }
+
+    /// A module-level name first given the known value `v`: a variable (shared state) if
+    /// the program changes it, else a constant.
+    fn module_value(
+        &mut self,
+        name: &str,
+        v: Value,
+        shared: &BTreeSet<String>,
+        at: &Expr,
+    ) -> Result<Global, CompileError> {
+        Ok(match (shared.contains(name), v) {
+            (true, Value::Int(initial)) => {
+                self.objects.push(ObjectDef { name: name.to_string(), kind: ObjectKind::Var { initial } });
+                Global::Object(ObjectId(self.objects.len() as u16 - 1))
+            }
+            (true, _) => return Err(refuse(self.source, at, "shared state is a whole number so far")),
+            (false, v) => Global::Const(v),
+        })
     }
 
     /// `threading.Condition()` (over a new RLock, added first as `NAME's lock`, as CPython
@@ -253,7 +264,11 @@ fn declared_global(body: &[Stmt]) -> BTreeSet<String> {
         for stmt in stmts {
             match stmt {
                 Stmt::Assign(a) => {
-                    for target in &a.targets {
+                    let targets = a.targets.iter().flat_map(|t| match t {
+                        Expr::Tuple(tuple) => tuple.elts.iter().collect::<Vec<_>>(),
+                        other => vec![other],
+                    });
+                    for target in targets {
                         if let Expr::Name(n) = target {
                             let id = n.id.to_string();
                             if nested || seen.contains(&id) {

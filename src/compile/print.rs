@@ -86,8 +86,16 @@ impl Body<'_, '_> {
             self.op(call, OpKind::Introspect { what: Introspect::ActiveCount, reg: r });
             return Ok(TextPart::Reg(r));
         }
+        // Arithmetic, or a function's result: computed first.
+        if self.computable(expr) {
+            let r = self.take_scratch(expr, scratch)?;
+            self.evaluate_into(call, r, expr)?;
+            return Ok(TextPart::Reg(r));
+        }
         let Expr::Name(name) = expr else {
-            return Err(self.refuse(expr, "only names and numbers may be printed in an f-string so far"));
+            return Err(
+                self.refuse(expr, "only names, numbers, arithmetic and calls of functions may be printed so far")
+            );
         };
         if let Some(r) = self.local_reg(name.id.as_str()) {
             return Ok(TextPart::Reg(r));

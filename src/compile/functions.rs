@@ -1,0 +1,251 @@
+//! Functions: a `def` run as a thread's or a process's target, or called from one (its
+//! body put inline after the call, a GIL check point), its parameters bound to known
+//! values, and `return` giving the caller's name its value.
+
+use ruff_python_ast::{self as ast, Expr};
+
+use super::body::{Body, Local};
+use super::control::LATER;
+use super::expr::{value_in, CURRENT_THREAD};
+use super::scope::{Module, Value};
+use super::{refuse, CompileError};
+use crate::engine::program::{Arith, Op, OpKind, Operand, Reg, REGISTERS};
+
+impl<'m, 'a> Body<'m, 'a> {
+    /// The operations of function `f` run as a thread's target with arguments `args`.
+    pub fn thread(m: &'m mut Module<'a>, f: usize, args: &[Value]) -> Result<Vec<Op>, CompileError> {
+        let args: Vec<Arg> = args.iter().cloned().map(Arg::Known).collect();
+        let bound = parameters(m, f, &args, &[], &m.functions[f].name)?;
+        let params = bound
+            .into_iter()
+            .map(|(name, arg)| match arg {
+                Arg::Known(value) => (name, value),
+                Arg::Local(_) => unreachable!("a thread's arguments are known values"),
+            })
+            .collect();
+        Body::def_body(m, f, params, Frame::default(), false)
+    }
+
+    /// The operations of a Thread subclass's `run` (function `f`), its `self` holding
+    /// `attributes` (`self.NAME` and their values).
+    pub fn run_method(
+        m: &'m mut Module<'a>,
+        f: usize,
+        attributes: Vec<(String, Value)>,
+    ) -> Result<Vec<Op>, CompileError> {
+        Body::def_body(m, f, attributes, Frame::default(), true)
+    }
+
+    /// The body of `def` number `f` compiled with `params` bound (and the thread's name,
+    /// when it is known) in `frame`; `this`: a Thread subclass's `run`.
+    fn def_body(
+        m: &'m mut Module<'a>,
+        f: usize,
+        mut params: Vec<(String, Value)>,
+        frame: Frame,
+        this: bool,
+    ) -> Result<Vec<Op>, CompileError> {
+        let def = m.functions[f];
+        if let Some(name) = &m.current_thread {
+            params.push((CURRENT_THREAD.to_string(), Value::Text(name.clone())));
+        }
+        m.compiled.insert(f);
+        let Frame { base, used, mut calling, returns, locals } = frame;
+        calling.push(f);
+        let mut body = Body { main: false, used, base, calling, params, this, returns, ..Body::main(m) };
+        body.locals.extend(locals.into_iter().map(|(name, r)| (name, Local::Reg(r))));
+        body.take_registers(&def.body)?;
+        body.block(&def.body)?;
+        let end = body.base + body.ops.len();
+        for at in std::mem::take(&mut body.return_jumps) {
+            body.point(at, end);
+        }
+        Ok(body.finish())
+    }
+
+    /// `f(...)` on a line of its own (`returns` None) or giving a name its value (the
+    /// name's register): the call, a GIL check point, then the function's body. A local
+    /// given as an argument is copied into the function's own register first.
+    pub(super) fn call_function(
+        &mut self,
+        call: &ast::ExprCall,
+        f: usize,
+        returns: Option<Reg>,
+    ) -> Result<(), CompileError> {
+        let mut args = Vec::new();
+        for arg in &call.arguments.args {
+            args.push(self.argument(arg)?);
+        }
+        let mut named = Vec::new();
+        for keyword in &call.arguments.keywords {
+            let Some(name) = &keyword.arg else {
+                return Err(self.refuse(keyword, "`**` in a call is not supported"));
+            };
+            named.push((name.to_string(), self.argument(&keyword.value)?));
+        }
+        if self.calling.contains(&f) {
+            return Err(self.refuse(call, "a function that calls itself, directly or not, is not supported"));
+        }
+        let bound = parameters(self.m, f, &args, &named, call)?;
+        // The function's registers come after the caller's, and after a scratch the
+        // return goes to.
+        let mut used = self.used + u8::from(returns == Some(Reg(self.used)));
+        let (mut params, mut locals) = (Vec::new(), Vec::new());
+        for (name, arg) in bound {
+            match arg {
+                Arg::Known(value) => params.push((name, value)),
+                Arg::Local(from) => {
+                    if usize::from(used) >= REGISTERS {
+                        return Err(
+                            self.refuse(call, format!("a thread may have at most {REGISTERS} local numbers so far"))
+                        );
+                    }
+                    let to = Reg(used);
+                    used += 1;
+                    self.op(call, OpKind::Set { reg: to, value: 0 });
+                    self.op(call, OpKind::Arith { reg: to, op: Arith::Add, value: Operand::Reg(from) });
+                    locals.push((name, to));
+                }
+            }
+        }
+        self.op(call, OpKind::Call);
+        let frame = Frame { base: self.here(), used, calling: self.calling.clone(), returns, locals };
+        let ops = Body::def_body(&mut *self.m, f, params, frame, false)?;
+        self.ops.extend(ops);
+        Ok(())
+    }
+
+    /// A call's argument: a value known before the run, or a local's.
+    fn argument(&self, arg: &Expr) -> Result<Arg, CompileError> {
+        if let Some(value) = self.known(arg) {
+            return Ok(Arg::Known(value));
+        }
+        match arg {
+            Expr::Name(n) if self.local_reg(n.id.as_str()).is_some() => {
+                Ok(Arg::Local(self.local_reg(n.id.as_str()).expect("checked")))
+            }
+            other => Err(self.refuse(other, "a call's arguments are names or values known before the run, so far")),
+        }
+    }
+
+    /// `return` and `return value`: the value into the caller's name, then out of the
+    /// function (a jump to its end, unless this is its last statement).
+    pub(super) fn return_stmt(&mut self, ret: &ast::StmtReturn, last: bool) -> Result<(), CompileError> {
+        if self.main {
+            return Err(self.refuse(ret, "SyntaxError: 'return' outside function"));
+        }
+        if self.loops.iter().any(|l| l.counted) {
+            return Err(self.refuse(
+                ret,
+                "`return` inside a `for` loop is not supported yet; in a `while` loop, or after the loop, it is",
+            ));
+        }
+        if let (Some(value), Some(r)) = (&ret.value, self.returns) {
+            self.evaluate_into(ret, r, value)?;
+        }
+        if last {
+            return Ok(());
+        }
+        // Out of the `with` blocks first, letting go of their locks, as Python does.
+        for object in self.withs.clone().into_iter().rev() {
+            self.op(ret, OpKind::Release { object });
+        }
+        self.return_jumps.push(self.ops_len());
+        self.op(ret, OpKind::Jump { to: LATER });
+        Ok(())
+    }
+}
+
+/// Where a function's operations go: at `base` of the thread's list, its locals from
+/// register `used` on, inside the functions `calling`, its `return` into `returns`.
+#[derive(Default)]
+struct Frame {
+    base: usize,
+    used: u8,
+    calling: Vec<usize>,
+    returns: Option<Reg>,
+    /// Parameters given a local's value, each in its own register.
+    locals: Vec<(String, Reg)>,
+}
+
+/// What a call gives a parameter.
+#[derive(Clone, Debug)]
+enum Arg {
+    Known(Value),
+    Local(Reg),
+}
+
+/// Function `f`'s parameters bound to `args` by position and `named` by name, as Python
+/// binds them (`node` is where a mismatch is reported).
+fn parameters(
+    m: &Module,
+    f: usize,
+    args: &[Arg],
+    named: &[(String, Arg)],
+    node: &impl ruff_text_size::Ranged,
+) -> Result<Vec<(String, Arg)>, CompileError> {
+    let def = m.functions[f];
+    let p = &def.parameters;
+    let plain = p.posonlyargs.is_empty() && p.vararg.is_none() && p.kwonlyargs.is_empty() && p.kwarg.is_none();
+    if !plain || def.is_async || !def.decorator_list.is_empty() {
+        return Err(refuse(m.source, &def.name, "only `def name(a, b=1):` with plain parameters is supported so far"));
+    }
+    let name = &def.name;
+    if args.len() > p.args.len() {
+        let (wanted, given) = (p.args.len(), args.len());
+        let (wanted_s, were) = (if wanted == 1 { "" } else { "s" }, if given == 1 { "was" } else { "were" });
+        return Err(refuse(
+            m.source,
+            node,
+            format!("TypeError: {name}() takes {wanted} positional argument{wanted_s} but {given} {were} given"),
+        ));
+    }
+    let mut bound = Vec::new();
+    for (i, param) in p.args.iter().enumerate() {
+        let id = param.parameter.name.as_str();
+        let by_name = named.iter().find(|(n, _)| n == id).map(|(_, v)| v.clone());
+        let value = match (args.get(i), by_name, &param.default) {
+            (Some(_), Some(_), _) => {
+                return Err(refuse(
+                    m.source,
+                    node,
+                    format!("TypeError: {name}() got multiple values for argument '{id}'"),
+                ))
+            }
+            (Some(v), None, _) => v.clone(),
+            (None, Some(v), _) => v,
+            (None, None, Some(default)) => Arg::Known(value_in(m, &[], default).ok_or_else(|| {
+                refuse(m.source, default.as_ref(), "a default is a number or text known before the run, so far")
+            })?),
+            (None, None, None) => {
+                return Err(refuse(
+                    m.source,
+                    node,
+                    format!("TypeError: {name}() missing 1 required positional argument: '{id}'"),
+                ))
+            }
+        };
+        bound.push((id.to_string(), value));
+    }
+    if let Some((extra, _)) = named.iter().find(|(n, _)| !bound.iter().any(|(b, _)| b == n)) {
+        return Err(refuse(
+            m.source,
+            node,
+            format!("TypeError: {name}() got an unexpected keyword argument '{extra}'"),
+        ));
+    }
+    Ok(bound)
+}
+
+/// Whether `expr` calls a `def` of the module (not shadowed by a local): which one.
+pub(super) fn called_function(body: &Body, expr: &Expr) -> Option<usize> {
+    let Expr::Call(call) = expr else { return None };
+    let Expr::Name(name) = call.func.as_ref() else { return None };
+    if body.locals.contains_key(name.id.as_str()) {
+        return None;
+    }
+    match body.m.globals.get(name.id.as_str()) {
+        Some(super::scope::Global::Function(f)) => Some(*f),
+        _ => None,
+    }
+}
