@@ -106,7 +106,10 @@ fn a_construct_outside_the_subset_is_refused_where_it_is_with_what_is_supported(
     assert_eq!((e.line, e.column, e.message.as_str()), (8, 5, "`try` is not supported yet"));
     let e = refused("import socket\n");
     assert_eq!((e.line, e.column), (1, 8));
-    assert!(e.message.contains("import threading, _thread, time or os"), "{e}");
+    assert!(e.message.contains("import threading, multiprocessing, _thread, time or os"), "{e}");
+    let e = refused("from multiprocessing import Manager\n");
+    assert_eq!((e.line, e.column), (1, 29));
+    assert!(e.message.contains("Process, Queue, Pipe, Value, Pool"), "{e}");
     let e = refused("import threading\nt = threading.Thread(target=print_it)\n");
     assert_eq!((e.line, e.column), (2, 29), "{e}");
     // Assigning shared state without `global` is Python's UnboundLocalError waiting to happen.
@@ -156,6 +159,17 @@ fn the_dining_philosophers_compile_to_their_own_program_for_every_strategy() {
                     ("duration_s", duration),
                 ];
                 round_trip("dining_philosophers", &knobs);
+            }
+        }
+    }
+}
+
+#[test]
+fn process_basics_compiles_to_its_own_program() {
+    for processes in ["1", "5", "12"] {
+        for join in ["yes", "no"] {
+            for daemon in ["no", "yes"] {
+                round_trip("process_basics", &[("processes", processes), ("join", join), ("daemon", daemon)]);
             }
         }
     }

@@ -71,7 +71,7 @@ impl Body<'_, '_> {
             return Err(self.refuse(assign, "only `name = value` is supported so far"));
         };
         let value = assign.value.as_ref();
-        if self.main && is_thread_maker(value, &|n| self.m.is_thread_class(n)) {
+        if self.main && is_thread_maker(value, &|n| self.m.makes_actors(n)) {
             if self.nesting > 0 {
                 return Err(
                     self.refuse(value, "threads are made at the module's top level so far, not in a loop or a branch")

@@ -7,7 +7,7 @@ use ruff_python_ast::{self as ast, Expr, Stmt};
 use ruff_text_size::Ranged;
 
 use super::expr::{range_of, truth_in, value_in};
-use super::scope::{Global, Module, OpenLoop, Value};
+use super::scope::{Global, Handle, Module, OpenLoop, Value};
 use super::syntax::{
     assigned_names, declares_global, describe, is_main_guard, mentions, simple_assignments, stores_of,
 };
@@ -51,6 +51,8 @@ pub(super) struct Body<'m, 'a> {
     /// Locals given a value known before the run once, and never again (`left, right = i,
     /// i + 1`): no register, no operation; their values are among the parameters.
     pub(super) constants: BTreeSet<String>,
+    /// Parameters bound to shared objects (a lock, a queue, a pipe's end).
+    pub(super) handles: BTreeMap<String, Handle>,
     /// Where a `return`'s value goes: the register of the name the call assigns.
     pub(super) returns: Option<Reg>,
     /// The jumps of `return`s before the function's end, to be pointed at it.
@@ -74,6 +76,7 @@ impl<'m, 'a> Body<'m, 'a> {
             nesting: 0,
             this: false,
             constants: BTreeSet::new(),
+            handles: BTreeMap::new(),
             returns: None,
             return_jumps: Vec::new(),
         }
@@ -91,7 +94,7 @@ impl<'m, 'a> Body<'m, 'a> {
             self.take_constants(stmts);
         }
         let mut names: Vec<&ast::ExprName> = Vec::new();
-        assigned_names(stmts, &|n| self.m.is_thread_class(n), &mut names);
+        assigned_names(stmts, &|n| self.m.makes_actors(n), &mut names);
         for name in names {
             let id = name.id.as_str();
             let module_level =
@@ -213,7 +216,7 @@ impl<'m, 'a> Body<'m, 'a> {
         match stmt {
             Stmt::Pass(_) => Ok(()),
             // Declared in the module's first pass; nothing runs for them.
-            Stmt::Import(_) | Stmt::FunctionDef(_) | Stmt::ClassDef(_) if self.main => Ok(()),
+            Stmt::Import(_) | Stmt::ImportFrom(_) | Stmt::FunctionDef(_) | Stmt::ClassDef(_) if self.main => Ok(()),
             Stmt::Global(global) => {
                 self.declared.extend(global.names.iter().map(|n| n.to_string()));
                 Ok(())
@@ -236,13 +239,25 @@ impl<'m, 'a> Body<'m, 'a> {
         }
     }
 
-    /// A module-level name's shared object, if `name` means one here.
+    /// The shared object `name` means here (a module-level one, or a parameter's).
     pub(super) fn shared(&self, name: &str) -> Option<ObjectId> {
-        if self.locals.contains_key(name) {
+        match self.handle(name)? {
+            Handle::Object(id) => Some(id),
+            Handle::End(..) => None,
+        }
+    }
+
+    /// The shared object or pipe end `name` means here.
+    pub(super) fn handle(&self, name: &str) -> Option<Handle> {
+        if self.locals.contains_key(name) || self.params.iter().any(|(p, _)| p == name) {
             return None;
         }
+        if let Some(handle) = self.handles.get(name) {
+            return Some(*handle);
+        }
         match self.m.globals.get(name) {
-            Some(Global::Object(id)) => Some(*id),
+            Some(Global::Object(id)) => Some(Handle::Object(*id)),
+            Some(Global::End(id, end)) => Some(Handle::End(*id, *end)),
             _ => None,
         }
     }

@@ -7,23 +7,29 @@ use ruff_python_ast::{self as ast, Expr};
 use super::body::{Body, Local};
 use super::control::LATER;
 use super::expr::{value_in, CURRENT_THREAD};
-use super::scope::{Module, Value};
+use super::scope::{Arg, Handle, Module, Value};
 use super::{refuse, CompileError};
 use crate::engine::program::{Arith, Op, OpKind, Operand, Reg, REGISTERS};
 
 impl<'m, 'a> Body<'m, 'a> {
-    /// The operations of function `f` run as a thread's target with arguments `args`.
-    pub fn thread(m: &'m mut Module<'a>, f: usize, args: &[Value]) -> Result<Vec<Op>, CompileError> {
-        let args: Vec<Arg> = args.iter().cloned().map(Arg::Known).collect();
-        let bound = parameters(m, f, &args, &[], &m.functions[f].name)?;
-        let params = bound
-            .into_iter()
-            .map(|(name, arg)| match arg {
-                Arg::Known(value) => (name, value),
-                Arg::Local(_) => unreachable!("a thread's arguments are known values"),
-            })
-            .collect();
-        Body::def_body(m, f, params, Frame::default(), false)
+    /// The operations of function `f` run as a thread's (or a process's) target, with
+    /// `args` by position and `named` by name (`kwargs=`).
+    pub fn thread(
+        m: &'m mut Module<'a>,
+        f: usize,
+        args: &[Arg],
+        named: &[(String, Arg)],
+    ) -> Result<Vec<Op>, CompileError> {
+        let bound = parameters(m, f, args, named, &m.functions[f].name)?;
+        let (mut params, mut handles) = (Vec::new(), Vec::new());
+        for (name, arg) in bound {
+            match arg {
+                Arg::Known(value) => params.push((name, value)),
+                Arg::Handle(handle) => handles.push((name, handle)),
+                Arg::Local(_) => unreachable!("a thread's arguments are known before the run"),
+            }
+        }
+        Body::def_body(m, f, params, Frame { handles, ..Frame::default() }, false)
     }
 
     /// The operations of a Thread subclass's `run` (function `f`), its `self` holding
@@ -50,10 +56,11 @@ impl<'m, 'a> Body<'m, 'a> {
             params.push((CURRENT_THREAD.to_string(), Value::Text(name.clone())));
         }
         m.compiled.insert(f);
-        let Frame { base, used, mut calling, returns, locals } = frame;
+        let Frame { base, used, mut calling, returns, locals, handles } = frame;
         calling.push(f);
         let mut body = Body { main: false, used, base, calling, params, this, returns, ..Body::main(m) };
         body.locals.extend(locals.into_iter().map(|(name, r)| (name, Local::Reg(r))));
+        body.handles.extend(handles);
         body.take_registers(&def.body)?;
         body.block(&def.body)?;
         let end = body.base + body.ops.len();
@@ -90,10 +97,11 @@ impl<'m, 'a> Body<'m, 'a> {
         // The function's registers come after the caller's, and after a scratch the
         // return goes to.
         let mut used = self.used + u8::from(returns == Some(Reg(self.used)));
-        let (mut params, mut locals) = (Vec::new(), Vec::new());
+        let (mut params, mut locals, mut handles) = (Vec::new(), Vec::new(), Vec::new());
         for (name, arg) in bound {
             match arg {
                 Arg::Known(value) => params.push((name, value)),
+                Arg::Handle(handle) => handles.push((name, handle)),
                 Arg::Local(from) => {
                     if usize::from(used) >= REGISTERS {
                         return Err(
@@ -109,23 +117,26 @@ impl<'m, 'a> Body<'m, 'a> {
             }
         }
         self.op(call, OpKind::Call);
-        let frame = Frame { base: self.here(), used, calling: self.calling.clone(), returns, locals };
+        let frame = Frame { base: self.here(), used, calling: self.calling.clone(), returns, locals, handles };
         let ops = Body::def_body(&mut *self.m, f, params, frame, false)?;
         self.ops.extend(ops);
         Ok(())
     }
 
-    /// A call's argument: a value known before the run, or a local's.
+    /// A call's argument: a value known before the run, a local's, or a shared object.
     fn argument(&self, arg: &Expr) -> Result<Arg, CompileError> {
         if let Some(value) = self.known(arg) {
             return Ok(Arg::Known(value));
         }
-        match arg {
-            Expr::Name(n) if self.local_reg(n.id.as_str()).is_some() => {
-                Ok(Arg::Local(self.local_reg(n.id.as_str()).expect("checked")))
+        if let Expr::Name(n) = arg {
+            if let Some(r) = self.local_reg(n.id.as_str()) {
+                return Ok(Arg::Local(r));
             }
-            other => Err(self.refuse(other, "a call's arguments are names or values known before the run, so far")),
+            if let Some(handle) = self.handle(n.id.as_str()) {
+                return Ok(Arg::Handle(handle));
+            }
         }
+        Err(self.refuse(arg, "a call's arguments are names or values known before the run, so far"))
     }
 
     /// `return` and `return value`: the value into the caller's name, then out of the
@@ -166,13 +177,8 @@ struct Frame {
     returns: Option<Reg>,
     /// Parameters given a local's value, each in its own register.
     locals: Vec<(String, Reg)>,
-}
-
-/// What a call gives a parameter.
-#[derive(Clone, Debug)]
-enum Arg {
-    Known(Value),
-    Local(Reg),
+    /// Parameters given a shared object.
+    handles: Vec<(String, Handle)>,
 }
 
 /// Function `f`'s parameters bound to `args` by position and `named` by name, as Python

@@ -14,6 +14,7 @@ mod functions;
 mod locks;
 mod module;
 mod print;
+mod processes;
 mod scope;
 mod syntax;
 mod threads;

@@ -68,7 +68,7 @@ pub fn compile(source: &str) -> Result<Program, CompileError> {
     // the others were compiled for each thread's arguments.
     for f in 0..module.functions.len() {
         if module.functions[f].parameters.is_empty() && !module.compiled.contains(&f) {
-            Body::thread(&mut module, f, &[])?;
+            Body::thread(&mut module, f, &[], &[])?;
         }
     }
     Ok(module.finish(main_ops))
@@ -84,18 +84,21 @@ impl<'a> Module<'a> {
                 Stmt::Import(import) => {
                     for alias in &import.names {
                         let name = alias.name.as_str();
-                        if !matches!(name, "threading" | "time" | "_thread" | "os") || alias.asname.is_some() {
+                        if !matches!(name, "threading" | "time" | "_thread" | "os" | "multiprocessing")
+                            || alias.asname.is_some()
+                        {
                             return Err(refuse(
                                 self.source,
                                 alias,
                                 format!(
-                                    "`import {name}` is not supported yet: import threading, _thread, time or os, as plain names"
+                                    "`import {name}` is not supported yet: import threading, multiprocessing, _thread, time or os, as plain names"
                                 ),
                             ));
                         }
                         self.imports.insert(name.to_string());
                     }
                 }
+                Stmt::ImportFrom(import) => self.import_from(import)?,
                 Stmt::FunctionDef(def) => {
                     self.functions.push(def);
                     self.globals.insert(def.name.to_string(), Global::Function(self.functions.len() - 1));
@@ -125,6 +128,15 @@ impl<'a> Module<'a> {
                     }
                 }
             }
+            (Expr::Tuple(names), value) => {
+                if self.declare_pipe(names, value)? {
+                    for name in &names.elts {
+                        if let Expr::Name(name) = name {
+                            self.declared_at.insert(name.id.to_string(), assign.range.start());
+                        }
+                    }
+                }
+            }
             (Expr::Name(name), value) => {
                 let name = name.id.to_string();
                 if self.globals.contains_key(&name) {
@@ -134,6 +146,9 @@ impl<'a> Module<'a> {
                 if let Some(list) = self.declare_object_list(&name, value, |m, e| m.object_made_by(e))? {
                     self.globals.insert(name.clone(), list);
                 } else if let Some(kind) = self.condition_made_by(&name, value)? {
+                    self.objects.push(ObjectDef { name: name.clone(), kind });
+                    self.globals.insert(name.clone(), Global::Object(ObjectId(self.objects.len() as u16 - 1)));
+                } else if let Some(kind) = self.shared_object_made_by(&name, value)? {
                     self.objects.push(ObjectDef { name: name.clone(), kind });
                     self.globals.insert(name.clone(), Global::Object(ObjectId(self.objects.len() as u16 - 1)));
                 } else if let Some(kind) = self.object_made_by(value)? {
@@ -306,6 +321,9 @@ fn used_before_bound<'b>(module: &Module, body: &'b [Stmt]) -> Option<&'b ast::E
                     self.bound.insert(class.name.to_string());
                 }
                 Stmt::Import(import) => {
+                    self.bound.extend(import.names.iter().map(|a| a.name.to_string()));
+                }
+                Stmt::ImportFrom(import) => {
                     self.bound.extend(import.names.iter().map(|a| a.name.to_string()));
                 }
                 other => walk_stmt(self, other),

@@ -8,7 +8,7 @@ use ruff_python_ast as ast;
 use ruff_text_size::TextSize;
 
 use crate::engine::program::{
-    ActorDef, ActorId, ActorRole, ObjectDef, ObjectId, Op, ProcessDef, ProcessId, Program, StartMethod,
+    ActorDef, ActorId, ActorRole, ObjectDef, ObjectId, Op, ProcessDef, ProcessId, Program, Reg, StartMethod,
 };
 
 /// A value known before the run: a module constant, a parameter a thread was given.
@@ -62,15 +62,36 @@ fn float_repr(f: f64) -> String {
     format!("{digits}e{sign}{exponent:0>2}")
 }
 
+/// A shared object a name stands for: one the module made, or one end of a pipe.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Handle {
+    Object(ObjectId),
+    /// `left, right = Pipe()`: end 0 (`left`) or 1 (`right`) of the pipe.
+    End(ObjectId, u8),
+}
+
+/// What a call, a thread or a process gives a parameter.
+#[derive(Clone, Debug, PartialEq)]
+pub(super) enum Arg {
+    /// A value known before the run.
+    Known(Value),
+    /// A local's register (in a call: copied into the function's own).
+    Local(Reg),
+    /// A shared object (a lock, a queue, a `Value`, a pipe's end).
+    Handle(Handle),
+}
+
 /// What a module-level name stands for.
 #[derive(Clone, Debug, PartialEq)]
 pub(super) enum Global {
     Const(Value),
     /// Shared state: a variable or a lock.
     Object(ObjectId),
+    /// One end of a pipe.
+    End(ObjectId, u8),
     /// A list of locks (or other objects), by their places.
     Objects(Vec<ObjectId>),
-    /// A thread, or a list of them.
+    /// A thread or a process (its main thread), or a list of them.
     Threads(Vec<ActorId>),
     /// A `def`, by its place in [`Module::functions`].
     Function(usize),
@@ -84,8 +105,15 @@ pub(super) struct Module<'a> {
     pub functions: Vec<&'a ast::StmtFunctionDef>,
     pub thread_classes: Vec<ThreadClass<'a>>,
     pub objects: Vec<ObjectDef>,
-    /// Every actor but the main thread (actor 0), in the order they were made.
+    /// Every actor but the main thread (actor 0), in the order they were made: threads,
+    /// and the main threads of child processes.
     pub threads: Vec<ActorDef>,
+    /// The child processes, in the order they were made (the main process is not here).
+    pub processes: Vec<ProcessDef>,
+    /// `from multiprocessing import Process, Queue`: the names so imported.
+    pub from_multiprocessing: BTreeSet<String>,
+    /// While a child process's code is compiled: its name.
+    pub current_process: Option<String>,
     pub imports: BTreeSet<String>,
     /// Threads made without a name so far: CPython numbers only those (`Thread-3 (work)`).
     pub unnamed_threads: usize,
@@ -111,6 +139,9 @@ impl<'a> Module<'a> {
             thread_classes: Vec::new(),
             objects: Vec::new(),
             threads: Vec::new(),
+            processes: Vec::new(),
+            from_multiprocessing: BTreeSet::new(),
+            current_process: None,
             imports: BTreeSet::new(),
             unnamed_threads: 0,
             dummy_threads: 0,
@@ -125,9 +156,14 @@ impl<'a> Module<'a> {
         self.imports.contains(name)
     }
 
-    /// Whether `name` is a `threading.Thread` subclass of the module.
-    pub fn is_thread_class(&self, name: &str) -> bool {
-        matches!(self.globals.get(name), Some(Global::ThreadClass(_)))
+    /// Whether calling `name` makes a thread or a process: a `threading.Thread` subclass
+    /// of the module's, or `Process` imported from `multiprocessing`.
+    pub fn makes_actors(&self, name: &str) -> bool {
+        match self.globals.get(name) {
+            Some(Global::ThreadClass(_)) => true,
+            Some(_) => false,
+            None => name == "Process" && self.from_multiprocessing.contains(name),
+        }
     }
 
     /// The Program: the main thread running `main_ops`, then every thread made.
@@ -143,7 +179,9 @@ impl<'a> Module<'a> {
         };
         let mut actors = vec![main];
         actors.extend(self.threads);
-        Program { source: self.source.to_string(), processes: vec![main_process], actors, objects: self.objects }
+        let mut processes = vec![main_process];
+        processes.extend(self.processes);
+        Program { source: self.source.to_string(), processes, actors, objects: self.objects }
     }
 }
 

@@ -42,15 +42,20 @@ pub(super) fn is_bare_call(expr: &Expr, module: &str, name: &str) -> bool {
     module_call(expr, module).is_some_and(|(call, _, called)| called == name && call.arguments.is_empty())
 }
 
-/// Whether `value` makes threads: `threading.Thread(...)`, a call of a Thread subclass
-/// (`is_class` says which names are), or a comprehension of them.
-pub(super) fn is_thread_maker(value: &Expr, is_class: &dyn Fn(&str) -> bool) -> bool {
+/// Whether `value` makes threads or processes: `threading.Thread(...)`,
+/// `multiprocessing.Process(...)`, a call of a name `makes` says makes them (a Thread
+/// subclass, an imported `Process`), a comprehension of them, or lists of them added.
+pub(super) fn is_thread_maker(value: &Expr, makes: &dyn Fn(&str) -> bool) -> bool {
     let thread = |e: &Expr| {
         threading_call(e).is_some_and(|(_, _, name)| name == "Thread")
-            || matches!(e, Expr::Call(c) if matches!(c.func.as_ref(), Expr::Name(n) if is_class(n.id.as_str())))
+            || module_call(e, "multiprocessing").is_some_and(|(_, _, name)| name == "Process")
+            || matches!(e, Expr::Call(c) if matches!(c.func.as_ref(), Expr::Name(n) if makes(n.id.as_str())))
     };
     match value {
         Expr::ListComp(comp) => thread(&comp.elt),
+        Expr::BinOp(bin) if bin.op == ast::Operator::Add => {
+            is_thread_maker(&bin.left, makes) && is_thread_maker(&bin.right, makes)
+        }
         other => thread(other),
     }
 }

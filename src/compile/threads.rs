@@ -10,9 +10,9 @@ use ruff_python_ast::{self as ast, Expr, Stmt};
 
 use super::body::Body;
 use super::expr::{const_text, range_of, threading_call, value_in, Env};
-use super::scope::{Global, Module, ThreadClass, Value};
+use super::scope::{Arg, Global, Handle, Module, ThreadClass, Value};
 use super::{refuse, CompileError};
-use crate::engine::program::{ActorDef, ActorId, ActorRole, OpKind, ProcessId};
+use crate::engine::program::{ActorDef, ActorId, ActorRole, ObjectKind, OpKind, ProcessId};
 
 impl<'a> Module<'a> {
     /// Declares `class NAME(threading.Thread):` with its `__init__` and `run`.
@@ -72,8 +72,15 @@ pub(super) fn instance(module: &Module, env: Env, expr: &Expr) -> Result<Option<
     let Expr::Name(class_name) = call.func.as_ref() else { return Ok(None) };
     let Some(Global::ThreadClass(c)) = module.globals.get(class_name.id.as_str()) else { return Ok(None) };
     let class = module.thread_classes[*c];
-    let mut spec =
-        ThreadSpec { target: class.run, name: None, args: Vec::new(), daemon: false, attributes: Some(Vec::new()) };
+    let mut spec = ThreadSpec {
+        target: class.run,
+        name: None,
+        args: Vec::new(),
+        named: Vec::new(),
+        daemon: false,
+        attributes: Some(Vec::new()),
+        process: false,
+    };
     let Some(init) = class.init else {
         if !call.arguments.is_empty() {
             return Err(refuse(module.source, call, format!("{}() takes no arguments", class_name.id)));
@@ -210,24 +217,34 @@ fn thread_options(module: &Module, env: Env, call: &ast::ExprCall, spec: &mut Th
 pub(super) struct ThreadSpec {
     pub target: usize,
     pub name: Option<String>,
-    /// `args=(...)`: the values its parameters are bound to.
-    pub args: Vec<Value>,
+    /// `args=(...)`: what its parameters are bound to, by position.
+    pub args: Vec<Arg>,
+    /// `kwargs={...}`: by name.
+    pub named: Vec<(String, Arg)>,
     pub daemon: bool,
     /// A Thread subclass's instance: `target` is its `run`, and these its attributes, as
     /// `self.NAME` and their values.
     pub attributes: Option<Vec<(String, Value)>>,
+    /// `multiprocessing.Process(...)`: a child process, its main thread running the target.
+    pub process: bool,
 }
 
-/// The thread `expr` makes, with the names in `env` bound; `None` when it makes none.
+/// The thread (or process) `expr` makes, with the names in `env` bound; `None` when it
+/// makes none.
 pub(super) fn thread_target(module: &Module, env: Env, expr: &Expr) -> Result<Option<ThreadSpec>, CompileError> {
     if let Some(spec) = instance(module, env, expr)? {
         return Ok(Some(spec));
     }
-    let Some((call, "Thread")) = threading_call(module, expr)? else { return Ok(None) };
+    let (call, process) = match (threading_call(module, expr)?, super::processes::mp_call(module, expr)?) {
+        (Some((call, "Thread")), _) => (call, false),
+        (_, Some((call, "Process"))) => (call, true),
+        _ => return Ok(None),
+    };
+    let what = if process { "Process" } else { "Thread" };
     if let Some(arg) = call.arguments.args.first() {
-        return Err(refuse(module.source, arg, "give a thread's function as `target=`: Thread(target=work)"));
+        return Err(refuse(module.source, arg, format!("give the function as `target=`: {what}(target=work)")));
     }
-    let (mut target, mut name, mut args, mut daemon) = (None, None, Vec::new(), false);
+    let (mut target, mut name, mut args, mut named, mut daemon) = (None, None, Vec::new(), Vec::new(), false);
     for keyword in &call.arguments.keywords {
         match keyword.arg.as_ref().map(|a| a.as_str()) {
             Some("target") => match &keyword.value {
@@ -249,32 +266,34 @@ pub(super) fn thread_target(module: &Module, env: Env, expr: &Expr) -> Result<Op
                     )
                 })?)
             }
-            Some("args") => {
-                args = known_arguments(
-                    module,
-                    env,
-                    &keyword.value,
-                    "a thread's `args=` is a tuple, like (1,) or (i, 0.5)",
-                )?
-            }
+            Some("args") => args = arguments(module, env, &keyword.value, "`args=` is a tuple, like (1,) or (i, 0.5)")?,
+            Some("kwargs") => named = keyword_arguments(module, env, &keyword.value)?,
             Some("daemon") => daemon = daemon_flag(module, &keyword.value)?,
             _ => {
-                return Err(refuse(
-                    module.source,
-                    keyword,
-                    "only `target=`, `args=`, `name=` and `daemon=` are supported in `threading.Thread(...)` so far",
-                ))
+                let message =
+                    format!("only `target=`, `args=`, `kwargs=`, `name=` and `daemon=` are supported in `{what}(...)`");
+                return Err(refuse(module.source, keyword, message));
             }
         }
     }
-    let target = target.ok_or_else(|| refuse(module.source, call, "a thread needs `target=`: the function it runs"))?;
-    Ok(Some(ThreadSpec { target, name, args, daemon, attributes: None }))
+    let target = target.ok_or_else(|| refuse(module.source, call, "`target=` is needed: the function it runs"))?;
+    Ok(Some(ThreadSpec { target, name, args, named, daemon, attributes: None, process }))
 }
 
-/// Threads for `value` (`threading.Thread(target=f)`, or a list of them by a
-/// comprehension over `range(N)`), made now and named as CPython names them; `None` when
-/// `value` makes no thread.
+/// Threads for `value` (`threading.Thread(target=f)`, `Process(target=f)`, a list of them
+/// by a comprehension over `range(N)`, or such lists added), made now and named as CPython
+/// names them; `None` when `value` makes no thread.
 pub(super) fn make_threads(m: &mut Module, outer: Env, value: &Expr) -> Result<Option<Vec<ActorId>>, CompileError> {
+    // `[...] + [...]`: the left list's, then the right's.
+    if let Expr::BinOp(bin) = value {
+        if bin.op != ast::Operator::Add {
+            return Ok(None);
+        }
+        let Some(mut left) = make_threads(m, outer, &bin.left)? else { return Ok(None) };
+        let Some(right) = make_threads(m, outer, &bin.right)? else { return Ok(None) };
+        left.extend(right);
+        return Ok(Some(left));
+    }
     let (one, times, var) = match value {
         Expr::ListComp(comp) => {
             let [generator] = comp.generators.as_slice() else { return Ok(None) };
@@ -304,6 +323,10 @@ pub(super) fn make_threads(m: &mut Module, outer: Env, value: &Expr) -> Result<O
     let mut made = Vec::new();
     for k in 0..times {
         let Some(spec) = thread_target(m, &env(k), one)? else { return Ok(None) };
+        if spec.process {
+            made.push(m.make_process(spec, one)?);
+            continue;
+        }
         let subclass = spec.attributes.is_some();
         // CPython adds the target's name to a default name; a subclass has no target.
         let name = spec.name.unwrap_or_else(|| {
@@ -317,7 +340,7 @@ pub(super) fn make_threads(m: &mut Module, outer: Env, value: &Expr) -> Result<O
         m.current_thread = Some(name.clone());
         let ops = match spec.attributes {
             Some(attributes) => Body::run_method(m, spec.target, attributes),
-            None => Body::thread(m, spec.target, &spec.args),
+            None => Body::thread(m, spec.target, &spec.args, &spec.named),
         };
         m.current_thread = None;
         let ops = ops?;
@@ -360,10 +383,57 @@ fn known_argument(module: &Module, env: Env, arg: &Expr) -> Result<Value, Compil
     })
 }
 
-/// A thread's arguments, a tuple of known values; `not_a_tuple` says what else is refused.
-fn known_arguments(module: &Module, env: Env, args: &Expr, not_a_tuple: &str) -> Result<Vec<Value>, CompileError> {
+/// A thread's or a process's argument: a value known before the run, or a shared object
+/// of the module's (a lock, a queue, a `Value`, a pipe's end, `forks[i]`).
+fn argument(module: &Module, env: Env, arg: &Expr) -> Result<Arg, CompileError> {
+    if let Some(value) = value_in(module, env, arg) {
+        return Ok(Arg::Known(value));
+    }
+    let handle = match arg {
+        Expr::Name(name) => match module.globals.get(name.id.as_str()) {
+            Some(Global::Object(id)) if !matches!(module.objects[id.0 as usize].kind, ObjectKind::Var { .. }) => {
+                Some(Handle::Object(*id))
+            }
+            Some(Global::End(id, end)) => Some(Handle::End(*id, *end)),
+            _ => None,
+        },
+        Expr::Subscript(sub) => match (sub.value.as_ref(), super::expr::constant_in(module, env, &sub.slice)) {
+            (Expr::Name(list), Some(i)) => match module.globals.get(list.id.as_str()) {
+                Some(Global::Objects(ids)) => {
+                    let at = if i < 0 { i + ids.len() as i64 } else { i };
+                    usize::try_from(at).ok().and_then(|at| ids.get(at)).map(|id| Handle::Object(*id))
+                }
+                _ => None,
+            },
+            _ => None,
+        },
+        _ => None,
+    };
+    handle.map(Arg::Handle).ok_or_else(|| {
+        refuse(
+            module.source,
+            arg,
+            "an argument is a number or text known before the run, or a lock, queue, Value or pipe end, so far",
+        )
+    })
+}
+
+/// Arguments, a tuple; `not_a_tuple` says what else is refused.
+fn arguments(module: &Module, env: Env, args: &Expr, not_a_tuple: &str) -> Result<Vec<Arg>, CompileError> {
     let Expr::Tuple(tuple) = args else { return Err(refuse(module.source, args, not_a_tuple)) };
-    tuple.elts.iter().map(|arg| known_argument(module, env, arg)).collect()
+    tuple.elts.iter().map(|arg| argument(module, env, arg)).collect()
+}
+
+/// `kwargs={"name": value, ...}`.
+fn keyword_arguments(module: &Module, env: Env, kwargs: &Expr) -> Result<Vec<(String, Arg)>, CompileError> {
+    let refused = |at: &Expr| refuse(module.source, at, "`kwargs=` is a dict with text keys, like {\"n\": 3}");
+    let Expr::Dict(dict) = kwargs else { return Err(refused(kwargs)) };
+    let mut named = Vec::new();
+    for item in &dict.items {
+        let Some(Expr::StringLiteral(key)) = &item.key else { return Err(refused(kwargs)) };
+        named.push((key.value.to_str().to_string(), argument(module, env, &item.value)?));
+    }
+    Ok(named)
 }
 
 impl Body<'_, '_> {
@@ -372,7 +442,7 @@ impl Body<'_, '_> {
     /// known value in each copy, so each thread is made with its own arguments. `false`
     /// when the loop is not such a loop.
     pub(super) fn unrolled_for(&mut self, for_: &ast::StmtFor, var: &ast::ExprName) -> Result<bool, CompileError> {
-        let is_class = |n: &str| self.m.is_thread_class(n);
+        let is_class = |n: &str| self.m.makes_actors(n);
         let makes_threads = for_.body.iter().any(|s| match s {
             Stmt::Expr(e) => is_start_new_thread(&e.value),
             Stmt::Assign(a) => super::syntax::is_thread_maker(&a.value, &is_class),
@@ -420,10 +490,9 @@ impl Body<'_, '_> {
             );
         };
         let target = function_named(self.m, f)?;
-        let values =
-            known_arguments(self.m, &self.params, args, "the arguments are a tuple, like (1,) or (name, 0.5)")?;
+        let values = arguments(self.m, &self.params, args, "the arguments are a tuple, like (1,) or (name, 0.5)")?;
         self.m.room_for_threads(call, 1)?;
-        let ops = Body::thread(self.m, target, &values)?;
+        let ops = Body::thread(self.m, target, &values, &[])?;
         self.m.dummy_threads += 1;
         let name = format!("Dummy-{}", self.m.dummy_threads);
         let actor = self.m.add_thread(name, true, ops);

@@ -5,7 +5,7 @@
 //! keep their order; the children's lines may interleave, and their order is not fixed. A
 //! daemon child that is not joined dies with the main process.
 
-use crate::engine::program::{ActorId, Arith, Op, OpKind, Operand, Program, Reg, StartMethod, TextPart, Wait};
+use crate::engine::program::{ActorId, Op, OpKind, Program, Reg, StartMethod, TextPart, Wait};
 use crate::engine::trace::{Outcome, Trace};
 use crate::i18n::{Lang, Text};
 use crate::knobs::{Common, FromKnobs, KnobError, KnobKind, KnobSpec, KnobValues};
@@ -87,8 +87,10 @@ impl Teach for ProcessBasics {
     }
 }
 
-const X: Reg = Reg(0);
-const RESULT: Reg = Reg(1);
+/// The counter's `i`.
+const I: Reg = Reg(0);
+/// A worker's `result`.
+const RESULT: Reg = Reg(0);
 
 fn build(knobs: &Knobs, common: &Common) -> Built {
     let Knobs { processes: n, join, daemon } = *knobs;
@@ -138,26 +140,22 @@ fn build(knobs: &Knobs, common: &Common) -> Built {
         "counter".into(),
         false,
         vec![
-            count_for.op(OpKind::Set { reg: X, value: 0 }),
-            count_print.op(OpKind::Print { text: vec![TextPart::Reg(X)] }),
-            count_for.op(OpKind::Add { reg: X, value: 1 }),
+            count_for.op(OpKind::Set { reg: I, value: 0 }),
+            count_print.op(OpKind::Print { text: vec![TextPart::Reg(I)] }),
+            count_for.op(OpKind::Add { reg: I, value: 1 }),
             count_for.op(OpKind::Loop { to: 1, times: 3 }),
         ],
     );
     let workers: Vec<ActorId> = (0..n)
         .map(|x| {
+            // `x` is known in each child: the helper's lines are text, its return a number.
             let ops = vec![
-                call.op(OpKind::Set { reg: X, value: x as i64 }),
                 call.op(OpKind::Call),
-                helper_print.op(OpKind::Print {
-                    text: vec![TextPart::Lit("computing ".into()), TextPart::Reg(X), TextPart::Lit(" squared".into())],
-                }),
-                helper_return.op(OpKind::Set { reg: RESULT, value: x as i64 }),
-                helper_return.op(OpKind::Arith { reg: RESULT, op: Arith::Mul, value: Operand::Reg(X) }),
+                helper_print.op(OpKind::Print { text: vec![TextPart::Lit(format!("computing {x} squared"))] }),
+                helper_return.op(OpKind::Set { reg: RESULT, value: x as i64 * x as i64 }),
                 worker_print.op(OpKind::Print {
                     text: vec![
-                        TextPart::Reg(X),
-                        TextPart::Lit(" squared is ".into()),
+                        TextPart::Lit(format!("{x} squared is ")),
                         TextPart::Reg(RESULT),
                         TextPart::Lit(", in process ".into()),
                         TextPart::Pid,

@@ -1,0 +1,174 @@
+//! `multiprocessing`: `Process(target=f, args=..., kwargs=..., name=..., daemon=...)`, a
+//! child process whose main thread runs `f` (started by fork, as on Linux before 3.14),
+//! and the objects processes share, made at module level or under the main guard:
+//! `Queue(maxsize)`, `Pipe(duplex)` and `Value(typecode, number)` with its lock. A plain
+//! module-level variable stays each process's own copy.
+
+use ruff_python_ast::{self as ast, Expr};
+
+use super::body::Body;
+use super::expr::constant;
+use super::scope::{Global, Module};
+use super::threads::ThreadSpec;
+use super::{refuse, CompileError};
+use crate::engine::program::{
+    ActorDef, ActorId, ActorRole, ObjectDef, ObjectId, ObjectKind, ProcessDef, ProcessId, StartMethod,
+};
+
+/// The most child processes a program may make.
+pub(super) const MAX_PROCESSES: usize = 64;
+
+/// The names `from multiprocessing import ...` may bring in.
+pub(super) const IMPORTABLE: &[&str] = &["Process", "Queue", "Pipe", "Value", "Pool", "current_process"];
+
+/// `multiprocessing.NAME(...)`, or `NAME(...)` imported from it: the call and NAME.
+pub(super) fn mp_call<'e>(
+    module: &Module,
+    expr: &'e Expr,
+) -> Result<Option<(&'e ast::ExprCall, &'e str)>, CompileError> {
+    let Expr::Call(call) = expr else { return Ok(None) };
+    match call.func.as_ref() {
+        Expr::Name(n) if module.from_multiprocessing.contains(n.id.as_str()) => {
+            Ok((!module.globals.contains_key(n.id.as_str())).then_some((call, n.id.as_str())))
+        }
+        Expr::Attribute(attr) => match attr.value.as_ref() {
+            Expr::Name(owner) if owner.id.as_str() == "multiprocessing" => {
+                if !module.imported("multiprocessing") {
+                    let message = "`multiprocessing` is not imported: add `import multiprocessing` first";
+                    return Err(refuse(module.source, owner, message));
+                }
+                Ok(Some((call, attr.attr.as_str())))
+            }
+            _ => Ok(None),
+        },
+        _ => Ok(None),
+    }
+}
+
+impl<'a> Module<'a> {
+    /// `from multiprocessing import A, B`.
+    pub(super) fn import_from(&mut self, import: &ast::StmtImportFrom) -> Result<(), CompileError> {
+        let module = import.module.as_ref().map(|m| m.as_str());
+        if module != Some("multiprocessing") || import.level > 0 {
+            let message = "`from ... import` works for `multiprocessing` only so far; import threading, time, os or _thread as plain names";
+            return Err(refuse(self.source, import, message));
+        }
+        for alias in &import.names {
+            let name = alias.name.as_str();
+            if !IMPORTABLE.contains(&name) || alias.asname.is_some() {
+                let message = format!(
+                    "`{name}` cannot be imported from multiprocessing here: {} are supported, without `as`",
+                    IMPORTABLE.join(", ")
+                );
+                return Err(refuse(self.source, alias, message));
+            }
+            self.from_multiprocessing.insert(name.to_string());
+        }
+        Ok(())
+    }
+
+    /// The child process `spec` asks for, its code compiled now: its main thread's actor.
+    pub(super) fn make_process(
+        &mut self,
+        spec: ThreadSpec,
+        node: &impl ruff_text_size::Ranged,
+    ) -> Result<ActorId, CompileError> {
+        if self.processes.len() >= MAX_PROCESSES {
+            let message = format!("a program may make at most {MAX_PROCESSES} processes so far");
+            return Err(refuse(self.source, node, message));
+        }
+        // CPython numbers every Process it makes, named or not.
+        let name = spec.name.unwrap_or_else(|| format!("Process-{}", self.processes.len() + 1));
+        // In the child, `current_thread().name` is its main thread's.
+        self.current_process = Some(name.clone());
+        self.current_thread = Some("MainThread".into());
+        let ops = Body::thread(self, spec.target, &spec.args, &spec.named);
+        self.current_process = None;
+        self.current_thread = None;
+        let ops = ops?;
+        self.processes.push(ProcessDef {
+            name: name.clone(),
+            parent: Some(ProcessId(0)),
+            start_method: StartMethod::Fork,
+            daemon: spec.daemon,
+        });
+        let process = ProcessId(self.processes.len() as u16);
+        self.threads.push(ActorDef { name, process, role: ActorRole::ProcessMain, daemon: false, ops });
+        Ok(ActorId(self.threads.len() as u16))
+    }
+
+    /// `Queue()`, `Queue(maxsize)` or `Value(typecode, number)` (whose lock is added first,
+    /// as `NAME.get_lock()`): the object's kind; `None` if `value` makes neither.
+    pub(super) fn shared_object_made_by(
+        &mut self,
+        name: &str,
+        value: &Expr,
+    ) -> Result<Option<ObjectKind>, CompileError> {
+        let Some((call, made)) = mp_call(self, value)? else { return Ok(None) };
+        let args = &call.arguments.args[..];
+        let keyword =
+            |k: &str| call.arguments.keywords.iter().find(|kw| kw.arg.as_ref().is_some_and(|a| a.as_str() == k));
+        let whole = |e: &Expr, what: &str| {
+            constant(self, e)
+                .ok_or_else(|| refuse(self.source, e, format!("{what} is a whole number known before the run")))
+        };
+        match made {
+            "Queue" => {
+                let unknown =
+                    call.arguments.keywords.iter().find(|k| k.arg.as_ref().is_none_or(|a| a.as_str() != "maxsize"));
+                if let (Some(extra), _) | (_, Some(extra)) = (args.get(1), unknown.map(|k| &k.value)) {
+                    return Err(refuse(self.source, extra, "a Queue takes `maxsize` only"));
+                }
+                let maxsize = match (args.first(), keyword("maxsize")) {
+                    (Some(m), None) | (None, Some(ast::Keyword { value: m, .. })) => whole(m, "a Queue's maxsize")?,
+                    (None, None) => 0,
+                    (Some(_), Some(k)) => return Err(refuse(self.source, k, "maxsize is given twice")),
+                };
+                Ok(Some(ObjectKind::Queue { maxsize: maxsize.clamp(0, u32::MAX as i64) as u32 }))
+            }
+            "Value" => {
+                let ([typecode, initial], true) = (args, call.arguments.keywords.is_empty()) else {
+                    return Err(refuse(self.source, call, "a Value is made as `Value(\"i\", 0)` so far"));
+                };
+                let Expr::StringLiteral(code) = typecode else {
+                    return Err(refuse(self.source, typecode, "a Value's typecode is text, like \"i\""));
+                };
+                if !matches!(code.value.to_str(), "i" | "l" | "q" | "h" | "b" | "I" | "L" | "Q" | "H" | "B") {
+                    let message = "a Value holds a whole number so far: typecode \"i\" (or \"l\", \"q\")";
+                    return Err(refuse(self.source, typecode, message));
+                }
+                let initial = whole(initial, "a Value's first value")?;
+                // multiprocessing's Value lock is re-entrant.
+                self.objects.push(ObjectDef { name: format!("{name}.get_lock()"), kind: ObjectKind::RLock });
+                Ok(Some(ObjectKind::SharedValue { initial, lock: ObjectId(self.objects.len() as u16 - 1) }))
+            }
+            _ => Ok(None),
+        }
+    }
+
+    /// `left, right = Pipe()` (or `Pipe(duplex=False)`: `left` receives, `right` sends):
+    /// whether `value` made a pipe, its ends bound to the two names.
+    pub(super) fn declare_pipe(&mut self, names: &ast::ExprTuple, value: &Expr) -> Result<bool, CompileError> {
+        let Some((call, "Pipe")) = mp_call(self, value)? else { return Ok(false) };
+        let [Expr::Name(left), Expr::Name(right)] = &names.elts[..] else {
+            return Err(refuse(self.source, names, "a Pipe's two ends go to two names: `left, right = Pipe()`"));
+        };
+        let duplex = match (&call.arguments.args[..], &call.arguments.keywords[..]) {
+            ([], []) => true,
+            ([Expr::BooleanLiteral(b)], []) => b.value,
+            ([], [k]) if k.arg.as_ref().is_some_and(|a| a.as_str() == "duplex") => match &k.value {
+                Expr::BooleanLiteral(b) => b.value,
+                other => return Err(refuse(self.source, other, "`duplex=` is True or False")),
+            },
+            _ => return Err(refuse(self.source, call, "a Pipe takes `duplex=True` or `duplex=False` only")),
+        };
+        self.objects.push(ObjectDef {
+            name: format!("Pipe() as {}, {}", left.id, right.id),
+            kind: ObjectKind::Pipe { duplex },
+        });
+        let id = ObjectId(self.objects.len() as u16 - 1);
+        self.globals.insert(left.id.to_string(), Global::End(id, 0));
+        self.globals.insert(right.id.to_string(), Global::End(id, 1));
+        Ok(true)
+    }
+}
