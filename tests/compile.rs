@@ -176,6 +176,32 @@ fn process_basics_compiles_to_its_own_program() {
 }
 
 #[test]
+fn shared_value_compiles_to_its_own_program_with_and_without_the_lock_and_as_a_global() {
+    for processes in ["1", "9"] {
+        for increments in ["1", "50", "5000"] {
+            for (shared, get_lock) in [("value", "on"), ("value", "off"), ("global", "on")] {
+                let knobs =
+                    [("processes", processes), ("increments", increments), ("shared", shared), ("get_lock", get_lock)];
+                round_trip("shared_value", &knobs);
+            }
+        }
+    }
+}
+
+#[test]
+fn the_queue_lesson_compiles_to_its_own_program() {
+    for (producers, consumers) in [("1", "1"), ("2", "1"), ("3", "4"), ("1", "6")] {
+        for maxsize in ["0", "2"] {
+            for items in ["1", "4"] {
+                let knobs =
+                    [("producers", producers), ("consumers", consumers), ("maxsize", maxsize), ("items", items)];
+                round_trip("queue", &knobs);
+            }
+        }
+    }
+}
+
+#[test]
 fn a_print_shows_a_threads_liveness_as_python_does_and_the_process_id() {
     let program = compile(
         "import os\nimport threading\n\n\ndef work():\n    pass\n\n\nt = threading.Thread(target=work)\nprint(f\"{t.is_alive()} {os.getpid()}\")\nt.start()\nt.join()\nprint(t.is_alive())\n",

@@ -23,9 +23,6 @@ enum Source {
 impl Body<'_, '_> {
     /// `x += c` and `x -= c`, on a local or on shared state (a read, then a write).
     pub(super) fn aug_assign(&mut self, aug: &ast::StmtAugAssign) -> Result<(), CompileError> {
-        let Expr::Name(name) = aug.target.as_ref() else {
-            return Err(self.refuse(aug, "only a name may be updated with `+=` so far"));
-        };
         let sign = match aug.op {
             ast::Operator::Add => 1,
             ast::Operator::Sub => -1,
@@ -34,14 +31,21 @@ impl Body<'_, '_> {
         let Some(c) = self.int(&aug.value) else {
             return Err(self.refuse(aug.value.as_ref(), "the amount must be a whole number known before the run"));
         };
-        self.writable(name)?;
         let value = c * sign;
-        if let Some(r) = self.local_reg(name.id.as_str()) {
-            self.op(aug, OpKind::Add { reg: r, value });
-            return Ok(());
-        }
-        let Some(object) = self.shared(name.id.as_str()) else {
-            return Err(self.refuse(name, format!("`{}` is neither a local number nor shared state", name.id)));
+        let object = match aug.target.as_ref() {
+            // `v.value += 1`: a locked read, then a locked write.
+            target if self.shared_value_of(target).is_some() => self.shared_value_of(target).expect("checked"),
+            Expr::Name(name) => {
+                self.writable(name)?;
+                if let Some(r) = self.local_reg(name.id.as_str()) {
+                    self.op(aug, OpKind::Add { reg: r, value });
+                    return Ok(());
+                }
+                self.variable(name.id.as_str()).ok_or_else(|| {
+                    self.refuse(name, format!("`{}` is neither a local number nor shared state", name.id))
+                })?
+            }
+            _ => return Err(self.refuse(aug, "only a name (or a Value's `.value`) may be updated with `+=` so far")),
         };
         let r = self.scratch(aug)?;
         self.op(aug, OpKind::Load { object, reg: r });
@@ -66,6 +70,14 @@ impl Body<'_, '_> {
             if self.main && names.elts.iter().all(declared) {
                 return Ok(());
             }
+        }
+        if let ([target], Some(object)) =
+            (assign.targets.as_slice(), assign.targets.first().and_then(|t| self.shared_value_of(t)))
+        {
+            let r = self.scratch(target)?;
+            self.evaluate_into(assign, r, &assign.value)?;
+            self.op(assign, OpKind::Store { object, reg: r });
+            return Ok(());
         }
         let [Expr::Name(target)] = assign.targets.as_slice() else {
             return Err(self.refuse(assign, "only `name = value` is supported so far"));
@@ -108,7 +120,7 @@ impl Body<'_, '_> {
                 if !self.computable(value) {
                     return Err(refused);
                 }
-                if let Some(object) = self.shared(target.id.as_str()) {
+                if let Some(object) = self.variable(target.id.as_str()) {
                     let r = self.scratch(assign)?;
                     self.evaluate_into(assign, r, value)?;
                     self.op(assign, OpKind::Store { object, reg: r });
@@ -119,7 +131,7 @@ impl Body<'_, '_> {
                 return Ok(());
             }
         };
-        if let Some(object) = self.shared(target.id.as_str()) {
+        if let Some(object) = self.variable(target.id.as_str()) {
             let r = match source {
                 // `counter = value + 1` with `value` read from shared state just before and
                 // used nowhere else: the local's own register is the scratch.
@@ -149,7 +161,9 @@ impl Body<'_, '_> {
 
     /// Whether [`Body::evaluate_into`] takes `value`: a call of a `def`, or arithmetic.
     pub(super) fn computable(&self, value: &Expr) -> bool {
-        called_function(self, value).is_some() || matches!(value, Expr::BinOp(b) if arith_of(b.op).is_some())
+        called_function(self, value).is_some()
+            || matches!(value, Expr::BinOp(b) if arith_of(b.op).is_some())
+            || self.is_message_value(value)
     }
 
     /// Computes `value` into register `r`: a number, a name, shared state, a call of a
@@ -163,6 +177,9 @@ impl Body<'_, '_> {
     fn evaluate_at(&mut self, node: &impl Ranged, r: Reg, value: &Expr, free: u8) -> Result<(), CompileError> {
         if let (Some(f), Expr::Call(call)) = (called_function(self, value), value) {
             return self.call_function(call, f, Some(r));
+        }
+        if self.message_value(r, value)? {
+            return Ok(());
         }
         if let Ok((source, plus)) = self.number(value) {
             match source {
@@ -215,6 +232,9 @@ impl Body<'_, '_> {
         if let Some(v) = self.int(value) {
             return Ok((Source::Known(v), 0));
         }
+        if let Some(object) = self.shared_value_of(value) {
+            return Ok((Source::Shared(object), 0));
+        }
         let (name, plus) = match value {
             Expr::Name(name) => (name, 0),
             Expr::BinOp(bin) => {
@@ -233,7 +253,7 @@ impl Body<'_, '_> {
         if let Some(r) = self.local_reg(name.id.as_str()) {
             return Ok((Source::Local(r), plus));
         }
-        match self.shared(name.id.as_str()) {
+        match self.variable(name.id.as_str()) {
             Some(object) => Ok((Source::Shared(object), plus)),
             None => Err(self.refuse(name, format!("`{}` is not a number here", name.id))),
         }
@@ -265,7 +285,7 @@ impl Body<'_, '_> {
         let name = name.id.as_str();
         let read_here = earlier.iter().any(|s| {
             matches!(s, Stmt::Assign(a) if matches!(a.targets.as_slice(), [Expr::Name(t)] if t.id.as_str() == name)
-                && matches!(a.value.as_ref(), Expr::Name(src) if self.shared(src.id.as_str()).is_some()))
+                && matches!(a.value.as_ref(), Expr::Name(src) if self.variable(src.id.as_str()).is_some()))
         });
         read_here && mentions_count(self.scope_body(), name) == 2
     }

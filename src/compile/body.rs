@@ -12,7 +12,7 @@ use super::syntax::{
     assigned_names, declares_global, describe, is_main_guard, mentions, simple_assignments, stores_of,
 };
 use super::{line_of, refuse, CompileError};
-use crate::engine::program::{ActorId, ObjectId, Op, OpKind, Reg, Wait, REGISTERS};
+use crate::engine::program::{ActorId, ObjectId, ObjectKind, Op, OpKind, Reg, Wait, REGISTERS};
 
 /// What a name means inside the body being compiled, besides the module's names.
 #[derive(Clone, Debug)]
@@ -97,8 +97,10 @@ impl<'m, 'a> Body<'m, 'a> {
         assigned_names(stmts, &|n| self.m.makes_actors(n), &mut names);
         for name in names {
             let id = name.id.as_str();
-            let module_level =
-                matches!(self.m.globals.get(id), Some(Global::Object(_) | Global::Const(_) | Global::Function(_)));
+            let module_level = matches!(
+                self.m.globals.get(id),
+                Some(Global::Object(_) | Global::Const(_) | Global::Function(_) | Global::End(..))
+            );
             let global = self.declared.contains(id) || (self.main && module_level) || declares_global(stmts, id);
             if !global && !self.params.iter().any(|(p, _)| p == id) && !self.constants.contains(id) {
                 self.new_local(name)?;
@@ -245,6 +247,12 @@ impl<'m, 'a> Body<'m, 'a> {
             Handle::Object(id) => Some(id),
             Handle::End(..) => None,
         }
+    }
+
+    /// The module-level variable `name` means here: shared between threads, each
+    /// process's own copy.
+    pub(super) fn variable(&self, name: &str) -> Option<ObjectId> {
+        self.shared(name).filter(|id| matches!(self.m.objects[id.0 as usize].kind, ObjectKind::Var { .. }))
     }
 
     /// The shared object or pipe end `name` means here.
@@ -413,6 +421,7 @@ impl<'m, 'a> Body<'m, 'a> {
                 }
                 _ => Err(self.refuse(name, format!("`{}()` is not supported yet", name.id))),
             },
+            Expr::Attribute(_) if self.message_call(expr)? => Ok(()),
             Expr::Attribute(attr) => self.method_call(call, attr),
             other => Err(self.refuse(other, "this call is not supported yet")),
         }

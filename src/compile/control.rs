@@ -97,6 +97,15 @@ impl Body<'_, '_> {
             Some(reg) => Some(reg),
             None => self.acquired(node, inner)?,
         };
+        // ... and a queue's `empty()` or `full()`.
+        let answer = match answer {
+            None if self.is_message_value(inner) && !matches!(inner, Expr::Compare(_)) => {
+                let r = self.scratch(node)?;
+                self.message_value(r, inner)?;
+                Some(r)
+            }
+            answer => answer,
+        };
         if let Some(reg) = answer {
             let at = self.ops_len();
             let cond = if negated { Cond::Ne(reg, 0) } else { Cond::Eq(reg, 0) };
@@ -116,16 +125,24 @@ impl Body<'_, '_> {
             self.op(node, OpKind::Clock { reg: r });
             (r, (s * 1e6).round() as i64)
         } else {
-            let Expr::Name(name) = left else { return Err(self.refuse(test, unsupported)) };
             let Some(c) = self.int(right) else { return Err(self.refuse(right, unsupported)) };
-            let reg = match (self.local_reg(name.id.as_str()), self.shared(name.id.as_str())) {
-                (Some(r), _) => r,
-                (None, Some(object)) => {
-                    let r = self.scratch(name)?;
-                    self.op(node, OpKind::Load { object, reg: r });
+            let reg = match left {
+                Expr::Name(name) => match (self.local_reg(name.id.as_str()), self.variable(name.id.as_str())) {
+                    (Some(r), _) => r,
+                    (None, Some(object)) => {
+                        let r = self.scratch(name)?;
+                        self.op(node, OpKind::Load { object, reg: r });
+                        r
+                    }
+                    _ => return Err(self.refuse(name, format!("`{}` is not a number here", name.id))),
+                },
+                // `v.value < 10`, `q.get() == 0`, `x % 2 == 0`: computed first.
+                other if self.computable(other) || self.shared_value_of(other).is_some() => {
+                    let r = self.scratch(other)?;
+                    self.evaluate_into(node, r, other)?;
                     r
                 }
-                _ => return Err(self.refuse(name, format!("`{}` is not a number here", name.id))),
+                _ => return Err(self.refuse(test, unsupported)),
             };
             (reg, c)
         };

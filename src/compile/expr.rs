@@ -29,15 +29,43 @@ pub(super) fn value_in(module: &Module, env: Env, expr: &Expr) -> Option<Value> 
             },
         },
         Expr::UnaryOp(unary) if unary.op == UnaryOp::USub => match value_in(module, env, &unary.operand)? {
-            Value::Int(v) => v.checked_neg().map(Value::Int),
             Value::Float(f) => Some(Value::Float(-f)),
-            Value::Text(_) => None,
+            v => v.whole()?.checked_neg().map(Value::Int),
         },
+        Expr::UnaryOp(unary) if unary.op == UnaryOp::Not => {
+            Some(Value::Bool(!value_in(module, env, &unary.operand)?.truthy()))
+        }
+        Expr::BooleanLiteral(b) => Some(Value::Bool(b.value)),
+        Expr::Compare(_) => truth_in(module, env, expr).map(Value::Bool),
+        // `a and b`, `a or b`: the operand that decides, as Python gives it.
+        Expr::BoolOp(bool_op) => {
+            let mut last = None;
+            for operand in &bool_op.values {
+                let v = value_in(module, env, operand)?;
+                let decides = v.truthy() == (bool_op.op == ast::BoolOp::Or);
+                last = Some(v);
+                if decides {
+                    break;
+                }
+            }
+            last
+        }
+        Expr::List(list) => {
+            list.elts.iter().map(|e| value_in(module, env, e)).collect::<Option<Vec<_>>>().map(Value::List)
+        }
+        Expr::ListComp(comp) => known_list(module, env, comp),
         Expr::BinOp(bin) => arith(bin.op, value_in(module, env, &bin.left)?, value_in(module, env, &bin.right)?),
         Expr::Attribute(_) if syntax::is_current_thread_name(expr) => {
             env.iter().find(|(n, _)| n == CURRENT_THREAD).map(|(_, v)| v.clone())
         }
         Expr::Call(call) => builtin(module, env, call),
+        // `counts[c]`: an item of a known list.
+        Expr::Subscript(sub) if !matches!(sub.slice.as_ref(), Expr::Slice(_)) => {
+            let Value::List(items) = value_in(module, env, &sub.value)? else { return None };
+            let i = value_in(module, env, &sub.slice)?.whole()?;
+            let at = if i < 0 { i + items.len() as i64 } else { i };
+            items.get(usize::try_from(at).ok()?).cloned()
+        }
         // `name[1:]`: a slice of known text.
         Expr::Subscript(sub) => match (value_in(module, env, &sub.value)?, sub.slice.as_ref()) {
             (Value::Text(text), Expr::Slice(slice)) if slice.step.is_none() => {
@@ -77,30 +105,70 @@ fn builtin(module: &Module, env: Env, call: &ast::ExprCall) -> Option<Value> {
     }
     let args: Vec<Value> = call.arguments.args.iter().map(|a| value_in(module, env, a)).collect::<Option<_>>()?;
     match (name, &args[..]) {
+        ("len", [Value::Text(t)]) => Some(Value::Int(t.chars().count() as i64)),
+        ("len", [Value::List(items)]) => Some(Value::Int(items.len() as i64)),
+        ("sum", [Value::List(items)]) => {
+            items.iter().try_fold(Value::Int(0), |total, item| arith(Operator::Add, total, item.clone()))
+        }
+        ("min" | "max", [Value::List(items)]) if !items.is_empty() => builtin_extreme(name, items),
+        ("bool", [v]) => Some(Value::Bool(v.truthy())),
         ("int", [Value::Text(t)]) => t.trim().replace('_', "").parse().ok().map(Value::Int),
         ("int", [Value::Int(i)]) => Some(Value::Int(*i)),
+        ("int", [Value::Bool(b)]) => Some(Value::Int(i64::from(*b))),
         ("int", [Value::Float(f)]) if f.is_finite() => Some(Value::Int(f.trunc() as i64)),
         ("str", [v]) => Some(Value::Text(v.shown())),
         ("abs", [Value::Int(i)]) => i.checked_abs().map(Value::Int),
         ("abs", [Value::Float(f)]) => Some(Value::Float(f.abs())),
-        ("min" | "max", [_, _, ..]) => {
-            let keys: Vec<f64> = args.iter().map(Value::number).collect::<Option<_>>()?;
-            // The first of equal ones, as Python gives it.
-            let mut best = 0;
-            for (i, k) in keys.iter().enumerate() {
-                if (name == "min" && *k < keys[best]) || (name == "max" && *k > keys[best]) {
-                    best = i;
-                }
-            }
-            Some(args[best].clone())
-        }
+        ("min" | "max", [_, _, ..]) => builtin_extreme(name, &args),
         _ => None,
     }
 }
 
+/// `min` or `max` of known numbers: the first of equal ones, as Python gives it.
+fn builtin_extreme(name: &str, args: &[Value]) -> Option<Value> {
+    let keys: Vec<f64> = args.iter().map(Value::number).collect::<Option<_>>()?;
+    let mut best = 0;
+    for (i, k) in keys.iter().enumerate() {
+        if (name == "min" && *k < keys[best]) || (name == "max" && *k > keys[best]) {
+            best = i;
+        }
+    }
+    Some(args[best].clone())
+}
+
+/// The most items a known list may hold.
+const MAX_KNOWN_LIST: u64 = 10_000;
+
+/// `[f(x) for x in range(...) if test]` with every item known before the run.
+fn known_list(module: &Module, env: Env, comp: &ast::ExprListComp) -> Option<Value> {
+    let [generator] = comp.generators.as_slice() else { return None };
+    let Expr::Name(var) = &generator.target else { return None };
+    let (from, n) = range_of(module, env, &generator.iter)?;
+    if n > MAX_KNOWN_LIST {
+        return None;
+    }
+    let mut items = Vec::new();
+    for k in 0..n {
+        let mut inner = env.to_vec();
+        inner.push((var.id.to_string(), Value::Int(from + k as i64)));
+        if generator.ifs.iter().all(|test| value_in(module, &inner, test).is_some_and(|t| t.truthy())) {
+            items.push(value_in(module, &inner, &comp.elt)?);
+        } else if !generator.ifs.iter().all(|test| value_in(module, &inner, test).is_some()) {
+            return None;
+        }
+    }
+    Some(Value::List(items))
+}
+
 /// `a <op> b` as Python computes it, for numbers.
 fn arith(op: Operator, a: Value, b: Value) -> Option<Value> {
-    match (a, b) {
+    // A bool is 0 or 1 in arithmetic.
+    let int = |v: Value| match v {
+        Value::Bool(b) => Value::Int(i64::from(b)),
+        v => v,
+    };
+    match (int(a), int(b)) {
+        (Value::List(a), Value::List(b)) if op == Operator::Add => Some(Value::List([a, b].concat())),
         (Value::Int(a), Value::Int(b)) => match op {
             Operator::Add => a.checked_add(b).map(Value::Int),
             Operator::Sub => a.checked_sub(b).map(Value::Int),
@@ -118,7 +186,8 @@ fn arith(op: Operator, a: Value, b: Value) -> Option<Value> {
             }
             _ => None,
         },
-        (Value::Text(_), _) | (_, Value::Text(_)) => None,
+        (Value::Text(a), Value::Text(b)) if op == Operator::Add => Some(Value::Text(a + &b)),
+        (Value::Text(_) | Value::List(_), _) | (_, Value::Text(_) | Value::List(_)) => None,
         (a, b) => {
             let (a, b) = (a.number()?, b.number()?);
             match op {
@@ -139,10 +208,7 @@ pub(super) fn constant(module: &Module, expr: &Expr) -> Option<i64> {
 
 /// [`constant`], with some names bound in `env`.
 pub(super) fn constant_in(module: &Module, env: Env, expr: &Expr) -> Option<i64> {
-    match value_in(module, env, expr)? {
-        Value::Int(v) => Some(v),
-        _ => None,
-    }
+    value_in(module, env, expr)?.whole()
 }
 
 /// Seconds, for `time.sleep`: a constant whole or decimal number.

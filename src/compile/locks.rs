@@ -49,6 +49,9 @@ impl Body<'_, '_> {
     /// The shared object `expr` names here: a module-level one by name, or one of a list
     /// by an index known before the run (negative from the end, as in Python).
     pub(super) fn object_of(&self, expr: &Expr) -> Result<Option<ObjectId>, CompileError> {
+        if let Some(lock) = self.value_lock_of(expr) {
+            return Ok(Some(lock));
+        }
         match expr {
             Expr::Name(name) => Ok(self.shared(name.id.as_str())),
             Expr::Subscript(sub) => {

@@ -12,6 +12,7 @@ mod control;
 mod expr;
 mod functions;
 mod locks;
+mod messages;
 mod module;
 mod print;
 mod processes;

@@ -86,8 +86,15 @@ impl Body<'_, '_> {
             self.op(call, OpKind::Introspect { what: Introspect::ActiveCount, reg: r });
             return Ok(TextPart::Reg(r));
         }
-        // Arithmetic, or a function's result: computed first.
-        if self.computable(expr) {
+        // A queue's `empty()` and `full()`, as Python prints a bool.
+        if self.is_message_value(expr) && is_question(expr) {
+            let r = self.take_scratch(expr, scratch)?;
+            self.message_value(r, expr)?;
+            return Ok(TextPart::Bool(r));
+        }
+        // Arithmetic, a function's result, what came from a queue or a pipe, a Value's
+        // `.value`: computed first.
+        if self.computable(expr) || self.shared_value_of(expr).is_some() {
             let r = self.take_scratch(expr, scratch)?;
             self.evaluate_into(call, r, expr)?;
             return Ok(TextPart::Reg(r));
@@ -100,7 +107,7 @@ impl Body<'_, '_> {
         if let Some(r) = self.local_reg(name.id.as_str()) {
             return Ok(TextPart::Reg(r));
         }
-        let Some(object) = self.shared(name.id.as_str()) else {
+        let Some(object) = self.variable(name.id.as_str()) else {
             return Err(self.refuse(name, format!("`{}` is not defined", name.id)));
         };
         let r = self.take_scratch(expr, scratch)?;
@@ -133,4 +140,9 @@ fn merge(parts: Vec<TextPart>) -> Vec<TextPart> {
 /// `self.name` (in a Thread subclass's `run`).
 fn is_self_name(expr: &Expr) -> bool {
     matches!(expr, Expr::Attribute(a) if a.attr.as_str() == "name" && matches!(a.value.as_ref(), Expr::Name(s) if s.id.as_str() == "self"))
+}
+
+/// `x.empty()` or `x.full()`: a question Python answers with a bool.
+fn is_question(expr: &Expr) -> bool {
+    matches!(expr, Expr::Call(c) if matches!(c.func.as_ref(), Expr::Attribute(a) if matches!(a.attr.as_str(), "empty" | "full")))
 }

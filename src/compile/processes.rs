@@ -8,8 +8,7 @@ use ruff_python_ast::{self as ast, Expr};
 
 use super::body::Body;
 use super::expr::constant;
-use super::scope::{Global, Module};
-use super::threads::ThreadSpec;
+use super::scope::{Global, Module, ThreadSpec};
 use super::{refuse, CompileError};
 use crate::engine::program::{
     ActorDef, ActorId, ActorRole, ObjectDef, ObjectId, ObjectKind, ProcessDef, ProcessId, StartMethod,

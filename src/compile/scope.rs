@@ -17,26 +17,82 @@ pub(super) enum Value {
     Int(i64),
     Float(f64),
     Text(String),
+    Bool(bool),
+    /// A list of known values (`[1, 2]`, `[n * 2 for n in range(3)]`).
+    List(Vec<Value>),
 }
 
 impl Value {
     /// As Python's `str()` shows it.
     pub fn shown(&self) -> String {
         match self {
-            Value::Int(v) => v.to_string(),
-            Value::Float(f) => float_repr(*f),
             Value::Text(t) => t.clone(),
+            other => other.repr(),
         }
     }
 
-    /// As a number, if it is one.
+    /// As Python's `repr()` shows it: text in quotes, lists with their items' reprs.
+    pub fn repr(&self) -> String {
+        match self {
+            Value::Int(v) => v.to_string(),
+            Value::Float(f) => float_repr(*f),
+            Value::Bool(b) => if *b { "True" } else { "False" }.into(),
+            Value::Text(t) => text_repr(t),
+            Value::List(items) => format!("[{}]", items.iter().map(Value::repr).collect::<Vec<_>>().join(", ")),
+        }
+    }
+
+    /// As a number, if it is one (a bool is 0 or 1, as in Python).
     pub fn number(&self) -> Option<f64> {
         match self {
             Value::Int(i) => Some(*i as f64),
             Value::Float(f) => Some(*f),
-            Value::Text(_) => None,
+            Value::Bool(b) => Some(f64::from(u8::from(*b))),
+            Value::Text(_) | Value::List(_) => None,
         }
     }
+
+    /// As a whole number, if it is one (a bool is 0 or 1).
+    pub fn whole(&self) -> Option<i64> {
+        match self {
+            Value::Int(i) => Some(*i),
+            Value::Bool(b) => Some(i64::from(*b)),
+            _ => None,
+        }
+    }
+
+    /// Python's truth: zero, empty text and empty lists are false.
+    pub fn truthy(&self) -> bool {
+        match self {
+            Value::Int(i) => *i != 0,
+            Value::Float(f) => *f != 0.0,
+            Value::Bool(b) => *b,
+            Value::Text(t) => !t.is_empty(),
+            Value::List(items) => !items.is_empty(),
+        }
+    }
+}
+
+/// Text as Python's `repr` writes it: in single quotes unless it holds one and no double.
+fn text_repr(text: &str) -> String {
+    let quote = if text.contains('\'') && !text.contains('"') { '"' } else { '\'' };
+    let mut out = String::from(quote);
+    for c in text.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            '\r' => out.push_str("\\r"),
+            c if c == quote => {
+                out.push('\\');
+                out.push(c);
+            }
+            c if (c as u32) < 0x20 || c as u32 == 0x7f => out.push_str(&format!("\\x{:02x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push(quote);
+    out
 }
 
 /// A float as Python's `repr` writes it: the shortest digits that read back the same, in
@@ -191,6 +247,23 @@ impl<'a> Module<'a> {
 pub(super) struct ThreadClass<'a> {
     pub init: Option<&'a ast::StmtFunctionDef>,
     pub run: usize,
+}
+
+/// What `threading.Thread(target=f, name=...)` asks for: the function, by its place in the
+/// module's functions, and the name if one is given.
+pub(super) struct ThreadSpec {
+    pub target: usize,
+    pub name: Option<String>,
+    /// `args=(...)`: what its parameters are bound to, by position.
+    pub args: Vec<Arg>,
+    /// `kwargs={...}`: by name.
+    pub named: Vec<(String, Arg)>,
+    pub daemon: bool,
+    /// A Thread subclass's instance: `target` is its `run`, and these its attributes, as
+    /// `self.NAME` and their values.
+    pub attributes: Option<Vec<(String, Value)>>,
+    /// `multiprocessing.Process(...)`: a child process, its main thread running the target.
+    pub process: bool,
 }
 
 /// A loop being compiled: where it starts, and the `break`s to point at its end.

@@ -10,7 +10,7 @@ use ruff_python_ast::{self as ast, Expr, Stmt};
 
 use super::body::Body;
 use super::expr::{const_text, range_of, threading_call, value_in, Env};
-use super::scope::{Arg, Global, Handle, Module, ThreadClass, Value};
+use super::scope::{Arg, Global, Handle, Module, ThreadClass, ThreadSpec, Value};
 use super::{refuse, CompileError};
 use crate::engine::program::{ActorDef, ActorId, ActorRole, ObjectKind, OpKind, ProcessId};
 
@@ -210,23 +210,6 @@ fn thread_options(module: &Module, env: Env, call: &ast::ExprCall, spec: &mut Th
         }
     }
     Ok(())
-}
-
-/// What `threading.Thread(target=f, name=...)` asks for: the function, by its place in the
-/// module's functions, and the name if one is given.
-pub(super) struct ThreadSpec {
-    pub target: usize,
-    pub name: Option<String>,
-    /// `args=(...)`: what its parameters are bound to, by position.
-    pub args: Vec<Arg>,
-    /// `kwargs={...}`: by name.
-    pub named: Vec<(String, Arg)>,
-    pub daemon: bool,
-    /// A Thread subclass's instance: `target` is its `run`, and these its attributes, as
-    /// `self.NAME` and their values.
-    pub attributes: Option<Vec<(String, Value)>>,
-    /// `multiprocessing.Process(...)`: a child process, its main thread running the target.
-    pub process: bool,
 }
 
 /// The thread (or process) `expr` makes, with the names in `env` bound; `None` when it

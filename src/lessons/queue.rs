@@ -7,13 +7,13 @@
 //! `q.full()` after its put; the main process prints `q.empty()` at the end.
 
 use crate::engine::program::{
-    ObjectDef, ObjectId, ObjectKind, Op, OpKind, Operand, Program, Reg, StartMethod, TextPart, Wait,
+    Arith, ObjectDef, ObjectId, ObjectKind, Op, OpKind, Operand, Program, Reg, StartMethod, TextPart, Wait,
 };
 use crate::engine::trace::{Outcome, SpanKind, Trace, WaitOn};
 use crate::i18n::{Lang, Text};
 use crate::knobs::{Common, FromKnobs, KnobError, KnobKind, KnobSpec, KnobValues};
 use crate::lessons::parts::{add_child, joins, main_process, main_thread, not_finished, starts};
-use crate::lessons::source::Source;
+use crate::lessons::source::{Source, SourceLine};
 use crate::lessons::{Built, Findings, Group, Lesson, LessonInfo, Teach};
 
 const KNOBS: &[KnobSpec] = &[
@@ -93,8 +93,15 @@ impl Teach for Queue {
 }
 
 const Q: ObjectId = ObjectId(0);
+/// A producer's `i`, a consumer's `item`.
+const I: Reg = Reg(0);
 const ITEM: Reg = Reg(0);
-const FULL: Reg = Reg(1);
+/// A producer's `p * 100 + i`, computed for the put and again for the print.
+const PUT: Reg = Reg(1);
+/// `q.full()` in a producer's print.
+const FULL: Reg = Reg(2);
+/// `q.empty()` in the main process's print.
+const EMPTY: Reg = Reg(0);
 /// Item numbers: producer p's i-th item is `p * 100 + i`.
 const PER_PRODUCER: i64 = 100;
 
@@ -145,29 +152,36 @@ fn build(knobs: &Knobs, common: &Common) -> Built {
     };
     for p in 0..producers {
         let first = p as i64 * PER_PRODUCER;
-        let ops = vec![
-            put_for.op(OpKind::Set { reg: ITEM, value: first }),
-            put.op(OpKind::Put { object: Q, value: Operand::Reg(ITEM), wait: Wait::Forever }),
-            say_put.op(OpKind::QueueFull { object: Q, reg: FULL }),
-            say_put.op(OpKind::Print {
-                text: vec![
-                    TextPart::Lit(format!("producer {p} put ")),
-                    TextPart::Reg(ITEM),
-                    TextPart::Lit(" (full: ".into()),
-                    TextPart::Bool(FULL),
-                    TextPart::Lit(")".into()),
-                ],
-            }),
-            put_for.op(OpKind::Add { reg: ITEM, value: 1 }),
-            put_for.op(OpKind::Loop { to: 1, times: items }),
-        ];
-        child(format!("Process-{} (producer {p})", p + 1), ops);
+        // `p * 100 + i`, as Python computes it: for the put, and again for the print.
+        let item = |line: SourceLine| {
+            [
+                line.op(OpKind::Set { reg: PUT, value: first }),
+                line.op(OpKind::Arith { reg: PUT, op: Arith::Add, value: Operand::Reg(I) }),
+            ]
+        };
+        let mut ops = vec![put_for.op(OpKind::Set { reg: I, value: 0 })];
+        ops.extend(item(put));
+        ops.push(put.op(OpKind::Put { object: Q, value: Operand::Reg(PUT), wait: Wait::Forever }));
+        ops.extend(item(say_put));
+        ops.push(say_put.op(OpKind::QueueFull { object: Q, reg: FULL }));
+        ops.push(say_put.op(OpKind::Print {
+            text: vec![
+                TextPart::Lit(format!("producer {p} put ")),
+                TextPart::Reg(PUT),
+                TextPart::Lit(" (full: ".into()),
+                TextPart::Bool(FULL),
+                TextPart::Lit(")".into()),
+            ],
+        }));
+        ops.push(put_for.op(OpKind::Add { reg: I, value: 1 }));
+        ops.push(put_for.op(OpKind::Loop { to: 1, times: items }));
+        child(format!("Process-{}", p + 1), ops);
     }
     for c in 0..consumers {
         let count = total / consumers as u64 + u64::from((c as u64) < total % consumers as u64);
         if count == 0 {
             // Nothing for this one: it ends at once, as `range(0)` would.
-            child(format!("Process-{} (consumer {c})", producers + c + 1), vec![get_for.op(OpKind::Call)]);
+            child(format!("Process-{}", producers + c + 1), Vec::new());
             continue;
         }
         let ops = vec![
@@ -176,14 +190,14 @@ fn build(knobs: &Knobs, common: &Common) -> Built {
             work.op(OpKind::Sleep { micros: 10_000 }),
             get_for.op(OpKind::Loop { to: 0, times: count }),
         ];
-        child(format!("Process-{} (consumer {c})", producers + c + 1), ops);
+        child(format!("Process-{}", producers + c + 1), ops);
     }
     let workers = producers + consumers;
     let mut main: Vec<Op> = starts(workers, start_line).collect();
     main.extend(joins(workers, join_line));
-    main.push(empty_line.op(OpKind::QueueEmpty { object: Q, reg: FULL }));
+    main.push(empty_line.op(OpKind::QueueEmpty { object: Q, reg: EMPTY }));
     main.push(
-        empty_line.op(OpKind::Print { text: vec![TextPart::Lit("empty at the end: ".into()), TextPart::Bool(FULL)] }),
+        empty_line.op(OpKind::Print { text: vec![TextPart::Lit("empty at the end: ".into()), TextPart::Bool(EMPTY)] }),
     );
     actors[0].ops = main;
     let objects = vec![ObjectDef { name: "q".into(), kind: ObjectKind::Queue { maxsize } }];
@@ -193,13 +207,13 @@ fn build(knobs: &Knobs, common: &Common) -> Built {
 
 /// What went through the queue: items in the order they were got, and how long the
 /// producers spent waiting for room (ns, all of them together).
-pub fn flow(trace: &Trace) -> (Vec<i64>, u64) {
+pub fn flow(knobs: &Knobs, trace: &Trace) -> (Vec<i64>, u64) {
     let got: Vec<i64> = trace.console_text().lines().filter_map(|l| l.split(" got ").nth(1)?.parse().ok()).collect();
     let producer_waits = trace
         .spans
         .iter()
         .filter(|s| s.kind == SpanKind::Wait(WaitOn::Object(Q)))
-        .filter(|s| trace.actors.get(s.actor.0 as usize).is_some_and(|a| a.name.contains("producer")))
+        .filter(|s| (1..=knobs.producers).contains(&s.actor.0))
         .map(|s| s.end - s.start)
         .sum();
     (got, producer_waits)
@@ -209,7 +223,7 @@ fn findings(knobs: &Knobs, trace: &Trace, lang: Lang) -> Findings {
     let ko = lang == Lang::Ko;
     let Knobs { producers, maxsize, items, .. } = *knobs;
     let total = producers as u64 * items;
-    let (got, waited) = flow(trace);
+    let (got, waited) = flow(knobs, trace);
     // Each producer's items must leave in the order it put them.
     let fifo = (0..producers as i64).all(|p| {
         let mine: Vec<i64> = got.iter().copied().filter(|i| i / PER_PRODUCER == p).collect();
@@ -275,8 +289,8 @@ mod tests {
         // Six consumers on one producer's items: now and then one that got an item prints
         // after another that got the next. The headline must not claim the lines are in order.
         let pairs = [("producers", "1"), ("consumers", "6"), ("items", "20")];
-        let out_of_order = |_: &KnobValues, t: &Trace| {
-            let (got, _) = flow(t);
+        let out_of_order = |k: &KnobValues, t: &Trace| {
+            let (got, _) = flow(&Knobs::from_knobs(k).unwrap(), t);
             got.windows(2).any(|w| w[0] > w[1])
         };
         let found = crate::lessons::parts::testing::first_seed(&LESSON, &pairs, 60, out_of_order);

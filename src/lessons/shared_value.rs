@@ -101,9 +101,10 @@ impl Teach for SharedValue {
     }
 }
 
+// The objects, as the program makes them: the Value's lock and the Value, or the global.
 const LOCK: ObjectId = ObjectId(0);
 const VALUE: ObjectId = ObjectId(1);
-const GLOBAL: ObjectId = ObjectId(2);
+const GLOBAL: ObjectId = ObjectId(0);
 const R: Reg = Reg(0);
 
 fn build(knobs: &Knobs, common: &Common) -> Built {
@@ -185,12 +186,15 @@ fn build(knobs: &Knobs, common: &Common) -> Built {
     for i in 1..=n {
         add_child(&mut processes, &mut actors, format!("Process-{i}"), StartMethod::Fork, false, ops.clone());
     }
-    let objects = vec![
-        // multiprocessing's Value lock is re-entrant.
-        ObjectDef { name: "v.get_lock()".into(), kind: ObjectKind::RLock },
-        ObjectDef { name: "v".into(), kind: ObjectKind::SharedValue { initial: 0, lock: LOCK } },
-        ObjectDef { name: "counter".into(), kind: ObjectKind::Var { initial: 0 } },
-    ];
+    let objects = if value {
+        vec![
+            // multiprocessing's Value lock is re-entrant.
+            ObjectDef { name: "v.get_lock()".into(), kind: ObjectKind::RLock },
+            ObjectDef { name: "v".into(), kind: ObjectKind::SharedValue { initial: 0, lock: LOCK } },
+        ]
+    } else {
+        vec![ObjectDef { name: "counter".into(), kind: ObjectKind::Var { initial: 0 } }]
+    };
     let program = Program { source: src.finish(), processes, actors, objects };
     Built::new(program, common)
 }
