@@ -106,7 +106,7 @@ fn a_construct_outside_the_subset_is_refused_where_it_is_with_what_is_supported(
     assert_eq!((e.line, e.column, e.message.as_str()), (8, 5, "`try` is not supported yet"));
     let e = refused("import socket\n");
     assert_eq!((e.line, e.column), (1, 8));
-    assert!(e.message.contains("import threading, multiprocessing, _thread, time or os"), "{e}");
+    assert!(e.message.contains("import threading, multiprocessing (or `as mp`), _thread, time or os"), "{e}");
     let e = refused("from multiprocessing import Manager\n");
     assert_eq!((e.line, e.column), (1, 29));
     assert!(e.message.contains("Process, Queue, Pipe, Value, Pool"), "{e}");
@@ -196,6 +196,27 @@ fn the_queue_lesson_compiles_to_its_own_program() {
                 let knobs =
                     [("producers", producers), ("consumers", consumers), ("maxsize", maxsize), ("items", items)];
                 round_trip("queue", &knobs);
+            }
+        }
+    }
+}
+
+#[test]
+fn threads_vs_processes_compiles_to_its_own_program_for_every_kind() {
+    for count in ["1", "8", "16"] {
+        for kind in ["thread", "fork", "spawn"] {
+            round_trip("threads_vs_processes", &[("count", count), ("kind", kind)]);
+        }
+    }
+}
+
+#[test]
+fn pool_map_compiles_to_its_own_program_for_every_method_and_chunksize() {
+    for (tasks, pool_size) in [("1", "1"), ("10", "3"), ("17", "4")] {
+        for method in ["map", "imap_unordered", "apply_async"] {
+            for chunksize in ["0", "1", "3"] {
+                let knobs = [("tasks", tasks), ("pool_size", pool_size), ("method", method), ("chunksize", chunksize)];
+                round_trip("pool_map", &knobs);
             }
         }
     }

@@ -83,7 +83,7 @@ impl Body<'_, '_> {
             return Err(self.refuse(assign, "only `name = value` is supported so far"));
         };
         let value = assign.value.as_ref();
-        if self.main && is_thread_maker(value, &|n| self.m.makes_actors(n)) {
+        if self.main && is_thread_maker(value, &|f| self.m.makes_actors(f)) {
             if self.nesting > 0 {
                 return Err(
                     self.refuse(value, "threads are made at the module's top level so far, not in a loop or a branch")
@@ -97,7 +97,10 @@ impl Body<'_, '_> {
         }
         // `start = time.monotonic() + 2` at the top: the run's start, read before anything
         // else runs (a call, a GIL check point).
-        if self.main && clock_offset(self.m, value).is_some() {
+        if self.main
+            && clock_offset(self.m, value).is_some()
+            && matches!(self.m.globals.get(target.id.as_str()), Some(Global::Const(_)))
+        {
             if self.ops_len() > 0 || self.nesting > 0 {
                 return Err(self.refuse(
                     value,
@@ -127,6 +130,12 @@ impl Body<'_, '_> {
                 } else {
                     let r = self.new_local(target)?;
                     self.evaluate_into(assign, r, value)?;
+                    // A reading of the clock (or one plus seconds): a time from now on.
+                    if self.is_time(value) {
+                        self.clocks.insert(target.id.to_string());
+                    } else {
+                        self.clocks.remove(target.id.as_str());
+                    }
                 }
                 return Ok(());
             }
@@ -164,6 +173,7 @@ impl Body<'_, '_> {
         called_function(self, value).is_some()
             || matches!(value, Expr::BinOp(b) if arith_of(b.op).is_some())
             || self.is_message_value(value)
+            || self.is_timing(value)
     }
 
     /// Computes `value` into register `r`: a number, a name, shared state, a call of a
@@ -179,6 +189,9 @@ impl Body<'_, '_> {
             return self.call_function(call, f, Some(r));
         }
         if self.message_value(r, value)? {
+            return Ok(());
+        }
+        if self.evaluate_time(node, r, value, free)? {
             return Ok(());
         }
         if let Ok((source, plus)) = self.number(value) {

@@ -7,7 +7,7 @@ use ruff_python_ast::{self as ast, Expr, Stmt};
 use ruff_text_size::Ranged;
 
 use super::expr::{range_of, truth_in, value_in};
-use super::scope::{Global, Handle, Module, OpenLoop, Value};
+use super::scope::{Global, Handle, Module, OpenLoop, OpenPool, Value};
 use super::syntax::{
     assigned_names, declares_global, describe, is_main_guard, mentions, simple_assignments, stores_of,
 };
@@ -19,6 +19,9 @@ use crate::engine::program::{ActorId, ObjectId, ObjectKind, Op, OpKind, Reg, Wai
 pub(super) enum Local {
     Reg(Reg),
     Threads(Vec<ActorId>),
+    /// A pool's results: how many (`len` of them), or the handles of `apply_async` calls
+    /// whose results come through the named queue (see [`super::pools`]).
+    Results(u32, Option<String>),
 }
 
 pub(super) struct Body<'m, 'a> {
@@ -53,6 +56,10 @@ pub(super) struct Body<'m, 'a> {
     pub(super) constants: BTreeSet<String>,
     /// Parameters bound to shared objects (a lock, a queue, a pipe's end).
     pub(super) handles: BTreeMap<String, Handle>,
+    /// Locals holding a reading of the clock (in microseconds since the run began).
+    pub(super) clocks: BTreeSet<String>,
+    /// Pools made and not yet shut down, by name.
+    pub(super) pools: BTreeMap<String, OpenPool>,
     /// Where a `return`'s value goes: the register of the name the call assigns.
     pub(super) returns: Option<Reg>,
     /// The jumps of `return`s before the function's end, to be pointed at it.
@@ -77,6 +84,8 @@ impl<'m, 'a> Body<'m, 'a> {
             this: false,
             constants: BTreeSet::new(),
             handles: BTreeMap::new(),
+            pools: BTreeMap::new(),
+            clocks: BTreeSet::new(),
             returns: None,
             return_jumps: Vec::new(),
         }
@@ -94,7 +103,7 @@ impl<'m, 'a> Body<'m, 'a> {
             self.take_constants(stmts);
         }
         let mut names: Vec<&ast::ExprName> = Vec::new();
-        assigned_names(stmts, &|n| self.m.makes_actors(n), &mut names);
+        assigned_names(stmts, &|f| self.m.makes_actors(f), &mut names);
         for name in names {
             let id = name.id.as_str();
             let module_level = matches!(
@@ -169,6 +178,14 @@ impl<'m, 'a> Body<'m, 'a> {
     /// A value known before the run; not one that names a local, whose value is the
     /// run's (a local may shadow a module constant or a parameter).
     pub(super) fn known(&self, expr: &Expr) -> Option<Value> {
+        // `len(results)` of a pool's results: how many tasks it ran.
+        if let Expr::Call(call) = expr {
+            if let (Expr::Name(f), [Expr::Name(arg)]) = (call.func.as_ref(), &call.arguments.args[..]) {
+                if let (Some(Local::Results(n, None)), "len") = (self.locals.get(arg.id.as_str()), f.id.as_str()) {
+                    return Some(Value::Int(i64::from(*n)));
+                }
+            }
+        }
         use ruff_python_ast::visitor::{walk_expr, Visitor};
         struct Locals<'b> {
             locals: &'b BTreeMap<String, Local>,
@@ -197,12 +214,20 @@ impl<'m, 'a> Body<'m, 'a> {
             self.nesting += usize::from(compound);
             let done = match stmt {
                 Stmt::Return(ret) => self.return_stmt(ret, i + 1 == stmts.len() && self.nesting == 0),
+                // A pool, made for the batch found after it; the batch, handed out.
+                other if self.main && self.pool_statement(other, &stmts[i + 1..])? => Ok(()),
+                other if !self.pools.is_empty() && self.pool_batch(other)? => Ok(()),
                 other => self.stmt(other, &stmts[..i]),
             };
             self.nesting -= usize::from(compound);
             done?;
         }
         Ok(())
+    }
+
+    /// Operations made elsewhere (a pool's parts), with their own lines and no jumps.
+    pub(super) fn extend(&mut self, ops: Vec<Op>) {
+        self.ops.extend(ops);
     }
 
     pub(super) fn op(&mut self, node: &impl Ranged, kind: OpKind) {
@@ -412,6 +437,9 @@ impl<'m, 'a> Body<'m, 'a> {
         let Expr::Call(call) = expr else {
             return Err(self.refuse(expr, "a line that is only an expression must be a call"));
         };
+        if self.start_method_call(expr)? {
+            return Ok(());
+        }
         match call.func.as_ref() {
             Expr::Name(name) if name.id.as_str() == "print" && !self.locals.contains_key("print") => self.print(call),
             Expr::Name(name) => match self.m.globals.get(name.id.as_str()) {
@@ -421,7 +449,7 @@ impl<'m, 'a> Body<'m, 'a> {
                 }
                 _ => Err(self.refuse(name, format!("`{}()` is not supported yet", name.id))),
             },
-            Expr::Attribute(_) if self.message_call(expr)? => Ok(()),
+            Expr::Attribute(_) if self.message_call(expr)? || self.pool_call(call)? => Ok(()),
             Expr::Attribute(attr) => self.method_call(call, attr),
             other => Err(self.refuse(other, "this call is not supported yet")),
         }

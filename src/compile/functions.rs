@@ -42,6 +42,18 @@ impl<'m, 'a> Body<'m, 'a> {
         Body::def_body(m, f, attributes, Frame::default(), true)
     }
 
+    /// Function `f` as a pool's task or callback: its parameters in `locals`' registers, its
+    /// own locals from register `used` on, its `return` into `returns`.
+    pub(super) fn task(
+        m: &'m mut Module<'a>,
+        f: usize,
+        locals: Vec<(String, Reg)>,
+        used: u8,
+        returns: Option<Reg>,
+    ) -> Result<Vec<Op>, CompileError> {
+        Body::def_body(m, f, Vec::new(), Frame { used, returns, locals, ..Frame::default() }, false)
+    }
+
     /// The body of `def` number `f` compiled with `params` bound (and the thread's name,
     /// when it is known) in `frame`; `this`: a Thread subclass's `run`.
     fn def_body(

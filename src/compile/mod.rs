@@ -8,12 +8,14 @@
 mod assign;
 mod body;
 mod calls;
+mod clock;
 mod control;
 mod expr;
 mod functions;
 mod locks;
 mod messages;
 mod module;
+mod pools;
 mod print;
 mod processes;
 mod scope;

@@ -84,14 +84,14 @@ impl<'a> Module<'a> {
                 Stmt::Import(import) => {
                     for alias in &import.names {
                         let name = alias.name.as_str();
-                        if !matches!(name, "threading" | "time" | "_thread" | "os" | "multiprocessing")
-                            || alias.asname.is_some()
-                        {
+                        if name == "multiprocessing" {
+                            self.multiprocessing_alias = alias.asname.as_ref().map(|a| a.to_string());
+                        } else if !matches!(name, "threading" | "time" | "_thread" | "os") || alias.asname.is_some() {
                             return Err(refuse(
                                 self.source,
                                 alias,
                                 format!(
-                                    "`import {name}` is not supported yet: import threading, multiprocessing, _thread, time or os, as plain names"
+                                    "`import {name}` is not supported yet: import threading, multiprocessing (or `as mp`), _thread, time or os, as plain names"
                                 ),
                             ));
                         }
@@ -154,7 +154,9 @@ impl<'a> Module<'a> {
                 } else if let Some(kind) = self.object_made_by(value)? {
                     self.objects.push(ObjectDef { name: name.clone(), kind });
                     self.globals.insert(name.clone(), Global::Object(ObjectId(self.objects.len() as u16 - 1)));
-                } else if let Some(offset) = clock_offset(self, value) {
+                } else if let Some(offset) =
+                    clock_offset(self, value).filter(|_| !super::clock::read_against_clock(self.body, &name))
+                {
                     // Read as the run's start: the main thread reads it before anything else.
                     self.globals.insert(name.clone(), Global::Const(Value::Float(offset)));
                 } else if let Some(v) = value_in(self, &[], value) {

@@ -86,6 +86,11 @@ impl Body<'_, '_> {
             self.op(call, OpKind::Introspect { what: Introspect::ActiveCount, reg: r });
             return Ok(TextPart::Reg(r));
         }
+        if self.is_time(expr) {
+            let message =
+                "a time in seconds is a decimal: print it in ms, `round((time.perf_counter() - start) * 1000)`";
+            return Err(self.refuse(expr, message));
+        }
         // A queue's `empty()` and `full()`, as Python prints a bool.
         if self.is_message_value(expr) && is_question(expr) {
             let r = self.take_scratch(expr, scratch)?;

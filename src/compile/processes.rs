@@ -18,7 +18,7 @@ use crate::engine::program::{
 pub(super) const MAX_PROCESSES: usize = 64;
 
 /// The names `from multiprocessing import ...` may bring in.
-pub(super) const IMPORTABLE: &[&str] = &["Process", "Queue", "Pipe", "Value", "Pool", "current_process"];
+pub(super) const IMPORTABLE: &[&str] = &["Process", "Queue", "Pipe", "Value", "Pool", "set_start_method"];
 
 /// `multiprocessing.NAME(...)`, or `NAME(...)` imported from it: the call and NAME.
 pub(super) fn mp_call<'e>(
@@ -31,8 +31,11 @@ pub(super) fn mp_call<'e>(
             Ok((!module.globals.contains_key(n.id.as_str())).then_some((call, n.id.as_str())))
         }
         Expr::Attribute(attr) => match attr.value.as_ref() {
+            Expr::Name(owner) if module.multiprocessing_alias.as_deref() == Some(owner.id.as_str()) => {
+                Ok(Some((call, attr.attr.as_str())))
+            }
             Expr::Name(owner) if owner.id.as_str() == "multiprocessing" => {
-                if !module.imported("multiprocessing") {
+                if !module.imported("multiprocessing") || module.multiprocessing_alias.is_some() {
                     let message = "`multiprocessing` is not imported: add `import multiprocessing` first";
                     return Err(refuse(module.source, owner, message));
                 }
@@ -88,7 +91,7 @@ impl<'a> Module<'a> {
         self.processes.push(ProcessDef {
             name: name.clone(),
             parent: Some(ProcessId(0)),
-            start_method: StartMethod::Fork,
+            start_method: self.start_method,
             daemon: spec.daemon,
         });
         let process = ProcessId(self.processes.len() as u16);
@@ -168,6 +171,30 @@ impl<'a> Module<'a> {
         let id = ObjectId(self.objects.len() as u16 - 1);
         self.globals.insert(left.id.to_string(), Global::End(id, 0));
         self.globals.insert(right.id.to_string(), Global::End(id, 1));
+        Ok(true)
+    }
+}
+
+impl Body<'_, '_> {
+    /// `set_start_method("fork")` or `("spawn")`, in the main thread before any process is
+    /// made; `Ok(false)` when `expr` is no such call.
+    pub(super) fn start_method_call(&mut self, expr: &Expr) -> Result<bool, CompileError> {
+        let Some((call, "set_start_method")) = mp_call(self.m, expr)? else { return Ok(false) };
+        if !self.main || !self.m.processes.is_empty() {
+            return Err(self.refuse(call, "set the start method in the main thread before making any process"));
+        }
+        let method = match &call.arguments.args[..] {
+            [Expr::StringLiteral(s)] => s.value.to_str(),
+            _ => return Err(self.refuse(call, "`set_start_method` takes \"fork\" or \"spawn\"")),
+        };
+        self.m.start_method = match method {
+            "fork" => StartMethod::Fork,
+            "spawn" => StartMethod::Spawn,
+            "forkserver" => {
+                return Err(self.refuse(call, "the forkserver start method is not modelled yet: \"fork\" or \"spawn\""))
+            }
+            other => return Err(self.refuse(call, format!("ValueError: cannot find context for '{other}'"))),
+        };
         Ok(true)
     }
 }

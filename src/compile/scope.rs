@@ -170,6 +170,11 @@ pub(super) struct Module<'a> {
     pub from_multiprocessing: BTreeSet<String>,
     /// While a child process's code is compiled: its name.
     pub current_process: Option<String>,
+    /// `import multiprocessing as mp`: the name it goes by.
+    pub multiprocessing_alias: Option<String>,
+    /// How child processes start: fork (Linux's default before 3.14) unless the program
+    /// calls `set_start_method`.
+    pub start_method: StartMethod,
     pub imports: BTreeSet<String>,
     /// Threads made without a name so far: CPython numbers only those (`Thread-3 (work)`).
     pub unnamed_threads: usize,
@@ -198,6 +203,8 @@ impl<'a> Module<'a> {
             processes: Vec::new(),
             from_multiprocessing: BTreeSet::new(),
             current_process: None,
+            multiprocessing_alias: None,
+            start_method: StartMethod::Fork,
             imports: BTreeSet::new(),
             unnamed_threads: 0,
             dummy_threads: 0,
@@ -212,13 +219,21 @@ impl<'a> Module<'a> {
         self.imports.contains(name)
     }
 
-    /// Whether calling `name` makes a thread or a process: a `threading.Thread` subclass
-    /// of the module's, or `Process` imported from `multiprocessing`.
-    pub fn makes_actors(&self, name: &str) -> bool {
-        match self.globals.get(name) {
-            Some(Global::ThreadClass(_)) => true,
-            Some(_) => false,
-            None => name == "Process" && self.from_multiprocessing.contains(name),
+    /// Whether calling `function` makes a thread or a process: a `threading.Thread`
+    /// subclass of the module's, `Process` imported from `multiprocessing`, or
+    /// `mp.Process` where `mp` is its alias.
+    pub fn makes_actors(&self, function: &ast::Expr) -> bool {
+        match function {
+            ast::Expr::Name(n) => match self.globals.get(n.id.as_str()) {
+                Some(Global::ThreadClass(_)) => true,
+                Some(_) => false,
+                None => n.id.as_str() == "Process" && self.from_multiprocessing.contains("Process"),
+            },
+            ast::Expr::Attribute(a) => {
+                a.attr.as_str() == "Process"
+                    && matches!(a.value.as_ref(), ast::Expr::Name(m) if self.multiprocessing_alias.as_deref() == Some(m.id.as_str()))
+            }
+            _ => false,
         }
     }
 
@@ -264,6 +279,17 @@ pub(super) struct ThreadSpec {
     pub attributes: Option<Vec<(String, Value)>>,
     /// `multiprocessing.Process(...)`: a child process, its main thread running the target.
     pub process: bool,
+}
+
+/// A pool made and not yet shut down: its parts still to place.
+pub(super) struct OpenPool {
+    pub parts: crate::engine::python::pool::PoolParts,
+    pub plan: crate::engine::python::pool::PoolPlan,
+    /// Where the batch is handed out (the statement's start).
+    pub batch: TextSize,
+    /// `apply_async` without a callback: the queue the handles' results go to.
+    pub handles: Option<(String, ObjectId)>,
+    pub closed: bool,
 }
 
 /// A loop being compiled: where it starts, and the `break`s to point at its end.

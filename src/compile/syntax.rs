@@ -43,13 +43,13 @@ pub(super) fn is_bare_call(expr: &Expr, module: &str, name: &str) -> bool {
 }
 
 /// Whether `value` makes threads or processes: `threading.Thread(...)`,
-/// `multiprocessing.Process(...)`, a call of a name `makes` says makes them (a Thread
-/// subclass, an imported `Process`), a comprehension of them, or lists of them added.
-pub(super) fn is_thread_maker(value: &Expr, makes: &dyn Fn(&str) -> bool) -> bool {
+/// `multiprocessing.Process(...)`, a call of what `makes` says makes them (a Thread
+/// subclass, an imported `Process`, `mp.Process`), a comprehension of them, or lists of them added.
+pub(super) fn is_thread_maker(value: &Expr, makes: &dyn Fn(&Expr) -> bool) -> bool {
     let thread = |e: &Expr| {
         threading_call(e).is_some_and(|(_, _, name)| name == "Thread")
             || module_call(e, "multiprocessing").is_some_and(|(_, _, name)| name == "Process")
-            || matches!(e, Expr::Call(c) if matches!(c.func.as_ref(), Expr::Name(n) if makes(n.id.as_str())))
+            || matches!(e, Expr::Call(c) if makes(&c.func))
     };
     match value {
         Expr::ListComp(comp) => thread(&comp.elt),
@@ -64,13 +64,14 @@ pub(super) fn is_thread_maker(value: &Expr, makes: &dyn Fn(&str) -> bool) -> boo
 /// each once, in order.
 pub(super) fn assigned_names<'s>(
     stmts: &'s [Stmt],
-    is_class: &dyn Fn(&str) -> bool,
+    is_class: &dyn Fn(&Expr) -> bool,
     names: &mut Vec<&'s ast::ExprName>,
 ) {
     for stmt in stmts {
         match stmt {
             Stmt::Assign(a) => {
-                if let ([Expr::Name(n)], false) = (a.targets.as_slice(), is_thread_maker(&a.value, is_class)) {
+                let unnumbered = is_thread_maker(&a.value, is_class) || is_pool_result(&a.value);
+                if let ([Expr::Name(n)], false) = (a.targets.as_slice(), unnumbered) {
                     if !names.iter().any(|m| m.id == n.id) {
                         names.push(n);
                     }
@@ -195,4 +196,22 @@ pub(super) fn is_current_thread_name(expr: &Expr) -> bool {
         && func.attr.as_str() == "current_thread"
         && module.id.as_str() == "threading"
         && call.arguments.is_empty()
+}
+
+/// Whether `value` is what a pool hands back (`pool.map(...)`, `list(pool.imap_unordered(...))`,
+/// `[pool.apply_async(...) for ...]`, `[h.get() for h in handles]`): a name bound to it
+/// holds no number.
+pub(super) fn is_pool_result(value: &Expr) -> bool {
+    let method = |e: &Expr, names: &[&str]| matches!(e, Expr::Call(c) if matches!(c.func.as_ref(), Expr::Attribute(a) if names.contains(&a.attr.as_str())));
+    match value {
+        Expr::Call(list) if matches!(list.func.as_ref(), Expr::Name(n) if n.id.as_str() == "list") => {
+            list.arguments.args.first().is_some_and(|inner| method(inner, &["imap_unordered"]))
+        }
+        Expr::ListComp(comp) => {
+            method(&comp.elt, &["apply_async"])
+                || (method(&comp.elt, &["get"])
+                    && matches!(comp.generators.as_slice(), [g] if matches!(g.iter, Expr::Name(_))))
+        }
+        other => method(other, &["map"]),
+    }
 }

@@ -425,7 +425,7 @@ impl Body<'_, '_> {
     /// known value in each copy, so each thread is made with its own arguments. `false`
     /// when the loop is not such a loop.
     pub(super) fn unrolled_for(&mut self, for_: &ast::StmtFor, var: &ast::ExprName) -> Result<bool, CompileError> {
-        let is_class = |n: &str| self.m.makes_actors(n);
+        let is_class = |f: &Expr| self.m.makes_actors(f);
         let makes_threads = for_.body.iter().any(|s| match s {
             Stmt::Expr(e) => is_start_new_thread(&e.value),
             Stmt::Assign(a) => super::syntax::is_thread_maker(&a.value, &is_class),

@@ -111,8 +111,10 @@ impl Teach for PoolMap {
     }
 }
 
-const T0: Reg = Reg(1);
-const ELAPSED: Reg = Reg(2);
+/// The main thread's `start`, then a scratch for each result and for the time taken.
+const T0: Reg = Reg(0);
+const SCRATCH: Reg = Reg(1);
+const ELAPSED: Reg = SCRATCH;
 
 /// The plan the knobs make.
 pub fn plan(knobs: &Knobs) -> PoolPlan {
@@ -167,11 +169,12 @@ fn build(knobs: &Knobs, common: &Common) -> Built {
         PoolMethod::ImapUnordered => {
             src.line(2, &format!("results = list(pool.imap_unordered(f, range({tasks}){chunk_arg}))"))
         }
-        PoolMethod::ApplyAsync => {
-            let submit = src.line(2, &format!("handles = [pool.apply_async(f, (x,)) for x in range({tasks})]"));
-            src.line(2, "results = [h.get() for h in handles]");
-            submit
-        }
+        PoolMethod::ApplyAsync => src.line(2, &format!("handles = [pool.apply_async(f, (x,)) for x in range({tasks})]")),
+    };
+    // `apply_async`'s results are read on a line of their own.
+    let gets = match plan.method {
+        PoolMethod::ApplyAsync => src.line(2, "results = [h.get() for h in handles]"),
+        _ => call,
     };
     let done = src.line(1, "print(f\"{len(results)} results in {round((time.perf_counter() - start) * 1000)} ms\")");
 
@@ -197,6 +200,9 @@ fn build(knobs: &Knobs, common: &Common) -> Built {
             ],
         }),
         sleep.op(OpKind::Sleep { micros: task_micros }),
+        // `x * x`: x into the result, then times x.
+        ret.op(OpKind::Set { reg: RESULT, value: 0 }),
+        ret.op(OpKind::Arith { reg: RESULT, op: Arith::Add, value: Operand::Reg(ITEM) }),
         ret.op(OpKind::Arith { reg: RESULT, op: Arith::Mul, value: Operand::Reg(ITEM) }),
     ];
     let callback: Vec<Op> = handles
@@ -208,13 +214,18 @@ fn build(knobs: &Knobs, common: &Common) -> Built {
     let mut main = vec![start.op(OpKind::Clock { reg: T0 })];
     main.extend(parts.start);
     main.extend(parts.submit);
-    main.extend(parts.results);
+    main.extend(parts.results.into_iter().map(|o| match o.kind {
+        OpKind::Get { object, wait, .. } => call.op(OpKind::Get { object, reg: SCRATCH, wait }),
+        other => call.op(other),
+    }));
     if let Some(q) = handles {
-        main.extend((0..tasks).map(|_| call.op(OpKind::Get { object: q, reg: Reg(0), wait: Wait::Forever })));
+        main.extend((0..tasks).map(|_| gets.op(OpKind::Get { object: q, reg: SCRATCH, wait: Wait::Forever })));
     }
     main.extend(parts.shutdown);
     main.push(done.op(OpKind::Clock { reg: ELAPSED }));
     main.push(done.op(OpKind::Arith { reg: ELAPSED, op: Arith::Sub, value: Operand::Reg(T0) }));
+    // `round(... * 1000)`: to the nearest millisecond.
+    main.push(done.op(OpKind::Add { reg: ELAPSED, value: 500 }));
     main.push(done.op(OpKind::Arith { reg: ELAPSED, op: Arith::FloorDiv, value: Operand::Const(1000) }));
     main.push(done.op(OpKind::Print {
         text: vec![TextPart::Lit(format!("{tasks} results in ")), TextPart::Reg(ELAPSED), TextPart::Lit(" ms".into())],

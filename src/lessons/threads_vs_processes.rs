@@ -109,9 +109,12 @@ impl Teach for ThreadsVsProcesses {
 }
 
 const COUNTER: ObjectId = ObjectId(0);
+/// The task's read of `counter`.
 const VALUE: Reg = Reg(0);
-const T0: Reg = Reg(1);
-const ELAPSED: Reg = Reg(2);
+/// The main thread's `start`, `elapsed_us`, and a print's scratch after them.
+const T0: Reg = Reg(0);
+const ELAPSED: Reg = Reg(1);
+const SCRATCH: Reg = Reg(2);
 
 fn build(knobs: &Knobs, common: &Common) -> Built {
     let Knobs { count, kind } = *knobs;
@@ -162,22 +165,22 @@ fn build(knobs: &Knobs, common: &Common) -> Built {
     main.extend(joins(count, join_line));
     main.push(elapsed_line.op(OpKind::Clock { reg: ELAPSED }));
     main.push(elapsed_line.op(OpKind::Arith { reg: ELAPSED, op: Arith::Sub, value: Operand::Reg(T0) }));
-    main.push(print_time.op(OpKind::Set { reg: VALUE, value: 0 }));
-    main.push(print_time.op(OpKind::Arith { reg: VALUE, op: Arith::Add, value: Operand::Reg(ELAPSED) }));
-    main.push(print_time.op(OpKind::Arith { reg: VALUE, op: Arith::FloorDiv, value: Operand::Const(count as i64) }));
+    main.push(print_time.op(OpKind::Set { reg: SCRATCH, value: 0 }));
+    main.push(print_time.op(OpKind::Arith { reg: SCRATCH, op: Arith::Add, value: Operand::Reg(ELAPSED) }));
+    main.push(print_time.op(OpKind::Arith { reg: SCRATCH, op: Arith::FloorDiv, value: Operand::Const(count as i64) }));
     main.push(print_time.op(OpKind::Print {
         text: vec![
             TextPart::Lit(format!("{count} {unit} started and joined in ")),
             TextPart::Reg(ELAPSED),
             TextPart::Lit(" us, ".into()),
-            TextPart::Reg(VALUE),
+            TextPart::Reg(SCRATCH),
             TextPart::Lit(" us each".into()),
         ],
     }));
-    main.push(print_counter.op(OpKind::Load { object: COUNTER, reg: VALUE }));
+    main.push(print_counter.op(OpKind::Load { object: COUNTER, reg: SCRATCH }));
     main.push(
         print_counter.op(OpKind::Print {
-            text: vec![TextPart::Lit("counter in the main process: ".into()), TextPart::Reg(VALUE)],
+            text: vec![TextPart::Lit("counter in the main process: ".into()), TextPart::Reg(SCRATCH)],
         }),
     );
 

@@ -1,0 +1,182 @@
+//! The clock read while the program runs: `start = time.perf_counter()` (or `monotonic()`)
+//! into a local, then `(time.perf_counter() - start) * 1000` in milliseconds or `* 1e6` in
+//! microseconds, rounded by `round()` or cut by `int()`. A register holds a reading in
+//! microseconds since the run began, so a time is exact to the microsecond the engines
+//! count in. A module-level reading that is only compared with the clock stays the run's
+//! start (see [`super::expr::clock_offset`]).
+
+use ruff_python_ast::{self as ast, Expr, Operator};
+use ruff_text_size::Ranged;
+
+use super::body::Body;
+use super::expr::{is_clock, seconds_in};
+use super::CompileError;
+use crate::engine::program::{Arith, OpKind, Operand, Reg, REGISTERS};
+
+/// Seconds to the engines' microseconds.
+const MICROS: f64 = 1e6;
+
+impl Body<'_, '_> {
+    /// Whether `expr` is a time in seconds: the clock, a local holding a reading, or one
+    /// of them plus or minus seconds or another time.
+    pub(super) fn is_time(&self, expr: &Expr) -> bool {
+        match expr {
+            Expr::Name(n) => self.clocks.contains(n.id.as_str()) && self.local_reg(n.id.as_str()).is_some(),
+            Expr::BinOp(bin) if matches!(bin.op, Operator::Add | Operator::Sub) => self.is_time(&bin.left),
+            other => is_clock(self.m, other),
+        }
+    }
+
+    /// Whether [`Body::evaluate_time`] takes `expr`.
+    pub(super) fn is_timing(&self, expr: &Expr) -> bool {
+        self.is_time(expr)
+            || self.scaled(expr).is_some()
+            || rounded(expr).is_some_and(|(_, inner)| self.scaled(inner).is_some())
+    }
+
+    /// `time * 1000` or `time * 1e6`: the time and its scale.
+    fn scaled<'e>(&self, expr: &'e Expr) -> Option<(&'e Expr, f64)> {
+        let Expr::BinOp(bin) = expr else { return None };
+        if bin.op != Operator::Mult || !self.is_time(&bin.left) {
+            return None;
+        }
+        Some((&bin.left, seconds_in(self.m, &self.params, &bin.right)?))
+    }
+
+    /// A time or a scaled time into register `r`; `Ok(false)` when `expr` is neither.
+    pub(super) fn evaluate_time(
+        &mut self,
+        node: &impl Ranged,
+        r: Reg,
+        expr: &Expr,
+        free: u8,
+    ) -> Result<bool, CompileError> {
+        if let Some((round, inner)) = rounded(expr) {
+            if let Some((time, scale)) = self.scaled(inner) {
+                self.scale(node, r, time, scale, round, free)?;
+                return Ok(true);
+            }
+            if self.is_time(inner) {
+                let message = "a time in seconds is a decimal, which registers do not hold: round it in ms, `round((time.perf_counter() - start) * 1000)`";
+                return Err(self.refuse(inner, message));
+            }
+            return Ok(false);
+        }
+        if let Some((time, scale)) = self.scaled(expr) {
+            self.scale(node, r, time, scale, false, free)?;
+            return Ok(true);
+        }
+        if !self.is_time(expr) {
+            return Ok(false);
+        }
+        if is_clock(self.m, expr) {
+            self.op(node, OpKind::Clock { reg: r });
+            return Ok(true);
+        }
+        match expr {
+            Expr::Name(n) => {
+                let from = self.local_reg(n.id.as_str()).expect("a time local");
+                if from != r {
+                    self.op(node, OpKind::Set { reg: r, value: 0 });
+                    self.op(node, OpKind::Arith { reg: r, op: Arith::Add, value: Operand::Reg(from) });
+                }
+            }
+            Expr::BinOp(bin) => {
+                let op = if bin.op == Operator::Add { Arith::Add } else { Arith::Sub };
+                let right_local = match bin.right.as_ref() {
+                    Expr::Name(n) if self.is_time(&bin.right) => self.local_reg(n.id.as_str()),
+                    _ => None,
+                };
+                if right_local == Some(r) {
+                    return Err(self.refuse(bin, "write this in two steps: the name is read after it is overwritten"));
+                }
+                self.evaluate_time(node, r, &bin.left, free)?;
+                if let Some(from) = right_local {
+                    self.op(node, OpKind::Arith { reg: r, op, value: Operand::Reg(from) });
+                } else if self.is_time(&bin.right) {
+                    if usize::from(free) >= REGISTERS {
+                        return Err(self.refuse(bin, "this needs more registers than a thread has: split it"));
+                    }
+                    self.evaluate_time(node, Reg(free), &bin.right, free + 1)?;
+                    self.op(node, OpKind::Arith { reg: r, op, value: Operand::Reg(Reg(free)) });
+                } else {
+                    let seconds = seconds_in(self.m, &self.params, &bin.right).ok_or_else(|| {
+                        self.refuse(
+                            bin.right.as_ref(),
+                            "a time plus or minus seconds known before the run, or another time",
+                        )
+                    })?;
+                    let micros = (seconds * MICROS).round() as i64;
+                    self.op(node, OpKind::Add { reg: r, value: if op == Arith::Add { micros } else { -micros } });
+                }
+            }
+            _ => unreachable!("is_time said so"),
+        }
+        Ok(true)
+    }
+
+    /// `time * scale` in whole units (ms for 1000, µs for 1e6), rounded to the nearest when
+    /// `round`, else cut toward zero as `int()` does.
+    fn scale(
+        &mut self,
+        node: &impl Ranged,
+        r: Reg,
+        time: &Expr,
+        scale: f64,
+        round: bool,
+        free: u8,
+    ) -> Result<(), CompileError> {
+        let per_unit = match scale {
+            1e6 => 1,
+            1e3 => 1000,
+            _ => {
+                let message = "a time is counted in ms (`* 1000`) or µs (`* 1e6`) so far";
+                return Err(self.refuse(node, message));
+            }
+        };
+        self.evaluate_time(node, r, time, free)?;
+        if per_unit > 1 {
+            if round {
+                self.op(node, OpKind::Add { reg: r, value: per_unit / 2 });
+            }
+            self.op(node, OpKind::Arith { reg: r, op: Arith::FloorDiv, value: Operand::Const(per_unit) });
+        }
+        Ok(())
+    }
+}
+
+/// `round(x)` (true) or `int(x)` (false), and x.
+fn rounded(expr: &Expr) -> Option<(bool, &Expr)> {
+    let Expr::Call(call) = expr else { return None };
+    let Expr::Name(f) = call.func.as_ref() else { return None };
+    let ([inner], true) = (&call.arguments.args[..], call.arguments.keywords.is_empty()) else { return None };
+    match f.id.as_str() {
+        "round" => Some((true, inner)),
+        "int" => Some((false, inner)),
+        _ => None,
+    }
+}
+
+/// Whether the module reads `name` against the clock (`time.perf_counter() - name`): a
+/// reading kept in a register, not the run's start.
+pub(super) fn read_against_clock(stmts: &[ast::Stmt], name: &str) -> bool {
+    use ruff_python_ast::visitor::{walk_expr, Visitor};
+    struct Finder<'n>(&'n str, bool);
+    impl<'e> Visitor<'e> for Finder<'_> {
+        fn visit_expr(&mut self, expr: &'e Expr) {
+            if let Expr::BinOp(bin) = expr {
+                let clock = super::syntax::is_bare_call(&bin.left, "time", "perf_counter")
+                    || super::syntax::is_bare_call(&bin.left, "time", "monotonic");
+                self.1 |= bin.op == Operator::Sub
+                    && clock
+                    && matches!(bin.right.as_ref(), Expr::Name(n) if n.id.as_str() == self.0);
+            }
+            walk_expr(self, expr);
+        }
+    }
+    let mut finder = Finder(name, false);
+    for stmt in stmts {
+        finder.visit_stmt(stmt);
+    }
+    finder.1
+}
