@@ -337,6 +337,28 @@ fn functions_return_values_take_locals_defaults_and_names_and_loops_read_their_v
     assert_eq!(e.message, "TypeError: f() missing 1 required positional argument: 'b'");
 }
 
+#[test]
+fn multiprocessing_outside_the_subset_is_refused_with_what_to_write_instead() {
+    let cases: &[(&str, (u32, u32), &str)] = &[
+        ("from multiprocessing import Pool\n\n\ndef f(x):\n    return x\n\n\nif __name__ == \"__main__\":\n    pool = Pool(2)\n    pool.close()\n", (9, 12), "`pool` is given no work"),
+        ("from multiprocessing import Pool\n\n\ndef f(x):\n    return x\n\n\nwith Pool() as pool:\n    r = pool.map(f, range(3))\n", (8, 6), "give the pool its size"),
+        ("import multiprocessing\n\nmultiprocessing.set_start_method(\"forkserver\")\n", (3, 1), "forkserver"),
+        ("import time\n\nstart = time.perf_counter()\ntime.sleep(0.1)\nprint(time.perf_counter() - start)\n", (5, 7), "print it in ms"),
+        ("from multiprocessing import Value\n\nv = Value(\"d\", 0.5)\n", (3, 11), "a Value holds a whole number"),
+        ("from multiprocessing import Queue\n\nq = Queue()\nq.put(1)\nq.qsize()\n", (5, 1), "a queue's `qsize(...)` is not supported yet"),
+        ("from multiprocessing import Process\n\n\ndef f(a):\n    pass\n\n\np = Process(target=f, kwargs={\"b\": 1})\n", (4, 5), "unexpected keyword argument 'b'"),
+    ];
+    for (source, (line, column), says) in cases {
+        let e = refused(source);
+        assert_eq!((e.line, e.column), (*line, *column), "{e}\n{source}");
+        assert!(e.message.contains(says), "{e}");
+    }
+    // What the subset runs: milliseconds rounded as round() does, µs exact.
+    let source = "import time\n\nstart = time.perf_counter()\ntime.sleep(0.0126)\nprint(round((time.perf_counter() - start) * 1000))\nprint(int((time.perf_counter() - start) * 1000))\n";
+    let trace = sim::run(compile(source).unwrap(), Default::default()).unwrap();
+    assert_eq!(trace.console_text(), "13\n12\n");
+}
+
 /// Programs a review found compiled into something other than what CPython runs: each
 /// must print what CPython 3.11 prints (recorded here from it).
 #[test]

@@ -17,6 +17,7 @@ use interleave::engine::trace::Outcome;
 const REFUSED: &[(&str, (u32, u32), &str)] = &[
     ("syntax_error.py", (4, 10), "invalid Python"),
     ("unsupported_class.py", (4, 1), "a class is supported only as a `threading.Thread` subclass"),
+    ("pipe_sends_text.py", (5, 15), "only whole numbers travel between threads and processes so far"),
 ];
 
 /// The corpus, and the blank page's starter programs.
@@ -79,14 +80,22 @@ fn every_corpus_program_runs_as_cpython_runs_it_or_is_refused_where_expected() {
         }
         // The live engine, through the command line.
         let path_text = path.to_string_lossy().into_owned();
-        let live = interleave::cli::main(&["run-file".into(), path_text, "--engine".into(), "live".into()])
-            .unwrap_or_else(|e| panic!("{name}: {e}"));
-        let live_console = live.split("\n--- ").next().unwrap_or_default();
+        let live_run = || {
+            interleave::cli::main(&["run-file".into(), path_text.clone(), "--engine".into(), "live".into()])
+                .unwrap_or_else(|e| panic!("{name}: {e}"))
+        };
+        let live = live_run();
+        let console = |run: &str| run.split("\n--- ").next().unwrap_or_default().to_string();
         match cpython(&path) {
             Ok(Some(printed)) => {
                 assert!(!sim_hangs, "{name}: CPython finished, the model hung");
                 assert_eq!(runs[0].console_text(), printed, "{name}: simulated vs CPython");
-                assert_eq!(live_console, printed, "{name}: live vs CPython");
+                // Real threads on a shared machine: a program whose outcome hangs on sleeps
+                // of 100 µs (the lost deposits) now and then comes out otherwise, in
+                // CPython too (1 run in 30 here); one of three live runs must agree.
+                let agrees =
+                    std::iter::once(live).chain((0..2).map(|_| live_run())).any(|run| console(&run) == printed);
+                assert!(agrees, "{name}: live vs CPython: three live runs, none printed {printed:?}");
             }
             Ok(None) => {
                 assert!(sim_hangs, "{name}: CPython hangs, the model ended: {:?}", runs[0].outcome);

@@ -218,6 +218,11 @@ fn parameters(
             format!("TypeError: {name}() takes {wanted} positional argument{wanted_s} but {given} {were} given"),
         ));
     }
+    // CPython names an unknown keyword before a missing argument.
+    if let Some((extra, _)) = named.iter().find(|(n, _)| !p.args.iter().any(|a| a.parameter.name.as_str() == n)) {
+        let message = format!("TypeError: {name}() got an unexpected keyword argument '{extra}'");
+        return Err(refuse(m.source, node, message));
+    }
     let mut bound = Vec::new();
     for (i, param) in p.args.iter().enumerate() {
         let id = param.parameter.name.as_str();
@@ -244,13 +249,6 @@ fn parameters(
             }
         };
         bound.push((id.to_string(), value));
-    }
-    if let Some((extra, _)) = named.iter().find(|(n, _)| !bound.iter().any(|(b, _)| b == n)) {
-        return Err(refuse(
-            m.source,
-            node,
-            format!("TypeError: {name}() got an unexpected keyword argument '{extra}'"),
-        ));
     }
     Ok(bound)
 }

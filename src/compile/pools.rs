@@ -350,9 +350,11 @@ impl Body<'_, '_> {
     /// The task: `f`'s body with its parameter the item and its `return` the result.
     fn pool_task(&mut self, f: usize) -> Result<Vec<Op>, CompileError> {
         let param = self.m.functions[f].parameters.args[0].parameter.name.to_string();
-        let previous = self.m.current_thread.replace("MainThread".into());
+        // A worker process's main thread: its names are its own (ForkPoolWorker-N).
+        let thread = self.m.current_thread.replace("MainThread".into());
+        let process = self.m.current_process.replace("ForkPoolWorker".into());
         let ops = Body::task(self.m, f, vec![(param, ITEM)], TASK_REGS[0].0, Some(RESULT));
-        self.m.current_thread = previous;
+        (self.m.current_thread, self.m.current_process) = (thread, process);
         ops
     }
 

@@ -67,7 +67,18 @@ impl Body<'_, '_> {
     fn field(&mut self, call: &ast::ExprCall, expr: &Expr, scratch: &mut u8) -> Result<TextPart, CompileError> {
         // The thread's name as the thread says it, even where it is known before the run.
         if is_current_thread_name(expr) || (self.this && is_self_name(expr)) {
-            return Ok(TextPart::ActorName);
+            // A child process's own thread is its MainThread, not the process.
+            return Ok(match self.m.current_process {
+                Some(_) => TextPart::Lit("MainThread".into()),
+                None => TextPart::ActorName,
+            });
+        }
+        // `multiprocessing.current_process().name`: the child's name, or the main process's.
+        if self.is_current_process_name(expr)? {
+            return Ok(match self.m.current_process {
+                Some(_) => TextPart::ActorName,
+                None => TextPart::Lit("MainProcess".into()),
+            });
         }
         if let Some(v) = self.known(expr) {
             return Ok(TextPart::Lit(v.shown()));

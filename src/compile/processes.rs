@@ -18,7 +18,8 @@ use crate::engine::program::{
 pub(super) const MAX_PROCESSES: usize = 64;
 
 /// The names `from multiprocessing import ...` may bring in.
-pub(super) const IMPORTABLE: &[&str] = &["Process", "Queue", "Pipe", "Value", "Pool", "set_start_method"];
+pub(super) const IMPORTABLE: &[&str] =
+    &["Process", "Queue", "Pipe", "Value", "Pool", "set_start_method", "current_process"];
 
 /// `multiprocessing.NAME(...)`, or `NAME(...)` imported from it: the call and NAME.
 pub(super) fn mp_call<'e>(
@@ -176,6 +177,15 @@ impl<'a> Module<'a> {
 }
 
 impl Body<'_, '_> {
+    /// Whether `expr` is `multiprocessing.current_process().name`.
+    pub(super) fn is_current_process_name(&self, expr: &Expr) -> Result<bool, CompileError> {
+        let Expr::Attribute(attr) = expr else { return Ok(false) };
+        if attr.attr.as_str() != "name" {
+            return Ok(false);
+        }
+        Ok(matches!(mp_call(self.m, &attr.value)?, Some((call, "current_process")) if call.arguments.is_empty()))
+    }
+
     /// `set_start_method("fork")` or `("spawn")`, in the main thread before any process is
     /// made; `Ok(false)` when `expr` is no such call.
     pub(super) fn start_method_call(&mut self, expr: &Expr) -> Result<bool, CompileError> {
