@@ -106,7 +106,7 @@ fn a_construct_outside_the_subset_is_refused_where_it_is_with_what_is_supported(
     assert_eq!((e.line, e.column, e.message.as_str()), (8, 5, "`try` is not supported yet"));
     let e = refused("import socket\n");
     assert_eq!((e.line, e.column), (1, 8));
-    assert!(e.message.contains("import threading, multiprocessing (or `as mp`), _thread, time or os"), "{e}");
+    assert!(e.message.contains("import threading, multiprocessing (or `as mp`), queue, _thread, time or os"), "{e}");
     let e = refused("from multiprocessing import Manager\n");
     assert_eq!((e.line, e.column), (1, 29));
     assert!(e.message.contains("Process, Queue, Pipe, Value, Pool"), "{e}");
@@ -220,6 +220,35 @@ fn pool_map_compiles_to_its_own_program_for_every_method_and_chunksize() {
             }
         }
     }
+}
+
+#[test]
+fn the_job_queue_lesson_compiles_to_its_own_program_draining_before_or_after() {
+    for pool_size in ["1", "4"] {
+        for jobs in ["1", "10"] {
+            for drain in ["before", "after"] {
+                round_trip("job_queue", &[("pool_size", pool_size), ("jobs", jobs), ("drain", drain)]);
+            }
+        }
+    }
+}
+
+#[test]
+fn a_module_level_list_the_threads_change_is_shared_and_each_process_has_its_own() {
+    // Recorded from CPython 3.11.
+    let source = "import threading\n\nitems = []\nslots = [0, 0, 0]\n\n\ndef worker(k):\n    for i in range(3):\n        items.append(k * 10 + i)\n        slots[k] += 1\n    slots[k] = slots[k] * 2\n\n\nts = [threading.Thread(target=worker, args=(k,)) for k in range(3)]\nfor t in ts:\n    t.start()\nfor t in ts:\n    t.join()\nprint(len(items))\nprint(f\"{slots[0]} {slots[1]} {slots[-1]}\")\nlast = items.pop()\nprint(f\"{len(items)} left, {last} popped\")\n";
+    let trace = sim::run(compile(source).unwrap(), Default::default()).unwrap();
+    assert_eq!(trace.console_text(), "9\n6 6 6\n8 left, 22 popped\n");
+    // Past the end: IndexError, raised where CPython raises it.
+    let program = compile("items = [1]\nitems.append(2)\nprint(items[5])\n").unwrap();
+    let trace = sim::run(program, Default::default()).unwrap();
+    let raised: Vec<_> = trace.errors.iter().map(|e| (e.line, e.exception.as_str(), e.message.as_str())).collect();
+    assert_eq!(raised, [(3, "IndexError", "list index out of range")]);
+    let e = refused("names = [\"a\"]\nnames.append(\"b\")\n");
+    assert_eq!((e.line, e.column), (1, 9), "{e}");
+    assert!(e.message.contains("a list the program changes holds whole numbers"), "{e}");
+    let e = refused("items = [1]\nitems.sort()\n");
+    assert!(e.message.contains("a list's `sort(...)` is not supported yet"), "{e}");
 }
 
 #[test]

@@ -23,6 +23,9 @@ enum Source {
 impl Body<'_, '_> {
     /// `x += c` and `x -= c`, on a local or on shared state (a read, then a write).
     pub(super) fn aug_assign(&mut self, aug: &ast::StmtAugAssign) -> Result<(), CompileError> {
+        if self.list_store(aug, &aug.target, &aug.value, Some(aug.op))? {
+            return Ok(());
+        }
         let sign = match aug.op {
             ast::Operator::Add => 1,
             ast::Operator::Sub => -1,
@@ -68,6 +71,11 @@ impl Body<'_, '_> {
             let declared =
                 |e: &Expr| matches!(e, Expr::Name(n) if self.m.declared_at.get(n.id.as_str()) == Some(&start));
             if self.main && names.elts.iter().all(declared) {
+                return Ok(());
+            }
+        }
+        if let [target] = assign.targets.as_slice() {
+            if self.list_store(assign, target, &assign.value, None)? {
                 return Ok(());
             }
         }
@@ -174,6 +182,7 @@ impl Body<'_, '_> {
             || matches!(value, Expr::BinOp(b) if arith_of(b.op).is_some())
             || self.is_message_value(value)
             || self.is_timing(value)
+            || self.is_list_read(value)
     }
 
     /// Computes `value` into register `r`: a number, a name, shared state, a call of a
@@ -188,7 +197,7 @@ impl Body<'_, '_> {
         if let (Some(f), Expr::Call(call)) = (called_function(self, value), value) {
             return self.call_function(call, f, Some(r));
         }
-        if self.message_value(r, value)? {
+        if self.message_value(r, value)? || self.list_value(node, r, value, free)? {
             return Ok(());
         }
         if self.evaluate_time(node, r, value, free)? {

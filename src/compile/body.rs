@@ -449,7 +449,7 @@ impl<'m, 'a> Body<'m, 'a> {
                 }
                 _ => Err(self.refuse(name, format!("`{}()` is not supported yet", name.id))),
             },
-            Expr::Attribute(_) if self.message_call(expr)? || self.pool_call(call)? => Ok(()),
+            Expr::Attribute(_) if self.message_call(expr)? || self.pool_call(call)? || self.list_call(expr)? => Ok(()),
             Expr::Attribute(attr) => self.method_call(call, attr),
             other => Err(self.refuse(other, "this call is not supported yet")),
         }

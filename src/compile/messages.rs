@@ -1,5 +1,5 @@
 //! What processes share, used in a thread's or a process's code: a queue's `put`, `get`,
-//! `empty()` and `full()`; a pipe end's `send`, `recv()` and `close()`; a `Value`'s
+//! `empty()` and `full()`; a pipe end's `send` and `recv()`; a `Value`'s
 //! `.value` (each read and write locked on its own, so `v.value += 1` can still lose
 //! updates) and `get_lock()`. What travels is a whole number.
 
@@ -93,8 +93,11 @@ impl Body<'_, '_> {
                 let value = self.operand(call, item)?;
                 self.op(call, OpKind::Send { object, end, value });
             }
-            (Target::End(object, end), "close") if call.arguments.is_empty() => {
-                self.op(call, OpKind::Close { object, end });
+            // Each process holds its own copy of each end, and an end is closed for good
+            // once every copy is; the engines close an end for everyone at once.
+            (Target::End(..), "close") => {
+                let message = "closing a pipe end is not supported yet: each process holds its own copy of each end, and the other end sees EOFError only once every copy is closed";
+                return Err(self.refuse(call, message));
             }
             // Taken and dropped.
             (Target::Queue(_), "get") | (Target::End(..), "recv") => {
@@ -106,7 +109,7 @@ impl Body<'_, '_> {
                 return Err(self.refuse(call, message));
             }
             (Target::End(..), _) => {
-                let message = format!("a pipe end's `{method}(...)` is not supported yet: send, recv() and close()");
+                let message = format!("a pipe end's `{method}(...)` is not supported yet: send and recv()");
                 return Err(self.refuse(call, message));
             }
         }

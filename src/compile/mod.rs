@@ -12,6 +12,7 @@ mod clock;
 mod control;
 mod expr;
 mod functions;
+mod lists;
 mod locks;
 mod messages;
 mod module;

@@ -78,7 +78,8 @@ impl<'a> Module<'a> {
     /// The first pass: imports, functions, constants and shared state, so that a function
     /// may use what is defined below it, as in Python.
     fn declare(&mut self, body: &'a [Stmt]) -> Result<(), CompileError> {
-        let shared = declared_global(body);
+        let mut shared = declared_global(body);
+        shared.extend(super::lists::changed_lists(body));
         for stmt in body {
             match stmt {
                 Stmt::Import(import) => {
@@ -86,12 +87,14 @@ impl<'a> Module<'a> {
                         let name = alias.name.as_str();
                         if name == "multiprocessing" {
                             self.multiprocessing_alias = alias.asname.as_ref().map(|a| a.to_string());
-                        } else if !matches!(name, "threading" | "time" | "_thread" | "os") || alias.asname.is_some() {
+                        } else if !matches!(name, "threading" | "time" | "_thread" | "os" | "queue")
+                            || alias.asname.is_some()
+                        {
                             return Err(refuse(
                                 self.source,
                                 alias,
                                 format!(
-                                    "`import {name}` is not supported yet: import threading, multiprocessing (or `as mp`), _thread, time or os, as plain names"
+                                    "`import {name}` is not supported yet: import threading, multiprocessing (or `as mp`), queue, _thread, time or os, as plain names"
                                 ),
                             ));
                         }
@@ -184,6 +187,14 @@ impl<'a> Module<'a> {
         Ok(match (shared.contains(name), v) {
             (true, Value::Int(initial)) => {
                 self.objects.push(ObjectDef { name: name.to_string(), kind: ObjectKind::Var { initial } });
+                Global::Object(ObjectId(self.objects.len() as u16 - 1))
+            }
+            (true, Value::List(items)) => {
+                let initial =
+                    items.iter().map(Value::whole).collect::<Option<Vec<i64>>>().ok_or_else(|| {
+                        refuse(self.source, at, "a list the program changes holds whole numbers so far")
+                    })?;
+                self.objects.push(ObjectDef { name: name.to_string(), kind: ObjectKind::List { initial } });
                 Global::Object(ObjectId(self.objects.len() as u16 - 1))
             }
             (true, _) => return Err(refuse(self.source, at, "shared state is a whole number so far")),

@@ -107,7 +107,11 @@ impl<'a> Module<'a> {
         name: &str,
         value: &Expr,
     ) -> Result<Option<ObjectKind>, CompileError> {
-        let Some((call, made)) = mp_call(self, value)? else { return Ok(None) };
+        // `queue.Queue()`, the threads' queue, behaves as multiprocessing's here.
+        let threads_queue = super::syntax::module_call(value, "queue")
+            .filter(|(_, _, made)| *made == "Queue" && self.imported("queue"))
+            .map(|(call, _, made)| (call, made));
+        let Some((call, made)) = threads_queue.or(mp_call(self, value)?) else { return Ok(None) };
         let args = &call.arguments.args[..];
         let keyword =
             |k: &str| call.arguments.keywords.iter().find(|kw| kw.arg.as_ref().is_some_and(|a| a.as_str() == k));

@@ -198,12 +198,18 @@ pub(super) fn is_current_thread_name(expr: &Expr) -> bool {
         && call.arguments.is_empty()
 }
 
-/// Whether `value` is what a pool hands back (`pool.map(...)`, `list(pool.imap_unordered(...))`,
-/// `[pool.apply_async(...) for ...]`, `[h.get() for h in handles]`): a name bound to it
-/// holds no number.
+/// Whether `value` is a pool (`Pool(4)`) or what a pool hands back (`pool.map(...)`,
+/// `list(pool.imap_unordered(...))`, `[pool.apply_async(...) for ...]`,
+/// `[h.get() for h in handles]`): a name bound to it holds no number.
 pub(super) fn is_pool_result(value: &Expr) -> bool {
     let method = |e: &Expr, names: &[&str]| matches!(e, Expr::Call(c) if matches!(c.func.as_ref(), Expr::Attribute(a) if names.contains(&a.attr.as_str())));
+    let pool = |f: &Expr| match f {
+        Expr::Name(n) => n.id.as_str() == "Pool",
+        Expr::Attribute(a) => a.attr.as_str() == "Pool",
+        _ => false,
+    };
     match value {
+        Expr::Call(made) if pool(&made.func) => true,
         Expr::Call(list) if matches!(list.func.as_ref(), Expr::Name(n) if n.id.as_str() == "list") => {
             list.arguments.args.first().is_some_and(|inner| method(inner, &["imap_unordered"]))
         }

@@ -226,6 +226,10 @@ pub enum ObjectKind {
     Var {
         initial: i64,
     },
+    /// A Python list of whole numbers: like a variable, each process has its own copy.
+    List {
+        initial: Vec<i64>,
+    },
     /// `multiprocessing.Value`: one copy every process sees, guarded by `lock` for each
     /// single read or write (so `v.value += 1` is still two locked steps).
     SharedValue {
@@ -268,6 +272,7 @@ impl ObjectKind {
     pub fn python_type(&self) -> &'static str {
         match self {
             ObjectKind::Var { .. } => "int",
+            ObjectKind::List { .. } => "list",
             ObjectKind::SharedValue { .. } => "Value",
             ObjectKind::Lock => "Lock",
             ObjectKind::RLock => "RLock",

@@ -97,9 +97,8 @@ impl Teach for JobQueue {
 }
 
 const JOB_MICROS: u64 = 100_000;
-const VALUE: Reg = Reg(0);
-const EMPTY: Reg = Reg(1);
-const COLLECTED: Reg = Reg(2);
+/// The main thread's scratch: `results.empty()`, each result, `collected[-1]`, the count.
+const SCRATCH: Reg = Reg(0);
 
 fn build(knobs: &Knobs, common: &Common) -> Built {
     let Knobs { pool_size: size, jobs, .. } = *knobs;
@@ -139,9 +138,12 @@ fn build(knobs: &Knobs, common: &Common) -> Built {
         source: String::new(),
         processes: vec![main_process()],
         actors: vec![main_thread(Vec::new())],
-        objects: vec![ObjectDef { name: "results".into(), kind: ObjectKind::Queue { maxsize: 0 } }],
+        objects: vec![
+            ObjectDef { name: "results".into(), kind: ObjectKind::Queue { maxsize: 0 } },
+            ObjectDef { name: "collected".into(), kind: ObjectKind::List { initial: Vec::new() } },
+        ],
     };
-    let results = ObjectId(0);
+    let (results, collected) = (ObjectId(0), ObjectId(1));
     let plan = PoolPlan {
         processes: size,
         tasks: jobs,
@@ -151,21 +153,25 @@ fn build(knobs: &Knobs, common: &Common) -> Built {
     };
     let task = vec![
         sleep.op(OpKind::Sleep { micros: JOB_MICROS }),
+        // `x * x`: x into the result, then times x.
+        ret.op(OpKind::Set { reg: RESULT, value: 0 }),
+        ret.op(OpKind::Arith { reg: RESULT, op: Arith::Add, value: Operand::Reg(ITEM) }),
         ret.op(OpKind::Arith { reg: RESULT, op: Arith::Mul, value: Operand::Reg(ITEM) }),
     ];
-    let callback = vec![call.op(OpKind::Put { object: results, value: Operand::Reg(VALUE), wait: Wait::Forever })];
+    // The result handler has the result in its register 0.
+    let callback = vec![call.op(OpKind::Put { object: results, value: Operand::Reg(Reg(0)), wait: Wait::Forever })];
     let lines = PoolLines { pool: pool_line.number(), call: call.number(), function: def.number() };
     let parts = add_pool(&mut program, &plan, &task, &callback, lines);
-    let mut main = vec![pool_line.op(OpKind::Set { reg: COLLECTED, value: 0 })];
-    main.extend(parts.start);
+    let mut main = parts.start;
     main.extend(parts.submit);
     let drain_ops = |base: usize, (test, get, say): (SourceLine, SourceLine, SourceLine)| {
         vec![
-            test.op(OpKind::QueueEmpty { object: results, reg: EMPTY }),
-            test.op(OpKind::JumpIf { cond: Cond::Ne(EMPTY, 0), to: base + 6 }),
-            get.op(OpKind::Get { object: results, reg: VALUE, wait: Wait::Forever }),
-            get.op(OpKind::Add { reg: COLLECTED, value: 1 }),
-            say.op(OpKind::Print { text: vec![TextPart::Lit("result ".into()), TextPart::Reg(VALUE)] }),
+            test.op(OpKind::QueueEmpty { object: results, reg: SCRATCH }),
+            test.op(OpKind::JumpIf { cond: Cond::Ne(SCRATCH, 0), to: base + 7 }),
+            get.op(OpKind::Get { object: results, reg: SCRATCH, wait: Wait::Forever }),
+            get.op(OpKind::ListAppend { object: collected, value: Operand::Reg(SCRATCH) }),
+            say.op(OpKind::ListGet { object: collected, index: Operand::Const(-1), reg: SCRATCH }),
+            say.op(OpKind::Print { text: vec![TextPart::Lit("result ".into()), TextPart::Reg(SCRATCH)] }),
             test.op(OpKind::Jump { to: base }),
         ]
     };
@@ -183,10 +189,11 @@ fn build(knobs: &Knobs, common: &Common) -> Built {
         let base = main.len();
         main.extend(drain_ops(base, lines));
     }
+    main.push(report.op(OpKind::ListLen { object: collected, reg: SCRATCH }));
     main.push(report.op(OpKind::Print {
         text: vec![
             TextPart::Lit("collected ".into()),
-            TextPart::Reg(COLLECTED),
+            TextPart::Reg(SCRATCH),
             TextPart::Lit(format!(" of {jobs} results")),
         ],
     }));

@@ -6,7 +6,6 @@ def pinger(conn, rounds):
         conn.send(i)
         reply = conn.recv()
         print(f"ping {i} -> pong {reply}")
-    conn.close()
 
 
 def ponger(conn, rounds):

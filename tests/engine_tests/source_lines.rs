@@ -43,6 +43,11 @@ fn runs(program: &Program, op: &Op) -> bool {
         OpKind::Recv { .. } => has(&[".recv("]),
         OpKind::Close { .. } => has(&[".close("]),
         OpKind::Load { object, .. } | OpKind::Store { object, .. } => names(object),
+        OpKind::ListAppend { object, .. }
+        | OpKind::ListGet { object, .. }
+        | OpKind::ListSet { object, .. }
+        | OpKind::ListLen { object, .. }
+        | OpKind::ListPop { object, .. } => names(object),
         OpKind::Loop { .. } => in_loop || pool || pool_function,
         OpKind::Clock { .. } => has(&["time.", "ms("]),
         OpKind::Introspect { .. } => has(&["threading.", "os.getpid("]),

@@ -35,6 +35,7 @@ use crate::engine::live::futex;
 use crate::engine::live::gil::Gil;
 use crate::engine::live::Spawner;
 use crate::engine::program::{ActorId, Line, ObjectId, ObjectKind, OpKind, Program, ProgramError, REGISTERS};
+use crate::engine::python::list::List;
 use crate::engine::settings::RunSettings;
 use crate::engine::trace::{
     ActorInfo, ActorRecorder, EngineKind, MarkKind, Nanos, Outcome, SpanKind, Trace, TraceBatch, WaitEdge, WaitOn,
@@ -103,6 +104,9 @@ struct Shared {
     unit_ns: f64,
     /// Plain variables, one copy per process: `vars[process][object]`.
     vars: Vec<Vec<AtomicI64>>,
+    /// Lists, one copy per process (empty for other objects): each method one step under
+    /// its lock, as a free-threaded build locks a list per call.
+    lists: Vec<Vec<Mutex<List>>>,
     objects: Vec<LiveObject>,
     actors: Vec<ActorSlot>,
     processes: Vec<ProcessSlot>,
@@ -204,6 +208,20 @@ pub fn start(
                     .objects
                     .iter()
                     .map(|o| AtomicI64::new(if let ObjectKind::Var { initial } = o.kind { initial } else { 0 }))
+                    .collect()
+            })
+            .collect(),
+        lists: (0..processes)
+            .map(|_| {
+                program
+                    .objects
+                    .iter()
+                    .map(|o| {
+                        Mutex::new(match &o.kind {
+                            ObjectKind::List { initial } => List::new(initial.clone()),
+                            _ => List::default(),
+                        })
+                    })
                     .collect()
             })
             .collect(),

@@ -73,6 +73,34 @@ pub enum OpKind {
         reg: Reg,
     },
 
+    /// `lst.append(value)`
+    ListAppend {
+        object: ObjectId,
+        value: Operand,
+    },
+    /// `reg = lst[index]` (from the end when negative); IndexError outside.
+    ListGet {
+        object: ObjectId,
+        index: Operand,
+        reg: Reg,
+    },
+    /// `lst[index] = value`; IndexError outside.
+    ListSet {
+        object: ObjectId,
+        index: Operand,
+        value: Operand,
+    },
+    /// `reg = len(lst)`
+    ListLen {
+        object: ObjectId,
+        reg: Reg,
+    },
+    /// `reg = lst.pop()`; IndexError when empty.
+    ListPop {
+        object: ObjectId,
+        reg: Reg,
+    },
+
     // --- locks and friends --------------------------------------------------------------
     /// `acquire()` on a Lock, RLock, Semaphore, BoundedSemaphore or a Condition's lock.
     /// With a register, the result (1 acquired, 0 not) is written to it.
@@ -212,6 +240,11 @@ impl OpKind {
             Print { .. } => "print(...)".into(),
             Introspect { reg, .. } => format!("r{} = (introspection)", reg.0),
             Load { object: o, reg } => format!("r{} = {}", reg.0, object(*o)),
+            ListAppend { object: o, value } => format!("{}.append({})", object(*o), operand(value)),
+            ListGet { object: o, index, reg } => format!("r{} = {}[{}]", reg.0, object(*o), operand(index)),
+            ListSet { object: o, index, value } => format!("{}[{}] = {}", object(*o), operand(index), operand(value)),
+            ListLen { object: o, reg } => format!("r{} = len({})", reg.0, object(*o)),
+            ListPop { object: o, reg } => format!("r{} = {}.pop()", reg.0, object(*o)),
             Store { object: o, reg } => format!("{} = r{}", object(*o), reg.0),
             Acquire { object: o, wait: w, .. } => format!("{}.acquire({})", object(*o), wait(*w)),
             Release { object: o } => format!("{}.release()", object(*o)),
@@ -288,6 +321,11 @@ impl OpKind {
         match *self {
             Load { object, .. }
             | Store { object, .. }
+            | ListAppend { object, .. }
+            | ListGet { object, .. }
+            | ListSet { object, .. }
+            | ListLen { object, .. }
+            | ListPop { object, .. }
             | Acquire { object, .. }
             | Release { object }
             | CondWait { object, .. }

@@ -134,6 +134,9 @@ fn expected_kind(op: &OpKind, kind: &ObjectKind) -> Option<&'static str> {
     use OpKind::*;
     let fits = match op {
         Load { .. } | Store { .. } => matches!(kind, K::Var { .. } | K::SharedValue { .. }),
+        ListAppend { .. } | ListGet { .. } | ListSet { .. } | ListLen { .. } | ListPop { .. } => {
+            matches!(kind, K::List { .. })
+        }
         Acquire { .. } | Release { .. } => {
             matches!(kind, K::Lock | K::RLock | K::Semaphore { .. } | K::Condition { .. })
         }
@@ -149,6 +152,7 @@ fn expected_kind(op: &OpKind, kind: &ObjectKind) -> Option<&'static str> {
     }
     Some(match op {
         Load { .. } | Store { .. } => "variable or Value",
+        ListAppend { .. } | ListGet { .. } | ListSet { .. } | ListLen { .. } | ListPop { .. } => "list",
         Acquire { .. } | Release { .. } => "lock or semaphore",
         CondWait { .. } | CondNotify { .. } => "Condition",
         EventSet { .. } | EventClear { .. } | EventWait { .. } => "Event",
@@ -171,7 +175,10 @@ fn registers_of(op: &OpKind) -> Vec<Reg> {
         Set { reg, .. } | Add { reg, .. } | Clock { reg } | Introspect { reg, .. } => vec![*reg],
         Arith { reg, value, .. } => std::iter::once(*reg).chain(operand(value)).collect(),
         Load { reg, .. } | Store { reg, .. } | Get { reg, .. } | Recv { reg, .. } => vec![*reg],
-        QueueEmpty { reg, .. } | QueueFull { reg, .. } => vec![*reg],
+        QueueEmpty { reg, .. } | QueueFull { reg, .. } | ListLen { reg, .. } | ListPop { reg, .. } => vec![*reg],
+        ListAppend { value, .. } => operand(value).into_iter().collect(),
+        ListGet { index, reg, .. } => std::iter::once(*reg).chain(operand(index)).collect(),
+        ListSet { index, value, .. } => operand(index).into_iter().chain(operand(value)).collect(),
         JumpIf { cond: c, .. } => vec![cond(c)],
         Acquire { result, .. } | EventWait { result, .. } | BarrierWait { result, .. } => {
             result.iter().copied().collect()

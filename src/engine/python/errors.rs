@@ -51,6 +51,12 @@ pub const JOIN_CURRENT: PyError = raise("RuntimeError", "cannot join current thr
 pub const JOIN_UNSTARTED_THREAD: PyError = raise("RuntimeError", "cannot join thread before it is started");
 /// `p.join()` before `p.start()` (an `assert` in `multiprocessing`).
 pub const JOIN_UNSTARTED_PROCESS: PyError = raise("AssertionError", "can only join a started process");
+/// `lst[i]` past either end.
+pub const LIST_INDEX: PyError = raise("IndexError", "list index out of range");
+/// `lst[i] = v` past either end.
+pub const LIST_ASSIGNMENT_INDEX: PyError = raise("IndexError", "list assignment index out of range");
+/// `[].pop()`
+pub const POP_EMPTY: PyError = raise("IndexError", "pop from empty list");
 /// `a // 0`
 pub const ZERO_DIVISION: PyError = raise("ZeroDivisionError", "integer division or modulo by zero");
 /// `a % 0` (3.11 says so; 3.10 and before gave `//`'s message).

@@ -29,6 +29,7 @@ pub mod condition;
 pub mod errors;
 pub mod event;
 pub mod lifecycle;
+pub mod list;
 pub mod lock;
 pub mod pipe;
 pub mod pool;

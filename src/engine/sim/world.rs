@@ -27,6 +27,7 @@ pub use turns::TurnRecord;
 use std::collections::VecDeque;
 
 use crate::engine::program::{ActorId, ObjectId, Program, REGISTERS};
+use crate::engine::python::list::List;
 use crate::engine::python::PyError;
 use crate::engine::schedule::{Pick, Schedule};
 use crate::engine::sim::rng::Rng;
@@ -193,6 +194,8 @@ pub struct Sim {
     gils: Vec<Gil>,
     /// Plain variables, one copy per process: `vars[process][object]`.
     vars: Vec<Vec<i64>>,
+    /// Lists, one copy per process: `lists[process][object]` (empty for other objects).
+    lists: Vec<Vec<List>>,
     objects: Vec<Object>,
     /// Block-buffered output per process (`output=pipe`), flushed at the process's exit.
     buffers: Vec<String>,
@@ -263,6 +266,14 @@ impl Sim {
             .iter()
             .map(|o| if let crate::engine::program::ObjectKind::Var { initial } = o.kind { initial } else { 0 })
             .collect();
+        let lists: Vec<List> = program
+            .objects
+            .iter()
+            .map(|o| match &o.kind {
+                crate::engine::program::ObjectKind::List { initial } => List::new(initial.clone()),
+                _ => List::default(),
+            })
+            .collect();
         let processes = program.processes.len();
         let pending = settings.schedule.picks().iter().copied().collect();
         let mut sim = Sim {
@@ -271,6 +282,7 @@ impl Sim {
             ready: VecDeque::new(),
             gils: (0..processes).map(|_| Gil::default()).collect(),
             vars: vec![initial; processes],
+            lists: vec![lists; processes],
             objects,
             buffers: vec![String::new(); processes],
             process_started: vec![false; processes],

@@ -29,6 +29,7 @@ mod barrier;
 mod condition;
 mod event;
 mod lifecycle;
+mod list;
 mod lock;
 mod pipe;
 mod pool;

@@ -129,6 +129,33 @@ impl Actor {
         &self.shared.vars[self.process][object.0 as usize]
     }
 
+    /// A list's method on this process's copy, one step under the list's lock.
+    fn list_op(&mut self, op: &OpKind) -> Result<(), Exit> {
+        let object = op.object().expect("a list's method names its list");
+        let shared = std::sync::Arc::clone(&self.shared);
+        let mut list = shared.lists[self.process][object.0 as usize].lock().unwrap_or_else(|e| e.into_inner());
+        let outcome = match *op {
+            OpKind::ListAppend { ref value, .. } => {
+                list.append(value.value(&self.regs));
+                Ok(None)
+            }
+            OpKind::ListGet { ref index, reg, .. } => list.get(index.value(&self.regs)).map(|v| Some((reg, v))),
+            OpKind::ListSet { ref index, ref value, .. } => {
+                list.set(index.value(&self.regs), value.value(&self.regs)).map(|()| None)
+            }
+            OpKind::ListLen { reg, .. } => Ok(Some((reg, list.len()))),
+            OpKind::ListPop { reg, .. } => list.pop().map(|v| Some((reg, v))),
+            _ => unreachable!("a list's method"),
+        };
+        drop(list);
+        match outcome {
+            Ok(Some((reg, v))) => self.regs[reg.0 as usize] = v,
+            Ok(None) => {}
+            Err(e) => return Err(self.raise(e)),
+        }
+        Ok(())
+    }
+
     pub(super) fn cond(&self, cond: Cond) -> bool {
         cond.holds(&self.regs)
     }
@@ -168,6 +195,11 @@ impl Actor {
                     let r = &mut self.regs[reg.0 as usize];
                     *r = r.wrapping_add(value);
                 }
+                OpKind::ListAppend { .. }
+                | OpKind::ListGet { .. }
+                | OpKind::ListSet { .. }
+                | OpKind::ListLen { .. }
+                | OpKind::ListPop { .. } => self.list_op(&op.kind)?,
                 OpKind::Arith { reg, op, ref value } => {
                     match op.apply(self.regs[reg.0 as usize], value.value(&self.regs)) {
                         Some(v) => self.regs[reg.0 as usize] = v,

@@ -138,7 +138,8 @@ impl LiveObject {
             ObjectKind::Pipe { duplex } => {
                 LiveObject::Pipe { state: Mutex::new(Pipe::new(duplex)), changes: AtomicU32::new(0) }
             }
-            ObjectKind::Var { .. } => LiveObject::Plain,
+            // A list's copies live beside the variables' (`Shared::lists`).
+            ObjectKind::Var { .. } | ObjectKind::List { .. } => LiveObject::Plain,
         }
     }
 }

@@ -120,6 +120,10 @@ impl Actor {
             for (to, from) in shared.vars[p].iter().zip(&shared.vars[parent]) {
                 to.store(from.load(Ordering::SeqCst), Ordering::SeqCst);
             }
+            for (to, from) in shared.lists[p].iter().zip(&shared.lists[parent]) {
+                let copy = from.lock().unwrap_or_else(|e| e.into_inner()).clone();
+                *to.lock().unwrap_or_else(|e| e.into_inner()) = copy;
+            }
         }
         let cost = match process.start_method {
             StartMethod::Spawn => costs::SPAWN_START,

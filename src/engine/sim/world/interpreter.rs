@@ -151,6 +151,30 @@ impl Sim {
                     }
                 }
             }
+            OpKind::ListAppend { object, ref value } => {
+                let v = value.value(&self.actors[a].regs);
+                self.lists[self.actors[a].process][object.0 as usize].append(v);
+            }
+            OpKind::ListGet { object, ref index, reg: r } => {
+                let i = index.value(&self.actors[a].regs);
+                match self.lists[self.actors[a].process][object.0 as usize].get(i) {
+                    Ok(v) => self.actors[a].regs[reg(r)] = v,
+                    Err(e) => return self.raise(a, e, at),
+                }
+            }
+            OpKind::ListSet { object, ref index, ref value } => {
+                let (i, v) = (index.value(&self.actors[a].regs), value.value(&self.actors[a].regs));
+                if let Err(e) = self.lists[self.actors[a].process][object.0 as usize].set(i, v) {
+                    return self.raise(a, e, at);
+                }
+            }
+            OpKind::ListLen { object, reg: r } => {
+                self.actors[a].regs[reg(r)] = self.lists[self.actors[a].process][object.0 as usize].len()
+            }
+            OpKind::ListPop { object, reg: r } => match self.lists[self.actors[a].process][object.0 as usize].pop() {
+                Ok(v) => self.actors[a].regs[reg(r)] = v,
+                Err(e) => return self.raise(a, e, at),
+            },
             OpKind::QueueEmpty { object, reg: r } => {
                 self.actors[a].regs[reg(r)] = self.queue_test(object, false) as i64
             }

@@ -56,7 +56,8 @@ pub(super) enum Object {
 impl Object {
     pub(super) fn new(kind: &ObjectKind) -> Object {
         match *kind {
-            ObjectKind::Var { .. } => Object::Var,
+            // A list's copies live beside the variables' (`Sim::lists`).
+            ObjectKind::Var { .. } | ObjectKind::List { .. } => Object::Var,
             ObjectKind::SharedValue { initial, lock } => Object::Value(Value::new(initial, lock)),
             ObjectKind::Lock => Object::Lock { lock: AnyLock::new(false), waiters: Vec::new() },
             ObjectKind::RLock => Object::Lock { lock: AnyLock::new(true), waiters: Vec::new() },

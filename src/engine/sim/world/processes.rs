@@ -35,6 +35,7 @@ impl Sim {
         // fork copies the parent's memory as it is now; spawn starts afresh.
         if def.start_method == StartMethod::Fork {
             self.vars[p] = self.vars[parent].clone();
+            self.lists[p] = self.lists[parent].clone();
         }
         self.process_started[p] = true;
         let caller = self.actors[a].process;

@@ -1,0 +1,206 @@
+//! Lists as shared state: a module-level list of whole numbers that the program changes
+//! (`items.append(x)`, `items.pop()`, `items[i] = x`, `items[i] += 1`) is a list object,
+//! each process with its own copy; reading it is `items[i]` and `len(items)`. A list the
+//! program never changes stays a value known before the run.
+
+use std::collections::BTreeSet;
+
+use ruff_python_ast::{self as ast, Expr, Stmt};
+use ruff_text_size::Ranged;
+
+use super::body::Body;
+use super::scope::{Global, Value};
+use super::CompileError;
+use crate::engine::program::{ObjectId, ObjectKind, OpKind, Operand, Reg, REGISTERS};
+
+/// The names the program changes as lists: `NAME.append(...)`, `NAME.pop()`,
+/// `NAME[i] = ...`, `NAME[i] += ...`, anywhere (functions included).
+pub(super) fn changed_lists(body: &[Stmt]) -> BTreeSet<String> {
+    use ruff_python_ast::visitor::{walk_expr, walk_stmt, Visitor};
+    #[derive(Default)]
+    struct Finder(BTreeSet<String>);
+    impl<'e> Visitor<'e> for Finder {
+        fn visit_stmt(&mut self, stmt: &'e Stmt) {
+            let targets: Vec<&Expr> = match stmt {
+                Stmt::Assign(a) => a.targets.iter().collect(),
+                Stmt::AugAssign(a) => vec![a.target.as_ref()],
+                _ => Vec::new(),
+            };
+            for target in targets {
+                if let Expr::Subscript(sub) = target {
+                    if let Expr::Name(n) = sub.value.as_ref() {
+                        self.0.insert(n.id.to_string());
+                    }
+                }
+            }
+            walk_stmt(self, stmt);
+        }
+        fn visit_expr(&mut self, expr: &'e Expr) {
+            if let Some((name, "append" | "pop")) = method_of(expr) {
+                self.0.insert(name.to_string());
+            }
+            walk_expr(self, expr);
+        }
+    }
+    let mut finder = Finder::default();
+    for stmt in body {
+        finder.visit_stmt(stmt);
+    }
+    finder.0
+}
+
+/// `NAME.METHOD(...)`: NAME and METHOD.
+fn method_of(expr: &Expr) -> Option<(&str, &str)> {
+    let Expr::Call(call) = expr else { return None };
+    let Expr::Attribute(attr) = call.func.as_ref() else { return None };
+    let Expr::Name(owner) = attr.value.as_ref() else { return None };
+    Some((owner.id.as_str(), attr.attr.as_str()))
+}
+
+impl Body<'_, '_> {
+    /// The list object `name` means here.
+    pub(super) fn list(&self, name: &str) -> Option<ObjectId> {
+        self.shared(name).filter(|id| matches!(self.m.objects[id.0 as usize].kind, ObjectKind::List { .. }))
+    }
+
+    /// The list `expr` reads: `items[i]`, `len(items)` or `items.pop()`.
+    fn list_read(&self, expr: &Expr) -> Option<ObjectId> {
+        match expr {
+            Expr::Subscript(sub) if !matches!(sub.slice.as_ref(), Expr::Slice(_)) => match sub.value.as_ref() {
+                Expr::Name(n) => self.list(n.id.as_str()),
+                _ => None,
+            },
+            Expr::Call(call) => match (call.func.as_ref(), &call.arguments.args[..]) {
+                (Expr::Name(f), [Expr::Name(arg)]) if f.id.as_str() == "len" && !self.m.globals.contains_key("len") => {
+                    self.list(arg.id.as_str())
+                }
+                (Expr::Attribute(attr), []) if attr.attr.as_str() == "pop" => match attr.value.as_ref() {
+                    Expr::Name(n) => self.list(n.id.as_str()),
+                    _ => None,
+                },
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
+    /// Whether `expr` reads a list object.
+    pub(super) fn is_list_read(&self, expr: &Expr) -> bool {
+        self.list_read(expr).is_some()
+    }
+
+    /// `items[i]`, `len(items)` or `items.pop()` into `r` (registers from `free` on for the
+    /// index); `Ok(false)` when `expr` is none of them.
+    pub(super) fn list_value(
+        &mut self,
+        node: &impl Ranged,
+        r: Reg,
+        expr: &Expr,
+        free: u8,
+    ) -> Result<bool, CompileError> {
+        let Some(object) = self.list_read(expr) else { return Ok(false) };
+        let kind = match expr {
+            Expr::Subscript(sub) => {
+                let index = self.index(node, &sub.slice, free.max(r.0 + 1))?;
+                OpKind::ListGet { object, index, reg: r }
+            }
+            Expr::Call(call) if matches!(call.func.as_ref(), Expr::Name(_)) => OpKind::ListLen { object, reg: r },
+            _ => OpKind::ListPop { object, reg: r },
+        };
+        self.op(node, kind);
+        Ok(true)
+    }
+
+    /// An index or a value: a known whole number, a local, or computed into register
+    /// `free`.
+    fn index(&mut self, node: &impl Ranged, expr: &Expr, free: u8) -> Result<Operand, CompileError> {
+        if let Some(v) = self.known(expr).and_then(|v| v.whole()) {
+            return Ok(Operand::Const(v));
+        }
+        if let Expr::Name(n) = expr {
+            if let Some(reg) = self.local_reg(n.id.as_str()) {
+                return Ok(Operand::Reg(reg));
+            }
+        }
+        if usize::from(free) >= REGISTERS {
+            return Err(self.refuse(expr, "this needs more registers than a thread has: split it"));
+        }
+        self.evaluate_into(node, Reg(free), expr)?;
+        Ok(Operand::Reg(Reg(free)))
+    }
+
+    /// `items.append(x)` or `items.pop()` on a line of its own; `Ok(false)` when `expr` is
+    /// no call on a list.
+    pub(super) fn list_call(&mut self, expr: &Expr) -> Result<bool, CompileError> {
+        let Some((name, method)) = method_of(expr) else { return Ok(false) };
+        let Expr::Call(call) = expr else { return Ok(false) };
+        let unsupported =
+            format!("a list's `{method}(...)` is not supported yet: append(x), pop(), items[i], len(items)");
+        let Some(object) = self.list(name) else {
+            // A list known before the run that nothing appends to or pops from.
+            let known =
+                self.params.iter().find(|(p, _)| p == name).map(|(_, v)| v).or(match self.m.globals.get(name) {
+                    Some(Global::Const(v)) if !self.locals.contains_key(name) => Some(v),
+                    _ => None,
+                });
+            let known_list = matches!(known, Some(Value::List(_)));
+            return if known_list { Err(self.refuse(call, unsupported)) } else { Ok(false) };
+        };
+        match (method, &call.arguments.args[..], call.arguments.keywords.is_empty()) {
+            ("append", [item], true) => {
+                let value = self.index(call, item, self.used)?;
+                self.op(call, OpKind::ListAppend { object, value });
+            }
+            ("pop", [], true) => {
+                let r = self.scratch(call)?;
+                self.op(call, OpKind::ListPop { object, reg: r });
+            }
+            _ => {
+                let message =
+                    format!("a list's `{method}(...)` is not supported yet: append(x), pop(), items[i], len(items)");
+                return Err(self.refuse(call, message));
+            }
+        }
+        Ok(true)
+    }
+
+    /// `items[i] = value` and `items[i] += c`; `Ok(false)` when `target` is no list's item.
+    pub(super) fn list_store(
+        &mut self,
+        node: &impl Ranged,
+        target: &Expr,
+        value: &Expr,
+        update: Option<ast::Operator>,
+    ) -> Result<bool, CompileError> {
+        let Expr::Subscript(sub) = target else { return Ok(false) };
+        let Expr::Name(name) = sub.value.as_ref() else { return Ok(false) };
+        let Some(object) = self.list(name.id.as_str()) else { return Ok(false) };
+        if matches!(sub.slice.as_ref(), Expr::Slice(_)) {
+            return Err(self.refuse(sub, "assigning to a slice is not supported yet"));
+        }
+        let r = self.scratch(node)?;
+        // Python computes the value first, then the index.
+        if update.is_none() {
+            self.evaluate_into(node, r, value)?;
+        }
+        let index = self.index(node, &sub.slice, r.0 + 1)?;
+        match update {
+            None => {}
+            Some(op) => {
+                let sign = match op {
+                    ast::Operator::Add => 1,
+                    ast::Operator::Sub => -1,
+                    _ => return Err(self.refuse(node, "only `+=` and `-=` are supported so far")),
+                };
+                let c = self
+                    .int(value)
+                    .ok_or_else(|| self.refuse(value, "the amount must be a whole number known before the run"))?;
+                // A read, then a write: another thread may come between, as in CPython.
+                self.op(node, OpKind::ListGet { object, index: index.clone(), reg: r });
+                self.op(node, OpKind::Add { reg: r, value: c * sign });
+            }
+        }
+        self.op(node, OpKind::ListSet { object, index, value: Operand::Reg(r) });
+        Ok(true)
+    }
+}
