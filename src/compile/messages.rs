@@ -1,5 +1,5 @@
 //! What processes share, used in a thread's or a process's code: a queue's `put`, `get`,
-//! `empty()` and `full()`; a pipe end's `send` and `recv()`; a `Value`'s
+//! `empty()` and `full()`; a pipe end's `send`, `recv()` and `close()`; a `Value`'s
 //! `.value` (each read and write locked on its own, so `v.value += 1` can still lose
 //! updates) and `get_lock()`. What travels is a whole number.
 
@@ -93,11 +93,10 @@ impl Body<'_, '_> {
                 let value = self.operand(call, item)?;
                 self.op(call, OpKind::Send { object, end, value });
             }
-            // Each process holds its own copy of each end, and an end is closed for good
-            // once every copy is; the engines close an end for everyone at once.
-            (Target::End(..), "close") => {
-                let message = "closing a pipe end is not supported yet: each process holds its own copy of each end, and the other end sees EOFError only once every copy is closed";
-                return Err(self.refuse(call, message));
+            // This process's copy of the end: the other end sees EOFError once every
+            // process has closed its copy (or exited).
+            (Target::End(object, end), "close") if call.arguments.is_empty() => {
+                self.op(call, OpKind::Close { object, end });
             }
             // Taken and dropped.
             (Target::Queue(_), "get") | (Target::End(..), "recv") => {
@@ -109,7 +108,7 @@ impl Body<'_, '_> {
                 return Err(self.refuse(call, message));
             }
             (Target::End(..), _) => {
-                let message = format!("a pipe end's `{method}(...)` is not supported yet: send and recv()");
+                let message = format!("a pipe end's `{method}(...)` is not supported yet: send, recv() and close()");
                 return Err(self.refuse(call, message));
             }
         }

@@ -139,8 +139,7 @@ fn build(knobs: &Knobs, common: &Common) -> Built {
     src.blank();
     src.blank();
     src.line(0, "def receiver(conn, other_end):");
-    // (no operation: an end is closed for good only once every copy is)
-    src.line(1, "other_end.close()  # fork gave this process a copy of the sending end too");
+    let close_other = src.line(1, "other_end.close()  # fork gave this process a copy of the sending end too");
     let recv_for = src.line(1, "for _ in MESSAGES:");
     let recv_line = src.line(2, "message = conn.recv()");
     let say_received = src.line(2, "print(f\"received {message}\")");
@@ -159,8 +158,8 @@ fn build(knobs: &Knobs, common: &Common) -> Built {
     let start_sender = src.line(1, "sending.start()");
     // Each process holds its own copies of the ends; an end is closed for good once every
     // copy is. The parent drops its copies here, so the sender's close is the last one.
-    src.line(1, "left.close()  # the parent's copies: the children keep theirs");
-    src.line(1, "right.close()");
+    let close_left = src.line(1, "left.close()  # the parent's copies: the children keep theirs");
+    let close_right = src.line(1, "right.close()");
     let join_receiver = src.line(1, "receiving.join()");
     let join_sender = src.line(1, "sending.join()");
 
@@ -177,7 +176,7 @@ fn build(knobs: &Knobs, common: &Common) -> Built {
     sender.push(close_line.op(OpKind::Close { object: PIPE, end: 1 }));
     // The receiver takes n messages from end 0 (the last raises EOFError if the sender
     // closed early), then may answer.
-    let mut receiver = vec![recv_for.op(OpKind::Call)];
+    let mut receiver = vec![close_other.op(OpKind::Close { object: PIPE, end: 1 })];
     let top = receiver.len();
     receiver.push(recv_line.op(OpKind::Recv { object: PIPE, end: 0, reg: M }));
     print_word(&mut receiver, "received ", n, say_received);
@@ -188,6 +187,8 @@ fn build(knobs: &Knobs, common: &Common) -> Built {
     let main = vec![
         start_receiver.op(OpKind::Start { actor: ActorId(1) }),
         start_sender.op(OpKind::Start { actor: ActorId(2) }),
+        close_left.op(OpKind::Close { object: PIPE, end: 0 }),
+        close_right.op(OpKind::Close { object: PIPE, end: 1 }),
         join_receiver.op(OpKind::Join { actor: ActorId(1), wait: Wait::Forever }),
         join_sender.op(OpKind::Join { actor: ActorId(2), wait: Wait::Forever }),
     ];

@@ -120,9 +120,12 @@ pub fn pipe_of_three() -> Program {
     );
     b.main(vec![
         OpKind::Start { actor: sender },
+        // The parent's own copy of the sending end: without this close the receiver would
+        // wait for ever once the child is done, as in CPython.
+        OpKind::Close { object: pipe, end: 1 },
         OpKind::Recv { object: pipe, end: 0, reg: Reg(0) },
         OpKind::Print { text: vec![TextPart::Reg(Reg(0))] },
-        OpKind::Jump { to: 1 },
+        OpKind::Jump { to: 2 },
     ]);
     b.done()
 }

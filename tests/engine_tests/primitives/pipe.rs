@@ -28,6 +28,27 @@ both_engines! {
         assert_eq!(trace.errors[0].exception, "EOFError");
     }
 
+    fn a_copy_of_the_sending_end_the_parent_keeps_leaves_the_receiver_waiting(engine) {
+        // As pipe_of_three, but the parent does not close its copy of the sending end: the
+        // child's close and exit leave one copy open, so the last recv never returns
+        // (CPython hangs the same way).
+        let mut program = pipe_of_three();
+        program.actors[0].ops.remove(1);
+        for op in &mut program.actors[0].ops {
+            if let OpKind::Jump { to } = &mut op.kind {
+                *to = 1;
+            }
+        }
+        let trace = engine.run(program);
+        assert_eq!(trace.console_text(), "1\n2\n3\n");
+        assert!(trace.errors.is_empty(), "no EOFError: {:?}", trace.errors);
+        assert!(
+            matches!(trace.outcome, interleave::engine::trace::Outcome::Deadlock { .. } | interleave::engine::trace::Outcome::Stuck { .. }),
+            "{:?}",
+            trace.outcome
+        );
+    }
+
     fn a_duplex_pipe_carries_messages_both_ways(engine) {
         let mut b = Build::new();
         let pipe = b.object("pipe", ObjectKind::Pipe { duplex: true });

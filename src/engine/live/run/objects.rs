@@ -481,7 +481,7 @@ impl Actor {
     pub(super) fn send(&mut self, object: ObjectId, end: u8, item: i64) -> Result<(), Exit> {
         let shared = self.shared.clone();
         let LiveObject::Pipe { state, changes } = &shared.objects[object.0 as usize] else { unreachable!("validated") };
-        let sent = guard(state).send(end, item);
+        let sent = guard(state).send(self.process as u16, end, item);
         match sent {
             Ok(sent) => {
                 announce(changes);
@@ -496,7 +496,8 @@ impl Actor {
     pub(super) fn recv(&mut self, object: ObjectId, end: u8, reg: usize) -> Result<(), Exit> {
         let shared = self.shared.clone();
         let LiveObject::Pipe { state, changes } = &shared.objects[object.0 as usize] else { unreachable!("validated") };
-        let got = self.call(WaitOn::Object(object), changes, Wait::Forever, |_| guard(state).recv(end))?;
+        let process = self.process as u16;
+        let got = self.call(WaitOn::Object(object), changes, Wait::Forever, |_| guard(state).recv(process, end))?;
         self.regs[reg] = got.value;
         self.message_mark(MarkKind::Received { object, seq: got.seq });
         Ok(())
@@ -504,9 +505,26 @@ impl Actor {
 
     pub(super) fn close(&mut self, object: ObjectId, end: u8) {
         if let LiveObject::Pipe { state, changes } = &self.shared.objects[object.0 as usize] {
-            guard(state).close(end);
+            guard(state).close(self.process as u16, end);
             // Receivers on the other end with nothing left to read get EOFError.
             announce(changes);
+        }
+    }
+}
+
+impl super::Shared {
+    /// Process `p` starts (from `parent`) or exits (`None`): its copies of each pipe's ends
+    /// come or go, and receivers look again.
+    pub(super) fn pipe_copies(&self, p: usize, parent: Option<usize>) {
+        for object in self.objects.iter() {
+            let LiveObject::Pipe { state, changes } = object else { continue };
+            match parent {
+                Some(parent) => guard(state).fork(parent as u16, p as u16),
+                None => {
+                    guard(state).exit(p as u16);
+                    announce(changes);
+                }
+            }
         }
     }
 }

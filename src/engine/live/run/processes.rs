@@ -68,7 +68,9 @@ impl Shared {
         for c in ending.daemon_children {
             self.processes[c.0 as usize].exited.store(1, Ordering::SeqCst);
             futex::wake_all(&self.processes[c.0 as usize].exited);
+            self.pipe_copies(c.0 as usize, None);
         }
+        self.pipe_copies(p, None);
         slot.exited.store(1, Ordering::SeqCst);
         futex::wake_all(&slot.exited);
         if let Some(parent) = program.processes[p].parent {
@@ -115,6 +117,7 @@ impl Actor {
         }
         let p = def.process.0 as usize;
         let process = &shared.program.processes[p];
+        shared.pipe_copies(p, Some(process.parent.map_or(0, |q| q.0 as usize)));
         if process.start_method == StartMethod::Fork {
             let parent = process.parent.map_or(0, |q| q.0 as usize);
             for (to, from) in shared.vars[p].iter().zip(&shared.vars[parent]) {

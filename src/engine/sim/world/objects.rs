@@ -488,15 +488,16 @@ impl Sim {
     }
 
     pub(super) fn send(&mut self, a: usize, object: ObjectId, end: u8, value: i64, at: Nanos) -> Result<(), SimError> {
+        let process = self.actors[a].process as u16;
         let Object::Pipe { pipe, receivers } = &mut self.objects[object.0 as usize] else { unreachable!("validated") };
         let to = 1 - end;
-        let item = match pipe.send(end, value) {
+        let item = match pipe.send(process, end, value) {
             Err(error) => return self.raise(a, error, at),
             Ok(item) => item,
         };
         // A receiver waiting at the other end takes it at once (nothing else was there).
         if let Some(r) = receivers[to as usize].pop_front() {
-            let _ = pipe.recv(to);
+            let _ = pipe.recv(self.actors[r].process as u16, to);
             let t = at + self.message_wake(a, r, &costs::PIPE_WAKE);
             self.wake(r, Wake::Value(item.value), t);
             self.message_mark(r, MarkKind::Received { object, seq: item.seq }, t);
@@ -507,8 +508,9 @@ impl Sim {
     }
 
     pub(super) fn recv(&mut self, a: usize, object: ObjectId, end: u8, at: Nanos) -> Result<(), SimError> {
+        let process = self.actors[a].process as u16;
         let Object::Pipe { pipe, receivers } = &mut self.objects[object.0 as usize] else { unreachable!("validated") };
-        match pipe.recv(end) {
+        match pipe.recv(process, end) {
             Err(error) => self.raise(a, error, at),
             Ok(Call::Blocks) => {
                 receivers[end as usize].push_back(a);
@@ -524,19 +526,47 @@ impl Sim {
     }
 
     pub(super) fn close(&mut self, a: usize, object: ObjectId, end: u8, at: Nanos) -> Result<(), SimError> {
-        if let Object::Pipe { pipe, receivers } = &mut self.objects[object.0 as usize] {
-            pipe.close(end);
-            // Receivers waiting at the other end try again: nothing is left for them.
-            let other = 1 - end;
-            let waiting: Vec<usize> = receivers[other as usize].drain(..).collect();
-            for r in waiting {
-                let Object::Pipe { pipe, .. } = &mut self.objects[object.0 as usize] else { unreachable!() };
-                if let Err(error) = pipe.recv(other) {
-                    self.wake(r, Wake::Raise(error), at);
+        let process = self.actors[a].process as u16;
+        if let Object::Pipe { pipe, .. } = &mut self.objects[object.0 as usize] {
+            pipe.close(process, end);
+        }
+        self.retry_receivers(object, at);
+        self.advance(a, at, costs::LOCK_OP);
+        Ok(())
+    }
+
+    /// A copy of an end went (closed, or its process exited): receivers waiting at either
+    /// end try again, and those with nothing left to come get `EOFError`.
+    pub(super) fn retry_receivers(&mut self, object: ObjectId, at: Nanos) {
+        let Object::Pipe { receivers, .. } = &mut self.objects[object.0 as usize] else { return };
+        let waiting: Vec<(u8, usize)> =
+            (0..2u8).flat_map(|e| receivers[e as usize].drain(..).map(move |r| (e, r)).collect::<Vec<_>>()).collect();
+        for (end, r) in waiting {
+            let process = self.actors[r].process as u16;
+            let Object::Pipe { pipe, receivers } = &mut self.objects[object.0 as usize] else { unreachable!() };
+            match pipe.recv(process, end) {
+                Err(error) => self.wake(r, Wake::Raise(error), at),
+                Ok(Call::Blocks) => receivers[end as usize].push_back(r),
+                Ok(Call::Returns(item)) => {
+                    debug_assert!(false, "a waiting receiver found a message: {item:?}");
+                    self.wake(r, Wake::Value(item.value), at);
                 }
             }
         }
-        self.advance(a, at, costs::LOCK_OP);
-        Ok(())
+    }
+
+    /// Process `p` starts (by fork, or by spawn, which here inherits the ends as fork
+    /// does) or exits: its copies of each pipe's ends come or go.
+    pub(super) fn pipe_copies(&mut self, p: usize, parent: Option<usize>, at: Nanos) {
+        for i in 0..self.objects.len() {
+            let Object::Pipe { pipe, .. } = &mut self.objects[i] else { continue };
+            match parent {
+                Some(parent) => pipe.fork(parent as u16, p as u16),
+                None => {
+                    pipe.exit(p as u16);
+                    self.retry_receivers(ObjectId(i as u16), at);
+                }
+            }
+        }
     }
 }

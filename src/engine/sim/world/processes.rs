@@ -31,12 +31,14 @@ impl Sim {
         }
         let p = self.actors[target].process;
         let def = &self.program.processes[p];
-        let parent = def.parent.map_or(0, |q| q.0 as usize);
+        let start_method = def.start_method;
+        let (parent, fork) = (def.parent.map_or(0, |q| q.0 as usize), start_method == StartMethod::Fork);
         // fork copies the parent's memory as it is now; spawn starts afresh.
-        if def.start_method == StartMethod::Fork {
+        if fork {
             self.vars[p] = self.vars[parent].clone();
             self.lists[p] = self.lists[parent].clone();
         }
+        self.pipe_copies(p, Some(parent), at);
         self.process_started[p] = true;
         let caller = self.actors[a].process;
         let first = self.children_started[caller] == 0;
@@ -44,7 +46,7 @@ impl Sim {
         // The child starts itself, on a core like any work; `start()` returns sooner. A
         // process's first fork is slower in both parts: the parent's memory is not yet
         // shared copy-on-write with any child.
-        let (startup, back) = match def.start_method {
+        let (startup, back) = match start_method {
             StartMethod::Spawn => {
                 (self.spread(costs::SPAWN_FIRST_RUN, &costs::SPAWN_START_SPREAD), self.draw(&costs::SPAWN_START_RETURN))
             }
@@ -158,6 +160,7 @@ impl Sim {
             return Ok(());
         }
         self.process_exited[p] = true;
+        self.pipe_copies(p, None, at);
         // Block-buffered output reaches the console when the process exits.
         if !self.buffers[p].is_empty() {
             let text = std::mem::take(&mut self.buffers[p]);
@@ -174,6 +177,7 @@ impl Sim {
         }
         for c in ending.daemon_children {
             self.process_exited[c.0 as usize] = true;
+            self.pipe_copies(c.0 as usize, None, at);
         }
         self.wake_joiners(at);
         // A parent may have been waiting for this child to exit.
