@@ -149,7 +149,7 @@ VARIANTS = [
 # The compiler's corpus: learners' own programs, run with `run-file` (those the compiler
 # refuses on purpose are left out). Their figures are the orders, hangs and errors.
 CORPUS = [ROOT / "tests" / "corpus", ROOT / "src" / "lessons" / "your_program"]  # and the starters
-REFUSED_ON_PURPOSE = {"syntax_error.py", "unsupported_class.py", "pipe_sends_text.py"}  # as tests/corpus.rs
+REFUSED_ON_PURPOSE = {"syntax_error.py", "unsupported_class.py"}  # as tests/corpus.rs
 VARIANTS += [dict(V("corpus", p.stem[:20], figures=[ERRORS], timeout=5), file=p)
              for d in CORPUS for p in sorted(d.glob("*.py")) if p.name not in REFUSED_ON_PURPOSE]
 

@@ -252,6 +252,28 @@ fn a_module_level_list_the_threads_change_is_shared_and_each_process_has_its_own
 }
 
 #[test]
+fn the_pipe_lesson_compiles_to_its_own_program_texts_and_all() {
+    for messages in ["1", "3", "10"] {
+        for duplex in ["yes", "no"] {
+            for close_early in ["no", "yes"] {
+                round_trip("pipe", &[("messages", messages), ("duplex", duplex), ("close_early", close_early)]);
+            }
+        }
+    }
+}
+
+#[test]
+fn texts_travel_through_queues_and_pipes_and_print_as_python_prints_them() {
+    // Recorded from CPython 3.11.
+    let source = "import queue\n\nWORDS = [\"one\", \"two\"]\nq = queue.Queue()\nfor w in WORDS:\n    q.put(w)\nq.put(3)\nq.put(\"it's\")\nfor _ in range(4):\n    item = q.get()\n    print(f\"got {item!r}\")\n    print(item)\n";
+    let trace = sim::run(compile(source).unwrap(), Default::default()).unwrap();
+    assert_eq!(trace.console_text(), "got 'one'\none\ngot 'two'\ntwo\ngot 3\n3\ngot \"it's\"\nit's\n");
+    let e = refused("import queue\n\nq = queue.Queue()\nfor i in range(2):\n    q.put(f\"job {i}\")\n");
+    assert_eq!((e.line, e.column), (5, 11), "{e}");
+    assert!(e.message.contains("a text sent through a queue or a pipe is a literal"), "{e}");
+}
+
+#[test]
 fn a_print_shows_a_threads_liveness_as_python_does_and_the_process_id() {
     let program = compile(
         "import os\nimport threading\n\n\ndef work():\n    pass\n\n\nt = threading.Thread(target=work)\nprint(f\"{t.is_alive()} {os.getpid()}\")\nt.start()\nt.join()\nprint(t.is_alive())\n",

@@ -17,7 +17,6 @@ use interleave::engine::trace::Outcome;
 const REFUSED: &[(&str, (u32, u32), &str)] = &[
     ("syntax_error.py", (4, 10), "invalid Python"),
     ("unsupported_class.py", (4, 1), "a class is supported only as a `threading.Thread` subclass"),
-    ("pipe_sends_text.py", (5, 15), "only whole numbers travel between threads and processes so far"),
 ];
 
 /// The corpus, and the blank page's starter programs.

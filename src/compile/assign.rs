@@ -144,6 +144,12 @@ impl Body<'_, '_> {
                     } else {
                         self.clocks.remove(target.id.as_str());
                     }
+                    // What came through a queue or a pipe may be a text's code.
+                    if self.is_message_value(value) && !self.m.texts.is_empty() {
+                        self.maybe_texts.insert(target.id.to_string());
+                    } else {
+                        self.maybe_texts.remove(target.id.as_str());
+                    }
                 }
                 return Ok(());
             }

@@ -56,6 +56,9 @@ pub(super) struct Body<'m, 'a> {
     pub(super) constants: BTreeSet<String>,
     /// Parameters bound to shared objects (a lock, a queue, a pipe's end).
     pub(super) handles: BTreeMap<String, Handle>,
+    /// Locals holding what came through a queue or a pipe, when the program sends texts:
+    /// printed as the text whose code they hold, or as a number.
+    pub(super) maybe_texts: BTreeSet<String>,
     /// Locals holding a reading of the clock (in microseconds since the run began).
     pub(super) clocks: BTreeSet<String>,
     /// Pools made and not yet shut down, by name.
@@ -86,6 +89,7 @@ impl<'m, 'a> Body<'m, 'a> {
             handles: BTreeMap::new(),
             pools: BTreeMap::new(),
             clocks: BTreeSet::new(),
+            maybe_texts: BTreeSet::new(),
             returns: None,
             return_jumps: Vec::new(),
         }
@@ -351,10 +355,19 @@ impl<'m, 'a> Body<'m, 'a> {
         if self.unrolled_for(for_, target)? {
             return Ok(());
         }
-        let Some((from, times)) = range_of(self.m, &self.params, &for_.iter) else {
+        // Over a list known before the run: each item a known value in its own copy of the
+        // body; a count, if the body does not read it.
+        let mut over_list = None;
+        if let Some(Value::List(items)) = self.known(&for_.iter) {
+            if for_.body.iter().any(|s| mentions(s, target.id.as_str())) {
+                return self.for_each_item(for_, target, items);
+            }
+            over_list = Some((0, items.len() as u64));
+        }
+        let Some((from, times)) = over_list.or_else(|| range_of(self.m, &self.params, &for_.iter)) else {
             return Err(self.refuse(
                 for_.iter.as_ref(),
-                "a `for` loop goes over `range(N)` with N known before the run, or over a list of threads, so far",
+                "a `for` loop goes over `range(N)` with N known before the run, a list known before the run, or a list of threads, so far",
             ));
         };
         // The loop's variable, when the body reads it: a local counting up from the start.
@@ -385,6 +398,32 @@ impl<'m, 'a> Body<'m, 'a> {
             self.op(for_, OpKind::Add { reg: r, value: -1 });
         }
         Ok(())
+    }
+
+    /// `for item in ITEMS:` over a list known before the run: the body once per item, the
+    /// name bound to it (no engine loop, so no `break` out of it).
+    fn for_each_item(
+        &mut self,
+        for_: &ast::StmtFor,
+        target: &ast::ExprName,
+        items: Vec<Value>,
+    ) -> Result<(), CompileError> {
+        let id = target.id.to_string();
+        if self.local_reg(&id).is_some() || stores_of(&for_.body, &id) > 0 {
+            return Err(self.refuse(target, format!("`{id}` is a local already: a loop over a list needs a new name")));
+        }
+        self.loops.push(OpenLoop::counted(self.here(), self.withs.len()));
+        let mut done = Ok(());
+        for item in items {
+            self.params.push((id.clone(), item));
+            done = self.block(&for_.body);
+            self.params.pop();
+            if done.is_err() {
+                break;
+            }
+        }
+        self.loops.pop();
+        done
     }
 
     /// The register of a `for` loop's variable, which the body reads and never assigns.

@@ -66,6 +66,27 @@ pub(super) fn value_in(module: &Module, env: Env, expr: &Expr) -> Option<Value> 
             let at = if i < 0 { i + items.len() as i64 } else { i };
             items.get(usize::try_from(at).ok()?).cloned()
         }
+        // `MESSAGES[:-1]`: a slice of a known list.
+        Expr::Subscript(sub) if matches!(value_in(module, env, &sub.value), Some(Value::List(_))) => {
+            let (Some(Value::List(items)), Expr::Slice(slice)) =
+                (value_in(module, env, &sub.value), sub.slice.as_ref())
+            else {
+                return None;
+            };
+            if slice.step.is_some() {
+                return None;
+            }
+            let len = items.len() as i64;
+            let at = |bound: &Option<Box<Expr>>, default: i64| -> Option<usize> {
+                let i = match bound {
+                    Some(e) => constant_in(module, env, e)?,
+                    None => default,
+                };
+                Some((if i < 0 { i + len } else { i }).clamp(0, len) as usize)
+            };
+            let (from, to) = (at(&slice.lower, 0)?, at(&slice.upper, len)?);
+            Some(Value::List(items[from..to.max(from)].to_vec()))
+        }
         // `name[1:]`: a slice of known text.
         Expr::Subscript(sub) => match (value_in(module, env, &sub.value)?, sub.slice.as_ref()) {
             (Value::Text(text), Expr::Slice(slice)) if slice.step.is_none() => {

@@ -120,8 +120,17 @@ impl Body<'_, '_> {
     fn operand(&mut self, call: &ast::ExprCall, item: &Expr) -> Result<Operand, CompileError> {
         match self.known(item) {
             Some(super::scope::Value::Int(v)) => return Ok(Operand::Const(v)),
+            Some(super::scope::Value::Text(t)) => match self.m.texts.iter().position(|x| *x == t) {
+                Some(i) => return Ok(Operand::Const(super::texts::text_code(i))),
+                None => {
+                    let message =
+                        "a text sent through a queue or a pipe is a literal, or an item of a module-level list, so far";
+                    return Err(self.refuse(item, message));
+                }
+            },
             Some(_) => {
-                let message = "only whole numbers travel between threads and processes so far, not text or decimals";
+                let message =
+                    "whole numbers and texts travel between threads and processes so far, not decimals or lists";
                 return Err(self.refuse(item, message));
             }
             None => {}
@@ -130,6 +139,11 @@ impl Body<'_, '_> {
             if let Some(r) = self.local_reg(n.id.as_str()) {
                 return Ok(Operand::Reg(r));
             }
+        }
+        if matches!(item, Expr::FString(_) | Expr::StringLiteral(_)) {
+            let message =
+                "a text sent through a queue or a pipe is a literal, or an item of a module-level list, so far";
+            return Err(self.refuse(item, message));
         }
         let r = self.scratch(call)?;
         self.evaluate_into(call, r, item)?;

@@ -21,6 +21,7 @@ mod print;
 mod processes;
 mod scope;
 mod syntax;
+mod texts;
 mod threads;
 
 use std::fmt;
@@ -29,6 +30,7 @@ use ruff_text_size::{Ranged, TextSize};
 use serde::{Deserialize, Serialize};
 
 pub use module::compile;
+pub use texts::{print_text_or_number, text_code, TEXT_CODE_BASE};
 
 /// Why a program was refused, where (it crosses to the page, which marks the place).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

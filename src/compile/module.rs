@@ -52,6 +52,7 @@ pub fn compile(source: &str) -> Result<Program, CompileError> {
     let body = &parsed.syntax().body;
     let mut module = Module::new(source, body);
     module.declare(body)?;
+    module.texts = module.sendable_texts(body);
     if let Some(name) = used_before_bound(&module, body) {
         let id = &name.id;
         return Err(refuse(

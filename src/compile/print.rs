@@ -5,6 +5,7 @@ use ruff_python_ast::{self as ast, Expr};
 
 use super::body::Body;
 use super::syntax::{is_bare_call, is_current_thread_name};
+use super::texts::{merge, print_text_or_number};
 use super::CompileError;
 use crate::engine::program::{Introspect, OpKind, Reg, TextPart, REGISTERS};
 
@@ -17,6 +18,8 @@ impl Body<'_, '_> {
             }
         }
         let mut parts: Vec<TextPart> = Vec::new();
+        // The one part that may be a text's code: where, its register, and `!r`.
+        let mut maybe: Option<(usize, Reg, bool)> = None;
         let mut scratch = self.used;
         for (i, arg) in call.arguments.args.iter().enumerate() {
             if i > 0 {
@@ -37,15 +40,41 @@ impl Body<'_, '_> {
                                         ast::InterpolatedStringElement::Interpolation(field) => {
                                             if field.debug_text.is_some()
                                                 || field.format_spec.is_some()
-                                                || field.conversion != ast::ConversionFlag::None
+                                                || field.conversion == ast::ConversionFlag::Ascii
                                             {
                                                 return Err(self.refuse(
                                                     field,
-                                                    "f-string fields with `=`, `!r` or a format are not supported yet",
+                                                    "f-string fields with `=`, `!a` or a format are not supported yet",
                                                 ));
                                             }
-                                            let part = self.field(call, &field.expression, &mut scratch)?;
-                                            parts.push(part);
+                                            let repr = field.conversion == ast::ConversionFlag::Repr;
+                                            let expr = &field.expression;
+                                            if let Some(reg) = self.maybe_text(call, expr, &mut scratch)? {
+                                                if maybe.is_some() {
+                                                    return Err(self.refuse(
+                                                        field,
+                                                        "one value from a queue or a pipe per print, so far",
+                                                    ));
+                                                }
+                                                maybe = Some((parts.len(), reg, repr));
+                                                parts.push(TextPart::Reg(reg));
+                                                continue;
+                                            }
+                                            match (repr, self.known(expr)) {
+                                                (true, Some(v)) => parts.push(TextPart::Lit(v.repr())),
+                                                _ => {
+                                                    let part = self.field(call, expr, &mut scratch)?;
+                                                    // A name is text: `!r` puts it in quotes.
+                                                    let quoted = repr && part == TextPart::ActorName;
+                                                    if quoted {
+                                                        parts.push(TextPart::Lit("'".into()));
+                                                    }
+                                                    parts.push(part);
+                                                    if quoted {
+                                                        parts.push(TextPart::Lit("'".into()));
+                                                    }
+                                                }
+                                            }
                                         }
                                     }
                                 }
@@ -54,13 +83,46 @@ impl Body<'_, '_> {
                     }
                 }
                 other => {
+                    if let Some(reg) = self.maybe_text(call, other, &mut scratch)? {
+                        if maybe.is_some() {
+                            return Err(self.refuse(other, "one value from a queue or a pipe per print, so far"));
+                        }
+                        maybe = Some((parts.len(), reg, false));
+                        parts.push(TextPart::Reg(reg));
+                        continue;
+                    }
                     let part = self.field(call, other, &mut scratch)?;
                     parts.push(part);
                 }
             }
         }
-        self.op(call, OpKind::Print { text: merge(parts) });
+        match maybe {
+            None => self.op(call, OpKind::Print { text: merge(parts) }),
+            // A value that came through a queue or a pipe: a text's code, or a number.
+            Some((at, reg, repr)) => {
+                let ops = print_text_or_number(&parts[..at], reg, &parts[at + 1..], &self.m.texts, repr, self.here());
+                for kind in ops {
+                    self.op(call, kind);
+                }
+            }
+        }
         Ok(())
+    }
+
+    /// A value from a queue or a pipe that may be a text (a local given one, or `recv()`
+    /// and `get()` read here, when the program sends texts): its register.
+    fn maybe_text(&mut self, call: &ast::ExprCall, expr: &Expr, scratch: &mut u8) -> Result<Option<Reg>, CompileError> {
+        if let Expr::Name(n) = expr {
+            if self.maybe_texts.contains(n.id.as_str()) {
+                return Ok(self.local_reg(n.id.as_str()));
+            }
+        }
+        if self.m.texts.is_empty() || !self.is_message_value(expr) || super::print::is_question(expr) {
+            return Ok(None);
+        }
+        let r = self.take_scratch(expr, scratch)?;
+        self.evaluate_into(call, r, expr)?;
+        Ok(Some(r))
     }
 
     /// One printed value: a constant, a local, or shared state read into a scratch register.
@@ -141,24 +203,12 @@ impl Body<'_, '_> {
     }
 }
 
-/// Adjacent pieces of text as one.
-fn merge(parts: Vec<TextPart>) -> Vec<TextPart> {
-    let mut merged: Vec<TextPart> = Vec::new();
-    for part in parts {
-        match (merged.last_mut(), part) {
-            (Some(TextPart::Lit(a)), TextPart::Lit(b)) => a.push_str(&b),
-            (_, part) => merged.push(part),
-        }
-    }
-    merged
-}
-
 /// `self.name` (in a Thread subclass's `run`).
 fn is_self_name(expr: &Expr) -> bool {
     matches!(expr, Expr::Attribute(a) if a.attr.as_str() == "name" && matches!(a.value.as_ref(), Expr::Name(s) if s.id.as_str() == "self"))
 }
 
 /// `x.empty()` or `x.full()`: a question Python answers with a bool.
-fn is_question(expr: &Expr) -> bool {
+pub(super) fn is_question(expr: &Expr) -> bool {
     matches!(expr, Expr::Call(c) if matches!(c.func.as_ref(), Expr::Attribute(a) if matches!(a.attr.as_str(), "empty" | "full")))
 }

@@ -172,6 +172,8 @@ pub(super) struct Module<'a> {
     pub current_process: Option<String>,
     /// `import multiprocessing as mp`: the name it goes by.
     pub multiprocessing_alias: Option<String>,
+    /// The texts the program may send through a queue or a pipe (see [`super::texts`]).
+    pub texts: Vec<String>,
     /// How child processes start: fork (Linux's default before 3.14) unless the program
     /// calls `set_start_method`.
     pub start_method: StartMethod,
@@ -205,6 +207,7 @@ impl<'a> Module<'a> {
             current_process: None,
             multiprocessing_alias: None,
             start_method: StartMethod::Fork,
+            texts: Vec::new(),
             imports: BTreeSet::new(),
             unnamed_threads: 0,
             dummy_threads: 0,

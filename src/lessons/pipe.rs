@@ -7,8 +7,9 @@
 //! receiver's last `recv()` raises `EOFError`.
 
 use crate::engine::program::{
-    ActorId, Cond, ObjectDef, ObjectId, ObjectKind, Op, OpKind, Operand, Program, Reg, StartMethod, TextPart, Wait,
+    ActorId, ObjectDef, ObjectId, ObjectKind, Op, OpKind, Operand, Program, Reg, StartMethod, TextPart, Wait,
 };
+use crate::compile::{print_text_or_number, text_code};
 use crate::engine::trace::{Outcome, Trace};
 use crate::i18n::{Lang, Text};
 use crate::knobs::{Common, FromKnobs, KnobError, KnobKind, KnobSpec, KnobValues, Output};
@@ -97,21 +98,6 @@ fn word(i: usize) -> String {
     WORDS.get(i).map_or_else(|| format!("message {}", i + 1), |w| w.to_string())
 }
 
-/// Prints `before` and the word whose number is in `M`: one branch per possible message.
-fn print_word(ops: &mut Vec<Op>, before: &str, words: usize, line: SourceLine) {
-    let base = ops.len();
-    // Each case: test (1), print (1), jump to the end (1).
-    let end = base + 3 * words;
-    for i in 0..words {
-        let at = base + 3 * i;
-        ops.push(line.op(OpKind::JumpIf { cond: Cond::Ne(M, i as i64), to: at + 3 }));
-        ops.push(line.op(OpKind::Print { text: vec![TextPart::Lit(format!("{before}{}", word(i)))] }));
-        ops.push(line.op(OpKind::Jump { to: end }));
-    }
-    // The last case's "not this one" lands here too, as does every jump to the end.
-    ops.push(line.op(OpKind::Call));
-}
-
 fn build(knobs: &Knobs, common: &Common) -> Built {
     let Knobs { messages, duplex, close_early: early } = *knobs;
     let n = messages as usize;
@@ -163,15 +149,25 @@ fn build(knobs: &Knobs, common: &Common) -> Built {
     let join_receiver = src.line(1, "receiving.join()");
     let join_sender = src.line(1, "sending.join()");
 
+    // Texts travel as codes (the compiler's): the words, then "thanks" if it is sent.
+    let mut texts: Vec<String> = (0..n).map(word).collect();
+    if thanks {
+        texts.push("thanks".into());
+    }
+    // A value received is printed as the text whose code it is, or as a number.
+    let print_received = |ops: &mut Vec<Op>, before: &str, after: &[TextPart], repr: bool, line: SourceLine| {
+        let kinds = print_text_or_number(&[TextPart::Lit(before.into())], M, after, &texts, repr, ops.len());
+        ops.extend(kinds.into_iter().map(|kind| line.op(kind)));
+    };
     // The sender sends messages 0..sent on end 1, maybe waits for thanks, and closes it.
     let mut sender = Vec::new();
     for i in 0..sent {
-        sender.push(send_line.op(OpKind::Send { object: PIPE, end: 1, value: Operand::Const(i as i64) }));
+        sender.push(send_line.op(OpKind::Send { object: PIPE, end: 1, value: Operand::Const(text_code(i)) }));
         sender.push(say_sent.op(OpKind::Print { text: vec![TextPart::Lit(format!("sent {}", word(i)))] }));
     }
     if let Some(line) = thanked {
         sender.push(line.op(OpKind::Recv { object: PIPE, end: 1, reg: M }));
-        sender.push(line.op(OpKind::Print { text: vec![TextPart::Lit("sender got 'thanks' back".into())] }));
+        print_received(&mut sender, "sender got ", &[TextPart::Lit(" back".into())], true, line);
     }
     sender.push(close_line.op(OpKind::Close { object: PIPE, end: 1 }));
     // The receiver takes n messages from end 0 (the last raises EOFError if the sender
@@ -179,10 +175,10 @@ fn build(knobs: &Knobs, common: &Common) -> Built {
     let mut receiver = vec![close_other.op(OpKind::Close { object: PIPE, end: 1 })];
     let top = receiver.len();
     receiver.push(recv_line.op(OpKind::Recv { object: PIPE, end: 0, reg: M }));
-    print_word(&mut receiver, "received ", n, say_received);
+    print_received(&mut receiver, "received ", &[], false, say_received);
     receiver.push(recv_for.op(OpKind::Loop { to: top, times: n as u64 }));
     if let Some(line) = reply {
-        receiver.push(line.op(OpKind::Send { object: PIPE, end: 0, value: Operand::Const(0) }));
+        receiver.push(line.op(OpKind::Send { object: PIPE, end: 0, value: Operand::Const(text_code(n)) }));
     }
     let main = vec![
         start_receiver.op(OpKind::Start { actor: ActorId(1) }),
@@ -194,9 +190,9 @@ fn build(knobs: &Knobs, common: &Common) -> Built {
     ];
     let mut processes = vec![main_process()];
     let mut actors = vec![main_thread(main)];
-    add_child(&mut processes, &mut actors, "Process-1 (receiver)".into(), StartMethod::Fork, false, receiver);
-    add_child(&mut processes, &mut actors, "Process-2 (sender)".into(), StartMethod::Fork, false, sender);
-    let objects = vec![ObjectDef { name: "Pipe()".into(), kind: ObjectKind::Pipe { duplex } }];
+    add_child(&mut processes, &mut actors, "Process-1".into(), StartMethod::Fork, false, receiver);
+    add_child(&mut processes, &mut actors, "Process-2".into(), StartMethod::Fork, false, sender);
+    let objects = vec![ObjectDef { name: "Pipe() as left, right".into(), kind: ObjectKind::Pipe { duplex } }];
     let program = Program { source: src.finish(), processes, actors, objects };
     Built::new(program, common)
 }
