@@ -19,6 +19,24 @@ const REFUSED: &[(&str, (u32, u32), &str)] = &[
     ("unsupported_class.py", (4, 1), "a class is supported only as a `threading.Thread` subclass"),
 ];
 
+/// Programs whose output differs from run to run, in CPython as in the model (updates
+/// lost by a race): their runs are compared by shape, every number as `N`; their numbers
+/// are compared as distributions by `scripts/compare_cpython.py --lesson corpus`.
+const VARIES: &[&str] = &["value_race.py"];
+
+/// `text` with every run of digits as `N`.
+fn shape(text: &str) -> String {
+    let mut shaped = String::new();
+    for c in text.chars() {
+        match (c.is_ascii_digit(), shaped.ends_with('N')) {
+            (true, true) => {}
+            (true, false) => shaped.push('N'),
+            (false, _) => shaped.push(c),
+        }
+    }
+    shaped
+}
+
 /// The corpus, and the blank page's starter programs.
 fn corpus() -> Vec<PathBuf> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
@@ -74,8 +92,10 @@ fn every_corpus_program_runs_as_cpython_runs_it_or_is_refused_where_expected() {
             .map(|seed| sim::run(program.clone(), SimSettings { seed, ..SimSettings::default() }).unwrap())
             .collect();
         let sim_hangs = matches!(runs[0].outcome, Outcome::Deadlock { .. } | Outcome::Stuck { .. });
+        let varies = VARIES.contains(&name.as_str());
+        let seen = |text: &str| if varies { shape(text) } else { text.to_string() };
         for run in &runs[1..] {
-            assert_eq!(run.console_text(), runs[0].console_text(), "{name}: the same over seeds");
+            assert_eq!(seen(&run.console_text()), seen(&runs[0].console_text()), "{name}: the same over seeds");
         }
         // The live engine, through the command line.
         let path_text = path.to_string_lossy().into_owned();
@@ -92,17 +112,18 @@ fn every_corpus_program_runs_as_cpython_runs_it_or_is_refused_where_expected() {
         let mut cpython_run = cpython(&path);
         for _ in 0..2 {
             match &cpython_run {
-                Ok(Some(printed)) if *printed != runs[0].console_text() => cpython_run = cpython(&path),
+                Ok(Some(printed)) if seen(printed) != seen(&runs[0].console_text()) => cpython_run = cpython(&path),
                 _ => break,
             }
         }
         match cpython_run {
             Ok(Some(printed)) => {
                 assert!(!sim_hangs, "{name}: CPython finished, the model hung");
-                assert_eq!(runs[0].console_text(), printed, "{name}: simulated vs CPython");
+                assert_eq!(seen(&runs[0].console_text()), seen(&printed), "{name}: simulated vs CPython");
                 // Real threads on a shared machine too: one of three live runs must agree.
-                let agrees =
-                    std::iter::once(live).chain((0..2).map(|_| live_run())).any(|run| console(&run) == printed);
+                let agrees = std::iter::once(live)
+                    .chain((0..2).map(|_| live_run()))
+                    .any(|run| seen(&console(&run)) == seen(&printed));
                 assert!(agrees, "{name}: live vs CPython: three live runs, none printed {printed:?}");
             }
             Ok(None) => {

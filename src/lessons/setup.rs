@@ -149,7 +149,7 @@ impl Setup {
         let Some(expect) = &self.expect else { return };
         let broke = match expect {
             Expect::Ends { variable, value } => {
-                let object = program.objects.iter().position(|o| o.name == *variable);
+                let object = program.objects.iter().position(|o| variable_name(o).as_ref() == Some(variable));
                 let ended = object.and_then(|i| trace.final_value(crate::engine::program::ObjectId(i as u16)));
                 ended != Some(*value)
             }
@@ -191,7 +191,17 @@ impl Setup {
 
 /// The names of a program's shared variables (what explore can expect a value of).
 pub fn shared_variables(program: &Program) -> Vec<String> {
-    program.objects.iter().filter(|o| matches!(o.kind, ObjectKind::Var { .. })).map(|o| o.name.clone()).collect()
+    program.objects.iter().filter_map(variable_name).collect()
+}
+
+/// How a program names a number it shares: a variable by its name, a
+/// `multiprocessing.Value` as `v.value`; `None` for other objects.
+pub fn variable_name(object: &crate::engine::program::ObjectDef) -> Option<String> {
+    match object.kind {
+        ObjectKind::Var { .. } => Some(object.name.clone()),
+        ObjectKind::SharedValue { .. } => Some(format!("{}.value", object.name)),
+        _ => None,
+    }
 }
 
 #[cfg(test)]

@@ -162,6 +162,51 @@ test('the blank page opens in the editor on a starter; explore finds the deadloc
   await page.waitForSelector('#explore-found');
 });
 
+test('processes in a written program: a Value loses updates on both engines, and a pool runs', async () => {
+  await page.goto(`${server.url}?lesson=your_program&starter=value_race&cores=2`);
+  await page.waitForSelector('#code-input');
+  assert.match(await text(), /from multiprocessing import Process, Value/);
+  await page.waitForSelector('#run:not([disabled])', { timeout: 30_000 });
+  assert.match(await runAndWait(page), /^Your program ran to its end/);
+  const sim = await figuresOf(page);
+  assert.ok(sim['v.value'] > 0 && sim['v.value'] < 80_000, `no update lost: ${JSON.stringify(sim)}`);
+  assert.match(await page.textContent('#console'), /v\.value = \d+ \(expected 80000\)/);
+  await page.selectOption('#knob-engine', 'live');
+  await runAndWait(page);
+  const live = await figuresOf(page);
+  assert.ok(live['v.value'] > 0 && live['v.value'] <= 80_000, JSON.stringify(live));
+
+  // Edited into a pool whose callback adds up the squares in the parent.
+  await page.selectOption('#knob-engine', 'sim');
+  await setText(`from multiprocessing import Pool
+
+total = 0
+
+
+def square(x):
+    return x * x
+
+
+def add(result):
+    global total
+    total = total + result
+
+
+if __name__ == "__main__":
+    pool = Pool(3)
+    for x in range(6):
+        pool.apply_async(square, (x,), callback=add)
+    pool.close()
+    pool.join()
+    print(f"total = {total}")
+`);
+  await page.waitForSelector('#run:not([disabled])');
+  await runAndWait(page);
+  assert.match(await page.textContent('#console'), /total = 55/);
+  assert.equal((await figuresOf(page)).total, 55);
+  assert.deepEqual(errors, []);
+});
+
 test('a garbled or too long `code=` gets a note and the lesson\'s own program', async () => {
   for (const [code, says] of [['!!!', /could not be read/], ['A'.repeat(7000), /at most 6\s?000/]]) {
     await page.goto(`${server.url}?lesson=race_counter&code=${code}`);
