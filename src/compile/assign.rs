@@ -352,15 +352,7 @@ fn arith_of(op: ast::Operator) -> Option<Arith> {
 
 /// Whether `expr` names `name` anywhere inside.
 fn expr_mentions(expr: &Expr, name: &str) -> bool {
-    use ruff_python_ast::visitor::{walk_expr, Visitor};
-    struct Finder<'n>(&'n str, bool);
-    impl<'e> Visitor<'e> for Finder<'_> {
-        fn visit_expr(&mut self, expr: &'e Expr) {
-            self.1 |= matches!(expr, Expr::Name(n) if n.id.as_str() == self.0);
-            walk_expr(self, expr);
-        }
-    }
-    let mut finder = Finder(name, false);
-    finder.visit_expr(expr);
-    finder.1
+    let mut found = false;
+    super::syntax::each_expr_in(expr, &mut |e| found |= matches!(e, Expr::Name(n) if n.id.as_str() == name));
+    found
 }

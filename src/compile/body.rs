@@ -190,22 +190,13 @@ impl<'m, 'a> Body<'m, 'a> {
                 }
             }
         }
-        use ruff_python_ast::visitor::{walk_expr, Visitor};
-        struct Locals<'b> {
-            locals: &'b BTreeMap<String, Local>,
-            found: bool,
-        }
-        impl<'e> Visitor<'e> for Locals<'_> {
-            fn visit_expr(&mut self, expr: &'e Expr) {
-                if let Expr::Name(n) = expr {
-                    self.found |= self.locals.contains_key(n.id.as_str());
-                }
-                walk_expr(self, expr);
-            }
-        }
-        let mut names = Locals { locals: &self.locals, found: false };
-        names.visit_expr(expr);
-        if names.found {
+        // Not when it names a local: its value is the run's (a local may shadow a module
+        // constant or a parameter).
+        let mut names_a_local = false;
+        super::syntax::each_expr_in(expr, &mut |e| {
+            names_a_local |= matches!(e, Expr::Name(n) if self.locals.contains_key(n.id.as_str()));
+        });
+        if names_a_local {
             return None;
         }
         value_in(self.m, &self.params, expr)

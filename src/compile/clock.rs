@@ -160,23 +160,13 @@ fn rounded(expr: &Expr) -> Option<(bool, &Expr)> {
 /// Whether the module reads `name` against the clock (`time.perf_counter() - name`): a
 /// reading kept in a register, not the run's start.
 pub(super) fn read_against_clock(stmts: &[ast::Stmt], name: &str) -> bool {
-    use ruff_python_ast::visitor::{walk_expr, Visitor};
-    struct Finder<'n>(&'n str, bool);
-    impl<'e> Visitor<'e> for Finder<'_> {
-        fn visit_expr(&mut self, expr: &'e Expr) {
-            if let Expr::BinOp(bin) = expr {
-                let clock = super::syntax::is_bare_call(&bin.left, "time", "perf_counter")
-                    || super::syntax::is_bare_call(&bin.left, "time", "monotonic");
-                self.1 |= bin.op == Operator::Sub
-                    && clock
-                    && matches!(bin.right.as_ref(), Expr::Name(n) if n.id.as_str() == self.0);
-            }
-            walk_expr(self, expr);
-        }
-    }
-    let mut finder = Finder(name, false);
-    for stmt in stmts {
-        finder.visit_stmt(stmt);
-    }
-    finder.1
+    let mut found = false;
+    super::syntax::each_expr(stmts, true, &mut |e| {
+        let Expr::BinOp(bin) = e else { return };
+        let clock = super::syntax::is_bare_call(&bin.left, "time", "perf_counter")
+            || super::syntax::is_bare_call(&bin.left, "time", "monotonic");
+        found |=
+            bin.op == Operator::Sub && clock && matches!(bin.right.as_ref(), Expr::Name(n) if n.id.as_str() == name);
+    });
+    found
 }

@@ -16,37 +16,21 @@ use crate::engine::program::{ObjectId, ObjectKind, OpKind, Operand, Reg, REGISTE
 /// The names the program changes as lists: `NAME.append(...)`, `NAME.pop()`,
 /// `NAME[i] = ...`, `NAME[i] += ...`, anywhere (functions included).
 pub(super) fn changed_lists(body: &[Stmt]) -> BTreeSet<String> {
-    use ruff_python_ast::visitor::{walk_expr, walk_stmt, Visitor};
-    #[derive(Default)]
-    struct Finder(BTreeSet<String>);
-    impl<'e> Visitor<'e> for Finder {
-        fn visit_stmt(&mut self, stmt: &'e Stmt) {
-            let targets: Vec<&Expr> = match stmt {
-                Stmt::Assign(a) => a.targets.iter().collect(),
-                Stmt::AugAssign(a) => vec![a.target.as_ref()],
-                _ => Vec::new(),
-            };
-            for target in targets {
-                if let Expr::Subscript(sub) = target {
-                    if let Expr::Name(n) = sub.value.as_ref() {
-                        self.0.insert(n.id.to_string());
-                    }
-                }
+    let mut names = BTreeSet::new();
+    super::syntax::each_expr(body, true, &mut |e| match e {
+        // `NAME[i] = ...` and `NAME[i] += ...`: an item stored.
+        Expr::Subscript(sub) if sub.ctx == ast::ExprContext::Store => {
+            if let Expr::Name(n) = sub.value.as_ref() {
+                names.insert(n.id.to_string());
             }
-            walk_stmt(self, stmt);
         }
-        fn visit_expr(&mut self, expr: &'e Expr) {
-            if let Some((name, "append" | "pop")) = method_of(expr) {
-                self.0.insert(name.to_string());
+        other => {
+            if let Some((name, "append" | "pop")) = method_of(other) {
+                names.insert(name.to_string());
             }
-            walk_expr(self, expr);
         }
-    }
-    let mut finder = Finder::default();
-    for stmt in body {
-        finder.visit_stmt(stmt);
-    }
-    finder.0
+    });
+    names
 }
 
 /// `NAME.METHOD(...)`: NAME and METHOD.

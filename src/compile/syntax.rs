@@ -106,22 +106,44 @@ pub(super) fn mentions(stmt: &Stmt, name: &str) -> bool {
 
 /// How many times `stmt` names `name`.
 pub(super) fn names_in(stmt: &Stmt, name: &str) -> usize {
-    use ruff_python_ast::visitor::{walk_expr, Visitor};
-    struct Finder<'n> {
-        name: &'n str,
-        found: usize,
+    let mut found = 0;
+    each_expr(std::slice::from_ref(stmt), true, &mut |e| {
+        found += usize::from(matches!(e, Expr::Name(n) if n.id.as_str() == name));
+    });
+    found
+}
+
+/// Gives `found` every expression inside `stmts`, outermost first, and those of nested
+/// functions and classes when `into_functions`. One walker serves every search, so the
+/// syntax tree's walk is built into the engine worker's wasm once.
+pub(super) fn each_expr<'a>(stmts: &'a [Stmt], into_functions: bool, found: &mut dyn FnMut(&'a Expr)) {
+    let mut walker = Walker { found, into_functions };
+    for stmt in stmts {
+        ruff_python_ast::visitor::Visitor::visit_stmt(&mut walker, stmt);
     }
-    impl<'n, 'b> Visitor<'b> for Finder<'n> {
-        fn visit_expr(&mut self, expr: &'b Expr) {
-            if let Expr::Name(n) = expr {
-                self.found += usize::from(n.id.as_str() == self.name);
-            }
-            walk_expr(self, expr);
+}
+
+/// Gives `found` `expr` and every expression inside it, outermost first.
+pub(super) fn each_expr_in<'a>(expr: &'a Expr, found: &mut dyn FnMut(&'a Expr)) {
+    ruff_python_ast::visitor::Visitor::visit_expr(&mut Walker { found, into_functions: true }, expr);
+}
+
+struct Walker<'a, 'f> {
+    found: &'f mut dyn FnMut(&'a Expr),
+    into_functions: bool,
+}
+
+impl<'a> ruff_python_ast::visitor::Visitor<'a> for Walker<'a, '_> {
+    fn visit_stmt(&mut self, stmt: &'a Stmt) {
+        if self.into_functions || !matches!(stmt, Stmt::FunctionDef(_) | Stmt::ClassDef(_)) {
+            ruff_python_ast::visitor::walk_stmt(self, stmt);
         }
     }
-    let mut finder = Finder { name, found: 0 };
-    finder.visit_stmt(stmt);
-    finder.found
+
+    fn visit_expr(&mut self, expr: &'a Expr) {
+        (self.found)(expr);
+        ruff_python_ast::visitor::walk_expr(self, expr);
+    }
 }
 
 /// A statement's kind in words, for a refusal.
@@ -144,29 +166,11 @@ pub(super) fn describe(stmt: &Stmt) -> &'static str {
 /// How many times `stmts` give `name` a value (`=`, `+=`, a `for` target), inside blocks
 /// too (not nested functions).
 pub(super) fn stores_of(stmts: &[Stmt], name: &str) -> usize {
-    use ruff_python_ast::visitor::{walk_expr, walk_stmt, Visitor};
-    struct Stores<'n> {
-        name: &'n str,
-        found: usize,
-    }
-    impl<'b> Visitor<'b> for Stores<'_> {
-        fn visit_stmt(&mut self, stmt: &'b Stmt) {
-            if !matches!(stmt, Stmt::FunctionDef(_) | Stmt::ClassDef(_)) {
-                walk_stmt(self, stmt);
-            }
-        }
-        fn visit_expr(&mut self, expr: &'b Expr) {
-            if let Expr::Name(n) = expr {
-                self.found += usize::from(n.id.as_str() == self.name && n.ctx == ast::ExprContext::Store);
-            }
-            walk_expr(self, expr);
-        }
-    }
-    let mut stores = Stores { name, found: 0 };
-    for stmt in stmts {
-        stores.visit_stmt(stmt);
-    }
-    stores.found
+    let mut found = 0;
+    each_expr(stmts, false, &mut |e| {
+        found += usize::from(matches!(e, Expr::Name(n) if n.id.as_str() == name && n.ctx == ast::ExprContext::Store));
+    });
+    found
 }
 
 /// `a, b = x, y` or `a = x` as pairs of a name and its value; `None` for any other shape.

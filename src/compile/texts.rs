@@ -59,7 +59,6 @@ impl Module<'_> {
     /// The texts the program may send, in this order: module-level texts and lists of
     /// texts as declared, then the literals given to `send` and `put`, as written.
     pub(super) fn sendable_texts(&self, body: &[Stmt]) -> Vec<String> {
-        use ruff_python_ast::visitor::{walk_expr, Visitor};
         let mut texts: Vec<String> = Vec::new();
         let mut add = |t: &str| {
             if !texts.iter().any(|x| x == t) {
@@ -79,24 +78,15 @@ impl Module<'_> {
                 _ => {}
             }
         }
-        struct Literals(Vec<String>);
-        impl<'e> Visitor<'e> for Literals {
-            fn visit_expr(&mut self, expr: &'e Expr) {
-                if let Expr::Call(call) = expr {
-                    let sends =
-                        matches!(call.func.as_ref(), Expr::Attribute(a) if matches!(a.attr.as_str(), "send" | "put"));
-                    if let (true, Some(Expr::StringLiteral(s))) = (sends, call.arguments.args.first()) {
-                        self.0.push(s.value.to_str().to_string());
-                    }
-                }
-                walk_expr(self, expr);
+        let mut literals: Vec<String> = Vec::new();
+        super::syntax::each_expr(body, true, &mut |e| {
+            let Expr::Call(call) = e else { return };
+            let sends = matches!(call.func.as_ref(), Expr::Attribute(a) if matches!(a.attr.as_str(), "send" | "put"));
+            if let (true, Some(Expr::StringLiteral(s))) = (sends, call.arguments.args.first()) {
+                literals.push(s.value.to_str().to_string());
             }
-        }
-        let mut literals = Literals(Vec::new());
-        for stmt in body {
-            literals.visit_stmt(stmt);
-        }
-        literals.0.iter().for_each(|t| add(t));
+        });
+        literals.iter().for_each(|t| add(t));
         texts
     }
 }
