@@ -379,9 +379,11 @@ fn functions_return_values_take_locals_defaults_and_names_and_loops_read_their_v
         assert!(text.contains(line), "{text}");
     }
     assert!(text.ends_with("\n18\n43\n"), "{text}");
-    let e = refused("def first(n):\n    for i in range(n):\n        return i\n\n\nprint(first(3))\n");
+    let e = refused("def first(n):\n    for i in range(n):\n        return i\n    return -1\n\n\nprint(first(3))\n");
     assert_eq!((e.line, e.column), (3, 9), "{e}");
     assert!(e.message.contains("`return` inside a `for` loop"), "{e}");
+    let e = refused("def f():\n    pass\n\n\nx = f()\n");
+    assert!(e.message.contains("`f()` gives None"), "{e}");
     let e = refused("def f(a):\n    return a\n\n\nx = f(1, b=2)\n");
     assert_eq!(e.message, "TypeError: f() got an unexpected keyword argument 'b'");
     let e = refused("def f(a, b):\n    return a\n\n\nx = f(1)\n");
@@ -408,6 +410,38 @@ fn multiprocessing_outside_the_subset_is_refused_with_what_to_write_instead() {
     let source = "import time\n\nstart = time.perf_counter()\ntime.sleep(0.0126)\nprint(round((time.perf_counter() - start) * 1000))\nprint(int((time.perf_counter() - start) * 1000))\n";
     let trace = sim::run(compile(source).unwrap(), Default::default()).unwrap();
     assert_eq!(trace.console_text(), "13\n12\n");
+}
+
+/// What a review of the process and list work found would run otherwise than in CPython is
+/// refused now (the programs it found miscompiled are in the corpus, run against CPython).
+#[test]
+fn what_would_run_otherwise_than_in_cpython_is_refused() {
+    let cases: &[(&str, (u32, u32), &str)] = &[
+        // A child process has its own copy of a threading object or a queue.Queue.
+        ("import queue\nfrom multiprocessing import Process\n\nq = queue.Queue()\n\n\ndef produce():\n    q.put(42)\n\n\nif __name__ == \"__main__\":\n    p = Process(target=produce)\n    p.start()\n    p.join()\n", (12, 9), "a child process gets its own copy"),
+        // Under spawn a child has only what it is given; pipes under spawn not yet.
+        ("import multiprocessing\n\n\ndef reader(conn):\n    print(conn.recv())\n\n\nif __name__ == \"__main__\":\n    multiprocessing.set_start_method(\"spawn\")\n    a, b = multiprocessing.Pipe()\n    p = multiprocessing.Process(target=reader, args=(b,))\n", (11, 9), "pipes under the spawn start method"),
+        ("import multiprocessing\n\n\ndef put(q):\n    q.put(1)\n\n\nif __name__ == \"__main__\":\n    multiprocessing.set_start_method(\"spawn\")\n    q = multiprocessing.Queue()\n    v = multiprocessing.Value(\"i\", 0)\n\n\ndef bump():\n    v.value += 1\n\n\nif __name__ == \"__main__\":\n    p = multiprocessing.Process(target=bump)\n", (19, 9), "pass `v` to it in `args=`"),
+        // A text's code would be taken for a number.
+        ("import queue\n\nq = queue.Queue()\nq.put(\"hi\")\n\n\ndef show(item):\n    print(item)\n\n\nmsg = q.get()\nshow(msg)\n", (12, 6), "may be a text here"),
+        // Leaving `with Pool` terminates it; join before close raises.
+        ("from multiprocessing import Pool\n\n\ndef f(x):\n    return x\n\n\nif __name__ == \"__main__\":\n    with Pool(2) as pool:\n        for x in range(3):\n            pool.apply_async(f, (x,))\n", (9, 5), "terminates the pool"),
+        ("from multiprocessing import Pool\n\n\ndef f(x):\n    return x\n\n\nif __name__ == \"__main__\":\n    pool = Pool(2)\n    for x in range(3):\n        pool.apply_async(f, (x,))\n    pool.join()\n", (12, 5), "ValueError: Pool is still running"),
+        ("from multiprocessing import Pool\n\n\ndef f(x):\n    return x\n\n\nif __name__ == \"__main__\":\n    pool = Pool(2)\n    for x in range(3):\n        pool.apply_async(f, (x * 10,))\n", (11, 29), "the loop's own `(x,)`"),
+        ("from multiprocessing import Pool\n\n\ndef f(x):\n    return x\n\n\nif __name__ == \"__main__\":\n    with Pool(64) as a:\n        r = a.map(f, range(2))\n    with Pool(2) as b:\n        r = b.map(f, range(2))\n", (11, 10), "at most 64 processes"),
+        // A list loop's name rebinding a name, a narrow Value, too many operations.
+        ("n = 10\nfor n in [1, 2, 3]:\n    print(n)\nprint(n)\n", (2, 5), "has a value already"),
+        ("from multiprocessing import Value\n\nv = Value(\"b\", 200)\n", (3, 11), "typecode \"i\", \"l\" or \"q\""),
+        ("X = [i for i in range(10000)]\nfor a in X:\n    for b in X:\n        print(a + b)\n", (3, 5), "at most 200000 operations"),
+    ];
+    for (source, (line, column), says) in cases {
+        let e = refused(source);
+        assert_eq!((e.line, e.column), (*line, *column), "{e}\n{source}");
+        assert!(e.message.contains(says), "{e}\n{source}");
+    }
+    // A slice of a slice of ... is computed once per level, not twice.
+    let source = format!("X = \"abc\"\nprint(X{})\n", "[:]".repeat(60));
+    assert_eq!(sim::run(compile(&source).unwrap(), Default::default()).unwrap().console_text(), "abc\n");
 }
 
 /// Programs a review found compiled into something other than what CPython runs: each

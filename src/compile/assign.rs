@@ -34,13 +34,18 @@ impl Body<'_, '_> {
         let Some(c) = self.int(&aug.value) else {
             return Err(self.refuse(aug.value.as_ref(), "the amount must be a whole number known before the run"));
         };
-        let value = c * sign;
+        let value = c.checked_mul(sign).ok_or_else(|| self.refuse(aug.value.as_ref(), "too large"))?;
         let object = match aug.target.as_ref() {
             // `v.value += 1`: a locked read, then a locked write.
             target if self.shared_value_of(target).is_some() => self.shared_value_of(target).expect("checked"),
             Expr::Name(name) => {
                 self.writable(name)?;
                 if let Some(r) = self.local_reg(name.id.as_str()) {
+                    // A time counts microseconds: `start -= 1` is a second.
+                    let value = match self.clocks.contains(name.id.as_str()) {
+                        true => value.checked_mul(1_000_000).ok_or_else(|| self.refuse(aug, "too large"))?,
+                        false => value,
+                    };
                     self.op(aug, OpKind::Add { reg: r, value });
                     return Ok(());
                 }
@@ -82,6 +87,7 @@ impl Body<'_, '_> {
         if let ([target], Some(object)) =
             (assign.targets.as_slice(), assign.targets.first().and_then(|t| self.shared_value_of(t)))
         {
+            self.no_text_flow(&assign.value)?;
             let r = self.scratch(target)?;
             self.evaluate_into(assign, r, &assign.value)?;
             self.op(assign, OpKind::Store { object, reg: r });
@@ -123,7 +129,16 @@ impl Body<'_, '_> {
             return Ok(());
         }
         self.writable(target)?;
-        let (source, plus) = match self.number(value) {
+        if self.variable(target.id.as_str()).is_some() {
+            self.no_text_flow(value)?;
+        }
+        // A time is microseconds in its register: `t + 2` adds seconds, so it is computed
+        // as a time, not as a number plus 2.
+        let numbered = match self.is_timing(value) {
+            true => Err(self.refuse(value, "a time")),
+            false => self.number(value),
+        };
+        let (source, plus) = match numbered {
             Ok(found) => found,
             // Anything else this compiler computes: into its own register, or a scratch
             // written to shared state after.
@@ -132,6 +147,7 @@ impl Body<'_, '_> {
                     return Err(refused);
                 }
                 if let Some(object) = self.variable(target.id.as_str()) {
+                    self.no_text_flow(value)?;
                     let r = self.scratch(assign)?;
                     self.evaluate_into(assign, r, value)?;
                     self.op(assign, OpKind::Store { object, reg: r });
@@ -179,6 +195,29 @@ impl Body<'_, '_> {
         if plus != 0 {
             self.op(assign, OpKind::Add { reg: r, value: plus });
         }
+        // A number now: no longer a time; what came through a queue if it is a copy of that.
+        self.clocks.remove(target.id.as_str());
+        if self.is_maybe_text(value) && plus == 0 {
+            self.maybe_texts.insert(target.id.to_string());
+        } else {
+            self.maybe_texts.remove(target.id.as_str());
+        }
+        Ok(())
+    }
+
+    /// Whether `value` is a local that may hold a text's code.
+    pub(super) fn is_maybe_text(&self, value: &Expr) -> bool {
+        matches!(value, Expr::Name(n) if self.maybe_texts.contains(n.id.as_str()))
+    }
+
+    /// Refused when `value` may be a text's code and would go where the code would be
+    /// taken for a number (a function, a list, shared state).
+    pub(super) fn no_text_flow(&self, value: &Expr) -> Result<(), CompileError> {
+        if self.is_maybe_text(value) || (!self.m.texts.is_empty() && self.is_message_value(value)) {
+            let message =
+                "what comes through a queue or a pipe may be a text here: print it, compare it or send it on, so far";
+            return Err(self.refuse(value, message));
+        }
         Ok(())
     }
 
@@ -201,7 +240,7 @@ impl Body<'_, '_> {
     /// [`Body::evaluate_into`], with registers from `free` on for the parts on the right.
     fn evaluate_at(&mut self, node: &impl Ranged, r: Reg, value: &Expr, free: u8) -> Result<(), CompileError> {
         if let (Some(f), Expr::Call(call)) = (called_function(self, value), value) {
-            return self.call_function(call, f, Some(r));
+            return self.call_function(call, f, Some(r), free);
         }
         if self.message_value(r, value)? || self.list_value(node, r, value, free)? {
             return Ok(());
@@ -274,7 +313,7 @@ impl Body<'_, '_> {
                 let (Expr::Name(name), Some(c)) = (bin.left.as_ref(), self.int(&bin.right)) else {
                     return Err(self.refuse(bin, unsupported));
                 };
-                (name, c * sign)
+                (name, c.checked_mul(sign).ok_or_else(|| self.refuse(bin, "too large"))?)
             }
             other => return Err(self.refuse(other, unsupported)),
         };

@@ -14,6 +14,9 @@ use super::syntax::{
 use super::{line_of, refuse, CompileError};
 use crate::engine::program::{ActorId, ObjectId, ObjectKind, Op, OpKind, Reg, Wait, REGISTERS};
 
+/// The most operations one thread may have.
+pub(super) const MAX_OPS: usize = 200_000;
+
 /// What a name means inside the body being compiled, besides the module's names.
 #[derive(Clone, Debug)]
 pub(super) enum Local {
@@ -190,16 +193,30 @@ impl<'m, 'a> Body<'m, 'a> {
                 }
             }
         }
-        // Not when it names a local: its value is the run's (a local may shadow a module
-        // constant or a parameter).
-        let mut names_a_local = false;
-        super::syntax::each_expr_in(expr, &mut |e| {
-            names_a_local |= matches!(e, Expr::Name(n) if self.locals.contains_key(n.id.as_str()));
-        });
-        if names_a_local {
+        if self.names_a_local(expr) {
             return None;
         }
         value_in(self.m, &self.params, expr)
+    }
+
+    /// Whether `expr` names a local of this body: its value is the run's, whatever a
+    /// module constant or parameter of that name holds.
+    pub(super) fn names_a_local(&self, expr: &Expr) -> bool {
+        let mut found = false;
+        super::syntax::each_expr_in(expr, &mut |e| {
+            found |= matches!(e, Expr::Name(n) if self.locals.contains_key(n.id.as_str()));
+        });
+        found
+    }
+
+    /// `range(...)` known before the run: its start and length.
+    pub(super) fn range(&self, expr: &Expr) -> Option<(i64, u64)> {
+        (!self.names_a_local(expr)).then(|| range_of(self.m, &self.params, expr)).flatten()
+    }
+
+    /// Seconds (or any number) known before the run.
+    pub(super) fn seconds(&self, expr: &Expr) -> Option<f64> {
+        self.known(expr)?.number()
     }
 
     pub fn block(&mut self, stmts: &[Stmt]) -> Result<(), CompileError> {
@@ -355,14 +372,16 @@ impl<'m, 'a> Body<'m, 'a> {
             }
             over_list = Some((0, items.len() as u64));
         }
-        let Some((from, times)) = over_list.or_else(|| range_of(self.m, &self.params, &for_.iter)) else {
+        let Some((from, times)) = over_list.or_else(|| self.range(&for_.iter)) else {
             return Err(self.refuse(
                 for_.iter.as_ref(),
                 "a `for` loop goes over `range(N)` with N known before the run, a list known before the run, or a list of threads, so far",
             ));
         };
         // The loop's variable, when the body reads it: a local counting up from the start.
-        let var = match for_.body.iter().any(|s| mentions(s, target.id.as_str())) {
+        // (Also when it is read after the loop, which leaves it at its last value.)
+        let read = for_.body.iter().any(|s| mentions(s, target.id.as_str())) || self.read_after(for_, &target.id);
+        let var = match read {
             true => Some(self.loop_variable(for_, target)?),
             false => None,
         };
@@ -377,7 +396,7 @@ impl<'m, 'a> Body<'m, 'a> {
         let body = self.block(&for_.body);
         self.loops.pop();
         body?;
-        if self.ops.len() == start {
+        if self.ops.len() == start && var.is_none() {
             return Ok(());
         }
         if let Some(r) = var {
@@ -400,14 +419,22 @@ impl<'m, 'a> Body<'m, 'a> {
         items: Vec<Value>,
     ) -> Result<(), CompileError> {
         let id = target.id.to_string();
-        if self.local_reg(&id).is_some() || stores_of(&for_.body, &id) > 0 {
-            return Err(self.refuse(target, format!("`{id}` is a local already: a loop over a list needs a new name")));
+        let taken = self.local_reg(&id).is_some()
+            || self.params.iter().any(|(p, _)| *p == id)
+            || self.declared.contains(&id)
+            || (self.main && self.m.globals.contains_key(&id));
+        if taken || stores_of(&for_.body, &id) > 0 {
+            return Err(self.refuse(target, format!("`{id}` has a value already: a loop over a list needs a new name")));
+        }
+        if self.read_after(for_, &id) {
+            let message = format!("reading `{id}` after a loop over a list is not supported yet");
+            return Err(self.refuse(target, message));
         }
         self.loops.push(OpenLoop::counted(self.here(), self.withs.len()));
         let mut done = Ok(());
         for item in items {
             self.params.push((id.clone(), item));
-            done = self.block(&for_.body);
+            done = self.block(&for_.body).and_then(|()| self.room_for_ops(for_));
             self.params.pop();
             if done.is_err() {
                 break;
@@ -415,6 +442,18 @@ impl<'m, 'a> Body<'m, 'a> {
         }
         self.loops.pop();
         done
+    }
+
+    /// Refused once a thread's operations pass [`MAX_OPS`] (a loop written out once per
+    /// item, inside another, can make very many).
+    pub(super) fn room_for_ops(&self, node: &impl Ranged) -> Result<(), CompileError> {
+        if self.here() > MAX_OPS {
+            return Err(self.refuse(
+                node,
+                format!("a thread may have at most {MAX_OPS} operations so far: loop over a `range` instead"),
+            ));
+        }
+        Ok(())
     }
 
     /// The register of a `for` loop's variable, which the body reads and never assigns.
@@ -459,7 +498,8 @@ impl<'m, 'a> Body<'m, 'a> {
     fn expr_stmt(&mut self, expr: &Expr) -> Result<(), CompileError> {
         // `a() if test else b()` with the test known before the run: the call it picks.
         if let Expr::If(pick) = expr {
-            let Some(truth) = truth_in(self.m, &self.params, &pick.test) else {
+            let Some(truth) = truth_in(self.m, &self.params, &pick.test).filter(|_| !self.names_a_local(&pick.test))
+            else {
                 return Err(self.refuse(pick.test.as_ref(), "a test known before the run, so far"));
             };
             return self.expr_stmt(if truth { &pick.body } else { &pick.orelse });
@@ -475,7 +515,7 @@ impl<'m, 'a> Body<'m, 'a> {
             Expr::Name(name) => match self.m.globals.get(name.id.as_str()) {
                 Some(Global::Function(f)) => {
                     let f = *f;
-                    self.call_function(call, f, None)
+                    self.call_function(call, f, None, self.used)
                 }
                 _ => Err(self.refuse(name, format!("`{}()` is not supported yet", name.id))),
             },

@@ -5,7 +5,6 @@
 use ruff_python_ast::{self as ast, Expr};
 
 use super::body::{Body, Local};
-use super::expr::seconds_in;
 use super::scope::Global;
 use super::CompileError;
 use crate::engine::program::{ActorId, Introspect, ObjectId, ObjectKind, OpKind, Reg, Wait};
@@ -48,7 +47,7 @@ impl Body<'_, '_> {
     /// Seconds from 0 to 3600 known before the run (a sleep, a timeout), in microseconds;
     /// `refusal` says so otherwise.
     pub(super) fn micros(&self, seconds: &Expr, refusal: &str) -> Result<u64, CompileError> {
-        match seconds_in(self.m, &self.params, seconds).filter(|s| (0.0..=3600.0).contains(s)) {
+        match self.seconds(seconds).filter(|s| (0.0..=3600.0).contains(s)) {
             Some(s) => Ok((s * 1e6).round() as u64),
             None => Err(self.refuse(seconds, refusal)),
         }

@@ -9,7 +9,7 @@ use ruff_python_ast::{self as ast, Expr, Operator};
 use ruff_text_size::Ranged;
 
 use super::body::Body;
-use super::expr::{is_clock, seconds_in};
+use super::expr::is_clock;
 use super::CompileError;
 use crate::engine::program::{Arith, OpKind, Operand, Reg, REGISTERS};
 
@@ -40,7 +40,7 @@ impl Body<'_, '_> {
         if bin.op != Operator::Mult || !self.is_time(&bin.left) {
             return None;
         }
-        Some((&bin.left, seconds_in(self.m, &self.params, &bin.right)?))
+        Some((&bin.left, self.seconds(&bin.right)?))
     }
 
     /// A time or a scaled time into register `r`; `Ok(false)` when `expr` is neither.
@@ -100,7 +100,7 @@ impl Body<'_, '_> {
                     self.evaluate_time(node, Reg(free), &bin.right, free + 1)?;
                     self.op(node, OpKind::Arith { reg: r, op, value: Operand::Reg(Reg(free)) });
                 } else {
-                    let seconds = seconds_in(self.m, &self.params, &bin.right).ok_or_else(|| {
+                    let seconds = self.seconds(&bin.right).ok_or_else(|| {
                         self.refuse(
                             bin.right.as_ref(),
                             "a time plus or minus seconds known before the run, or another time",
@@ -116,7 +116,7 @@ impl Body<'_, '_> {
     }
 
     /// `time * scale` in whole units (ms for 1000, µs for 1e6), rounded to the nearest when
-    /// `round`, else cut toward zero as `int()` does.
+    /// `round`, else floored (as `int()` cuts a duration, which is never negative).
     fn scale(
         &mut self,
         node: &impl Ranged,

@@ -6,7 +6,7 @@ use ruff_python_ast::{self as ast, CmpOp, Expr};
 use ruff_text_size::Ranged;
 
 use super::body::Body;
-use super::expr::{is_clock, seconds_in};
+use super::expr::is_clock;
 use super::scope::OpenLoop;
 use super::CompileError;
 use crate::engine::program::{Cond, OpKind};
@@ -120,7 +120,7 @@ impl Body<'_, '_> {
         };
         // `time.monotonic() < stop_at`: the clock in microseconds, against a time in seconds.
         let (reg, c) = if is_clock(self.m, left) {
-            let Some(s) = seconds_in(self.m, &self.params, right) else { return Err(self.refuse(right, unsupported)) };
+            let Some(s) = self.seconds(right) else { return Err(self.refuse(right, unsupported)) };
             let r = self.scratch(left)?;
             self.op(node, OpKind::Clock { reg: r });
             (r, (s * 1e6).round() as i64)

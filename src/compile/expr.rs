@@ -51,7 +51,8 @@ pub(super) fn value_in(module: &Module, env: Env, expr: &Expr) -> Option<Value> 
             last
         }
         Expr::List(list) => {
-            list.elts.iter().map(|e| value_in(module, env, e)).collect::<Option<Vec<_>>>().map(Value::List)
+            let items = list.elts.iter().map(|e| value_in(module, env, e)).collect::<Option<Vec<_>>>()?;
+            (size_of(&items) <= MAX_KNOWN_LIST as usize).then_some(Value::List(items))
         }
         Expr::ListComp(comp) => known_list(module, env, comp),
         Expr::BinOp(bin) => arith(bin.op, value_in(module, env, &bin.left)?, value_in(module, env, &bin.right)?),
@@ -59,39 +60,21 @@ pub(super) fn value_in(module: &Module, env: Env, expr: &Expr) -> Option<Value> 
             env.iter().find(|(n, _)| n == CURRENT_THREAD).map(|(_, v)| v.clone())
         }
         Expr::Call(call) => builtin(module, env, call),
-        // `counts[c]`: an item of a known list.
-        Expr::Subscript(sub) if !matches!(sub.slice.as_ref(), Expr::Slice(_)) => {
-            let Value::List(items) = value_in(module, env, &sub.value)? else { return None };
-            let i = value_in(module, env, &sub.slice)?.whole()?;
-            let at = if i < 0 { i + items.len() as i64 } else { i };
-            items.get(usize::try_from(at).ok()?).cloned()
-        }
-        // `MESSAGES[:-1]`: a slice of a known list.
-        Expr::Subscript(sub) if matches!(value_in(module, env, &sub.value), Some(Value::List(_))) => {
-            let (Some(Value::List(items)), Expr::Slice(slice)) =
-                (value_in(module, env, &sub.value), sub.slice.as_ref())
-            else {
-                return None;
+        // `counts[c]`, `MESSAGES[:-1]`, `name[1:]`: an item or a slice of a known list or
+        // text (the list or text computed once).
+        Expr::Subscript(sub) => {
+            let base = value_in(module, env, &sub.value)?;
+            let Expr::Slice(slice) = sub.slice.as_ref() else {
+                let Value::List(items) = base else { return None };
+                let i = value_in(module, env, &sub.slice)?.whole()?;
+                let at = if i < 0 { i + items.len() as i64 } else { i };
+                return items.get(usize::try_from(at).ok()?).cloned();
             };
             if slice.step.is_some() {
                 return None;
             }
-            let len = items.len() as i64;
-            let at = |bound: &Option<Box<Expr>>, default: i64| -> Option<usize> {
-                let i = match bound {
-                    Some(e) => constant_in(module, env, e)?,
-                    None => default,
-                };
-                Some((if i < 0 { i + len } else { i }).clamp(0, len) as usize)
-            };
-            let (from, to) = (at(&slice.lower, 0)?, at(&slice.upper, len)?);
-            Some(Value::List(items[from..to.max(from)].to_vec()))
-        }
-        // `name[1:]`: a slice of known text.
-        Expr::Subscript(sub) => match (value_in(module, env, &sub.value)?, sub.slice.as_ref()) {
-            (Value::Text(text), Expr::Slice(slice)) if slice.step.is_none() => {
-                let chars: Vec<char> = text.chars().collect();
-                let len = chars.len() as i64;
+            let bounds = |len: usize| -> Option<(usize, usize)> {
+                let len = len as i64;
                 let at = |bound: &Option<Box<Expr>>, default: i64| -> Option<usize> {
                     let i = match bound {
                         Some(e) => constant_in(module, env, e)?,
@@ -100,10 +83,17 @@ pub(super) fn value_in(module: &Module, env: Env, expr: &Expr) -> Option<Value> 
                     Some((if i < 0 { i + len } else { i }).clamp(0, len) as usize)
                 };
                 let (from, to) = (at(&slice.lower, 0)?, at(&slice.upper, len)?);
-                Some(Value::Text(chars[from..to.max(from)].iter().collect()))
+                Some((from, to.max(from)))
+            };
+            match base {
+                Value::List(items) => bounds(items.len()).map(|(from, to)| Value::List(items[from..to].to_vec())),
+                Value::Text(text) => {
+                    let chars: Vec<char> = text.chars().collect();
+                    bounds(chars.len()).map(|(from, to)| Value::Text(chars[from..to].iter().collect()))
+                }
+                _ => None,
             }
-            _ => None,
-        },
+        }
         // `self.delay` in a Thread subclass's `run`: an attribute `__init__` set.
         Expr::Attribute(attr) => match attr.value.as_ref() {
             Expr::Name(owner) => {
@@ -169,11 +159,18 @@ fn known_list(module: &Module, env: Env, comp: &ast::ExprListComp) -> Option<Val
         return None;
     }
     let mut items = Vec::new();
+    let mut size = 0;
     for k in 0..n {
         let mut inner = env.to_vec();
         inner.push((var.id.to_string(), Value::Int(from + k as i64)));
         if generator.ifs.iter().all(|test| value_in(module, &inner, test).is_some_and(|t| t.truthy())) {
-            items.push(value_in(module, &inner, &comp.elt)?);
+            let item = value_in(module, &inner, &comp.elt)?;
+            // Lists of lists count every item: a known value stays small.
+            size += 1 + item_size(&item);
+            if size > MAX_KNOWN_LIST as usize {
+                return None;
+            }
+            items.push(item);
         } else if !generator.ifs.iter().all(|test| value_in(module, &inner, test).is_some()) {
             return None;
         }
@@ -189,7 +186,9 @@ fn arith(op: Operator, a: Value, b: Value) -> Option<Value> {
         v => v,
     };
     match (int(a), int(b)) {
-        (Value::List(a), Value::List(b)) if op == Operator::Add => Some(Value::List([a, b].concat())),
+        (Value::List(a), Value::List(b)) if op == Operator::Add => {
+            (size_of(&a) + size_of(&b) <= MAX_KNOWN_LIST as usize).then(|| Value::List([a, b].concat()))
+        }
         (Value::Int(a), Value::Int(b)) => match op {
             Operator::Add => a.checked_add(b).map(Value::Int),
             Operator::Sub => a.checked_sub(b).map(Value::Int),
@@ -207,7 +206,9 @@ fn arith(op: Operator, a: Value, b: Value) -> Option<Value> {
             }
             _ => None,
         },
-        (Value::Text(a), Value::Text(b)) if op == Operator::Add => Some(Value::Text(a + &b)),
+        (Value::Text(a), Value::Text(b)) if op == Operator::Add => {
+            (a.len() + b.len() <= super::MAX_SOURCE).then(|| Value::Text(a + &b))
+        }
         (Value::Text(_) | Value::List(_), _) | (_, Value::Text(_) | Value::List(_)) => None,
         (a, b) => {
             let (a, b) = (a.number()?, b.number()?);
@@ -348,5 +349,17 @@ pub(super) fn truth_in(module: &Module, env: Env, expr: &Expr) -> Option<bool> {
             }
         }
         _ => None,
+    }
+}
+
+/// How many items a list holds, its lists' items counted too.
+fn size_of(items: &[Value]) -> usize {
+    items.iter().map(|v| 1 + item_size(v)).sum()
+}
+
+fn item_size(value: &Value) -> usize {
+    match value {
+        Value::List(items) => size_of(items),
+        _ => 0,
     }
 }

@@ -2,14 +2,14 @@
 //! body put inline after the call, a GIL check point), its parameters bound to known
 //! values, and `return` giving the caller's name its value.
 
-use ruff_python_ast::{self as ast, Expr};
+use ruff_python_ast::{self as ast, Expr, Stmt};
 
 use super::body::{Body, Local};
 use super::control::LATER;
 use super::expr::{value_in, CURRENT_THREAD};
 use super::scope::{Arg, Handle, Module, Value};
 use super::{refuse, CompileError};
-use crate::engine::program::{Arith, Op, OpKind, Operand, Reg, REGISTERS};
+use crate::engine::program::{Arith, ObjectKind, Op, OpKind, Operand, Reg, REGISTERS};
 
 impl<'m, 'a> Body<'m, 'a> {
     /// The operations of function `f` run as a thread's (or a process's) target, with
@@ -90,6 +90,7 @@ impl<'m, 'a> Body<'m, 'a> {
         call: &ast::ExprCall,
         f: usize,
         returns: Option<Reg>,
+        free: u8,
     ) -> Result<(), CompileError> {
         let mut args = Vec::new();
         for arg in &call.arguments.args {
@@ -105,12 +106,41 @@ impl<'m, 'a> Body<'m, 'a> {
         if self.calling.contains(&f) {
             return Err(self.refuse(call, "a function that calls itself, directly or not, is not supported"));
         }
+        // Its value taken: every way out of it must give one (else Python gives None).
+        let def = self.m.functions[f];
+        if returns.is_some() && !matches!(def.body.last(), Some(Stmt::Return(ast::StmtReturn { value: Some(_), .. }))) {
+            let message = format!(
+                "`{}()` gives None where it ends without `return value`; the subset needs its last statement to be `return value`",
+                def.name
+            );
+            return Err(self.refuse(call, message));
+        }
         let bound = parameters(self.m, f, &args, &named, call)?;
-        // The function's registers come after the caller's, and after a scratch the
-        // return goes to.
-        let mut used = self.used + u8::from(returns == Some(Reg(self.used)));
+        // The function's registers come after the caller's locals, after what the caller
+        // is computing (from `free` on is unused), and after the register its value goes to.
+        let mut used = self.used.max(free).max(returns.map_or(0, |r| r.0 + 1));
         let (mut params, mut locals, mut handles) = (Vec::new(), Vec::new(), Vec::new());
         for (name, arg) in bound {
+            // A module-level number is passed by its value at the call, as Python passes it.
+            let variable = match arg {
+                Arg::Handle(Handle::Object(id))
+                    if matches!(self.m.objects[id.0 as usize].kind, ObjectKind::Var { .. }) =>
+                {
+                    Some(id)
+                }
+                _ => None,
+            };
+            if let Some(object) = variable {
+                if usize::from(used) >= REGISTERS {
+                    return Err(
+                        self.refuse(call, format!("a thread may have at most {REGISTERS} local numbers so far"))
+                    );
+                }
+                self.op(call, OpKind::Load { object, reg: Reg(used) });
+                locals.push((name, Reg(used)));
+                used += 1;
+                continue;
+            }
             match arg {
                 Arg::Known(value) => params.push((name, value)),
                 Arg::Handle(handle) => handles.push((name, handle)),
@@ -140,6 +170,7 @@ impl<'m, 'a> Body<'m, 'a> {
         if let Some(value) = self.known(arg) {
             return Ok(Arg::Known(value));
         }
+        self.no_text_flow(arg)?;
         if let Expr::Name(n) = arg {
             if let Some(r) = self.local_reg(n.id.as_str()) {
                 return Ok(Arg::Local(r));
@@ -163,8 +194,17 @@ impl<'m, 'a> Body<'m, 'a> {
                 "`return` inside a `for` loop is not supported yet; in a `while` loop, or after the loop, it is",
             ));
         }
-        if let (Some(value), Some(r)) = (&ret.value, self.returns) {
-            self.evaluate_into(ret, r, value)?;
+        if let Some(value) = &ret.value {
+            self.no_text_flow(value)?;
+        }
+        match (&ret.value, self.returns) {
+            (Some(value), Some(r)) => self.evaluate_into(ret, r, value)?,
+            // Nobody takes the value, but computing it may do something (a call, a get).
+            (Some(value), None) if self.known(value).is_none() => {
+                let r = self.scratch(ret)?;
+                self.evaluate_into(ret, r, value)?;
+            }
+            _ => {}
         }
         if last {
             return Ok(());

@@ -132,6 +132,7 @@ impl Body<'_, '_> {
         };
         match (method, &call.arguments.args[..], call.arguments.keywords.is_empty()) {
             ("append", [item], true) => {
+                self.no_text_flow(item)?;
                 let value = self.index(call, item, self.used)?;
                 self.op(call, OpKind::ListAppend { object, value });
             }
@@ -162,6 +163,7 @@ impl Body<'_, '_> {
         if matches!(sub.slice.as_ref(), Expr::Slice(_)) {
             return Err(self.refuse(sub, "assigning to a slice is not supported yet"));
         }
+        self.no_text_flow(value)?;
         let r = self.scratch(node)?;
         // Python computes the value first, then the index.
         if update.is_none() {
@@ -181,7 +183,10 @@ impl Body<'_, '_> {
                     .ok_or_else(|| self.refuse(value, "the amount must be a whole number known before the run"))?;
                 // A read, then a write: another thread may come between, as in CPython.
                 self.op(node, OpKind::ListGet { object, index: index.clone(), reg: r });
-                self.op(node, OpKind::Add { reg: r, value: c * sign });
+                self.op(
+                    node,
+                    OpKind::Add { reg: r, value: c.checked_mul(sign).ok_or_else(|| self.refuse(value, "too large"))? },
+                );
             }
         }
         self.op(node, OpKind::ListSet { object, index, value: Operand::Reg(r) });

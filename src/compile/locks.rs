@@ -5,7 +5,6 @@
 use ruff_python_ast::{self as ast, Expr};
 
 use super::body::Body;
-use super::expr::{constant_in, seconds_in};
 use super::scope::{Global, Module};
 use super::{refuse, CompileError};
 use crate::engine::program::{ObjectDef, ObjectId, ObjectKind, OpKind, Reg, Wait};
@@ -57,7 +56,7 @@ impl Body<'_, '_> {
             Expr::Subscript(sub) => {
                 let Expr::Name(list) = sub.value.as_ref() else { return Ok(None) };
                 let Some(Global::Objects(ids)) = self.m.globals.get(list.id.as_str()) else { return Ok(None) };
-                let Some(i) = constant_in(self.m, &self.params, &sub.slice) else {
+                let Some(i) = self.int(&sub.slice) else {
                     return Err(
                         self.refuse(sub.slice.as_ref(), "an index known before the run, like `forks[i]`, so far")
                     );
@@ -84,7 +83,7 @@ impl Body<'_, '_> {
             other => Err(self.refuse(other, "`blocking` is True or False")),
         };
         let seconds = |e: &Expr| {
-            seconds_in(self.m, &self.params, e)
+            self.seconds(e)
                 .filter(|s| (0.0..=3600.0).contains(s) || *s == -1.0)
                 .ok_or_else(|| self.refuse(e, "a timeout is seconds from 0 to 3600 known before the run"))
         };

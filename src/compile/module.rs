@@ -147,6 +147,11 @@ impl<'a> Module<'a> {
                     return Ok(());
                 }
                 let before = self.globals.len();
+                let objects_before = self.objects.len();
+                // `threading`'s objects and `queue.Queue` are this process's alone.
+                let thread_only = super::syntax::threading_call(value).is_some()
+                    || super::syntax::module_call(value, "queue").is_some()
+                    || matches!(value, Expr::ListComp(c) if super::syntax::threading_call(&c.elt).is_some());
                 if let Some(list) = self.declare_object_list(&name, value, |m, e| m.object_made_by(e))? {
                     self.globals.insert(name.clone(), list);
                 } else if let Some(kind) = self.condition_made_by(&name, value)? {
@@ -169,6 +174,9 @@ impl<'a> Module<'a> {
                 }
                 if self.globals.len() > before {
                     self.declared_at.insert(name, assign.range.start());
+                }
+                if thread_only {
+                    self.thread_only.extend((objects_before..self.objects.len()).map(|i| ObjectId(i as u16)));
                 }
             }
             _ => {}

@@ -11,13 +11,12 @@ use ruff_python_ast::{self as ast, Expr, Stmt};
 use ruff_text_size::Ranged;
 
 use super::body::{Body, Local};
-use super::expr::range_of;
 use super::processes::mp_call;
 use super::scope::{Global, Handle, OpenPool};
 use super::CompileError;
 use crate::engine::program::{
-    ActorDef, ActorRole, ObjectDef, ObjectId, ObjectKind, Op, OpKind, Operand, ProcessDef, ProcessId, Program, Reg,
-    StartMethod, Wait,
+    ActorDef, ActorRole, Arith, ObjectDef, ObjectId, ObjectKind, Op, OpKind, Operand, ProcessDef, ProcessId, Program,
+    Reg, StartMethod, Wait,
 };
 use crate::engine::python::pool::{add_pool, PoolLines, PoolMethod, PoolParts, PoolPlan, ITEM, RESULT, TASK_REGS};
 
@@ -29,6 +28,8 @@ struct Batch<'s> {
     method: PoolMethod,
     function: usize,
     tasks: u32,
+    /// The first item (`range(first, ...)`): the engine's pool counts items from 0.
+    first: i64,
     chunksize: Option<u32>,
     /// The statement that hands it out.
     statement: &'s Stmt,
@@ -73,6 +74,13 @@ impl Body<'_, '_> {
             .int(size)
             .filter(|n| (1..=64).contains(n))
             .ok_or_else(|| self.refuse(size, "a pool's size is a whole number from 1 to 64 known before the run"))?;
+        if self.m.processes.len() + processes as usize > super::processes::MAX_PROCESSES {
+            let most = super::processes::MAX_PROCESSES;
+            return Err(self.refuse(
+                call,
+                format!("a program may make at most {most} processes so far, a pool's workers counted"),
+            ));
+        }
         let pool = name.id.as_str();
         let batch = self.find_batch(pool, scope)?.ok_or_else(|| {
             self.refuse(call, format!("`{pool}` is given no work: `{pool}.map(f, range(N))` or `{pool}.apply_async(f, (x,))` for each x, so far"))
@@ -97,7 +105,9 @@ impl Body<'_, '_> {
             }
             _ => None,
         };
-        let task = self.pool_task(batch.function)?;
+        let task = self.pool_task(batch.function, batch.first, lines.function)?;
+        // The task runs in the workers, child processes given nothing but the items.
+        self.m.shareable(&task, &[], call)?;
         let callback = match (handles.as_ref(), batch.callback) {
             (Some((_, queue)), _) => {
                 vec![Op { kind: put_result(*queue), line: lines.call }]
@@ -113,9 +123,15 @@ impl Body<'_, '_> {
         );
         if let Stmt::With(with) = stmt {
             self.block(&with.body)?;
-            // Leaving the block ends the pool (CPython's `__exit__` terminates it; every
-            // result is in by then).
+            // Leaving the block ends the pool: CPython's `__exit__` terminates it. Every
+            // result of a map is in by then; apply_async's tasks may still be running.
             let open = self.pools.remove(pool).expect("made above");
+            if !open.closed && open.plan.method == PoolMethod::ApplyAsync && open.handles.is_none() {
+                let message = format!(
+                    "leaving `with Pool(...)` terminates the pool, and tasks still running are lost: call `{pool}.close()` and `{pool}.join()` in the block first, so far"
+                );
+                return Err(self.refuse(with, message));
+            }
             if !open.closed {
                 let ops = shutdown_on(open.parts.shutdown, super::line_of(self.m.source, with));
                 self.extend(ops);
@@ -135,13 +151,13 @@ impl Body<'_, '_> {
                 Stmt::For(for_) => match for_.body.as_slice() {
                     [Stmt::Expr(e)] => match pool_method(&e.value, pool) {
                         Some((call, "apply_async")) => {
-                            let Some((_, n)) = range_of(self.m, &self.params, &for_.iter) else {
+                            let Some((first, n)) = self.range(&for_.iter) else {
                                 return Err(self.refuse(
                                     for_.iter.as_ref(),
                                     "the tasks are a `range(N)` with N known before the run",
                                 ));
                             };
-                            Some(self.apply_async(call, n, stmt, None)?)
+                            Some(self.apply_async(call, (first, n), &for_.target, stmt, None)?)
                         }
                         _ => None,
                     },
@@ -176,10 +192,11 @@ impl Body<'_, '_> {
             else {
                 return Ok(None);
             };
-            let Some((_, n)) = range_of(self.m, &self.params, &generator.iter) else {
+            let Some((first, n)) = self.range(&generator.iter) else {
                 return Err(self.refuse(&generator.iter, "the tasks are a `range(N)` with N known before the run"));
             };
-            return Ok(Some(self.apply_async(call, n, stmt, Some(target.id.to_string()))?));
+            let handles = Some(target.id.to_string());
+            return Ok(Some(self.apply_async(call, (first, n), &generator.target, stmt, handles)?));
         }
         let (call, method) = match pool_method(unlisted, pool) {
             Some((call, "map")) => (call, PoolMethod::Map),
@@ -200,7 +217,7 @@ impl Body<'_, '_> {
             return Err(self.refuse(call, "`map(function, range(N))` takes a function and its items"));
         };
         let function = self.task_function(f)?;
-        let Some((_, n)) = range_of(self.m, &self.params, items) else {
+        let Some((first, n)) = self.range(items) else {
             return Err(self.refuse(items, "the items are a `range(N)` with N known before the run, so far"));
         };
         let mut chunksize = None;
@@ -219,6 +236,7 @@ impl Body<'_, '_> {
             method,
             function,
             tasks: self.task_count(items, n)?,
+            first,
             chunksize,
             statement: stmt,
             call,
@@ -227,11 +245,13 @@ impl Body<'_, '_> {
         }))
     }
 
-    /// `pool.apply_async(f, (x,), callback=...)` for each of `n` items.
+    /// `pool.apply_async(f, (x,), callback=...)` for each `x` of `range(first, first + n)`,
+    /// `x` being the loop's variable `var`.
     fn apply_async<'s>(
         &self,
         call: &'s ast::ExprCall,
-        n: u64,
+        (first, n): (i64, u64),
+        var: &Expr,
         stmt: &'s Stmt,
         handles: Option<String>,
     ) -> Result<Batch<'s>, CompileError> {
@@ -240,8 +260,11 @@ impl Body<'_, '_> {
                 self.refuse(call, "`apply_async(function, (x,))` takes a function and a tuple of one item, so far")
             );
         };
-        if args.elts.len() != 1 {
-            return Err(self.refuse(args, "one argument per task, `(x,)`, so far"));
+        let (Expr::Name(var), [Expr::Name(arg)]) = (var, &args.elts[..]) else {
+            return Err(self.refuse(args, "one argument per task, the loop's own `(x,)`, so far"));
+        };
+        if arg.id != var.id {
+            return Err(self.refuse(arg, format!("one argument per task, the loop's own `({},)`, so far", var.id)));
         }
         let mut callback = None;
         for keyword in &call.arguments.keywords {
@@ -254,6 +277,7 @@ impl Body<'_, '_> {
             method: PoolMethod::ApplyAsync,
             function: self.task_function(f)?,
             tasks: self.task_count(call, n)?,
+            first,
             chunksize: None,
             statement: stmt,
             call,
@@ -338,8 +362,12 @@ impl Body<'_, '_> {
                 return Err(super::refuse(self.m.source, call, message));
             }
         };
-        if attr.attr.as_str() == "close" {
-            open.closed = true;
+        match attr.attr.as_str() {
+            "close" => open.closed = true,
+            _ if !open.closed => {
+                return Err(super::refuse(self.m.source, call, "ValueError: Pool is still running: call close() first"))
+            }
+            _ => {}
         }
         let ops: Vec<Op> =
             open.parts.shutdown.iter().filter(|o| wanted(&o.kind)).map(|o| Op { kind: o.kind.clone(), line }).collect();
@@ -347,15 +375,42 @@ impl Body<'_, '_> {
         Ok(true)
     }
 
-    /// The task: `f`'s body with its parameter the item and its `return` the result.
-    fn pool_task(&mut self, f: usize) -> Result<Vec<Op>, CompileError> {
-        let param = self.m.functions[f].parameters.args[0].parameter.name.to_string();
+    /// The task: `f`'s body with its parameter the item (counted from `first`) and its
+    /// `return` the result. The item is copied first where the body changes it or the
+    /// items do not start at 0 (the pool's own count of its chunk must stay as it is).
+    fn pool_task(&mut self, f: usize, first: i64, line: u32) -> Result<Vec<Op>, CompileError> {
+        let def = self.m.functions[f];
+        let param = def.parameters.args[0].parameter.name.to_string();
+        let copied = first != 0 || super::syntax::stores_of(&def.body, &param) > 0;
+        let (item, used, mut ops) = match copied {
+            false => (ITEM, TASK_REGS[0].0, Vec::new()),
+            true => {
+                let x = TASK_REGS[0];
+                let mut ops = vec![
+                    Op { kind: OpKind::Set { reg: x, value: 0 }, line },
+                    Op { kind: OpKind::Arith { reg: x, op: Arith::Add, value: Operand::Reg(ITEM) }, line },
+                ];
+                if first != 0 {
+                    ops.push(Op { kind: OpKind::Add { reg: x, value: first }, line });
+                }
+                (x, TASK_REGS[1].0, ops)
+            }
+        };
         // A worker process's main thread: its names are its own (ForkPoolWorker-N).
         let thread = self.m.current_thread.replace("MainThread".into());
         let process = self.m.current_process.replace("ForkPoolWorker".into());
-        let ops = Body::task(self.m, f, vec![(param, ITEM)], TASK_REGS[0].0, Some(RESULT));
+        let body = Body::task(self.m, f, vec![(param, item)], used, Some(RESULT));
         (self.m.current_thread, self.m.current_process) = (thread, process);
-        ops
+        // The body's jumps count from the task's start: moved past the copy.
+        let shift = ops.len();
+        ops.extend(body?.into_iter().map(|mut op| {
+            match &mut op.kind {
+                OpKind::Jump { to } | OpKind::JumpIf { to, .. } | OpKind::Loop { to, .. } => *to += shift,
+                _ => {}
+            }
+            op
+        }));
+        Ok(ops)
     }
 
     /// The callback's operations, run by the result handler with the result in register 0:

@@ -8,10 +8,10 @@ use ruff_python_ast::{self as ast, Expr};
 
 use super::body::Body;
 use super::expr::constant;
-use super::scope::{Global, Module, ThreadSpec};
+use super::scope::{Arg, Global, Handle, Module, ThreadSpec};
 use super::{refuse, CompileError};
 use crate::engine::program::{
-    ActorDef, ActorId, ActorRole, ObjectDef, ObjectId, ObjectKind, ProcessDef, ProcessId, StartMethod,
+    ActorDef, ActorId, ActorRole, ObjectDef, ObjectId, ObjectKind, Op, ProcessDef, ProcessId, StartMethod,
 };
 
 /// The most child processes a program may make.
@@ -89,6 +89,16 @@ impl<'a> Module<'a> {
         self.current_process = None;
         self.current_thread = None;
         let ops = ops?;
+        let passed: Vec<ObjectId> = spec
+            .args
+            .iter()
+            .chain(spec.named.iter().map(|(_, a)| a))
+            .filter_map(|a| match a {
+                Arg::Handle(Handle::Object(id) | Handle::End(id, _)) => Some(*id),
+                _ => None,
+            })
+            .collect();
+        self.shareable(&ops, &passed, node)?;
         self.processes.push(ProcessDef {
             name: name.clone(),
             parent: Some(ProcessId(0)),
@@ -98,6 +108,44 @@ impl<'a> Module<'a> {
         let process = ProcessId(self.processes.len() as u16);
         self.threads.push(ActorDef { name, process, role: ActorRole::ProcessMain, daemon: false, ops });
         Ok(ActorId(self.threads.len() as u16))
+    }
+
+    /// Refused unless what a child process's `ops` use can be shared with it: not an
+    /// object of `threading` or `queue` (the child has its own copy); under spawn, only
+    /// objects `passed` to it (it starts afresh), and no pipe yet.
+    pub(super) fn shareable(
+        &self,
+        ops: &[Op],
+        passed: &[ObjectId],
+        node: &impl ruff_text_size::Ranged,
+    ) -> Result<(), CompileError> {
+        for op in ops {
+            let Some(object) = op.kind.object() else { continue };
+            let def = &self.objects[object.0 as usize];
+            let name = def.name.as_str();
+            if self.thread_only.contains(&object) {
+                let message = format!(
+                    "`{name}` is a {} of `threading` or `queue`: a child process gets its own copy, so nothing is shared; share through multiprocessing's Queue, Pipe or Value",
+                    def.kind.python_type()
+                );
+                return Err(refuse(self.source, node, message));
+            }
+            let spawn = self.start_method == StartMethod::Spawn;
+            if spawn && matches!(def.kind, ObjectKind::Pipe { .. }) {
+                return Err(refuse(self.source, node, "pipes under the spawn start method are not modelled yet"));
+            }
+            let shared = !matches!(def.kind, ObjectKind::Var { .. } | ObjectKind::List { .. });
+            let lock_of_passed = passed.iter().any(
+                |p| matches!(self.objects[p.0 as usize].kind, ObjectKind::SharedValue { lock, .. } if lock == object),
+            );
+            if spawn && shared && !passed.contains(&object) && !lock_of_passed {
+                let message = format!(
+                    "under spawn a child process starts afresh and has only what it is given: pass `{name}` to it in `args=`"
+                );
+                return Err(refuse(self.source, node, message));
+            }
+        }
+        Ok(())
     }
 
     /// `Queue()`, `Queue(maxsize)` or `Value(typecode, number)` (whose lock is added first,
@@ -140,8 +188,9 @@ impl<'a> Module<'a> {
                 let Expr::StringLiteral(code) = typecode else {
                     return Err(refuse(self.source, typecode, "a Value's typecode is text, like \"i\""));
                 };
-                if !matches!(code.value.to_str(), "i" | "l" | "q" | "h" | "b" | "I" | "L" | "Q" | "H" | "B") {
-                    let message = "a Value holds a whole number so far: typecode \"i\" (or \"l\", \"q\")";
+                // Narrower C types wrap around in CPython; these hold what the engines hold.
+                if !matches!(code.value.to_str(), "i" | "l" | "q") {
+                    let message = "a Value holds a whole number so far: typecode \"i\", \"l\" or \"q\"";
                     return Err(refuse(self.source, typecode, message));
                 }
                 let initial = whole(initial, "a Value's first value")?;

@@ -172,6 +172,9 @@ pub(super) struct Module<'a> {
     pub current_process: Option<String>,
     /// `import multiprocessing as mp`: the name it goes by.
     pub multiprocessing_alias: Option<String>,
+    /// Objects made by `threading` or `queue`: a child process gets its own copy of each,
+    /// so they are refused in a process's code.
+    pub thread_only: BTreeSet<ObjectId>,
     /// The texts the program may send through a queue or a pipe (see [`super::texts`]).
     pub texts: Vec<String>,
     /// How child processes start: fork (Linux's default before 3.14) unless the program
@@ -208,6 +211,7 @@ impl<'a> Module<'a> {
             multiprocessing_alias: None,
             start_method: StartMethod::Fork,
             texts: Vec::new(),
+            thread_only: BTreeSet::new(),
             imports: BTreeSet::new(),
             unnamed_threads: 0,
             dummy_threads: 0,

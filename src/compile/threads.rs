@@ -434,7 +434,7 @@ impl Body<'_, '_> {
         if !self.main || self.nesting != 1 || !makes_threads {
             return Ok(false);
         }
-        let Some((from, times)) = range_of(self.m, &self.params, &for_.iter) else {
+        let Some((from, times)) = self.range(&for_.iter) else {
             return Err(self.refuse(
                 for_.iter.as_ref(),
                 "a loop that makes threads goes over `range(N)` with N known before the run",
@@ -447,7 +447,7 @@ impl Body<'_, '_> {
         let mut done = Ok(());
         for k in 0..times {
             self.params.push((var.id.to_string(), Value::Int(from + k as i64)));
-            done = self.block(&for_.body);
+            done = self.block(&for_.body).and_then(|()| self.room_for_ops(for_));
             self.params.pop();
             if done.is_err() {
                 break;

@@ -55,6 +55,8 @@ pub const JOIN_UNSTARTED_PROCESS: PyError = raise("AssertionError", "can only jo
 pub const LIST_INDEX: PyError = raise("IndexError", "list index out of range");
 /// `lst[i] = v` past either end.
 pub const LIST_ASSIGNMENT_INDEX: PyError = raise("IndexError", "list assignment index out of range");
+/// A list past the engines' limit on its length (CPython would go on until memory ran out).
+pub const LIST_TOO_LONG: PyError = raise("MemoryError", "a list may hold at most 1 000 000 items here");
 /// `[].pop()`
 pub const POP_EMPTY: PyError = raise("IndexError", "pop from empty list");
 /// `a // 0`

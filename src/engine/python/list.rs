@@ -5,6 +5,9 @@
 
 use crate::engine::python::errors::{self, PyError};
 
+/// The most items a list may hold in a run.
+pub const MAX_ITEMS: usize = 1_000_000;
+
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
 pub struct List {
     items: Vec<i64>,
@@ -19,8 +22,14 @@ impl List {
         &self.items
     }
 
-    pub fn append(&mut self, value: i64) {
+    /// `lst.append(value)`; past [`MAX_ITEMS`], the engines' MemoryError (a program that
+    /// appends for ever must not take the page's memory).
+    pub fn append(&mut self, value: i64) -> Result<(), PyError> {
+        if self.items.len() >= MAX_ITEMS {
+            return Err(errors::LIST_TOO_LONG);
+        }
         self.items.push(value);
+        Ok(())
     }
 
     pub fn len(&self) -> i64 {
@@ -72,7 +81,7 @@ mod tests {
         assert_eq!(list.get(-4), Err(errors::LIST_INDEX));
         list.set(-1, 31).unwrap();
         assert_eq!(list.set(5, 0), Err(errors::LIST_ASSIGNMENT_INDEX));
-        list.append(40);
+        list.append(40).unwrap();
         assert_eq!((list.pop(), list.pop(), list.len()), (Ok(40), Ok(31), 2));
         let mut empty = List::default();
         assert_eq!(empty.pop(), Err(errors::POP_EMPTY));

@@ -135,10 +135,7 @@ impl Actor {
         let shared = std::sync::Arc::clone(&self.shared);
         let mut list = shared.lists[self.process][object.0 as usize].lock().unwrap_or_else(|e| e.into_inner());
         let outcome = match *op {
-            OpKind::ListAppend { ref value, .. } => {
-                list.append(value.value(&self.regs));
-                Ok(None)
-            }
+            OpKind::ListAppend { ref value, .. } => list.append(value.value(&self.regs)).map(|()| None),
             OpKind::ListGet { ref index, reg, .. } => list.get(index.value(&self.regs)).map(|v| Some((reg, v))),
             OpKind::ListSet { ref index, ref value, .. } => {
                 list.set(index.value(&self.regs), value.value(&self.regs)).map(|()| None)

@@ -153,7 +153,9 @@ impl Sim {
             }
             OpKind::ListAppend { object, ref value } => {
                 let v = value.value(&self.actors[a].regs);
-                self.lists[self.actors[a].process][object.0 as usize].append(v);
+                if let Err(e) = self.lists[self.actors[a].process][object.0 as usize].append(v) {
+                    return self.raise(a, e, at);
+                }
             }
             OpKind::ListGet { object, ref index, reg: r } => {
                 let i = index.value(&self.actors[a].regs);
