@@ -247,6 +247,12 @@ fn a_module_level_list_the_threads_change_is_shared_and_each_process_has_its_own
     let e = refused("names = [\"a\"]\nnames.append(\"b\")\n");
     assert_eq!((e.line, e.column), (1, 9), "{e}");
     assert!(e.message.contains("a list the program changes holds whole numbers"), "{e}");
+    let e = refused("def work():\n    results = []\n    results.append(1)\n\n\nwork()\n");
+    assert!(e.message.contains("a list local to a function cannot change yet"), "{e}");
+    let e = refused("items = []\nitems.append(1)\nprint(items)\n");
+    assert!(e.message.contains("printing a whole list is not supported yet"), "{e}");
+    let e = refused("def f(a, b, c):\n    return a\n\n\nx = f()\n");
+    assert_eq!(e.message, "TypeError: f() missing 3 required positional arguments: 'a', 'b', and 'c'");
     let e = refused("items = [1]\nitems.sort()\n");
     assert!(e.message.contains("a list's `sort(...)` is not supported yet"), "{e}");
 }

@@ -62,7 +62,7 @@ impl Body<'_, '_> {
         Ok(())
     }
 
-    /// `name = value`; `earlier` and `later` are the statements around it in its block.
+    /// `name = value`; `earlier` are the statements before it in its block.
     pub(super) fn assign(&mut self, assign: &ast::StmtAssign, earlier: &[Stmt]) -> Result<(), CompileError> {
         // A local that is a known value (see `take_constants`): nothing runs.
         if let Some(pairs) = simple_assignments(assign) {

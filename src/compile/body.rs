@@ -24,7 +24,10 @@ pub(super) enum Local {
     Threads(Vec<ActorId>),
     /// A pool's results: how many (`len` of them), or the handles of `apply_async` calls
     /// whose results come through the named queue (see [`super::pools`]).
-    Results(u32, Option<String>),
+    Results {
+        count: u32,
+        handles: Option<String>,
+    },
 }
 
 pub(super) struct Body<'m, 'a> {
@@ -103,7 +106,8 @@ impl<'m, 'a> Body<'m, 'a> {
     }
 
     /// Gives each local of `stmts` (a name assigned and not global) its register before
-    /// any statement is compiled, so that a statement's scratch register, after them all,
+    /// any statement is compiled (a loop's variable takes the next one where the loop is),
+    /// so that a statement's scratch register, after them all,
     /// is never a local's.
     pub(super) fn take_registers(&mut self, stmts: &[Stmt]) -> Result<(), CompileError> {
         if !self.main {
@@ -188,8 +192,10 @@ impl<'m, 'a> Body<'m, 'a> {
         // `len(results)` of a pool's results: how many tasks it ran.
         if let Expr::Call(call) = expr {
             if let (Expr::Name(f), [Expr::Name(arg)]) = (call.func.as_ref(), &call.arguments.args[..]) {
-                if let (Some(Local::Results(n, None)), "len") = (self.locals.get(arg.id.as_str()), f.id.as_str()) {
-                    return Some(Value::Int(i64::from(*n)));
+                if let (Some(Local::Results { count, handles: None }), "len") =
+                    (self.locals.get(arg.id.as_str()), f.id.as_str())
+                {
+                    return Some(Value::Int(i64::from(*count)));
                 }
             }
         }

@@ -264,6 +264,7 @@ fn parameters(
         return Err(refuse(m.source, node, message));
     }
     let mut bound = Vec::new();
+    let mut missing = Vec::new();
     for (i, param) in p.args.iter().enumerate() {
         let id = param.parameter.name.as_str();
         let by_name = named.iter().find(|(n, _)| n == id).map(|(_, v)| v.clone());
@@ -281,14 +282,22 @@ fn parameters(
                 refuse(m.source, default.as_ref(), "a default is a number or text known before the run, so far")
             })?),
             (None, None, None) => {
-                return Err(refuse(
-                    m.source,
-                    node,
-                    format!("TypeError: {name}() missing 1 required positional argument: '{id}'"),
-                ))
+                missing.push(format!("'{id}'"));
+                continue;
             }
         };
         bound.push((id.to_string(), value));
+    }
+    // As CPython words it: `'a'`, `'a' and 'b'`, `'a', 'b', and 'c'`.
+    if let Some(last) = missing.pop() {
+        let (count, plural) = (missing.len() + 1, if missing.is_empty() { "" } else { "s" });
+        let names = match missing.len() {
+            0 => last,
+            1 => format!("{} and {last}", missing[0]),
+            _ => format!("{}, and {last}", missing.join(", ")),
+        };
+        let message = format!("TypeError: {name}() missing {count} required positional argument{plural}: {names}");
+        return Err(refuse(m.source, node, message));
     }
     Ok(bound)
 }

@@ -127,8 +127,15 @@ impl Body<'_, '_> {
                     Some(Global::Const(v)) if !self.locals.contains_key(name) => Some(v),
                     _ => None,
                 });
-            let known_list = matches!(known, Some(Value::List(_)));
-            return if known_list { Err(self.refuse(call, unsupported)) } else { Ok(false) };
+            return match (known, method) {
+                (Some(Value::List(_)), "append" | "pop") => {
+                    let message =
+                        format!("a list local to a function cannot change yet: make `{name}` a module-level name");
+                    Err(self.refuse(call, message))
+                }
+                (Some(Value::List(_)), _) => Err(self.refuse(call, unsupported)),
+                _ => Ok(false),
+            };
         };
         match (method, &call.arguments.args[..], call.arguments.keywords.is_empty()) {
             ("append", [item], true) => {

@@ -130,7 +130,7 @@ impl Body<'_, '_> {
             },
             Some(_) => {
                 let message =
-                    "whole numbers and texts travel between threads and processes so far, not decimals or lists";
+                    "whole numbers and texts travel between threads and processes so far, not decimals, True/False or lists";
                 return Err(self.refuse(item, message));
             }
             None => {}

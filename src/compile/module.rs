@@ -1,20 +1,10 @@
 //! The module level of a learner's program: its imports, its constants, the shared state
-//! the threads touch (a module-level number some function declares `global`, a
-//! `threading.Lock()`), its functions, and the main thread's own statements.
-//!
-//! Supported so far: `import threading` and `import time`; module-level names bound to a
-//! whole number (a constant, or shared state when a function declares it `global`) or to
-//! `threading.Lock()`, `RLock()`, `Semaphore(n)`, `BoundedSemaphore(n)` or `Event()`; `def`
-//! without parameters, used as a thread's target or called (its body runs inline, after
-//! the call); threads made with `threading.Thread(target=f, name=...)`, one or a list of
-//! them by a comprehension over `range(N)`, started and joined one by one or in a `for`
-//! over the list; and in any thread `for _ in range(N)`, `while` and `if`/`elif`/`else` on
-//! a comparison of a number with a known value, `break` and `continue` in `while`,
-//! `with lock:` (or a semaphore),
-//! `acquire()`/`release()`, an event's `wait()`/`set()`/`clear()`, `x += c`, reading shared
-//! state into a local and writing `local + c` back, `time.sleep(s)` and `print` of text and
-//! f-strings (with `threading.current_thread().name`). Threads are made as [`threads`]
-//! says, by `threading.Thread(...)` or a `threading.Thread` subclass.
+//! its threads and processes touch (a module-level number or list the program changes, a
+//! `threading.Lock()`, a `multiprocessing.Queue()`, ...), its functions, and the main
+//! thread's own statements. A first pass declares them all, so that a function may use
+//! what is defined below it, as in Python; then the main thread's statements are lowered,
+//! making threads, processes and pools as they come. README's "Your own program" lists the
+//! subset; the other modules of `compile` each lower a part of it.
 
 use std::collections::BTreeSet;
 

@@ -315,12 +315,10 @@ impl Body<'_, '_> {
             self.extend(ops);
             if let Stmt::Assign(assign) = stmt {
                 if let [Expr::Name(target)] = assign.targets.as_slice() {
-                    let open = &self.pools[&name];
-                    let bound = match &open.handles {
-                        Some((handles, _)) => Local::Results(0, Some(handles.clone())),
-                        None => Local::Results(tasks, None),
+                    let bound = match &self.pools[&name].handles {
+                        Some((handles, _)) => Local::Results { count: 0, handles: Some(handles.clone()) },
+                        None => Local::Results { count: tasks, handles: None },
                     };
-                    let _ = open;
                     self.locals.insert(target.id.to_string(), bound);
                 }
             }
@@ -333,7 +331,7 @@ impl Body<'_, '_> {
         };
         let [generator] = comp.generators.as_slice() else { return Ok(false) };
         let Expr::Name(list) = &generator.iter else { return Ok(false) };
-        let Some(Local::Results(_, Some(handles))) = self.locals.get(list.id.as_str()).cloned() else {
+        let Some(Local::Results { handles: Some(handles), .. }) = self.locals.get(list.id.as_str()).cloned() else {
             return Ok(false);
         };
         let Some(open) = self.pools.values().find(|p| p.handles.as_ref().is_some_and(|(h, _)| *h == handles)) else {
@@ -343,7 +341,7 @@ impl Body<'_, '_> {
         let scratch = self.scratch(stmt)?;
         let get = OpKind::Get { object: queue, reg: scratch, wait: Wait::Forever };
         self.extend((0..tasks).map(|_| Op { kind: get.clone(), line }).collect());
-        self.locals.insert(target.id.to_string(), Local::Results(tasks, None));
+        self.locals.insert(target.id.to_string(), Local::Results { count: tasks, handles: None });
         Ok(true)
     }
 

@@ -3,7 +3,7 @@
 
 use ruff_python_ast::{self as ast, Expr};
 
-use super::body::Body;
+use super::body::{Body, Local};
 use super::syntax::{is_bare_call, is_current_thread_name};
 use super::texts::{merge, print_text_or_number};
 use super::CompileError;
@@ -186,7 +186,18 @@ impl Body<'_, '_> {
             return Ok(TextPart::Reg(r));
         }
         let Some(object) = self.variable(name.id.as_str()) else {
-            return Err(self.refuse(name, format!("`{}` is not defined", name.id)));
+            let id = name.id.as_str();
+            let message = match (self.shared(id), self.locals.get(id)) {
+                (Some(object), _) => {
+                    let what = self.m.objects[object.0 as usize].kind.python_type();
+                    format!("printing a whole {what} is not supported yet: print what it holds (`{id}[0]`, `len({id})`, `{id}.value`)")
+                }
+                (_, Some(Local::Results { .. })) => {
+                    format!("a pool's results are counted, not kept, so far: print `len({id})`")
+                }
+                _ => format!("`{id}` is not defined"),
+            };
+            return Err(self.refuse(name, message));
         };
         let r = self.take_scratch(expr, scratch)?;
         self.op(call, OpKind::Load { object, reg: r });

@@ -246,8 +246,7 @@ impl<'a> Module<'a> {
 
     /// The Program: the main thread running `main_ops`, then every thread made.
     pub fn finish(self, main_ops: Vec<Op>) -> Program {
-        let main_process =
-            ProcessDef { name: "MainProcess".into(), parent: None, start_method: StartMethod::Main, daemon: false };
+        let main_process = main_process();
         let main = ActorDef {
             name: "MainThread".into(),
             process: ProcessId(0),
@@ -261,6 +260,11 @@ impl<'a> Module<'a> {
         processes.extend(self.processes);
         Program { source: self.source.to_string(), processes, actors, objects: self.objects }
     }
+}
+
+/// The main process, as every Program has it.
+pub(super) fn main_process() -> ProcessDef {
+    ProcessDef { name: "MainProcess".into(), parent: None, start_method: StartMethod::Main, daemon: false }
 }
 
 /// A `threading.Thread` subclass: its `__init__` (if it has one) and its `run`, by its
