@@ -59,6 +59,10 @@ pub(super) fn value_in(module: &Module, env: Env, expr: &Expr) -> Option<Value> 
         Expr::Attribute(_) if syntax::is_current_thread_name(expr) => {
             env.iter().find(|(n, _)| n == CURRENT_THREAD).map(|(_, v)| v.clone())
         }
+        // `os.getpid()` where one process runs the code.
+        Expr::Call(_) if syntax::is_bare_call(expr, "os", "getpid") && module.imported("os") => {
+            module.current_pid.map(Value::Int)
+        }
         Expr::Call(call) => builtin(module, env, call),
         // `counts[c]`, `MESSAGES[:-1]`, `name[1:]`: an item or a slice of a known list or
         // text (the list or text computed once).

@@ -42,6 +42,14 @@ fn method_of(expr: &Expr) -> Option<(&str, &str)> {
 }
 
 impl Body<'_, '_> {
+    /// The threads (or processes) `name` stands for here, if it names them.
+    fn threads_named(&self, name: &str) -> Option<Vec<crate::engine::program::ActorId>> {
+        match (self.locals.get(name), self.m.globals.get(name)) {
+            (Some(super::body::Local::Threads(t)), _) | (None, Some(Global::Threads(t))) => Some(t.clone()),
+            _ => None,
+        }
+    }
+
     /// The list object `name` means here.
     pub(super) fn list(&self, name: &str) -> Option<ObjectId> {
         self.shared(name).filter(|id| matches!(self.m.objects[id.0 as usize].kind, ObjectKind::List { .. }))
@@ -120,6 +128,17 @@ impl Body<'_, '_> {
         let Expr::Call(call) = expr else { return Ok(false) };
         let unsupported =
             format!("a list's `{method}(...)` is not supported yet: append(x), pop(), items[i], len(items)");
+        // A list of threads being built (its first append made it one).
+        if let (Some(Global::Threads(_)), "append", true) = (self.m.globals.get(name), method, self.main) {
+            if let [Expr::Name(item)] = &call.arguments.args[..] {
+                if let Some(made) = self.threads_named(item.id.as_str()) {
+                    let Some(Global::Threads(before)) = self.m.globals.get(name) else { unreachable!("matched") };
+                    let all = before.iter().copied().chain(made).collect();
+                    self.m.globals.insert(name.to_string(), Global::Threads(all));
+                    return Ok(true);
+                }
+            }
+        }
         let Some(object) = self.list(name) else {
             // A list known before the run that nothing appends to or pops from.
             let known =
@@ -138,6 +157,17 @@ impl Body<'_, '_> {
             };
         };
         match (method, &call.arguments.args[..], call.arguments.keywords.is_empty()) {
+            // `processes.append(p)`, `p` a thread or process just made: the list is a list
+            // of them, known before the run (the module's `processes = []` keeps no object).
+            ("append", [Expr::Name(item)], true) if self.main && self.threads_named(item.id.as_str()).is_some() => {
+                let made = self.threads_named(item.id.as_str()).expect("checked");
+                let mut all = match self.m.globals.get(name) {
+                    Some(Global::Threads(before)) => before.clone(),
+                    _ => Vec::new(),
+                };
+                all.extend(made);
+                self.m.globals.insert(name.to_string(), Global::Threads(all));
+            }
             ("append", [item], true) => {
                 self.no_text_flow(item)?;
                 let value = self.index(call, item, self.used)?;

@@ -397,8 +397,10 @@ impl Body<'_, '_> {
         // A worker process's main thread: its names are its own (ForkPoolWorker-N).
         let thread = self.m.current_thread.replace("MainThread".into());
         let process = self.m.current_process.replace("ForkPoolWorker".into());
+        // Whichever worker runs it: its pid is not known before the run.
+        let pid = self.m.current_pid.take();
         let body = Body::task(self.m, f, vec![(param, item)], used, Some(RESULT));
-        (self.m.current_thread, self.m.current_process) = (thread, process);
+        (self.m.current_thread, self.m.current_process, self.m.current_pid) = (thread, process, pid);
         // The body's jumps count from the task's start: moved past the copy.
         let shift = ops.len();
         ops.extend(body?.into_iter().map(|mut op| {

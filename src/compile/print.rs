@@ -82,6 +82,47 @@ impl Body<'_, '_> {
                         }
                     }
                 }
+                // `"Print number %d" % i`: the text with each `%d`, `%i`, `%s` or `%r` filled.
+                Expr::BinOp(bin)
+                    if bin.op == ast::Operator::Mod && matches!(bin.left.as_ref(), Expr::StringLiteral(_)) =>
+                {
+                    let Expr::StringLiteral(format) = bin.left.as_ref() else { unreachable!("matched") };
+                    let values: Vec<&Expr> = match bin.right.as_ref() {
+                        Expr::Tuple(t) => t.elts.iter().collect(),
+                        one => vec![one],
+                    };
+                    let text = format.value.to_str();
+                    let mut values = values.into_iter();
+                    let mut rest = text;
+                    while let Some(at) = rest.find('%') {
+                        parts.push(TextPart::Lit(rest[..at].to_string()));
+                        let spec = rest[at + 1..].chars().next();
+                        match spec {
+                            Some('%') => parts.push(TextPart::Lit("%".into())),
+                            Some('d' | 'i' | 's' | 'r') => {
+                                let Some(value) = values.next() else {
+                                    return Err(self.refuse(bin, "TypeError: not enough arguments for format string"));
+                                };
+                                let part = match (spec, self.known(value)) {
+                                    (Some('r'), Some(v)) => TextPart::Lit(v.repr()),
+                                    _ => self.field(call, value, &mut scratch)?,
+                                };
+                                parts.push(part);
+                            }
+                            _ => {
+                                return Err(self
+                                    .refuse(format, "only %d, %i, %s, %r and %% are supported in a `%` format so far"))
+                            }
+                        }
+                        rest = &rest[at + 2..];
+                    }
+                    parts.push(TextPart::Lit(rest.to_string()));
+                    if let Some(extra) = values.next() {
+                        return Err(
+                            self.refuse(extra, "TypeError: not all arguments converted during string formatting")
+                        );
+                    }
+                }
                 other => {
                     if let Some(reg) = self.maybe_text(call, other, &mut scratch)? {
                         if maybe.is_some() {
@@ -142,17 +183,18 @@ impl Body<'_, '_> {
                 None => TextPart::Lit("MainProcess".into()),
             });
         }
+        // `os.getpid()`: the process's own, as the engines number it.
+        if is_bare_call(expr, "os", "getpid") && self.m.imported("os") {
+            return Ok(TextPart::Pid);
+        }
         if let Some(v) = self.known(expr) {
             return Ok(TextPart::Lit(v.shown()));
         }
-        // `t.is_alive()`, as Python prints a bool; `os.getpid()`.
+        // `t.is_alive()`, as Python prints a bool.
         if let Some(actor) = self.is_alive_of(expr)? {
             let r = self.take_scratch(expr, scratch)?;
             self.op(call, OpKind::Introspect { what: Introspect::IsAlive(actor), reg: r });
             return Ok(TextPart::Bool(r));
-        }
-        if is_bare_call(expr, "os", "getpid") && self.m.imported("os") {
-            return Ok(TextPart::Pid);
         }
         if is_bare_call(expr, "threading", "active_count") {
             let r = self.take_scratch(expr, scratch)?;

@@ -85,9 +85,11 @@ impl<'a> Module<'a> {
         // In the child, `current_thread().name` is its main thread's.
         self.current_process = Some(name.clone());
         self.current_thread = Some("MainThread".into());
+        let main_pid = self.current_pid.replace(crate::engine::program::FIRST_PID + self.processes.len() as i64 + 1);
         let ops = Body::thread(self, spec.target, &spec.args, &spec.named);
         self.current_process = None;
         self.current_thread = None;
+        self.current_pid = main_pid;
         let ops = ops?;
         let passed: Vec<ObjectId> = spec
             .args

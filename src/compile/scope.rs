@@ -170,6 +170,9 @@ pub(super) struct Module<'a> {
     pub from_multiprocessing: BTreeSet<String>,
     /// While a child process's code is compiled: its name.
     pub current_process: Option<String>,
+    /// `os.getpid()` of the code being compiled, where one process runs it (the engines
+    /// number pids from 1000, the main process's).
+    pub current_pid: Option<i64>,
     /// `import multiprocessing as mp`: the name it goes by.
     pub multiprocessing_alias: Option<String>,
     /// Objects made by `threading` or `queue`: a child process gets its own copy of each,
@@ -208,6 +211,7 @@ impl<'a> Module<'a> {
             processes: Vec::new(),
             from_multiprocessing: BTreeSet::new(),
             current_process: None,
+            current_pid: Some(crate::engine::program::FIRST_PID),
             multiprocessing_alias: None,
             start_method: StartMethod::Fork,
             texts: Vec::new(),

@@ -179,6 +179,9 @@ impl Operand {
     }
 }
 
+/// The main process's pid as the engines show it; process `p`'s is `FIRST_PID + p`.
+pub const FIRST_PID: i64 = 1000;
+
 /// The text a `Print` writes (without its newline), for a thread with these registers.
 pub fn render_text(parts: &[TextPart], regs: &[i64; REGISTERS], actor_name: &str, process: ProcessId) -> String {
     let mut line = String::new();
@@ -189,7 +192,7 @@ pub fn render_text(parts: &[TextPart], regs: &[i64; REGISTERS], actor_name: &str
             TextPart::Bool(r) => line.push_str(if regs[r.0 as usize] != 0 { "True" } else { "False" }),
             TextPart::ActorName => line.push_str(actor_name),
             // A pid that looks like one and is the same on every run.
-            TextPart::Pid => line.push_str(&(1000 + process.0 as u32).to_string()),
+            TextPart::Pid => line.push_str(&(FIRST_PID + i64::from(process.0)).to_string()),
         }
     }
     line
