@@ -418,6 +418,29 @@ fn multiprocessing_outside_the_subset_is_refused_with_what_to_write_instead() {
     assert_eq!(trace.console_text(), "13\n12\n");
 }
 
+#[test]
+fn a_pools_workers_and_threads_are_numbered_as_cpython_numbers_them() {
+    // CPython 3.11: after one Process, a Pool(2)'s workers are ForkPoolWorker-2 and -3 (the
+    // process count goes on), its three threads take Thread-1..3, a thread made after is
+    // Thread-4 (g).
+    let source = "import threading\nfrom multiprocessing import Pool, Process\n\n\ndef f(x):\n    return x\n\n\ndef g():\n    pass\n\n\nif __name__ == \"__main__\":\n    p = Process(target=g)\n    p.start()\n    p.join()\n    with Pool(2) as pool:\n        for x in range(2):\n            pool.apply_async(f, (x,))\n        pool.close()\n        pool.join()\n    t = threading.Thread(target=g)\n    print(t.name)\n";
+    let program = compile(source).unwrap();
+    let names: Vec<&str> = program.actors.iter().map(|a| a.name.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "MainThread",
+            "Process-1",
+            "ForkPoolWorker-2",
+            "ForkPoolWorker-3",
+            "Thread-3 (_handle_results)",
+            "Thread-4 (g)"
+        ]
+    );
+    let trace = sim::run(program, Default::default()).unwrap();
+    assert_eq!(trace.console_text(), "Thread-4 (g)\n");
+}
+
 /// What a review of the process and list work found would run otherwise than in CPython is
 /// refused now (the programs it found miscompiled are in the corpus, run against CPython).
 #[test]

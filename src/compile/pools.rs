@@ -15,8 +15,8 @@ use super::processes::mp_call;
 use super::scope::{Global, Handle, OpenPool};
 use super::CompileError;
 use crate::engine::program::{
-    ActorDef, ActorRole, Arith, ObjectDef, ObjectId, ObjectKind, Op, OpKind, Operand, ProcessDef, ProcessId, Program,
-    Reg, StartMethod, Wait,
+    ActorDef, ActorRole, Arith, ObjectDef, ObjectId, ObjectKind, Op, OpKind, Operand, ProcessId, Program, Reg,
+    StartMethod, Wait,
 };
 use crate::engine::python::pool::{add_pool, PoolLines, PoolMethod, PoolParts, PoolPlan, ITEM, RESULT, TASK_REGS};
 
@@ -435,8 +435,7 @@ impl Body<'_, '_> {
 
     /// The engine's pool added to the module's processes, threads and objects.
     fn add_pool(&mut self, plan: &PoolPlan, task: &[Op], callback: &[Op], lines: PoolLines) -> PoolParts {
-        let main =
-            ProcessDef { name: "MainProcess".into(), parent: None, start_method: StartMethod::Main, daemon: false };
+        let main = super::scope::main_process();
         let placeholder = ActorDef {
             name: String::new(),
             process: ProcessId(0),
@@ -450,7 +449,22 @@ impl Body<'_, '_> {
             actors: std::iter::once(placeholder).chain(std::mem::take(&mut self.m.threads)).collect(),
             objects: std::mem::take(&mut self.m.objects),
         };
+        let processes_before = program.processes.len() - 1;
         let parts = add_pool(&mut program, plan, task, callback, lines);
+        // Named as CPython names them: workers by the start method, numbered on from the
+        // processes made before; the pool's three threads take the next three thread numbers.
+        let kind = if plan.start_method == StartMethod::Spawn { "Spawn" } else { "Fork" };
+        for (i, worker) in parts.workers.iter().enumerate() {
+            let name = format!("{kind}PoolWorker-{}", processes_before + i + 1);
+            let actor = &mut program.actors[worker.0 as usize];
+            program.processes[actor.process.0 as usize].name = name.clone();
+            actor.name = name;
+        }
+        if let Some(handler) = parts.handler {
+            program.actors[handler.0 as usize].name =
+                format!("Thread-{} (_handle_results)", self.m.unnamed_threads + 3);
+        }
+        self.m.unnamed_threads += 3;
         self.m.processes = program.processes.split_off(1);
         self.m.threads = program.actors.split_off(1);
         self.m.objects = program.objects;

@@ -183,6 +183,18 @@ impl Body<'_, '_> {
                 None => TextPart::Lit("MainProcess".into()),
             });
         }
+        // `t.name` of a thread or process made before: its name is known.
+        if let Expr::Attribute(attr) = expr {
+            if let (Expr::Name(owner), "name") = (attr.value.as_ref(), attr.attr.as_str()) {
+                let threads = match (self.locals.get(owner.id.as_str()), self.m.globals.get(owner.id.as_str())) {
+                    (Some(Local::Threads(t)), _) | (None, Some(super::scope::Global::Threads(t))) => Some(t.clone()),
+                    _ => None,
+                };
+                if let Some([actor]) = threads.as_deref() {
+                    return Ok(TextPart::Lit(self.m.threads[actor.0 as usize - 1].name.clone()));
+                }
+            }
+        }
         // `os.getpid()`: the process's own, as the engines number it.
         if is_bare_call(expr, "os", "getpid") && self.m.imported("os") {
             return Ok(TextPart::Pid);
