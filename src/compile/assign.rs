@@ -11,7 +11,7 @@ use super::scope::Global;
 use super::syntax::{is_thread_maker, mentions_count, simple_assignments};
 use super::threads::make_threads;
 use super::CompileError;
-use crate::engine::program::{Arith, ObjectId, OpKind, Operand, Reg, REGISTERS};
+use crate::engine::program::{Arith, ObjectId, OpKind, Operand, Reg};
 
 /// Where a number to assign comes from.
 enum Source {
@@ -269,11 +269,9 @@ impl Body<'_, '_> {
         let name_of_r = self.locals.iter().find(|(_, l)| matches!(l, Local::Reg(x) if *x == r)).map(|(n, _)| n.clone());
         if name_of_r.is_some_and(|n| local(self, &bin.left) != Some(r) && expr_mentions(&bin.right, &n)) {
             // `x = y - x`: computed beside, then copied.
-            if usize::from(free) >= REGISTERS {
-                return Err(self.refuse(bin, "this arithmetic needs more registers than a thread has: split it"));
-            }
-            self.evaluate_at(node, Reg(free), value, free + 1)?;
-            self.load(node, r, Source::Local(Reg(free)));
+            let beside = self.beside(bin, free, SPLIT_IT)?;
+            self.evaluate_at(node, beside, value, free + 1)?;
+            self.load(node, r, Source::Local(beside));
             return Ok(());
         }
         self.evaluate_at(node, r, &bin.left, free)?;
@@ -281,11 +279,9 @@ impl Body<'_, '_> {
             (Some(v), _) => Operand::Const(v),
             (None, Some(reg)) => Operand::Reg(reg),
             (None, None) => {
-                if usize::from(free) >= REGISTERS {
-                    return Err(self.refuse(bin, "this arithmetic needs more registers than a thread has: split it"));
-                }
-                self.evaluate_at(node, Reg(free), &bin.right, free + 1)?;
-                Operand::Reg(Reg(free))
+                let beside = self.beside(bin, free, SPLIT_IT)?;
+                self.evaluate_at(node, beside, &bin.right, free + 1)?;
+                Operand::Reg(beside)
             }
         };
         self.op(node, OpKind::Arith { reg: r, op, value: right });
@@ -376,6 +372,9 @@ impl Body<'_, '_> {
         Ok(())
     }
 }
+
+/// Why arithmetic that needs a register past the thread's last is refused.
+const SPLIT_IT: &str = "this arithmetic needs more registers than a thread has: split it";
 
 /// The engine's arithmetic for a Python operator, where it has one.
 fn arith_of(op: ast::Operator) -> Option<Arith> {

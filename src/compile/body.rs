@@ -322,10 +322,32 @@ impl<'m, 'a> Body<'m, 'a> {
 
     /// The register after the locals': a statement's scratch.
     pub(super) fn scratch(&self, node: &impl Ranged) -> Result<Reg, CompileError> {
-        if usize::from(self.used) >= REGISTERS {
+        self.register(node, self.used)
+    }
+
+    /// Register `at`, refused past the thread's last one.
+    pub(super) fn register(&self, node: &impl Ranged, at: u8) -> Result<Reg, CompileError> {
+        if usize::from(at) >= REGISTERS {
             return Err(self.refuse(node, format!("a thread may have at most {REGISTERS} local numbers so far")));
         }
-        Ok(Reg(self.used))
+        Ok(Reg(at))
+    }
+
+    /// Register `at` for a part of an expression computed beside the rest, refused past
+    /// the thread's last one with `message`.
+    pub(super) fn beside(&self, node: &impl Ranged, at: u8, message: &str) -> Result<Reg, CompileError> {
+        if usize::from(at) >= REGISTERS {
+            return Err(self.refuse(node, message));
+        }
+        Ok(Reg(at))
+    }
+
+    /// The threads (or processes) `name` stands for here, if it names them.
+    pub(super) fn threads_named(&self, name: &str) -> Option<Vec<ActorId>> {
+        match (self.locals.get(name), self.m.globals.get(name)) {
+            (Some(Local::Threads(t)), _) | (None, Some(Global::Threads(t))) => Some(t.clone()),
+            _ => None,
+        }
     }
 
     pub(super) fn new_local(&mut self, name: &ast::ExprName) -> Result<Reg, CompileError> {
@@ -347,11 +369,7 @@ impl<'m, 'a> Body<'m, 'a> {
         };
         // Over a list of threads: the body once for each, the name bound to it.
         if let Expr::Name(list) = for_.iter.as_ref() {
-            let threads = match (self.locals.get(list.id.as_str()), self.m.globals.get(list.id.as_str())) {
-                (Some(Local::Threads(t)), _) | (None, Some(Global::Threads(t))) => Some(t.clone()),
-                _ => None,
-            };
-            if let Some(threads) = threads {
+            if let Some(threads) = self.threads_named(list.id.as_str()) {
                 // Unrolled: no loop in the engine, so no `break` out of it either.
                 self.loops.push(OpenLoop::counted(self.here(), self.withs.len()));
                 for actor in threads {

@@ -4,8 +4,7 @@
 
 use ruff_python_ast::{self as ast, Expr};
 
-use super::body::{Body, Local};
-use super::scope::Global;
+use super::body::Body;
 use super::CompileError;
 use crate::engine::program::{ActorId, Introspect, ObjectId, ObjectKind, OpKind, Reg, Wait};
 
@@ -89,11 +88,7 @@ impl Body<'_, '_> {
             self.op(call, OpKind::Sleep { micros });
             return Ok(());
         }
-        let threads = match (self.locals.get(owner_name), self.m.globals.get(owner_name)) {
-            (Some(Local::Threads(t)), _) | (None, Some(Global::Threads(t))) => Some(t.clone()),
-            _ => None,
-        };
-        if let Some(threads) = threads {
+        if let Some(threads) = self.threads_named(owner_name) {
             let [actor] = threads[..] else {
                 return Err(
                     self.refuse(owner, format!("`{owner_name}` is a list of threads: start them in a `for` loop"))
@@ -185,10 +180,7 @@ impl Body<'_, '_> {
         let Expr::Call(call) = expr else { return Ok(None) };
         let Expr::Attribute(attr) = call.func.as_ref() else { return Ok(None) };
         let (Expr::Name(owner), "is_alive") = (attr.value.as_ref(), attr.attr.as_str()) else { return Ok(None) };
-        let threads = match (self.locals.get(owner.id.as_str()), self.m.globals.get(owner.id.as_str())) {
-            (Some(Local::Threads(t)), _) | (None, Some(Global::Threads(t))) => t.clone(),
-            _ => return Ok(None),
-        };
+        let Some(threads) = self.threads_named(owner.id.as_str()) else { return Ok(None) };
         match threads[..] {
             [actor] => Ok(Some(actor)),
             _ => Err(self.refuse(owner, format!("`{}` is a list of threads: ask each in a `for` loop", owner.id))),

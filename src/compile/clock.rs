@@ -11,7 +11,7 @@ use ruff_text_size::Ranged;
 use super::body::Body;
 use super::expr::is_clock;
 use super::CompileError;
-use crate::engine::program::{Arith, OpKind, Operand, Reg, REGISTERS};
+use crate::engine::program::{Arith, OpKind, Operand, Reg};
 
 /// Seconds to the engines' microseconds.
 const MICROS: f64 = 1e6;
@@ -94,11 +94,9 @@ impl Body<'_, '_> {
                 if let Some(from) = right_local {
                     self.op(node, OpKind::Arith { reg: r, op, value: Operand::Reg(from) });
                 } else if self.is_time(&bin.right) {
-                    if usize::from(free) >= REGISTERS {
-                        return Err(self.refuse(bin, "this needs more registers than a thread has: split it"));
-                    }
-                    self.evaluate_time(node, Reg(free), &bin.right, free + 1)?;
-                    self.op(node, OpKind::Arith { reg: r, op, value: Operand::Reg(Reg(free)) });
+                    let beside = self.beside(bin, free, "this needs more registers than a thread has: split it")?;
+                    self.evaluate_time(node, beside, &bin.right, free + 1)?;
+                    self.op(node, OpKind::Arith { reg: r, op, value: Operand::Reg(beside) });
                 } else {
                     let seconds = self.seconds(&bin.right).ok_or_else(|| {
                         self.refuse(

@@ -9,7 +9,7 @@ use super::control::LATER;
 use super::expr::{value_in, CURRENT_THREAD};
 use super::scope::{Arg, Handle, Module, Value};
 use super::{refuse, CompileError};
-use crate::engine::program::{Arith, ObjectKind, Op, OpKind, Operand, Reg, REGISTERS};
+use crate::engine::program::{Arith, ObjectKind, Op, OpKind, Operand, Reg};
 
 impl<'m, 'a> Body<'m, 'a> {
     /// The operations of function `f` run as a thread's (or a process's) target, with
@@ -131,26 +131,17 @@ impl<'m, 'a> Body<'m, 'a> {
                 _ => None,
             };
             if let Some(object) = variable {
-                if usize::from(used) >= REGISTERS {
-                    return Err(
-                        self.refuse(call, format!("a thread may have at most {REGISTERS} local numbers so far"))
-                    );
-                }
-                self.op(call, OpKind::Load { object, reg: Reg(used) });
-                locals.push((name, Reg(used)));
+                let to = self.register(call, used)?;
                 used += 1;
+                self.op(call, OpKind::Load { object, reg: to });
+                locals.push((name, to));
                 continue;
             }
             match arg {
                 Arg::Known(value) => params.push((name, value)),
                 Arg::Handle(handle) => handles.push((name, handle)),
                 Arg::Local(from) => {
-                    if usize::from(used) >= REGISTERS {
-                        return Err(
-                            self.refuse(call, format!("a thread may have at most {REGISTERS} local numbers so far"))
-                        );
-                    }
-                    let to = Reg(used);
+                    let to = self.register(call, used)?;
                     used += 1;
                     self.op(call, OpKind::Set { reg: to, value: 0 });
                     self.op(call, OpKind::Arith { reg: to, op: Arith::Add, value: Operand::Reg(from) });

@@ -11,7 +11,7 @@ use ruff_text_size::Ranged;
 use super::body::Body;
 use super::scope::{Global, Value};
 use super::CompileError;
-use crate::engine::program::{ObjectId, ObjectKind, OpKind, Operand, Reg, REGISTERS};
+use crate::engine::program::{ObjectId, ObjectKind, OpKind, Operand, Reg};
 
 /// The names the program changes as lists: `NAME.append(...)`, `NAME.pop()`,
 /// `NAME[i] = ...`, `NAME[i] += ...`, anywhere (functions included).
@@ -42,14 +42,6 @@ fn method_of(expr: &Expr) -> Option<(&str, &str)> {
 }
 
 impl Body<'_, '_> {
-    /// The threads (or processes) `name` stands for here, if it names them.
-    fn threads_named(&self, name: &str) -> Option<Vec<crate::engine::program::ActorId>> {
-        match (self.locals.get(name), self.m.globals.get(name)) {
-            (Some(super::body::Local::Threads(t)), _) | (None, Some(Global::Threads(t))) => Some(t.clone()),
-            _ => None,
-        }
-    }
-
     /// The list object `name` means here.
     pub(super) fn list(&self, name: &str) -> Option<ObjectId> {
         self.shared(name).filter(|id| matches!(self.m.objects[id.0 as usize].kind, ObjectKind::List { .. }))
@@ -114,11 +106,9 @@ impl Body<'_, '_> {
                 return Ok(Operand::Reg(reg));
             }
         }
-        if usize::from(free) >= REGISTERS {
-            return Err(self.refuse(expr, "this needs more registers than a thread has: split it"));
-        }
-        self.evaluate_into(node, Reg(free), expr)?;
-        Ok(Operand::Reg(Reg(free)))
+        let r = self.beside(expr, free, "this needs more registers than a thread has: split it")?;
+        self.evaluate_into(node, r, expr)?;
+        Ok(Operand::Reg(r))
     }
 
     /// `items.append(x)` or `items.pop()` on a line of its own; `Ok(false)` when `expr` is

@@ -7,7 +7,7 @@ use super::body::{Body, Local};
 use super::syntax::{is_bare_call, is_current_thread_name};
 use super::texts::{merge, print_text_or_number};
 use super::CompileError;
-use crate::engine::program::{Introspect, OpKind, Reg, TextPart, REGISTERS};
+use crate::engine::program::{Introspect, OpKind, Reg, TextPart};
 
 impl Body<'_, '_> {
     /// `print(...)`: text and f-strings whose fields are names; shared state is read first.
@@ -186,11 +186,7 @@ impl Body<'_, '_> {
         // `t.name` of a thread or process made before: its name is known.
         if let Expr::Attribute(attr) = expr {
             if let (Expr::Name(owner), "name") = (attr.value.as_ref(), attr.attr.as_str()) {
-                let threads = match (self.locals.get(owner.id.as_str()), self.m.globals.get(owner.id.as_str())) {
-                    (Some(Local::Threads(t)), _) | (None, Some(super::scope::Global::Threads(t))) => Some(t.clone()),
-                    _ => None,
-                };
-                if let Some([actor]) = threads.as_deref() {
+                if let Some([actor]) = self.threads_named(owner.id.as_str()).as_deref() {
                     return Ok(TextPart::Lit(self.m.threads[actor.0 as usize - 1].name.clone()));
                 }
             }
@@ -260,11 +256,9 @@ impl Body<'_, '_> {
 
     /// The next scratch register of a print, for a value read just before it.
     fn take_scratch(&self, expr: &Expr, scratch: &mut u8) -> Result<Reg, CompileError> {
-        if usize::from(*scratch) >= REGISTERS {
-            return Err(self.refuse(expr, "too many values in one print"));
-        }
+        let r = self.beside(expr, *scratch, "too many values in one print")?;
         *scratch += 1;
-        Ok(Reg(*scratch - 1))
+        Ok(r)
     }
 }
 
