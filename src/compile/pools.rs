@@ -15,8 +15,8 @@ use super::processes::mp_call;
 use super::scope::{Global, Handle, OpenPool};
 use super::CompileError;
 use crate::engine::program::{
-    ActorDef, ActorRole, Arith, ObjectDef, ObjectId, ObjectKind, Op, OpKind, Operand, ProcessId, Program, Reg,
-    StartMethod, Wait,
+    offset_jumps, ActorDef, ActorRole, Arith, ObjectDef, ObjectId, ObjectKind, Op, OpKind, Operand, ProcessId, Program,
+    Reg, StartMethod, Wait,
 };
 use crate::engine::python::pool::{add_pool, PoolLines, PoolMethod, PoolParts, PoolPlan, ITEM, RESULT, TASK_REGS};
 
@@ -402,14 +402,7 @@ impl Body<'_, '_> {
         let body = Body::task(self.m, f, vec![(param, item)], used, Some(RESULT));
         (self.m.current_thread, self.m.current_process, self.m.current_pid) = (thread, process, pid);
         // The body's jumps count from the task's start: moved past the copy.
-        let shift = ops.len();
-        ops.extend(body?.into_iter().map(|mut op| {
-            match &mut op.kind {
-                OpKind::Jump { to } | OpKind::JumpIf { to, .. } | OpKind::Loop { to, .. } => *to += shift,
-                _ => {}
-            }
-            op
-        }));
+        ops.extend(offset_jumps(&body?, ops.len()));
         Ok(ops)
     }
 

@@ -179,6 +179,22 @@ impl Operand {
     }
 }
 
+/// `ops` with their jumps moved by `base`: operations written as if they began a thread's
+/// list, put at `base` of another's.
+pub fn offset_jumps(ops: &[Op], base: usize) -> Vec<Op> {
+    ops.iter()
+        .map(|o| {
+            let kind = match o.kind.clone() {
+                OpKind::Jump { to } => OpKind::Jump { to: to + base },
+                OpKind::JumpIf { cond, to } => OpKind::JumpIf { cond, to: to + base },
+                OpKind::Loop { to, times } => OpKind::Loop { to: to + base, times },
+                other => other,
+            };
+            Op { kind, line: o.line }
+        })
+        .collect()
+}
+
 /// The main process's pid as the engines show it; process `p`'s is `FIRST_PID + p`.
 pub const FIRST_PID: i64 = 1000;
 

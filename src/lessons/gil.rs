@@ -5,7 +5,7 @@
 //! prints the time, then (unless `mode=serial`) does it again in `workers` threads or
 //! processes and prints that time; the findings compare the two printed times.
 
-use crate::engine::program::{Arith, Op, OpKind, Operand, Program, Reg, StartMethod, TextPart};
+use crate::engine::program::{offset_jumps, Arith, Op, OpKind, Operand, Program, Reg, StartMethod, TextPart};
 use crate::engine::trace::{Outcome, Trace};
 use crate::i18n::{group_digits, Lang, Text};
 use crate::knobs::{Common, FromKnobs, KnobError, KnobKind, KnobSpec, KnobValues};
@@ -182,18 +182,8 @@ fn build(knobs: &Knobs, common: &Common) -> Built {
     let serial_print = src.line(1, "print(f\"serial: {ms(start)} ms\")");
 
     // The work's operations at `base` in some actor's list, jumps moved there.
-    let place = |base: usize| -> Vec<Op> {
-        work_ops
-            .iter()
-            .map(|(line, kind)| {
-                let kind = match kind.clone() {
-                    OpKind::Loop { to, times } => OpKind::Loop { to: to + base, times },
-                    other => other,
-                };
-                line.op(kind)
-            })
-            .collect()
-    };
+    let work: Vec<Op> = work_ops.iter().map(|(line, kind)| line.op(kind.clone())).collect();
+    let place = |base: usize| -> Vec<Op> { offset_jumps(&work, base) };
     // `elapsed = ms(start)` as operations: the clock, minus the start, in milliseconds.
     let elapsed = |line: SourceLine| {
         vec![

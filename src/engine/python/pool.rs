@@ -7,8 +7,8 @@
 //! items `start..start + count`, one after another, and then reports the chunk done.
 
 use crate::engine::program::{
-    ActorDef, ActorId, ActorRole, Arith, Cond, Line, ObjectDef, ObjectId, ObjectKind, Op, OpKind, Operand, ProcessDef,
-    ProcessId, Program, Reg, StartMethod, Wait,
+    offset_jumps, ActorDef, ActorId, ActorRole, Arith, Cond, Line, ObjectDef, ObjectId, ObjectKind, Op, OpKind,
+    Operand, ProcessDef, ProcessId, Program, Reg, StartMethod, Wait,
 };
 
 /// How a chunk's start and count share one number.
@@ -98,21 +98,6 @@ fn op(kind: OpKind, line: Line) -> Op {
     Op { kind, line }
 }
 
-/// Jumps inside `ops`, moved to where `ops` will start.
-fn offset(ops: &[Op], base: usize) -> Vec<Op> {
-    ops.iter()
-        .map(|o| {
-            let kind = match o.kind.clone() {
-                OpKind::Jump { to } => OpKind::Jump { to: to + base },
-                OpKind::JumpIf { cond, to } => OpKind::JumpIf { cond, to: to + base },
-                OpKind::Loop { to, times } => OpKind::Loop { to: to + base, times },
-                other => other,
-            };
-            Op { kind, line: o.line }
-        })
-        .collect()
-}
-
 /// Adds a pool to `program`: its queues, worker processes (children of process 0) and, for
 /// `apply_async`, the result handler running `callback` with the result in register 0.
 pub fn add_pool(program: &mut Program, plan: &PoolPlan, task: &[Op], callback: &[Op], lines: PoolLines) -> PoolParts {
@@ -140,7 +125,7 @@ pub fn add_pool(program: &mut Program, plan: &PoolPlan, task: &[Op], callback: &
     worker.push(op(OpKind::Set { reg: RESULT, value: 0 }, f));
     worker.push(op(OpKind::Arith { reg: RESULT, op: Arith::Add, value: Operand::Reg(ITEM) }, f));
     let base = worker.len();
-    worker.extend(offset(task, base));
+    worker.extend(offset_jumps(task, base));
     let result = if plan.method == PoolMethod::Map { Operand::Reg(DESCRIPTOR) } else { Operand::Reg(RESULT) };
     worker.extend([
         op(OpKind::Add { reg: ITEM, value: 1 }, f),
@@ -177,7 +162,7 @@ pub fn add_pool(program: &mut Program, plan: &PoolPlan, task: &[Op], callback: &
     let handler = (plan.method == PoolMethod::ApplyAsync).then(|| {
         // The result handler: one result per task, each through the callback.
         let mut ops = vec![op(OpKind::Get { object: result_queue, reg: Reg(0), wait: Wait::Forever }, lines.call)];
-        ops.extend(offset(callback, 1));
+        ops.extend(offset_jumps(callback, 1));
         ops.push(op(OpKind::Loop { to: 0, times: chunks.len().max(1) as u64 }, lines.call));
         program.actors.push(ActorDef {
             name: "Thread-3 (_handle_results)".into(),
