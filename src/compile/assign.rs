@@ -147,7 +147,6 @@ impl Body<'_, '_> {
                     return Err(refused);
                 }
                 if let Some(object) = self.variable(target.id.as_str()) {
-                    self.no_text_flow(value)?;
                     let r = self.scratch(assign)?;
                     self.evaluate_into(assign, r, value)?;
                     self.op(assign, OpKind::Store { object, reg: r });
