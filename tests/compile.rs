@@ -3,6 +3,7 @@
 //! seeded, the same trace); and what it cannot compile it refuses at the right place.
 
 use interleave::compile::{compile, CompileError};
+use interleave::engine::program::OpKind;
 use interleave::engine::sim;
 use interleave::lessons::{self, build_from_pairs};
 
@@ -106,7 +107,10 @@ fn a_construct_outside_the_subset_is_refused_where_it_is_with_what_is_supported(
     assert_eq!((e.line, e.column, e.message.as_str()), (8, 5, "`try` is not supported yet"));
     let e = refused("import socket\n");
     assert_eq!((e.line, e.column), (1, 8));
-    assert!(e.message.contains("import threading, multiprocessing (or `as mp`), queue, _thread, time or os"), "{e}");
+    assert!(
+        e.message.contains("import threading, multiprocessing (or `as mp`), queue, _thread, time, os or sys"),
+        "{e}"
+    );
     let e = refused("from multiprocessing import Manager\n");
     assert_eq!((e.line, e.column), (1, 29));
     assert!(e.message.contains("Process, Queue, Pipe, Value, Pool"), "{e}");
@@ -500,7 +504,7 @@ fn programs_once_miscompiled_now_print_what_cpython_prints() {
 #[test]
 fn what_the_subset_cannot_run_yet_is_refused_where_it_is() {
     let cases: &[(&str, (u32, u32), &str)] = &[
-        ("import threading\n\n\ndef work(n):\n    n = 9\n\n\nt = threading.Thread(target=work, args=(1,))\n", (5, 5), "assigning to the parameter `n`"),
+        ("import threading\n\n\ndef work(n):\n    n = 9\n\n\nt = threading.Thread(target=work, args=(\"a\",))\n", (5, 5), "assigning to the parameter `n`"),
         ("for i in range(3):\n    i += 1\n", (1, 5), "assigning to the loop's variable `i` inside the loop"),
         ("import threading\n\nforks = [threading.Lock() for _ in range(2)]\n\n\ndef eat():\n    forks[2].acquire()\n\n\nt = threading.Thread(target=eat)\n", (7, 5), "IndexError: list index 2 out of range (2 items)"),
         ("import threading\n\nlock = threading.Lock()\n\n\ndef eat():\n    lock.acquire(blocking=False, timeout=1)\n\n\nt = threading.Thread(target=eat)\n", (7, 5), "ValueError: can't specify a timeout for a non-blocking call"),
@@ -511,8 +515,90 @@ fn what_the_subset_cannot_run_yet_is_refused_where_it_is() {
         ("import threading\n\n\ndef work():\n    pass\n\n\nts = [threading.Thread(target=work) for _ in range(10**12)]\n", (8, 6), "at most 1000 threads"),
         ("work()\n\n\ndef work():\n    pass\n", (1, 1), "`work` is used before it is given a value"),
         ("print(X)\nX = 5\n", (1, 7), "`X` is used before it is given a value"),
-        ("x = 0\r\nx = 1\rx *= 2\n", (3, 1), "only `+=` and `-=`"),
+        ("x = 0\r\nx = 1\rx **= 2\n", (3, 1), "`**=` is not supported yet"),
         ("X = -----------------------------------------------------------------------------------------------------------------------------------------------------------------------------------------------------------------1\n", (1, 205), "nested more than 200 deep"),
+    ];
+    for (source, (line, column), says) in cases {
+        let e = refused(source);
+        assert_eq!((e.line, e.column), (*line, *column), "{e}");
+        assert!(e.message.contains(says), "{e}");
+    }
+}
+
+#[test]
+fn the_gil_lessons_python_compiles_to_its_own_program_switch_interval_and_all() {
+    for work in ["cpu", "io"] {
+        for mode in ["serial", "threads", "processes"] {
+            for (workers, switch_ms, size) in [("1", "5", "250"), ("2", "1", "1"), ("4", "100", "5000")] {
+                let knobs =
+                    [("work", work), ("mode", mode), ("workers", workers), ("switch_ms", switch_ms), ("size", size)];
+                round_trip("gil", &knobs);
+            }
+        }
+    }
+    // The program's `sys.setswitchinterval` is its run's, the lesson's or written.
+    let pairs = vec![("switch_ms".to_string(), "20".to_string())];
+    let lesson = lessons::lesson("gil").unwrap();
+    let source = lessons::Setup::new(lesson, &pairs, None).unwrap().source().unwrap();
+    assert!(source.contains("sys.setswitchinterval(0.02)"), "{source}");
+    let written = lessons::Setup::new(lesson, &[], Some(&source)).unwrap();
+    assert_eq!(written.build().unwrap().settings.switch_interval, 20_000_000);
+}
+
+/// The operations of thread `actor` of `source`: how many times each counted loop goes
+/// round, and how many conditional jumps there are.
+fn loops_and_jumps(source: &str, actor: usize) -> (Vec<u64>, usize) {
+    let program = compile(source).unwrap_or_else(|e| panic!("{e}\n{source}"));
+    let ops = &program.actors[actor].ops;
+    let loops = ops.iter().filter_map(|op| match op.kind {
+        OpKind::Loop { times, .. } => Some(times),
+        _ => None,
+    });
+    (loops.collect(), ops.iter().filter(|op| matches!(op.kind, OpKind::JumpIf { .. })).count())
+}
+
+#[test]
+fn a_while_loop_that_counts_runs_as_a_counted_loop_and_one_that_may_not_end_as_jumps() {
+    let thread = |def: &str, args: &str| {
+        format!("import threading\n\n\n{def}\n\n\nt = threading.Thread(target=work, args=({args}))\nt.start()\n")
+    };
+    let counted = [
+        ("def work(n):\n    while n > 0:\n        n -= 3", "10,", 4),
+        ("def work(i):\n    while i <= 3:\n        print(i)\n        i = i + 1", "1,", 3),
+        ("def work(i):\n    while i:\n        i -= 1", "4,", 4),
+        ("def work():\n    k = 0\n    while 10 != k:\n        k += 2", "", 5),
+        ("def work(n):\n    n = 7\n    print(n)\n    while n >= 2:\n        n -= 2", "0,", 3),
+    ];
+    for (def, args, passes) in counted {
+        assert_eq!(loops_and_jumps(&thread(def, args), 1), (vec![passes], 0), "{def}");
+    }
+    // Never runs: no loop at all, only its test.
+    assert_eq!(loops_and_jumps(&thread("def work(n):\n    while n < 5:\n        n += 1", "10,"), 1), (vec![], 0));
+    // Jumps: it may end early, may never end, steps twice or starts from what the run gives.
+    let jumps = [
+        ("def work(n):\n    while n > 0:\n        n -= 1\n        if n == 3:\n            break", "10,"),
+        ("def work(n):\n    while n > 0:\n        n += 1", "10,"),
+        ("def work(n):\n    while n != 0:\n        n -= 3", "10,"),
+        ("def work(n):\n    while n > 0:\n        n -= 1\n        if n == 3:\n            n -= 1", "10,"),
+        ("def work(n):\n    while n > 0:\n        n -= 1\n        n -= 1", "10,"),
+        ("def work(n):\n    if n > 3:\n        n = 2\n    while n > 0:\n        n -= 1", "10,"),
+    ];
+    for (def, args) in jumps {
+        let (_, conditional) = loops_and_jumps(&thread(def, args), 1);
+        assert!(conditional > 0, "{def}");
+    }
+}
+
+#[test]
+fn the_switch_interval_is_set_before_any_thread_starts_and_must_be_positive() {
+    let program = compile("import sys\n\nsys.setswitchinterval(0.0005)\n").unwrap();
+    assert_eq!(program.switch_interval, Some(500_000));
+    let cases: &[(&str, (u32, u32), &str)] = &[
+        ("import sys\n\nsys.setswitchinterval(0)\n", (3, 1), "ValueError: switch interval must be strictly positive"),
+        ("import sys\n\nsys.setswitchinterval(60)\n", (3, 1), "from 1 µs to 10 s"),
+        ("import sys\nimport threading\n\n\ndef work():\n    pass\n\n\nt = threading.Thread(target=work)\nt.start()\nsys.setswitchinterval(0.001)\n", (11, 1), "before starting any thread"),
+        ("import sys\n\n\ndef tune():\n    sys.setswitchinterval(0.001)\n\n\ntune()\n", (5, 5), "at the module's level"),
+        ("import sys\n\nsys.exit(0)\n", (3, 1), "`sys.exit` is not supported yet"),
     ];
     for (source, (line, column), says) in cases {
         let e = refused(source);

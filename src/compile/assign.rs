@@ -29,10 +29,34 @@ impl Body<'_, '_> {
         let sign = match aug.op {
             ast::Operator::Add => 1,
             ast::Operator::Sub => -1,
-            _ => return Err(self.refuse(aug, "only `+=` and `-=` are supported so far")),
+            _ => 0,
         };
-        let Some(c) = self.int(&aug.value) else {
-            return Err(self.refuse(aug.value.as_ref(), "the amount must be a whole number known before the run"));
+        let (c, clock) =
+            (self.int(&aug.value), matches!(aug.target.as_ref(), Expr::Name(n) if self.clocks.contains(n.id.as_str())));
+        let Some(c) = c.filter(|_| sign != 0) else {
+            if clock {
+                return Err(self.refuse(aug.value.as_ref(), "a time goes on by seconds known before the run, so far"));
+            }
+            if arith_of(aug.op).is_none() {
+                let message =
+                    format!("`{}=` is not supported yet: `+=`, `-=`, `*=`, `//=` and `%=` are", aug.op.as_str());
+                return Err(self.refuse(aug, message));
+            }
+            // `x += y`, `x *= 2`: `x = x + y`, as Python computes it (`x` read first).
+            let value = ast::ExprBinOp {
+                node_index: Default::default(),
+                range: aug.range,
+                left: Box::new(as_read(&aug.target)),
+                op: aug.op,
+                right: aug.value.clone(),
+            };
+            let assign = ast::StmtAssign {
+                node_index: Default::default(),
+                range: aug.range,
+                targets: vec![aug.target.as_ref().clone()],
+                value: Box::new(Expr::BinOp(value)),
+            };
+            return self.assign(&assign, &[]);
         };
         let value = c.checked_mul(sign).ok_or_else(|| self.refuse(aug.value.as_ref(), "too large"))?;
         let object = match aug.target.as_ref() {
@@ -392,4 +416,16 @@ fn expr_mentions(expr: &Expr, name: &str) -> bool {
     let mut found = false;
     super::syntax::each_expr_in(expr, &mut |e| found |= matches!(e, Expr::Name(n) if n.id.as_str() == name));
     found
+}
+
+/// `target` as read: `x` of `x += 1` loaded before it is stored.
+fn as_read(target: &Expr) -> Expr {
+    let mut read = target.clone();
+    match &mut read {
+        Expr::Name(n) => n.ctx = ast::ExprContext::Load,
+        Expr::Attribute(a) => a.ctx = ast::ExprContext::Load,
+        Expr::Subscript(s) => s.ctx = ast::ExprContext::Load,
+        _ => {}
+    }
+    read
 }

@@ -73,6 +73,9 @@ pub(super) struct Body<'m, 'a> {
     pub(super) returns: Option<Reg>,
     /// The jumps of `return`s before the function's end, to be pointed at it.
     pub(super) return_jumps: Vec<usize>,
+    /// Parameters given a whole number and assigned in the body: a register each, set to
+    /// that number as the function starts.
+    pub(super) entry_values: BTreeMap<String, i64>,
 }
 
 impl<'m, 'a> Body<'m, 'a> {
@@ -98,6 +101,7 @@ impl<'m, 'a> Body<'m, 'a> {
             maybe_texts: BTreeSet::new(),
             returns: None,
             return_jumps: Vec::new(),
+            entry_values: BTreeMap::new(),
         }
     }
 
@@ -113,6 +117,20 @@ impl<'m, 'a> Body<'m, 'a> {
         if !self.main {
             self.take_constants(stmts);
         }
+        // A parameter the body changes (`while n > 0: n -= 1`) holding a whole number: a
+        // register, set to the number as the function starts.
+        for (name, value) in self.params.clone() {
+            let Value::Int(value) = value else { continue };
+            let changed = super::syntax::stores_of(stmts, &name) > 0 && !self.constants.contains(&name);
+            if changed && !declares_global(stmts, &name) {
+                let Some(first) = stmts.first() else { continue };
+                self.params.retain(|(p, _)| *p != name);
+                let at = self.scratch(first)?;
+                self.used += 1;
+                self.locals.insert(name.clone(), Local::Reg(at));
+                self.entry_values.insert(name, value);
+            }
+        }
         let mut names: Vec<&ast::ExprName> = Vec::new();
         assigned_names(stmts, &|f| self.m.makes_actors(f), &mut names);
         for name in names {
@@ -122,7 +140,8 @@ impl<'m, 'a> Body<'m, 'a> {
                 Some(Global::Object(_) | Global::Const(_) | Global::Function(_) | Global::End(..))
             );
             let global = self.declared.contains(id) || (self.main && module_level) || declares_global(stmts, id);
-            if !global && !self.params.iter().any(|(p, _)| p == id) && !self.constants.contains(id) {
+            let param = self.params.iter().any(|(p, _)| p == id);
+            if !global && !param && !self.constants.contains(id) {
                 self.new_local(name)?;
             }
         }
@@ -273,7 +292,7 @@ impl<'m, 'a> Body<'m, 'a> {
             Stmt::Assign(assign) => self.assign(assign, earlier),
             Stmt::For(for_) => self.for_loop(for_),
             Stmt::With(with) => self.with_lock(with),
-            Stmt::While(w) => self.while_loop(w),
+            Stmt::While(w) => self.while_loop(w, earlier),
             Stmt::Break(b) => self.break_or_continue(b, true),
             Stmt::Continue(c) => self.break_or_continue(c, false),
             Stmt::If(if_) if self.main && is_main_guard(&if_.test) && if_.elif_else_clauses.is_empty() => {
@@ -497,7 +516,7 @@ impl<'m, 'a> Body<'m, 'a> {
     /// Whether `name` is used in the function (or module) besides in the loop `for_`.
     fn read_after(&self, for_: &ast::StmtFor, name: &str) -> bool {
         let inside = 1 + super::syntax::mentions_count(&for_.body, name);
-        super::syntax::mentions_count(self.scope_body(), name) > inside
+        super::syntax::mentions_outside_comprehensions(self.scope_body(), name) > inside
     }
 
     /// `with lock:` takes the lock on its line, and lets go of it there when the block ends.
@@ -531,7 +550,7 @@ impl<'m, 'a> Body<'m, 'a> {
         let Expr::Call(call) = expr else {
             return Err(self.refuse(expr, "a line that is only an expression must be a call"));
         };
-        if self.start_method_call(expr)? {
+        if self.start_method_call(expr)? || self.switch_interval_call(call)? {
             return Ok(());
         }
         match call.func.as_ref() {

@@ -155,16 +155,40 @@ fn rounded(expr: &Expr) -> Option<(bool, &Expr)> {
     }
 }
 
-/// Whether the module reads `name` against the clock (`time.perf_counter() - name`): a
+/// Whether the module reads `name` against the clock (`time.perf_counter() - name`), or
+/// hands it to a function of its own that does (`ms(start)` with `def ms(since):`): a
 /// reading kept in a register, not the run's start.
 pub(super) fn read_against_clock(stmts: &[ast::Stmt], name: &str) -> bool {
+    read_against_clock_within(stmts, stmts, name, 0)
+}
+
+/// [`read_against_clock`] in `stmts`, with the module's functions in `module`, through at
+/// most a few calls (a function that calls itself is refused anyway).
+fn read_against_clock_within(module: &[ast::Stmt], stmts: &[ast::Stmt], name: &str, depth: usize) -> bool {
+    let defs: Vec<&ast::StmtFunctionDef> = module
+        .iter()
+        .filter_map(|s| match s {
+            ast::Stmt::FunctionDef(def) => Some(def),
+            _ => None,
+        })
+        .collect();
+    let is_name = |e: &Expr| matches!(e, Expr::Name(n) if n.id.as_str() == name);
     let mut found = false;
-    super::syntax::each_expr(stmts, true, &mut |e| {
-        let Expr::BinOp(bin) = e else { return };
-        let clock = super::syntax::is_bare_call(&bin.left, "time", "perf_counter")
-            || super::syntax::is_bare_call(&bin.left, "time", "monotonic");
-        found |=
-            bin.op == Operator::Sub && clock && matches!(bin.right.as_ref(), Expr::Name(n) if n.id.as_str() == name);
+    super::syntax::each_expr(stmts, true, &mut |e| match e {
+        Expr::BinOp(bin) => {
+            let clock = super::syntax::is_bare_call(&bin.left, "time", "perf_counter")
+                || super::syntax::is_bare_call(&bin.left, "time", "monotonic");
+            found |= bin.op == Operator::Sub && clock && is_name(&bin.right);
+        }
+        Expr::Call(call) => {
+            let Expr::Name(f) = call.func.as_ref() else { return };
+            let Some(def) = defs.iter().find(|d| d.name.as_str() == f.id.as_str()) else { return };
+            for (arg, param) in call.arguments.args.iter().zip(&def.parameters.args) {
+                let param = param.parameter.name.as_str();
+                found |= is_name(arg) && depth < 4 && read_against_clock_within(module, &def.body, param, depth + 1);
+            }
+        }
+        _ => {}
     });
     found
 }

@@ -15,9 +15,12 @@ use crate::engine::program::{Cond, OpKind};
 pub(super) const LATER: usize = usize::MAX;
 
 impl Body<'_, '_> {
-    pub(super) fn while_loop(&mut self, w: &ast::StmtWhile) -> Result<(), CompileError> {
+    pub(super) fn while_loop(&mut self, w: &ast::StmtWhile, earlier: &[ast::Stmt]) -> Result<(), CompileError> {
         if !w.orelse.is_empty() {
             return Err(self.refuse(w, "`while ... else` is not supported"));
+        }
+        if self.counted_while(w, earlier)? {
+            return Ok(());
         }
         let start = self.here();
         let exits = self.jumps_when_false(w, &w.test)?;

@@ -68,12 +68,18 @@ impl<'m, 'a> Body<'m, 'a> {
             params.push((CURRENT_THREAD.to_string(), Value::Text(name.clone())));
         }
         m.compiled.insert(f);
-        let Frame { base, used, mut calling, returns, locals, handles } = frame;
+        let Frame { base, used, mut calling, returns, locals, handles, clocks } = frame;
         calling.push(f);
         let mut body = Body { main: false, used, base, calling, params, this, returns, ..Body::main(m) };
         body.locals.extend(locals.into_iter().map(|(name, r)| (name, Local::Reg(r))));
         body.handles.extend(handles);
+        body.clocks.extend(clocks);
         body.take_registers(&def.body)?;
+        // Parameters the body changes start in their registers, as the call binds them.
+        for (name, value) in body.entry_values.clone() {
+            let reg = body.local_reg(&name).expect("given a register");
+            body.op(&def.name, OpKind::Set { reg, value });
+        }
         body.block(&def.body)?;
         let end = body.base + body.ops.len();
         for at in std::mem::take(&mut body.return_jumps) {
@@ -120,6 +126,7 @@ impl<'m, 'a> Body<'m, 'a> {
         // is computing (from `free` on is unused), and after the register its value goes to.
         let mut used = self.used.max(free).max(returns.map_or(0, |r| r.0 + 1));
         let (mut params, mut locals, mut handles) = (Vec::new(), Vec::new(), Vec::new());
+        let mut clocks = Vec::new();
         for (name, arg) in bound {
             // A module-level number is passed by its value at the call, as Python passes it.
             let variable = match arg {
@@ -145,12 +152,16 @@ impl<'m, 'a> Body<'m, 'a> {
                     used += 1;
                     self.op(call, OpKind::Set { reg: to, value: 0 });
                     self.op(call, OpKind::Arith { reg: to, op: Arith::Add, value: Operand::Reg(from) });
+                    // A clock reading stays one in the function.
+                    if self.clocks.iter().any(|c| self.local_reg(c) == Some(from)) {
+                        clocks.push(name.clone());
+                    }
                     locals.push((name, to));
                 }
             }
         }
         self.op(call, OpKind::Call);
-        let frame = Frame { base: self.here(), used, calling: self.calling.clone(), returns, locals, handles };
+        let frame = Frame { base: self.here(), used, calling: self.calling.clone(), returns, locals, handles, clocks };
         let ops = Body::def_body(&mut *self.m, f, params, frame, false)?;
         self.ops.extend(ops);
         Ok(())
@@ -222,6 +233,8 @@ struct Frame {
     locals: Vec<(String, Reg)>,
     /// Parameters given a shared object.
     handles: Vec<(String, Handle)>,
+    /// Parameters given a clock reading (among `locals`).
+    clocks: Vec<String>,
 }
 
 /// Function `f`'s parameters bound to `args` by position and `named` by name, as Python

@@ -10,6 +10,7 @@ mod body;
 mod calls;
 mod clock;
 mod control;
+mod counted;
 mod expr;
 mod functions;
 mod lists;

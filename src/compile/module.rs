@@ -78,14 +78,14 @@ impl<'a> Module<'a> {
                         let name = alias.name.as_str();
                         if name == "multiprocessing" {
                             self.multiprocessing_alias = alias.asname.as_ref().map(|a| a.to_string());
-                        } else if !matches!(name, "threading" | "time" | "_thread" | "os" | "queue")
+                        } else if !matches!(name, "threading" | "time" | "_thread" | "os" | "queue" | "sys")
                             || alias.asname.is_some()
                         {
                             return Err(refuse(
                                 self.source,
                                 alias,
                                 format!(
-                                    "`import {name}` is not supported yet: import threading, multiprocessing (or `as mp`), queue, _thread, time or os, as plain names"
+                                    "`import {name}` is not supported yet: import threading, multiprocessing (or `as mp`), queue, _thread, time, os or sys, as plain names"
                                 ),
                             ));
                         }

@@ -441,6 +441,7 @@ impl Body<'_, '_> {
             processes: std::iter::once(main).chain(std::mem::take(&mut self.m.processes)).collect(),
             actors: std::iter::once(placeholder).chain(std::mem::take(&mut self.m.threads)).collect(),
             objects: std::mem::take(&mut self.m.objects),
+            switch_interval: None,
         };
         let processes_before = program.processes.len() - 1;
         let parts = add_pool(&mut program, plan, task, callback, lines);

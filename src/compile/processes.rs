@@ -13,6 +13,7 @@ use super::{refuse, CompileError};
 use crate::engine::program::{
     ActorDef, ActorId, ActorRole, ObjectDef, ObjectId, ObjectKind, Op, ProcessDef, ProcessId, StartMethod,
 };
+use crate::engine::trace::Nanos;
 
 /// The most child processes a program may make.
 pub(super) const MAX_PROCESSES: usize = 64;
@@ -262,4 +263,46 @@ impl Body<'_, '_> {
         };
         Ok(true)
     }
+
+    /// `sys.setswitchinterval(seconds)`: how long a thread keeps the GIL while another
+    /// waits for it. The program's own setting for the run, so it is made before any
+    /// thread or process starts.
+    pub(super) fn switch_interval_call(&mut self, call: &ast::ExprCall) -> Result<bool, CompileError> {
+        let Expr::Attribute(attr) = call.func.as_ref() else { return Ok(false) };
+        let is_sys = matches!(attr.value.as_ref(), Expr::Name(n) if n.id.as_str() == "sys")
+            && self.m.imports.contains("sys")
+            && !self.names_a_local(&attr.value);
+        if !is_sys {
+            return Ok(false);
+        }
+        if attr.attr.as_str() != "setswitchinterval" {
+            let message = format!("`sys.{}` is not supported yet; `sys.setswitchinterval(seconds)` is", attr.attr);
+            return Err(self.refuse(call, message));
+        }
+        if !self.main || !self.m.threads.is_empty() {
+            let message = "set the switch interval in the main thread, at the module's level, before starting any thread or process";
+            return Err(self.refuse(call, message));
+        }
+        let seconds = match (&call.arguments.args[..], call.arguments.keywords.is_empty()) {
+            ([arg], true) => self.seconds(arg),
+            _ => return Err(self.refuse(call, "`sys.setswitchinterval` takes one number of seconds")),
+        };
+        let Some(seconds) = seconds else {
+            return Err(self.refuse(call, "the switch interval is a number known before the run, so far"));
+        };
+        if seconds <= 0.0 {
+            return Err(self.refuse(call, "ValueError: switch interval must be strictly positive"));
+        }
+        // CPython keeps it in whole microseconds.
+        let micros = (seconds * 1e6).floor();
+        if !(1.0..=MAX_SWITCH_INTERVAL_S * 1e6).contains(&micros) {
+            let message = format!("a switch interval from 1 µs to {MAX_SWITCH_INTERVAL_S} s, so far");
+            return Err(self.refuse(call, message));
+        }
+        self.m.switch_interval = Some(micros as Nanos * 1000);
+        Ok(true)
+    }
 }
+
+/// The longest switch interval a program may set (CPython's default is 5 ms).
+const MAX_SWITCH_INTERVAL_S: f64 = 10.0;

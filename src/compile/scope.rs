@@ -10,6 +10,7 @@ use ruff_text_size::TextSize;
 use crate::engine::program::{
     ActorDef, ActorId, ActorRole, ObjectDef, ObjectId, Op, ProcessDef, ProcessId, Program, Reg, StartMethod,
 };
+use crate::engine::trace::Nanos;
 
 /// A value known before the run: a module constant, a parameter a thread was given.
 #[derive(Clone, Debug, PartialEq)]
@@ -183,6 +184,8 @@ pub(super) struct Module<'a> {
     /// How child processes start: fork (Linux's default before 3.14) unless the program
     /// calls `set_start_method`.
     pub start_method: StartMethod,
+    /// `sys.setswitchinterval(...)` before any thread starts: the GIL's interval, in ns.
+    pub switch_interval: Option<Nanos>,
     pub imports: BTreeSet<String>,
     /// Threads made without a name so far: CPython numbers only those (`Thread-3 (work)`).
     pub unnamed_threads: usize,
@@ -214,6 +217,7 @@ impl<'a> Module<'a> {
             current_pid: Some(crate::engine::program::FIRST_PID),
             multiprocessing_alias: None,
             start_method: StartMethod::Fork,
+            switch_interval: None,
             texts: Vec::new(),
             thread_only: BTreeSet::new(),
             imports: BTreeSet::new(),
@@ -262,7 +266,13 @@ impl<'a> Module<'a> {
         actors.extend(self.threads);
         let mut processes = vec![main_process];
         processes.extend(self.processes);
-        Program { source: self.source.to_string(), processes, actors, objects: self.objects }
+        Program {
+            source: self.source.to_string(),
+            processes,
+            actors,
+            objects: self.objects,
+            switch_interval: self.switch_interval,
+        }
     }
 }
 

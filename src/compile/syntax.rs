@@ -104,6 +104,27 @@ pub(super) fn mentions(stmt: &Stmt, name: &str) -> bool {
     names_in(stmt, name) > 0
 }
 
+/// How many times `stmts` name `name` outside the comprehensions that bind a `name` of
+/// their own (`[... for name in ...]`).
+pub(super) fn mentions_outside_comprehensions(stmts: &[Stmt], name: &str) -> usize {
+    let mut inside = 0;
+    each_expr(stmts, true, &mut |e| {
+        let generators: &[ast::Comprehension] = match e {
+            Expr::ListComp(c) => &c.generators,
+            Expr::SetComp(c) => &c.generators,
+            Expr::DictComp(c) => &c.generators,
+            Expr::Generator(c) => &c.generators,
+            _ => return,
+        };
+        if generators.iter().any(|g| matches!(&g.target, Expr::Name(n) if n.id.as_str() == name)) {
+            each_expr_in(e, &mut |inner| {
+                inside += usize::from(matches!(inner, Expr::Name(n) if n.id.as_str() == name))
+            });
+        }
+    });
+    mentions_count(stmts, name).saturating_sub(inside)
+}
+
 /// How many times `stmt` names `name`.
 pub(super) fn names_in(stmt: &Stmt, name: &str) -> usize {
     let mut found = 0;

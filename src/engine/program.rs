@@ -49,6 +49,9 @@ pub struct Program {
     pub processes: Vec<ProcessDef>,
     pub actors: Vec<ActorDef>,
     pub objects: Vec<ObjectDef>,
+    /// The GIL's switch interval the program sets (`sys.setswitchinterval`) before its
+    /// threads start, in place of the run settings' one, in ns.
+    pub switch_interval: Option<u64>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -50,7 +50,11 @@ impl From<Findings> for FindingsText {
 impl Built {
     /// A Program with the run settings its common knobs ask for.
     pub fn new(program: Program, common: &Common) -> Built {
-        Built { program, settings: run_settings(common), common: common.clone() }
+        let mut settings = run_settings(common);
+        if let Some(interval) = program.switch_interval {
+            settings.switch_interval = interval;
+        }
+        Built { program, settings, common: common.clone() }
     }
 
     /// How the simulated engine runs it: its run settings on the machine the common knobs

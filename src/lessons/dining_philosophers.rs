@@ -264,7 +264,7 @@ fn build(knobs: &Knobs, common: &Common) -> Built {
     if strategy == Strategy::Waiter {
         objects.push(ObjectDef { name: "waiter".into(), kind: ObjectKind::Semaphore { permits: n as u32 - 1, bounded: false } });
     }
-    let program = Program { source: src.finish(), processes: vec![main_process()], actors, objects };
+    let program = Program { source: src.finish(), processes: vec![main_process()], actors, objects, switch_interval: None };
     Built::new(program, common)
 }
 

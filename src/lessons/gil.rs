@@ -5,6 +5,7 @@
 //! prints the time, then (unless `mode=serial`) does it again in `workers` threads or
 //! processes and prints that time; the findings compare the two printed times.
 
+use crate::engine::costs::WHILE_TEST_UNITS;
 use crate::engine::program::{offset_jumps, Arith, Op, OpKind, Operand, Program, Reg, StartMethod, TextPart};
 use crate::engine::trace::{Outcome, Trace};
 use crate::i18n::{group_digits, Lang, Text};
@@ -117,13 +118,12 @@ impl Teach for Gil {
 
 /// CPython 3.11 here runs `while n > 0: n -= 1` at about 35 ns an iteration.
 const COUNTDOWN_NS: u64 = 35;
-/// Per iteration the model runs a decrement, two units of bytecode and the back-edge:
-/// `STEP + 2 * STEP + LOOP`, close to the 35 ns measured.
-const PAD_UNITS: u64 = 2;
 
-const N: Reg = Reg(0);
-const T0: Reg = Reg(1);
-const ELAPSED: Reg = Reg(2);
+/// `start`, in the main thread.
+const START: Reg = Reg(0);
+/// `ms(start)`'s value; then `since`, the copy of `start` the call is given.
+const ELAPSED: Reg = Reg(1);
+const SINCE: Reg = Reg(2);
 
 fn build(knobs: &Knobs, common: &Common) -> Built {
     let Knobs { work, workers, mode, .. } = *knobs;
@@ -153,26 +153,30 @@ fn build(knobs: &Knobs, common: &Common) -> Built {
     src.blank();
     src.blank();
     src.line(0, "def work():");
-    // The work's operations, each with the line that runs it, its jump as from the start
-    // of an actor's list.
-    let work_ops: Vec<(SourceLine, OpKind)> = if cpu {
+    // The work's operations with `n` in register `n`, its jumps as from an actor's start:
+    // a countdown is a counted loop whose test is work (as the compiler makes it).
+    let work_ops: Box<dyn Fn(Reg) -> Vec<Op>> = if cpu {
         let first = src.line(1, "n = N");
         let while_line = src.line(1, "while n > 0:");
         let body = src.line(2, "n -= 1");
-        vec![
-            (first, OpKind::Set { reg: N, value: iterations as i64 }),
-            (body, OpKind::Add { reg: N, value: -1 }),
-            (body, OpKind::Compute { units: PAD_UNITS }),
-            (while_line, OpKind::Loop { to: 1, times: iterations.max(1) }),
-        ]
+        let test = OpKind::Compute { units: WHILE_TEST_UNITS };
+        Box::new(move |n| {
+            vec![
+                first.op(OpKind::Set { reg: n, value: iterations as i64 }),
+                while_line.op(test.clone()),
+                body.op(OpKind::Add { reg: n, value: -1 }),
+                while_line.op(OpKind::Loop { to: 1, times: iterations.max(1) }),
+                while_line.op(test.clone()),
+            ]
+        })
     } else {
         let sleep = src.line(1, &format!("time.sleep({})  # waiting for I/O", size_ms as f64 / 1000.0));
-        vec![(sleep, OpKind::Sleep { micros: size_ms * 1000 })]
+        Box::new(move |_| vec![sleep.op(OpKind::Sleep { micros: size_ms * 1000 })])
     };
     src.blank();
     src.blank();
     src.line(0, "def ms(since):");
-    src.line(1, "return round((time.perf_counter() - since) * 1000)");
+    let ms_line = src.line(1, "return round((time.perf_counter() - since) * 1000)");
     src.blank();
     src.blank();
     src.line(0, "if __name__ == \"__main__\":");
@@ -181,22 +185,24 @@ fn build(knobs: &Knobs, common: &Common) -> Built {
     let serial_call = src.line(2, "work()");
     let serial_print = src.line(1, "print(f\"serial: {ms(start)} ms\")");
 
-    // The work's operations at `base` in some actor's list, jumps moved there.
-    let work: Vec<Op> = work_ops.iter().map(|(line, kind)| line.op(kind.clone())).collect();
-    let place = |base: usize| -> Vec<Op> { offset_jumps(&work, base) };
-    // `elapsed = ms(start)` as operations: the clock, minus the start, in milliseconds.
+    // `ms(start)` called: `start` copied into `since`, then the clock read against it and
+    // rounded to ms (`round(x)` as `(x + 500) // 1000` of µs).
     let elapsed = |line: SourceLine| {
         vec![
-            line.op(OpKind::Clock { reg: ELAPSED }),
-            line.op(OpKind::Arith { reg: ELAPSED, op: Arith::Sub, value: Operand::Reg(T0) }),
-            line.op(OpKind::Arith { reg: ELAPSED, op: Arith::FloorDiv, value: Operand::Const(1000) }),
+            line.op(OpKind::Set { reg: SINCE, value: 0 }),
+            line.op(OpKind::Arith { reg: SINCE, op: Arith::Add, value: Operand::Reg(START) }),
+            line.op(OpKind::Call),
+            ms_line.op(OpKind::Clock { reg: ELAPSED }),
+            ms_line.op(OpKind::Arith { reg: ELAPSED, op: Arith::Sub, value: Operand::Reg(SINCE) }),
+            ms_line.op(OpKind::Add { reg: ELAPSED, value: 500 }),
+            ms_line.op(OpKind::Arith { reg: ELAPSED, op: Arith::FloorDiv, value: Operand::Const(1000) }),
         ]
     };
 
-    let mut main = vec![serial_start.op(OpKind::Clock { reg: T0 }), serial_call.op(OpKind::Call)];
+    // In the main thread `n` comes after `start`.
+    let mut main = vec![serial_start.op(OpKind::Clock { reg: START }), serial_call.op(OpKind::Call)];
     let body_start = main.len() - 1;
-    let placed = place(main.len());
-    main.extend(placed);
+    main.extend(offset_jumps(&work_ops(Reg(1)), main.len()));
     main.push(serial_for.op(OpKind::Loop { to: body_start, times: workers as u64 }));
     main.extend(elapsed(serial_print));
     main.push(serial_print.op(OpKind::Print {
@@ -220,7 +226,7 @@ fn build(knobs: &Knobs, common: &Common) -> Built {
         src.line(1, "for w in workers:");
         let join_line = src.line(2, "w.join()");
         let print_line = src.line(1, &format!("print(f\"{{WORKERS}} {label}: {{ms(start)}} ms\")"));
-        main.push(start.op(OpKind::Clock { reg: T0 }));
+        main.push(start.op(OpKind::Clock { reg: START }));
         main.extend(starts(workers, start_line));
         main.extend(joins(workers, join_line));
         main.extend(elapsed(print_line));
@@ -233,18 +239,18 @@ fn build(knobs: &Knobs, common: &Common) -> Built {
         }));
         for w in 1..=workers {
             if mode == Mode::Threads {
-                actors.push(thread(format!("Thread-{w} (work)"), place(0)));
+                actors.push(thread(format!("Thread-{w} (work)"), work_ops(Reg(0))));
             } else {
-                add_child(&mut processes, &mut actors, format!("Process-{w}"), StartMethod::Fork, false, place(0));
+                let ops = work_ops(Reg(0));
+                add_child(&mut processes, &mut actors, format!("Process-{w}"), StartMethod::Fork, false, ops);
             }
         }
     }
     actors.insert(0, main_thread(main));
-    let program = Program { source: src.finish(), processes, actors, objects: Vec::new() };
     // The program's `sys.setswitchinterval` is the run's.
-    let mut built = Built::new(program, common);
-    built.settings.switch_interval = switch_ms * 1_000_000;
-    built
+    let switch_interval = Some(switch_ms * 1_000_000);
+    let program = Program { source: src.finish(), processes, actors, objects: Vec::new(), switch_interval };
+    Built::new(program, common)
 }
 
 /// The two times the program printed: serial, and in workers (if it got there), in ms.

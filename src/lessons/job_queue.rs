@@ -141,7 +141,7 @@ fn build(knobs: &Knobs, common: &Common) -> Built {
         objects: vec![
             ObjectDef { name: "results".into(), kind: ObjectKind::Queue { maxsize: 0 } },
             ObjectDef { name: "collected".into(), kind: ObjectKind::List { initial: Vec::new() } },
-        ],
+        ], switch_interval: None
     };
     let (results, collected) = (ObjectId(0), ObjectId(1));
     let plan = PoolPlan {

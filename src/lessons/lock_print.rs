@@ -141,7 +141,7 @@ fn build(knobs: &Knobs, common: &Common) -> Built {
         source: src.finish(),
         processes: vec![main_process()],
         actors,
-        objects: vec![ObjectDef { name: "lock".into(), kind: ObjectKind::Lock }],
+        objects: vec![ObjectDef { name: "lock".into(), kind: ObjectKind::Lock }], switch_interval: None
     };
     Built::new(program, common)
 }

@@ -193,7 +193,7 @@ fn build(knobs: &Knobs, common: &Common) -> Built {
     add_child(&mut processes, &mut actors, "Process-1".into(), StartMethod::Fork, false, receiver);
     add_child(&mut processes, &mut actors, "Process-2".into(), StartMethod::Fork, false, sender);
     let objects = vec![ObjectDef { name: "Pipe() as left, right".into(), kind: ObjectKind::Pipe { duplex } }];
-    let program = Program { source: src.finish(), processes, actors, objects };
+    let program = Program { source: src.finish(), processes, actors, objects, switch_interval: None };
     Built::new(program, common)
 }
 

@@ -182,7 +182,7 @@ fn build(knobs: &Knobs, common: &Common) -> Built {
         source: String::new(),
         processes: vec![main_process()],
         actors: vec![main_thread(Vec::new())],
-        objects: Vec::new(),
+        objects: Vec::new(), switch_interval: None
     };
     // apply_async's results reach the main thread through the handles; here, a queue the
     // result handler fills and `h.get()` drains.

@@ -175,7 +175,7 @@ fn build(knobs: &Knobs, common: &Common) -> Built {
     }
     main.push(done_line.op(OpKind::Print { text: vec![TextPart::Lit("main process done".into())] }));
     actors[0].ops = main;
-    let program = Program { source: src.finish(), processes, actors, objects: Vec::new() };
+    let program = Program { source: src.finish(), processes, actors, objects: Vec::new(), switch_interval: None };
     Built::new(program, common)
 }
 

@@ -201,7 +201,7 @@ fn build(knobs: &Knobs, common: &Common) -> Built {
     );
     actors[0].ops = main;
     let objects = vec![ObjectDef { name: "q".into(), kind: ObjectKind::Queue { maxsize } }];
-    let program = Program { source: src.finish(), processes, actors, objects };
+    let program = Program { source: src.finish(), processes, actors, objects, switch_interval: None };
     Built::new(program, common)
 }
 

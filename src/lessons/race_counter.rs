@@ -211,7 +211,7 @@ fn build(knobs: &Knobs, common: &Common) -> Built {
     if lock != LockPlacement::None {
         objects.push(ObjectDef { name: "lock".into(), kind: ObjectKind::Lock });
     }
-    let program = Program { source: src.finish(), processes: vec![main_process()], actors, objects };
+    let program = Program { source: src.finish(), processes: vec![main_process()], actors, objects, switch_interval: None };
     Built::new(program, common)
 }
 

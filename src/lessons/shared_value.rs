@@ -195,7 +195,7 @@ fn build(knobs: &Knobs, common: &Common) -> Built {
     } else {
         vec![ObjectDef { name: "counter".into(), kind: ObjectKind::Var { initial: 0 } }]
     };
-    let program = Program { source: src.finish(), processes, actors, objects };
+    let program = Program { source: src.finish(), processes, actors, objects, switch_interval: None };
     Built::new(program, common)
 }
 

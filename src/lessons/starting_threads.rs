@@ -225,7 +225,7 @@ fn build(knobs: &Knobs, common: &Common) -> Built {
         ];
         actors.push(ActorDef { daemon, ..thread(actor, ops) });
     }
-    let program = Program { source: src.finish(), processes: vec![main_process()], actors, objects: Vec::new() };
+    let program = Program { source: src.finish(), processes: vec![main_process()], actors, objects: Vec::new(), switch_interval: None };
     Built::new(program, common)
 }
 

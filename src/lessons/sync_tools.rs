@@ -222,7 +222,7 @@ fn build(knobs: &Knobs, common: &Common) -> Built {
     own_lines(&mut src, &mut main, after);
     let mut actors = vec![main_thread(main)];
     actors.extend(workers);
-    let program = Program { source: src.finish(), processes: vec![main_process()], actors, objects };
+    let program = Program { source: src.finish(), processes: vec![main_process()], actors, objects, switch_interval: None };
     Built::new(program, common)
 }
 

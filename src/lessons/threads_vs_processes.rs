@@ -203,7 +203,7 @@ fn build(knobs: &Knobs, common: &Common) -> Built {
         source: src.finish(),
         processes,
         actors,
-        objects: vec![ObjectDef { name: "counter".into(), kind: ObjectKind::Var { initial: 0 } }],
+        objects: vec![ObjectDef { name: "counter".into(), kind: ObjectKind::Var { initial: 0 } }], switch_interval: None
     };
     Built::new(program, common)
 }

@@ -26,6 +26,7 @@ impl Build {
                     ops: Vec::new(),
                 }],
                 objects: Vec::new(),
+                switch_interval: None,
             },
         }
     }

@@ -44,6 +44,7 @@ fn race_program() -> Program {
             worker("Thread-2"),
         ],
         objects: vec![ObjectDef { name: "counter".into(), kind: ObjectKind::Var { initial: 0 } }],
+        switch_interval: None,
     }
 }
 

@@ -144,6 +144,7 @@ mod tests {
                 actor(2, ActorRole::ProcessMain, false),
             ],
             objects: Vec::new(),
+            switch_interval: None,
         }
     }
 
