@@ -359,7 +359,7 @@ fn a_threads_arguments_bind_its_parameters_and_module_constants_may_be_decimals_
         refused("import threading\n\n\ndef work(n):\n    pass\n\n\nt = threading.Thread(target=work, args=(1, 2))\n");
     assert_eq!(
         (e.line, e.column, e.message.as_str()),
-        (4, 5, "TypeError: work() takes 1 positional argument but 2 were given")
+        (8, 5, "TypeError: work() takes 1 positional argument but 2 were given")
     );
 }
 
@@ -409,7 +409,7 @@ fn multiprocessing_outside_the_subset_is_refused_with_what_to_write_instead() {
         ("import time\n\nstart = time.perf_counter()\ntime.sleep(0.1)\nprint(time.perf_counter() - start)\n", (5, 7), "print it in ms"),
         ("from multiprocessing import Value\n\nv = Value(\"d\", 0.5)\n", (3, 11), "a Value holds a whole number"),
         ("from multiprocessing import Queue\n\nq = Queue()\nq.put(1)\nq.qsize()\n", (5, 1), "a queue's `qsize(...)` is not supported yet"),
-        ("from multiprocessing import Process\n\n\ndef f(a):\n    pass\n\n\np = Process(target=f, kwargs={\"b\": 1})\n", (4, 5), "unexpected keyword argument 'b'"),
+        ("from multiprocessing import Process\n\n\ndef f(a):\n    pass\n\n\np = Process(target=f, kwargs={\"b\": 1})\n", (8, 5), "unexpected keyword argument 'b'"),
     ];
     for (source, (line, column), says) in cases {
         let e = refused(source);
@@ -516,6 +516,7 @@ fn what_the_subset_cannot_run_yet_is_refused_where_it_is() {
         ("work()\n\n\ndef work():\n    pass\n", (1, 1), "`work` is used before it is given a value"),
         ("print(X)\nX = 5\n", (1, 7), "`X` is used before it is given a value"),
         ("x = 0\r\nx = 1\rx **= 2\n", (3, 1), "`**=` is not supported yet"),
+        ("import threading\n\n\ndef worker(a, b):\n    pass\n\n\nt = threading.Thread(target=worker, args=(1,))\n", (8, 5), "TypeError: worker() missing 1 required positional argument: 'b'"),
         ("X = -----------------------------------------------------------------------------------------------------------------------------------------------------------------------------------------------------------------1\n", (1, 205), "nested more than 200 deep"),
     ];
     for (source, (line, column), says) in cases {

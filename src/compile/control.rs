@@ -9,7 +9,7 @@ use super::body::Body;
 use super::expr::is_clock;
 use super::scope::OpenLoop;
 use super::CompileError;
-use crate::engine::program::{Cond, OpKind};
+use crate::engine::program::{Arith, Cond, OpKind, Operand};
 
 /// A jump whose target is not known yet.
 pub(super) const LATER: usize = usize::MAX;
@@ -122,7 +122,17 @@ impl Body<'_, '_> {
             return Err(self.refuse(test, unsupported));
         };
         // `time.monotonic() < stop_at`: the clock in microseconds, against a time in seconds.
-        let (reg, c) = if is_clock(self.m, left) {
+        let reading = match right {
+            Expr::Name(n) if self.is_time(right) => self.local_reg(n.id.as_str()),
+            _ => None,
+        };
+        let (reg, c) = if let (true, Some(deadline)) = (is_clock(self.m, left), reading) {
+            // Against a time read while the run goes on: the clock minus it, against 0.
+            let r = self.scratch(left)?;
+            self.op(node, OpKind::Clock { reg: r });
+            self.op(node, OpKind::Arith { reg: r, op: Arith::Sub, value: Operand::Reg(deadline) });
+            (r, 0)
+        } else if is_clock(self.m, left) {
             let Some(s) = self.seconds(right) else { return Err(self.refuse(right, unsupported)) };
             let r = self.scratch(left)?;
             self.op(node, OpKind::Clock { reg: r });

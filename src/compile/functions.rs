@@ -13,14 +13,16 @@ use crate::engine::program::{Arith, ObjectKind, Op, OpKind, Operand, Reg};
 
 impl<'m, 'a> Body<'m, 'a> {
     /// The operations of function `f` run as a thread's (or a process's) target, with
-    /// `args` by position and `named` by name (`kwargs=`).
+    /// `args` by position and `named` by name (`kwargs=`), given where `made` (a mismatch
+    /// is reported there).
     pub fn thread(
         m: &'m mut Module<'a>,
         f: usize,
         args: &[Arg],
         named: &[(String, Arg)],
+        made: &impl ruff_text_size::Ranged,
     ) -> Result<Vec<Op>, CompileError> {
-        let bound = parameters(m, f, args, named, &m.functions[f].name)?;
+        let bound = parameters(m, f, args, named, made)?;
         let (mut params, mut handles) = (Vec::new(), Vec::new());
         for (name, arg) in bound {
             match arg {

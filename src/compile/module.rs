@@ -59,7 +59,8 @@ pub fn compile(source: &str) -> Result<Program, CompileError> {
     // the others were compiled for each thread's arguments.
     for f in 0..module.functions.len() {
         if module.functions[f].parameters.is_empty() && !module.compiled.contains(&f) {
-            Body::thread(&mut module, f, &[], &[])?;
+            let name = &module.functions[f].name;
+            Body::thread(&mut module, f, &[], &[], name)?;
         }
     }
     Ok(module.finish(main_ops))

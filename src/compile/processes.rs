@@ -87,7 +87,7 @@ impl<'a> Module<'a> {
         self.current_process = Some(name.clone());
         self.current_thread = Some("MainThread".into());
         let main_pid = self.current_pid.replace(crate::engine::program::FIRST_PID + self.processes.len() as i64 + 1);
-        let ops = Body::thread(self, spec.target, &spec.args, &spec.named);
+        let ops = Body::thread(self, spec.target, &spec.args, &spec.named, node);
         self.current_process = None;
         self.current_thread = None;
         self.current_pid = main_pid;

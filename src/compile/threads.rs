@@ -323,7 +323,7 @@ pub(super) fn make_threads(m: &mut Module, outer: Env, value: &Expr) -> Result<O
         m.current_thread = Some(name.clone());
         let ops = match spec.attributes {
             Some(attributes) => Body::run_method(m, spec.target, attributes),
-            None => Body::thread(m, spec.target, &spec.args, &spec.named),
+            None => Body::thread(m, spec.target, &spec.args, &spec.named, one),
         };
         m.current_thread = None;
         let ops = ops?;
@@ -455,6 +455,10 @@ impl Body<'_, '_> {
         }
         self.nesting += 1;
         self.loops.pop();
+        // Python leaves the variable at its last value.
+        if times > 0 && self.local_reg(var.id.as_str()).is_none() && done.is_ok() {
+            self.params.push((var.id.to_string(), Value::Int(from + times as i64 - 1)));
+        }
         done.map(|()| true)
     }
 
@@ -475,7 +479,7 @@ impl Body<'_, '_> {
         let target = function_named(self.m, f)?;
         let values = arguments(self.m, &self.params, args, "the arguments are a tuple, like (1,) or (name, 0.5)")?;
         self.m.room_for_threads(call, 1)?;
-        let ops = Body::thread(self.m, target, &values, &[])?;
+        let ops = Body::thread(self.m, target, &values, &[], call)?;
         self.m.dummy_threads += 1;
         let name = format!("Dummy-{}", self.m.dummy_threads);
         let actor = self.m.add_thread(name, true, ops);
