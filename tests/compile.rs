@@ -251,7 +251,7 @@ fn a_module_level_list_the_threads_change_is_shared_and_each_process_has_its_own
     let e = refused("names = [\"a\"]\nnames.append(\"b\")\n");
     assert_eq!((e.line, e.column), (1, 9), "{e}");
     assert!(e.message.contains("a list the program changes holds whole numbers"), "{e}");
-    let e = refused("def work():\n    results = []\n    results.append(1)\n\n\nwork()\n");
+    let e = refused("def work(n):\n    results = []\n    results.append(n)\n\n\nwork(1)\n");
     assert!(e.message.contains("a list local to a function cannot change yet"), "{e}");
     let e = refused("items = []\nitems.append(1)\nprint(items)\n");
     assert!(e.message.contains("printing a whole list is not supported yet"), "{e}");
@@ -598,8 +598,30 @@ fn the_switch_interval_is_set_before_any_thread_starts_and_must_be_positive() {
         ("import sys\n\nsys.setswitchinterval(0)\n", (3, 1), "ValueError: switch interval must be strictly positive"),
         ("import sys\n\nsys.setswitchinterval(60)\n", (3, 1), "from 1 µs to 10 s"),
         ("import sys\nimport threading\n\n\ndef work():\n    pass\n\n\nt = threading.Thread(target=work)\nt.start()\nsys.setswitchinterval(0.001)\n", (11, 1), "before starting any thread"),
-        ("import sys\n\n\ndef tune():\n    sys.setswitchinterval(0.001)\n\n\ntune()\n", (5, 5), "at the module's level"),
+        ("import sys\n\n\ndef tune():\n    sys.setswitchinterval(0.001)\n\n\ntune()\ntune()\n", (5, 5), "at the module's level"),
         ("import sys\n\nsys.exit(0)\n", (3, 1), "`sys.exit` is not supported yet"),
+    ];
+    for (source, (line, column), says) in cases {
+        let e = refused(source);
+        assert_eq!((e.line, e.column), (*line, *column), "{e}");
+        assert!(e.message.contains(says), "{e}");
+    }
+}
+
+#[test]
+fn a_main_function_makes_threads_as_the_module_would_and_keeps_its_locals_to_itself() {
+    let body = "    threads = [threading.Thread(target=work) for _ in range(3)]\n    for t in threads:\n        t.start()\n    for t in threads:\n        t.join()\n";
+    let with_main = format!("import threading\n\n\ndef work():\n    print(\"hi\")\n\n\ndef main():\n{body}\n\nif __name__ == \"__main__\":\n    main()\n");
+    let program = compile(&with_main).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(program.actors.len(), 4, "the main thread and its three threads");
+    let starts = program.actors[0].ops.iter().filter(|op| matches!(op.kind, OpKind::Start { .. })).count();
+    assert_eq!(starts, 3);
+    // Called twice, or with an argument: a function like any other, which may not make threads.
+    let twice = with_main.replace("    main()\n", "    main()\n    main()\n");
+    assert!(refused(&twice).message.contains("in a `main()` without parameters called once there"));
+    let cases: &[(&str, (u32, u32), &str)] = &[
+        ("import threading\n\n\ndef worker():\n    with lock:\n        pass\n\n\ndef main():\n    lock = threading.Lock()\n    t = threading.Thread(target=worker)\n    t.start()\n\n\nmain()\n", (4, 5), "NameError: `lock` is a local of `main()`, which `worker()` cannot see"),
+        ("import threading\n\ncount = 0\n\n\ndef work():\n    pass\n\n\ndef main():\n    count = 5\n    t = threading.Thread(target=work)\n\n\nmain()\n", (11, 5), "`count` is a local of `main()` and the module's as well"),
     ];
     for (source, (line, column), says) in cases {
         let e = refused(source);

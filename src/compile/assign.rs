@@ -121,6 +121,12 @@ impl Body<'_, '_> {
             return Err(self.refuse(assign, "only `name = value` is supported so far"));
         };
         let value = assign.value.as_ref();
+        if !self.main && is_thread_maker(value, &|f| self.m.makes_actors(f)) {
+            return Err(self.refuse(
+                value,
+                "threads and processes are made by the main thread so far: at the module's top level, or in a `main()` without parameters called once there",
+            ));
+        }
         if self.main && is_thread_maker(value, &|f| self.m.makes_actors(f)) {
             if self.nesting > 0 {
                 return Err(

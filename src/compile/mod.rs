@@ -15,6 +15,7 @@ mod expr;
 mod functions;
 mod lists;
 mod locks;
+mod main_function;
 mod messages;
 mod module;
 mod pools;

@@ -1,0 +1,194 @@
+//! A program's `main()`: many tutorials put the main thread's work in a function called
+//! once at the end (`if __name__ == "__main__": main()`). Such a function runs in the main
+//! thread as the module's own statements would, so its body is compiled in place of the
+//! call, making threads, processes and pools as the module's top level does. What would
+//! differ is refused: a name `main()` keeps to itself that another function reads, or
+//! that the module binds too.
+
+use std::borrow::Cow;
+use std::collections::BTreeSet;
+
+use ruff_python_ast::{self as ast, Expr, Stmt};
+
+use super::syntax::{blocks, each_expr, is_main_guard, mentions_outside_comprehensions};
+use super::{refuse, CompileError};
+
+/// `body` with the call of its `main()` function (if it has one) replaced by the
+/// function's statements, and the `def` left out.
+pub(super) fn inline_main<'s>(source: &str, body: &'s [Stmt]) -> Result<Cow<'s, [Stmt]>, CompileError> {
+    let Some(def) = main_function(body) else { return Ok(Cow::Borrowed(body)) };
+    check_locals(source, body, def)?;
+    let name = def.name.as_str();
+    let inlined = body
+        .iter()
+        .filter(|s| !matches!(s, Stmt::FunctionDef(d) if d.name.as_str() == name))
+        .flat_map(|stmt| match stmt {
+            s if is_call_of(s, name) => def.body.to_vec(),
+            Stmt::If(guard) if is_main_guard(&guard.test) => {
+                let mut guard = guard.clone();
+                guard.body = guard.body.iter().flat_map(|s| lines_for(s, def)).collect();
+                vec![Stmt::If(guard)]
+            }
+            other => vec![other.clone()],
+        })
+        .collect();
+    Ok(Cow::Owned(inlined))
+}
+
+/// `stmt`, or the function's body for its call.
+fn lines_for(stmt: &Stmt, def: &ast::StmtFunctionDef) -> Vec<Stmt> {
+    match is_call_of(stmt, def.name.as_str()) {
+        true => def.body.to_vec(),
+        false => vec![stmt.clone()],
+    }
+}
+
+/// The function called once, with no arguments, on a line of its own at the module's top
+/// level (or in its `if __name__ == "__main__":`) after its `def`, named nowhere else,
+/// taking no parameters and returning nothing: the program's `main()`.
+fn main_function(body: &[Stmt]) -> Option<&ast::StmtFunctionDef> {
+    let calls: Vec<&str> = body
+        .iter()
+        .flat_map(|s| match s {
+            Stmt::If(guard) if is_main_guard(&guard.test) => guard.body.iter().collect(),
+            other => vec![other],
+        })
+        .filter_map(bare_call)
+        .collect();
+    // Where each statement of the module is: the call must come after the `def`.
+    let call_at = |name: &str| {
+        body.iter().position(|s| match s {
+            Stmt::If(guard) if is_main_guard(&guard.test) => guard.body.iter().any(|s| is_call_of(s, name)),
+            other => is_call_of(other, name),
+        })
+    };
+    body.iter().enumerate().find_map(|(at, s)| {
+        let Stmt::FunctionDef(def) = s else { return None };
+        let name = def.name.as_str();
+        let simple = def.parameters.is_empty() && !def.is_async && def.decorator_list.is_empty();
+        let called_once = calls.iter().filter(|c| **c == name).count() == 1;
+        // Named once more than its call: by the `def` no name expression stands for.
+        let named_once = mentions_outside_comprehensions(body, name) == 1;
+        let after = call_at(name).is_some_and(|call| call > at);
+        let needed = makes_workers(body, &def.body);
+        (simple && called_once && named_once && after && needed && !returns(&def.body)).then_some(def)
+    })
+}
+
+/// Whether `stmts` make a thread, a process or a pool (`Thread(...)`, a Thread subclass
+/// of the module's, `Process(...)`, `Pool(...)`, `start_new_thread(...)`): only then is a
+/// `main()` compiled as the module's top level, which alone may make them.
+fn makes_workers(module: &[Stmt], stmts: &[Stmt]) -> bool {
+    let classes: Vec<&str> = module
+        .iter()
+        .filter_map(|s| match s {
+            Stmt::ClassDef(c) => Some(c.name.as_str()),
+            _ => None,
+        })
+        .collect();
+    let mut found = false;
+    each_expr(stmts, false, &mut |e| {
+        let Expr::Call(call) = e else { return };
+        let called = match call.func.as_ref() {
+            Expr::Name(n) => n.id.as_str(),
+            Expr::Attribute(a) => a.attr.as_str(),
+            _ => return,
+        };
+        found |= matches!(called, "Thread" | "Process" | "Pool" | "start_new_thread") || classes.contains(&called);
+    });
+    found
+}
+
+/// `f()` on a line of its own: `f`.
+fn bare_call(stmt: &Stmt) -> Option<&str> {
+    let Stmt::Expr(e) = stmt else { return None };
+    let Expr::Call(call) = e.value.as_ref() else { return None };
+    let Expr::Name(f) = call.func.as_ref() else { return None };
+    (call.arguments.is_empty()).then_some(f.id.as_str())
+}
+
+fn is_call_of(stmt: &Stmt, name: &str) -> bool {
+    bare_call(stmt) == Some(name)
+}
+
+/// Whether `stmts` have a `return` (outside nested functions).
+fn returns(stmts: &[Stmt]) -> bool {
+    stmts.iter().any(|s| matches!(s, Stmt::Return(_)) || blocks(s).into_iter().any(returns))
+}
+
+/// Refuses a local of `def` that another function reads as a global (Python raises
+/// NameError there) or that the module binds as well.
+fn check_locals(source: &str, body: &[Stmt], def: &ast::StmtFunctionDef) -> Result<(), CompileError> {
+    let declared: BTreeSet<&str> = def
+        .body
+        .iter()
+        .filter_map(|s| match s {
+            Stmt::Global(g) => Some(g.names.iter().map(|n| n.as_str())),
+            _ => None,
+        })
+        .flatten()
+        .collect();
+    let mut locals = Vec::new();
+    bound_names(&def.body, &mut locals);
+    let mut module = Vec::new();
+    let outside: Vec<Stmt> =
+        body.iter().filter(|s| !matches!(s, Stmt::FunctionDef(d) if d.name == def.name)).cloned().collect();
+    bound_names(&outside, &mut module);
+    let main = def.name.as_str();
+    for local in locals.iter().filter(|n| !declared.contains(n.id.as_str())) {
+        let id = local.id.as_str();
+        if module.iter().any(|m| m.id.as_str() == id) {
+            let message = format!(
+                "`{id}` is a local of `{main}()` and the module's as well; give one of them another name, so far"
+            );
+            return Err(refuse(source, *local, message));
+        }
+        for stmt in body {
+            let Stmt::FunctionDef(other) = stmt else { continue };
+            if other.name == def.name || !reads_as_global(other, id) {
+                continue;
+            }
+            let message = format!(
+                "NameError: `{id}` is a local of `{main}()`, which `{}()` cannot see; pass it as an argument, or make it at the module's level",
+                other.name
+            );
+            return Err(refuse(source, &other.name, message));
+        }
+    }
+    Ok(())
+}
+
+/// Whether function `f` reads `name` without binding it: from the module's globals.
+fn reads_as_global(f: &ast::StmtFunctionDef, name: &str) -> bool {
+    let parameter = f.parameters.iter().any(|p| p.name().as_str() == name);
+    let mut bound = Vec::new();
+    bound_names(&f.body, &mut bound);
+    let binds = bound.iter().any(|n| n.id.as_str() == name);
+    let global = f.body.iter().any(|s| matches!(s, Stmt::Global(g) if g.names.iter().any(|n| n.as_str() == name)));
+    (global || (!parameter && !binds)) && mentions_outside_comprehensions(&f.body, name) > 0
+}
+
+/// The names `stmts` bind: assigned (also with `+=`), a `for` loop's, a `with ... as`'s,
+/// inside blocks too (not nested functions).
+fn bound_names<'s>(stmts: &'s [Stmt], names: &mut Vec<&'s ast::ExprName>) {
+    fn targets<'s>(e: &'s Expr, names: &mut Vec<&'s ast::ExprName>) {
+        match e {
+            Expr::Name(n) => names.push(n),
+            Expr::Tuple(t) => t.elts.iter().for_each(|e| targets(e, names)),
+            Expr::List(l) => l.elts.iter().for_each(|e| targets(e, names)),
+            _ => {}
+        }
+    }
+    for stmt in stmts {
+        match stmt {
+            Stmt::Assign(a) => a.targets.iter().for_each(|t| targets(t, names)),
+            Stmt::AugAssign(a) => targets(&a.target, names),
+            Stmt::For(f) => targets(&f.target, names),
+            Stmt::With(w) => w.items.iter().filter_map(|i| i.optional_vars.as_deref()).for_each(|v| targets(v, names)),
+            _ => {}
+        }
+        for block in blocks(stmt) {
+            bound_names(block, names);
+        }
+    }
+}
