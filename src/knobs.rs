@@ -166,8 +166,8 @@ impl KnobSpec {
                     allowed: self.kind,
                     clamped: (if v < min as i128 { min } else { max }).to_string(),
                 }),
-                Err(_) if looks_numeric(raw) && raw.parse::<f64>().is_ok() => {
-                    let v = raw.parse::<f64>().unwrap_or(0.0);
+                Err(_) if parse_decimal(raw).is_some() => {
+                    let v = parse_decimal(raw).unwrap_or(0.0);
                     let clamped = if v.is_nan() {
                         self.default.to_string()
                     } else {
@@ -178,9 +178,9 @@ impl KnobSpec {
                 Err(_) => Err(self.not_a_number(raw)),
             },
             KnobKind::Seed => raw.parse::<u64>().map(KnobValue::Seed).map_err(|_| self.not_a_number(raw)),
-            KnobKind::Decimal { min, max } => match raw.parse::<f64>() {
-                Ok(v) if v.is_finite() && (min..=max).contains(&v) => Ok(KnobValue::Decimal(v)),
-                Ok(v) if !v.is_nan() && looks_numeric(raw) => Err(KnobError::OutOfRange {
+            KnobKind::Decimal { min, max } => match parse_decimal(raw) {
+                Some(v) if v.is_finite() && (min..=max).contains(&v) => Ok(KnobValue::Decimal(v)),
+                Some(v) => Err(KnobError::OutOfRange {
                     knob: self.name,
                     value: echo(raw),
                     allowed: self.kind,
@@ -225,9 +225,59 @@ impl KnobSpec {
     }
 }
 
-/// Digits, a sign, a point or an exponent only: `1e999` is a (huge) number, `inf` is not.
-fn looks_numeric(raw: &str) -> bool {
-    !raw.is_empty() && raw.chars().all(|c| c.is_ascii_digit() || matches!(c, '+' | '-' | '.' | 'e' | 'E'))
+/// A decimal number as a knob or a box on the page takes it: `2`, `-0.25`, `.5`, `1e-3`
+/// (`1e999` is a huge one; `inf`, `nan` and anything else are not numbers). Not
+/// `str::parse::<f64>`, whose tables cost the page's wasm 14 KB gzip: up to 15 significant
+/// digits and a power of ten within ±22 (the exponent less the digits after the point) it
+/// gives the same number (one exact division or multiplication, rounded once); past that,
+/// within a rounding or two of it.
+pub fn parse_decimal(raw: &str) -> Option<f64> {
+    let (negative, rest) = match raw.as_bytes().first()? {
+        b'-' => (true, &raw[1..]),
+        b'+' => (false, &raw[1..]),
+        _ => (false, raw),
+    };
+    let (number, exponent) = match rest.find(['e', 'E']) {
+        Some(at) => (&rest[..at], Some(&rest[at + 1..])),
+        None => (rest, None),
+    };
+    let (whole, fraction) = number.split_once('.').unwrap_or((number, ""));
+    let all_digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+    if whole.len() + fraction.len() == 0 || !all_digits(whole) || !all_digits(fraction) {
+        return None;
+    }
+    let mut scale: i64 = match exponent {
+        // Clamped: an exponent past ±9999 gives 0 or infinity all the same.
+        Some(e) => {
+            let digits = e.strip_prefix(['+', '-']).unwrap_or(e);
+            if digits.is_empty() || !all_digits(digits) {
+                return None;
+            }
+            let size = digits.trim_start_matches('0').len();
+            let magnitude = if size > 4 { 9_999 } else { digits.parse::<i64>().unwrap_or(0) };
+            if e.starts_with('-') { -magnitude } else { magnitude }
+        }
+        None => 0,
+    };
+    // The significant digits in a whole number, those past 19 dropped (a whole-part digit
+    // dropped still counts ten).
+    let mut mantissa: u64 = 0;
+    for (i, b) in whole.bytes().chain(fraction.bytes()).enumerate() {
+        let in_fraction = i >= whole.len();
+        if mantissa < 1_000_000_000_000_000_000 {
+            mantissa = mantissa * 10 + u64::from(b - b'0');
+            scale -= i64::from(in_fraction);
+        } else {
+            scale += i64::from(!in_fraction);
+        }
+    }
+    let m = mantissa as f64;
+    let value = match scale {
+        0..=22 => m * 10f64.powi(scale as i32),
+        -22..=-1 => m / 10f64.powi(-scale as i32),
+        _ => m * 10f64.powi(scale.clamp(-9_999, 9_999) as i32),
+    };
+    Some(if negative { -value } else { value })
 }
 
 /// A full set of knob values for one run: every knob of the specs, given or defaulted.
@@ -423,6 +473,40 @@ pub mod common {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn parse_decimal_gives_what_rust_gives_for_the_numbers_knobs_take_and_refuses_the_rest() {
+        let mut checked = 0;
+        for mantissa in ["0", "1", "5", "25", "7142857", "123456789012345", "999999999999999", "100000"] {
+            for point in 0..=mantissa.len() {
+                for exponent in [None, Some(-7), Some(-1), Some(0), Some(3), Some(7)] {
+                    for sign in ["", "-", "+"] {
+                        let (whole, fraction) = mantissa.split_at(point);
+                        let mut text = format!("{sign}{whole}.{fraction}");
+                        if let Some(e) = exponent {
+                            text.push_str(&format!("e{e}"));
+                        }
+                        let ours = super::parse_decimal(&text).unwrap_or_else(|| panic!("{text}"));
+                        assert_eq!(ours.to_bits(), text.parse::<f64>().unwrap().to_bits(), "{text}");
+                        checked += 1;
+                    }
+                }
+            }
+        }
+        assert!(checked > 1_000);
+        for (text, value) in [("2", 2.0), (".5", 0.5), ("5.", 5.0), ("1E3", 1000.0), ("1e+2", 100.0), ("-0.25", -0.25)] {
+            assert_eq!(super::parse_decimal(text), Some(value), "{text}");
+        }
+        // Far past what a knob holds: near enough, and infinite or zero where Rust's are.
+        let long = "3.14159265358979323846264338327950288";
+        assert!((super::parse_decimal(long).unwrap() - std::f64::consts::PI).abs() < 1e-15);
+        assert_eq!(super::parse_decimal("1e999"), Some(f64::INFINITY));
+        assert_eq!(super::parse_decimal("-1e99999999999"), Some(f64::NEG_INFINITY));
+        assert_eq!(super::parse_decimal("1e-999"), Some(0.0));
+        for bad in ["", ".", "-", "+.", "e5", "1e", "1e+", "1..2", "--1", "1-", "inf", "nan", "1_000", "0x10", " 1", "1 "] {
+            assert_eq!(super::parse_decimal(bad), None, "{bad:?}");
+        }
+    }
+
     use super::*;
 
     const THREADS: KnobSpec = KnobSpec { name: "threads", kind: KnobKind::Int { min: 1, max: 16 }, default: "4" };

@@ -64,7 +64,7 @@ pub fn ExplorePanel(props: &ExplorePanelProps) -> Html {
             let input: HtmlInputElement = e.target_unchecked_into();
             // Out of range is brought back in range, with a note; the box shows what is used.
             let raw = input.value();
-            let given = raw.trim().parse::<f64>().ok().filter(|v| v.is_finite());
+            let given = crate::knobs::parse_decimal(raw.trim()).filter(|v| v.is_finite());
             let n = given.unwrap_or(*seeds as f64).round().clamp(1.0, MAX_SEEDS as f64) as u64;
             let fixed = given != Some(n as f64);
             seeds_note.set(fixed.then(|| words::seeds_fixed(lang, raw.trim(), n, MAX_SEEDS)));
