@@ -255,7 +255,11 @@ pub fn parse_decimal(raw: &str) -> Option<f64> {
             }
             let size = digits.trim_start_matches('0').len();
             let magnitude = if size > 4 { 9_999 } else { digits.parse::<i64>().unwrap_or(0) };
-            if e.starts_with('-') { -magnitude } else { magnitude }
+            if e.starts_with('-') {
+                -magnitude
+            } else {
+                magnitude
+            }
         }
         None => 0,
     };
@@ -473,6 +477,8 @@ pub mod common {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+
     #[test]
     fn parse_decimal_gives_what_rust_gives_for_the_numbers_knobs_take_and_refuses_the_rest() {
         let mut checked = 0;
@@ -485,7 +491,7 @@ mod tests {
                         if let Some(e) = exponent {
                             text.push_str(&format!("e{e}"));
                         }
-                        let ours = super::parse_decimal(&text).unwrap_or_else(|| panic!("{text}"));
+                        let ours = parse_decimal(&text).unwrap_or_else(|| panic!("{text}"));
                         assert_eq!(ours.to_bits(), text.parse::<f64>().unwrap().to_bits(), "{text}");
                         checked += 1;
                     }
@@ -493,21 +499,22 @@ mod tests {
             }
         }
         assert!(checked > 1_000);
-        for (text, value) in [("2", 2.0), (".5", 0.5), ("5.", 5.0), ("1E3", 1000.0), ("1e+2", 100.0), ("-0.25", -0.25)] {
-            assert_eq!(super::parse_decimal(text), Some(value), "{text}");
+        for (text, value) in [("2", 2.0), (".5", 0.5), ("5.", 5.0), ("1E3", 1000.0), ("1e+2", 100.0), ("-0.25", -0.25)]
+        {
+            assert_eq!(parse_decimal(text), Some(value), "{text}");
         }
         // Far past what a knob holds: near enough, and infinite or zero where Rust's are.
         let long = "3.14159265358979323846264338327950288";
-        assert!((super::parse_decimal(long).unwrap() - std::f64::consts::PI).abs() < 1e-15);
-        assert_eq!(super::parse_decimal("1e999"), Some(f64::INFINITY));
-        assert_eq!(super::parse_decimal("-1e99999999999"), Some(f64::NEG_INFINITY));
-        assert_eq!(super::parse_decimal("1e-999"), Some(0.0));
-        for bad in ["", ".", "-", "+.", "e5", "1e", "1e+", "1..2", "--1", "1-", "inf", "nan", "1_000", "0x10", " 1", "1 "] {
-            assert_eq!(super::parse_decimal(bad), None, "{bad:?}");
+        assert!((parse_decimal(long).unwrap() - std::f64::consts::PI).abs() < 1e-15);
+        assert_eq!(parse_decimal("1e999"), Some(f64::INFINITY));
+        assert_eq!(parse_decimal("-1e99999999999"), Some(f64::NEG_INFINITY));
+        assert_eq!(parse_decimal("1e-999"), Some(0.0));
+        for bad in
+            ["", ".", "-", "+.", "e5", "1e", "1e+", "1..2", "--1", "1-", "inf", "nan", "1_000", "0x10", " 1", "1 "]
+        {
+            assert_eq!(parse_decimal(bad), None, "{bad:?}");
         }
     }
-
-    use super::*;
 
     const THREADS: KnobSpec = KnobSpec { name: "threads", kind: KnobKind::Int { min: 1, max: 16 }, default: "4" };
 

@@ -128,6 +128,26 @@ function preload() {
   }
 }
 
+const TRAP_WORDS = {
+  en: (what) => `The page stopped working because of a bug (${what}). Reload the page to go on.`,
+  ko: (what) => `버그 때문에 페이지가 멈췄습니다(${what}). 계속하려면 페이지를 새로 고치세요.`,
+};
+
+/** A bug stopped the app for good: its wasm traps at a panic (the page's build aborts at
+ * once, see Cargo.toml's `profile.app`). Say so where the learner looks, in the page's
+ * language, instead of leaving buttons that do nothing. */
+function reportTrap(error) {
+  if (!(error instanceof WebAssembly.RuntimeError) || document.getElementById('page-panic')) return;
+  const banner = document.createElement('div');
+  banner.id = 'page-panic';
+  banner.className = 'banner failed';
+  banner.setAttribute('role', 'alert');
+  banner.textContent = (root.lang === 'ko' ? TRAP_WORDS.ko : TRAP_WORDS.en)(error.message);
+  document.body.prepend(banner);
+}
+addEventListener('error', (event) => reportTrap(event.error));
+addEventListener('unhandledrejection', (event) => reportTrap(event.reason));
+
 async function loadApp() {
   const bindings = await import(APP.js);
   const wasm = await bindings.default({ module_or_path: new URL(APP.wasm, import.meta.url) });

@@ -16,7 +16,7 @@ use crate::i18n::{Lang, Text};
 use crate::knobs::{Common, FromKnobs, KnobError, KnobKind, KnobSpec, KnobValues};
 use crate::lessons::parts::{joins, main_process, main_thread, starts, thread};
 use crate::lessons::source::Source;
-use crate::lessons::{Built, Findings, Group, Lesson, LessonInfo, Teach};
+use crate::lessons::{Built, Findings, Group, Lesson, LessonInfo, Teach, LessonWords};
 
 const KNOBS: &[KnobSpec] = &[
     KnobSpec { name: "philosophers", kind: KnobKind::Int { min: 2, max: 12 }, default: "5" },
@@ -35,6 +35,14 @@ pub const INFO: LessonInfo = LessonInfo {
         en: "Five philosophers, five forks: watch them all freeze, and four ways to keep them eating.",
         ko: "철학자 다섯, 포크 다섯. 모두가 멈춰 버리는 모습과 계속 먹게 하는 네 가지 방법을 보세요.",
     },
+    knobs: KNOBS,
+    common_knobs: &["engine", "time_scale", "cores", "seed"],
+    shows: crate::lessons::shows_with::<DiningPhilosophers>,
+    breaks: Some("deadlock"),
+};
+
+/// What the lesson says of itself, sent to the page with its Python.
+pub const WORDS: LessonWords = LessonWords {
     explanation: Text {
         en: "A philosopher needs both neighbouring forks to eat. If every philosopher picks up the left fork \
              at the same moment, each waits for a right fork that the neighbour holds and will never put down: \
@@ -53,14 +61,10 @@ pub const INFO: LessonInfo = LessonInfo {
         ko: "철학자마다 몇 번 먹는지, 그리고 naive 식탁이 언제 멈추는지가 달라집니다. gap_ms, think_ms, eat_ms가 \
              모두 0이면 어떤 실행은 몇 번 먹고, 어떤 실행은 수백 번 먹고 나서 멈춥니다.",
     },
-    knobs: KNOBS,
-    common_knobs: &["engine", "time_scale", "cores", "seed"],
-    shows: crate::lessons::shows_with::<DiningPhilosophers>,
-    breaks: Some("deadlock"),
 };
 
 /// The lesson as the engine worker runs it.
-pub const LESSON: Lesson = Lesson::of::<DiningPhilosophers>(&INFO);
+pub const LESSON: Lesson = Lesson::of::<DiningPhilosophers>(&INFO, &WORDS);
 
 /// How a philosopher takes the forks.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -12,7 +12,7 @@ use crate::i18n::{group_digits, Lang, Text};
 use crate::knobs::{Common, FromKnobs, KnobError, KnobKind, KnobSpec, KnobValues};
 use crate::lessons::parts::{add_child, joins, main_process, main_thread, not_finished, starts, thread};
 use crate::lessons::source::{Source, SourceLine};
-use crate::lessons::{Built, Findings, Group, Lesson, LessonInfo, Teach};
+use crate::lessons::{Built, Findings, Group, Lesson, LessonInfo, Teach, LessonWords};
 
 const KNOBS: &[KnobSpec] = &[
     KnobSpec { name: "work", kind: KnobKind::Choice(&["cpu", "io"]), default: "cpu" },
@@ -30,6 +30,14 @@ pub const INFO: LessonInfo = LessonInfo {
         en: "Threads make waiting faster but not counting; processes make both faster.",
         ko: "스레드는 기다리는 일은 빠르게 하지만 계산은 아닙니다. 프로세스는 둘 다 빠르게 합니다.",
     },
+    knobs: KNOBS,
+    common_knobs: &["engine", "gil", "cores", "seed", "time_scale"],
+    shows: crate::lessons::shows_with::<Gil>,
+    breaks: None,
+};
+
+/// What the lesson says of itself, sent to the page with its Python.
+pub const WORDS: LessonWords = LessonWords {
     explanation: Text {
         en: "In CPython only the thread holding its process's GIL runs Python code. A CPU-bound thread keeps \
              it until the switch interval passes and another thread asks for it, so CPU-bound threads take \
@@ -48,14 +56,10 @@ pub const INFO: LessonInfo = LessonInfo {
         ko: "별로 없습니다. 시간이 1밀리초 안팎, 그리고 GIL이 넘어가는 정확한 순간만 달라지고 속도 향상은 \
              그대로입니다.",
     },
-    knobs: KNOBS,
-    common_knobs: &["engine", "gil", "cores", "seed", "time_scale"],
-    shows: crate::lessons::shows_with::<Gil>,
-    breaks: None,
 };
 
 /// The lesson as the engine worker runs it.
-pub const LESSON: Lesson = Lesson::of::<Gil>(&INFO);
+pub const LESSON: Lesson = Lesson::of::<Gil>(&INFO, &WORDS);
 
 /// What each worker does.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -14,7 +14,7 @@ use crate::i18n::{Lang, Text};
 use crate::knobs::{Common, FromKnobs, KnobError, KnobKind, KnobSpec, KnobValues};
 use crate::lessons::parts::{main_process, main_thread, not_finished};
 use crate::lessons::source::{Source, SourceLine};
-use crate::lessons::{Built, Findings, Group, Lesson, LessonInfo, Teach};
+use crate::lessons::{Built, Findings, Group, Lesson, LessonInfo, Teach, LessonWords};
 
 const KNOBS: &[KnobSpec] = &[
     KnobSpec { name: "pool_size", kind: KnobKind::Int { min: 1, max: 12 }, default: "4" },
@@ -30,6 +30,14 @@ pub const INFO: LessonInfo = LessonInfo {
         en: "apply_async with a callback into a queue: drain it too early and the results are not there yet.",
         ko: "콜백으로 큐에 넣는 apply_async: 너무 일찍 비우면 결과가 아직 없습니다.",
     },
+    knobs: KNOBS,
+    common_knobs: &["engine", "time_scale", "cores", "seed"],
+    shows: crate::lessons::shows_with::<JobQueue>,
+    breaks: Some("missed"),
+};
+
+/// What the lesson says of itself, sent to the page with its Python.
+pub const WORDS: LessonWords = LessonWords {
     explanation: Text {
         en: "apply_async returns at once; the job runs in a worker, and when it is done the pool's result-handler \
              thread in the parent calls the callback with the result, here putting it on a queue. A loop that \
@@ -46,14 +54,10 @@ pub const INFO: LessonInfo = LessonInfo {
         ko: "drain=after에서는 결과가 도착하는 순서가 달라집니다(거의 같은 순간에 끝난 작업끼리 자리를 바꿉니다). \
              drain=before에서는 달라지는 것이 없습니다. 언제나 너무 일찍 비우니까요.",
     },
-    knobs: KNOBS,
-    common_knobs: &["engine", "time_scale", "cores", "seed"],
-    shows: crate::lessons::shows_with::<JobQueue>,
-    breaks: Some("missed"),
 };
 
 /// The lesson as the engine worker runs it.
-pub const LESSON: Lesson = Lesson::of::<JobQueue>(&INFO);
+pub const LESSON: Lesson = Lesson::of::<JobQueue>(&INFO, &WORDS);
 
 /// When the main process drains `results`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -12,7 +12,7 @@ use crate::i18n::{group_digits, Lang, Text};
 use crate::knobs::{Common, FromKnobs, KnobError, KnobKind, KnobSpec, KnobValues, Output};
 use crate::lessons::parts::{main_process, main_thread, not_finished, thread};
 use crate::lessons::source::Source;
-use crate::lessons::{Built, Findings, Group, Lesson, LessonInfo, Teach};
+use crate::lessons::{Built, Findings, Group, Lesson, LessonInfo, Teach, LessonWords};
 
 const KNOBS: &[KnobSpec] = &[
     KnobSpec { name: "lock", kind: KnobKind::Choice(&["on", "off"]), default: "on" },
@@ -27,6 +27,14 @@ pub const INFO: LessonInfo = LessonInfo {
         en: "Two threads print pairs of lines; without a lock, a pair can be split by the other thread.",
         ko: "두 스레드가 두 줄씩 출력합니다. 락이 없으면 다른 스레드가 한 쌍 사이에 끼어들 수 있습니다.",
     },
+    knobs: KNOBS,
+    common_knobs: &["engine", "output", "gil", "cores", "seed"],
+    shows: crate::lessons::shows_with::<LockPrint>,
+    breaks: Some("split"),
+};
+
+/// What the lesson says of itself, sent to the page with its Python.
+pub const WORDS: LessonWords = LessonWords {
     explanation: Text {
         en: "Each thread prints a pair of lines: \"lock acquired\" and which function it is. Holding the lock \
              from before the first line to after the second makes the pair one unit that the other thread cannot \
@@ -44,14 +52,10 @@ pub const INFO: LessonInfo = LessonInfo {
         ko: "스레드들이 언제 번갈아 출력하는지, 그리고 lock=off에서 쌍이 갈라지기나 하는지가 달라집니다. 갈라짐은 \
              드물어서 한 번도 없는 실행은 아무것도 증명하지 못하니 iterations를 늘려 보세요.",
     },
-    knobs: KNOBS,
-    common_knobs: &["engine", "output", "gil", "cores", "seed"],
-    shows: crate::lessons::shows_with::<LockPrint>,
-    breaks: Some("split"),
 };
 
 /// The lesson as the engine worker runs it.
-pub const LESSON: Lesson = Lesson::of::<LockPrint>(&INFO);
+pub const LESSON: Lesson = Lesson::of::<LockPrint>(&INFO, &WORDS);
 
 /// The lesson's knobs.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -100,12 +100,6 @@ pub struct LessonInfo {
     pub title: Text,
     /// One line for the index.
     pub teaser: Text,
-    /// A short explanation in plain words, shown above the program.
-    pub explanation: Text,
-    /// One line on what the seed changes in this lesson on the simulated engine (the order
-    /// of some lines, a count of lost updates, only the timings...), shown beside the knobs
-    /// while the engine is `sim`: the live engine does not use the seed.
-    pub seed_changes: Text,
     /// The lesson's own knobs (the common ones are in [`crate::knobs::common`]).
     pub knobs: &'static [KnobSpec],
     /// The common knobs that change this lesson, shown in its form.
@@ -124,10 +118,23 @@ impl PartialEq for LessonInfo {
     }
 }
 
+/// What a lesson says of itself in paragraphs: the engine worker sends them to the page with
+/// the lesson's Python, so the page's wasm does not carry every lesson's prose.
+#[derive(Clone, Copy, Debug)]
+pub struct LessonWords {
+    /// A short explanation in plain words, shown above the program.
+    pub explanation: Text,
+    /// One line on what the seed changes in this lesson on the simulated engine (the order
+    /// of some lines, a count of lost updates, only the timings...), shown beside the knobs
+    /// while the engine is `sim`: the live engine does not use the seed.
+    pub seed_changes: Text,
+}
+
 /// A lesson as the engine worker runs it: its knobs to a Program, a run to its findings.
 #[derive(Clone, Copy, Debug)]
 pub struct Lesson {
     pub info: &'static LessonInfo,
+    pub words: &'static LessonWords,
     /// Knobs to Program and settings; `Err` names what cannot be built.
     pub build: fn(&KnobValues) -> Result<Built, String>,
     /// A run to its findings; a figure's name is owned, since a learner's program names its own.
@@ -153,8 +160,8 @@ pub trait Teach {
 
 impl Lesson {
     /// The lesson `T`, its knobs parsed from a knob set before it builds or judges.
-    pub const fn of<T: Teach>(info: &'static LessonInfo) -> Lesson {
-        Lesson { info, build: build_with::<T>, findings: findings_with::<T> }
+    pub const fn of<T: Teach>(info: &'static LessonInfo, words: &'static LessonWords) -> Lesson {
+        Lesson { info, words, build: build_with::<T>, findings: findings_with::<T> }
     }
 }
 
@@ -217,14 +224,14 @@ mod tests {
     #[test]
     fn every_lesson_says_in_one_line_of_its_own_what_the_seed_changes_in_both_languages() {
         let hangul = |text: &str| text.chars().any(|c| ('\u{ac00}'..='\u{d7a3}').contains(&c));
-        for (i, lesson) in CATALOGUE.iter().enumerate() {
-            let line = lesson.seed_changes;
+        for (i, lesson) in LESSONS.iter().map(|l| l.info).enumerate() {
+            let line = LESSONS[i].words.seed_changes;
             for lang in Lang::ALL {
                 let text = line.get(lang);
                 assert!(text.trim().len() > 20, "{} ({lang:?}): {text:?}", lesson.id);
                 assert!(!text.contains('\n') && text.ends_with('.'), "{} ({lang:?}): one line, a sentence", lesson.id);
-                let twin = CATALOGUE[..i].iter().find(|other| other.seed_changes.get(lang) == text);
-                assert!(twin.is_none(), "{} says what {} says", lesson.id, twin.map_or("", |t| t.id));
+                let twin = LESSONS[..i].iter().find(|other| other.words.seed_changes.get(lang) == text);
+                assert!(twin.is_none(), "{} says what {} says", lesson.id, twin.map_or("", |t| t.info.id));
             }
             assert!(hangul(line.ko) && !hangul(line.en), "{}: Korean in ko, English in en", lesson.id);
         }

@@ -15,7 +15,7 @@ use crate::i18n::{Lang, Text};
 use crate::knobs::{Common, FromKnobs, KnobError, KnobKind, KnobSpec, KnobValues, Output};
 use crate::lessons::parts::{add_child, lines_by_actor, main_process, main_thread, not_finished};
 use crate::lessons::source::{Source, SourceLine};
-use crate::lessons::{Built, Findings, Group, Lesson, LessonInfo, Teach};
+use crate::lessons::{Built, Findings, Group, Lesson, LessonInfo, Teach, LessonWords};
 
 const KNOBS: &[KnobSpec] = &[
     KnobSpec { name: "messages", kind: KnobKind::Int { min: 1, max: 10 }, default: "3" },
@@ -31,6 +31,14 @@ pub const INFO: LessonInfo = LessonInfo {
         en: "Send Hello, World, ! from one process to another: in order, both ways, and EOFError at the end.",
         ko: "한 프로세스에서 다른 프로세스로 Hello, World, !를 보냅니다. 순서대로, 양방향으로, 끝에는 EOFError.",
     },
+    knobs: KNOBS,
+    common_knobs: &["engine", "output", "cores", "seed"],
+    shows: crate::lessons::shows_with::<Pipe>,
+    breaks: None,
+};
+
+/// What the lesson says of itself, sent to the page with its Python.
+pub const WORDS: LessonWords = LessonWords {
     explanation: Text {
         en: "Pipe() returns two connected ends. What one end sends, the other receives, in the same order; recv() \
              waits until something arrives. A duplex pipe (the default) lets both ends send; Pipe(duplex=False) \
@@ -47,14 +55,10 @@ pub const INFO: LessonInfo = LessonInfo {
         ko: "보냄 줄과 받음 줄이 섞이는지(output=pipe면 어느 프로세스의 줄 묶음이 먼저 나오는지)만 달라집니다. \
              메시지는 언제나 보낸 순서대로 도착합니다.",
     },
-    knobs: KNOBS,
-    common_knobs: &["engine", "output", "cores", "seed"],
-    shows: crate::lessons::shows_with::<Pipe>,
-    breaks: None,
 };
 
 /// The lesson as the engine worker runs it.
-pub const LESSON: Lesson = Lesson::of::<Pipe>(&INFO);
+pub const LESSON: Lesson = Lesson::of::<Pipe>(&INFO, &WORDS);
 
 /// The lesson's knobs.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -92,10 +96,10 @@ impl Teach for Pipe {
 
 const PIPE: ObjectId = ObjectId(0);
 const M: Reg = Reg(0);
-const WORDS: [&str; 3] = ["Hello", "World", "!"];
+const MESSAGES: [&str; 3] = ["Hello", "World", "!"];
 
 fn word(i: usize) -> String {
-    WORDS.get(i).map_or_else(|| format!("message {}", i + 1), |w| w.to_string())
+    MESSAGES.get(i).map_or_else(|| format!("message {}", i + 1), |w| w.to_string())
 }
 
 fn build(knobs: &Knobs, common: &Common) -> Built {

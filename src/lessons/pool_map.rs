@@ -15,7 +15,7 @@ use crate::i18n::{Lang, Text};
 use crate::knobs::{Common, FromKnobs, KnobError, KnobKind, KnobSpec, KnobValues};
 use crate::lessons::parts::{main_process, main_thread, not_finished};
 use crate::lessons::source::Source;
-use crate::lessons::{Built, Findings, Group, Lesson, LessonInfo, Teach};
+use crate::lessons::{Built, Findings, Group, Lesson, LessonInfo, Teach, LessonWords};
 
 const KNOBS: &[KnobSpec] = &[
     KnobSpec { name: "tasks", kind: KnobKind::Int { min: 1, max: 40 }, default: "10" },
@@ -34,6 +34,14 @@ pub const INFO: LessonInfo = LessonInfo {
         en: "Ten one-second tasks on a pool of three: chunks, workers, and why it takes four seconds.",
         ko: "1초짜리 작업 열 개를 세 개짜리 풀에서: 청크, 워커, 그리고 4초가 걸리는 이유.",
     },
+    knobs: KNOBS,
+    common_knobs: &["engine", "time_scale", "cores", "seed"],
+    shows: crate::lessons::shows_with::<PoolMap>,
+    breaks: None,
+};
+
+/// What the lesson says of itself, sent to the page with its Python.
+pub const WORDS: LessonWords = LessonWords {
     explanation: Text {
         en: "A Pool starts worker processes once and hands them tasks. map splits the items into chunks and a \
              worker takes a whole chunk at a time, so the run lasts as long as the busiest worker: with ten \
@@ -52,14 +60,10 @@ pub const INFO: LessonInfo = LessonInfo {
         ko: "어느 워커가 어느 작업을 실행하는지, 그래서 f(x) 줄의 순서와 pid, 그리고 풀 자체의 부담이 몇 밀리초 \
              달라집니다. 전체 시간은 거의 그대로입니다.",
     },
-    knobs: KNOBS,
-    common_knobs: &["engine", "time_scale", "cores", "seed"],
-    shows: crate::lessons::shows_with::<PoolMap>,
-    breaks: None,
 };
 
 /// The lesson as the engine worker runs it.
-pub const LESSON: Lesson = Lesson::of::<PoolMap>(&INFO);
+pub const LESSON: Lesson = Lesson::of::<PoolMap>(&INFO, &WORDS);
 
 /// The lesson's knobs.
 #[derive(Clone, Copy, Debug, PartialEq)]

@@ -11,7 +11,7 @@ use crate::i18n::{Lang, Text};
 use crate::knobs::{Common, FromKnobs, KnobError, KnobKind, KnobSpec, KnobValues};
 use crate::lessons::parts::{add_child, lines_by_actor, main_process, main_thread, not_finished};
 use crate::lessons::source::Source;
-use crate::lessons::{Built, Findings, Group, Lesson, LessonInfo, Teach};
+use crate::lessons::{Built, Findings, Group, Lesson, LessonInfo, Teach, LessonWords};
 
 const KNOBS: &[KnobSpec] = &[
     KnobSpec { name: "processes", kind: KnobKind::Int { min: 1, max: 12 }, default: "5" },
@@ -27,6 +27,14 @@ pub const INFO: LessonInfo = LessonInfo {
         en: "Process, start() and join(): each child keeps its own lines in order, but not the children's order.",
         ko: "Process, start(), join(): 자식마다 자기 줄의 순서는 지키지만 자식들 사이의 순서는 정해져 있지 않습니다.",
     },
+    knobs: KNOBS,
+    common_knobs: &["engine", "output", "cores", "seed", "time_scale"],
+    shows: crate::lessons::shows_with::<ProcessBasics>,
+    breaks: None,
+};
+
+/// What the lesson says of itself, sent to the page with its Python.
+pub const WORDS: LessonWords = LessonWords {
     explanation: Text {
         en: "multiprocessing.Process runs a function in a new Python process, with its own interpreter and \
              memory. start() launches it and returns; join() waits for it to end. Inside one process the lines \
@@ -43,14 +51,10 @@ pub const INFO: LessonInfo = LessonInfo {
         ko: "어느 자식이 먼저 끝나는지, 그래서 자식들의 결과 줄 순서가 달라집니다. 대개는 시작한 순서지만 늘 \
              그렇지는 않습니다(프로세스를 늘리거나 output=pipe로 하면 더 자주 바뀝니다).",
     },
-    knobs: KNOBS,
-    common_knobs: &["engine", "output", "cores", "seed", "time_scale"],
-    shows: crate::lessons::shows_with::<ProcessBasics>,
-    breaks: None,
 };
 
 /// The lesson as the engine worker runs it.
-pub const LESSON: Lesson = Lesson::of::<ProcessBasics>(&INFO);
+pub const LESSON: Lesson = Lesson::of::<ProcessBasics>(&INFO, &WORDS);
 
 /// The lesson's knobs.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

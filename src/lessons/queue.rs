@@ -14,7 +14,7 @@ use crate::i18n::{Lang, Text};
 use crate::knobs::{Common, FromKnobs, KnobError, KnobKind, KnobSpec, KnobValues};
 use crate::lessons::parts::{add_child, joins, main_process, main_thread, not_finished, starts};
 use crate::lessons::source::{Source, SourceLine};
-use crate::lessons::{Built, Findings, Group, Lesson, LessonInfo, Teach};
+use crate::lessons::{Built, Findings, Group, Lesson, LessonInfo, Teach, LessonWords};
 
 const KNOBS: &[KnobSpec] = &[
     KnobSpec { name: "producers", kind: KnobKind::Int { min: 1, max: 6 }, default: "2" },
@@ -31,6 +31,14 @@ pub const INFO: LessonInfo = LessonInfo {
         en: "Producers and consumers on a Queue: get() waits when it is empty, put() when it is full.",
         ko: "큐 위의 생산자와 소비자: 비어 있으면 get()이, 가득 차면 put()이 기다립니다.",
     },
+    knobs: KNOBS,
+    common_knobs: &["engine", "cores", "seed", "time_scale"],
+    shows: crate::lessons::shows_with::<Queue>,
+    breaks: None,
+};
+
+/// What the lesson says of itself, sent to the page with its Python.
+pub const WORDS: LessonWords = LessonWords {
     explanation: Text {
         en: "multiprocessing.Queue carries items between processes, first in, first out. get() waits until there \
              is an item; with a maxsize, put() waits until there is room, which holds fast producers back to the \
@@ -47,14 +55,10 @@ pub const INFO: LessonInfo = LessonInfo {
         ko: "어느 소비자가 어느 항목을 받는지, 생산자와 소비자의 줄이 어떻게 섞이는지, 생산자가 자리를 얼마나 \
              기다리는지가 달라집니다. 큐는 여전히 생산자마다 넣은 순서대로 항목을 내줍니다.",
     },
-    knobs: KNOBS,
-    common_knobs: &["engine", "cores", "seed", "time_scale"],
-    shows: crate::lessons::shows_with::<Queue>,
-    breaks: None,
 };
 
 /// The lesson as the engine worker runs it.
-pub const LESSON: Lesson = Lesson::of::<Queue>(&INFO);
+pub const LESSON: Lesson = Lesson::of::<Queue>(&INFO, &WORDS);
 
 /// The lesson's knobs.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -10,7 +10,7 @@ use crate::i18n::{group_digits, Lang, Text};
 use crate::knobs::{Common, FromKnobs, KnobError, KnobKind, KnobSpec, KnobValues};
 use crate::lessons::parts::{joins, main_process, main_thread, starts, thread};
 use crate::lessons::source::{Source, SourceLine};
-use crate::lessons::{Built, Findings, Group, Lesson, LessonInfo, Teach};
+use crate::lessons::{Built, Findings, Group, Lesson, LessonInfo, Teach, LessonWords};
 
 const KNOBS: &[KnobSpec] = &[
     KnobSpec { name: "threads", kind: KnobKind::Int { min: 1, max: 16 }, default: "4" },
@@ -27,6 +27,14 @@ pub const INFO: LessonInfo = LessonInfo {
         en: "Threads add 1 to the same counter; watch updates get lost, and what a lock costs.",
         ko: "여러 스레드가 같은 카운터에 1을 더합니다. 사라지는 업데이트와 락의 비용을 보세요.",
     },
+    knobs: KNOBS,
+    common_knobs: &["engine", "gil", "python", "cores", "seed"],
+    shows: crate::lessons::shows_with::<RaceCounter>,
+    breaks: Some("lost"),
+};
+
+/// What the lesson says of itself, sent to the page with its Python.
+pub const WORDS: LessonWords = LessonWords {
     explanation: Text {
         en:
             "`counter += 1` is three steps: read the counter, add one, write it back. If another thread writes between \
@@ -44,14 +52,10 @@ pub const INFO: LessonInfo = LessonInfo {
         ko: "읽기와 쓰기가 나뉠 수 있는 경우(gil=off, python=3.9, 사이에 호출이나 sleep(0))에는 사라지는 업데이트의 \
              수가 달라집니다. GIL이 켜져 있고 사이에 아무것도 없으면 시간과 GIL 전달 횟수만 달라집니다.",
     },
-    knobs: KNOBS,
-    common_knobs: &["engine", "gil", "python", "cores", "seed"],
-    shows: crate::lessons::shows_with::<RaceCounter>,
-    breaks: Some("lost"),
 };
 
 /// The lesson as the engine worker runs it.
-pub const LESSON: Lesson = Lesson::of::<RaceCounter>(&INFO);
+pub const LESSON: Lesson = Lesson::of::<RaceCounter>(&INFO, &WORDS);
 
 /// Where the `with lock:` goes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

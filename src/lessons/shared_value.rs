@@ -11,7 +11,7 @@ use crate::i18n::{group_digits, Lang, Text};
 use crate::knobs::{Common, FromKnobs, KnobError, KnobKind, KnobSpec, KnobValues};
 use crate::lessons::parts::{add_child, joins, main_process, main_thread, not_finished, starts};
 use crate::lessons::source::Source;
-use crate::lessons::{Built, Findings, Group, Lesson, LessonInfo, Teach};
+use crate::lessons::{Built, Findings, Group, Lesson, LessonInfo, Teach, LessonWords};
 
 const KNOBS: &[KnobSpec] = &[
     KnobSpec { name: "processes", kind: KnobKind::Int { min: 1, max: 12 }, default: "9" },
@@ -28,6 +28,14 @@ pub const INFO: LessonInfo = LessonInfo {
         en: "A global stays 0 in the parent; a Value is shared, and exact only under its lock.",
         ko: "전역 변수는 부모에서 0 그대로이고, Value는 공유되지만 락 아래에서만 정확합니다.",
     },
+    knobs: KNOBS,
+    common_knobs: &["engine", "cores", "seed"],
+    shows: crate::lessons::shows_with::<SharedValue>,
+    breaks: Some("lost"),
+};
+
+/// What the lesson says of itself, sent to the page with its Python.
+pub const WORDS: LessonWords = LessonWords {
     explanation: Text {
         en: "Processes do not share memory: each child has its own copy of every global, and what it changes \
              the parent never sees. multiprocessing.Value puts one number in memory all processes share, with a \
@@ -48,14 +56,10 @@ pub const INFO: LessonInfo = LessonInfo {
              엇갈리느냐에 달렸습니다(50번 더하기면 대부분 하나도 잃지 않고, 가끔 몇 개를 잃습니다). 락을 쓰거나 \
              전역 변수면 시간만 달라집니다.",
     },
-    knobs: KNOBS,
-    common_knobs: &["engine", "cores", "seed"],
-    shows: crate::lessons::shows_with::<SharedValue>,
-    breaks: Some("lost"),
 };
 
 /// The lesson as the engine worker runs it.
-pub const LESSON: Lesson = Lesson::of::<SharedValue>(&INFO);
+pub const LESSON: Lesson = Lesson::of::<SharedValue>(&INFO, &WORDS);
 
 /// What the processes add to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -12,7 +12,7 @@ use crate::i18n::{Lang, Text};
 use crate::knobs::{Common, FromKnobs, KnobError, KnobKind, KnobSpec, KnobValues};
 use crate::lessons::parts::{joins, main_process, main_thread, not_finished, starts, thread};
 use crate::lessons::source::Source;
-use crate::lessons::{Built, Findings, Group, Lesson, LessonInfo, Teach};
+use crate::lessons::{Built, Findings, Group, Lesson, LessonInfo, Teach, LessonWords};
 
 const KNOBS: &[KnobSpec] = &[
     KnobSpec { name: "threads", kind: KnobKind::Int { min: 1, max: 8 }, default: "3" },
@@ -31,6 +31,14 @@ pub const INFO: LessonInfo = LessonInfo {
         en: "Start threads two ways, watch their lines interleave, and see what happens if nobody waits.",
         ko: "두 가지 방법으로 스레드를 시작하고, 줄이 섞여 나오는 모습과 아무도 기다리지 않을 때의 일을 보세요.",
     },
+    knobs: KNOBS,
+    common_knobs: &["engine", "time_scale", "cores", "seed"],
+    shows: crate::lessons::shows_with::<StartingThreads>,
+    breaks: None,
+};
+
+/// What the lesson says of itself, sent to the page with its Python.
+pub const WORDS: LessonWords = LessonWords {
     explanation: Text {
         en: "A thread runs beside the main thread once started. Thread k sleeps k x wait_s before each line, so \
              lines come out at their own pace and interleave; lines due at the same moment can come out in either \
@@ -49,14 +57,10 @@ pub const INFO: LessonInfo = LessonInfo {
         ko: "같은 순간에 나올 두 줄 중 어느 것이 먼저 나오는지(예를 들어 Thread-1의 둘째 줄과 Thread-2의 첫째 줄)가 \
              달라지고, 전체 시간은 1밀리초 안팎만 달라집니다.",
     },
-    knobs: KNOBS,
-    common_knobs: &["engine", "time_scale", "cores", "seed"],
-    shows: crate::lessons::shows_with::<StartingThreads>,
-    breaks: None,
 };
 
 /// The lesson as the engine worker runs it.
-pub const LESSON: Lesson = Lesson::of::<StartingThreads>(&INFO);
+pub const LESSON: Lesson = Lesson::of::<StartingThreads>(&INFO, &WORDS);
 
 /// Which module starts the threads.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -20,7 +20,7 @@ use crate::i18n::{Lang, Text};
 use crate::knobs::{Common, FromKnobs, KnobError, KnobKind, KnobSpec, KnobValues};
 use crate::lessons::parts::{joins, main_process, main_thread, starts, thread};
 use crate::lessons::source::Source;
-use crate::lessons::{Built, Findings, Group, Lesson, LessonInfo, Teach};
+use crate::lessons::{Built, Findings, Group, Lesson, LessonInfo, Teach, LessonWords};
 
 mod findings;
 
@@ -46,6 +46,14 @@ pub const INFO: LessonInfo = LessonInfo {
         en: "RLock, Semaphore, Condition, Event and Barrier: what each guarantees, and the mistake each forbids.",
         ko: "RLock, Semaphore, Condition, Event, Barrier: 각각이 보장하는 것과 각각이 막는 실수.",
     },
+    knobs: KNOBS,
+    common_knobs: &["engine", "gil", "cores", "seed", "time_scale"],
+    shows: crate::lessons::shows_with::<SyncTools>,
+    breaks: None,
+};
+
+/// What the lesson says of itself, sent to the page with its Python.
+pub const WORDS: LessonWords = LessonWords {
     explanation: Text {
         en: "Beyond Lock, the threading module has an RLock its owner may take again, a Semaphore that lets at \
              most N threads in, a Condition to wait until something is true (here: room in a bounded buffer, or \
@@ -65,14 +73,10 @@ pub const INFO: LessonInfo = LessonInfo {
              배리어를 누가 먼저 떠나는지)와 마이크로초 단위의 시간이 달라집니다. 각 도구가 보장하는 것은 변하지 \
              않습니다.",
     },
-    knobs: KNOBS,
-    common_knobs: &["engine", "gil", "cores", "seed", "time_scale"],
-    shows: crate::lessons::shows_with::<SyncTools>,
-    breaks: None,
 };
 
 /// The lesson as the engine worker runs it.
-pub const LESSON: Lesson = Lesson::of::<SyncTools>(&INFO);
+pub const LESSON: Lesson = Lesson::of::<SyncTools>(&INFO, &WORDS);
 
 /// The tool the lesson shows.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

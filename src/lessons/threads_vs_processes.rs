@@ -14,7 +14,7 @@ use crate::i18n::{group_digits, Lang, Text};
 use crate::knobs::{Common, FromKnobs, KnobError, KnobKind, KnobSpec, KnobValues};
 use crate::lessons::parts::{add_child, joins, main_process, main_thread, not_finished, starts, thread};
 use crate::lessons::source::Source;
-use crate::lessons::{Built, Findings, Group, Lesson, LessonInfo, Teach};
+use crate::lessons::{Built, Findings, Group, Lesson, LessonInfo, Teach, LessonWords};
 
 const KNOBS: &[KnobSpec] = &[
     KnobSpec { name: "count", kind: KnobKind::Int { min: 1, max: 16 }, default: "8" },
@@ -29,6 +29,14 @@ pub const INFO: LessonInfo = LessonInfo {
         en: "What a thread and a process each cost to start, and what they share.",
         ko: "스레드와 프로세스를 시작하는 비용, 그리고 서로 공유하는 것.",
     },
+    knobs: KNOBS,
+    common_knobs: &["engine", "cores", "seed"],
+    shows: crate::lessons::shows_with::<ThreadsVsProcesses>,
+    breaks: None,
+};
+
+/// What the lesson says of itself, sent to the page with its Python.
+pub const WORDS: LessonWords = LessonWords {
     explanation: Text {
         en: "Threads live inside one process: they share its memory (a global changed by one is changed for all) \
              and one GIL, and start in microseconds. A process has its own memory and its own interpreter: forking \
@@ -48,14 +56,10 @@ pub const INFO: LessonInfo = LessonInfo {
         ko: "비용만 달라집니다. 시작마다 걸리는 시간이 조금씩 다르고(수십 마이크로초인 스레드가 가장 많이 \
              흔들립니다), 공유되는 것과 그래서 카운터 값은 변하지 않습니다.",
     },
-    knobs: KNOBS,
-    common_knobs: &["engine", "cores", "seed"],
-    shows: crate::lessons::shows_with::<ThreadsVsProcesses>,
-    breaks: None,
 };
 
 /// The lesson as the engine worker runs it.
-pub const LESSON: Lesson = Lesson::of::<ThreadsVsProcesses>(&INFO);
+pub const LESSON: Lesson = Lesson::of::<ThreadsVsProcesses>(&INFO, &WORDS);
 
 /// What the program starts.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -8,7 +8,7 @@ use crate::engine::program::{ObjectId, Program};
 use crate::engine::trace::{Outcome, Trace};
 use crate::i18n::{group_digits, Lang, Text};
 use crate::knobs::{Common, FromKnobs, KnobKind, KnobSpec, KnobValue, KnobValues};
-use crate::lessons::{Built, FindingsText, Group, Lesson, LessonInfo};
+use crate::lessons::{Built, FindingsText, Group, Lesson, LessonInfo, LessonWords};
 
 /// The starter programs, by the `starter` knob's value.
 pub const STARTERS: &[(&str, &str)] = &[
@@ -39,6 +39,14 @@ pub const INFO: LessonInfo = LessonInfo {
         en: "Write your own threaded Python, run it on both engines, step it and search its interleavings.",
         ko: "스레드를 쓰는 파이썬을 직접 써서 두 엔진으로 실행하고, 한 단계씩 밟아 보고, 가능한 실행 순서를 찾아보세요.",
     },
+    knobs: KNOBS,
+    common_knobs: &["engine", "gil", "cores", "python", "output", "seed"],
+    shows: |_, _| true,
+    breaks: Some(STUCK),
+};
+
+/// What the lesson says of itself, sent to the page with its Python.
+pub const WORDS: LessonWords = LessonWords {
     explanation: Text {
         en: "Start from one of the programs below, or edit it into your own: threads, locks, conditions, events, \
              semaphores and barriers, shared numbers and lists, functions, loops and f-string prints, processes \
@@ -52,18 +60,17 @@ pub const INFO: LessonInfo = LessonInfo {
              결과에는 실행이 어떻게 끝났는지, 어떤 예외가 났는지, 공유 변수마다 마지막 값이 나옵니다. 탐색은 멈춰 \
              버리는 실행이나 변수가 뜻밖의 값으로 끝나는 실행을 시드와 스케줄에서 찾습니다.",
     },
-    seed_changes: Text {
-        en: "Where the threads take turns, and so anything your program leaves to chance.",
-        ko: "스레드가 번갈아 도는 자리가 바뀌므로, 프로그램이 운에 맡긴 것은 무엇이든 달라집니다.",
-    },
-    knobs: KNOBS,
-    common_knobs: &["engine", "gil", "cores", "python", "output", "seed"],
-    shows: |_, _| true,
-    breaks: Some(STUCK),
+    seed_changes: WRITTEN_SEED_CHANGES,
+};
+
+/// What the seed changes in a written program (the page says it of any edited one).
+pub const WRITTEN_SEED_CHANGES: Text = Text {
+    en: "Where the threads take turns, and so anything your program leaves to chance.",
+    ko: "스레드가 번갈아 도는 자리가 바뀌므로, 프로그램이 운에 맡긴 것은 무엇이든 달라집니다.",
 };
 
 /// The lesson as the engine worker runs it: the chosen starter, compiled.
-pub const LESSON: Lesson = Lesson { info: &INFO, build, findings: starter_findings };
+pub const LESSON: Lesson = Lesson { info: &INFO, words: &WORDS, build, findings: starter_findings };
 
 /// The text of the starter `name`.
 pub fn starter(name: &str) -> Option<&'static str> {

@@ -42,26 +42,10 @@ fn restart_worker(slot: Rc<RefCell<Option<EngineClient>>>, dispatcher: UseReduce
     });
 }
 
+/// Draws the page. A panic in its code traps (the page's build aborts at once, see
+/// Cargo.toml's `profile.app`), and www/startup.js tells the learner.
 pub fn start() {
-    std::panic::set_hook(Box::new(report_panic));
     yew::Renderer::<App>::new().render();
-}
-
-/// A bug stopped the page's code for good (wasm cannot unwind): say so where the learner
-/// looks, in the page's language, instead of leaving buttons that do nothing.
-fn report_panic(info: &std::panic::PanicHookInfo) {
-    let message = info.to_string();
-    web_sys::console::error_1(&JsValue::from_str(&message));
-    let Some(document) = web_sys::window().and_then(|w| w.document()) else { return };
-    let lang = document.document_element().map(|e| e.get_attribute("lang").unwrap_or_default()).unwrap_or_default();
-    let lang = Lang::from_code(&lang).unwrap_or_default();
-    if let (Ok(banner), Some(body)) = (document.create_element("div"), document.body()) {
-        banner.set_id("page-panic");
-        banner.set_class_name("banner failed");
-        let _ = banner.set_attribute("role", "alert");
-        banner.set_text_content(Some(&crate::ui::words::page_panicked(lang, &message)));
-        let _ = body.prepend_with_node_1(&banner);
-    }
 }
 
 impl Reducible for State {
@@ -103,7 +87,9 @@ fn to_action(response: Response) -> Option<Action> {
         Response::Trace { run, batch, skipped } => Action::RunBatch { run, batch, skipped },
         Response::ExploreDone { run, report } => Action::ExploreFinished { run, report },
         Response::Stepped { run, view } => Action::Stepped { run, view },
-        Response::Source { lesson, knobs, text } => Action::Source { lesson, knobs, text },
+        Response::Source { lesson, knobs, text, explanation, seed_changes } => {
+            Action::Source { lesson, knobs, text, explanation, seed_changes }
+        }
         Response::Checked { id, result, took_ns } => Action::CodeChecked { id, result, took_ns },
         Response::Panicked { .. }
         | Response::PoolStalled
@@ -321,7 +307,8 @@ pub fn App() -> Html {
             <LessonPage lang={lang} lesson={lesson} query={state.query.clone()} form_notes={state.form_notes.clone()}
                 run_phase={state.run_phase()} can_run={state.can_run()} can_step={state.can_step()}
                 needs_pool={live && state.worker == WorkerStatus::NoPool} restarted={state.restarted.clone()}
-                source={state.source.clone()} finished={state.finished.clone()}
+                source={state.source.clone()} words={state.lesson_words.clone().map(|(_, e, s)| Rc::new((e, s)))}
+                finished={state.finished.clone()}
                 editing={state.editor_open()} code_error={state.code_error().cloned()} compile_ns={state.code_check.took_ns}
                 compile_answers={state.code_check.answers}
                 code_variables={state.code_variables().to_vec()} written={state.written()} expect={state.expect.clone()}

@@ -9,7 +9,7 @@ pub fn trace_json(trace: &Trace) -> String {
         .iter()
         .map(|a| {
             let pool = a.pool_thread.map_or("null".to_string(), |t| t.to_string());
-            format!("{{\"name\":{:?},\"process\":{},\"pool_thread\":{pool}}}", a.name, a.process.0)
+            format!("{{\"name\":{},\"process\":{},\"pool_thread\":{pool}}}", json_string(&a.name), a.process.0)
         })
         .collect();
     let runs: Vec<String> = trace
@@ -28,6 +28,21 @@ pub fn trace_json(trace: &Trace) -> String {
         trace.wall,
         trace.condensed
     )
+}
+
+/// `text` as a JSON string.
+fn json_string(text: &str) -> String {
+    let mut quoted = String::from('"');
+    for c in text.chars() {
+        match c {
+            '"' => quoted.push_str("\\\""),
+            '\\' => quoted.push_str("\\\\"),
+            c if u32::from(c) < 0x20 => quoted.push_str(&format!("\\u{:04x}", u32::from(c))),
+            c => quoted.push(c),
+        }
+    }
+    quoted.push('"');
+    quoted
 }
 
 #[cfg(test)]

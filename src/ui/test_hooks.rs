@@ -1,6 +1,7 @@
 //! What the end-to-end tests reach for in the page, in test builds only
 //! ([`crate::TEST_HOOKS`]): `window.__interleave.panicWorker()` makes a pool thread panic,
-//! `hangWorker()` the worker spin, `stallPool()` every pool thread spin; `lastRun()`
+//! `hangWorker()` the worker spin, `stallPool()` every pool thread spin, `panicPage()` the
+//! page's own code panic (a trap in its build); `lastRun()`
 //! describes the last finished run's trace as JSON; `memoryBytes()` is the page's wasm
 //! memory (it never shrinks, so run-over-run growth shows what a run leaks), and
 //! `workerMemoryBytes()` the engine worker's, as of its last heartbeat.
@@ -34,6 +35,9 @@ pub fn install(client: Rc<RefCell<Option<EngineClient>>>, latest: Rc<RefCell<Use
         let _ = Reflect::set(&hook, &name.into(), send.as_ref());
         send.forget();
     }
+    let panic_page = Closure::<dyn Fn()>::new(|| panic!("a panic on purpose"));
+    let _ = Reflect::set(&hook, &"panicPage".into(), panic_page.as_ref());
+    panic_page.forget();
     let last_run = Closure::<dyn Fn() -> JsValue>::new(move || {
         let state = latest.borrow();
         match state.finished.as_ref() {

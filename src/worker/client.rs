@@ -68,7 +68,10 @@ impl EngineClient {
         let options = WorkerOptions::new();
         options.set_type(WorkerType::Module);
         options.set_name(ENGINE_WORKER_NAME);
-        let worker = Worker::new_with_options(WORKER_SCRIPT, &options).map_err(|e| format!("{e:?}"))?;
+        let worker = Worker::new_with_options(WORKER_SCRIPT, &options).map_err(|e| {
+            e.dyn_ref::<js_sys::Error>()
+                .map_or_else(|| "the browser refused".to_string(), |e| String::from(e.message()))
+        })?;
 
         let on_event = self.on_event.clone();
         let last_heard = self.last_heard.clone();

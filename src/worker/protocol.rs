@@ -12,6 +12,7 @@ use crate::engine::explore::{ExploreReport, ExploreRequest};
 use crate::engine::live::probe::{ProbeReport, ProbeRequest};
 use crate::engine::sim::Snapshot;
 use crate::engine::trace::{Trace, TraceBatch};
+use crate::i18n::{Lang, Text};
 use crate::lessons::{Expect, FindingsText};
 
 /// Console writes of a run the page keeps from its beginning, and from its end: a run may
@@ -179,11 +180,14 @@ pub enum Response {
         run: u32,
         view: Box<StepView>,
     },
-    /// The Python of a lesson with these knobs, or why it cannot be built.
+    /// The Python of a lesson with these knobs, or why it cannot be built; and what the
+    /// lesson says of itself (empty for a lesson that does not exist).
     Source {
         lesson: String,
         knobs: Vec<(String, String)>,
         text: Result<String, String>,
+        explanation: Prose,
+        seed_changes: Prose,
     },
     /// The learner's text compiled: its shared variables (what explore can expect a value
     /// of), or where and why it is refused; and how long compiling took (a benchmark's
@@ -197,6 +201,28 @@ pub enum Response {
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct DecodeError(pub String);
+
+/// A lesson's text in both languages, as it crosses to the page.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Prose {
+    pub en: String,
+    pub ko: String,
+}
+
+impl Prose {
+    pub fn get(&self, lang: Lang) -> &str {
+        match lang {
+            Lang::En => &self.en,
+            Lang::Ko => &self.ko,
+        }
+    }
+}
+
+impl From<Text> for Prose {
+    fn from(text: Text) -> Prose {
+        Prose { en: text.en.to_string(), ko: text.ko.to_string() }
+    }
+}
 
 impl std::fmt::Display for DecodeError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -419,8 +445,20 @@ mod tests {
             },
             Response::ConsoleText { run: 4, text: Some("a\nb\n".into()) },
             Response::Stepped { run: 8, view: Box::new(sample_step_view()) },
-            Response::Source { lesson: "pipe".into(), knobs: vec![], text: Ok("import os\n".into()) },
-            Response::Source { lesson: "pipe".into(), knobs: vec![], text: Err("`messages` is 0".into()) },
+            Response::Source {
+                lesson: "pipe".into(),
+                knobs: vec![],
+                text: Ok("import os\n".into()),
+                explanation: Prose { en: "Pipes.".into(), ko: "파이프.".into() },
+                seed_changes: Prose::default(),
+            },
+            Response::Source {
+                lesson: "pipe".into(),
+                knobs: vec![],
+                text: Err("`messages` is 0".into()),
+                explanation: Prose::default(),
+                seed_changes: Prose::default(),
+            },
             Response::Checked { id: 3, result: Ok(vec!["counter".into(), "total".into()]), took_ns: 1_250_000 },
             Response::Checked {
                 id: 4,

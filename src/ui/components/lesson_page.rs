@@ -19,7 +19,7 @@ use crate::ui::html::{sentence, with_code};
 use crate::ui::plot::PoolPoint;
 use crate::ui::state::{Action, ExplorePhase, FinishedRun, RunPhase, State, StreamedWrites};
 use crate::ui::words::{self, t, Key};
-use crate::worker::protocol::StepView;
+use crate::worker::protocol::{Prose, StepView};
 
 #[derive(Properties, PartialEq)]
 pub struct LessonPageProps {
@@ -38,6 +38,8 @@ pub struct LessonPageProps {
     pub restarted: Option<String>,
     /// The lesson's Python for the link's knobs (`None` until the worker has written it).
     pub source: Option<Result<String, String>>,
+    /// The lesson's explanation and what the seed changes in it, from the worker.
+    pub words: Option<Rc<(Prose, Prose)>>,
     /// The code view is the editor.
     pub editing: bool,
     /// Where the compiler refuses the editor's text, if it does.
@@ -224,7 +226,12 @@ pub fn LessonPage(props: &LessonPageProps) -> Html {
     };
 
     // What the seed changes is the lesson's to say of its own program, not of the learner's.
-    let seed_changes = if edited { lessons::your_program::INFO.seed_changes } else { lesson.seed_changes };
+    let seed_changes: String = match (edited, &props.words) {
+        (true, _) => lessons::your_program::WRITTEN_SEED_CHANGES.get(lang).to_string(),
+        (false, Some(words)) => words.1.get(lang).to_string(),
+        (false, None) => String::new(),
+    };
+    let explanation = props.words.as_ref().map_or("", |words| words.0.get(lang));
     let left_out_of_link = props.query.code_left_out().map(|problem| words::code_left_out(lang, problem));
     let page = &props.page;
     let shows = |panel: Panel| page.shows(panel);
@@ -238,7 +245,7 @@ pub fn LessonPage(props: &LessonPageProps) -> Html {
             if !page.embed {
                 <a class="back" href="?" onclick={onback}>{ "← " }{ t(lang, Key::LessonsHeading) }</a>
                 <h2>{ lesson.title.get(lang) }</h2>
-                <p class="explanation">{ with_code(lesson.explanation.get(lang)) }</p>
+                <p class="explanation">{ with_code(explanation) }</p>
             }
             <section class={classes!("controls", (!buttons_shown).then_some("bare"))}>
                 if knobs_shown {
@@ -249,7 +256,7 @@ pub fn LessonPage(props: &LessonPageProps) -> Html {
                     // Beside the seed knob, for the learner who runs again with another seed.
                     if simulated {
                         <p class="seed-changes" id="seed-changes">
-                            <span class="label">{ t(lang, Key::SeedChanges) }</span>{ " " }{ seed_changes.get(lang) }
+                            <span class="label">{ t(lang, Key::SeedChanges) }</span>{ " " }{ seed_changes }
                         </p>
                     }
                 }

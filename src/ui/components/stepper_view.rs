@@ -147,7 +147,7 @@ pub fn StepperView(props: &StepperViewProps) -> Html {
                         // r0 always (a value read as 0 matters), other registers once used.
                         let registers: Vec<String> = a.registers.iter().enumerate().filter(|(r, v)| *r == 0 || **v != 0).map(|(r, v)| format!("r{r}={v}")).collect();
                         html! {
-                            <tr data-actor={i.to_string()} data-state={format!("{:?}", a.state)} data-next={a.next.clone().unwrap_or_default()}
+                            <tr data-actor={i.to_string()} data-state={a.state.id()} data-next={a.next.clone().unwrap_or_default()}
                                 class={classes!(ready.then_some("ready"), engine_next.then_some("engine-next"))}>
                                 <td>{ a.name.clone() }
                                     if engine_next && !over { <span class="engine-next-mark" title={t(lang, Key::EngineNextMark)}>{ " ●" }</span> }

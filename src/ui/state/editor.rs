@@ -257,7 +257,13 @@ mod tests {
         else {
             panic!()
         };
-        let state = state.reduce(Action::Source { lesson, knobs, text: Ok(lesson_text.clone()) });
+        let state = state.reduce(Action::Source {
+            lesson,
+            knobs,
+            text: Ok(lesson_text.clone()),
+            explanation: Default::default(),
+            seed_changes: Default::default(),
+        });
         let state = state.reduce(Action::EditCode(CODE.into())).reduce(Action::ResetCode);
         assert_eq!((state.query.code(), state.code_before_reset()), (None, Some(CODE)));
         assert!(
@@ -312,7 +318,13 @@ mod tests {
         else {
             panic!("the starter's text is asked for")
         };
-        let state = state.reduce(Action::Source { lesson, knobs, text: Ok("x = 1\n".into()) });
+        let state = state.reduce(Action::Source {
+            lesson,
+            knobs,
+            text: Ok("x = 1\n".into()),
+            explanation: Default::default(),
+            seed_changes: Default::default(),
+        });
         assert_eq!(last(&state), Request::Check { id: 1, code: "x = 1\n".into() });
     }
 }

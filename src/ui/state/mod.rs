@@ -35,7 +35,7 @@ use crate::i18n::Lang;
 use crate::knobs::KnobValues;
 use crate::lessons::{FindingsText, LessonInfo};
 use crate::query::{Note, PageQuery, Theme};
-use crate::worker::protocol::{Request, StepMove, StepView};
+use crate::worker::protocol::{Prose, Request, StepMove, StepView};
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum WorkerStatus {
@@ -79,6 +79,9 @@ pub struct State {
     /// about (`Err`: why it cannot be built), and what was asked.
     pub source: Option<Result<String, String>>,
     source_asked: Option<source::SourceKey>,
+    /// What the open lesson says of itself (its explanation, what the seed changes), which
+    /// the worker sends with its Python.
+    pub lesson_words: Option<(String, Prose, Prose)>,
     /// The code view is the editor (it is, too, whenever the link carries a program).
     editor_open: bool,
     /// The learner's text as last sent to be compiled, and the answer.
@@ -177,6 +180,8 @@ pub enum Action {
         lesson: String,
         knobs: Vec<(String, String)>,
         text: Result<String, String>,
+        explanation: Prose,
+        seed_changes: Prose,
     },
     /// The learner opens the editor on the lesson's program.
     OpenEditor,
@@ -219,6 +224,7 @@ impl State {
             explored: None,
             source: None,
             source_asked: None,
+            lesson_words: None,
             editor_open: false,
             code_check: CodeCheck::default(),
             expect: None,
@@ -425,7 +431,9 @@ impl State {
             Action::CloseStepper => self.close_stepper(),
             Action::StepMove(step) => self.step_move(step),
             Action::Stepped { run, view } => self.stepped(run, *view),
-            Action::Source { lesson, knobs, text } => self.source_written(lesson, knobs, text),
+            Action::Source { lesson, knobs, text, explanation, seed_changes } => {
+                self.source_written(lesson, knobs, text, (explanation, seed_changes))
+            }
             Action::OpenEditor => self.open_editor(),
             Action::EditCode(text) => self.code_changed(text),
             Action::CheckCode => self.check_code(),

@@ -2,7 +2,7 @@
 //! lesson builder), asked again whenever the lesson or a knob that shapes it changes.
 
 use super::{State, WorkerStatus};
-use crate::worker::protocol::Request;
+use crate::worker::protocol::{Prose, Request};
 
 /// A lesson and the knobs its Python was asked for.
 pub(super) type SourceKey = (String, Vec<(String, String)>);
@@ -21,6 +21,7 @@ impl State {
         let (Some(lesson), Some(knobs)) = (self.query.lesson, self.knob_values()) else {
             self.source = None;
             self.source_asked = None;
+            self.lesson_words = None;
             return;
         };
         let pairs: Vec<(String, String)> = knobs
@@ -36,6 +37,9 @@ impl State {
         if self.source_asked.as_ref().is_none_or(|(asked, _)| *asked != key.0) {
             self.source = None;
         }
+        if self.lesson_words.as_ref().is_some_and(|(words_of, _, _)| *words_of != key.0) {
+            self.lesson_words = None;
+        }
         self.send(Request::Source { lesson: key.0.clone(), knobs: key.1.clone() });
         self.source_asked = Some(key);
     }
@@ -46,7 +50,11 @@ impl State {
         lesson: String,
         knobs: Vec<(String, String)>,
         text: Result<String, String>,
+        (explanation, seed_changes): (Prose, Prose),
     ) {
+        if self.source_asked.as_ref().is_some_and(|(asked, _)| *asked == lesson) {
+            self.lesson_words = Some((lesson.clone(), explanation, seed_changes));
+        }
         if self.source_asked.as_ref() == Some(&(lesson, knobs)) {
             self.source = Some(text);
             // The editor shows the lesson's new program until the learner changes it.

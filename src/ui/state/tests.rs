@@ -276,21 +276,27 @@ fn the_lessons_source_is_asked_of_the_worker_once_per_change_and_kept_when_it_an
     // A knob that does not shape the Python asks nothing more.
     let state = state.reduce(Action::SetKnob { name: "seed".into(), value: "9".into() });
     assert_eq!(sources(&state), 1);
+    let said = Prose { en: "Threads race.".into(), ko: "스레드가 경쟁합니다.".into() };
     let state = state.reduce(Action::Source {
         lesson: id.clone(),
         knobs: knobs.clone(),
         text: Ok("import threading\n".into()),
+        explanation: said.clone(),
+        seed_changes: Prose::default(),
     });
     assert_eq!(state.source, Some(Ok("import threading\n".into())));
+    // What the lesson says of itself comes with it, and stays while its knobs change.
+    assert_eq!(state.lesson_words.as_ref().map(|(id, e, _)| (id.as_str(), e)), Some(("race_counter", &said)));
     // Another knob: asked again; the old text stays until the answer, and a stale answer
     // (for the knobs before) is dropped.
     let state = state.reduce(Action::SetKnob { name: "lock".into(), value: "each".into() });
     assert_eq!(sources(&state), 2);
-    let state = state.reduce(Action::Source { lesson: id, knobs, text: Ok("stale".into()) });
+    let (explanation, seed_changes) = (Prose::default(), Prose::default());
+    let state = state.reduce(Action::Source { lesson: id, knobs, text: Ok("stale".into()), explanation, seed_changes });
     assert_eq!(state.source, Some(Ok("import threading\n".into())));
-    // Another lesson never shows the last one's Python.
+    // Another lesson never shows the last one's Python, nor its explanation.
     let state = state.reduce(Action::OpenLesson(crate::lessons::find("gil").unwrap()));
-    assert_eq!((sources(&state), state.source.clone()), (3, None));
+    assert_eq!((sources(&state), state.source.clone(), state.lesson_words.is_none()), (3, None, true));
 }
 
 #[test]

@@ -32,13 +32,6 @@ pub fn worker_restarted(lang: Lang, reason: &str) -> String {
     }
 }
 
-pub fn page_panicked(lang: Lang, message: &str) -> String {
-    match lang {
-        Lang::En => format!("The page stopped working because of a bug ({message}). Reload the page to go on."),
-        Lang::Ko => format!("버그 때문에 페이지가 멈췄습니다({message}). 계속하려면 페이지를 새로 고치세요."),
-    }
-}
-
 pub fn worker_failed(lang: Lang, reason: &str) -> String {
     match lang {
         Lang::En => format!("The engine worker could not start: {reason}"),

@@ -290,8 +290,11 @@ impl Driver {
                 self.out.push(Response::ConsoleText { run, text });
             }
             Request::Source { lesson, knobs } => {
-                let text = find(&lesson).and_then(|info| Setup::new(info, &knobs, None)).and_then(|s| s.source());
-                self.out.push(Response::Source { lesson, knobs, text });
+                let found = find(&lesson);
+                let text = found.clone().and_then(|info| Setup::new(info, &knobs, None)).and_then(|s| s.source());
+                let (explanation, seed_changes) = found
+                    .map_or_else(|_| Default::default(), |l| (l.words.explanation.into(), l.words.seed_changes.into()));
+                self.out.push(Response::Source { lesson, knobs, text, explanation, seed_changes });
             }
             Request::Check { id, code } => {
                 let start = self.clock.now();

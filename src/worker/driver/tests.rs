@@ -232,9 +232,17 @@ fn the_source_of_a_lesson_comes_with_its_knobs() {
     let mut d = driver(0);
     let pairs = knobs(&[("lock", "each")]);
     d.handle(Request::Source { lesson: "race_counter".into(), knobs: pairs.clone() });
-    let [Response::Source { lesson, knobs: asked, text: Ok(text) }] = &d.take_responses()[..] else { panic!() };
+    let [Response::Source { lesson, knobs: asked, text: Ok(text), explanation, seed_changes }] =
+        &d.take_responses()[..]
+    else {
+        panic!()
+    };
     assert_eq!((lesson.as_str(), asked), ("race_counter", &pairs));
     assert!(text.contains("with lock:"), "{text}");
+    // And what the lesson says of itself, in both languages (the page does not carry it).
+    let words = crate::lessons::lesson("race_counter").unwrap().words;
+    assert_eq!((explanation.en.as_str(), explanation.ko.as_str()), (words.explanation.en, words.explanation.ko));
+    assert_eq!(seed_changes.en, words.seed_changes.en);
     d.handle(Request::Source { lesson: "race_counter".into(), knobs: knobs(&[("threads", "x")]) });
     let [Response::Source { text: Err(why), .. }] = &d.take_responses()[..] else { panic!() };
     assert!(why.contains("threads"), "{why}");

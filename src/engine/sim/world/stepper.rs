@@ -27,6 +27,22 @@ pub enum ActorState {
 }
 
 impl ActorState {
+    /// Its name as an identifier (`Ready`, `Waiting`): the page's `data-state`, which its
+    /// tests read (the page's build formats no `Debug`).
+    pub fn id(&self) -> &'static str {
+        match self {
+            ActorState::NotStarted => "NotStarted",
+            ActorState::Ready => "Ready",
+            ActorState::WaitingForCore => "WaitingForCore",
+            ActorState::WaitingForGil => "WaitingForGil",
+            ActorState::Sleeping => "Sleeping",
+            ActorState::Starting => "Starting",
+            ActorState::Busy => "Busy",
+            ActorState::Waiting(_) => "Waiting",
+            ActorState::Done => "Done",
+        }
+    }
+
     /// In English, for messages (the page words it in the learner's language).
     pub fn describe(&self, program: &Program) -> String {
         match *self {
