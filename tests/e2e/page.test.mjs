@@ -40,7 +40,7 @@ test('the page loads cross-origin isolated, with the index and a ready pool, and
 test('a bug that stops the page\'s own code says so in a banner, in the page\'s language', async () => {
   for (const [lang, says] of [['en', /stopped working because of a bug \(unreachable\)/], ['ko', /버그 때문에 페이지가 멈췄습니다/]]) {
     const { page } = await openPage(browser.context, `${isolated.url}?lesson=race_counter&lang=${lang}`);
-    await ready(page);
+    await page.waitForSelector('#run:not([disabled])', { timeout: 30_000 });
     assert.equal(await page.locator('#page-panic').count(), 0);
     // Outside any caller, as a bug in an event handler would be: the trap goes unhandled.
     await page.evaluate(() => setTimeout(() => window.__interleave.panicPage()));
