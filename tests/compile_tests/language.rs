@@ -224,9 +224,5 @@ fn a_main_function_makes_threads_as_the_module_would_and_keeps_its_locals_to_its
         ("import threading\n\n\ndef worker():\n    with lock:\n        pass\n\n\ndef main():\n    lock = threading.Lock()\n    t = threading.Thread(target=worker)\n    t.start()\n\n\nmain()\n", (4, 5), "NameError: `lock` is a local of `main()`, which `worker()` cannot see"),
         ("import threading\n\ncount = 0\n\n\ndef work():\n    pass\n\n\ndef main():\n    count = 5\n    t = threading.Thread(target=work)\n\n\nmain()\n", (11, 5), "`count` is a local of `main()` and the module's as well"),
     ];
-    for (source, (line, column), says) in cases {
-        let e = refused(source);
-        assert_eq!((e.line, e.column), (*line, *column), "{e}");
-        assert!(e.message.contains(says), "{e}");
-    }
+    refused_as(cases);
 }

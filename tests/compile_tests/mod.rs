@@ -21,3 +21,12 @@ fn round_trip(lesson: &str, pairs: &[(&str, &str)]) {
 fn refused(source: &str) -> CompileError {
     compile(source).expect_err("refused")
 }
+
+/// Each program of `cases` refused at its line and column, with words that say so.
+fn refused_as(cases: &[(&str, (u32, u32), &str)]) {
+    for (source, (line, column), says) in cases {
+        let e = refused(source);
+        assert_eq!((e.line, e.column), (*line, *column), "{e}\n{source}");
+        assert!(e.message.contains(says), "{e}");
+    }
+}
