@@ -37,26 +37,7 @@ impl Body<'_, '_> {
             if clock {
                 return Err(self.refuse(aug.value.as_ref(), "a time goes on by seconds known before the run, so far"));
             }
-            if arith_of(aug.op).is_none() {
-                let message =
-                    format!("`{}=` is not supported yet: `+=`, `-=`, `*=`, `//=` and `%=` are", aug.op.as_str());
-                return Err(self.refuse(aug, message));
-            }
-            // `x += y`, `x *= 2`: `x = x + y`, as Python computes it (`x` read first).
-            let value = ast::ExprBinOp {
-                node_index: Default::default(),
-                range: aug.range,
-                left: Box::new(as_read(&aug.target)),
-                op: aug.op,
-                right: aug.value.clone(),
-            };
-            let assign = ast::StmtAssign {
-                node_index: Default::default(),
-                range: aug.range,
-                targets: vec![aug.target.as_ref().clone()],
-                value: Box::new(Expr::BinOp(value)),
-            };
-            return self.assign(&assign, &[]);
+            return self.aug_assign_computed(aug);
         };
         let value = c.checked_mul(sign).ok_or_else(|| self.refuse(aug.value.as_ref(), "too large"))?;
         let object = match aug.target.as_ref() {
@@ -83,6 +64,46 @@ impl Body<'_, '_> {
         self.op(aug, OpKind::Load { object, reg: r });
         self.op(aug, OpKind::Add { reg: r, value });
         self.op(aug, OpKind::Store { object, reg: r });
+        Ok(())
+    }
+
+    /// `x += y`, `x *= 2`: a local or a module-level number updated by what is computed
+    /// while the run goes on, as Python does it (`x` read first, then `y`).
+    fn aug_assign_computed(&mut self, aug: &ast::StmtAugAssign) -> Result<(), CompileError> {
+        let Some(op) = arith_of(aug.op) else {
+            let message = format!("`{}=` is not supported yet: `+=`, `-=`, `*=`, `//=` and `%=` are", aug.op.as_str());
+            return Err(self.refuse(aug, message));
+        };
+        let Expr::Name(name) = aug.target.as_ref() else {
+            return Err(self.refuse(aug, "only a name is updated by a computed amount so far"));
+        };
+        self.writable(name)?;
+        self.no_text_flow(&aug.value)?;
+        let (r, shared) = match (self.local_reg(name.id.as_str()), self.variable(name.id.as_str())) {
+            (Some(r), _) => (r, None),
+            (None, Some(object)) => {
+                let r = self.scratch(aug)?;
+                self.op(aug, OpKind::Load { object, reg: r });
+                (r, Some(object))
+            }
+            _ => return Err(self.refuse(name, format!("`{}` is neither a local number nor shared state", name.id))),
+        };
+        let free = self.used.max(r.0 + 1);
+        let amount = match (self.int(&aug.value), aug.value.as_ref()) {
+            (Some(c), _) => Operand::Const(c),
+            (None, Expr::Name(n)) if self.local_reg(n.id.as_str()).is_some() => {
+                Operand::Reg(self.local_reg(n.id.as_str()).expect("checked"))
+            }
+            (None, value) => {
+                let beside = self.beside(aug, free, SPLIT_IT)?;
+                self.evaluate_at(aug, beside, value, free + 1)?;
+                Operand::Reg(beside)
+            }
+        };
+        self.op(aug, OpKind::Arith { reg: r, op, value: amount });
+        if let Some(object) = shared {
+            self.op(aug, OpKind::Store { object, reg: r });
+        }
         Ok(())
     }
 
@@ -422,16 +443,4 @@ fn expr_mentions(expr: &Expr, name: &str) -> bool {
     let mut found = false;
     super::syntax::each_expr_in(expr, &mut |e| found |= matches!(e, Expr::Name(n) if n.id.as_str() == name));
     found
-}
-
-/// `target` as read: `x` of `x += 1` loaded before it is stored.
-fn as_read(target: &Expr) -> Expr {
-    let mut read = target.clone();
-    match &mut read {
-        Expr::Name(n) => n.ctx = ast::ExprContext::Load,
-        Expr::Attribute(a) => a.ctx = ast::ExprContext::Load,
-        Expr::Subscript(s) => s.ctx = ast::ExprContext::Load,
-        _ => {}
-    }
-    read
 }

@@ -5,7 +5,6 @@
 //! differ is refused: a name `main()` keeps to itself that another function reads, or
 //! that the module binds too.
 
-use std::borrow::Cow;
 use std::collections::BTreeSet;
 
 use ruff_python_ast::{self as ast, Expr, Stmt};
@@ -14,39 +13,40 @@ use super::syntax::{blocks, each_expr, is_main_guard, mentions_outside_comprehen
 use super::{refuse, CompileError};
 
 /// `body` with the call of its `main()` function (if it has one) replaced by the
-/// function's statements, and the `def` left out.
-pub(super) fn inline_main<'s>(source: &str, body: &'s [Stmt]) -> Result<Cow<'s, [Stmt]>, CompileError> {
-    let Some(def) = main_function(body) else { return Ok(Cow::Borrowed(body)) };
-    check_locals(source, body, def)?;
-    let name = def.name.as_str();
-    let inlined = body
-        .iter()
-        .filter(|s| !matches!(s, Stmt::FunctionDef(d) if d.name.as_str() == name))
-        .flat_map(|stmt| match stmt {
-            s if is_call_of(s, name) => def.body.to_vec(),
-            Stmt::If(guard) if is_main_guard(&guard.test) => {
-                let mut guard = guard.clone();
-                guard.body = guard.body.iter().flat_map(|s| lines_for(s, def)).collect();
-                vec![Stmt::If(guard)]
+/// function's statements, and the `def` left out. The statements are moved, never copied
+/// (copying a syntax tree would put its whole `Clone` in the engine worker's wasm).
+pub(super) fn inline_main(source: &str, mut body: Vec<Stmt>) -> Result<Vec<Stmt>, CompileError> {
+    let Some(at) = main_function(&body) else { return Ok(body) };
+    let Stmt::FunctionDef(def) = &body[at] else { unreachable!("main_function finds a def") };
+    check_locals(source, &body, def)?;
+    let Stmt::FunctionDef(mut def) = body.remove(at) else { unreachable!("checked above") };
+    let mut lines = Some(std::mem::take(&mut def.body));
+    let mut inlined = Vec::with_capacity(body.len());
+    for stmt in body {
+        match stmt {
+            s if is_call_of(&s, def.name.as_str()) => inlined.extend(lines.take().into_iter().flatten()),
+            Stmt::If(mut guard) if is_main_guard(&guard.test) => {
+                let mut inside = Vec::with_capacity(guard.body.len());
+                for s in std::mem::take(&mut guard.body) {
+                    match is_call_of(&s, def.name.as_str()) {
+                        true => inside.extend(lines.take().into_iter().flatten()),
+                        false => inside.push(s),
+                    }
+                }
+                guard.body = inside.into_iter().collect();
+                inlined.push(Stmt::If(guard));
             }
-            other => vec![other.clone()],
-        })
-        .collect();
-    Ok(Cow::Owned(inlined))
-}
-
-/// `stmt`, or the function's body for its call.
-fn lines_for(stmt: &Stmt, def: &ast::StmtFunctionDef) -> Vec<Stmt> {
-    match is_call_of(stmt, def.name.as_str()) {
-        true => def.body.to_vec(),
-        false => vec![stmt.clone()],
+            other => inlined.push(other),
+        }
     }
+    Ok(inlined)
 }
 
-/// The function called once, with no arguments, on a line of its own at the module's top
-/// level (or in its `if __name__ == "__main__":`) after its `def`, named nowhere else,
-/// taking no parameters and returning nothing: the program's `main()`.
-fn main_function(body: &[Stmt]) -> Option<&ast::StmtFunctionDef> {
+/// Where the program's `main()` is defined: the function called once, with no arguments,
+/// on a line of its own at the module's top level (or in its `if __name__ == "__main__":`)
+/// after its `def`, named nowhere else, taking no parameters and returning nothing, that
+/// makes threads, processes or a pool.
+fn main_function(body: &[Stmt]) -> Option<usize> {
     let calls: Vec<&str> = body
         .iter()
         .flat_map(|s| match s {
@@ -71,7 +71,7 @@ fn main_function(body: &[Stmt]) -> Option<&ast::StmtFunctionDef> {
         let named_once = mentions_outside_comprehensions(body, name) == 1;
         let after = call_at(name).is_some_and(|call| call > at);
         let needed = makes_workers(body, &def.body);
-        (simple && called_once && named_once && after && needed && !returns(&def.body)).then_some(def)
+        (simple && called_once && named_once && after && needed && !returns(&def.body)).then_some(at)
     })
 }
 
@@ -131,9 +131,9 @@ fn check_locals(source: &str, body: &[Stmt], def: &ast::StmtFunctionDef) -> Resu
     let mut locals = Vec::new();
     bound_names(&def.body, &mut locals);
     let mut module = Vec::new();
-    let outside: Vec<Stmt> =
-        body.iter().filter(|s| !matches!(s, Stmt::FunctionDef(d) if d.name == def.name)).cloned().collect();
-    bound_names(&outside, &mut module);
+    for stmt in body.iter().filter(|s| !matches!(s, Stmt::FunctionDef(d) if d.name == def.name)) {
+        bound_names(std::slice::from_ref(stmt), &mut module);
+    }
     let main = def.name.as_str();
     for local in locals.iter().filter(|n| !declared.contains(n.id.as_str())) {
         let id = local.id.as_str();

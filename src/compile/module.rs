@@ -39,7 +39,7 @@ pub fn compile(source: &str) -> Result<Program, CompileError> {
         }
         super::at(source, e.location.start(), format!("invalid Python: {}", e.error))
     })?;
-    let inlined = super::main_function::inline_main(source, &parsed.syntax().body)?;
+    let inlined = super::main_function::inline_main(source, parsed.into_syntax().body.into_iter().collect())?;
     let body: &[Stmt] = &inlined;
     let mut module = Module::new(source, body);
     module.declare(body)?;
