@@ -24,6 +24,8 @@ pub struct FileArgs {
     pub path: String,
     pub pairs: Vec<(String, String)>,
     pub json: bool,
+    /// `--trace FILE`: where to write the run as a Chrome trace.
+    pub trace: Option<String>,
 }
 
 /// A lesson and its knobs as `name=value` pairs, as the page and the worker take them.
@@ -31,6 +33,8 @@ pub struct LessonArgs {
     pub lesson: &'static Lesson,
     pub pairs: Vec<(String, String)>,
     pub json: bool,
+    /// `--trace FILE` (`run` only): where to write the run as a Chrome trace.
+    pub trace: Option<String>,
 }
 
 impl Command {
@@ -45,10 +49,18 @@ impl Command {
         match command.as_str() {
             "help" => Ok(Command::Help),
             "lessons" => done(&mut parser).map(|_| Command::Lessons),
-            "run" => lesson_args("run", &mut parser, &mut |_, _| Ok(false)).map(Command::Run),
+            "run" => {
+                let mut trace = None;
+                let args = lesson_args("run", &mut parser, &mut |arg, p| trace_option(arg, p, &mut trace))?;
+                Ok(Command::Run(LessonArgs { trace, ..args }))
+            }
             "source" => lesson_args("source", &mut parser, &mut |_, _| Ok(false)).map(Command::Source),
             "explore" => explore(&mut parser),
-            "run-file" => file_args("run-file", &mut parser, &mut |_, _| Ok(false)).map(Command::RunFile),
+            "run-file" => {
+                let mut trace = None;
+                let args = file_args("run-file", &mut parser, &mut |arg, p| trace_option(arg, p, &mut trace))?;
+                Ok(Command::RunFile(FileArgs { trace, ..args }))
+            }
             "explore-file" => explore_file(&mut parser),
             "probe" => probe(&mut parser),
             other => Err(format!(
@@ -119,7 +131,7 @@ fn lesson_args(
             Some(lessons::lesson(&id).ok_or_else(|| format!("there is no lesson `{id}`; the lessons are {}", ids()))?);
     }
     let lesson = lesson.ok_or_else(|| format!("{command} needs a lesson; the lessons are {}", ids()))?;
-    Ok(LessonArgs { lesson, pairs, json })
+    Ok(LessonArgs { lesson, pairs, json, trace: None })
 }
 
 /// `PROGRAM.py [--set K=V]... [--engine E] [--seed N] [--schedule S] [--json]`, and any
@@ -139,7 +151,17 @@ fn file_args(
         path = Some(file);
     }
     let path = path.ok_or_else(|| format!("{command} needs a Python file: interleave {command} PROGRAM.py"))?;
-    Ok(FileArgs { path, pairs, json })
+    Ok(FileArgs { path, pairs, json, trace: None })
+}
+
+/// `--trace FILE`: whether `arg` is it (its file in `trace`).
+fn trace_option(arg: &Given, parser: &mut lexopt::Parser, trace: &mut Option<String>) -> Result<bool, String> {
+    if !matches!(arg, Given::Long(flag) if flag == "trace") {
+        return Ok(false);
+    }
+    let file = parser.value().map_err(|_| "--trace needs a file to write".to_string())?;
+    *trace = Some(file.string().map_err(|e| e.to_string())?);
+    Ok(true)
 }
 
 /// The options every run takes: `--set K=V`, `--engine`, `--seed`, `--schedule`, `--json`.

@@ -35,7 +35,7 @@ struct FoundJson {
 }
 
 pub fn explore(args: LessonArgs, request: ExploreRequest) -> Result<String, String> {
-    let LessonArgs { lesson, pairs, json } = args;
+    let LessonArgs { lesson, pairs, json, .. } = args;
     let found = lessons::explore::explore(lesson, &pairs, request)?;
     let id = lesson.info.id;
     let replay = |f: &Found| replay(&format!("run {id}"), &pairs, f);

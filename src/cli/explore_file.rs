@@ -12,7 +12,7 @@ use crate::lessons::explore::explorer;
 use crate::lessons::{your_program, Expect, Setup};
 
 pub fn explore_file(args: FileArgs, request: ExploreRequest, expect: Option<Expect>) -> Result<String, String> {
-    let FileArgs { path, pairs, json } = args;
+    let FileArgs { path, pairs, json, .. } = args;
     let common = common_knobs(&pairs)?;
     if common.live {
         return Err("exploring runs the simulated engine: a live run cannot be replayed".into());

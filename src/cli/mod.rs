@@ -25,9 +25,12 @@ pub use args::Command;
 const USAGE: &str = "usage:
   interleave lessons                      list lesson ids with their knobs
   interleave run LESSON [--set KNOB=VALUE]... [--engine sim|live] [--seed N]
-                 [--schedule S] [--json]   run a lesson: its console, then a summary; a
+                 [--schedule S] [--json] [--trace FILE]
+                                          run a lesson: its console, then a summary; a
                                           schedule (from the stepper or explore) replays
-                                          that interleaving on the simulated engine
+                                          that interleaving on the simulated engine;
+                                          --trace writes the run as a Chrome trace
+                                          (ui.perfetto.dev, chrome://tracing)
   interleave explore LESSON [--seeds N] [--preemptions K] [--max-runs M]
                  [--set KNOB=VALUE]... [--json]
                                           run the simulated engine over seeds 1..N and
@@ -35,7 +38,8 @@ const USAGE: &str = "usage:
                                           each outcome came, and the shortest run that
                                           broke the program, with its replay command
   interleave run-file PROGRAM.py [--set KNOB=VALUE]... [--engine sim|live] [--seed N]
-                 [--schedule S] [--json]   compile your own Python (a subset: threads,
+                 [--schedule S] [--json] [--trace FILE]
+                                          compile your own Python (a subset: threads,
                                           locks, shared counters, loops over range) and
                                           run it like a lesson
   interleave explore-file PROGRAM.py [--seeds N] [--preemptions K] [--max-runs M]

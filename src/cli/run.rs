@@ -11,7 +11,7 @@ use crate::engine::clock::HostClock;
 use crate::engine::control::Control;
 use crate::engine::live::{run as live_run, Spawner, POOL_THREADS};
 use crate::engine::sim::{Sim, StepResult};
-use crate::engine::trace::{Outcome, Trace, WaitOn};
+use crate::engine::trace::{chrome_trace, Outcome, RunLabel, Trace, WaitOn};
 use crate::i18n::Lang;
 use crate::knobs::{Common, FromKnobs};
 use crate::lessons::{self, Built, FindingsText, Setup};
@@ -60,7 +60,7 @@ struct FindingsJson<'a> {
 }
 
 pub fn run(args: LessonArgs) -> Result<String, String> {
-    let LessonArgs { lesson, pairs, json } = args;
+    let LessonArgs { lesson, pairs, json, trace: trace_file } = args;
     let setup = Setup::new(lesson, &pairs, None)?;
     let common = Common::from_knobs(&setup.knobs).map_err(|e| e.to_string())?;
     if common.live && !common.schedule.is_empty() {
@@ -68,6 +68,10 @@ pub fn run(args: LessonArgs) -> Result<String, String> {
     }
     let trace = if common.live { live(setup.build()?)? } else { to_end(setup.simulation()?)? };
     let findings = setup.findings(&trace, Lang::En);
+    if let Some(path) = &trace_file {
+        let knobs: Vec<(String, String)> = setup.knobs.pairs().into_iter().map(|(k, v)| (k.to_string(), v)).collect();
+        write_trace(path, &trace, common.seed, &knobs)?;
+    }
     if json {
         return json_line(&run_json(lesson.info.id, &setup.knobs.pairs(), common.seed, common.live, &trace, &findings));
     }
@@ -82,6 +86,13 @@ pub fn run(args: LessonArgs) -> Result<String, String> {
         out.push_str(&format!("deadlock: {}\n", edges.join("; ")));
     }
     Ok(out)
+}
+
+/// `--trace FILE`: the run as a Chrome trace (ui.perfetto.dev, chrome://tracing).
+pub(super) fn write_trace(path: &str, trace: &Trace, seed: u64, knobs: &[(String, String)]) -> Result<(), String> {
+    let schedule = knobs.iter().find(|(k, _)| k == "schedule").map_or("", |(_, v)| v.as_str());
+    let text = chrome_trace(trace, &RunLabel { seed, schedule, knobs });
+    std::fs::write(path, text).map_err(|e| format!("--trace {path}: {e}"))
 }
 
 /// A simulated run, to its end.

@@ -5,7 +5,7 @@ use serde::Serialize;
 
 use super::args::FileArgs;
 use super::json_line;
-use super::run::{deadlock, live, to_end, RunFacts};
+use super::run::{deadlock, live, to_end, write_trace, RunFacts};
 use crate::engine::python::errors::uncaught;
 use crate::engine::trace::{Outcome, Trace};
 use crate::knobs::{Common, FromKnobs, KnobValues};
@@ -38,7 +38,7 @@ pub(super) fn read(path: &str) -> Result<String, String> {
 }
 
 pub fn run_file(args: FileArgs) -> Result<String, String> {
-    let FileArgs { path, pairs, json } = args;
+    let FileArgs { path, pairs, json, trace: trace_file } = args;
     // The knobs first: a mistake there is named before the file is read.
     let common = common_knobs(&pairs)?;
     if common.live && !common.schedule.is_empty() {
@@ -48,6 +48,9 @@ pub fn run_file(args: FileArgs) -> Result<String, String> {
     let setup = Setup::new(&your_program::LESSON, &pairs, Some(&read(&path)?)).map_err(|e| format!("{path}, {e}"))?;
     let built = setup.build()?;
     let trace = if common.live { live(built)? } else { to_end(setup.simulation_of(built)?)? };
+    if let Some(file) = &trace_file {
+        write_trace(file, &trace, common.seed, &pairs)?;
+    }
     if json {
         return json_line(&FileRunJson {
             file: &path,

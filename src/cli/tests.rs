@@ -229,3 +229,74 @@ fn run_file_prints_an_uncaught_exception_as_the_page_does_with_its_line() {
     let out = main(&args(&format!("run-file {path} --json"))).unwrap();
     assert!(out.contains("\"errors\":[\"Exception in thread MainThread:"), "{out}");
 }
+
+/// The events of a Chrome trace `run --trace` wrote, and its metadata.
+fn chrome_trace_of(command: &str, name: &str) -> (Vec<serde_json::Value>, serde_json::Value) {
+    let path = std::env::temp_dir().join(format!("interleave-{}-{name}.json", std::process::id()));
+    main(&args(&format!("{command} --trace {}", path.display()))).unwrap();
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::remove_file(&path).ok();
+    let mut document: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let events = document["traceEvents"].as_array().unwrap().clone();
+    (events, document["otherData"].take())
+}
+
+#[test]
+fn run_trace_writes_nested_slices_per_thread_a_gil_track_and_an_arrow_per_message() {
+    let (events, about) = chrome_trace_of("run pipe --set messages=3 --seed 4", "pipe");
+    assert_eq!((about["engine"].as_str(), about["seed"].as_u64()), (Some("sim"), Some(4)));
+    assert_eq!(about["knobs"]["messages"], "3");
+    // On every track, slices nest: each starts after the one before ends, or inside it.
+    // (In whole nanoseconds, as a viewer reads the format's microseconds.)
+    let mut tracks: std::collections::BTreeMap<(u64, u64), Vec<(i64, i64)>> = Default::default();
+    for e in events.iter().filter(|e| e["ph"] == "X") {
+        let ns = |field: &str| (e[field].as_f64().unwrap() * 1000.0).round() as i64;
+        let (ts, dur) = (ns("ts"), ns("dur"));
+        assert!(dur > 0, "{e}");
+        tracks.entry((e["pid"].as_u64().unwrap(), e["tid"].as_u64().unwrap())).or_default().push((ts, ts + dur));
+    }
+    assert!(tracks.len() >= 4, "the main thread, two children and a GIL: {:?}", tracks.keys());
+    for (track, mut slices) in tracks.clone() {
+        slices.sort_unstable();
+        let mut open: Vec<i64> = Vec::new();
+        for (start, end) in slices {
+            while open.last().is_some_and(|ends| *ends <= start) {
+                open.pop();
+            }
+            assert!(open.last().is_none_or(|ends| end <= *ends), "{track:?}: a slice crosses the one it starts in");
+            open.push(end);
+        }
+    }
+    // A GIL track in each process, its slices named after the holder.
+    let gil_tracks: Vec<u64> = events
+        .iter()
+        .filter(|e| e["ph"] == "M" && e["name"] == "thread_name" && e["args"]["name"] == "GIL")
+        .map(|e| e["pid"].as_u64().unwrap())
+        .collect();
+    assert_eq!(gil_tracks.len(), 3, "the parent and both children");
+    assert!(events.iter().any(|e| e["ph"] == "X" && e["tid"] == 0 && e["name"] == "MainThread"));
+    // Each message an arrow: a start and a finish with the same id.
+    let ids = |ph: &str| -> Vec<u64> {
+        let mut ids: Vec<u64> = events.iter().filter(|e| e["ph"] == ph).map(|e| e["id"].as_u64().unwrap()).collect();
+        ids.sort_unstable();
+        ids
+    };
+    assert_eq!(ids("s").len(), 4, "three messages there and `thanks` back");
+    assert_eq!(ids("s"), ids("f"));
+    assert!(events.iter().any(|e| e["ph"] == "i" && e["name"] == "print"));
+}
+
+#[test]
+fn run_file_trace_holds_lock_holds_as_async_slices_and_a_bad_path_is_named() {
+    let file = python_file(
+        "trace_locks",
+        "import threading\n\nlock = threading.Lock()\n\n\ndef work():\n    with lock:\n        print(\"in\")\n\n\nt = threading.Thread(target=work)\nt.start()\nt.join()\n",
+    );
+    let (events, _) = chrome_trace_of(&format!("run-file {file}"), "locks");
+    let begins = events.iter().filter(|e| e["ph"] == "b" && e["cat"] == "lock").count();
+    let ends = events.iter().filter(|e| e["ph"] == "e" && e["cat"] == "lock").count();
+    assert_eq!((begins, ends), (1, 1));
+    let error = main(&args(&format!("run-file {file} --trace /no/such/dir/t.json"))).unwrap_err();
+    assert!(error.starts_with("--trace /no/such/dir/t.json: "), "{error}");
+    assert!(main(&args("run gil --trace")).unwrap_err().contains("--trace needs a file"));
+}
