@@ -10,12 +10,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::engine::program::{ActorId, Line, ObjectId, ProcessId};
 
-// Written with serde_json, a native dependency so far: the command line's `--trace`.
-#[cfg(not(target_arch = "wasm32"))]
 mod chrome;
 mod recorder;
 
-#[cfg(not(target_arch = "wasm32"))]
 pub use chrome::{chrome_trace, RunLabel};
 pub use recorder::{ActorRecorder, TraceBatch, TraceBudget};
 

@@ -94,7 +94,8 @@ fn to_action(response: Response) -> Option<Action> {
         Response::Panicked { .. }
         | Response::PoolStalled
         | Response::Heartbeat { .. }
-        | Response::ConsoleText { .. } => return None,
+        | Response::ConsoleText { .. }
+        | Response::TraceFile { .. } => return None,
     })
 }
 
@@ -125,6 +126,10 @@ pub fn App() -> Html {
                     // The whole output the learner asked for: saved as a file, never drawn.
                     ClientEvent::Response(Response::ConsoleText { run, text: Some(text) }) => {
                         crate::ui::download::save_text(&format!("interleave-run-{run}.txt"), &text);
+                        None
+                    }
+                    ClientEvent::Response(Response::TraceFile { run, json: Some(json) }) => {
+                        crate::ui::download::save_text(&format!("interleave-run-{run}.trace.json"), &json);
                         None
                     }
                     ClientEvent::Response(response) => {

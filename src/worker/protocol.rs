@@ -47,6 +47,8 @@ pub enum Request {
     Explore { run: u32, scenario: Scenario, request: ExploreRequest, expect: Option<Expect> },
     /// The whole console of the last finished run, for a download.
     ConsoleText { run: u32 },
+    /// The last finished run as a Chrome trace (JSON), if `run` is it.
+    TraceFile { run: u32 },
     /// Open the stepper: a simulated run of a lesson or the learner's program, taken a turn
     /// at a time as the page asks ([`Request::StepMove`]); a Cancel closes it.
     Step { run: u32, scenario: Scenario },
@@ -179,6 +181,11 @@ pub enum Response {
     Stepped {
         run: u32,
         view: Box<StepView>,
+    },
+    /// The run as a Chrome trace (`None`: it is no longer the last run).
+    TraceFile {
+        run: u32,
+        json: Option<String>,
     },
     /// The Python of a lesson with these knobs, or why it cannot be built; and what the
     /// lesson says of itself (empty for a lesson that does not exist).
@@ -382,6 +389,7 @@ mod tests {
             Request::HangForTest,
             Request::StallPoolForTest,
             Request::ConsoleText { run: 4 },
+            Request::TraceFile { run: 4 },
             Request::Run { run: 3, scenario: scenario("race_counter", &[("threads", "4")], None) },
             Request::Run { run: 3, scenario: scenario("race_counter", &[], Some("print('안녕')\n")) },
             Request::Explore {
@@ -444,6 +452,7 @@ mod tests {
                 }],
             },
             Response::ConsoleText { run: 4, text: Some("a\nb\n".into()) },
+            Response::TraceFile { run: 4, json: Some("{}".into()) },
             Response::Stepped { run: 8, view: Box::new(sample_step_view()) },
             Response::Source {
                 lesson: "pipe".into(),

@@ -69,3 +69,36 @@ test('Cancel ends a long simulated run with what it did so far', async () => {
   const { figures } = await runAt('?lesson=race_counter&threads=2&increments=1000&lock=each');
   assert.equal(figures.lost, 0);
 });
+
+test('Download trace writes the run as a Chrome trace: nested slices per thread, a GIL track, an arrow per message', async () => {
+  await runAt('?lesson=pipe&messages=3&seed=2');
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('#trace-download')]);
+  assert.match(download.suggestedFilename(), /^interleave-run-\d+\.trace\.json$/);
+  const text = await (await import('node:fs/promises')).readFile(await download.path(), 'utf8');
+  const { traceEvents: events, otherData } = JSON.parse(text);
+  assert.equal(otherData.seed, 2);
+  assert.equal(otherData.knobs.messages, '3');
+  // Every track's slices nest (in whole nanoseconds, as a viewer reads them).
+  const tracks = new Map();
+  for (const e of events.filter((e) => e.ph === 'X')) {
+    const key = `${e.pid}/${e.tid}`;
+    const start = Math.round(e.ts * 1000);
+    tracks.set(key, [...(tracks.get(key) ?? []), [start, start + Math.round(e.dur * 1000)]]);
+  }
+  assert.ok(tracks.size >= 4, [...tracks.keys()].join(' '));
+  for (const [key, slices] of tracks) {
+    slices.sort((a, b) => a[0] - b[0]);
+    const open = [];
+    for (const [start, end] of slices) {
+      while (open.length && open.at(-1) <= start) open.pop();
+      assert.ok(!open.length || end <= open.at(-1), `${key}: a slice crosses the one it starts in`);
+      open.push(end);
+    }
+  }
+  const gils = events.filter((e) => e.ph === 'M' && e.name === 'thread_name' && e.args.name === 'GIL');
+  assert.equal(gils.length, 3, 'a GIL track in the parent and in each child');
+  const ids = (ph) => events.filter((e) => e.ph === ph).map((e) => e.id).sort();
+  assert.equal(ids('s').length, 4, 'three messages there and `thanks` back');
+  assert.deepEqual(ids('s'), ids('f'));
+  assert.deepEqual(errors, []);
+});

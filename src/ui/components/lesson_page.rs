@@ -317,6 +317,10 @@ pub fn LessonPage(props: &LessonPageProps) -> Html {
                 if let (Some(run), false) = (&finished, running) {
                     if shows(Panel::Timeline) {
                         <Timeline lang={lang} trace={run.trace.clone()} caption={t(lang, Key::RunTimelineLabel)} focus={focus} onprint={onselect} />
+                        <p class="exports">
+                            <button id="trace-download" title={t(lang, Key::TraceDownloadHelp)}
+                                onclick={onaction.reform(|_: MouseEvent| Action::DownloadTrace)}>{ t(lang, Key::TraceDownload) }</button>
+                        </p>
                     }
                     if shows(Panel::Findings) {
                         <RunSummary lang={lang} run={run.clone()} />

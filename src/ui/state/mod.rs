@@ -155,6 +155,8 @@ pub enum Action {
     },
     /// Ask the worker for the whole console of the finished run (the app saves it).
     DownloadConsole,
+    /// The learner asks for the last run as a Chrome trace file.
+    DownloadTrace,
     /// Explore the open lesson with the link's knobs (its schedule aside).
     StartExplore(ExploreRequest),
     ExploreFinished {
@@ -414,6 +416,11 @@ impl State {
             Action::DownloadConsole => {
                 if let Some(run) = self.finished.as_ref().filter(|f| f.omitted_console()).map(|f| f.run) {
                     self.send(Request::ConsoleText { run });
+                }
+            }
+            Action::DownloadTrace => {
+                if let Some(run) = self.finished.as_ref().map(|f| f.run) {
+                    self.send(Request::TraceFile { run });
                 }
             }
             Action::StartExplore(request) => self.start_explore(request),

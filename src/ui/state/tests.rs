@@ -400,6 +400,9 @@ fn a_finished_run_shows_its_findings_in_the_language_of_the_page() {
     let sent = state.outbox.len();
     let state = state.reduce(Action::DownloadConsole);
     assert_eq!(state.outbox.len(), sent);
+    // Its trace can be: the worker writes it.
+    let state = state.reduce(Action::DownloadTrace);
+    assert_eq!(state.outbox.last().map(|(_, r)| r.clone()), Some(Request::TraceFile { run }));
 }
 
 #[test]

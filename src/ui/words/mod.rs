@@ -52,6 +52,8 @@ pub enum Key {
     StatePrint,
     ConsoleEmpty,
     ConsoleDownload,
+    TraceDownload,
+    TraceDownloadHelp,
     OutcomeCancelled,
     OutcomeDeadline,
     OutcomeDeadlock,
@@ -223,6 +225,11 @@ pub fn t(lang: Lang, key: Key) -> &'static str {
         StatePrint => ("print", "출력"),
         ConsoleEmpty => ("Nothing printed yet.", "아직 출력이 없습니다."),
         ConsoleDownload => ("Download the whole output", "전체 출력 내려받기"),
+        TraceDownload => ("Download trace", "트레이스 내려받기"),
+        TraceDownloadHelp => (
+            "The run as a Chrome trace: open it in ui.perfetto.dev or chrome://tracing.",
+            "이 실행을 Chrome 트레이스로 내려받습니다. ui.perfetto.dev나 chrome://tracing에서 여세요.",
+        ),
         OutcomeCancelled => ("Cancelled before the end.", "끝나기 전에 취소되었습니다."),
         OutcomeDeadline => (
             "Stopped: the run went past its time limit.",

@@ -18,7 +18,7 @@ use crate::engine::live::probe::{self, ProbeRun};
 use crate::engine::live::run::{self as live_run, LiveRun};
 use crate::engine::live::{Spawner, POOL_THREADS};
 use crate::engine::sim::{Sim, StepResult};
-use crate::engine::trace::{ConsoleWrite, Outcome, Trace, TraceBatch};
+use crate::engine::trace::{chrome_trace, ConsoleWrite, Outcome, RunLabel, Trace, TraceBatch};
 use crate::lessons::{self, Lesson, Setup};
 use crate::worker::protocol::{Request, Response, Scenario, CONSOLE_HEAD, CONSOLE_TAIL};
 use step::StepSession;
@@ -95,6 +95,8 @@ pub struct Driver {
     active: Option<Active>,
     /// The whole console of the last finished lesson run, for a download.
     last_console: Option<(u32, String)>,
+    /// The last finished lesson run, whole, with its seed and knobs: for its Chrome trace.
+    last_trace: Option<LastTrace>,
     /// Set once the pool is broken (a panic, a stall) and the page told: nothing more runs.
     broken: bool,
     /// Pool jobs run as of the last heartbeat, and heartbeats since that count moved.
@@ -113,6 +115,7 @@ impl Driver {
             pool_threads,
             active: None,
             last_console: None,
+            last_trace: None,
             broken: false,
             pool_beats: 0,
             quiet_beats: 0,
@@ -285,6 +288,14 @@ impl Driver {
                     active.control.cancel();
                 }
             }
+            Request::TraceFile { run } => {
+                let json = self.last_trace.as_ref().filter(|last| last.run == run).map(|last| {
+                    let knobs = &last.knobs;
+                    let schedule = knobs.iter().find(|(k, _)| k == "schedule").map_or("", |(_, v)| v.as_str());
+                    chrome_trace(&last.trace, &RunLabel { seed: last.seed, schedule, knobs })
+                });
+                self.out.push(Response::TraceFile { run, json });
+            }
             Request::ConsoleText { run } => {
                 let text = self.last_console.as_ref().filter(|(r, _)| *r == run).map(|(_, t)| t.clone());
                 self.out.push(Response::ConsoleText { run, text });
@@ -451,6 +462,12 @@ impl Driver {
     fn lesson_done(&mut self, run: u32, mut trace: Trace, setup: Option<&Setup>) -> Response {
         let findings = setup.map(|setup| setup.findings_in_every_language(&trace)).unwrap_or_default();
         self.last_console = Some((run, trace.console_text()));
+        self.last_trace = setup.map(|setup| {
+            let knobs: Vec<(String, String)> =
+                setup.knobs.pairs().into_iter().map(|(k, v)| (k.to_string(), v)).collect();
+            let seed = knobs.iter().find(|(k, _)| k == "seed").and_then(|(_, v)| v.parse().ok()).unwrap_or(0);
+            LastTrace { run, trace: Box::new(trace.clone()), seed, knobs }
+        });
         trace.cut_console(CONSOLE_HEAD, CONSOLE_TAIL);
         Response::RunDone { run, trace, findings }
     }
@@ -459,6 +476,15 @@ impl Driver {
 /// What a job is of, checked: the lesson, its knobs, and the learner's text compiled.
 fn setup(scenario: &Scenario) -> Result<Setup, String> {
     Setup::new(find(&scenario.lesson)?, &scenario.knobs, scenario.code.as_deref())
+}
+
+/// The last finished lesson run, whole, with its seed and knobs: what its Chrome trace
+/// is written from when the page asks.
+struct LastTrace {
+    run: u32,
+    trace: Box<Trace>,
+    seed: u64,
+    knobs: Vec<(String, String)>,
 }
 
 fn find(lesson: &str) -> Result<&'static Lesson, String> {

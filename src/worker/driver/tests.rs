@@ -297,3 +297,21 @@ fn the_learners_text_is_checked_at_once_and_runs_in_place_of_the_lessons_program
     d.handle(Request::Run { run: 7, scenario: refused });
     assert!(failed(&d.take_responses()).starts_with("line "), "the refusal names its line");
 }
+
+#[test]
+fn the_last_run_is_written_as_a_chrome_trace_on_request_and_no_other() {
+    let mut d = driver(0);
+    let pairs = knobs(&[("messages", "2"), ("seed", "3")]);
+    d.handle(Request::Run { run: 8, scenario: scenario("pipe".into(), pairs) });
+    assert!(matches!(settle(&mut d).last(), Some(Response::RunDone { .. })));
+    d.handle(Request::TraceFile { run: 8 });
+    let [Response::TraceFile { run: 8, json: Some(json) }] = &d.take_responses()[..] else { panic!() };
+    let document: serde_json::Value = serde_json::from_str(json).unwrap();
+    assert_eq!(document["otherData"]["seed"], 3);
+    assert_eq!(document["otherData"]["knobs"]["messages"], "2");
+    let arrows = document["traceEvents"].as_array().unwrap().iter().filter(|e| e["ph"] == "s").count();
+    assert_eq!(arrows, 3, "two messages and `thanks`");
+    // An earlier run's trace is gone: nothing is written for it.
+    d.handle(Request::TraceFile { run: 7 });
+    assert_eq!(d.take_responses(), vec![Response::TraceFile { run: 7, json: None }]);
+}
