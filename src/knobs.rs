@@ -277,6 +277,8 @@ pub fn parse_decimal(raw: &str) -> Option<f64> {
     }
     let m = mantissa as f64;
     let value = match scale {
+        // Zero whatever the power (not 0 × infinity).
+        _ if mantissa == 0 => 0.0,
         0..=22 => m * 10f64.powi(scale as i32),
         -22..=-1 => m / 10f64.powi(-scale as i32),
         _ => m * 10f64.powi(scale.clamp(-9_999, 9_999) as i32),
@@ -509,6 +511,7 @@ mod tests {
         assert_eq!(parse_decimal("1e999"), Some(f64::INFINITY));
         assert_eq!(parse_decimal("-1e99999999999"), Some(f64::NEG_INFINITY));
         assert_eq!(parse_decimal("1e-999"), Some(0.0));
+        assert_eq!(parse_decimal("0e400"), Some(0.0));
         for bad in
             ["", ".", "-", "+.", "e5", "1e", "1e+", "1..2", "--1", "1-", "inf", "nan", "1_000", "0x10", " 1", "1 "]
         {

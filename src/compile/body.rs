@@ -114,15 +114,13 @@ impl<'m, 'a> Body<'m, 'a> {
     /// so that a statement's scratch register, after them all,
     /// is never a local's.
     pub(super) fn take_registers(&mut self, stmts: &[Stmt]) -> Result<(), CompileError> {
-        if !self.main {
-            self.take_constants(stmts);
-        }
         // A parameter the body changes (`while n > 0: n -= 1`) holding a whole number: a
-        // register, set to the number as the function starts.
+        // register, set to the number as the function starts (before the constants are
+        // found, so none is taken from its first value).
         for (name, value) in self.params.clone() {
             let Value::Int(value) = value else { continue };
             let changed = super::syntax::stores_of(stmts, &name) > 0 && !self.constants.contains(&name);
-            if changed && !declares_global(stmts, &name) {
+            if changed && !declares_global(stmts, &name) && !self.main {
                 let Some(first) = stmts.first() else { continue };
                 self.params.retain(|(p, _)| *p != name);
                 let at = self.scratch(first)?;
@@ -130,6 +128,9 @@ impl<'m, 'a> Body<'m, 'a> {
                 self.locals.insert(name.clone(), Local::Reg(at));
                 self.entry_values.insert(name, value);
             }
+        }
+        if !self.main {
+            self.take_constants(stmts);
         }
         let mut names: Vec<&ast::ExprName> = Vec::new();
         assigned_names(stmts, &|f| self.m.makes_actors(f), &mut names);
@@ -181,6 +182,11 @@ impl<'m, 'a> Body<'m, 'a> {
     }
 
     /// Where the next operation goes in the thread's list.
+    /// Drops the operations made from `at` (a place as [`Body::here`] gives it) on.
+    pub(super) fn truncate_ops(&mut self, at: usize) {
+        self.ops.truncate(at - self.base);
+    }
+
     pub(super) fn here(&self) -> usize {
         self.base + self.ops.len()
     }

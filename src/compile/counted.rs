@@ -16,9 +16,9 @@ use crate::engine::program::OpKind;
 /// What a counting loop's test asks of its variable.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Test {
-    /// `n > k` (and `n >= k - 1`).
+    /// `n > k` (and `n >= k + 1`).
     Above(i128),
-    /// `n < k` (and `n <= k + 1`).
+    /// `n < k` (and `n <= k - 1`).
     Below(i128),
     /// `n != k`, and `while n:` for `n != 0`.
     Not(i128),
@@ -56,14 +56,16 @@ impl Body<'_, '_> {
         };
         let Some(passes) = test.passes(i128::from(start), i128::from(step)) else { return Ok(false) };
         let test_work = OpKind::Compute { units: WHILE_TEST_UNITS };
-        if passes > 0 {
-            let start = self.here();
-            self.op(w, test_work.clone());
-            self.loops.push(OpenLoop::counted(start, self.withs.len()));
-            let body = self.block(&w.body);
-            self.loops.pop();
-            body?;
-            self.op(w, OpKind::Loop { to: start, times: passes });
+        let start = self.here();
+        self.op(w, test_work.clone());
+        self.loops.push(OpenLoop::counted(start, self.withs.len()));
+        let body = self.block(&w.body);
+        self.loops.pop();
+        body?;
+        match passes {
+            // Compiled all the same, so what it cannot run is refused whatever the start.
+            0 => self.truncate_ops(start),
+            _ => self.op(w, OpKind::Loop { to: start, times: passes }),
         }
         // The test that ends it.
         self.op(w, test_work);
@@ -131,7 +133,7 @@ impl Body<'_, '_> {
 
     /// `name`'s value as the loop starts, known before the run: the last assignment to it
     /// before the loop in its block gives it a known number, or (with none at a function's
-    /// top level) the parameter it is was given one.
+    /// top level) the number its parameter was given.
     fn entry_value(&self, name: &str, earlier: &[Stmt]) -> Option<i64> {
         let last = earlier.iter().rev().find(|s| stores_of(std::slice::from_ref(*s), name) > 0);
         match last {

@@ -134,18 +134,53 @@ fn check_locals(source: &str, body: &[Stmt], def: &ast::StmtFunctionDef) -> Resu
     for stmt in body.iter().filter(|s| !matches!(s, Stmt::FunctionDef(d) if d.name == def.name)) {
         bound_names(std::slice::from_ref(stmt), &mut module);
     }
+    // The module's functions, classes and imports are its names too.
+    let module_names: Vec<&str> = body
+        .iter()
+        .flat_map(|s| match s {
+            Stmt::FunctionDef(d) => vec![d.name.as_str()],
+            Stmt::ClassDef(c) => vec![c.name.as_str()],
+            Stmt::Import(i) => i.names.iter().map(|a| a.asname.as_ref().unwrap_or(&a.name).as_str()).collect(),
+            Stmt::ImportFrom(i) => i.names.iter().map(|a| a.asname.as_ref().unwrap_or(&a.name).as_str()).collect(),
+            _ => vec![],
+        })
+        .collect();
+    // Every other function, a class's methods among them.
+    let functions: Vec<&ast::StmtFunctionDef> = body
+        .iter()
+        .flat_map(|s| match s {
+            Stmt::FunctionDef(f) if f.name != def.name => vec![f],
+            Stmt::ClassDef(c) => c
+                .body
+                .iter()
+                .filter_map(|s| match s {
+                    Stmt::FunctionDef(f) => Some(f),
+                    _ => None,
+                })
+                .collect(),
+            _ => vec![],
+        })
+        .collect();
     let main = def.name.as_str();
     for local in locals.iter().filter(|n| !declared.contains(n.id.as_str())) {
         let id = local.id.as_str();
-        if module.iter().any(|m| m.id.as_str() == id) {
+        if module.iter().any(|m| m.id.as_str() == id) || module_names.contains(&id) {
             let message = format!(
                 "`{id}` is a local of `{main}()` and the module's as well; give one of them another name, so far"
             );
             return Err(refuse(source, *local, message));
         }
-        for stmt in body {
-            let Stmt::FunctionDef(other) = stmt else { continue };
-            if other.name == def.name || !reads_as_global(other, id) {
+        // The module's own statements after `main()` returns cannot see its locals either.
+        let read_outside = body.iter().find(|s| {
+            !matches!(s, Stmt::FunctionDef(_) | Stmt::ClassDef(_))
+                && mentions_outside_comprehensions(std::slice::from_ref(*s), id) > 0
+        });
+        if let Some(stmt) = read_outside {
+            let message = format!("NameError: `{id}` is a local of `{main}()`, which the module cannot see after it returns; make it at the module's level");
+            return Err(refuse(source, stmt, message));
+        }
+        for other in &functions {
+            if !reads_as_global(other, id) {
                 continue;
             }
             let message = format!(

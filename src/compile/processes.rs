@@ -279,8 +279,8 @@ impl Body<'_, '_> {
             let message = format!("`sys.{}` is not supported yet; `sys.setswitchinterval(seconds)` is", attr.attr);
             return Err(self.refuse(call, message));
         }
-        if !self.main || !self.m.threads.is_empty() {
-            let message = "set the switch interval in the main thread, at the module's level, before starting any thread or process";
+        if !self.main || self.nesting > 0 || !self.m.threads.is_empty() {
+            let message = "set the switch interval in the main thread, at the module's level (not in a loop or a branch), before starting any thread or process";
             return Err(self.refuse(call, message));
         }
         let seconds = match (&call.arguments.args[..], call.arguments.keywords.is_empty()) {

@@ -455,9 +455,12 @@ impl Body<'_, '_> {
         }
         self.nesting += 1;
         self.loops.pop();
-        // Python leaves the variable at its last value.
-        if times > 0 && self.local_reg(var.id.as_str()).is_none() && done.is_ok() {
-            self.params.push((var.id.to_string(), Value::Int(from + times as i64 - 1)));
+        // Python leaves the variable at its last value: kept as known where nothing else
+        // gives the name a value (another loop over it binds it itself).
+        let id = var.id.as_str();
+        let only_here = super::syntax::stores_of(self.scope_body(), id) == 1;
+        if times > 0 && self.local_reg(id).is_none() && only_here && done.is_ok() {
+            self.params.push((id.to_string(), Value::Int(from + times as i64 - 1)));
         }
         done.map(|()| true)
     }

@@ -143,7 +143,8 @@ impl Arith {
                     return None;
                 }
                 let q = a.wrapping_div(b);
-                let q = if a % b != 0 && ((a < 0) != (b < 0)) { q - 1 } else { q };
+                // (`wrapping_rem`: `i64::MIN % -1` overflows, and its remainder is 0.)
+                let q = if a.wrapping_rem(b) != 0 && ((a < 0) != (b < 0)) { q - 1 } else { q };
                 if self == Arith::FloorDiv {
                     q
                 } else {
@@ -337,6 +338,9 @@ mod tests {
         assert_eq!(Arith::FloorDiv.apply(7, 2), Some(3));
         assert_eq!(Arith::FloorDiv.apply(-7, 2), Some(-4));
         assert_eq!(Arith::FloorDiv.apply(7, -2), Some(-4));
+        // Past the range, wrapping as every operation does, never a panic.
+        assert_eq!(Arith::Mod.apply(i64::MIN, -1), Some(0));
+        assert_eq!(Arith::FloorDiv.apply(i64::MIN, -1), Some(i64::MIN));
         assert_eq!(Arith::Mod.apply(-7, 2), Some(1));
         assert_eq!(Arith::Mod.apply(7, -2), Some(-1));
         assert_eq!(Arith::Mod.apply(7, 0), None);

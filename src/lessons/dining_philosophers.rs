@@ -8,15 +8,13 @@
 //! put the first back and think again). The findings count meals from the console and name
 //! the deadlock's cycle when there is one.
 
-use crate::engine::program::{
-    Cond, ObjectDef, ObjectId, ObjectKind, Op, OpKind, Program, Reg, TextPart, Wait,
-};
+use crate::engine::program::{Cond, ObjectDef, ObjectId, ObjectKind, Op, OpKind, Program, Reg, TextPart, Wait};
 use crate::engine::trace::{Outcome, Trace};
 use crate::i18n::{Lang, Text};
 use crate::knobs::{Common, FromKnobs, KnobError, KnobKind, KnobSpec, KnobValues};
 use crate::lessons::parts::{joins, main_process, main_thread, starts, thread};
 use crate::lessons::source::Source;
-use crate::lessons::{Built, Findings, Group, Lesson, LessonInfo, Teach, LessonWords};
+use crate::lessons::{Built, Findings, Group, Lesson, LessonInfo, LessonWords, Teach};
 
 const KNOBS: &[KnobSpec] = &[
     KnobSpec { name: "philosophers", kind: KnobKind::Int { min: 2, max: 12 }, default: "5" },
@@ -207,10 +205,8 @@ fn build(knobs: &Knobs, common: &Common) -> Built {
         let (first, second) =
             if strategy == Strategy::Ordered { (left.min(right), left.max(right)) } else { (left, right) };
         let (first, second) = (fork(first), fork(second));
-        let mut ops = vec![
-            meals_line.op(OpKind::Set { reg: MEALS, value: 0 }),
-            while_line.op(OpKind::Clock { reg: NOW }),
-        ];
+        let mut ops =
+            vec![meals_line.op(OpKind::Set { reg: MEALS, value: 0 }), while_line.op(OpKind::Clock { reg: NOW })];
         let top = 1;
         // `while` goes on to the body while there is time left, else to the last print.
         ops.push(while_line.op(OpKind::JumpIf { cond: Cond::Lt(NOW, stop_at), to: ops.len() + 2 }));
@@ -266,9 +262,13 @@ fn build(knobs: &Knobs, common: &Common) -> Built {
     let mut objects: Vec<ObjectDef> =
         (0..n).map(|i| ObjectDef { name: format!("forks[{i}]"), kind: ObjectKind::Lock }).collect();
     if strategy == Strategy::Waiter {
-        objects.push(ObjectDef { name: "waiter".into(), kind: ObjectKind::Semaphore { permits: n as u32 - 1, bounded: false } });
+        objects.push(ObjectDef {
+            name: "waiter".into(),
+            kind: ObjectKind::Semaphore { permits: n as u32 - 1, bounded: false },
+        });
     }
-    let program = Program { source: src.finish(), processes: vec![main_process()], actors, objects, switch_interval: None };
+    let program =
+        Program { source: src.finish(), processes: vec![main_process()], actors, objects, switch_interval: None };
     Built::new(program, common)
 }
 

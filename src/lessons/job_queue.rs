@@ -14,7 +14,7 @@ use crate::i18n::{Lang, Text};
 use crate::knobs::{Common, FromKnobs, KnobError, KnobKind, KnobSpec, KnobValues};
 use crate::lessons::parts::{main_process, main_thread, not_finished};
 use crate::lessons::source::{Source, SourceLine};
-use crate::lessons::{Built, Findings, Group, Lesson, LessonInfo, Teach, LessonWords};
+use crate::lessons::{Built, Findings, Group, Lesson, LessonInfo, LessonWords, Teach};
 
 const KNOBS: &[KnobSpec] = &[
     KnobSpec { name: "pool_size", kind: KnobKind::Int { min: 1, max: 12 }, default: "4" },
@@ -145,7 +145,8 @@ fn build(knobs: &Knobs, common: &Common) -> Built {
         objects: vec![
             ObjectDef { name: "results".into(), kind: ObjectKind::Queue { maxsize: 0 } },
             ObjectDef { name: "collected".into(), kind: ObjectKind::List { initial: Vec::new() } },
-        ], switch_interval: None
+        ],
+        switch_interval: None,
     };
     let (results, collected) = (ObjectId(0), ObjectId(1));
     let plan = PoolPlan {

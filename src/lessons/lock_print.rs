@@ -12,7 +12,7 @@ use crate::i18n::{group_digits, Lang, Text};
 use crate::knobs::{Common, FromKnobs, KnobError, KnobKind, KnobSpec, KnobValues, Output};
 use crate::lessons::parts::{main_process, main_thread, not_finished, thread};
 use crate::lessons::source::Source;
-use crate::lessons::{Built, Findings, Group, Lesson, LessonInfo, Teach, LessonWords};
+use crate::lessons::{Built, Findings, Group, Lesson, LessonInfo, LessonWords, Teach};
 
 const KNOBS: &[KnobSpec] = &[
     KnobSpec { name: "lock", kind: KnobKind::Choice(&["on", "off"]), default: "on" },
@@ -145,7 +145,8 @@ fn build(knobs: &Knobs, common: &Common) -> Built {
         source: src.finish(),
         processes: vec![main_process()],
         actors,
-        objects: vec![ObjectDef { name: "lock".into(), kind: ObjectKind::Lock }], switch_interval: None
+        objects: vec![ObjectDef { name: "lock".into(), kind: ObjectKind::Lock }],
+        switch_interval: None,
     };
     Built::new(program, common)
 }

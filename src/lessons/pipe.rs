@@ -6,16 +6,16 @@
 //! end. With `close_early=yes` the sender closes its end one message early, and the
 //! receiver's last `recv()` raises `EOFError`.
 
+use crate::compile::{print_text_or_number, text_code};
 use crate::engine::program::{
     ActorId, ObjectDef, ObjectId, ObjectKind, Op, OpKind, Operand, Program, Reg, StartMethod, TextPart, Wait,
 };
-use crate::compile::{print_text_or_number, text_code};
 use crate::engine::trace::{Outcome, Trace};
 use crate::i18n::{Lang, Text};
 use crate::knobs::{Common, FromKnobs, KnobError, KnobKind, KnobSpec, KnobValues, Output};
 use crate::lessons::parts::{add_child, lines_by_actor, main_process, main_thread, not_finished};
 use crate::lessons::source::{Source, SourceLine};
-use crate::lessons::{Built, Findings, Group, Lesson, LessonInfo, Teach, LessonWords};
+use crate::lessons::{Built, Findings, Group, Lesson, LessonInfo, LessonWords, Teach};
 
 const KNOBS: &[KnobSpec] = &[
     KnobSpec { name: "messages", kind: KnobKind::Int { min: 1, max: 10 }, default: "3" },

@@ -15,7 +15,7 @@ use crate::i18n::{Lang, Text};
 use crate::knobs::{Common, FromKnobs, KnobError, KnobKind, KnobSpec, KnobValues};
 use crate::lessons::parts::{main_process, main_thread, not_finished};
 use crate::lessons::source::Source;
-use crate::lessons::{Built, Findings, Group, Lesson, LessonInfo, Teach, LessonWords};
+use crate::lessons::{Built, Findings, Group, Lesson, LessonInfo, LessonWords, Teach};
 
 const KNOBS: &[KnobSpec] = &[
     KnobSpec { name: "tasks", kind: KnobKind::Int { min: 1, max: 40 }, default: "10" },
@@ -173,7 +173,9 @@ fn build(knobs: &Knobs, common: &Common) -> Built {
         PoolMethod::ImapUnordered => {
             src.line(2, &format!("results = list(pool.imap_unordered(f, range({tasks}){chunk_arg}))"))
         }
-        PoolMethod::ApplyAsync => src.line(2, &format!("handles = [pool.apply_async(f, (x,)) for x in range({tasks})]")),
+        PoolMethod::ApplyAsync => {
+            src.line(2, &format!("handles = [pool.apply_async(f, (x,)) for x in range({tasks})]"))
+        }
     };
     // `apply_async`'s results are read on a line of their own.
     let gets = match plan.method {
@@ -186,7 +188,8 @@ fn build(knobs: &Knobs, common: &Common) -> Built {
         source: String::new(),
         processes: vec![main_process()],
         actors: vec![main_thread(Vec::new())],
-        objects: Vec::new(), switch_interval: None
+        objects: Vec::new(),
+        switch_interval: None,
     };
     // apply_async's results reach the main thread through the handles; here, a queue the
     // result handler fills and `h.get()` drains.

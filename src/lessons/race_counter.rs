@@ -10,7 +10,7 @@ use crate::i18n::{group_digits, Lang, Text};
 use crate::knobs::{Common, FromKnobs, KnobError, KnobKind, KnobSpec, KnobValues};
 use crate::lessons::parts::{joins, main_process, main_thread, starts, thread};
 use crate::lessons::source::{Source, SourceLine};
-use crate::lessons::{Built, Findings, Group, Lesson, LessonInfo, Teach, LessonWords};
+use crate::lessons::{Built, Findings, Group, Lesson, LessonInfo, LessonWords, Teach};
 
 const KNOBS: &[KnobSpec] = &[
     KnobSpec { name: "threads", kind: KnobKind::Int { min: 1, max: 16 }, default: "4" },
@@ -215,7 +215,8 @@ fn build(knobs: &Knobs, common: &Common) -> Built {
     if lock != LockPlacement::None {
         objects.push(ObjectDef { name: "lock".into(), kind: ObjectKind::Lock });
     }
-    let program = Program { source: src.finish(), processes: vec![main_process()], actors, objects, switch_interval: None };
+    let program =
+        Program { source: src.finish(), processes: vec![main_process()], actors, objects, switch_interval: None };
     Built::new(program, common)
 }
 

@@ -12,7 +12,7 @@ use crate::i18n::{Lang, Text};
 use crate::knobs::{Common, FromKnobs, KnobError, KnobKind, KnobSpec, KnobValues};
 use crate::lessons::parts::{joins, main_process, main_thread, not_finished, starts, thread};
 use crate::lessons::source::Source;
-use crate::lessons::{Built, Findings, Group, Lesson, LessonInfo, Teach, LessonWords};
+use crate::lessons::{Built, Findings, Group, Lesson, LessonInfo, LessonWords, Teach};
 
 const KNOBS: &[KnobSpec] = &[
     KnobSpec { name: "threads", kind: KnobKind::Int { min: 1, max: 8 }, default: "3" },
@@ -229,7 +229,13 @@ fn build(knobs: &Knobs, common: &Common) -> Built {
         ];
         actors.push(ActorDef { daemon, ..thread(actor, ops) });
     }
-    let program = Program { source: src.finish(), processes: vec![main_process()], actors, objects: Vec::new(), switch_interval: None };
+    let program = Program {
+        source: src.finish(),
+        processes: vec![main_process()],
+        actors,
+        objects: Vec::new(),
+        switch_interval: None,
+    };
     Built::new(program, common)
 }
 

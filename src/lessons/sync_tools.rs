@@ -20,7 +20,7 @@ use crate::i18n::{Lang, Text};
 use crate::knobs::{Common, FromKnobs, KnobError, KnobKind, KnobSpec, KnobValues};
 use crate::lessons::parts::{joins, main_process, main_thread, starts, thread};
 use crate::lessons::source::Source;
-use crate::lessons::{Built, Findings, Group, Lesson, LessonInfo, Teach, LessonWords};
+use crate::lessons::{Built, Findings, Group, Lesson, LessonInfo, LessonWords, Teach};
 
 mod findings;
 
@@ -226,7 +226,8 @@ fn build(knobs: &Knobs, common: &Common) -> Built {
     own_lines(&mut src, &mut main, after);
     let mut actors = vec![main_thread(main)];
     actors.extend(workers);
-    let program = Program { source: src.finish(), processes: vec![main_process()], actors, objects, switch_interval: None };
+    let program =
+        Program { source: src.finish(), processes: vec![main_process()], actors, objects, switch_interval: None };
     Built::new(program, common)
 }
 

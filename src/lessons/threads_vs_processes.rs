@@ -14,7 +14,7 @@ use crate::i18n::{group_digits, Lang, Text};
 use crate::knobs::{Common, FromKnobs, KnobError, KnobKind, KnobSpec, KnobValues};
 use crate::lessons::parts::{add_child, joins, main_process, main_thread, not_finished, starts, thread};
 use crate::lessons::source::Source;
-use crate::lessons::{Built, Findings, Group, Lesson, LessonInfo, Teach, LessonWords};
+use crate::lessons::{Built, Findings, Group, Lesson, LessonInfo, LessonWords, Teach};
 
 const KNOBS: &[KnobSpec] = &[
     KnobSpec { name: "count", kind: KnobKind::Int { min: 1, max: 16 }, default: "8" },
@@ -182,11 +182,9 @@ fn build(knobs: &Knobs, common: &Common) -> Built {
         ],
     }));
     main.push(print_counter.op(OpKind::Load { object: COUNTER, reg: SCRATCH }));
-    main.push(
-        print_counter.op(OpKind::Print {
-            text: vec![TextPart::Lit("counter in the main process: ".into()), TextPart::Reg(SCRATCH)],
-        }),
-    );
+    main.push(print_counter.op(OpKind::Print {
+        text: vec![TextPart::Lit("counter in the main process: ".into()), TextPart::Reg(SCRATCH)],
+    }));
 
     let task = vec![
         add_line.op(OpKind::Load { object: COUNTER, reg: VALUE }),
@@ -207,7 +205,8 @@ fn build(knobs: &Knobs, common: &Common) -> Built {
         source: src.finish(),
         processes,
         actors,
-        objects: vec![ObjectDef { name: "counter".into(), kind: ObjectKind::Var { initial: 0 } }], switch_interval: None
+        objects: vec![ObjectDef { name: "counter".into(), kind: ObjectKind::Var { initial: 0 } }],
+        switch_interval: None,
     };
     Built::new(program, common)
 }

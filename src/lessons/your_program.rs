@@ -37,7 +37,8 @@ pub const INFO: LessonInfo = LessonInfo {
     title: Text { en: "Your program", ko: "나의 프로그램" },
     teaser: Text {
         en: "Write your own threaded Python, run it on both engines, step it and search its interleavings.",
-        ko: "스레드를 쓰는 파이썬을 직접 써서 두 엔진으로 실행하고, 한 단계씩 밟아 보고, 가능한 실행 순서를 찾아보세요.",
+        ko:
+            "스레드를 쓰는 파이썬을 직접 써서 두 엔진으로 실행하고, 한 단계씩 밟아 보고, 가능한 실행 순서를 찾아보세요.",
     },
     knobs: KNOBS,
     common_knobs: &["engine", "gil", "cores", "python", "output", "seed"],

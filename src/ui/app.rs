@@ -312,7 +312,8 @@ pub fn App() -> Html {
             <LessonPage lang={lang} lesson={lesson} query={state.query.clone()} form_notes={state.form_notes.clone()}
                 run_phase={state.run_phase()} can_run={state.can_run()} can_step={state.can_step()}
                 needs_pool={live && state.worker == WorkerStatus::NoPool} restarted={state.restarted.clone()}
-                source={state.source.clone()} words={state.lesson_words.clone().map(|(_, e, s)| Rc::new((e, s)))}
+                source={state.source.clone()}
+                words={state.lesson_words.clone().filter(|(id, ..)| *id == lesson.id).map(|(_, e, s)| Rc::new((e, s)))}
                 finished={state.finished.clone()}
                 editing={state.editor_open()} code_error={state.code_error().cloned()} compile_ns={state.code_check.took_ns}
                 compile_answers={state.code_check.answers}

@@ -223,6 +223,20 @@ fn a_main_function_makes_threads_as_the_module_would_and_keeps_its_locals_to_its
     let cases: &[(&str, (u32, u32), &str)] = &[
         ("import threading\n\n\ndef worker():\n    with lock:\n        pass\n\n\ndef main():\n    lock = threading.Lock()\n    t = threading.Thread(target=worker)\n    t.start()\n\n\nmain()\n", (4, 5), "NameError: `lock` is a local of `main()`, which `worker()` cannot see"),
         ("import threading\n\ncount = 0\n\n\ndef work():\n    pass\n\n\ndef main():\n    count = 5\n    t = threading.Thread(target=work)\n\n\nmain()\n", (11, 5), "`count` is a local of `main()` and the module's as well"),
+        ("import threading\n\n\nclass W(threading.Thread):\n    def run(self):\n        print(total)\n\n\ndef main():\n    total = 3\n    w = W()\n    w.start()\n\n\nmain()\n", (5, 9), "`run()` cannot see"),
+        ("import threading\n\n\ndef work():\n    pass\n\n\ndef main():\n    t = threading.Thread(target=work)\n    t.start()\n\n\nmain()\nprint(t.name)\n", (14, 1), "which the module cannot see after it returns"),
+        ("import threading\n\n\ndef work():\n    pass\n\n\ndef main():\n    work = threading.Thread(target=work)\n\n\nmain()\n", (9, 5), "`work` is a local of `main()` and the module's as well"),
     ];
     refused_as(cases);
+}
+
+#[test]
+fn values_are_what_cpython_gives_after_a_parameter_changes_and_after_loops_that_make_threads() {
+    let printed = |source: &str| sim::run(compile(source).unwrap(), Default::default()).unwrap().console_text();
+    // A local copied from a parameter the function changed has the changed value.
+    let copied = "import threading\n\n\ndef work(n):\n    n -= 1\n    left = n\n    print(left)\n\n\nt = threading.Thread(target=work, args=(5,))\nt.start()\nt.join()\n";
+    assert_eq!(printed(copied), "4\n");
+    // Two loops that make threads over one name, then a loop that prints it: each its own.
+    let loops = "import threading\n\n\ndef w(i):\n    print(f\"w {i}\")\n\n\nfor i in range(2):\n    t = threading.Thread(target=w, args=(i,))\n    t.start()\n    t.join()\nfor i in range(2, 4):\n    t = threading.Thread(target=w, args=(i,))\n    t.start()\n    t.join()\nfor i in range(3):\n    print(i)\n";
+    assert_eq!(printed(loops), "w 0\nw 1\nw 2\nw 3\n0\n1\n2\n");
 }

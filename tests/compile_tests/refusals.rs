@@ -161,6 +161,7 @@ fn the_switch_interval_is_set_before_any_thread_starts_and_must_be_positive() {
         ("import sys\nimport threading\n\n\ndef work():\n    pass\n\n\nt = threading.Thread(target=work)\nt.start()\nsys.setswitchinterval(0.001)\n", (11, 1), "before starting any thread"),
         ("import sys\n\n\ndef tune():\n    sys.setswitchinterval(0.001)\n\n\ntune()\ntune()\n", (5, 5), "at the module's level"),
         ("import sys\n\nsys.exit(0)\n", (3, 1), "`sys.exit` is not supported yet"),
+        ("import sys\n\nfor _ in range(2):\n    sys.setswitchinterval(0.0001)\n", (4, 5), "not in a loop or a branch"),
     ];
     refused_as(cases);
 }

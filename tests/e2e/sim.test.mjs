@@ -76,7 +76,7 @@ test('Download trace writes the run as a Chrome trace: nested slices per thread,
   assert.match(download.suggestedFilename(), /^interleave-run-\d+\.trace\.json$/);
   const text = await (await import('node:fs/promises')).readFile(await download.path(), 'utf8');
   const { traceEvents: events, otherData } = JSON.parse(text);
-  assert.equal(otherData.seed, 2);
+  assert.equal(otherData.seed, '2');
   assert.equal(otherData.knobs.messages, '3');
   // Every track's slices nest (in whole nanoseconds, as a viewer reads them).
   const tracks = new Map();

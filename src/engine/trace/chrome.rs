@@ -18,8 +18,9 @@ pub struct RunLabel<'a> {
     pub knobs: &'a [(String, String)],
 }
 
-/// The GIL's track in each process (threads are numbered from 1).
-const GIL_TRACK: u32 = 0;
+/// The GIL's track in each process (threads are numbered from 1; not 0, which some
+/// versions of Perfetto merge with the first thread).
+const GIL_TRACK: u32 = 999_999;
 
 /// `trace` as Chrome trace JSON.
 pub fn chrome_trace(trace: &Trace, label: &RunLabel) -> String {
@@ -125,7 +126,8 @@ pub fn chrome_trace(trace: &Trace, label: &RunLabel) -> String {
         "otherData": {
             "made_by": "Interleave",
             "engine": engine,
-            "seed": label.seed,
+            // As text: a JSON reader's numbers hold 53 bits, a seed 64.
+            "seed": label.seed.to_string(),
             "schedule": label.schedule,
             "knobs": knobs,
             "wall_ns": trace.wall,

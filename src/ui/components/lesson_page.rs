@@ -254,7 +254,7 @@ pub fn LessonPage(props: &LessonPageProps) -> Html {
                         <p class="notice" id="knobs-fixed">{ t(lang, Key::KnobsFixedByCode) }</p>
                     }
                     // Beside the seed knob, for the learner who runs again with another seed.
-                    if simulated {
+                    if simulated && !seed_changes.is_empty() {
                         <p class="seed-changes" id="seed-changes">
                             <span class="label">{ t(lang, Key::SeedChanges) }</span>{ " " }{ seed_changes }
                         </p>

@@ -307,7 +307,7 @@ fn the_last_run_is_written_as_a_chrome_trace_on_request_and_no_other() {
     d.handle(Request::TraceFile { run: 8 });
     let [Response::TraceFile { run: 8, json: Some(json) }] = &d.take_responses()[..] else { panic!() };
     let document: serde_json::Value = serde_json::from_str(json).unwrap();
-    assert_eq!(document["otherData"]["seed"], 3);
+    assert_eq!(document["otherData"]["seed"], "3");
     assert_eq!(document["otherData"]["knobs"]["messages"], "2");
     let arrows = document["traceEvents"].as_array().unwrap().iter().filter(|e| e["ph"] == "s").count();
     assert_eq!(arrows, 3, "two messages and `thanks`");
