@@ -166,16 +166,14 @@ impl KnobSpec {
                     allowed: self.kind,
                     clamped: (if v < min as i128 { min } else { max }).to_string(),
                 }),
-                Err(_) if parse_decimal(raw).is_some() => {
-                    let v = parse_decimal(raw).unwrap_or(0.0);
-                    let clamped = if v.is_nan() {
-                        self.default.to_string()
-                    } else {
-                        (v.round().clamp(min as f64, max as f64) as i64).to_string()
-                    };
-                    Err(KnobError::OutOfRange { knob: self.name, value: echo(raw), allowed: self.kind, clamped })
-                }
-                Err(_) => Err(self.not_a_number(raw)),
+                // A decimal or a huge number (never NaN): rounded into range.
+                Err(_) => match parse_decimal(raw) {
+                    Some(v) => {
+                        let clamped = (v.round().clamp(min as f64, max as f64) as i64).to_string();
+                        Err(KnobError::OutOfRange { knob: self.name, value: echo(raw), allowed: self.kind, clamped })
+                    }
+                    None => Err(self.not_a_number(raw)),
+                },
             },
             KnobKind::Seed => raw.parse::<u64>().map(KnobValue::Seed).map_err(|_| self.not_a_number(raw)),
             KnobKind::Decimal { min, max } => match parse_decimal(raw) {

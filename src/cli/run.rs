@@ -90,8 +90,7 @@ pub fn run(args: LessonArgs) -> Result<String, String> {
 
 /// `--trace FILE`: the run as a Chrome trace (ui.perfetto.dev, chrome://tracing).
 pub(super) fn write_trace(path: &str, trace: &Trace, seed: u64, knobs: &[(String, String)]) -> Result<(), String> {
-    let schedule = knobs.iter().find(|(k, _)| k == "schedule").map_or("", |(_, v)| v.as_str());
-    let text = chrome_trace(trace, &RunLabel { seed, schedule, knobs });
+    let text = chrome_trace(trace, &RunLabel::new(seed, knobs));
     std::fs::write(path, text).map_err(|e| format!("--trace {path}: {e}"))
 }
 

@@ -118,14 +118,10 @@ impl<'m, 'a> Body<'m, 'a> {
         // register, set to the number as the function starts (before the constants are
         // found, so none is taken from its first value).
         for (name, value) in self.params.clone() {
-            let Value::Int(value) = value else { continue };
-            let changed = super::syntax::stores_of(stmts, &name) > 0 && !self.constants.contains(&name);
-            if changed && !declares_global(stmts, &name) && !self.main {
-                let Some(first) = stmts.first() else { continue };
+            let (Value::Int(value), Some(first)) = (value, stmts.first()) else { continue };
+            if !self.main && super::syntax::stores_of(stmts, &name) > 0 && !declares_global(stmts, &name) {
                 self.params.retain(|(p, _)| *p != name);
-                let at = self.scratch(first)?;
-                self.used += 1;
-                self.locals.insert(name.clone(), Local::Reg(at));
+                self.local_named(&name, first)?;
                 self.entry_values.insert(name, value);
             }
         }
@@ -376,12 +372,18 @@ impl<'m, 'a> Body<'m, 'a> {
     }
 
     pub(super) fn new_local(&mut self, name: &ast::ExprName) -> Result<Reg, CompileError> {
-        if let Some(r) = self.local_reg(name.id.as_str()) {
+        self.local_named(name.id.as_str(), name)
+    }
+
+    /// The register of the local `id`, given the next one if it has none (refused at
+    /// `node` past the thread's last).
+    fn local_named(&mut self, id: &str, node: &impl Ranged) -> Result<Reg, CompileError> {
+        if let Some(r) = self.local_reg(id) {
             return Ok(r);
         }
-        let r = self.scratch(name)?;
+        let r = self.scratch(node)?;
         self.used += 1;
-        self.locals.insert(name.id.to_string(), Local::Reg(r));
+        self.locals.insert(id.to_string(), Local::Reg(r));
         Ok(r)
     }
 

@@ -8,7 +8,7 @@ use ruff_python_ast::{self as ast, CmpOp, Expr, Operator, Stmt};
 
 use super::body::Body;
 use super::scope::OpenLoop;
-use super::syntax::{blocks, simple_assignments, stores_of};
+use super::syntax::{any_stmt, simple_assignments, stores_of};
 use super::CompileError;
 use crate::engine::costs::WHILE_TEST_UNITS;
 use crate::engine::program::OpKind;
@@ -151,8 +151,5 @@ impl Body<'_, '_> {
 
 /// Whether a `break`, `continue` or `return` may leave `body` before its last statement.
 fn leaves_early(body: &[Stmt]) -> bool {
-    body.iter().any(|stmt| match stmt {
-        Stmt::Break(_) | Stmt::Continue(_) | Stmt::Return(_) => true,
-        other => blocks(other).into_iter().any(leaves_early),
-    })
+    any_stmt(body, &|s| matches!(s, Stmt::Break(_) | Stmt::Continue(_) | Stmt::Return(_)))
 }

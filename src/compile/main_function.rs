@@ -9,7 +9,7 @@ use std::collections::BTreeSet;
 
 use ruff_python_ast::{self as ast, Expr, Stmt};
 
-use super::syntax::{blocks, each_expr, is_main_guard, mentions_outside_comprehensions};
+use super::syntax::{any_stmt, blocks, each_expr, is_main_guard, mentions_outside_comprehensions};
 use super::{refuse, CompileError};
 
 /// `body` with the call of its `main()` function (if it has one) replaced by the
@@ -113,7 +113,7 @@ fn is_call_of(stmt: &Stmt, name: &str) -> bool {
 
 /// Whether `stmts` have a `return` (outside nested functions).
 fn returns(stmts: &[Stmt]) -> bool {
-    stmts.iter().any(|s| matches!(s, Stmt::Return(_)) || blocks(s).into_iter().any(returns))
+    any_stmt(stmts, &|s| matches!(s, Stmt::Return(_)))
 }
 
 /// Refuses a local of `def` that another function reads as a global (Python raises

@@ -88,10 +88,12 @@ pub(super) fn assigned_names<'s>(
 
 /// Whether `stmts` declare `name` global anywhere (a `global` may come after a use).
 pub(super) fn declares_global(stmts: &[Stmt], name: &str) -> bool {
-    stmts.iter().any(|s| match s {
-        Stmt::Global(g) => g.names.iter().any(|n| n.as_str() == name),
-        other => blocks(other).into_iter().any(|block| declares_global(block, name)),
-    })
+    any_stmt(stmts, &|s| matches!(s, Stmt::Global(g) if g.names.iter().any(|n| n.as_str() == name)))
+}
+
+/// Whether a statement of `stmts`, in their blocks too (not nested functions), is `found`.
+pub(super) fn any_stmt(stmts: &[Stmt], found: &dyn Fn(&Stmt) -> bool) -> bool {
+    stmts.iter().any(|s| found(s) || blocks(s).into_iter().any(|block| any_stmt(block, found)))
 }
 
 /// How many times `name` appears in `stmts`, read or written.

@@ -18,6 +18,14 @@ pub struct RunLabel<'a> {
     pub knobs: &'a [(String, String)],
 }
 
+impl<'a> RunLabel<'a> {
+    /// A run with `seed` and these knob values, its schedule among them.
+    pub fn new(seed: u64, knobs: &'a [(String, String)]) -> RunLabel<'a> {
+        let schedule = knobs.iter().find(|(k, _)| k == "schedule").map_or("", |(_, v)| v.as_str());
+        RunLabel { seed, schedule, knobs }
+    }
+}
+
 /// The GIL's track in each process (threads are numbered from 1; not 0, which some
 /// versions of Perfetto merge with the first thread).
 const GIL_TRACK: u32 = 999_999;

@@ -19,6 +19,7 @@ use crate::engine::live::run::{self as live_run, LiveRun};
 use crate::engine::live::{Spawner, POOL_THREADS};
 use crate::engine::sim::{Sim, StepResult};
 use crate::engine::trace::{chrome_trace, ConsoleWrite, Outcome, RunLabel, Trace, TraceBatch};
+use crate::knobs::{Common, FromKnobs};
 use crate::lessons::{self, Lesson, Setup};
 use crate::worker::protocol::{Request, Response, Scenario, CONSOLE_HEAD, CONSOLE_TAIL};
 use step::StepSession;
@@ -93,10 +94,8 @@ pub struct Driver {
     clock: Arc<dyn Clock>,
     pool_threads: u32,
     active: Option<Active>,
-    /// The whole console of the last finished lesson run, for a download.
-    last_console: Option<(u32, String)>,
-    /// The last finished lesson run, whole, with its seed and knobs: for its Chrome trace.
-    last_trace: Option<LastTrace>,
+    /// The last run that finished, kept for the page's downloads.
+    last_finished: Option<Finished>,
     /// Set once the pool is broken (a panic, a stall) and the page told: nothing more runs.
     broken: bool,
     /// Pool jobs run as of the last heartbeat, and heartbeats since that count moved.
@@ -114,8 +113,7 @@ impl Driver {
             clock,
             pool_threads,
             active: None,
-            last_console: None,
-            last_trace: None,
+            last_finished: None,
             broken: false,
             pool_beats: 0,
             quiet_beats: 0,
@@ -289,15 +287,20 @@ impl Driver {
                 }
             }
             Request::TraceFile { run } => {
-                let json = self.last_trace.as_ref().filter(|last| last.run == run).map(|last| {
-                    let knobs = &last.knobs;
-                    let schedule = knobs.iter().find(|(k, _)| k == "schedule").map_or("", |(_, v)| v.as_str());
-                    chrome_trace(&last.trace, &RunLabel { seed: last.seed, schedule, knobs })
-                });
+                let json = match &self.last_finished {
+                    Some(Finished::Run { run: r, trace, seed, knobs }) if *r == run => {
+                        Some(chrome_trace(trace, &RunLabel::new(*seed, knobs)))
+                    }
+                    _ => None,
+                };
                 self.out.push(Response::TraceFile { run, json });
             }
             Request::ConsoleText { run } => {
-                let text = self.last_console.as_ref().filter(|(r, _)| *r == run).map(|(_, t)| t.clone());
+                let text = match &self.last_finished {
+                    Some(Finished::Run { run: r, trace, .. }) if *r == run => Some(trace.console_text()),
+                    Some(Finished::Stepped { run: r, console }) if *r == run => Some(console.clone()),
+                    _ => None,
+                };
                 self.out.push(Response::ConsoleText { run, text });
             }
             Request::Source { lesson, knobs } => {
@@ -338,7 +341,7 @@ impl Driver {
     fn step_answers(&mut self, run: u32) {
         let Some(Active { work: Work::Step(session), .. }) = self.active.as_mut() else { return };
         if let Some(console) = session.take_console() {
-            self.last_console = Some((run, console));
+            self.last_finished = Some(Finished::Stepped { run, console });
         }
         self.out.push(session.stepped(run));
     }
@@ -457,16 +460,15 @@ impl Driver {
         self.next()
     }
 
-    /// A lesson run ended: its findings from the whole trace, its whole console kept for a
-    /// download, and the page's copy with the console cut to its head and tail.
+    /// A lesson run ended: its findings from the whole trace, the whole run kept for the
+    /// downloads (its console, its trace), and the page's copy with the console cut to its
+    /// head and tail.
     fn lesson_done(&mut self, run: u32, mut trace: Trace, setup: Option<&Setup>) -> Response {
         let findings = setup.map(|setup| setup.findings_in_every_language(&trace)).unwrap_or_default();
-        self.last_console = Some((run, trace.console_text()));
-        self.last_trace = setup.map(|setup| {
-            let knobs: Vec<(String, String)> =
-                setup.knobs.pairs().into_iter().map(|(k, v)| (k.to_string(), v)).collect();
-            let seed = knobs.iter().find(|(k, _)| k == "seed").and_then(|(_, v)| v.parse().ok()).unwrap_or(0);
-            LastTrace { run, trace: Box::new(trace.clone()), seed, knobs }
+        self.last_finished = setup.map(|setup| {
+            let knobs = setup.knobs.pairs().into_iter().map(|(k, v)| (k.to_string(), v)).collect();
+            let seed = Common::from_knobs(&setup.knobs).map_or(0, |common| common.seed);
+            Finished::Run { run, trace: Box::new(trace.clone()), seed, knobs }
         });
         trace.cut_console(CONSOLE_HEAD, CONSOLE_TAIL);
         Response::RunDone { run, trace, findings }
@@ -478,13 +480,12 @@ fn setup(scenario: &Scenario) -> Result<Setup, String> {
     Setup::new(find(&scenario.lesson)?, &scenario.knobs, scenario.code.as_deref())
 }
 
-/// The last finished lesson run, whole, with its seed and knobs: what its Chrome trace
-/// is written from when the page asks.
-struct LastTrace {
-    run: u32,
-    trace: Box<Trace>,
-    seed: u64,
-    knobs: Vec<(String, String)>,
+/// A run that finished, as the page's downloads are written from it when asked.
+enum Finished {
+    /// A lesson run, whole, with its seed and knobs: its console and its Chrome trace.
+    Run { run: u32, trace: Box<Trace>, seed: u64, knobs: Vec<(String, String)> },
+    /// The stepper's run: its whole console.
+    Stepped { run: u32, console: String },
 }
 
 fn find(lesson: &str) -> Result<&'static Lesson, String> {
