@@ -4,9 +4,10 @@
 use serde::Serialize;
 
 use super::args::LessonArgs;
-use super::{json_line, Ordered};
+use super::json_line;
 use crate::engine::explore::{histogram_rows, ExploreReport, ExploreRequest, Found};
 use crate::lessons;
+use crate::lessons::results::Ordered;
 
 #[derive(Serialize)]
 struct ExploreJson<'a> {

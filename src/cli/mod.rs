@@ -18,7 +18,7 @@ mod run_file;
 #[cfg(test)]
 mod tests;
 
-use serde::ser::{Serialize, SerializeMap, Serializer};
+use serde::ser::Serialize;
 
 pub use args::Command;
 
@@ -64,19 +64,6 @@ pub fn main(args: &[String]) -> Result<String, String> {
         Command::Source(lesson) => run::source(lesson),
         Command::Explore { lesson, request } => explore::explore(lesson, request),
         Command::Probe { jobs, units } => info::probe(jobs, units),
-    }
-}
-
-/// Name-value pairs written as a JSON object in their own order.
-struct Ordered<'a, K, V>(&'a [(K, V)]);
-
-impl<K: Serialize, V: Serialize> Serialize for Ordered<'_, K, V> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(Some(self.0.len()))?;
-        for (name, value) in self.0 {
-            map.serialize_entry(name, value)?;
-        }
-        map.end()
     }
 }
 

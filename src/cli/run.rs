@@ -3,61 +3,16 @@
 
 use std::sync::Arc;
 
-use serde::Serialize;
-
 use super::args::LessonArgs;
-use super::{json_line, Ordered};
 use crate::engine::clock::HostClock;
 use crate::engine::control::Control;
 use crate::engine::live::{run as live_run, Spawner, POOL_THREADS};
 use crate::engine::sim::{Sim, StepResult};
-use crate::engine::trace::{chrome_trace, Outcome, RunLabel, Trace, WaitOn};
+use crate::engine::trace::{chrome_trace, RunLabel, Trace};
 use crate::i18n::Lang;
 use crate::knobs::{Common, FromKnobs};
-use crate::lessons::{self, Built, FindingsText, Setup};
-
-/// `run --json`: one object per run.
-#[derive(Serialize)]
-pub(super) struct RunJson<'a> {
-    lesson: &'a str,
-    knobs: Ordered<'a, &'static str, String>,
-    #[serde(flatten)]
-    run: RunFacts,
-    findings: FindingsJson<'a>,
-    deadlock: Option<Vec<String>>,
-}
-
-/// What the JSON of any run says of it: the engine, its seed, the time, how it ended and
-/// what it printed.
-#[derive(Serialize)]
-pub(super) struct RunFacts {
-    engine: &'static str,
-    seed: u64,
-    python_time_s: f64,
-    time_measured: bool,
-    outcome: String,
-    console: String,
-}
-
-impl RunFacts {
-    pub(super) fn of(trace: &Trace, seed: u64, live: bool) -> RunFacts {
-        RunFacts {
-            engine: if live { "live" } else { "sim" },
-            seed,
-            python_time_s: trace.wall as f64 / 1e9,
-            time_measured: live,
-            outcome: format!("{:?}", trace.outcome).to_lowercase(),
-            console: trace.console_text(),
-        }
-    }
-}
-
-#[derive(Serialize)]
-struct FindingsJson<'a> {
-    headline: &'a str,
-    details: &'a [String],
-    figures: Ordered<'a, String, i64>,
-}
+use crate::lessons::results::{deadlock, RunResults};
+use crate::lessons::{self, Built, Setup};
 
 pub fn run(args: LessonArgs) -> Result<String, String> {
     let LessonArgs { lesson, pairs, json, trace: trace_file } = args;
@@ -73,7 +28,10 @@ pub fn run(args: LessonArgs) -> Result<String, String> {
         write_trace(path, &trace, common.seed, &knobs)?;
     }
     if json {
-        return json_line(&run_json(lesson.info.id, &setup.knobs.pairs(), common.seed, common.live, &trace, &findings));
+        let knobs = setup.knobs.pairs();
+        return Ok(
+            RunResults::new(lesson.info.id, &knobs, common.seed, common.live, &trace, &findings).to_json() + "\n"
+        );
     }
     let mut out = trace.console_text();
     let time = if common.live { "live engine, measured" } else { "simulated engine, Python time" };
@@ -110,46 +68,6 @@ pub(super) fn live(built: Built) -> Result<Trace, String> {
     Ok(live_run::start(built.program, built.settings, pool, Arc::new(HostClock), Arc::new(Control::new()))
         .map_err(|e| e.to_string())?
         .wait())
-}
-
-/// The JSON of a run: any console text, escaped as JSON must be.
-pub(super) fn run_json<'a>(
-    lesson: &'a str,
-    knobs: &'a [(&'static str, String)],
-    seed: u64,
-    live: bool,
-    trace: &Trace,
-    findings: &'a FindingsText,
-) -> RunJson<'a> {
-    RunJson {
-        lesson,
-        knobs: Ordered(knobs),
-        run: RunFacts::of(trace, seed, live),
-        findings: FindingsJson {
-            headline: &findings.headline,
-            details: &findings.details,
-            figures: Ordered(&findings.figures),
-        },
-        deadlock: deadlock(trace),
-    }
-}
-
-/// A deadlock's cycle in words, if the run ended in one.
-pub(super) fn deadlock(trace: &Trace) -> Option<Vec<String>> {
-    let Outcome::Deadlock { cycle } = &trace.outcome else { return None };
-    let actor = |a: crate::engine::program::ActorId| trace.actors.get(a.0 as usize).map_or("?", |i| i.name.as_str());
-    Some(
-        cycle
-            .iter()
-            .map(|e| {
-                let on = match e.on {
-                    WaitOn::Object(o) => trace.object_name(o),
-                    WaitOn::Actor(a) => actor(a).to_string(),
-                };
-                format!("{} waits for {on} held by {}", actor(e.waiter), actor(e.holder))
-            })
-            .collect(),
-    )
 }
 
 pub fn source(args: LessonArgs) -> Result<String, String> {

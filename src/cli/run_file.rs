@@ -5,10 +5,10 @@ use serde::Serialize;
 
 use super::args::FileArgs;
 use super::json_line;
-use super::run::{deadlock, live, to_end, write_trace, RunFacts};
-use crate::engine::python::errors::uncaught;
-use crate::engine::trace::{Outcome, Trace};
+use super::run::{live, to_end, write_trace};
+use crate::engine::trace::Outcome;
 use crate::knobs::{Common, FromKnobs, KnobValues};
+use crate::lessons::results::{deadlock, errors, RunFacts};
 use crate::lessons::{your_program, Setup};
 
 /// `run-file --json`: one object per run.
@@ -82,17 +82,4 @@ fn ending(outcome: &Outcome) -> &'static str {
         Outcome::Cancelled => "cancelled\n",
         Outcome::Panicked(_) => "the engine failed (a bug): see the message above\n",
     }
-}
-
-/// Each exception raised, as Python reports it, with the line that raised it in between.
-fn errors(trace: &Trace) -> Vec<String> {
-    trace
-        .errors
-        .iter()
-        .map(|e| {
-            let thread = trace.actors.get(e.actor.0 as usize).map_or("?", |a| a.name.as_str());
-            let [first, last] = uncaught(thread, &e.exception, &e.message);
-            format!("{first}\n  line {}\n{last}", e.line)
-        })
-        .collect()
 }

@@ -151,8 +151,7 @@ fn run_json_is_valid_json_for_any_console_text() {
         figures: vec![("lost".into(), -1)],
     };
     let knobs = vec![("threads", "2".to_string())];
-    let line =
-        crate::cli::json_line(&super::run::run_json("race_counter", &knobs, 7, false, &trace, &findings)).unwrap();
+    let line = crate::lessons::results::RunResults::new("race_counter", &knobs, 7, false, &trace, &findings).to_json();
     assert_eq!(line.lines().count(), 1, "{line}");
     let value: serde_json::Value = serde_json::from_str(&line).unwrap();
     assert_eq!(value["console"], console);

@@ -145,6 +145,21 @@ pub enum Outcome {
     Panicked(String),
 }
 
+impl Outcome {
+    /// How the run ended, in one word (results JSON): `completed`, `deadlock`, `stuck`,
+    /// `deadline_exceeded`, `cancelled` or `panicked`.
+    pub fn word(&self) -> &'static str {
+        match self {
+            Outcome::Completed => "completed",
+            Outcome::Deadlock { .. } => "deadlock",
+            Outcome::Stuck { .. } => "stuck",
+            Outcome::DeadlineExceeded => "deadline_exceeded",
+            Outcome::Cancelled => "cancelled",
+            Outcome::Panicked(_) => "panicked",
+        }
+    }
+}
+
 /// One edge of a wait-for cycle: `waiter` waits for `on`, which `holder` holds.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct WaitEdge {

@@ -33,6 +33,7 @@
 
 pub mod explore;
 pub mod parts;
+pub mod results;
 pub mod source;
 
 mod built;
