@@ -2,7 +2,7 @@
 //! ([`Lang`]), a text given in each ([`Text`]), and how numbers are written. A leaf: it
 //! imports nothing from the crate. The page's own catalogue is `ui::words`.
 
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum Lang {
     #[default]
     En,

@@ -5,6 +5,7 @@
 //!   engine on a thread pool. Tested natively with `cargo test`.
 //! - [`lessons`]: one file per lesson, from knobs to Program and Python source.
 //! - [`compile`]: the learner's own Python text to a Program, on Ruff's parser.
+//! - [`draw`]: pictures of a run (the timeline) as markup, for the page and the worker.
 //! - [`knobs`], [`query`], [`i18n`]: the page's state and words, pure and tested natively.
 //! - [`worker`]: the engine worker. Its message protocol is pure; the worker loop itself
 //!   and the page's side of it exist only on wasm32.
@@ -27,6 +28,7 @@ pub const TEST_HOOKS: bool = option_env!("INTERLEAVE_TEST_HOOKS").is_some();
 #[cfg(not(target_arch = "wasm32"))]
 pub mod cli;
 pub mod compile;
+pub mod draw;
 pub mod engine;
 pub mod i18n;
 pub mod knobs;

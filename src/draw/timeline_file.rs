@@ -3,6 +3,13 @@
 
 use super::timeline::{layout, svg_markup};
 use crate::engine::trace::Trace;
+use crate::i18n::{Lang, Text};
+
+/// The file's title, read out by screen readers and shown by viewers.
+const TITLE: Text = Text {
+    en: "Timeline of the run: one lane per thread, the GIL track on top",
+    ko: "실행 타임라인: 스레드마다 한 줄, 맨 위는 GIL",
+};
 
 /// The page's light colours the file needs, by the name `www/style.css` gives them (a test
 /// checks the two agree).
@@ -36,9 +43,9 @@ line.message{stroke:var(--ink);stroke-width:1.2;opacity:.55}.arrowhead{fill:var(
 /// How wide the file draws the run (its viewBox scales it anywhere).
 const WIDTH: f64 = 1200.0;
 
-/// The whole run as a standalone SVG document, titled `label`, its axis in `unit`.
-pub fn svg_file(trace: &Trace, label: &str, unit: &str) -> String {
-    let drawing = svg_markup(&layout(trace, WIDTH, None), None, label, unit);
+/// The whole run as a standalone SVG document, its title in `lang`.
+pub fn svg_file(trace: &Trace, lang: Lang) -> String {
+    let drawing = svg_markup(&layout(trace, WIDTH, None), None, TITLE.get(lang), "ms");
     let mut style = String::from(":root{");
     for (name, colour) in COLOURS {
         style.push_str(&format!("--{name}:{colour};"));
@@ -47,7 +54,11 @@ pub fn svg_file(trace: &Trace, label: &str, unit: &str) -> String {
     style.push_str(RULES);
     // The drawing's first element is its `<defs>`: the style goes just before it.
     let head = drawing.find("<defs>").unwrap_or(0);
-    format!("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n{}<style>{style}</style>{}\n", &drawing[..head], &drawing[head..])
+    format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n{}<style>{style}</style>{}\n",
+        &drawing[..head],
+        &drawing[head..]
+    )
 }
 
 #[cfg(test)]
@@ -77,12 +88,12 @@ mod tests {
         let mut trace = Trace::from_recorders(EngineKind::Simulated, vec![], vec![], 10, Outcome::Completed);
         trace.actors = vec![ActorInfo { name: "Thread-1".into(), process: ProcessId(0), pool_thread: None }];
         trace.spans = vec![Span { actor: ActorId(0), kind: SpanKind::Run, start: 0, end: 10, line: 1, count: 1 }];
-        let file = svg_file(&trace, "Timeline & more", "ms");
+        let file = svg_file(&trace, Lang::Ko);
         assert!(file.starts_with("<?xml"));
         assert!(file.contains(r#"xmlns="http://www.w3.org/2000/svg""#));
         let style = file.find("<style>").unwrap();
         assert!(file.find("<svg").unwrap() < style && style < file.find("<defs>").unwrap());
         assert!(file.contains("--run:#0072b2;") && file.contains(r#"class="span run""#));
-        assert!(file.contains("Timeline &amp; more") && file.trim_end().ends_with("</svg>"));
+        assert!(file.contains(TITLE.ko) && file.trim_end().ends_with("</svg>"));
     }
 }

@@ -6,11 +6,9 @@ pub mod debug;
 pub mod editing;
 pub mod highlight;
 pub mod host;
-pub mod markup;
 pub mod plot;
 pub mod snippet;
 pub mod state;
-pub mod timeline;
 pub mod waitfor;
 pub mod words;
 

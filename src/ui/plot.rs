@@ -2,9 +2,9 @@
 //! dots and the prediction from the chunking as a line. Pure (a function of the runs and
 //! the current knobs to SVG markup), so it is tested natively.
 
+use crate::draw::markup::escape;
 use crate::knobs::{FromKnobs, KnobValues};
 use crate::lessons::pool_map::{plan, predicted_rounds, Knobs};
-use crate::ui::markup::escape;
 
 /// One finished run of the pool lesson.
 #[derive(Clone, Debug, PartialEq)]

@@ -1,8 +1,8 @@
 //! What a tutorial author pastes to embed the lesson as the page shows it now: a plain
 //! iframe, or an element that `embed.js` turns into a frame as tall as its content.
 
+use crate::draw::markup::escape;
 use crate::query::{PageQuery, Theme};
-use crate::ui::markup::escape;
 
 /// The embed's link: the same lesson and knobs, embedded.
 fn embed_link(base: &str, query: &PageQuery) -> String {

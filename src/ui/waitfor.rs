@@ -5,7 +5,7 @@
 
 use std::fmt::Write;
 
-use crate::ui::markup::escape;
+use crate::draw::markup::escape;
 
 /// One wait: `waiter` waits for `on`, which `holder` holds (if anyone does).
 #[derive(Clone, Debug, PartialEq)]
@@ -48,8 +48,8 @@ pub fn wait_for_svg(edges: &[WaitEdge], cycle: bool, label: &str) -> String {
     }
     let n = nodes.len().max(1) as f64;
     let (cx, cy) = (WIDTH / 2.0, HEIGHT / 2.0);
-    let angle = |i: usize| std::f64::consts::TAU * i as f64 / n - std::f64::consts::FRAC_PI_2;
-    let at = |i: usize| (cx + RADIUS * angle(i).cos(), cy + RADIUS * angle(i).sin());
+    let angle = |i: usize| cos_sin(std::f64::consts::TAU * i as f64 / n - std::f64::consts::FRAC_PI_2);
+    let at = |i: usize| (cx + RADIUS * angle(i).0, cy + RADIUS * angle(i).1);
     let mut out = String::new();
     let _ = write!(
         out,
@@ -82,7 +82,7 @@ pub fn wait_for_svg(edges: &[WaitEdge], cycle: bool, label: &str) -> String {
             );
         }
         // The label outside the ring, on the node's side.
-        let (c, sn) = (angle(i).cos(), angle(i).sin());
+        let (c, sn) = angle(i);
         let (lx, ly) = (cx + (RADIUS + 30.0) * c, cy + (RADIUS + 30.0) * sn + 4.0);
         let anchor = if c > 0.3 {
             "start"
@@ -102,9 +102,35 @@ pub fn wait_for_svg(edges: &[WaitEdge], cycle: bool, label: &str) -> String {
     out
 }
 
+/// The cosine and sine of `x` (any angle), by their series after bringing `x` within half a
+/// turn: far finer than a pixel on the ring, and the page's wasm needs no trigonometry.
+fn cos_sin(x: f64) -> (f64, f64) {
+    let tau = std::f64::consts::TAU;
+    let x = x - tau * (x / tau).round();
+    let x2 = x * x;
+    let (mut cos, mut sin, mut cos_term, mut sin_term) = (1.0, x, 1.0, x);
+    for k in 1..=11 {
+        let k = k as f64;
+        cos_term *= -x2 / ((2.0 * k - 1.0) * (2.0 * k));
+        sin_term *= -x2 / ((2.0 * k) * (2.0 * k + 1.0));
+        cos += cos_term;
+        sin += sin_term;
+    }
+    (cos, sin)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_series_gives_the_standard_librarys_cosine_and_sine() {
+        for step in -400..=400 {
+            let x = step as f64 / 50.0;
+            let (cos, sin) = cos_sin(x);
+            assert!((cos - x.cos()).abs() < 1e-9 && (sin - x.sin()).abs() < 1e-9, "{x}: {cos} {sin}");
+        }
+    }
 
     fn edge(waiter: &str, on: &str, holder: Option<&str>) -> WaitEdge {
         WaitEdge { waiter: waiter.into(), on: on.into(), holder: holder.map(Into::into) }

@@ -17,7 +17,7 @@ use crate::lessons::{Expect, FindingsText};
 
 /// Console writes of a run the page keeps from its beginning, and from its end: a run may
 /// print hundreds of thousands of lines, and the page stays light whatever it prints. The
-/// whole output can be downloaded ([`Request::ConsoleText`]).
+/// whole output can be downloaded ([`Request::Export`]).
 pub const CONSOLE_HEAD: usize = 2_000;
 pub const CONSOLE_TAIL: usize = 1_000;
 
@@ -25,6 +25,31 @@ pub const CONSOLE_TAIL: usize = 1_000;
 pub const HEARTBEAT_MS: i32 = 500;
 /// Silence from the worker after which the page restarts it.
 pub const SILENCE_MS: f64 = 2_000.0;
+
+/// The files a finished run downloads as, written by the worker from the whole run.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ExportFile {
+    /// Everything it printed.
+    Console,
+    /// A Chrome trace (ui.perfetto.dev, chrome://tracing).
+    Trace,
+    /// Its results as JSON, as `interleave run --json` prints them.
+    Results,
+    /// Its whole timeline as an SVG picture, titled in the page's language.
+    Timeline(Lang),
+}
+
+impl ExportFile {
+    /// The end of the downloaded file's name.
+    pub fn suffix(self) -> &'static str {
+        match self {
+            ExportFile::Console => ".txt",
+            ExportFile::Trace => ".trace.json",
+            ExportFile::Results => ".json",
+            ExportFile::Timeline(_) => ".timeline.svg",
+        }
+    }
+}
 
 /// Page to worker.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -45,10 +70,8 @@ pub enum Request {
     /// Explore a lesson or the learner's program over seeds and schedules on the simulated
     /// engine; `expect` (for a written program): what a run should do (otherwise, not hang).
     Explore { run: u32, scenario: Scenario, request: ExploreRequest, expect: Option<Expect> },
-    /// The whole console of the last finished run, for a download.
-    ConsoleText { run: u32 },
-    /// The last finished run as a Chrome trace (JSON), if `run` is it.
-    TraceFile { run: u32 },
+    /// The last finished run written as a file to download, if `run` is it.
+    Export { run: u32, file: ExportFile },
     /// Open the stepper: a simulated run of a lesson or the learner's program, taken a turn
     /// at a time as the page asks ([`Request::StepMove`]); a Cancel closes it.
     Step { run: u32, scenario: Scenario },
@@ -172,20 +195,17 @@ pub enum Response {
         run: u32,
         report: ExploreReport,
     },
-    /// The whole console of run `run`, or `None` if the worker no longer has it.
-    ConsoleText {
+    /// Run `run` written as the file asked for (`None`: it is no longer the last run, or
+    /// the file does not apply to it).
+    Export {
         run: u32,
+        file: ExportFile,
         text: Option<String>,
     },
     /// The stepper after a move (or, while it moves by itself, every so often).
     Stepped {
         run: u32,
         view: Box<StepView>,
-    },
-    /// The run as a Chrome trace (`None`: it is no longer the last run).
-    TraceFile {
-        run: u32,
-        json: Option<String>,
     },
     /// The Python of a lesson with these knobs, or why it cannot be built; and what the
     /// lesson says of itself (empty for a lesson that does not exist).
@@ -388,8 +408,10 @@ mod tests {
             Request::PanicForTest,
             Request::HangForTest,
             Request::StallPoolForTest,
-            Request::ConsoleText { run: 4 },
-            Request::TraceFile { run: 4 },
+            Request::Export { run: 4, file: ExportFile::Console },
+            Request::Export { run: 4, file: ExportFile::Trace },
+            Request::Export { run: 4, file: ExportFile::Results },
+            Request::Export { run: 4, file: ExportFile::Timeline(Lang::Ko) },
             Request::Run { run: 3, scenario: scenario("race_counter", &[("threads", "4")], None) },
             Request::Run { run: 3, scenario: scenario("race_counter", &[], Some("print('안녕')\n")) },
             Request::Explore {
@@ -451,8 +473,8 @@ mod tests {
                     figures: vec![("lost".into(), 3)],
                 }],
             },
-            Response::ConsoleText { run: 4, text: Some("a\nb\n".into()) },
-            Response::TraceFile { run: 4, json: Some("{}".into()) },
+            Response::Export { run: 4, file: ExportFile::Console, text: Some("a\nb\n".into()) },
+            Response::Export { run: 4, file: ExportFile::Trace, text: None },
             Response::Stepped { run: 8, view: Box::new(sample_step_view()) },
             Response::Source {
                 lesson: "pipe".into(),

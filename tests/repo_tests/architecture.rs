@@ -15,10 +15,11 @@ const FLOORS: &[(&str, &[&str])] = &[
     ("knobs", &["engine"]),
     ("lessons", &["compile", "engine", "i18n", "knobs"]),
     ("compile", &["engine"]),
+    ("draw", &["engine", "i18n"]),
     ("query", &["i18n", "knobs", "lessons"]),
-    ("worker", &["compile", "engine", "i18n", "knobs", "lessons"]),
+    ("worker", &["compile", "draw", "engine", "i18n", "knobs", "lessons"]),
     ("cli", &["compile", "engine", "i18n", "knobs", "lessons"]),
-    ("ui", &["engine", "i18n", "knobs", "lessons", "query", "worker"]),
+    ("ui", &["draw", "engine", "i18n", "knobs", "lessons", "query", "worker"]),
 ];
 
 /// Crates that exist only in the browser; only these top-level modules may use them.
@@ -30,6 +31,7 @@ const WEB_CRATES: &[&str] = &[
     "js_sys",
     "yew",
     "gloo_timers",
+    "gloo_events",
     "serde_wasm_bindgen",
 ];
 const WEB_ALLOWED: &[&str] = &["worker", "ui"];

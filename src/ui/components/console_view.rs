@@ -3,10 +3,10 @@ use std::rc::Rc;
 use web_sys::Element;
 use yew::prelude::*;
 
+use crate::draw::timeline::{actor_color, format_ms};
 use crate::engine::trace::{ConsoleWrite, PythonError};
 use crate::i18n::Lang;
 use crate::ui::console::{rows, window, Row};
-use crate::ui::timeline::{actor_color, format_ms};
 use crate::ui::words::{self, t, Key};
 
 /// Height of one console row in pixels (the stylesheet's `.console .row`).

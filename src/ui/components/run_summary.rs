@@ -1,10 +1,10 @@
 use yew::prelude::*;
 
+use crate::draw::timeline::actor_color;
 use crate::engine::trace::{EngineKind, Outcome, WaitOn};
 use crate::i18n::{group_digits, Lang};
 use crate::knobs::{Common, FromKnobs};
 use crate::ui::state::FinishedRun;
-use crate::ui::timeline::actor_color;
 use crate::ui::waitfor::{wait_for_svg, WaitEdge};
 use crate::ui::words::{self, t, Key};
 

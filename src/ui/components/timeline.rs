@@ -2,9 +2,9 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
+use crate::draw::timeline::{format_ms, layout, svg_markup, View};
 use crate::engine::trace::{Nanos, Trace};
 use crate::i18n::Lang;
-use crate::ui::timeline::{format_ms, layout, svg_markup, View};
 use crate::ui::words::{t, Key};
 
 #[derive(Properties)]

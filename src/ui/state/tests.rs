@@ -396,13 +396,11 @@ fn a_finished_run_shows_its_findings_in_the_language_of_the_page() {
     let finished = state.finished.clone().unwrap();
     assert_eq!(finished.findings(Lang::En).map(|f| f.headline.as_str()), Some("en"));
     assert_eq!(finished.findings(Lang::Ko).map(|f| f.headline.as_str()), Some("ko"));
-    // Nothing was left out of its console: there is nothing to download.
-    let sent = state.outbox.len();
-    let state = state.reduce(Action::DownloadConsole);
-    assert_eq!(state.outbox.len(), sent);
-    // Its trace can be: the worker writes it.
-    let state = state.reduce(Action::DownloadTrace);
-    assert_eq!(state.outbox.last().map(|(_, r)| r.clone()), Some(Request::TraceFile { run }));
+    // Its files are written by the worker, asked for by run.
+    for file in [ExportFile::Trace, ExportFile::Results] {
+        let state = state.clone().reduce(Action::Download(file));
+        assert_eq!(state.outbox.last().map(|(_, r)| r.clone()), Some(Request::Export { run, file }));
+    }
 }
 
 #[test]

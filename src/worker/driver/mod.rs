@@ -11,6 +11,7 @@ mod tests;
 use std::sync::Arc;
 
 use crate::compile::compile;
+use crate::draw::timeline_file::svg_file;
 use crate::engine::clock::Clock;
 use crate::engine::control::Control;
 use crate::engine::explore::Explorer;
@@ -19,9 +20,11 @@ use crate::engine::live::run::{self as live_run, LiveRun};
 use crate::engine::live::{Spawner, POOL_THREADS};
 use crate::engine::sim::{Sim, StepResult};
 use crate::engine::trace::{chrome_trace, ConsoleWrite, Outcome, RunLabel, Trace, TraceBatch};
+use crate::i18n::Lang;
 use crate::knobs::{Common, FromKnobs};
-use crate::lessons::{self, Lesson, Setup};
-use crate::worker::protocol::{Request, Response, Scenario, CONSOLE_HEAD, CONSOLE_TAIL};
+use crate::lessons::results::RunResults;
+use crate::lessons::{self, FindingsText, Lesson, Setup};
+use crate::worker::protocol::{ExportFile, Request, Response, Scenario, CONSOLE_HEAD, CONSOLE_TAIL};
 use step::StepSession;
 
 /// How often a live run is polled, in milliseconds.
@@ -286,22 +289,12 @@ impl Driver {
                     active.control.cancel();
                 }
             }
-            Request::TraceFile { run } => {
-                let json = match &self.last_finished {
-                    Some(Finished::Run { run: r, trace, seed, knobs }) if *r == run => {
-                        Some(chrome_trace(trace, &RunLabel::new(*seed, knobs)))
-                    }
-                    _ => None,
-                };
-                self.out.push(Response::TraceFile { run, json });
-            }
-            Request::ConsoleText { run } => {
+            Request::Export { run, file } => {
                 let text = match &self.last_finished {
-                    Some(Finished::Run { run: r, trace, .. }) if *r == run => Some(trace.console_text()),
-                    Some(Finished::Stepped { run: r, console }) if *r == run => Some(console.clone()),
+                    Some(finished) if finished.run() == run => finished.export(file),
                     _ => None,
                 };
-                self.out.push(Response::ConsoleText { run, text });
+                self.out.push(Response::Export { run, file, text });
             }
             Request::Source { lesson, knobs } => {
                 let found = find(&lesson);
@@ -467,8 +460,18 @@ impl Driver {
         let findings = setup.map(|setup| setup.findings_in_every_language(&trace)).unwrap_or_default();
         self.last_finished = setup.map(|setup| {
             let knobs = setup.knobs.pairs().into_iter().map(|(k, v)| (k.to_string(), v)).collect();
-            let seed = Common::from_knobs(&setup.knobs).map_or(0, |common| common.seed);
-            Finished::Run { run, trace: Box::new(trace.clone()), seed, knobs }
+            let (seed, live) = Common::from_knobs(&setup.knobs).map_or((0, false), |common| (common.seed, common.live));
+            // The results file is in English, as the command line writes it.
+            let english = Lang::ALL.iter().position(|l| *l == Lang::En);
+            Finished::Run {
+                run,
+                trace: Box::new(trace.clone()),
+                lesson: setup.lesson.info.id,
+                seed,
+                live,
+                knobs,
+                findings: english.and_then(|i| findings.get(i).cloned()).unwrap_or_default(),
+            }
         });
         trace.cut_console(CONSOLE_HEAD, CONSOLE_TAIL);
         Response::RunDone { run, trace, findings }
@@ -482,10 +485,43 @@ fn setup(scenario: &Scenario) -> Result<Setup, String> {
 
 /// A run that finished, as the page's downloads are written from it when asked.
 enum Finished {
-    /// A lesson run, whole, with its seed and knobs: its console and its Chrome trace.
-    Run { run: u32, trace: Box<Trace>, seed: u64, knobs: Vec<(String, String)> },
+    /// A lesson run, whole, with what it was run with and what its lesson found: its
+    /// console, its Chrome trace, its results and its timeline.
+    Run {
+        run: u32,
+        trace: Box<Trace>,
+        lesson: &'static str,
+        seed: u64,
+        live: bool,
+        knobs: Vec<(String, String)>,
+        findings: FindingsText,
+    },
     /// The stepper's run: its whole console.
     Stepped { run: u32, console: String },
+}
+
+impl Finished {
+    fn run(&self) -> u32 {
+        match self {
+            Finished::Run { run, .. } | Finished::Stepped { run, .. } => *run,
+        }
+    }
+
+    /// The run written as `file`, if it can be (a stepped run has only its console).
+    fn export(&self, file: ExportFile) -> Option<String> {
+        match (self, file) {
+            (Finished::Run { trace, .. }, ExportFile::Console) => Some(trace.console_text()),
+            (Finished::Stepped { console, .. }, ExportFile::Console) => Some(console.clone()),
+            (Finished::Run { trace, seed, knobs, .. }, ExportFile::Trace) => {
+                Some(chrome_trace(trace, &RunLabel::new(*seed, knobs)))
+            }
+            (Finished::Run { trace, lesson, seed, live, knobs, findings, .. }, ExportFile::Results) => {
+                Some(RunResults::new(lesson, knobs, *seed, *live, trace, findings).to_json())
+            }
+            (Finished::Run { trace, .. }, ExportFile::Timeline(lang)) => Some(svg_file(trace, lang)),
+            (Finished::Stepped { .. }, _) => None,
+        }
+    }
 }
 
 fn find(lesson: &str) -> Result<&'static Lesson, String> {

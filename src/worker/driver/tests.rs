@@ -76,12 +76,12 @@ fn a_simulated_run_ends_with_its_findings_and_its_whole_console_stays_for_a_down
     let (trace, findings) = run_done(&out);
     assert_eq!(findings.len(), crate::i18n::Lang::ALL.len());
     assert!(trace.omitted.is_some(), "12 000 lines are cut for the page");
-    d.handle(Request::ConsoleText { run: 3 });
-    let Some(Response::ConsoleText { text: Some(text), .. }) = d.take_responses().pop() else { panic!() };
+    d.handle(Request::Export { run: 3, file: ExportFile::Console });
+    let Some(Response::Export { text: Some(text), .. }) = d.take_responses().pop() else { panic!() };
     // Two threads, two lines an iteration.
     assert_eq!(text.lines().count(), 12_000);
-    d.handle(Request::ConsoleText { run: 2 });
-    assert_eq!(d.take_responses(), vec![Response::ConsoleText { run: 2, text: None }]);
+    d.handle(Request::Export { run: 2, file: ExportFile::Console });
+    assert_eq!(d.take_responses(), vec![Response::Export { run: 2, file: ExportFile::Console, text: None }]);
 }
 
 #[test]
@@ -150,8 +150,12 @@ fn the_stepper_takes_turns_as_asked_and_its_end_is_the_whole_run() {
     let (_, built) = lessons::build_from_pairs(lessons::lesson("race_counter").unwrap(), &pairs).unwrap();
     let (program, settings) = built.into_sim();
     let whole = crate::engine::sim::run(program, settings).unwrap();
-    d.handle(Request::ConsoleText { run: 5 });
-    assert_eq!(d.take_responses(), vec![Response::ConsoleText { run: 5, text: Some(whole.console_text()) }]);
+    d.handle(Request::Export { run: 5, file: ExportFile::Console });
+    let text = Some(whole.console_text());
+    assert_eq!(d.take_responses(), vec![Response::Export { run: 5, file: ExportFile::Console, text }]);
+    // A stepped run has only its console to give.
+    d.handle(Request::Export { run: 5, file: ExportFile::Trace });
+    assert_eq!(d.take_responses(), vec![Response::Export { run: 5, file: ExportFile::Trace, text: None }]);
     // Closing frees the worker at once.
     d.handle(Request::Cancel { run: 5 });
     assert_eq!(d.next(), Next::Idle);
@@ -304,14 +308,44 @@ fn the_last_run_is_written_as_a_chrome_trace_on_request_and_no_other() {
     let pairs = knobs(&[("messages", "2"), ("seed", "3")]);
     d.handle(Request::Run { run: 8, scenario: scenario("pipe".into(), pairs) });
     assert!(matches!(settle(&mut d).last(), Some(Response::RunDone { .. })));
-    d.handle(Request::TraceFile { run: 8 });
-    let [Response::TraceFile { run: 8, json: Some(json) }] = &d.take_responses()[..] else { panic!() };
+    d.handle(Request::Export { run: 8, file: ExportFile::Trace });
+    let [Response::Export { run: 8, text: Some(json), .. }] = &d.take_responses()[..] else { panic!() };
     let document: serde_json::Value = serde_json::from_str(json).unwrap();
     assert_eq!(document["otherData"]["seed"], "3");
     assert_eq!(document["otherData"]["knobs"]["messages"], "2");
     let arrows = document["traceEvents"].as_array().unwrap().iter().filter(|e| e["ph"] == "s").count();
     assert_eq!(arrows, 3, "two messages and `thanks`");
     // An earlier run's trace is gone: nothing is written for it.
-    d.handle(Request::TraceFile { run: 7 });
-    assert_eq!(d.take_responses(), vec![Response::TraceFile { run: 7, json: None }]);
+    d.handle(Request::Export { run: 7, file: ExportFile::Trace });
+    assert_eq!(d.take_responses(), vec![Response::Export { run: 7, file: ExportFile::Trace, text: None }]);
+}
+
+#[test]
+fn the_last_run_is_written_as_results_the_shape_the_command_line_prints() {
+    let mut d = driver(0);
+    let pairs = knobs(&[("threads", "3"), ("increments", "2000"), ("seed", "5")]);
+    d.handle(Request::Run { run: 4, scenario: scenario("race_counter".into(), pairs) });
+    assert!(matches!(settle(&mut d).last(), Some(Response::RunDone { .. })));
+    d.handle(Request::Export { run: 4, file: ExportFile::Results });
+    let [Response::Export { run: 4, text: Some(json), .. }] = &d.take_responses()[..] else { panic!() };
+    let results: serde_json::Value = serde_json::from_str(json).unwrap();
+    // The same run from the command line's code: the same document.
+    let lesson = lessons::lesson("race_counter").unwrap();
+    let setup = Setup::new(lesson, &knobs(&[("threads", "3"), ("increments", "2000"), ("seed", "5")]), None).unwrap();
+    let (program, settings) = setup.build().unwrap().into_sim();
+    let trace = crate::engine::sim::run(program, settings).unwrap();
+    let findings = setup.findings(&trace, crate::i18n::Lang::En);
+    let pairs = setup.knobs.pairs();
+    let cli = crate::lessons::results::RunResults::new("race_counter", &pairs, 5, false, &trace, &findings).to_json();
+    assert_eq!(results, serde_json::from_str::<serde_json::Value>(&cli).unwrap());
+    assert_eq!(results["knobs"]["threads"], "3");
+    assert_eq!(results["outcome"], "completed");
+    assert_eq!(results["findings"]["figures"]["expected"], 6000);
+    let hangul = |h: &str| h.chars().any(|c| ('\u{ac00}'..='\u{d7a3}').contains(&c));
+    assert!(results["findings"]["headline"].as_str().is_some_and(|h| !hangul(h)), "in English");
+    // Its timeline, drawn whole, titled in the language asked for: a lane per thread.
+    d.handle(Request::Export { run: 4, file: ExportFile::Timeline(crate::i18n::Lang::Ko) });
+    let [Response::Export { run: 4, text: Some(svg), .. }] = &d.take_responses()[..] else { panic!() };
+    assert!(svg.starts_with("<?xml") && hangul(svg));
+    assert!(svg.matches(r#"<g class="lane"#).count() >= 4, "MainThread and three threads");
 }
