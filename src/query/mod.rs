@@ -251,6 +251,12 @@ impl PageQuery {
         joined(parts)
     }
 
+    /// What makes a run, as link text: the lesson, its knobs (the page's language aside)
+    /// and the learner's program. Two runs with one key ran the same thing.
+    pub fn run_key(&self) -> String {
+        joined(self.run_parts().into_iter().filter(|part| !part.starts_with("lang=")).collect())
+    }
+
     /// The knobs the link carries, by name, in its order: those given that differ from
     /// their defaults (and `cores`, which depends on the machine).
     pub fn link_knobs(&self) -> Vec<(&'static str, String)> {

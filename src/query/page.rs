@@ -165,17 +165,11 @@ impl PageSettings {
     /// `view=code,timeline`: the panels named, in the page's order; unknown names are left
     /// out with a note, and none at all keeps the default.
     fn set_view(&mut self, raw: &str) -> Option<Note> {
-        let mut panels = Vec::new();
-        let mut unknown = Vec::new();
-        for name in raw.split(',').map(str::trim).filter(|n| !n.is_empty()) {
-            match Panel::ALL.into_iter().find(|p| p.word() == name) {
-                Some(panel) => panels.push(panel),
-                None => unknown.push(name),
-            }
-        }
-        panels.sort();
-        panels.dedup();
-        let note = (!unknown.is_empty() || panels.is_empty()).then(|| Note::Setting {
+        let names: Vec<&str> = raw.split(',').map(str::trim).filter(|n| !n.is_empty()).collect();
+        let unknown = names.iter().any(|name| !Panel::ALL.iter().any(|p| p.word() == *name));
+        // In the page's order, each once (without a sort compiled into the page for six).
+        let panels: Vec<Panel> = Panel::ALL.into_iter().filter(|p| names.contains(&p.word())).collect();
+        let note = (unknown || panels.is_empty()).then(|| Note::Setting {
             name: "view".into(),
             given: echo(raw),
             why: SettingProblem::Panels,

@@ -52,13 +52,9 @@ impl Reducible for State {
     type Action = Action;
 
     fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
-        let next = (*self).clone().reduce(action);
-        // The same Rc skips the render.
-        if next == *self {
-            self
-        } else {
-            Rc::new(next)
-        }
+        // Every action renders: a comparison of the whole state, to skip the few that change
+        // nothing, would cost the page's wasm more than those renders cost.
+        Rc::new((*self).clone().reduce(action))
     }
 }
 
@@ -67,7 +63,19 @@ fn initial_state() -> State {
     let search = window.location().search().unwrap_or_default();
     let isolated = Reflect::get(&window, &"crossOriginIsolated".into()).map(|v| v.is_truthy()).unwrap_or(false);
     let cores = window.navigator().hardware_concurrency() as u32;
-    State::new(PageQuery::parse(&search), isolated, cores)
+    let state = State::new(PageQuery::parse(&search), isolated, cores);
+    // A reload of an entry that showed a run, or a return to one from another site: the run
+    // is run again (the page kept nothing).
+    if our_entry(&window) == Some(true) {
+        return state.reduce(Action::HistoryMoved { search, ran: true });
+    }
+    state
+}
+
+/// The page's own history entry, if the current one is (whether it showed a run); `None`
+/// for a page opened from a link.
+fn our_entry(window: &web_sys::Window) -> Option<bool> {
+    window.history().ok().and_then(|h| h.state().ok()).and_then(|s| s.as_bool())
 }
 
 /// Runs `f` once after `ms` milliseconds.
@@ -91,11 +99,9 @@ fn to_action(response: Response) -> Option<Action> {
             Action::Source { lesson, knobs, text, explanation, seed_changes }
         }
         Response::Checked { id, result, took_ns } => Action::CodeChecked { id, result, took_ns },
-        Response::Panicked { .. }
-        | Response::PoolStalled
-        | Response::Heartbeat { .. }
-        | Response::ConsoleText { .. }
-        | Response::TraceFile { .. } => return None,
+        Response::Panicked { .. } | Response::PoolStalled | Response::Heartbeat { .. } | Response::Export { .. } => {
+            return None
+        }
     })
 }
 
@@ -123,13 +129,9 @@ pub fn App() -> Html {
                         Some("its thread pool stopped taking work".to_string())
                     }
                     ClientEvent::Crashed(message) => Some(message),
-                    // The whole output the learner asked for: saved as a file, never drawn.
-                    ClientEvent::Response(Response::ConsoleText { run, text: Some(text) }) => {
-                        crate::ui::download::save_text(&format!("interleave-run-{run}.txt"), &text);
-                        None
-                    }
-                    ClientEvent::Response(Response::TraceFile { run, json: Some(json) }) => {
-                        crate::ui::download::save_text(&format!("interleave-run-{run}.trace.json"), &json);
+                    // A file the learner asked for: saved, never drawn.
+                    ClientEvent::Response(Response::Export { run, file, text: Some(text) }) => {
+                        crate::ui::download::save_text(&format!("interleave-run-{run}{}", file.suffix()), &text);
                         None
                     }
                     ClientEvent::Response(response) => {
@@ -170,21 +172,62 @@ pub fn App() -> Html {
         });
     }
 
-    // Keep the link in step with the state, and the document's language with the page's.
+    // Keep the link in step with the state (a new history entry when the reducer asks for
+    // one), and the document's language with the page's.
     {
+        // `None`: the page was opened from a link, and its entry is not yet the page's own.
+        let pushed = use_mut_ref(|| web_sys::window().and_then(|w| our_entry(&w)).map(|_| 0u32));
         let query = state.query.to_query_string();
+        let index = (state.query.lesson.is_some() && !state.query.page.embed).then(|| {
+            let mut index = state.query.clone();
+            index.close_lesson();
+            index.to_query_string()
+        });
         let lang = state.lang();
-        use_effect_with((query, lang), move |(query, lang)| {
+        use_effect_with((query, lang, state.history), move |(query, lang, entry)| {
             if let Some(window) = web_sys::window() {
                 let path = window.location().pathname().unwrap_or_default();
                 if let Ok(history) = window.history() {
-                    let _ = history.replace_state_with_url(&JsValue::NULL, "", Some(&format!("{path}{query}")));
+                    let ran = JsValue::from_bool(entry.ran);
+                    let url = format!("{path}{query}");
+                    let mut pushed = pushed.borrow_mut();
+                    match *pushed {
+                        // Opened at a lesson: the index is one Back away.
+                        None if index.is_some() => {
+                            let index = format!("{path}{}", index.as_deref().unwrap_or_default());
+                            let _ = history.replace_state_with_url(&JsValue::FALSE, "", Some(&index));
+                            let _ = history.push_state_with_url(&ran, "", Some(&url));
+                        }
+                        Some(seen) if entry.pushes > seen => {
+                            let _ = history.push_state_with_url(&ran, "", Some(&url));
+                        }
+                        _ => {
+                            let _ = history.replace_state_with_url(&ran, "", Some(&url));
+                        }
+                    }
+                    *pushed = Some(entry.pushes);
                 }
                 if let Some(root) = window.document().and_then(|d| d.document_element()) {
                     let _ = root.set_attribute("lang", lang.code());
                 }
             }
             || ()
+        });
+    }
+
+    // Back and Forward: the page of the entry's link, with its run if it showed one.
+    {
+        let dispatcher = state.dispatcher();
+        use_effect_with((), move |_| {
+            let listener = web_sys::window().map(|window| {
+                gloo_events::EventListener::new(&window, "popstate", move |event| {
+                    let ran =
+                        event.dyn_ref::<web_sys::PopStateEvent>().is_some_and(|e| e.state().as_bool() == Some(true));
+                    let search = web_sys::window().and_then(|w| w.location().search().ok()).unwrap_or_default();
+                    dispatcher.dispatch(Action::HistoryMoved { search, ran });
+                })
+            });
+            move || drop(listener)
         });
     }
 

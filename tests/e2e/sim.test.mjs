@@ -102,3 +102,36 @@ test('Download trace writes the run as a Chrome trace: nested slices per thread,
   assert.deepEqual(ids('s'), ids('f'));
   assert.deepEqual(errors, []);
 });
+
+test('Download results writes the run as the command line does, and the timeline downloads as SVG', async () => {
+  const { figures } = await runAt('?lesson=race_counter&threads=3&increments=20000&seed=4');
+  const read = async (button) => {
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click(button)]);
+    const text = await (await import('node:fs/promises')).readFile(await download.path(), 'utf8');
+    return { name: download.suggestedFilename(), text };
+  };
+  const results = await read('#results-download');
+  assert.match(results.name, /^interleave-run-\d+\.json$/);
+  const json = JSON.parse(results.text);
+  assert.equal(json.lesson, 'race_counter');
+  assert.equal(json.engine, 'sim');
+  assert.equal(json.seed, 4);
+  assert.equal(json.knobs.threads, '3');
+  assert.equal(json.outcome, 'completed');
+  assert.deepEqual(json.findings.figures, figures, 'the figures the page shows');
+  const timeline = await read('#timeline-download');
+  assert.match(timeline.name, /^interleave-run-\d+\.timeline\.svg$/);
+  assert.match(timeline.text, /^<\?xml/);
+  // A well-formed SVG document, one lane per thread, the page's colours written in (parsed
+  // in a blank page: the app's own forbids the file's inline style, as it should).
+  const blank = await browser.context.newPage();
+  const lanes = await blank.evaluate((text) => {
+    const doc = new DOMParser().parseFromString(text, 'image/svg+xml');
+    if (doc.querySelector('parsererror')) return -1;
+    return doc.querySelectorAll('g.lane').length;
+  }, timeline.text);
+  await blank.close();
+  assert.ok(lanes >= 4, `lanes: ${lanes}`);
+  assert.match(timeline.text, /<style>:root\{--soft:/);
+  assert.deepEqual(errors, []);
+});

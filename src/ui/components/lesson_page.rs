@@ -9,6 +9,7 @@ use crate::lessons::{self, LessonInfo};
 use crate::query::{Controls, Note, PageQuery, PageSettings, Panel};
 use crate::ui::components::code_pane::CodePane;
 use crate::ui::components::console_view::{ConsoleGap, ConsoleView};
+use crate::ui::components::copy_link::CopyLink;
 use crate::ui::components::embed_dialog::EmbedDialog;
 use crate::ui::components::explore_panel::ExplorePanel;
 use crate::ui::components::knob_form::KnobForm;
@@ -19,7 +20,7 @@ use crate::ui::html::{sentence, with_code};
 use crate::ui::plot::PoolPoint;
 use crate::ui::state::{Action, ExplorePhase, FinishedRun, RunPhase, State, StreamedWrites};
 use crate::ui::words::{self, t, Key};
-use crate::worker::protocol::{Prose, StepView};
+use crate::worker::protocol::{ExportFile, Prose, StepView};
 
 #[derive(Properties, PartialEq)]
 pub struct LessonPageProps {
@@ -197,7 +198,7 @@ pub fn LessonPage(props: &LessonPageProps) -> Html {
     let ondownload = finished
         .as_ref()
         .filter(|run| run.omitted_console())
-        .map(|_| props.onaction.reform(|_| Action::DownloadConsole));
+        .map(|_| props.onaction.reform(|_| Action::Download(ExportFile::Console)));
     let stepping = props.stepping;
     let stepper = stepping.then(|| {
         html! {
@@ -273,6 +274,7 @@ pub fn LessonPage(props: &LessonPageProps) -> Html {
                         if shows(Panel::Stepper) && knobs_shown {
                             <button id="open-stepper" disabled={!props.can_step} onclick={onstepper}>{ t(lang, Key::StepperOpen) }</button>
                         }
+                        <CopyLink lang={lang} query={AttrValue::from(props.query.full_page_query())} />
                         if !page.embed {
                             <button id="open-embed" class="quiet" onclick={
                                 let embedding = embedding.clone();
@@ -319,7 +321,11 @@ pub fn LessonPage(props: &LessonPageProps) -> Html {
                         <Timeline lang={lang} trace={run.trace.clone()} caption={t(lang, Key::RunTimelineLabel)} focus={focus} onprint={onselect} />
                         <p class="exports">
                             <button id="trace-download" title={t(lang, Key::TraceDownloadHelp)}
-                                onclick={onaction.reform(|_: MouseEvent| Action::DownloadTrace)}>{ t(lang, Key::TraceDownload) }</button>
+                                onclick={onaction.reform(|_: MouseEvent| Action::Download(ExportFile::Trace))}>{ t(lang, Key::TraceDownload) }</button>
+                            <button id="results-download" title={t(lang, Key::ResultsDownloadHelp)}
+                                onclick={onaction.reform(|_: MouseEvent| Action::Download(ExportFile::Results))}>{ t(lang, Key::ResultsDownload) }</button>
+                            <button id="timeline-download" title={t(lang, Key::TimelineDownloadHelp)}
+                                onclick={onaction.reform(move |_: MouseEvent| Action::Download(ExportFile::Timeline(lang)))}>{ t(lang, Key::TimelineDownload) }</button>
                         </p>
                     }
                     if shows(Panel::Findings) {

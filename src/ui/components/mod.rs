@@ -4,6 +4,7 @@ pub mod code_editor;
 pub mod code_pane;
 pub mod code_view;
 pub mod console_view;
+pub mod copy_link;
 pub mod embed_dialog;
 pub mod engine_panel;
 pub mod explore_panel;

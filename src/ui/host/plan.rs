@@ -173,13 +173,11 @@ pub fn ready(state: &State) -> Event {
 /// What the page shows now.
 pub fn page_state(state: &State) -> PageState {
     // The language has its own field (and `load` or `setKnobs` would refuse it as a knob).
-    let knobs: BTreeMap<String, String> = state
-        .query
-        .link_knobs()
-        .into_iter()
-        .filter(|(name, _)| *name != "lang")
-        .map(|(name, value)| (name.to_string(), value))
-        .collect();
+    // Inserted one by one: `collect` would compile a sort for these pairs into the page.
+    let mut knobs = BTreeMap::new();
+    for (name, value) in state.query.link_knobs().into_iter().filter(|(name, _)| *name != "lang") {
+        knobs.insert(name.to_string(), value);
+    }
     let phase = if state.stepping() {
         "stepping"
     } else {

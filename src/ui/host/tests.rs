@@ -156,7 +156,7 @@ fn deadlocked_run() -> FinishedRun {
         details: vec!["Each holds one fork.".into()],
         figures: vec![("deadlock".into(), 1)],
     }];
-    FinishedRun::new(4, lesson, crate::knobs::KnobValues::for_lesson(lesson.knobs), trace, findings)
+    FinishedRun::new(4, lesson, crate::knobs::KnobValues::for_lesson(lesson.knobs), String::new(), trace, findings)
 }
 
 #[test]

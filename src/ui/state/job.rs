@@ -23,6 +23,8 @@ pub enum Job {
         knobs: KnobValues,
         /// Of the learner's own program rather than the lesson's.
         edited: bool,
+        /// What it runs, as link text ([`crate::query::PageQuery::run_key`]).
+        key: String,
         progress: RunProgress,
         cancelling: bool,
         console: StreamedConsole,

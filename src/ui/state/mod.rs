@@ -13,6 +13,7 @@
 
 mod editor;
 mod explore;
+mod history;
 mod job;
 mod probe;
 mod run;
@@ -24,6 +25,7 @@ mod tests;
 use std::rc::Rc;
 
 pub use editor::CodeCheck;
+pub use history::HistoryEntry;
 pub use job::{ExplorePhase, Job, ProbePhase, RunPhase, RunProgress, StreamedConsole};
 pub use probe::{ProbeRow, PROBE_UNITS};
 pub use run::{FinishedRun, StreamedWrites};
@@ -35,7 +37,7 @@ use crate::i18n::Lang;
 use crate::knobs::KnobValues;
 use crate::lessons::{FindingsText, LessonInfo};
 use crate::query::{Note, PageQuery, Theme};
-use crate::worker::protocol::{Prose, Request, StepMove, StepView};
+use crate::worker::protocol::{ExportFile, Prose, Request, StepMove, StepView};
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum WorkerStatus {
@@ -91,9 +93,13 @@ pub struct State {
     pub expect: Option<crate::lessons::Expect>,
     /// The learner's program before Reset, until they edit again.
     reset_from: Option<String>,
-    /// `load=click`: the learner clicked to load the page, so the lesson runs once the
-    /// worker is up.
+    /// The lesson runs as soon as it can: the learner clicked to load the page
+    /// (`load=click`), or went Back to a run the page no longer keeps.
     run_when_ready: bool,
+    /// The page's place in the browser's history.
+    pub history: HistoryEntry,
+    /// Finished runs, for Back and Forward.
+    kept_runs: Vec<Rc<FinishedRun>>,
     next_run: u32,
     /// Requests for the engine worker, numbered; the app sends each once.
     pub outbox: Vec<(u64, Request)>,
@@ -135,6 +141,11 @@ pub enum Action {
     },
     /// Run the open lesson with the knobs in the link.
     RunLesson,
+    /// Back or Forward to the page of this link; `ran`: the entry showed a run.
+    HistoryMoved {
+        search: String,
+        ran: bool,
+    },
     /// How far the job under way has got (any kind of job).
     RunProgress {
         run: u32,
@@ -153,10 +164,8 @@ pub enum Action {
         trace: Trace,
         findings: Vec<FindingsText>,
     },
-    /// Ask the worker for the whole console of the finished run (the app saves it).
-    DownloadConsole,
-    /// The learner asks for the last run as a Chrome trace file.
-    DownloadTrace,
+    /// The learner asks for the last run as a file (the worker writes it, the app saves it).
+    Download(ExportFile),
     /// Explore the open lesson with the link's knobs (its schedule aside).
     StartExplore(ExploreRequest),
     ExploreFinished {
@@ -232,6 +241,8 @@ impl State {
             expect: None,
             reset_from: None,
             run_when_ready: false,
+            history: HistoryEntry::default(),
+            kept_runs: Vec::new(),
             next_run: 1,
             outbox: Vec::new(),
             next_outgoing: 1,
@@ -358,6 +369,10 @@ impl State {
 
     pub fn reduce(mut self, action: Action) -> State {
         self.apply(action);
+        if self.run_when_ready && self.can_run() {
+            self.run_when_ready = false;
+            self.run_lesson();
+        }
         self.ask_for_source();
         self
     }
@@ -371,9 +386,6 @@ impl State {
                 self.hardware_concurrency = hardware_concurrency.max(1);
                 self.worker =
                     if pool_threads > 0 { WorkerStatus::Ready { pool_threads } } else { WorkerStatus::NoPool };
-                if std::mem::take(&mut self.run_when_ready) {
-                    self.run_lesson();
-                }
                 // A program from the link, opened before the worker was up.
                 self.check_code();
             }
@@ -397,13 +409,26 @@ impl State {
                 self.query.open_lesson(lesson);
                 self.default_cores();
                 self.editor_open = self.blank_page();
+                self.push_entry(false);
             }
             Action::CloseLesson => {
                 self.leave_lesson();
                 self.query.close_lesson();
+                self.push_entry(false);
             }
-            Action::SetKnob { name, value } => self.set_knob(&name, &value),
-            Action::RunLesson => self.run_lesson(),
+            Action::SetKnob { name, value } => {
+                if name != "lang" {
+                    self.entry_edited();
+                }
+                self.set_knob(&name, &value)
+            }
+            Action::RunLesson => {
+                if self.can_run() {
+                    self.entry_ran();
+                }
+                self.run_lesson()
+            }
+            Action::HistoryMoved { search, ran } => self.history_moved(&search, ran),
             Action::RunProgress { run, done, total, elapsed_ns } => self.progress(run, done, total, elapsed_ns),
             Action::RunBatch { run, batch, skipped } => {
                 if let Some(Job::Run { run: current, console, .. }) = &mut self.job {
@@ -413,14 +438,9 @@ impl State {
                 }
             }
             Action::RunFinished { run, trace, findings } => self.run_finished(run, trace, findings),
-            Action::DownloadConsole => {
-                if let Some(run) = self.finished.as_ref().filter(|f| f.omitted_console()).map(|f| f.run) {
-                    self.send(Request::ConsoleText { run });
-                }
-            }
-            Action::DownloadTrace => {
+            Action::Download(file) => {
                 if let Some(run) = self.finished.as_ref().map(|f| f.run) {
-                    self.send(Request::TraceFile { run });
+                    self.send(Request::Export { run, file });
                 }
             }
             Action::StartExplore(request) => self.start_explore(request),

@@ -19,6 +19,8 @@ pub struct FinishedRun {
     pub run: u32,
     pub lesson: &'static LessonInfo,
     pub knobs: KnobValues,
+    /// What it ran, as link text ([`crate::query::PageQuery::run_key`]).
+    pub key: String,
     pub trace: Rc<Trace>,
     findings: Rc<Vec<FindingsText>>,
 }
@@ -40,10 +42,11 @@ impl FinishedRun {
         run: u32,
         lesson: &'static LessonInfo,
         knobs: KnobValues,
+        key: String,
         trace: Trace,
         findings: Vec<FindingsText>,
     ) -> FinishedRun {
-        FinishedRun { run, lesson, knobs, trace: Rc::new(trace), findings: Rc::new(findings) }
+        FinishedRun { run, lesson, knobs, key, trace: Rc::new(trace), findings: Rc::new(findings) }
     }
 
     /// The findings in `lang` (English if the worker sent fewer languages).
@@ -90,6 +93,7 @@ impl State {
         self.close_stepper();
         let run = self.take_run_id();
         let edited = scenario.code.is_some();
+        let key = self.query.run_key();
         self.send(Request::Run { run, scenario });
         self.restarted = None;
         self.run_failed = None;
@@ -98,6 +102,7 @@ impl State {
             lesson,
             knobs,
             edited,
+            key,
             progress: RunProgress::default(),
             cancelling: false,
             console: StreamedConsole::default(),
@@ -110,7 +115,7 @@ impl State {
         if !matches!(self.job, Some(Job::Run { run: current, .. }) if current == run) {
             return;
         }
-        let Some(Job::Run { lesson, knobs, edited, .. }) = self.job.take() else { return };
+        let Some(Job::Run { lesson, knobs, edited, key, .. }) = self.job.take() else { return };
         if !self.open_lesson_is(lesson) {
             return;
         }
@@ -125,6 +130,8 @@ impl State {
                 });
             }
         }
-        self.finished = Some(Rc::new(FinishedRun::new(run, lesson, knobs, trace, findings)));
+        let finished = Rc::new(FinishedRun::new(run, lesson, knobs, key, trace, findings));
+        self.keep_run(finished.clone());
+        self.finished = Some(finished);
     }
 }

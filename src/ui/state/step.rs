@@ -61,13 +61,9 @@ impl State {
         }
         let ended_now = shown.as_ref().is_none_or(|v| v.end.is_none());
         if let (true, Some(StepEnd::Finished { findings })) = (ended_now, &view.end) {
-            self.finished = Some(Rc::new(super::FinishedRun::new(
-                run,
-                lesson,
-                knobs.clone(),
-                view.trace.clone(),
-                findings.clone(),
-            )));
+            let key = self.query.run_key();
+            let (trace, findings) = (view.trace.clone(), findings.clone());
+            self.finished = Some(Rc::new(super::FinishedRun::new(run, lesson, knobs.clone(), key, trace, findings)));
         }
         *shown = Some(Rc::new(view));
     }

@@ -54,6 +54,13 @@ pub enum Key {
     ConsoleDownload,
     TraceDownload,
     TraceDownloadHelp,
+    ResultsDownload,
+    ResultsDownloadHelp,
+    CopyLink,
+    LinkCopied,
+    LinkToCopy,
+    TimelineDownload,
+    TimelineDownloadHelp,
     OutcomeCancelled,
     OutcomeDeadline,
     OutcomeDeadlock,
@@ -229,6 +236,19 @@ pub fn t(lang: Lang, key: Key) -> &'static str {
         TraceDownloadHelp => (
             "The run as a Chrome trace: open it in ui.perfetto.dev or chrome://tracing.",
             "이 실행을 Chrome 트레이스로 내려받습니다. ui.perfetto.dev나 chrome://tracing에서 여세요.",
+        ),
+        ResultsDownload => ("Download results", "결과 내려받기"),
+        CopyLink => ("Copy link", "링크 복사"),
+        LinkCopied => ("Link copied.", "링크를 복사했습니다."),
+        LinkToCopy => ("The browser keeps the clipboard closed; copy the link:", "브라우저가 클립보드를 막았습니다. 링크를 직접 복사하세요:"),
+        ResultsDownloadHelp => (
+            "The run's knobs, output and findings as JSON, as `interleave run --json` writes them.",
+            "이 실행의 손잡이 값, 출력, 발견을 JSON으로 내려받습니다(`interleave run --json`과 같은 모양).",
+        ),
+        TimelineDownload => ("Download timeline (SVG)", "타임라인 내려받기(SVG)"),
+        TimelineDownloadHelp => (
+            "The whole run's timeline as an SVG picture.",
+            "실행 전체의 타임라인을 SVG 그림으로 내려받습니다.",
         ),
         OutcomeCancelled => ("Cancelled before the end.", "끝나기 전에 취소되었습니다."),
         OutcomeDeadline => (
