@@ -160,6 +160,18 @@ impl Outcome {
     }
 }
 
+/// How many different values `values` gives: by comparison, not a sort (the page calls
+/// this, and a few dozen values do not need one compiled into its wasm).
+pub fn distinct(values: impl Iterator<Item = u32>) -> usize {
+    let mut seen: Vec<u32> = Vec::new();
+    for value in values {
+        if !seen.contains(&value) {
+            seen.push(value);
+        }
+    }
+    seen.len()
+}
+
 /// One edge of a wait-for cycle: `waiter` waits for `on`, which `holder` holds.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct WaitEdge {
@@ -335,10 +347,7 @@ impl Trace {
 
     /// How many distinct pool threads the run's actors ran on (live runs: proof of real threads).
     pub fn pool_threads_used(&self) -> usize {
-        let mut threads: Vec<u32> = self.actors.iter().filter_map(|a| a.pool_thread).collect();
-        threads.sort_unstable();
-        threads.dedup();
-        threads.len()
+        distinct(self.actors.iter().filter_map(|a| a.pool_thread))
     }
 
     /// The console as one string, as a terminal would show it.

@@ -5,6 +5,7 @@
 
 pub mod code;
 mod page;
+mod pin;
 
 pub use code::CodeProblem;
 pub use page::{origin, Controls, PageSettings, Panel, SettingProblem, Theme, MAX_HOSTS};
@@ -55,6 +56,8 @@ pub struct PageQuery {
     /// How the page is shown: embedded or not, its theme, ...
     pub page: PageSettings,
     pub notes: Vec<Note>,
+    /// The knobs of a run pinned to compare with (see `pin`).
+    pin: Option<Vec<(String, String)>>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -80,6 +83,7 @@ impl Default for PageQuery {
             code: None,
             page: PageSettings::default(),
             notes: Vec::new(),
+            pin: None,
         }
     }
 }
@@ -128,6 +132,10 @@ impl PageQuery {
                     (Some(_), Ok(text)) => query.set_code(Some(text)),
                     (Some(_), Err(problem)) => query.notes.push(Note::Code(problem)),
                 }
+            } else if key == "pin" {
+                if let Err(note) = query.set_pin(value) {
+                    query.notes.push(note);
+                }
             } else if PageSettings::owns(key) {
                 if let Err(note) = query.page.set(key, value) {
                     query.notes.push(note);
@@ -146,6 +154,7 @@ impl PageQuery {
 
     /// Opens a lesson with its default knobs.
     pub fn open_lesson(&mut self, lesson: &'static LessonInfo) {
+        self.pin = None;
         self.lesson = Some(lesson);
         self.lesson_knobs = Setting::defaults(lesson.knobs);
         self.code = None;
@@ -153,6 +162,7 @@ impl PageQuery {
 
     /// Back to the index.
     pub fn close_lesson(&mut self) {
+        self.pin = None;
         self.lesson = None;
         self.lesson_knobs.clear();
         self.code = None;
@@ -237,6 +247,7 @@ impl PageQuery {
     /// The query string, `?`-prefixed, or empty for the default page.
     pub fn to_query_string(&self) -> String {
         let mut parts = self.run_parts();
+        parts.extend(self.pin_part());
         parts.extend(self.page.link_parts());
         joined(parts)
     }
@@ -245,6 +256,7 @@ impl PageQuery {
     /// embed's "Open in Interleave" goes.
     pub fn full_page_query(&self) -> String {
         let mut parts = self.run_parts();
+        parts.extend(self.pin_part());
         if self.page.theme != Theme::Auto {
             parts.push(format!("theme={}", self.page.theme.word()));
         }

@@ -159,3 +159,33 @@ fn a_program_in_the_link_opens_with_its_lesson_or_gets_a_note() {
     q.open_lesson(crate::lessons::find("gil").unwrap());
     assert!(q.code().is_none());
 }
+
+#[test]
+fn a_pinned_run_round_trips_in_the_link_and_gives_its_own_knobs() {
+    let mut q = PageQuery::parse("?lesson=race_counter&threads=4&lock=each&lang=ko");
+    q.set_pin_from_key("?lesson=race_counter&threads=2&lock=none&seed=9&lang=en");
+    let link = q.to_query_string();
+    let again = PageQuery::parse(&link);
+    assert_eq!(again.pin(), q.pin());
+    assert_eq!(again.to_query_string(), link);
+    assert!(again.notes.is_empty(), "{:?}", again.notes);
+    // The pinned run: its knobs, the rest at their defaults, the page's language kept.
+    let pinned = again.pinned_query().unwrap();
+    assert_eq!(pinned.value("threads").map(|v| v.to_string()), Some("2".into()));
+    assert_eq!(pinned.value("seed").map(|v| v.to_string()), Some("9".into()));
+    assert_eq!(pinned.value("lock").map(|v| v.to_string()), Some("none".into()));
+    assert_eq!(pinned.lang(), Lang::Ko);
+    assert!(pinned.pin().is_none());
+    // The run itself does not change with the pin.
+    assert_eq!(again.run_key(), PageQuery::parse("?lesson=race_counter&threads=4&lock=each").run_key());
+}
+
+#[test]
+fn a_bad_pin_is_refused_knob_by_knob_with_a_note() {
+    let q = PageQuery::parse("?lesson=race_counter&pin=threads%3D4%26lock%3Dsideways%26nope%3D1");
+    assert_eq!(q.pin(), Some(&[("threads".to_string(), "4".to_string())][..]));
+    assert!(!q.notes.is_empty());
+    let q = PageQuery::parse("?pin=threads%3D4");
+    assert!(q.pin().is_none());
+    assert!(q.notes.iter().any(|n| matches!(n, Note::IgnoredWithoutLesson { name, .. } if name == "pin")));
+}

@@ -357,7 +357,7 @@ pub fn App() -> Html {
                 needs_pool={live && state.worker == WorkerStatus::NoPool} restarted={state.restarted.clone()}
                 source={state.source.clone()}
                 words={state.lesson_words.clone().filter(|(id, ..)| *id == lesson.id).map(|(_, e, s)| Rc::new((e, s)))}
-                finished={state.finished.clone()}
+                finished={state.finished.clone()} pinned={state.pinned()}
                 editing={state.editor_open()} code_error={state.code_error().cloned()} compile_ns={state.code_check.took_ns}
                 compile_answers={state.code_check.answers}
                 code_variables={state.code_variables().to_vec()} written={state.written()} expect={state.expect.clone()}

@@ -104,3 +104,47 @@ test('Copy link puts the link of the lesson and its knobs on the clipboard and s
   assert.equal(await page.inputValue('#knob-messages'), '4');
   assert.deepEqual(errors, []);
 });
+
+test('a pinned lock=none run shows beside a lock=each run with the differences, and the shared link reopens both', async () => {
+  await page.goto(`${server.url}?lesson=race_counter&threads=4&increments=400000&between=call&seed=3&cores=2`);
+  await runAndWait(page);
+  const unlocked = await figuresOf(page);
+  assert.ok(unlocked.lost > 0);
+  await page.click('#pin-run');
+  assert.match(page.url(), /pin=/);
+  assert.equal(await page.locator('#compare').count(), 0, 'nothing beside the pinned run itself');
+  await page.selectOption('#knob-lock', 'each');
+  await runAndWait(page);
+  const compare = async () => page.evaluate(() => {
+    const rows = [...document.querySelectorAll('#compare-table tbody tr')];
+    return Object.fromEntries(rows.map((r) => [r.dataset.name, {
+      differs: r.classList.contains('differs'),
+      cells: [...r.querySelectorAll('td')].map((td) => td.textContent.trim()),
+    }]));
+  });
+  const rows = await compare();
+  assert.deepEqual(rows.lock, { differs: true, cells: ['none', 'each', '≠ none → each'] }, JSON.stringify(rows));
+  assert.ok(!('threads' in rows), 'only the knobs that differ');
+  const lost = rows.lost;
+  assert.ok(lost.differs && lost.cells[1] === '0' && lost.cells[2].endsWith('→ 0'), JSON.stringify(lost));
+  assert.equal(rows.expected.differs, false);
+  assert.match(rows['Python time'].cells[2], /ms → .* ms/);
+  // Two timelines on one time axis: the same window.
+  const windows = await page.locator('#timeline .window, #timeline-pinned .window').allTextContents();
+  assert.equal(windows.length, 2);
+  assert.equal(windows[0], windows[1]);
+  assert.ok(await page.locator('#console-pinned .row').count() > 0);
+
+  // The link reopens both: the pinned knobs run first, then its own.
+  const link = page.url();
+  await page.goto('about:blank');
+  await page.goto(link);
+  await page.waitForSelector('#compare-table', { timeout: 60_000 });
+  const again = await compare();
+  assert.deepEqual(again.lock, rows.lock);
+  assert.deepEqual(again.lost, rows.lost);
+  await page.click('#unpin');
+  assert.equal(await page.locator('#compare').count(), 0);
+  assert.doesNotMatch(page.url(), /pin=/);
+  assert.deepEqual(errors, []);
+});

@@ -56,10 +56,7 @@ pub struct ProbeReport {
 impl ProbeReport {
     /// Distinct pool threads that took part.
     pub fn distinct_threads(&self) -> usize {
-        let mut threads: Vec<u32> = self.jobs.iter().filter_map(|j| j.pool_thread).collect();
-        threads.sort_unstable();
-        threads.dedup();
-        threads.len()
+        crate::engine::trace::distinct(self.jobs.iter().filter_map(|j| j.pool_thread))
     }
 
     /// Whether two jobs on different threads were running at the same moment.

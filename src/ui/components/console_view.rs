@@ -44,6 +44,9 @@ pub struct ConsoleViewProps {
     /// The output is still coming: a console scrolled to its end stays there.
     #[prop_or_default]
     pub follow: bool,
+    /// The element's id (`console` unless two are shown).
+    #[prop_or(AttrValue::Static("console"))]
+    pub id: AttrValue,
 }
 
 /// The console exactly as printed, each line marked by the thread that wrote it; picking
@@ -73,7 +76,7 @@ pub fn ConsoleView(props: &ConsoleViewProps) -> Html {
         });
     }
     if all.is_empty() {
-        return html! { <div class="console empty" id="console">{ t(lang, Key::ConsoleEmpty) }</div> };
+        return html! { <div class="console empty" id={props.id.clone()}>{ t(lang, Key::ConsoleEmpty) }</div> };
     }
     let onscroll = {
         let scroll = scroll.clone();
@@ -130,10 +133,10 @@ pub fn ConsoleView(props: &ConsoleViewProps) -> Html {
     html! {
         <>
             { note.unwrap_or_default() }
-            <div class="console" id="console" role="log" ref={node} {onscroll} data-rows={all.len().to_string()}>
-                <div class="spacer" style={format!("height: {}px", first as f64 * ROW_PX)} />
+            <div class="console" id={props.id.clone()} role="log" ref={node} {onscroll} data-rows={all.len().to_string()}>
+                <div class="spacer" style={format!("height: {}px", first as u64 * ROW_PX as u64)} />
                 { for all[first..last].iter().map(row) }
-                <div class="spacer" style={format!("height: {}px", (all.len() - last) as f64 * ROW_PX)} />
+                <div class="spacer" style={format!("height: {}px", (all.len() - last) as u64 * ROW_PX as u64)} />
             </div>
         </>
     }

@@ -8,6 +8,7 @@ use crate::knobs::{common, KnobValue};
 use crate::lessons::{self, LessonInfo};
 use crate::query::{Controls, Note, PageQuery, PageSettings, Panel};
 use crate::ui::components::code_pane::CodePane;
+use crate::ui::components::compare_view::CompareView;
 use crate::ui::components::console_view::{ConsoleGap, ConsoleView};
 use crate::ui::components::copy_link::CopyLink;
 use crate::ui::components::embed_dialog::EmbedDialog;
@@ -57,6 +58,8 @@ pub struct LessonPageProps {
     /// The learner reset their program to the lesson's: it can be restored.
     pub restorable: bool,
     pub finished: Option<Rc<FinishedRun>>,
+    /// The run pinned to compare with, if any.
+    pub pinned: Option<Rc<FinishedRun>>,
     /// The console of the run under way as streamed so far, and where its gap is.
     pub streamed: Option<Rc<StreamedWrites>>,
     /// The stepper is open, with its last view once the worker has answered.
@@ -112,6 +115,9 @@ pub fn LessonPage(props: &LessonPageProps) -> Html {
     };
     specs.extend(common::ALL.iter().filter(|c| lesson.common_knobs.contains(&c.name)).copied());
 
+    // The pinned run beside the one on show (not beside itself).
+    let pinned_shown = matches!((&props.pinned, &props.finished), (Some(p), Some(f)) if p.run == f.run);
+    let beside = props.pinned.clone().filter(|_| props.finished.is_some() && !pinned_shown);
     let run_phase = props.run_phase.clone();
     let running = matches!(run_phase, RunPhase::Running { .. } | RunPhase::Cancelling { .. });
     let can_run = props.can_run;
@@ -318,8 +324,13 @@ pub fn LessonPage(props: &LessonPageProps) -> Html {
                 </div>
                 if let (Some(run), false) = (&finished, running) {
                     if shows(Panel::Timeline) {
-                        <Timeline lang={lang} trace={run.trace.clone()} caption={t(lang, Key::RunTimelineLabel)} focus={focus} onprint={onselect} />
+                        <Timeline lang={lang} trace={run.trace.clone()} caption={t(lang, Key::RunTimelineLabel)} focus={focus} onprint={onselect}
+                            until={beside.as_ref().map_or(0, |p| p.trace.wall)} />
                         <p class="exports">
+                            if !page.embed {
+                                <button id="pin-run" title={t(lang, Key::PinRunHelp)} disabled={pinned_shown}
+                                    onclick={onaction.reform(|_: MouseEvent| Action::Pin)}>{ t(lang, Key::PinRun) }</button>
+                            }
                             <button id="trace-download" title={t(lang, Key::TraceDownloadHelp)}
                                 onclick={onaction.reform(|_: MouseEvent| Action::Download(ExportFile::Trace))}>{ t(lang, Key::TraceDownload) }</button>
                             <button id="results-download" title={t(lang, Key::ResultsDownloadHelp)}
@@ -330,6 +341,10 @@ pub fn LessonPage(props: &LessonPageProps) -> Html {
                     }
                     if shows(Panel::Findings) {
                         <RunSummary lang={lang} run={run.clone()} />
+                    }
+                    if let Some(pinned) = beside.clone() {
+                        <CompareView lang={lang} pinned={pinned} current={run.clone()}
+                            onunpin={onaction.reform(|_| Action::Unpin)} />
                     }
                 }
             }

@@ -3,6 +3,7 @@
 pub mod code_editor;
 pub mod code_pane;
 pub mod code_view;
+pub mod compare_view;
 pub mod console_view;
 pub mod copy_link;
 pub mod embed_dialog;

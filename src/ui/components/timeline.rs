@@ -18,6 +18,12 @@ pub struct TimelineProps {
     /// A print mark was clicked: its console index.
     #[prop_or_default]
     pub onprint: Callback<u32>,
+    /// The axis runs at least this far (two runs compared share one axis).
+    #[prop_or_default]
+    pub until: Nanos,
+    /// The element's id (`timeline` unless two are shown).
+    #[prop_or(AttrValue::Static("timeline"))]
+    pub id: AttrValue,
 }
 
 impl PartialEq for TimelineProps {
@@ -29,6 +35,8 @@ impl PartialEq for TimelineProps {
             && self.caption == other.caption
             && self.focus == other.focus
             && self.onprint == other.onprint
+            && self.until == other.until
+            && self.id == other.id
     }
 }
 
@@ -40,6 +48,7 @@ const WIDTH: f64 = 960.0;
 pub fn Timeline(props: &TimelineProps) -> Html {
     let lang = props.lang;
     let whole = View::whole(&props.trace);
+    let whole = View { to: whole.to.max(props.until), ..whole };
     let view = use_state(|| whole);
     // A new trace starts at the whole run.
     {
@@ -88,7 +97,7 @@ pub fn Timeline(props: &TimelineProps) -> Html {
         })
     };
     html! {
-        <figure class="timeline" id="timeline">
+        <figure class="timeline" id={props.id.clone()}>
             <figcaption>
                 <span>{ props.caption.clone() }</span>
                 if props.trace.condensed { <span class="condensed">{ " · " }{ t(lang, Key::TraceCondensed) }</span> }

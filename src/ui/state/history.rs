@@ -60,8 +60,15 @@ impl State {
     /// Back or Forward: the page of `search`, with its run if it showed one.
     pub(super) fn history_moved(&mut self, search: &str, ran: bool) {
         let query = PageQuery::parse(search);
+        // The pinned run stays while the entry has the same pin.
+        let same_pin = query.lesson == self.query.lesson && query.pin() == self.query.pin();
+        let pinned = self.pinned.take().filter(|_| same_pin);
         self.leave_lesson();
         self.query = query;
+        self.pinned = pinned;
+        self.pin_tried = false;
+        // A pin not run yet runs first (and the entry's own run after it).
+        self.run_when_ready = self.pin_due() && self.query.lesson.is_some();
         self.default_cores();
         self.editor_open = self.blank_page();
         self.history = HistoryEntry { ran, edited: false, ..self.history };
@@ -72,7 +79,7 @@ impl State {
         match self.kept_runs.iter().find(|kept| kept.key == key) {
             Some(kept) => self.finished = Some(kept.clone()),
             // Run again once the worker can (a job of another lesson ends as it is left).
-            None if self.can_run() => self.run_lesson(),
+            None if self.can_run() && !self.pin_due() => self.run_lesson(),
             None => self.run_when_ready = true,
         }
     }

@@ -25,6 +25,8 @@ pub enum Job {
         edited: bool,
         /// What it runs, as link text ([`crate::query::PageQuery::run_key`]).
         key: String,
+        /// The run of the link's pin, to show beside the next.
+        pinned: bool,
         progress: RunProgress,
         cancelling: bool,
         console: StreamedConsole,
@@ -105,22 +107,23 @@ impl StreamedConsole {
             self.skipped += self.tail.len() as u64;
             self.tail.clear();
         }
+        // Actors' batches arrive one after another: each write goes in its place by time,
+        // after any of the same moment (no sort compiled into the page for it).
         for write in writes {
+            let key = (write.at, write.actor);
+            let before = |w: &ConsoleWrite| (w.at, w.actor) <= key;
             if self.head.len() < CONSOLE_HEAD && self.skipped == 0 && self.tail.is_empty() {
-                self.head.push(write);
+                let at = self.head.partition_point(before);
+                self.head.insert(at, write);
             } else {
-                self.tail.push_back(write);
+                let at = self.tail.partition_point(before);
+                self.tail.insert(at, write);
                 if self.tail.len() > CONSOLE_TAIL {
                     self.tail.pop_front();
                     self.skipped += 1;
                 }
             }
         }
-        // Actors' batches arrive one after another: order each part by time (one function
-        // for both, so the sort is compiled once).
-        let by_time = |w: &ConsoleWrite| (w.at, w.actor);
-        self.head.sort_by_key(by_time);
-        self.tail.make_contiguous().sort_by_key(by_time);
     }
 
     /// The writes kept, in order, and where the gap is (with how many writes it hides).

@@ -11,6 +11,7 @@
 //! - `source`: the open lesson's Python, as the worker writes it for the link's knobs.
 //! - `editor`: the learner's own program in its place, checked as they type.
 
+mod compare;
 mod editor;
 mod explore;
 mod history;
@@ -69,6 +70,8 @@ pub struct State {
     pub last_trace: Option<Rc<Trace>>,
     /// The open lesson's last finished run.
     pub finished: Option<Rc<FinishedRun>>,
+    /// The run pinned to compare with (the link's `pin`).
+    pinned: Option<Rc<FinishedRun>>,
     /// Why the open lesson's last run failed.
     run_failed: Option<String>,
     /// The pool lesson's finished runs, for its plot of time against pool size.
@@ -98,6 +101,8 @@ pub struct State {
     run_when_ready: bool,
     /// The page's place in the browser's history.
     pub history: HistoryEntry,
+    /// The link's pin was run (or tried) since the page or the history entry opened.
+    pin_tried: bool,
     /// Finished runs, for Back and Forward.
     kept_runs: Vec<Rc<FinishedRun>>,
     next_run: u32,
@@ -141,6 +146,9 @@ pub enum Action {
     },
     /// Run the open lesson with the knobs in the link.
     RunLesson,
+    /// Pin the run on show, to compare the next ones with.
+    Pin,
+    Unpin,
     /// Back or Forward to the page of this link; `ran`: the entry showed a run.
     HistoryMoved {
         search: String,
@@ -229,6 +237,7 @@ impl State {
             probe_ended: None,
             last_trace: None,
             finished: None,
+            pinned: None,
             run_failed: None,
             pool_runs: Vec::new(),
             form_notes: Vec::new(),
@@ -242,6 +251,7 @@ impl State {
             reset_from: None,
             run_when_ready: false,
             history: HistoryEntry::default(),
+            pin_tried: false,
             kept_runs: Vec::new(),
             next_run: 1,
             outbox: Vec::new(),
@@ -254,7 +264,9 @@ impl State {
         if state.query.page.embed && !isolated && live {
             let _ = state.query.set("engine", "sim");
         }
-        state.run_when_ready = state.query.page.load_on_click && state.query.lesson.is_some();
+        // A link with a pin shows both runs: the pinned one first, then its own.
+        let pinned = state.query.pin().is_some();
+        state.run_when_ready = (state.query.page.load_on_click || pinned) && state.query.lesson.is_some();
         state
     }
 
@@ -358,6 +370,7 @@ impl State {
             self.cancel_job();
         }
         self.finished = None;
+        self.pinned = None;
         self.run_failed = None;
         self.explored = None;
         self.form_notes.clear();
@@ -370,8 +383,12 @@ impl State {
     pub fn reduce(mut self, action: Action) -> State {
         self.apply(action);
         if self.run_when_ready && self.can_run() {
-            self.run_when_ready = false;
-            self.run_lesson();
+            if self.pin_due() {
+                self.run_pinned();
+            } else {
+                self.run_when_ready = false;
+                self.run_lesson();
+            }
         }
         self.ask_for_source();
         self
@@ -429,6 +446,8 @@ impl State {
                 self.run_lesson()
             }
             Action::HistoryMoved { search, ran } => self.history_moved(&search, ran),
+            Action::Pin => self.pin_run(),
+            Action::Unpin => self.unpin(),
             Action::RunProgress { run, done, total, elapsed_ns } => self.progress(run, done, total, elapsed_ns),
             Action::RunBatch { run, batch, skipped } => {
                 if let Some(Job::Run { run: current, console, .. }) = &mut self.job {

@@ -103,6 +103,7 @@ impl State {
             knobs,
             edited,
             key,
+            pinned: false,
             progress: RunProgress::default(),
             cancelling: false,
             console: StreamedConsole::default(),
@@ -115,7 +116,7 @@ impl State {
         if !matches!(self.job, Some(Job::Run { run: current, .. }) if current == run) {
             return;
         }
-        let Some(Job::Run { lesson, knobs, edited, key, .. }) = self.job.take() else { return };
+        let Some(Job::Run { lesson, knobs, edited, key, pinned, .. }) = self.job.take() else { return };
         if !self.open_lesson_is(lesson) {
             return;
         }
@@ -132,6 +133,9 @@ impl State {
         }
         let finished = Rc::new(FinishedRun::new(run, lesson, knobs, key, trace, findings));
         self.keep_run(finished.clone());
+        if pinned {
+            self.pinned = Some(finished.clone());
+        }
         self.finished = Some(finished);
     }
 }
