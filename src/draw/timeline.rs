@@ -265,11 +265,19 @@ pub fn layout(trace: &Trace, width: f64, view: Option<View>) -> Layout {
         .collect();
     let marks = merge_marks(marks);
 
-    // Each message from where it was sent to where it was received, matched by its number.
-    let mut sent = std::collections::HashMap::new();
+    // Each message from where it was sent to where it was received, matched by its object
+    // and number (numbered from 0 on each object: a table, not a hash map in the page).
+    let mut sent: Vec<Vec<Option<(crate::engine::program::ActorId, Nanos)>>> = Vec::new();
     for m in &trace.marks {
         if let MarkKind::Sent { object, seq } = m.kind {
-            sent.insert((object, seq), (m.actor, m.at));
+            let (object, seq) = (object.0 as usize, seq as usize);
+            if sent.len() <= object {
+                sent.resize(object + 1, Vec::new());
+            }
+            if sent[object].len() <= seq {
+                sent[object].resize(seq + 1, None);
+            }
+            sent[object][seq] = Some((m.actor, m.at));
         }
     }
     let arrows = trace
@@ -277,7 +285,7 @@ pub fn layout(trace: &Trace, width: f64, view: Option<View>) -> Layout {
         .iter()
         .filter_map(|m| {
             let MarkKind::Received { object, seq } = m.kind else { return None };
-            let &(from, at) = sent.get(&(object, seq))?;
+            let (from, at) = (*sent.get(object.0 as usize)?.get(seq as usize)?)?;
             if m.at < view.from || at > view.to {
                 return None;
             }

@@ -35,6 +35,7 @@ pub mod explore;
 pub mod parts;
 pub mod results;
 pub mod source;
+pub mod sweep;
 
 mod built;
 mod setup;

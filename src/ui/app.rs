@@ -94,6 +94,7 @@ fn to_action(response: Response) -> Option<Action> {
         Response::Failed { run, message } => Action::RunFailed { run, message },
         Response::Trace { run, batch, skipped } => Action::RunBatch { run, batch, skipped },
         Response::ExploreDone { run, report } => Action::ExploreFinished { run, report },
+        Response::SweepDone { run, result } => Action::SweepFinished { run, result },
         Response::Stepped { run, view } => Action::Stepped { run, view },
         Response::Source { lesson, knobs, text, explanation, seed_changes } => {
             Action::Source { lesson, knobs, text, explanation, seed_changes }
@@ -363,8 +364,8 @@ pub fn App() -> Html {
                 code_variables={state.code_variables().to_vec()} written={state.written()} expect={state.expect.clone()}
                 restorable={state.code_before_reset().is_some()}
                 streamed={state.lesson_running().then(|| Rc::new(state.streamed()))}
-                stepping={state.stepping()} step_view={state.step_view()} explore_phase={state.explore_phase()}
-                pool_runs={Rc::new(state.pool_runs.clone())} page={state.query.page.clone()}
+                stepping={state.stepping()} step_view={state.step_view()} explore_phase={state.explore_phase()} sweep_phase={state.sweep_phase()}
+                page={state.query.page.clone()}
                 onknob={onknob.clone()} onrun={onrun.clone()} oncancel={oncancel.clone()} onback={onback.clone()}
                 onaction={onaction.clone()} />
         }

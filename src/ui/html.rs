@@ -27,3 +27,20 @@ pub fn sentence(message: &str) -> String {
     }
     text
 }
+
+/// A job's progress, announced to screen readers: a bar (`done` of `total`, or moving
+/// without an end when `total` is 0 and `done` too) and what it says in words.
+pub fn progress(id: &'static str, bar: Option<(u64, u64)>, words: String) -> Html {
+    html! {
+        <div class="progress" {id} role="status">
+            if let Some((done, total)) = bar {
+                if total > 0 {
+                    <progress max={total.to_string()} value={done.to_string()} />
+                } else {
+                    <progress />
+                }
+            }
+            <span>{ words }</span>
+        </div>
+    }
+}

@@ -6,7 +6,6 @@ pub mod debug;
 pub mod editing;
 pub mod highlight;
 pub mod host;
-pub mod plot;
 pub mod snippet;
 pub mod state;
 pub mod waitfor;
@@ -14,6 +13,8 @@ pub mod words;
 
 #[cfg(target_arch = "wasm32")]
 pub mod app;
+#[cfg(target_arch = "wasm32")]
+pub mod clipboard;
 #[cfg(target_arch = "wasm32")]
 pub mod components;
 #[cfg(target_arch = "wasm32")]

@@ -13,6 +13,7 @@ use crate::engine::live::probe::{ProbeReport, ProbeRequest};
 use crate::engine::sim::Snapshot;
 use crate::engine::trace::{Trace, TraceBatch};
 use crate::i18n::{Lang, Text};
+use crate::lessons::sweep::SweepRequest;
 use crate::lessons::{Expect, FindingsText};
 
 /// Console writes of a run the page keeps from its beginning, and from its end: a run may
@@ -25,6 +26,16 @@ pub const CONSOLE_TAIL: usize = 1_000;
 pub const HEARTBEAT_MS: i32 = 500;
 /// Silence from the worker after which the page restarts it.
 pub const SILENCE_MS: f64 = 2_000.0;
+
+/// A sweep's runs so far, drawn: markup with a plot for each figure (one shown, a menu to
+/// show another, a button for the CSV), and the table as CSV.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SweepResult {
+    pub runs: u64,
+    pub planned: u64,
+    pub markup: String,
+    pub csv: String,
+}
 
 /// The files a finished run downloads as, written by the worker from the whole run.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -72,6 +83,9 @@ pub enum Request {
     Explore { run: u32, scenario: Scenario, request: ExploreRequest, expect: Option<Expect> },
     /// The last finished run written as a file to download, if `run` is it.
     Export { run: u32, file: ExportFile },
+    /// Sweep a knob of a lesson or the learner's program on the simulated engine; its plots
+    /// are labelled in `lang`.
+    Sweep { run: u32, scenario: Scenario, request: SweepRequest, lang: Lang },
     /// Open the stepper: a simulated run of a lesson or the learner's program, taken a turn
     /// at a time as the page asks ([`Request::StepMove`]); a Cancel closes it.
     Step { run: u32, scenario: Scenario },
@@ -194,6 +208,11 @@ pub enum Response {
     ExploreDone {
         run: u32,
         report: ExploreReport,
+    },
+    /// A sweep ended (done, or cancelled with the runs so far): its plots and CSV.
+    SweepDone {
+        run: u32,
+        result: Box<SweepResult>,
     },
     /// Run `run` written as the file asked for (`None`: it is no longer the last run, or
     /// the file does not apply to it).
@@ -412,6 +431,17 @@ mod tests {
             Request::Export { run: 4, file: ExportFile::Trace },
             Request::Export { run: 4, file: ExportFile::Results },
             Request::Export { run: 4, file: ExportFile::Timeline(Lang::Ko) },
+            Request::Sweep {
+                run: 9,
+                scenario: scenario("gil", &[], None),
+                request: SweepRequest {
+                    knob: "workers".into(),
+                    values: "1-8".into(),
+                    series: Some("mode".into()),
+                    seeds: 3,
+                },
+                lang: Lang::Ko,
+            },
             Request::Run { run: 3, scenario: scenario("race_counter", &[("threads", "4")], None) },
             Request::Run { run: 3, scenario: scenario("race_counter", &[], Some("print('안녕')\n")) },
             Request::Explore {
@@ -475,6 +505,10 @@ mod tests {
             },
             Response::Export { run: 4, file: ExportFile::Console, text: Some("a\nb\n".into()) },
             Response::Export { run: 4, file: ExportFile::Trace, text: None },
+            Response::SweepDone {
+                run: 9,
+                result: Box::new(SweepResult { runs: 2, planned: 3, markup: "<svg/>".into(), csv: "x\n".into() }),
+            },
             Response::Stepped { run: 8, view: Box::new(sample_step_view()) },
             Response::Source {
                 lesson: "pipe".into(),

@@ -143,10 +143,6 @@ test('bad knob values in the link and in the form get a clear note, and the page
   assert.deepEqual(errors, []);
 });
 
-test('the pool lesson plots each run against its pool size, with the prediction', async () => {
-  await page.goto(`${server.url}?lesson=pool_map`);
-  for (const size of ['2', '5']) {
-    await page.waitForSelector('#run:not([disabled])', { timeout: 30_000 });
     await page.fill('#knob-pool_size', size);
     await page.press('#knob-pool_size', 'Enter');
     await page.waitForFunction((s) => new RegExp(`pool_size=${s}`).test(location.search), size);

@@ -12,6 +12,7 @@
 //! - `schedule`: taking turns by hand, and replaying schedules.
 //! - `explore`: exploring seeds and schedules for a run that breaks a lesson.
 //! - `size`: the simulator's size estimate, and refusing a run too large.
+//! - `sweep`: a knob over a range of values, a curve per series, refused up front when wrong.
 //! - `knob_limits`: every knob value the form allows runs or is refused up front.
 //! - `source_lines`: every operation points at the Python line that runs it.
 //! - `program`: validation of hand-built Programs.
@@ -34,4 +35,5 @@ mod schedule;
 mod sim;
 mod size;
 mod source_lines;
+mod sweep;
 mod trace_stream;

@@ -6,6 +6,7 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
+use crate::draw::markup::escape;
 use crate::draw::timeline::format_ms;
 use crate::i18n::{group_digits, Lang};
 use crate::ui::components::console_view::ConsoleView;
@@ -57,6 +58,36 @@ fn rows(lang: Lang, pinned: &FinishedRun, current: &FinishedRun) -> Vec<Row> {
     rows
 }
 
+/// The table as markup (a tree of elements for it would cost the page's wasm more).
+fn table_markup(lang: Lang, pinned: &FinishedRun, current: &FinishedRun) -> String {
+    let mut out = format!(
+        r#"<table class="compare-table" id="compare-table"><thead><tr><th scope="col"></th><th scope="col">{}</th><th scope="col">{}</th><th scope="col">{}</th></tr></thead><tbody>"#,
+        t(lang, Key::PinnedRun),
+        t(lang, Key::ThisRun),
+        t(lang, Key::CompareChange)
+    );
+    for row in rows(lang, pinned, current) {
+        let same = row.pinned == row.current;
+        let (name, before, after) = (escape(&row.name), escape(&row.pinned), escape(&row.current));
+        let class = match (row.knob, same) {
+            (true, _) => "knob-row differs",
+            (false, true) => "",
+            (false, false) => "differs",
+        };
+        let label = if row.knob { format!("<code>{name}</code>") } else { name.clone() };
+        let change = if same {
+            t(lang, Key::CompareSame).to_string()
+        } else {
+            format!(r#"<span aria-hidden="true">≠ </span>{before} → {after}"#)
+        };
+        out.push_str(&format!(
+            r#"<tr class="{class}" data-name="{name}"><th scope="row">{label}</th><td>{before}</td><td>{after}</td><td class="change">{change}</td></tr>"#
+        ));
+    }
+    out.push_str("</tbody></table>");
+    out
+}
+
 #[function_component]
 pub fn CompareView(props: &CompareViewProps) -> Html {
     let lang = props.lang;
@@ -68,26 +99,7 @@ pub fn CompareView(props: &CompareViewProps) -> Html {
         <section class="compare" id="compare" aria-labelledby="compare-heading">
             <h3 id="compare-heading">{ t(lang, Key::CompareHeading) }</h3>
             <button id="unpin" class="quiet" onclick={onunpin}>{ t(lang, Key::Unpin) }</button>
-            <table class="compare-table" id="compare-table">
-                <thead><tr>
-                    <th scope="col"></th><th scope="col">{ t(lang, Key::PinnedRun) }</th>
-                    <th scope="col">{ t(lang, Key::ThisRun) }</th><th scope="col">{ t(lang, Key::CompareChange) }</th>
-                </tr></thead>
-                <tbody>
-                    { for rows(lang, pinned, current).into_iter().map(|row| {
-                        let same = row.pinned == row.current;
-                        let change = if same { t(lang, Key::CompareSame).to_string() } else { format!("{} → {}", row.pinned, row.current) };
-                        html! {
-                            <tr class={classes!(row.knob.then_some("knob-row"), (!same).then_some("differs"))}
-                                data-name={row.name.clone()}>
-                                <th scope="row">if row.knob { <code>{ &row.name }</code> } else { { &row.name } }</th>
-                                <td>{ &row.pinned }</td><td>{ &row.current }</td>
-                                <td class="change">if !same { <span aria-hidden="true">{ "≠ " }</span> }{ change }</td>
-                            </tr>
-                        }
-                    }) }
-                </tbody>
-            </table>
+            { Html::from_html_unchecked(AttrValue::from(table_markup(lang, pinned, current))) }
             <Timeline lang={lang} trace={pinned.trace.clone()} caption={t(lang, Key::PinnedTimelineLabel)}
                 until={until} id="timeline-pinned" />
             <h4>{ t(lang, Key::PinnedConsole) }</h4>

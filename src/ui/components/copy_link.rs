@@ -2,7 +2,6 @@
 //! says it is there. Where the browser refuses the clipboard, the link is shown to copy by
 //! hand.
 
-use wasm_bindgen::prelude::*;
 use yew::prelude::*;
 
 use crate::i18n::Lang;
@@ -42,19 +41,13 @@ pub fn CopyLink(props: &CopyLinkProps) -> Html {
             let location = window.location();
             let link =
                 format!("{}{}{query}", location.origin().unwrap_or_default(), location.pathname().unwrap_or_default());
-            let promise = window.navigator().clipboard().write_text(&link);
-            let done = {
-                let copied = copied.clone();
-                Closure::new(move |_: JsValue| copied.set(Copied::Done))
-            };
-            let refused = {
-                let copied = copied.clone();
-                Closure::new(move |_: JsValue| copied.set(Copied::Refused(link.clone())))
-            };
-            let _ = promise.then2(&done, &refused);
-            // One of the two runs, once, long after this handler returns.
-            done.forget();
-            refused.forget();
+            let copied = copied.clone();
+            crate::ui::clipboard::copy(
+                &link.clone(),
+                Callback::from(move |taken: bool| {
+                    copied.set(if taken { Copied::Done } else { Copied::Refused(link.clone()) })
+                }),
+            );
         })
     };
     let lang = props.lang;
@@ -65,10 +58,7 @@ pub fn CopyLink(props: &CopyLinkProps) -> Html {
                 { match &*copied {
                     Copied::Not => Html::default(),
                     Copied::Done => html! { { t(lang, Key::LinkCopied) } },
-                    Copied::Refused(link) => html! {
-                        <label>{ t(lang, Key::LinkToCopy) }{ " " }
-                            <input readonly=true value={link.clone()} size="40" /></label>
-                    },
+                    Copied::Refused(link) => html! { <>{ t(lang, Key::LinkToCopy) }{ " " }<code>{ link }</code></> },
                 } }
             </span>
         </>

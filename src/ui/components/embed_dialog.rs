@@ -27,29 +27,6 @@ fn base() -> String {
 }
 
 /// Copies `text` to the clipboard where the browser allows it.
-/// Puts `text` on the clipboard; `done` hears whether the browser took it (it may refuse,
-/// in a frame without the permission, say).
-fn copy(text: &str, done: Callback<bool>) {
-    use wasm_bindgen::prelude::*;
-    let Some(window) = web_sys::window() else { return done.emit(false) };
-    let clipboard = js_sys::Reflect::get(&window.navigator(), &"clipboard".into()).unwrap_or_default();
-    let write = js_sys::Reflect::get(&clipboard, &"writeText".into()).ok();
-    let Some(write) = write.as_ref().and_then(|w| wasm_bindgen::JsCast::dyn_ref::<js_sys::Function>(w)) else {
-        return done.emit(false);
-    };
-    match write.call1(&clipboard, &text.into()).map(js_sys::Promise::from) {
-        Ok(promise) => {
-            let (ok, failed) = (done.clone(), done);
-            let on_ok = Closure::once(move |_: JsValue| ok.emit(true));
-            let on_failed = Closure::once(move |_: JsValue| failed.emit(false));
-            let _ = promise.then2(&on_ok, &on_failed);
-            on_ok.forget();
-            on_failed.forget();
-        }
-        Err(_) => done.emit(false),
-    }
-}
-
 /// The snippets that embed this lesson as it is now: an iframe, or an element for
 /// `embed.js` (auto-height and the host API).
 #[function_component]
@@ -73,7 +50,7 @@ pub fn EmbedDialog(props: &EmbedDialogProps) -> Html {
                     Callback::from(move |_: MouseEvent| {
                         let copied = copied.clone();
                         // Said only once the browser has it; else the text stays to select.
-                        copy(&text, Callback::from(move |taken: bool| copied.set(taken.then_some(i))));
+                        crate::ui::clipboard::copy(&text, Callback::from(move |taken: bool| copied.set(taken.then_some(i))));
                     })
                 };
                 html! {

@@ -47,15 +47,11 @@ pub fn EnginePanel(props: &EnginePanelProps) -> Html {
     let can_start = matches!(props.worker, WorkerStatus::Ready { .. })
         && !matches!(phase, ProbePhase::Running { .. } | ProbePhase::Cancelling { .. });
     let progress = match phase {
-        ProbePhase::Running { done, total, .. } => {
-            let fraction = if *total == 0 { 0.0 } else { *done as f64 / *total as f64 };
-            html! {
-                <div class="progress" id="probe-progress">
-                    <progress max="1" value={format!("{fraction:.3}")} />
-                    <span>{ words::probe_progress(lang, *done, *total) }</span>
-                </div>
-            }
-        }
+        ProbePhase::Running { done, total, .. } => crate::ui::html::progress(
+            "probe-progress",
+            Some((*done, (*total).max(1))),
+            words::probe_progress(lang, *done, *total),
+        ),
         ProbePhase::Cancelled => html! { <p class="cancelled" id="probe-cancelled">{ t(lang, Key::Cancelled) }</p> },
         ProbePhase::Failed(message) => html! { <p class="failed">{ message }</p> },
         _ => html! {},

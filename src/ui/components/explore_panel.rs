@@ -4,7 +4,7 @@ use yew::prelude::*;
 use crate::engine::explore::{histogram_rows, ExploreReport, ExploreRequest, MAX_PICKS, MAX_SEEDS};
 use crate::i18n::Lang;
 use crate::lessons::{Expect, MAX_EXPECTED_TEXT};
-use crate::ui::html::{sentence, with_code};
+use crate::ui::html::{progress, sentence, with_code};
 use crate::ui::state::ExplorePhase;
 use crate::ui::words::{self, t, ExploreEnding, Key};
 
@@ -94,15 +94,10 @@ pub fn ExplorePanel(props: &ExplorePanelProps) -> Html {
 
     let body = match &props.phase {
         ExplorePhase::Idle => html! {},
-        ExplorePhase::Running { done, total, .. } => html! {
-            <div class="progress" id="explore-progress">
-                <progress max={total.max(&1).to_string()} value={done.to_string()} />
-                <span>{ words::explore_progress(lang, *done, *total) }</span>
-            </div>
-        },
-        ExplorePhase::Cancelling { .. } => {
-            html! { <div class="progress" id="explore-progress"><span>{ t(lang, Key::Cancelling) }</span></div> }
+        ExplorePhase::Running { done, total, .. } => {
+            progress("explore-progress", Some((*done, (*total).max(1))), words::explore_progress(lang, *done, *total))
         }
+        ExplorePhase::Cancelling { .. } => progress("explore-progress", None, t(lang, Key::Cancelling).into()),
         ExplorePhase::Failed(message) => {
             html! { <p class="failed" id="explore-failed">{ with_code(&sentence(message)) }</p> }
         }

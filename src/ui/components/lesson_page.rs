@@ -16,10 +16,10 @@ use crate::ui::components::explore_panel::ExplorePanel;
 use crate::ui::components::knob_form::KnobForm;
 use crate::ui::components::run_summary::RunSummary;
 use crate::ui::components::stepper_view::StepperView;
+use crate::ui::components::sweep_panel::SweepPanel;
 use crate::ui::components::timeline::Timeline;
-use crate::ui::html::{sentence, with_code};
-use crate::ui::plot::PoolPoint;
-use crate::ui::state::{Action, ExplorePhase, FinishedRun, RunPhase, State, StreamedWrites};
+use crate::ui::html::{progress, sentence, with_code};
+use crate::ui::state::{Action, ExplorePhase, FinishedRun, RunPhase, State, StreamedWrites, SweepPhase};
 use crate::ui::words::{self, t, Key};
 use crate::worker::protocol::{ExportFile, Prose, StepView};
 
@@ -66,8 +66,7 @@ pub struct LessonPageProps {
     pub stepping: bool,
     pub step_view: Option<Rc<StepView>>,
     pub explore_phase: ExplorePhase,
-    /// The pool lesson's runs, for its plot.
-    pub pool_runs: Rc<Vec<PoolPoint>>,
+    pub sweep_phase: SweepPhase,
     /// How the page is shown: embedded (with which panels and controls) or whole.
     pub page: PageSettings,
     pub onknob: Callback<(String, String)>,
@@ -115,6 +114,19 @@ pub fn LessonPage(props: &LessonPageProps) -> Html {
     };
     specs.extend(common::ALL.iter().filter(|c| lesson.common_knobs.contains(&c.name)).copied());
 
+    let onexport = {
+        let onaction = props.onaction.clone();
+        Callback::from(move |e: MouseEvent| {
+            let Some(button) = e.target_dyn_into::<web_sys::Element>() else { return };
+            onaction.emit(match button.id().as_str() {
+                "pin-run" => Action::Pin,
+                "trace-download" => Action::Download(ExportFile::Trace),
+                "results-download" => Action::Download(ExportFile::Results),
+                "timeline-download" => Action::Download(ExportFile::Timeline(lang)),
+                _ => return,
+            })
+        })
+    };
     // The pinned run beside the one on show (not beside itself).
     let pinned_shown = matches!((&props.pinned, &props.finished), (Some(p), Some(f)) if p.run == f.run);
     let beside = props.pinned.clone().filter(|_| props.finished.is_some() && !pinned_shown);
@@ -153,23 +165,12 @@ pub fn LessonPage(props: &LessonPageProps) -> Html {
     let progress = match &run_phase {
         // A live run knows its total work; a simulated one reports how far Python time got.
         RunPhase::Running { done, total, elapsed_ns, .. } if *total > 0 => {
-            let fraction = *done as f64 / *total as f64;
-            html! {
-                <div class="progress" id="run-progress">
-                    <progress max="1" value={format!("{fraction:.3}")} />
-                    <span>{ words::elapsed(lang, *elapsed_ns) }</span>
-                </div>
-            }
+            progress("run-progress", Some((*done, *total)), words::elapsed(lang, *elapsed_ns))
         }
-        RunPhase::Running { elapsed_ns, .. } => html! {
-            <div class="progress" id="run-progress">
-                <progress />
-                <span>{ words::simulated_so_far(lang, *elapsed_ns) }</span>
-            </div>
-        },
-        RunPhase::Cancelling { .. } => {
-            html! { <div class="progress" id="run-progress"><span>{ t(lang, Key::Cancelling) }</span></div> }
+        RunPhase::Running { elapsed_ns, .. } => {
+            progress("run-progress", Some((0, 0)), words::simulated_so_far(lang, *elapsed_ns))
         }
+        RunPhase::Cancelling { .. } => progress("run-progress", None, t(lang, Key::Cancelling).into()),
         RunPhase::Failed(message) => html! { <p class="failed" id="run-failed">{ with_code(&sentence(message)) }</p> },
         RunPhase::Idle => html! {},
     };
@@ -182,22 +183,6 @@ pub fn LessonPage(props: &LessonPageProps) -> Html {
             </p>
         }
     });
-    // The pool lesson plots its runs: time against pool size, measured and predicted.
-    let pool_plot = (lesson.id == lessons::pool_map::INFO.id)
-        .then_some(knobs.as_ref())
-        .flatten()
-        .map(|knobs| {
-            let caption = t(lang, Key::PoolPlotCaption);
-            let svg = crate::ui::plot::pool_plot_svg(&props.pool_runs, knobs, caption);
-            html! {
-                <figure class="pool-plot" id="pool-plot">
-                    <figcaption>{ caption }</figcaption>
-                    { Html::from_html_unchecked(AttrValue::from(svg)) }
-                    <p class="axes">{ t(lang, Key::PoolPlotAxes) }</p>
-                </figure>
-            }
-        })
-        .unwrap_or_default();
     let onrun = props.onrun.reform(|_: MouseEvent| ());
     let onaction = props.onaction.clone();
     let onstepper = onaction.reform(|_: MouseEvent| Action::OpenStepper);
@@ -326,18 +311,7 @@ pub fn LessonPage(props: &LessonPageProps) -> Html {
                     if shows(Panel::Timeline) {
                         <Timeline lang={lang} trace={run.trace.clone()} caption={t(lang, Key::RunTimelineLabel)} focus={focus} onprint={onselect}
                             until={beside.as_ref().map_or(0, |p| p.trace.wall)} />
-                        <p class="exports">
-                            if !page.embed {
-                                <button id="pin-run" title={t(lang, Key::PinRunHelp)} disabled={pinned_shown}
-                                    onclick={onaction.reform(|_: MouseEvent| Action::Pin)}>{ t(lang, Key::PinRun) }</button>
-                            }
-                            <button id="trace-download" title={t(lang, Key::TraceDownloadHelp)}
-                                onclick={onaction.reform(|_: MouseEvent| Action::Download(ExportFile::Trace))}>{ t(lang, Key::TraceDownload) }</button>
-                            <button id="results-download" title={t(lang, Key::ResultsDownloadHelp)}
-                                onclick={onaction.reform(|_: MouseEvent| Action::Download(ExportFile::Results))}>{ t(lang, Key::ResultsDownload) }</button>
-                            <button id="timeline-download" title={t(lang, Key::TimelineDownloadHelp)}
-                                onclick={onaction.reform(move |_: MouseEvent| Action::Download(ExportFile::Timeline(lang)))}>{ t(lang, Key::TimelineDownload) }</button>
-                        </p>
+                        <p class="exports" onclick={onexport}>{ exports_markup(lang, !page.embed, pinned_shown) }</p>
                     }
                     if shows(Panel::Findings) {
                         <RunSummary lang={lang} run={run.clone()} />
@@ -348,14 +322,29 @@ pub fn LessonPage(props: &LessonPageProps) -> Html {
                     }
                 }
             }
-            if shows(Panel::Findings) {
-                { pool_plot }
-            }
             if shows(Panel::Explore) {
                 { explore.unwrap_or_default() }
             }
+            if !page.embed && !edited {
+                <SweepPanel lang={lang} lesson={lesson} phase={props.sweep_phase.clone()} can_start={can_run}
+                    onstart={onaction.reform(Action::StartSweep)} oncancel={props.oncancel.clone()} />
+            }
         </article>
     }
+}
+
+/// The buttons under a finished run's timeline, as markup (their clicks are caught once,
+/// on their row, by id): pin it, and download it as a trace, results or a picture.
+fn exports_markup(lang: Lang, pin: bool, pinned: bool) -> Html {
+    let button = |id: &str, label: Key, help: Key, disabled: bool| {
+        let disabled = if disabled { " disabled" } else { "" };
+        format!(r#"<button id="{id}" title="{}"{disabled}>{}</button>"#, t(lang, help), t(lang, label))
+    };
+    let mut markup = if pin { button("pin-run", Key::PinRun, Key::PinRunHelp, pinned) } else { String::new() };
+    markup.push_str(&button("trace-download", Key::TraceDownload, Key::TraceDownloadHelp, false));
+    markup.push_str(&button("results-download", Key::ResultsDownload, Key::ResultsDownloadHelp, false));
+    markup.push_str(&button("timeline-download", Key::TimelineDownload, Key::TimelineDownloadHelp, false));
+    Html::from_html_unchecked(AttrValue::from(markup))
 }
 
 /// The lesson for the link, if one is open.

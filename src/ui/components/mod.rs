@@ -17,4 +17,5 @@ pub mod lesson_page;
 pub mod link_notes;
 pub mod run_summary;
 pub mod stepper_view;
+pub mod sweep_panel;
 pub mod timeline;

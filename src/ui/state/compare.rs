@@ -46,7 +46,6 @@ impl State {
             run,
             lesson,
             knobs,
-            edited: self.query.code().is_some(),
             key: pinned.run_key(),
             pinned: true,
             progress: Default::default(),

@@ -21,8 +21,6 @@ pub enum Job {
         run: u32,
         lesson: &'static LessonInfo,
         knobs: KnobValues,
-        /// Of the learner's own program rather than the lesson's.
-        edited: bool,
         /// What it runs, as link text ([`crate::query::PageQuery::run_key`]).
         key: String,
         /// The run of the link's pin, to show beside the next.
@@ -33,6 +31,8 @@ pub enum Job {
     },
     /// An exploration of a lesson over seeds and schedules.
     Explore { run: u32, lesson: &'static LessonInfo, request: ExploreRequest, done: u64, total: u64, cancelling: bool },
+    /// A sweep of a knob of a lesson, run after run.
+    Sweep { run: u32, lesson: &'static LessonInfo, done: u64, total: u64, cancelling: bool },
     /// The stepper: a simulated run in the worker, moved as the learner asks. It holds no
     /// threads, so it closes at once (and another job closes it).
     Step {
@@ -50,22 +50,30 @@ impl Job {
     /// The number the worker knows this job by.
     pub fn run(&self) -> u32 {
         match *self {
-            Job::Probe { run, .. } | Job::Run { run, .. } | Job::Explore { run, .. } | Job::Step { run, .. } => run,
+            Job::Probe { run, .. }
+            | Job::Run { run, .. }
+            | Job::Explore { run, .. }
+            | Job::Sweep { run, .. }
+            | Job::Step { run, .. } => run,
         }
     }
 
     pub fn is_cancelling(&self) -> bool {
         match *self {
-            Job::Probe { cancelling, .. } | Job::Run { cancelling, .. } | Job::Explore { cancelling, .. } => cancelling,
+            Job::Probe { cancelling, .. }
+            | Job::Run { cancelling, .. }
+            | Job::Explore { cancelling, .. }
+            | Job::Sweep { cancelling, .. } => cancelling,
             Job::Step { .. } => false,
         }
     }
 
     pub(super) fn set_cancelling(&mut self) {
         match self {
-            Job::Probe { cancelling, .. } | Job::Run { cancelling, .. } | Job::Explore { cancelling, .. } => {
-                *cancelling = true
-            }
+            Job::Probe { cancelling, .. }
+            | Job::Run { cancelling, .. }
+            | Job::Explore { cancelling, .. }
+            | Job::Sweep { cancelling, .. } => *cancelling = true,
             Job::Step { .. } => {}
         }
     }
@@ -73,7 +81,10 @@ impl Job {
     /// The lesson a run or an exploration belongs to.
     pub fn lesson(&self) -> Option<&'static LessonInfo> {
         match *self {
-            Job::Run { lesson, .. } | Job::Explore { lesson, .. } | Job::Step { lesson, .. } => Some(lesson),
+            Job::Run { lesson, .. }
+            | Job::Explore { lesson, .. }
+            | Job::Sweep { lesson, .. }
+            | Job::Step { lesson, .. } => Some(lesson),
             Job::Probe { .. } => None,
         }
     }

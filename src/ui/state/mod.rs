@@ -20,6 +20,7 @@ mod probe;
 mod run;
 mod source;
 mod step;
+mod sweep;
 #[cfg(test)]
 mod tests;
 
@@ -30,6 +31,7 @@ pub use history::HistoryEntry;
 pub use job::{ExplorePhase, Job, ProbePhase, RunPhase, RunProgress, StreamedConsole};
 pub use probe::{ProbeRow, PROBE_UNITS};
 pub use run::{FinishedRun, StreamedWrites};
+pub use sweep::SweepPhase;
 
 use crate::engine::explore::{ExploreReport, ExploreRequest};
 use crate::engine::live::probe::ProbeReport;
@@ -74,12 +76,12 @@ pub struct State {
     pinned: Option<Rc<FinishedRun>>,
     /// Why the open lesson's last run failed.
     run_failed: Option<String>,
-    /// The pool lesson's finished runs, for its plot of time against pool size.
-    pub pool_runs: Vec<crate::ui::plot::PoolPoint>,
     /// Notes about knob values the learner typed (clamped or refused).
     pub form_notes: Vec<Note>,
     /// How the open lesson's last exploration ended (`Done` or `Failed`).
     explored: Option<ExplorePhase>,
+    /// How its last sweep ended (`Done` or `Failed`).
+    swept: Option<SweepPhase>,
     /// The Python of the open lesson, as the worker wrote it for the knobs last asked
     /// about (`Err`: why it cannot be built), and what was asked.
     pub source: Option<Result<String, String>>,
@@ -180,6 +182,12 @@ pub enum Action {
         run: u32,
         report: ExploreReport,
     },
+    /// Sweep a knob of the open lesson (the link's other knobs as they are).
+    StartSweep(crate::lessons::sweep::SweepRequest),
+    SweepFinished {
+        run: u32,
+        result: Box<crate::worker::protocol::SweepResult>,
+    },
     /// Replay a found run: its seed and schedule go into the link, and the stepper opens.
     OpenFound {
         seed: u64,
@@ -239,9 +247,9 @@ impl State {
             finished: None,
             pinned: None,
             run_failed: None,
-            pool_runs: Vec::new(),
             form_notes: Vec::new(),
             explored: None,
+            swept: None,
             source: None,
             source_asked: None,
             lesson_words: None,
@@ -373,6 +381,7 @@ impl State {
         self.pinned = None;
         self.run_failed = None;
         self.explored = None;
+        self.swept = None;
         self.form_notes.clear();
         self.editor_open = false;
         self.code_check = CodeCheck::default();
@@ -464,6 +473,8 @@ impl State {
             }
             Action::StartExplore(request) => self.start_explore(request),
             Action::ExploreFinished { run, report } => self.explore_finished(run, report),
+            Action::StartSweep(request) => self.start_sweep(request),
+            Action::SweepFinished { run, result } => self.sweep_finished(run, *result),
             Action::OpenFound { seed, schedule } => {
                 if self.busy() {
                     return;
@@ -502,6 +513,9 @@ impl State {
             Some(Job::Explore { lesson, .. }) if self.open_lesson_is(lesson) => {
                 self.explored = Some(ExplorePhase::Failed(why.to_string()))
             }
+            Some(Job::Sweep { lesson, .. }) if self.open_lesson_is(lesson) => {
+                self.swept = Some(SweepPhase::Failed(why.to_string()))
+            }
             _ => {}
         }
     }
@@ -520,6 +534,9 @@ impl State {
             Some(Job::Explore { lesson, .. }) if self.open_lesson_is(lesson) => {
                 self.explored = Some(ExplorePhase::Failed(message))
             }
+            Some(Job::Sweep { lesson, .. }) if self.open_lesson_is(lesson) => {
+                self.swept = Some(SweepPhase::Failed(message))
+            }
             Some(Job::Step { lesson, .. }) if self.open_lesson_is(lesson) => self.run_failed = Some(message),
             _ => {}
         }
@@ -529,6 +546,7 @@ impl State {
         match &mut self.job {
             Some(Job::Probe { run: current, done: d, total: t, .. })
             | Some(Job::Explore { run: current, done: d, total: t, .. })
+            | Some(Job::Sweep { run: current, done: d, total: t, .. })
                 if *current == run =>
             {
                 *d = done;

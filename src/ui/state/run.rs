@@ -7,8 +7,8 @@ use std::rc::Rc;
 use super::{Job, RunPhase, RunProgress, State, StreamedConsole};
 use crate::engine::trace::{ConsoleWrite, Trace};
 use crate::i18n::Lang;
-use crate::knobs::{FromKnobs, KnobValues};
-use crate::lessons::{self, FindingsText, LessonInfo};
+use crate::knobs::KnobValues;
+use crate::lessons::{FindingsText, LessonInfo};
 use crate::worker::protocol::Request;
 
 /// A finished lesson run: its trace (the console possibly cut to its head and tail), the
@@ -92,7 +92,6 @@ impl State {
         };
         self.close_stepper();
         let run = self.take_run_id();
-        let edited = scenario.code.is_some();
         let key = self.query.run_key();
         self.send(Request::Run { run, scenario });
         self.restarted = None;
@@ -101,7 +100,6 @@ impl State {
             run,
             lesson,
             knobs,
-            edited,
             key,
             pinned: false,
             progress: RunProgress::default(),
@@ -116,20 +114,9 @@ impl State {
         if !matches!(self.job, Some(Job::Run { run: current, .. }) if current == run) {
             return;
         }
-        let Some(Job::Run { lesson, knobs, edited, key, pinned, .. }) = self.job.take() else { return };
+        let Some(Job::Run { lesson, knobs, key, pinned, .. }) = self.job.take() else { return };
         if !self.open_lesson_is(lesson) {
             return;
-        }
-        // The plot is of the lesson's own program against its pool size.
-        if lesson.id == lessons::pool_map::INFO.id && !edited {
-            let pool = lessons::pool_map::Knobs::from_knobs(&knobs);
-            if let (Ok(pool), Some(measured_ms)) = (pool, lessons::pool_map::measured_ms(&trace)) {
-                self.pool_runs.push(crate::ui::plot::PoolPoint {
-                    setup: crate::ui::plot::setup_of(&knobs),
-                    pool_size: u32::from(pool.pool_size),
-                    measured_ms,
-                });
-            }
         }
         let finished = Rc::new(FinishedRun::new(run, lesson, knobs, key, trace, findings));
         self.keep_run(finished.clone());

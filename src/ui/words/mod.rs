@@ -61,6 +61,16 @@ pub enum Key {
     LinkToCopy,
     PinRun,
     PinRunHelp,
+    SweepHeading,
+    SweepExplanation,
+    SweepKnob,
+    SweepValues,
+    SweepSeries,
+    SweepOneCurve,
+    SweepSeeds,
+    SweepStart,
+    SweepRuns,
+
     Unpin,
     CompareHeading,
     PinnedRun,
@@ -102,8 +112,6 @@ pub enum Key {
     ExpectPrints,
     ConsoleHeading,
     RunTimelineLabel,
-    PoolPlotCaption,
-    PoolPlotAxes,
     StepperOpen,
     StepperHeading,
     StepperExplain,
@@ -251,10 +259,20 @@ pub fn t(lang: Lang, key: Key) -> &'static str {
         ResultsDownload => ("Download results", "결과 내려받기"),
         CopyLink => ("Copy link", "링크 복사"),
         PinRun => ("Pin this run", "이 실행 고정"),
-        PinRunHelp => (
-            "Keep this run, to see the next ones beside it (the link keeps it too).",
-            "이 실행을 붙잡아 두고 다음 실행과 나란히 봅니다(링크에도 담깁니다).",
+        SweepHeading => ("Plot against a knob", "손잡이에 따라 그려 보기"),
+        SweepExplanation => (
+            "Each value of a knob, several seeds each, on the simulated engine: any figure of the lesson against it, with its spread.",
+            "손잡이 값마다 시드 여럿으로 시뮬레이션해, 레슨의 수치를 퍼짐과 함께 그립니다.",
         ),
+        SweepKnob => ("knob", "손잡이"),
+        SweepValues => ("values (1-8, 1,2,4)", "값 (1-8, 1,2,4)"),
+        SweepSeries => ("a curve for each", "곡선 나누기"),
+        SweepOneCurve => ("(one curve)", "(곡선 하나)"),
+        SweepSeeds => ("seeds a point", "점마다 시드 수"),
+        SweepStart => ("Plot", "그리기"),
+        SweepRuns => ("runs", "회 실행"),
+
+        PinRunHelp => ("Keep this run beside the next ones (in the link too).", "다음 실행과 나란히 둡니다(링크에도)."),
         Unpin => ("Unpin", "고정 풀기"),
         CompareHeading => ("The pinned run and this run", "고정한 실행과 이번 실행"),
         PinnedRun => ("Pinned", "고정한 실행"),
@@ -262,10 +280,10 @@ pub fn t(lang: Lang, key: Key) -> &'static str {
         CompareChange => ("Change", "변화"),
         CompareSame => ("same", "같음"),
         CompareTime => ("Python time", "파이썬 시간"),
-        PinnedTimelineLabel => ("Timeline of the pinned run, on the same time axis", "고정한 실행의 타임라인(같은 시간 축)"),
+        PinnedTimelineLabel => ("The pinned run, same time axis", "고정한 실행, 같은 시간 축"),
         PinnedConsole => ("Console of the pinned run", "고정한 실행의 콘솔"),
         LinkCopied => ("Link copied.", "링크를 복사했습니다."),
-        LinkToCopy => ("The browser keeps the clipboard closed; copy the link:", "브라우저가 클립보드를 막았습니다. 링크를 직접 복사하세요:"),
+        LinkToCopy => ("The clipboard is closed; copy the link:", "클립보드가 막혀 있습니다. 링크를 복사하세요:"),
         ResultsDownloadHelp => (
             "The run's knobs, output and findings as JSON, as `interleave run --json` writes them.",
             "이 실행의 손잡이 값, 출력, 발견을 JSON으로 내려받습니다(`interleave run --json`과 같은 모양).",
@@ -367,14 +385,6 @@ pub fn t(lang: Lang, key: Key) -> &'static str {
         RunTimelineLabel => (
             "Timeline: one lane per thread, the GIL track on top; click a print mark or a console line",
             "타임라인: 스레드마다 한 줄, 맨 위는 GIL. 출력 표시나 콘솔 줄을 눌러 보세요",
-        ),
-        PoolPlotCaption => (
-            "Total time against pool size: your runs (dots) and the prediction from the chunks (line)",
-            "풀 크기에 따른 전체 시간: 여러분의 실행(점)과 청크로 계산한 예측(선)",
-        ),
-        PoolPlotAxes => (
-            "across: pool size · up: seconds of the program's time · other knobs as now",
-            "가로: 풀 크기 · 세로: 프로그램 시간(초) · 나머지 손잡이는 지금 값 그대로",
         ),
     };
     match lang {

@@ -4,6 +4,7 @@
 //! it to `postMessage`, timers and the wasm thread pool.
 
 mod step;
+mod sweep;
 // Native: they run on a host thread pool and clock.
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests;
@@ -23,6 +24,7 @@ use crate::engine::trace::{chrome_trace, ConsoleWrite, Outcome, RunLabel, Trace,
 use crate::i18n::Lang;
 use crate::knobs::{Common, FromKnobs};
 use crate::lessons::results::RunResults;
+use crate::lessons::sweep::Sweep;
 use crate::lessons::{self, FindingsText, Lesson, Setup};
 use crate::worker::protocol::{ExportFile, Request, Response, Scenario, CONSOLE_HEAD, CONSOLE_TAIL};
 use step::StepSession;
@@ -66,6 +68,8 @@ enum Work {
     Live(LiveRun),
     Simulated(Box<Sim>),
     Explore(Box<Explorer>),
+    /// A sweep, and the language its plots are labelled in.
+    Sweep(Box<(Sweep, Lang)>),
     Step(Box<StepSession>),
 }
 
@@ -155,7 +159,7 @@ impl Driver {
             None => Next::Idle,
             Some(active) => match &active.work {
                 // Simulated work fills its slices itself: the next may start at once.
-                Work::Simulated(_) | Work::Explore(_) => Next::PollIn(0),
+                Work::Simulated(_) | Work::Explore(_) | Work::Sweep(_) => Next::PollIn(0),
                 Work::Step(session) => session.next(),
                 _ => Next::PollIn(POLL_MS),
             },
@@ -258,6 +262,19 @@ impl Driver {
                     .and_then(|setup| lessons::explore::explorer(setup, request));
                 match started {
                     Ok(explorer) => self.begin(run, Work::Explore(Box::new(explorer)), Arc::new(Control::new()), None),
+                    Err(message) => self.fail(run, message),
+                }
+            }
+            Request::Sweep { run, scenario, request, lang } => {
+                if let Some(message) = self.refusal(false) {
+                    return self.fail(run, message);
+                }
+                let lesson = match find(&scenario.lesson) {
+                    Ok(lesson) => lesson,
+                    Err(message) => return self.fail(run, message),
+                };
+                match Sweep::new(lesson, &scenario.knobs, scenario.code.as_deref(), &request) {
+                    Ok(sweep) => self.begin(run, Work::Sweep(Box::new((sweep, lang))), Arc::new(Control::new()), None),
                     Err(message) => self.fail(run, message),
                 }
             }
@@ -391,6 +408,26 @@ impl Driver {
                         out.push(Response::Progress { run, done: steps, total: 0, elapsed_ns: python_now });
                     }
                     done
+                }
+            }
+            Work::Sweep(sweeping) => {
+                let (sweep, lang) = (&mut sweeping.0, sweeping.1);
+                let done = |sweep: &Sweep| {
+                    Ended::Answer(Response::SweepDone { run, result: Box::new(sweep::result(&sweep.table(), lang)) })
+                };
+                if active.control.stopped().is_some() {
+                    Some(done(sweep))
+                } else {
+                    let ended = for_a_slice(clock.as_ref(), now, || match sweep.advance(SIM_SLICE_STEPS) {
+                        Ok(true) => Some(done(sweep)),
+                        Ok(false) => None,
+                        Err(message) => Some(Ended::Answer(Response::Failed { run, message })),
+                    });
+                    if ended.is_none() && progress_due {
+                        let (done, total) = (sweep.runs(), sweep.planned());
+                        out.push(Response::Progress { run, done, total, elapsed_ns });
+                    }
+                    ended
                 }
             }
             Work::Explore(explorer) => {

@@ -349,3 +349,57 @@ fn the_last_run_is_written_as_results_the_shape_the_command_line_prints() {
     assert!(svg.starts_with("<?xml") && hangul(svg));
     assert!(svg.matches(r#"<g class="lane"#).count() >= 4, "MainThread and three threads");
 }
+
+#[test]
+fn a_sweep_is_drawn_a_plot_per_figure_and_cancel_keeps_the_runs_so_far() {
+    use crate::lessons::sweep::SweepRequest;
+    let gil = |values: &str, seeds: u32| SweepRequest {
+        knob: "workers".into(),
+        values: values.into(),
+        series: Some("mode".into()),
+        seeds,
+    };
+    let mut d = driver(0);
+    let base = knobs(&[("work", "cpu"), ("size", "100")]);
+    let en = crate::i18n::Lang::En;
+    d.handle(Request::Sweep {
+        run: 3,
+        scenario: scenario("gil".into(), base.clone()),
+        request: gil("1-2", 1),
+        lang: en,
+    });
+    let out = settle(&mut d);
+    let Some(Response::SweepDone { run: 3, result }) = out.last() else { panic!("{out:?}") };
+    assert_eq!((result.runs, result.planned), (6, 6));
+    // A plot per figure, the speed-up shown, a curve for each mode in each.
+    assert!(result.markup.contains(r#"<option value="speedup" selected>"#), "{}", result.markup);
+    assert!(result.markup.contains(r#"<figure class="sweep-plot" data-figure="speedup">"#));
+    assert!(result.markup.contains(r#"data-figure="python_ms" hidden>"#));
+    let speedup = result.markup.split(r#"data-figure="speedup">"#).nth(1).unwrap().split("</figure>").next().unwrap();
+    assert_eq!(speedup.matches("<polyline").count(), 2, "threads and processes (serial work has no speed-up)");
+    assert_eq!(result.csv.lines().count(), 7);
+    // A long sweep, cancelled after its first runs: what ran is drawn.
+    d.handle(Request::Sweep {
+        run: 4,
+        scenario: scenario("gil".into(), knobs(&[("work", "cpu"), ("size", "5000")])),
+        request: gil("1-8", 10),
+        lang: en,
+    });
+    let mut ran = 0;
+    while ran < 2 {
+        d.poll();
+        for response in d.take_responses() {
+            if let Response::Progress { run: 4, done, .. } = response {
+                ran = done;
+            }
+        }
+    }
+    d.handle(Request::Cancel { run: 4 });
+    let out = settle(&mut d);
+    let Some(Response::SweepDone { run: 4, result }) = out.last() else { panic!("{out:?}") };
+    assert!(result.runs >= 2 && result.runs < result.planned, "{} of {}", result.runs, result.planned);
+    assert_eq!(result.csv.lines().count() as u64, result.runs + 1);
+    // A bad request is refused by name, and the worker takes the next job.
+    d.handle(Request::Sweep { run: 5, scenario: scenario("gil".into(), base), request: gil("0-3", 1), lang: en });
+    assert!(failed(&d.take_responses()).contains("workers"));
+}
