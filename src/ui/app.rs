@@ -179,7 +179,9 @@ pub fn App() -> Html {
         // `None`: the page was opened from a link, and its entry is not yet the page's own.
         let pushed = use_mut_ref(|| web_sys::window().and_then(|w| our_entry(&w)).map(|_| 0u32));
         let query = state.query.to_query_string();
-        let index = (state.query.lesson.is_some() && !state.query.page.embed).then(|| {
+        // Until the page's first entry is written: the index's link, to put before a lesson.
+        let first = pushed.borrow().is_none();
+        let index = (first && state.query.lesson.is_some() && !state.query.page.embed).then(|| {
             let mut index = state.query.clone();
             index.close_lesson();
             index.to_query_string()

@@ -142,19 +142,3 @@ test('bad knob values in the link and in the form get a clear note, and the page
   }
   assert.deepEqual(errors, []);
 });
-
-    await page.fill('#knob-pool_size', size);
-    await page.press('#knob-pool_size', 'Enter');
-    await page.waitForFunction((s) => new RegExp(`pool_size=${s}`).test(location.search), size);
-    const before = await page.locator('#pool-plot circle').count();
-    await page.click('#run');
-    await page.waitForFunction((n) => document.querySelectorAll('#pool-plot circle').length > n, before, { timeout: 60_000 });
-  }
-  const dots = await page.$$eval('#pool-plot circle title', (t) => t.map((e) => e.textContent));
-  assert.deepEqual(dots.map((d) => d.split(':')[0]), ['pool_size=2', 'pool_size=5']);
-  // Pool(2): chunks of ceil(10 / 8) = 2, five chunks, three on one worker: 6 s.
-  assert.match(dots[0], /: 6\.0\d s/);
-  assert.match(dots[1], /: 2\.0\d s/);
-  assert.equal(await page.locator('#pool-plot polyline.predicted').count(), 1);
-  assert.deepEqual(errors, []);
-});

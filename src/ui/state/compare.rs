@@ -3,8 +3,7 @@
 
 use std::rc::Rc;
 
-use super::{FinishedRun, Job, State};
-use crate::worker::protocol::Request;
+use super::{FinishedRun, State};
 
 impl State {
     /// Pins the run on show (another pin replaces it).
@@ -32,26 +31,9 @@ impl State {
 
     pub(super) fn run_pinned(&mut self) {
         self.pin_tried = true;
-        let Some(pinned) = self.query.pinned_query() else { return };
-        let (Some(lesson), Some(knobs)) = (pinned.lesson, pinned.values()) else { return };
-        let scenario = crate::worker::protocol::Scenario {
-            lesson: lesson.id.to_string(),
-            knobs: knobs.pairs().into_iter().map(|(name, value)| (name.to_string(), value)).collect(),
-            code: self.query.code().map(str::to_string),
-        };
-        let run = self.take_run_id();
-        self.send(Request::Run { run, scenario });
-        self.run_failed = None;
-        self.job = Some(Job::Run {
-            run,
-            lesson,
-            knobs,
-            key: pinned.run_key(),
-            pinned: true,
-            progress: Default::default(),
-            cancelling: false,
-            console: Default::default(),
-        });
+        if let Some(pinned) = self.query.pinned_query() {
+            self.start_run(&pinned, true);
+        }
     }
 }
 
@@ -61,6 +43,7 @@ mod tests {
     use crate::engine::trace::{EngineKind, Outcome, Trace};
     use crate::query::PageQuery;
     use crate::ui::state::Action;
+    use crate::worker::protocol::Request;
 
     fn ready(search: &str) -> State {
         let state = State::new(PageQuery::parse(search), true, 2);

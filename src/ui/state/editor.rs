@@ -71,14 +71,7 @@ impl State {
 
     /// What a job of the open lesson is of, with the link's knobs less `leave_out`.
     pub(super) fn scenario(&self, leave_out: &[&str]) -> Option<Scenario> {
-        let (lesson, knobs) = (self.query.lesson?, self.knob_values()?);
-        let knobs = knobs
-            .pairs()
-            .into_iter()
-            .filter(|(name, _)| !leave_out.contains(name))
-            .map(|(name, value)| (name.to_string(), value))
-            .collect();
-        Some(Scenario { lesson: lesson.id.to_string(), knobs, code: self.query.code().map(str::to_string) })
+        scenario_of(&self.query, leave_out)
     }
 
     pub(super) fn open_editor(&mut self) {
@@ -166,6 +159,18 @@ impl State {
             self.code_check.asked.clear();
         }
     }
+}
+
+/// What a job of `query`'s lesson is of, with its knobs less `leave_out`.
+pub(super) fn scenario_of(query: &crate::query::PageQuery, leave_out: &[&str]) -> Option<Scenario> {
+    let (lesson, knobs) = (query.lesson?, query.values()?);
+    let knobs = knobs
+        .pairs()
+        .into_iter()
+        .filter(|(name, _)| !leave_out.contains(name))
+        .map(|(name, value)| (name.to_string(), value))
+        .collect();
+    Some(Scenario { lesson: lesson.id.to_string(), knobs, code: query.code().map(str::to_string) })
 }
 
 #[cfg(test)]

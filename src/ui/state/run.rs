@@ -4,11 +4,13 @@
 
 use std::rc::Rc;
 
+use super::editor::scenario_of;
 use super::{Job, RunPhase, RunProgress, State, StreamedConsole};
 use crate::engine::trace::{ConsoleWrite, Trace};
 use crate::i18n::Lang;
 use crate::knobs::KnobValues;
 use crate::lessons::{FindingsText, LessonInfo};
+use crate::query::PageQuery;
 use crate::worker::protocol::Request;
 
 /// A finished lesson run: its trace (the console possibly cut to its head and tail), the
@@ -83,16 +85,22 @@ impl State {
     }
 
     pub(super) fn run_lesson(&mut self) {
+        let query = self.query.clone();
+        self.start_run(&query, false);
+    }
+
+    /// Runs `query`'s lesson with its knobs: the link's own, or a pin's (`pinned`).
+    pub(super) fn start_run(&mut self, query: &PageQuery, pinned: bool) {
         if !self.can_run() {
             return;
         }
-        let (Some(lesson), Some(knobs), Some(scenario)) = (self.query.lesson, self.knob_values(), self.scenario(&[]))
+        let (Some(lesson), Some(knobs), Some(scenario)) = (query.lesson, query.values(), scenario_of(query, &[]))
         else {
             return;
         };
         self.close_stepper();
         let run = self.take_run_id();
-        let key = self.query.run_key();
+        let key = query.run_key();
         self.send(Request::Run { run, scenario });
         self.restarted = None;
         self.run_failed = None;
@@ -101,7 +109,7 @@ impl State {
             lesson,
             knobs,
             key,
-            pinned: false,
+            pinned,
             progress: RunProgress::default(),
             cancelling: false,
             console: StreamedConsole::default(),
