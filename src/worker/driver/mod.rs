@@ -307,10 +307,7 @@ impl Driver {
                 }
             }
             Request::Export { run, file } => {
-                let text = match &self.last_finished {
-                    Some(finished) if finished.run() == run => finished.export(file),
-                    _ => None,
-                };
+                let text = self.last_finished.as_ref().filter(|f| f.run == run).map(|f| f.export(file));
                 self.out.push(Response::Export { run, file, text });
             }
             Request::Source { lesson, knobs } => {
@@ -350,8 +347,9 @@ impl Driver {
     /// The stepper's answer to a move, and its whole console kept once its run has ended.
     fn step_answers(&mut self, run: u32) {
         let Some(Active { work: Work::Step(session), .. }) = self.active.as_mut() else { return };
-        if let Some(console) = session.take_console() {
-            self.last_finished = Some(Finished::Stepped { run, console });
+        if let Some((setup, trace)) = session.take_ended() {
+            let findings = setup.findings(&trace, Lang::En);
+            self.last_finished = Some(Finished::of(run, setup, trace, findings));
         }
         self.out.push(session.stepped(run));
     }
@@ -496,19 +494,9 @@ impl Driver {
     fn lesson_done(&mut self, run: u32, mut trace: Trace, setup: Option<&Setup>) -> Response {
         let findings = setup.map(|setup| setup.findings_in_every_language(&trace)).unwrap_or_default();
         self.last_finished = setup.map(|setup| {
-            let knobs = setup.knobs.pairs().into_iter().map(|(k, v)| (k.to_string(), v)).collect();
-            let (seed, live) = Common::from_knobs(&setup.knobs).map_or((0, false), |common| (common.seed, common.live));
-            // The results file is in English, as the command line writes it.
             let english = Lang::ALL.iter().position(|l| *l == Lang::En);
-            Finished::Run {
-                run,
-                trace: Box::new(trace.clone()),
-                lesson: setup.lesson.info.id,
-                seed,
-                live,
-                knobs,
-                findings: english.and_then(|i| findings.get(i).cloned()).unwrap_or_default(),
-            }
+            let english = english.and_then(|i| findings.get(i).cloned()).unwrap_or_default();
+            Finished::of(run, setup, trace.clone(), english)
         });
         trace.cut_console(CONSOLE_HEAD, CONSOLE_TAIL);
         Response::RunDone { run, trace, findings }
@@ -520,43 +508,35 @@ fn setup(scenario: &Scenario) -> Result<Setup, String> {
     Setup::new(find(&scenario.lesson)?, &scenario.knobs, scenario.code.as_deref())
 }
 
-/// A run that finished, as the page's downloads are written from it when asked.
-enum Finished {
-    /// A lesson run, whole, with what it was run with and what its lesson found: its
-    /// console, its Chrome trace, its results and its timeline.
-    Run {
-        run: u32,
-        trace: Box<Trace>,
-        lesson: &'static str,
-        seed: u64,
-        live: bool,
-        knobs: Vec<(String, String)>,
-        findings: FindingsText,
-    },
-    /// The stepper's run: its whole console.
-    Stepped { run: u32, console: String },
+/// A run that finished (a lesson's run, or the stepper's once it ends), whole, with what it
+/// was run with and what its lesson found: the page's downloads are written from it when
+/// asked (its console, its Chrome trace, its results and its timeline).
+struct Finished {
+    run: u32,
+    trace: Box<Trace>,
+    lesson: &'static str,
+    seed: u64,
+    live: bool,
+    knobs: Vec<(String, String)>,
+    /// In English, as the command line writes results.
+    findings: FindingsText,
 }
 
 impl Finished {
-    fn run(&self) -> u32 {
-        match self {
-            Finished::Run { run, .. } | Finished::Stepped { run, .. } => *run,
-        }
+    fn of(run: u32, setup: &Setup, trace: Trace, findings: FindingsText) -> Finished {
+        let knobs = setup.knobs.pairs().into_iter().map(|(k, v)| (k.to_string(), v)).collect();
+        let (seed, live) = Common::from_knobs(&setup.knobs).map_or((0, false), |common| (common.seed, common.live));
+        Finished { run, trace: Box::new(trace), lesson: setup.lesson.info.id, seed, live, knobs, findings }
     }
 
-    /// The run written as `file`, if it can be (a stepped run has only its console).
-    fn export(&self, file: ExportFile) -> Option<String> {
-        match (self, file) {
-            (Finished::Run { trace, .. }, ExportFile::Console) => Some(trace.console_text()),
-            (Finished::Stepped { console, .. }, ExportFile::Console) => Some(console.clone()),
-            (Finished::Run { trace, seed, knobs, .. }, ExportFile::Trace) => {
-                Some(chrome_trace(trace, &RunLabel::new(*seed, knobs)))
-            }
-            (Finished::Run { trace, lesson, seed, live, knobs, findings, .. }, ExportFile::Results) => {
-                Some(RunResults::new(lesson, knobs, *seed, *live, trace, findings).to_json())
-            }
-            (Finished::Run { trace, .. }, ExportFile::Timeline(lang)) => Some(svg_file(trace, lang)),
-            (Finished::Stepped { .. }, _) => None,
+    /// The run written as `file`.
+    fn export(&self, file: ExportFile) -> String {
+        let Finished { trace, lesson, seed, live, knobs, findings, .. } = self;
+        match file {
+            ExportFile::Console => trace.console_text(),
+            ExportFile::Trace => chrome_trace(trace, &RunLabel::new(*seed, knobs)),
+            ExportFile::Results => RunResults::new(lesson, knobs, *seed, *live, trace, findings).to_json(),
+            ExportFile::Timeline(lang) => svg_file(trace, lang),
         }
     }
 }

@@ -36,8 +36,8 @@ pub(super) struct StepSession {
     motion: Motion,
     /// When the page last saw the run move by itself.
     shown: u64,
-    /// The whole console of the ended run, until the driver keeps it for a download.
-    console: Option<String>,
+    /// The run has ended and the driver has not yet kept it whole for the downloads.
+    to_keep: bool,
 }
 
 impl StepSession {
@@ -55,7 +55,7 @@ impl StepSession {
             error: None,
             motion: Motion::Still,
             shown: 0,
-            console: None,
+            to_keep: false,
         })
     }
 
@@ -147,7 +147,7 @@ impl StepSession {
     }
 
     fn end(&mut self, trace: Trace) {
-        self.console = Some(trace.console_text());
+        self.to_keep = true;
         self.finished = Some(trace);
     }
 
@@ -166,9 +166,12 @@ impl StepSession {
         }
     }
 
-    /// The whole console of the ended run, once.
-    pub(super) fn take_console(&mut self) -> Option<String> {
-        self.console.take()
+    /// The ended run, whole, with what it was of: once, for the driver to keep.
+    pub(super) fn take_ended(&mut self) -> Option<(&Setup, Trace)> {
+        if !std::mem::take(&mut self.to_keep) {
+            return None;
+        }
+        Some((&self.setup, self.finished.clone()?))
     }
 
     /// The run as the page draws it now: the view, the trace so far (the whole run once it

@@ -153,9 +153,16 @@ fn the_stepper_takes_turns_as_asked_and_its_end_is_the_whole_run() {
     d.handle(Request::Export { run: 5, file: ExportFile::Console });
     let text = Some(whole.console_text());
     assert_eq!(d.take_responses(), vec![Response::Export { run: 5, file: ExportFile::Console, text }]);
-    // A stepped run has only its console to give.
+    // A stepped run, once ended, is a whole run like any: its trace and results too.
     d.handle(Request::Export { run: 5, file: ExportFile::Trace });
-    assert_eq!(d.take_responses(), vec![Response::Export { run: 5, file: ExportFile::Trace, text: None }]);
+    let [Response::Export { run: 5, text: Some(json), .. }] = &d.take_responses()[..] else { panic!() };
+    let document: serde_json::Value = serde_json::from_str(json).unwrap();
+    assert!(document["traceEvents"].as_array().is_some_and(|e| !e.is_empty()));
+    d.handle(Request::Export { run: 5, file: ExportFile::Results });
+    let [Response::Export { run: 5, text: Some(json), .. }] = &d.take_responses()[..] else { panic!() };
+    let results: serde_json::Value = serde_json::from_str(json).unwrap();
+    assert_eq!(results["lesson"], "race_counter");
+    assert_eq!(results["console"], whole.console_text());
     // Closing frees the worker at once.
     d.handle(Request::Cancel { run: 5 });
     assert_eq!(d.next(), Next::Idle);
