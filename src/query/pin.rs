@@ -9,8 +9,8 @@ use crate::knobs::common;
 const MAX_PINNED: usize = 32;
 
 impl PageQuery {
-    /// Reads `pin=`: each knob checked as the link's own are, a bad one left out with a
-    /// note (notes name it `pin.KNOB`).
+    /// Reads `pin=`: each knob checked as the link's own are; a bad one is left out, and
+    /// the first of them gets a note.
     pub(super) fn set_pin(&mut self, raw: &str) -> Result<(), Note> {
         if self.lesson.is_none() {
             return Err(Note::IgnoredWithoutLesson { name: "pin".into(), value: echo(raw) });
