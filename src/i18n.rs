@@ -24,6 +24,11 @@ impl Lang {
         Lang::ALL.into_iter().find(|l| l.code() == code)
     }
 
+    /// Where the language is in [`Lang::ALL`] (texts in every language come in its order).
+    pub fn index(self) -> usize {
+        self as usize
+    }
+
     /// The language's own name, for the switch.
     pub fn native_name(self) -> &'static str {
         match self {
@@ -79,8 +84,9 @@ mod tests {
     }
 
     #[test]
-    fn language_codes_round_trip() {
-        for lang in Lang::ALL {
+    fn language_codes_round_trip_and_each_language_is_at_its_index() {
+        for (i, lang) in Lang::ALL.into_iter().enumerate() {
+            assert_eq!(lang.index(), i);
             assert_eq!(Lang::from_code(lang.code()), Some(lang));
         }
         assert_eq!(Lang::from_code("fr"), None);

@@ -1,11 +1,12 @@
 //! A sweep's plot: a figure against a knob, a curve per series through each point's
 //! median, the spread of its seeds as a bar from least to most. Each curve has its own
-//! colour (Okabe and Ito's) and its own marker shape, and the legend names both, so no
+//! colour (the threads' colours, Okabe and Ito's) and its own marker shape, and the legend names both, so no
 //! curve is told by colour alone.
 
 use std::fmt::Write;
 
 use super::markup::escape;
+use super::timeline::actor_color;
 
 /// One curve: its name (empty for a single one) and, for each value along the axis, the
 /// figure in each run there.
@@ -21,7 +22,6 @@ const LEFT: f64 = 64.0;
 const RIGHT: f64 = 130.0;
 const TOP: f64 = 16.0;
 const BOTTOM: f64 = 44.0;
-const COLOURS: [&str; 6] = ["#0072b2", "#d55e00", "#009e73", "#cc79a7", "#e69f00", "#56b4e9"];
 
 /// The median of `values` (sorted here), the least and the most.
 fn spread(values: &[f64]) -> Option<(f64, f64, f64)> {
@@ -149,7 +149,7 @@ pub fn sweep_svg(title: &str, x_label: &str, y_label: &str, curves: &[Curve]) ->
         escape(y_label)
     );
     for (i, curve) in curves.iter().enumerate() {
-        let colour = COLOURS[i % COLOURS.len()];
+        let colour = actor_color(i as u16);
         let medians: Vec<(f64, f64, f64, f64, usize)> = curve
             .points
             .iter()

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use crate::engine::sim::{Sim, StepResult};
 use crate::i18n::Lang;
 use crate::knobs::{common, KnobKind, KnobSpec};
-use crate::lessons::{Lesson, Setup};
+use crate::lessons::{Lesson, LessonInfo, Setup};
 
 /// Values along the axis, at most.
 pub const MAX_VALUES: usize = 32;
@@ -125,10 +125,11 @@ impl Sweep {
         // changes neither, so the first seed of each point stands for the others).
         for i in (0..sweep.plan.len()).filter(|i| sweep.plan[*i].2 == 1) {
             let setup = sweep.setup(i)?;
-            if setup.build()?.common.live {
+            let built = setup.build()?;
+            if built.common.live {
                 return Err("a sweep runs the simulated engine: choose engine=sim".into());
             }
-            setup.simulation().map_err(|e| format!("at {}: {e}", sweep.describe(i)))?;
+            setup.simulation_of(built).map_err(|e| format!("at {}: {e}", sweep.describe(i)))?;
         }
         Ok(sweep)
     }
@@ -244,25 +245,28 @@ impl SweepTable {
     }
 }
 
+/// The knobs of a lesson a sweep may name: its own, then the common ones it uses, and
+/// `cores`.
+fn knobs_of(lesson: &LessonInfo) -> impl Iterator<Item = &'static KnobSpec> + '_ {
+    let common = common::ALL.iter().filter(|c| lesson.common_knobs.contains(&c.name) || c.name == "cores");
+    lesson.knobs.iter().chain(common)
+}
+
+/// The knobs a sweep may run along: those of [`knobs_of`] that are numbers.
+pub fn numbers(lesson: &LessonInfo) -> Vec<&'static KnobSpec> {
+    knobs_of(lesson).filter(|k| matches!(k.kind, KnobKind::Int { .. } | KnobKind::Decimal { .. })).collect()
+}
+
 /// A knob of `lesson` (its own or a common one the lesson uses), by name.
 fn knob_spec(lesson: &Lesson, name: &str) -> Result<&'static KnobSpec, String> {
-    let common = common::ALL.iter().filter(|c| lesson.info.common_knobs.contains(&c.name) || c.name == "cores");
-    lesson.info.knobs.iter().chain(common).find(|k| k.name == name).ok_or_else(|| {
+    knobs_of(lesson.info).find(|k| k.name == name).ok_or_else(|| {
         format!("{} has no knob `{}`; {}", lesson.info.id, crate::knobs::echo(name), numeric_knobs(lesson))
     })
 }
 
 /// "its numbers are threads, increments, cores".
 fn numeric_knobs(lesson: &Lesson) -> String {
-    let common = common::ALL.iter().filter(|c| lesson.info.common_knobs.contains(&c.name) || c.name == "cores");
-    let names: Vec<&str> = lesson
-        .info
-        .knobs
-        .iter()
-        .chain(common)
-        .filter(|k| matches!(k.kind, KnobKind::Int { .. } | KnobKind::Decimal { .. }))
-        .map(|k| k.name)
-        .collect();
+    let names: Vec<&str> = numbers(lesson.info).iter().map(|k| k.name).collect();
     format!("its numbers are {}", names.join(", "))
 }
 

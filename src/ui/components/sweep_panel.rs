@@ -9,8 +9,8 @@ use yew::prelude::*;
 
 use crate::draw::markup::escape;
 use crate::i18n::Lang;
-use crate::knobs::{common, KnobKind, KnobSpec};
-use crate::lessons::sweep::SweepRequest;
+use crate::knobs::{KnobKind, KnobSpec};
+use crate::lessons::sweep::{numbers, SweepRequest};
 use crate::lessons::LessonInfo;
 use crate::ui::html::{progress, sentence, with_code};
 use crate::ui::state::SweepPhase;
@@ -25,17 +25,6 @@ pub struct SweepPanelProps {
     pub can_start: bool,
     pub onstart: Callback<SweepRequest>,
     pub oncancel: Callback<()>,
-}
-
-/// The lesson's numbers (its own, then the common ones it uses, and `cores`).
-fn numbers(lesson: &LessonInfo) -> Vec<&'static KnobSpec> {
-    let common = common::ALL.iter().filter(|c| lesson.common_knobs.contains(&c.name) || c.name == "cores");
-    lesson
-        .knobs
-        .iter()
-        .chain(common)
-        .filter(|k| matches!(k.kind, KnobKind::Int { .. } | KnobKind::Decimal { .. }))
-        .collect()
 }
 
 /// A first range to try: up to eight values from the knob's least.

@@ -53,8 +53,7 @@ impl FinishedRun {
 
     /// The findings in `lang` (English if the worker sent fewer languages).
     pub fn findings(&self, lang: Lang) -> Option<&FindingsText> {
-        let index = Lang::ALL.iter().position(|l| *l == lang).unwrap_or(0);
-        self.findings.get(index).or_else(|| self.findings.first())
+        self.findings.get(lang.index()).or_else(|| self.findings.first())
     }
 
     /// Whether part of the console was left out of the page's copy (it can be downloaded).

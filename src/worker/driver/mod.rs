@@ -344,7 +344,8 @@ impl Driver {
             .map_err(|e| e.to_string())
     }
 
-    /// The stepper's answer to a move, and its whole console kept once its run has ended.
+    /// The stepper's answer to a move, and its whole run kept for the downloads once it has
+    /// ended.
     fn step_answers(&mut self, run: u32) {
         let Some(Active { work: Work::Step(session), .. }) = self.active.as_mut() else { return };
         if let Some((setup, trace)) = session.take_ended() {
@@ -494,8 +495,7 @@ impl Driver {
     fn lesson_done(&mut self, run: u32, mut trace: Trace, setup: Option<&Setup>) -> Response {
         let findings = setup.map(|setup| setup.findings_in_every_language(&trace)).unwrap_or_default();
         self.last_finished = setup.map(|setup| {
-            let english = Lang::ALL.iter().position(|l| *l == Lang::En);
-            let english = english.and_then(|i| findings.get(i).cloned()).unwrap_or_default();
+            let english = findings.get(Lang::En.index()).cloned().unwrap_or_default();
             Finished::of(run, setup, trace.clone(), english)
         });
         trace.cut_console(CONSOLE_HEAD, CONSOLE_TAIL);
