@@ -54,6 +54,38 @@ impl Text {
     }
 }
 
+/// A text written at run time in both languages (a compiler's refusal, a lesson's words as
+/// they cross to the page). [`said!`](crate::said) writes one from two formats.
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Prose {
+    pub en: String,
+    pub ko: String,
+}
+
+impl Prose {
+    pub fn get(&self, lang: Lang) -> &str {
+        match lang {
+            Lang::En => &self.en,
+            Lang::Ko => &self.ko,
+        }
+    }
+}
+
+impl From<Text> for Prose {
+    fn from(text: Text) -> Prose {
+        Prose { en: text.en.to_string(), ko: text.ko.to_string() }
+    }
+}
+
+/// A [`Prose`] from an English and a Korean format string, each naming the same values:
+/// `said!("`{name}` is not defined", "`{name}`이(가) 정의되지 않았습니다")`.
+#[macro_export]
+macro_rules! said {
+    ($en:literal, $ko:literal $(,)?) => {
+        $crate::i18n::Prose { en: format!($en), ko: format!($ko) }
+    };
+}
+
 /// A whole number with its thousands grouped by no-break spaces (`40 000`), as the lessons
 /// print figures in both languages.
 pub fn group_digits(n: i64) -> String {
@@ -81,6 +113,13 @@ mod tests {
         assert_eq!(group_digits(40_000), "40\u{a0}000");
         assert_eq!(group_digits(-1_234_567), "-1\u{a0}234\u{a0}567");
         assert_eq!(group_digits(999), "999");
+    }
+
+    #[test]
+    fn said_writes_each_language_from_its_own_format() {
+        let name = "x";
+        let said = crate::said!("`{name}` is not defined", "`{name}`이(가) 정의되지 않았습니다");
+        assert_eq!((said.get(Lang::En), said.get(Lang::Ko)), ("`x` is not defined", "`x`이(가) 정의되지 않았습니다"));
     }
 
     #[test]

@@ -53,7 +53,7 @@ fn exploring_big_runs_keeps_memory_bounded_and_a_search_too_large_is_refused_up_
     // The panel's defaults on the free-threaded race: refused at once, with knobs that do.
     let request = ExploreRequest { seeds: 20, picks: 2, max_runs: 5_000, stop_at_first_break: false };
     let (refused, bytes) = peak_of(|| explore(race, &pairs(&[("gil", "off")]), request));
-    let why = refused.unwrap_err();
+    let why = refused.unwrap_err().en;
     assert!(why.contains("too large") && why.contains("`increments="), "{why}");
     assert!(bytes < 1 << 20, "refusing took {bytes} bytes");
 

@@ -37,7 +37,7 @@ struct FoundJson {
 
 pub fn explore(args: LessonArgs, request: ExploreRequest) -> Result<String, String> {
     let LessonArgs { lesson, pairs, json, .. } = args;
-    let found = lessons::explore::explore(lesson, &pairs, request)?;
+    let found = lessons::explore::explore(lesson, &pairs, request).map_err(|e| e.en)?;
     let id = lesson.info.id;
     let replay = |f: &Found| replay(&format!("run {id}"), &pairs, f);
     report(("lesson", id), &request, &found, json, replay)

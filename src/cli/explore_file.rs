@@ -18,15 +18,15 @@ pub fn explore_file(args: FileArgs, request: ExploreRequest, expect: Option<Expe
         return Err("exploring runs the simulated engine: a live run cannot be replayed".into());
     }
     let text = read(&path)?;
-    let mut setup = Setup::new(&your_program::LESSON, &pairs, Some(&text)).map_err(|e| format!("{path}, {e}"))?;
+    let mut setup = Setup::new(&your_program::LESSON, &pairs, Some(&text)).map_err(|e| format!("{path}, {}", e.en))?;
     if let Some(expect) = expect {
         let flag = match &expect {
             Expect::Ends { variable, value } => format!("--expect {variable}={value}"),
             Expect::Prints(text) => format!("--expect-output {text:?}"),
         };
-        setup = setup.expecting(expect).map_err(|e| format!("{flag}: {path}: {e}"))?;
+        setup = setup.expecting(expect).map_err(|e| format!("{flag}: {path}: {}", e.en))?;
     }
-    let found = explorer(setup, request)?.run_to_end()?;
+    let found = explorer(setup, request).and_then(|explorer| explorer.run_to_end()).map_err(|e| e.en)?;
     let replay = |f: &Found| replay(&format!("run-file {path}"), &pairs, f);
     report(("file", &path), &request, &found, json, replay)
 }

@@ -16,12 +16,16 @@ use crate::lessons::{self, Built, Setup};
 
 pub fn run(args: LessonArgs) -> Result<String, String> {
     let LessonArgs { lesson, pairs, json, trace: trace_file } = args;
-    let setup = Setup::new(lesson, &pairs, None)?;
+    let setup = Setup::new(lesson, &pairs, None).map_err(|e| e.en)?;
     let common = Common::from_knobs(&setup.knobs).map_err(|e| e.to_string())?;
     if common.live && !common.schedule.is_empty() {
         return Err("a schedule replays on the simulated engine only; leave out --engine live".into());
     }
-    let trace = if common.live { live(setup.build()?)? } else { to_end(setup.simulation()?)? };
+    let trace = if common.live {
+        live(setup.build().map_err(|e| e.en)?)?
+    } else {
+        to_end(setup.simulation().map_err(|e| e.en)?)?
+    };
     let findings = setup.findings(&trace, Lang::En);
     if let Some(path) = &trace_file {
         let knobs: Vec<(String, String)> = setup.knobs.pairs().into_iter().map(|(k, v)| (k.to_string(), v)).collect();
@@ -71,6 +75,6 @@ pub(super) fn live(built: Built) -> Result<Trace, String> {
 }
 
 pub fn source(args: LessonArgs) -> Result<String, String> {
-    let (_, built) = lessons::build_from_pairs(args.lesson, &args.pairs)?;
+    let (_, built) = lessons::build_from_pairs(args.lesson, &args.pairs).map_err(|e| e.en)?;
     Ok(built.program.source)
 }

@@ -45,9 +45,10 @@ pub fn run_file(args: FileArgs) -> Result<String, String> {
         return Err("a schedule replays on the simulated engine only; leave out --engine live".into());
     }
     // Run as the page runs an edited program: the size check, then either engine.
-    let setup = Setup::new(&your_program::LESSON, &pairs, Some(&read(&path)?)).map_err(|e| format!("{path}, {e}"))?;
-    let built = setup.build()?;
-    let trace = if common.live { live(built)? } else { to_end(setup.simulation_of(built)?)? };
+    let setup =
+        Setup::new(&your_program::LESSON, &pairs, Some(&read(&path)?)).map_err(|e| format!("{path}, {}", e.en))?;
+    let built = setup.build().map_err(|e| e.en)?;
+    let trace = if common.live { live(built)? } else { to_end(setup.simulation_of(built).map_err(|e| e.en)?)? };
     if let Some(file) = &trace_file {
         write_trace(file, &trace, common.seed, &pairs)?;
     }

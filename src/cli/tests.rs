@@ -213,7 +213,7 @@ fn explore_file_finds_a_deadlock_or_a_wrong_final_value_and_says_how_to_replay_i
     assert!(out.starts_with(&format!("{{\"file\":\"{path}\",\"figure\":\"total != 6\"")), "{out}");
     assert!(!out.contains("\"shortest\":null"), "a pick breaks it: {out}");
     let e = main(&args(&format!("explore-file {path} --seeds 2 --expect count=6"))).unwrap_err();
-    assert!(e.contains("no shared variable `count`; its shared variables: total"), "{e}");
+    assert!(e.contains("no shared variable `count`; its shared variables: `total`"), "{e}");
     assert!(main(&args(&format!("explore-file {path}"))).unwrap_err().contains("needs --seeds N"));
 }
 

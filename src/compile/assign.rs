@@ -12,6 +12,8 @@ use super::syntax::{is_thread_maker, mentions_count, simple_assignments};
 use super::threads::make_threads;
 use super::CompileError;
 use crate::engine::program::{Arith, ObjectId, OpKind, Operand, Reg};
+use crate::i18n::Prose;
+use crate::said;
 
 /// Where a number to assign comes from.
 enum Source {
@@ -35,11 +37,15 @@ impl Body<'_, '_> {
             (self.int(&aug.value), matches!(aug.target.as_ref(), Expr::Name(n) if self.clocks.contains(n.id.as_str())));
         let Some(c) = c.filter(|_| sign != 0) else {
             if clock {
-                return Err(self.refuse(aug.value.as_ref(), "a time goes on by seconds known before the run, so far"));
+                let message = said!(
+                    "a time goes on by seconds known before the run, so far",
+                    "시각에는 아직 실행 전에 알 수 있는 초만 더하거나 뺄 수 있습니다"
+                );
+                return Err(self.refuse(aug.value.as_ref(), message));
             }
             return self.aug_assign_computed(aug);
         };
-        let value = c.checked_mul(sign).ok_or_else(|| self.refuse(aug.value.as_ref(), "too large"))?;
+        let value = c.checked_mul(sign).ok_or_else(|| self.refuse(aug.value.as_ref(), too_large()))?;
         let object = match aug.target.as_ref() {
             // `v.value += 1`: a locked read, then a locked write.
             target if self.shared_value_of(target).is_some() => self.shared_value_of(target).expect("checked"),
@@ -48,17 +54,21 @@ impl Body<'_, '_> {
                 if let Some(r) = self.local_reg(name.id.as_str()) {
                     // A time counts microseconds: `start -= 1` is a second.
                     let value = match self.clocks.contains(name.id.as_str()) {
-                        true => value.checked_mul(1_000_000).ok_or_else(|| self.refuse(aug, "too large"))?,
+                        true => value.checked_mul(1_000_000).ok_or_else(|| self.refuse(aug, too_large()))?,
                         false => value,
                     };
                     self.op(aug, OpKind::Add { reg: r, value });
                     return Ok(());
                 }
-                self.variable(name.id.as_str()).ok_or_else(|| {
-                    self.refuse(name, format!("`{}` is neither a local number nor shared state", name.id))
-                })?
+                self.variable(name.id.as_str()).ok_or_else(|| self.refuse(name, neither_local_nor_shared(name)))?
             }
-            _ => return Err(self.refuse(aug, "only a name (or a Value's `.value`) may be updated with `+=` so far")),
+            _ => {
+                let message = said!(
+                    "only a name (or a Value's `.value`) may be updated with `+=` so far",
+                    "`+=`로 갱신할 수 있는 것은 아직 이름(또는 Value의 `.value`)뿐입니다"
+                );
+                return Err(self.refuse(aug, message));
+            }
         };
         let r = self.scratch(aug)?;
         self.op(aug, OpKind::Load { object, reg: r });
@@ -71,11 +81,19 @@ impl Body<'_, '_> {
     /// while the run goes on, as Python does it (`x` read first, then `y`).
     fn aug_assign_computed(&mut self, aug: &ast::StmtAugAssign) -> Result<(), CompileError> {
         let Some(op) = arith_of(aug.op) else {
-            let message = format!("`{}=` is not supported yet: `+=`, `-=`, `*=`, `//=` and `%=` are", aug.op.as_str());
+            let op = aug.op.as_str();
+            let message = said!(
+                "`{op}=` is not supported yet: `+=`, `-=`, `*=`, `//=` and `%=` are",
+                "`{op}=`은(는) 아직 지원하지 않습니다. 지원하는 것은 `+=`, `-=`, `*=`, `//=`, `%=`입니다"
+            );
             return Err(self.refuse(aug, message));
         };
         let Expr::Name(name) = aug.target.as_ref() else {
-            return Err(self.refuse(aug, "only a name is updated by a computed amount so far"));
+            let message = said!(
+                "only a name is updated by a computed amount so far",
+                "계산한 양으로 갱신할 수 있는 것은 아직 이름뿐입니다"
+            );
+            return Err(self.refuse(aug, message));
         };
         self.writable(name)?;
         self.no_text_flow(&aug.value)?;
@@ -86,7 +104,7 @@ impl Body<'_, '_> {
                 self.op(aug, OpKind::Load { object, reg: r });
                 (r, Some(object))
             }
-            _ => return Err(self.refuse(name, format!("`{}` is neither a local number nor shared state", name.id))),
+            _ => return Err(self.refuse(name, neither_local_nor_shared(name))),
         };
         let free = self.used.max(r.0 + 1);
         let amount = match (self.int(&aug.value), aug.value.as_ref()) {
@@ -95,7 +113,7 @@ impl Body<'_, '_> {
                 Operand::Reg(self.local_reg(n.id.as_str()).expect("checked"))
             }
             (None, value) => {
-                let beside = self.beside(aug, free, SPLIT_IT)?;
+                let beside = self.beside(aug, free, split_it())?;
                 self.evaluate_at(aug, beside, value, free + 1)?;
                 Operand::Reg(beside)
             }
@@ -139,23 +157,36 @@ impl Body<'_, '_> {
             return Ok(());
         }
         let [Expr::Name(target)] = assign.targets.as_slice() else {
-            return Err(self.refuse(assign, "only `name = value` is supported so far"));
+            let message =
+                said!("only `name = value` is supported so far", "대입은 아직 `name = value` 형태만 지원합니다");
+            return Err(self.refuse(assign, message));
         };
         let value = assign.value.as_ref();
         if !self.main && is_thread_maker(value, &|f| self.m.makes_actors(f)) {
-            return Err(self.refuse(
-                value,
-                "threads and processes are made by the main thread so far: at the module's top level, or in a `main()` without parameters called once there",
-            ));
+            let message = said!(
+                "threads and processes are made by the main thread so far: at the module's top level, \
+                 or in a `main()` without parameters called once there",
+                "스레드와 프로세스는 아직 메인 스레드에서만 만들 수 있습니다: 모듈 최상위나, \
+                 거기서 한 번 호출하는 매개변수 없는 `main()` 안에서 만들어야 합니다"
+            );
+            return Err(self.refuse(value, message));
         }
         if self.main && is_thread_maker(value, &|f| self.m.makes_actors(f)) {
             if self.nesting > 0 {
-                return Err(
-                    self.refuse(value, "threads are made at the module's top level so far, not in a loop or a branch")
+                let message = said!(
+                    "threads are made at the module's top level so far, not in a loop or a branch",
+                    "스레드는 아직 반복문이나 분기 안이 아닌 모듈 최상위에서만 만들 수 있습니다"
                 );
+                return Err(self.refuse(value, message));
             }
             let threads = make_threads(self.m, &self.params, value)?.ok_or_else(|| {
-                self.refuse(value, "threads are made by `threading.Thread(...)`, or a list of them by a comprehension over `range(N)` with N known before the run, so far")
+                let message = said!(
+                    "threads are made by `threading.Thread(...)`, or a list of them by a comprehension \
+                     over `range(N)` with N known before the run, so far",
+                    "스레드는 아직 `threading.Thread(...)`로 만들거나, 실행 전에 N을 알 수 있는 \
+                     `range(N)`에 대한 컴프리헨션으로 리스트를 만들어야 합니다"
+                );
+                self.refuse(value, message)
             })?;
             self.m.globals.insert(target.id.to_string(), Global::Threads(threads));
             return Ok(());
@@ -167,10 +198,13 @@ impl Body<'_, '_> {
             && matches!(self.m.globals.get(target.id.as_str()), Some(Global::Const(_)))
         {
             if self.ops_len() > 0 || self.nesting > 0 {
-                return Err(self.refuse(
-                    value,
-                    "a module-level `time.monotonic()` is read as the run's start: put it before anything else runs, so far",
-                ));
+                let message = said!(
+                    "a module-level `time.monotonic()` is read as the run's start: \
+                     put it before anything else runs, so far",
+                    "모듈 최상위의 `time.monotonic()`은 실행이 시작된 시각으로 읽힙니다: \
+                     아직은 다른 무엇보다 먼저 실행되는 곳에 두어야 합니다"
+                );
+                return Err(self.refuse(value, message));
             }
             self.op(assign, OpKind::Call);
             return Ok(());
@@ -186,7 +220,7 @@ impl Body<'_, '_> {
         // A time is microseconds in its register: `t + 2` adds seconds, so it is computed
         // as a time, not as a number plus 2.
         let numbered = match self.is_timing(value) {
-            true => Err(self.refuse(value, "a time")),
+            true => Err(self.refuse(value, said!("a time", "시각"))),
             false => self.number(value),
         };
         let (source, plus) = match numbered {
@@ -264,8 +298,11 @@ impl Body<'_, '_> {
     /// taken for a number (a function, a list, shared state).
     pub(super) fn no_text_flow(&self, value: &Expr) -> Result<(), CompileError> {
         if self.is_maybe_text(value) || (!self.m.texts.is_empty() && self.is_message_value(value)) {
-            let message =
-                "what comes through a queue or a pipe may be a text here: print it, compare it or send it on, so far";
+            let message = said!(
+                "what comes through a queue or a pipe may be a text here: print it, compare it or send it on, so far",
+                "큐나 파이프로 받은 값은 여기서 문자열일 수 있습니다: \
+                 아직은 출력하거나 비교하거나 다시 보내는 것만 할 수 있습니다"
+            );
             return Err(self.refuse(value, message));
         }
         Ok(())
@@ -308,9 +345,14 @@ impl Body<'_, '_> {
             }
             return Ok(());
         }
-        let unsupported = "a number, a name, a call of a function, or arithmetic with + - * // %, so far";
-        let Expr::BinOp(bin) = value else { return Err(self.refuse(value, unsupported)) };
-        let Some(op) = arith_of(bin.op) else { return Err(self.refuse(bin, unsupported)) };
+        let unsupported = || {
+            said!(
+                "a number, a name, a call of a function, or arithmetic with + - * // %, so far",
+                "여기에는 아직 수, 이름, 함수 호출, 또는 + - * // % 산술만 쓸 수 있습니다"
+            )
+        };
+        let Expr::BinOp(bin) = value else { return Err(self.refuse(value, unsupported())) };
+        let Some(op) = arith_of(bin.op) else { return Err(self.refuse(bin, unsupported())) };
         let local = |body: &Self, e: &Expr| match e {
             Expr::Name(n) => body.local_reg(n.id.as_str()),
             _ => None,
@@ -319,7 +361,7 @@ impl Body<'_, '_> {
         let name_of_r = self.locals.iter().find(|(_, l)| matches!(l, Local::Reg(x) if *x == r)).map(|(n, _)| n.clone());
         if name_of_r.is_some_and(|n| local(self, &bin.left) != Some(r) && expr_mentions(&bin.right, &n)) {
             // `x = y - x`: computed beside, then copied.
-            let beside = self.beside(bin, free, SPLIT_IT)?;
+            let beside = self.beside(bin, free, split_it())?;
             self.evaluate_at(node, beside, value, free + 1)?;
             self.load(node, r, Source::Local(beside));
             return Ok(());
@@ -329,7 +371,7 @@ impl Body<'_, '_> {
             (Some(v), _) => Operand::Const(v),
             (None, Some(reg)) => Operand::Reg(reg),
             (None, None) => {
-                let beside = self.beside(bin, free, SPLIT_IT)?;
+                let beside = self.beside(bin, free, split_it())?;
                 self.evaluate_at(node, beside, &bin.right, free + 1)?;
                 Operand::Reg(beside)
             }
@@ -341,7 +383,12 @@ impl Body<'_, '_> {
     /// `value` as where its number comes from, plus a known amount: `5`, `x`, `counter`,
     /// `x + 1`, `counter - 2`.
     fn number(&self, value: &Expr) -> Result<(Source, i64), CompileError> {
-        let unsupported = "a number, a name, or a name plus or minus a number known before the run, so far";
+        let unsupported = || {
+            said!(
+                "a number, a name, or a name plus or minus a number known before the run, so far",
+                "여기에는 아직 수, 이름, 또는 이름에 실행 전에 알 수 있는 수를 더하거나 뺀 것만 쓸 수 있습니다"
+            )
+        };
         if let Some(v) = self.int(value) {
             return Ok((Source::Known(v), 0));
         }
@@ -354,21 +401,25 @@ impl Body<'_, '_> {
                 let sign = match bin.op {
                     ast::Operator::Add => 1,
                     ast::Operator::Sub => -1,
-                    _ => return Err(self.refuse(bin, unsupported)),
+                    _ => return Err(self.refuse(bin, unsupported())),
                 };
                 let (Expr::Name(name), Some(c)) = (bin.left.as_ref(), self.int(&bin.right)) else {
-                    return Err(self.refuse(bin, unsupported));
+                    return Err(self.refuse(bin, unsupported()));
                 };
-                (name, c.checked_mul(sign).ok_or_else(|| self.refuse(bin, "too large"))?)
+                (name, c.checked_mul(sign).ok_or_else(|| self.refuse(bin, too_large()))?)
             }
-            other => return Err(self.refuse(other, unsupported)),
+            other => return Err(self.refuse(other, unsupported())),
         };
         if let Some(r) = self.local_reg(name.id.as_str()) {
             return Ok((Source::Local(r), plus));
         }
         match self.variable(name.id.as_str()) {
             Some(object) => Ok((Source::Shared(object), plus)),
-            None => Err(self.refuse(name, format!("`{}` is not a number here", name.id))),
+            None => {
+                let name_id = &name.id;
+                let message = said!("`{name_id}` is not a number here", "`{name_id}`은(는) 여기서 수가 아닙니다");
+                Err(self.refuse(name, message))
+            }
         }
     }
 
@@ -407,24 +458,49 @@ impl Body<'_, '_> {
     fn writable(&self, name: &ast::ExprName) -> Result<(), CompileError> {
         let id = name.id.as_str();
         if self.params.iter().any(|(p, _)| p == id) {
-            return Err(self.refuse(name, format!("assigning to the parameter `{id}` is not supported yet")));
+            let message = said!(
+                "assigning to the parameter `{id}` is not supported yet",
+                "매개변수 `{id}`에 대입하는 것은 아직 지원하지 않습니다"
+            );
+            return Err(self.refuse(name, message));
         }
         let module_level = self.m.globals.contains_key(id) && self.local_reg(id).is_none();
         if !self.main && module_level && !self.declared.contains(id) {
-            return Err(self.refuse(name, format!("`{id}` is assigned here, so Python needs `global {id}` first")));
+            let message = said!(
+                "`{id}` is assigned here, so Python needs `global {id}` first",
+                "여기서 `{id}`에 대입하므로 Python에서는 먼저 `global {id}`이(가) 필요합니다"
+            );
+            return Err(self.refuse(name, message));
         }
         if self.main && matches!(self.m.globals.get(id), Some(Global::Const(_))) {
-            return Err(self.refuse(
-                name,
-                format!("`{id}` is a constant holding text or a decimal; giving it a new value is not supported yet"),
-            ));
+            let message = said!(
+                "`{id}` is a constant holding text or a decimal; giving it a new value is not supported yet",
+                "`{id}`은(는) 문자열이나 소수를 담은 상수입니다. 새 값을 대입하는 것은 아직 지원하지 않습니다"
+            );
+            return Err(self.refuse(name, message));
         }
         Ok(())
     }
 }
 
 /// Why arithmetic that needs a register past the thread's last is refused.
-const SPLIT_IT: &str = "this arithmetic needs more registers than a thread has: split it";
+fn split_it() -> Prose {
+    said!(
+        "this arithmetic needs more registers than a thread has: split it",
+        "이 산술에는 스레드가 가진 것보다 많은 레지스터가 필요합니다: 식을 나눠야 합니다"
+    )
+}
+
+/// Why a number past what the engines hold is refused.
+fn too_large() -> Prose {
+    said!("too large", "값이 너무 큽니다")
+}
+
+/// Why updating `name`, which names no number the compiler can update, is refused.
+fn neither_local_nor_shared(name: &ast::ExprName) -> Prose {
+    let id = &name.id;
+    said!("`{id}` is neither a local number nor shared state", "`{id}`은(는) 지역 숫자도 공유 상태도 아닙니다")
+}
 
 /// The engine's arithmetic for a Python operator, where it has one.
 fn arith_of(op: ast::Operator) -> Option<Arith> {

@@ -8,11 +8,10 @@ use ruff_text_size::Ranged;
 
 use super::expr::{range_of, truth_in, value_in};
 use super::scope::{Global, Handle, Module, OpenLoop, OpenPool, Value};
-use super::syntax::{
-    assigned_names, declares_global, describe, is_main_guard, mentions, simple_assignments, stores_of,
-};
+use super::syntax::{assigned_names, declares_global, is_main_guard, not_supported, simple_assignments, stores_of};
 use super::{line_of, refuse, CompileError};
 use crate::engine::program::{ActorId, ObjectId, ObjectKind, Op, OpKind, Reg, Wait, REGISTERS};
+use crate::i18n::Prose;
 
 /// The most operations one thread may have.
 pub(super) const MAX_OPS: usize = 200_000;
@@ -274,7 +273,7 @@ impl<'m, 'a> Body<'m, 'a> {
         self.ops.push(Op { kind, line });
     }
 
-    pub(super) fn refuse(&self, node: &impl Ranged, message: impl Into<String>) -> CompileError {
+    pub(super) fn refuse(&self, node: &impl Ranged, message: impl Into<Prose>) -> CompileError {
         refuse(self.m.source, node, message)
     }
 
@@ -301,7 +300,7 @@ impl<'m, 'a> Body<'m, 'a> {
                 self.block(&if_.body)
             }
             Stmt::If(if_) => self.if_chain(if_),
-            other => Err(self.refuse(other, format!("{} is not supported yet", describe(other)))),
+            other => Err(self.refuse(other, not_supported(other))),
         }
     }
 
@@ -349,18 +348,32 @@ impl<'m, 'a> Body<'m, 'a> {
     /// Register `at`, refused past the thread's last one.
     pub(super) fn register(&self, node: &impl Ranged, at: u8) -> Result<Reg, CompileError> {
         if usize::from(at) >= REGISTERS {
-            return Err(self.refuse(node, format!("a thread may have at most {REGISTERS} local numbers so far")));
+            return Err(self.refuse(
+                node,
+                crate::said!(
+                    "a thread may have at most {REGISTERS} local numbers so far",
+                    "스레드 하나에는 아직 지역 숫자를 최대 {REGISTERS}개까지만 둘 수 있습니다"
+                ),
+            ));
         }
         Ok(Reg(at))
     }
 
     /// Register `at` for a part of an expression computed beside the rest, refused past
     /// the thread's last one with `message`.
-    pub(super) fn beside(&self, node: &impl Ranged, at: u8, message: &str) -> Result<Reg, CompileError> {
+    pub(super) fn beside(&self, node: &impl Ranged, at: u8, message: impl Into<Prose>) -> Result<Reg, CompileError> {
         if usize::from(at) >= REGISTERS {
             return Err(self.refuse(node, message));
         }
         Ok(Reg(at))
+    }
+
+    /// The refusal of an expression whose parts need more registers than a thread has.
+    pub(super) fn too_few_registers() -> Prose {
+        crate::said!(
+            "this needs more registers than a thread has: split it",
+            "여기에는 스레드가 가진 것보다 많은 레지스터가 필요합니다. 여러 줄로 나누세요"
+        )
     }
 
     /// The threads (or processes) `name` stands for here, if it names them.
@@ -387,154 +400,26 @@ impl<'m, 'a> Body<'m, 'a> {
         Ok(r)
     }
 
-    fn for_loop(&mut self, for_: &ast::StmtFor) -> Result<(), CompileError> {
-        if !for_.orelse.is_empty() || for_.is_async {
-            return Err(self.refuse(for_, "`for ... else` and `async for` are not supported"));
-        }
-        let Expr::Name(target) = for_.target.as_ref() else {
-            return Err(self.refuse(for_.target.as_ref(), "a `for` loop's variable must be a plain name"));
-        };
-        // Over a list of threads: the body once for each, the name bound to it.
-        if let Expr::Name(list) = for_.iter.as_ref() {
-            if let Some(threads) = self.threads_named(list.id.as_str()) {
-                // Unrolled: no loop in the engine, so no `break` out of it either.
-                self.loops.push(OpenLoop::counted(self.here(), self.withs.len()));
-                for actor in threads {
-                    self.locals.insert(target.id.to_string(), Local::Threads(vec![actor]));
-                    if let Err(e) = self.block(&for_.body) {
-                        self.loops.pop();
-                        return Err(e);
-                    }
-                }
-                self.loops.pop();
-                self.locals.remove(target.id.as_str());
-                return Ok(());
-            }
-        }
-        if self.unrolled_for(for_, target)? {
-            return Ok(());
-        }
-        // Over a list known before the run: each item a known value in its own copy of the
-        // body; a count, if the body does not read it.
-        let mut over_list = None;
-        if let Some(Value::List(items)) = self.known(&for_.iter) {
-            if for_.body.iter().any(|s| mentions(s, target.id.as_str())) {
-                return self.for_each_item(for_, target, items);
-            }
-            over_list = Some((0, items.len() as u64));
-        }
-        let Some((from, times)) = over_list.or_else(|| self.range(&for_.iter)) else {
-            return Err(self.refuse(
-                for_.iter.as_ref(),
-                "a `for` loop goes over `range(N)` with N known before the run, a list known before the run, or a list of threads, so far",
-            ));
-        };
-        // The loop's variable, when the body reads it: a local counting up from the start.
-        // (Also when it is read after the loop, which leaves it at its last value.)
-        let read = for_.body.iter().any(|s| mentions(s, target.id.as_str())) || self.read_after(for_, &target.id);
-        let var = match read {
-            true => Some(self.loop_variable(for_, target)?),
-            false => None,
-        };
-        if times == 0 {
-            return Ok(());
-        }
-        if let Some(r) = var {
-            self.op(for_, OpKind::Set { reg: r, value: from });
-        }
-        let start = self.ops.len();
-        self.loops.push(OpenLoop::counted(self.base + start, self.withs.len()));
-        let body = self.block(&for_.body);
-        self.loops.pop();
-        body?;
-        if self.ops.len() == start && var.is_none() {
-            return Ok(());
-        }
-        if let Some(r) = var {
-            self.op(for_, OpKind::Add { reg: r, value: 1 });
-        }
-        self.op(for_, OpKind::Loop { to: self.base + start, times });
-        // Python leaves the variable at the last value it took, one less than the count.
-        if let Some(r) = var.filter(|_| self.read_after(for_, target.id.as_str())) {
-            self.op(for_, OpKind::Add { reg: r, value: -1 });
-        }
-        Ok(())
-    }
-
-    /// `for item in ITEMS:` over a list known before the run: the body once per item, the
-    /// name bound to it (no engine loop, so no `break` out of it).
-    fn for_each_item(
-        &mut self,
-        for_: &ast::StmtFor,
-        target: &ast::ExprName,
-        items: Vec<Value>,
-    ) -> Result<(), CompileError> {
-        let id = target.id.to_string();
-        let taken = self.local_reg(&id).is_some()
-            || self.params.iter().any(|(p, _)| *p == id)
-            || self.declared.contains(&id)
-            || (self.main && self.m.globals.contains_key(&id));
-        if taken || stores_of(&for_.body, &id) > 0 {
-            return Err(self.refuse(target, format!("`{id}` has a value already: a loop over a list needs a new name")));
-        }
-        if self.read_after(for_, &id) {
-            let message = format!("reading `{id}` after a loop over a list is not supported yet");
-            return Err(self.refuse(target, message));
-        }
-        self.loops.push(OpenLoop::counted(self.here(), self.withs.len()));
-        let mut done = Ok(());
-        for item in items {
-            self.params.push((id.clone(), item));
-            done = self.block(&for_.body).and_then(|()| self.room_for_ops(for_));
-            self.params.pop();
-            if done.is_err() {
-                break;
-            }
-        }
-        self.loops.pop();
-        done
-    }
-
-    /// Refused once a thread's operations pass [`MAX_OPS`] (a loop written out once per
-    /// item, inside another, can make very many).
-    pub(super) fn room_for_ops(&self, node: &impl Ranged) -> Result<(), CompileError> {
-        if self.here() > MAX_OPS {
-            return Err(self.refuse(
-                node,
-                format!("a thread may have at most {MAX_OPS} operations so far: loop over a `range` instead"),
-            ));
-        }
-        Ok(())
-    }
-
-    /// The register of a `for` loop's variable, which the body reads and never assigns.
-    fn loop_variable(&mut self, for_: &ast::StmtFor, target: &ast::ExprName) -> Result<Reg, CompileError> {
-        let id = target.id.as_str();
-        if stores_of(&for_.body, id) > 0 {
-            return Err(self
-                .refuse(target, format!("assigning to the loop's variable `{id}` inside the loop is not supported")));
-        }
-        let global = self.declared.contains(id) || (self.main && self.m.globals.contains_key(id));
-        if global || self.params.iter().any(|(p, _)| p == id) {
-            return Err(self.refuse(target, format!("a loop's variable is a new local name here; `{id}` is taken")));
-        }
-        self.new_local(target)
-    }
-
-    /// Whether `name` is used in the function (or module) besides in the loop `for_`.
-    fn read_after(&self, for_: &ast::StmtFor, name: &str) -> bool {
-        let inside = 1 + super::syntax::mentions_count(&for_.body, name);
-        super::syntax::mentions_outside_comprehensions(self.scope_body(), name) > inside
-    }
-
     /// `with lock:` takes the lock on its line, and lets go of it there when the block ends.
     fn with_lock(&mut self, with: &ast::StmtWith) -> Result<(), CompileError> {
         let [item] = with.items.as_slice() else {
-            return Err(self.refuse(with, "one lock per `with` is supported so far"));
+            return Err(self.refuse(
+                with,
+                crate::said!(
+                    "one lock per `with` is supported so far",
+                    "`with` 문 하나에는 아직 락을 하나만 쓸 수 있습니다"
+                ),
+            ));
         };
         let object = self.object_of(&item.context_expr)?.filter(|id| self.is_lock(*id));
         let (Some(object), None) = (object, &item.optional_vars) else {
-            return Err(self.refuse(item, "`with` works on a lock or a semaphore (`with lock:`) so far"));
+            return Err(self.refuse(
+                item,
+                crate::said!(
+                    "`with` works on a lock or a semaphore (`with lock:`) so far",
+                    "`with` 문은 아직 락이나 세마포어에만 쓸 수 있습니다(`with lock:`)"
+                ),
+            ));
         };
         self.op(with, OpKind::Acquire { object, wait: Wait::Forever, result: None });
         self.withs.push(object);
@@ -551,12 +436,18 @@ impl<'m, 'a> Body<'m, 'a> {
         if let Expr::If(pick) = expr {
             let Some(truth) = truth_in(self.m, &self.params, &pick.test).filter(|_| !self.names_a_local(&pick.test))
             else {
-                return Err(self.refuse(pick.test.as_ref(), "a test known before the run, so far"));
+                let message = crate::said!(
+                    "a test known before the run, so far",
+                    "아직은 실행 전에 알 수 있는 조건만 지원합니다"
+                );
+                return Err(self.refuse(pick.test.as_ref(), message));
             };
             return self.expr_stmt(if truth { &pick.body } else { &pick.orelse });
         }
         let Expr::Call(call) = expr else {
-            return Err(self.refuse(expr, "a line that is only an expression must be a call"));
+            let message =
+                crate::said!("a line that is only an expression must be a call", "식만 있는 줄은 호출이어야 합니다");
+            return Err(self.refuse(expr, message));
         };
         if self.start_method_call(expr)? || self.switch_interval_call(call)? {
             return Ok(());
@@ -568,11 +459,20 @@ impl<'m, 'a> Body<'m, 'a> {
                     let f = *f;
                     self.call_function(call, f, None, self.used)
                 }
-                _ => Err(self.refuse(name, format!("`{}()` is not supported yet", name.id))),
+                _ => {
+                    let id = &name.id;
+                    Err(self.refuse(
+                        name,
+                        crate::said!("`{id}()` is not supported yet", "`{id}()`은(는) 아직 지원하지 않습니다"),
+                    ))
+                }
             },
             Expr::Attribute(_) if self.message_call(expr)? || self.pool_call(call)? || self.list_call(expr)? => Ok(()),
             Expr::Attribute(attr) => self.method_call(call, attr),
-            other => Err(self.refuse(other, "this call is not supported yet")),
+            other => {
+                Err(self
+                    .refuse(other, crate::said!("this call is not supported yet", "이 호출은 아직 지원하지 않습니다")))
+            }
         }
     }
 }

@@ -57,7 +57,12 @@ impl Body<'_, '_> {
                 return Ok(true);
             }
             if self.is_time(inner) {
-                let message = "a time in seconds is a decimal, which registers do not hold: round it in ms, `round((time.perf_counter() - start) * 1000)`";
+                let message = crate::said!(
+                    "a time in seconds is a decimal, which registers do not hold: \
+                     round it in ms, `round((time.perf_counter() - start) * 1000)`",
+                    "초 단위 시간은 소수인데, 레지스터는 소수를 담지 못합니다. \
+                     `round((time.perf_counter() - start) * 1000)`처럼 ms 단위로 반올림하세요"
+                );
                 return Err(self.refuse(inner, message));
             }
             return Ok(false);
@@ -88,20 +93,27 @@ impl Body<'_, '_> {
                     _ => None,
                 };
                 if right_local == Some(r) {
-                    return Err(self.refuse(bin, "write this in two steps: the name is read after it is overwritten"));
+                    let message = crate::said!(
+                        "write this in two steps: the name is read after it is overwritten",
+                        "두 단계로 나누어 쓰세요: 이 이름은 값이 덮어쓰인 뒤에 읽힙니다"
+                    );
+                    return Err(self.refuse(bin, message));
                 }
                 self.evaluate_time(node, r, &bin.left, free)?;
                 if let Some(from) = right_local {
                     self.op(node, OpKind::Arith { reg: r, op, value: Operand::Reg(from) });
                 } else if self.is_time(&bin.right) {
-                    let beside = self.beside(bin, free, "this needs more registers than a thread has: split it")?;
+                    let beside = self.beside(bin, free, Self::too_few_registers())?;
                     self.evaluate_time(node, beside, &bin.right, free + 1)?;
                     self.op(node, OpKind::Arith { reg: r, op, value: Operand::Reg(beside) });
                 } else {
                     let seconds = self.seconds(&bin.right).ok_or_else(|| {
                         self.refuse(
                             bin.right.as_ref(),
-                            "a time plus or minus seconds known before the run, or another time",
+                            crate::said!(
+                                "a time plus or minus seconds known before the run, or another time",
+                                "시각에는 실행 전에 알 수 있는 초나 다른 시각만 더하거나 뺄 수 있습니다"
+                            ),
                         )
                     })?;
                     let micros = (seconds * MICROS).round() as i64;
@@ -128,7 +140,10 @@ impl Body<'_, '_> {
             1e6 => 1,
             1e3 => 1000,
             _ => {
-                let message = "a time is counted in ms (`* 1000`) or µs (`* 1e6`) so far";
+                let message = crate::said!(
+                    "a time is counted in ms (`* 1000`) or µs (`* 1e6`) so far",
+                    "시간은 아직 ms(`* 1000`)나 µs(`* 1e6`) 단위로만 셀 수 있습니다"
+                );
                 return Err(self.refuse(node, message));
             }
         };

@@ -17,7 +17,8 @@ pub(super) const LATER: usize = usize::MAX;
 impl Body<'_, '_> {
     pub(super) fn while_loop(&mut self, w: &ast::StmtWhile, earlier: &[ast::Stmt]) -> Result<(), CompileError> {
         if !w.orelse.is_empty() {
-            return Err(self.refuse(w, "`while ... else` is not supported"));
+            return Err(self
+                .refuse(w, crate::said!("`while ... else` is not supported", "`while ... else`는 지원하지 않습니다")));
         }
         if self.counted_while(w, earlier)? {
             return Ok(());
@@ -61,13 +62,17 @@ impl Body<'_, '_> {
     pub(super) fn break_or_continue(&mut self, stmt: &impl Ranged, is_break: bool) -> Result<(), CompileError> {
         let word = if is_break { "break" } else { "continue" };
         let Some(open) = self.loops.last().map(|l| (l.start, l.counted, l.withs)) else {
-            return Err(self.refuse(stmt, format!("`{word}` outside a loop")));
+            return Err(self.refuse(stmt, crate::said!("`{word}` outside a loop", "반복문 밖에 `{word}`가 있습니다")));
         };
         let (start, counted, withs) = open;
         if counted {
-            return Err(
-                self.refuse(stmt, format!("`{word}` in a `for` loop is not supported yet; in a `while` loop it is"))
-            );
+            return Err(self.refuse(
+                stmt,
+                crate::said!(
+                    "`{word}` in a `for` loop is not supported yet; in a `while` loop it is",
+                    "`for` 반복문 안의 `{word}`는 아직 지원하지 않습니다. `while` 반복문 안에서는 됩니다"
+                ),
+            ));
         }
         // Out of the `with` blocks inside the loop first, letting go of their locks.
         let inside: Vec<_> = self.withs[withs..].iter().rev().copied().collect();
@@ -115,11 +120,17 @@ impl Body<'_, '_> {
             self.op(node, OpKind::JumpIf { cond, to: LATER });
             return Ok(vec![at]);
         }
-        let unsupported = "a condition compares a number with a value known before the run, like `count < 10`, \
-                           or the clock with a time, or asks `lock.acquire(...)`, so far";
-        let Expr::Compare(cmp) = test else { return Err(self.refuse(test, unsupported)) };
+        let unsupported = || {
+            crate::said!(
+                "a condition compares a number with a value known before the run, like `count < 10`, \
+                 or the clock with a time, or asks `lock.acquire(...)`, so far",
+                "조건은 아직 `count < 10`처럼 수를 실행 전에 알 수 있는 값과 비교하거나, \
+                 시계를 시각과 비교하거나, `lock.acquire(...)`의 결과를 묻는 것만 지원합니다"
+            )
+        };
+        let Expr::Compare(cmp) = test else { return Err(self.refuse(test, unsupported())) };
         let ([op], [left, right]) = (&cmp.ops[..], &cmp.operands[..]) else {
-            return Err(self.refuse(test, unsupported));
+            return Err(self.refuse(test, unsupported()));
         };
         // `time.monotonic() < stop_at`: the clock in microseconds, against a time in seconds.
         let reading = match right {
@@ -133,12 +144,12 @@ impl Body<'_, '_> {
             self.op(node, OpKind::Arith { reg: r, op: Arith::Sub, value: Operand::Reg(deadline) });
             (r, 0)
         } else if is_clock(self.m, left) {
-            let Some(s) = self.seconds(right) else { return Err(self.refuse(right, unsupported)) };
+            let Some(s) = self.seconds(right) else { return Err(self.refuse(right, unsupported())) };
             let r = self.scratch(left)?;
             self.op(node, OpKind::Clock { reg: r });
             (r, (s * 1e6).round() as i64)
         } else {
-            let Some(c) = self.int(right) else { return Err(self.refuse(right, unsupported)) };
+            let Some(c) = self.int(right) else { return Err(self.refuse(right, unsupported())) };
             let reg = match left {
                 Expr::Name(name) => match (self.local_reg(name.id.as_str()), self.variable(name.id.as_str())) {
                     (Some(r), _) => r,
@@ -147,7 +158,11 @@ impl Body<'_, '_> {
                         self.op(node, OpKind::Load { object, reg: r });
                         r
                     }
-                    _ => return Err(self.refuse(name, format!("`{}` is not a number here", name.id))),
+                    _ => {
+                        let id = &name.id;
+                        let message = crate::said!("`{id}` is not a number here", "여기서 `{id}`은(는) 수가 아닙니다");
+                        return Err(self.refuse(name, message));
+                    }
                 },
                 // `v.value < 10`, `q.get() == 0`, `x % 2 == 0`: computed first.
                 other if self.computable(other) || self.shared_value_of(other).is_some() => {
@@ -155,11 +170,11 @@ impl Body<'_, '_> {
                     self.evaluate_into(node, r, other)?;
                     r
                 }
-                _ => return Err(self.refuse(test, unsupported)),
+                _ => return Err(self.refuse(test, unsupported())),
             };
             (reg, c)
         };
-        let next = c.checked_add(1).ok_or_else(|| self.refuse(right, "too large"))?;
+        let next = c.checked_add(1).ok_or_else(|| self.refuse(right, crate::said!("too large", "값이 너무 큽니다")))?;
         // The engine's conditions are ==, != and <: a jump away on the negation where one
         // fits, else a jump over a jump away.
         let away = match op {
@@ -177,7 +192,7 @@ impl Body<'_, '_> {
         let stay = match op {
             CmpOp::Lt => Cond::Lt(reg, c),
             CmpOp::LtE => Cond::Lt(reg, next),
-            _ => return Err(self.refuse(test, unsupported)),
+            _ => return Err(self.refuse(test, unsupported())),
         };
         let body = self.here() + 2;
         self.op(node, OpKind::JumpIf { cond: stay, to: body });

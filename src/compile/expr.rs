@@ -6,6 +6,8 @@ use ruff_python_ast::{self as ast, Expr, Number, Operator, UnaryOp};
 use super::scope::{Global, Module, Value};
 use super::syntax;
 use super::{refuse, CompileError};
+use crate::i18n::Prose;
+use crate::said;
 
 /// Names bound to known values while compiling: a comprehension's variable, parameters.
 pub(super) type Env<'e> = &'e [(String, Value)];
@@ -250,9 +252,22 @@ pub(super) fn threading_call<'e>(
 ) -> Result<Option<(&'e ast::ExprCall, &'e str)>, CompileError> {
     let Some((call, owner, name)) = syntax::threading_call(expr) else { return Ok(None) };
     if !module.imported("threading") {
-        return Err(refuse(module.source, owner, "`threading` is not imported: add `import threading` first"));
+        return Err(refuse(module.source, owner, not_imported("threading")));
     }
     Ok(Some((call, name)))
+}
+
+/// Why a use of `module` without `import module` is refused (`threading`, `multiprocessing`).
+pub(super) fn not_imported(module: &str) -> Prose {
+    said!(
+        "`{module}` is not imported: add `import {module}` first",
+        "`{module}` 모듈을 가져오지 않았습니다: 먼저 `import {module}`을 추가해야 합니다"
+    )
+}
+
+/// Why a flag (`daemon=`, `duplex=`) that is not `True` or `False` is refused.
+pub(super) fn true_or_false(key: &str) -> Prose {
+    said!("`{key}` is True or False", "`{key}` 값은 True 또는 False여야 합니다")
 }
 
 /// Text known before the run: a string, or an f-string whose fields are known values.

@@ -8,6 +8,7 @@ use super::body::{Body, Local};
 use super::control::LATER;
 use super::expr::{value_in, CURRENT_THREAD};
 use super::scope::{Arg, Handle, Module, Value};
+use super::syntax::python_raises;
 use super::{refuse, CompileError};
 use crate::engine::program::{Arith, ObjectKind, Op, OpKind, Operand, Reg};
 
@@ -107,19 +108,31 @@ impl<'m, 'a> Body<'m, 'a> {
         let mut named = Vec::new();
         for keyword in &call.arguments.keywords {
             let Some(name) = &keyword.arg else {
-                return Err(self.refuse(keyword, "`**` in a call is not supported"));
+                return Err(self.refuse(
+                    keyword,
+                    crate::said!("`**` in a call is not supported", "호출에서 `**`은(는) 지원하지 않습니다"),
+                ));
             };
             named.push((name.to_string(), self.argument(&keyword.value)?));
         }
         if self.calling.contains(&f) {
-            return Err(self.refuse(call, "a function that calls itself, directly or not, is not supported"));
+            return Err(self.refuse(
+                call,
+                crate::said!(
+                    "a function that calls itself, directly or not, is not supported",
+                    "자기 자신을 직접 또는 간접적으로 호출하는 함수는 지원하지 않습니다"
+                ),
+            ));
         }
         // Its value taken: every way out of it must give one (else Python gives None).
         let def = self.m.functions[f];
         if returns.is_some() && !matches!(def.body.last(), Some(Stmt::Return(ast::StmtReturn { value: Some(_), .. }))) {
-            let message = format!(
-                "`{}()` gives None where it ends without `return value`; the subset needs its last statement to be `return value`",
-                def.name
+            let name = &def.name;
+            let message = crate::said!(
+                "`{name}()` gives `None` where it ends without `return value`; \
+                 the subset needs its last statement to be `return value`",
+                "`{name}()`은(는) `return value` 없이 끝나는 곳에서 `None`을 돌려줍니다. \
+                 지원하는 범위에서는 마지막 문장이 `return value`여야 합니다"
             );
             return Err(self.refuse(call, message));
         }
@@ -183,19 +196,28 @@ impl<'m, 'a> Body<'m, 'a> {
                 return Ok(Arg::Handle(handle));
             }
         }
-        Err(self.refuse(arg, "a call's arguments are names or values known before the run, so far"))
+        Err(self.refuse(
+            arg,
+            crate::said!(
+                "a call's arguments are names or values known before the run, so far",
+                "호출의 인자는 아직 이름이거나 실행 전에 알 수 있는 값이어야 합니다"
+            ),
+        ))
     }
 
     /// `return` and `return value`: the value into the caller's name, then out of the
     /// function (a jump to its end, unless this is its last statement).
     pub(super) fn return_stmt(&mut self, ret: &ast::StmtReturn, last: bool) -> Result<(), CompileError> {
         if self.main {
-            return Err(self.refuse(ret, "SyntaxError: 'return' outside function"));
+            return Err(self.refuse(ret, python_raises("SyntaxError: 'return' outside function")));
         }
         if self.loops.iter().any(|l| l.counted) {
             return Err(self.refuse(
                 ret,
-                "`return` inside a `for` loop is not supported yet; in a `while` loop, or after the loop, it is",
+                crate::said!(
+                    "`return` inside a `for` loop is not supported yet; in a `while` loop, or after the loop, it is",
+                    "`for` 반복문 안의 `return`은 아직 지원하지 않습니다. `while` 반복문 안이나 반복문 뒤에서는 됩니다"
+                ),
             ));
         }
         if let Some(value) = &ret.value {
@@ -252,7 +274,14 @@ fn parameters(
     let p = &def.parameters;
     let plain = p.posonlyargs.is_empty() && p.vararg.is_none() && p.kwonlyargs.is_empty() && p.kwarg.is_none();
     if !plain || def.is_async || !def.decorator_list.is_empty() {
-        return Err(refuse(m.source, &def.name, "only `def name(a, b=1):` with plain parameters is supported so far"));
+        return Err(refuse(
+            m.source,
+            &def.name,
+            crate::said!(
+                "only `def name(a, b=1):` with plain parameters is supported so far",
+                "아직은 평범한 매개변수만 있는 `def name(a, b=1):`만 지원합니다"
+            ),
+        ));
     }
     let name = &def.name;
     if args.len() > p.args.len() {
@@ -261,12 +290,14 @@ fn parameters(
         return Err(refuse(
             m.source,
             node,
-            format!("TypeError: {name}() takes {wanted} positional argument{wanted_s} but {given} {were} given"),
+            python_raises(&format!(
+                "TypeError: {name}() takes {wanted} positional argument{wanted_s} but {given} {were} given"
+            )),
         ));
     }
     // CPython names an unknown keyword before a missing argument.
     if let Some((extra, _)) = named.iter().find(|(n, _)| !p.args.iter().any(|a| a.parameter.name.as_str() == n)) {
-        let message = format!("TypeError: {name}() got an unexpected keyword argument '{extra}'");
+        let message = python_raises(&format!("TypeError: {name}() got an unexpected keyword argument '{extra}'"));
         return Err(refuse(m.source, node, message));
     }
     let mut bound = Vec::new();
@@ -279,13 +310,17 @@ fn parameters(
                 return Err(refuse(
                     m.source,
                     node,
-                    format!("TypeError: {name}() got multiple values for argument '{id}'"),
+                    python_raises(&format!("TypeError: {name}() got multiple values for argument '{id}'")),
                 ))
             }
             (Some(v), None, _) => v.clone(),
             (None, Some(v), _) => v,
             (None, None, Some(default)) => Arg::Known(value_in(m, &[], default).ok_or_else(|| {
-                refuse(m.source, default.as_ref(), "a default is a number or text known before the run, so far")
+                let message = crate::said!(
+                    "a default is a number or text known before the run, so far",
+                    "기본값은 아직 실행 전에 알 수 있는 수나 텍스트여야 합니다"
+                );
+                refuse(m.source, default.as_ref(), message)
             })?),
             (None, None, None) => {
                 missing.push(format!("'{id}'"));
@@ -302,7 +337,9 @@ fn parameters(
             1 => format!("{} and {last}", missing[0]),
             _ => format!("{}, and {last}", missing.join(", ")),
         };
-        let message = format!("TypeError: {name}() missing {count} required positional argument{plural}: {names}");
+        let message = python_raises(&format!(
+            "TypeError: {name}() missing {count} required positional argument{plural}: {names}"
+        ));
         return Err(refuse(m.source, node, message));
     }
     Ok(bound)

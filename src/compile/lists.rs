@@ -106,7 +106,7 @@ impl Body<'_, '_> {
                 return Ok(Operand::Reg(reg));
             }
         }
-        let r = self.beside(expr, free, "this needs more registers than a thread has: split it")?;
+        let r = self.beside(expr, free, Self::too_few_registers())?;
         self.evaluate_into(node, r, expr)?;
         Ok(Operand::Reg(r))
     }
@@ -116,8 +116,13 @@ impl Body<'_, '_> {
     pub(super) fn list_call(&mut self, expr: &Expr) -> Result<bool, CompileError> {
         let Some((name, method)) = method_of(expr) else { return Ok(false) };
         let Expr::Call(call) = expr else { return Ok(false) };
-        let unsupported =
-            format!("a list's `{method}(...)` is not supported yet: append(x), pop(), items[i], len(items)");
+        let unsupported = || {
+            crate::said!(
+                "a list's `{method}(...)` is not supported yet: `append(x)`, `pop()`, `items[i]`, `len(items)`",
+                "리스트의 `{method}(...)`은(는) 아직 지원하지 않습니다. \
+                 지원하는 것은 `append(x)`, `pop()`, `items[i]`, `len(items)`입니다"
+            )
+        };
         // A list of threads being built (its first append made it one).
         if let (Some(Global::Threads(_)), "append", true) = (self.m.globals.get(name), method, self.main) {
             if let [Expr::Name(item)] = &call.arguments.args[..] {
@@ -138,11 +143,13 @@ impl Body<'_, '_> {
                 });
             return match (known, method) {
                 (Some(Value::List(_)), "append" | "pop") => {
-                    let message =
-                        format!("a list local to a function cannot change yet: make `{name}` a module-level name");
+                    let message = crate::said!(
+                        "a list local to a function cannot change yet: make `{name}` a module-level name",
+                        "함수의 지역 리스트는 아직 바꿀 수 없습니다. `{name}`을(를) 모듈 수준 이름으로 만드세요"
+                    );
                     Err(self.refuse(call, message))
                 }
-                (Some(Value::List(_)), _) => Err(self.refuse(call, unsupported)),
+                (Some(Value::List(_)), _) => Err(self.refuse(call, unsupported())),
                 _ => Ok(false),
             };
         };
@@ -167,11 +174,7 @@ impl Body<'_, '_> {
                 let r = self.scratch(call)?;
                 self.op(call, OpKind::ListPop { object, reg: r });
             }
-            _ => {
-                let message =
-                    format!("a list's `{method}(...)` is not supported yet: append(x), pop(), items[i], len(items)");
-                return Err(self.refuse(call, message));
-            }
+            _ => return Err(self.refuse(call, unsupported())),
         }
         Ok(true)
     }
@@ -188,7 +191,13 @@ impl Body<'_, '_> {
         let Expr::Name(name) = sub.value.as_ref() else { return Ok(false) };
         let Some(object) = self.list(name.id.as_str()) else { return Ok(false) };
         if matches!(sub.slice.as_ref(), Expr::Slice(_)) {
-            return Err(self.refuse(sub, "assigning to a slice is not supported yet"));
+            return Err(self.refuse(
+                sub,
+                crate::said!(
+                    "assigning to a slice is not supported yet",
+                    "슬라이스에 대입하는 것은 아직 지원하지 않습니다"
+                ),
+            ));
         }
         self.no_text_flow(value)?;
         let r = self.scratch(node)?;
@@ -203,16 +212,32 @@ impl Body<'_, '_> {
                 let sign = match op {
                     ast::Operator::Add => 1,
                     ast::Operator::Sub => -1,
-                    _ => return Err(self.refuse(node, "only `+=` and `-=` are supported so far")),
+                    _ => {
+                        return Err(self.refuse(
+                            node,
+                            crate::said!("only `+=` and `-=` are supported so far", "아직은 `+=`와 `-=`만 지원합니다"),
+                        ))
+                    }
                 };
-                let c = self
-                    .int(value)
-                    .ok_or_else(|| self.refuse(value, "the amount must be a whole number known before the run"))?;
+                let c = self.int(value).ok_or_else(|| {
+                    self.refuse(
+                        value,
+                        crate::said!(
+                            "the amount must be a whole number known before the run",
+                            "더하거나 빼는 양은 실행 전에 알 수 있는 정수여야 합니다"
+                        ),
+                    )
+                })?;
                 // A read, then a write: another thread may come between, as in CPython.
                 self.op(node, OpKind::ListGet { object, index: index.clone(), reg: r });
                 self.op(
                     node,
-                    OpKind::Add { reg: r, value: c.checked_mul(sign).ok_or_else(|| self.refuse(value, "too large"))? },
+                    OpKind::Add {
+                        reg: r,
+                        value: c
+                            .checked_mul(sign)
+                            .ok_or_else(|| self.refuse(value, crate::said!("too large", "값이 너무 큽니다")))?,
+                    },
                 );
             }
         }

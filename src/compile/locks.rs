@@ -6,6 +6,7 @@ use ruff_python_ast::{self as ast, Expr};
 
 use super::body::Body;
 use super::scope::{Global, Module};
+use super::syntax::python_raises;
 use super::{refuse, CompileError};
 use crate::engine::program::{ObjectDef, ObjectId, ObjectKind, OpKind, Reg, Wait};
 
@@ -26,13 +27,25 @@ impl Module<'_> {
         let [generator] = comp.generators.as_slice() else { return Ok(None) };
         let Some(kind) = make(self, &comp.elt)? else { return Ok(None) };
         if !generator.ifs.is_empty() {
-            return Err(refuse(self.source, &generator.ifs[0], "a comprehension's `if` is not supported yet"));
+            let message = crate::said!(
+                "a comprehension's `if` is not supported yet",
+                "컴프리헨션의 `if`는 아직 지원하지 않습니다"
+            );
+            return Err(refuse(self.source, &generator.ifs[0], message));
         }
         let Some((_, n)) = super::expr::range_of(self, &[], &generator.iter) else {
-            return Err(refuse(self.source, &generator.iter, "a list of locks is made over `range(N)` with N known"));
+            let message = crate::said!(
+                "a list of locks is made over `range(N)` with N known",
+                "락의 리스트는 N을 알 수 있는 `range(N)`을 돌며 만들어야 합니다"
+            );
+            return Err(refuse(self.source, &generator.iter, message));
         };
         if n > MAX_LIST {
-            return Err(refuse(self.source, value, format!("a list holds at most {MAX_LIST} objects so far")));
+            let message = crate::said!(
+                "a list holds at most {MAX_LIST} objects so far",
+                "리스트에는 아직 객체를 최대 {MAX_LIST}개까지만 담을 수 있습니다"
+            );
+            return Err(refuse(self.source, value, message));
         }
         let ids = (0..n)
             .map(|i| {
@@ -57,15 +70,24 @@ impl Body<'_, '_> {
                 let Expr::Name(list) = sub.value.as_ref() else { return Ok(None) };
                 let Some(Global::Objects(ids)) = self.m.globals.get(list.id.as_str()) else { return Ok(None) };
                 let Some(i) = self.int(&sub.slice) else {
-                    return Err(
-                        self.refuse(sub.slice.as_ref(), "an index known before the run, like `forks[i]`, so far")
+                    let message = crate::said!(
+                        "an index known before the run, like `forks[i]`, so far",
+                        "인덱스는 아직 `forks[i]`처럼 실행 전에 알 수 있는 값이어야 합니다"
                     );
+                    return Err(self.refuse(sub.slice.as_ref(), message));
                 };
                 let at = if i < 0 { i + ids.len() as i64 } else { i };
                 match usize::try_from(at).ok().and_then(|at| ids.get(at)) {
                     Some(id) => Ok(Some(*id)),
                     None => {
-                        Err(self.refuse(sub, format!("IndexError: list index {i} out of range ({} items)", ids.len())))
+                        let n = ids.len();
+                        Err(self.refuse(
+                            sub,
+                            crate::said!(
+                                "IndexError: list index {i} out of range ({n} items)",
+                                "Python은 여기서 이 오류를 냅니다: IndexError: list index {i} out of range (항목 {n}개)"
+                            ),
+                        ))
                     }
                 }
             }
@@ -80,29 +102,56 @@ impl Body<'_, '_> {
         let mut timeout = None;
         let flag = |e: &Expr| match e {
             Expr::BooleanLiteral(b) => Ok(b.value),
-            other => Err(self.refuse(other, "`blocking` is True or False")),
+            other => Err(self.refuse(
+                other,
+                crate::said!("`blocking` is `True` or `False`", "`blocking`은 `True`나 `False`여야 합니다"),
+            )),
         };
         let seconds = |e: &Expr| {
-            self.seconds(e)
-                .filter(|s| (0.0..=3600.0).contains(s) || *s == -1.0)
-                .ok_or_else(|| self.refuse(e, "a timeout is seconds from 0 to 3600 known before the run"))
+            self.seconds(e).filter(|s| (0.0..=3600.0).contains(s) || *s == -1.0).ok_or_else(|| {
+                self.refuse(
+                    e,
+                    crate::said!(
+                        "a timeout is seconds from 0 to 3600 known before the run",
+                        "시간 제한은 실행 전에 알 수 있는 0초에서 3600초 사이여야 합니다"
+                    ),
+                )
+            })
         };
         match &call.arguments.args[..] {
             [] => {}
             [b] => blocking = flag(b)?,
             [b, t] => (blocking, timeout) = (flag(b)?, Some(seconds(t)?)),
-            [_, _, extra, ..] => return Err(self.refuse(extra, "acquire takes `blocking` and `timeout`")),
+            [_, _, extra, ..] => {
+                return Err(self.refuse(
+                    extra,
+                    crate::said!(
+                        "`acquire` takes `blocking` and `timeout`",
+                        "`acquire`는 `blocking`과 `timeout`만 받습니다"
+                    ),
+                ))
+            }
         }
         for keyword in &call.arguments.keywords {
             match keyword.arg.as_ref().map(|a| a.as_str()) {
                 Some("blocking") => blocking = flag(&keyword.value)?,
                 Some("timeout") => timeout = Some(seconds(&keyword.value)?),
-                _ => return Err(self.refuse(keyword, "acquire takes `blocking=` and `timeout=`")),
+                _ => {
+                    return Err(self.refuse(
+                        keyword,
+                        crate::said!(
+                            "`acquire` takes `blocking=` and `timeout=`",
+                            "`acquire`는 `blocking=`, `timeout=`만 받습니다"
+                        ),
+                    ))
+                }
             }
         }
         Ok(match (blocking, timeout) {
             (false, Some(_)) => {
-                return Err(self.refuse(call, "ValueError: can't specify a timeout for a non-blocking call"))
+                return Err(
+                    self.refuse(call, python_raises("ValueError: can't specify a timeout for a non-blocking call"))
+                )
             }
             (false, None) => Wait::NoWait,
             (true, None) => Wait::Forever,

@@ -165,8 +165,10 @@ fn check_locals(source: &str, body: &[Stmt], def: &ast::StmtFunctionDef) -> Resu
     for local in locals.iter().filter(|n| !declared.contains(n.id.as_str())) {
         let id = local.id.as_str();
         if module.iter().any(|m| m.id.as_str() == id) || module_names.contains(&id) {
-            let message = format!(
-                "`{id}` is a local of `{main}()` and the module's as well; give one of them another name, so far"
+            let message = crate::said!(
+                "`{id}` is a local of `{main}()` and the module's as well; give one of them another name, so far",
+                "`{id}`은(는) `{main}()`의 지역 변수이면서 모듈의 이름이기도 합니다. \
+                 아직은 둘 중 하나에 다른 이름을 붙이세요"
             );
             return Err(refuse(source, *local, message));
         }
@@ -176,16 +178,24 @@ fn check_locals(source: &str, body: &[Stmt], def: &ast::StmtFunctionDef) -> Resu
                 && mentions_outside_comprehensions(std::slice::from_ref(*s), id) > 0
         });
         if let Some(stmt) = read_outside {
-            let message = format!("NameError: `{id}` is a local of `{main}()`, which the module cannot see after it returns; make it at the module's level");
+            let message = crate::said!(
+                "NameError: `{id}` is a local of `{main}()`, which the module cannot see after it returns; \
+                 make it at the module's level",
+                "NameError: `{id}`은(는) `{main}()`의 지역 변수라서 함수가 끝난 뒤에는 모듈에서 볼 수 없습니다. \
+                 모듈 수준에서 만드세요"
+            );
             return Err(refuse(source, stmt, message));
         }
         for other in &functions {
             if !reads_as_global(other, id) {
                 continue;
             }
-            let message = format!(
-                "NameError: `{id}` is a local of `{main}()`, which `{}()` cannot see; pass it as an argument, or make it at the module's level",
-                other.name
+            let reader = &other.name;
+            let message = crate::said!(
+                "NameError: `{id}` is a local of `{main}()`, which `{reader}()` cannot see; \
+                 pass it as an argument, or make it at the module's level",
+                "NameError: `{id}`은(는) `{main}()`의 지역 변수라서 `{reader}()`에서 볼 수 없습니다. \
+                 인자로 넘기거나 모듈 수준에서 만드세요"
             );
             return Err(refuse(source, &other.name, message));
         }

@@ -80,7 +80,10 @@ impl Body<'_, '_> {
         match (target, method) {
             (Target::Queue(object), "put") => {
                 let [item, ..] = &call.arguments.args[..] else {
-                    return Err(self.refuse(call, "`put` takes the item to put"));
+                    return Err(self.refuse(
+                        call,
+                        crate::said!("`put` takes the item to put", "`put`에는 넣을 항목이 필요합니다"),
+                    ));
                 };
                 let value = self.operand(call, item)?;
                 let wait = self.queue_wait(call, true)?;
@@ -88,7 +91,10 @@ impl Body<'_, '_> {
             }
             (Target::End(object, end), "send") => {
                 let ([item], []) = (&call.arguments.args[..], &call.arguments.keywords[..]) else {
-                    return Err(self.refuse(call, "`send` takes one object to send"));
+                    return Err(self.refuse(
+                        call,
+                        crate::said!("`send` takes one object to send", "`send`에는 보낼 객체 하나가 필요합니다"),
+                    ));
                 };
                 let value = self.operand(call, item)?;
                 self.op(call, OpKind::Send { object, end, value });
@@ -104,11 +110,19 @@ impl Body<'_, '_> {
                 self.message_value(r, expr)?;
             }
             (Target::Queue(_), _) => {
-                let message = format!("a queue's `{method}(...)` is not supported yet: put, get, empty() and full()");
+                let message = crate::said!(
+                    "a queue's `{method}(...)` is not supported yet: `put`, `get`, `empty()` and `full()`",
+                    "큐의 `{method}(...)`은(는) 아직 지원하지 않습니다. \
+                     지원하는 것은 `put`, `get`, `empty()`, `full()`입니다"
+                );
                 return Err(self.refuse(call, message));
             }
             (Target::End(..), _) => {
-                let message = format!("a pipe end's `{method}(...)` is not supported yet: send, recv() and close()");
+                let message = crate::said!(
+                    "a pipe end's `{method}(...)` is not supported yet: `send`, `recv()` and `close()`",
+                    "파이프 끝의 `{method}(...)`은(는) 아직 지원하지 않습니다. \
+                     지원하는 것은 `send`, `recv()`, `close()`입니다"
+                );
                 return Err(self.refuse(call, message));
             }
         }
@@ -122,15 +136,15 @@ impl Body<'_, '_> {
             Some(super::scope::Value::Int(v)) => return Ok(Operand::Const(v)),
             Some(super::scope::Value::Text(t)) => match self.m.texts.iter().position(|x| *x == t) {
                 Some(i) => return Ok(Operand::Const(super::texts::text_code(i))),
-                None => {
-                    let message =
-                        "a text sent through a queue or a pipe is a literal, or an item of a module-level list, so far";
-                    return Err(self.refuse(item, message));
-                }
+                None => return Err(self.refuse(item, literal_texts_only())),
             },
             Some(_) => {
-                let message =
-                    "whole numbers and texts travel between threads and processes so far, not decimals, True/False or lists";
+                let message = crate::said!(
+                    "whole numbers and texts travel between threads and processes so far, \
+                     not decimals, `True`/`False` or lists",
+                    "스레드와 프로세스 사이에는 아직 정수와 텍스트만 오갈 수 있습니다. \
+                     소수, `True`/`False`, 리스트는 안 됩니다"
+                );
                 return Err(self.refuse(item, message));
             }
             None => {}
@@ -141,9 +155,7 @@ impl Body<'_, '_> {
             }
         }
         if matches!(item, Expr::FString(_) | Expr::StringLiteral(_)) {
-            let message =
-                "a text sent through a queue or a pipe is a literal, or an item of a module-level list, so far";
-            return Err(self.refuse(item, message));
+            return Err(self.refuse(item, literal_texts_only()));
         }
         let r = self.scratch(call)?;
         self.evaluate_into(call, r, item)?;
@@ -158,20 +170,39 @@ impl Body<'_, '_> {
         let mut timeout = None;
         let flag = |e: &Expr| match e {
             Expr::BooleanLiteral(b) => Ok(b.value),
-            other => Err(self.refuse(other, "`block` is True or False")),
+            other => Err(self
+                .refuse(other, crate::said!("`block` is `True` or `False`", "`block`은 `True`나 `False`여야 합니다"))),
         };
-        let seconds = |e: &Expr| self.micros(e, "a timeout is seconds from 0 to 3600 known before the run");
+        let seconds = |e: &Expr| {
+            let message = crate::said!(
+                "a timeout is seconds from 0 to 3600 known before the run",
+                "시간 제한은 실행 전에 알 수 있는 0초에서 3600초 사이여야 합니다"
+            );
+            self.micros(e, message)
+        };
         match positional {
             [] => {}
             [b] => block = flag(b)?,
             [b, t] => (block, timeout) = (flag(b)?, Some(seconds(t)?)),
-            [_, _, extra, ..] => return Err(self.refuse(extra, "too many arguments: `block` and `timeout`")),
+            [_, _, extra, ..] => {
+                let message = crate::said!(
+                    "too many arguments: `block` and `timeout`",
+                    "인자가 너무 많습니다. `block`과 `timeout`만 받습니다"
+                );
+                return Err(self.refuse(extra, message));
+            }
         }
         for keyword in &call.arguments.keywords {
             match keyword.arg.as_ref().map(|a| a.as_str()) {
                 Some("block") => block = flag(&keyword.value)?,
                 Some("timeout") => timeout = Some(seconds(&keyword.value)?),
-                _ => return Err(self.refuse(keyword, "a queue's put and get take `block=` and `timeout=`")),
+                _ => {
+                    let message = crate::said!(
+                        "a queue's `put` and `get` take `block=` and `timeout=`",
+                        "큐의 `put`과 `get`은 `block=`, `timeout=`만 받습니다"
+                    );
+                    return Err(self.refuse(keyword, message));
+                }
             }
         }
         Ok(match (block, timeout) {
@@ -180,6 +211,14 @@ impl Body<'_, '_> {
             (true, Some(us)) => Wait::Timeout(us),
         })
     }
+}
+
+/// The refusal of a text sent that is neither a literal nor a module-level list's item.
+fn literal_texts_only() -> crate::i18n::Prose {
+    crate::said!(
+        "a text sent through a queue or a pipe is a literal, or an item of a module-level list, so far",
+        "큐나 파이프로 보내는 텍스트는 아직 리터럴이거나 모듈 수준 리스트의 항목이어야 합니다"
+    )
 }
 
 /// What a queue-or-pipe method is called on.

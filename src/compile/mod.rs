@@ -15,6 +15,7 @@ mod expr;
 mod functions;
 mod lists;
 mod locks;
+mod loops;
 mod main_function;
 mod messages;
 mod module;
@@ -28,6 +29,7 @@ mod threads;
 
 use std::fmt;
 
+use crate::i18n::Prose;
 use ruff_text_size::{Ranged, TextSize};
 use serde::{Deserialize, Serialize};
 
@@ -41,24 +43,25 @@ pub struct CompileError {
     pub line: u32,
     /// 1-based, in characters.
     pub column: u32,
-    pub message: String,
+    /// Why, in both languages.
+    pub message: Prose,
 }
 
 impl fmt::Display for CompileError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "line {}, column {}: {}", self.line, self.column, self.message)
+        write!(f, "line {}, column {}: {}", self.line, self.column, self.message.en)
     }
 }
 
 impl std::error::Error for CompileError {}
 
 /// A refusal at the start of `node` in `source`.
-pub(crate) fn refuse(source: &str, node: &impl Ranged, message: impl Into<String>) -> CompileError {
+pub(crate) fn refuse(source: &str, node: &impl Ranged, message: impl Into<Prose>) -> CompileError {
     at(source, node.start(), message)
 }
 
 /// A refusal at byte `offset` of `source` (inside a character: at that character).
-pub(crate) fn at(source: &str, offset: TextSize, message: impl Into<String>) -> CompileError {
+pub(crate) fn at(source: &str, offset: TextSize, message: impl Into<Prose>) -> CompileError {
     let mut offset = (u32::from(offset) as usize).min(source.len());
     while !source.is_char_boundary(offset) {
         offset -= 1;
@@ -85,7 +88,9 @@ const MAX_NESTING: usize = 200;
 fn check_size(source: &str) -> Result<(), CompileError> {
     if let Some((end, _)) = source.char_indices().nth(MAX_SOURCE) {
         let end = TextSize::try_from(end).unwrap_or_default();
-        return Err(at(source, end, format!("the program is longer than {MAX_SOURCE} characters")));
+        let message =
+            crate::said!("the program is longer than {MAX_SOURCE} characters", "프로그램이 {MAX_SOURCE}자보다 깁니다");
+        return Err(at(source, end, message));
     }
     let (mut depth, mut signs) = (0usize, 0usize);
     let mut quote: Option<char> = None;
@@ -106,7 +111,9 @@ fn check_size(source: &str) -> Result<(), CompileError> {
         };
         if depth > MAX_NESTING || signs > MAX_NESTING {
             let here = TextSize::try_from(i).unwrap_or_default();
-            return Err(at(source, here, format!("nested more than {MAX_NESTING} deep")));
+            let message =
+                crate::said!("nested more than {MAX_NESTING} deep", "{MAX_NESTING}단계보다 깊이 중첩되어 있습니다");
+            return Err(at(source, here, message));
         }
     }
     Ok(())

@@ -34,10 +34,18 @@ pub fn compile(source: &str) -> Result<Program, CompileError> {
         let at = usize::from(e.location.start());
         // The parser is built without Unicode's table of names (see Cargo.toml's patch).
         if source.get(at.saturating_sub(3)..at).is_some_and(|before| before.ends_with("\\N{")) {
-            let message = "a `\\N{NAME}` escape is not supported here; write the character itself, or `\\uXXXX`";
+            let message = crate::said!(
+                "a `\\N{{NAME}}` escape is not supported here; write the character itself, or `\\uXXXX`",
+                "여기서는 `\\N{{NAME}}` 이스케이프를 지원하지 않습니다. 문자를 그대로 쓰거나 `\\uXXXX` 형식으로 쓰세요"
+            );
             return super::at(source, (at as u32 - 3).into(), message);
         }
-        super::at(source, e.location.start(), format!("invalid Python: {}", e.error))
+        let error = &e.error;
+        super::at(
+            source,
+            e.location.start(),
+            crate::said!("invalid Python: {error}", "올바른 Python이 아닙니다: {error}"),
+        )
     })?;
     let inlined = super::main_function::inline_main(source, parsed.into_syntax().body.into_iter().collect())?;
     let body: &[Stmt] = &inlined;
@@ -49,7 +57,10 @@ pub fn compile(source: &str) -> Result<Program, CompileError> {
         return Err(refuse(
             source,
             name,
-            format!("`{id}` is used before it is given a value here: Python raises NameError"),
+            crate::said!(
+                "`{id}` is used before it is given a value here: Python raises `NameError`",
+                "`{id}`이(가) 여기서 값을 받기 전에 쓰입니다. Python은 `NameError`를 냅니다"
+            ),
         ));
     }
     let mut main = Body::main(&mut module);
@@ -86,8 +97,12 @@ impl<'a> Module<'a> {
                             return Err(refuse(
                                 self.source,
                                 alias,
-                                format!(
-                                    "`import {name}` is not supported yet: import threading, multiprocessing (or `as mp`), queue, _thread, time, os or sys, as plain names"
+                                crate::said!(
+                                    "`import {name}` is not supported yet: import `threading`, `multiprocessing` \
+                                     (or `as mp`), `queue`, `_thread`, `time`, `os` or `sys`, as plain names",
+                                    "`import {name}`은(는) 아직 지원하지 않습니다. \
+                                     가져올 수 있는 것은 `threading`, `multiprocessing`(또는 `as mp`), `queue`, \
+                                     `_thread`, `time`, `os`, `sys`이며, 다른 이름 없이 가져와야 합니다"
                                 ),
                             ));
                         }
@@ -110,7 +125,11 @@ impl<'a> Module<'a> {
 
     fn declare_assign(&mut self, assign: &'a ast::StmtAssign, shared: &BTreeSet<String>) -> Result<(), CompileError> {
         let [target] = assign.targets.as_slice() else {
-            return Err(refuse(self.source, assign, "chained assignment (`a = b = ...`) is not supported yet"));
+            let message = crate::said!(
+                "chained assignment (`a = b = ...`) is not supported yet",
+                "연쇄 대입(`a = b = ...`)은 아직 지원하지 않습니다"
+            );
+            return Err(refuse(self.source, assign, message));
         };
         match (target, assign.value.as_ref()) {
             // `A, B = 1, 2`: constants.
@@ -191,14 +210,20 @@ impl<'a> Module<'a> {
                 Global::Object(ObjectId(self.objects.len() as u16 - 1))
             }
             (true, Value::List(items)) => {
-                let initial =
-                    items.iter().map(Value::whole).collect::<Option<Vec<i64>>>().ok_or_else(|| {
-                        refuse(self.source, at, "a list the program changes holds whole numbers so far")
-                    })?;
+                let initial = items.iter().map(Value::whole).collect::<Option<Vec<i64>>>().ok_or_else(|| {
+                    let message = crate::said!(
+                        "a list the program changes holds whole numbers so far",
+                        "프로그램이 바꾸는 리스트에는 아직 정수만 담을 수 있습니다"
+                    );
+                    refuse(self.source, at, message)
+                })?;
                 self.objects.push(ObjectDef { name: name.to_string(), kind: ObjectKind::List { initial } });
                 Global::Object(ObjectId(self.objects.len() as u16 - 1))
             }
-            (true, _) => return Err(refuse(self.source, at, "shared state is a whole number so far")),
+            (true, _) => {
+                let message = crate::said!("shared state is a whole number so far", "공유 상태는 아직 정수여야 합니다");
+                return Err(refuse(self.source, at, message));
+            }
             (false, v) => Global::Const(v),
         })
     }
@@ -218,9 +243,21 @@ impl<'a> Module<'a> {
                 {
                     *id
                 }
-                _ => return Err(refuse(self.source, lock, "a Condition's lock is a Lock or RLock made before it")),
+                _ => {
+                    let message = crate::said!(
+                        "a `Condition`'s lock is a `Lock` or `RLock` made before it",
+                        "`Condition`의 락은 그보다 먼저 만든 `Lock`이나 `RLock`이어야 합니다"
+                    );
+                    return Err(refuse(self.source, lock, message));
+                }
             },
-            _ => return Err(refuse(self.source, call, "a Condition takes one lock, or none")),
+            _ => {
+                let message = crate::said!(
+                    "a `Condition` takes one lock, or none",
+                    "`Condition`은 락을 하나 받거나 아무것도 받지 않습니다"
+                );
+                return Err(refuse(self.source, call, message));
+            }
         };
         Ok(Some(ObjectKind::Condition { lock }))
     }
@@ -237,9 +274,16 @@ impl<'a> Module<'a> {
             let permits = match args {
                 [] => 1,
                 [n] => constant(self, n).and_then(|n| u32::try_from(n).ok()).ok_or_else(|| {
-                    refuse(self.source, n, "a semaphore's value is a whole number from 0 known before the run")
+                    let message = crate::said!(
+                        "a semaphore's value is a whole number from 0 known before the run",
+                        "세마포어의 값은 실행 전에 알 수 있는 0 이상의 정수여야 합니다"
+                    );
+                    refuse(self.source, n, message)
                 })?,
-                [_, extra, ..] => return Err(refuse(self.source, extra, "a semaphore takes one value")),
+                [_, extra, ..] => {
+                    let message = crate::said!("a semaphore takes one value", "세마포어는 값을 하나만 받습니다");
+                    return Err(refuse(self.source, extra, message));
+                }
             };
             Ok(ObjectKind::Semaphore { permits, bounded })
         };
@@ -250,7 +294,13 @@ impl<'a> Module<'a> {
             ("Semaphore", _) => Some(permits(false)?),
             ("Barrier", false) => match permits(false)? {
                 ObjectKind::Semaphore { permits, .. } if permits > 0 => Some(ObjectKind::Barrier { parties: permits }),
-                _ => return Err(refuse(self.source, call, "a Barrier takes the number of parties, 1 or more")),
+                _ => {
+                    let message = crate::said!(
+                        "a `Barrier` takes the number of parties, 1 or more",
+                        "`Barrier`에는 1 이상의 참여자 수가 필요합니다"
+                    );
+                    return Err(refuse(self.source, call, message));
+                }
             },
             ("BoundedSemaphore", _) => Some(permits(true)?),
             _ => None,

@@ -19,6 +19,8 @@ use crate::engine::program::{
     Reg, StartMethod, Wait,
 };
 use crate::engine::python::pool::{add_pool, PoolLines, PoolMethod, PoolParts, PoolPlan, ITEM, RESULT, TASK_REGS};
+use crate::i18n::Prose;
+use crate::said;
 
 /// The most tasks one batch may hold.
 const MAX_TASKS: u64 = 10_000;
@@ -49,7 +51,13 @@ impl Body<'_, '_> {
                 [item] => match (&item.optional_vars, mp_call(self.m, &item.context_expr)?) {
                     (Some(vars), Some((_, "Pool"))) => match vars.as_ref() {
                         Expr::Name(n) => (&item.context_expr, n, &with.body[..]),
-                        other => return Err(self.refuse(other, "`with Pool(n) as pool:` names the pool")),
+                        other => {
+                            let message = said!(
+                                "`with Pool(n) as pool:` names the pool",
+                                "`with Pool(n) as pool:`처럼 풀에 이름을 붙여야 합니다"
+                            );
+                            return Err(self.refuse(other, message));
+                        }
                     },
                     _ => return Ok(false),
                 },
@@ -63,27 +71,45 @@ impl Body<'_, '_> {
         };
         let Some((call, _)) = mp_call(self.m, value)? else { return Ok(false) };
         if !self.main || self.nesting > usize::from(matches!(stmt, Stmt::With(_))) {
-            return Err(self.refuse(call, "a Pool is made in the main thread's top level, so far"));
+            let message = said!(
+                "a Pool is made in the main thread's top level, so far",
+                "Pool은 아직 메인 스레드의 최상위에서만 만들 수 있습니다"
+            );
+            return Err(self.refuse(call, message));
         }
         let size = match (&call.arguments.args[..], &call.arguments.keywords[..]) {
             ([n], []) => n,
             ([], [k]) if k.arg.as_ref().is_some_and(|a| a.as_str() == "processes") => &k.value,
-            _ => return Err(self.refuse(call, "give the pool its size: `Pool(4)`, so far")),
+            _ => {
+                let message =
+                    said!("give the pool its size: `Pool(4)`, so far", "아직은 풀의 크기를 정해야 합니다: `Pool(4)`");
+                return Err(self.refuse(call, message));
+            }
         };
-        let processes = self
-            .int(size)
-            .filter(|n| (1..=64).contains(n))
-            .ok_or_else(|| self.refuse(size, "a pool's size is a whole number from 1 to 64 known before the run"))?;
+        let processes = self.int(size).filter(|n| (1..=64).contains(n)).ok_or_else(|| {
+            let message = said!(
+                "a pool's size is a whole number from 1 to 64 known before the run",
+                "풀의 크기는 실행 전에 알 수 있는 1부터 64까지의 정수여야 합니다"
+            );
+            self.refuse(size, message)
+        })?;
         if self.m.processes.len() + processes as usize > super::processes::MAX_PROCESSES {
             let most = super::processes::MAX_PROCESSES;
-            return Err(self.refuse(
-                call,
-                format!("a program may make at most {most} processes so far, a pool's workers counted"),
-            ));
+            let message = said!(
+                "a program may make at most {most} processes so far, a pool's workers counted",
+                "프로그램은 아직 풀의 워커까지 세어 프로세스를 최대 {most}개까지 만들 수 있습니다"
+            );
+            return Err(self.refuse(call, message));
         }
         let pool = name.id.as_str();
         let batch = self.find_batch(pool, scope)?.ok_or_else(|| {
-            self.refuse(call, format!("`{pool}` is given no work: `{pool}.map(f, range(N))` or `{pool}.apply_async(f, (x,))` for each x, so far"))
+            let message = said!(
+                "`{pool}` is given no work: `{pool}.map(f, range(N))` or `{pool}.apply_async(f, (x,))` \
+                 for each x, so far",
+                "`{pool}`에 맡긴 작업이 없습니다: 아직은 `{pool}.map(f, range(N))`을(를) 쓰거나 \
+                 각 x마다 `{pool}.apply_async(f, (x,))`을(를) 호출해야 합니다"
+            );
+            self.refuse(call, message)
         })?;
         let plan = PoolPlan {
             processes: processes as u16,
@@ -127,8 +153,11 @@ impl Body<'_, '_> {
             // result of a map is in by then; apply_async's tasks may still be running.
             let open = self.pools.remove(pool).expect("made above");
             if !open.closed && open.plan.method == PoolMethod::ApplyAsync && open.handles.is_none() {
-                let message = format!(
-                    "leaving `with Pool(...)` terminates the pool, and tasks still running are lost: call `{pool}.close()` and `{pool}.join()` in the block first, so far"
+                let message = said!(
+                    "leaving `with Pool(...)` terminates the pool, and tasks still running are lost: \
+                     call `{pool}.close()` and `{pool}.join()` in the block first, so far",
+                    "`with Pool(...)` 블록을 벗어나면 풀이 종료되어 아직 실행 중인 작업을 잃습니다: \
+                     아직은 블록 안에서 먼저 `{pool}.close()`와 `{pool}.join()`을 호출해야 합니다"
                 );
                 return Err(self.refuse(with, message));
             }
@@ -152,10 +181,7 @@ impl Body<'_, '_> {
                     [Stmt::Expr(e)] => match pool_method(&e.value, pool) {
                         Some((call, "apply_async")) => {
                             let Some((first, n)) = self.range(&for_.iter) else {
-                                return Err(self.refuse(
-                                    for_.iter.as_ref(),
-                                    "the tasks are a `range(N)` with N known before the run",
-                                ));
+                                return Err(self.refuse(for_.iter.as_ref(), tasks_in_a_range()));
                             };
                             Some(self.apply_async(call, (first, n), &for_.target, stmt, None)?)
                         }
@@ -193,7 +219,7 @@ impl Body<'_, '_> {
                 return Ok(None);
             };
             let Some((first, n)) = self.range(&generator.iter) else {
-                return Err(self.refuse(&generator.iter, "the tasks are a `range(N)` with N known before the run"));
+                return Err(self.refuse(&generator.iter, tasks_in_a_range()));
             };
             let handles = Some(target.id.to_string());
             return Ok(Some(self.apply_async(call, (first, n), &generator.target, stmt, handles)?));
@@ -202,34 +228,54 @@ impl Body<'_, '_> {
             Some((call, "map")) => (call, PoolMethod::Map),
             Some((call, "imap_unordered")) if !std::ptr::eq(unlisted, value) => (call, PoolMethod::ImapUnordered),
             Some((call, "imap_unordered")) => {
-                return Err(self.refuse(
-                    call,
+                let message = said!(
                     "take imap_unordered's results as a list: `list(pool.imap_unordered(f, items))`, so far",
-                ))
+                    "imap_unordered의 결과는 아직 리스트로 받아야 합니다: `list(pool.imap_unordered(f, items))`"
+                );
+                return Err(self.refuse(call, message));
             }
             Some((call, other)) => {
-                let message = format!("a pool's `{other}` is not supported yet: map, imap_unordered and apply_async");
+                let message = said!(
+                    "a pool's `{other}` is not supported yet: map, imap_unordered and apply_async",
+                    "풀의 `{other}`은(는) 아직 지원하지 않습니다. 지원하는 것은 map, imap_unordered, apply_async입니다"
+                );
                 return Err(self.refuse(call, message));
             }
             None => return Ok(None),
         };
         let [Expr::Name(f), items] = &call.arguments.args[..] else {
-            return Err(self.refuse(call, "`map(function, range(N))` takes a function and its items"));
+            let message = said!(
+                "`map(function, range(N))` takes a function and its items",
+                "`map(function, range(N))`에는 함수와 그 항목들을 넘겨야 합니다"
+            );
+            return Err(self.refuse(call, message));
         };
         let function = self.task_function(f)?;
         let Some((first, n)) = self.range(items) else {
-            return Err(self.refuse(items, "the items are a `range(N)` with N known before the run, so far"));
+            let message = said!(
+                "the items are a `range(N)` with N known before the run, so far",
+                "항목은 아직 N을 실행 전에 알 수 있는 `range(N)`이어야 합니다"
+            );
+            return Err(self.refuse(items, message));
         };
         let mut chunksize = None;
         for keyword in &call.arguments.keywords {
             match keyword.arg.as_ref().map(|a| a.as_str()) {
                 Some("chunksize") => {
                     let size = self.int(&keyword.value).filter(|c| *c >= 1).ok_or_else(|| {
-                        self.refuse(&keyword.value, "a chunksize is a whole number from 1 known before the run")
+                        let message = said!(
+                            "a chunksize is a whole number from 1 known before the run",
+                            "chunksize는 실행 전에 알 수 있는 1 이상의 정수여야 합니다"
+                        );
+                        self.refuse(&keyword.value, message)
                     })?;
                     chunksize = Some(size.min(u32::MAX as i64) as u32);
                 }
-                _ => return Err(self.refuse(keyword, "only `chunksize=` is supported here so far")),
+                _ => {
+                    let message =
+                        said!("only `chunksize=` is supported here so far", "여기서는 아직 `chunksize=`만 지원합니다");
+                    return Err(self.refuse(keyword, message));
+                }
             }
         }
         Ok(Some(Batch {
@@ -256,21 +302,29 @@ impl Body<'_, '_> {
         handles: Option<String>,
     ) -> Result<Batch<'s>, CompileError> {
         let [Expr::Name(f), Expr::Tuple(args)] = &call.arguments.args[..] else {
-            return Err(
-                self.refuse(call, "`apply_async(function, (x,))` takes a function and a tuple of one item, so far")
+            let message = said!(
+                "`apply_async(function, (x,))` takes a function and a tuple of one item, so far",
+                "`apply_async(function, (x,))`에는 아직 함수와 항목 하나짜리 튜플을 넘겨야 합니다"
             );
+            return Err(self.refuse(call, message));
         };
         let (Expr::Name(var), [Expr::Name(arg)]) = (var, &args.elts[..]) else {
-            return Err(self.refuse(args, "one argument per task, the loop's own `(x,)`, so far"));
+            return Err(self.refuse(args, one_argument_per_task("x")));
         };
         if arg.id != var.id {
-            return Err(self.refuse(arg, format!("one argument per task, the loop's own `({},)`, so far", var.id)));
+            return Err(self.refuse(arg, one_argument_per_task(&var.id)));
         }
         let mut callback = None;
         for keyword in &call.arguments.keywords {
             match keyword.arg.as_ref().map(|a| a.as_str()) {
                 Some("callback") => callback = Some(&keyword.value),
-                _ => return Err(self.refuse(keyword, "only `callback=` is supported in apply_async so far")),
+                _ => {
+                    let message = said!(
+                        "only `callback=` is supported in apply_async so far",
+                        "apply_async에서는 아직 `callback=`만 지원합니다"
+                    );
+                    return Err(self.refuse(keyword, message));
+                }
             }
         }
         Ok(Batch {
@@ -288,7 +342,11 @@ impl Body<'_, '_> {
 
     fn task_count(&self, node: &impl Ranged, n: u64) -> Result<u32, CompileError> {
         if n > MAX_TASKS {
-            return Err(self.refuse(node, format!("a pool's batch holds at most {MAX_TASKS} tasks so far")));
+            let message = said!(
+                "a pool's batch holds at most {MAX_TASKS} tasks so far",
+                "풀의 한 묶음에는 아직 작업을 최대 {MAX_TASKS}개까지 담을 수 있습니다"
+            );
+            return Err(self.refuse(node, message));
         }
         Ok(n as u32)
     }
@@ -297,7 +355,14 @@ impl Body<'_, '_> {
     fn task_function(&self, f: &ast::ExprName) -> Result<usize, CompileError> {
         match self.m.globals.get(f.id.as_str()) {
             Some(Global::Function(i)) if self.m.functions[*i].parameters.args.len() == 1 => Ok(*i),
-            _ => Err(self.refuse(f, format!("`{}` is not a function of one parameter defined with `def`", f.id))),
+            _ => {
+                let name = &f.id;
+                let message = said!(
+                    "`{name}` is not a function of one parameter defined with `def`",
+                    "`{name}`은(는) `def`로 정의한, 매개변수가 하나인 함수가 아닙니다"
+                );
+                Err(self.refuse(f, message))
+            }
         }
     }
 
@@ -356,14 +421,21 @@ impl Body<'_, '_> {
             "close" => |k| matches!(k, OpKind::Put { .. }),
             "join" => |k| matches!(k, OpKind::Join { .. }),
             other => {
-                let message = format!("a pool's `{other}()` here is not supported yet: close() and join()");
+                let message = said!(
+                    "a pool's `{other}()` here is not supported yet: close() and join()",
+                    "여기서 풀의 `{other}()`은(는) 아직 지원하지 않습니다. 지원하는 것은 close()와 join()입니다"
+                );
                 return Err(super::refuse(self.m.source, call, message));
             }
         };
         match attr.attr.as_str() {
             "close" => open.closed = true,
             _ if !open.closed => {
-                return Err(super::refuse(self.m.source, call, "ValueError: Pool is still running: call close() first"))
+                let message = said!(
+                    "ValueError: Pool is still running: call close() first",
+                    "먼저 close()를 호출해야 합니다. Python에서는 이 오류가 납니다: ValueError: Pool is still running"
+                );
+                return Err(super::refuse(self.m.source, call, message));
             }
             _ => {}
         }
@@ -419,7 +491,11 @@ impl Body<'_, '_> {
             }
         }
         let Expr::Name(f) = callback else {
-            return Err(self.refuse(callback, "a callback is a queue's `put` or a function of one parameter, so far"));
+            let message = said!(
+                "a callback is a queue's `put` or a function of one parameter, so far",
+                "callback은 아직 큐의 `put`이거나 매개변수가 하나인 함수여야 합니다"
+            );
+            return Err(self.refuse(callback, message));
         };
         let f = self.task_function(f)?;
         let param = self.m.functions[f].parameters.args[0].parameter.name.to_string();
@@ -464,6 +540,22 @@ impl Body<'_, '_> {
         self.m.objects = program.objects;
         parts
     }
+}
+
+/// Why tasks not over a `range(N)` known before the run are refused.
+fn tasks_in_a_range() -> Prose {
+    said!(
+        "the tasks are a `range(N)` with N known before the run",
+        "작업은 N을 실행 전에 알 수 있는 `range(N)`이어야 합니다"
+    )
+}
+
+/// Why a task's argument other than the loop's own variable `var` is refused.
+fn one_argument_per_task(var: &str) -> Prose {
+    said!(
+        "one argument per task, the loop's own `({var},)`, so far",
+        "작업마다 인자는 아직 반복문 변수 하나로 된 `({var},)` 형태여야 합니다"
+    )
 }
 
 /// `callback=queue.put`: the result (in register 0) put on the queue.

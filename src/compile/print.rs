@@ -4,7 +4,7 @@
 use ruff_python_ast::{self as ast, Expr};
 
 use super::body::{Body, Local};
-use super::syntax::{is_bare_call, is_current_thread_name};
+use super::syntax::{is_bare_call, is_current_thread_name, python_raises};
 use super::texts::{merge, print_text_or_number};
 use super::CompileError;
 use crate::engine::program::{Introspect, OpKind, Reg, TextPart};
@@ -14,7 +14,11 @@ impl Body<'_, '_> {
     pub(super) fn print(&mut self, call: &ast::ExprCall) -> Result<(), CompileError> {
         for keyword in &call.arguments.keywords {
             if keyword.arg.as_ref().is_none_or(|a| a.as_str() != "flush") {
-                return Err(self.refuse(keyword, "only `flush=` is supported among print's options so far"));
+                let message = crate::said!(
+                    "only `flush=` is supported among `print`'s options so far",
+                    "`print`의 옵션 중에서는 아직 `flush=`만 지원합니다"
+                );
+                return Err(self.refuse(keyword, message));
             }
         }
         let mut parts: Vec<TextPart> = Vec::new();
@@ -44,17 +48,18 @@ impl Body<'_, '_> {
                                             {
                                                 return Err(self.refuse(
                                                     field,
-                                                    "f-string fields with `=`, `!a` or a format are not supported yet",
+                                                    crate::said!(
+                                                        "f-string fields with `=`, `!a` or a format \
+                                                         are not supported yet",
+                                                        "`=`, `!a`, 서식이 붙은 f-string 필드는 아직 지원하지 않습니다"
+                                                    ),
                                                 ));
                                             }
                                             let repr = field.conversion == ast::ConversionFlag::Repr;
                                             let expr = &field.expression;
                                             if let Some(reg) = self.maybe_text(call, expr, &mut scratch)? {
                                                 if maybe.is_some() {
-                                                    return Err(self.refuse(
-                                                        field,
-                                                        "one value from a queue or a pipe per print, so far",
-                                                    ));
+                                                    return Err(self.refuse(field, one_message_value()));
                                                 }
                                                 maybe = Some((parts.len(), reg, repr));
                                                 parts.push(TextPart::Reg(reg));
@@ -101,7 +106,10 @@ impl Body<'_, '_> {
                             Some('%') => parts.push(TextPart::Lit("%".into())),
                             Some('d' | 'i' | 's' | 'r') => {
                                 let Some(value) = values.next() else {
-                                    return Err(self.refuse(bin, "TypeError: not enough arguments for format string"));
+                                    return Err(self.refuse(
+                                        bin,
+                                        python_raises("TypeError: not enough arguments for format string"),
+                                    ));
                                 };
                                 let part = match (spec, self.known(value)) {
                                     (Some('r'), Some(v)) => TextPart::Lit(v.repr()),
@@ -110,23 +118,29 @@ impl Body<'_, '_> {
                                 parts.push(part);
                             }
                             _ => {
-                                return Err(self
-                                    .refuse(format, "only %d, %i, %s, %r and %% are supported in a `%` format so far"))
+                                return Err(self.refuse(
+                                    format,
+                                    crate::said!(
+                                        "only `%d`, `%i`, `%s`, `%r` and `%%` are supported in a `%` format so far",
+                                        "`%` 서식에서는 아직 `%d`, `%i`, `%s`, `%r`, `%%`만 지원합니다"
+                                    ),
+                                ))
                             }
                         }
                         rest = &rest[at + 2..];
                     }
                     parts.push(TextPart::Lit(rest.to_string()));
                     if let Some(extra) = values.next() {
-                        return Err(
-                            self.refuse(extra, "TypeError: not all arguments converted during string formatting")
-                        );
+                        return Err(self.refuse(
+                            extra,
+                            python_raises("TypeError: not all arguments converted during string formatting"),
+                        ));
                     }
                 }
                 other => {
                     if let Some(reg) = self.maybe_text(call, other, &mut scratch)? {
                         if maybe.is_some() {
-                            return Err(self.refuse(other, "one value from a queue or a pipe per print, so far"));
+                            return Err(self.refuse(other, one_message_value()));
                         }
                         maybe = Some((parts.len(), reg, false));
                         parts.push(TextPart::Reg(reg));
@@ -210,8 +224,10 @@ impl Body<'_, '_> {
             return Ok(TextPart::Reg(r));
         }
         if self.is_time(expr) {
-            let message =
-                "a time in seconds is a decimal: print it in ms, `round((time.perf_counter() - start) * 1000)`";
+            let message = crate::said!(
+                "a time in seconds is a decimal: print it in ms, `round((time.perf_counter() - start) * 1000)`",
+                "초 단위 시간은 소수입니다. `round((time.perf_counter() - start) * 1000)`처럼 ms로 출력하세요"
+            );
             return Err(self.refuse(expr, message));
         }
         // A queue's `empty()` and `full()`, as Python prints a bool.
@@ -228,9 +244,11 @@ impl Body<'_, '_> {
             return Ok(TextPart::Reg(r));
         }
         let Expr::Name(name) = expr else {
-            return Err(
-                self.refuse(expr, "only names, numbers, arithmetic and calls of functions may be printed so far")
+            let message = crate::said!(
+                "only names, numbers, arithmetic and calls of functions may be printed so far",
+                "아직은 이름, 수, 산술식, 함수 호출만 출력할 수 있습니다"
             );
+            return Err(self.refuse(expr, message));
         };
         if let Some(r) = self.local_reg(name.id.as_str()) {
             return Ok(TextPart::Reg(r));
@@ -240,12 +258,20 @@ impl Body<'_, '_> {
             let message = match (self.shared(id), self.locals.get(id)) {
                 (Some(object), _) => {
                     let what = self.m.objects[object.0 as usize].kind.python_type();
-                    format!("printing a whole {what} is not supported yet: print what it holds (`{id}[0]`, `len({id})`, `{id}.value`)")
+                    crate::said!(
+                        "printing a whole `{what}` is not supported yet: \
+                         print what it holds (`{id}[0]`, `len({id})`, `{id}.value`)",
+                        "`{what}` 전체를 출력하는 것은 아직 지원하지 않습니다. \
+                         담긴 것을 출력하세요(`{id}[0]`, `len({id})`, `{id}.value`)"
+                    )
                 }
                 (_, Some(Local::Results { .. })) => {
-                    format!("a pool's results are counted, not kept, so far: print `len({id})`")
+                    crate::said!(
+                        "a pool's results are counted, not kept, so far: print `len({id})`",
+                        "풀의 결과는 아직 개수만 세고 보관하지 않습니다. `len({id})`을(를) 출력하세요"
+                    )
                 }
-                _ => format!("`{id}` is not defined"),
+                _ => crate::said!("`{id}` is not defined", "`{id}`이(가) 정의되지 않았습니다"),
             };
             return Err(self.refuse(name, message));
         };
@@ -256,10 +282,22 @@ impl Body<'_, '_> {
 
     /// The next scratch register of a print, for a value read just before it.
     fn take_scratch(&self, expr: &Expr, scratch: &mut u8) -> Result<Reg, CompileError> {
-        let r = self.beside(expr, *scratch, "too many values in one print")?;
+        let r = self.beside(
+            expr,
+            *scratch,
+            crate::said!("too many values in one print", "출력 한 번에 값이 너무 많습니다"),
+        )?;
         *scratch += 1;
         Ok(r)
     }
+}
+
+/// The refusal of a second value from a queue or a pipe in one print.
+fn one_message_value() -> crate::i18n::Prose {
+    crate::said!(
+        "one value from a queue or a pipe per print, so far",
+        "아직은 출력 한 번에 큐나 파이프에서 온 값을 하나만 쓸 수 있습니다"
+    )
 }
 
 /// `self.name` (in a Thread subclass's `run`).

@@ -7,13 +7,14 @@
 use ruff_python_ast::{self as ast, Expr};
 
 use super::body::Body;
-use super::expr::constant;
+use super::expr::{constant, not_imported, true_or_false};
 use super::scope::{Arg, Global, Handle, Module, ThreadSpec};
 use super::{refuse, CompileError};
 use crate::engine::program::{
     ActorDef, ActorId, ActorRole, ObjectDef, ObjectId, ObjectKind, Op, ProcessDef, ProcessId, StartMethod,
 };
 use crate::engine::trace::Nanos;
+use crate::said;
 
 /// The most child processes a program may make.
 pub(super) const MAX_PROCESSES: usize = 64;
@@ -38,8 +39,7 @@ pub(super) fn mp_call<'e>(
             }
             Expr::Name(owner) if owner.id.as_str() == "multiprocessing" => {
                 if !module.imported("multiprocessing") || module.multiprocessing_alias.is_some() {
-                    let message = "`multiprocessing` is not imported: add `import multiprocessing` first";
-                    return Err(refuse(module.source, owner, message));
+                    return Err(refuse(module.source, owner, not_imported("multiprocessing")));
                 }
                 Ok(Some((call, attr.attr.as_str())))
             }
@@ -54,15 +54,21 @@ impl<'a> Module<'a> {
     pub(super) fn import_from(&mut self, import: &ast::StmtImportFrom) -> Result<(), CompileError> {
         let module = import.module.as_ref().map(|m| m.as_str());
         if module != Some("multiprocessing") || import.level > 0 {
-            let message = "`from ... import` works for `multiprocessing` only so far; import threading, time, os or _thread as plain names";
+            let message = said!(
+                "`from ... import` works for `multiprocessing` only so far; \
+                 import threading, time, os or _thread as plain names",
+                "`from ... import`는 아직 `multiprocessing`에만 쓸 수 있습니다. \
+                 threading, time, os, _thread는 모듈 이름 그대로 가져와야 합니다"
+            );
             return Err(refuse(self.source, import, message));
         }
         for alias in &import.names {
             let name = alias.name.as_str();
             if !IMPORTABLE.contains(&name) || alias.asname.is_some() {
-                let message = format!(
-                    "`{name}` cannot be imported from multiprocessing here: {} are supported, without `as`",
-                    IMPORTABLE.join(", ")
+                let supported = IMPORTABLE.join(", ");
+                let message = said!(
+                    "`{name}` cannot be imported from multiprocessing here: {supported} are supported, without `as`",
+                    "여기서는 multiprocessing에서 `{name}`을(를) 가져올 수 없습니다. `as` 없이 {supported}만 지원합니다"
                 );
                 return Err(refuse(self.source, alias, message));
             }
@@ -78,7 +84,10 @@ impl<'a> Module<'a> {
         node: &impl ruff_text_size::Ranged,
     ) -> Result<ActorId, CompileError> {
         if self.processes.len() >= MAX_PROCESSES {
-            let message = format!("a program may make at most {MAX_PROCESSES} processes so far");
+            let message = said!(
+                "a program may make at most {MAX_PROCESSES} processes so far",
+                "프로그램은 아직 프로세스를 최대 {MAX_PROCESSES}개까지 만들 수 있습니다"
+            );
             return Err(refuse(self.source, node, message));
         }
         // CPython numbers every Process it makes, named or not.
@@ -127,23 +136,34 @@ impl<'a> Module<'a> {
             let def = &self.objects[object.0 as usize];
             let name = def.name.as_str();
             if self.thread_only.contains(&object) {
-                let message = format!(
-                    "`{name}` is a {} of `threading` or `queue`: a child process gets its own copy, so nothing is shared; share through multiprocessing's Queue, Pipe or Value",
-                    def.kind.python_type()
+                let kind = def.kind.python_type();
+                let message = said!(
+                    "`{name}` is a {kind} of `threading` or `queue`: a child process gets its own copy, \
+                     so nothing is shared; share through multiprocessing's Queue, Pipe or Value",
+                    "`{name}`은(는) `threading`이나 `queue`의 {kind}입니다. 자식 프로세스는 자기 사본을 \
+                     받으므로 아무것도 공유되지 않습니다. multiprocessing의 Queue, Pipe, Value로 \
+                     공유해야 합니다"
                 );
                 return Err(refuse(self.source, node, message));
             }
             let spawn = self.start_method == StartMethod::Spawn;
             if spawn && matches!(def.kind, ObjectKind::Pipe { .. }) {
-                return Err(refuse(self.source, node, "pipes under the spawn start method are not modelled yet"));
+                let message = said!(
+                    "pipes under the spawn start method are not modelled yet",
+                    "spawn 시작 방식에서의 파이프는 아직 모델링하지 않았습니다"
+                );
+                return Err(refuse(self.source, node, message));
             }
             let shared = !matches!(def.kind, ObjectKind::Var { .. } | ObjectKind::List { .. });
             let lock_of_passed = passed.iter().any(
                 |p| matches!(self.objects[p.0 as usize].kind, ObjectKind::SharedValue { lock, .. } if lock == object),
             );
             if spawn && shared && !passed.contains(&object) && !lock_of_passed {
-                let message = format!(
-                    "under spawn a child process starts afresh and has only what it is given: pass `{name}` to it in `args=`"
+                let message = said!(
+                    "under spawn a child process starts afresh and has only what it is given: \
+                     pass `{name}` to it in `args=`",
+                    "spawn에서는 자식 프로세스가 처음부터 새로 시작해 넘겨받은 것만 가집니다: \
+                     `{name}`을(를) `args=`에 넣어 넘겨야 합니다"
                 );
                 return Err(refuse(self.source, node, message));
             }
@@ -166,37 +186,60 @@ impl<'a> Module<'a> {
         let args = &call.arguments.args[..];
         let keyword =
             |k: &str| call.arguments.keywords.iter().find(|kw| kw.arg.as_ref().is_some_and(|a| a.as_str() == k));
-        let whole = |e: &Expr, what: &str| {
-            constant(self, e)
-                .ok_or_else(|| refuse(self.source, e, format!("{what} is a whole number known before the run")))
+        // `what` in English, then in Korean.
+        let whole = |e: &Expr, (what, what_ko): (&str, &str)| {
+            constant(self, e).ok_or_else(|| {
+                let message = said!(
+                    "{what} is a whole number known before the run",
+                    "{what_ko}은 실행 전에 알 수 있는 정수여야 합니다"
+                );
+                refuse(self.source, e, message)
+            })
         };
         match made {
             "Queue" => {
                 let unknown =
                     call.arguments.keywords.iter().find(|k| k.arg.as_ref().is_none_or(|a| a.as_str() != "maxsize"));
                 if let (Some(extra), _) | (_, Some(extra)) = (args.get(1), unknown.map(|k| &k.value)) {
-                    return Err(refuse(self.source, extra, "a Queue takes `maxsize` only"));
+                    let message = said!("a Queue takes `maxsize` only", "Queue는 `maxsize`만 받습니다");
+                    return Err(refuse(self.source, extra, message));
                 }
                 let maxsize = match (args.first(), keyword("maxsize")) {
-                    (Some(m), None) | (None, Some(ast::Keyword { value: m, .. })) => whole(m, "a Queue's maxsize")?,
+                    (Some(m), None) | (None, Some(ast::Keyword { value: m, .. })) => {
+                        whole(m, ("a Queue's maxsize", "Queue의 maxsize 값"))?
+                    }
                     (None, None) => 0,
-                    (Some(_), Some(k)) => return Err(refuse(self.source, k, "maxsize is given twice")),
+                    (Some(_), Some(k)) => {
+                        let message = said!("maxsize is given twice", "maxsize가 두 번 주어졌습니다");
+                        return Err(refuse(self.source, k, message));
+                    }
                 };
                 Ok(Some(ObjectKind::Queue { maxsize: maxsize.clamp(0, u32::MAX as i64) as u32 }))
             }
             "Value" => {
                 let ([typecode, initial], true) = (args, call.arguments.keywords.is_empty()) else {
-                    return Err(refuse(self.source, call, "a Value is made as `Value(\"i\", 0)` so far"));
+                    let message = said!(
+                        "a Value is made as `Value(\"i\", 0)` so far",
+                        "Value는 아직 `Value(\"i\", 0)` 형태로만 만들 수 있습니다"
+                    );
+                    return Err(refuse(self.source, call, message));
                 };
                 let Expr::StringLiteral(code) = typecode else {
-                    return Err(refuse(self.source, typecode, "a Value's typecode is text, like \"i\""));
+                    let message = said!(
+                        "a Value's typecode is text, like \"i\"",
+                        "Value의 typecode는 \"i\"처럼 문자열이어야 합니다"
+                    );
+                    return Err(refuse(self.source, typecode, message));
                 };
                 // Narrower C types wrap around in CPython; these hold what the engines hold.
                 if !matches!(code.value.to_str(), "i" | "l" | "q") {
-                    let message = "a Value holds a whole number so far: typecode \"i\", \"l\" or \"q\"";
+                    let message = said!(
+                        "a Value holds a whole number so far: typecode \"i\", \"l\" or \"q\"",
+                        "Value는 아직 정수만 담을 수 있습니다: typecode \"i\", \"l\", \"q\""
+                    );
                     return Err(refuse(self.source, typecode, message));
                 }
-                let initial = whole(initial, "a Value's first value")?;
+                let initial = whole(initial, ("a Value's first value", "Value의 첫 값"))?;
                 // multiprocessing's Value lock is re-entrant.
                 self.objects.push(ObjectDef { name: format!("{name}.get_lock()"), kind: ObjectKind::RLock });
                 Ok(Some(ObjectKind::SharedValue { initial, lock: ObjectId(self.objects.len() as u16 - 1) }))
@@ -210,16 +253,26 @@ impl<'a> Module<'a> {
     pub(super) fn declare_pipe(&mut self, names: &ast::ExprTuple, value: &Expr) -> Result<bool, CompileError> {
         let Some((call, "Pipe")) = mp_call(self, value)? else { return Ok(false) };
         let [Expr::Name(left), Expr::Name(right)] = &names.elts[..] else {
-            return Err(refuse(self.source, names, "a Pipe's two ends go to two names: `left, right = Pipe()`"));
+            let message = said!(
+                "a Pipe's two ends go to two names: `left, right = Pipe()`",
+                "Pipe의 양 끝은 두 이름에 나눠 대입해야 합니다: `left, right = Pipe()`"
+            );
+            return Err(refuse(self.source, names, message));
         };
         let duplex = match (&call.arguments.args[..], &call.arguments.keywords[..]) {
             ([], []) => true,
             ([Expr::BooleanLiteral(b)], []) => b.value,
             ([], [k]) if k.arg.as_ref().is_some_and(|a| a.as_str() == "duplex") => match &k.value {
                 Expr::BooleanLiteral(b) => b.value,
-                other => return Err(refuse(self.source, other, "`duplex=` is True or False")),
+                other => return Err(refuse(self.source, other, true_or_false("duplex="))),
             },
-            _ => return Err(refuse(self.source, call, "a Pipe takes `duplex=True` or `duplex=False` only")),
+            _ => {
+                let message = said!(
+                    "a Pipe takes `duplex=True` or `duplex=False` only",
+                    "Pipe는 `duplex=True` 또는 `duplex=False`만 받습니다"
+                );
+                return Err(refuse(self.source, call, message));
+            }
         };
         self.objects.push(ObjectDef {
             name: format!("Pipe() as {}, {}", left.id, right.id),
@@ -247,19 +300,39 @@ impl Body<'_, '_> {
     pub(super) fn start_method_call(&mut self, expr: &Expr) -> Result<bool, CompileError> {
         let Some((call, "set_start_method")) = mp_call(self.m, expr)? else { return Ok(false) };
         if !self.main || !self.m.processes.is_empty() {
-            return Err(self.refuse(call, "set the start method in the main thread before making any process"));
+            let message = said!(
+                "set the start method in the main thread before making any process",
+                "시작 방식은 프로세스를 만들기 전에 메인 스레드에서 설정해야 합니다"
+            );
+            return Err(self.refuse(call, message));
         }
         let method = match &call.arguments.args[..] {
             [Expr::StringLiteral(s)] => s.value.to_str(),
-            _ => return Err(self.refuse(call, "`set_start_method` takes \"fork\" or \"spawn\"")),
+            _ => {
+                let message = said!(
+                    "`set_start_method` takes \"fork\" or \"spawn\"",
+                    "`set_start_method`에는 \"fork\" 또는 \"spawn\"을 넘겨야 합니다"
+                );
+                return Err(self.refuse(call, message));
+            }
         };
         self.m.start_method = match method {
             "fork" => StartMethod::Fork,
             "spawn" => StartMethod::Spawn,
             "forkserver" => {
-                return Err(self.refuse(call, "the forkserver start method is not modelled yet: \"fork\" or \"spawn\""))
+                let message = said!(
+                    "the forkserver start method is not modelled yet: \"fork\" or \"spawn\"",
+                    "forkserver 시작 방식은 아직 모델링하지 않았습니다: \"fork\"나 \"spawn\"을 써야 합니다"
+                );
+                return Err(self.refuse(call, message));
             }
-            other => return Err(self.refuse(call, format!("ValueError: cannot find context for '{other}'"))),
+            other => {
+                let message = said!(
+                    "ValueError: cannot find context for '{other}'",
+                    "Python에서는 이 오류가 납니다: ValueError: cannot find context for '{other}'"
+                );
+                return Err(self.refuse(call, message));
+            }
         };
         Ok(true)
     }
@@ -276,27 +349,53 @@ impl Body<'_, '_> {
             return Ok(false);
         }
         if attr.attr.as_str() != "setswitchinterval" {
-            let message = format!("`sys.{}` is not supported yet; `sys.setswitchinterval(seconds)` is", attr.attr);
+            let name = &attr.attr;
+            let message = said!(
+                "`sys.{name}` is not supported yet; `sys.setswitchinterval(seconds)` is",
+                "`sys.{name}`은(는) 아직 지원하지 않습니다. 지원하는 것은 `sys.setswitchinterval(seconds)`입니다"
+            );
             return Err(self.refuse(call, message));
         }
         if !self.main || self.nesting > 0 || !self.m.threads.is_empty() {
-            let message = "set the switch interval in the main thread, at the module's level (not in a loop or a branch), before starting any thread or process";
+            let message = said!(
+                "set the switch interval in the main thread, at the module's level (not in a loop or a branch), \
+                 before starting any thread or process",
+                "스위치 간격은 스레드나 프로세스를 시작하기 전에, 메인 스레드의 모듈 최상위\
+                 (반복문이나 분기 안이 아닌 곳)에서 설정해야 합니다"
+            );
             return Err(self.refuse(call, message));
         }
         let seconds = match (&call.arguments.args[..], call.arguments.keywords.is_empty()) {
             ([arg], true) => self.seconds(arg),
-            _ => return Err(self.refuse(call, "`sys.setswitchinterval` takes one number of seconds")),
+            _ => {
+                let message = said!(
+                    "`sys.setswitchinterval` takes one number of seconds",
+                    "`sys.setswitchinterval`에는 초 단위의 수 하나를 넘겨야 합니다"
+                );
+                return Err(self.refuse(call, message));
+            }
         };
         let Some(seconds) = seconds else {
-            return Err(self.refuse(call, "the switch interval is a number known before the run, so far"));
+            let message = said!(
+                "the switch interval is a number known before the run, so far",
+                "스위치 간격은 아직 실행 전에 알 수 있는 수여야 합니다"
+            );
+            return Err(self.refuse(call, message));
         };
         if seconds <= 0.0 {
-            return Err(self.refuse(call, "ValueError: switch interval must be strictly positive"));
+            let message = said!(
+                "ValueError: switch interval must be strictly positive",
+                "Python에서는 이 오류가 납니다: ValueError: switch interval must be strictly positive"
+            );
+            return Err(self.refuse(call, message));
         }
         // CPython keeps it in whole microseconds.
         let micros = (seconds * 1e6).floor();
         if !(1.0..=MAX_SWITCH_INTERVAL_S * 1e6).contains(&micros) {
-            let message = format!("a switch interval from 1 µs to {MAX_SWITCH_INTERVAL_S} s, so far");
+            let message = said!(
+                "a switch interval from 1 µs to {MAX_SWITCH_INTERVAL_S} s, so far",
+                "스위치 간격은 아직 1 µs부터 {MAX_SWITCH_INTERVAL_S} s까지만 지원합니다"
+            );
             return Err(self.refuse(call, message));
         }
         self.m.switch_interval = Some(micros as Nanos * 1000);

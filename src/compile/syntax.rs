@@ -1,7 +1,9 @@
 //! What the syntax tree says, asked without compiling: which names a statement uses or
-//! assigns, whether a value makes threads, what a statement is called in a message.
+//! assigns, whether a value makes threads, how a statement not supported is refused.
 
 use ruff_python_ast::{self as ast, Expr, Stmt};
+
+use crate::i18n::{Prose, Text};
 
 /// `__name__ == "__main__"`.
 pub(super) fn is_main_guard(test: &Expr) -> bool {
@@ -169,21 +171,31 @@ impl<'a> ruff_python_ast::visitor::Visitor<'a> for Walker<'a, '_> {
     }
 }
 
-/// A statement's kind in words, for a refusal.
-pub(super) fn describe(stmt: &Stmt) -> &'static str {
-    match stmt {
-        Stmt::ClassDef(_) => "a class",
-        Stmt::Return(_) => "`return`",
-        Stmt::Try(_) => "`try`",
-        Stmt::Raise(_) => "`raise`",
-        Stmt::ImportFrom(_) => "`from ... import`",
-        Stmt::Delete(_) => "`del`",
-        Stmt::Match(_) => "`match`",
-        Stmt::Assert(_) => "`assert`",
-        Stmt::Nonlocal(_) => "`nonlocal`",
-        Stmt::FunctionDef(_) => "a `def` inside a function",
-        _ => "this statement",
-    }
+/// The refusal of a statement of a kind not supported.
+pub(super) fn not_supported(stmt: &Stmt) -> Text {
+    let (en, ko) = match stmt {
+        Stmt::ClassDef(_) => ("a class is not supported yet", "클래스는 아직 지원하지 않습니다"),
+        Stmt::Return(_) => ("`return` is not supported yet", "`return` 문은 아직 지원하지 않습니다"),
+        Stmt::Try(_) => ("`try` is not supported yet", "`try` 문은 아직 지원하지 않습니다"),
+        Stmt::Raise(_) => ("`raise` is not supported yet", "`raise` 문은 아직 지원하지 않습니다"),
+        Stmt::ImportFrom(_) => {
+            ("`from ... import` is not supported yet", "`from ... import` 문은 아직 지원하지 않습니다")
+        }
+        Stmt::Delete(_) => ("`del` is not supported yet", "`del` 문은 아직 지원하지 않습니다"),
+        Stmt::Match(_) => ("`match` is not supported yet", "`match` 문은 아직 지원하지 않습니다"),
+        Stmt::Assert(_) => ("`assert` is not supported yet", "`assert` 문은 아직 지원하지 않습니다"),
+        Stmt::Nonlocal(_) => ("`nonlocal` is not supported yet", "`nonlocal` 문은 아직 지원하지 않습니다"),
+        Stmt::FunctionDef(_) => {
+            ("a `def` inside a function is not supported yet", "함수 안의 `def` 문은 아직 지원하지 않습니다")
+        }
+        _ => ("this statement is not supported yet", "이 문장은 아직 지원하지 않습니다"),
+    };
+    Text { en, ko }
+}
+
+/// The error CPython raises here, in its own words (`TypeError: ...`), said as Python's.
+pub(super) fn python_raises(error: &str) -> Prose {
+    crate::said!("{error}", "Python은 여기서 이 오류를 냅니다: {error}")
 }
 
 /// How many times `stmts` give `name` a value (`=`, `+=`, a `for` target), inside blocks

@@ -9,20 +9,24 @@
 use ruff_python_ast::{self as ast, Expr, Stmt};
 
 use super::body::Body;
-use super::expr::{const_text, range_of, threading_call, value_in, Env};
+use super::expr::{const_text, not_imported, range_of, threading_call, true_or_false, value_in, Env};
 use super::scope::{Arg, Global, Handle, Module, ThreadClass, ThreadSpec, Value};
 use super::{refuse, CompileError};
 use crate::engine::program::{ActorDef, ActorId, ActorRole, ObjectKind, OpKind, ProcessId};
+use crate::i18n::Prose;
+use crate::said;
 
 impl<'a> Module<'a> {
     /// Declares `class NAME(threading.Thread):` with its `__init__` and `run`.
     pub(super) fn declare_class(&mut self, class: &'a ast::StmtClassDef) -> Result<(), CompileError> {
         let refused = || {
-            refuse(
-                self.source,
-                class,
-                "a class is supported only as a `threading.Thread` subclass, `class Worker(threading.Thread):`, so far",
-            )
+            let message = said!(
+                "a class is supported only as a `threading.Thread` subclass, \
+                 `class Worker(threading.Thread):`, so far",
+                "클래스는 아직 `threading.Thread`의 하위 클래스(`class Worker(threading.Thread):`)로만 \
+                 지원합니다"
+            );
+            refuse(self.source, class, message)
         };
         let bases = class.arguments.as_deref().map_or(&[][..], |a| &a.args[..]);
         let keywords = class.arguments.as_deref().is_some_and(|a| !a.keywords.is_empty());
@@ -33,7 +37,7 @@ impl<'a> Module<'a> {
             return Err(refused());
         }
         if !self.imported("threading") {
-            return Err(refuse(self.source, base, "`threading` is not imported: add `import threading` first"));
+            return Err(refuse(self.source, base, not_imported("threading")));
         }
         let (mut init, mut run) = (None, None);
         for stmt in &class.body {
@@ -41,20 +45,34 @@ impl<'a> Module<'a> {
                 Stmt::FunctionDef(def) if def.name.as_str() == "__init__" => init = Some(def),
                 Stmt::FunctionDef(def) if def.name.as_str() == "run" => run = Some(def),
                 Stmt::FunctionDef(def) => {
-                    return Err(refuse(
-                        self.source,
-                        &def.name,
+                    let message = said!(
                         "a Thread subclass may define `__init__` and `run` only, so far",
-                    ))
+                        "Thread 하위 클래스에는 아직 `__init__`과 `run`만 정의할 수 있습니다"
+                    );
+                    return Err(refuse(self.source, &def.name, message));
                 }
                 Stmt::Pass(_) => {}
                 Stmt::Expr(e) if matches!(e.value.as_ref(), Expr::StringLiteral(_)) => {}
-                other => return Err(refuse(self.source, other, "a Thread subclass holds `def`s only, so far")),
+                other => {
+                    let message = said!(
+                        "a Thread subclass holds `def`s only, so far",
+                        "Thread 하위 클래스에는 아직 `def`만 둘 수 있습니다"
+                    );
+                    return Err(refuse(self.source, other, message));
+                }
             }
         }
-        let run = run.ok_or_else(|| refuse(self.source, &class.name, "a Thread subclass needs `def run(self):`"))?;
+        let run = run.ok_or_else(|| {
+            let message = said!(
+                "a Thread subclass needs `def run(self):`",
+                "Thread 하위 클래스에는 `def run(self):`이(가) 필요합니다"
+            );
+            refuse(self.source, &class.name, message)
+        })?;
         if run.parameters.args.len() != 1 || run.parameters.args[0].parameter.name.as_str() != "self" {
-            return Err(refuse(self.source, &run.name, "`run` takes `self` only: `def run(self):`"));
+            let message =
+                said!("`run` takes `self` only: `def run(self):`", "`run`은 `self`만 받습니다: `def run(self):`");
+            return Err(refuse(self.source, &run.name, message));
         }
         self.functions.push(run);
         let run = self.functions.len() - 1;
@@ -83,7 +101,9 @@ pub(super) fn instance(module: &Module, env: Env, expr: &Expr) -> Result<Option<
     };
     let Some(init) = class.init else {
         if !call.arguments.is_empty() {
-            return Err(refuse(module.source, call, format!("{}() takes no arguments", class_name.id)));
+            let class = &class_name.id;
+            let message = said!("{class}() takes no arguments", "{class}()은(는) 인자를 받지 않습니다");
+            return Err(refuse(module.source, call, message));
         }
         return Ok(Some(spec));
     };
@@ -92,7 +112,11 @@ pub(super) fn instance(module: &Module, env: Env, expr: &Expr) -> Result<Option<
     let plain = p.posonlyargs.is_empty() && p.vararg.is_none() && p.kwonlyargs.is_empty() && p.kwarg.is_none();
     let names: Vec<&str> = p.args.iter().map(|a| a.parameter.name.as_str()).collect();
     if !plain || names.first() != Some(&"self") || p.args.iter().any(|a| a.default.is_some()) {
-        return Err(refuse(module.source, &init.name, "`__init__` takes `self` and plain parameters, so far"));
+        let message = said!(
+            "`__init__` takes `self` and plain parameters, so far",
+            "`__init__`은 아직 `self`와 일반 매개변수만 받을 수 있습니다"
+        );
+        return Err(refuse(module.source, &init.name, message));
     }
     let mut bound: Vec<(String, Value)> = Vec::new();
     for (name, arg) in names[1..].iter().zip(&call.arguments.args) {
@@ -100,17 +124,18 @@ pub(super) fn instance(module: &Module, env: Env, expr: &Expr) -> Result<Option<
     }
     for keyword in &call.arguments.keywords {
         let Some(name) = keyword.arg.as_ref().map(|a| a.as_str()).filter(|n| names[1..].contains(n)) else {
-            return Err(refuse(module.source, keyword, "an argument `__init__` does not take"));
+            let message = said!("an argument `__init__` does not take", "`__init__`이 받지 않는 인자입니다");
+            return Err(refuse(module.source, keyword, message));
         };
         bound.push((name.to_string(), known_argument(module, env, &keyword.value)?));
     }
     if bound.len() != names.len() - 1 || call.arguments.args.len() > names.len() - 1 {
-        let wanted = names.len() - 1;
-        return Err(refuse(
-            module.source,
-            call,
-            format!("{}() takes {wanted} arguments here, and is given {}", class_name.id, call.arguments.len()),
-        ));
+        let (class, wanted, given) = (&class_name.id, names.len() - 1, call.arguments.len());
+        let message = said!(
+            "{class}() takes {wanted} arguments here, and is given {given}",
+            "{class}()은(는) 여기서 인자를 {wanted}개 받는데 {given}개가 주어졌습니다"
+        );
+        return Err(refuse(module.source, call, message));
     }
     let mut attributes = Vec::new();
     for stmt in &init.body {
@@ -122,25 +147,33 @@ pub(super) fn instance(module: &Module, env: Env, expr: &Expr) -> Result<Option<
             }
             Stmt::Assign(assign) => {
                 let [Expr::Attribute(target)] = assign.targets.as_slice() else {
-                    return Err(refuse(
-                        module.source,
-                        assign,
+                    let message = said!(
                         "`__init__` sets attributes, `self.delay = value`, so far",
-                    ));
+                        "`__init__`의 대입은 아직 `self.delay = value`처럼 속성을 설정하는 것만 지원합니다"
+                    );
+                    return Err(refuse(module.source, assign, message));
                 };
                 if !matches!(target.value.as_ref(), Expr::Name(s) if s.id.as_str() == "self") {
-                    return Err(refuse(module.source, target, "`__init__` sets attributes of `self` only, so far"));
+                    let message = said!(
+                        "`__init__` sets attributes of `self` only, so far",
+                        "`__init__`에서는 아직 `self`의 속성만 설정할 수 있습니다"
+                    );
+                    return Err(refuse(module.source, target, message));
                 }
                 if matches!(target.attr.as_str(), "name" | "daemon") {
-                    let message = format!("give the thread's {0} to `super().__init__({0}=...)`, so far", target.attr);
+                    let attr = &target.attr;
+                    let message = said!(
+                        "give the thread's {attr} to `super().__init__({attr}=...)`, so far",
+                        "스레드의 {attr} 값은 아직 `super().__init__({attr}=...)`에 넘겨야 합니다"
+                    );
                     return Err(refuse(module.source, target, message));
                 }
                 let value = value_in(module, &scope, &assign.value).ok_or_else(|| {
-                    refuse(
-                        module.source,
-                        assign.value.as_ref(),
+                    let message = said!(
                         "an attribute is a number or text known before the run, so far",
-                    )
+                        "속성 값은 아직 실행 전에 알 수 있는 수나 문자열이어야 합니다"
+                    );
+                    refuse(module.source, assign.value.as_ref(), message)
                 })?;
                 let key = format!("self.{}", target.attr);
                 attributes.retain(|(k, _): &(String, Value)| *k != key);
@@ -149,11 +182,12 @@ pub(super) fn instance(module: &Module, env: Env, expr: &Expr) -> Result<Option<
             Stmt::Pass(_) => {}
             Stmt::Expr(e) if matches!(e.value.as_ref(), Expr::StringLiteral(_)) => {}
             other => {
-                return Err(refuse(
-                    module.source,
-                    other,
+                let message = said!(
                     "`__init__` may call `super().__init__(...)` and set `self.NAME = value`, so far",
-                ))
+                    "`__init__`에서는 아직 `super().__init__(...)` 호출과 `self.NAME = value` 설정만 할 수 \
+                     있습니다"
+                );
+                return Err(refuse(module.source, other, message));
             }
         }
     }
@@ -190,22 +224,30 @@ fn thread_options(module: &Module, env: Env, call: &ast::ExprCall, spec: &mut Th
         _ => &call.arguments.args[..],
     };
     if let Some(arg) = positional.first() {
-        return Err(refuse(module.source, arg, "give the thread's options by name: `super().__init__(name=name)`"));
+        let message = said!(
+            "give the thread's options by name: `super().__init__(name=name)`",
+            "스레드의 옵션은 키워드 인자로 넘겨야 합니다: `super().__init__(name=name)`"
+        );
+        return Err(refuse(module.source, arg, message));
     }
     for keyword in &call.arguments.keywords {
         match keyword.arg.as_ref().map(|a| a.as_str()) {
             Some("name") => {
                 spec.name = Some(const_text(module, env, &keyword.value).ok_or_else(|| {
-                    refuse(module.source, &keyword.value, "a thread's name is text known before the run")
+                    let message = said!(
+                        "a thread's name is text known before the run",
+                        "스레드의 이름은 실행 전에 알 수 있는 문자열이어야 합니다"
+                    );
+                    refuse(module.source, &keyword.value, message)
                 })?)
             }
             Some("daemon") => spec.daemon = daemon_flag(module, &keyword.value)?,
             _ => {
-                return Err(refuse(
-                    module.source,
-                    keyword,
+                let message = said!(
                     "only `name=` and `daemon=` are supported in `super().__init__(...)` so far",
-                ))
+                    "`super().__init__(...)`에서는 아직 `name=`, `daemon=`만 지원합니다"
+                );
+                return Err(refuse(module.source, keyword, message));
             }
         }
     }
@@ -225,7 +267,11 @@ pub(super) fn thread_target(module: &Module, env: Env, expr: &Expr) -> Result<Op
     };
     let what = if process { "Process" } else { "Thread" };
     if let Some(arg) = call.arguments.args.first() {
-        return Err(refuse(module.source, arg, format!("give the function as `target=`: {what}(target=work)")));
+        let message = said!(
+            "give the function as `target=`: {what}(target=work)",
+            "함수는 `target=` 키워드 인자로 넘겨야 합니다: {what}(target=work)"
+        );
+        return Err(refuse(module.source, arg, message));
     }
     let (mut target, mut name, mut args, mut named, mut daemon) = (None, None, Vec::new(), Vec::new(), false);
     for keyword in &call.arguments.keywords {
@@ -233,33 +279,45 @@ pub(super) fn thread_target(module: &Module, env: Env, expr: &Expr) -> Result<Op
             Some("target") => match &keyword.value {
                 Expr::Name(f) => target = Some(function_named(module, f)?),
                 other => {
-                    return Err(refuse(
-                        module.source,
-                        other,
+                    let message = said!(
                         "a thread's target is the name of a function defined with `def`",
-                    ))
+                        "스레드의 target은 `def`로 정의한 함수의 이름이어야 합니다"
+                    );
+                    return Err(refuse(module.source, other, message));
                 }
             },
             Some("name") => {
                 name = Some(const_text(module, env, &keyword.value).ok_or_else(|| {
-                    refuse(
-                        module.source,
-                        &keyword.value,
-                        "a thread's name is text known before the run, like f\"T{i}\"",
-                    )
+                    let message = said!(
+                        "a thread's name is text known before the run, like f\"T{{i}}\"",
+                        "스레드의 이름은 f\"T{{i}}\"처럼 실행 전에 알 수 있는 문자열이어야 합니다"
+                    );
+                    refuse(module.source, &keyword.value, message)
                 })?)
             }
-            Some("args") => args = arguments(module, env, &keyword.value, "`args=` is a tuple, like (1,) or (i, 0.5)")?,
+            Some("args") => {
+                let not_a_tuple = said!(
+                    "`args=` is a tuple, like (1,) or (i, 0.5)",
+                    "`args=` 인자는 (1,)이나 (i, 0.5) 같은 튜플이어야 합니다"
+                );
+                args = arguments(module, env, &keyword.value, not_a_tuple)?
+            }
             Some("kwargs") => named = keyword_arguments(module, env, &keyword.value)?,
             Some("daemon") => daemon = daemon_flag(module, &keyword.value)?,
             _ => {
-                let message =
-                    format!("only `target=`, `args=`, `kwargs=`, `name=` and `daemon=` are supported in `{what}(...)`");
+                let message = said!(
+                    "only `target=`, `args=`, `kwargs=`, `name=` and `daemon=` are supported in `{what}(...)`",
+                    "`{what}(...)`에서는 `target=`, `args=`, `kwargs=`, `name=`, `daemon=`만 지원합니다"
+                );
                 return Err(refuse(module.source, keyword, message));
             }
         }
     }
-    let target = target.ok_or_else(|| refuse(module.source, call, "`target=` is needed: the function it runs"))?;
+    let target = target.ok_or_else(|| {
+        let message =
+            said!("`target=` is needed: the function it runs", "실행할 함수를 넘기는 `target=` 인자가 필요합니다");
+        refuse(module.source, call, message)
+    })?;
     Ok(Some(ThreadSpec { target, name, args, named, daemon, attributes: None, process }))
 }
 
@@ -281,7 +339,9 @@ pub(super) fn make_threads(m: &mut Module, outer: Env, value: &Expr) -> Result<O
         Expr::ListComp(comp) => {
             let [generator] = comp.generators.as_slice() else { return Ok(None) };
             if let Some(filter) = generator.ifs.first() {
-                return Err(refuse(m.source, filter, "a comprehension's `if` is not supported yet"));
+                let message =
+                    said!("a comprehension's `if` is not supported yet", "컴프리헨션의 `if`는 아직 지원하지 않습니다");
+                return Err(refuse(m.source, filter, message));
             }
             let Some((from, n)) = range_of(m, outer, &generator.iter) else { return Ok(None) };
             let var = match &generator.target {
@@ -339,7 +399,11 @@ impl Module<'_> {
     /// Refused if `more` threads would make more than [`MAX_THREADS`].
     fn room_for_threads(&self, node: &impl ruff_text_size::Ranged, more: u64) -> Result<(), CompileError> {
         if self.threads.len() as u64 + more > MAX_THREADS as u64 {
-            return Err(refuse(self.source, node, format!("a program may make at most {MAX_THREADS} threads so far")));
+            let message = said!(
+                "a program may make at most {MAX_THREADS} threads so far",
+                "프로그램은 아직 스레드를 최대 {MAX_THREADS}개까지 만들 수 있습니다"
+            );
+            return Err(refuse(self.source, node, message));
         }
         Ok(())
     }
@@ -355,14 +419,23 @@ impl Module<'_> {
 fn function_named(module: &Module, f: &ast::ExprName) -> Result<usize, CompileError> {
     match module.globals.get(f.id.as_str()) {
         Some(Global::Function(i)) => Ok(*i),
-        _ => Err(refuse(module.source, f, format!("`{}` is not a function defined with `def`", f.id))),
+        _ => {
+            let name = &f.id;
+            let message =
+                said!("`{name}` is not a function defined with `def`", "`{name}`은(는) `def`로 정의한 함수가 아닙니다");
+            Err(refuse(module.source, f, message))
+        }
     }
 }
 
 /// A thread's argument: a number or text known before the run.
 fn known_argument(module: &Module, env: Env, arg: &Expr) -> Result<Value, CompileError> {
     value_in(module, env, arg).ok_or_else(|| {
-        refuse(module.source, arg, "a thread's arguments are numbers or text known before the run, so far")
+        let message = said!(
+            "a thread's arguments are numbers or text known before the run, so far",
+            "스레드의 인자는 아직 실행 전에 알 수 있는 수나 문자열이어야 합니다"
+        );
+        refuse(module.source, arg, message)
     })
 }
 
@@ -393,23 +466,30 @@ fn argument(module: &Module, env: Env, arg: &Expr) -> Result<Arg, CompileError> 
         _ => None,
     };
     handle.map(Arg::Handle).ok_or_else(|| {
-        refuse(
-            module.source,
-            arg,
+        let message = said!(
             "an argument is a number or text known before the run, or a lock, queue, Value or pipe end, so far",
-        )
+            "인자는 아직 실행 전에 알 수 있는 수나 문자열, 또는 락, 큐, Value, 파이프의 한쪽 끝이어야 \
+             합니다"
+        );
+        refuse(module.source, arg, message)
     })
 }
 
 /// Arguments, a tuple; `not_a_tuple` says what else is refused.
-fn arguments(module: &Module, env: Env, args: &Expr, not_a_tuple: &str) -> Result<Vec<Arg>, CompileError> {
+fn arguments(module: &Module, env: Env, args: &Expr, not_a_tuple: Prose) -> Result<Vec<Arg>, CompileError> {
     let Expr::Tuple(tuple) = args else { return Err(refuse(module.source, args, not_a_tuple)) };
     tuple.elts.iter().map(|arg| argument(module, env, arg)).collect()
 }
 
 /// `kwargs={"name": value, ...}`.
 fn keyword_arguments(module: &Module, env: Env, kwargs: &Expr) -> Result<Vec<(String, Arg)>, CompileError> {
-    let refused = |at: &Expr| refuse(module.source, at, "`kwargs=` is a dict with text keys, like {\"n\": 3}");
+    let refused = |at: &Expr| {
+        let message = said!(
+            "`kwargs=` is a dict with text keys, like {{\"n\": 3}}",
+            "`kwargs=` 인자는 {{\"n\": 3}}처럼 키가 문자열인 딕셔너리여야 합니다"
+        );
+        refuse(module.source, at, message)
+    };
     let Expr::Dict(dict) = kwargs else { return Err(refused(kwargs)) };
     let mut named = Vec::new();
     for item in &dict.items {
@@ -435,10 +515,11 @@ impl Body<'_, '_> {
             return Ok(false);
         }
         let Some((from, times)) = self.range(&for_.iter) else {
-            return Err(self.refuse(
-                for_.iter.as_ref(),
+            let message = said!(
                 "a loop that makes threads goes over `range(N)` with N known before the run",
-            ));
+                "스레드를 만드는 반복문은 실행 전에 N을 알 수 있는 `range(N)`에 대해 돌아야 합니다"
+            );
+            return Err(self.refuse(for_.iter.as_ref(), message));
         };
         self.m.room_for_threads(for_, times)?;
         // As if each copy were written out at the top level: no `break`, no engine loop.
@@ -470,17 +551,27 @@ impl Body<'_, '_> {
     /// `Dummy-N` if it asks who it is.
     pub(super) fn start_new_thread(&mut self, call: &ast::ExprCall) -> Result<(), CompileError> {
         if !self.main {
-            return Err(self.refuse(call, "threads start threads from the main thread only, so far"));
+            let message = said!(
+                "threads start threads from the main thread only, so far",
+                "스레드는 아직 메인 스레드에서만 시작할 수 있습니다"
+            );
+            return Err(self.refuse(call, message));
         }
         let (Some(Expr::Name(f)), Some(args), None) =
             (call.arguments.args.first(), call.arguments.args.get(1), call.arguments.args.get(2))
         else {
-            return Err(
-                self.refuse(call, "`_thread.start_new_thread(function, (arguments,))` takes a function and a tuple")
+            let message = said!(
+                "`_thread.start_new_thread(function, (arguments,))` takes a function and a tuple",
+                "`_thread.start_new_thread(function, (arguments,))`에는 함수와 튜플을 넘겨야 합니다"
             );
+            return Err(self.refuse(call, message));
         };
         let target = function_named(self.m, f)?;
-        let values = arguments(self.m, &self.params, args, "the arguments are a tuple, like (1,) or (name, 0.5)")?;
+        let not_a_tuple = said!(
+            "the arguments are a tuple, like (1,) or (name, 0.5)",
+            "인자는 (1,)이나 (name, 0.5) 같은 튜플이어야 합니다"
+        );
+        let values = arguments(self.m, &self.params, args, not_a_tuple)?;
         self.m.room_for_threads(call, 1)?;
         let ops = Body::thread(self.m, target, &values, &[], call)?;
         self.m.dummy_threads += 1;
@@ -500,6 +591,6 @@ fn is_start_new_thread(expr: &Expr) -> bool {
 fn daemon_flag(module: &Module, value: &Expr) -> Result<bool, CompileError> {
     match value {
         Expr::BooleanLiteral(b) => Ok(b.value),
-        other => Err(refuse(module.source, other, "`daemon=` is True or False")),
+        other => Err(refuse(module.source, other, true_or_false("daemon="))),
     }
 }

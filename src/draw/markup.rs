@@ -18,9 +18,31 @@ pub fn escape(text: &str) -> String {
     out
 }
 
+/// `text` escaped, its `backticked` parts set as code (the lessons' and the page's
+/// convention for identifiers in prose).
+pub fn with_code(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 16);
+    for (i, part) in text.split('`').enumerate() {
+        if i % 2 == 1 {
+            out.push_str("<code>");
+            out.push_str(&escape(part));
+            out.push_str("</code>");
+        } else {
+            out.push_str(&escape(part));
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn backticked_parts_are_code_and_everything_is_escaped() {
+        assert_eq!(with_code("a `<b>` c"), "a <code>&lt;b&gt;</code> c");
+        assert_eq!(with_code("`x`"), "<code>x</code>");
+    }
 
     #[test]
     fn every_character_that_ends_a_text_or_an_attribute_is_escaped() {

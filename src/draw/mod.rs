@@ -6,3 +6,5 @@ pub mod markup;
 pub mod plot;
 pub mod timeline;
 pub mod timeline_file;
+pub mod timeline_svg;
+pub mod timeline_words;

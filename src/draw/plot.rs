@@ -7,6 +7,7 @@ use std::fmt::Write;
 
 use super::markup::escape;
 use super::timeline::actor_color;
+use crate::i18n::Lang;
 
 /// One curve: its name (empty for a single one) and, for each value along the axis, the
 /// figure in each run there.
@@ -89,7 +90,7 @@ fn marker(out: &mut String, which: usize, x: f64, y: f64, colour: &str, title: &
 }
 
 /// The plot as SVG: `y_label` against `x_label`, titled `title` for screen readers.
-pub fn sweep_svg(title: &str, x_label: &str, y_label: &str, curves: &[Curve]) -> String {
+pub fn sweep_svg(title: &str, x_label: &str, y_label: &str, curves: &[Curve], lang: Lang) -> String {
     let all = || curves.iter().flat_map(|c| c.points.iter());
     let xs: Vec<f64> = all().map(|(x, _)| *x).collect();
     let ys: Vec<f64> = all().flat_map(|(_, v)| v.iter().copied()).collect();
@@ -137,14 +138,14 @@ pub fn sweep_svg(title: &str, x_label: &str, y_label: &str, curves: &[Curve]) ->
     }
     let _ = write!(
         out,
-        r#"<text class="axis-label" x="{:.1}" y="{:.1}" text-anchor="middle">{}</text>"#,
+        r#"<text class="axis-label" translate="no" x="{:.1}" y="{:.1}" text-anchor="middle">{}</text>"#,
         (LEFT + right) / 2.0,
         HEIGHT - 8.0,
         escape(x_label)
     );
     let _ = write!(
         out,
-        r#"<text class="axis-label" transform="translate(14 {:.1}) rotate(-90)" text-anchor="middle">{}</text>"#,
+        r#"<text class="axis-label" translate="no" transform="translate(14 {:.1}) rotate(-90)" text-anchor="middle">{}</text>"#,
         (TOP + bottom) / 2.0,
         escape(y_label)
     );
@@ -170,13 +171,11 @@ pub fn sweep_svg(title: &str, x_label: &str, y_label: &str, curves: &[Curve]) ->
                 py(*hi)
             );
             let name = if curve.name.is_empty() { String::new() } else { format!("{}, ", curve.name) };
-            let title = format!(
-                "{name}{x_label} {}: {y_label} {} ({} to {}, {n} runs)",
-                number(*x),
-                number(*m),
-                number(*lo),
-                number(*hi)
-            );
+            let (at, median, low, high) = (number(*x), number(*m), number(*lo), number(*hi));
+            let title = match lang {
+                Lang::En => format!("{name}{x_label} {at}: {y_label} {median} ({low} to {high}, {n} runs)"),
+                Lang::Ko => format!("{name}{x_label} {at}: {y_label} {median} ({low}~{high}, 실행 {n}번)"),
+            };
             marker(&mut out, i, px(*x), py(*m), colour, &title);
         }
         if !curve.name.is_empty() {
@@ -184,7 +183,7 @@ pub fn sweep_svg(title: &str, x_label: &str, y_label: &str, curves: &[Curve]) ->
             marker(&mut out, i, right + 18.0, y, colour, &curve.name);
             let _ = write!(
                 out,
-                r#"<text class="legend" x="{:.1}" y="{:.1}">{}</text>"#,
+                r#"<text class="legend" translate="no" x="{:.1}" y="{:.1}">{}</text>"#,
                 right + 30.0,
                 y + 4.0,
                 escape(&curve.name)
@@ -205,7 +204,9 @@ mod tests {
             Curve { name: "threads".into(), points: vec![(1.0, vec![1.0, 1.0]), (2.0, vec![0.9, 1.1, 1.0])] },
             Curve { name: "processes".into(), points: vec![(1.0, vec![1.0]), (2.0, vec![1.8, 2.0])] },
         ];
-        let svg = sweep_svg("speed-up <x>", "workers", "speedup", &curves);
+        let svg = sweep_svg("speed-up <x>", "workers", "speedup", &curves, Lang::En);
+        let korean = sweep_svg("speed-up", "workers", "speedup", &curves, Lang::Ko);
+        assert!(korean.contains("threads, workers 2: speedup 1 (0.9~1.1, 실행 3번)"), "{korean}");
         assert!(svg.starts_with("<svg") && svg.ends_with("</svg>") && svg.contains("speed-up &lt;x&gt;"));
         assert_eq!(svg.matches("<polyline").count(), 2);
         assert_eq!(svg.matches(r#"class="spread""#).count(), 4);

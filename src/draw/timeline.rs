@@ -4,9 +4,10 @@
 //! messages through queues and pipes as arrows from sender to receiver, a time axis. Boxes that meet within a pixel are
 //! merged, so even a huge trace draws as at most a few boxes per pixel column and lane.
 
-use crate::draw::markup::escape;
+use crate::draw::timeline_words as words;
 use crate::engine::program::ProcessId;
 use crate::engine::trace::{MarkKind, Nanos, SpanKind, Trace};
+use crate::i18n::Lang;
 
 /// Where the drawing area starts, after the lane labels.
 pub const LABEL_WIDTH: f64 = 170.0;
@@ -23,7 +24,7 @@ pub fn actor_color(actor: u16) -> &'static str {
 }
 
 /// The part of the run on screen.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct View {
     pub from: Nanos,
     pub to: Nanos,
@@ -66,8 +67,10 @@ pub enum LaneKind {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Lane {
     pub kind: LaneKind,
+    /// The thread's or process's name (none for a GIL lane): an identifier.
     pub label: String,
-    pub pool_thread: Option<u32>,
+    /// Words after it: the process id, a live thread's pool thread, which GIL.
+    pub words: String,
     pub y: f64,
 }
 
@@ -161,7 +164,7 @@ pub fn format_ms(ns: Nanos) -> String {
     }
 }
 
-pub fn layout(trace: &Trace, width: f64, view: Option<View>) -> Layout {
+pub fn layout(trace: &Trace, width: f64, view: Option<View>, lang: Lang) -> Layout {
     let view = view.unwrap_or_else(|| View::whole(trace));
     let plot = (width - LABEL_WIDTH).max(10.0);
     let span = (view.to - view.from).max(1) as f64;
@@ -187,18 +190,18 @@ pub fn layout(trace: &Trace, width: f64, view: Option<View>) -> Layout {
             } else {
                 trace.actors.iter().find(|a| a.process == process).map_or_else(String::new, |a| a.name.clone())
             };
-            let label = format!("{name} · pid {}", pid(process));
-            lanes.push(Lane { kind: LaneKind::Process(process), label, pool_thread: None, y: 0.0 });
+            let words = format!(" · pid {}", pid(process));
+            lanes.push(Lane { kind: LaneKind::Process(process), label: name, words, y: 0.0 });
         }
         if held_gil(process) {
-            let label = if process.0 == 0 { "GIL".to_string() } else { format!("GIL (process {})", process.0) };
-            lanes.push(Lane { kind: LaneKind::Gil(process), label, pool_thread: None, y: 0.0 });
+            let words = words::gil_lane(lang, process.0.into());
+            lanes.push(Lane { kind: LaneKind::Gil(process), label: String::new(), words, y: 0.0 });
         }
         for (i, actor) in trace.actors.iter().enumerate().filter(|(_, a)| a.process == process) {
             lanes.push(Lane {
                 kind: LaneKind::Actor(i as u16),
                 label: actor.name.clone(),
-                pool_thread: actor.pool_thread,
+                words: actor.pool_thread.map(|p| words::pool_thread(lang, p as usize)).unwrap_or_default(),
                 y: 0.0,
             });
         }
@@ -223,7 +226,6 @@ pub fn layout(trace: &Trace, width: f64, view: Option<View>) -> Layout {
             };
             let x = x_of(s.start);
             let name = trace.actors.get(s.actor.0 as usize).map_or("", |a| a.name.as_str());
-            let times = if s.count > 1 { format!(", ×{}", s.count) } else { String::new() };
             Some(SpanBox {
                 lane,
                 x,
@@ -231,17 +233,18 @@ pub fn layout(trace: &Trace, width: f64, view: Option<View>) -> Layout {
                 class: span_class(s.kind),
                 thin: matches!(s.kind, SpanKind::Hold(_)),
                 holder,
-                title: format!(
-                    "{name}: {} {}–{} ms (line {}{times})",
+                title: words::span_title(
+                    lang,
+                    name,
                     span_class(s.kind),
-                    format_ms(s.start),
-                    format_ms(s.end),
-                    s.line
+                    (format_ms(s.start), format_ms(s.end)),
+                    s.line,
+                    s.count,
                 ),
             })
         })
         .collect();
-    boxes = merge_touching(boxes);
+    boxes = merge_touching(boxes, lang);
 
     let marks = trace
         .marks
@@ -252,7 +255,8 @@ pub fn layout(trace: &Trace, width: f64, view: Option<View>) -> Layout {
             let (class, console, title) = match m.kind {
                 MarkKind::Printed(i) => {
                     let text = trace.console.get(i as usize).map_or("", |w| w.text.trim_end());
-                    ("print", Some(i), format!("print at {} ms: {text}", format_ms(m.at)))
+                    let name = trace.actors.get(m.actor.0 as usize).map_or("", |a| a.name.as_str());
+                    ("print", Some(i), words::print_title(lang, name, format_ms(m.at), text))
                 }
                 MarkKind::Raised(i) => {
                     let e = trace.errors.get(i as usize);
@@ -263,7 +267,7 @@ pub fn layout(trace: &Trace, width: f64, view: Option<View>) -> Layout {
             Some(MarkDot { lane, x: x_of(m.at), class, console, title })
         })
         .collect();
-    let marks = merge_marks(marks);
+    let marks = merge_marks(marks, lang);
 
     // Each message from where it was sent to where it was received, matched by its object
     // and number (numbered from 0 on each object: a table, not a hash map in the page).
@@ -294,7 +298,7 @@ pub fn layout(trace: &Trace, width: f64, view: Option<View>) -> Layout {
                 x1: x_of(at),
                 to_lane: actor_lane(m.actor.0)?,
                 x2: x_of(m.at),
-                title: format!("message {seq}: sent at {} ms, received at {} ms", format_ms(at), format_ms(m.at)),
+                title: words::message_title(lang, seq, format_ms(at), format_ms(m.at)),
             })
         })
         .collect();
@@ -307,7 +311,7 @@ pub fn layout(trace: &Trace, width: f64, view: Option<View>) -> Layout {
 
 /// Merges marks of the same lane and kind less than a pixel apart: a run that printed a
 /// hundred thousand lines draws at most one mark per pixel column and lane.
-fn merge_marks(mut marks: Vec<MarkDot>) -> Vec<MarkDot> {
+fn merge_marks(mut marks: Vec<MarkDot>, lang: Lang) -> Vec<MarkDot> {
     // Unstable sorts throughout the page: one sort algorithm compiled into its wasm, not two.
     marks.sort_unstable_by(|a, b| (a.lane, a.class).cmp(&(b.lane, b.class)).then(a.x.total_cmp(&b.x)));
     let mut merged: Vec<(MarkDot, usize)> = Vec::with_capacity(marks.len().min(4096));
@@ -324,7 +328,7 @@ fn merge_marks(mut marks: Vec<MarkDot>) -> Vec<MarkDot> {
         .into_iter()
         .map(|(mut m, n)| {
             if n > 1 {
-                m.title = format!("{} (+{} more in this pixel; zoom in)", m.title, n - 1);
+                m.title.push_str(&words::more_here(lang, n - 1));
             }
             m
         })
@@ -332,7 +336,7 @@ fn merge_marks(mut marks: Vec<MarkDot>) -> Vec<MarkDot> {
 }
 
 /// Merges boxes of the same lane, kind and holder that touch (within half a pixel).
-fn merge_touching(mut boxes: Vec<SpanBox>) -> Vec<SpanBox> {
+fn merge_touching(mut boxes: Vec<SpanBox>, lang: Lang) -> Vec<SpanBox> {
     boxes.sort_unstable_by(|a, b| {
         (a.lane, a.thin, a.class, a.holder)
             .cmp(&(b.lane, b.thin, b.class, b.holder))
@@ -355,7 +359,7 @@ fn merge_touching(mut boxes: Vec<SpanBox>) -> Vec<SpanBox> {
     }
     for (b, n) in merged.iter_mut().zip(counts) {
         if n > 1 {
-            b.title = format!("{} (+{} more in this pixel range; zoom in)", b.title, n - 1);
+            b.title.push_str(&words::more_here(lang, n - 1));
         }
     }
     merged
@@ -402,12 +406,11 @@ mod tests {
             // A message nobody received draws nothing.
             Mark { actor: ActorId(1), kind: MarkKind::Sent { object: q, seq: 2 }, at: 7_000_000, line: 1 },
         ];
-        let l = layout(&t, LABEL_WIDTH + 1000.0, None);
+        let l = layout(&t, LABEL_WIDTH + 1000.0, None, Lang::En);
         assert_eq!(l.arrows.len(), 1);
         let a = &l.arrows[0];
         assert_eq!((l.lanes[a.from_lane].label.as_str(), l.lanes[a.to_lane].label.as_str()), ("main", "child"));
         assert_eq!((a.x1, a.x2), (LABEL_WIDTH + 200.0, LABEL_WIDTH + 600.0));
-        assert!(svg_markup(&l, None, "t", "ms").contains(r#"class="message""#));
     }
 
     #[test]
@@ -417,10 +420,13 @@ mod tests {
             span(1, SpanKind::Run, 5_000_000, 10_000_000),
             span(1, SpanKind::HoldGil, 5_000_000, 10_000_000),
         ]);
-        let l = layout(&t, LABEL_WIDTH + 1000.0, None);
-        let labels: Vec<&str> = l.lanes.iter().map(|l| l.label.as_str()).collect();
+        let l = layout(&t, LABEL_WIDTH + 1000.0, None, Lang::En);
+        let labels: Vec<String> = l.lanes.iter().map(|l| format!("{}{}", l.label, l.words)).collect();
         // Two processes: each has a header with its pid, then its GIL track and threads.
-        assert_eq!(labels, ["MainProcess · pid 1000", "GIL", "main", "child · pid 1001", "child"]);
+        assert_eq!(
+            labels,
+            ["MainProcess · pid 1000", "GIL", "main · pool thread 0", "child · pid 1001", "child · pool thread 0"]
+        );
         let gil_box = l.boxes.iter().find(|b| b.class == "hold-gil").unwrap();
         assert_eq!((gil_box.lane, gil_box.holder), (1, Some(1)));
         let child = l.boxes.iter().find(|b| l.lanes[b.lane].label == "child").unwrap();
@@ -433,7 +439,7 @@ mod tests {
     #[test]
     fn a_million_tiny_spans_draw_as_a_handful_of_boxes() {
         let spans = (0..100_000u64).map(|i| span(1, SpanKind::Hold(ObjectId(1)), i * 100, i * 100 + 50)).collect();
-        let l = layout(&trace(spans), LABEL_WIDTH + 800.0, None);
+        let l = layout(&trace(spans), LABEL_WIDTH + 800.0, None, Lang::En);
         assert!(l.boxes.len() <= 2, "{} boxes", l.boxes.len());
         assert!(l.boxes[0].thin);
         assert!(l.boxes[0].title.contains("zoom in"));
@@ -445,10 +451,10 @@ mod tests {
         t.marks = (0..100_000u64)
             .map(|i| Mark { actor: ActorId(1), kind: MarkKind::Printed(0), at: i * 100, line: 3 })
             .collect();
-        let l = layout(&t, LABEL_WIDTH + 800.0, None);
+        let l = layout(&t, LABEL_WIDTH + 800.0, None, Lang::En);
         assert!(l.marks.len() <= 801, "{} marks", l.marks.len());
         assert!(l.marks.len() >= 700, "{} marks", l.marks.len());
-        assert!(l.marks[0].title.contains("more in this pixel"));
+        assert!(l.marks[0].title.contains("more here; zoom in"));
     }
 
     #[test]
@@ -457,7 +463,7 @@ mod tests {
         let whole = View::whole(&t);
         let view = whole.zoom_in(8_500_000).zoom_in(8_500_000);
         assert!(view.to - view.from <= 2_500_000, "{view:?}");
-        let l = layout(&t, LABEL_WIDTH + 1000.0, Some(view));
+        let l = layout(&t, LABEL_WIDTH + 1000.0, Some(view), Lang::En);
         assert_eq!(l.boxes.len(), 1, "only the sleep is inside the window");
         assert!(l.ticks.iter().all(|tick| tick.x >= LABEL_WIDTH && tick.x <= LABEL_WIDTH + 1000.0));
         assert_eq!(view.zoom_out(whole).zoom_out(whole).zoom_out(whole), whole);
@@ -465,113 +471,10 @@ mod tests {
 
     #[test]
     fn ticks_are_round_and_cover_the_run() {
-        let l = layout(&trace(vec![span(0, SpanKind::Run, 0, 10_000_000)]), 1170.0, None);
+        let l = layout(&trace(vec![span(0, SpanKind::Run, 0, 10_000_000)]), 1170.0, None, Lang::En);
         let labels: Vec<&str> = l.ticks.iter().map(|t| t.label.as_str()).collect();
         assert_eq!(labels, ["0", "2.0", "4.0", "6.0", "8.0", "10"]);
         assert_eq!(tick_step(7), 2);
         assert_eq!(tick_step(1_000_000_000), 200_000_000);
-    }
-}
-
-/// The whole timeline as SVG markup: one string, built in one pass, so a big trace costs
-/// the page one parse instead of a virtual-DOM diff of thousands of nodes. Print marks
-/// carry `data-console` for the click handler.
-pub fn svg_markup(l: &Layout, focus: Option<Nanos>, label: &str, unit: &str) -> String {
-    use std::fmt::Write;
-    let axis_y = l.height - AXIS_HEIGHT;
-    let mut s = String::with_capacity(256 + 160 * (l.boxes.len() + l.marks.len()));
-    let _ = write!(
-        s,
-        r#"<svg viewBox="0 0 {} {}" role="img" aria-label="{}" xmlns="http://www.w3.org/2000/svg">"#,
-        l.width,
-        l.height,
-        escape(label)
-    );
-    s.push_str(r#"<defs><marker id="arrowhead" viewBox="0 0 6 6" refX="6" refY="3" markerWidth="6" markerHeight="6" orient="auto"><path d="M0,0 L6,3 L0,6 z" class="arrowhead"/></marker></defs>"#);
-    for lane in &l.lanes {
-        let class = match lane.kind {
-            LaneKind::Gil(_) => " gil-lane",
-            LaneKind::Process(_) => " process-lane",
-            LaneKind::Actor(_) => "",
-        };
-        let pool = lane.pool_thread.map(|p| format!(" · pool #{p}")).unwrap_or_default();
-        let _ = write!(
-            s,
-            r#"<g class="lane{}"><rect class="lane-bg" x="0" y="{}" width="{}" height="{LANE_HEIGHT}"/><text x="6" y="{}">{}{}</text></g>"#,
-            class,
-            lane.y,
-            l.width,
-            lane.y + 15.0,
-            escape(&lane.label),
-            pool
-        );
-    }
-    for b in &l.boxes {
-        let lane_y = l.lanes[b.lane].y;
-        let (y, h) = if b.thin { (lane_y + LANE_HEIGHT - 6.0, 3.0) } else { (lane_y + 3.0, LANE_HEIGHT - 9.0) };
-        let style = b.holder.map(|a| format!(r#" style="fill: {}""#, actor_color(a))).unwrap_or_default();
-        let _ = write!(
-            s,
-            r#"<rect class="span {}"{style} x="{:.1}" y="{y:.1}" width="{:.1}" height="{h:.1}"><title>{}</title></rect>"#,
-            b.class,
-            b.x,
-            b.width,
-            escape(&b.title)
-        );
-    }
-    for m in &l.marks {
-        let y = l.lanes[m.lane].y + 3.0;
-        let data = m.console.map(|i| format!(r#" data-console="{i}""#)).unwrap_or_default();
-        let _ = write!(
-            s,
-            r#"<rect class="mark {}"{data} x="{:.1}" y="{y:.1}" width="3" height="{}"><title>{}</title></rect>"#,
-            m.class,
-            m.x - 1.5,
-            LANE_HEIGHT - 6.0,
-            escape(&m.title)
-        );
-    }
-    for a in &l.arrows {
-        let (y1, y2) = (l.lanes[a.from_lane].y + LANE_HEIGHT / 2.0, l.lanes[a.to_lane].y + LANE_HEIGHT / 2.0);
-        let _ = write!(
-            s,
-            r#"<line class="message" x1="{:.1}" y1="{y1:.1}" x2="{:.1}" y2="{y2:.1}" marker-end="url(#arrowhead)"><title>{}</title></line>"#,
-            a.x1,
-            a.x2,
-            escape(&a.title)
-        );
-    }
-    if let Some(focus) = focus.filter(|f| *f >= l.view.from && *f <= l.view.to) {
-        let span = (l.view.to - l.view.from).max(1) as f64;
-        let x = LABEL_WIDTH + (l.width - LABEL_WIDTH) * ((focus - l.view.from) as f64 / span);
-        let _ = write!(s, r#"<line class="focus" x1="{x:.1}" x2="{x:.1}" y1="0" y2="{axis_y}"/>"#);
-    }
-    let _ = write!(s, r#"<line class="axis" x1="{LABEL_WIDTH}" x2="{}" y1="{axis_y}" y2="{axis_y}"/>"#, l.width);
-    for tick in &l.ticks {
-        let _ = write!(s, r#"<text class="tick" x="{:.1}" y="{}">{}</text>"#, tick.x, axis_y + 16.0, tick.label);
-    }
-    let _ = write!(s, r#"<text class="tick unit" x="6" y="{}">{}</text></svg>"#, axis_y + 16.0, escape(unit));
-    s
-}
-
-#[cfg(test)]
-mod markup_tests {
-    use super::*;
-    use crate::engine::program::ActorId;
-    use crate::engine::trace::{ActorInfo, ConsoleWrite, EngineKind, Mark, Outcome, Span};
-
-    #[test]
-    fn the_markup_escapes_text_and_tags_print_marks_for_clicks() {
-        let mut trace = Trace::from_recorders(EngineKind::Live, vec![], vec![], 10, Outcome::Completed);
-        trace.actors = vec![ActorInfo { name: "<main>".into(), process: ProcessId(0), pool_thread: Some(2) }];
-        trace.spans = vec![Span { actor: ActorId(0), kind: SpanKind::Run, start: 0, end: 10, line: 1, count: 1 }];
-        trace.marks = vec![Mark { actor: ActorId(0), kind: MarkKind::Printed(0), at: 5, line: 1 }];
-        trace.console = vec![ConsoleWrite { actor: ActorId(0), at: 5, text: "a & b\n".into() }];
-        let svg = svg_markup(&layout(&trace, 500.0, None), Some(5), "Timeline", "ms");
-        assert!(svg.starts_with("<svg") && svg.ends_with("</svg>"));
-        assert!(svg.contains("&lt;main&gt; · pool #2"));
-        assert!(svg.contains(r#"data-console="0""#) && svg.contains("a &amp; b"));
-        assert!(svg.contains(r#"class="focus""#));
-        assert!(!svg.contains("<main>"));
     }
 }

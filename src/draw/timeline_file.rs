@@ -1,7 +1,8 @@
 //! The timeline as an SVG file: the drawing the page shows of the whole run, with its
 //! colours written in, so it looks the same opened on its own or put in a slide.
 
-use super::timeline::{layout, svg_markup};
+use super::timeline::layout;
+use super::timeline_svg::svg_markup;
 use crate::engine::trace::Trace;
 use crate::i18n::{Lang, Text};
 
@@ -45,7 +46,7 @@ const WIDTH: f64 = 1200.0;
 
 /// The whole run as a standalone SVG document, its title in `lang`.
 pub fn svg_file(trace: &Trace, lang: Lang) -> String {
-    let drawing = svg_markup(&layout(trace, WIDTH, None), None, TITLE.get(lang), "ms");
+    let drawing = svg_markup(&layout(trace, WIDTH, None, lang), TITLE.get(lang), "ms");
     let mut style = String::from(":root{");
     for (name, colour) in COLOURS {
         style.push_str(&format!("--{name}:{colour};"));

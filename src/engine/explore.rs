@@ -18,7 +18,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::engine::program::Program;
 use crate::engine::schedule::{Pick, Schedule};
-use crate::engine::sim::{Sim, SimSettings, StepResult};
+use crate::engine::sim::{Sim, SimError, SimSettings, StepResult};
 use crate::engine::trace::Trace;
 
 /// Runs an exploration may make at most: enough to cover small lessons exhaustively.
@@ -33,10 +33,14 @@ pub const BUDGET_STEPS: u64 = 400_000_000;
 
 /// What an exploration runs, and what it judges a run by.
 pub trait Subject {
+    /// Why a run could not be made or could not go on, as the subject says it.
+    type Error;
     /// The program and settings of a run with `seed` (the explorer sets the schedule).
-    fn simulation(&self, seed: u64) -> Result<(Program, SimSettings), String>;
+    fn simulation(&self, seed: u64) -> Result<(Program, SimSettings), Self::Error>;
     /// The figures a finished run comes to, by name.
     fn figures(&self, trace: &Trace) -> Vec<(String, i64)>;
+    /// A run the simulator could not start or finish, as the subject's error.
+    fn failed(&self, error: SimError) -> Self::Error;
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -82,8 +86,9 @@ struct Node {
     branch_from: u64,
 }
 
-pub struct Explorer {
-    subject: Box<dyn Subject>,
+/// An exploration under way; `E` is why its subject's runs could fail ([`Subject::Error`]).
+pub struct Explorer<E> {
+    subject: Box<dyn Subject<Error = E>>,
     /// The figure whose non-zero value means the run broke.
     figure: String,
     request: ExploreRequest,
@@ -110,23 +115,50 @@ impl ExploreRequest {
     }
 
     /// `Err` naming what is out of range.
-    pub fn check(&self) -> Result<(), String> {
+    pub fn check(&self) -> Result<(), OutOfRange> {
         if !(1..=MAX_SEEDS).contains(&self.seeds) {
-            return Err(format!("explore runs 1 to {MAX_SEEDS} seeds, not {}", self.seeds));
+            return Err(OutOfRange::Seeds(self.seeds));
         }
         if self.picks > MAX_PICKS {
-            return Err(format!("explore takes 0 to {MAX_PICKS} picks (preemptions) per run, not {}", self.picks));
+            return Err(OutOfRange::Picks(self.picks));
         }
         if !(1..=MAX_RUNS).contains(&self.max_runs) {
-            return Err(format!("explore makes 1 to {MAX_RUNS} runs, not {}", self.max_runs));
+            return Err(OutOfRange::Runs(self.max_runs));
         }
         Ok(())
     }
 }
 
-impl Explorer {
+/// What of an [`ExploreRequest`] is out of range, with the value asked for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OutOfRange {
+    /// Seeds: 1 to [`MAX_SEEDS`].
+    Seeds(u64),
+    /// Picks per run: 0 to [`MAX_PICKS`].
+    Picks(u32),
+    /// Runs: 1 to [`MAX_RUNS`].
+    Runs(u64),
+}
+
+impl std::fmt::Display for OutOfRange {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            OutOfRange::Seeds(n) => write!(f, "explore runs 1 to {MAX_SEEDS} seeds, not {n}"),
+            OutOfRange::Picks(n) => write!(f, "explore takes 0 to {MAX_PICKS} picks (preemptions) per run, not {n}"),
+            OutOfRange::Runs(n) => write!(f, "explore makes 1 to {MAX_RUNS} runs, not {n}"),
+        }
+    }
+}
+
+impl std::error::Error for OutOfRange {}
+
+impl<E> Explorer<E> {
     /// An exploration of `subject`, judged by its figure `figure` (non-zero: broken).
-    pub fn new(subject: Box<dyn Subject>, figure: &str, request: ExploreRequest) -> Result<Explorer, String> {
+    pub fn new(
+        subject: Box<dyn Subject<Error = E>>,
+        figure: &str,
+        request: ExploreRequest,
+    ) -> Result<Explorer<E>, OutOfRange> {
         request.check()?;
         let queue =
             (1..=request.seeds).map(|seed| Node { seed, schedule: Schedule::default(), branch_from: 0 }).collect();
@@ -159,10 +191,10 @@ impl Explorer {
         self.done
     }
 
-    fn start(&self, node: &Node) -> Result<Sim, String> {
+    fn start(&self, node: &Node) -> Result<Sim, E> {
         let (program, mut settings) = self.subject.simulation(node.seed)?;
         settings.schedule = node.schedule.clone();
-        let mut sim = Sim::new(program, settings).map_err(|e| e.to_string())?;
+        let mut sim = Sim::new(program, settings).map_err(|e| self.subject.failed(e))?;
         // Its children have room in the queue only up to the run budget: the log stops
         // once its turns offer that many.
         if (node.schedule.len() as u32) < self.request.picks {
@@ -173,7 +205,7 @@ impl Explorer {
     }
 
     /// Works for about `steps` simulated steps; `Ok(true)` once the exploration is over.
-    pub fn advance(&mut self, steps: u64) -> Result<bool, String> {
+    pub fn advance(&mut self, steps: u64) -> Result<bool, E> {
         let mut left = steps;
         while !self.done && left > 0 {
             let Some((node, mut sim)) = self.current.take() else {
@@ -187,7 +219,7 @@ impl Explorer {
                 continue;
             };
             let before = sim.steps();
-            match sim.run_slice(left).map_err(|e| e.to_string())? {
+            match sim.run_slice(left).map_err(|e| self.subject.failed(e))? {
                 StepResult::Running { steps, .. } => {
                     left = left.saturating_sub(steps - before);
                     self.current = Some((node, sim));
@@ -270,9 +302,9 @@ impl Explorer {
     }
 }
 
-impl Explorer {
+impl<E> Explorer<E> {
     /// Runs the whole exploration at once (the CLI and tests).
-    pub fn run_to_end(mut self) -> Result<ExploreReport, String> {
+    pub fn run_to_end(mut self) -> Result<ExploreReport, E> {
         while !self.advance(1_000_000)? {}
         Ok(self.report())
     }

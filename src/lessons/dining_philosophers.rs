@@ -14,7 +14,7 @@ use crate::i18n::{Lang, Text};
 use crate::knobs::{Common, FromKnobs, KnobError, KnobKind, KnobSpec, KnobValues};
 use crate::lessons::parts::{joins, main_process, main_thread, starts, thread};
 use crate::lessons::source::Source;
-use crate::lessons::{Built, Findings, Group, Lesson, LessonInfo, LessonWords, Teach};
+use crate::lessons::{Built, Findings, Group, KnobWords, Lesson, LessonInfo, LessonWords, Teach};
 
 const KNOBS: &[KnobSpec] = &[
     KnobSpec { name: "philosophers", kind: KnobKind::Int { min: 2, max: 12 }, default: "5" },
@@ -54,11 +54,72 @@ pub const WORDS: LessonWords = LessonWords {
              다릅니다.",
     },
     seed_changes: Text {
-        en: "How many meals each philosopher gets, and when the naive table freezes: with gap_ms, think_ms and \
-             eat_ms all 0, after a few meals in one run and hundreds in another.",
-        ko: "철학자마다 몇 번 먹는지, 그리고 naive 식탁이 언제 멈추는지가 달라집니다. gap_ms, think_ms, eat_ms가 \
-             모두 0이면 어떤 실행은 몇 번 먹고, 어떤 실행은 수백 번 먹고 나서 멈춥니다.",
+        en: "How many meals each philosopher gets, and when the `naive` table freezes: with `gap_ms`, `think_ms` \
+             and `eat_ms` all 0, after a few meals in one run and hundreds in another.",
+        ko: "철학자마다 몇 번 먹는지, 그리고 `naive` 식탁이 언제 멈추는지가 달라집니다. `gap_ms`, `think_ms`, \
+             `eat_ms`가 모두 0이면 어떤 실행은 몇 번 먹고, 어떤 실행은 수백 번 먹고 나서 멈춥니다.",
     },
+    knobs: &[
+        KnobWords {
+            name: "philosophers",
+            label: Text { en: "Philosophers", ko: "철학자 수" },
+            help: Text {
+                en: "How many philosophers sit round the table: one thread each, and as many forks, one between each \
+                     two neighbours.",
+                ko: "식탁에 앉는 철학자의 수입니다. 철학자마다 스레드가 하나이고, 이웃 사이마다 포크가 하나씩 같은 \
+                     수만큼 놓입니다.",
+            },
+        },
+        KnobWords {
+            name: "strategy",
+            label: Text { en: "Fork strategy", ko: "포크 집는 방법" },
+            help: Text {
+                en: "`naive`: left fork, then right; `ordered`: the lower-numbered fork first; `waiter`: a \
+                     `Semaphore` seats all but one; `trylock`: if the second fork is taken, put the first back.",
+                ko: "`naive`는 왼쪽 포크 다음 오른쪽을 집습니다. `ordered`는 번호가 작은 포크부터, `waiter`는 \
+                     `Semaphore`로 한 명을 뺀 나머지만 앉히며, `trylock`은 두 번째 포크가 없으면 첫 번째를 \
+                     내려놓습니다.",
+            },
+        },
+        KnobWords {
+            name: "think_ms",
+            label: Text { en: "Thinking time (ms)", ko: "생각하는 시간(ms)" },
+            help: Text {
+                en: "Milliseconds a philosopher sleeps (`THINK`) before reaching for the forks, every round.",
+                ko: "철학자가 매번 포크를 집으러 가기 전에 자는 시간(`THINK`)으로, 밀리초 단위입니다.",
+            },
+        },
+        KnobWords {
+            name: "eat_ms",
+            label: Text { en: "Eating time (ms)", ko: "먹는 시간(ms)" },
+            help: Text {
+                en: "Milliseconds a philosopher eats (`EAT`, a `sleep`) while holding both forks, before putting \
+                     them down.",
+                ko: "철학자가 포크 두 개를 쥔 채 먹는 시간(`EAT`, 실제로는 `sleep`)으로, 밀리초 단위입니다. 그 뒤에 \
+                     포크를 내려놓습니다.",
+            },
+        },
+        KnobWords {
+            name: "gap_ms",
+            label: Text { en: "Gap between forks (ms)", ko: "포크 사이 간격(ms)" },
+            help: Text {
+                en: "Milliseconds between taking the first fork and reaching for the second (`GAP`). The longer, the \
+                     likelier all hold one fork at once: with `naive`, a deadlock.",
+                ko: "첫 번째 포크를 집고 두 번째 포크를 집으러 가기까지의 시간(`GAP`, 밀리초)입니다. 길수록 모두가 \
+                     포크를 하나씩 쥔 순간이 오기 쉽고, `naive`에서는 교착 상태가 됩니다.",
+            },
+        },
+        KnobWords {
+            name: "duration_s",
+            label: Text { en: "Dinner length (s)", ko: "저녁 식사 길이(초)" },
+            help: Text {
+                en: "Seconds after the start when the philosophers stop taking new rounds and print their meals \
+                     (`stop_at`). A deadlocked table never gets there.",
+                ko: "시작하고 이만큼의 초가 지나면 철학자들은 새로 먹으려 하지 않고 먹은 횟수를 \
+                     출력합니다(`stop_at`). 교착에 빠진 식탁은 거기까지 가지 못합니다.",
+            },
+        },
+    ],
 };
 
 /// The lesson as the engine worker runs it.
@@ -301,9 +362,11 @@ fn findings(knobs: &Knobs, trace: &Trace, lang: Lang) -> Findings {
             details.push(
                 Text {
                     en: "Each holds the fork the next one needs and waits for the fork the next one holds, round the \
-                         whole table, so nobody can ever eat again. Try strategy=ordered, waiter or trylock.",
+                         whole table, so nobody can ever eat again. Try `strategy=ordered`, `waiter` or \
+                         `trylock`.",
                     ko: "각자 다음 사람에게 필요한 포크를 쥔 채 다음 사람이 쥔 포크를 기다리며 식탁을 한 바퀴 돕니다. \
-                         그래서 아무도 다시는 먹을 수 없습니다. strategy=ordered, waiter, trylock을 시도해 보세요.",
+                         그래서 아무도 다시는 먹을 수 없습니다. `strategy=ordered`, `waiter`, `trylock`을 시도해 \
+                         보세요.",
                 }
                 .get(lang)
                 .to_string(),
@@ -328,10 +391,10 @@ fn findings(knobs: &Knobs, trace: &Trace, lang: Lang) -> Findings {
             });
             let why = match knobs.strategy {
                 Strategy::Ordered => Text {
-                    en: "Everyone takes the lower-numbered fork first, so the last philosopher reaches for forks[0] \
-                         before forks[N-1]: a cycle of waits cannot close.",
-                    ko: "모두 번호가 작은 포크를 먼저 집기 때문에 마지막 철학자는 forks[N-1]보다 forks[0]을 먼저 집으려 \
-                         합니다. 기다림의 순환이 닫힐 수 없습니다.",
+                    en: "Everyone takes the lower-numbered fork first, so the last philosopher reaches for \
+                         `forks[0]` before `forks[N-1]`: a cycle of waits cannot close.",
+                    ko: "모두 번호가 작은 포크를 먼저 집기 때문에 마지막 철학자는 `forks[N-1]`보다 `forks[0]`을 \
+                         먼저 집으려 합니다. 기다림의 순환이 닫힐 수 없습니다.",
                 },
                 Strategy::Waiter => Text {
                     en: "The waiter seats at most N-1 philosophers, so at least one of them can always get both forks.",
@@ -340,14 +403,15 @@ fn findings(knobs: &Knobs, trace: &Trace, lang: Lang) -> Findings {
                 Strategy::TryLock => Text {
                     en: "Nobody waits while holding a fork: a philosopher who cannot get the second fork puts the \
                          first back. No deadlock, but time is lost to backing off, and unlucky ones may eat less.",
-                    ko: "포크를 쥔 채 기다리는 사람이 없습니다. 두 번째 포크를 못 얻으면 첫 번째를 내려놓습니다. 교착은 \
-                         없지만 물러서느라 시간이 들고, 운 나쁜 철학자는 덜 먹을 수 있습니다.",
+                    ko: "포크를 쥔 채 기다리는 사람이 없습니다. 두 번째 포크를 못 얻으면 첫 번째를 내려놓습니다. \
+                         교착은 없지만 물러서느라 시간이 들고, 운 나쁜 철학자는 덜 먹을 수 있습니다.",
                 },
                 Strategy::Naive => Text {
                     en: "This time the philosophers never all held their left fork at once, so the cycle never \
-                         closed: the naive table is not safe, only lucky. Raise gap_ms to see it freeze.",
-                    ko: "이번에는 모든 철학자가 동시에 왼쪽 포크를 쥔 적이 없어서 순환이 닫히지 않았습니다. 안전한 것이 \
-                         아니라 운이 좋았을 뿐입니다. gap_ms를 늘리면 멈추는 것을 볼 수 있습니다.",
+                         closed: the `naive` table is not safe, only lucky. Raise `gap_ms` to see it freeze.",
+                    ko: "이번에는 모든 철학자가 동시에 왼쪽 포크를 쥔 적이 없어서 순환이 닫히지 않았습니다. `naive` \
+                         식탁은 안전한 것이 아니라 운이 좋았을 뿐입니다. `gap_ms`를 늘리면 멈추는 것을 볼 수 \
+                         있습니다.",
                 },
             };
             details.push(why.get(lang).to_string());

@@ -12,7 +12,7 @@ use crate::i18n::{group_digits, Lang, Text};
 use crate::knobs::{Common, FromKnobs, KnobError, KnobKind, KnobSpec, KnobValues};
 use crate::lessons::parts::{add_child, joins, main_process, main_thread, not_finished, starts, thread};
 use crate::lessons::source::{Source, SourceLine};
-use crate::lessons::{Built, Findings, Group, Lesson, LessonInfo, LessonWords, Teach};
+use crate::lessons::{Built, Findings, Group, KnobWords, Lesson, LessonInfo, LessonWords, Teach};
 
 const KNOBS: &[KnobSpec] = &[
     KnobSpec { name: "work", kind: KnobKind::Choice(&["cpu", "io"]), default: "cpu" },
@@ -56,6 +56,58 @@ pub const WORDS: LessonWords = LessonWords {
         ko: "별로 없습니다. 시간이 1밀리초 안팎, 그리고 GIL이 넘어가는 정확한 순간만 달라지고 속도 향상은 \
              그대로입니다.",
     },
+    knobs: &[
+        KnobWords {
+            name: "work",
+            label: Text { en: "Kind of work", ko: "작업 종류" },
+            help: Text {
+                en: "`cpu`: each worker counts `n` down to 0, needing the GIL all along; `io`: each sleeps, as if \
+                     waiting for I/O, and lets go of the GIL meanwhile.",
+                ko: "`cpu`는 작업자마다 GIL을 계속 쥔 채 `n`을 0까지 세어 내려갑니다. `io`는 I/O를 기다리듯 자면서 \
+                     그동안 GIL을 내려놓습니다.",
+            },
+        },
+        KnobWords {
+            name: "workers",
+            label: Text { en: "Workers", ko: "작업자 수" },
+            help: Text {
+                en: "How many times `work()` runs (`WORKERS`): first one after another, then in that many threads or \
+                     processes at once.",
+                ko: "`work()`를 실행하는 횟수(`WORKERS`)입니다. 먼저 하나씩 차례로 실행하고, 그다음 그만큼의 \
+                     스레드나 프로세스로 동시에 실행합니다.",
+            },
+        },
+        KnobWords {
+            name: "mode",
+            label: Text { en: "Second run", ko: "두 번째 실행" },
+            help: Text {
+                en: "How the same work runs again after the serial timing: `threads` in threads, `processes` in \
+                     processes, `serial` not at all (the serial time only).",
+                ko: "순차 실행 시간을 잰 뒤 같은 일을 다시 실행하는 방식입니다. `threads`는 스레드로, `processes`는 \
+                     프로세스로 실행하고, `serial`은 다시 하지 않고 순차 시간만 잽니다.",
+            },
+        },
+        KnobWords {
+            name: "size",
+            label: Text { en: "Work per worker (ms)", ko: "작업자당 작업량(ms)" },
+            help: Text {
+                en: "Milliseconds of work per worker, as CPython 3.11 runs it: a countdown from `N` sized to take \
+                     that long, or a `time.sleep` of that length.",
+                ko: "작업자 하나의 일을 CPython 3.11 기준 밀리초로 정합니다. 그만큼 걸리도록 맞춘 `N`부터의 \
+                     카운트다운이거나, 그 길이의 `time.sleep`입니다.",
+            },
+        },
+        KnobWords {
+            name: "switch_ms",
+            label: Text { en: "Switch interval (ms)", ko: "전환 간격(ms)" },
+            help: Text {
+                en: "The program's `sys.setswitchinterval`, in ms: how long a thread may keep the GIL after another \
+                     thread has asked for it.",
+                ko: "프로그램의 `sys.setswitchinterval` 값(밀리초)입니다. 다른 스레드가 GIL을 요청한 뒤에도 지금 \
+                     스레드가 GIL을 더 쥐고 있을 수 있는 시간입니다.",
+            },
+        },
+    ],
 };
 
 /// The lesson as the engine worker runs it.
@@ -278,10 +330,10 @@ fn findings(knobs: &Knobs, common: &Common, trace: &Trace, lang: Lang) -> Findin
     let mut figures = vec![("serial_ms", serial)];
     let Some(parallel) = parallel else {
         let headline = if ko {
-            format!("순차 실행: {}ms. mode=threads나 mode=processes로 같은 일을 나눠 보세요.", group_digits(serial))
+            format!("순차 실행: {}ms. `mode=threads`나 `mode=processes`로 같은 일을 나눠 보세요.", group_digits(serial))
         } else {
             format!(
-                "Serially: {} ms. Try mode=threads or mode=processes to share the same work out.",
+                "Serially: {} ms. Try `mode=threads` or `mode=processes` to share the same work out.",
                 group_digits(serial)
             )
         };
@@ -315,7 +367,7 @@ fn findings(knobs: &Knobs, common: &Common, trace: &Trace, lang: Lang) -> Findin
         (true, Mode::Threads, false) => Text {
             en: "Free-threaded Python has no GIL: the threads count on separate cores at once, as far as there \
                  are cores.",
-            ko: "free-threaded 파이썬에는 GIL이 없습니다. 코어가 있는 만큼 스레드들이 여러 코어에서 동시에 계산합니다.",
+            ko: "GIL 없는 빌드의 파이썬에서는 코어가 있는 만큼 스레드들이 여러 코어에서 동시에 계산합니다.",
         },
         (true, _, _) => Text {
             en: "Each process has its own interpreter and its own GIL, so they count on separate cores at once; \

@@ -14,7 +14,7 @@ use crate::i18n::{Lang, Text};
 use crate::knobs::{Common, FromKnobs, KnobError, KnobKind, KnobSpec, KnobValues};
 use crate::lessons::parts::{main_process, main_thread, not_finished};
 use crate::lessons::source::{Source, SourceLine};
-use crate::lessons::{Built, Findings, Group, Lesson, LessonInfo, LessonWords, Teach};
+use crate::lessons::{Built, Findings, Group, KnobWords, Lesson, LessonInfo, LessonWords, Teach};
 
 const KNOBS: &[KnobSpec] = &[
     KnobSpec { name: "pool_size", kind: KnobKind::Int { min: 1, max: 12 }, default: "4" },
@@ -27,8 +27,8 @@ pub const INFO: LessonInfo = LessonInfo {
     group: Group::Processes,
     title: Text { en: "A job pool with a result queue", ko: "결과 큐가 있는 작업 풀" },
     teaser: Text {
-        en: "apply_async with a callback into a queue: drain it too early and the results are not there yet.",
-        ko: "콜백으로 큐에 넣는 apply_async: 너무 일찍 비우면 결과가 아직 없습니다.",
+        en: "`apply_async` with a callback into a queue: drain it too early and the results are not there yet.",
+        ko: "콜백으로 큐에 넣는 `apply_async`: 너무 일찍 비우면 결과가 아직 없습니다.",
     },
     knobs: KNOBS,
     common_knobs: &["engine", "time_scale", "cores", "seed"],
@@ -39,21 +39,52 @@ pub const INFO: LessonInfo = LessonInfo {
 /// What the lesson says of itself, sent to the page with its Python.
 pub const WORDS: LessonWords = LessonWords {
     explanation: Text {
-        en: "apply_async returns at once; the job runs in a worker, and when it is done the pool's result-handler \
+        en: "`apply_async` returns at once; the job runs in a worker, and when it is done the pool's result-handler \
              thread in the parent calls the callback with the result, here putting it on a queue. A loop that \
-             drains the queue right after submitting usually finds it empty: no job has finished yet. Closing \
-             the pool and joining it first waits for every job, and then the queue holds all the results.",
-        ko: "apply_async는 바로 돌아옵니다. 작업은 워커에서 실행되고, 끝나면 부모 프로세스에 있는 풀의 결과 처리 \
+             drains the queue right after submitting usually finds it empty: no job has finished yet. Calling \
+             `pool.close()` and `pool.join()` first waits for every job, and then the queue holds all the results.",
+        ko: "`apply_async`는 바로 돌아옵니다. 작업은 워커에서 실행되고, 끝나면 부모 프로세스에 있는 풀의 결과 처리 \
              스레드가 결과를 가지고 콜백을 부릅니다. 여기서는 결과를 큐에 넣습니다. 제출하자마자 큐를 비우는 반복문은 \
-             대개 빈 큐를 만납니다. 아직 끝난 작업이 없으니까요. 먼저 풀을 close하고 join하면 모든 작업을 기다리게 \
-             되고, 그러면 큐에 결과가 모두 들어 있습니다.",
+             대개 빈 큐를 만납니다. 아직 끝난 작업이 없으니까요. 먼저 `pool.close()`와 `pool.join()`을 부르면 모든 \
+             작업을 기다리게 되고, 그러면 큐에 결과가 모두 들어 있습니다.",
     },
     seed_changes: Text {
-        en: "With drain=after, the order the results arrive in (jobs that end at nearly the same moment swap \
-             places); with drain=before nothing does: the drain always comes too early.",
-        ko: "drain=after에서는 결과가 도착하는 순서가 달라집니다(거의 같은 순간에 끝난 작업끼리 자리를 바꿉니다). \
-             drain=before에서는 달라지는 것이 없습니다. 언제나 너무 일찍 비우니까요.",
+        en: "With `drain=after`, the order the results arrive in (jobs that end at nearly the same moment swap \
+             places); with `drain=before` nothing does: the drain always comes too early.",
+        ko: "`drain=after`에서는 결과가 도착하는 순서가 달라집니다(거의 같은 순간에 끝난 작업끼리 자리를 바꿉니다). \
+             `drain=before`에서는 달라지는 것이 없습니다. 언제나 너무 일찍 비우니까요.",
     },
+    knobs: &[
+        KnobWords {
+            name: "pool_size",
+            label: Text { en: "Pool size", ko: "풀 크기" },
+            help: Text {
+                en: "How many worker processes `Pool(...)` starts. Each job sleeps 0.1 s, so a bigger pool gets \
+                     through the jobs sooner.",
+                ko: "`Pool(...)`이 시작하는 워커 프로세스의 수입니다. 작업마다 0.1초 잠들므로 풀이 크면 작업이 더 \
+                     빨리 끝납니다.",
+            },
+        },
+        KnobWords {
+            name: "jobs",
+            label: Text { en: "Jobs", ko: "작업 수" },
+            help: Text {
+                en: "How many jobs are submitted with `apply_async`; each job's result reaches the `results` queue \
+                     through the callback.",
+                ko: "`apply_async`로 제출하는 작업의 수입니다. 작업마다 결과가 콜백을 거쳐 `results` 큐에 들어갑니다.",
+            },
+        },
+        KnobWords {
+            name: "drain",
+            label: Text { en: "When to drain", ko: "비우는 시점" },
+            help: Text {
+                en: "When the `while not results.empty()` loop runs: `before`: right after the jobs are submitted; \
+                     `after`: after `pool.close()` and `pool.join()`.",
+                ko: "`while not results.empty()` 반복문을 도는 때입니다. `before`면 작업을 제출하자마자, `after`면 \
+                     `pool.close()`와 `pool.join()` 다음입니다.",
+            },
+        },
+    ],
 };
 
 /// The lesson as the engine worker runs it.
@@ -230,16 +261,16 @@ fn findings(knobs: &Knobs, trace: &Trace, lang: Lang) -> Findings {
         Text {
             en: "The drain ran right after the jobs were submitted: the queue was empty because no job had finished \
                  yet, so the loop ended at once. The results arrived later, when nobody was looking. Try \
-                 drain=after.",
-            ko: "작업을 제출하자마자 큐를 비웠습니다. 아직 끝난 작업이 없어서 큐가 비어 있었고, 반복문은 바로 끝났습니다. \
-                 결과는 아무도 보지 않을 때 나중에 도착했습니다. drain=after를 시도해 보세요.",
+                 `drain=after`.",
+            ko: "작업을 제출하자마자 큐를 비웠습니다. 아직 끝난 작업이 없어서 큐가 비어 있었고, 반복문은 바로 \
+                 끝났습니다. 결과는 아무도 보지 않을 때 나중에 도착했습니다. `drain=after`를 시도해 보세요.",
         }
     } else {
         Text {
-            en: "pool.close() and pool.join() waited for every job, and each callback had put its result on the queue \
-                 by then: the drain found them all.",
-            ko: "pool.close()와 pool.join()이 모든 작업을 기다렸고, 그때는 콜백마다 결과를 큐에 넣은 뒤였습니다. 큐를 \
-                 비우며 모두 찾았습니다.",
+            en: "`pool.close()` and `pool.join()` waited for every job, and each callback had put its result on the \
+                 queue by then: the drain found them all.",
+            ko: "`pool.close()`와 `pool.join()`이 모든 작업을 기다렸고, 그때는 콜백마다 결과를 큐에 넣은 뒤였습니다. \
+                 큐를 비우며 모두 찾았습니다.",
         }
     };
     Findings { headline, details: vec![why.get(lang).to_string()], figures }

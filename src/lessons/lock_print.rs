@@ -12,7 +12,7 @@ use crate::i18n::{group_digits, Lang, Text};
 use crate::knobs::{Common, FromKnobs, KnobError, KnobKind, KnobSpec, KnobValues, Output};
 use crate::lessons::parts::{main_process, main_thread, not_finished, thread};
 use crate::lessons::source::Source;
-use crate::lessons::{Built, Findings, Group, Lesson, LessonInfo, LessonWords, Teach};
+use crate::lessons::{Built, Findings, Group, KnobWords, Lesson, LessonInfo, LessonWords, Teach};
 
 const KNOBS: &[KnobSpec] = &[
     KnobSpec { name: "lock", kind: KnobKind::Choice(&["on", "off"]), default: "on" },
@@ -36,22 +36,45 @@ pub const INFO: LessonInfo = LessonInfo {
 /// What the lesson says of itself, sent to the page with its Python.
 pub const WORDS: LessonWords = LessonWords {
     explanation: Text {
-        en: "Each thread prints a pair of lines: \"lock acquired\" and which function it is. Holding the lock \
+        en: "Each thread prints a pair of lines: `\"lock acquired\"` and which function it is. Holding the lock \
              from before the first line to after the second makes the pair one unit that the other thread cannot \
              break into. Without the lock, the other thread can print between the two lines whenever the GIL \
              changes hands, which a write to the console allows. With few iterations the first thread is often \
              done before the second has started, so try more.",
-        ko: "각 스레드는 \"lock acquired\"와 자기 함수 이름, 두 줄을 한 쌍으로 출력합니다. 첫 줄 전부터 둘째 줄 \
+        ko: "각 스레드는 `\"lock acquired\"`와 자기 함수 이름, 두 줄을 한 쌍으로 출력합니다. 첫 줄 전부터 둘째 줄 \
              뒤까지 락을 쥐면 그 쌍은 다른 스레드가 끼어들 수 없는 한 단위가 됩니다. 락이 없으면 GIL이 넘어갈 때마다 \
              (콘솔에 쓰는 순간이 그런 때입니다) 다른 스레드가 두 줄 사이에 출력할 수 있습니다. 반복이 적으면 둘째 \
              스레드가 시작하기도 전에 첫째 스레드가 끝나는 일이 많으니 반복을 늘려 보세요.",
     },
     seed_changes: Text {
-        en: "When the threads take turns, and with lock=off whether a pair gets split at all: a split is rare, so a \
-             run with none proves nothing; raise iterations.",
-        ko: "스레드들이 언제 번갈아 출력하는지, 그리고 lock=off에서 쌍이 갈라지기나 하는지가 달라집니다. 갈라짐은 \
-             드물어서 한 번도 없는 실행은 아무것도 증명하지 못하니 iterations를 늘려 보세요.",
+        en: "When the threads take turns, and with `lock=off` whether a pair gets split at all: a split is rare, so \
+             a run with none proves nothing; raise `iterations`.",
+        ko: "스레드들이 언제 번갈아 출력하는지, 그리고 `lock=off`에서 쌍이 갈라지기나 하는지가 달라집니다. 갈라짐은 \
+             드물어서 한 번도 없는 실행은 아무것도 증명하지 못하니 `iterations`를 늘려 보세요.",
     },
+    knobs: &[
+        KnobWords {
+            name: "lock",
+            label: Text { en: "Lock around each pair", ko: "쌍마다 락" },
+            help: Text {
+                en: "`on`: each thread takes the lock before its two prints and releases it after; `off`: \
+                     `lock.acquire()` and `lock.release()` are commented out (the line still says `lock acquired`).",
+                ko: "`on`이면 각 스레드가 두 줄을 출력하기 전에 락을 얻고 출력한 뒤 놓습니다. `off`면 \
+                     `lock.acquire()`와 `lock.release()`가 주석 처리됩니다(줄에는 여전히 `lock acquired`라고 \
+                     나옵니다).",
+            },
+        },
+        KnobWords {
+            name: "iterations",
+            label: Text { en: "Pairs per thread", ko: "스레드당 쌍 수" },
+            help: Text {
+                en: "How many times each thread prints its pair of lines. With few, one thread is often done before \
+                     the other starts; raise it to give a split a chance.",
+                ko: "각 스레드가 두 줄 한 쌍을 출력하는 횟수입니다. 적으면 다른 스레드가 시작하기 전에 한 스레드가 \
+                     끝나기 쉬우니, 늘려야 쌍이 갈라질 기회가 생깁니다.",
+            },
+        },
+    ],
 };
 
 /// The lesson as the engine worker runs it.
@@ -193,8 +216,8 @@ fn findings(knobs: &Knobs, common: &Common, trace: &Trace, lang: Lang) -> Findin
     let why = match (locked, split > 0) {
         (true, _) => Text {
             en: "Each thread holds the lock from before its first line to after its second, so the other thread \
-                 waits at lock.acquire() and can only print between pairs.",
-            ko: "각 스레드가 첫 줄 전부터 둘째 줄 뒤까지 락을 쥐고 있어서 다른 스레드는 lock.acquire()에서 기다리고 \
+                 waits at `lock.acquire()` and can only print between pairs.",
+            ko: "각 스레드가 첫 줄 전부터 둘째 줄 뒤까지 락을 쥐고 있어서 다른 스레드는 `lock.acquire()`에서 기다리고 \
                  쌍과 쌍 사이에서만 출력할 수 있습니다.",
         },
         (false, true) if !common.gil => Text {
@@ -206,7 +229,7 @@ fn findings(knobs: &Knobs, common: &Common, trace: &Trace, lang: Lang) -> Findin
         (false, true) if common.output == Output::Pipe => Text {
             en: "Without the lock nothing holds a pair together: the GIL changed hands between a pair's two prints \
                  (a waiting thread asks for it after the switch interval), and the other thread printed in between.",
-            ko: "락이 없으면 쌍을 묶어 두는 것이 없습니다. 한 쌍의 두 print 사이에서 GIL이 넘어갔고(기다리는 스레드는 \
+            ko: "락이 없으면 쌍을 묶어 두는 것이 없습니다. 한 쌍의 두 출력 사이에서 GIL이 넘어갔고(기다리는 스레드는 \
                  전환 간격이 지나면 GIL을 요청합니다), 다른 스레드가 그 사이에 출력했습니다.",
         },
         (false, true) => Text {
@@ -218,9 +241,10 @@ fn findings(knobs: &Knobs, common: &Common, trace: &Trace, lang: Lang) -> Findin
         (false, false) if taken <= 1 => Text {
             en: "Nothing held the pairs together this time either: one thread printed all its lines before the other \
                  printed any (with few iterations the first is often done before the second starts). Raise \
-                 iterations.",
+                 `iterations`.",
             ko: "이번에도 쌍을 묶어 둔 것은 없습니다. 한 스레드가 자기 줄을 모두 출력한 뒤에야 다른 스레드가 출력했을 \
-                 뿐입니다(반복이 적으면 첫째 스레드가 둘째가 시작하기 전에 끝나곤 합니다). iterations를 늘려 보세요.",
+                 뿐입니다(반복이 적으면 첫째 스레드가 둘째가 시작하기 전에 끝나곤 합니다). `iterations`를 늘려 \
+                 보세요.",
         },
         // The threads did take turns, only never inside a pair: the rare split did not come.
         (false, false) => {
@@ -230,12 +254,12 @@ fn findings(knobs: &Knobs, common: &Common, trace: &Trace, lang: Lang) -> Findin
                     "Nothing held the pairs together this time either: the threads took turns {turns} times, but \
                      each time between two pairs. The other thread gets in only if it prints in the short moment \
                      between a pair's two lines, and this time it never did: run again with another seed, or raise \
-                     iterations."
+                     `iterations`."
                 ),
                 Lang::Ko => format!(
                     "이번에도 쌍을 묶어 둔 것은 없습니다. 두 스레드가 {turns}번 번갈아 출력했지만 매번 쌍과 쌍 \
                      사이였습니다. 다른 스레드는 한 쌍의 두 줄 사이 짧은 순간에 출력해야만 끼어들 수 있는데, \
-                     이번에는 그런 일이 없었습니다. 다른 시드로 다시 실행하거나 iterations를 늘려 보세요."
+                     이번에는 그런 일이 없었습니다. 다른 시드로 다시 실행하거나 `iterations`를 늘려 보세요."
                 ),
             };
             return Findings { headline, details: vec![text], figures };

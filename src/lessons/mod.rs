@@ -32,6 +32,8 @@
 //! 14. `your_program`          — the learner's own Python, from a few starters
 
 pub mod explore;
+pub mod failures;
+pub mod knob_words;
 pub mod parts;
 pub mod results;
 pub mod source;
@@ -40,13 +42,15 @@ pub mod sweep;
 mod built;
 mod setup;
 mod size;
+#[cfg(test)]
+mod words_tests;
 
 pub use built::{Built, Findings, FindingsText};
 pub use setup::{shared_variables, Expect, Setup, MAX_EXPECTED_TEXT};
 pub use size::{smaller_knobs, suggestion};
 
 use crate::engine::trace::Trace;
-use crate::i18n::{Lang, Text};
+use crate::i18n::{Lang, Prose, Text};
 use crate::knobs::{Common, FromKnobs, KnobSpec, KnobValues};
 
 /// Declares each lesson's module, and the two lists in catalogue order: [`CATALOGUE`] of
@@ -130,6 +134,17 @@ pub struct LessonWords {
     /// of some lines, a count of lost updates, only the timings...), shown beside the knobs
     /// while the engine is `sim`: the live engine does not use the seed.
     pub seed_changes: Text,
+    /// What each of the lesson's own knobs means (the common ones' are [`knob_words::COMMON`]).
+    pub knobs: &'static [KnobWords],
+}
+
+/// What a knob means, for the form: a short label and a line of help. The knob's id stays
+/// beside them (the URL and the CLI use it); its values are identifiers the help may name.
+#[derive(Clone, Copy, Debug)]
+pub struct KnobWords {
+    pub name: &'static str,
+    pub label: Text,
+    pub help: Text,
 }
 
 /// A lesson as the engine worker runs it: its knobs to a Program, a run to its findings.
@@ -138,7 +153,7 @@ pub struct Lesson {
     pub info: &'static LessonInfo,
     pub words: &'static LessonWords,
     /// Knobs to Program and settings; `Err` names what cannot be built.
-    pub build: fn(&KnobValues) -> Result<Built, String>,
+    pub build: fn(&KnobValues) -> Result<Built, Prose>,
     /// A run to its findings; a figure's name is owned, since a learner's program names its own.
     pub findings: fn(&KnobValues, &Trace, Lang) -> FindingsText,
 }
@@ -167,16 +182,18 @@ impl Lesson {
     }
 }
 
-fn build_with<T: Teach>(values: &KnobValues) -> Result<Built, String> {
-    let knobs = T::Knobs::from_knobs(values).map_err(|e| e.to_string())?;
-    let common = Common::from_knobs(values).map_err(|e| e.to_string())?;
+fn build_with<T: Teach>(values: &KnobValues) -> Result<Built, Prose> {
+    let knobs = T::Knobs::from_knobs(values).map_err(|e| knob_words::knob_error(&e))?;
+    let common = Common::from_knobs(values).map_err(|e| knob_words::knob_error(&e))?;
     Ok(T::build(&knobs, &common))
 }
 
 fn findings_with<T: Teach>(values: &KnobValues, trace: &Trace, lang: Lang) -> FindingsText {
     match (T::Knobs::from_knobs(values), Common::from_knobs(values)) {
         (Ok(knobs), Ok(common)) => T::findings(&knobs, &common, trace, lang).into(),
-        (Err(e), _) | (_, Err(e)) => FindingsText { headline: e.to_string(), ..FindingsText::default() },
+        (Err(e), _) | (_, Err(e)) => {
+            FindingsText { headline: knob_words::knob_error(&e).get(lang).to_string(), ..FindingsText::default() }
+        }
     }
 }
 
@@ -186,17 +203,17 @@ pub fn shows_with<T: Teach>(values: &KnobValues, name: &str) -> bool {
 }
 
 /// Builds a lesson from raw `name=value` pairs, strictly (for the worker and the CLI).
-pub fn build_from_pairs(lesson: &Lesson, pairs: &[(String, String)]) -> Result<(KnobValues, Built), String> {
+pub fn build_from_pairs(lesson: &Lesson, pairs: &[(String, String)]) -> Result<(KnobValues, Built), Prose> {
     let knobs = knobs_from_pairs(lesson, pairs)?;
     let built = (lesson.build)(&knobs)?;
     Ok((knobs, built))
 }
 
 /// A lesson's knobs from raw `name=value` pairs, strictly: a wrong one is an error.
-pub fn knobs_from_pairs(lesson: &Lesson, pairs: &[(String, String)]) -> Result<KnobValues, String> {
+pub fn knobs_from_pairs(lesson: &Lesson, pairs: &[(String, String)]) -> Result<KnobValues, Prose> {
     let mut knobs = KnobValues::for_lesson(lesson.info.knobs);
     for (name, value) in pairs {
-        knobs.set(name, value).map_err(|e| e.to_string())?;
+        knobs.set(name, value).map_err(|e| knob_words::knob_error(&e))?;
     }
     Ok(knobs)
 }
@@ -218,7 +235,7 @@ mod tests {
     #[test]
     fn every_lesson_builds_a_valid_program_with_its_defaults() {
         for lesson in LESSONS {
-            let (_, built) = build_from_pairs(lesson, &[]).unwrap_or_else(|e| panic!("{}: {e}", lesson.info.id));
+            let (_, built) = build_from_pairs(lesson, &[]).unwrap_or_else(|e| panic!("{}: {}", lesson.info.id, e.en));
             built.program.validate().unwrap_or_else(|e| panic!("{}: {e}", lesson.info.id));
         }
     }

@@ -93,7 +93,7 @@ pub mod testing {
     /// The lesson built from these knobs (the rest at their defaults).
     pub fn built(lesson: &Lesson, pairs: &[(&str, &str)]) -> (KnobValues, Built) {
         let pairs: Vec<(String, String)> = pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
-        build_from_pairs(lesson, &pairs).unwrap_or_else(|e| panic!("{}: {e}", lesson.info.id))
+        build_from_pairs(lesson, &pairs).unwrap_or_else(|e| panic!("{}: {}", lesson.info.id, e.en))
     }
 
     /// The lesson built from these knobs and run on the simulated engine.

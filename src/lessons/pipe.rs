@@ -15,7 +15,7 @@ use crate::i18n::{Lang, Text};
 use crate::knobs::{Common, FromKnobs, KnobError, KnobKind, KnobSpec, KnobValues, Output};
 use crate::lessons::parts::{add_child, lines_by_actor, main_process, main_thread, not_finished};
 use crate::lessons::source::{Source, SourceLine};
-use crate::lessons::{Built, Findings, Group, Lesson, LessonInfo, LessonWords, Teach};
+use crate::lessons::{Built, Findings, Group, KnobWords, Lesson, LessonInfo, LessonWords, Teach};
 
 const KNOBS: &[KnobSpec] = &[
     KnobSpec { name: "messages", kind: KnobKind::Int { min: 1, max: 10 }, default: "3" },
@@ -28,8 +28,9 @@ pub const INFO: LessonInfo = LessonInfo {
     group: Group::Processes,
     title: Text { en: "Pipes between processes", ko: "프로세스 사이의 파이프" },
     teaser: Text {
-        en: "Send Hello, World, ! from one process to another: in order, both ways, and EOFError at the end.",
-        ko: "한 프로세스에서 다른 프로세스로 Hello, World, !를 보냅니다. 순서대로, 양방향으로, 끝에는 EOFError.",
+        en: "Send `Hello`, `World`, `!` from one process to another: in order, both ways, and `EOFError` at the end.",
+        ko: "한 프로세스에서 다른 프로세스로 `Hello`, `World`, `!`를 보냅니다. 순서대로, 양방향으로, 끝에는 \
+             `EOFError`.",
     },
     knobs: KNOBS,
     common_knobs: &["engine", "output", "cores", "seed"],
@@ -40,21 +41,53 @@ pub const INFO: LessonInfo = LessonInfo {
 /// What the lesson says of itself, sent to the page with its Python.
 pub const WORDS: LessonWords = LessonWords {
     explanation: Text {
-        en: "Pipe() returns two connected ends. What one end sends, the other receives, in the same order; recv() \
-             waits until something arrives. A duplex pipe (the default) lets both ends send; Pipe(duplex=False) \
-             gives a receiving end and a sending end. When one end is closed and everything sent has been \
-             received, recv() at the other end raises EOFError.",
-        ko:
-            "Pipe()는 서로 이어진 두 끝을 돌려줍니다. 한쪽 끝이 보낸 것을 다른 쪽이 같은 순서로 받고, recv()는 무언가 \
-             도착할 때까지 기다립니다. 양방향 파이프(기본값)는 두 끝 모두 보낼 수 있고, Pipe(duplex=False)는 받는 끝과 \
-             보내는 끝을 줍니다. 한쪽 끝이 닫히고 보낸 것을 모두 받은 뒤에 다른 쪽에서 recv()를 하면 EOFError가 납니다.",
+        en: "`Pipe()` returns two connected ends. What one end sends, the other receives, in the same order; \
+             `recv()` waits until something arrives. A duplex pipe (the default) lets both ends send; \
+             `Pipe(duplex=False)` gives a receiving end and a sending end. When one end is closed and everything \
+             sent has been received, `recv()` at the other end raises `EOFError`.",
+        ko: "`Pipe()`는 서로 이어진 두 끝을 돌려줍니다. 한쪽 끝이 보낸 것을 다른 쪽이 같은 순서로 받고, `recv()`는 \
+             무언가 도착할 때까지 기다립니다. 양방향 파이프(기본값)는 두 끝 모두 보낼 수 있고, `Pipe(duplex=False)`는 \
+             받는 끝과 보내는 끝을 줍니다. 한쪽 끝이 닫히고 보낸 것을 모두 받은 뒤에 다른 쪽에서 `recv()`를 하면 \
+             `EOFError`가 납니다.",
     },
     seed_changes: Text {
-        en: "Only whether the sent and received lines interleave (with output=pipe, which process's block of lines \
-             comes first); the messages always arrive in the order they were sent.",
-        ko: "보냄 줄과 받음 줄이 섞이는지(output=pipe면 어느 프로세스의 줄 묶음이 먼저 나오는지)만 달라집니다. \
+        en: "Only whether the sent and received lines interleave (with `output=pipe`, which process's block of \
+             lines comes first); the messages always arrive in the order they were sent.",
+        ko: "보냄 줄과 받음 줄이 섞이는지(`output=pipe`면 어느 프로세스의 줄 묶음이 먼저 나오는지)만 달라집니다. \
              메시지는 언제나 보낸 순서대로 도착합니다.",
     },
+    knobs: &[
+        KnobWords {
+            name: "messages",
+            label: Text { en: "Messages", ko: "메시지 수" },
+            help: Text {
+                en: "How many messages go through the pipe: `Hello`, `World`, `!`, then `message 4`, `message 5` and \
+                     so on.",
+                ko: "파이프로 보내는 메시지의 수입니다. `Hello`, `World`, `!` 다음에는 `message 4`, `message 5`처럼 \
+                     이어집니다.",
+            },
+        },
+        KnobWords {
+            name: "duplex",
+            label: Text { en: "Two-way pipe", ko: "양방향 파이프" },
+            help: Text {
+                en: "`yes`: `Pipe()`, both ends can send, and the receiver answers `thanks` once it has every \
+                     message; `no`: `Pipe(duplex=False)`, one end only receives, the other only sends.",
+                ko: "`yes`면 `Pipe()`로 두 끝 모두 보낼 수 있어서, 받는 쪽이 메시지를 다 받으면 `thanks`로 답합니다. \
+                     `no`면 `Pipe(duplex=False)`로 한 끝은 받기만, 다른 끝은 보내기만 합니다.",
+            },
+        },
+        KnobWords {
+            name: "close_early",
+            label: Text { en: "Close early", ko: "일찍 닫기" },
+            help: Text {
+                en: "`yes`: the sender sends one message fewer and closes its end, so the receiver's last `recv()` \
+                     raises `EOFError`; `no`: it sends them all, then closes.",
+                ko: "`yes`면 보내는 쪽이 메시지를 하나 덜 보내고 끝을 닫아서, 받는 쪽의 마지막 `recv()`가 \
+                     `EOFError`를 냅니다. `no`면 모두 보낸 뒤에 닫습니다.",
+            },
+        },
+    ],
 };
 
 /// The lesson as the engine worker runs it.
@@ -247,22 +280,22 @@ fn findings(knobs: &Knobs, common: &Common, trace: &Trace, lang: Lang) -> Findin
     }
     let list = got.join(" ");
     let headline = match (eof, ko) {
-        (false, false) => format!("All {n} messages arrived, in the order they were sent: {list}"),
-        (false, true) => format!("메시지 {n}개가 모두 보낸 순서대로 도착했습니다: {list}"),
-        (true, false) => format!("{} messages arrived ({list}), then recv() raised EOFError.", got.len()),
-        (true, true) => format!("메시지 {}개가 도착한 뒤({list}) recv()가 EOFError를 냈습니다.", got.len()),
+        (false, false) => format!("All {n} messages arrived, in the order they were sent: `{list}`"),
+        (false, true) => format!("메시지 {n}개가 모두 보낸 순서대로 도착했습니다: `{list}`"),
+        (true, false) => format!("{} messages arrived (`{list}`), then `recv()` raised `EOFError`.", got.len()),
+        (true, true) => format!("메시지 {}개가 도착한 뒤(`{list}`) `recv()`가 `EOFError`를 냈습니다.", got.len()),
     };
     let why = if eof {
         Text {
             en: "The sender closed its end after one message fewer than the receiver expected: with nothing left to \
-                 read and nobody left to send, recv() can only raise EOFError.",
+                 read and nobody left to send, `recv()` can only raise `EOFError`.",
             ko: "보내는 쪽이 받는 쪽이 기대한 것보다 하나 적게 보내고 끝을 닫았습니다. 읽을 것도 보낼 사람도 남지 \
-                 않았으니 recv()는 EOFError를 낼 수밖에 없습니다.",
+                 않았으니 `recv()`는 `EOFError`를 낼 수밖에 없습니다.",
         }
     } else {
         Text {
-            en: "A pipe is first in, first out: the arrows on the timeline join each send to its recv.",
-            ko: "파이프는 먼저 들어간 것이 먼저 나옵니다. 타임라인의 화살표가 각 send와 그 recv를 이어 줍니다.",
+            en: "A pipe is first in, first out: the arrows on the timeline join each `send()` to its `recv()`.",
+            ko: "파이프는 먼저 들어간 것이 먼저 나옵니다. 타임라인의 화살표가 각 `send()`와 그 `recv()`를 이어 줍니다.",
         }
     };
     let mut details = vec![why.get(lang).to_string()];
@@ -277,24 +310,26 @@ fn lines_order(order: Order, output: Output) -> Text {
     let buffered = output == Output::Pipe;
     match (buffered, order) {
         (true, Order::SentFirst) => Text {
-            en: "With output=pipe each process's prints wait in its buffer until it exits, so its lines come out in \
+            en: "With `output=pipe` each process's prints wait in its buffer until it exits, so its lines come out in \
                  one block: this time the sender's block came first. Run again with another seed, and the \
                  receiver's may.",
-            ko: "output=pipe에서는 각 프로세스의 출력이 끝날 때까지 버퍼에 머물러서 줄이 한 묶음으로 나옵니다. 이번에는 \
-                 보내는 쪽의 묶음이 먼저 나왔습니다. 다른 시드로 다시 실행하면 받는 쪽이 먼저일 수도 있습니다.",
+            ko: "`output=pipe`에서는 각 프로세스의 출력이 끝날 때까지 버퍼에 머물러서 줄이 한 묶음으로 나옵니다. \
+                 이번에는 보내는 쪽의 묶음이 먼저 나왔습니다. 다른 시드로 다시 실행하면 받는 쪽이 먼저일 수도 \
+                 있습니다.",
         },
         (true, Order::ReceivedFirst) => Text {
-            en: "With output=pipe each process's prints wait in its buffer until it exits, so its lines come out in \
+            en: "With `output=pipe` each process's prints wait in its buffer until it exits, so its lines come out in \
                  one block: this time the receiver's block came first. Run again with another seed, and the \
                  sender's may.",
-            ko: "output=pipe에서는 각 프로세스의 출력이 끝날 때까지 버퍼에 머물러서 줄이 한 묶음으로 나옵니다. 이번에는 \
-                 받는 쪽의 묶음이 먼저 나왔습니다. 다른 시드로 다시 실행하면 보내는 쪽이 먼저일 수도 있습니다.",
+            ko: "`output=pipe`에서는 각 프로세스의 출력이 끝날 때까지 버퍼에 머물러서 줄이 한 묶음으로 나옵니다. \
+                 이번에는 받는 쪽의 묶음이 먼저 나왔습니다. 다른 시드로 다시 실행하면 보내는 쪽이 먼저일 수도 \
+                 있습니다.",
         },
         (true, Order::Interleaved) => Text {
-            en: "With output=pipe each process's prints wait in its buffer until it is full or the process exits; \
+            en: "With `output=pipe` each process's prints wait in its buffer until it is full or the process exits; \
                  this time the lines still came out mixed.",
-            ko: "output=pipe에서는 각 프로세스의 출력이 버퍼가 차거나 프로세스가 끝날 때까지 버퍼에 머뭅니다. 이번에는 \
-                 그래도 줄이 섞여 나왔습니다.",
+            ko: "`output=pipe`에서는 각 프로세스의 출력이 버퍼가 차거나 프로세스가 끝날 때까지 버퍼에 머뭅니다. \
+                 이번에는 그래도 줄이 섞여 나왔습니다.",
         },
         (false, Order::SentFirst) => Text {
             en: "This time the sender printed all its lines before the receiver printed its first: a message takes \
@@ -307,8 +342,8 @@ fn lines_order(order: Order, output: Output) -> Text {
         (false, Order::ReceivedFirst) => Text {
             en: "This time the receiver's lines all came out before the sender's: the two processes run side by \
                  side, and nothing orders one's prints against the other's.",
-            ko: "이번에는 받는 쪽의 줄이 보내는 쪽의 줄보다 모두 먼저 나왔습니다. 두 프로세스는 나란히 실행되고, 한쪽의 \
-                 출력과 다른 쪽의 출력 사이의 순서를 정해 주는 것은 없습니다.",
+            ko: "이번에는 받는 쪽의 줄이 보내는 쪽의 줄보다 모두 먼저 나왔습니다. 두 프로세스는 나란히 실행되고, \
+                 한쪽의 출력과 다른 쪽의 출력 사이의 순서를 정해 주는 것은 없습니다.",
         },
         (false, Order::Interleaved) => Text {
             en: "This time the sent and received lines interleave: the two processes run side by side, and the \
@@ -368,7 +403,7 @@ mod tests {
         let (seed, knobs, trace) = found.expect("an unbuffered run with a merged line");
         assert_eq!(received(&trace), ["Hello", "World", "!"], "seed {seed}");
         let headline = (LESSON.findings)(&knobs, &trace, Lang::En).headline;
-        assert!(headline.ends_with("Hello World !"), "seed {seed}: {headline}");
+        assert!(headline.ends_with("`Hello World !`"), "seed {seed}: {headline}");
     }
 
     #[test]

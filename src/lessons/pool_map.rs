@@ -15,7 +15,7 @@ use crate::i18n::{Lang, Text};
 use crate::knobs::{Common, FromKnobs, KnobError, KnobKind, KnobSpec, KnobValues};
 use crate::lessons::parts::{main_process, main_thread, not_finished};
 use crate::lessons::source::Source;
-use crate::lessons::{Built, Findings, Group, Lesson, LessonInfo, LessonWords, Teach};
+use crate::lessons::{Built, Findings, Group, KnobWords, Lesson, LessonInfo, LessonWords, Teach};
 
 const KNOBS: &[KnobSpec] = &[
     KnobSpec { name: "tasks", kind: KnobKind::Int { min: 1, max: 40 }, default: "10" },
@@ -29,7 +29,7 @@ const KNOBS: &[KnobSpec] = &[
 pub const INFO: LessonInfo = LessonInfo {
     id: "pool_map",
     group: Group::Processes,
-    title: Text { en: "Pool.map and the pool size", ko: "Pool.map과 풀 크기" },
+    title: Text { en: "`Pool.map` and the pool size", ko: "`Pool.map`과 풀 크기" },
     teaser: Text {
         en: "Ten one-second tasks on a pool of three: chunks, workers, and why it takes four seconds.",
         ko: "1초짜리 작업 열 개를 세 개짜리 풀에서: 청크, 워커, 그리고 4초가 걸리는 이유.",
@@ -43,23 +43,69 @@ pub const INFO: LessonInfo = LessonInfo {
 /// What the lesson says of itself, sent to the page with its Python.
 pub const WORDS: LessonWords = LessonWords {
     explanation: Text {
-        en: "A Pool starts worker processes once and hands them tasks. map splits the items into chunks and a \
+        en: "A `Pool` starts worker processes once and hands them tasks. `map` splits the items into chunks and a \
              worker takes a whole chunk at a time, so the run lasts as long as the busiest worker: with ten \
-             one-second tasks on three workers, one of them does four. imap_unordered hands out one item at a \
-             time and yields results as they come; apply_async submits tasks one by one. The plot collects \
+             one-second tasks on three workers, one of them does four. `imap_unordered` hands out one item at a \
+             time and yields results as they come; `apply_async` submits tasks one by one. The plot collects \
              your runs: total time against pool size, measured and predicted.",
-        ko: "Pool은 워커 프로세스를 한 번 시작해 두고 작업을 나눠 줍니다. map은 항목을 청크로 나누고 워커는 청크 \
+        ko: "`Pool`은 워커 프로세스를 한 번 시작해 두고 작업을 나눠 줍니다. `map`은 항목을 청크로 나누고 워커는 청크 \
              하나를 통째로 가져가므로, 실행 시간은 가장 바쁜 워커의 시간입니다. 1초짜리 작업 열 개를 워커 셋에 주면 \
-             그중 하나가 네 개를 합니다. imap_unordered는 항목을 하나씩 나눠 주고 결과가 나오는 대로 돌려주며, \
-             apply_async는 작업을 하나씩 제출합니다. 그래프에는 여러분의 실행이 모입니다: 풀 크기에 따른 전체 시간, \
+             그중 하나가 네 개를 합니다. `imap_unordered`는 항목을 하나씩 나눠 주고 결과가 나오는 대로 돌려주며, \
+             `apply_async`는 작업을 하나씩 제출합니다. 그래프에는 여러분의 실행이 모입니다: 풀 크기에 따른 전체 시간, \
              측정값과 예측값.",
     },
     seed_changes: Text {
-        en: "Which worker runs which task, so the order of the f(x) lines and their pids, and the pool's own \
+        en: "Which worker runs which task, so the order of the `f(x)` lines and their pids, and the pool's own \
              overhead by a few milliseconds; the total time hardly moves.",
-        ko: "어느 워커가 어느 작업을 실행하는지, 그래서 f(x) 줄의 순서와 pid, 그리고 풀 자체의 부담이 몇 밀리초 \
+        ko: "어느 워커가 어느 작업을 실행하는지, 그래서 `f(x)` 줄의 순서와 pid, 그리고 풀 자체의 부담이 몇 밀리초 \
              달라집니다. 전체 시간은 거의 그대로입니다.",
     },
+    knobs: &[
+        KnobWords {
+            name: "tasks",
+            label: Text { en: "Tasks", ko: "작업 수" },
+            help: Text {
+                en: "How many tasks the pool runs: one call of `f(x)` for each `x` from 0 upward.",
+                ko: "풀이 실행할 작업의 수입니다. 0부터 차례로 `x`마다 `f(x)`를 한 번씩 호출합니다.",
+            },
+        },
+        KnobWords {
+            name: "task_s",
+            label: Text { en: "Task time (s)", ko: "작업 시간(초)" },
+            help: Text {
+                en: "How long one task takes, in seconds: the `time.sleep` inside `f(x)`.",
+                ko: "작업 하나에 걸리는 시간(초)으로, `f(x)` 안의 `time.sleep`에 들어갑니다.",
+            },
+        },
+        KnobWords {
+            name: "pool_size",
+            label: Text { en: "Pool size", ko: "풀 크기" },
+            help: Text {
+                en: "How many worker processes `Pool(...)` starts: how many tasks can run at the same time.",
+                ko: "`Pool(...)`이 시작하는 워커 프로세스의 수입니다. 곧 동시에 실행될 수 있는 작업의 수입니다.",
+            },
+        },
+        KnobWords {
+            name: "chunksize",
+            label: Text { en: "Chunk size", ko: "청크 크기" },
+            help: Text {
+                en: "Items a worker takes at a time (`chunksize=`). `0` keeps CPython's default: for `map`, tasks ÷ \
+                     (4 × pool size) rounded up; for `imap_unordered`, 1. `apply_async` has none.",
+                ko: "워커가 한 번에 가져가는 항목 수(`chunksize=`)입니다. `0`이면 CPython 기본값으로, `map`은 작업 수 \
+                     ÷ (4 × 풀 크기)를 올림한 값, `imap_unordered`는 1입니다. `apply_async`에는 없습니다.",
+            },
+        },
+        KnobWords {
+            name: "method",
+            label: Text { en: "Pool method", ko: "풀 메서드" },
+            help: Text {
+                en: "`map`: chunks, with all results at the end; `imap_unordered`: results as tasks finish; \
+                     `apply_async`: one call per task, results read with `h.get()`.",
+                ko: "`map`은 청크로 나눠 결과를 끝에 한꺼번에 돌려주고, `imap_unordered`는 작업이 끝나는 대로 \
+                     돌려줍니다. `apply_async`는 작업마다 한 번 호출하고 결과를 `h.get()`으로 읽습니다.",
+            },
+        },
+    ],
 };
 
 /// The lesson as the engine worker runs it.
@@ -264,9 +310,15 @@ fn findings(knobs: &Knobs, trace: &Trace, lang: Lang) -> Findings {
     let s = measured as f64 / 1000.0;
     let p = predicted_ms as f64 / 1000.0;
     let headline = if ko {
-        format!("작업 {tasks}개가 워커 {size}개에서 {s:.2}초 걸렸습니다. 예측은 {p:.2}초(가장 바쁜 워커가 작업 {rounds}개).")
+        format!(
+            "작업 {tasks}개가 워커 {size}개에서 {s:.2}초 걸렸습니다. 예측은 {p:.2}초(가장 바쁜 워커가 작업 \
+             {rounds}개)."
+        )
     } else {
-        format!("{tasks} tasks on {size} workers took {s:.2} s; predicted {p:.2} s (the busiest worker runs {rounds} tasks).")
+        format!(
+            "{tasks} tasks on {size} workers took {s:.2} s; predicted {p:.2} s (the busiest worker runs {rounds} \
+             tasks)."
+        )
     };
     let chunk_list = chunks.iter().map(|(_, n)| n.to_string()).collect::<Vec<_>>().join(", ");
     let how = if ko {

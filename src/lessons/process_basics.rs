@@ -11,7 +11,7 @@ use crate::i18n::{Lang, Text};
 use crate::knobs::{Common, FromKnobs, KnobError, KnobKind, KnobSpec, KnobValues};
 use crate::lessons::parts::{add_child, lines_by_actor, main_process, main_thread, not_finished};
 use crate::lessons::source::Source;
-use crate::lessons::{Built, Findings, Group, Lesson, LessonInfo, LessonWords, Teach};
+use crate::lessons::{Built, Findings, Group, KnobWords, Lesson, LessonInfo, LessonWords, Teach};
 
 const KNOBS: &[KnobSpec] = &[
     KnobSpec { name: "processes", kind: KnobKind::Int { min: 1, max: 12 }, default: "5" },
@@ -24,8 +24,9 @@ pub const INFO: LessonInfo = LessonInfo {
     group: Group::Processes,
     title: Text { en: "Starting processes", ko: "프로세스 시작하기" },
     teaser: Text {
-        en: "Process, start() and join(): each child keeps its own lines in order, but not the children's order.",
-        ko: "Process, start(), join(): 자식마다 자기 줄의 순서는 지키지만 자식들 사이의 순서는 정해져 있지 않습니다.",
+        en: "`Process`, `start()` and `join()`: each child keeps its own lines in order, but not the children's order.",
+        ko: "`Process`, `start()`, `join()`: 자식마다 자기 줄의 순서는 지키지만 자식들 사이의 순서는 정해져 있지 \
+             않습니다.",
     },
     knobs: KNOBS,
     common_knobs: &["engine", "output", "cores", "seed", "time_scale"],
@@ -36,21 +37,53 @@ pub const INFO: LessonInfo = LessonInfo {
 /// What the lesson says of itself, sent to the page with its Python.
 pub const WORDS: LessonWords = LessonWords {
     explanation: Text {
-        en: "multiprocessing.Process runs a function in a new Python process, with its own interpreter and \
-             memory. start() launches it and returns; join() waits for it to end. Inside one process the lines \
+        en: "`multiprocessing.Process` runs a function in a new Python process, with its own interpreter and \
+             memory. `start()` launches it and returns; `join()` waits for it to end. Inside one process the lines \
              come out in program order, but separate processes run side by side, so their lines can come out in \
              any order. A daemon process is ended when the main process ends; a normal one is waited for.",
-        ko: "multiprocessing.Process는 함수를 자기 인터프리터와 메모리를 가진 새 파이썬 프로세스에서 실행합니다. \
-             start()는 프로세스를 띄우고 바로 돌아오며, join()은 그것이 끝나기를 기다립니다. 한 프로세스 안에서는 줄이 \
-             프로그램 순서대로 나오지만, 프로세스들은 나란히 실행되므로 그들의 줄은 어떤 순서로든 나올 수 있습니다. \
-             데몬 프로세스는 메인 프로세스가 끝날 때 함께 끝나고, 보통 프로세스는 기다려 줍니다.",
+        ko: "`multiprocessing.Process`는 함수를 자기 인터프리터와 메모리를 가진 새 파이썬 프로세스에서 실행합니다. \
+             `start()`는 프로세스를 띄우고 바로 돌아오며, `join()`은 그것이 끝나기를 기다립니다. 한 프로세스 안에서는 \
+             줄이 프로그램 순서대로 나오지만, 프로세스들은 나란히 실행되므로 그들의 줄은 어떤 순서로든 나올 수 \
+             있습니다. 데몬 프로세스는 메인 프로세스가 끝날 때 함께 끝나고, 보통 프로세스는 기다려 줍니다.",
     },
     seed_changes: Text {
         en: "Which child finishes first, so the order of the children's result lines: usually the order they were \
-             started, but not always (more processes, or output=pipe, make it likelier).",
+             started, but not always (more processes, or `output=pipe`, make it likelier).",
         ko: "어느 자식이 먼저 끝나는지, 그래서 자식들의 결과 줄 순서가 달라집니다. 대개는 시작한 순서지만 늘 \
-             그렇지는 않습니다(프로세스를 늘리거나 output=pipe로 하면 더 자주 바뀝니다).",
+             그렇지는 않습니다(프로세스를 늘리거나 `output=pipe`로 하면 더 자주 바뀝니다).",
     },
+    knobs: &[
+        KnobWords {
+            name: "processes",
+            label: Text { en: "Worker processes", ko: "작업 프로세스 수" },
+            help: Text {
+                en: "How many worker processes start after the counter. Each squares its own `x` and prints two \
+                     lines, the second with its pid.",
+                ko: "카운터 다음에 시작하는 작업 프로세스의 수입니다. 각자 자기 `x`를 제곱하고 두 줄을 출력하며, 둘째 \
+                     줄에는 자기 pid가 나옵니다.",
+            },
+        },
+        KnobWords {
+            name: "join",
+            label: Text { en: "Join the workers", ko: "작업 프로세스 기다리기" },
+            help: Text {
+                en: "`yes`: the main process calls `p.join()` on every worker before it prints `main process done`; \
+                     `no`: it prints that at once.",
+                ko: "`yes`면 메인 프로세스가 모든 작업 프로세스에 `p.join()`을 호출한 뒤 `main process done`을 \
+                     출력합니다. `no`면 기다리지 않고 바로 출력합니다.",
+            },
+        },
+        KnobWords {
+            name: "daemon",
+            label: Text { en: "Daemon workers", ko: "데몬 작업 프로세스" },
+            help: Text {
+                en: "`yes`: the workers are made with `daemon=True` and are ended when the main process ends; `no`: \
+                     the main process waits for them before it exits.",
+                ko: "`yes`면 작업 프로세스를 `daemon=True`로 만들어 메인 프로세스가 끝날 때 함께 끝납니다. `no`면 \
+                     메인 프로세스가 종료하기 전에 그들을 기다립니다.",
+            },
+        },
+    ],
 };
 
 /// The lesson as the engine worker runs it.
@@ -224,16 +257,16 @@ fn findings(knobs: &Knobs, trace: &Trace, lang: Lang) -> Findings {
         Text {
             en: "The children were daemons and nobody joined them: when the main process reached its end, they were \
                  ended with it.",
-            ko: "자식들은 데몬이었고 아무도 join하지 않았습니다. 메인 프로세스가 끝에 이르자 함께 끝났습니다.",
+            ko: "자식들은 데몬이었고 아무도 기다려 주지 않았습니다. 메인 프로세스가 끝에 이르자 함께 끝났습니다.",
         }
     } else if knobs.daemon && !knobs.join {
         Text {
             en: "The children were daemons and nobody joined them, so each would have been ended with the main \
                  process; this time they all finished before it did. A daemon that is not joined has no promise of \
                  finishing: run it again, and some results may be lost.",
-            ko: "자식들은 데몬이었고 아무도 join하지 않았으니 메인 프로세스가 끝날 때 함께 끝났을 것입니다. 이번에는 \
-                 모두 그 전에 끝났을 뿐입니다. join하지 않은 데몬은 끝까지 실행된다는 보장이 없으니, 다시 실행하면 \
-                 결과 일부가 사라질 수 있습니다.",
+            ko: "자식들은 데몬이었고 아무도 기다려 주지 않았으니 메인 프로세스가 끝날 때 함께 끝났을 것입니다. \
+                 이번에는 모두 그 전에 끝났을 뿐입니다. 아무도 기다려 주지 않는 데몬은 끝까지 실행된다는 보장이 \
+                 없으니, 다시 실행하면 결과 일부가 사라질 수 있습니다.",
         }
     } else if in_order {
         Text {

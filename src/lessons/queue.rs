@@ -14,7 +14,7 @@ use crate::i18n::{Lang, Text};
 use crate::knobs::{Common, FromKnobs, KnobError, KnobKind, KnobSpec, KnobValues};
 use crate::lessons::parts::{add_child, joins, main_process, main_thread, not_finished, starts};
 use crate::lessons::source::{Source, SourceLine};
-use crate::lessons::{Built, Findings, Group, Lesson, LessonInfo, LessonWords, Teach};
+use crate::lessons::{Built, Findings, Group, KnobWords, Lesson, LessonInfo, LessonWords, Teach};
 
 const KNOBS: &[KnobSpec] = &[
     KnobSpec { name: "producers", kind: KnobKind::Int { min: 1, max: 6 }, default: "2" },
@@ -28,8 +28,8 @@ pub const INFO: LessonInfo = LessonInfo {
     group: Group::Processes,
     title: Text { en: "Queues between processes", ko: "프로세스 사이의 큐" },
     teaser: Text {
-        en: "Producers and consumers on a Queue: get() waits when it is empty, put() when it is full.",
-        ko: "큐 위의 생산자와 소비자: 비어 있으면 get()이, 가득 차면 put()이 기다립니다.",
+        en: "Producers and consumers on a `Queue`: `get()` waits when it is empty, `put()` when it is full.",
+        ko: "`Queue` 위의 생산자와 소비자: 비어 있으면 `get()`이, 가득 차면 `put()`이 기다립니다.",
     },
     knobs: KNOBS,
     common_knobs: &["engine", "cores", "seed", "time_scale"],
@@ -40,14 +40,14 @@ pub const INFO: LessonInfo = LessonInfo {
 /// What the lesson says of itself, sent to the page with its Python.
 pub const WORDS: LessonWords = LessonWords {
     explanation: Text {
-        en: "multiprocessing.Queue carries items between processes, first in, first out. get() waits until there \
-             is an item; with a maxsize, put() waits until there is room, which holds fast producers back to the \
-             pace of slow consumers. q.empty() and q.full() tell you how it is at that moment, which may already \
-             have changed when you act on it.",
-        ko: "multiprocessing.Queue는 프로세스 사이에 항목을 먼저 들어온 순서대로 실어 나릅니다. get()은 항목이 생길 \
-             때까지 기다리고, maxsize가 있으면 put()은 자리가 날 때까지 기다려서 빠른 생산자를 느린 소비자의 속도에 \
-             맞춥니다. q.empty()와 q.full()은 그 순간의 상태를 알려 줄 뿐이고, 그 답에 따라 움직일 때는 이미 바뀌어 \
-             있을 수 있습니다.",
+        en: "`multiprocessing.Queue` carries items between processes, first in, first out. `get()` waits until \
+             there is an item; with a `maxsize`, `put()` waits until there is room, which holds fast producers back \
+             to the pace of slow consumers. `q.empty()` and `q.full()` tell you how it is at that moment, which may \
+             already have changed when you act on it.",
+        ko: "`multiprocessing.Queue`는 프로세스 사이에 항목을 먼저 들어온 순서대로 실어 나릅니다. `get()`은 항목이 \
+             생길 때까지 기다리고, `maxsize`가 있으면 `put()`은 자리가 날 때까지 기다려서 빠른 생산자를 느린 소비자의 \
+             속도에 맞춥니다. `q.empty()`와 `q.full()`은 그 순간의 상태를 알려 줄 뿐이고, 그 답에 따라 움직일 때는 \
+             이미 바뀌어 있을 수 있습니다.",
     },
     seed_changes: Text {
         en: "Which consumer gets which item, how the producers' and consumers' lines interleave, and how long the \
@@ -55,6 +55,45 @@ pub const WORDS: LessonWords = LessonWords {
         ko: "어느 소비자가 어느 항목을 받는지, 생산자와 소비자의 줄이 어떻게 섞이는지, 생산자가 자리를 얼마나 \
              기다리는지가 달라집니다. 큐는 여전히 생산자마다 넣은 순서대로 항목을 내줍니다.",
     },
+    knobs: &[
+        KnobWords {
+            name: "producers",
+            label: Text { en: "Producers", ko: "생산자 수" },
+            help: Text {
+                en: "How many producer processes put items on the queue; producer `p` puts the numbers `p * 100 + i`.",
+                ko: "큐에 항목을 넣는 생산자 프로세스의 수입니다. 생산자 `p`는 `p * 100 + i` 꼴의 수를 넣습니다.",
+            },
+        },
+        KnobWords {
+            name: "consumers",
+            label: Text { en: "Consumers", ko: "소비자 수" },
+            help: Text {
+                en: "How many consumer processes take items with `q.get()`. They share the items out evenly and sleep \
+                     10 ms after each one.",
+                ko: "`q.get()`으로 항목을 꺼내는 소비자 프로세스의 수입니다. 항목을 고르게 나눠 맡고, 하나를 받을 \
+                     때마다 10 ms씩 잠듭니다.",
+            },
+        },
+        KnobWords {
+            name: "maxsize",
+            label: Text { en: "Queue limit", ko: "큐 최대 크기" },
+            help: Text {
+                en: "`Queue(maxsize=...)`: once the queue holds this many items, `put()` waits for room. `0` means no \
+                     limit.",
+                ko: "`Queue(maxsize=...)`에 들어가는 값입니다. 큐에 항목이 이만큼 차면 `put()`이 자리가 날 때까지 \
+                     기다립니다. `0`이면 한도가 없습니다.",
+            },
+        },
+        KnobWords {
+            name: "items",
+            label: Text { en: "Items per producer", ko: "생산자당 항목 수" },
+            help: Text {
+                en: "How many items each producer puts; all the producers' items together are split among the \
+                     consumers.",
+                ko: "생산자마다 넣는 항목의 수입니다. 모든 생산자의 항목을 합쳐 소비자들이 나눠 받습니다.",
+            },
+        },
+    ],
 };
 
 /// The lesson as the engine worker runs it.
@@ -253,8 +292,8 @@ fn findings(knobs: &Knobs, trace: &Trace, lang: Lang) -> Findings {
             Text {
                 en: "The queue still handed each producer's items out in the order it put them: a consumer that got \
                      an item can print its line after another consumer that got a later one.",
-                ko: "큐는 여전히 생산자마다 넣은 순서대로 항목을 내주었습니다. 항목을 먼저 받은 소비자가 더 나중 항목을 \
-                     받은 다른 소비자보다 늦게 출력할 수 있을 뿐입니다.",
+                ko: "큐는 여전히 생산자마다 넣은 순서대로 항목을 내주었습니다. 항목을 먼저 받은 소비자가 더 나중 \
+                     항목을 받은 다른 소비자보다 늦게 출력할 수 있을 뿐입니다.",
             }
             .get(lang)
             .to_string(),
@@ -262,16 +301,22 @@ fn findings(knobs: &Knobs, trace: &Trace, lang: Lang) -> Findings {
     }
     let why = if maxsize > 0 && waited > 0 {
         if ko {
-            format!("큐에는 최대 {maxsize}개만 들어가므로 생산자들이 자리가 나기를 모두 {waited_ms:.1} ms 기다렸습니다. 느린 소비자가 속도를 정합니다.")
+            format!(
+                "큐에는 최대 {maxsize}개만 들어가므로 생산자들이 자리가 나기를 모두 {waited_ms:.1} ms \
+                 기다렸습니다. 느린 소비자가 속도를 정합니다."
+            )
         } else {
-            format!("The queue holds at most {maxsize}, so the producers waited {waited_ms:.1} ms in all for room: the slow consumers set the pace.")
+            format!(
+                "The queue holds at most {maxsize}, so the producers waited {waited_ms:.1} ms in all for room: \
+                 the slow consumers set the pace."
+            )
         }
     } else {
         Text {
             en: "With no bound (or room to spare) the producers never waited: they finished long before the \
-                 consumers, and the items waited in the queue instead. Set maxsize to hold them back.",
-            ko: "한도가 없거나 자리가 넉넉해서 생산자들은 한 번도 기다리지 않았습니다. 소비자보다 훨씬 먼저 끝났고, 대신 \
-                 항목들이 큐에서 기다렸습니다. maxsize를 정하면 생산자를 붙잡아 둘 수 있습니다.",
+                 consumers, and the items waited in the queue instead. Set `maxsize` to hold them back.",
+            ko: "한도가 없거나 자리가 넉넉해서 생산자들은 한 번도 기다리지 않았습니다. 소비자보다 훨씬 먼저 끝났고, \
+                 대신 항목들이 큐에서 기다렸습니다. `maxsize`를 정하면 생산자를 붙잡아 둘 수 있습니다.",
         }
         .get(lang)
         .to_string()

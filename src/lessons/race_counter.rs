@@ -10,7 +10,7 @@ use crate::i18n::{group_digits, Lang, Text};
 use crate::knobs::{Common, FromKnobs, KnobError, KnobKind, KnobSpec, KnobValues};
 use crate::lessons::parts::{joins, main_process, main_thread, starts, thread};
 use crate::lessons::source::{Source, SourceLine};
-use crate::lessons::{Built, Findings, Group, Lesson, LessonInfo, LessonWords, Teach};
+use crate::lessons::{Built, Findings, Group, KnobWords, Lesson, LessonInfo, LessonWords, Teach};
 
 const KNOBS: &[KnobSpec] = &[
     KnobSpec { name: "threads", kind: KnobKind::Int { min: 1, max: 16 }, default: "4" },
@@ -36,22 +36,62 @@ pub const INFO: LessonInfo = LessonInfo {
 /// What the lesson says of itself, sent to the page with its Python.
 pub const WORDS: LessonWords = LessonWords {
     explanation: Text {
-        en:
-            "`counter += 1` is three steps: read the counter, add one, write it back. If another thread writes between \
-             this thread's read and write, that write is overwritten and an update is lost. Whether that can happen \
-             depends on where the lock is, on what sits between the read and the write, and on the GIL.",
-        ko:
-            "`counter += 1`은 세 단계입니다. 카운터를 읽고, 1을 더하고, 다시 씁니다. 한 스레드가 읽고 쓰는 사이에 다른 \
-             스레드가 값을 쓰면 그 값은 덮어써져 업데이트가 사라집니다. 이런 일이 일어날 수 있는지는 락의 위치, 읽기와 \
-             쓰기 사이에 무엇이 있는지, 그리고 GIL에 달려 있습니다.",
+        en: "`counter += 1` is three steps: read the counter, add one, write it back. If another thread writes \
+             between this thread's read and write, that write is overwritten and an update is lost. Whether that can \
+             happen depends on where the lock is, on what sits between the read and the write, and on the GIL.",
+        ko: "`counter += 1`은 세 단계입니다. 카운터를 읽고, 1을 더하고, 다시 씁니다. 한 스레드가 읽고 쓰는 사이에 \
+             다른 스레드가 값을 쓰면 그 값은 덮어써져 업데이트가 사라집니다. 이런 일이 일어날 수 있는지는 락의 위치, \
+             읽기와 쓰기 사이에 무엇이 있는지, 그리고 GIL에 달려 있습니다.",
     },
     seed_changes: Text {
-        en: "How many updates are lost wherever the read and the write can be split (gil=off, python=3.9, a call or \
-             sleep(0) between them); with the GIL on and nothing between, only the timings and the number of GIL \
+        en: "How many updates are lost wherever the read and the write can be split (`gil=off`, `python=3.9`, a call \
+             or `sleep(0)` between them); with the GIL on and nothing between, only the timings and the number of GIL \
              hand-offs.",
-        ko: "읽기와 쓰기가 나뉠 수 있는 경우(gil=off, python=3.9, 사이에 호출이나 sleep(0))에는 사라지는 업데이트의 \
-             수가 달라집니다. GIL이 켜져 있고 사이에 아무것도 없으면 시간과 GIL 전달 횟수만 달라집니다.",
+        ko: "읽기와 쓰기가 나뉠 수 있는 경우(`gil=off`, `python=3.9`, 사이에 호출이나 `sleep(0)`)에는 사라지는 \
+             업데이트의 수가 달라집니다. GIL이 켜져 있고 사이에 아무것도 없으면 시간과 GIL 전달 횟수만 달라집니다.",
     },
+    knobs: &[
+        KnobWords {
+            name: "threads",
+            label: Text { en: "Threads", ko: "스레드 수" },
+            help: Text {
+                en: "How many threads run `work()`; each adds 1 to the shared `counter` as many times as \
+                     `increments` says.",
+                ko: "`work()`를 실행하는 스레드의 수입니다. 각 스레드가 공유하는 `counter`에 `increments`번씩 1을 \
+                     더합니다.",
+            },
+        },
+        KnobWords {
+            name: "increments",
+            label: Text { en: "Increments per thread", ko: "스레드당 증가 횟수" },
+            help: Text {
+                en: "How many times each thread adds 1 to `counter` (its loop's `range`). The expected total is \
+                     `threads × increments`.",
+                ko: "각 스레드가 `counter`에 1을 더하는 횟수(반복문의 `range`)입니다. 기대하는 합계는 \
+                     `threads × increments`입니다.",
+            },
+        },
+        KnobWords {
+            name: "lock",
+            label: Text { en: "Lock placement", ko: "락 위치" },
+            help: Text {
+                en: "`none`: no lock; `each`: `with lock:` around each `counter += 1`; `loop`: around the whole \
+                     loop, so the threads run one after another.",
+                ko: "`none`은 락을 쓰지 않고, `each`는 `counter += 1`을 하나씩 `with lock:`으로 감쌉니다. `loop`는 \
+                     반복문 전체를 감싸므로 스레드들이 차례로 실행됩니다.",
+            },
+        },
+        KnobWords {
+            name: "between",
+            label: Text { en: "Between read and write", ko: "읽기와 쓰기 사이" },
+            help: Text {
+                en: "`nothing`: a plain `counter += 1`; `call`: the read and the write split around a `pause()` \
+                     call, where the GIL may change hands; `sleep0`: around `time.sleep(0)`, which gives it up.",
+                ko: "`nothing`은 그냥 `counter += 1`입니다. `call`은 읽기와 쓰기 사이에 GIL이 넘어갈 수 있는 \
+                     `pause()` 호출을 넣고, `sleep0`은 GIL을 내려놓는 `time.sleep(0)`을 넣습니다.",
+            },
+        },
+    ],
 };
 
 /// The lesson as the engine worker runs it.
@@ -256,20 +296,28 @@ fn findings(knobs: &Knobs, common: &Common, trace: &Trace, lang: Lang) -> Findin
     let why = if t.lost > 0 {
         match (between, gil, old_model) {
             (Between::Sleep0, _, _) => Text {
-                en: "time.sleep(0) lets go of the GIL between the read and the write, so other threads run there; when this thread writes its old value + 1, their updates are overwritten.",
-                ko: "time.sleep(0)은 읽기와 쓰기 사이에서 GIL을 내려놓기 때문에 다른 스레드가 그 사이에 실행됩니다. 이 스레드가 예전 값 + 1을 쓰면 그 사이의 업데이트가 덮어써집니다.",
+                en: "`time.sleep(0)` lets go of the GIL between the read and the write, so other threads run there; \
+                     when this thread writes its old value + 1, their updates are overwritten.",
+                ko: "`time.sleep(0)`은 읽기와 쓰기 사이에서 GIL을 내려놓기 때문에 다른 스레드가 그 사이에 실행됩니다. \
+                     이 스레드가 예전 값 + 1을 쓰면 그 사이의 업데이트가 덮어써집니다.",
             },
             (_, false, _) => Text {
-                en: "Without a GIL the threads really run at the same time on different cores: two can read the same value and both write value + 1.",
-                ko: "GIL이 없으면 스레드들이 서로 다른 코어에서 정말 동시에 실행됩니다. 두 스레드가 같은 값을 읽고 둘 다 값 + 1을 쓸 수 있습니다.",
+                en: "Without a GIL the threads really run at the same time on different cores: two can read the same \
+                     value and both write value + 1.",
+                ko: "GIL이 없으면 스레드들이 서로 다른 코어에서 정말 동시에 실행됩니다. 두 스레드가 같은 값을 읽고 둘 \
+                     다 값 + 1을 쓸 수 있습니다.",
             },
             (Between::Call, true, _) => Text {
-                en: "The call between the read and the write is a check point where the GIL can change hands; what other threads add meanwhile is overwritten when this thread writes its old value + 1.",
-                ko: "읽기와 쓰기 사이의 함수 호출은 GIL이 넘어갈 수 있는 체크포인트입니다. 그동안 다른 스레드가 더한 값은 이 스레드가 예전 값 + 1을 쓸 때 덮어써집니다.",
+                en: "The call between the read and the write is a check point where the GIL can change hands; what \
+                     other threads add meanwhile is overwritten when this thread writes its old value + 1.",
+                ko: "읽기와 쓰기 사이의 함수 호출은 GIL이 넘어갈 수 있는 체크포인트입니다. 그동안 다른 스레드가 더한 \
+                     값은 이 스레드가 예전 값 + 1을 쓸 때 덮어써집니다.",
             },
             (_, true, true) => Text {
-                en: "Under the 3.9 model the GIL can change hands between any two bytecodes, so even the read and the write of counter += 1 can be split.",
-                ko: "3.9 모델에서는 아무 두 바이트코드 사이에서도 GIL이 넘어갈 수 있어서 counter += 1의 읽기와 쓰기조차 나뉠 수 있습니다.",
+                en: "Under the 3.9 model the GIL can change hands between any two bytecodes, so even the read and the \
+                     write of `counter += 1` can be split.",
+                ko: "3.9 모델에서는 아무 두 바이트코드 사이에서도 GIL이 넘어갈 수 있어서 `counter += 1`의 읽기와 \
+                     쓰기조차 나뉠 수 있습니다.",
             },
             _ => Text {
                 en: "Another thread wrote between this thread's read and write.",
@@ -283,23 +331,32 @@ fn findings(knobs: &Knobs, common: &Common, trace: &Trace, lang: Lang) -> Findin
         }
     } else if lock == LockPlacement::Each {
         Text {
-            en: "The lock lets one thread at a time through the read-modify-write, so no write is overwritten; the price is a lock acquire and release for every increment.",
-            ko: "락이 읽기-수정-쓰기를 한 번에 한 스레드만 지나가게 하므로 덮어써지는 값이 없습니다. 대신 증가할 때마다 락을 얻고 놓는 비용이 듭니다.",
+            en: "The lock lets one thread at a time through the read-modify-write, so no write is overwritten; the \
+                 price is a lock acquire and release for every increment.",
+            ko: "락이 읽기-수정-쓰기를 한 번에 한 스레드만 지나가게 하므로 덮어써지는 값이 없습니다. 대신 증가할 \
+                 때마다 락을 얻고 놓는 비용이 듭니다.",
         }
     } else if lock == LockPlacement::Loop {
         Text {
-            en: "The lock is held for the whole loop, so the threads run one after another: exact, cheap in locking, and with no parallelism at all.",
-            ko: "락을 반복문 전체 동안 쥐고 있어서 스레드들이 차례로 실행됩니다. 정확하고 락 비용도 적지만 병렬성은 전혀 없습니다.",
+            en: "The lock is held for the whole loop, so the threads run one after another: exact, cheap in locking, \
+                 and with no parallelism at all.",
+            ko: "락을 반복문 전체 동안 쥐고 있어서 스레드들이 차례로 실행됩니다. 정확하고 락 비용도 적지만 병렬성은 \
+                 전혀 없습니다.",
         }
     } else if gil && between == Between::Nothing && !old_model {
         Text {
-            en: "Since Python 3.10 a thread only lets go of the GIL at calls and loop back-edges, and counter += 1 contains neither, so it runs whole. Switch the GIL off, or put a call between the read and the write, to see the race.",
-            ko: "파이썬 3.10부터 스레드는 함수 호출과 반복문의 되돌아가는 지점에서만 GIL을 내려놓는데, counter += 1에는 둘 다 없어서 통째로 실행됩니다. GIL을 끄거나 읽기와 쓰기 사이에 호출을 넣으면 경쟁이 보입니다.",
+            en: "Since Python 3.10 a thread only lets go of the GIL at calls and loop back-edges, and `counter += 1` \
+                 contains neither, so it runs whole. Switch the GIL off, or put a call between the read and the \
+                 write, to see the race.",
+            ko: "파이썬 3.10부터 스레드는 함수 호출과 반복문의 되돌아가는 지점에서만 GIL을 내려놓는데, \
+                 `counter += 1`에는 둘 다 없어서 통째로 실행됩니다. GIL을 끄거나 읽기와 쓰기 사이에 호출을 넣으면 \
+                 경쟁이 보입니다.",
         }
     } else {
         Text {
             en: "Nothing here prevents a lost update: this run was lucky. Run it again or raise the increments.",
-            ko: "여기에는 업데이트 손실을 막는 장치가 없습니다. 이번 실행은 운이 좋았을 뿐입니다. 다시 실행하거나 횟수를 늘려 보세요.",
+            ko: "여기에는 업데이트 손실을 막는 장치가 없습니다. 이번 실행은 운이 좋았을 뿐입니다. 다시 실행하거나 \
+                 횟수를 늘려 보세요.",
         }
     };
 

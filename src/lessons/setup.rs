@@ -9,9 +9,12 @@ use crate::compile::compile;
 use crate::engine::program::{ObjectKind, Program};
 use crate::engine::sim::{size, Sim};
 use crate::engine::trace::Trace;
-use crate::i18n::Lang;
+use crate::i18n::{Lang, Prose};
 use crate::knobs::{Common, FromKnobs, KnobValues};
+use crate::lessons::failures::{self, then};
+use crate::lessons::knob_words::knob_error;
 use crate::lessons::{self, your_program, Built, FindingsText, Lesson};
+use crate::said;
 
 #[derive(Clone, Debug)]
 pub struct Setup {
@@ -50,9 +53,9 @@ impl Setup {
     /// `lesson` with knobs given as `name=value` (strictly: a wrong one is an error), and
     /// the learner's text in place of its program if there is one (`Err` says where it is
     /// refused, by line and column).
-    pub fn new(lesson: &'static Lesson, pairs: &[(String, String)], code: Option<&str>) -> Result<Setup, String> {
+    pub fn new(lesson: &'static Lesson, pairs: &[(String, String)], code: Option<&str>) -> Result<Setup, Prose> {
         let knobs = lessons::knobs_from_pairs(lesson, pairs)?;
-        let own = code.map(|text| compile(text).map_err(|e| e.to_string())).transpose()?;
+        let own = code.map(|text| compile(text).map_err(|e| failures::compile_error(&e))).transpose()?;
         let mut setup = Setup { lesson, knobs, own, expect: None };
         // A starter is compiled once here, not again for every seed explored.
         if setup.own.is_none() && lesson.info.id == your_program::INFO.id {
@@ -63,26 +66,38 @@ impl Setup {
 
     /// Explore's figure for a written program (the learner's, or a starter): runs that do
     /// not do what `expect` says break.
-    pub fn expecting(mut self, expect: Expect) -> Result<Setup, String> {
+    pub fn expecting(mut self, expect: Expect) -> Result<Setup, Prose> {
         let Some(program) = &self.own else {
-            let breaks = self.lesson.info.breaks.unwrap_or("nothing");
-            return Err(format!(
-                "{} looks for `{breaks}` when explored; what a run should do is for your own program to say",
-                self.lesson.info.id
+            let (id, breaks) = (self.lesson.info.id, self.lesson.info.breaks.unwrap_or("nothing"));
+            return Err(said!(
+                "`{id}` looks for `{breaks}` when explored; what a run should do is for your own program to say",
+                "`{id}`은(는) 탐색할 때 `{breaks}`을(를) 찾습니다. 실행이 무엇을 해야 하는지는 직접 쓴 프로그램에서만 \
+                 정할 수 있습니다"
             ));
         };
         match &expect {
             Expect::Ends { variable, .. } => {
                 let names = shared_variables(program);
                 if !names.iter().any(|n| n == variable) {
-                    let list = if names.is_empty() { "none".to_string() } else { names.join(", ") };
-                    return Err(format!(
-                        "the program has no shared variable `{variable}`; its shared variables: {list}"
-                    ));
+                    let list = names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ");
+                    return Err(if names.is_empty() {
+                        said!(
+                            "the program has no shared variable `{variable}`; it has no shared variables",
+                            "프로그램에 공유 변수 `{variable}`이(가) 없습니다. 공유 변수가 하나도 없습니다"
+                        )
+                    } else {
+                        said!(
+                            "the program has no shared variable `{variable}`; its shared variables: {list}",
+                            "프로그램에 공유 변수 `{variable}`이(가) 없습니다. 공유 변수: {list}"
+                        )
+                    });
                 }
             }
             Expect::Prints(text) if text.is_empty() || text.chars().count() > MAX_EXPECTED_TEXT => {
-                return Err(format!("the text a run should print is 1 to {MAX_EXPECTED_TEXT} characters"));
+                return Err(said!(
+                    "the text a run should print is 1 to {MAX_EXPECTED_TEXT} characters",
+                    "실행이 출력해야 할 텍스트는 1자에서 {MAX_EXPECTED_TEXT}자까지입니다"
+                ));
             }
             Expect::Prints(_) => {}
         }
@@ -97,21 +112,21 @@ impl Setup {
     }
 
     /// The Program and its run settings.
-    pub fn build(&self) -> Result<Built, String> {
+    pub fn build(&self) -> Result<Built, Prose> {
         self.build_with(&self.knobs)
     }
 
     /// The same run with another seed (explore).
-    pub fn with_seed(&self, seed: u64) -> Result<Built, String> {
+    pub fn with_seed(&self, seed: u64) -> Result<Built, Prose> {
         let mut knobs = self.knobs.clone();
-        knobs.set("seed", &seed.to_string()).map_err(|e| e.to_string())?;
+        knobs.set("seed", &seed.to_string()).map_err(|e| knob_error(&e))?;
         self.build_with(&knobs)
     }
 
-    fn build_with(&self, knobs: &KnobValues) -> Result<Built, String> {
+    fn build_with(&self, knobs: &KnobValues) -> Result<Built, Prose> {
         match &self.own {
             Some(program) => {
-                let common = Common::from_knobs(knobs).map_err(|e| e.to_string())?;
+                let common = Common::from_knobs(knobs).map_err(|e| knob_error(&e))?;
                 Ok(Built::new(program.clone(), &common))
             }
             None => (self.lesson.build)(knobs),
@@ -119,7 +134,7 @@ impl Setup {
     }
 
     /// The Python the program was made from.
-    pub fn source(&self) -> Result<String, String> {
+    pub fn source(&self) -> Result<String, Prose> {
         match &self.own {
             Some(program) => Ok(program.source.clone()),
             None => self.build().map(|built| built.program.source),
@@ -165,25 +180,25 @@ impl Setup {
 
     /// A simulated run, ready to go: refused up front if too large (for a lesson, with
     /// smaller knob values that would do).
-    pub fn simulation(&self) -> Result<Sim, String> {
+    pub fn simulation(&self) -> Result<Sim, Prose> {
         self.simulation_of(self.build()?)
     }
 
     /// [`Setup::simulation`] of this setup already built.
-    pub fn simulation_of(&self, built: Built) -> Result<Sim, String> {
+    pub fn simulation_of(&self, built: Built) -> Result<Sim, Prose> {
         if let Err(too_large) = size::check(&built.program, &built.settings, size::MAX_PLANNED_STEPS) {
             let fits = |b: &Built| size::estimate(&b.program, &b.settings).steps <= size::MAX_PLANNED_STEPS;
-            return Err(format!("{too_large}{}", self.smaller(fits)));
+            return Err(then(failures::too_large(&too_large), &self.smaller(fits)));
         }
         let (program, settings) = built.into_sim();
-        Sim::new(program, settings).map_err(|e| e.to_string())
+        Sim::new(program, settings).map_err(|e| failures::sim_error(&e))
     }
 
     /// For a run too large with these knobs, a sentence of smaller knob values that would
     /// fit (empty for the learner's program: its size is in its text, not in the knobs).
-    pub fn smaller(&self, fits: impl Fn(&Built) -> bool) -> String {
+    pub fn smaller(&self, fits: impl Fn(&Built) -> bool) -> Prose {
         if self.is_written() {
-            return String::new();
+            return Prose::default();
         }
         lessons::suggestion(&lessons::smaller_knobs(self.lesson, &self.knobs, fits))
     }
@@ -239,19 +254,38 @@ mod tests {
     fn refusals_name_the_place_and_the_knob() {
         let race = lessons::lesson("race_counter").unwrap();
         let refused = Setup::new(race, &[], Some("import threading\nclass A:\n    pass\n")).unwrap_err();
-        assert!(refused.starts_with("line 2, column 1: "), "{refused}");
+        assert!(refused.en.starts_with("line 2, column 1: "), "{refused:?}");
+        assert!(refused.ko.starts_with("2번째 줄, 1번째 칸: "), "{refused:?}");
         let knob = Setup::new(race, &pairs(&[("threads", "x")]), Some(RACE)).unwrap_err();
-        assert!(knob.contains("threads"), "{knob}");
+        assert!(knob.en.contains("threads") && knob.ko.contains("threads"), "{knob:?}");
         let lesson = Setup::new(race, &[], None)
             .unwrap()
             .expecting(Expect::Ends { variable: "counter".into(), value: 4 })
             .unwrap_err();
-        assert!(lesson.contains("looks for `lost`"), "{lesson}");
+        assert!(lesson.en.contains("looks for `lost`"), "{lesson:?}");
+        failures::tests::assert_worded(&lesson);
         let missing = Setup::new(race, &[], Some(RACE))
             .unwrap()
             .expecting(Expect::Ends { variable: "total".into(), value: 4 })
             .unwrap_err();
-        assert!(missing.contains("shared variables: counter"), "{missing}");
+        assert!(missing.en.contains("shared variables: `counter`"), "{missing:?}");
+        failures::tests::assert_worded(&missing);
+    }
+
+    #[test]
+    fn a_run_too_large_is_refused_in_both_languages_with_the_knobs_that_would_do() {
+        let race = lessons::lesson("race_counter").unwrap();
+        let knobs = pairs(&[("threads", "16"), ("increments", "10000000"), ("gil", "off")]);
+        let refused = Setup::new(race, &knobs, None).unwrap().simulation().err().unwrap();
+        assert!(refused.en.starts_with("this run is too large for the simulated engine"), "{}", refused.en);
+        assert!(
+            refused.en.ends_with("or less would do)") && refused.ko.ends_with("이하로 줄이면 됩니다)"),
+            "{refused:?}"
+        );
+        failures::tests::assert_worded(&refused);
+        // The learner's own program: its size is in its text, not in the knobs.
+        let written = Setup::new(race, &pairs(&[("threads", "16")]), Some(RACE)).unwrap();
+        assert_eq!(written.smaller(|_| true), Prose::default());
     }
 
     #[test]
@@ -278,7 +312,8 @@ mod tests {
             assert_eq!(setup.findings(&trace, Lang::En).figures[0], (format!("output lacks \"{text}\""), off));
         }
         let empty = Setup::new(starter, &[], None).unwrap().expecting(Expect::Prints(String::new())).unwrap_err();
-        assert!(empty.contains("1 to 200 characters"), "{empty}");
+        assert!(empty.en.contains("1 to 200 characters"), "{empty:?}");
+        failures::tests::assert_worded(&empty);
         // A starter is written Python too: it can be expected of.
         let starter = lessons::lesson("your_program").unwrap();
         let setup = Setup::new(starter, &[], None)

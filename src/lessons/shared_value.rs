@@ -11,7 +11,7 @@ use crate::i18n::{group_digits, Lang, Text};
 use crate::knobs::{Common, FromKnobs, KnobError, KnobKind, KnobSpec, KnobValues};
 use crate::lessons::parts::{add_child, joins, main_process, main_thread, not_finished, starts};
 use crate::lessons::source::Source;
-use crate::lessons::{Built, Findings, Group, Lesson, LessonInfo, LessonWords, Teach};
+use crate::lessons::{Built, Findings, Group, KnobWords, Lesson, LessonInfo, LessonWords, Teach};
 
 const KNOBS: &[KnobSpec] = &[
     KnobSpec { name: "processes", kind: KnobKind::Int { min: 1, max: 12 }, default: "9" },
@@ -25,8 +25,8 @@ pub const INFO: LessonInfo = LessonInfo {
     group: Group::Processes,
     title: Text { en: "Sharing a value between processes", ko: "프로세스 사이에 값 공유하기" },
     teaser: Text {
-        en: "A global stays 0 in the parent; a Value is shared, and exact only under its lock.",
-        ko: "전역 변수는 부모에서 0 그대로이고, Value는 공유되지만 락 아래에서만 정확합니다.",
+        en: "A global stays 0 in the parent; a `Value` is shared, and exact only under its lock.",
+        ko: "전역 변수는 부모에서 0 그대로이고, `Value`는 공유되지만 락 아래에서만 정확합니다.",
     },
     knobs: KNOBS,
     common_knobs: &["engine", "cores", "seed"],
@@ -38,24 +38,64 @@ pub const INFO: LessonInfo = LessonInfo {
 pub const WORDS: LessonWords = LessonWords {
     explanation: Text {
         en: "Processes do not share memory: each child has its own copy of every global, and what it changes \
-             the parent never sees. multiprocessing.Value puts one number in memory all processes share, with a \
-             lock. Reading or writing v.value takes that lock, but v.value += 1 is a read and then a write, each \
-             locked on its own: another process can write in between, and that update is lost. Holding \
-             v.get_lock() around the whole += makes it exact.",
-        ko:
-            "프로세스는 메모리를 공유하지 않습니다. 자식마다 모든 전역 변수의 복사본을 가지며, 자식이 바꾼 것을 부모는 \
-             보지 못합니다. multiprocessing.Value는 모든 프로세스가 공유하는 메모리에 숫자 하나를 락과 함께 둡니다. \
-             v.value를 읽거나 쓸 때마다 그 락을 잡지만, v.value += 1은 읽기와 쓰기가 각각 따로 잠기므로 그 사이에 다른 \
-             프로세스가 쓸 수 있고, 그 업데이트는 사라집니다. += 전체를 v.get_lock()으로 감싸면 정확해집니다.",
+             the parent never sees. `multiprocessing.Value` puts one number in memory all processes share, with \
+             a lock. Reading or writing `v.value` takes that lock, but `v.value += 1` is a read and then a write, \
+             each locked on its own: another process can write in between, and that update is lost. Holding \
+             `v.get_lock()` around the whole `+=` makes it exact.",
+        ko: "프로세스는 메모리를 공유하지 않습니다. 자식마다 모든 전역 변수의 복사본을 가지며, 자식이 바꾼 것을 \
+             부모는 보지 못합니다. `multiprocessing.Value`는 모든 프로세스가 공유하는 메모리에 숫자 하나를 락과 함께 \
+             둡니다. `v.value`를 읽거나 쓸 때마다 그 락을 잡지만, `v.value += 1`은 읽기와 쓰기가 각각 따로 잠기므로 \
+             그 사이에 다른 프로세스가 쓸 수 있고, 그 업데이트는 사라집니다. `+=` 전체를 `v.get_lock()`으로 감싸면 \
+             정확해집니다.",
     },
     seed_changes: Text {
-        en: "With get_lock=off, how many updates are lost, which hangs on when the processes start and how their \
+        en: "With `get_lock=off`, how many updates are lost, which hangs on when the processes start and how their \
              reads and writes fall (most runs of 50 increments lose none, a few lose some); with the lock, or a \
              global, only the timings.",
-        ko: "get_lock=off에서는 사라지는 업데이트의 수가 달라집니다. 프로세스가 언제 시작하고 읽기와 쓰기가 어떻게 \
+        ko: "`get_lock=off`에서는 사라지는 업데이트의 수가 달라집니다. 프로세스가 언제 시작하고 읽기와 쓰기가 어떻게 \
              엇갈리느냐에 달렸습니다(50번 더하기면 대부분 하나도 잃지 않고, 가끔 몇 개를 잃습니다). 락을 쓰거나 \
              전역 변수면 시간만 달라집니다.",
     },
+    knobs: &[
+        KnobWords {
+            name: "processes",
+            label: Text { en: "Processes", ko: "프로세스 수" },
+            help: Text {
+                en: "How many child processes the program starts; each runs `add`, adding 1 in a loop.",
+                ko: "프로그램이 시작하는 자식 프로세스의 수입니다. 각자 `add`를 실행하며 반복문에서 1씩 더합니다.",
+            },
+        },
+        KnobWords {
+            name: "increments",
+            label: Text { en: "Additions per process", ko: "프로세스당 더하기 횟수" },
+            help: Text {
+                en: "How many times each process adds 1; the expected total is processes × this. Without the lock, \
+                     more additions mean more chances to lose one.",
+                ko: "프로세스마다 1을 더하는 횟수입니다. 기대하는 합계는 프로세스 수 × 이 값이며, 락이 없으면 \
+                     많을수록 업데이트를 잃을 기회도 많아집니다.",
+            },
+        },
+        KnobWords {
+            name: "shared",
+            label: Text { en: "What they add to", ko: "더하는 대상" },
+            help: Text {
+                en: "`value`: a `multiprocessing.Value` in memory all processes share; `global`: a plain global \
+                     `counter`, which each child adds to in its own copy.",
+                ko: "`value`면 모든 프로세스가 공유하는 메모리의 `multiprocessing.Value`에 더합니다. `global`이면 \
+                     평범한 전역 변수 `counter`에 더하는데, 자식마다 자기 복사본에 더합니다.",
+            },
+        },
+        KnobWords {
+            name: "get_lock",
+            label: Text { en: "Hold the `Value`'s lock", ko: "`Value`의 락 잡기" },
+            help: Text {
+                en: "`on`: each `v.value += 1` runs inside `with v.get_lock():`; `off`: it runs bare, and updates can \
+                     be lost. Only used with `shared=value`.",
+                ko: "`on`이면 `v.value += 1`을 `with v.get_lock():` 안에서 실행하고, `off`면 락 없이 실행해서 \
+                     업데이트가 사라질 수 있습니다. `shared=value`일 때만 쓰입니다.",
+            },
+        },
+    ],
 };
 
 /// The lesson as the engine worker runs it.
@@ -216,41 +256,43 @@ fn findings(knobs: &Knobs, trace: &Trace, lang: Lang) -> Findings {
     }
     let (e, s, l) = (group_digits(expected), group_digits(seen), group_digits(lost));
     let headline = match (value, lost > 0, ko) {
-        (false, _, false) => format!("The parent's counter is {s}: the children added {e}, each to its own copy."),
+        (false, _, false) => format!("The parent's `counter` is {s}: the children added {e}, each to its own copy."),
         (false, _, true) => {
-            format!("부모의 counter는 {s}입니다. 자식들은 {e}을(를) 더했지만 각자 자기 복사본에 더했습니다.")
+            format!("부모의 `counter`는 {s}입니다. 자식들은 {e}을(를) 더했지만 각자 자기 복사본에 더했습니다.")
         }
-        (true, true, false) => format!("Lost {l} of {e} updates: v.value ended at {s}."),
-        (true, true, true) => format!("{e}번의 업데이트 중 {l}번이 사라졌습니다. v.value는 {s}로 끝났습니다."),
-        (true, false, false) => format!("No update lost: v.value is exactly {e}."),
-        (true, false, true) => format!("사라진 업데이트가 없습니다. v.value는 정확히 {e}입니다."),
+        (true, true, false) => format!("Lost {l} of {e} updates: `v.value` ended at {s}."),
+        (true, true, true) => format!("{e}번의 업데이트 중 {l}번이 사라졌습니다. `v.value`는 {s}로 끝났습니다."),
+        (true, false, false) => format!("No update lost: `v.value` is exactly {e}."),
+        (true, false, true) => format!("사라진 업데이트가 없습니다. `v.value`는 정확히 {e}입니다."),
     };
     let why = match (value, locked, lost > 0) {
         (false, _, _) => Text {
             en: "A global lives in each process's own memory; starting a process copies it, and nothing copies it \
-                 back. Try shared=value.",
-            ko: "전역 변수는 각 프로세스의 메모리에 삽니다. 프로세스를 시작할 때 복사되고, 다시 돌려받는 일은 없습니다. \
-                 shared=value를 시도해 보세요.",
+                 back. Try `shared=value`.",
+            ko: "전역 변수는 각 프로세스의 메모리에 삽니다. 프로세스를 시작할 때 복사되고, 다시 돌려받는 일은 \
+                 없습니다. `shared=value`를 시도해 보세요.",
         },
         (true, true, _) => Text {
-            en: "with v.get_lock(): holds the Value's lock from the read to the write, so no other process can write \
-                 in between.",
-            ko: "with v.get_lock():이 읽기부터 쓰기까지 Value의 락을 쥐고 있어서 그 사이에 다른 프로세스가 쓸 수 없습니다.",
+            en: "`with v.get_lock():` holds the `Value`'s lock from the read to the write, so no other process can \
+                 write in between.",
+            ko: "`with v.get_lock():`이 읽기부터 쓰기까지 `Value`의 락을 쥐고 있어서 그 사이에 다른 프로세스가 쓸 수 \
+                 없습니다.",
         },
         (true, false, true) => Text {
-            en: "v.value += 1 took the lock to read and again to write; another process wrote in between, and its \
+            en: "`v.value += 1` took the lock to read and again to write; another process wrote in between, and its \
                  update was overwritten.",
-            ko: "v.value += 1은 읽을 때 한 번, 쓸 때 또 한 번 락을 잡았습니다. 그 사이에 다른 프로세스가 썼고, 그 \
+            ko: "`v.value += 1`은 읽을 때 한 번, 쓸 때 또 한 번 락을 잡았습니다. 그 사이에 다른 프로세스가 썼고, 그 \
                  업데이트는 덮어써졌습니다.",
         },
         // The processes ran at the same time, and still no write fell between another's read
         // and write: that is luck, not safety.
         (true, false, false) if overlapped(trace) => Text {
             en: "Nothing prevents a lost update here: the processes did run at the same time, but this time none \
-                 of them wrote between another's read and write. Run again with another seed, or raise increments.",
+                 of them wrote between another's read and write. Run again with another seed, or raise \
+                 `increments`.",
             ko: "여기에는 업데이트 손실을 막는 것이 없습니다. 프로세스들이 실제로 동시에 실행되었지만, 이번에는 어느 \
                  프로세스도 다른 프로세스의 읽기와 쓰기 사이에 쓰지 않았을 뿐입니다. 다른 시드로 다시 실행하거나 \
-                 increments를 늘려 보세요.",
+                 `increments`를 늘려 보세요.",
         },
         (true, false, false) => {
             let n = group_digits(knobs.increments as i64);
@@ -258,12 +300,12 @@ fn findings(knobs: &Knobs, trace: &Trace, lang: Lang) -> Findings {
                 Lang::En => format!(
                     "Nothing prevents a lost update here; the processes simply did not overlap much (each starts \
                      about a millisecond after the one before, and {n} increments can be over by then). Raise \
-                     increments."
+                     `increments`."
                 ),
                 Lang::Ko => format!(
                     "여기에는 업데이트 손실을 막는 것이 없습니다. 프로세스들이 별로 겹치지 않았을 뿐입니다(각자 앞의 \
-                     프로세스보다 1밀리초쯤 늦게 시작하는데, {n}번 더하기는 그 전에 끝날 수 있습니다). increments를 \
-                     늘려 보세요."
+                     프로세스보다 1밀리초쯤 늦게 시작하는데, {n}번 더하기는 그 전에 끝날 수 있습니다). \
+                     `increments`를 늘려 보세요."
                 ),
             };
             return Findings { headline, details: vec![detail], figures };

@@ -1,8 +1,10 @@
 //! A lesson too large to simulate: refused before it starts, with the knob values that
 //! would do.
 
+use crate::i18n::Prose;
 use crate::knobs::KnobValues;
 use crate::lessons::{Built, Lesson};
+use crate::said;
 
 /// For a lesson too large with these knobs: for each of its whole-number knobs, the largest
 /// round value below the current one with which `fits` holds (the others as they are),
@@ -51,11 +53,16 @@ fn round_down(n: i64) -> i64 {
     [5, 2, 1].into_iter().map(|m| m * power).find(|v| *v <= n).unwrap_or(power)
 }
 
-/// `: increments=20000 or threads=2 would do` for the knobs found, or nothing.
-pub fn suggestion(knobs: &[(&str, i64)]) -> String {
+/// ` (with the other knobs as they are, `increments=20000` or `threads=2` or less would do)`
+/// for the knobs found, in each language, or nothing.
+pub fn suggestion(knobs: &[(&str, i64)]) -> Prose {
     if knobs.is_empty() {
-        return String::new();
+        return Prose::default();
     }
     let each: Vec<String> = knobs.iter().map(|(name, value)| format!("`{name}={value}`")).collect();
-    format!(" (with the other knobs as they are, {} or less would do)", each.join(" or "))
+    let (or_en, or_ko) = (each.join(" or "), each.join(" 또는 "));
+    said!(
+        " (with the other knobs as they are, {or_en} or less would do)",
+        " (다른 설정은 그대로 두고 {or_ko} 이하로 줄이면 됩니다)"
+    )
 }

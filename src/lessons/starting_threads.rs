@@ -12,7 +12,7 @@ use crate::i18n::{Lang, Text};
 use crate::knobs::{Common, FromKnobs, KnobError, KnobKind, KnobSpec, KnobValues};
 use crate::lessons::parts::{joins, main_process, main_thread, not_finished, starts, thread};
 use crate::lessons::source::Source;
-use crate::lessons::{Built, Findings, Group, Lesson, LessonInfo, LessonWords, Teach};
+use crate::lessons::{Built, Findings, Group, KnobWords, Lesson, LessonInfo, LessonWords, Teach};
 
 const KNOBS: &[KnobSpec] = &[
     KnobSpec { name: "threads", kind: KnobKind::Int { min: 1, max: 8 }, default: "3" },
@@ -40,23 +40,83 @@ pub const INFO: LessonInfo = LessonInfo {
 /// What the lesson says of itself, sent to the page with its Python.
 pub const WORDS: LessonWords = LessonWords {
     explanation: Text {
-        en: "A thread runs beside the main thread once started. Thread k sleeps k x wait_s before each line, so \
+        en: "A thread runs beside the main thread once started. Thread k sleeps k × `wait_s` before each line, so \
              lines come out at their own pace and interleave; lines due at the same moment can come out in either \
-             order, and the slowest thread sets the total time. join() waits for a thread to finish. The low-level \
-             _thread module has no join: its threads end when the main thread does, like daemon threads, so a main \
-             thread that does not wait ends the program before they print a thing.",
-        ko: "시작된 스레드는 메인 스레드와 나란히 실행됩니다. k번째 스레드는 줄마다 k x wait_s초를 자므로 줄들이 \
+             order, and the slowest thread sets the total time. `join()` waits for a thread to finish. The low-level \
+             `_thread` module has no `join()`: its threads end when the main thread does, like daemon threads, so a \
+             main thread that does not wait ends the program before they print a thing.",
+        ko: "시작된 스레드는 메인 스레드와 나란히 실행됩니다. k번째 스레드는 줄마다 k × `wait_s`초를 자므로 줄들이 \
              각자의 속도로 나와 섞입니다. 같은 순간에 나올 줄은 어느 순서로든 나올 수 있고, 전체 시간은 가장 느린 \
-             스레드가 정합니다. join()은 스레드가 끝나기를 기다립니다. 저수준 _thread 모듈에는 join이 없고 그 \
+             스레드가 정합니다. `join()`은 스레드가 끝나기를 기다립니다. 저수준 `_thread` 모듈에는 `join()`이 없고 그 \
              스레드들은 데몬 스레드처럼 메인 스레드와 함께 끝나므로, 기다리지 않는 메인 스레드는 스레드들이 아무것도 \
              출력하기 전에 프로그램을 끝냅니다.",
     },
     seed_changes: Text {
-        en: "Which of two lines due at the same moment comes out first (Thread-1's second line and Thread-2's \
+        en: "Which of two lines due at the same moment comes out first (`Thread-1`'s second line and `Thread-2`'s \
              first, say); the total time only by a millisecond or so.",
-        ko: "같은 순간에 나올 두 줄 중 어느 것이 먼저 나오는지(예를 들어 Thread-1의 둘째 줄과 Thread-2의 첫째 줄)가 \
-             달라지고, 전체 시간은 1밀리초 안팎만 달라집니다.",
+        ko: "같은 순간에 나올 두 줄 중 어느 것이 먼저 나오는지(예를 들어 `Thread-1`의 둘째 줄과 `Thread-2`의 첫째 \
+             줄)가 달라지고, 전체 시간은 1밀리초 안팎만 달라집니다.",
     },
+    knobs: &[
+        KnobWords {
+            name: "threads",
+            label: Text { en: "Threads", ko: "스레드 수" },
+            help: Text {
+                en: "How many worker threads the program starts (`THREADS`). Thread k sleeps k × `wait_s` before \
+                     each line, so each one is slower than the one before.",
+                ko: "프로그램이 시작하는 스레드의 수(`THREADS`)입니다. k번째 스레드는 줄마다 k × `wait_s`초를 자므로 \
+                     뒤의 스레드일수록 느립니다.",
+            },
+        },
+        KnobWords {
+            name: "wait_s",
+            label: Text { en: "Wait step (s)", ko: "대기 단위(초)" },
+            help: Text {
+                en: "Seconds of sleep before each line, times the thread's number (`WAIT`): thread 1 sleeps \
+                     `wait_s`, thread 2 twice as long, and so on.",
+                ko: "줄마다 자는 시간의 단위로, 초 단위이며 스레드 번호를 곱합니다(`WAIT`). 1번 스레드는 `wait_s`초, \
+                     2번은 그 두 배를 잡니다.",
+            },
+        },
+        KnobWords {
+            name: "lines",
+            label: Text { en: "Lines per thread", ko: "스레드당 줄 수" },
+            help: Text {
+                en: "How many `Running <name>` lines each thread prints (`LINES`) before it says it has finished.",
+                ko: "각 스레드가 끝났다고 알리기 전에 출력하는 `Running <name>` 줄의 수(`LINES`)입니다.",
+            },
+        },
+        KnobWords {
+            name: "api",
+            label: Text { en: "Thread API", ko: "스레드 API" },
+            help: Text {
+                en: "`threading`: a `threading.Thread` subclass with `start()` and `join()`; `thread`: the low-level \
+                     `_thread.start_new_thread`, whose threads always end with the main thread.",
+                ko: "`threading`은 `start()`와 `join()`이 있는 `threading.Thread` 하위 클래스를 씁니다. `thread`는 \
+                     저수준 `_thread.start_new_thread`를 쓰며, 그 스레드는 언제나 메인 스레드와 함께 끝납니다.",
+            },
+        },
+        KnobWords {
+            name: "join",
+            label: Text { en: "Main thread waits", ko: "메인 스레드 대기" },
+            help: Text {
+                en: "`yes`: the main thread waits for the threads before its last line (with `thread` by sleeping \
+                     long enough, as `_thread` has no `join()`); `no`: it goes straight on.",
+                ko: "`yes`면 메인 스레드가 마지막 줄 전에 스레드들을 기다립니다(`thread`는 `_thread`에 `join()`이 \
+                     없어 충분히 오래 잡니다). `no`면 기다리지 않고 바로 넘어갑니다.",
+            },
+        },
+        KnobWords {
+            name: "daemon",
+            label: Text { en: "Daemon threads", ko: "데몬 스레드" },
+            help: Text {
+                en: "`yes` makes the `threading` workers daemons (`daemon=True`), which end when the main thread \
+                     does. `_thread`'s threads behave so whatever this says.",
+                ko: "`yes`면 `threading` 스레드를 데몬(`daemon=True`)으로 만들어 메인 스레드가 끝날 때 함께 끝나게 \
+                     합니다. `_thread`의 스레드는 이 값과 상관없이 늘 그렇습니다.",
+            },
+        },
+    ],
 };
 
 /// The lesson as the engine worker runs it.
@@ -296,21 +356,22 @@ fn findings(knobs: &Knobs, trace: &Trace, lang: Lang) -> Findings {
     };
     let why = match (printed == expected, low_level, join) {
         (true, _, true) => Text {
-            en: "The main thread waited for the threads, so the total time is the slowest thread's: threads x wait_s x \
-                 lines.",
-            ko: "메인 스레드가 스레드들을 기다렸으므로 전체 시간은 가장 느린 스레드의 시간, threads x wait_s x lines입니다.",
+            en: "The main thread waited for the threads, so the total time is the slowest thread's: \
+                 `threads × wait_s × lines`.",
+            ko: "메인 스레드가 스레드들을 기다렸으므로 전체 시간은 가장 느린 스레드의 시간, \
+                 `threads × wait_s × lines`입니다.",
         },
         (true, _, false) => Text {
-            en: "Nobody called join(), yet the program still waited: Python waits for every non-daemon thread before \
-                 it exits.",
-            ko: "아무도 join()을 부르지 않았지만 프로그램은 기다렸습니다. 파이썬은 끝나기 전에 데몬이 아닌 스레드를 모두 \
-                 기다립니다.",
+            en: "Nobody called `join()`, yet the program still waited: Python waits for every non-daemon thread \
+                 before it exits.",
+            ko: "아무도 `join()`을 부르지 않았지만 프로그램은 기다렸습니다. 파이썬은 끝나기 전에 데몬이 아닌 스레드를 \
+                 모두 기다립니다.",
         },
         (false, true, _) => Text {
-            en: "_thread's threads do not keep the program alive: when the main thread reached its end, they were \
-                 ended with it. Set join=yes to make the main thread wait.",
-            ko: "_thread의 스레드는 프로그램을 붙잡아 두지 않습니다. 메인 스레드가 끝에 이르자 스레드들도 함께 끝났습니다. \
-                 join=yes로 메인 스레드가 기다리게 해 보세요.",
+            en: "`_thread`'s threads do not keep the program alive: when the main thread reached its end, they were \
+                 ended with it. Set `join=yes` to make the main thread wait.",
+            ko: "`_thread`의 스레드는 프로그램을 붙잡아 두지 않습니다. 메인 스레드가 끝에 이르자 스레드들도 함께 \
+                 끝났습니다. `join=yes`로 메인 스레드가 기다리게 해 보세요.",
         },
         (false, false, _) => Text {
             en: "Daemon threads do not keep the program alive: they were ended when the main thread finished.",
@@ -321,9 +382,15 @@ fn findings(knobs: &Knobs, trace: &Trace, lang: Lang) -> Findings {
     let tied = ties(threads, lines);
     if printed == expected && tied > 0 {
         details.push(if ko {
-            format!("서로 다른 스레드의 줄 {tied}쌍이 같은 순간에 나올 차례였습니다. 그런 줄은 실행마다 순서가 바뀔 수 있습니다.")
+            format!(
+                "서로 다른 스레드의 줄 {tied}쌍이 같은 순간에 나올 차례였습니다. 그런 줄은 실행마다 순서가 바뀔 수 \
+                 있습니다."
+            )
         } else {
-            format!("{tied} pairs of lines of different threads were due at the same moment; those can come out in either order from run to run.")
+            format!(
+                "{tied} pairs of lines of different threads were due at the same moment; those can come out in \
+                 either order from run to run."
+            )
         });
     }
     figures.push(("ties", tied));

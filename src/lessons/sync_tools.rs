@@ -20,7 +20,7 @@ use crate::i18n::{Lang, Text};
 use crate::knobs::{Common, FromKnobs, KnobError, KnobKind, KnobSpec, KnobValues};
 use crate::lessons::parts::{joins, main_process, main_thread, starts, thread};
 use crate::lessons::source::Source;
-use crate::lessons::{Built, Findings, Group, Lesson, LessonInfo, LessonWords, Teach};
+use crate::lessons::{Built, Findings, Group, KnobWords, Lesson, LessonInfo, LessonWords, Teach};
 
 mod findings;
 
@@ -43,8 +43,9 @@ pub const INFO: LessonInfo = LessonInfo {
     group: Group::Synchronisation,
     title: Text { en: "Other synchronisation tools", ko: "그 밖의 동기화 도구" },
     teaser: Text {
-        en: "RLock, Semaphore, Condition, Event and Barrier: what each guarantees, and the mistake each forbids.",
-        ko: "RLock, Semaphore, Condition, Event, Barrier: 각각이 보장하는 것과 각각이 막는 실수.",
+        en: "`RLock`, `Semaphore`, `Condition`, `Event` and `Barrier`: what each guarantees, and the mistake each \
+             forbids.",
+        ko: "`RLock`, `Semaphore`, `Condition`, `Event`, `Barrier`: 각각이 보장하는 것과 각각이 막는 실수.",
     },
     knobs: KNOBS,
     common_knobs: &["engine", "gil", "cores", "seed", "time_scale"],
@@ -55,24 +56,99 @@ pub const INFO: LessonInfo = LessonInfo {
 /// What the lesson says of itself, sent to the page with its Python.
 pub const WORDS: LessonWords = LessonWords {
     explanation: Text {
-        en: "Beyond Lock, the threading module has an RLock its owner may take again, a Semaphore that lets at \
-             most N threads in, a Condition to wait until something is true (here: room in a bounded buffer, or \
-             an item in it), an Event that wakes every waiter at once, and a Barrier that holds threads until all \
-             of them have arrived. Pick one with primitive; mistake=yes shows the error Python raises when each \
-             is misused.",
-        ko: "threading 모듈에는 Lock 말고도 소유자가 다시 얻을 수 있는 RLock, 최대 N개 스레드만 들여보내는 Semaphore, \
-             무언가가 참이 될 때까지(여기서는 제한된 버퍼에 자리가 나거나 항목이 생길 때까지) 기다리는 Condition, 모든 \
-             대기자를 한꺼번에 깨우는 Event, 모두 도착할 때까지 스레드를 붙잡아 두는 Barrier가 있습니다. primitive로 \
-             하나를 고르고, mistake=yes로 잘못 썼을 때 파이썬이 내는 오류를 보세요.",
+        en: "Beyond `Lock`, the `threading` module has an `RLock` its owner may take again, a `Semaphore` that \
+             lets at most N threads in, a `Condition` to wait until something is true (here: room in a bounded \
+             buffer, or an item in it), an `Event` that wakes every waiter at once, and a `Barrier` that holds \
+             threads until all of them have arrived. Pick one with `primitive`; `mistake=yes` shows the error \
+             Python raises when each is misused.",
+        ko: "`threading` 모듈에는 `Lock` 말고도 소유자가 다시 얻을 수 있는 `RLock`, 최대 N개 스레드만 들여보내는 \
+             `Semaphore`, 무언가가 참이 될 때까지(여기서는 제한된 버퍼에 자리가 나거나 항목이 생길 때까지) 기다리는 \
+             `Condition`, 모든 대기자를 한꺼번에 깨우는 `Event`, 모두 도착할 때까지 스레드를 붙잡아 두는 `Barrier`가 \
+             있습니다. `primitive`로 하나를 고르고, `mistake=yes`로 잘못 썼을 때 파이썬이 내는 오류를 보세요.",
     },
     seed_changes: Text {
         en: "The order in which waiting threads get going (who gets into the semaphore first, who goes first after \
-             set(), who leaves the barrier first) and the timings by microseconds; what each tool guarantees never \
+             `set()`, who leaves the barrier first) and the timings by microseconds; what each tool guarantees never \
              changes.",
-        ko: "기다리던 스레드들이 움직이는 순서(세마포어에 누가 먼저 들어가는지, set() 뒤에 누가 먼저 가는지, \
+        ko: "기다리던 스레드들이 움직이는 순서(세마포어에 누가 먼저 들어가는지, `set()` 뒤에 누가 먼저 가는지, \
              배리어를 누가 먼저 떠나는지)와 마이크로초 단위의 시간이 달라집니다. 각 도구가 보장하는 것은 변하지 \
              않습니다.",
     },
+    knobs: &[
+        KnobWords {
+            name: "primitive",
+            label: Text { en: "Tool", ko: "동기화 도구" },
+            help: Text {
+                en: "`rlock`: a lock its holder takes twice; `semaphore`: at most N threads inside; `condition`: a \
+                     producer and a consumer share a buffer; `event`: waiters go on a signal; `barrier`: all leave \
+                     together.",
+                ko: "`rlock`은 쥔 스레드가 두 번 얻는 락, `semaphore`는 최대 N개만 들어가는 구역, `condition`은 \
+                     생산자와 소비자의 공유 버퍼, `event`는 신호가 오면 한꺼번에 출발하기, `barrier`는 모두 함께 \
+                     떠나기입니다.",
+            },
+        },
+        KnobWords {
+            name: "threads",
+            label: Text { en: "Threads", ko: "스레드 수" },
+            help: Text {
+                en: "How many threads run: with `rlock` each takes the lock in `outer` and again in `inner`; with \
+                     `semaphore` they queue for permits; with `event` they wait for `ready.set()`.",
+                ko: "실행할 스레드의 수입니다. `rlock`에서는 각 스레드가 `outer`와 `inner`에서 락을 두 번 얻고, \
+                     `semaphore`에서는 자리를 기다리며, `event`에서는 `ready.set()`을 기다립니다.",
+            },
+        },
+        KnobWords {
+            name: "permits",
+            label: Text { en: "Permits", ko: "허용 수" },
+            help: Text {
+                en: "The semaphore's count: how many threads may be inside `with sem:` at once; the others wait at \
+                     the door.",
+                ko: "세마포어의 값입니다. 동시에 `with sem:` 안에 있을 수 있는 스레드의 수이며, 나머지는 입구에서 \
+                     기다립니다.",
+            },
+        },
+        KnobWords {
+            name: "capacity",
+            label: Text { en: "Buffer capacity", ko: "버퍼 용량" },
+            help: Text {
+                en: "How many items the buffer holds (`CAPACITY`): the producer waits on `cond` while it is full, \
+                     the slower consumer while it is empty. `2 × capacity + 2` items pass in all.",
+                ko: "버퍼에 들어가는 항목의 수(`CAPACITY`)입니다. 가득 차면 생산자가, 비어 있으면 느린 소비자가 \
+                     `cond`에서 기다립니다. 모두 `2 × capacity + 2`개가 오갑니다.",
+            },
+        },
+        KnobWords {
+            name: "parties",
+            label: Text { en: "Barrier parties", ko: "배리어 참가자 수" },
+            help: Text {
+                en: "How many `runner` threads the `Barrier` waits for. They arrive 50 ms apart, and none leaves \
+                     before the last one has arrived.",
+                ko: "`Barrier`가 기다리는 `runner` 스레드의 수입니다. 50 ms 간격으로 하나씩 도착하고, 마지막이 \
+                     도착하기 전에는 아무도 떠나지 않습니다.",
+            },
+        },
+        KnobWords {
+            name: "lock",
+            label: Text { en: "Lock type", ko: "락 종류" },
+            help: Text {
+                en: "The lock `outer` and `inner` both take: `rlock` a `threading.RLock`, which lets its owner in \
+                     again; `lock` a plain `threading.Lock`, whose owner then waits for itself for ever.",
+                ko: "`outer`와 `inner`가 모두 얻는 락입니다. `rlock`은 소유자를 다시 들여보내는 `threading.RLock`, \
+                     `lock`은 소유자가 자기 자신을 영원히 기다리게 되는 평범한 `threading.Lock`입니다.",
+            },
+        },
+        KnobWords {
+            name: "mistake",
+            label: Text { en: "Classic mistake", ko: "흔한 실수" },
+            help: Text {
+                en: "`yes` adds the tool's classic misuse: one release too many (lock or `BoundedSemaphore`), \
+                     `cond.wait()` without the lock, a forgotten `ready.set()`, or `barrier.abort()` before all \
+                     arrive.",
+                ko: "`yes`면 도구마다 흔한 실수를 넣습니다. 락이나 `BoundedSemaphore`를 한 번 더 놓기, 락 없이 \
+                     `cond.wait()` 부르기, `ready.set()` 잊기, 모두 오기 전의 `barrier.abort()`입니다.",
+            },
+        },
+    ],
 };
 
 /// The lesson as the engine worker runs it.

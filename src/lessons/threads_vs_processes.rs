@@ -14,7 +14,7 @@ use crate::i18n::{group_digits, Lang, Text};
 use crate::knobs::{Common, FromKnobs, KnobError, KnobKind, KnobSpec, KnobValues};
 use crate::lessons::parts::{add_child, joins, main_process, main_thread, not_finished, starts, thread};
 use crate::lessons::source::Source;
-use crate::lessons::{Built, Findings, Group, Lesson, LessonInfo, LessonWords, Teach};
+use crate::lessons::{Built, Findings, Group, KnobWords, Lesson, LessonInfo, LessonWords, Teach};
 
 const KNOBS: &[KnobSpec] = &[
     KnobSpec { name: "count", kind: KnobKind::Int { min: 1, max: 16 }, default: "8" },
@@ -39,16 +39,17 @@ pub const INFO: LessonInfo = LessonInfo {
 pub const WORDS: LessonWords = LessonWords {
     explanation: Text {
         en: "Threads live inside one process: they share its memory (a global changed by one is changed for all) \
-             and one GIL, and start in microseconds. A process has its own memory and its own interpreter: forking \
-             copies the parent's memory as it is, spawning starts a fresh interpreter that imports the program \
+             and one GIL, and start in microseconds. A process has its own memory and its own interpreter: `fork` \
+             copies the parent's memory as it is, `spawn` starts a fresh interpreter that imports the program \
              again. Either way a change it makes is its own, and starting it costs milliseconds. So: threads for \
              waiting and for work that shares state (a responsive UI beside background work), processes for \
              CPU-heavy or isolated work.",
-        ko: "스레드는 한 프로세스 안에 삽니다. 메모리를 공유하고(한 스레드가 바꾼 전역 변수는 모두에게 바뀝니다) GIL도 \
-             하나이며, 몇 마이크로초 만에 시작됩니다. 프로세스는 자기 메모리와 자기 인터프리터를 가집니다. fork는 \
-             부모의 메모리를 그대로 복사하고, spawn은 새 인터프리터가 프로그램을 다시 불러옵니다. 어느 쪽이든 프로세스가 \
-             바꾼 것은 자기 것이고, 시작하는 데 몇 밀리초가 듭니다. 그래서 기다리는 일이나 상태를 함께 쓰는 일(백그라운드 \
-             작업 옆의 반응하는 UI)에는 스레드를, CPU를 많이 쓰거나 격리가 필요한 일에는 프로세스를 씁니다.",
+        ko: "스레드는 한 프로세스 안에 삽니다. 메모리를 공유하고(한 스레드가 바꾼 전역 변수는 모두에게 바뀝니다) \
+             GIL도 하나이며, 몇 마이크로초 만에 시작됩니다. 프로세스는 자기 메모리와 자기 인터프리터를 가집니다. \
+             `fork`는 부모의 메모리를 그대로 복사하고, `spawn`은 새 인터프리터가 프로그램을 다시 불러옵니다. 어느 \
+             쪽이든 프로세스가 바꾼 것은 자기 것이고, 시작하는 데 몇 밀리초가 듭니다. 그래서 기다리는 일이나 상태를 \
+             함께 쓰는 일(뒤에서 작업이 도는 동안에도 반응하는 화면)에는 스레드를, CPU를 많이 쓰거나 격리가 필요한 \
+             일에는 프로세스를 씁니다.",
     },
     seed_changes: Text {
         en: "Only the costs: each start takes a little more or less (a thread's tens of microseconds vary the \
@@ -56,6 +57,28 @@ pub const WORDS: LessonWords = LessonWords {
         ko: "비용만 달라집니다. 시작마다 걸리는 시간이 조금씩 다르고(수십 마이크로초인 스레드가 가장 많이 \
              흔들립니다), 공유되는 것과 그래서 카운터 값은 변하지 않습니다.",
     },
+    knobs: &[
+        KnobWords {
+            name: "count",
+            label: Text { en: "Threads or processes", ko: "스레드·프로세스 수" },
+            help: Text {
+                en: "How many threads or processes the program starts and joins; each runs `task()`, which adds 1 to \
+                     the global `counter`.",
+                ko: "프로그램이 시작하고 끝나기를 기다리는 스레드나 프로세스의 수입니다. 각각 전역 변수 `counter`에 \
+                     1을 더하는 `task()`를 실행합니다.",
+            },
+        },
+        KnobWords {
+            name: "kind",
+            label: Text { en: "What to start", ko: "시작할 것" },
+            help: Text {
+                en: "`thread`: a `threading.Thread`, sharing the memory; `fork`: a process that starts as a copy of \
+                     the parent; `spawn`: a process with a fresh interpreter that imports the program again.",
+                ko: "`thread`는 메모리를 공유하는 `threading.Thread`, `fork`는 부모를 그대로 복사해 시작하는 \
+                     프로세스, `spawn`은 새 인터프리터가 프로그램을 다시 불러오는 프로세스입니다.",
+            },
+        },
+    ],
 };
 
 /// The lesson as the engine worker runs it.
@@ -243,46 +266,51 @@ fn findings(knobs: &Knobs, trace: &Trace, lang: Lang) -> Findings {
             "{count} threads: {per} µs each to start and join, and they all changed the same counter ({counter})."
         ),
         (Kind::Thread, true) => {
-            format!("스레드 {count}개: 시작과 join에 하나당 {per} µs, 모두 같은 카운터를 바꿨습니다({counter}).")
+            format!(
+                "스레드 {count}개: 시작하고 끝나기를 기다리는 데 하나당 {per} µs, 모두 같은 카운터를 \
+                 바꿨습니다({counter})."
+            )
         }
         (_, false) => format!(
-            "{count} {}ed processes: {per} µs each to start and join, and the parent's counter is still {counter}.",
+            "{count} processes started with `{}`: {per} µs each to start and join, and the parent's counter is \
+             still {counter}.",
             kind.word()
         ),
         (_, true) => {
             format!(
-                "{} 프로세스 {count}개: 시작과 join에 하나당 {per} µs, 부모의 카운터는 여전히 {counter}입니다.",
+                "`{}`로 시작한 프로세스 {count}개: 시작하고 끝나기를 기다리는 데 하나당 {per} µs, 부모의 \
+                 카운터는 여전히 {counter}입니다.",
                 kind.word()
             )
         }
     };
     let why = match kind {
         Kind::Thread => Text {
-            en: "Threads share their process's memory: each task's counter += 1 changed the one global. Try \
-                 kind=fork or kind=spawn.",
-            ko: "스레드는 프로세스의 메모리를 공유합니다. 각 작업의 counter += 1이 하나뿐인 전역 변수를 바꿨습니다. \
-                 kind=fork나 kind=spawn을 시도해 보세요.",
+            en: "Threads share their process's memory: each task's `counter += 1` changed the one global. Try \
+                 `kind=fork` or `kind=spawn`.",
+            ko: "스레드는 프로세스의 메모리를 공유합니다. 각 작업의 `counter += 1`이 하나뿐인 전역 변수를 \
+                 바꿨습니다. `kind=fork`나 `kind=spawn`을 시도해 보세요.",
         },
         Kind::Fork => Text {
-            en: "Each forked child got a copy of the parent's memory and changed its copy; the parent never sees it. \
-                 A fork copies the process, which is why it costs milliseconds.",
-            ko: "fork된 자식은 부모 메모리의 복사본을 받아 그 복사본을 바꿨고, 부모는 그것을 보지 못합니다. fork는 \
-                 프로세스를 복사하기 때문에 몇 밀리초가 듭니다.",
+            en: "Each child started with `fork` got a copy of the parent's memory and changed its copy; the parent \
+                 never sees it. `fork` copies the process, which is why it costs milliseconds.",
+            ko: "`fork`로 시작한 자식은 부모 메모리의 복사본을 받아 그 복사본을 바꿨고, 부모는 그것을 보지 \
+                 못합니다. `fork`는 프로세스를 복사하기 때문에 몇 밀리초가 듭니다.",
         },
         Kind::Spawn => Text {
-            en: "Each spawned child started a fresh interpreter and imported the program again before running its \
-                 task: tens of milliseconds each, and its counter was its own.",
-            ko: "spawn된 자식은 새 인터프리터를 띄우고 프로그램을 다시 불러온 뒤 작업을 실행했습니다. 하나에 수십 \
-                 밀리초가 들고, 카운터는 자기 것이었습니다.",
+            en: "Each child started with `spawn` ran a fresh interpreter and imported the program again before \
+                 running its task: tens of milliseconds each, and its counter was its own.",
+            ko: "`spawn`으로 시작한 자식은 새 인터프리터를 띄우고 프로그램을 다시 불러온 뒤 작업을 실행했습니다. \
+                 하나에 수십 밀리초가 들고, 카운터는 자기 것이었습니다.",
         },
     };
     let mut details = vec![why.get(lang).to_string()];
     if let Some(ns) = start {
         let us = group_digits((ns / 1000) as i64);
         details.push(if ko {
-            format!("start()부터 첫 줄이 실행되기까지 평균 {us} µs.")
+            format!("`start()`부터 첫 줄이 실행되기까지 평균 {us} µs.")
         } else {
-            format!("From start() to its first line: {us} µs on average.")
+            format!("From `start()` to its first line: {us} µs on average.")
         });
     }
     Findings { headline, details, figures }

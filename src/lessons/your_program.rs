@@ -6,9 +6,12 @@
 use crate::compile::compile;
 use crate::engine::program::{ObjectId, Program};
 use crate::engine::trace::{Outcome, Trace};
-use crate::i18n::{group_digits, Lang, Text};
+use crate::i18n::{group_digits, Lang, Prose, Text};
 use crate::knobs::{Common, FromKnobs, KnobKind, KnobSpec, KnobValue, KnobValues};
-use crate::lessons::{Built, FindingsText, Group, Lesson, LessonInfo, LessonWords};
+use crate::lessons::failures;
+use crate::lessons::knob_words::knob_error;
+use crate::lessons::{Built, FindingsText, Group, KnobWords, Lesson, LessonInfo, LessonWords};
+use crate::said;
 
 /// The starter programs, by the `starter` knob's value.
 pub const STARTERS: &[(&str, &str)] = &[
@@ -37,8 +40,8 @@ pub const INFO: LessonInfo = LessonInfo {
     title: Text { en: "Your program", ko: "나의 프로그램" },
     teaser: Text {
         en: "Write your own threaded Python, run it on both engines, step it and search its interleavings.",
-        ko:
-            "스레드를 쓰는 파이썬을 직접 써서 두 엔진으로 실행하고, 한 단계씩 밟아 보고, 가능한 실행 순서를 찾아보세요.",
+        ko: "스레드를 쓰는 파이썬을 직접 써서 두 엔진으로 실행하고, 한 단계씩 밟아 보고, 가능한 실행 순서를 \
+             찾아보세요.",
     },
     knobs: KNOBS,
     common_knobs: &["engine", "gil", "cores", "python", "output", "seed"],
@@ -50,18 +53,28 @@ pub const INFO: LessonInfo = LessonInfo {
 pub const WORDS: LessonWords = LessonWords {
     explanation: Text {
         en: "Start from one of the programs below, or edit it into your own: threads, locks, conditions, events, \
-             semaphores and barriers, shared numbers and lists, functions, loops and f-string prints, processes \
-             with queues, pipes, Values and pools. The \
-             findings list how the run ended, what it raised, and the final value of every shared variable; \
-             explore searches seeds and schedules for a run that hangs, or where a variable ends at a value you \
-             did not expect.",
+             semaphores and barriers, shared numbers and lists, functions, loops and f-string prints, processes with \
+             queues, pipes, `Value`s and pools. The findings list how the run ended, what it raised, and the final \
+             value of every shared variable; explore searches seeds and schedules for a run that hangs, or where a \
+             variable ends at a value you did not expect.",
         ko: "아래 프로그램 가운데 하나로 시작하거나 고쳐서 나만의 프로그램을 만들어 보세요. 스레드, 락, 컨디션, \
-             이벤트, 세마포어, 배리어, 공유하는 숫자와 리스트, 함수, 반복문, f-문자열 출력, 그리고 큐·파이프·Value·풀을 \
-             쓰는 프로세스까지 쓸 수 있습니다. \
-             결과에는 실행이 어떻게 끝났는지, 어떤 예외가 났는지, 공유 변수마다 마지막 값이 나옵니다. 탐색은 멈춰 \
-             버리는 실행이나 변수가 뜻밖의 값으로 끝나는 실행을 시드와 스케줄에서 찾습니다.",
+             이벤트, 세마포어, 배리어, 공유하는 숫자와 리스트, 함수, 반복문, f-문자열 출력, 그리고 \
+             큐·파이프·`Value`·풀을 쓰는 프로세스까지 쓸 수 있습니다. 결과에는 실행이 어떻게 끝났는지, 어떤 예외가 \
+             났는지, 공유 변수마다 마지막 값이 나옵니다. 탐색은 멈춰 버리는 실행이나 변수가 뜻밖의 값으로 끝나는 \
+             실행을 시드와 스케줄에서 찾습니다.",
     },
     seed_changes: WRITTEN_SEED_CHANGES,
+    knobs: &[KnobWords {
+        name: "starter",
+        label: Text { en: "Starter program", ko: "시작 프로그램" },
+        help: Text {
+            en: "The program to start from: `lost_updates` (threads lose deposits), `deadlock` (locks taken in \
+                 opposite orders), `producer_consumer` (a `Condition`), `start_signal` (an `Event`), \
+                 `value_race` (an unlocked `Value`).",
+            ko: "처음에 여는 프로그램입니다. `lost_updates`(스레드가 입금을 잃음), `deadlock`(반대 순서로 잡는 락), \
+                 `producer_consumer`(`Condition`), `start_signal`(`Event`), `value_race`(락 없는 `Value`).",
+        },
+    }],
 };
 
 /// What the seed changes in a written program (the page says it of any edited one).
@@ -78,21 +91,28 @@ pub fn starter(name: &str) -> Option<&'static str> {
     STARTERS.iter().find(|(n, _)| *n == name).map(|(_, text)| *text)
 }
 
-fn build(knobs: &KnobValues) -> Result<Built, String> {
-    let common = Common::from_knobs(knobs).map_err(|e| e.to_string())?;
+fn build(knobs: &KnobValues) -> Result<Built, Prose> {
+    let common = Common::from_knobs(knobs).map_err(|e| knob_error(&e))?;
     Ok(Built::new(starter_program(knobs)?, &common))
 }
 
-fn starter_program(knobs: &KnobValues) -> Result<Program, String> {
-    let Some(KnobValue::Choice(name)) = knobs.get("starter") else { return Err("no starter chosen".into()) };
-    let text = starter(name).ok_or_else(|| format!("there is no starter `{name}`"))?;
-    compile(text).map_err(|e| format!("{name}.py, {e}"))
+fn starter_program(knobs: &KnobValues) -> Result<Program, Prose> {
+    let Some(KnobValue::Choice(name)) = knobs.get("starter") else {
+        return Err(said!("no starter chosen", "시작 프로그램을 고르지 않았습니다"));
+    };
+    let text =
+        starter(name).ok_or_else(|| said!("there is no starter `{name}`", "`{name}` 시작 프로그램은 없습니다"))?;
+    compile(text).map_err(|e| {
+        let place = failures::compile_error(&e);
+        let (en, ko) = (place.en, place.ko);
+        said!("`{name}.py`, {en}", "`{name}.py`, {ko}")
+    })
 }
 
 fn starter_findings(knobs: &KnobValues, trace: &Trace, lang: Lang) -> FindingsText {
     match starter_program(knobs) {
         Ok(program) => findings(&program, trace, lang),
-        Err(e) => FindingsText { headline: e, ..FindingsText::default() },
+        Err(e) => FindingsText { headline: e.get(lang).to_string(), ..FindingsText::default() },
     }
 }
 
@@ -114,7 +134,7 @@ pub fn findings(program: &Program, trace: &Trace, lang: Lang) -> FindingsText {
                 name => name.to_string(),
             };
             figures.push((figure, value));
-            finals.push(format!("{name} = {}", group_digits(value)));
+            finals.push(format!("`{name} = {}`", group_digits(value)));
         }
     }
     let ms = trace.wall as f64 / 1e6;

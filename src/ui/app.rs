@@ -8,7 +8,7 @@ use js_sys::Reflect;
 use wasm_bindgen::prelude::*;
 use yew::prelude::*;
 
-use crate::i18n::Lang;
+use crate::i18n::{Lang, Prose};
 use crate::lessons::LessonInfo;
 use crate::query::{PageQuery, Theme};
 use crate::ui::components::engine_panel::EnginePanel;
@@ -17,6 +17,7 @@ use crate::ui::components::isolation_banner::IsolationBanner;
 use crate::ui::components::lesson_index::LessonIndex;
 use crate::ui::components::lesson_page::{open_lesson, LessonPage};
 use crate::ui::components::link_notes::LinkNotes;
+use crate::ui::components::timeline::Drawings;
 use crate::ui::html::with_code;
 use crate::ui::state::{Action, State, WorkerStatus};
 use crate::ui::words::{t, Key};
@@ -30,7 +31,7 @@ const FIRST_WORD_MS: f64 = 20_000.0;
 
 /// The last resort for a worker that panicked, crashed, hangs or did not answer: a fresh
 /// one. Runs outside the worker's own event handler.
-fn restart_worker(slot: Rc<RefCell<Option<EngineClient>>>, dispatcher: UseReducerDispatcher<State>, reason: String) {
+fn restart_worker(slot: Rc<RefCell<Option<EngineClient>>>, dispatcher: UseReducerDispatcher<State>, reason: Prose) {
     set_timeout(0, move || {
         if let Some(client) = slot.borrow().as_ref() {
             if let Err(error) = client.restart() {
@@ -96,10 +97,9 @@ fn to_action(response: Response) -> Option<Action> {
         Response::ExploreDone { run, report } => Action::ExploreFinished { run, report },
         Response::SweepDone { run, result } => Action::SweepFinished { run, result },
         Response::Stepped { run, view } => Action::Stepped { run, view },
-        Response::Source { lesson, knobs, text, explanation, seed_changes } => {
-            Action::Source { lesson, knobs, text, explanation, seed_changes }
-        }
+        Response::Source { lesson, knobs, text, words } => Action::Source { lesson, knobs, text, words },
         Response::Checked { id, result, took_ns } => Action::CodeChecked { id, result, took_ns },
+        Response::Timeline { run, version, frame, markup } => crate::ui::state::drawn(run, version, frame, markup),
         Response::Panicked { .. } | Response::PoolStalled | Response::Heartbeat { .. } | Response::Export { .. } => {
             return None
         }
@@ -124,11 +124,12 @@ pub fn App() -> Html {
             let on_event = move |event: ClientEvent| {
                 let restart_reason = match event {
                     ClientEvent::Response(Response::Panicked { message }) => {
-                        Some(format!("a pool thread panicked: {message}"))
+                        Some(crate::said!("a pool thread panicked: {message}", "풀 스레드가 패닉했습니다: `{message}`"))
                     }
-                    ClientEvent::Response(Response::PoolStalled) => {
-                        Some("its thread pool stopped taking work".to_string())
-                    }
+                    ClientEvent::Response(Response::PoolStalled) => Some(crate::said!(
+                        "its thread pool stopped taking work",
+                        "스레드 풀이 더 이상 작업을 받지 않았습니다"
+                    )),
                     ClientEvent::Crashed(message) => Some(message),
                     // A file the learner asked for: saved, never drawn.
                     ClientEvent::Response(Response::Export { run, file, text: Some(text) }) => {
@@ -297,7 +298,9 @@ pub fn App() -> Html {
             if let Some(run) = *cancelling {
                 set_timeout(CANCEL_GRACE_MS, move || {
                     if latest.borrow().cancelling() == Some(run) {
-                        restart_worker(client, dispatcher, "it did not answer Cancel in time".into());
+                        let reason =
+                            crate::said!("it did not answer Cancel in time", "취소 요청에 제때 답하지 않았습니다");
+                        restart_worker(client, dispatcher, reason);
                     }
                 });
             }
@@ -317,7 +320,11 @@ pub fn App() -> Html {
                 let worker = latest.borrow().worker.clone();
                 let limit = if worker == WorkerStatus::Starting { FIRST_WORD_MS } else { SILENCE_MS };
                 if silence > limit && !matches!(worker, WorkerStatus::Failed(_)) {
-                    let reason = format!("it stopped answering for {:.1} s", silence / 1000.0);
+                    let seconds = silence / 1000.0;
+                    let reason = crate::said!(
+                        "it stopped answering for {seconds:.1} s",
+                        "{seconds:.1}초 동안 답하지 않았습니다"
+                    );
                     restart_worker(client.clone(), dispatcher.clone(), reason);
                 }
             })
@@ -351,15 +358,27 @@ pub fn App() -> Html {
         Callback::from(move |action: Action| dispatcher.dispatch(action))
     };
 
+    let drawings = Drawings {
+        drawn: state.drawings(),
+        ondraw: {
+            let dispatcher = state.dispatcher();
+            Callback::from(move |(run, version, frame)| {
+                dispatcher.dispatch(Action::DrawTimeline { run, version, frame })
+            })
+        },
+    };
+
     let lang = state.lang();
+    // Why the worker was restarted, in the page's language.
+    let restarted = state.restarted.as_ref().map(|reason| reason.get(lang).to_string());
     let live = state.query.value("engine") == Some(&crate::knobs::KnobValue::Choice("live"));
     let lesson_page = open_lesson(&state).map(|lesson| {
         html! {
             <LessonPage lang={lang} lesson={lesson} query={state.query.clone()} form_notes={state.form_notes.clone()}
                 run_phase={state.run_phase()} can_run={state.can_run()} can_step={state.can_step()}
-                needs_pool={live && state.worker == WorkerStatus::NoPool} restarted={state.restarted.clone()}
+                needs_pool={live && state.worker == WorkerStatus::NoPool} restarted={restarted.clone()}
                 source={state.source.clone()}
-                words={state.lesson_words.clone().filter(|(id, ..)| *id == lesson.id).map(|(_, e, s)| Rc::new((e, s)))}
+                words={state.lesson_words.clone().filter(|(id, _)| *id == lesson.id).map(|(_, words)| words)}
                 finished={state.finished.clone()} pinned={state.pinned()}
                 editing={state.editor_open()} code_error={state.code_error().cloned()} compile_ns={state.code_check.took_ns}
                 compile_answers={state.code_check.answers}
@@ -369,18 +388,18 @@ pub fn App() -> Html {
                 stepping={state.stepping()} step_view={state.step_view()} explore_phase={state.explore_phase()} sweep_phase={state.sweep_phase()}
                 page={state.query.page.clone()}
                 onknob={onknob.clone()} onrun={onrun.clone()} oncancel={oncancel.clone()} onback={onback.clone()}
-                onaction={onaction.clone()} />
+                onaction={onaction.clone()} drawings={drawings.clone()} />
         }
     });
     if state.query.page.embed {
         // One lesson, the panels asked for, and the way to the whole page.
         let path = web_sys::window().and_then(|w| w.location().pathname().ok()).unwrap_or_default();
         let full = format!("{path}{}", state.query.full_page_query());
-        let title = open_lesson(&state).map(|l| l.title.get(lang)).unwrap_or("Interleave");
+        let title = open_lesson(&state).map_or("Interleave", |l| l.title.get(lang));
         return html! {
             <main class="embed" id="embed">
                 <div class="embed-bar">
-                    <strong class="embed-title">{ title }</strong>
+                    <strong class="embed-title">{ with_code(title) }</strong>
                     <a id="open-full" href={full} target="_blank" rel="noopener">{ t(lang, Key::OpenInInterleave) }</a>
                 </div>
                 if !state.isolated { <p class="embed-note" id="embed-sim-only">{ t(lang, Key::EmbedSimOnly) }</p> }
@@ -404,9 +423,9 @@ pub fn App() -> Html {
                 } else {
                     <LessonIndex lang={lang} onopen={onopen} />
                     <EnginePanel lang={lang} worker={state.worker.clone()} isolated={state.isolated}
-                        hardware_concurrency={state.hardware_concurrency} restarted={state.restarted.clone()}
+                        hardware_concurrency={state.hardware_concurrency} restarted={restarted.clone()}
                         phase={state.probe_phase()} rows={Rc::new(state.rows.clone())} last_trace={state.last_trace.clone()}
-                        onstart={onstart} oncancel={oncancel} />
+                        {drawings} onstart={onstart} oncancel={oncancel} />
                 }
             </main>
         </>

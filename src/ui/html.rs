@@ -3,6 +3,8 @@
 
 use yew::prelude::*;
 
+use crate::i18n::{Lang, Prose};
+
 /// Renders `backticked` parts of a text as code.
 pub fn with_code(text: &str) -> Html {
     text.split('`')
@@ -26,6 +28,15 @@ pub fn sentence(message: &str) -> String {
         first.make_ascii_uppercase();
     }
     text
+}
+
+/// A message in the page's language, as a sentence: the English with its first letter a
+/// capital ([`sentence`]), the Korean as it is.
+pub fn message_in(lang: Lang, message: &Prose) -> String {
+    match lang {
+        Lang::En => sentence(&message.en),
+        Lang::Ko => message.ko.clone(),
+    }
 }
 
 /// A job's progress, announced to screen readers: a bar (`done` of `total`, or moving

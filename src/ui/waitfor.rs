@@ -94,7 +94,7 @@ pub fn wait_for_svg(edges: &[WaitEdge], cycle: bool, label: &str) -> String {
         let text = if *thread { short(name) } else { name.as_str() };
         let _ = write!(
             out,
-            r#"<text class="node-label" x="{lx:.1}" y="{ly:.1}" text-anchor="{anchor}">{}</text>"#,
+            r#"<text class="node-label actor-name" translate="no" x="{lx:.1}" y="{ly:.1}" text-anchor="{anchor}">{}</text>"#,
             escape(text)
         );
     }

@@ -10,6 +10,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{ErrorEvent, MessageEvent, Worker, WorkerOptions, WorkerType};
 
+use crate::i18n::Prose;
 use crate::worker::protocol::{Request, Response};
 use crate::worker::ENGINE_WORKER_NAME;
 
@@ -21,7 +22,7 @@ const WORKER_SCRIPT: &str = "./worker_loader.js";
 pub enum ClientEvent {
     Response(Response),
     /// The worker itself failed (an uncaught error or a trap); the message says what.
-    Crashed(String),
+    Crashed(Prose),
 }
 
 struct Live {
@@ -53,7 +54,7 @@ impl PartialEq for EngineClient {
 }
 
 impl EngineClient {
-    pub fn start(on_event: impl Fn(ClientEvent) + 'static) -> Result<EngineClient, String> {
+    pub fn start(on_event: impl Fn(ClientEvent) + 'static) -> Result<EngineClient, Prose> {
         let client = EngineClient {
             live: Rc::new(RefCell::new(None)),
             on_event: Rc::new(on_event),
@@ -64,13 +65,15 @@ impl EngineClient {
         Ok(client)
     }
 
-    fn spawn(&self) -> Result<(), String> {
+    fn spawn(&self) -> Result<(), Prose> {
         let options = WorkerOptions::new();
         options.set_type(WorkerType::Module);
         options.set_name(ENGINE_WORKER_NAME);
         let worker = Worker::new_with_options(WORKER_SCRIPT, &options).map_err(|e| {
-            e.dyn_ref::<js_sys::Error>()
-                .map_or_else(|| "the browser refused".to_string(), |e| String::from(e.message()))
+            e.dyn_ref::<js_sys::Error>().map_or_else(
+                || crate::said!("the browser refused", "브라우저가 거부했습니다"),
+                |e| browser_said(String::from(e.message())),
+            )
         })?;
 
         let on_event = self.on_event.clone();
@@ -83,7 +86,7 @@ impl EngineClient {
             match Response::decode(&bytes) {
                 Ok(Response::Heartbeat { memory_bytes }) => worker_memory.set(memory_bytes),
                 Ok(response) => on_event(ClientEvent::Response(response)),
-                Err(error) => on_event(ClientEvent::Crashed(error.to_string())),
+                Err(error) => on_event(ClientEvent::Crashed(error.said())),
             }
         });
         let on_event = self.on_event.clone();
@@ -91,9 +94,9 @@ impl EngineClient {
             event.prevent_default();
             let message = event.message();
             on_event(ClientEvent::Crashed(if message.is_empty() {
-                "the worker script failed".into()
+                crate::said!("the worker script failed", "워커 스크립트가 실패했습니다")
             } else {
-                message
+                browser_said(message)
             }));
         });
         worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
@@ -121,7 +124,7 @@ impl EngineClient {
 
     /// Terminates the worker (and with it every pool thread) and starts a fresh one, which
     /// says "ready" again when its pool is up.
-    pub fn restart(&self) -> Result<(), String> {
+    pub fn restart(&self) -> Result<(), Prose> {
         if let Some(live) = self.live.borrow_mut().take() {
             live.worker.set_onmessage(None);
             live.worker.set_onerror(None);
@@ -129,4 +132,10 @@ impl EngineClient {
         }
         self.spawn()
     }
+}
+
+/// What the browser said (in its own words, perhaps its own language): as it is in English,
+/// as code in Korean.
+fn browser_said(message: String) -> Prose {
+    Prose { ko: format!("`{message}`"), en: message }
 }

@@ -85,7 +85,7 @@ pub fn start() {
         match Request::decode(&bytes) {
             Ok(request) if crate::TEST_HOOKS && is_test_hook(&request) => test_hook(request),
             Ok(request) => DRIVER.with(|d| d.borrow_mut().handle(request)),
-            Err(error) => post(&Response::Failed { run: 0, message: error.to_string() }),
+            Err(error) => post(&Response::Failed { run: 0, message: error.said() }),
         }
         flush();
     });
@@ -108,7 +108,10 @@ pub fn start() {
             match init.await {
                 Ok(_) => pool_threads = rayon::current_num_threads() as u32,
                 Err(error) => {
-                    let message = format!("the thread pool did not start: {error:?}");
+                    let message = crate::said!(
+                        "the thread pool did not start: {error:?}",
+                        "스레드 풀을 시작하지 못했습니다: `{error:?}`"
+                    );
                     post(&Response::Failed { run: 0, message });
                 }
             }

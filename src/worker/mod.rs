@@ -1,7 +1,8 @@
 //! The engine worker: a dedicated Web Worker that owns the thread pool and runs the
 //! engines, so the page's main thread never blocks.
 //!
-//! - [`protocol`]: the messages both sides speak (pure, tested natively).
+//! - [`protocol`]: the messages both sides speak (pure, tested natively); [`prose`]: the
+//!   lesson's words among them.
 //! - [`driver`]: the worker's work without the browser: requests in, responses out, the
 //!   job under way advanced a slice per poll (pure, tested natively).
 //! - `engine_worker` (wasm32, feature `engine-worker`): the worker's side: pool start,
@@ -10,6 +11,7 @@
 //! - `client` (wasm32): the page's side: start, restart, send, receive.
 
 pub mod driver;
+pub mod prose;
 pub mod protocol;
 
 #[cfg(target_arch = "wasm32")]

@@ -19,7 +19,21 @@ fn round_trip(lesson: &str, pairs: &[(&str, &str)]) {
 }
 
 fn refused(source: &str) -> CompileError {
-    compile(source).expect_err("refused")
+    let e = compile(source).expect_err("refused");
+    said_in_korean_too(&e);
+    e
+}
+
+/// A refusal says the same in Korean: in Korean words, naming the same code.
+fn said_in_korean_too(e: &CompileError) {
+    let codes = |text: &str| {
+        let mut codes: Vec<String> = text.split('`').skip(1).step_by(2).map(str::to_string).collect();
+        codes.sort_unstable();
+        codes
+    };
+    let (en, ko) = (&e.message.en, &e.message.ko);
+    assert!(ko.chars().any(|c| ('\u{ac00}'..='\u{d7a3}').contains(&c)), "not in Korean: {ko}");
+    assert_eq!(codes(en), codes(ko), "the same code in both: {en} | {ko}");
 }
 
 /// Each program of `cases` refused at its line and column, with words that say so.
@@ -27,6 +41,6 @@ fn refused_as(cases: &[(&str, (u32, u32), &str)]) {
     for (source, (line, column), says) in cases {
         let e = refused(source);
         assert_eq!((e.line, e.column), (*line, *column), "{e}\n{source}");
-        assert!(e.message.contains(says), "{e}");
+        assert!(e.message.en.contains(says), "{e}");
     }
 }

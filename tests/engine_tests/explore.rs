@@ -91,16 +91,19 @@ fn a_small_run_budget_says_the_search_was_not_complete() {
 
 #[test]
 fn bad_requests_are_refused_by_name() {
-    let e = |request| explorer(Setup::new(&race_counter::LESSON, &pairs(RACE), None).unwrap(), request).err().unwrap();
+    let e =
+        |request| explorer(Setup::new(&race_counter::LESSON, &pairs(RACE), None).unwrap(), request).err().unwrap().en;
     assert!(e(ExploreRequest { seeds: 0, ..bounded(1) }).contains("1 to 100000 seeds"));
     assert!(e(ExploreRequest { picks: 4, ..bounded(1) }).contains("0 to 3 picks"));
     let live = explorer(Setup::new(&race_counter::LESSON, &pairs(&[("engine", "live")]), None).unwrap(), bounded(1))
         .err()
-        .unwrap();
+        .unwrap()
+        .en;
     assert!(live.contains("simulated engine"), "{live}");
     let gil = explorer(Setup::new(interleave::lessons::lesson("gil").unwrap(), &[], None).unwrap(), bounded(1))
         .err()
-        .unwrap();
+        .unwrap()
+        .en;
     assert!(gil.contains("nothing that breaks"), "{gil}");
 }
 

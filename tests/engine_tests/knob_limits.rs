@@ -9,8 +9,8 @@ use interleave::lessons::{Setup, LESSONS};
 
 /// Runs the lesson with these knobs to its end; `Err` is the refusal before the start.
 fn run_or_refuse(lesson: &'static interleave::lessons::Lesson, pairs: &[(String, String)]) -> Result<u64, String> {
-    let setup = Setup::new(lesson, pairs, None).unwrap_or_else(|e| panic!("{}: {e}", lesson.info.id));
-    let mut sim = setup.simulation()?;
+    let setup = Setup::new(lesson, pairs, None).unwrap_or_else(|e| panic!("{}: {}", lesson.info.id, e.en));
+    let mut sim = setup.simulation().map_err(|e| e.en)?;
     loop {
         match sim.run_slice(1_000_000) {
             Ok(StepResult::Finished(_)) => return Ok(sim.steps()),

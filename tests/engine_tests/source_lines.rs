@@ -107,7 +107,7 @@ fn every_operation_of_every_lesson_points_at_a_line_that_runs_it() {
     let mut wrong = Vec::new();
     for (id, pairs) in variants() {
         let lesson = interleave::lessons::lesson(id).unwrap();
-        let (_, built) = build_from_pairs(lesson, &pairs).unwrap_or_else(|e| panic!("{id} {pairs:?}: {e}"));
+        let (_, built) = build_from_pairs(lesson, &pairs).unwrap_or_else(|e| panic!("{id} {pairs:?}: {}", e.en));
         for w in misplaced(&built.program) {
             wrong.push(format!("{id} {pairs:?}: {w}"));
         }

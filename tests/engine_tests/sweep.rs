@@ -69,11 +69,11 @@ fn a_sweep_is_refused_by_name_before_it_starts() {
         None,
         &request(knob, values, series, seeds),
     ) {
-        Err(message) => message,
+        Err(message) => message.en,
         Ok(_) => panic!("{knob}={values} was taken"),
     };
     assert!(refused("lock", "1-2", None, 1, &[]).contains("not a number to sweep"));
-    assert!(refused("nope", "1-2", None, 1, &[]).contains("has no knob `nope`; its numbers are threads"));
+    assert!(refused("nope", "1-2", None, 1, &[]).contains("has no knob `nope`; its numbers are `threads`"));
     assert!(refused("threads", "1-99", None, 1, &[]).contains("99 values"));
     assert!(refused("threads", "8-2", None, 1, &[]).contains("from a low value up"));
     assert!(refused("threads", "1,40", None, 1, &[]).contains("40"), "out of the knob's range");

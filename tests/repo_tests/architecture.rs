@@ -14,7 +14,7 @@ const FLOORS: &[(&str, &[&str])] = &[
     ("i18n", &[]),
     ("knobs", &["engine"]),
     ("lessons", &["compile", "engine", "i18n", "knobs"]),
-    ("compile", &["engine"]),
+    ("compile", &["engine", "i18n"]),
     ("draw", &["engine", "i18n"]),
     ("query", &["i18n", "knobs", "lessons"]),
     ("worker", &["compile", "draw", "engine", "i18n", "knobs", "lessons"]),
@@ -94,9 +94,24 @@ fn references(module: &[String], text: &str) -> (Vec<Vec<String>>, Vec<String>) 
     (paths, crates)
 }
 
+/// The macros the crate exports at its root (`#[macro_export] macro_rules! said`), each with
+/// the module that defines it: `crate::said!` uses that module (what the macro writes names it).
+fn root_macros(files: &[(PathBuf, String)]) -> BTreeMap<String, Vec<String>> {
+    let mut macros = BTreeMap::new();
+    for (path, text) in files {
+        for (at, _) in text.match_indices("#[macro_export]") {
+            let Some((_, rest)) = text[at..].split_once("macro_rules!") else { continue };
+            let name = rest.trim_start().chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect();
+            macros.insert(name, module_of(path));
+        }
+    }
+    macros
+}
+
 /// What is wrong with these sources (relative path, text), as one line each.
 fn violations(files: &[(PathBuf, String)]) -> Vec<String> {
     let floors: BTreeMap<&str, &[&str]> = FLOORS.iter().copied().collect();
+    let macros = root_macros(files);
     let mut problems = Vec::new();
     // Edges between sibling modules, by their parent: parent -> (from, to) -> an example file.
     let mut siblings: BTreeMap<Vec<String>, BTreeMap<(String, String), String>> = BTreeMap::new();
@@ -110,6 +125,7 @@ fn violations(files: &[(PathBuf, String)]) -> Vec<String> {
             }
         }
         for target in paths {
+            let target = target.first().and_then(|name| macros.get(name)).cloned().unwrap_or(target);
             let Some(target_top) = target.first() else { continue };
             // The crate root's own items (`crate::TEST_HOOKS`) are not a floor.
             if target_top.chars().next().is_some_and(|c| c.is_uppercase()) {
@@ -197,9 +213,15 @@ fn the_check_fails_on_an_engine_file_that_uses_a_lesson_or_a_web_crate_and_on_a_
         file("ui/components/b.rs", "fn f() { super::a::g() }\n"),
     ]);
     assert!(cycle.iter().any(|p| p.contains("use each other") && p.contains("a -> b")), "{cycle:?}");
+    // The crate's macros are of the module that defines them.
+    let said = file("i18n.rs", "#[macro_export]\nmacro_rules! said {\n    () => {};\n}\n");
+    let engine = violations(&[said.clone(), file("engine/trace.rs", "fn f() { crate::said!(); }\n")]);
+    assert!(engine.iter().any(|p| p.contains("`engine` uses `i18n`")), "{engine:?}");
     // A comment that names a module uses nothing; a child using its parent is no cycle.
     let fine = violations(&[
+        said,
         file("engine/sim/mod.rs", "//! Not [`crate::lessons`].\nuse crate::engine::sim::world::Sim;\n"),
+        file("compile/body.rs", "use crate::said;\nfn f() { crate::said!(\"a\"); std::mem::take(&mut x); }\n"),
         file("engine/sim/world.rs", "use super::rng::Rng;\n"),
     ]);
     assert!(fine.is_empty(), "{fine:?}");

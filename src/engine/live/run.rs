@@ -47,8 +47,8 @@ use objects::LiveObject;
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum StartError {
     Invalid(ProgramError),
-    /// The live engine does not run this yet; the message names what.
-    Unsupported(String),
+    /// The live engine does not run this yet: a loop with no iterations.
+    EmptyLoop,
     /// More actors than pool threads: some would never start.
     TooManyActors {
         actors: usize,
@@ -60,7 +60,7 @@ impl std::fmt::Display for StartError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             StartError::Invalid(e) => write!(f, "the program is not valid: {e}"),
-            StartError::Unsupported(what) => write!(f, "the live engine cannot run this yet: {what}"),
+            StartError::EmptyLoop => write!(f, "the live engine cannot run this yet: a loop with no iterations"),
             StartError::TooManyActors { actors, pool_threads } => {
                 write!(f, "{actors} threads need {actors} pool threads, and the pool has {pool_threads}")
             }
@@ -154,7 +154,7 @@ pub fn check(program: &Program, pool_threads: usize) -> Result<(), StartError> {
     for actor in &program.actors {
         for op in &actor.ops {
             if let OpKind::Loop { times: 0, .. } = op.kind {
-                return Err(StartError::Unsupported("a loop with no iterations".into()));
+                return Err(StartError::EmptyLoop);
             }
         }
     }

@@ -30,10 +30,12 @@
 mod rng;
 mod settings;
 pub mod size;
+mod state;
 mod world;
 
 pub use settings::{Misfit, SimError, SimSettings};
-pub use world::{ActorState, ActorView, Sim, Snapshot, StepResult, TurnRecord, TurnResult};
+pub use state::ActorState;
+pub use world::{ActorView, Sim, Snapshot, StepResult, TurnRecord, TurnResult};
 
 use crate::engine::program::Program;
 use crate::engine::trace::Trace;

@@ -3,6 +3,7 @@
 use crate::engine::program::ProgramError;
 use crate::engine::schedule::Schedule;
 use crate::engine::settings::RunSettings;
+use crate::engine::sim::state::ActorState;
 
 /// How a simulated run is set up.
 #[derive(Clone, Debug, PartialEq)]
@@ -51,10 +52,12 @@ pub enum Misfit {
     NoSuchThread {
         threads: usize,
     },
-    /// The thread exists but cannot run now; says what it is doing instead.
+    /// The thread exists but cannot run now: what it is doing instead, and the name of what
+    /// it waits for if it waits ([`ActorState::waits_for`]).
     CannotRun {
         name: String,
-        doing: String,
+        state: ActorState,
+        waits_for: Option<String>,
     },
     /// The run had ended before this turn.
     RunEnded,
@@ -77,7 +80,10 @@ impl std::fmt::Display for SimError {
                     Misfit::NoSuchThread { threads } => {
                         write!(f, "it names thread {actor}, but the run has threads 0 to {}", threads.saturating_sub(1))
                     }
-                    Misfit::CannotRun { name, doing } => write!(f, "thread {actor} ({name}) cannot run: it is {doing}"),
+                    Misfit::CannotRun { name, state, waits_for } => {
+                        let doing = state.describe(waits_for.as_deref().unwrap_or("?"));
+                        write!(f, "thread {actor} ({name}) cannot run: it is {doing}")
+                    }
                     Misfit::RunEnded => write!(f, "it gives a turn to thread {actor}, but the run had already ended"),
                     Misfit::NothingToWaitFor => {
                         write!(f, "it lets time pass, but no timer is running (no one sleeps or starts)")

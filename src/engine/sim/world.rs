@@ -21,7 +21,7 @@ mod scheduler;
 mod stepper;
 mod turns;
 
-pub use stepper::{ActorState, ActorView, Snapshot, TurnResult};
+pub use stepper::{ActorView, Snapshot, TurnResult};
 pub use turns::TurnRecord;
 
 use std::collections::VecDeque;

@@ -29,16 +29,20 @@ pub(super) fn findings(knobs: &Knobs, trace: &Trace, lang: Lang) -> Findings {
     let mut figures = vec![("errors", trace.errors.len() as i64)];
     let mut details = Vec::new();
     if let Some(error) = &error {
-        details.push(if ko { format!("파이썬이 낸 오류: {error}") } else { format!("Python raised {error}.") });
+        details.push(if ko {
+            format!("파이썬이 낸 오류: `{error}`")
+        } else {
+            format!("Python raised `{error}`.")
+        });
     }
     let headline = match (&trace.outcome, primitive) {
         (Outcome::Deadlock { .. }, _) => {
             details.push(
                 Text {
-                    en: "A plain Lock does not know who holds it: when its owner asks for it again, it waits for \
-                         itself, for ever. An RLock counts its owner's acquires and lets it in.",
-                    ko: "평범한 Lock은 누가 자신을 쥐고 있는지 모릅니다. 소유자가 다시 요청하면 자기 자신을 영원히 \
-                         기다립니다. RLock은 소유자가 얻은 횟수를 세어 다시 들여보냅니다.",
+                    en: "A plain `Lock` does not know who holds it: when its owner asks for it again, it waits for \
+                         itself, for ever. An `RLock` counts its owner's acquires and lets it in.",
+                    ko: "평범한 `Lock`은 누가 자신을 쥐고 있는지 모릅니다. 소유자가 다시 요청하면 자기 자신을 영원히 \
+                         기다립니다. `RLock`은 소유자가 얻은 횟수를 세어 다시 들여보냅니다.",
                 }
                 .get(lang)
                 .into(),
@@ -67,9 +71,9 @@ pub(super) fn findings(knobs: &Knobs, trace: &Trace, lang: Lang) -> Findings {
         }
         (Outcome::Completed, Primitive::RLock) => {
             if ko {
-                "모든 스레드가 RLock을 두 번 얻고 두 번 놓았습니다.".into()
+                "모든 스레드가 `RLock`을 두 번 얻고 두 번 놓았습니다.".into()
             } else {
-                "Every thread took the RLock twice and let go twice.".into()
+                "Every thread took the `RLock` twice and let go twice.".into()
             }
         }
         (Outcome::Completed, Primitive::Semaphore) => {
@@ -106,9 +110,9 @@ pub(super) fn findings(knobs: &Knobs, trace: &Trace, lang: Lang) -> Findings {
             figures.push(("went_before_set", gone.iter().filter(|&&t| t < set_at).count() as i64));
             let ms = spread as f64 / 1e6;
             if ko {
-                format!("대기자 {}명이 모두 set() 뒤에 {ms:.2} ms 안에 함께 출발했습니다.", gone.len())
+                format!("대기자 {}명이 모두 `set()` 뒤에 {ms:.2} ms 안에 함께 출발했습니다.", gone.len())
             } else {
-                format!("All {} waiters went after set(), within {ms:.2} ms of each other.", gone.len())
+                format!("All {} waiters went after `set()`, within {ms:.2} ms of each other.", gone.len())
             }
         }
         (Outcome::Completed, Primitive::Barrier) => {

@@ -6,6 +6,7 @@ use yew::prelude::*;
 use crate::i18n::Lang;
 use crate::ui::editing::{next_indent, reindent, selected_lines, utf16_offset, INDENT};
 use crate::ui::highlight::highlight_line;
+use crate::ui::html::with_code;
 use crate::ui::words::{self, t, Key};
 use crate::worker::protocol::CompileError;
 
@@ -127,9 +128,9 @@ pub fn CodeEditor(props: &CodeEditorProps) -> Html {
                 data-compile-ms={format!("{:.2}", props.took_ns as f64 / 1e6)} data-answers={props.answers.to_string()}>
                 if let Some(error) = &props.error {
                     <button class="link" id="code-error-jump" onclick={onjump}>{ words::code_place(props.lang, error.line, error.column) }</button>
-                    { " " }{ error.message.clone() }
+                    { " " }{ with_code(error.message.get(props.lang)) }
                 } else {
-                    { t(props.lang, Key::EditorHelp) }
+                    { with_code(t(props.lang, Key::EditorHelp)) }
                 }
             </p>
         </div>

@@ -17,7 +17,7 @@ pub struct CodeViewProps {
 #[function_component]
 pub fn CodeView(props: &CodeViewProps) -> Html {
     html! {
-        <pre class="code" id="code"><code>
+        <pre class="code" id="code" tabindex="0"><code>
             { for props.source.lines().enumerate().map(|(i, line)| {
                 let number = i as u32 + 1;
                 let here: Vec<&str> = props.at.iter().filter(|(l, _)| *l == number).map(|(_, who)| who.as_str()).collect();

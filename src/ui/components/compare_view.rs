@@ -10,7 +10,7 @@ use crate::draw::markup::escape;
 use crate::draw::timeline::format_ms;
 use crate::i18n::{group_digits, Lang};
 use crate::ui::components::console_view::ConsoleView;
-use crate::ui::components::timeline::Timeline;
+use crate::ui::components::timeline::{Drawings, Timeline};
 use crate::ui::state::FinishedRun;
 use crate::ui::words::{t, Key};
 
@@ -20,6 +20,7 @@ pub struct CompareViewProps {
     pub pinned: Rc<FinishedRun>,
     pub current: Rc<FinishedRun>,
     pub onunpin: Callback<()>,
+    pub drawings: Drawings,
 }
 
 /// One row of the comparison: what it is, and its value in each run.
@@ -68,13 +69,19 @@ fn table_markup(lang: Lang, pinned: &FinishedRun, current: &FinishedRun) -> Stri
     );
     for row in rows(lang, pinned, current) {
         let same = row.pinned == row.current;
-        let (name, before, after) = (escape(&row.name), escape(&row.pinned), escape(&row.current));
+        let (name, mut before, mut after) = (escape(&row.name), escape(&row.pinned), escape(&row.current));
+        // A knob's values are words of the link, and a figure is named as the lesson names it:
+        // identifiers, set as code.
+        if row.knob {
+            (before, after) = (format!("<code>{before}</code>"), format!("<code>{after}</code>"));
+        }
         let class = match (row.knob, same) {
             (true, _) => "knob-row differs",
             (false, true) => "",
             (false, false) => "differs",
         };
-        let label = if row.knob { format!("<code>{name}</code>") } else { name.clone() };
+        let time = row.name == t(lang, Key::CompareTime);
+        let label = if time { name.clone() } else { format!("<code>{name}</code>") };
         let change = if same {
             t(lang, Key::CompareSame).to_string()
         } else {
@@ -100,8 +107,8 @@ pub fn CompareView(props: &CompareViewProps) -> Html {
             <h3 id="compare-heading">{ t(lang, Key::CompareHeading) }</h3>
             <button id="unpin" class="quiet" onclick={onunpin}>{ t(lang, Key::Unpin) }</button>
             { Html::from_html_unchecked(AttrValue::from(table_markup(lang, pinned, current))) }
-            <Timeline lang={lang} trace={pinned.trace.clone()} caption={t(lang, Key::PinnedTimelineLabel)}
-                until={until} id="timeline-pinned" />
+            <Timeline {lang} run={pinned.run} trace={pinned.trace.clone()} drawings={props.drawings.clone()}
+                caption={t(lang, Key::PinnedTimelineLabel)} {until} id="timeline-pinned" />
             <h4>{ t(lang, Key::PinnedConsole) }</h4>
             <ConsoleView lang={lang} writes={Rc::new(pinned.trace.console.clone())} names={names} onselect={Callback::noop()}
                 id="console-pinned" />

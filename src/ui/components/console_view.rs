@@ -89,6 +89,14 @@ pub fn ConsoleView(props: &ConsoleViewProps) -> Html {
         })
     };
     let (first, last) = window(all.len(), *scroll, VIEW_PX, ROW_PX);
+    // A focused line is picked with Enter or Space, as a click picks it.
+    let onkeydown = Callback::from(|e: KeyboardEvent| {
+        let Some(line) = e.target_dyn_into::<web_sys::HtmlElement>() else { return };
+        if matches!(e.key().as_str(), "Enter" | " ") && line.class_name().starts_with("write") {
+            e.prevent_default();
+            line.click();
+        }
+    });
     let row = |row: &Row| -> Html {
         match row {
             Row::Text(pieces) => {
@@ -103,6 +111,8 @@ pub fn ConsoleView(props: &ConsoleViewProps) -> Html {
                             let selected = props.selected == Some(write);
                             html! {
                                 <span class={classes!("write", selected.then_some("selected"))} data-actor={piece.actor.to_string()}
+                                      tabindex="0" role="button" aria-pressed={selected.to_string()}
+                                      aria-label={words::console_write(lang, &name, &format_ms(at), &piece.text)}
                                       title={format!("{name}, {} ms", format_ms(at))} onclick={move |_| onselect.emit(write)}>
                                     { &piece.text }
                                 </span>
@@ -133,7 +143,7 @@ pub fn ConsoleView(props: &ConsoleViewProps) -> Html {
     html! {
         <>
             { note.unwrap_or_default() }
-            <div class="console" id={props.id.clone()} role="log" ref={node} {onscroll} data-rows={all.len().to_string()}>
+            <div class="console" id={props.id.clone()} role="log" ref={node} {onscroll} {onkeydown} data-rows={all.len().to_string()}>
                 <div class="spacer" style={format!("height: {}px", first as u64 * ROW_PX as u64)} />
                 { for all[first..last].iter().map(row) }
                 <div class="spacer" style={format!("height: {}px", (all.len() - last) as u64 * ROW_PX as u64)} />

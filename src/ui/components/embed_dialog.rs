@@ -55,7 +55,7 @@ pub fn EmbedDialog(props: &EmbedDialogProps) -> Html {
                 };
                 html! {
                     <div class="snippet">
-                        <label for={format!("snippet-{i}")}>{ label }</label>
+                        <label for={format!("snippet-{i}")}>{ with_code(label) }</label>
                         <textarea id={format!("snippet-{i}")} readonly=true rows="4" value={text} />
                         <button id={format!("copy-snippet-{i}")} onclick={oncopy}>
                             { if *copied == Some(i) { t(lang, Key::Copied) } else { t(lang, Key::CopySnippet) } }

@@ -4,7 +4,7 @@ use yew::prelude::*;
 
 use crate::engine::trace::Trace;
 use crate::i18n::Lang;
-use crate::ui::components::timeline::Timeline;
+use crate::ui::components::timeline::{Drawings, Timeline};
 use crate::ui::state::{ProbePhase, ProbeRow, WorkerStatus};
 use crate::ui::words::{self, t, Key};
 
@@ -19,7 +19,9 @@ pub struct EnginePanelProps {
     pub phase: ProbePhase,
     /// The pool check's rows so far, and its last timeline.
     pub rows: Rc<Vec<ProbeRow>>,
-    pub last_trace: Option<Rc<Trace>>,
+    /// The last pool check's run and timeline.
+    pub last_trace: Option<(u32, Rc<Trace>)>,
+    pub drawings: Drawings,
     pub onstart: Callback<()>,
     pub oncancel: Callback<()>,
 }
@@ -36,7 +38,7 @@ pub fn EnginePanel(props: &EnginePanelProps) -> Html {
         WorkerStatus::Starting => t(lang, Key::WorkerStarting).to_string(),
         WorkerStatus::Ready { pool_threads } => words::worker_ready(lang, *pool_threads, props.hardware_concurrency),
         WorkerStatus::NoPool => t(lang, Key::WorkerNoPool).to_string(),
-        WorkerStatus::Failed(message) => words::worker_failed(lang, message),
+        WorkerStatus::Failed(message) => words::worker_failed(lang, message.get(lang)),
     };
     let status_class = match props.worker {
         WorkerStatus::Ready { .. } => "ready",
@@ -53,7 +55,7 @@ pub fn EnginePanel(props: &EnginePanelProps) -> Html {
             words::probe_progress(lang, *done, *total),
         ),
         ProbePhase::Cancelled => html! { <p class="cancelled" id="probe-cancelled">{ t(lang, Key::Cancelled) }</p> },
-        ProbePhase::Failed(message) => html! { <p class="failed">{ message }</p> },
+        ProbePhase::Failed(message) => html! { <p class="failed">{ crate::ui::html::message_in(lang, message) }</p> },
         _ => html! {},
     };
     let onstart = props.onstart.reform(|_: MouseEvent| ());
@@ -96,8 +98,8 @@ pub fn EnginePanel(props: &EnginePanelProps) -> Html {
                         </tbody>
                     </table>
                 }
-                if let Some(trace) = &props.last_trace {
-                    <Timeline lang={lang} trace={trace.clone()} caption={probe_caption(lang, trace)} />
+                if let Some((run, trace)) = &props.last_trace {
+                    <Timeline {lang} run={*run} trace={trace.clone()} drawings={props.drawings.clone()} caption={probe_caption(lang, trace)} />
                 }
             }
         </section>

@@ -4,7 +4,7 @@ use yew::prelude::*;
 use crate::engine::explore::{histogram_rows, ExploreReport, ExploreRequest, MAX_PICKS, MAX_SEEDS};
 use crate::i18n::Lang;
 use crate::lessons::{Expect, MAX_EXPECTED_TEXT};
-use crate::ui::html::{progress, sentence, with_code};
+use crate::ui::html::{message_in, progress, with_code};
 use crate::ui::state::ExplorePhase;
 use crate::ui::words::{self, t, ExploreEnding, Key};
 
@@ -99,7 +99,7 @@ pub fn ExplorePanel(props: &ExplorePanelProps) -> Html {
         }
         ExplorePhase::Cancelling { .. } => progress("explore-progress", None, t(lang, Key::Cancelling).into()),
         ExplorePhase::Failed(message) => {
-            html! { <p class="failed" id="explore-failed">{ with_code(&sentence(message)) }</p> }
+            html! { <p class="failed" id="explore-failed">{ with_code(&message_in(lang, message)) }</p> }
         }
         ExplorePhase::Done { report, cancelled, request } => {
             let ending = match (report.complete, *cancelled) {
@@ -228,7 +228,7 @@ fn expect_choice(props: &ExplorePanelProps, running: bool) -> Html {
                     <option value="" selected={chosen.is_empty()}>{ t(lang, Key::ExpectStuck) }</option>
                     { for props.variables.iter().map(|name| {
                         let value = format!("var:{name}");
-                        html! { <option value={value.clone()} selected={value == chosen}>{ words::expect_variable(lang, name) }</option> }
+                        html! { <option value={value.clone()} selected={value == chosen} translate="no">{ words::expect_variable(lang, name) }</option> }
                     }) }
                     <option value="prints" selected={chosen == "prints"}>{ t(lang, Key::ExpectPrints) }</option>
                 </select>
@@ -250,7 +250,7 @@ fn histogram(lang: Lang, report: &ExploreReport, shown: Option<&str>, onfigure: 
         <table class="histogram" id="explore-histogram">
             <thead><tr>
                 <th>
-                    <select id="explore-figure" onchange={onfigure}>
+                    <select id="explore-figure" onchange={onfigure} translate="no" aria-label={t(lang, Key::ExploreFigure)}>
                         { for names.map(|n| html! { <option value={n.clone()} selected={n == name}>{ n.clone() }</option> }) }
                     </select>
                 </th>

@@ -41,7 +41,7 @@ pub fn Header(props: &HeaderProps) -> Html {
     html! {
         <header class="site">
             <div>
-                <h1>{ "Interleave" }</h1>
+                <h1 translate="no">{ "Interleave" }</h1>
                 <p class="tagline">{ t(props.lang, Key::Tagline) }</p>
             </div>
             <div class="switches">

@@ -13,7 +13,7 @@ pub struct IsolationBannerProps {
 pub fn IsolationBanner(props: &IsolationBannerProps) -> Html {
     html! {
         <div class="banner isolation" role="status" id="isolation-banner">
-            { t(props.lang, Key::IsolationBanner) }
+            { crate::ui::html::with_code(t(props.lang, Key::IsolationBanner)) }
         </div>
     }
 }

@@ -2,6 +2,7 @@ use yew::prelude::*;
 
 use crate::i18n::Lang;
 use crate::lessons::{Group, LessonInfo, CATALOGUE};
+use crate::ui::html::with_code;
 use crate::ui::words::{self, t, Key};
 
 #[derive(Properties, PartialEq)]
@@ -31,8 +32,8 @@ pub fn LessonIndex(props: &LessonIndexProps) -> Html {
                             let href = format!("?lesson={}&lang={}", lesson.id, lang.code());
                             html! {
                                 <li>
-                                    <a href={href} data-lesson={lesson.id} {onclick}>{ lesson.title.get(lang) }</a>
-                                    <span class="teaser">{ lesson.teaser.get(lang) }</span>
+                                    <a href={href} data-lesson={lesson.id} {onclick}>{ with_code(lesson.title.get(lang)) }</a>
+                                    <span class="teaser">{ with_code(lesson.teaser.get(lang)) }</span>
                                 </li>
                             }
                         }) }

@@ -5,7 +5,7 @@ use yew::prelude::*;
 use crate::engine::trace::Nanos;
 use crate::i18n::Lang;
 use crate::knobs::{common, KnobValue};
-use crate::lessons::{self, LessonInfo};
+use crate::lessons::{self, knob_words, LessonInfo};
 use crate::query::{Controls, Note, PageQuery, PageSettings, Panel};
 use crate::ui::components::code_pane::CodePane;
 use crate::ui::components::compare_view::CompareView;
@@ -17,15 +17,17 @@ use crate::ui::components::knob_form::KnobForm;
 use crate::ui::components::run_summary::RunSummary;
 use crate::ui::components::stepper_view::StepperView;
 use crate::ui::components::sweep_panel::SweepPanel;
-use crate::ui::components::timeline::Timeline;
-use crate::ui::html::{progress, sentence, with_code};
+use crate::ui::components::timeline::{Drawings, Timeline};
+use crate::ui::html::{message_in, progress, with_code};
 use crate::ui::state::{Action, ExplorePhase, FinishedRun, RunPhase, State, StreamedWrites, SweepPhase};
 use crate::ui::words::{self, t, Key};
-use crate::worker::protocol::{ExportFile, Prose, StepView};
+use crate::worker::protocol::{ExportFile, LessonProse, Prose, StepView};
 
 #[derive(Properties, PartialEq)]
 pub struct LessonPageProps {
     pub lang: Lang,
+    /// The timelines the worker drew, and how to ask for one.
+    pub drawings: Drawings,
     pub lesson: &'static LessonInfo,
     /// The link: the form's values.
     pub query: PageQuery,
@@ -39,9 +41,9 @@ pub struct LessonPageProps {
     /// Why the engine worker was last restarted.
     pub restarted: Option<String>,
     /// The lesson's Python for the link's knobs (`None` until the worker has written it).
-    pub source: Option<Result<String, String>>,
+    pub source: Option<Result<String, Prose>>,
     /// The lesson's explanation and what the seed changes in it, from the worker.
-    pub words: Option<Rc<(Prose, Prose)>>,
+    pub words: Option<Rc<LessonProse>>,
     /// The code view is the editor.
     pub editing: bool,
     /// Where the compiler refuses the editor's text, if it does.
@@ -64,7 +66,7 @@ pub struct LessonPageProps {
     pub streamed: Option<Rc<StreamedWrites>>,
     /// The stepper is open, with its last view once the worker has answered.
     pub stepping: bool,
-    pub step_view: Option<Rc<StepView>>,
+    pub step_view: Option<(u32, Rc<StepView>)>,
     pub explore_phase: ExplorePhase,
     pub sweep_phase: SweepPhase,
     /// How the page is shown: embedded (with which panels and controls) or whole.
@@ -100,7 +102,7 @@ pub fn LessonPage(props: &LessonPageProps) -> Html {
     let source: AttrValue = match (props.query.code(), &props.source) {
         (Some(code), _) => code.to_string().into(),
         (None, Some(Ok(text))) => text.clone().into(),
-        (None, Some(Err(why))) => format!("# {why}").into(),
+        (None, Some(Err(why))) => format!("# {}", why.get(lang)).into(),
         (None, None) => AttrValue::default(),
     };
     let has_source = edited || props.source.is_some();
@@ -112,7 +114,18 @@ pub fn LessonPage(props: &LessonPageProps) -> Html {
         Some(knobs) => lesson.knobs.iter().filter(|k| (lesson.shows)(knobs, k.name)).copied().collect(),
         None => lesson.knobs.to_vec(),
     };
-    specs.extend(common::ALL.iter().filter(|c| lesson.common_knobs.contains(&c.name)).copied());
+    // The common ones that matter on the chosen engine (the seed and cores are the
+    // simulated machine's; the time scale the live engine's).
+    let engine = match props.query.value("engine") {
+        Some(KnobValue::Choice(engine)) => *engine,
+        _ => "sim",
+    };
+    specs.extend(
+        common::ALL
+            .iter()
+            .filter(|c| lesson.common_knobs.contains(&c.name) && knob_words::matters_on(c.name, engine))
+            .copied(),
+    );
 
     let onexport = {
         let onaction = props.onaction.clone();
@@ -171,14 +184,16 @@ pub fn LessonPage(props: &LessonPageProps) -> Html {
             progress("run-progress", Some((0, 0)), words::simulated_so_far(lang, *elapsed_ns))
         }
         RunPhase::Cancelling { .. } => progress("run-progress", None, t(lang, Key::Cancelling).into()),
-        RunPhase::Failed(message) => html! { <p class="failed" id="run-failed">{ with_code(&sentence(message)) }</p> },
+        RunPhase::Failed(message) => {
+            html! { <p class="failed" id="run-failed">{ with_code(&message_in(lang, message)) }</p> }
+        }
         RunPhase::Idle => html! {},
     };
     let notice = props.needs_pool.then(|| {
         let onknob = props.onknob.clone();
         html! {
             <p class="notice" id="engine-notice">
-                { t(lang, Key::LiveNeedsIsolation) }{ " " }
+                { with_code(t(lang, Key::LiveNeedsIsolation)) }{ " " }
                 <button id="use-sim" onclick={move |_| onknob.emit(("engine".into(), "sim".into()))}>{ t(lang, Key::UseSim) }</button>
             </p>
         }
@@ -194,7 +209,7 @@ pub fn LessonPage(props: &LessonPageProps) -> Html {
     let stepper = stepping.then(|| {
         html! {
             <StepperView lang={lang} view={props.step_view.clone()} source={source.clone()}
-                onmove={onaction.reform(Action::StepMove)}
+                drawings={props.drawings.clone()} onmove={onaction.reform(Action::StepMove)}
                 onclose={onaction.reform(|_| Action::CloseStepper)} />
         }
     });
@@ -220,10 +235,10 @@ pub fn LessonPage(props: &LessonPageProps) -> Html {
     // What the seed changes is the lesson's to say of its own program, not of the learner's.
     let seed_changes: String = match (edited, &props.words) {
         (true, _) => lessons::your_program::WRITTEN_SEED_CHANGES.get(lang).to_string(),
-        (false, Some(words)) => words.1.get(lang).to_string(),
+        (false, Some(words)) => words.seed_changes.get(lang).to_string(),
         (false, None) => String::new(),
     };
-    let explanation = props.words.as_ref().map_or("", |words| words.0.get(lang));
+    let explanation = props.words.as_ref().map_or("", |words| words.explanation.get(lang));
     let left_out_of_link = props.query.code_left_out().map(|problem| words::code_left_out(lang, problem));
     let page = &props.page;
     let shows = |panel: Panel| page.shows(panel);
@@ -231,24 +246,24 @@ pub fn LessonPage(props: &LessonPageProps) -> Html {
     let single_pane = !(shows(Panel::Code) && shows(Panel::Console));
     let buttons_shown = !page.embed || page.controls != Controls::None;
     // The live engine does not use the seed.
-    let simulated = props.query.value("engine") != Some(&KnobValue::Choice("live"));
+    let simulated = engine != "live";
     html! {
         <article class={classes!("lesson", page.embed.then_some("embedded"))} id="lesson" data-lesson={lesson.id}>
             if !page.embed {
                 <a class="back" href="?" onclick={onback}>{ "← " }{ t(lang, Key::LessonsHeading) }</a>
-                <h2>{ lesson.title.get(lang) }</h2>
+                <h2>{ with_code(lesson.title.get(lang)) }</h2>
                 <p class="explanation">{ with_code(explanation) }</p>
             }
             <section class={classes!("controls", (!buttons_shown).then_some("bare"))}>
                 if knobs_shown {
-                    <KnobForm query={props.query.clone()} specs={specs} disabled={running} onchange={props.onknob.clone()} />
+                    <KnobForm {lang} query={props.query.clone()} {specs} words={props.words.clone()} disabled={running} onchange={props.onknob.clone()} />
                     if edited && !lesson.knobs.is_empty() {
                         <p class="notice" id="knobs-fixed">{ t(lang, Key::KnobsFixedByCode) }</p>
                     }
                     // Beside the seed knob, for the learner who runs again with another seed.
                     if simulated && !seed_changes.is_empty() {
                         <p class="seed-changes" id="seed-changes">
-                            <span class="label">{ t(lang, Key::SeedChanges) }</span>{ " " }{ seed_changes }
+                            <span class="label">{ t(lang, Key::SeedChanges) }</span>{ " " }{ with_code(&seed_changes) }
                         </p>
                     }
                 }
@@ -275,10 +290,14 @@ pub fn LessonPage(props: &LessonPageProps) -> Html {
                     </div>
                 }
                 if *embedding && !page.embed {
-                    <EmbedDialog lang={lang} query={props.query.clone()} title={lesson.title.get(lang)}
+                    <EmbedDialog lang={lang} query={props.query.clone()} title={lesson.title.get(lang).replace('`', "")}
                         onclose={let embedding = embedding.clone(); move |_| embedding.set(false)} />
                 }
                 { progress }
+                // Always there, so a screen reader hears each run's result as it comes.
+                <p class="sr-only" id="run-announce" role="status">
+                    { finished.as_ref().and_then(|f| f.findings(lang)).map(|f| with_code(&f.headline)).unwrap_or_default() }
+                </p>
                 if let Some(reason) = &props.restarted {
                     <p class="restarted" id="worker-restarted">{ words::worker_restarted(lang, reason) }</p>
                 }
@@ -309,7 +328,8 @@ pub fn LessonPage(props: &LessonPageProps) -> Html {
                 </div>
                 if let (Some(run), false) = (&finished, running) {
                     if shows(Panel::Timeline) {
-                        <Timeline lang={lang} trace={run.trace.clone()} caption={t(lang, Key::RunTimelineLabel)} focus={focus} onprint={onselect}
+                        <Timeline {lang} run={run.run} trace={run.trace.clone()} drawings={props.drawings.clone()}
+                            caption={t(lang, Key::RunTimelineLabel)} focus={focus} onprint={onselect}
                             until={beside.as_ref().map_or(0, |p| p.trace.wall)} />
                         <p class="exports" onclick={onexport}>{ exports_markup(lang, !page.embed, pinned_shown) }</p>
                     }
@@ -318,7 +338,7 @@ pub fn LessonPage(props: &LessonPageProps) -> Html {
                     }
                     if let Some(pinned) = beside.clone() {
                         <CompareView lang={lang} pinned={pinned} current={run.clone()}
-                            onunpin={onaction.reform(|_| Action::Unpin)} />
+                            onunpin={onaction.reform(|_| Action::Unpin)} drawings={props.drawings.clone()} />
                     }
                 }
             }

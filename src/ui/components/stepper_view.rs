@@ -1,5 +1,6 @@
 use std::rc::Rc;
 
+use wasm_bindgen::JsCast;
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
@@ -8,16 +9,17 @@ use crate::engine::trace::WaitOn;
 use crate::i18n::Lang;
 use crate::ui::components::code_view::CodeView;
 use crate::ui::components::console_view::ConsoleView;
-use crate::ui::components::timeline::Timeline;
-use crate::ui::html::{sentence, with_code};
+use crate::ui::components::timeline::{Drawings, Timeline};
+use crate::ui::html::{message_in, with_code};
 use crate::ui::words::{self, t, Key};
 use crate::worker::protocol::{StepEnd, StepMove, StepView};
 
 #[derive(Properties, PartialEq)]
 pub struct StepperViewProps {
     pub lang: Lang,
-    /// The run after the worker's last answer (none before the first).
-    pub view: Option<Rc<StepView>>,
+    /// The run (its number) after the worker's last answer (none before the first).
+    pub view: Option<(u32, Rc<StepView>)>,
+    pub drawings: Drawings,
     /// The lesson's Python.
     pub source: AttrValue,
     /// A move the learner made.
@@ -34,8 +36,15 @@ const SPEEDS: &[u32] = &[2, 10, 50, 250, 2000];
 pub fn StepperView(props: &StepperViewProps) -> Html {
     let lang = props.lang;
     let speed = use_state(|| SPEEDS[1]);
+    use_effect_with((), |_| {
+        // Not passive: a key the stepper takes does nothing else (a digit typed nowhere).
+        let options = gloo_events::EventListenerOptions::enable_prevent_default();
+        let listener =
+            web_sys::window().map(|w| gloo_events::EventListener::new_with_options(&w, "keydown", options, shortcut));
+        move || drop(listener)
+    });
     let onclose = props.onclose.reform(|_: MouseEvent| ());
-    let Some(step) = props.view.clone() else {
+    let Some((run, step)) = props.view.clone() else {
         return html! {
             <section class="stepper" id="stepper" data-turns="0" data-over="false">
                 <h3>{ t(lang, Key::StepperHeading) }</h3>
@@ -104,9 +113,9 @@ pub fn StepperView(props: &StepperViewProps) -> Html {
             <h3>{ t(lang, Key::StepperHeading) }</h3>
             <p class="explanation">{ with_code(t(lang, Key::StepperExplain)) }</p>
             <div class="actions">
-                <button id="step" class="primary" disabled={over || moving} onclick={onstep}>{ t(lang, Key::StepOnce) }</button>
-                <button id="step-wait" disabled={over || moving || view.next_timer.is_none()} onclick={onwait}>{ t(lang, Key::StepWait) }</button>
-                <button id="step-play" disabled={over} onclick={onplay}>
+                <button id="step" class="primary" disabled={over || moving} onclick={onstep} aria-keyshortcuts="S">{ t(lang, Key::StepOnce) }</button>
+                <button id="step-wait" disabled={over || moving || view.next_timer.is_none()} onclick={onwait} aria-keyshortcuts="W">{ t(lang, Key::StepWait) }</button>
+                <button id="step-play" disabled={over} onclick={onplay} aria-keyshortcuts="P">
                     { if moving { t(lang, Key::StepPause) } else { t(lang, Key::StepPlay) } }
                 </button>
                 <label class="speed">{ t(lang, Key::StepSpeed) }{ " " }
@@ -114,17 +123,21 @@ pub fn StepperView(props: &StepperViewProps) -> Html {
                         { for SPEEDS.iter().map(|s| html! { <option value={s.to_string()} selected={*s == *speed}>{ s }</option> }) }
                     </select>
                 </label>
-                <button id="step-end" disabled={over || moving} onclick={ontoend}>{ t(lang, Key::StepToEnd) }</button>
+                <button id="step-end" disabled={over || moving} onclick={ontoend} aria-keyshortcuts="E">{ t(lang, Key::StepToEnd) }</button>
                 <button id="step-close" onclick={onclose}>{ t(lang, Key::StepClose) }</button>
             </div>
-            <p class="status" id="stepper-status">
+            <p class="keys" id="stepper-keys">
+                { t(lang, Key::KeysHeading) }
+                { for KEYS.iter().map(|(keys, what)| html! { <>{ " " }<kbd>{ *keys }</kbd>{ " " }{ t(lang, *what) }</> }) }
+            </p>
+            <p class="status" id="stepper-status" role="status">
                 { words::stepper_status(lang, view.turns, view.now) }
                 if !step.schedule.is_empty() {
-                    { " · schedule " }<code>{ step.schedule.clone() }</code>
+                    { " · " }{ t(lang, Key::Schedule) }{ " " }<code>{ step.schedule.clone() }</code>
                 }
             </p>
             if let Some(error) = error {
-                <p class="failed" id="stepper-error">{ with_code(&sentence(&error)) }</p>
+                <p class="failed" id="stepper-error">{ with_code(&message_in(lang, &error)) }</p>
             }
             if finished {
                 <p class="notice" id="stepper-ended">{ t(lang, Key::StepperEnded) }</p>
@@ -149,15 +162,19 @@ pub fn StepperView(props: &StepperViewProps) -> Html {
                         html! {
                             <tr data-actor={i.to_string()} data-state={a.state.id()} data-next={a.next.clone().unwrap_or_default()}
                                 class={classes!(ready.then_some("ready"), engine_next.then_some("engine-next"))}>
-                                <td>{ a.name.clone() }
+                                <td><span class="actor-name" translate="no">{ a.name.clone() }</span>
                                     if engine_next && !over { <span class="engine-next-mark" title={t(lang, Key::EngineNextMark)}>{ " ●" }</span> }
                                 </td>
-                                <td class="state">{ state_text(a.state) }</td>
+                                <td class="state">{ with_code(&state_text(a.state)) }</td>
                                 <td>{ a.line }</td>
                                 <td><code>{ a.next.clone().unwrap_or_default() }</code></td>
-                                <td>{ a.holds.join(", ") }</td>
+                                <td>{ for a.holds.iter().map(|h| html! { <><code>{ h }</code>{ " " }</> }) }</td>
                                 <td><code>{ registers.join(" ") }</code></td>
-                                <td><button id={format!("step-actor-{i}")} disabled={!ready || over || moving} onclick={onrun}>{ t(lang, Key::RunThis) }</button></td>
+                                <td><button id={format!("step-actor-{i}")} disabled={!ready || over || moving} onclick={onrun}
+                                            aria-keyshortcuts={(i < 10).then(|| i.to_string())}>
+                                    { t(lang, Key::RunThis) }
+                                    if i < 10 { { " " }<kbd>{ i }</kbd> }
+                                </button></td>
                             </tr>
                         }
                     }) }
@@ -173,8 +190,40 @@ pub fn StepperView(props: &StepperViewProps) -> Html {
                     <ConsoleView lang={lang} writes={Rc::new(so_far.console.clone())} errors={Rc::new(so_far.errors.clone())} names={Rc::new(names.clone())} onselect={Callback::noop()} />
                 </section>
             </div>
-            <Timeline lang={lang} trace={so_far} caption={t(lang, Key::RunTimelineLabel)} />
+            <Timeline {lang} {run} version={view.turns} trace={so_far} drawings={props.drawings.clone()}
+                caption={t(lang, Key::RunTimelineLabel)} />
         </section>
+    }
+}
+
+/// The stepper's keys, shown under its buttons: each presses the button it names, so a
+/// key does what its button does and nothing when the button is off.
+const KEYS: &[(&str, Key)] =
+    &[("S", Key::StepOnce), ("0–9", Key::RunThis), ("P", Key::StepPlay), ("W", Key::StepWait), ("E", Key::StepToEnd)];
+
+fn shortcut(event: &Event) {
+    let Some(key) = event.dyn_ref::<web_sys::KeyboardEvent>() else { return };
+    if key.ctrl_key() || key.meta_key() || key.alt_key() || key.repeat() {
+        return;
+    }
+    // Letters typed into a field are text.
+    let typing = key
+        .target()
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+        .is_some_and(|t| matches!(t.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT"));
+    let id = match key.key().to_ascii_lowercase().as_str() {
+        _ if typing => return,
+        "s" => "step".to_string(),
+        "p" => "step-play".to_string(),
+        "w" => "step-wait".to_string(),
+        "e" => "step-end".to_string(),
+        digit if digit.len() == 1 && digit.as_bytes()[0].is_ascii_digit() => format!("step-actor-{digit}"),
+        _ => return,
+    };
+    let button = web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id(&id));
+    if let Some(button) = button.and_then(|b| b.dyn_into::<web_sys::HtmlElement>().ok()) {
+        key.prevent_default();
+        button.click();
     }
 }
 

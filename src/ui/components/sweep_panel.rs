@@ -12,7 +12,7 @@ use crate::i18n::Lang;
 use crate::knobs::{KnobKind, KnobSpec};
 use crate::lessons::sweep::{numbers, SweepRequest};
 use crate::lessons::LessonInfo;
-use crate::ui::html::{progress, sentence, with_code};
+use crate::ui::html::{message_in, progress, with_code};
 use crate::ui::state::SweepPhase;
 use crate::ui::words::{t, Key};
 
@@ -44,15 +44,16 @@ fn form_markup(lesson: &LessonInfo, lang: Lang) -> String {
     let field = |label: Key, control: String| {
         format!(r#"<label class="knob"><span class="knob-name">{}</span>{control}</label>"#, escape(t(lang, label)))
     };
-    let mut knobs = String::from(r#"<select id="sweep-knob">"#);
+    let mut knobs = String::from(r#"<select id="sweep-knob" translate="no">"#);
     for k in &numbers {
         let _ = write!(knobs, r#"<option value="{0}" data-values="{1}">{0}</option>"#, k.name, first_values(k));
     }
     knobs.push_str("</select>");
     let mut series =
         format!(r#"<select id="sweep-series"><option value="">{}</option>"#, escape(t(lang, Key::SweepOneCurve)));
+    // The knobs' ids: identifiers (the first choice, one curve, is in words).
     for k in lesson.knobs.iter().filter(|k| matches!(k.kind, KnobKind::Choice(_))) {
-        let _ = write!(series, r#"<option value="{0}">{0}</option>"#, k.name);
+        let _ = write!(series, r#"<option value="{0}" translate="no">{0}</option>"#, k.name);
     }
     series.push_str("</select>");
     let values = numbers.first().map(|k| first_values(k)).unwrap_or_default();
@@ -109,7 +110,7 @@ pub fn SweepPanel(props: &SweepPanelProps) -> Html {
         ),
         SweepPhase::Cancelling => progress("sweep-progress", None, t(lang, Key::Cancelling).into()),
         SweepPhase::Failed(why) => {
-            html! { <p class="failed" id="sweep-failed" role="alert">{ with_code(&sentence(why)) }</p> }
+            html! { <p class="failed" id="sweep-failed" role="alert">{ with_code(&message_in(lang, why)) }</p> }
         }
         SweepPhase::Done(result) => {
             // The worker's markup: a menu of figures, a plot for each (one shown), and the

@@ -331,7 +331,7 @@ impl Watcher {
         } else if self.host_run.is_some() && !state.lesson_running() {
             let id = self.host_run.take().flatten();
             let message = match state.run_phase() {
-                RunPhase::Failed(why) => format!("the run failed: {why}"),
+                RunPhase::Failed(why) => format!("the run failed: {}", why.en),
                 _ => "the run was stopped before it ended (another lesson was opened, or the engine restarted)"
                     .to_string(),
             };

@@ -153,8 +153,11 @@ impl State {
     pub(super) fn check_lost(&mut self) {
         if self.code_check.pending {
             self.code_check.pending = false;
-            let message = "the engine stopped while compiling this text (a bug in Interleave); change it to try again";
-            self.code_check.answer = Some(Err(CompileError { line: 1, column: 1, message: message.into() }));
+            let message = crate::said!(
+                "the engine stopped while compiling this text (a bug in Interleave); change it to try again",
+                "이 텍스트를 컴파일하다가 엔진이 멈췄습니다(Interleave의 버그입니다). 텍스트를 고치고 다시 해 보세요"
+            );
+            self.code_check.answer = Some(Err(CompileError { line: 1, column: 1, message }));
         } else {
             self.code_check.asked.clear();
         }
@@ -245,7 +248,8 @@ mod tests {
         // The first answer comes late: dropped.
         let state = state.reduce(Action::CodeChecked { id: first, result: Ok(vec!["counter".into()]), took_ns: 1 });
         assert_eq!((state.code_error(), state.code_variables()), (None, &[][..]));
-        let refusal = CompileError { line: 3, column: 1, message: "a class is not supported".into() };
+        let message = crate::said!("a class is not supported", "클래스는 지원하지 않습니다");
+        let refusal = CompileError { line: 3, column: 1, message };
         let state = state.reduce(Action::CodeChecked { id: second, result: Err(refusal.clone()), took_ns: 1 });
         assert_eq!(state.code_error(), Some(&refusal));
         // Leaving the lesson drops the program and what was said of it.
@@ -262,13 +266,8 @@ mod tests {
         else {
             panic!()
         };
-        let state = state.reduce(Action::Source {
-            lesson,
-            knobs,
-            text: Ok(lesson_text.clone()),
-            explanation: Default::default(),
-            seed_changes: Default::default(),
-        });
+        let state =
+            state.reduce(Action::Source { lesson, knobs, text: Ok(lesson_text.clone()), words: Default::default() });
         let state = state.reduce(Action::EditCode(CODE.into())).reduce(Action::ResetCode);
         assert_eq!((state.query.code(), state.code_before_reset()), (None, Some(CODE)));
         assert!(
@@ -286,10 +285,14 @@ mod tests {
         let state = state.reduce(Action::EditCode(CODE.into())).reduce(Action::CheckCode);
         let sent = state.outbox.len();
         let state = state
-            .reduce(Action::WorkerRestarted { reason: "it panicked".into() })
+            .reduce(Action::WorkerRestarted { reason: crate::said!("it panicked", "패닉했습니다") })
             .reduce(Action::WorkerReady { isolated: true, pool_threads: 4, hardware_concurrency: 2 });
         assert!(!state.outbox[sent..].iter().any(|(_, r)| matches!(r, Request::Check { .. })));
-        assert!(state.code_error().is_some_and(|e| e.message.contains("engine stopped")), "{:?}", state.code_error());
+        assert!(
+            state.code_error().is_some_and(|e| e.message.en.contains("engine stopped")),
+            "{:?}",
+            state.code_error()
+        );
         let state = state.reduce(Action::EditCode(format!("{CODE}\n"))).reduce(Action::CheckCode);
         assert!(matches!(last(&state), Request::Check { .. }), "a changed text is checked again");
     }
@@ -323,13 +326,8 @@ mod tests {
         else {
             panic!("the starter's text is asked for")
         };
-        let state = state.reduce(Action::Source {
-            lesson,
-            knobs,
-            text: Ok("x = 1\n".into()),
-            explanation: Default::default(),
-            seed_changes: Default::default(),
-        });
+        let state =
+            state.reduce(Action::Source { lesson, knobs, text: Ok("x = 1\n".into()), words: Default::default() });
         assert_eq!(last(&state), Request::Check { id: 1, code: "x = 1\n".into() });
     }
 }

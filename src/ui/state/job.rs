@@ -5,8 +5,10 @@
 use std::collections::VecDeque;
 use std::rc::Rc;
 
+use super::{State, SweepPhase};
 use crate::engine::explore::{ExploreReport, ExploreRequest};
 use crate::engine::trace::ConsoleWrite;
+use crate::i18n::Prose;
 use crate::knobs::KnobValues;
 use crate::lessons::LessonInfo;
 use crate::worker::protocol::{StepView, CONSOLE_HEAD, CONSOLE_TAIL};
@@ -151,7 +153,7 @@ pub enum ProbePhase {
     Running { run: u32, jobs: u32, done: u64, total: u64 },
     Cancelling { run: u32 },
     Cancelled,
-    Failed(String),
+    Failed(Prose),
 }
 
 /// The open lesson's run as its page draws it.
@@ -160,7 +162,7 @@ pub enum RunPhase {
     Idle,
     Running { run: u32, done: u64, total: u64, elapsed_ns: u64 },
     Cancelling { run: u32 },
-    Failed(String),
+    Failed(Prose),
 }
 
 /// The open lesson's exploration as its panel draws it.
@@ -183,13 +185,70 @@ pub enum ExplorePhase {
         report: ExploreReport,
         cancelled: bool,
     },
-    Failed(String),
+    Failed(Prose),
 }
 
 impl ExplorePhase {
     /// Whether an exploration is under way (or being cancelled).
     pub fn is_running(&self) -> bool {
         matches!(self, ExplorePhase::Running { .. } | ExplorePhase::Cancelling { .. })
+    }
+}
+
+impl State {
+    /// The worker is gone (restarted or failed): the job under way ends with `why`.
+    pub(super) fn job_lost(&mut self, why: &Prose) {
+        self.pending_jobs.clear();
+        match self.job.take() {
+            Some(Job::Probe { .. }) => self.probe_ended = Some(ProbePhase::Cancelled),
+            Some(Job::Run { lesson, .. }) if self.open_lesson_is(lesson) => self.run_failed = Some(why.clone()),
+            Some(Job::Explore { lesson, .. }) if self.open_lesson_is(lesson) => {
+                self.explored = Some(ExplorePhase::Failed(why.clone()))
+            }
+            Some(Job::Sweep { lesson, .. }) if self.open_lesson_is(lesson) => {
+                self.swept = Some(SweepPhase::Failed(why.clone()))
+            }
+            _ => {}
+        }
+    }
+
+    /// The worker could not do job `run`; `message` says why.
+    pub(super) fn job_failed(&mut self, run: u32, message: Prose) {
+        if self.job.as_ref().map(Job::run) != Some(run) {
+            return;
+        }
+        match self.job.take() {
+            Some(Job::Probe { .. }) => {
+                self.pending_jobs.clear();
+                self.probe_ended = Some(ProbePhase::Failed(message));
+            }
+            Some(Job::Run { lesson, .. }) if self.open_lesson_is(lesson) => self.run_failed = Some(message),
+            Some(Job::Explore { lesson, .. }) if self.open_lesson_is(lesson) => {
+                self.explored = Some(ExplorePhase::Failed(message))
+            }
+            Some(Job::Sweep { lesson, .. }) if self.open_lesson_is(lesson) => {
+                self.swept = Some(SweepPhase::Failed(message))
+            }
+            Some(Job::Step { lesson, .. }) if self.open_lesson_is(lesson) => self.run_failed = Some(message),
+            _ => {}
+        }
+    }
+
+    pub(super) fn progress(&mut self, run: u32, done: u64, total: u64, elapsed_ns: u64) {
+        match &mut self.job {
+            Some(Job::Probe { run: current, done: d, total: t, .. })
+            | Some(Job::Explore { run: current, done: d, total: t, .. })
+            | Some(Job::Sweep { run: current, done: d, total: t, .. })
+                if *current == run =>
+            {
+                *d = done;
+                *t = total;
+            }
+            Some(Job::Run { run: current, progress, .. }) if *current == run => {
+                *progress = RunProgress { done, total, elapsed_ns };
+            }
+            _ => {}
+        }
     }
 }
 

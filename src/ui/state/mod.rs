@@ -12,6 +12,7 @@
 //! - `editor`: the learner's own program in its place, checked as they type.
 
 mod compare;
+mod drawing;
 mod editor;
 mod explore;
 mod history;
@@ -26,6 +27,7 @@ mod tests;
 
 use std::rc::Rc;
 
+pub use drawing::{drawn, Drawing};
 pub use editor::CodeCheck;
 pub use history::HistoryEntry;
 pub use job::{ExplorePhase, Job, ProbePhase, RunPhase, RunProgress, StreamedConsole};
@@ -33,14 +35,15 @@ pub use probe::{ProbeRow, PROBE_UNITS};
 pub use run::{FinishedRun, StreamedWrites};
 pub use sweep::SweepPhase;
 
+use crate::draw::timeline_svg::Frame;
 use crate::engine::explore::{ExploreReport, ExploreRequest};
 use crate::engine::live::probe::ProbeReport;
 use crate::engine::trace::{Trace, TraceBatch};
-use crate::i18n::Lang;
+use crate::i18n::{Lang, Prose};
 use crate::knobs::KnobValues;
 use crate::lessons::{FindingsText, LessonInfo};
 use crate::query::{Note, PageQuery, Theme};
-use crate::worker::protocol::{ExportFile, Prose, Request, StepMove, StepView};
+use crate::worker::protocol::{ExportFile, LessonProse, Request, StepMove, StepView};
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum WorkerStatus {
@@ -50,7 +53,7 @@ pub enum WorkerStatus {
     },
     /// Up, but without a pool: the page is not cross-origin isolated.
     NoPool,
-    Failed(String),
+    Failed(Prose),
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -60,7 +63,7 @@ pub struct State {
     pub hardware_concurrency: u32,
     pub worker: WorkerStatus,
     /// Why the engine worker was last restarted, shown until the next run.
-    pub restarted: Option<String>,
+    pub restarted: Option<Prose>,
     /// What the engine worker is doing for the page, if anything.
     pub job: Option<Job>,
     /// The pool check's rows, and job counts still to run in it.
@@ -68,14 +71,17 @@ pub struct State {
     pending_jobs: Vec<u32>,
     /// How the last pool check ended early, if it did.
     probe_ended: Option<ProbePhase>,
-    /// The last pool check's timeline.
-    pub last_trace: Option<Rc<Trace>>,
+    /// The last pool check's run and timeline.
+    pub last_trace: Option<(u32, Rc<Trace>)>,
     /// The open lesson's last finished run.
     pub finished: Option<Rc<FinishedRun>>,
+    /// Timelines the worker drew, and those asked for.
+    drawings: Vec<Rc<Drawing>>,
+    drawing_asked: Vec<(u32, u64, Frame)>,
     /// The run pinned to compare with (the link's `pin`).
     pinned: Option<Rc<FinishedRun>>,
     /// Why the open lesson's last run failed.
-    run_failed: Option<String>,
+    run_failed: Option<Prose>,
     /// Notes about knob values the learner typed (clamped or refused).
     pub form_notes: Vec<Note>,
     /// How the open lesson's last exploration ended (`Done` or `Failed`).
@@ -84,11 +90,11 @@ pub struct State {
     swept: Option<SweepPhase>,
     /// The Python of the open lesson, as the worker wrote it for the knobs last asked
     /// about (`Err`: why it cannot be built), and what was asked.
-    pub source: Option<Result<String, String>>,
+    pub source: Option<Result<String, Prose>>,
     source_asked: Option<source::SourceKey>,
-    /// What the open lesson says of itself (its explanation, what the seed changes), which
-    /// the worker sends with its Python.
-    pub lesson_words: Option<(String, Prose, Prose)>,
+    /// What the open lesson says of itself (its explanation, what the seed changes, what its
+    /// knobs mean), which the worker sends with its Python.
+    pub lesson_words: Option<(String, Rc<LessonProse>)>,
     /// The code view is the editor (it is, too, whenever the link carries a program).
     editor_open: bool,
     /// The learner's text as last sent to be compiled, and the answer.
@@ -123,9 +129,9 @@ pub enum Action {
         hardware_concurrency: u32,
     },
     WorkerRestarted {
-        reason: String,
+        reason: Prose,
     },
-    WorkerFailed(String),
+    WorkerFailed(Prose),
     /// Run the pool check: 1, 2 and `hardwareConcurrency` jobs, one after another.
     StartProbe,
     ProbeFinished {
@@ -135,7 +141,7 @@ pub enum Action {
     },
     RunFailed {
         run: u32,
-        message: String,
+        message: Prose,
     },
     /// Stop the job under way.
     Cancel,
@@ -176,6 +182,13 @@ pub enum Action {
     },
     /// The learner asks for the last run as a file (the worker writes it, the app saves it).
     Download(ExportFile),
+    /// A timeline on show wants drawing (a run's number, its state, the frame).
+    DrawTimeline {
+        run: u32,
+        version: u64,
+        frame: Frame,
+    },
+    TimelineDrawn(Drawing),
     /// Explore the open lesson with the link's knobs (its schedule aside).
     StartExplore(ExploreRequest),
     ExploreFinished {
@@ -206,9 +219,8 @@ pub enum Action {
     Source {
         lesson: String,
         knobs: Vec<(String, String)>,
-        text: Result<String, String>,
-        explanation: Prose,
-        seed_changes: Prose,
+        text: Result<String, Prose>,
+        words: LessonProse,
     },
     /// The learner opens the editor on the lesson's program.
     OpenEditor,
@@ -245,6 +257,8 @@ impl State {
             probe_ended: None,
             last_trace: None,
             finished: None,
+            drawings: Vec::new(),
+            drawing_asked: Vec::new(),
             pinned: None,
             run_failed: None,
             form_notes: Vec::new(),
@@ -412,8 +426,10 @@ impl State {
                 self.hardware_concurrency = hardware_concurrency.max(1);
                 self.worker =
                     if pool_threads > 0 { WorkerStatus::Ready { pool_threads } } else { WorkerStatus::NoPool };
-                // A program from the link, opened before the worker was up.
+                // A program from the link, opened before the worker was up; drawings asked
+                // of a worker that is gone.
                 self.check_code();
+                self.drawing_asked.clear();
             }
             Action::WorkerRestarted { reason } => {
                 self.worker = WorkerStatus::Starting;
@@ -471,6 +487,8 @@ impl State {
                     self.send(Request::Export { run, file });
                 }
             }
+            Action::DrawTimeline { run, version, frame } => self.draw_timeline(run, version, frame),
+            Action::TimelineDrawn(drawing) => self.timeline_drawn(drawing),
             Action::StartExplore(request) => self.start_explore(request),
             Action::ExploreFinished { run, report } => self.explore_finished(run, report),
             Action::StartSweep(request) => self.start_sweep(request),
@@ -488,9 +506,7 @@ impl State {
             Action::CloseStepper => self.close_stepper(),
             Action::StepMove(step) => self.step_move(step),
             Action::Stepped { run, view } => self.stepped(run, *view),
-            Action::Source { lesson, knobs, text, explanation, seed_changes } => {
-                self.source_written(lesson, knobs, text, (explanation, seed_changes))
-            }
+            Action::Source { lesson, knobs, text, words } => self.source_written(lesson, knobs, text, words),
             Action::OpenEditor => self.open_editor(),
             Action::EditCode(text) => self.code_changed(text),
             Action::CheckCode => self.check_code(),
@@ -501,61 +517,6 @@ impl State {
                 self.expect = expect;
                 self.explored = None;
             }
-        }
-    }
-
-    /// The worker is gone (restarted or failed): the job under way ends with `why`.
-    fn job_lost(&mut self, why: &str) {
-        self.pending_jobs.clear();
-        match self.job.take() {
-            Some(Job::Probe { .. }) => self.probe_ended = Some(ProbePhase::Cancelled),
-            Some(Job::Run { lesson, .. }) if self.open_lesson_is(lesson) => self.run_failed = Some(why.to_string()),
-            Some(Job::Explore { lesson, .. }) if self.open_lesson_is(lesson) => {
-                self.explored = Some(ExplorePhase::Failed(why.to_string()))
-            }
-            Some(Job::Sweep { lesson, .. }) if self.open_lesson_is(lesson) => {
-                self.swept = Some(SweepPhase::Failed(why.to_string()))
-            }
-            _ => {}
-        }
-    }
-
-    /// The worker could not do job `run`; `message` says why.
-    fn job_failed(&mut self, run: u32, message: String) {
-        if self.job.as_ref().map(Job::run) != Some(run) {
-            return;
-        }
-        match self.job.take() {
-            Some(Job::Probe { .. }) => {
-                self.pending_jobs.clear();
-                self.probe_ended = Some(ProbePhase::Failed(message));
-            }
-            Some(Job::Run { lesson, .. }) if self.open_lesson_is(lesson) => self.run_failed = Some(message),
-            Some(Job::Explore { lesson, .. }) if self.open_lesson_is(lesson) => {
-                self.explored = Some(ExplorePhase::Failed(message))
-            }
-            Some(Job::Sweep { lesson, .. }) if self.open_lesson_is(lesson) => {
-                self.swept = Some(SweepPhase::Failed(message))
-            }
-            Some(Job::Step { lesson, .. }) if self.open_lesson_is(lesson) => self.run_failed = Some(message),
-            _ => {}
-        }
-    }
-
-    fn progress(&mut self, run: u32, done: u64, total: u64, elapsed_ns: u64) {
-        match &mut self.job {
-            Some(Job::Probe { run: current, done: d, total: t, .. })
-            | Some(Job::Explore { run: current, done: d, total: t, .. })
-            | Some(Job::Sweep { run: current, done: d, total: t, .. })
-                if *current == run =>
-            {
-                *d = done;
-                *t = total;
-            }
-            Some(Job::Run { run: current, progress, .. }) if *current == run => {
-                *progress = RunProgress { done, total, elapsed_ns };
-            }
-            _ => {}
         }
     }
 

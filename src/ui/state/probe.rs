@@ -77,7 +77,7 @@ impl State {
         if current != run {
             return;
         }
-        self.last_trace = Some(Rc::new(trace));
+        self.last_trace = Some((run, Rc::new(trace)));
         if report.stopped == Some(StopReason::Cancelled) || cancelling {
             self.pending_jobs.clear();
             self.job = None;

@@ -2,7 +2,9 @@
 //! lesson builder), asked again whenever the lesson or a knob that shapes it changes.
 
 use super::{State, WorkerStatus};
-use crate::worker::protocol::{Prose, Request};
+use std::rc::Rc;
+
+use crate::worker::protocol::{LessonProse, Prose, Request};
 
 /// A lesson and the knobs its Python was asked for.
 pub(super) type SourceKey = (String, Vec<(String, String)>);
@@ -37,7 +39,7 @@ impl State {
         if self.source_asked.as_ref().is_none_or(|(asked, _)| *asked != key.0) {
             self.source = None;
         }
-        if self.lesson_words.as_ref().is_some_and(|(words_of, _, _)| *words_of != key.0) {
+        if self.lesson_words.as_ref().is_some_and(|(words_of, _)| *words_of != key.0) {
             self.lesson_words = None;
         }
         self.send(Request::Source { lesson: key.0.clone(), knobs: key.1.clone() });
@@ -49,11 +51,11 @@ impl State {
         &mut self,
         lesson: String,
         knobs: Vec<(String, String)>,
-        text: Result<String, String>,
-        (explanation, seed_changes): (Prose, Prose),
+        text: Result<String, Prose>,
+        words: LessonProse,
     ) {
         if self.source_asked.as_ref().is_some_and(|(asked, _)| *asked == lesson) {
-            self.lesson_words = Some((lesson.clone(), explanation, seed_changes));
+            self.lesson_words = Some((lesson.clone(), Rc::new(words)));
         }
         if self.source_asked.as_ref() == Some(&(lesson, knobs)) {
             self.source = Some(text);

@@ -13,9 +13,10 @@ impl State {
     }
 
     /// The open stepper's run after the last move, if the worker has answered.
-    pub fn step_view(&self) -> Option<Rc<StepView>> {
+    /// The open stepper's run: its number, and its view after the last move.
+    pub fn step_view(&self) -> Option<(u32, Rc<StepView>)> {
         match &self.job {
-            Some(Job::Step { view, .. }) => view.clone(),
+            Some(Job::Step { run, view, .. }) => Some((*run, view.clone()?)),
             _ => None,
         }
     }

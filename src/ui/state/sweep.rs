@@ -4,6 +4,7 @@
 use std::rc::Rc;
 
 use super::{Job, State};
+use crate::i18n::Prose;
 use crate::lessons::sweep::SweepRequest;
 use crate::worker::protocol::{Request, SweepResult};
 
@@ -18,7 +19,7 @@ pub enum SweepPhase {
     },
     Cancelling,
     Done(Rc<SweepResult>),
-    Failed(String),
+    Failed(Prose),
 }
 
 impl SweepPhase {

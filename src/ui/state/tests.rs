@@ -5,7 +5,7 @@ use crate::engine::control::StopReason;
 use crate::engine::explore::ExploreReport;
 use crate::engine::live::probe::{JobReport, ProbeRequest};
 use crate::engine::trace::{EngineKind, Outcome};
-use crate::worker::protocol::{Scenario, StepEnd};
+use crate::worker::protocol::{Prose, Scenario, StepEnd};
 
 fn ready(hardware_concurrency: u32) -> State {
     State::new(PageQuery::default(), true, hardware_concurrency).reduce(Action::WorkerReady {
@@ -69,10 +69,11 @@ fn cancel_sends_cancel_and_stops_the_plan() {
 
 #[test]
 fn a_restart_mid_run_ends_the_run_and_says_why() {
-    let state = ready(2).reduce(Action::StartProbe).reduce(Action::WorkerRestarted { reason: "panic".into() });
+    let reason = crate::said!("panic", "패닉");
+    let state = ready(2).reduce(Action::StartProbe).reduce(Action::WorkerRestarted { reason: reason.clone() });
     assert_eq!(state.worker, WorkerStatus::Starting);
     assert_eq!(state.probe_phase(), ProbePhase::Cancelled);
-    assert_eq!(state.restarted.as_deref(), Some("panic"));
+    assert_eq!(state.restarted, Some(reason));
     // The fresh worker's handshake makes the check available again.
     let state = state
         .reduce(Action::WorkerReady { isolated: true, pool_threads: 17, hardware_concurrency: 2 })
@@ -224,7 +225,7 @@ fn the_stepper_is_a_job_in_the_worker_its_picks_go_in_the_link_and_its_end_is_a_
     assert!(state.query.to_query_string().contains("schedule=1t1"));
     // A view of another run is dropped.
     let state = state.reduce(Action::Stepped { run: run + 9, view: step_view(99, "", None) });
-    assert_eq!(state.step_view().unwrap().snapshot.turns, 2);
+    assert_eq!(state.step_view().unwrap().1.snapshot.turns, 2);
     assert!(state.finished.is_none());
     let findings = vec![FindingsText { headline: "Lost 1".into(), ..FindingsText::default() }];
     let state = state.reduce(Action::Stepped { run, view: step_view(3, "1t1", Some(StepEnd::Finished { findings })) });
@@ -281,18 +282,17 @@ fn the_lessons_source_is_asked_of_the_worker_once_per_change_and_kept_when_it_an
         lesson: id.clone(),
         knobs: knobs.clone(),
         text: Ok("import threading\n".into()),
-        explanation: said.clone(),
-        seed_changes: Prose::default(),
+        words: LessonProse { explanation: said.clone(), ..LessonProse::default() },
     });
     assert_eq!(state.source, Some(Ok("import threading\n".into())));
     // What the lesson says of itself comes with it, and stays while its knobs change.
-    assert_eq!(state.lesson_words.as_ref().map(|(id, e, _)| (id.as_str(), e)), Some(("race_counter", &said)));
+    assert_eq!(state.lesson_words.as_ref().map(|(id, w)| (id.as_str(), &w.explanation)), Some(("race_counter", &said)));
     // Another knob: asked again; the old text stays until the answer, and a stale answer
     // (for the knobs before) is dropped.
     let state = state.reduce(Action::SetKnob { name: "lock".into(), value: "each".into() });
     assert_eq!(sources(&state), 2);
-    let (explanation, seed_changes) = (Prose::default(), Prose::default());
-    let state = state.reduce(Action::Source { lesson: id, knobs, text: Ok("stale".into()), explanation, seed_changes });
+    let words = LessonProse::default();
+    let state = state.reduce(Action::Source { lesson: id, knobs, text: Ok("stale".into()), words });
     assert_eq!(state.source, Some(Ok("import threading\n".into())));
     // Another lesson never shows the last one's Python, nor its explanation.
     let state = state.reduce(Action::OpenLesson(crate::lessons::find("gil").unwrap()));
@@ -305,8 +305,9 @@ fn a_failed_exploration_says_why() {
     let request = ExploreRequest { seeds: 1, picks: 0, max_runs: 1, stop_at_first_break: false };
     let state = ready(2).reduce(Action::OpenLesson(lesson)).reduce(Action::StartExplore(request));
     let Some((_, Request::Explore { run, .. })) = state.outbox.last().cloned() else { panic!() };
-    let state = state.reduce(Action::RunFailed { run, message: "no".into() });
-    assert_eq!(state.explore_phase(), ExplorePhase::Failed("no".into()));
+    let no = crate::said!("no", "아니요");
+    let state = state.reduce(Action::RunFailed { run, message: no.clone() });
+    assert_eq!(state.explore_phase(), ExplorePhase::Failed(no));
 }
 
 #[test]

@@ -2,7 +2,7 @@
 //! and what was used instead, in each language.
 
 use crate::i18n::{group_digits, Lang};
-use crate::knobs::{KnobError, KnobKind};
+use crate::lessons::knob_words;
 use crate::query::code::{MAX_CODE_CHARS, MAX_LINK_CODE};
 use crate::query::{CodeProblem, Note, Panel, SettingProblem, MAX_HOSTS};
 
@@ -36,7 +36,7 @@ pub fn note(lang: Lang, note: &Note) -> String {
             format!("`{name}={value}`는 무시되었습니다. 공통 설정이 아니고 열린 레슨도 없습니다.")
         }
         (Lang::En, Note::Knob(error)) => error.to_string(),
-        (Lang::Ko, Note::Knob(error)) => knob_error_ko(error),
+        (Lang::Ko, Note::Knob(error)) => knob_words::knob_error(error).ko,
         (lang, Note::Setting { name, given, why }) => setting(lang, name, given, *why),
         (lang, Note::Code(problem)) => code_problem(lang, *problem),
     }
@@ -96,40 +96,6 @@ fn setting(lang: Lang, name: &str, given: &str, why: SettingProblem) -> String {
 /// Names set as code: `a`, `b`.
 fn code_list(names: &[&str]) -> String {
     names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ")
-}
-
-fn knob_error_ko(error: &KnobError) -> String {
-    match error {
-        KnobError::Unknown { knob, allowed } => {
-            format!("알 수 없는 설정 `{knob}`. 가능한 설정: {}", allowed.join(", "))
-        }
-        KnobError::NotANumber { knob, value, allowed, default } => {
-            format!("`{knob}={value}`는 숫자가 아닙니다. 허용 범위: {}. {default}을(를) 씁니다.", allowed_ko(allowed))
-        }
-        KnobError::OutOfRange { knob, value, allowed, clamped } => {
-            format!(
-                "`{knob}={value}`는 범위를 벗어났습니다. 허용 범위: {}. {clamped}을(를) 씁니다.",
-                allowed_ko(allowed)
-            )
-        }
-        KnobError::NotAChoice { knob, value, choices, default } => {
-            format!("`{knob}={value}`는 {} 중 하나가 아닙니다. {default}을(를) 씁니다.", choices.join(" | "))
-        }
-        KnobError::Repeated { knob, used } => format!("`{knob}`가 여러 번 주어졌습니다. {used}을(를) 씁니다."),
-        KnobError::NotASchedule { knob, value, why } => {
-            format!("`{knob}={value}`는 스케줄이 아닙니다({why}). 스케줄 없이 실행합니다.")
-        }
-    }
-}
-
-fn allowed_ko(kind: &KnobKind) -> String {
-    match *kind {
-        KnobKind::Int { min, max } => format!("{min}부터 {max}까지의 정수"),
-        KnobKind::Seed => format!("0부터 {}까지의 정수", u64::MAX),
-        KnobKind::Schedule => "40t1x3.12t0 같은 선택 목록(스텝 실행 참고)".to_string(),
-        KnobKind::Decimal { min, max } => format!("{min}부터 {max}까지의 수"),
-        KnobKind::Choice(choices) => choices.join(" | "),
-    }
 }
 
 #[cfg(test)]

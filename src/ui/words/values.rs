@@ -54,6 +54,14 @@ pub fn elapsed(lang: Lang, ns: u64) -> String {
     }
 }
 
+/// A console line as a screen reader reads it: who wrote it, when, and what.
+pub fn console_write(lang: Lang, name: &str, at_ms: &str, text: &str) -> String {
+    match lang {
+        Lang::En => format!("{name} at {at_ms} ms: {text}"),
+        Lang::Ko => format!("{name}, {at_ms} ms: {text}"),
+    }
+}
+
 /// The row where a long console's middle was left out.
 pub fn console_gap(lang: Lang, writes: u64, lines: Option<u64>) -> String {
     match (lang, lines) {
@@ -94,10 +102,10 @@ pub fn console_cut(lang: Lang, kept: usize, writes: u64, lines: Option<u64>) -> 
 /// What an actor waits for, in the stepper's state column.
 pub fn waiting_for(lang: Lang, what: &str, is_thread: bool) -> String {
     match (lang, is_thread) {
-        (Lang::En, false) => format!("waiting for {what}"),
-        (Lang::En, true) => format!("waiting for {what} to end"),
-        (Lang::Ko, false) => format!("{what} 대기"),
-        (Lang::Ko, true) => format!("{what} 종료 대기"),
+        (Lang::En, false) => format!("waiting for `{what}`"),
+        (Lang::En, true) => format!("waiting for `{what}` to end"),
+        (Lang::Ko, false) => format!("`{what}` 대기"),
+        (Lang::Ko, true) => format!("`{what}` 종료 대기"),
     }
 }
 
@@ -160,12 +168,14 @@ pub fn explore_summary(lang: Lang, figure: &str, runs: u64, broke: u64, ending: 
 /// The breaking run an exploration found.
 pub fn explore_found(lang: Lang, figure: &str, value: i64, seed: u64, picks: usize, schedule: &str) -> String {
     match (lang, picks) {
-        (Lang::En, 0) => format!("The shortest: seed {seed}, the engine's own interleaving ({figure} = {value})."),
+        (Lang::En, 0) => format!("The shortest: seed {seed}, the engine's own interleaving (`{figure} = {value}`)."),
         (Lang::En, _) => {
-            format!("The shortest: seed {seed} with {picks} pick(s), schedule `{schedule}` ({figure} = {value}).")
+            format!("The shortest: seed {seed} with {picks} pick(s), schedule `{schedule}` (`{figure} = {value}`).")
         }
-        (Lang::Ko, 0) => format!("가장 짧은 것: 시드 {seed}, 엔진 자신의 인터리빙({figure} = {value})."),
-        (Lang::Ko, _) => format!("가장 짧은 것: 시드 {seed}, 선택 {picks}개, 스케줄 `{schedule}`({figure} = {value})."),
+        (Lang::Ko, 0) => format!("가장 짧은 것: 시드 {seed}, 엔진 자신의 인터리빙(`{figure} = {value}`)."),
+        (Lang::Ko, _) => {
+            format!("가장 짧은 것: 시드 {seed}, 선택 {picks}개, 스케줄 `{schedule}`(`{figure} = {value}`).")
+        }
     }
 }
 
@@ -187,16 +197,16 @@ pub fn simulated_on(lang: Lang, cores: u32, seed: u64) -> String {
 /// One edge of a wait-for cycle, in words.
 pub fn waits_for(lang: Lang, waiter: &str, on: &str, holder: &str) -> String {
     match lang {
-        Lang::En => format!("{waiter} waits for {on}, held by {holder}"),
-        Lang::Ko => format!("{waiter}는 {holder}가 가진 {on}을(를) 기다립니다"),
+        Lang::En => format!("`{waiter}` waits for `{on}`, held by `{holder}`"),
+        Lang::Ko => format!("`{waiter}`은(는) `{holder}`이(가) 가진 `{on}`을(를) 기다립니다"),
     }
 }
 
 /// A wait nobody will end, in words.
 pub fn waits_forever(lang: Lang, waiter: &str, on: &str) -> String {
     match lang {
-        Lang::En => format!("{waiter} waits for {on}, and nobody will ever give it"),
-        Lang::Ko => format!("{waiter}는 {on}을(를) 기다리지만 아무도 주지 않습니다"),
+        Lang::En => format!("`{waiter}` waits for `{on}`, and nobody will ever give it"),
+        Lang::Ko => format!("`{waiter}`은(는) `{on}`을(를) 기다리지만 아무도 주지 않습니다"),
     }
 }
 
@@ -212,8 +222,8 @@ pub fn measured_on(lang: Lang, threads: usize) -> String {
 pub fn scaled_time(lang: Lang, real_ns: u64, scale: f64) -> String {
     let program_s = real_ns as f64 / scale / 1e9;
     match lang {
-        Lang::En => format!("real time at time_scale={scale}; the program's own time: {program_s:.2} s"),
-        Lang::Ko => format!("time_scale={scale}에서의 실제 시간. 프로그램 자신의 시간: {program_s:.2} s"),
+        Lang::En => format!("real time at `time_scale={scale}`; the program's own time: {program_s:.2} s"),
+        Lang::Ko => format!("`time_scale={scale}`에서의 실제 시간. 프로그램 자신의 시간: {program_s:.2} s"),
     }
 }
 

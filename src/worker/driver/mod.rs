@@ -3,6 +3,8 @@
 //! engine's pool and clock traits, so it is tested natively; the worker binary only wires
 //! it to `postMessage`, timers and the wasm thread pool.
 
+mod drawing;
+mod finished;
 mod step;
 mod sweep;
 // Native: they run on a host thread pool and clock.
@@ -12,7 +14,7 @@ mod tests;
 use std::sync::Arc;
 
 use crate::compile::compile;
-use crate::draw::timeline_file::svg_file;
+use crate::draw::timeline_svg::draw;
 use crate::engine::clock::Clock;
 use crate::engine::control::Control;
 use crate::engine::explore::Explorer;
@@ -20,13 +22,13 @@ use crate::engine::live::probe::{self, ProbeRun};
 use crate::engine::live::run::{self as live_run, LiveRun};
 use crate::engine::live::{Spawner, POOL_THREADS};
 use crate::engine::sim::{Sim, StepResult};
-use crate::engine::trace::{chrome_trace, ConsoleWrite, Outcome, RunLabel, Trace, TraceBatch};
-use crate::i18n::Lang;
-use crate::knobs::{Common, FromKnobs};
-use crate::lessons::results::RunResults;
+use crate::engine::trace::{ConsoleWrite, Outcome, Trace, TraceBatch};
+use crate::i18n::{Lang, Prose};
+use crate::lessons::failures;
 use crate::lessons::sweep::Sweep;
-use crate::lessons::{self, FindingsText, Lesson, Setup};
-use crate::worker::protocol::{ExportFile, Request, Response, Scenario, CONSOLE_HEAD, CONSOLE_TAIL};
+use crate::lessons::{self, Lesson, Setup};
+use crate::worker::protocol::{LessonProse, Request, Response, Scenario, CONSOLE_HEAD, CONSOLE_TAIL};
+use finished::Finished;
 use step::StepSession;
 
 /// How often a live run is polled, in milliseconds.
@@ -67,7 +69,7 @@ enum Work {
     },
     Live(LiveRun),
     Simulated(Box<Sim>),
-    Explore(Box<Explorer>),
+    Explore(Box<Explorer<Prose>>),
     /// A sweep, and the language its plots are labelled in.
     Sweep(Box<(Sweep, Lang)>),
     Step(Box<StepSession>),
@@ -103,6 +105,8 @@ pub struct Driver {
     active: Option<Active>,
     /// The last run that finished, kept for the page's downloads.
     last_finished: Option<Finished>,
+    /// The last runs' traces, to draw their timelines.
+    drawable: drawing::Drawable,
     /// Set once the pool is broken (a panic, a stall) and the page told: nothing more runs.
     broken: bool,
     /// Pool jobs run as of the last heartbeat, and heartbeats since that count moved.
@@ -121,6 +125,7 @@ impl Driver {
             pool_threads,
             active: None,
             last_finished: None,
+            drawable: drawing::Drawable::default(),
             broken: false,
             pool_beats: 0,
             quiet_beats: 0,
@@ -196,11 +201,14 @@ impl Driver {
     }
 
     /// Why a new job cannot start now, if it cannot.
-    fn refusal(&self, needs_pool: bool) -> Option<String> {
+    fn refusal(&self, needs_pool: bool) -> Option<Prose> {
         if needs_pool && self.pool_threads == 0 {
-            Some("live runs need the thread pool, which needs cross-origin isolation".to_string())
+            Some(no_pool())
         } else {
-            self.active.as_ref().map(|a| format!("run {} is still going", a.run))
+            self.active.as_ref().map(|a| {
+                let run = a.run;
+                crate::said!("run {run} is still going", "실행 {run}이(가) 아직 끝나지 않았습니다")
+            })
         }
     }
 
@@ -219,7 +227,7 @@ impl Driver {
         });
     }
 
-    fn fail(&mut self, run: u32, message: String) {
+    fn fail(&mut self, run: u32, message: Prose) {
         self.out.push(Response::Failed { run, message });
     }
 
@@ -229,7 +237,11 @@ impl Driver {
             Request::Probe { run, request } => {
                 // One pool thread stays free for the heartbeat's job.
                 if request.jobs as usize >= POOL_THREADS || request.jobs == 0 {
-                    let message = format!("a probe takes 1 to {} jobs, not {}", POOL_THREADS - 1, request.jobs);
+                    let (most, jobs) = (POOL_THREADS - 1, request.jobs);
+                    let message = crate::said!(
+                        "a probe takes 1 to {most} jobs, not {jobs}",
+                        "풀 확인은 작업을 1개부터 {most}개까지 받습니다({jobs}개는 안 됩니다)"
+                    );
                     return self.fail(run, message);
                 }
                 if let Some(message) = self.refusal(true) {
@@ -306,6 +318,15 @@ impl Driver {
                     active.control.cancel();
                 }
             }
+            Request::DrawTimeline { run, version, frame } => {
+                let markup = match self.active.as_ref() {
+                    Some(Active { run: stepping, work: Work::Step(session), .. }) if *stepping == run => {
+                        Some(draw(&session.trace_now(), &frame))
+                    }
+                    _ => self.drawable.draw(run, &frame),
+                };
+                self.out.push(Response::Timeline { run, version, frame, markup });
+            }
             Request::Export { run, file } => {
                 let text = self.last_finished.as_ref().filter(|f| f.run == run).map(|f| f.export(file));
                 self.out.push(Response::Export { run, file, text });
@@ -313,9 +334,8 @@ impl Driver {
             Request::Source { lesson, knobs } => {
                 let found = find(&lesson);
                 let text = found.clone().and_then(|info| Setup::new(info, &knobs, None)).and_then(|s| s.source());
-                let (explanation, seed_changes) = found
-                    .map_or_else(|_| Default::default(), |l| (l.words.explanation.into(), l.words.seed_changes.into()));
-                self.out.push(Response::Source { lesson, knobs, text, explanation, seed_changes });
+                let words = found.map_or_else(|_| LessonProse::default(), LessonProse::of);
+                self.out.push(Response::Source { lesson, knobs, text, words });
             }
             Request::Check { id, code } => {
                 let start = self.clock.now();
@@ -323,25 +343,26 @@ impl Driver {
                 let took_ns = self.clock.now().saturating_sub(start);
                 self.out.push(Response::Checked { id, result, took_ns });
             }
-            Request::PanicForTest | Request::HangForTest | Request::StallPoolForTest => {
-                self.fail(0, "test requests are for test builds only".into())
-            }
+            Request::PanicForTest | Request::HangForTest | Request::StallPoolForTest => self.fail(
+                0,
+                crate::said!("test requests are for test builds only", "테스트 요청은 테스트 빌드에서만 받습니다"),
+            ),
         }
     }
 
     /// Starts a run on the engine its knobs name; `Err` says why it cannot run.
-    fn start_run(&self, setup: Setup, control: Arc<Control>) -> Result<(Work, Setup), String> {
+    fn start_run(&self, setup: Setup, control: Arc<Control>) -> Result<(Work, Setup), Prose> {
         let built = setup.build()?;
         if !built.common.live {
             let sim = setup.simulation_of(built)?;
             return Ok((Work::Simulated(Box::new(sim)), setup));
         }
         if self.pool_threads == 0 {
-            return Err("live runs need the thread pool, which needs cross-origin isolation".to_string());
+            return Err(no_pool());
         }
         live_run::start(built.program, built.settings, self.pool.clone(), self.clock.clone(), control)
             .map(|live| (Work::Live(live), setup))
-            .map_err(|e| e.to_string())
+            .map_err(|e| failures::start_error(&e))
     }
 
     /// The stepper's answer to a move, and its whole run kept for the downloads once it has
@@ -350,6 +371,9 @@ impl Driver {
         let Some(Active { work: Work::Step(session), .. }) = self.active.as_mut() else { return };
         if let Some((setup, trace)) = session.take_ended() {
             let findings = setup.findings(&trace, Lang::En);
+            let mut shown = trace.clone();
+            shown.cut_console(CONSOLE_HEAD, CONSOLE_TAIL);
+            self.drawable.keep(run, shown);
             self.last_finished = Some(Finished::of(run, setup, trace, findings));
         }
         self.out.push(session.stepped(run));
@@ -399,7 +423,9 @@ impl Driver {
                             reached = (steps, python_now);
                             None
                         }
-                        Err(error) => Some(Ended::Answer(Response::Failed { run, message: error.to_string() })),
+                        Err(error) => {
+                            Some(Ended::Answer(Response::Failed { run, message: failures::sim_error(&error) }))
+                        }
                     });
                     if done.is_none() && progress_due {
                         // Progress in simulated time: how far the program has got.
@@ -430,8 +456,9 @@ impl Driver {
                 }
             }
             Work::Explore(explorer) => {
-                let report =
-                    |explorer: &Explorer| Ended::Answer(Response::ExploreDone { run, report: explorer.report() });
+                let report = |explorer: &Explorer<Prose>| {
+                    Ended::Answer(Response::ExploreDone { run, report: explorer.report() })
+                };
                 if active.control.stopped().is_some() {
                     Some(report(explorer))
                 } else {
@@ -481,7 +508,13 @@ impl Driver {
         if let Some(ended) = ended {
             let active = self.active.take().expect("the job under way");
             let response = match ended {
-                Ended::Answer(response) => response,
+                Ended::Answer(response) => {
+                    // A pool check's timeline is drawn on request too.
+                    if let Response::ProbeDone { run, trace, .. } = &response {
+                        self.drawable.keep(*run, (**trace).clone());
+                    }
+                    response
+                }
                 Ended::Lesson(trace) => self.lesson_done(run, trace, active.setup.as_ref()),
             };
             self.out.push(response);
@@ -499,50 +532,29 @@ impl Driver {
             Finished::of(run, setup, trace.clone(), english)
         });
         trace.cut_console(CONSOLE_HEAD, CONSOLE_TAIL);
+        self.drawable.keep(run, trace.clone());
         Response::RunDone { run, trace, findings }
     }
 }
 
 /// What a job is of, checked: the lesson, its knobs, and the learner's text compiled.
-fn setup(scenario: &Scenario) -> Result<Setup, String> {
+fn setup(scenario: &Scenario) -> Result<Setup, Prose> {
     Setup::new(find(&scenario.lesson)?, &scenario.knobs, scenario.code.as_deref())
 }
 
-/// A run that finished (a lesson's run, or the stepper's once it ends), whole, with what it
-/// was run with and what its lesson found: the page's downloads are written from it when
-/// asked (its console, its Chrome trace, its results and its timeline).
-struct Finished {
-    run: u32,
-    trace: Box<Trace>,
-    lesson: &'static str,
-    seed: u64,
-    live: bool,
-    knobs: Vec<(String, String)>,
-    /// In English, as the command line writes results.
-    findings: FindingsText,
+fn find(lesson: &str) -> Result<&'static Lesson, Prose> {
+    lessons::lesson(lesson).ok_or_else(|| {
+        let lesson = crate::knobs::echo(lesson);
+        crate::said!("there is no lesson `{lesson}`", "`{lesson}` 레슨은 없습니다")
+    })
 }
 
-impl Finished {
-    fn of(run: u32, setup: &Setup, trace: Trace, findings: FindingsText) -> Finished {
-        let knobs = setup.knobs.pairs().into_iter().map(|(k, v)| (k.to_string(), v)).collect();
-        let (seed, live) = Common::from_knobs(&setup.knobs).map_or((0, false), |common| (common.seed, common.live));
-        Finished { run, trace: Box::new(trace), lesson: setup.lesson.info.id, seed, live, knobs, findings }
-    }
-
-    /// The run written as `file`.
-    fn export(&self, file: ExportFile) -> String {
-        let Finished { trace, lesson, seed, live, knobs, findings, .. } = self;
-        match file {
-            ExportFile::Console => trace.console_text(),
-            ExportFile::Trace => chrome_trace(trace, &RunLabel::new(*seed, knobs)),
-            ExportFile::Results => RunResults::new(lesson, knobs, *seed, *live, trace, findings).to_json(),
-            ExportFile::Timeline(lang) => svg_file(trace, lang),
-        }
-    }
-}
-
-fn find(lesson: &str) -> Result<&'static Lesson, String> {
-    lessons::lesson(lesson).ok_or_else(|| format!("there is no lesson `{}`", crate::knobs::echo(lesson)))
+/// Why a live run cannot start in a worker without its thread pool.
+fn no_pool() -> Prose {
+    crate::said!(
+        "live runs need the thread pool, which needs cross-origin isolation",
+        "라이브 실행에는 스레드 풀이 필요하고, 스레드 풀은 페이지가 교차 출처 격리되어 있어야 쓸 수 있습니다"
+    )
 }
 
 fn pairs(pairs: &[(&str, &str)]) -> Vec<(String, String)> {

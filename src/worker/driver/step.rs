@@ -5,6 +5,8 @@ use crate::engine::clock::Clock;
 use crate::engine::schedule::Pick;
 use crate::engine::sim::{ActorState, Sim, Snapshot, StepResult, TurnResult};
 use crate::engine::trace::Trace;
+use crate::i18n::Prose;
+use crate::lessons::failures::sim_error;
 use crate::lessons::Setup;
 use crate::worker::driver::Next;
 use crate::worker::protocol::{Response, StepEnd, StepMove, StepView, CONSOLE_HEAD, CONSOLE_TAIL};
@@ -32,7 +34,7 @@ pub(super) struct StepSession {
     /// The whole trace, once the run has ended.
     finished: Option<Trace>,
     /// Why the run could not go on (a schedule that does not fit, the step limit).
-    error: Option<String>,
+    error: Option<Prose>,
     motion: Motion,
     /// When the page last saw the run move by itself.
     shown: u64,
@@ -43,10 +45,10 @@ pub(super) struct StepSession {
 impl StepSession {
     /// The setup's run, before its first turn (its knobs' schedule is replayed as its turns
     /// come).
-    pub(super) fn open(setup: Setup) -> Result<StepSession, String> {
+    pub(super) fn open(setup: Setup) -> Result<StepSession, Prose> {
         let (program, settings) = setup.build()?.into_sim();
-        let mut sim = Sim::new(program, settings).map_err(|e| e.to_string())?;
-        let view = sim.snapshot().map_err(|e| e.to_string())?;
+        let mut sim = Sim::new(program, settings).map_err(|e| sim_error(&e))?;
+        let view = sim.snapshot().map_err(|e| sim_error(&e))?;
         Ok(StepSession {
             setup,
             sim,
@@ -114,7 +116,7 @@ impl StepSession {
                     match self.sim.run_slice(slice_steps) {
                         Ok(StepResult::Running { .. }) => {}
                         Ok(StepResult::Finished(trace)) => self.end(*trace),
-                        Err(e) => self.error = Some(e.to_string()),
+                        Err(e) => self.error = Some(sim_error(&e)),
                     }
                     if clock.now() >= now + slice_ns {
                         break;
@@ -140,7 +142,7 @@ impl StepSession {
             match self.sim.take_turn(actor.take()) {
                 Ok(TurnResult::Turned) => {}
                 Ok(TurnResult::Finished(trace)) => self.end(*trace),
-                Err(e) => self.error = Some(e.to_string()),
+                Err(e) => self.error = Some(sim_error(&e)),
             }
         }
         self.refresh();
@@ -161,7 +163,7 @@ impl StepSession {
         } else if self.error.is_none() {
             match self.sim.snapshot() {
                 Ok(view) => self.view = view,
-                Err(e) => self.error = Some(e.to_string()),
+                Err(e) => self.error = Some(sim_error(&e)),
             }
         }
     }
@@ -174,10 +176,15 @@ impl StepSession {
         Some((&self.setup, self.finished.clone()?))
     }
 
+    /// The trace so far (the whole run once it has ended).
+    pub(super) fn trace_now(&self) -> Trace {
+        self.finished.clone().unwrap_or_else(|| self.sim.trace_so_far())
+    }
+
     /// The run as the page draws it now: the view, the trace so far (the whole run once it
     /// has ended) with its console cut, and how it ended.
     pub(super) fn stepped(&self, run: u32) -> Response {
-        let mut trace = self.finished.clone().unwrap_or_else(|| self.sim.trace_so_far());
+        let mut trace = self.trace_now();
         let end = match (&self.finished, &self.error) {
             (Some(whole), _) => Some(StepEnd::Finished { findings: self.setup.findings_in_every_language(whole) }),
             (None, Some(error)) => Some(StepEnd::Failed(error.clone())),

@@ -57,7 +57,7 @@ pub fn plots(table: &SweepTable, lang: Lang) -> Vec<(String, String)> {
                 .filter(|curve| !curve.points.is_empty())
                 .collect();
             let title = format!("{label} {} {} ({})", AGAINST.get(lang), table.knob, table.lesson);
-            (label.clone(), sweep_svg(&title, &table.knob, &label, &curves))
+            (label.clone(), sweep_svg(&title, &table.knob, &label, &curves, lang))
         })
         .collect()
 }
@@ -67,7 +67,7 @@ pub fn plots(table: &SweepTable, lang: Lang) -> Vec<(String, String)> {
 pub fn result(table: &SweepTable, lang: Lang) -> SweepResult {
     let plots = plots(table, lang);
     let shown = plots.iter().position(|(name, _)| name == "speedup").unwrap_or(1.min(plots.len().saturating_sub(1)));
-    let mut markup = format!(r#"<select id="sweep-figure" aria-label="{}">"#, FIGURE.get(lang));
+    let mut markup = format!(r#"<select id="sweep-figure" aria-label="{}" translate="no">"#, FIGURE.get(lang));
     for (i, (name, _)) in plots.iter().enumerate() {
         let selected = if i == shown { " selected" } else { "" };
         let _ = write!(markup, r#"<option value="{0}"{selected}>{0}</option>"#, escape(name));

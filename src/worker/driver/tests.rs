@@ -4,24 +4,25 @@ use super::*;
 use crate::engine::clock::HostClock;
 use crate::engine::live::probe::ProbeRequest;
 use crate::engine::sim::ActorState;
-use crate::worker::protocol::{StepEnd, StepMove, StepView};
+use crate::lessons::failures::tests::assert_worded;
+use crate::worker::protocol::{ExportFile, StepEnd, StepMove, StepView};
 
-fn driver(pool_threads: u32) -> Driver {
+pub(super) fn driver(pool_threads: u32) -> Driver {
     let pool = rayon::ThreadPoolBuilder::new().num_threads(POOL_THREADS).build().unwrap();
     Driver::new(Arc::new(pool), Arc::new(HostClock), pool_threads)
 }
 
-fn knobs(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+pub(super) fn knobs(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
     super::pairs(pairs)
 }
 
 /// A lesson's scenario, its own program.
-fn scenario(lesson: String, knobs: Vec<(String, String)>) -> Scenario {
+pub(super) fn scenario(lesson: String, knobs: Vec<(String, String)>) -> Scenario {
     Scenario { lesson, knobs, code: None }
 }
 
 /// Polls until nothing is under way (or moving by itself); every response on the way.
-fn settle(driver: &mut Driver) -> Vec<Response> {
+pub(super) fn settle(driver: &mut Driver) -> Vec<Response> {
     let mut out = driver.take_responses();
     for _ in 0..100_000 {
         match driver.poll() {
@@ -44,14 +45,17 @@ fn run_done(responses: &[Response]) -> (&Trace, &Vec<crate::lessons::FindingsTex
         .unwrap_or_else(|| panic!("no RunDone in {responses:?}"))
 }
 
+/// Why the job failed, in English; it is worded in Korean too.
 fn failed(responses: &[Response]) -> &str {
-    responses
+    let message = responses
         .iter()
         .find_map(|r| match r {
-            Response::Failed { message, .. } => Some(message.as_str()),
+            Response::Failed { message, .. } => Some(message),
             _ => None,
         })
-        .unwrap_or_else(|| panic!("no Failed in {responses:?}"))
+        .unwrap_or_else(|| panic!("no Failed in {responses:?}"));
+    assert_worded(message);
+    &message.en
 }
 
 fn last_view(responses: &[Response]) -> &StepView {
@@ -200,7 +204,8 @@ fn a_pick_shows_in_the_schedule_one_that_no_longer_applies_is_ignored_and_a_misf
     d.handle(Request::Step { run: 2, scenario: scenario("race_counter".into(), pairs) });
     d.handle(Request::StepMove { run: 2, step: StepMove::Turn(None) });
     let Some(StepEnd::Failed(why)) = last_view(&d.take_responses()).end.clone() else { panic!() };
-    assert!(why.contains("cannot run: it is not started yet"), "{why}");
+    assert!(why.en.contains("cannot run: it is not started yet"), "{why:?}");
+    assert!(why.ko.contains("아직 시작하지 않았습니다"), "{why:?}");
 }
 
 #[test]
@@ -234,7 +239,7 @@ fn step_tick() -> i32 {
                 Next::Idle => panic!("a playing stepper polls"),
             }
         }
-        Err(e) => panic!("{e}"),
+        Err(e) => panic!("{}", e.en),
     }
 }
 
@@ -243,20 +248,26 @@ fn the_source_of_a_lesson_comes_with_its_knobs() {
     let mut d = driver(0);
     let pairs = knobs(&[("lock", "each")]);
     d.handle(Request::Source { lesson: "race_counter".into(), knobs: pairs.clone() });
-    let [Response::Source { lesson, knobs: asked, text: Ok(text), explanation, seed_changes }] =
-        &d.take_responses()[..]
-    else {
+    let [Response::Source { lesson, knobs: asked, text: Ok(text), words: said }] = &d.take_responses()[..] else {
         panic!()
     };
     assert_eq!((lesson.as_str(), asked), ("race_counter", &pairs));
     assert!(text.contains("with lock:"), "{text}");
     // And what the lesson says of itself, in both languages (the page does not carry it).
     let words = crate::lessons::lesson("race_counter").unwrap().words;
-    assert_eq!((explanation.en.as_str(), explanation.ko.as_str()), (words.explanation.en, words.explanation.ko));
-    assert_eq!(seed_changes.en, words.seed_changes.en);
+    assert_eq!(
+        (said.explanation.en.as_str(), said.explanation.ko.as_str()),
+        (words.explanation.en, words.explanation.ko)
+    );
+    assert_eq!(said.seed_changes.en, words.seed_changes.en);
+    // What each knob its form shows means: its own, then the common ones it takes.
+    let names: Vec<&str> = said.knobs.iter().map(|k| k.name.as_str()).collect();
+    assert_eq!(names, ["threads", "increments", "lock", "between", "engine", "seed", "cores", "gil", "python"]);
+    let lock = said.knob("lock").unwrap();
+    assert_eq!((lock.label.en.as_str(), lock.help.ko.as_str()), (words.knobs[2].label.en, words.knobs[2].help.ko));
     d.handle(Request::Source { lesson: "race_counter".into(), knobs: knobs(&[("threads", "x")]) });
     let [Response::Source { text: Err(why), .. }] = &d.take_responses()[..] else { panic!() };
-    assert!(why.contains("threads"), "{why}");
+    assert!(why.en.contains("threads") && why.ko.contains("`threads=x`"), "{why:?}");
 }
 
 #[test]

@@ -168,8 +168,8 @@ impl Sim {
             return Ok(None);
         }
         if !self.enabled(a) {
-            let name = self.program.actors[a].name.clone();
-            return misfit(Misfit::CannotRun { name, doing: self.state_of(a).describe(&self.program) });
+            let (name, state) = (self.program.actors[a].name.clone(), self.state_of(a));
+            return misfit(Misfit::CannotRun { name, state, waits_for: state.waits_for(&self.program) });
         }
         Ok(Some(Picked::Actor(a)))
     }

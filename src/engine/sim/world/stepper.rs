@@ -2,67 +2,11 @@
 //! who could go next) and drives it one turn at a time.
 
 use super::{Block, Phase, Sim};
-use crate::engine::program::{ActorId, ActorRole, ObjectId, Program, REGISTERS};
+use crate::engine::program::{ActorId, ActorRole, ObjectId, REGISTERS};
 use crate::engine::schedule::Pick;
 use crate::engine::sim::settings::SimError;
-use crate::engine::trace::{Nanos, SpanKind, Trace, WaitOn};
-
-/// What an actor is doing between two turns, as the stepper shows it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub enum ActorState {
-    NotStarted,
-    /// Could take the next turn.
-    Ready,
-    /// Runnable, but every core is taken.
-    WaitingForCore,
-    WaitingForGil,
-    Sleeping,
-    /// A new process's interpreter starting up.
-    Starting,
-    /// Outside the interpreter for a while (a write to the console, a start).
-    Busy,
-    /// Blocked until another actor does something.
-    Waiting(WaitOn),
-    Done,
-}
-
-impl ActorState {
-    /// Its name as an identifier (`Ready`, `Waiting`): the page's `data-state`, which its
-    /// tests read (the page's build formats no `Debug`).
-    pub fn id(&self) -> &'static str {
-        match self {
-            ActorState::NotStarted => "NotStarted",
-            ActorState::Ready => "Ready",
-            ActorState::WaitingForCore => "WaitingForCore",
-            ActorState::WaitingForGil => "WaitingForGil",
-            ActorState::Sleeping => "Sleeping",
-            ActorState::Starting => "Starting",
-            ActorState::Busy => "Busy",
-            ActorState::Waiting(_) => "Waiting",
-            ActorState::Done => "Done",
-        }
-    }
-
-    /// In English, for messages (the page words it in the learner's language).
-    pub fn describe(&self, program: &Program) -> String {
-        match *self {
-            ActorState::NotStarted => "not started yet".into(),
-            ActorState::Ready => "ready".into(),
-            ActorState::WaitingForCore => "waiting for a free core".into(),
-            ActorState::WaitingForGil => "waiting for the GIL".into(),
-            ActorState::Sleeping => "sleeping".into(),
-            ActorState::Starting => "starting".into(),
-            ActorState::Busy => "busy outside Python".into(),
-            ActorState::Waiting(WaitOn::Object(o)) => {
-                format!("waiting for {}", program.objects.get(o.0 as usize).map_or("?", |d| d.name.as_str()))
-            }
-            ActorState::Waiting(WaitOn::Actor(a)) => {
-                format!("waiting for {} to end", program.actors.get(a.0 as usize).map_or("?", |d| d.name.as_str()))
-            }
-            ActorState::Done => "finished".into(),
-        }
-    }
-}
+use crate::engine::sim::state::ActorState;
+use crate::engine::trace::{Nanos, SpanKind, Trace};
 
 /// One actor between two turns.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
