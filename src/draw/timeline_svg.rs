@@ -33,6 +33,17 @@ impl Frame {
     }
 }
 
+/// The textures over the waiting states (the legend's swatches have the same, in CSS):
+/// waiting for the GIL is hatched one way, blocked both ways, sleeping dotted.
+const TEXTURES: &str = concat!(
+    r##"<pattern id="tex-wait-gil" width="5" height="5" patternUnits="userSpaceOnUse" patternTransform="rotate(45)">"##,
+    r##"<line x1="0" y1="0" x2="0" y2="5" stroke="#000" stroke-opacity=".45" stroke-width="1.2"/></pattern>"##,
+    r##"<pattern id="tex-wait" width="6" height="6" patternUnits="userSpaceOnUse">"##,
+    r##"<path d="M0,0 L6,6 M6,0 L0,6" stroke="#000" stroke-opacity=".45" stroke-width="1"/></pattern>"##,
+    r##"<pattern id="tex-sleep" width="5" height="5" patternUnits="userSpaceOnUse">"##,
+    r##"<circle cx="2.5" cy="2.5" r="1" fill="#000" fill-opacity=".45"/></pattern>"##,
+);
+
 /// `trace`'s timeline as `frame` asks.
 pub fn draw(trace: &Trace, frame: &Frame) -> String {
     svg_markup(&layout(trace, WIDTH, Some(frame.view_of(trace)), frame.lang), &frame.caption, "ms")
@@ -52,7 +63,9 @@ pub fn svg_markup(l: &Layout, label: &str, unit: &str) -> String {
         l.height,
         escape(label)
     );
-    s.push_str(r#"<defs><marker id="arrowhead" viewBox="0 0 6 6" refX="6" refY="3" markerWidth="6" markerHeight="6" orient="auto"><path d="M0,0 L6,3 L0,6 z" class="arrowhead"/></marker></defs>"#);
+    s.push_str(r#"<defs><marker id="arrowhead" viewBox="0 0 6 6" refX="6" refY="3" markerWidth="6" markerHeight="6" orient="auto"><path d="M0,0 L6,3 L0,6 z" class="arrowhead"/></marker>"#);
+    s.push_str(TEXTURES);
+    s.push_str("</defs>");
     for lane in &l.lanes {
         let class = match lane.kind {
             LaneKind::Gil(_) => " gil-lane",
@@ -82,6 +95,14 @@ pub fn svg_markup(l: &Layout, label: &str, unit: &str) -> String {
             b.width,
             escape(&b.title)
         );
+        // A waiting state is told by its texture too, not by its colour alone.
+        if matches!(b.class, "wait-gil" | "wait" | "sleep") {
+            let _ = write!(
+                s,
+                r#"<rect class="texture" fill="url(#tex-{})" pointer-events="none" x="{:.1}" y="{y:.1}" width="{:.1}" height="{h:.1}"/>"#,
+                b.class, b.x, b.width
+            );
+        }
     }
     for m in &l.marks {
         let y = l.lanes[m.lane].y + 3.0;
@@ -140,5 +161,17 @@ mod tests {
         assert!(svg.contains(r#"role="button" tabindex="0""#));
         let korean = svg_markup(&layout(&trace, 500.0, None, Lang::Ko), "타임라인", "ms");
         assert!(korean.contains("</tspan> · 풀 스레드 2") && korean.contains("ms에 출력: a &amp; b"), "{korean}");
+    }
+
+    #[test]
+    fn each_waiting_state_has_its_own_texture_and_running_none() {
+        let mut trace = Trace::from_recorders(EngineKind::Simulated, vec![], vec![], 40, Outcome::Completed);
+        trace.actors = vec![ActorInfo { name: "t".into(), process: ProcessId(0), pool_thread: None }];
+        let span = |kind, start| Span { actor: ActorId(0), kind, start, end: start + 10, line: 1, count: 1 };
+        trace.spans = vec![span(SpanKind::Run, 0), span(SpanKind::WaitGil, 10), span(SpanKind::Sleep, 20)];
+        let svg = svg_markup(&layout(&trace, 500.0, None, Lang::En), "T", "ms");
+        assert!(svg.contains(r#"fill="url(#tex-wait-gil)""#) && svg.contains(r#"fill="url(#tex-sleep)""#));
+        assert_eq!(svg.matches(r#"class="texture""#).count(), 2, "none over running");
+        assert!(svg.contains(r#"<pattern id="tex-wait""#));
     }
 }

@@ -86,15 +86,17 @@ pub fn Timeline(props: &TimelineProps) -> Html {
         lang,
         caption: props.caption.to_string(),
     };
-    // Asked for whenever what is to be shown changes; the last drawing stays meanwhile.
+    // Asked for whenever what is to be shown changes, or when no drawing of the run is kept
+    // any more; the last drawing stays meanwhile.
+    let drawing = props.drawings.of(props.run);
     {
         let ondraw = props.drawings.ondraw.clone();
-        use_effect_with((props.run, props.version, frame.clone()), move |(run, version, frame)| {
+        let key = (props.run, props.version, frame.clone(), drawing.is_none());
+        use_effect_with(key, move |(run, version, frame, _)| {
             ondraw.emit((*run, *version, frame.clone()));
             || ()
         });
     }
-    let drawing = props.drawings.of(props.run);
     let drawing = drawing.as_ref();
     let center = props
         .focus

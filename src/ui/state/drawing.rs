@@ -1,5 +1,6 @@
 //! Timelines the page shows, drawn by the engine worker: each asked for once per run, state
-//! of the run (`version`: a stepped run's turns) and frame, and kept while it may be shown.
+//! of the run (`version`: a stepped run's turns) and frame; the newest drawing of each of
+//! the last few runs is kept.
 
 use std::rc::Rc;
 
@@ -7,7 +8,8 @@ use super::{Action, State};
 use crate::draw::timeline_svg::Frame;
 use crate::worker::protocol::Request;
 
-/// Drawings kept: the run on show and the pinned one, each in a few frames.
+/// Runs whose newest drawing is kept: the run on show, the pinned one, the stepper's, and
+/// those Back brings back.
 const KEPT: usize = 8;
 
 /// A timeline as the worker drew it (`markup` `None`: the worker no longer held the run).
@@ -33,6 +35,8 @@ impl State {
 
     pub(super) fn timeline_drawn(&mut self, drawing: Drawing) {
         self.drawing_asked.retain(|(r, v, f)| (*r, *v, f) != (drawing.run, drawing.version, &drawing.frame));
+        // A run's newest drawing replaces its older ones (a stepped run draws at every turn).
+        self.drawings.retain(|d| d.run != drawing.run);
         if self.drawings.len() == KEPT {
             self.drawings.remove(0);
         }
@@ -80,6 +84,10 @@ mod tests {
         let zoomed = Some(View { from: 0, to: 10 });
         let mut state = state.reduce(ask(3, 0, zoomed)).reduce(ask(3, 1, None));
         assert_eq!(asked(&state), 3, "another frame, another state of the run");
+        // A run's newest drawing replaces its older one.
+        state = state.reduce(drawn(3, 1, frame(None), Some("<svg>1</svg>".into())));
+        let of_3: Vec<u64> = state.drawings().iter().filter(|d| d.run == 3).map(|d| d.version).collect();
+        assert_eq!(of_3, [1]);
         for run in 10..20 {
             state = state.reduce(drawn(run, 0, frame(None), None));
         }
