@@ -279,11 +279,16 @@ fn findings(knobs: &Knobs, common: &Common, trace: &Trace, lang: Lang) -> Findin
         return Findings { headline: not_finished(lang), details: vec![], figures };
     }
     let list = got.join(" ");
-    let headline = match (eof, ko) {
-        (false, false) => format!("All {n} messages arrived, in the order they were sent: `{list}`"),
-        (false, true) => format!("메시지 {n}개가 모두 보낸 순서대로 도착했습니다: `{list}`"),
-        (true, false) => format!("{} messages arrived (`{list}`), then `recv()` raised `EOFError`.", got.len()),
-        (true, true) => format!("메시지 {}개가 도착한 뒤(`{list}`) `recv()`가 `EOFError`를 냈습니다.", got.len()),
+    let headline = match (eof, ko, got.len()) {
+        (false, false, 1) => format!("The one message arrived: `{list}`"),
+        (false, false, _) => format!("All {n} messages arrived, in the order they were sent: `{list}`"),
+        (false, true, _) => format!("메시지 {n}개가 모두 보낸 순서대로 도착했습니다: `{list}`"),
+        // The sender closed before sending anything: the first `recv()` raised.
+        (true, false, 0) => "No message arrived: the first `recv()` raised `EOFError`.".to_string(),
+        (true, true, 0) => "메시지가 하나도 오지 않았습니다. 첫 `recv()`가 `EOFError`를 냈습니다.".to_string(),
+        (true, false, 1) => format!("1 message arrived (`{list}`), then `recv()` raised `EOFError`."),
+        (true, false, got) => format!("{got} messages arrived (`{list}`), then `recv()` raised `EOFError`."),
+        (true, true, got) => format!("메시지 {got}개가 도착한 뒤(`{list}`) `recv()`가 `EOFError`를 냈습니다."),
     };
     let why = if eof {
         Text {
@@ -390,6 +395,21 @@ mod tests {
             assert!(said.contains(whose), "seed {seed}: {said}");
             assert_eq!(received(&trace), ["Hello", "World", "!"], "seed {seed}: one write holds every line");
         }
+    }
+
+    #[test]
+    fn one_message_or_none_is_said_in_the_singular() {
+        use crate::lessons::parts::testing::first_seed;
+        let headline = |pairs: &[(&str, &str)], lang| {
+            let (_, knobs, trace) = first_seed(&LESSON, pairs, 1, |_, _| true).unwrap();
+            (LESSON.findings)(&knobs, &trace, lang).headline
+        };
+        let none = [("messages", "1"), ("close_early", "yes")];
+        assert_eq!(headline(&none, Lang::En), "No message arrived: the first `recv()` raised `EOFError`.");
+        assert!(headline(&none, Lang::Ko).starts_with("메시지가 하나도"));
+        assert_eq!(headline(&[("messages", "1")], Lang::En), "The one message arrived: `Hello`");
+        let one = [("messages", "2"), ("close_early", "yes")];
+        assert_eq!(headline(&one, Lang::En), "1 message arrived (`Hello`), then `recv()` raised `EOFError`.");
     }
 
     #[test]

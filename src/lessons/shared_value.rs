@@ -143,6 +143,11 @@ impl Teach for SharedValue {
     fn findings(knobs: &Knobs, _common: &Common, trace: &Trace, lang: Lang) -> Findings {
         findings(knobs, trace, lang)
     }
+
+    /// A plain global has no lock to take: `get_lock` changes nothing then.
+    fn shows(knobs: &Knobs, name: &str) -> bool {
+        name != "get_lock" || knobs.shared == Shared::Value
+    }
 }
 
 // The objects, as the program makes them: the Value's lock and the Value, or the global.
@@ -365,6 +370,12 @@ mod tests {
             assert!(b.program.source.contains(text), "{shared} {lock}");
         }
         assert!(!built(&[("get_lock", "off")]).program.source.contains("get_lock"));
+        // The form hides `get_lock` where it changes nothing.
+        let shows = |shared: &str| {
+            let knobs = crate::lessons::knobs_from_pairs(&LESSON, &[("shared".into(), shared.into())]).unwrap();
+            (INFO.shows)(&knobs, "get_lock")
+        };
+        assert_eq!((shows("value"), shows("global")), (true, false));
     }
 
     #[test]

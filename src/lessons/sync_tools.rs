@@ -533,6 +533,17 @@ mod tests {
     }
 
     #[test]
+    fn a_barrier_of_one_says_its_party_passed_alone_even_with_the_mistake() {
+        use crate::lessons::parts::testing::first_seed;
+        for mistake in ["no", "yes"] {
+            let pairs = [("primitive", "barrier"), ("parties", "1"), ("mistake", mistake)];
+            let (_, knobs, trace) = first_seed(&LESSON, &pairs, 1, |_, _| true).unwrap();
+            let said = (LESSON.findings)(&knobs, &trace, Lang::En).headline;
+            assert_eq!(said, "The one party passed as it arrived: a `Barrier(1)` waits for no one.", "{mistake}");
+        }
+    }
+
+    #[test]
     fn every_primitive_with_and_without_its_mistake_builds_a_valid_program() {
         for primitive in PRIMITIVES {
             for mistake in ["no", "yes"] {

@@ -124,11 +124,16 @@ pub(super) fn findings(knobs: &Knobs, trace: &Trace, lang: Lang) -> Findings {
             let early = leaves.iter().filter(|&&t| t < last_arrival).count() as i64;
             figures.push(("left_early", early));
             figures.push(("left", leaves.len() as i64));
-            match (error.is_some(), ko) {
-                (true, false) => format!("The barrier was broken: {} of its parties left through it.", leaves.len()),
-                (true, true) => format!("배리어가 깨졌습니다. {}명만 통과했습니다.", leaves.len()),
-                (false, false) => format!("All {} parties left together, after the last one arrived.", leaves.len()),
-                (false, true) => format!("{}명이 모두 마지막 도착 뒤에 함께 떠났습니다.", leaves.len()),
+            match (error.is_some(), ko, leaves.len()) {
+                (true, false, left) => format!("The barrier was broken: {left} of its parties left through it."),
+                (true, true, left) => format!("배리어가 깨졌습니다. {left}명만 통과했습니다."),
+                // A barrier of one: its party passes as it arrives (too soon for any abort).
+                (false, false, 1) => "The one party passed as it arrived: a `Barrier(1)` waits for no one.".into(),
+                (false, true, 1) => {
+                    "참가자가 하나뿐이라 도착하자마자 통과했습니다. `Barrier(1)`은 아무도 기다리지 않습니다.".into()
+                }
+                (false, false, left) => format!("All {left} parties left together, after the last one arrived."),
+                (false, true, left) => format!("{left}명이 모두 마지막 도착 뒤에 함께 떠났습니다."),
             }
         }
         _ => {
