@@ -1,6 +1,8 @@
 //! The stepper's run, held by the worker: a simulated run taken a turn at a time as the
 //! page asks, played on a few turns per tick, or run to its end in slices.
 
+use std::borrow::Cow;
+
 use crate::engine::clock::Clock;
 use crate::engine::schedule::Pick;
 use crate::engine::sim::{ActorState, Sim, Snapshot, StepResult, TurnResult};
@@ -176,15 +178,18 @@ impl StepSession {
         Some((&self.setup, self.finished.clone()?))
     }
 
-    /// The trace so far (the whole run once it has ended).
-    pub(super) fn trace_now(&self) -> Trace {
-        self.finished.clone().unwrap_or_else(|| self.sim.trace_so_far())
+    /// The trace so far (the whole run once it has ended: borrowed, not copied, to draw).
+    pub(super) fn trace_now(&self) -> Cow<'_, Trace> {
+        match &self.finished {
+            Some(whole) => Cow::Borrowed(whole),
+            None => Cow::Owned(self.sim.trace_so_far()),
+        }
     }
 
     /// The run as the page draws it now: the view, the trace so far (the whole run once it
     /// has ended) with its console cut, and how it ended.
     pub(super) fn stepped(&self, run: u32) -> Response {
-        let mut trace = self.trace_now();
+        let mut trace = self.trace_now().into_owned();
         let end = match (&self.finished, &self.error) {
             (Some(whole), _) => Some(StepEnd::Finished { findings: self.setup.findings_in_every_language(whole) }),
             (None, Some(error)) => Some(StepEnd::Failed(error.clone())),
