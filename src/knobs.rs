@@ -7,6 +7,10 @@ use std::fmt;
 
 use crate::engine::schedule::Schedule;
 
+pub mod common;
+
+pub use common::{Common, Output};
+
 /// Text from a link or a form as a note may repeat it: control characters (right-to-left
 /// overrides and isolates among them, which could turn a note around on screen) left out,
 /// and no more than 40 characters, the rest an ellipsis.
@@ -385,94 +389,6 @@ impl KnobValues {
 /// and judge runs from the struct and never look a knob up by name.
 pub trait FromKnobs: Sized {
     fn from_knobs(values: &KnobValues) -> Result<Self, KnobError>;
-}
-
-/// The knobs every lesson has, typed.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Common {
-    pub live: bool,
-    pub seed: u64,
-    pub cores: u32,
-    pub time_scale: f64,
-    pub output: Output,
-    pub gil: bool,
-    pub python_39: bool,
-    pub schedule: Schedule,
-    /// Test builds only: a live run's first thread after the main one panics.
-    pub test_panic: bool,
-}
-
-impl Default for Common {
-    /// The common knobs' defaults.
-    fn default() -> Common {
-        Common::from_knobs(&KnobValues::defaults(common::ALL)).expect("the common knobs' defaults are their own values")
-    }
-}
-
-/// How `print` reaches the console (`output`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Output {
-    Tty,
-    Pipe,
-    Unbuffered,
-}
-
-impl FromKnobs for Common {
-    fn from_knobs(values: &KnobValues) -> Result<Common, KnobError> {
-        Ok(Common {
-            live: values.word("engine", &[("sim", false), ("live", true)])?,
-            seed: match values.value("seed")? {
-                KnobValue::Seed(seed) => *seed,
-                other => return Err(values.wrong("seed", other)),
-            },
-            cores: values.whole("cores")? as u32,
-            time_scale: values.number("time_scale")?,
-            output: values
-                .word("output", &[("tty", Output::Tty), ("pipe", Output::Pipe), ("unbuffered", Output::Unbuffered)])?,
-            gil: values.word("gil", &[("on", true), ("off", false)])?,
-            python_39: values.word("python", &[("3.9", true), ("3.11", false)])?,
-            schedule: match values.value("schedule")? {
-                KnobValue::Schedule(schedule) => schedule.clone(),
-                other => return Err(values.wrong("schedule", other)),
-            },
-            test_panic: values.get("test_panic") == Some(&KnobValue::Choice("yes")),
-        })
-    }
-}
-
-/// Knobs every lesson has (LESSONS.md, "Canonical ids and knobs").
-pub mod common {
-    use super::{KnobKind, KnobSpec};
-
-    pub const ENGINE: KnobSpec = KnobSpec { name: "engine", kind: KnobKind::Choice(&["sim", "live"]), default: "sim" };
-    pub const SEED: KnobSpec = KnobSpec { name: "seed", kind: KnobKind::Seed, default: "1" };
-    /// Virtual cores of the simulated machine. The page's default is the learner's
-    /// `hardwareConcurrency`, written into the link so a shared run is identical.
-    pub const CORES: KnobSpec = KnobSpec { name: "cores", kind: KnobKind::Int { min: 1, max: 64 }, default: "2" };
-    /// Real time per second of the program's own time, for live runs of long sleeps.
-    pub const TIME_SCALE: KnobSpec =
-        KnobSpec { name: "time_scale", kind: KnobKind::Decimal { min: 0.001, max: 1.0 }, default: "1" };
-    pub const OUTPUT: KnobSpec =
-        KnobSpec { name: "output", kind: KnobKind::Choice(&["tty", "pipe", "unbuffered"]), default: "tty" };
-    pub const GIL: KnobSpec = KnobSpec { name: "gil", kind: KnobKind::Choice(&["on", "off"]), default: "on" };
-    pub const PYTHON: KnobSpec = KnobSpec { name: "python", kind: KnobKind::Choice(&["3.9", "3.11"]), default: "3.11" };
-    pub const LANG: KnobSpec = KnobSpec { name: "lang", kind: KnobKind::Choice(&["en", "ko"]), default: "en" };
-
-    /// Test builds only ([`crate::TEST_HOOKS`]), never in a form: a live run's first thread
-    /// after the main one panics, so the tests can prove a panic is reported and the next
-    /// run works.
-    pub const TEST_PANIC: KnobSpec =
-        KnobSpec { name: "test_panic", kind: KnobKind::Choice(&["no", "yes"]), default: "no" };
-
-    /// Turns of a simulated run given to chosen threads (the stepper writes it; a link
-    /// with it replays the same interleaving). Never in the form.
-    pub const SCHEDULE: KnobSpec = KnobSpec { name: "schedule", kind: KnobKind::Schedule, default: "" };
-
-    pub const ALL: &[KnobSpec] = if crate::TEST_HOOKS {
-        &[ENGINE, SEED, CORES, TIME_SCALE, OUTPUT, GIL, PYTHON, LANG, SCHEDULE, TEST_PANIC]
-    } else {
-        &[ENGINE, SEED, CORES, TIME_SCALE, OUTPUT, GIL, PYTHON, LANG, SCHEDULE]
-    };
 }
 
 #[cfg(test)]

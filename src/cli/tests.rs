@@ -222,11 +222,12 @@ fn run_file_prints_an_uncaught_exception_as_the_page_does_with_its_line() {
     let path = python_file("release.py", "import threading\n\nlock = threading.Lock()\nlock.release()\n");
     let out = main(&args(&format!("run-file {path}"))).unwrap();
     assert!(
-        out.starts_with("Exception in thread MainThread:\n  line 4\nRuntimeError: release unlocked lock\n"),
+        // The main thread's exception has no thread header, as CPython prints it.
+        out.starts_with("Traceback (most recent call last):\n  line 4\nRuntimeError: release unlocked lock\n"),
         "{out}"
     );
     let out = main(&args(&format!("run-file {path} --json"))).unwrap();
-    assert!(out.contains("\"errors\":[\"Exception in thread MainThread:"), "{out}");
+    assert!(out.contains("\"errors\":[\"Traceback (most recent call last):"), "{out}");
 }
 
 /// The events of a Chrome trace `run --trace` wrote, and its metadata.

@@ -116,6 +116,7 @@ impl<'a> Module<'a> {
             parent: Some(ProcessId(0)),
             start_method: self.start_method,
             daemon: spec.daemon,
+            unpicklable: None,
         });
         let process = ProcessId(self.processes.len() as u16);
         self.threads.push(ActorDef { name, process, role: ActorRole::ProcessMain, daemon: false, ops });

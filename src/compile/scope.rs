@@ -278,7 +278,13 @@ impl<'a> Module<'a> {
 
 /// The main process, as every Program has it.
 pub(super) fn main_process() -> ProcessDef {
-    ProcessDef { name: "MainProcess".into(), parent: None, start_method: StartMethod::Main, daemon: false }
+    ProcessDef {
+        name: "MainProcess".into(),
+        parent: None,
+        start_method: StartMethod::Main,
+        daemon: false,
+        unpicklable: None,
+    }
 }
 
 /// A `threading.Thread` subclass: its `__init__` (if it has one) and its `run`, by its

@@ -55,6 +55,21 @@ pub const SPAWN_START: Nanos = 58_000_000;
 pub const FORK_FIRST_RUN: Nanos = 1_245_000;
 /// The same with `spawn` (34 ms): a fresh interpreter imports the module first.
 pub const SPAWN_FIRST_RUN: Nanos = 34_180_000;
+/// `p.start()` and `p.join()` of the first child under `forkserver`: the server starts
+/// (a fresh interpreter that imports the module) and forks the child (`start()` to the
+/// child's first line, 64 ms at the median on 3.11.7, 30 runs): the live engine's start.
+pub const FORKSERVER_START_COLD: Nanos = 64_500_000;
+/// The same for a later child, forked from the running server (8.9 ms to its first line).
+pub const FORKSERVER_START: Nanos = 9_400_000;
+/// How long the first `forkserver` start keeps its caller, which waits for the server to be
+/// up (55.8 ms at the median): the live engine's.
+pub const FORKSERVER_SERVER_UP: Nanos = 55_800_000;
+/// `p.start()` of the first child under `forkserver` until it runs Python (64.1 ms at the
+/// median, 47.0 to 84.2): the server's own start, then a fork.
+pub const FORKSERVER_FIRST_RUN_COLD: Nanos = 64_060_000;
+/// The same for a later child, forked from the server (8.87 ms at the median, 6.5 to 11.3;
+/// 14.5 on 3.12.1, whose server forks from a larger image).
+pub const FORKSERVER_FIRST_RUN: Nanos = 8_870_000;
 /// How long `p.start()` keeps its caller, with either method (0.85 ms measured): the
 /// child goes on starting by itself, so a loop of starts overlaps the children's starts.
 pub const PROCESS_START_RETURN: Nanos = 850_000;
@@ -127,6 +142,19 @@ pub const FORK_START_RETURN: Latency =
 /// The same with `spawn` (30 samples): now and then it waits for the new interpreter.
 pub const SPAWN_START_RETURN: Latency =
     Latency::new([206_000, 251_000, 261_000, 278_000, 365_000, 2_814_000, 3_649_000, 4_029_000, 4_109_000]);
+/// How long the first `forkserver` start keeps its caller (`first start_call`, 30 runs on
+/// 3.11.7: 41.1 min, 55.8 median, 67.3 p90, 75.6 max; the deciles between are drawn
+/// evenly): it waits for the server to be up.
+pub const FORKSERVER_START_RETURN_COLD: Latency = Latency::new([
+    41_130_000, 45_000_000, 49_000_000, 52_500_000, 55_810_000, 58_700_000, 61_500_000, 67_340_000, 75_620_000,
+]);
+/// How long a later `forkserver` start keeps its caller (`second start_call`: 0.96 min,
+/// 1.34 median, 1.70 p90, 3.94 max): it sends the server a request and reads back a pid.
+pub const FORKSERVER_START_RETURN: Latency =
+    Latency::new([960_000, 1_080_000, 1_170_000, 1_260_000, 1_340_000, 1_430_000, 1_530_000, 1_700_000, 3_940_000]);
+/// How long after a `forkserver` child's last line its `join()` returns: as a forked
+/// child's (the server forks it), not measured apart.
+pub const FORKSERVER_EXIT: Latency = FORK_EXIT;
 /// How long after a forked child's last line its `join()` returns (`fork last line->join()
 /// back`, 60 samples): the child's interpreter tears down, then the parent wakes.
 pub const FORK_EXIT: Latency =

@@ -62,6 +62,31 @@ pub struct ProcessDef {
     pub start_method: StartMethod,
     /// A daemon process is terminated when its parent exits.
     pub daemon: bool,
+    /// What of its target and arguments cannot be pickled, if anything: a start that
+    /// pickles them (`spawn`, `forkserver`) raises Python's error in the parent.
+    pub unpicklable: Option<Unpicklable>,
+}
+
+/// Which kind of thread raised an exception nobody caught.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum RaisedIn {
+    /// The main thread of the main process: the program ends with a traceback.
+    MainThread,
+    /// The main thread of a child process: `Process NAME:`, then the traceback.
+    ChildProcess,
+    /// Any other thread: `Exception in thread NAME:`, then the traceback.
+    Thread,
+}
+
+/// Something a process's target or arguments hold that `pickle` refuses.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Unpicklable {
+    /// A `lambda` written inside a function (`main.<locals>.<lambda>`).
+    LocalLambda,
+    /// A function defined inside another (`main.<locals>.work`).
+    LocalFunction,
+    /// A `threading.Lock` passed as an argument.
+    ThreadLock,
 }
 
 /// How a child process comes to life; it sets the start cost and what memory it begins with.
@@ -73,6 +98,37 @@ pub enum StartMethod {
     Fork,
     /// `spawn`: a fresh interpreter that re-imports the module (variables at their initial values).
     Spawn,
+    /// `forkserver`: a server process, started once by the first child, forks each child
+    /// from a clean copy of itself; a child begins as under `spawn` (the module re-imported),
+    /// but later starts are cheap.
+    Forkserver,
+}
+
+impl StartMethod {
+    /// Whether the child re-imports the module and so begins with the module's own values
+    /// (and its target and arguments must be pickled to reach it).
+    pub fn starts_fresh(self) -> bool {
+        matches!(self, StartMethod::Spawn | StartMethod::Forkserver)
+    }
+
+    /// How a `multiprocessing.Pool` names its workers under it (`SpawnPoolWorker-1`).
+    pub fn pool_worker_prefix(self) -> &'static str {
+        match self {
+            StartMethod::Spawn => "Spawn",
+            StartMethod::Forkserver => "ForkServer",
+            _ => "Fork",
+        }
+    }
+
+    /// The name `multiprocessing` gives it.
+    pub fn name(self) -> &'static str {
+        match self {
+            StartMethod::Main => "main",
+            StartMethod::Fork => "fork",
+            StartMethod::Spawn => "spawn",
+            StartMethod::Forkserver => "forkserver",
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -313,6 +369,16 @@ impl ObjectKind {
 impl Program {
     pub fn actor(&self, id: ActorId) -> &ActorDef {
         &self.actors[id.0 as usize]
+    }
+
+    /// What kind of thread `id` is, for what Python prints over an exception it raises.
+    pub fn raised_in(&self, id: ActorId) -> RaisedIn {
+        let def = self.actor(id);
+        match (def.role, def.process.0) {
+            (ActorRole::ProcessMain, 0) => RaisedIn::MainThread,
+            (ActorRole::ProcessMain, _) => RaisedIn::ChildProcess,
+            (ActorRole::Thread, _) => RaisedIn::Thread,
+        }
     }
 
     pub fn object(&self, id: ObjectId) -> &ObjectDef {

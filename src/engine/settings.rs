@@ -1,25 +1,7 @@
 //! How a run is to behave, beyond the Program itself: the Python model and limits.
 
+use crate::engine::python::build::Build;
 use crate::engine::trace::{Nanos, TraceBudget};
-
-/// Where a thread may lose the GIL.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum PythonModel {
-    /// Before 3.10: between any two operations, so `counter += 1` can be split.
-    V3_9,
-    /// 3.10 and later: only at calls and backward jumps.
-    V3_11,
-}
-
-impl PythonModel {
-    pub fn from_knob(value: &str) -> Option<PythonModel> {
-        match value {
-            "3.9" => Some(PythonModel::V3_9),
-            "3.11" => Some(PythonModel::V3_11),
-            _ => None,
-        }
-    }
-}
 
 /// How `print` reaches the console.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -36,7 +18,8 @@ pub enum OutputMode {
 pub struct RunSettings {
     /// A GIL per process (`gil=on`), or free-threaded Python (`gil=off`).
     pub gil: bool,
-    pub python: PythonModel,
+    /// The CPython modelled: where the GIL may switch, what Python code costs.
+    pub python: Build,
     /// `sys.getswitchinterval()`: how long a waiter waits before asking for the GIL.
     pub switch_interval: Nanos,
     pub output: OutputMode,
@@ -54,7 +37,7 @@ impl Default for RunSettings {
     fn default() -> Self {
         RunSettings {
             gil: true,
-            python: PythonModel::V3_11,
+            python: Build::default(),
             switch_interval: 5_000_000,
             output: OutputMode::Tty,
             time_scale: 1.0,

@@ -103,6 +103,8 @@ pub struct PythonError {
     /// `RuntimeError`, `ValueError`, `EOFError`, `threading.BrokenBarrierError`, ...
     pub exception: String,
     pub message: String,
+    /// Where it was raised, which sets what Python prints before the traceback.
+    pub raised_in: crate::engine::program::RaisedIn,
 }
 
 /// Exact per-actor figures, kept whatever the trace budget drops.

@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::engine::program::Program;
-use crate::engine::settings::{OutputMode, PythonModel, RunSettings};
+use crate::engine::settings::{OutputMode, RunSettings};
 use crate::engine::sim::SimSettings;
 use crate::knobs::{Common, Output};
 
@@ -80,7 +80,7 @@ impl Built {
 fn run_settings(common: &Common) -> RunSettings {
     RunSettings {
         gil: common.gil,
-        python: if common.python_39 { PythonModel::V3_9 } else { PythonModel::V3_11 },
+        python: common.python,
         output: match common.output {
             Output::Tty => OutputMode::Tty,
             Output::Pipe => OutputMode::Pipe,

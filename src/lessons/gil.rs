@@ -6,11 +6,13 @@
 //! processes and prints that time; the findings compare the two printed times.
 
 use crate::engine::costs::WHILE_TEST_UNITS;
-use crate::engine::program::{offset_jumps, Arith, Op, OpKind, Operand, Program, Reg, StartMethod, TextPart};
+use crate::engine::program::{offset_jumps, Arith, Op, OpKind, Operand, Program, Reg, TextPart};
 use crate::engine::trace::{Outcome, Trace};
 use crate::i18n::{group_digits, Lang, Text};
 use crate::knobs::{Common, FromKnobs, KnobError, KnobKind, KnobSpec, KnobValues};
-use crate::lessons::parts::{add_child, joins, main_process, main_thread, not_finished, starts, thread};
+use crate::lessons::parts::{
+    add_child, import_multiprocessing, joins, main_process, main_thread, not_finished, set_start_method, starts, thread,
+};
 use crate::lessons::source::{Source, SourceLine};
 use crate::lessons::{Built, Findings, Group, KnobWords, Lesson, LessonInfo, LessonWords, Teach};
 
@@ -31,7 +33,7 @@ pub const INFO: LessonInfo = LessonInfo {
         ko: "스레드는 기다리는 일은 빠르게 하지만 계산은 아닙니다. 프로세스는 둘 다 빠르게 합니다.",
     },
     knobs: KNOBS,
-    common_knobs: &["engine", "gil", "cores", "seed", "time_scale"],
+    common_knobs: &["engine", "gil", "python", "start_method", "cores", "seed", "time_scale"],
     shows: crate::lessons::shows_with::<Gil>,
     breaks: None,
 };
@@ -194,7 +196,7 @@ fn build(knobs: &Knobs, common: &Common) -> Built {
             src.line(0, "import threading");
         }
         Mode::Processes => {
-            src.line(0, "from multiprocessing import Process");
+            import_multiprocessing(&mut src, common, "Process");
         }
         Mode::Serial => {}
     }
@@ -236,6 +238,9 @@ fn build(knobs: &Knobs, common: &Common) -> Built {
     src.blank();
     src.blank();
     src.line(0, "if __name__ == \"__main__\":");
+    if mode == Mode::Processes {
+        set_start_method(&mut src, common);
+    }
     let serial_start = src.line(1, "start = time.perf_counter()");
     let serial_for = src.line(1, "for _ in range(WORKERS):");
     let serial_call = src.line(2, "work()");
@@ -298,7 +303,7 @@ fn build(knobs: &Knobs, common: &Common) -> Built {
                 actors.push(thread(format!("Thread-{w} (work)"), work_ops(Reg(0))));
             } else {
                 let ops = work_ops(Reg(0));
-                add_child(&mut processes, &mut actors, format!("Process-{w}"), StartMethod::Fork, false, ops);
+                add_child(&mut processes, &mut actors, format!("Process-{w}"), common.start_method, false, ops);
             }
         }
     }

@@ -7,12 +7,12 @@
 
 use crate::engine::pool::{add_pool, PoolLines, PoolMethod, PoolPlan, ITEM, RESULT};
 use crate::engine::program::{
-    Arith, Cond, ObjectDef, ObjectId, ObjectKind, OpKind, Operand, Program, Reg, StartMethod, TextPart, Wait,
+    Arith, Cond, ObjectDef, ObjectId, ObjectKind, OpKind, Operand, Program, Reg, TextPart, Wait,
 };
 use crate::engine::trace::{Outcome, Trace};
 use crate::i18n::{Lang, Text};
 use crate::knobs::{Common, FromKnobs, KnobError, KnobKind, KnobSpec, KnobValues};
-use crate::lessons::parts::{main_process, main_thread, not_finished};
+use crate::lessons::parts::{import_multiprocessing, main_process, main_thread, not_finished, set_start_method};
 use crate::lessons::source::{Source, SourceLine};
 use crate::lessons::{Built, Findings, Group, KnobWords, Lesson, LessonInfo, LessonWords, Teach};
 
@@ -31,7 +31,7 @@ pub const INFO: LessonInfo = LessonInfo {
         ko: "콜백으로 큐에 넣는 `apply_async`: 너무 일찍 비우면 결과가 아직 없습니다.",
     },
     knobs: KNOBS,
-    common_knobs: &["engine", "time_scale", "cores", "seed"],
+    common_knobs: &["engine", "python", "start_method", "time_scale", "cores", "seed"],
     shows: crate::lessons::shows_with::<JobQueue>,
     breaks: Some("missed"),
 };
@@ -140,7 +140,7 @@ fn build(knobs: &Knobs, common: &Common) -> Built {
     let before = knobs.drain == Drain::Before;
 
     let mut src = Source::new();
-    src.line(0, "from multiprocessing import Pool");
+    import_multiprocessing(&mut src, common, "Pool");
     src.line(0, "import queue");
     src.line(0, "import time");
     src.blank();
@@ -158,6 +158,7 @@ fn build(knobs: &Knobs, common: &Common) -> Built {
         (test, get, say)
     };
     src.line(0, "if __name__ == \"__main__\":");
+    set_start_method(&mut src, common);
     src.line(1, "results = queue.Queue()");
     src.line(1, "collected = []");
     let pool_line = src.line(1, &format!("pool = Pool({size})"));
@@ -185,7 +186,7 @@ fn build(knobs: &Knobs, common: &Common) -> Built {
         tasks: jobs,
         chunksize: None,
         method: PoolMethod::ApplyAsync,
-        start_method: StartMethod::Fork,
+        start_method: common.start_method,
     };
     let task = vec![
         sleep.op(OpKind::Sleep { micros: JOB_MICROS }),

@@ -69,10 +69,22 @@ pub const COMMON: &[KnobWords] = &[
         name: "python",
         label: Text { en: "Python version", ko: "파이썬 버전" },
         help: Text {
-            en: "Where a thread may lose the GIL: `3.9` between any two bytecodes, `3.11` only at calls and loop \
-                 jumps.",
-            ko: "스레드가 GIL을 잃을 수 있는 곳입니다. `3.9`는 아무 바이트코드 사이에서나, `3.11`은 호출과 반복문의 \
-                 되돌아가는 점프에서만.",
+            en: "Where the GIL may switch (`3.9`: any bytecode; later: calls and loop jumps), the default start \
+                 method and error texts. `3.13t`, `3.14t`: free-threaded builds, slower per thread as documented.",
+            ko: "GIL이 넘어갈 수 있는 곳(`3.9`는 아무 바이트코드, 이후는 호출과 반복문 점프), 기본 시작 방식, 오류 \
+                 문구가 달라집니다. `3.13t`, `3.14t`는 GIL 없는 빌드로, 문서대로 스레드 하나가 더 느립니다.",
+        },
+    },
+    KnobWords {
+        name: "start_method",
+        label: Text { en: "Start method", ko: "시작 방식" },
+        help: Text {
+            en:
+                "`fork` copies the parent; `spawn` starts a fresh interpreter; `forkserver` forks each child from a \
+                 server started once. `default`: `fork`, `forkserver` from 3.14. Only `fork` sends nothing by `pickle`.",
+            ko:
+                "`fork`는 부모를 복사하고, `spawn`은 새 인터프리터를 띄우며, `forkserver`는 한 번 띄운 서버에서 자식을 \
+                 복제합니다. `default`는 `fork`, 3.14부터 `forkserver`. `fork`만 아무것도 `pickle`로 보내지 않습니다.",
         },
     },
 ];

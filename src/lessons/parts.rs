@@ -6,11 +6,32 @@
 use crate::engine::program::{ActorDef, ActorId, ActorRole, Op, OpKind, ProcessDef, ProcessId, StartMethod, Wait};
 use crate::engine::trace::Trace;
 use crate::i18n::Lang;
-use crate::lessons::source::SourceLine;
+use crate::knobs::Common;
+use crate::lessons::source::{Source, SourceLine};
+
+/// `from multiprocessing import NAMES`, with `set_start_method` when the program sets one.
+pub fn import_multiprocessing(src: &mut Source, common: &Common, names: &str) -> SourceLine {
+    let and_set = if common.start_method_set { ", set_start_method" } else { "" };
+    src.line(0, &format!("from multiprocessing import {names}{and_set}"))
+}
+
+/// `set_start_method("spawn")`, first in the main block, when the program sets one (the
+/// `start_method` knob is not `default`).
+pub fn set_start_method(src: &mut Source, common: &Common) {
+    if common.start_method_set {
+        src.line(1, &format!("set_start_method(\"{}\")", common.start_method.name()));
+    }
+}
 
 /// Process 0, already running.
 pub fn main_process() -> ProcessDef {
-    ProcessDef { name: "MainProcess".into(), parent: None, start_method: StartMethod::Main, daemon: false }
+    ProcessDef {
+        name: "MainProcess".into(),
+        parent: None,
+        start_method: StartMethod::Main,
+        daemon: false,
+        unpicklable: None,
+    }
 }
 
 /// Adds a process the main process starts, and its main actor running `ops` (both named
@@ -23,7 +44,13 @@ pub fn add_child(
     daemon: bool,
     ops: Vec<Op>,
 ) -> ActorId {
-    processes.push(ProcessDef { name: name.clone(), parent: Some(ProcessId(0)), start_method, daemon });
+    processes.push(ProcessDef {
+        name: name.clone(),
+        parent: Some(ProcessId(0)),
+        start_method,
+        daemon,
+        unpicklable: None,
+    });
     let process = ProcessId(processes.len() as u16 - 1);
     actors.push(ActorDef { name, process, role: ActorRole::ProcessMain, daemon: false, ops });
     ActorId(actors.len() as u16 - 1)

@@ -8,12 +8,14 @@
 
 use crate::compile::{print_text_or_number, text_code};
 use crate::engine::program::{
-    ActorId, ObjectDef, ObjectId, ObjectKind, Op, OpKind, Operand, Program, Reg, StartMethod, TextPart, Wait,
+    ActorId, ObjectDef, ObjectId, ObjectKind, Op, OpKind, Operand, Program, Reg, TextPart, Wait,
 };
 use crate::engine::trace::{Outcome, Trace};
 use crate::i18n::{Lang, Text};
 use crate::knobs::{Common, FromKnobs, KnobError, KnobKind, KnobSpec, KnobValues, Output};
-use crate::lessons::parts::{add_child, lines_by_actor, main_process, main_thread, not_finished};
+use crate::lessons::parts::{
+    add_child, import_multiprocessing, lines_by_actor, main_process, main_thread, not_finished, set_start_method,
+};
 use crate::lessons::source::{Source, SourceLine};
 use crate::lessons::{Built, Findings, Group, KnobWords, Lesson, LessonInfo, LessonWords, Teach};
 
@@ -33,7 +35,7 @@ pub const INFO: LessonInfo = LessonInfo {
              `EOFError`.",
     },
     knobs: KNOBS,
-    common_knobs: &["engine", "output", "cores", "seed"],
+    common_knobs: &["engine", "output", "python", "start_method", "cores", "seed"],
     shows: crate::lessons::shows_with::<Pipe>,
     breaks: None,
 };
@@ -144,7 +146,7 @@ fn build(knobs: &Knobs, common: &Common) -> Built {
     let quoted: Vec<String> = (0..n).map(|i| format!("{:?}", word(i))).collect();
 
     let mut src = Source::new();
-    src.line(0, "from multiprocessing import Process, Pipe");
+    import_multiprocessing(&mut src, common, "Process, Pipe");
     src.blank();
     src.line(0, &format!("MESSAGES = [{}]", quoted.join(", ")));
     src.blank();
@@ -170,6 +172,7 @@ fn build(knobs: &Knobs, common: &Common) -> Built {
     src.blank();
     src.blank();
     src.line(0, "if __name__ == \"__main__\":");
+    set_start_method(&mut src, common);
     if duplex {
         src.line(1, "left, right = Pipe()  # duplex: both ends send and receive");
     } else {
@@ -227,8 +230,8 @@ fn build(knobs: &Knobs, common: &Common) -> Built {
     ];
     let mut processes = vec![main_process()];
     let mut actors = vec![main_thread(main)];
-    add_child(&mut processes, &mut actors, "Process-1".into(), StartMethod::Fork, false, receiver);
-    add_child(&mut processes, &mut actors, "Process-2".into(), StartMethod::Fork, false, sender);
+    add_child(&mut processes, &mut actors, "Process-1".into(), common.start_method, false, receiver);
+    add_child(&mut processes, &mut actors, "Process-2".into(), common.start_method, false, sender);
     let objects = vec![ObjectDef { name: "Pipe() as left, right".into(), kind: ObjectKind::Pipe { duplex } }];
     let program = Program { source: src.finish(), processes, actors, objects, switch_interval: None };
     Built::new(program, common)

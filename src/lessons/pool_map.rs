@@ -13,7 +13,7 @@ use crate::engine::program::{
 use crate::engine::trace::{Outcome, Trace};
 use crate::i18n::{Lang, Text};
 use crate::knobs::{Common, FromKnobs, KnobError, KnobKind, KnobSpec, KnobValues};
-use crate::lessons::parts::{main_process, main_thread, not_finished};
+use crate::lessons::parts::{import_multiprocessing, main_process, main_thread, not_finished, set_start_method};
 use crate::lessons::source::Source;
 use crate::lessons::{Built, Findings, Group, KnobWords, Lesson, LessonInfo, LessonWords, Teach};
 
@@ -35,7 +35,7 @@ pub const INFO: LessonInfo = LessonInfo {
         ko: "1초짜리 작업 열 개를 세 개짜리 풀에서: 청크, 워커, 그리고 4초가 걸리는 이유.",
     },
     knobs: KNOBS,
-    common_knobs: &["engine", "time_scale", "cores", "seed"],
+    common_knobs: &["engine", "python", "start_method", "time_scale", "cores", "seed"],
     shows: crate::lessons::shows_with::<PoolMap>,
     breaks: None,
 };
@@ -190,7 +190,7 @@ pub fn predicted_rounds(plan: &PoolPlan) -> u32 {
 }
 
 fn build(knobs: &Knobs, common: &Common) -> Built {
-    let plan = plan(knobs);
+    let plan = PoolPlan { start_method: common.start_method, ..plan(knobs) };
     let task_s = knobs.task_s;
     let task_micros = (task_s * 1e6).round() as u64;
     let (tasks, size) = (plan.tasks, plan.processes);
@@ -200,7 +200,7 @@ fn build(knobs: &Knobs, common: &Common) -> Built {
     };
 
     let mut src = Source::new();
-    src.line(0, "from multiprocessing import Pool");
+    import_multiprocessing(&mut src, common, "Pool");
     src.line(0, "import os");
     src.line(0, "import time");
     src.blank();
@@ -212,6 +212,7 @@ fn build(knobs: &Knobs, common: &Common) -> Built {
     src.blank();
     src.blank();
     src.line(0, "if __name__ == \"__main__\":");
+    set_start_method(&mut src, common);
     let start = src.line(1, "start = time.perf_counter()");
     let pool_line = src.line(1, &format!("with Pool({size}) as pool:"));
     let call = match plan.method {

@@ -5,11 +5,13 @@
 //! keep their order; the children's lines may interleave, and their order is not fixed. A
 //! daemon child that is not joined dies with the main process.
 
-use crate::engine::program::{ActorId, Op, OpKind, Program, Reg, StartMethod, TextPart, Wait};
+use crate::engine::program::{ActorId, Op, OpKind, Program, Reg, TextPart, Wait};
 use crate::engine::trace::{Outcome, Trace};
 use crate::i18n::{Lang, Text};
 use crate::knobs::{Common, FromKnobs, KnobError, KnobKind, KnobSpec, KnobValues};
-use crate::lessons::parts::{add_child, lines_by_actor, main_process, main_thread, not_finished};
+use crate::lessons::parts::{
+    add_child, import_multiprocessing, lines_by_actor, main_process, main_thread, not_finished, set_start_method,
+};
 use crate::lessons::source::Source;
 use crate::lessons::{Built, Findings, Group, KnobWords, Lesson, LessonInfo, LessonWords, Teach};
 
@@ -29,7 +31,7 @@ pub const INFO: LessonInfo = LessonInfo {
              않습니다.",
     },
     knobs: KNOBS,
-    common_knobs: &["engine", "output", "cores", "seed", "time_scale"],
+    common_knobs: &["engine", "output", "python", "start_method", "cores", "seed", "time_scale"],
     shows: crate::lessons::shows_with::<ProcessBasics>,
     breaks: None,
 };
@@ -133,7 +135,7 @@ fn build(knobs: &Knobs, common: &Common) -> Built {
     let Knobs { processes: n, join, daemon } = *knobs;
 
     let mut src = Source::new();
-    src.line(0, "from multiprocessing import Process");
+    import_multiprocessing(&mut src, common, "Process");
     src.line(0, "import os");
     src.blank();
     src.blank();
@@ -153,6 +155,7 @@ fn build(knobs: &Knobs, common: &Common) -> Built {
     src.blank();
     src.blank();
     src.line(0, "if __name__ == \"__main__\":");
+    set_start_method(&mut src, common);
     src.line(1, "counter = Process(target=count, args=(3,), name=\"counter\")");
     let counter_start = src.line(1, "counter.start()");
     let counter_join = src.line(1, "counter.join()");
@@ -171,7 +174,7 @@ fn build(knobs: &Knobs, common: &Common) -> Built {
     let mut processes = vec![main_process()];
     let mut actors = vec![main_thread(Vec::new())];
     let mut child = |name: String, daemon: bool, ops: Vec<Op>| {
-        add_child(&mut processes, &mut actors, name, StartMethod::Fork, daemon, ops)
+        add_child(&mut processes, &mut actors, name, common.start_method, daemon, ops)
     };
     let counter = child(
         "counter".into(),

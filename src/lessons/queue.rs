@@ -7,12 +7,14 @@
 //! `q.full()` after its put; the main process prints `q.empty()` at the end.
 
 use crate::engine::program::{
-    Arith, ObjectDef, ObjectId, ObjectKind, Op, OpKind, Operand, Program, Reg, StartMethod, TextPart, Wait,
+    Arith, ObjectDef, ObjectId, ObjectKind, Op, OpKind, Operand, Program, Reg, TextPart, Wait,
 };
 use crate::engine::trace::{Outcome, SpanKind, Trace, WaitOn};
 use crate::i18n::{Lang, Text};
 use crate::knobs::{Common, FromKnobs, KnobError, KnobKind, KnobSpec, KnobValues};
-use crate::lessons::parts::{add_child, joins, main_process, main_thread, not_finished, starts};
+use crate::lessons::parts::{
+    add_child, import_multiprocessing, joins, main_process, main_thread, not_finished, set_start_method, starts,
+};
 use crate::lessons::source::{Source, SourceLine};
 use crate::lessons::{Built, Findings, Group, KnobWords, Lesson, LessonInfo, LessonWords, Teach};
 
@@ -32,7 +34,7 @@ pub const INFO: LessonInfo = LessonInfo {
         ko: "`Queue` 위의 생산자와 소비자: 비어 있으면 `get()`이, 가득 차면 `put()`이 기다립니다.",
     },
     knobs: KNOBS,
-    common_knobs: &["engine", "cores", "seed", "time_scale"],
+    common_knobs: &["engine", "python", "start_method", "cores", "seed", "time_scale"],
     shows: crate::lessons::shows_with::<Queue>,
     breaks: None,
 };
@@ -153,7 +155,7 @@ fn build(knobs: &Knobs, common: &Common) -> Built {
     let total = producers as u64 * items;
 
     let mut src = Source::new();
-    src.line(0, "from multiprocessing import Process, Queue");
+    import_multiprocessing(&mut src, common, "Process, Queue");
     src.line(0, "import time");
     src.blank();
     src.blank();
@@ -172,6 +174,7 @@ fn build(knobs: &Knobs, common: &Common) -> Built {
     src.blank();
     src.blank();
     src.line(0, "if __name__ == \"__main__\":");
+    set_start_method(&mut src, common);
     src.line(1, &format!("q = Queue(maxsize={maxsize})  # 0: unbounded"));
     src.line(
         1,
@@ -191,7 +194,7 @@ fn build(knobs: &Knobs, common: &Common) -> Built {
     let mut processes = vec![main_process()];
     let mut actors = vec![main_thread(Vec::new())];
     let mut child = |name: String, ops: Vec<Op>| {
-        add_child(&mut processes, &mut actors, name, StartMethod::Fork, false, ops);
+        add_child(&mut processes, &mut actors, name, common.start_method, false, ops);
     };
     for p in 0..producers {
         let first = p as i64 * PER_PRODUCER;

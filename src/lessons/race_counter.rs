@@ -5,6 +5,7 @@
 //! call or `time.sleep(0)` with `between`. The findings come from the run's final counter.
 
 use crate::engine::program::{ObjectDef, ObjectId, ObjectKind, Op, OpKind, Program, Reg, TextPart, Wait};
+use crate::engine::python::build::PythonModel;
 use crate::engine::trace::{Outcome, Trace};
 use crate::i18n::{group_digits, Lang, Text};
 use crate::knobs::{Common, FromKnobs, KnobError, KnobKind, KnobSpec, KnobValues};
@@ -278,7 +279,7 @@ fn findings(knobs: &Knobs, common: &Common, trace: &Trace, lang: Lang) -> Findin
     let t = tally(knobs, trace);
     let (lost, expected, counter) = (group_digits(t.lost), group_digits(t.expected), group_digits(t.counter));
     let Knobs { threads, lock, between, .. } = *knobs;
-    let (gil, old_model) = (common.gil, common.python_39);
+    let (gil, old_model) = (common.gil, common.python.switch_model() == PythonModel::V3_9);
     let ko = lang == Lang::Ko;
     let finished = trace.outcome == Outcome::Completed;
 
@@ -393,7 +394,6 @@ fn findings(knobs: &Knobs, common: &Common, trace: &Trace, lang: Lang) -> Findin
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::settings::PythonModel;
 
     use crate::lessons::source::line_text;
 
@@ -475,9 +475,15 @@ mod tests {
 
     #[test]
     fn the_python_version_and_gil_knobs_reach_the_settings() {
-        let b = built(&[("gil", "off"), ("python", "3.9")]);
-        assert!(!b.settings.gil);
-        assert_eq!(b.settings.python, PythonModel::V3_9);
+        let b = built(&[("python", "3.9")]);
+        assert!(b.settings.gil);
+        assert_eq!(b.settings.python.switch_model(), PythonModel::V3_9);
+        // `gil=off` is the free-threaded build: of 3.14 where it names 3.14, else 3.13t.
+        for (python, gil, build) in [("3.9", "off", "3.13t"), ("3.14", "off", "3.14t"), ("3.14t", "on", "3.14t")] {
+            let b = built(&[("gil", gil), ("python", python)]);
+            assert!(!b.settings.gil, "{python} gil={gil}");
+            assert_eq!(b.settings.python.label(), build);
+        }
     }
 
     #[test]

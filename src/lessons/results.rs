@@ -117,8 +117,10 @@ pub fn errors(trace: &Trace) -> Vec<String> {
         .iter()
         .map(|e| {
             let thread = trace.actors.get(e.actor.0 as usize).map_or("?", |a| a.name.as_str());
-            let [first, last] = uncaught(thread, &e.exception, &e.message);
-            format!("{first}\n  line {}\n{last}", e.line)
+            let mut lines = uncaught(e.raised_in, thread, &e.exception, &e.message);
+            let message_at = lines.iter().position(|l| l.starts_with(&e.exception)).unwrap_or(lines.len() - 1);
+            lines.insert(message_at, format!("  line {}", e.line));
+            lines.join("\n")
         })
         .collect()
 }

@@ -5,11 +5,13 @@
 //! memory every process shares and has a lock, but `v.value += 1` is a locked read and then
 //! a separately locked write, so without `get_lock()` around both an update can be lost.
 
-use crate::engine::program::{ObjectDef, ObjectId, ObjectKind, Op, OpKind, Program, Reg, StartMethod, TextPart, Wait};
+use crate::engine::program::{ObjectDef, ObjectId, ObjectKind, Op, OpKind, Program, Reg, TextPart, Wait};
 use crate::engine::trace::{MarkKind, Outcome, Trace};
 use crate::i18n::{group_digits, Lang, Text};
 use crate::knobs::{Common, FromKnobs, KnobError, KnobKind, KnobSpec, KnobValues};
-use crate::lessons::parts::{add_child, joins, main_process, main_thread, not_finished, starts};
+use crate::lessons::parts::{
+    add_child, import_multiprocessing, joins, main_process, main_thread, not_finished, set_start_method, starts,
+};
 use crate::lessons::source::Source;
 use crate::lessons::{Built, Findings, Group, KnobWords, Lesson, LessonInfo, LessonWords, Teach};
 
@@ -29,7 +31,7 @@ pub const INFO: LessonInfo = LessonInfo {
         ko: "전역 변수는 부모에서 0 그대로이고, `Value`는 공유되지만 락 아래에서만 정확합니다.",
     },
     knobs: KNOBS,
-    common_knobs: &["engine", "cores", "seed"],
+    common_knobs: &["engine", "python", "start_method", "cores", "seed"],
     shows: crate::lessons::shows_with::<SharedValue>,
     breaks: Some("lost"),
 };
@@ -165,7 +167,7 @@ fn build(knobs: &Knobs, common: &Common) -> Built {
     let mut src = Source::new();
     let mut ops = Vec::new();
     if value {
-        src.line(0, "from multiprocessing import Process, Value");
+        import_multiprocessing(&mut src, common, "Process, Value");
         src.blank();
         src.blank();
         src.line(0, "def add(v, n):");
@@ -186,7 +188,7 @@ fn build(knobs: &Knobs, common: &Common) -> Built {
         }
         ops.push(for_line.op(OpKind::Loop { to: 0, times: increments }));
     } else {
-        src.line(0, "from multiprocessing import Process");
+        import_multiprocessing(&mut src, common, "Process");
         src.blank();
         src.line(0, "counter = 0");
         src.blank();
@@ -203,6 +205,7 @@ fn build(knobs: &Knobs, common: &Common) -> Built {
     src.blank();
     src.blank();
     src.line(0, "if __name__ == \"__main__\":");
+    set_start_method(&mut src, common);
     if value {
         src.line(1, "v = Value(\"i\", 0)");
         src.line(1, &format!("workers = [Process(target=add, args=(v, {increments})) for _ in range({n})]"));
@@ -233,7 +236,7 @@ fn build(knobs: &Knobs, common: &Common) -> Built {
     let mut processes = vec![main_process()];
     let mut actors = vec![main_thread(main)];
     for i in 1..=n {
-        add_child(&mut processes, &mut actors, format!("Process-{i}"), StartMethod::Fork, false, ops.clone());
+        add_child(&mut processes, &mut actors, format!("Process-{i}"), common.start_method, false, ops.clone());
     }
     let objects = if value {
         vec![

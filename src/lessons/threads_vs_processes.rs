@@ -18,7 +18,7 @@ use crate::lessons::{Built, Findings, Group, KnobWords, Lesson, LessonInfo, Less
 
 const KNOBS: &[KnobSpec] = &[
     KnobSpec { name: "count", kind: KnobKind::Int { min: 1, max: 16 }, default: "8" },
-    KnobSpec { name: "kind", kind: KnobKind::Choice(&["thread", "fork", "spawn"]), default: "thread" },
+    KnobSpec { name: "kind", kind: KnobKind::Choice(&["thread", "fork", "spawn", "forkserver"]), default: "thread" },
 ];
 
 pub const INFO: LessonInfo = LessonInfo {
@@ -72,10 +72,11 @@ pub const WORDS: LessonWords = LessonWords {
             name: "kind",
             label: Text { en: "What to start", ko: "시작할 것" },
             help: Text {
-                en: "`thread`: a `threading.Thread`, sharing the memory; `fork`: a process that starts as a copy of \
-                     the parent; `spawn`: a process with a fresh interpreter that imports the program again.",
-                ko: "`thread`는 메모리를 공유하는 `threading.Thread`, `fork`는 부모를 그대로 복사해 시작하는 \
-                     프로세스, `spawn`은 새 인터프리터가 프로그램을 다시 불러오는 프로세스입니다.",
+                en: "`thread`: a `threading.Thread`, sharing memory; `fork`: a copy of the parent; `spawn`: a fresh \
+                     interpreter; `forkserver`: forked from a server that the first start launches.",
+                ko:
+                    "`thread`는 메모리를 공유하는 `threading.Thread`, `fork`는 부모의 복사본, `spawn`은 새 인터프리터, \
+                     `forkserver`는 첫 시작이 띄운 서버에서 복제한 프로세스입니다.",
             },
         },
     ],
@@ -92,6 +93,8 @@ pub enum Kind {
     Fork,
     /// A process that starts a fresh interpreter.
     Spawn,
+    /// A process forked from a server process, which the first start launches.
+    Forkserver,
 }
 
 impl Kind {
@@ -101,6 +104,7 @@ impl Kind {
             Kind::Thread => "thread",
             Kind::Fork => "fork",
             Kind::Spawn => "spawn",
+            Kind::Forkserver => "forkserver",
         }
     }
 }
@@ -116,7 +120,15 @@ impl FromKnobs for Knobs {
     fn from_knobs(values: &KnobValues) -> Result<Knobs, KnobError> {
         Ok(Knobs {
             count: values.whole("count")? as u16,
-            kind: values.word("kind", &[("thread", Kind::Thread), ("fork", Kind::Fork), ("spawn", Kind::Spawn)])?,
+            kind: values.word(
+                "kind",
+                &[
+                    ("thread", Kind::Thread),
+                    ("fork", Kind::Fork),
+                    ("spawn", Kind::Spawn),
+                    ("forkserver", Kind::Forkserver),
+                ],
+            )?,
         })
     }
 }
@@ -216,7 +228,11 @@ fn build(knobs: &Knobs, common: &Common) -> Built {
     ];
     let mut processes = vec![main_process()];
     let mut actors = vec![main_thread(main)];
-    let start_method = if kind == Kind::Spawn { StartMethod::Spawn } else { StartMethod::Fork };
+    let start_method = match kind {
+        Kind::Spawn => StartMethod::Spawn,
+        Kind::Forkserver => StartMethod::Forkserver,
+        _ => StartMethod::Fork,
+    };
     for u in 1..=count {
         if threads {
             actors.push(thread(format!("Thread-{u} (task)"), task.clone()));
@@ -234,11 +250,25 @@ fn build(knobs: &Knobs, common: &Common) -> Built {
     Built::new(program, common)
 }
 
-/// From each `start()` until the new thread or process ran its first line, in ns: the
-/// mean over the units that ran.
+/// From each `start()` until the new thread or process ran its first line, in ns, in the
+/// order they were started.
+pub fn start_ns(trace: &Trace) -> Vec<u64> {
+    // A process's start is work on a core, which the OS may slice: one span or several.
+    let mut starts: Vec<(u64, u64)> = Vec::new();
+    for actor in 1..trace.actors.len() {
+        let spans = trace.spans.iter().filter(|s| s.kind == SpanKind::Starting && s.actor.0 as usize == actor);
+        let (first, last) = spans.fold((u64::MAX, 0), |(first, last), s| (first.min(s.start), last.max(s.end)));
+        if first < last {
+            starts.push((first, last - first));
+        }
+    }
+    starts.sort_unstable();
+    starts.into_iter().map(|(_, took)| took).collect()
+}
+
+/// [`start_ns`]'s mean over the units that ran.
 pub fn mean_start_ns(trace: &Trace) -> Option<u64> {
-    let starts: Vec<u64> =
-        trace.spans.iter().filter(|s| s.kind == SpanKind::Starting && s.actor.0 > 0).map(|s| s.end - s.start).collect();
+    let starts = start_ns(trace);
     (!starts.is_empty()).then(|| starts.iter().sum::<u64>() / starts.len() as u64)
 }
 
@@ -297,6 +327,12 @@ fn findings(knobs: &Knobs, trace: &Trace, lang: Lang) -> Findings {
             ko: "`fork`로 시작한 자식은 부모 메모리의 복사본을 받아 그 복사본을 바꿨고, 부모는 그것을 보지 \
                  못합니다. `fork`는 프로세스를 복사하기 때문에 몇 밀리초가 듭니다.",
         },
+        Kind::Forkserver => Text {
+            en: "The first child's start launched the server, a fresh interpreter that imported the program once; \
+                 every later child was forked from the server, so it started far sooner. Each counter was its own.",
+            ko: "첫 자식의 시작이 서버를 띄웠고, 서버는 새 인터프리터로 프로그램을 한 번 불러왔습니다. 이후의 자식은 \
+                 모두 서버에서 복제되어 훨씬 빨리 시작했습니다. 카운터는 저마다 자기 것이었습니다.",
+        },
         Kind::Spawn => Text {
             en: "Each child started with `spawn` ran a fresh interpreter and imported the program again before \
                  running its task: tens of milliseconds each, and its counter was its own.",
@@ -305,6 +341,20 @@ fn findings(knobs: &Knobs, trace: &Trace, lang: Lang) -> Findings {
         },
     };
     let mut details = vec![why.get(lang).to_string()];
+    let starts = start_ns(trace);
+    if let (Kind::Forkserver, [first, later @ ..]) = (kind, &starts[..]) {
+        figures.push(("first_start_us", (first / 1000) as i64));
+        if !later.is_empty() {
+            let later_us = later.iter().sum::<u64>() / later.len() as u64 / 1000;
+            figures.push(("later_start_us", later_us as i64));
+            let (first, later) = (group_digits((first / 1000) as i64), group_digits(later_us as i64));
+            details.push(if ko {
+                format!("첫 자식은 `start()`에서 첫 줄까지 {first} µs, 이후의 자식은 평균 {later} µs.")
+            } else {
+                format!("The first child took {first} µs from `start()` to its first line; the later ones {later} µs on average.")
+            });
+        }
+    }
     if let Some(ns) = start {
         let us = group_digits((ns / 1000) as i64);
         details.push(if ko {
@@ -326,7 +376,7 @@ mod tests {
 
     #[test]
     fn each_kind_builds_threads_or_processes() {
-        for (kind, processes) in [("thread", 1), ("fork", 5), ("spawn", 5)] {
+        for (kind, processes) in [("thread", 1), ("fork", 5), ("spawn", 5), ("forkserver", 5)] {
             let b = built(&[("kind", kind), ("count", "4")]);
             b.program.validate().unwrap();
             assert_eq!(b.program.processes.len(), processes, "{kind}");
@@ -334,8 +384,16 @@ mod tests {
     }
 
     #[test]
+    fn under_forkserver_the_first_start_launches_the_server_and_later_ones_are_cheap() {
+        let (_, trace) = crate::lessons::parts::testing::run(&LESSON, &[("kind", "forkserver"), ("count", "3")]);
+        let f = findings(&Knobs { count: 3, kind: Kind::Forkserver }, &trace, Lang::En);
+        let figure = |name| f.figures.iter().find(|(n, _)| *n == name).map(|(_, v)| *v).unwrap();
+        assert!(figure("first_start_us") > 5 * figure("later_start_us"), "{:?}", f.figures);
+    }
+
+    #[test]
     fn the_generated_python_runs_in_cpython_and_shows_what_is_shared() {
-        for (kind, counter) in [("thread", "3"), ("fork", "0"), ("spawn", "0")] {
+        for (kind, counter) in [("thread", "3"), ("fork", "0"), ("spawn", "0"), ("forkserver", "0")] {
             let b = built(&[("kind", kind), ("count", "3")]);
             let Some(out) = crate::lessons::parts::testing::cpython(&b.program.source) else { return };
             assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));

@@ -49,7 +49,9 @@ pub fn rows(writes: &[ConsoleWrite], gap_at: Option<usize>, errors: &[PythonErro
     }
     for error in errors {
         let name = names.get(error.actor.0 as usize).map_or("?", String::as_str);
-        rows.extend(errors::uncaught(name, &error.exception, &error.message).map(Row::Error));
+        rows.extend(
+            errors::uncaught(error.raised_in, name, &error.exception, &error.message).into_iter().map(Row::Error),
+        );
     }
     rows
 }
@@ -66,6 +68,7 @@ pub fn window(rows: usize, scroll_px: f64, view_px: f64, row_px: f64) -> (usize,
 mod tests {
     use super::*;
     use crate::engine::program::ActorId;
+    use crate::engine::program::RaisedIn;
 
     fn write(actor: u16, text: &str) -> ConsoleWrite {
         ConsoleWrite { actor: ActorId(actor), at: 0, text: text.into() }
@@ -95,10 +98,26 @@ mod tests {
     #[test]
     fn the_gap_and_the_exceptions_have_rows_of_their_own() {
         let writes = [write(0, "first\n"), write(0, "last\n")];
-        let errors = [PythonError { actor: ActorId(1), line: 3, exception: "EOFError".into(), message: "".into() }];
+        let errors = [PythonError {
+            actor: ActorId(1),
+            line: 3,
+            exception: "EOFError".into(),
+            message: "".into(),
+            raised_in: RaisedIn::Thread,
+        }];
         let names = ["MainThread".to_string(), "Thread-1".to_string()];
         let r = rows(&writes, Some(1), &errors, &names);
-        assert_eq!(texts(&r), ["first\n", "…", "last\n", "! Exception in thread Thread-1:", "! EOFError: "]);
+        assert_eq!(
+            texts(&r),
+            [
+                "first\n",
+                "…",
+                "last\n",
+                "! Exception in thread Thread-1:",
+                "! Traceback (most recent call last):",
+                "! EOFError"
+            ]
+        );
     }
 
     #[test]

@@ -16,6 +16,7 @@ impl Build {
                     parent: None,
                     start_method: StartMethod::Main,
                     daemon: false,
+                    unpicklable: None,
                 }],
                 // Actor 0 is the main thread; its operations come with `main` or `main_starting`.
                 actors: vec![ActorDef {
@@ -37,7 +38,13 @@ impl Build {
     }
 
     pub fn process(&mut self, name: &str, start_method: StartMethod, daemon: bool) -> ProcessId {
-        self.program.processes.push(ProcessDef { name: name.into(), parent: Some(ProcessId(0)), start_method, daemon });
+        self.program.processes.push(ProcessDef {
+            name: name.into(),
+            parent: Some(ProcessId(0)),
+            start_method,
+            daemon,
+            unpicklable: None,
+        });
         ProcessId(self.program.processes.len() as u16 - 1)
     }
 

@@ -26,6 +26,7 @@ fn race_program() -> Program {
             parent: None,
             start_method: StartMethod::Main,
             daemon: false,
+            unpicklable: None,
         }],
         actors: vec![
             ActorDef {

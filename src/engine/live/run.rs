@@ -115,6 +115,8 @@ struct Shared {
     late_writes: Mutex<Vec<(ActorId, Nanos, Line, String)>>,
     /// Actors started and not yet finished; the run is over when it reaches 0.
     running: AtomicU32,
+    /// Whether `forkserver`'s server is up (the first child under it starts it).
+    forkserver_running: AtomicBool,
     messages: Sender<ActorMessage>,
 }
 
@@ -246,6 +248,7 @@ pub fn start(
             .collect(),
         late_writes: Mutex::new(Vec::new()),
         running: AtomicU32::new(0),
+        forkserver_running: AtomicBool::new(false),
         program,
         settings,
         control,

@@ -1,7 +1,7 @@
 //! Python's exceptions as the engines raise them, each name and message stated once, as
 //! CPython 3.11 prints them (the last line of a traceback: `name: message`).
 
-use crate::engine::program::Arith;
+use crate::engine::program::{Arith, RaisedIn};
 
 /// A Python exception: its name as a traceback shows it, and its message (often empty).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -72,10 +72,21 @@ pub fn zero_divisor(op: Arith) -> PyError {
     }
 }
 
-/// What CPython prints for an exception a thread does not catch: `Exception in thread
-/// NAME:` first and `name: message` last (the traceback between them is left out).
-pub fn uncaught(thread: &str, exception: &str, message: &str) -> [String; 2] {
-    [format!("Exception in thread {thread}:"), format!("{exception}: {message}")]
+/// What CPython prints for an exception a thread does not catch, but for the traceback's
+/// frames: who raised it (a thread's or a child process's header; none for the main
+/// thread), `Traceback (most recent call last):`, and `name: message` (the name alone
+/// when the message is empty, as `EOFError`).
+pub fn uncaught(raised_in: RaisedIn, thread: &str, exception: &str, message: &str) -> Vec<String> {
+    let mut lines = match raised_in {
+        RaisedIn::MainThread => vec![],
+        RaisedIn::ChildProcess => vec![format!("Process {thread}:")],
+        RaisedIn::Thread => vec![format!("Exception in thread {thread}:")],
+    };
+    lines.push("Traceback (most recent call last):".into());
+    let last = if message.is_empty() { exception.to_string() } else { format!("{exception}: {message}") };
+    // A message's notes (3.11+ `add_note`) follow it, a line each.
+    lines.extend(last.lines().map(str::to_string));
+    lines
 }
 
 /// Every error above, each with the Python that raises it (for the test against CPython).

@@ -121,6 +121,7 @@ mod tests {
             parent: Some(ProcessId(0)),
             start_method: StartMethod::Fork,
             daemon,
+            unpicklable: None,
         };
         let actor = |process: u16, role, daemon| ActorDef {
             name: String::new(),
@@ -132,7 +133,13 @@ mod tests {
         Program {
             source: String::new(),
             processes: vec![
-                ProcessDef { name: "MainProcess".into(), parent: None, start_method: StartMethod::Main, daemon: false },
+                ProcessDef {
+                    name: "MainProcess".into(),
+                    parent: None,
+                    start_method: StartMethod::Main,
+                    daemon: false,
+                    unpicklable: None,
+                },
                 process("Process-1", false),
                 process("Process-2", true),
             ],

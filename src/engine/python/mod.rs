@@ -25,12 +25,14 @@
 
 pub mod any_lock;
 pub mod barrier;
+pub mod build;
 pub mod condition;
 pub mod errors;
 pub mod event;
 pub mod lifecycle;
 pub mod list;
 pub mod lock;
+pub mod pickling;
 pub mod pipe;
 pub mod pool;
 pub mod queue;

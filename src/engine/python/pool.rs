@@ -142,14 +142,15 @@ pub fn add_pool(program: &mut Program, plan: &PoolPlan, task: &[Op], callback: &
     let mut workers = Vec::new();
     for i in 0..plan.processes {
         program.processes.push(ProcessDef {
-            name: format!("ForkPoolWorker-{}", i + 1),
+            name: format!("{}PoolWorker-{}", plan.start_method.pool_worker_prefix(), i + 1),
             parent: Some(ProcessId(0)),
             start_method: plan.start_method,
             daemon: true,
+            unpicklable: None,
         });
         let process = ProcessId(program.processes.len() as u16 - 1);
         program.actors.push(ActorDef {
-            name: format!("ForkPoolWorker-{}", i + 1),
+            name: format!("{}PoolWorker-{}", plan.start_method.pool_worker_prefix(), i + 1),
             process,
             role: ActorRole::ProcessMain,
             daemon: false,

@@ -204,6 +204,8 @@ pub struct Sim {
     threads_started: Vec<usize>,
     /// How many child processes each process has started: its first fork is slower.
     children_started: Vec<usize>,
+    /// Whether `forkserver`'s server is up (the first child under it starts it).
+    forkserver_running: bool,
     /// The actors that could run at the earliest time, a turn's scratch.
     candidates: Vec<usize>,
     process_exited: Vec<bool>,
@@ -288,6 +290,7 @@ impl Sim {
             process_started: vec![false; processes],
             threads_started: vec![0; processes],
             children_started: vec![0; processes],
+            forkserver_running: false,
             candidates: Vec::new(),
             process_exited: vec![false; processes],
             actors,
@@ -363,6 +366,15 @@ impl Sim {
         candidates[(h % candidates.len() as u64) as usize]
     }
 
+    /// What Python code that costs `base` on the GIL build costs on the build modelled (a
+    /// free-threaded build's single-thread overhead).
+    fn bytecode(&self, base: Nanos) -> Nanos {
+        match self.settings.run.python.bytecode_permille() {
+            1_000 => base,
+            permille => base.saturating_mul(permille) / 1_000,
+        }
+    }
+
     fn cost(&mut self, base: Nanos) -> Nanos {
         jitter(&mut self.rng, base)
     }
@@ -392,7 +404,8 @@ impl Sim {
     /// Raises a Python exception in actor `a`: the thread prints it and ends.
     fn raise(&mut self, a: usize, error: PyError, at: Nanos) -> Result<(), SimError> {
         let line = self.line(a);
-        self.actors[a].rec.raise(at, line, error.exception, error.message.to_string());
+        let raised_in = self.program.raised_in(ActorId(a as u16));
+        self.actors[a].rec.raise(at, line, raised_in, error.exception, error.message.to_string());
         self.exit(a, at)
     }
 }

@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::{ActorMetrics, ConsoleWrite, Mark, MarkKind, Nanos, PythonError, Span, SpanKind};
-use crate::engine::program::{ActorId, Line};
+use crate::engine::program::{ActorId, Line, RaisedIn};
 
 /// How many of the newest spans a new span may merge into.
 const MERGE_LOOKBACK: usize = 8;
@@ -140,9 +140,10 @@ impl ActorRecorder {
         self.mark(MarkKind::Printed(index), at, line);
     }
 
-    pub fn raise(&mut self, at: Nanos, line: Line, exception: &str, message: String) {
+    pub fn raise(&mut self, at: Nanos, line: Line, raised_in: RaisedIn, exception: &str, message: String) {
         let index = self.errors.len() as u32;
-        self.errors.push(PythonError { actor: self.actor, line, exception: exception.to_string(), message });
+        let exception = exception.to_string();
+        self.errors.push(PythonError { actor: self.actor, line, exception, message, raised_in });
         self.mark(MarkKind::Raised(index), at, line);
     }
 

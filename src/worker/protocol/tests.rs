@@ -7,7 +7,7 @@ fn frame() -> Frame {
 use crate::engine::control::StopReason;
 use crate::engine::explore::Found;
 use crate::engine::live::probe::JobReport;
-use crate::engine::program::{ActorId, ObjectId, ProcessId};
+use crate::engine::program::{ActorId, ObjectId, ProcessId, RaisedIn};
 use crate::engine::schedule::Schedule;
 use crate::engine::trace::{
     ActorInfo, ActorMetrics, ConsoleOmitted, ConsoleWrite, EngineKind, Mark, MarkKind, Outcome, PythonError, Span,
@@ -55,6 +55,7 @@ fn sample_trace() -> Trace {
             line: 7,
             exception: "RuntimeError".into(),
             message: "release unlocked lock".into(),
+            raised_in: RaisedIn::Thread,
         }],
         metrics: vec![ActorMetrics { busy: 1, waiting_gil: 2, blocked: 3, sleeping: 4, gil_acquisitions: 5, ops: 6 }],
         wall: 123_456_789,

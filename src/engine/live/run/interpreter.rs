@@ -11,8 +11,8 @@ use crate::engine::control::StopReason;
 use crate::engine::live::futex;
 use crate::engine::live::gil::{Gil, WAIT_SLICE};
 use crate::engine::program::{Cond, ObjectId, OpKind, Wait};
+use crate::engine::python::build::PythonModel;
 use crate::engine::python::errors::{self, PyError};
-use crate::engine::settings::PythonModel;
 use crate::engine::trace::{MarkKind, Nanos, SpanKind, WaitOn};
 
 /// Counters of padding (a cache line) around an actor's loop counters.
@@ -117,7 +117,8 @@ impl Actor {
 
     pub(super) fn raise(&mut self, error: PyError) -> Exit {
         let at = self.now();
-        self.rec.raise(at, self.line, error.exception, error.message.to_string());
+        let raised_in = self.shared.program.raised_in(self.id);
+        self.rec.raise(at, self.line, raised_in, error.exception, error.message.to_string());
         Exit::Raised
     }
 
@@ -165,7 +166,7 @@ impl Actor {
     pub(super) fn interpret(&mut self) -> Result<(), Exit> {
         let shared = self.shared.clone();
         let ops = &shared.program.actor(self.id).ops;
-        let every_op_is_a_check_point = shared.settings.python == PythonModel::V3_9;
+        let every_op_is_a_check_point = shared.settings.python.switch_model() == PythonModel::V3_9;
         // Written on every pass of a loop. A cache line of padding on each side: in the
         // browser one allocator hands out the actors' vectors side by side, and two threads
         // writing the same line run at a fraction of their speed.
@@ -185,7 +186,11 @@ impl Actor {
             }
             let mut next = pc + 1;
             match op.kind {
-                OpKind::Compute { units } => self.compute(units)?,
+                // A free-threaded build runs Python code slower by its documented overhead.
+                OpKind::Compute { units } => self.compute(match shared.settings.python.bytecode_permille() {
+                    1_000 => units,
+                    permille => units.saturating_mul(permille) / 1_000,
+                })?,
                 OpKind::Call => {}
                 OpKind::Set { reg, value } => self.regs[reg.0 as usize] = value,
                 OpKind::Add { reg, value } => {

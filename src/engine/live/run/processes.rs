@@ -8,6 +8,7 @@ use crate::engine::costs;
 use crate::engine::live::futex;
 use crate::engine::program::{ActorId, ActorRole, ProcessId, StartMethod, Wait};
 use crate::engine::python::lifecycle::{self, JoinsWhen};
+use crate::engine::python::pickling;
 use crate::engine::trace::{Nanos, SpanKind, WaitOn};
 
 impl Shared {
@@ -117,6 +118,9 @@ impl Actor {
         }
         let p = def.process.0 as usize;
         let process = &shared.program.processes[p];
+        if let Some(error) = pickling::start_error(process, shared.settings.python) {
+            return Err(self.raise(error));
+        }
         shared.pipe_copies(p, Some(process.parent.map_or(0, |q| q.0 as usize)));
         if process.start_method == StartMethod::Fork {
             let parent = process.parent.map_or(0, |q| q.0 as usize);
@@ -128,14 +132,20 @@ impl Actor {
                 *to.lock().unwrap_or_else(|e| e.into_inner()) = copy;
             }
         }
-        let cost = match process.start_method {
-            StartMethod::Spawn => costs::SPAWN_START,
-            _ => costs::FORK_START,
+        // The first child's start also starts the server, and waits for it to be up; later
+        // ones fork from it.
+        let (cost, back) = match process.start_method {
+            StartMethod::Spawn => (costs::SPAWN_START, costs::PROCESS_START_RETURN),
+            StartMethod::Forkserver if !shared.forkserver_running.swap(true, Ordering::SeqCst) => {
+                (costs::FORKSERVER_START_COLD, costs::FORKSERVER_SERVER_UP)
+            }
+            StartMethod::Forkserver => (costs::FORKSERVER_START, costs::PROCESS_START_RETURN),
+            _ => (costs::FORK_START, costs::PROCESS_START_RETURN),
         };
         let since = self.now();
         shared.processes[p].started.store(true, Ordering::SeqCst);
         // The child starts by itself; `start()` returns before it runs.
         spawn_actor(&shared, target, Some(Starting { since, work: cost }));
-        self.pause(costs::PROCESS_START_RETURN, SpanKind::Starting)
+        self.pause(back, SpanKind::Starting)
     }
 }

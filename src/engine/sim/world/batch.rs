@@ -134,34 +134,34 @@ impl Sim {
             };
             match op.kind {
                 Kind::Loop { to, times } if to == top => {
-                    cost += costs::LOOP;
+                    cost += self.bytecode(costs::LOOP);
                     let length = (i - top + 1) as u64;
                     return Some(Body { end: i, times, effect, cost, length });
                 }
-                Kind::Compute { units } => cost += units.saturating_mul(costs::COMPUTE_UNIT),
-                Kind::Call => cost += costs::CALL,
+                Kind::Compute { units } => cost += self.bytecode(units.saturating_mul(costs::COMPUTE_UNIT)),
+                Kind::Call => cost += self.bytecode(costs::CALL),
                 Kind::Set { reg, value } => {
-                    cost += costs::STEP;
+                    cost += self.bytecode(costs::STEP);
                     effect.set(Loc::Reg(reg.0), (None, value));
                 }
                 Kind::Add { reg, value } | Kind::Arith { reg, op: Arith::Add, value: Operand::Const(value) } => {
-                    cost += costs::STEP;
+                    cost += self.bytecode(costs::STEP);
                     let (base, offset) = effect.get(Loc::Reg(reg.0));
                     effect.set(Loc::Reg(reg.0), (base, offset.wrapping_add(value)));
                 }
                 Kind::Arith { reg, op: Arith::Sub, value: Operand::Const(value) } => {
-                    cost += costs::STEP;
+                    cost += self.bytecode(costs::STEP);
                     let (base, offset) = effect.get(Loc::Reg(reg.0));
                     effect.set(Loc::Reg(reg.0), (base, offset.wrapping_sub(value)));
                 }
                 Kind::Load { object, reg } => {
                     let from = var(object)?;
-                    cost += costs::STEP;
+                    cost += self.bytecode(costs::STEP);
                     effect.set(Loc::Reg(reg.0), effect.get(from));
                 }
                 Kind::Store { object, reg } => {
                     let to = var(object)?;
-                    cost += costs::STEP;
+                    cost += self.bytecode(costs::STEP);
                     effect.set(to, effect.get(Loc::Reg(reg.0)));
                 }
                 _ => return None,
@@ -224,7 +224,7 @@ impl Sim {
         }
         self.apply(a, &body, k, at);
         // The last operation taken was the loop's back-edge.
-        self.now = at + k * body.cost - costs::LOOP;
+        self.now = at + k * body.cost - self.bytecode(costs::LOOP);
         true
     }
 
@@ -308,7 +308,7 @@ impl Sim {
         if end == usize::MAX || ops[to..=end].iter().any(|op| !op.kind.is_private()) {
             return 0;
         }
-        let iteration: Nanos = ops[to..=end].iter().map(|op| private_cost(&op.kind)).sum();
+        let iteration: Nanos = ops[to..=end].iter().map(|op| self.bytecode(private_cost(&op.kind))).sum();
         let left = times.saturating_sub(actor.loop_counts[end] + 1);
         left.saturating_mul(iteration)
     }

@@ -5,8 +5,9 @@
 use super::{Block, Sim, Wake};
 use crate::engine::costs;
 use crate::engine::program::{render_text, ActorRole, Introspect, Op, OpKind, Reg, TextPart};
+use crate::engine::python::build::PythonModel;
 use crate::engine::python::errors;
-use crate::engine::settings::{OutputMode, PythonModel};
+use crate::engine::settings::OutputMode;
 use crate::engine::sim::settings::SimError;
 use crate::engine::trace::{Nanos, SpanKind};
 
@@ -79,7 +80,7 @@ impl Sim {
         };
         // A check point with a drop request: let go, and wait for the GIL like the others.
         if gil_on && self.gils[self.actors[a].process].drop_request {
-            let every_op = self.settings.run.python == PythonModel::V3_9;
+            let every_op = self.settings.run.python.switch_model() == PythonModel::V3_9;
             if every_op || op.kind.is_check_point(pc) {
                 let wait = self.gil_wait(a, at);
                 return self.block(a, wait, at);
@@ -187,6 +188,7 @@ impl Sim {
         // Timing noise matters where threads touch what others see while running side by
         // side; alone, or touching only its own state, an operation costs exactly the table's
         // (which lets such loops be batched).
+        let cost = self.bytecode(cost);
         let cost = if op.kind.is_private() || self.alone(a) { cost } else { self.cost(cost) };
         self.actors[a].pc = next;
         self.actors[a].clock = at + cost;

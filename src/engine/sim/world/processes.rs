@@ -5,6 +5,7 @@ use super::{Block, Phase, Sim, Wake};
 use crate::engine::costs;
 use crate::engine::program::{ActorId, ActorRole, ProcessId, StartMethod, Wait};
 use crate::engine::python::lifecycle::{self, JoinsWhen};
+use crate::engine::python::pickling;
 use crate::engine::sim::settings::SimError;
 use crate::engine::trace::{MarkKind, Nanos, SpanKind};
 
@@ -18,6 +19,12 @@ impl Sim {
         let role = self.program.actors[target].role;
         if let Err(error) = lifecycle::start(role, self.actors[target].phase != Phase::NotStarted) {
             return self.raise(a, error, at);
+        }
+        if role == ActorRole::ProcessMain {
+            let process = &self.program.processes[self.actors[target].process];
+            if let Some(error) = pickling::start_error(process, self.settings.run.python) {
+                return self.raise(a, error, at);
+            }
         }
         self.actors[a].pc += 1;
         if role == ActorRole::Thread {
@@ -50,6 +57,19 @@ impl Sim {
             StartMethod::Spawn => {
                 (self.spread(costs::SPAWN_FIRST_RUN, &costs::SPAWN_START_SPREAD), self.draw(&costs::SPAWN_START_RETURN))
             }
+            // The first child's start also starts the server, which imports the module once;
+            // later children are forked from it.
+            StartMethod::Forkserver if !self.forkserver_running => {
+                self.forkserver_running = true;
+                (
+                    self.spread(costs::FORKSERVER_FIRST_RUN_COLD, &costs::SPAWN_START_SPREAD),
+                    self.draw(&costs::FORKSERVER_START_RETURN_COLD),
+                )
+            }
+            StartMethod::Forkserver => (
+                self.spread(costs::FORKSERVER_FIRST_RUN, &costs::FORK_START_SPREAD),
+                self.draw(&costs::FORKSERVER_START_RETURN),
+            ),
             _ if first => (self.draw(&costs::FIRST_FORK_FIRST_RUN), self.draw(&costs::FIRST_FORK_START_RETURN)),
             _ => (self.spread(costs::FORK_FIRST_RUN, &costs::FORK_START_SPREAD), self.draw(&costs::FORK_START_RETURN)),
         };
@@ -112,6 +132,7 @@ impl Sim {
         }
         let teardown = match self.program.processes[p].start_method {
             StartMethod::Spawn => &costs::SPAWN_EXIT,
+            StartMethod::Forkserver => &costs::FORKSERVER_EXIT,
             _ => &costs::FORK_EXIT,
         };
         self.actors[a].teardown = self.draw(teardown);
