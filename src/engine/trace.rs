@@ -103,6 +103,10 @@ pub struct PythonError {
     /// `RuntimeError`, `ValueError`, `EOFError`, `threading.BrokenBarrierError`, ...
     pub exception: String,
     pub message: String,
+    /// The line where it first rose, in another thread, when it was raised again here
+    /// (`fut.result()` re-raising a task's exception).
+    #[serde(default)]
+    pub origin: Option<Line>,
     /// Where it was raised, which sets what Python prints before the traceback.
     pub raised_in: crate::engine::program::RaisedIn,
 }

@@ -120,6 +120,9 @@ pub fn errors(trace: &Trace) -> Vec<String> {
             let mut lines = uncaught(e.raised_in, thread, &e.exception, &e.message);
             let message_at = lines.iter().position(|l| l.starts_with(&e.exception)).unwrap_or(lines.len() - 1);
             lines.insert(message_at, format!("  line {}", e.line));
+            if let Some(origin) = e.origin {
+                lines.insert(message_at + 1, format!("  line {origin}"));
+            }
             lines.join("\n")
         })
         .collect()

@@ -103,6 +103,7 @@ mod tests {
             line: 3,
             exception: "EOFError".into(),
             message: "".into(),
+            origin: None,
             raised_in: RaisedIn::Thread,
         }];
         let names = ["MainThread".to_string(), "Thread-1".to_string()];

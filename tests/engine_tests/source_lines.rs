@@ -13,7 +13,7 @@ use interleave::lessons::{build_from_pairs, LESSONS};
 fn runs(program: &Program, op: &Op) -> bool {
     let text = line_text(&program.source, op.line).trim();
     let has = |words: &[&str]| words.iter().any(|w| text.contains(w));
-    let pool = has(&["Pool(", "pool."]);
+    let pool = has(&["Pool(", "pool.", "Executor(", "executor.", "as_completed(", ".result()"]);
     let pool_function = text.starts_with("def ");
     let in_loop =
         ["for ", "while "].iter().any(|w| text.starts_with(w) || enclosing(&program.source, op.line).starts_with(w));
@@ -24,6 +24,7 @@ fn runs(program: &Program, op: &Op) -> bool {
     let code = !text.is_empty() && !text.starts_with('#') && !text.starts_with("import ") && !text.starts_with("from ");
     match &op.kind {
         OpKind::Print { .. } => has(&["print("]),
+        OpKind::Raise { .. } => has(&["raise ", ".result()"]),
         OpKind::Sleep { .. } => has(&["sleep("]),
         OpKind::Start { .. } => has(&[".start()", "start_new_thread(", "Pool("]),
         // Leaving `with Pool(...)` ends the workers and waits for them.

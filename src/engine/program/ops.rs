@@ -1,7 +1,7 @@
 //! The operations of a Program, and what the engines ask of each: where a GIL check point
 //! is, whether it touches shared state, what it names.
 
-use super::{ActorId, Arith, Cond, Introspect, Micros, ObjectId, Operand, Program, Reg, TextPart, Wait};
+use super::{ActorId, Arith, Cond, Introspect, Line, Micros, ObjectId, Operand, Program, Reg, TextPart, Wait};
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum OpKind {
@@ -54,6 +54,13 @@ pub enum OpKind {
     /// `print(...)`: one write of the text and its newline, or two under unbuffered output.
     Print {
         text: Vec<TextPart>,
+    },
+    /// `raise exception(message)`: an exception the program raises itself (`fut.result()`
+    /// re-raising a task's); `origin` is the line where it first rose, in another thread.
+    Raise {
+        exception: &'static str,
+        message: String,
+        origin: Option<Line>,
     },
     /// Write introspection to a register.
     Introspect {
@@ -238,6 +245,7 @@ impl OpKind {
             Clock { reg } => format!("r{} = time.monotonic()", reg.0),
             Sleep { micros } => format!("time.sleep({})", *micros as f64 / 1e6),
             Print { .. } => "print(...)".into(),
+            Raise { exception, .. } => format!("raise {exception}"),
             Introspect { reg, .. } => format!("r{} = (introspection)", reg.0),
             Load { object: o, reg } => format!("r{} = {}", reg.0, object(*o)),
             ListAppend { object: o, value } => format!("{}.append({})", object(*o), operand(value)),

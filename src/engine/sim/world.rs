@@ -403,9 +403,21 @@ impl Sim {
 
     /// Raises a Python exception in actor `a`: the thread prints it and ends.
     fn raise(&mut self, a: usize, error: PyError, at: Nanos) -> Result<(), SimError> {
+        self.raise_again(a, error.exception, error.message.to_string(), None, at)
+    }
+
+    /// Raises an exception the program names, first risen at `origin` if it comes again.
+    fn raise_again(
+        &mut self,
+        a: usize,
+        exception: &str,
+        message: String,
+        origin: Option<crate::engine::program::Line>,
+        at: Nanos,
+    ) -> Result<(), SimError> {
         let line = self.line(a);
         let raised_in = self.program.raised_in(ActorId(a as u16));
-        self.actors[a].rec.raise(at, line, raised_in, error.exception, error.message.to_string());
+        self.actors[a].rec.raise_again(at, line, origin, raised_in, exception, message);
         self.exit(a, at)
     }
 }

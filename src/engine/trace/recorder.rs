@@ -141,9 +141,22 @@ impl ActorRecorder {
     }
 
     pub fn raise(&mut self, at: Nanos, line: Line, raised_in: RaisedIn, exception: &str, message: String) {
+        self.raise_again(at, line, None, raised_in, exception, message);
+    }
+
+    /// [`ActorRecorder::raise`] of an exception that first rose at `origin` in another thread.
+    pub fn raise_again(
+        &mut self,
+        at: Nanos,
+        line: Line,
+        origin: Option<Line>,
+        raised_in: RaisedIn,
+        exception: &str,
+        message: String,
+    ) {
         let index = self.errors.len() as u32;
         let exception = exception.to_string();
-        self.errors.push(PythonError { actor: self.actor, line, exception, message, raised_in });
+        self.errors.push(PythonError { actor: self.actor, line, exception, message, origin, raised_in });
         self.mark(MarkKind::Raised(index), at, line);
     }
 

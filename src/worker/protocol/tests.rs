@@ -55,6 +55,7 @@ fn sample_trace() -> Trace {
             line: 7,
             exception: "RuntimeError".into(),
             message: "release unlocked lock".into(),
+            origin: None,
             raised_in: RaisedIn::Thread,
         }],
         metrics: vec![ActorMetrics { busy: 1, waiting_gil: 2, blocked: 3, sleeping: 4, gil_acquisitions: 5, ops: 6 }],

@@ -227,6 +227,11 @@ impl Actor {
                 OpKind::Sleep { micros } => self.sleep(micros)?,
                 OpKind::Print { ref text } => self.print(text)?,
                 OpKind::Introspect { what, reg } => self.regs[reg.0 as usize] = self.introspect(what),
+                OpKind::Raise { exception, ref message, origin } => {
+                    let (at, raised_in) = (self.now(), shared.program.raised_in(self.id));
+                    self.rec.raise_again(at, self.line, origin, raised_in, exception, message.clone());
+                    return Err(Exit::Raised);
+                }
                 // Two separate atomic operations: the gap between them is where updates get lost.
                 OpKind::Load { object, reg } | OpKind::Store { object, reg } if self.is_value(object) => {
                     self.value_access(object, reg.0 as usize, matches!(op.kind, OpKind::Store { .. }))?

@@ -129,6 +129,9 @@ impl Sim {
                 }
             }
             OpKind::Clock { reg: r } => self.actors[a].regs[reg(r)] = (at / 1000) as i64,
+            OpKind::Raise { exception, ref message, origin } => {
+                return self.raise_again(a, exception, message.clone(), origin, at);
+            }
             OpKind::Introspect { what, reg: r } => {
                 let value = self.introspect(a, what);
                 self.actors[a].regs[reg(r)] = value;
