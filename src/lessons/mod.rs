@@ -79,6 +79,8 @@ catalogue! {
     pipe,
     queue,
     job_queue,
+    pickling,
+    free_threading,
     your_program,
 }
 
@@ -89,12 +91,16 @@ pub enum Group {
     Synchronisation,
     Gil,
     Processes,
+    /// What a learner meets in today's Python: `concurrent.futures`, start methods and
+    /// pickling, asyncio, free-threaded builds.
+    Modern,
     /// The learner's own program.
     Yours,
 }
 
 impl Group {
-    pub const ALL: [Group; 5] = [Group::Threads, Group::Synchronisation, Group::Gil, Group::Processes, Group::Yours];
+    pub const ALL: [Group; 6] =
+        [Group::Threads, Group::Synchronisation, Group::Gil, Group::Processes, Group::Modern, Group::Yours];
 }
 
 /// What the page knows of a lesson: its words, its knobs, which of them a variant shows,

@@ -8,6 +8,7 @@
 //! - `noise_gil`: the same around the GIL, thread starts, process exits and long timers.
 //! - `race_live`: the race lesson on real threads.
 //! - `lessons`: every lesson, told as it teaches, on both engines.
+//! - `modern`: the Modern Python lessons (free threading, start methods, pickling) on both engines.
 //! - `golden`: the golden run's hash, the same natively as in the browser.
 //! - `schedule`: taking turns by hand, and replaying schedules.
 //! - `explore`: exploring seeds and schedules for a run that breaks a lesson.
@@ -25,6 +26,7 @@ mod golden;
 mod knob_limits;
 mod lessons;
 mod live_pool;
+mod modern;
 mod noise;
 mod noise_gil;
 mod primitives;

@@ -13,6 +13,7 @@ pub fn group_name(lang: Lang, group: Group) -> &'static str {
             Group::Synchronisation => Key::GroupSynchronisation,
             Group::Gil => Key::GroupGil,
             Group::Processes => Key::GroupProcesses,
+            Group::Modern => Key::GroupModern,
             Group::Yours => Key::GroupYours,
         },
     )
