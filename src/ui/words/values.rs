@@ -218,6 +218,27 @@ pub fn measured_on(lang: Lang, threads: usize) -> String {
     }
 }
 
+/// The CPython a run models, what `sys._is_gil_enabled()` says in it, and, for a
+/// free-threaded build, its single-thread cost with where that figure comes from.
+pub fn python_build(lang: Lang, build: crate::engine::python::build::Build) -> String {
+    let label = build.label();
+    let gil = match (build.is_gil_enabled(), lang) {
+        (Some(on), _) => format!("`sys._is_gil_enabled()` = `{}`", if on { "True" } else { "False" }),
+        (None, Lang::En) => "with the GIL (`sys._is_gil_enabled()` came in 3.13)".to_string(),
+        (None, Lang::Ko) => "GIL 있음(`sys._is_gil_enabled()`는 3.13에 들어왔습니다)".to_string(),
+    };
+    let cost = build.bytecode_permille().saturating_sub(1_000) / 10;
+    match (build.free_threaded, lang) {
+        (false, _) => format!("Python {label} · {gil}"),
+        (true, Lang::En) => format!(
+            "Python {label} · {gil} · Python code {cost}% slower per thread: modelled from CPython's documentation"
+        ),
+        (true, Lang::Ko) => {
+            format!("파이썬 {label} · {gil} · 스레드마다 파이썬 코드 {cost}% 느림: CPython 문서로 모델링")
+        }
+    }
+}
+
 /// How a live run under `time_scale` maps to the program's own time: `real_ns` measured,
 /// which at `scale` real seconds per program second is `real / scale` of program time.
 pub fn scaled_time(lang: Lang, real_ns: u64, scale: f64) -> String {
