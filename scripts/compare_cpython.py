@@ -9,7 +9,10 @@ how we check that the model varies as CPython does; it prints verdicts, it fails
 `--lesson corpus` compares the compiler's corpus (tests/corpus/), learners' own programs
 run with `interleave run-file`.
 
-Run: python3 scripts/compare_cpython.py [--runs N | --quick] [--lesson ID]
+Run: python3 scripts/compare_cpython.py [--runs N | --quick] [--lesson ID] [--python PATH]
+
+`--python` runs another CPython (e.g. pyenv's 3.13) and sets the model's `python` knob to
+its version, for the figures that differ between versions (pickling's messages).
 """
 import argparse
 import collections
@@ -31,6 +34,8 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable  # `--python` picks another
+MODEL_PYTHON = None  # and sets the model's `python` knob to its version
 CLI = ROOT / "target" / "release" / "interleave"
 
 # CPython as a learner runs it: a machine's PYTHONUNBUFFERED would make every print two
@@ -94,6 +99,9 @@ def V(lesson, label, knobs=None, figures=(), timeout=10, cap=20):
 
 
 RACE = [("lost", lost), WALL]
+PICKLING = [ERRORS, ("child ran", count(r"^child got "))]
+FREE = [("items", number(r"(\d+) items,")), ("lost", lambda r: (lambda m: int(m[2]) - int(m[1]) if m else None)(
+    re.search(r"counter = (\d+) \(expected (\d+)\)", r["out"])))]
 ST = {"wait_s": 0.05}  # 1 s would make one run 12 s; the ties between threads stay
 SYNC = [ERRORS, LINES]
 PHIL = {"duration_s": 1}
@@ -126,7 +134,7 @@ VARIANTS = [
     V("gil", "cpu processes", {"mode": "processes"}, GIL, cap=10),
     V("gil", "cpu serial", {"mode": "serial"}, GIL[:1], cap=10),
     V("gil", "io threads x4", {"work": "io", "workers": 4}, GIL, cap=10),
-    *[V("threads_vs_processes", k, {"kind": k}, [US_EACH]) for k in ("thread", "fork", "spawn")],
+    *[V("threads_vs_processes", k, {"kind": k}, [US_EACH]) for k in ("thread", "fork", "spawn", "forkserver")],
     V("process_basics", "join, tty", {"output": "tty"}, [("results", count(r"squared is")), LINES]),
     V("process_basics", "join, pipe", {"output": "pipe"}, [("results", count(r"squared is")), LINES]),
     V("process_basics", "no join", {"join": "no"}, [("results", count(r"squared is")), LINES]),
@@ -144,6 +152,13 @@ VARIANTS = [
     V("queue", "unbounded", {"maxsize": 0}, [("got", count(r" got ")), WALL]),
     V("job_queue", "drain before", {"drain": "before"}, [("collected", number(r"collected (\d+) of"))]),
     V("job_queue", "drain after", {"drain": "after"}, [("collected", number(r"collected (\d+) of"))]),
+    *[V("pickling", f"{t}, {a}, {m}", {"target": t, "arg": a, "start_method": m}, PICKLING, timeout=5, cap=5)
+      for t, a in (("lambda", "number"), ("nested", "number"), ("function", "thread_lock"), ("function", "mp_lock"))
+      for m in ("fork", "spawn", "forkserver")],
+    V("process_basics", "forkserver", {"start_method": "forkserver"}, [("results", count(r"squared is")), WALL], cap=10),
+    V("process_basics", "spawn", {"start_method": "spawn"}, [("results", count(r"squared is")), WALL], cap=10),
+    V("free_threading", "GIL 8x5000", {}, FREE),
+    V("free_threading", "3.13t 8x5000", {"python": "3.13t"}, FREE, cap=0),  # no free-threaded CPython here: model only
 ]
 
 # The compiler's corpus: learners' own programs, run with `run-file` (those the compiler
@@ -160,6 +175,8 @@ def cli(*args):
 
 
 def sets(knobs):
+    if MODEL_PYTHON and "python" not in knobs:
+        knobs = {**knobs, "python": MODEL_PYTHON}
     return [a for k, v in knobs.items() for a in ("--set", f"{k}={v}")]
 
 
@@ -170,10 +187,9 @@ def simulated(v, seed):
         return {"out": out["console"], "time": out["python_time_s"], "stuck": out["outcome"] != "completed",
                 "errors": len(out["errors"])}
     out = json.loads(cli("run", v["lesson"], *sets(v["knobs"]), *common))
-    figs = out["findings"].get("figures", {})
     return {"out": out["console"], "time": out["python_time_s"], "stuck": out["outcome"] != "completed",
-            # The pipe lesson counts a child's uncaught EOFError as `eof`, not as an error.
-            "errors": figs.get("errors", figs.get("eof", 0))}
+            "errors": len(out["errors"]),
+            "raised": out["errors"][-1].splitlines()[-1] if out["errors"] else ""}
 
 
 def read_tty(master, chunks):
@@ -196,7 +212,7 @@ def cpython(path, tty, timeout):
             chunks = []
             reader = threading.Thread(target=read_tty, args=(master, chunks), daemon=True)
         start = time.perf_counter()
-        p = subprocess.Popen([sys.executable, str(path)], stdin=subprocess.DEVNULL, stdout=slave if tty else subprocess.PIPE,
+        p = subprocess.Popen([PYTHON, str(path)], stdin=subprocess.DEVNULL, stdout=slave if tty else subprocess.PIPE,
                              stderr=err, env=PLAIN_ENV, cwd=path.parent, start_new_session=True)
         stuck = False
         if tty:
@@ -222,8 +238,12 @@ def cpython(path, tty, timeout):
             elapsed = time.perf_counter() - start
             out = out.decode(errors="replace")
         err.seek(0)
-        errors = err.read().decode(errors="replace").count("Traceback (most recent call last)")
-    return {"out": out, "time": elapsed, "stuck": stuck, "errors": errors}
+        stderr = err.read().decode(errors="replace")
+        errors = stderr.count("Traceback (most recent call last)")
+        # The exception's own line: the last line of the last traceback, with an object's
+        # address (which changes every run) taken out.
+        raised = re.sub(r" at 0x[0-9a-f]+", "", stderr.strip().splitlines()[-1]) if errors else ""
+    return {"out": out, "time": elapsed, "stuck": stuck, "errors": errors, "raised": raised}
 
 
 def kill_group(p):
@@ -335,6 +355,14 @@ def compare(v, real, model):
     """Rows of (what, CPython, model, verdict) for one variant."""
     rows = [("orders", fmt_orders(orders(real)), fmt_orders(orders(model)), order_verdict(orders(real), orders(model))),
             ("stuck", rate(real), rate(model), stuck_verdict(real, model))]
+    raised_real = collections.Counter(r["raised"] for r in real if r.get("raised"))
+    raised_model = collections.Counter(r["raised"] for r in model if r.get("raised"))
+    if raised_real or raised_model:
+        # The exception's type and message, exactly as printed.
+        r_top = raised_real.most_common(1)[0][0] if raised_real else "-"
+        m_top = raised_model.most_common(1)[0][0] if raised_model else "-"
+        verdict = "n/a" if not real else "ok" if set(raised_real) == set(raised_model) else f"OFF ({m_top!r})"
+        rows.append(("raised", r_top[:28], m_top[:28], verdict))
     for name, read in v["figures"]:
         # A killed run's figures are partial, so only finished runs count.
         rs = [x for x in (read(r) for r in real if not r["stuck"]) if x is not None]
@@ -357,12 +385,19 @@ def main():
     parser.add_argument("--runs", type=int, help="CPython runs and model seeds per variant (default 20, fewer for slow ones)")
     parser.add_argument("--quick", action="store_true", help="5 runs each")
     parser.add_argument("--lesson", help="only this lesson id")
+    parser.add_argument("--python", help="the CPython to compare with (default: this one); the model takes its version")
     args = parser.parse_args()
+    global PYTHON, MODEL_PYTHON
+    if args.python:
+        PYTHON = args.python
+        MODEL_PYTHON = subprocess.run([PYTHON, "-c", "import sys; print('%d.%d' % sys.version_info[:2])"],
+                                      check=True, capture_output=True, text=True).stdout.strip()
     chosen = [v for v in VARIANTS if not args.lesson or v["lesson"] == args.lesson]
     if not chosen:
         sys.exit(f"no lesson {args.lesson!r}; ids: {' '.join(dict.fromkeys(v['lesson'] for v in VARIANTS))}")
     subprocess.run(["cargo", "build", "--release", "--quiet", "--bin", "interleave"], cwd=ROOT, check=True)
-    print(f"CPython {sys.version.split()[0]} vs the simulated engine, {os.cpu_count()} cores")
+    version = subprocess.run([PYTHON, "-c", "import sys; print(sys.version.split()[0])"], capture_output=True, text=True)
+    print(f"CPython {version.stdout.strip()} vs the simulated engine, {os.cpu_count()} cores")
     print("orders: how many distinct console orders, then the commonest as signature x count (same signature = same order);")
     print("        ok when the model shows CPython's commonest order about as often (Fisher's exact test, p >= 0.05)")
     print("figures: min/p50/max over finished runs; N is CPython runs/model seeds\n")

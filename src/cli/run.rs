@@ -11,7 +11,7 @@ use crate::engine::sim::{Sim, StepResult};
 use crate::engine::trace::{chrome_trace, RunLabel, Trace};
 use crate::i18n::Lang;
 use crate::knobs::{Common, FromKnobs};
-use crate::lessons::results::{deadlock, RunResults};
+use crate::lessons::results::{deadlock, errors, RunResults};
 use crate::lessons::{self, Built, Setup};
 
 pub fn run(args: LessonArgs) -> Result<String, String> {
@@ -43,6 +43,9 @@ pub fn run(args: LessonArgs) -> Result<String, String> {
     out.push_str(&format!("{}\n", findings.headline));
     for detail in &findings.details {
         out.push_str(&format!("{detail}\n"));
+    }
+    for error in errors(&trace) {
+        out.push_str(&format!("{error}\n"));
     }
     if let Some(edges) = deadlock(&trace) {
         out.push_str(&format!("deadlock: {}\n", edges.join("; ")));

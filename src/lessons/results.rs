@@ -29,6 +29,8 @@ pub struct RunResults<'a, K: Serialize> {
     run: RunFacts,
     findings: FindingsJson<'a>,
     deadlock: Option<Vec<String>>,
+    /// Each exception nobody caught, as Python prints it ([`errors`]).
+    errors: Vec<String>,
 }
 
 impl<'a, K: Serialize> RunResults<'a, K> {
@@ -50,6 +52,7 @@ impl<'a, K: Serialize> RunResults<'a, K> {
                 figures: Ordered(&findings.figures),
             },
             deadlock: deadlock(trace),
+            errors: errors(trace),
         }
     }
 

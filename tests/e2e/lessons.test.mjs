@@ -75,6 +75,22 @@ const LESSONS = {
   pipe: { live: '', changed: 'close_early=yes', defaults: /All 3 messages arrived, in the order they were sent: Hello World !/, after: /then recv\(\) raised EOFError/, number: ['messages', 1, 10] },
   queue: { live: '', changed: 'maxsize=0&items=2', defaults: /All 8 items went through/, after: /All 4 items went through/, number: ['items', 1, 50] },
   job_queue: { live: '', changed: 'drain=after', defaults: /Collected 0 of 10 results/, after: /All 10 results collected/, number: ['jobs', 1, 40] },
+  pickling: {
+    live: '',
+    changed: 'start_method=spawn',
+    defaults: /^The child ran and printed child got int \(fork, this version's default\)/,
+    after: /^p\.start\(\) raised AttributeError: Can't pickle local object 'main\.<locals>\.<lambda>' \(spawn, set with set_start_method\)/,
+    number: ['cores', 1, 64],
+  },
+  free_threading: {
+    live: 'increments=20000',
+    changed: 'python=3.13t&threads=4&increments=5000',
+    defaults: /^Python 3\.11: (40|160).000 of (40|160).000 items kept, and the counter is exact/,
+    after: /^Python 3\.13t: items\.append kept 20.000 of 20.000 items; counter \+= 1 lost \d/,
+    // On real threads the counter may come out exact when the threads happen not to overlap.
+    afterLive: /^Python 3\.13t: (items\.append kept 20.000 of 20.000 items|20.000 of 20.000 items kept)/,
+    number: ['threads', 1, 16],
+  },
   your_program: {
     live: '',
     changed: 'starter=deadlock',
