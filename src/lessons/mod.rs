@@ -79,6 +79,7 @@ catalogue! {
     pipe,
     queue,
     job_queue,
+    futures,
     pickling,
     free_threading,
     your_program,

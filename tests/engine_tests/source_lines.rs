@@ -24,13 +24,17 @@ fn runs(program: &Program, op: &Op) -> bool {
     let code = !text.is_empty() && !text.starts_with('#') && !text.starts_with("import ") && !text.starts_with("from ");
     match &op.kind {
         OpKind::Print { .. } => has(&["print("]),
-        OpKind::Raise { .. } => has(&["raise ", ".result()"]),
+        // Iterating `executor.map(...)` raises a task's exception again, as `.result()` does.
+        OpKind::Raise { .. } => has(&["raise ", ".result()", ".map("]),
         OpKind::Sleep { .. } => has(&["sleep("]),
-        OpKind::Start { .. } => has(&[".start()", "start_new_thread(", "Pool("]),
-        // Leaving `with Pool(...)` ends the workers and waits for them.
-        OpKind::Join { .. } => has(&[".join()", "with Pool("]),
-        OpKind::Acquire { .. } => has(&["acquire(", "with "]),
-        OpKind::Release { .. } => has(&["release(", "with "]),
+        // An executor's `submit` (or `map`) starts its worker threads or processes.
+        OpKind::Start { .. } => has(&[".start()", "start_new_thread(", "Pool(", "executor."]),
+        // Leaving `with Pool(...)` or `with ...Executor(...)` ends the workers and waits for them.
+        OpKind::Join { .. } => has(&[".join()", "with Pool(", "Executor("]),
+        // An executor's `submit` takes its idle workers' semaphore, without blocking.
+        OpKind::Acquire { .. } => has(&["acquire(", "with ", "executor."]),
+        // `executor.map`'s results, ending with an exception, cancel the futures not yet running.
+        OpKind::Release { .. } => has(&["release(", "with ", "executor."]),
         OpKind::CondWait { .. } | OpKind::EventWait { .. } | OpKind::BarrierWait { .. } => has(&[".wait("]),
         OpKind::CondNotify { .. } => has(&[".notify"]),
         OpKind::EventSet { .. } => has(&[".set()"]),
@@ -39,7 +43,8 @@ fn runs(program: &Program, op: &Op) -> bool {
         OpKind::Put { .. } => has(&[".put("]) || pool || pool_function,
         OpKind::Get { .. } => has(&[".get("]) || pool || pool_function,
         OpKind::QueueEmpty { .. } => has(&[".empty()"]),
-        OpKind::QueueFull { .. } => has(&[".full()"]),
+        // A process executor's management thread fills the call queue while it is not full.
+        OpKind::QueueFull { .. } => has(&[".full()", "Executor("]),
         OpKind::Send { .. } => has(&[".send("]),
         OpKind::Recv { .. } => has(&[".recv("]),
         OpKind::Close { .. } => has(&[".close("]),
