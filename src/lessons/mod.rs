@@ -81,6 +81,7 @@ catalogue! {
     job_queue,
     pickling,
     free_threading,
+    asyncio_vs_threads,
     your_program,
 }
 

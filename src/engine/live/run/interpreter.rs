@@ -271,6 +271,7 @@ impl Actor {
                 OpKind::Close { object, end } => self.close(object, end),
                 OpKind::Start { actor } => self.start(actor)?,
                 OpKind::Join { actor, wait } => self.join(actor, wait)?,
+                OpKind::CreateTask { .. } | OpKind::AwaitSleep { .. } | OpKind::AwaitTask { .. } => todo!(),
             }
             pc = next;
         }
