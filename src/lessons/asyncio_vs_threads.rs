@@ -29,7 +29,7 @@ const KNOBS: &[KnobSpec] = &[
 pub const INFO: LessonInfo = LessonInfo {
     id: "asyncio_vs_threads",
     group: Group::Modern,
-    title: Text { en: "asyncio or threads", ko: "asyncio와 스레드" },
+    title: Text { en: "`asyncio` or threads", ko: "`asyncio`와 스레드" },
     teaser: Text {
         en: "One thread, an event loop, switches only at `await`: what that makes safe, and what one blocking call \
              does to every task.",
@@ -45,14 +45,14 @@ pub const INFO: LessonInfo = LessonInfo {
 /// What the lesson says of itself, sent to the page with its Python.
 pub const WORDS: LessonWords = LessonWords {
     explanation: Text {
-        en: "asyncio runs many tasks on one thread. The event loop runs one task until it reaches an `await`, then \
+        en: "`asyncio` runs many tasks on one thread. The event loop runs one task until it reaches an `await`, then \
              the next ready task: nothing else ever interrupts a task. So `counter += 1`, with no `await` inside, \
              is safe. Put `await asyncio.sleep(0)` between the read and the write and every task reads the same \
              value before any writes: updates are lost, the same way on every run. Waiting is cheap: tasks that \
              `await asyncio.sleep` wait together. But a blocking call such as `time.sleep` inside a coroutine \
              holds the one thread, and every other task waits for it. Threads are switched by the GIL and the \
              operating system instead, anywhere, and a blocking call stops only its own thread.",
-        ko: "asyncio는 스레드 하나에서 태스크 여러 개를 돌립니다. 이벤트 루프는 태스크 하나를 `await`에 닿을 때까지 \
+        ko: "`asyncio`는 스레드 하나에서 태스크 여러 개를 돌립니다. 이벤트 루프는 태스크 하나를 `await`에 닿을 때까지 \
              돌리고, 그다음 준비된 태스크로 넘어갑니다. 그 밖에는 아무것도 태스크를 끊지 않습니다. 그래서 안에 \
              `await`가 없는 `counter += 1`은 안전합니다. 읽기와 쓰기 사이에 `await asyncio.sleep(0)`를 넣으면 \
              모든 태스크가 누구도 쓰기 전에 같은 값을 읽어, 업데이트가 매번 똑같이 사라집니다. 기다림은 값쌉니다. \
@@ -61,8 +61,8 @@ pub const WORDS: LessonWords = LessonWords {
              아무 데서나 바꾸고, 막히는 호출은 제 스레드만 멈춥니다.",
     },
     seed_changes: Text {
-        en: "With asyncio, only the timings: the order of the tasks and the count are fixed by the loop.",
-        ko: "asyncio에서는 시각만 달라집니다. 태스크의 순서와 셈은 루프가 정합니다.",
+        en: "With `asyncio`, only the timings: the order of the tasks and the count are fixed by the loop.",
+        ko: "`asyncio`에서는 시각만 달라집니다. 태스크의 순서와 셈은 루프가 정합니다.",
     },
     knobs: &[
         KnobWords {

@@ -35,7 +35,9 @@ use crate::engine::control::{Control, StopReason};
 use crate::engine::live::futex;
 use crate::engine::live::gil::Gil;
 use crate::engine::live::Spawner;
-use crate::engine::program::{ActorId, ActorRole, Line, ObjectId, ObjectKind, OpKind, Program, ProgramError, REGISTERS};
+use crate::engine::program::{
+    ActorId, ActorRole, Line, ObjectId, ObjectKind, OpKind, Program, ProgramError, REGISTERS,
+};
 use crate::engine::python::list::List;
 use crate::engine::settings::RunSettings;
 use crate::engine::trace::{

@@ -20,10 +20,9 @@ pub enum ProgramError {
     PipeEndOutOfRange { actor: String, op: usize, end: u8 },
     BadInnerLock { object: String },
     ZeroBarrierParties { object: String },
-    /// `create_task` or `await` of something that is not a task of the same loop, or a
-    /// thread's `start` or `join` of a task.
+    // `create_task` or `await` of what is not a task of the same loop; `start` or `join` of a task.
     WrongTarget { actor: String, op: usize, target: String, expected: &'static str },
-    /// An `await` outside a coroutine: in a thread other than a loop's main thread.
+    // An `await` in a thread other than a loop's main thread.
     AwaitOutsideCoroutine { actor: String, op: usize },
 }
 

@@ -56,9 +56,11 @@ pub fn may_exit(
     running: impl Fn(ProcessId) -> bool,
 ) -> bool {
     // A task lives no longer than its loop (`asyncio.run` cancels what is left).
-    let threads_left = program.actors.iter().enumerate().any(|(i, def)| {
-        def.process == p && !def.daemon && def.role != ActorRole::Task && alive(ActorId(i as u16))
-    });
+    let threads_left = program
+        .actors
+        .iter()
+        .enumerate()
+        .any(|(i, def)| def.process == p && !def.daemon && def.role != ActorRole::Task && alive(ActorId(i as u16)));
     let children_left = children(program, p).any(|(c, daemon)| !daemon && running(c));
     !threads_left && !children_left
 }
