@@ -148,6 +148,10 @@ pub enum ActorRole {
     ProcessMain,
     /// A thread started by an `Op::Start` from its own process.
     Thread,
+    /// An asyncio task (`asyncio.create_task`, `gather`): a coroutine run by its process's
+    /// event loop, on the process's main thread (which runs `asyncio.run(main())` and is
+    /// the loop's main coroutine). Never a thread of its own.
+    Task,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -377,7 +381,7 @@ impl Program {
         match (def.role, def.process.0) {
             (ActorRole::ProcessMain, 0) => RaisedIn::MainThread,
             (ActorRole::ProcessMain, _) => RaisedIn::ChildProcess,
-            (ActorRole::Thread, _) => RaisedIn::Thread,
+            (ActorRole::Thread | ActorRole::Task, _) => RaisedIn::Thread,
         }
     }
 

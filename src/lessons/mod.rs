@@ -82,6 +82,7 @@ catalogue! {
     futures,
     pickling,
     free_threading,
+    asyncio_vs_threads,
     your_program,
 }
 

@@ -9,6 +9,7 @@
 //! - `race_live`: the race lesson on real threads.
 //! - `lessons`: every lesson, told as it teaches, on both engines.
 //! - `modern`: the Modern Python lessons (free threading, start methods, pickling) on both engines.
+//! - `asyncio`: asyncio's tasks on one thread, and the `asyncio_vs_threads` lesson, on both engines.
 //! - `golden`: the golden run's hash, the same natively as in the browser.
 //! - `schedule`: taking turns by hand, and replaying schedules.
 //! - `explore`: exploring seeds and schedules for a run that breaks a lesson.
@@ -20,6 +21,7 @@
 //! - `live_pool`: the live engine's thread pool probe (jobs on distinct threads, Cancel).
 //! - `trace_stream`: streaming a trace in batches and decoding it on the other side.
 
+mod asyncio;
 mod build;
 mod explore;
 mod golden;

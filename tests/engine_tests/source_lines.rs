@@ -48,6 +48,9 @@ fn runs(program: &Program, op: &Op) -> bool {
         OpKind::Send { .. } => has(&[".send("]),
         OpKind::Recv { .. } => has(&[".recv("]),
         OpKind::Close { .. } => has(&[".close("]),
+        OpKind::CreateTask { .. } => has(&["create_task(", "gather("]),
+        OpKind::AwaitSleep { .. } => has(&["await asyncio.sleep("]),
+        OpKind::AwaitTask { .. } => has(&["await "]),
         OpKind::Load { object, .. } | OpKind::Store { object, .. } => names(object),
         OpKind::ListAppend { object, .. }
         | OpKind::ListGet { object, .. }

@@ -15,12 +15,13 @@
 //!
 //! Here: starting a run, what its actors share, and its end. Below: `interpreter` (an
 //! actor's loop, the GIL and blocking), `work` (computing, sleeping, printing), `objects`
-//! (the Python objects and their calls), `processes` (start, join and exit), `watchdog`
-//! (deadlocks and stuck runs).
+//! (the Python objects and their calls), `processes` (start, join and exit), `tasks`
+//! (asyncio's tasks, on their loop's thread), `watchdog` (deadlocks and stuck runs).
 
 mod interpreter;
 mod objects;
 mod processes;
+mod tasks;
 mod watchdog;
 mod work;
 
@@ -34,7 +35,9 @@ use crate::engine::control::{Control, StopReason};
 use crate::engine::live::futex;
 use crate::engine::live::gil::Gil;
 use crate::engine::live::Spawner;
-use crate::engine::program::{ActorId, Line, ObjectId, ObjectKind, OpKind, Program, ProgramError, REGISTERS};
+use crate::engine::program::{
+    ActorId, ActorRole, Line, ObjectId, ObjectKind, OpKind, Program, ProgramError, REGISTERS,
+};
 use crate::engine::python::list::List;
 use crate::engine::settings::RunSettings;
 use crate::engine::trace::{
@@ -160,8 +163,10 @@ pub fn check(program: &Program, pool_threads: usize) -> Result<(), StartError> {
             }
         }
     }
-    if program.actors.len() > pool_threads {
-        return Err(StartError::TooManyActors { actors: program.actors.len(), pool_threads });
+    // A task runs on its loop's thread, and needs none of its own.
+    let threads = program.actors.iter().filter(|a| a.role != ActorRole::Task).count();
+    if threads > pool_threads {
+        return Err(StartError::TooManyActors { actors: threads, pool_threads });
     }
     Ok(())
 }
@@ -404,6 +409,8 @@ struct Actor {
     holds_gil: bool,
     line: Line,
     last_batch: Nanos,
+    /// The asyncio loop this thread runs, once it has created a task.
+    event_loop: Option<Box<tasks::LiveLoop>>,
 }
 
 fn run_actor(shared: Arc<Shared>, id: ActorId, starting: Option<Starting>) {
@@ -420,6 +427,7 @@ fn run_actor(shared: Arc<Shared>, id: ActorId, starting: Option<Starting>) {
         holds_gil: false,
         line: shared.program.actor(id).ops.first().map_or(1, |op| op.line),
         last_batch: 0,
+        event_loop: None,
     };
     // A new process runs once it has done its start-up work (the page sees it as Starting).
     let ready = match starting {
@@ -443,6 +451,7 @@ fn run_actor(shared: Arc<Shared>, id: ActorId, starting: Option<Starting>) {
     let end = actor.now();
     // A stop needs no further action here: every other actor sees it in the control block.
     let _ = result;
+    actor.end_loop(end);
     actor.rec.close_all(end);
     actor.release_gil(end);
     actor.rec.mark(MarkKind::Exited, end, actor.line);

@@ -203,6 +203,22 @@ pub enum OpKind {
         actor: ActorId,
         wait: Wait,
     },
+
+    // --- asyncio ------------------------------------------------------------------------
+    /// `asyncio.create_task(coro)` (or one of `gather`'s coroutines): schedules the task on
+    /// the loop and returns at once; it runs once the caller awaits.
+    CreateTask {
+        actor: ActorId,
+    },
+    /// `await asyncio.sleep(s)`: the task waits and the loop runs the others; `0` only
+    /// yields, behind every task ready now.
+    AwaitSleep {
+        micros: Micros,
+    },
+    /// `await task` (or `gather`'s wait for it): suspends until that task has ended.
+    AwaitTask {
+        actor: ActorId,
+    },
 }
 
 impl OpKind {
@@ -274,6 +290,9 @@ impl OpKind {
             Close { object: o, end: e } => format!("{}[{}].close()", object(*o), end(*e)),
             Start { actor: a } => format!("{}.start()", actor(*a)),
             Join { actor: a, wait: w } => format!("{}.join({})", actor(*a), wait(*w)),
+            CreateTask { actor: a } => format!("asyncio.create_task({})", actor(*a)),
+            AwaitSleep { micros } => format!("await asyncio.sleep({})", *micros as f64 / 1e6),
+            AwaitTask { actor: a } => format!("await {}", actor(*a)),
         }
     }
 
@@ -305,7 +324,9 @@ impl OpKind {
         )
     }
 
-    /// Operations that release the GIL while they wait or work outside the interpreter.
+    /// Operations that release the GIL while they wait or work outside the interpreter. An
+    /// `await` is not one: the loop's thread keeps the GIL from task to task, and lets it
+    /// go only while it waits for a timer with no task ready.
     pub fn releases_gil(&self) -> bool {
         matches!(
             self,
@@ -362,10 +383,18 @@ impl OpKind {
         }
     }
 
+    /// Whether it is one of asyncio's operations, which only a loop's coroutine may run.
+    pub fn is_async(&self) -> bool {
+        matches!(self, OpKind::CreateTask { .. } | OpKind::AwaitSleep { .. } | OpKind::AwaitTask { .. })
+    }
+
     /// The actor an operation names, for start and join.
     pub fn target_actor(&self) -> Option<ActorId> {
         match *self {
-            OpKind::Start { actor } | OpKind::Join { actor, .. } => Some(actor),
+            OpKind::Start { actor }
+            | OpKind::Join { actor, .. }
+            | OpKind::CreateTask { actor }
+            | OpKind::AwaitTask { actor } => Some(actor),
             OpKind::Introspect { what: Introspect::IsAlive(actor), .. } => Some(actor),
             _ => None,
         }

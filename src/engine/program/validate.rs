@@ -20,6 +20,10 @@ pub enum ProgramError {
     PipeEndOutOfRange { actor: String, op: usize, end: u8 },
     BadInnerLock { object: String },
     ZeroBarrierParties { object: String },
+    // `create_task` or `await` of what is not a task of the same loop; `start` or `join` of a task.
+    WrongTarget { actor: String, op: usize, target: String, expected: &'static str },
+    // An `await` in a thread other than a loop's main thread.
+    AwaitOutsideCoroutine { actor: String, op: usize },
 }
 
 impl fmt::Display for ProgramError {
@@ -50,6 +54,10 @@ impl fmt::Display for ProgramError {
             }
             BadInnerLock { object } => write!(f, "{object} must wrap a Lock or RLock"),
             ZeroBarrierParties { object } => write!(f, "{object} needs at least one party"),
+            WrongTarget { actor, op, target, expected } => {
+                write!(f, "{actor} op {op} names {target}, which is not {expected}")
+            }
+            AwaitOutsideCoroutine { actor, op } => write!(f, "{actor} op {op} awaits outside a coroutine"),
         }
     }
 }
@@ -93,9 +101,25 @@ impl Program {
                     }
                 }
                 if let Some(target) = op.kind.target_actor() {
-                    if target.0 as usize >= self.actors.len() {
+                    let Some(def) = self.actors.get(target.0 as usize) else {
                         return Err(ActorMissing { actor: name(), op: op_index, target: target.0 });
+                    };
+                    let is_task = def.role == ActorRole::Task;
+                    let expected = match op.kind {
+                        OpKind::CreateTask { .. } | OpKind::AwaitTask { .. }
+                            if !is_task || def.process != actor.process =>
+                        {
+                            Some("a task of the same event loop")
+                        }
+                        OpKind::Start { .. } | OpKind::Join { .. } if is_task => Some("a thread or a process"),
+                        _ => None,
+                    };
+                    if let Some(expected) = expected {
+                        return Err(WrongTarget { actor: name(), op: op_index, target: def.name.clone(), expected });
                     }
+                }
+                if op.kind.is_async() && actor.role == ActorRole::Thread {
+                    return Err(AwaitOutsideCoroutine { actor: name(), op: op_index });
                 }
                 for reg in registers_of(&op.kind) {
                     if reg.0 as usize >= REGISTERS {

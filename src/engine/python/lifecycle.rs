@@ -11,7 +11,7 @@ use crate::engine::python::errors::{self, PyError};
 pub fn start(role: ActorRole, already_started: bool) -> Result<(), PyError> {
     match (already_started, role) {
         (false, _) => Ok(()),
-        (true, ActorRole::Thread) => Err(errors::THREAD_STARTED_TWICE),
+        (true, ActorRole::Thread | ActorRole::Task) => Err(errors::THREAD_STARTED_TWICE),
         (true, ActorRole::ProcessMain) => Err(errors::PROCESS_STARTED_TWICE),
     }
 }
@@ -24,7 +24,7 @@ pub fn join(me: ActorId, target: ActorId, role: ActorRole, started: bool) -> Res
     }
     match (started, role) {
         (true, _) => Ok(()),
-        (false, ActorRole::Thread) => Err(errors::JOIN_UNSTARTED_THREAD),
+        (false, ActorRole::Thread | ActorRole::Task) => Err(errors::JOIN_UNSTARTED_THREAD),
         (false, ActorRole::ProcessMain) => Err(errors::JOIN_UNSTARTED_PROCESS),
     }
 }
@@ -42,7 +42,7 @@ pub enum JoinsWhen {
 pub fn joins_when(program: &Program, target: ActorId) -> JoinsWhen {
     let def = program.actor(target);
     match def.role {
-        ActorRole::Thread => JoinsWhen::ThreadEnded,
+        ActorRole::Thread | ActorRole::Task => JoinsWhen::ThreadEnded,
         ActorRole::ProcessMain => JoinsWhen::ProcessExited(def.process),
     }
 }
@@ -55,8 +55,12 @@ pub fn may_exit(
     alive: impl Fn(ActorId) -> bool,
     running: impl Fn(ProcessId) -> bool,
 ) -> bool {
-    let threads_left =
-        program.actors.iter().enumerate().any(|(i, def)| def.process == p && !def.daemon && alive(ActorId(i as u16)));
+    // A task lives no longer than its loop (`asyncio.run` cancels what is left).
+    let threads_left = program
+        .actors
+        .iter()
+        .enumerate()
+        .any(|(i, def)| def.process == p && !def.daemon && def.role != ActorRole::Task && alive(ActorId(i as u16)));
     let children_left = children(program, p).any(|(c, daemon)| !daemon && running(c));
     !threads_left && !children_left
 }

@@ -29,6 +29,7 @@ pub mod build;
 pub mod condition;
 pub mod errors;
 pub mod event;
+pub mod event_loop;
 pub mod lifecycle;
 pub mod list;
 pub mod lock;

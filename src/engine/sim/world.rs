@@ -9,7 +9,9 @@
 //! - `outcome`: the end of a run and its Trace;
 //! - `stepper`: the run between two turns, as the stepper shows and drives it;
 //! - `turns`: the log of turns the explorer branches at;
-//! - `batch`: loops run many iterations at once.
+//! - `batch`: loops run many iterations at once;
+//! - `tasks`: asyncio's tasks on their loop's thread, by the rules of
+//!   [`crate::engine::python::event_loop`].
 
 mod batch;
 mod gil;
@@ -19,6 +21,7 @@ mod outcome;
 mod processes;
 mod scheduler;
 mod stepper;
+mod tasks;
 mod turns;
 
 pub use stepper::{ActorView, Snapshot, TurnResult};
@@ -27,6 +30,7 @@ pub use turns::TurnRecord;
 use std::collections::VecDeque;
 
 use crate::engine::program::{ActorId, ObjectId, Program, REGISTERS};
+use crate::engine::python::event_loop::EventLoop;
 use crate::engine::python::list::List;
 use crate::engine::python::PyError;
 use crate::engine::schedule::{Pick, Schedule};
@@ -98,6 +102,14 @@ enum Block {
         object: ObjectId,
         end: u8,
     },
+    /// An asyncio task suspended at an `await`: on a timer (`asyncio.sleep`) until `until`,
+    /// or on the end of the task `on`.
+    Await {
+        until: Option<Nanos>,
+        on: Option<ActorId>,
+    },
+    /// An asyncio task in its loop's ready queue: it runs when the loop gets to it.
+    Ready,
 }
 
 impl Block {
@@ -112,7 +124,8 @@ impl Block {
             | Block::Join { until, .. }
             | Block::Put { until, .. }
             | Block::Get { until, .. } => until,
-            Block::Barrier { .. } | Block::Recv { .. } | Block::StartOf { .. } => None,
+            Block::Await { until, .. } => until,
+            Block::Barrier { .. } | Block::Recv { .. } | Block::StartOf { .. } | Block::Ready => None,
         }
     }
 
@@ -125,8 +138,10 @@ impl Block {
             | Block::Put { object, .. }
             | Block::Get { object, .. }
             | Block::Recv { object, .. } => Some(WaitOn::Object(object)),
-            Block::Join { actor, .. } => Some(WaitOn::Actor(actor)),
-            Block::Gil { .. } | Block::Pause { .. } | Block::StartOf { .. } => None,
+            Block::Join { actor, .. } | Block::Await { on: Some(actor), .. } => Some(WaitOn::Actor(actor)),
+            Block::Gil { .. } | Block::Pause { .. } | Block::StartOf { .. } | Block::Await { .. } | Block::Ready => {
+                None
+            }
         }
     }
 }
@@ -204,6 +219,8 @@ pub struct Sim {
     threads_started: Vec<usize>,
     /// How many child processes each process has started: its first fork is slower.
     children_started: Vec<usize>,
+    /// Each process's asyncio event loop, once its first task is created.
+    loops: Vec<Option<EventLoop<usize>>>,
     /// Whether `forkserver`'s server is up (the first child under it starts it).
     forkserver_running: bool,
     /// The actors that could run at the earliest time, a turn's scratch.
@@ -291,6 +308,7 @@ impl Sim {
             threads_started: vec![0; processes],
             children_started: vec![0; processes],
             forkserver_running: false,
+            loops: vec![None; processes],
             candidates: Vec::new(),
             process_exited: vec![false; processes],
             actors,

@@ -173,7 +173,17 @@ impl Actor {
         let mut loop_counts = vec![0u64; ops.len() + 2 * LOOP_PAD];
         let mut pc = 0usize;
         let mut since_check = 0u32;
-        while pc < ops.len() {
+        let mut ops = ops;
+        loop {
+            if pc >= ops.len() {
+                // A task's return: its loop goes on with another coroutine.
+                if !self.is_task() {
+                    break;
+                }
+                pc = self.task_returned(pc, &mut loop_counts)?;
+                ops = &shared.program.actor(self.id).ops;
+                continue;
+            }
             let op = &ops[pc];
             self.line = op.line;
             if every_op_is_a_check_point || op.kind.is_check_point(pc) {
@@ -271,6 +281,11 @@ impl Actor {
                 OpKind::Close { object, end } => self.close(object, end),
                 OpKind::Start { actor } => self.start(actor)?,
                 OpKind::Join { actor, wait } => self.join(actor, wait)?,
+                OpKind::CreateTask { actor } => self.create_task(actor, LOOP_PAD),
+                OpKind::AwaitSleep { .. } | OpKind::AwaitTask { .. } => {
+                    next = self.await_op(&op.kind, next, &mut loop_counts)?;
+                    ops = &shared.program.actor(self.id).ops;
+                }
             }
             pc = next;
         }

@@ -224,6 +224,9 @@ impl Sim {
             OpKind::Close { object, end } => self.close(a, object, end, at),
             OpKind::Start { actor } => self.start(a, actor.0 as usize, at),
             OpKind::Join { actor, wait } => self.join(a, actor.0 as usize, wait, at),
+            OpKind::CreateTask { .. } | OpKind::AwaitSleep { .. } | OpKind::AwaitTask { .. } => {
+                self.execute_async(a, op, at)
+            }
             ref other => unreachable!("{other:?} is handled in execute"),
         }
     }

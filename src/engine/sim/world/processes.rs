@@ -142,6 +142,9 @@ impl Sim {
 
     /// Actor `a` ends at `at`: everything it holds is let go, and its joiners wake.
     pub(super) fn exit(&mut self, a: usize, at: Nanos) -> Result<(), SimError> {
+        if self.program.actors[a].role == ActorRole::Task {
+            return self.task_exit(a, at);
+        }
         self.release_gil(a, at, false)?;
         self.free_core(a, at);
         self.set_activity(a, None, at);
@@ -161,7 +164,7 @@ impl Sim {
                     // A thread's joiner wakes a little after it ends (a process's exit
                     // already includes its teardown).
                     let woke = match self.program.actors[actor.0 as usize].role {
-                        ActorRole::Thread => at + self.draw(&costs::THREAD_JOIN_WAKE),
+                        ActorRole::Thread | ActorRole::Task => at + self.draw(&costs::THREAD_JOIN_WAKE),
                         ActorRole::ProcessMain => at,
                     };
                     self.wake(j, Wake::Value(0), woke);

@@ -303,6 +303,7 @@ impl Sim {
             }
             Block::Pause { .. } => self.resume(a, at),
             Block::Join { .. } => self.wake(a, Wake::Value(0), at),
+            Block::Await { .. } => self.task_timer(a, at),
             object_wait => self.time_out(a, object_wait, at),
         }
         Ok(())

@@ -55,6 +55,9 @@ impl Sim {
                 ActorState::Starting
             }
             Phase::Blocked(Block::Pause { .. }) => ActorState::Busy,
+            Phase::Blocked(Block::Await { until: Some(_), .. }) => ActorState::Sleeping,
+            // Ready, and its loop's thread busy with another task.
+            Phase::Blocked(Block::Ready) => ActorState::WaitingForCore,
             Phase::Blocked(block) => block.wait_on().map_or(ActorState::Busy, ActorState::Waiting),
         }
     }
