@@ -75,6 +75,20 @@ const LESSONS = {
   pipe: { live: '', changed: 'close_early=yes', defaults: /All 3 messages arrived, in the order they were sent: Hello World !/, after: /then recv\(\) raised EOFError/, number: ['messages', 1, 10] },
   queue: { live: '', changed: 'maxsize=0&items=2', defaults: /All 8 items went through/, after: /All 4 items went through/, number: ['items', 1, 50] },
   job_queue: { live: '', changed: 'drain=after', defaults: /Collected 0 of 10 results/, after: /All 10 results collected/, number: ['jobs', 1, 40] },
+  futures: {
+    live: '',
+    changed: 'method=map&tasks=4',
+    defaults: /^6 tasks on 6 worker threads: 0\.\d\d s; results in completion order/,
+    after: /^4 tasks on 4 worker threads: 0\.\d\d s; results in submission order 0, 1, 2, 3/,
+    number: ['tasks', 1, 24],
+  },
+  asyncio_vs_threads: {
+    live: '',
+    changed: 'between=nothing&tasks=4',
+    defaults: /^asyncio: the workers counted 100 of 1.000: 900 updates lost/,
+    after: /^asyncio: the workers counted all 400: none lost/,
+    number: ['tasks', 1, 20],
+  },
   pickling: {
     live: '',
     changed: 'start_method=spawn',

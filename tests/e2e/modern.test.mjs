@@ -68,3 +68,30 @@ test('list.append from 8 free-threaded threads keeps every item while counter +=
   assert.match(await page.textContent('#python-build'), /came in 3\.13/);
   assert.deepEqual(errors, []);
 });
+
+test('Future.result() raises the task\'s exception again with its line, and as_completed yields in completion order, on both engines', async () => {
+  for (const engine of ['sim', 'live']) {
+    for (const executor of ['thread', 'process']) {
+      const headline = await open(`lesson=futures&engine=${engine}&executor=${executor}&fail=2`);
+      assert.match(headline, /^Task 2 raised ValueError; fut\.result\(\) raised it again in the main thread/, `${engine} ${executor}`);
+      assert.match(await page.textContent('#console'), /Traceback \(most recent call last\):.*ValueError: bad input 2/s);
+    }
+    assert.match(await open(`lesson=futures&engine=${engine}`), /results in completion order 2, 5, 1, 4, 0, 3/, engine);
+    assert.equal((await figuresOf(page)).in_order, 0, engine);
+    assert.match(await open(`lesson=futures&engine=${engine}&method=map`), /results in submission order 0, 1, 2, 3, 4, 5/, engine);
+  }
+  assert.deepEqual(errors, []);
+});
+
+test('asyncio: an await between the read and the write loses updates, none without it, and a blocking sleep delays every task, on both engines', async () => {
+  for (const engine of ['sim', 'live']) {
+    await open(`lesson=asyncio_vs_threads&engine=${engine}`);
+    assert.equal((await figuresOf(page)).lost, 900, engine);
+    await open(`lesson=asyncio_vs_threads&engine=${engine}&between=nothing`);
+    assert.equal((await figuresOf(page)).lost, 0, engine);
+    await open(`lesson=asyncio_vs_threads&engine=${engine}&blocking=yes${engine === 'live' ? '&time_scale=0.2' : ''}`);
+    const late = (await figuresOf(page)).late_ms;
+    assert.ok(late >= 480 && late < 700, `${engine}: the others began ${late} ms late`);
+  }
+  assert.deepEqual(errors, []);
+});
