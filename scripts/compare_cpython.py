@@ -99,6 +99,7 @@ def V(lesson, label, knobs=None, figures=(), timeout=10, cap=20):
 
 
 RACE = [("lost", lost), WALL]
+FUTURES = [("ms", number(r"tasks in (\d+) ms")), ("results", count(r"^task \d+: ")), ERRORS]
 PICKLING = [ERRORS, ("child ran", count(r"^child got "))]
 FREE = [("items", number(r"(\d+) items,")), ("lost", lambda r: (lambda m: int(m[2]) - int(m[1]) if m else None)(
     re.search(r"counter = (\d+) \(expected (\d+)\)", r["out"])))]
@@ -157,6 +158,13 @@ VARIANTS = [
       for m in ("fork", "spawn", "forkserver")],
     V("process_basics", "forkserver", {"start_method": "forkserver"}, [("results", count(r"squared is")), WALL], cap=10),
     V("process_basics", "spawn", {"start_method": "spawn"}, [("results", count(r"squared is")), WALL], cap=10),
+    *[V("futures", label, knobs, FUTURES, cap=10) for label, knobs in (
+        ("threads io", {}), ("threads io map", {"method": "map"}), ("threads cpu", {"work": "cpu", "size": 0.05}),
+        ("processes cpu", {"executor": "process", "work": "cpu", "size": 0.05}), ("threads fail 2", {"fail": 2}),
+        ("processes fail 2", {"executor": "process", "fail": 2}))],
+    *[V("asyncio_vs_threads", label, knobs, [("lost", lost), WALL], cap=10) for label, knobs in (
+        ("await", {}), ("no await", {"between": "nothing"}), ("blocking", {"blocking": "yes"}),
+        ("threads sleep(0)", {"api": "threads"}))],
     V("free_threading", "GIL 8x5000", {}, FREE),
     V("free_threading", "3.13t 8x5000", {"python": "3.13t"}, FREE, cap=0),  # no free-threaded CPython here: model only
 ]
@@ -239,7 +247,11 @@ def cpython(path, tty, timeout):
             out = out.decode(errors="replace")
         err.seek(0)
         stderr = err.read().decode(errors="replace")
-        errors = stderr.count("Traceback (most recent call last)")
+        # Each exception nobody caught; a process pool's `_RemoteTraceback` quotes the
+        # worker's traceback inside the one that re-raises it (after a `"""` line).
+        lines = stderr.splitlines()
+        errors = sum(1 for i, l in enumerate(lines)
+                     if l.startswith("Traceback (most recent call last)") and (i == 0 or lines[i - 1] != '"""'))
         # The exception's own line: the last line of the last traceback, with an object's
         # address (which changes every run) taken out.
         raised = re.sub(r" at 0x[0-9a-f]+", "", stderr.strip().splitlines()[-1]) if errors else ""

@@ -28,8 +28,14 @@
 //! 12. `queue`                 — producers, consumers, bounded queues
 //! 13. `job_queue`             — `apply_async` and a result queue
 //!
+//! Modern Python
+//! 14. `futures`               — `ThreadPoolExecutor`, `ProcessPoolExecutor`, `as_completed`
+//! 15. `pickling`              — start methods, and what `spawn` and `forkserver` cannot pickle
+//! 16. `free_threading`        — `3.13t`: lists stay whole, `counter += 1` does not
+//! 17. `asyncio_vs_threads`    — one thread, an event loop, switches only at `await`
+//!
 //! Your program
-//! 14. `your_program`          — the learner's own Python, from a few starters
+//! 18. `your_program`          — the learner's own Python, from a few starters
 
 pub mod explore;
 pub mod failures;
