@@ -89,7 +89,7 @@ test('asyncio: an await between the read and the write loses updates, none witho
     assert.equal((await figuresOf(page)).lost, 900, engine);
     await open(`lesson=asyncio_vs_threads&engine=${engine}&between=nothing`);
     assert.equal((await figuresOf(page)).lost, 0, engine);
-    await open(`lesson=asyncio_vs_threads&engine=${engine}&blocking=yes${engine === 'live' ? '&time_scale=0.2' : ''}`);
+    await open(`lesson=asyncio_vs_threads&engine=${engine}&blocking=yes`);
     const late = (await figuresOf(page)).late_ms;
     assert.ok(late >= 480 && late < 700, `${engine}: the others began ${late} ms late`);
   }
