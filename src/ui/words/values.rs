@@ -229,7 +229,8 @@ pub fn python_build(lang: Lang, build: crate::engine::python::build::Build) -> S
     };
     let cost = build.bytecode_permille().saturating_sub(1_000) / 10;
     match (build.free_threaded, lang) {
-        (false, _) => format!("Python {label} · {gil}"),
+        (false, Lang::En) => format!("Python {label} · {gil}"),
+        (false, Lang::Ko) => format!("파이썬 {label} · {gil}"),
         (true, Lang::En) => format!(
             "Python {label} · {gil} · Python code {cost}% slower per thread: modelled from CPython's documentation"
         ),
