@@ -162,8 +162,8 @@ impl Teach for AsyncioVsThreads {
         build(knobs, common)
     }
 
-    fn findings(knobs: &Knobs, _common: &Common, trace: &Trace, lang: Lang) -> Findings {
-        findings(knobs, trace, lang)
+    fn findings(knobs: &Knobs, common: &Common, trace: &Trace, lang: Lang) -> Findings {
+        findings(knobs, common, trace, lang)
     }
 }
 
@@ -314,7 +314,7 @@ pub fn began_and_ended(knobs: &Knobs, trace: &Trace) -> (Nanos, Nanos) {
     (of(MarkKind::Started).unwrap_or(0), of(MarkKind::Exited).unwrap_or(0))
 }
 
-fn findings(knobs: &Knobs, trace: &Trace, lang: Lang) -> Findings {
+fn findings(knobs: &Knobs, common: &Common, trace: &Trace, lang: Lang) -> Findings {
     let ko = lang == Lang::Ko;
     let expected = knobs.tasks as i64 * knobs.rounds as i64;
     let counter = counted(trace).unwrap_or(0);
@@ -334,7 +334,20 @@ fn findings(knobs: &Knobs, trace: &Trace, lang: Lang) -> Findings {
         (false, false) => format!("{api}: the workers counted all {e}: none lost."),
         (false, true) => format!("{api}: 일꾼들이 {e}번을 모두 셌습니다. 사라진 것이 없습니다."),
     };
+    let old_gil = common.python.switch_model() == crate::engine::python::build::PythonModel::V3_9;
     let why = match (knobs.asyncio, knobs.yields) {
+        (false, false) if !common.gil => Text {
+            en: "No GIL: the threads ran on the cores at once, and `counter += 1` is a read and a write that \
+                 another thread can come between, so updates can be lost even with nothing in between.",
+            ko: "GIL이 없어 스레드들이 코어에서 동시에 돌았습니다. `counter += 1`은 다른 스레드가 끼어들 수 있는 \
+                 읽기와 쓰기라서, 사이에 아무것도 없어도 업데이트를 잃을 수 있습니다.",
+        },
+        (false, false) if old_gil => Text {
+            en: "Before 3.10 the GIL could change hands between any two bytecodes, inside `counter += 1` too: \
+                 threads can lose updates even with nothing in between.",
+            ko: "3.10 전에는 GIL이 아무 바이트코드 사이에서나, `counter += 1` 안에서도 넘어갈 수 있었습니다. \
+                 사이에 아무것도 없어도 스레드가 업데이트를 잃을 수 있습니다.",
+        },
         (true, false) => Text {
             en: "One thread ran every task, and the loop switches only at an `await`: `counter += 1` has none \
                  inside, so no task ran between another's read and write.",

@@ -244,6 +244,12 @@ fn findings(knobs: &Knobs, common: &Common, trace: &Trace, lang: Lang) -> Findin
             ko: "GIL이 없는데도 이번에는 업데이트를 잃지 않았습니다. 스레드들의 읽고 쓰기가 우연히 겹치지 않았을 \
                  뿐입니다. 스레드나 반복을 늘리거나 시드를 바꿔 보세요.",
         },
+        (true, _) if common.python.switch_model() == crate::engine::python::build::PythonModel::V3_9 => Text {
+            en: "With the GIL one thread runs Python at a time, but before 3.10 it could change hands between any \
+                 two bytecodes, inside `counter += 1` too; `items.append` is one call and stays whole.",
+            ko: "GIL이 있으면 한 번에 한 스레드만 파이썬을 실행하지만, 3.10 전에는 아무 바이트코드 사이에서나, \
+                 `counter += 1` 안에서도 넘어갈 수 있었습니다. `items.append`는 호출 하나라서 온전합니다.",
+        },
         (true, _) => Text {
             en: "With the GIL one thread runs Python at a time, and since 3.10 it changes hands only at calls and \
                  loop jumps, never inside `counter += 1`. Try `python=3.13t` (or `gil=off`).",

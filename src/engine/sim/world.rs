@@ -387,12 +387,7 @@ impl Sim {
     /// What Python code that costs `base` on the GIL build costs on the build modelled (a
     /// free-threaded build's single-thread overhead).
     fn bytecode(&self, base: Nanos) -> Nanos {
-        // To the nearest nanosecond: a 7 ns step at +8% is 8 ns, so loops of the smallest
-        // steps pay a little more than the documented figure, long work exactly it.
-        match self.settings.run.python.bytecode_permille() {
-            1_000 => base,
-            permille => (base.saturating_mul(permille) + 500) / 1_000,
-        }
+        self.settings.run.python.scaled(base)
     }
 
     fn cost(&mut self, base: Nanos) -> Nanos {

@@ -196,11 +196,9 @@ impl Actor {
             }
             let mut next = pc + 1;
             match op.kind {
-                // A free-threaded build runs Python code slower by its documented overhead.
-                OpKind::Compute { units } => self.compute(match shared.settings.python.bytecode_permille() {
-                    1_000 => units,
-                    permille => units.saturating_mul(permille) / 1_000,
-                })?,
+                // A free-threaded build runs Python code slower by its documented overhead (the
+                // work of `Compute`; the engine's own steps are not charged it).
+                OpKind::Compute { units } => self.compute(shared.settings.python.scaled(units))?,
                 OpKind::Call => {}
                 OpKind::Set { reg, value } => self.regs[reg.0 as usize] = value,
                 OpKind::Add { reg, value } => {
