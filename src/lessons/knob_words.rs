@@ -59,10 +59,11 @@ pub const COMMON: &[KnobWords] = &[
         name: "gil",
         label: Text { en: "GIL", ko: "GIL" },
         help: Text {
-            en: "`on`: one thread of a process runs Python at a time; `off`: a free-threaded build, threads run \
-                 Python side by side.",
-            ko: "`on`이면 한 프로세스에서 한 번에 한 스레드만 파이썬을 실행합니다. `off`는 GIL 없는 빌드로, \
-                 스레드들이 나란히 실행됩니다.",
+            en: "`on`: one thread of a process runs Python at a time; `off`: the free-threaded build (as \
+                 `python=3.13t`), threads side by side. `3.13t` and `3.14t` have no GIL whatever this says.",
+            ko:
+                "`on`이면 한 프로세스에서 한 번에 한 스레드만 파이썬을 실행하고, `off`는 GIL 없는 빌드(\
+                 `python=3.13t`처럼)로 스레드들이 나란히 돕니다. `3.13t`와 `3.14t`에는 이 값과 상관없이 GIL이 없습니다.",
         },
     },
     KnobWords {

@@ -35,9 +35,12 @@ fn runs(program: &Program, op: &Op) -> bool {
         OpKind::Acquire { .. } => has(&["acquire(", "with ", "executor."]),
         // `executor.map`'s results, ending with an exception, cancel the futures not yet running.
         OpKind::Release { .. } => has(&["release(", "with ", "executor."]),
-        OpKind::CondWait { .. } | OpKind::EventWait { .. } | OpKind::BarrierWait { .. } => has(&[".wait("]),
+        // An executor's worker looks at whether `map` cancelled its item (`with` line).
+        OpKind::EventWait { .. } => has(&[".wait("]) || pool,
+        OpKind::CondWait { .. } | OpKind::BarrierWait { .. } => has(&[".wait("]),
         OpKind::CondNotify { .. } => has(&[".notify"]),
-        OpKind::EventSet { .. } => has(&[".set()"]),
+        // `map`'s iterator cancels the futures not yet running when a result raises.
+        OpKind::EventSet { .. } => has(&[".set()"]) || pool,
         OpKind::EventClear { .. } => has(&[".clear()"]),
         OpKind::BarrierAbort { .. } => has(&[".abort()"]),
         OpKind::Put { .. } => has(&[".put("]) || pool || pool_function,

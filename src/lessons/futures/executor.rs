@@ -238,9 +238,8 @@ impl Executor {
                 .collect();
             (futures, None)
         };
-        let cancelled = (!process && plan.method == Method::Map && plan.raises()).then(|| {
-            object(program, "executor.map.cancelled".into(), ObjectKind::Semaphore { permits: 0, bounded: false })
-        });
+        let cancelled = (!process && plan.method == Method::Map && plan.raises())
+            .then(|| object(program, "executor.map.cancelled".into(), ObjectKind::Event));
         let mut executor = Executor {
             plan: *plan,
             lines,
@@ -319,9 +318,9 @@ impl Executor {
         // `set_running_or_notify_cancel()`: a cancelled work item does not run.
         let skip = self.cancelled.map(|cancelled| {
             let w = self.lines.with;
-            c.push(w.op(OpKind::Acquire { object: cancelled, wait: Wait::NoWait, result: Some(ID) }));
+            // An event, set once and only looked at: every worker sees it, none takes it.
+            c.push(w.op(OpKind::EventWait { object: cancelled, wait: Wait::NoWait, result: Some(ID) }));
             let run = c.push(w.op(OpKind::JumpIf { cond: Cond::Eq(ID, 0), to: 0 }));
-            c.push(w.op(OpKind::Release { object: cancelled }));
             let skip = c.push(w.op(OpKind::Jump { to: 0 }));
             let here = c.here();
             c.patch(run, here);
@@ -514,7 +513,7 @@ impl Executor {
     pub fn cancel_ops(&self) -> Vec<Op> {
         let s = self.lines.submit;
         match (self.cancelled, self.results) {
-            (Some(cancelled), _) => vec![s.op(OpKind::Release { object: cancelled })],
+            (Some(cancelled), _) => vec![s.op(OpKind::EventSet { object: cancelled })],
             (None, Some(results)) if self.plan.method == Method::Map => {
                 vec![s.op(OpKind::Put { object: results, value: Operand::Const(CANCELLED), wait: Wait::Forever })]
             }
