@@ -70,7 +70,11 @@ fn summary_markup(lang: Lang, run: &FinishedRun) -> String {
         )
     };
     let _ = write!(s, r#"{}: <strong id="wall-time">{}</strong> · {on}</p>"#, t(lang, time), ms(trace.wall));
-    let _ = write!(s, r#"<p id="python-build">{}</p>"#, with_code(&words::python_build(lang, common.python)));
+    let _ = write!(
+        s,
+        r#"<p id="python-build">{}</p>"#,
+        with_code(&words::python_build(lang, common.python, trace.engine == EngineKind::Live))
+    );
     if trace.engine == EngineKind::Live && common.time_scale != 1.0 {
         let _ = write!(
             s,

@@ -421,12 +421,13 @@ mod tests {
     fn the_run_summary_names_the_build_what_sys_is_gil_enabled_says_and_where_a_modelled_cost_comes_from() {
         use crate::engine::python::build::Build;
         let b = |v: &str| Build::from_knob(v).unwrap();
-        assert_eq!(python_build(Lang::En, b("3.13")), "Python 3.13 · `sys._is_gil_enabled()` = `True`");
-        assert!(python_build(Lang::En, b("3.11")).contains("came in 3.13"));
-        let t = python_build(Lang::En, b("3.13t"));
+        assert_eq!(python_build(Lang::En, b("3.13"), false), "Python 3.13 · `sys._is_gil_enabled()` = `True`");
+        assert!(python_build(Lang::En, b("3.11"), false).contains("came in 3.13"));
+        let t = python_build(Lang::En, b("3.13t"), false);
         assert!(
             t.contains("= `False`") && t.contains("40% slower") && t.contains("modelled from CPython's documentation")
         );
-        assert!(python_build(Lang::Ko, b("3.14t")).contains("8%"));
+        assert!(python_build(Lang::Ko, b("3.14t"), true).contains("8%"));
+        assert!(python_build(Lang::En, b("3.13t"), true).contains("computing work 40% slower"));
     }
 }

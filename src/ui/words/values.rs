@@ -220,7 +220,9 @@ pub fn measured_on(lang: Lang, threads: usize) -> String {
 
 /// The CPython a run models, what `sys._is_gil_enabled()` says in it, and, for a
 /// free-threaded build, its single-thread cost with where that figure comes from.
-pub fn python_build(lang: Lang, build: crate::engine::python::build::Build) -> String {
+/// On the live engine only a lesson's computing work (`Compute`) pays that cost: the engine's
+/// own steps are not CPython's.
+pub fn python_build(lang: Lang, build: crate::engine::python::build::Build, live: bool) -> String {
     let label = build.label();
     let gil = match (build.is_gil_enabled(), lang) {
         (Some(on), _) => format!("`sys._is_gil_enabled()` = `{}`", if on { "True" } else { "False" }),
@@ -231,11 +233,13 @@ pub fn python_build(lang: Lang, build: crate::engine::python::build::Build) -> S
     match (build.free_threaded, lang) {
         (false, Lang::En) => format!("Python {label} · {gil}"),
         (false, Lang::Ko) => format!("파이썬 {label} · {gil}"),
-        (true, Lang::En) => format!(
-            "Python {label} · {gil} · Python code {cost}% slower per thread: modelled from CPython's documentation"
-        ),
+        (true, Lang::En) => {
+            let what = if live { "computing work" } else { "Python code" };
+            format!("Python {label} · {gil} · {what} {cost}% slower per thread: modelled from CPython's documentation")
+        }
         (true, Lang::Ko) => {
-            format!("파이썬 {label} · {gil} · 스레드마다 파이썬 코드 {cost}% 느림: CPython 문서로 모델링")
+            let what = if live { "계산 작업" } else { "파이썬 코드" };
+            format!("파이썬 {label} · {gil} · 스레드마다 {what} {cost}% 느림: CPython 문서로 모델링")
         }
     }
 }
