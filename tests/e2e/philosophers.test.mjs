@@ -23,7 +23,9 @@ const RUNS = 50;
 const runOnce = () => runAndWait(page, 30_000);
 
 test(`${RUNS} naive runs in a row deadlock, show the cycle, and free the workers; the next run completes`, async () => {
-  await page.goto(`${server.url}?lesson=dining_philosophers&engine=live&strategy=naive`);
+  // A deadlock needs the philosophers to start within `gap_ms` of each other; on a machine
+  // busy with other tests a thread's start now and then takes longer than the default 10 ms.
+  await page.goto(`${server.url}?lesson=dining_philosophers&engine=live&strategy=naive&gap_ms=100`);
   const memory = [];
   const started = Date.now();
   for (let i = 0; i < RUNS; i++) {
