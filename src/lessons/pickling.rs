@@ -12,7 +12,9 @@ use crate::engine::python::pickling;
 use crate::engine::trace::{Outcome, Trace};
 use crate::i18n::{Lang, Text};
 use crate::knobs::{Common, FromKnobs, KnobError, KnobKind, KnobSpec, KnobValues};
-use crate::lessons::parts::{add_child, import_multiprocessing, main_process, main_thread, not_finished};
+use crate::lessons::parts::{
+    add_child, import_multiprocessing, main_process, main_thread, not_finished, set_start_method,
+};
 use crate::lessons::source::Source;
 use crate::lessons::{Built, Findings, Group, KnobWords, Lesson, LessonInfo, LessonWords, Teach};
 
@@ -172,9 +174,7 @@ fn build(knobs: &Knobs, common: &Common) -> Built {
     src.blank();
     src.blank();
     src.line(0, "def main():");
-    if common.start_method_set {
-        src.line(1, &format!("set_start_method(\"{}\")", common.start_method.name()));
-    }
+    set_start_method(&mut src, common);
     let value = match knobs.arg {
         Arg::Number => "1",
         Arg::ThreadLock => {
